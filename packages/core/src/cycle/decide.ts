@@ -1,0 +1,336 @@
+// The rules of a renewal cycle. Pure: everything it needs (time, ids, who asked) arrives with
+// the command. Checks run in a fixed order: idempotency first (a retry must never be refused by
+// a rule that the first attempt changed), then whether the cycle is billed, then the input, then
+// the money rules.
+import * as E from 'fp-ts/lib/Either.js';
+import { isPeriodValid } from '../calendar.js';
+import { canonicalJson } from '../canonical-json.js';
+import { amountFromRate, isNonNegativeMinorUnits, isPositiveMinorUnits, sumMinor, type DecimalQuantity, type NonNegativeMinorUnits } from '../money.js';
+import type { Adjust, AgreeInstallments, Bill, CancelInstallments, RaiseDispute, RecordPayment, Refund, RenewalCommand, ResolveDispute, SendReminder, WriteOff } from './commands.js';
+import { ruleError, type RenewalError } from './errors.js';
+import type { BilledData, RenewalEvent } from './events.js';
+import { cycleFigures } from './figures.js';
+import type { Basis } from './shapes.js';
+import { activePlan, refundedOf, type CycleState } from './state.js';
+
+/** Why a command emitted nothing: the fact it repeats. */
+export interface Duplicate {
+  /** `commandId` for a repeated command; otherwise the business id that names the same fact. */
+  readonly key: 'commandId' | 'cycleId' | 'paymentId' | 'refundId' | 'disputeId' | 'planId' | 'adjustmentId' | 'reminderId' | 'writeOffId';
+  readonly id: string;
+}
+
+export interface CycleDecision {
+  readonly events: readonly RenewalEvent[];
+  /** Set when the command repeats a fact already recorded: nothing new is emitted. */
+  readonly duplicate: Duplicate | null;
+}
+
+type Result = E.Either<RenewalError, CycleDecision>;
+
+const emit = (event: RenewalEvent): Result => E.right({ events: [event], duplicate: null });
+const duplicate = (key: Duplicate['key'], id: string): Result => E.right({ events: [], duplicate: { key, id } });
+
+const baseOf = (c: RenewalCommand) => ({ cycleId: c.cycleId, commandId: c.commandId, actor: c.actor, at: c.at });
+
+// The same fact is the same data whoever entered it and under whichever command id.
+const factKey = (data: object): string => {
+  const { commandId: _c, actor: _a, ...rest } = data as Record<string, unknown>;
+  return canonicalJson(rest);
+};
+const sameFact = (a: object, b: object): boolean => factKey(a) === factKey(b);
+
+/**
+ * Looks for an earlier fact with the same business id: the same data is a duplicate, other data
+ * an ID_CONFLICT; null when the id is new.
+ */
+const earlier = <F extends { readonly commandId: string }>(
+  key: Duplicate['key'],
+  id: string,
+  found: F | undefined,
+  candidate: object,
+): Result | null => {
+  if (!found) return null;
+  return sameFact(found, candidate)
+    ? duplicate(key, id)
+    : E.left(ruleError('ID_CONFLICT', { idField: key, id, existingCommandId: found.commandId }));
+};
+
+const positive = (field: string, value: unknown): RenewalError | null =>
+  isPositiveMinorUnits(value) ? null : ruleError('INVALID_AMOUNT', { field, value });
+
+const expectedAmount = (basis: Basis): number | null => {
+  const quantity = (basis.kind === 'fixed' ? '1' : basis.quantity) as DecimalQuantity;
+  if (basis.rateMinor === undefined) return null;
+  const r = amountFromRate(quantity, basis.rateMinor as NonNegativeMinorUnits, basis.prorated);
+  return E.isRight(r) ? r.right : Number.NaN;
+};
+
+const decideBill = (c: Bill, state: CycleState): Result => {
+  const discounts = c.discounts ?? [];
+  const lines = sumMinor(c.lines.map((l) => l.amountMinor));
+  const discounted = sumMinor(discounts.map((d) => d.amountMinor));
+  const totalMinor = E.isRight(lines) && E.isRight(discounted) ? lines.right - discounted.right : Number.NaN;
+  const billed: BilledData = {
+    ...baseOf(c),
+    contractId: c.contractId,
+    period: c.period,
+    dueDate: c.dueDate,
+    currency: c.currency,
+    lines: c.lines,
+    discounts,
+    totalMinor: totalMinor as BilledData['totalMinor'],
+  };
+  if (state.bill) {
+    return sameFact(state.bill, billed)
+      ? duplicate('cycleId', c.cycleId)
+      : E.left(ruleError('ALREADY_BILLED', { billedByCommandId: state.bill.commandId, totalMinor: state.bill.totalMinor }));
+  }
+  if (!isPeriodValid(c.period)) return E.left(ruleError('INVALID_PERIOD', { start: c.period.start, end: c.period.end }));
+  if (c.lines.length === 0) return E.left(ruleError('NO_BILL_LINES', { lineCount: 0 }));
+  const codes = new Set<string>();
+  for (let i = 0; i < c.lines.length; i++) {
+    const line = c.lines[i]!;
+    const bad = positive(`lines/${i}/amountMinor`, line.amountMinor);
+    if (bad) return E.left(bad);
+    if (codes.has(line.code)) return E.left(ruleError('DUPLICATE_LINE_CODE', { lineCode: line.code }));
+    codes.add(line.code);
+    if (line.basis) {
+      const computed = expectedAmount(line.basis);
+      if (computed !== null && computed !== line.amountMinor) {
+        return E.left(
+          ruleError('BASIS_MISMATCH', { lineCode: line.code, amountMinor: line.amountMinor, computedMinor: computed }),
+        );
+      }
+    }
+  }
+  for (let i = 0; i < discounts.length; i++) {
+    const bad = positive(`discounts/${i}/amountMinor`, discounts[i]!.amountMinor);
+    if (bad) return E.left(bad);
+  }
+  if (E.isLeft(lines)) return E.left(ruleError('AMOUNT_OUT_OF_RANGE', { field: 'lines', operands: lines.left.operands }));
+  if (E.isLeft(discounted))
+    return E.left(ruleError('AMOUNT_OUT_OF_RANGE', { field: 'discounts', operands: discounted.left.operands }));
+  if (discounted.right > lines.right)
+    return E.left(ruleError('DISCOUNTS_EXCEED_LINES', { linesMinor: lines.right, discountsMinor: discounted.right }));
+  return emit({ type: 'Billed', data: billed });
+};
+
+const decidePayment = (c: RecordPayment, state: CycleState, bill: BilledData): Result => {
+  const data = {
+    ...baseOf(c),
+    paymentId: c.paymentId,
+    amountMinor: c.amountMinor,
+    channel: c.channel,
+    ...(c.reference !== undefined ? { reference: c.reference } : {}),
+    ...(c.offline !== undefined ? { offline: c.offline } : {}),
+    ...(c.currency !== undefined ? { currency: c.currency } : {}),
+  };
+  const seen = earlier('paymentId', c.paymentId, state.payments.find((p) => p.paymentId === c.paymentId), data);
+  if (seen) return seen;
+  const bad = positive('amountMinor', c.amountMinor);
+  if (bad) return E.left(bad);
+  if (c.currency !== undefined && c.currency !== bill.currency)
+    return E.left(ruleError('CURRENCY_MISMATCH', { billCurrency: bill.currency, paymentCurrency: c.currency }));
+  if (c.reference !== undefined) {
+    const same = state.payments.find((p) => p.reference === c.reference && p.channel === c.channel);
+    if (same)
+      return E.left(ruleError('DUPLICATE_REFERENCE', { reference: c.reference, channel: c.channel, paymentId: same.paymentId }));
+  }
+  const { outstandingMinor } = cycleFigures(state);
+  if (c.amountMinor > outstandingMinor)
+    return E.left(ruleError('OVERPAYMENT', { outstandingMinor, attemptedMinor: c.amountMinor }));
+  if (!Number.isSafeInteger(state.totals.paidMinor + c.amountMinor))
+    return E.left(ruleError('AMOUNT_OUT_OF_RANGE', { field: 'payments', operands: [state.totals.paidMinor, c.amountMinor] }));
+  return emit({ type: 'Paid', data });
+};
+
+const decideRefund = (c: Refund, state: CycleState): Result => {
+  const data = { ...baseOf(c), refundId: c.refundId, paymentId: c.paymentId, amountMinor: c.amountMinor, reason: c.reason };
+  const seen = earlier('refundId', c.refundId, state.refunds.find((r) => r.refundId === c.refundId), data);
+  if (seen) return seen;
+  const bad = positive('amountMinor', c.amountMinor);
+  if (bad) return E.left(bad);
+  const payment = state.payments.find((p) => p.paymentId === c.paymentId);
+  if (!payment) return E.left(ruleError('UNKNOWN_PAYMENT', { paymentId: c.paymentId }));
+  const refundedMinor = refundedOf(state, c.paymentId);
+  if (refundedMinor + c.amountMinor > payment.amountMinor)
+    return E.left(
+      ruleError('REFUND_EXCEEDS_PAYMENT', {
+        paymentId: c.paymentId,
+        paymentMinor: payment.amountMinor,
+        refundedMinor,
+        attemptedMinor: c.amountMinor,
+      }),
+    );
+  return emit({ type: 'Refunded', data });
+};
+
+const decideDispute = (c: RaiseDispute, state: CycleState, bill: BilledData): Result => {
+  const data = {
+    ...baseOf(c),
+    disputeId: c.disputeId,
+    amountMinor: c.amountMinor,
+    reason: c.reason,
+    ...(c.lineCode !== undefined ? { lineCode: c.lineCode } : {}),
+  };
+  const found = state.disputes.find((d) => d.raised.disputeId === c.disputeId);
+  const seen = earlier('disputeId', c.disputeId, found?.raised, data);
+  if (seen) return seen;
+  const bad = positive('amountMinor', c.amountMinor);
+  if (bad) return E.left(bad);
+  if (c.lineCode !== undefined && !bill.lines.some((l) => l.code === c.lineCode))
+    return E.left(ruleError('UNKNOWN_LINE', { lineCode: c.lineCode, lineCodes: bill.lines.map((l) => l.code) }));
+  const { dueMinor, openDisputedMinor } = cycleFigures(state);
+  if (openDisputedMinor + c.amountMinor > dueMinor)
+    return E.left(ruleError('DISPUTE_EXCEEDS_DUE', { dueMinor, openDisputedMinor, attemptedMinor: c.amountMinor }));
+  return emit({ type: 'Disputed', data });
+};
+
+const decideResolution = (c: ResolveDispute, state: CycleState): Result => {
+  const data = {
+    ...baseOf(c),
+    disputeId: c.disputeId,
+    outcome: c.outcome,
+    adjustmentMinor: c.adjustmentMinor,
+    ...(c.note !== undefined ? { note: c.note } : {}),
+  };
+  const found = state.disputes.find((d) => d.raised.disputeId === c.disputeId);
+  if (!found) return E.left(ruleError('UNKNOWN_DISPUTE', { disputeId: c.disputeId }));
+  if (found.resolution) {
+    return sameFact(found.resolution, data)
+      ? duplicate('disputeId', c.disputeId)
+      : E.left(
+          ruleError('DISPUTE_ALREADY_RESOLVED', {
+            disputeId: c.disputeId,
+            outcome: found.resolution.outcome,
+            adjustmentMinor: found.resolution.adjustmentMinor,
+          }),
+        );
+  }
+  if (!isNonNegativeMinorUnits(c.adjustmentMinor))
+    return E.left(ruleError('INVALID_AMOUNT', { field: 'adjustmentMinor', value: c.adjustmentMinor }));
+  const disputedMinor: number = found.raised.amountMinor;
+  if (c.adjustmentMinor > disputedMinor)
+    return E.left(
+      ruleError('ADJUSTMENT_EXCEEDS_DISPUTE', { disputeId: c.disputeId, disputedMinor, attemptedMinor: c.adjustmentMinor }),
+    );
+  const fits =
+    c.outcome === 'upheld'
+      ? c.adjustmentMinor === disputedMinor
+      : c.outcome === 'rejected'
+        ? c.adjustmentMinor === 0
+        : c.adjustmentMinor > 0 && c.adjustmentMinor < disputedMinor;
+  if (!fits)
+    return E.left(
+      ruleError('OUTCOME_MISMATCH', { disputeId: c.disputeId, outcome: c.outcome, disputedMinor, adjustmentMinor: c.adjustmentMinor }),
+    );
+  const { dueMinor } = cycleFigures(state);
+  if (c.adjustmentMinor > dueMinor)
+    return E.left(ruleError('ADJUSTMENT_EXCEEDS_DUE', { dueMinor, attemptedMinor: c.adjustmentMinor }));
+  return emit({ type: 'DisputeResolved', data });
+};
+
+const decidePlan = (c: AgreeInstallments, state: CycleState): Result => {
+  const data = { ...baseOf(c), planId: c.planId, installments: c.installments };
+  const found = state.plans.find((p) => p.agreed.planId === c.planId);
+  const seen = earlier('planId', c.planId, found?.agreed, data);
+  if (seen) return seen;
+  const active = activePlan(state);
+  if (active) return E.left(ruleError('PLAN_ALREADY_ACTIVE', { activePlanId: active.agreed.planId }));
+  for (let i = 0; i < c.installments.length; i++) {
+    const bad = positive(`installments/${i}/amountMinor`, c.installments[i]!.amountMinor);
+    if (bad) return E.left(bad);
+  }
+  const sum = sumMinor(c.installments.map((i) => i.amountMinor));
+  if (E.isLeft(sum)) return E.left(ruleError('AMOUNT_OUT_OF_RANGE', { field: 'installments', operands: sum.left.operands }));
+  const { outstandingMinor } = cycleFigures(state);
+  const figures = { installmentCount: c.installments.length, installmentsMinor: sum.right, outstandingMinor };
+  if (c.installments.length < 2) return E.left(ruleError('PLAN_INVALID', { problem: 'fewer-than-two', ...figures }));
+  for (let i = 1; i < c.installments.length; i++) {
+    if (c.installments[i]!.dueDate <= c.installments[i - 1]!.dueDate)
+      return E.left(ruleError('PLAN_INVALID', { problem: 'dates-not-increasing', ...figures }));
+  }
+  if (sum.right !== outstandingMinor) return E.left(ruleError('PLAN_INVALID', { problem: 'sum-mismatch', ...figures }));
+  return emit({ type: 'InstallmentAgreed', data });
+};
+
+const decidePlanCancellation = (c: CancelInstallments, state: CycleState): Result => {
+  const data = { ...baseOf(c), planId: c.planId, reason: c.reason };
+  const found = state.plans.find((p) => p.agreed.planId === c.planId);
+  if (!found) return E.left(ruleError('UNKNOWN_PLAN', { planId: c.planId }));
+  if (found.cancellation) {
+    return sameFact(found.cancellation, data)
+      ? duplicate('planId', c.planId)
+      : E.left(ruleError('PLAN_NOT_ACTIVE', { planId: c.planId, cancelReason: found.cancellation.reason }));
+  }
+  return emit({ type: 'InstallmentPlanCancelled', data });
+};
+
+const decideAdjustment = (c: Adjust, state: CycleState): Result => {
+  const data = { ...baseOf(c), adjustmentId: c.adjustmentId, amountMinor: c.amountMinor, reason: c.reason };
+  const seen = earlier('adjustmentId', c.adjustmentId, state.adjustments.find((a) => a.adjustmentId === c.adjustmentId), data);
+  if (seen) return seen;
+  const bad = positive('amountMinor', c.amountMinor);
+  if (bad) return E.left(bad);
+  const { dueMinor } = cycleFigures(state);
+  if (c.amountMinor > dueMinor) return E.left(ruleError('ADJUSTMENT_EXCEEDS_DUE', { dueMinor, attemptedMinor: c.amountMinor }));
+  return emit({ type: 'Adjusted', data });
+};
+
+const decideReminder = (c: SendReminder, state: CycleState): Result => {
+  const data = {
+    ...baseOf(c),
+    reminderId: c.reminderId,
+    channel: c.channel,
+    ...(c.level !== undefined ? { level: c.level } : {}),
+  };
+  const seen = earlier('reminderId', c.reminderId, state.reminders.find((r) => r.reminderId === c.reminderId), data);
+  if (seen) return seen;
+  const { outstandingMinor } = cycleFigures(state);
+  if (outstandingMinor <= 0) return E.left(ruleError('NOTHING_OUTSTANDING', { outstandingMinor }));
+  return emit({ type: 'ReminderSent', data });
+};
+
+const decideWriteOff = (c: WriteOff, state: CycleState): Result => {
+  const data = { ...baseOf(c), writeOffId: c.writeOffId, amountMinor: c.amountMinor, reason: c.reason };
+  const seen = earlier('writeOffId', c.writeOffId, state.writeOffs.find((w) => w.writeOffId === c.writeOffId), data);
+  if (seen) return seen;
+  const bad = positive('amountMinor', c.amountMinor);
+  if (bad) return E.left(bad);
+  const { outstandingMinor } = cycleFigures(state);
+  if (outstandingMinor <= 0) return E.left(ruleError('NOTHING_OUTSTANDING', { outstandingMinor }));
+  if (c.amountMinor > outstandingMinor)
+    return E.left(ruleError('WRITE_OFF_EXCEEDS_OUTSTANDING', { outstandingMinor, attemptedMinor: c.amountMinor }));
+  return emit({ type: 'WrittenOff', data });
+};
+
+/** Decide a command against a cycle's state, saying whether it was a duplicate. */
+export const decideCycle = (command: RenewalCommand, state: CycleState): Result => {
+  if (state.commandIds.includes(command.commandId)) return duplicate('commandId', command.commandId);
+  if (state.bill && state.bill.cycleId !== command.cycleId)
+    return E.left(ruleError('CYCLE_MISMATCH', { cycleId: state.bill.cycleId, commandCycleId: command.cycleId }));
+  if (command.type === 'Bill') return decideBill(command, state);
+  const bill = state.bill;
+  if (!bill) return E.left(ruleError('NOT_BILLED', { commandType: command.type }));
+  switch (command.type) {
+    case 'RecordPayment':
+      return decidePayment(command, state, bill);
+    case 'Refund':
+      return decideRefund(command, state);
+    case 'RaiseDispute':
+      return decideDispute(command, state, bill);
+    case 'ResolveDispute':
+      return decideResolution(command, state);
+    case 'AgreeInstallments':
+      return decidePlan(command, state);
+    case 'CancelInstallments':
+      return decidePlanCancellation(command, state);
+    case 'Adjust':
+      return decideAdjustment(command, state);
+    case 'SendReminder':
+      return decideReminder(command, state);
+    case 'WriteOff':
+      return decideWriteOff(command, state);
+  }
+};

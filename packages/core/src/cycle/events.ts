@@ -1,0 +1,118 @@
+// The events of a renewal cycle: `{ type, data }`. Stored events live forever, so these shapes
+// only ever grow by optional fields; a change of meaning gets a new schema version and an
+// upcaster (see ../upcasting.ts). Decoding is loose: fields a newer writer added are ignored.
+import * as t from 'io-ts';
+import type * as E from 'fp-ts/lib/Either.js';
+import { BusinessDateC, InstantC } from '../calendar.js';
+import { NonNegativeMinorUnitsC, PositiveMinorUnitsC } from '../money.js';
+import { ContractIdC, CurrencyC, CycleIdC, IdC, TextC } from '../ids.js';
+import { shape, tagged } from '../shape.js';
+import { decodeWith, type InvalidInput } from '../validation.js';
+import {
+  billShapes,
+  DisputeOutcomeC,
+  PaymentChannelC,
+  PlanCancelReasonC,
+  PositiveIntC,
+  ReminderChannelC,
+} from './shapes.js';
+
+const s = billShapes(false);
+const base = { cycleId: CycleIdC, commandId: IdC, actor: IdC, at: InstantC };
+
+const event = <T extends string, R extends t.Props, O extends t.Props = {}>(type: T, required: R, optional?: O) => {
+  const data = shape(`${type} data`, { ...base, ...required }, optional ?? ({} as O), false);
+  return { data, codec: shape(`${type} event`, { type: t.literal(type), data }, {}, false) };
+};
+
+export const Billed = event(
+  'Billed',
+  {
+    contractId: ContractIdC,
+    period: s.period,
+    dueDate: BusinessDateC,
+    currency: CurrencyC,
+    lines: t.readonlyArray(s.line),
+    discounts: t.readonlyArray(s.discount),
+    totalMinor: NonNegativeMinorUnitsC,
+  },
+);
+export const Paid = event(
+  'Paid',
+  { paymentId: IdC, amountMinor: PositiveMinorUnitsC, channel: PaymentChannelC },
+  { reference: IdC, offline: t.boolean, currency: CurrencyC },
+);
+export const Disputed = event(
+  'Disputed',
+  { disputeId: IdC, amountMinor: PositiveMinorUnitsC, reason: TextC },
+  { lineCode: IdC },
+);
+export const DisputeResolved = event(
+  'DisputeResolved',
+  { disputeId: IdC, outcome: DisputeOutcomeC, adjustmentMinor: NonNegativeMinorUnitsC },
+  { note: TextC },
+);
+export const InstallmentAgreed = event('InstallmentAgreed', {
+  planId: IdC,
+  installments: t.readonlyArray(s.installment),
+});
+export const InstallmentPlanCancelled = event('InstallmentPlanCancelled', { planId: IdC, reason: PlanCancelReasonC });
+export const Refunded = event('Refunded', {
+  refundId: IdC,
+  paymentId: IdC,
+  amountMinor: PositiveMinorUnitsC,
+  reason: TextC,
+});
+export const Adjusted = event('Adjusted', { adjustmentId: IdC, amountMinor: PositiveMinorUnitsC, reason: TextC });
+export const ReminderSent = event('ReminderSent', { reminderId: IdC, channel: ReminderChannelC }, { level: PositiveIntC });
+export const WrittenOff = event('WrittenOff', { writeOffId: IdC, amountMinor: PositiveMinorUnitsC, reason: TextC });
+
+export const RenewalEventC = tagged('RenewalEvent', 'type', {
+  Billed: Billed.codec,
+  Paid: Paid.codec,
+  Disputed: Disputed.codec,
+  DisputeResolved: DisputeResolved.codec,
+  InstallmentAgreed: InstallmentAgreed.codec,
+  InstallmentPlanCancelled: InstallmentPlanCancelled.codec,
+  Refunded: Refunded.codec,
+  Adjusted: Adjusted.codec,
+  ReminderSent: ReminderSent.codec,
+  WrittenOff: WrittenOff.codec,
+});
+
+export type BilledData = t.TypeOf<typeof Billed.data>;
+export type PaidData = t.TypeOf<typeof Paid.data>;
+export type DisputedData = t.TypeOf<typeof Disputed.data>;
+export type DisputeResolvedData = t.TypeOf<typeof DisputeResolved.data>;
+export type InstallmentAgreedData = t.TypeOf<typeof InstallmentAgreed.data>;
+export type InstallmentPlanCancelledData = t.TypeOf<typeof InstallmentPlanCancelled.data>;
+export type RefundedData = t.TypeOf<typeof Refunded.data>;
+export type AdjustedData = t.TypeOf<typeof Adjusted.data>;
+export type ReminderSentData = t.TypeOf<typeof ReminderSent.data>;
+export type WrittenOffData = t.TypeOf<typeof WrittenOff.data>;
+
+export type RenewalEvent = t.TypeOf<typeof RenewalEventC>;
+export type RenewalEventType = RenewalEvent['type'];
+export type RenewalEventOf<T extends RenewalEventType> = Extract<RenewalEvent, { type: T }>;
+export const RENEWAL_EVENT_TYPES = Object.keys(RenewalEventC.members) as RenewalEventType[];
+
+/** The schema version every event is written with today. Bump per type, with an upcaster. */
+export const CURRENT_SCHEMA_VERSION: Readonly<Record<RenewalEventType, number>> = {
+  Billed: 1,
+  Paid: 1,
+  Disputed: 1,
+  DisputeResolved: 1,
+  InstallmentAgreed: 1,
+  InstallmentPlanCancelled: 1,
+  Refunded: 1,
+  Adjusted: 1,
+  ReminderSent: 1,
+  WrittenOff: 1,
+};
+
+export const decodeEvent: (input: unknown) => E.Either<InvalidInput, RenewalEvent> = decodeWith(
+  RenewalEventC,
+  'renewal event',
+);
+
+export const encodeEvent = (e: RenewalEvent): t.OutputOf<typeof RenewalEventC> => RenewalEventC.encode(e);

@@ -1,0 +1,70 @@
+// The pieces a bill is made of, shared by the `Bill` command and the `Billed` event. Built twice:
+// strict for commands (people type them), loose for events (newer writers may add fields).
+import * as t from 'io-ts';
+import { BusinessDateC, PeriodC } from '../calendar.js';
+import { DecimalQuantityC, NonNegativeMinorUnitsC, PositiveMinorUnitsC } from '../money.js';
+import { IdC, TextC } from '../ids.js';
+import { oneOf, shape, tagged } from '../shape.js';
+
+const PositiveIntC = new t.Type<number, number, unknown>(
+  'a positive integer',
+  (u): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u > 0,
+  (u, c) => (typeof u === 'number' && Number.isSafeInteger(u) && u > 0 ? t.success(u) : t.failure(u, c)),
+  (a) => a,
+);
+export { PositiveIntC };
+
+export const billShapes = (strict: boolean) => {
+  const prorated = shape('Proration', { days: PositiveIntC, ofDays: PositiveIntC }, {}, strict);
+  const basis = tagged('Basis', 'kind', {
+    fixed: shape('fixed basis', { kind: t.literal('fixed') }, { rateMinor: NonNegativeMinorUnitsC, prorated }, strict),
+    'per-area': shape(
+      'per-area basis',
+      { kind: t.literal('per-area'), quantity: DecimalQuantityC, rateMinor: NonNegativeMinorUnitsC },
+      { prorated, unit: TextC },
+      strict,
+    ),
+    'per-unit': shape(
+      'per-unit basis',
+      { kind: t.literal('per-unit'), quantity: DecimalQuantityC, rateMinor: NonNegativeMinorUnitsC },
+      { prorated, unit: TextC },
+      strict,
+    ),
+  });
+  const line = shape(
+    'BillLine',
+    { code: IdC, description: TextC, amountMinor: PositiveMinorUnitsC },
+    { basis },
+    strict,
+  );
+  const discount = shape(
+    'Discount',
+    { code: IdC, description: TextC, amountMinor: PositiveMinorUnitsC },
+    { eligibility: TextC },
+    strict,
+  );
+  const installment = shape('Installment', { dueDate: BusinessDateC, amountMinor: PositiveMinorUnitsC }, {}, strict);
+  return { prorated, basis, line, discount, installment, period: PeriodC };
+};
+
+const strictShapes = billShapes(true);
+export type Basis = t.TypeOf<typeof strictShapes.basis>;
+export type BillLine = t.TypeOf<typeof strictShapes.line>;
+export type Discount = t.TypeOf<typeof strictShapes.discount>;
+export type Installment = t.TypeOf<typeof strictShapes.installment>;
+
+export const PAYMENT_CHANNELS = ['cash', 'card', 'bank-transfer', 'alipay', 'wechat-pay', 'auto-debit', 'other'] as const;
+export type PaymentChannel = (typeof PAYMENT_CHANNELS)[number];
+export const PaymentChannelC = oneOf(PAYMENT_CHANNELS);
+
+export const REMINDER_CHANNELS = ['sms', 'email', 'app', 'letter', 'phone'] as const;
+export type ReminderChannel = (typeof REMINDER_CHANNELS)[number];
+export const ReminderChannelC = oneOf(REMINDER_CHANNELS);
+
+export const DISPUTE_OUTCOMES = ['upheld', 'partially-upheld', 'rejected'] as const;
+export type DisputeOutcome = (typeof DISPUTE_OUTCOMES)[number];
+export const DisputeOutcomeC = oneOf(DISPUTE_OUTCOMES);
+
+export const PLAN_CANCEL_REASONS = ['defaulted', 'customer-request', 'renegotiated'] as const;
+export type PlanCancelReason = (typeof PLAN_CANCEL_REASONS)[number];
+export const PlanCancelReasonC = oneOf(PLAN_CANCEL_REASONS);

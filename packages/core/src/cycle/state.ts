@@ -1,0 +1,170 @@
+// The state of one renewal cycle, folded from its events. Kept as small fixed shapes and short
+// arrays (a cycle has a handful of events), with running totals so figures cost O(1): folds are
+// the hot path of every read, and spreading large id-keyed objects per event was measured here
+// to be 40x slower.
+import type {
+  AdjustedData,
+  BilledData,
+  DisputedData,
+  DisputeResolvedData,
+  InstallmentAgreedData,
+  InstallmentPlanCancelledData,
+  PaidData,
+  RefundedData,
+  RenewalEvent,
+  ReminderSentData,
+  WrittenOffData,
+} from './events.js';
+
+export interface DisputeFact {
+  readonly raised: DisputedData;
+  readonly resolution: DisputeResolvedData | null;
+}
+
+export interface PlanFact {
+  readonly agreed: InstallmentAgreedData;
+  readonly cancellation: InstallmentPlanCancelledData | null;
+  /** Net paid (payments - refunds) when the plan was agreed: what is paid since counts towards it. */
+  readonly netPaidAtAgreementMinor: number;
+}
+
+export interface CycleTotals {
+  readonly paidMinor: number;
+  readonly refundedMinor: number;
+  readonly adjustedMinor: number;
+  readonly disputeAdjustedMinor: number;
+  readonly writtenOffMinor: number;
+  readonly openDisputedMinor: number;
+}
+
+export interface CycleState {
+  readonly bill: BilledData | null;
+  /** Every command id that produced an event here, for idempotency. */
+  readonly commandIds: readonly string[];
+  readonly payments: readonly PaidData[];
+  readonly refunds: readonly RefundedData[];
+  readonly disputes: readonly DisputeFact[];
+  readonly plans: readonly PlanFact[];
+  readonly adjustments: readonly AdjustedData[];
+  readonly reminders: readonly ReminderSentData[];
+  readonly writeOffs: readonly WrittenOffData[];
+  readonly totals: CycleTotals;
+  /** Number of events folded: the stream revision + 1. */
+  readonly eventCount: number;
+}
+
+const zeroTotals: CycleTotals = {
+  paidMinor: 0,
+  refundedMinor: 0,
+  adjustedMinor: 0,
+  disputeAdjustedMinor: 0,
+  writtenOffMinor: 0,
+  openDisputedMinor: 0,
+};
+
+export const initialCycleState = (): CycleState => ({
+  bill: null,
+  commandIds: [],
+  payments: [],
+  refunds: [],
+  disputes: [],
+  plans: [],
+  adjustments: [],
+  reminders: [],
+  writeOffs: [],
+  totals: zeroTotals,
+  eventCount: 0,
+});
+
+const append = <A>(xs: readonly A[], x: A): readonly A[] => {
+  const out = xs.slice();
+  out.push(x);
+  return out;
+};
+
+export const evolveCycle = (state: CycleState, event: RenewalEvent): CycleState => {
+  const s: CycleState = {
+    ...state,
+    commandIds: append(state.commandIds, event.data.commandId),
+    eventCount: state.eventCount + 1,
+  };
+  const t = state.totals;
+  switch (event.type) {
+    case 'Billed':
+      return { ...s, bill: event.data };
+    case 'Paid':
+      return {
+        ...s,
+        payments: append(state.payments, event.data),
+        totals: { ...t, paidMinor: t.paidMinor + event.data.amountMinor },
+      };
+    case 'Refunded':
+      return {
+        ...s,
+        refunds: append(state.refunds, event.data),
+        totals: { ...t, refundedMinor: t.refundedMinor + event.data.amountMinor },
+      };
+    case 'Disputed':
+      return {
+        ...s,
+        disputes: append(state.disputes, { raised: event.data, resolution: null }),
+        totals: { ...t, openDisputedMinor: t.openDisputedMinor + event.data.amountMinor },
+      };
+    case 'DisputeResolved': {
+      const d = event.data;
+      const raised = state.disputes.find((x) => x.raised.disputeId === d.disputeId);
+      return {
+        ...s,
+        disputes: state.disputes.map((x) => (x.raised.disputeId === d.disputeId ? { ...x, resolution: d } : x)),
+        totals: {
+          ...t,
+          openDisputedMinor: t.openDisputedMinor - (raised && !raised.resolution ? raised.raised.amountMinor : 0),
+          disputeAdjustedMinor: t.disputeAdjustedMinor + d.adjustmentMinor,
+        },
+      };
+    }
+    case 'InstallmentAgreed':
+      return {
+        ...s,
+        plans: append(state.plans, {
+          agreed: event.data,
+          cancellation: null,
+          netPaidAtAgreementMinor: t.paidMinor - t.refundedMinor,
+        }),
+      };
+    case 'InstallmentPlanCancelled': {
+      const d = event.data;
+      return { ...s, plans: state.plans.map((p) => (p.agreed.planId === d.planId ? { ...p, cancellation: d } : p)) };
+    }
+    case 'Adjusted':
+      return {
+        ...s,
+        adjustments: append(state.adjustments, event.data),
+        totals: { ...t, adjustedMinor: t.adjustedMinor + event.data.amountMinor },
+      };
+    case 'ReminderSent':
+      return { ...s, reminders: append(state.reminders, event.data) };
+    case 'WrittenOff':
+      return {
+        ...s,
+        writeOffs: append(state.writeOffs, event.data),
+        totals: { ...t, writtenOffMinor: t.writtenOffMinor + event.data.amountMinor },
+      };
+  }
+};
+
+/** The plan that is currently in force, if any (the newest one not cancelled). */
+export const activePlan = (state: CycleState): PlanFact | null => {
+  for (let i = state.plans.length - 1; i >= 0; i--) {
+    const p = state.plans[i]!;
+    if (!p.cancellation) return p;
+  }
+  return null;
+};
+
+/** Net amount refunded so far on one payment. */
+export const refundedOf = (state: CycleState, paymentId: string): number => {
+  let sum = 0;
+  for (const r of state.refunds) if (r.paymentId === paymentId) sum += r.amountMinor;
+  return sum;
+};

@@ -1,0 +1,91 @@
+// The envelope every stored event travels in: its id, type, schema version, data and metadata
+// (who, why, when recorded), plus where the store put it. Stores write `NewEvent`s and read
+// `RecordedEvent`s; the codecs here are what they validate against.
+import * as t from 'io-ts';
+import * as E from 'fp-ts/lib/Either.js';
+import { InstantC, type Instant } from './calendar.js';
+import { IdC } from './ids.js';
+import { shape } from './shape.js';
+import { decodeWith, invalidInput, type InvalidInput } from './validation.js';
+
+export const EventMetadataC = shape(
+  'EventMetadata',
+  { commandId: IdC, actor: IdC, recordedAt: InstantC },
+  { correlationId: IdC, causationId: IdC },
+  false,
+);
+export type EventMetadata = t.TypeOf<typeof EventMetadataC>;
+
+const NonNegativeIntC = new t.Type<number, number, unknown>(
+  'a non-negative integer',
+  (u): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u >= 0,
+  (u, c) => (typeof u === 'number' && Number.isSafeInteger(u) && u >= 0 ? t.success(u) : t.failure(u, c)),
+  (a) => a,
+);
+
+/** An event about to be appended: the store assigns revision and position. */
+export const NewEventC = shape(
+  'NewEvent',
+  {
+    eventId: IdC,
+    type: t.string,
+    schemaVersion: NonNegativeIntC,
+    data: t.UnknownRecord,
+    metadata: EventMetadataC,
+  },
+  {},
+  false,
+);
+export interface NewEvent<Type extends string = string, Data = unknown> {
+  readonly eventId: string;
+  readonly type: Type;
+  readonly schemaVersion: number;
+  readonly data: Data;
+  readonly metadata: EventMetadata;
+}
+
+/** An event as a store returns it. `globalPosition` orders all events of all streams. */
+export interface RecordedEvent<Type extends string = string, Data = unknown> extends NewEvent<Type, Data> {
+  readonly streamName: string;
+  /** 0 for a stream's first event (as EventStoreDB counts). */
+  readonly streamRevision: bigint;
+  readonly globalPosition: bigint;
+}
+
+export const decodeMetadata: (u: unknown) => E.Either<InvalidInput, EventMetadata> = decodeWith(
+  EventMetadataC,
+  'event metadata',
+);
+
+/** Deterministic event id: the same decision retried gets the same ids, so stores keep it once. */
+export const eventIdFor = (commandId: string, index: number): string => `${commandId}#${index}`;
+
+export interface EnvelopeOptions {
+  readonly recordedAt: Instant;
+  readonly actor: string;
+  readonly commandId: string;
+  readonly correlationId?: string;
+  readonly causationId?: string;
+}
+
+/** Wraps events decided for one command in envelopes with derived ids and shared metadata. */
+export const envelope = <Ev extends { readonly type: string; readonly data: unknown }>(
+  events: readonly Ev[],
+  options: EnvelopeOptions,
+  schemaVersionOf: (type: Ev['type']) => number,
+): NewEvent<Ev['type'], Ev['data']>[] =>
+  events.map((e, i) => ({
+    eventId: eventIdFor(options.commandId, i),
+    type: e.type,
+    schemaVersion: schemaVersionOf(e.type),
+    data: e.data,
+    metadata: {
+      commandId: options.commandId,
+      actor: options.actor,
+      recordedAt: options.recordedAt,
+      ...(options.correlationId ? { correlationId: options.correlationId } : {}),
+      ...(options.causationId ? { causationId: options.causationId } : {}),
+    } as EventMetadata,
+  }));
+
+export { invalidInput };

@@ -1,0 +1,98 @@
+// The one port every event store implements (in-memory, SQLite, PostgreSQL, EventStoreDB).
+// Revisions count from 0 for a stream's first event, as EventStoreDB does; global positions are
+// a store-wide order that `readAll` follows and projections checkpoint on.
+import type { InvalidInput, NewEvent, RecordedEvent } from '@renewal-ledger/core';
+
+/** `no-stream`: the stream must not exist; `any`: no check; a bigint: the revision of its last event. */
+export type ExpectedRevision = 'no-stream' | 'any' | bigint;
+
+export interface AppendResult {
+  /** Revision of the stream's last event after the append: what to expect next time. */
+  readonly nextExpectedRevision: bigint;
+  /** Global position of the last event appended (or found already stored). */
+  readonly lastGlobalPosition: bigint;
+  /** `already-stored`: every event id was found in the stream, the retry changed nothing. */
+  readonly outcome: 'appended' | 'already-stored';
+}
+
+export interface AppendRequest {
+  readonly streamName: string;
+  readonly events: readonly NewEvent[];
+  readonly expectedRevision: ExpectedRevision;
+}
+
+export interface ReadStreamOptions {
+  /** First revision to read (inclusive). Default 0. */
+  readonly fromRevision?: bigint;
+}
+
+export interface ReadAllOptions {
+  /** Read events strictly after this global position. Default: from the beginning. */
+  readonly after?: bigint;
+  /** How many events a store fetches per round trip. */
+  readonly batchSize?: number;
+  /** Stop after this many events (for paging). */
+  readonly limit?: number;
+}
+
+export interface EventStore {
+  /** `memory`, `sqlite`, `postgres` or `eventstoredb`. */
+  readonly kind: string;
+  /** Appends atomically, checking the expected revision; an identical retry (same event ids) succeeds once. */
+  appendToStream(
+    streamName: string,
+    events: readonly NewEvent[],
+    options: { readonly expectedRevision: ExpectedRevision },
+  ): Promise<AppendResult>;
+  /**
+   * Many appends to many streams in one transaction where the store has transactions: all or
+   * nothing. Stores without multi-stream transactions (EventStoreDB) append one by one.
+   */
+  appendBatch(requests: readonly AppendRequest[]): Promise<readonly AppendResult[]>;
+  /** A stream's events in revision order, decoded; an empty iteration when the stream does not exist. */
+  readStream(streamName: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
+  /** Every event of every stream in global order, decoded. */
+  readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
+  /** Global position of the newest event, or -1n for an empty store. */
+  headPosition(): Promise<bigint>;
+  close(): Promise<void>;
+}
+
+/** The revision an append was refused against. */
+export class WrongExpectedRevisionError extends Error {
+  override readonly name = 'WrongExpectedRevisionError';
+  readonly code = 'WRONG_EXPECTED_REVISION' as const;
+  constructor(
+    readonly streamName: string,
+    readonly expected: ExpectedRevision,
+    /** Revision of the stream's last event, or `no-stream`. */
+    readonly actual: bigint | 'no-stream',
+  ) {
+    super(`append to ${streamName} expected revision ${String(expected)} but the stream is at ${String(actual)}`);
+  }
+}
+
+/** A stored event that no longer decodes: nothing is skipped silently. */
+export class StoredEventDecodeError extends Error {
+  override readonly name = 'StoredEventDecodeError';
+  readonly code = 'STORED_EVENT_UNREADABLE' as const;
+  constructor(
+    readonly streamName: string,
+    readonly streamRevision: bigint,
+    readonly globalPosition: bigint,
+    readonly eventType: string,
+    readonly problem: InvalidInput,
+  ) {
+    super(
+      `stored event ${eventType} at ${streamName}@${streamRevision} (global position ${globalPosition}) does not decode: ${problem.problems
+        .map((p) => (p.path ? `${p.path}: ${p.message}` : p.message))
+        .join('; ')}`,
+    );
+  }
+}
+
+/** A store URL that names no known store. */
+export class StoreUrlError extends Error {
+  override readonly name = 'StoreUrlError';
+  readonly code = 'INVALID_STORE_URL' as const;
+}

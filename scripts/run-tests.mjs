@@ -1,0 +1,119 @@
+#!/usr/bin/env node
+// Runs every uvu test file of the workspace in its own Node process and prints one closing
+// line `N passed, N failed, N skipped` that CI reads.
+//
+// Why one process per file: a file that throws while loading makes uvu exit without a summary,
+// and a throwing `before` hook makes uvu print `(0 / N)` and exit 0. Running files apart lets
+// us attribute both to the file and count them as failures instead of losing them.
+//
+// Usage: node scripts/run-tests.mjs [substring-filter ...]
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync, existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { availableParallelism } from 'node:os';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const filters = process.argv.slice(2);
+
+function findTests(dir, out = []) {
+  if (!existsSync(dir)) return out;
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name === 'dist') continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) findTests(path, out);
+    else if (name.endsWith('.test.ts')) out.push(path);
+  }
+  return out;
+}
+
+const files = ['packages', 'examples', 'bench']
+  .flatMap((d) => findTests(join(root, d)))
+  .map((f) => relative(root, f))
+  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
+  .sort();
+
+if (files.length === 0) {
+  console.error('no test files found');
+  console.log('0 passed, 1 failed, 0 skipped');
+  process.exit(1);
+}
+
+const perFileTimeoutMs = Number(process.env.TEST_FILE_TIMEOUT_MS ?? 10 * 60 * 1000);
+
+function runFile(file) {
+  return new Promise((resolve) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', file], {
+      cwd: root,
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    const timer = setTimeout(() => {
+      output += `\n[run-tests] ${file} took longer than ${perFileTimeoutMs} ms: killed\n`;
+      child.kill('SIGKILL');
+    }, perFileTimeoutMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      resolve({ file, code, signal, output, ms });
+    });
+  });
+}
+
+function count({ code, signal, output }) {
+  const num = (label) => {
+    const m = output.match(new RegExp(`^\\s*${label}:\\s+(\\d+)`, 'm'));
+    return m ? Number(m[1]) : null;
+  };
+  const total = num('Total');
+  const passed = num('Passed');
+  const skipped = num('Skipped') ?? 0;
+  if (total === null || passed === null) {
+    // Crashed on load (or was killed): no summary at all.
+    return { passed: 0, failed: 1, skipped: 0, note: `no uvu summary (exit ${code ?? signal})` };
+  }
+  let failed = total - passed;
+  if (failed === 0 && code !== 0) {
+    failed = 1;
+    return { passed, failed, skipped, note: `exit ${code ?? signal} after all tests passed` };
+  }
+  return { passed, failed, skipped, note: failed ? 'test failures (a throwing hook shows as (0 / N))' : '' };
+}
+
+const workers = Math.max(1, Math.min(Number(process.env.TEST_JOBS ?? availableParallelism()), 4));
+const results = new Array(files.length);
+let next = 0;
+let printed = 0;
+const flush = () => {
+  while (printed < files.length && results[printed]) {
+    const r = results[printed++];
+    const c = count(r);
+    process.stdout.write(`\n=== ${r.file} (${(r.ms / 1000).toFixed(1)} s)\n${r.output.trimEnd()}\n`);
+    if (c.failed) process.stdout.write(`[run-tests] FAILED ${r.file}: ${c.note}\n`);
+    r.counts = c;
+  }
+};
+await Promise.all(
+  Array.from({ length: workers }, async () => {
+    while (next < files.length) {
+      const i = next++;
+      results[i] = await runFile(files[i]);
+      flush();
+    }
+  }),
+);
+flush();
+
+const totals = results.reduce(
+  (a, r) => ({ passed: a.passed + r.counts.passed, failed: a.failed + r.counts.failed, skipped: a.skipped + r.counts.skipped }),
+  { passed: 0, failed: 0, skipped: 0 },
+);
+const failedFiles = results.filter((r) => r.counts.failed).map((r) => r.file);
+process.stdout.write('\n');
+if (failedFiles.length) process.stdout.write(`failing files:\n${failedFiles.map((f) => `  ${f}`).join('\n')}\n`);
+process.stdout.write(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
+process.exit(totals.failed ? 1 : 0);
