@@ -1,7 +1,6 @@
 // Business dates are calendar dates with no time zone (`2026-01-31`); instants are UTC
 // timestamps (`2026-01-31T09:30:00Z`). The core never reads a clock: both come in with commands.
 import * as t from 'io-ts';
-import { addDays, differenceInCalendarDays, formatISO, isValid, parseISO } from 'date-fns';
 
 export interface BusinessDateBrand {
   readonly BusinessDate: unique symbol;
@@ -9,12 +8,19 @@ export interface BusinessDateBrand {
 /** A real calendar date `YYYY-MM-DD` (`2026-02-30` is refused). */
 export type BusinessDate = string & BusinessDateBrand;
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const daysInMonth = (year: number, month: number): number =>
+  month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+// Plain arithmetic rather than a Date round trip: every stored event carries dates, and this
+// check runs on each of them when a store is read.
 export const isBusinessDate = (u: unknown): u is BusinessDate => {
-  if (typeof u !== 'string' || !DATE.test(u)) return false;
-  const d = parseISO(u);
-  // parseISO rolls nothing over, but a round trip is the simplest proof that the day exists.
-  return isValid(d) && formatISO(d, { representation: 'date' }) === u;
+  if (typeof u !== 'string') return false;
+  const m = DATE.exec(u);
+  if (!m) return false;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 };
 export const BusinessDateC = new t.Type<BusinessDate, string, unknown>(
   'a calendar date YYYY-MM-DD',
@@ -56,14 +62,40 @@ export interface Period {
 }
 export const PeriodC = t.type({ start: BusinessDateC, end: BusinessDateC }, 'Period');
 
+// Day arithmetic in whole days on the proleptic Gregorian calendar, with no Date object: a
+// business date has no time zone, so the host's zone must not change the count (date-fns works
+// in local time, and Samoa skipped 2011-12-30: there 2011-12-29 + 1 day was 2011-12-31).
+// After H. Hinnant's days_from_civil / civil_from_days.
+const dayNumber = (date: BusinessDate): number => {
+  const month = Number(date.slice(5, 7));
+  const y = Number(date.slice(0, 4)) - (month <= 2 ? 1 : 0);
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + Number(date.slice(8, 10)) - 1;
+  return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
+};
+
+const dateOfDayNumber = (n: number): BusinessDate => {
+  const z = n + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const pad = (v: number, w: number) => String(v).padStart(w, '0');
+  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}` as BusinessDate;
+};
+
 /** Whole days from `from` to `to` (negative when `to` is earlier). */
-export const daysBetween = (from: BusinessDate, to: BusinessDate): number =>
-  differenceInCalendarDays(parseISO(to), parseISO(from));
+export const daysBetween = (from: BusinessDate, to: BusinessDate): number => dayNumber(to) - dayNumber(from);
 
 export const addDaysTo =
   (days: number) =>
   (date: BusinessDate): BusinessDate =>
-    formatISO(addDays(parseISO(date), days), { representation: 'date' }) as BusinessDate;
+    dateOfDayNumber(dayNumber(date) + days);
 
 /** Number of days a half-open period covers. */
 export const periodDays = (p: Period): number => daysBetween(p.start, p.end);

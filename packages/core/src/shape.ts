@@ -25,17 +25,23 @@ export class ShapeType<R extends t.Props, O extends t.Props> extends t.Type<Shap
     const reqKeys = Object.keys(required);
     const optKeys = Object.keys(optional);
     const known = new Set([...reqKeys, ...optKeys]);
-    const is = (u: unknown): u is ShapeOf<R, O> =>
-      isRecord(u) &&
-      reqKeys.every((k) => required[k]!.is(u[k])) &&
-      optKeys.every((k) => u[k] === undefined || optional[k]!.is(u[k]));
+    // `is` allocates nothing, so decoders can try it first and only build io-ts contexts (one
+    // array per field) to explain a failure.
+    const is = (u: unknown): u is ShapeOf<R, O> => {
+      if (!isRecord(u)) return false;
+      for (const k of reqKeys) if (!required[k]!.is(u[k])) return false;
+      for (const k of optKeys) if (u[k] !== undefined && !optional[k]!.is(u[k])) return false;
+      if (strict) for (const k in u) if (!known.has(k)) return false;
+      return true;
+    };
     super(
       name,
       is,
       (u, c) => {
         if (!isRecord(u)) return t.failure(u, c);
         const errors: t.ValidationError[] = [];
-        const out: Record<string, unknown> = {};
+        // Loose shapes keep fields they do not know (a newer writer's), as the fast path does.
+        const out: Record<string, unknown> = strict ? {} : { ...u };
         for (const k of reqKeys) {
           const codec = required[k]!;
           const r = codec.validate(u[k], t.appendContext(c, k, codec, u[k]));

@@ -46,7 +46,7 @@ export const problemOf = (error: t.ValidationError): Problem => {
   }
   const leaf = error.context[error.context.length - 1]!;
   if (error.message) return { path: keys.join('/'), message: error.message };
-  const expected = isStructural(leaf.type.name) ? 'an object' : leaf.type.name;
+  const expected = /^(Readonly)?Array</.test(leaf.type.name) ? 'an array' : isStructural(leaf.type.name) ? 'an object' : leaf.type.name;
   const message =
     error.value === undefined && keys.length > 0 ? `is required: expected ${expected}` : `expected ${expected}, got ${show(error.value)}`;
   return { path: keys.join('/'), message };
@@ -88,3 +88,14 @@ export const unknownKeys = (input: Record<string, unknown>, known: ReadonlySet<s
   Object.keys(input)
     .filter((k) => !known.has(k))
     .map((k) => ({ path: prefix + k, message: `is not a known field, got ${show(input[k])}` }));
+
+/**
+ * Like `decodeWith`, but first tries the codec's allocation-free `is` guard and returns the input
+ * itself when it passes. For data the caller owns and will not mutate (freshly parsed stored
+ * events): the hot path of every read.
+ */
+export const decodeOwnedWith =
+  <A>(codec: t.Type<A, unknown, unknown>, subject: string) => {
+    const slow = decodeWith(codec, subject);
+    return (input: unknown): E.Either<InvalidInput, A> => (codec.is(input) ? E.right(input) : slow(input));
+  };

@@ -5,7 +5,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { isPeriodValid } from '../calendar.js';
 import { canonicalJson } from '../canonical-json.js';
-import { amountFromRate, isNonNegativeMinorUnits, isPositiveMinorUnits, sumMinor, type DecimalQuantity, type NonNegativeMinorUnits } from '../money.js';
+import { amountFromRate, isNonNegativeMinorUnits, isPositiveMinorUnits, sumMinor, type AmountOutOfRange, type DecimalQuantity, type NonNegativeMinorUnits } from '../money.js';
 import type { Adjust, AgreeInstallments, Bill, CancelInstallments, RaiseDispute, RecordPayment, Refund, RenewalCommand, ResolveDispute, SendReminder, WriteOff } from './commands.js';
 import { ruleError, type RenewalError } from './errors.js';
 import type { BilledData, RenewalEvent } from './events.js';
@@ -34,11 +34,20 @@ const duplicate = (key: Duplicate['key'], id: string): Result => E.right({ event
 const baseOf = (c: RenewalCommand) => ({ cycleId: c.cycleId, commandId: c.commandId, actor: c.actor, at: c.at });
 
 // The same fact is the same data whoever entered it and under whichever command id.
-const factKey = (data: object): string => {
+// Data that cannot be written as JSON (the NaN total of a bill whose lines leave the safe range,
+// a NaN amount handed to decide without decoding) was never recorded, so it is no recorded fact.
+const factKey = (data: object): string | null => {
   const { commandId: _c, actor: _a, ...rest } = data as Record<string, unknown>;
-  return canonicalJson(rest);
+  try {
+    return canonicalJson(rest);
+  } catch {
+    return null;
+  }
 };
-const sameFact = (a: object, b: object): boolean => factKey(a) === factKey(b);
+const sameFact = (recorded: object, candidate: object): boolean => {
+  const key = factKey(candidate);
+  return key !== null && factKey(recorded) === key;
+};
 
 /**
  * Looks for an earlier fact with the same business id: the same data is a duplicate, other data
@@ -59,11 +68,11 @@ const earlier = <F extends { readonly commandId: string }>(
 const positive = (field: string, value: unknown): RenewalError | null =>
   isPositiveMinorUnits(value) ? null : ruleError('INVALID_AMOUNT', { field, value });
 
-const expectedAmount = (basis: Basis): number | null => {
+/** What the basis computes; null when it has no rate to check against (a fixed amount). */
+const expectedAmount = (basis: Basis): E.Either<AmountOutOfRange, number> | null => {
   const quantity = (basis.kind === 'fixed' ? '1' : basis.quantity) as DecimalQuantity;
   if (basis.rateMinor === undefined) return null;
-  const r = amountFromRate(quantity, basis.rateMinor as NonNegativeMinorUnits, basis.prorated);
-  return E.isRight(r) ? r.right : Number.NaN;
+  return amountFromRate(quantity, basis.rateMinor as NonNegativeMinorUnits, basis.prorated);
 };
 
 const decideBill = (c: Bill, state: CycleState): Result => {
@@ -97,9 +106,11 @@ const decideBill = (c: Bill, state: CycleState): Result => {
     codes.add(line.code);
     if (line.basis) {
       const computed = expectedAmount(line.basis);
-      if (computed !== null && computed !== line.amountMinor) {
+      if (computed !== null && E.isLeft(computed))
+        return E.left(ruleError('AMOUNT_OUT_OF_RANGE', { field: `lines/${i}/basis`, operands: computed.left.operands }));
+      if (computed !== null && computed.right !== line.amountMinor) {
         return E.left(
-          ruleError('BASIS_MISMATCH', { lineCode: line.code, amountMinor: line.amountMinor, computedMinor: computed }),
+          ruleError('BASIS_MISMATCH', { lineCode: line.code, amountMinor: line.amountMinor, computedMinor: computed.right }),
         );
       }
     }

@@ -7,7 +7,7 @@ import { BusinessDateC, InstantC } from '../calendar.js';
 import { NonNegativeMinorUnitsC, PositiveMinorUnitsC } from '../money.js';
 import { ContractIdC, CurrencyC, CycleIdC, IdC, TextC } from '../ids.js';
 import { shape, tagged } from '../shape.js';
-import { decodeWith, type InvalidInput } from '../validation.js';
+import { decodeOwnedWith, type InvalidInput } from '../validation.js';
 import {
   billShapes,
   DisputeOutcomeC,
@@ -110,7 +110,8 @@ export const CURRENT_SCHEMA_VERSION: Readonly<Record<RenewalEventType, number>> 
   WrittenOff: 1,
 };
 
-export const decodeEvent: (input: unknown) => E.Either<InvalidInput, RenewalEvent> = decodeWith(
+/** Decodes an event the caller owns (e.g. just parsed from storage): it may be returned as is. */
+export const decodeEvent: (input: unknown) => E.Either<InvalidInput, RenewalEvent> = decodeOwnedWith(
   RenewalEventC,
   'renewal event',
 );

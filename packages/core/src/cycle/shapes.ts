@@ -1,7 +1,7 @@
 // The pieces a bill is made of, shared by the `Bill` command and the `Billed` event. Built twice:
 // strict for commands (people type them), loose for events (newer writers may add fields).
 import * as t from 'io-ts';
-import { BusinessDateC, PeriodC } from '../calendar.js';
+import { BusinessDateC } from '../calendar.js';
 import { DecimalQuantityC, NonNegativeMinorUnitsC, PositiveMinorUnitsC } from '../money.js';
 import { IdC, TextC } from '../ids.js';
 import { oneOf, shape, tagged } from '../shape.js';
@@ -44,7 +44,10 @@ export const billShapes = (strict: boolean) => {
     strict,
   );
   const installment = shape('Installment', { dueDate: BusinessDateC, amountMinor: PositiveMinorUnitsC }, {}, strict);
-  return { prorated, basis, line, discount, installment, period: PeriodC };
+  // A shape rather than calendar's PeriodC (t.type, which lets unknown keys through into the
+  // stored event): a typo inside `period` is reported like one anywhere else in a command.
+  const period = shape('Period', { start: BusinessDateC, end: BusinessDateC }, {}, strict);
+  return { prorated, basis, line, discount, installment, period };
 };
 
 const strictShapes = billShapes(true);

@@ -1,0 +1,153 @@
+// Business dates (calendar days, no time zone), instants (UTC) and half-open periods.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import fc from 'fast-check';
+import {
+  addDaysTo,
+  compareDates,
+  compareInstants,
+  dateOfInstant,
+  daysBetween,
+  isBusinessDate,
+  isInstant,
+  isPeriodValid,
+  periodDays,
+  type BusinessDate,
+  type Instant,
+} from '@renewal-ledger/core';
+
+const d = (s: string) => s as BusinessDate;
+
+const dates = suite('business dates');
+
+dates('real calendar dates only', () => {
+  for (const ok of ['2026-01-31', '2024-02-29', '2000-02-29', '2026-12-31', '1999-01-01']) assert.ok(isBusinessDate(ok), ok);
+  for (const bad of ['2026-02-30', '2025-02-29', '2100-02-29', '1900-02-29', '2026-04-31', '2026-13-01', '2026-00-10', '2026-01-00', '2026-01-32'])
+    assert.not.ok(isBusinessDate(bad), bad);
+});
+
+dates('exactly YYYY-MM-DD: no time, no zone, no short forms, no white space', () => {
+  for (const bad of ['2026-1-5', '26-01-05', '2026/01/05', '2026-01-05T00:00:00Z', ' 2026-01-05', '2026-01-05 ', '20260105', '', 20260105, null, undefined])
+    assert.not.ok(isBusinessDate(bad), JSON.stringify(bad));
+});
+
+dates('daysBetween counts calendar days, negative backwards', () => {
+  const cases: Array<[string, string, number]> = [
+    ['2026-01-31', '2026-02-01', 1],
+    ['2026-01-15', '2026-01-15', 0],
+    ['2026-02-01', '2026-01-31', -1],
+    ['2026-01-31', '2026-03-01', 29], //  February 2026 has 28 days
+    ['2024-01-31', '2024-03-01', 30], //  February 2024 has 29
+    ['2024-02-28', '2024-03-01', 2],
+    ['2025-02-28', '2025-03-01', 1],
+    ['2023-12-31', '2024-12-31', 366],
+    ['2026-03-01', '2026-04-01', 31], //  spans US (03-08) and EU (03-29) clock changes
+    ['2026-10-01', '2026-11-15', 45], //  and the autumn ones
+    ['1999-12-31', '2000-03-01', 61], //  2000 is a leap year
+  ];
+  for (const [from, to, days] of cases) assert.is(daysBetween(d(from), d(to)), days, `${from} -> ${to}`);
+});
+
+dates('addDaysTo crosses month ends, year ends and leap days', () => {
+  assert.is(addDaysTo(1)(d('2026-01-31')), '2026-02-01');
+  assert.is(addDaysTo(1)(d('2024-02-28')), '2024-02-29');
+  assert.is(addDaysTo(1)(d('2025-02-28')), '2025-03-01');
+  assert.is(addDaysTo(1)(d('2026-12-31')), '2027-01-01');
+  assert.is(addDaysTo(-1)(d('2026-03-01')), '2026-02-28');
+  assert.is(addDaysTo(365)(d('2024-01-01')), '2024-12-31');
+  assert.is(addDaysTo(0)(d('2026-05-05')), '2026-05-05');
+});
+
+// Reference built on Date.UTC: a business date names a UTC day.
+const utcDay = (s: string) => Date.UTC(Number(s.slice(0, 4)), Number(s.slice(5, 7)) - 1, Number(s.slice(8, 10))) / 86_400_000;
+const dateArb = fc.date({ min: new Date('1600-01-01T00:00:00Z'), max: new Date('2600-12-31T00:00:00Z'), noInvalidDate: true }).map((x) => x.toISOString().slice(0, 10));
+
+dates('property: daysBetween and addDaysTo agree with UTC day numbers', () => {
+  fc.assert(
+    fc.property(dateArb, dateArb, fc.integer({ min: -5000, max: 5000 }), (from, to, n) => {
+      assert.ok(isBusinessDate(from), from);
+      assert.is(daysBetween(d(from), d(to)), utcDay(to) - utcDay(from));
+      const later = addDaysTo(n)(d(from));
+      assert.is(later, new Date(Date.UTC(1970, 0, 1 + utcDay(from) + n)).toISOString().slice(0, 10));
+      assert.is(daysBetween(d(from), later), n);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+dates('the host time zone changes nothing (DST, and Samoa, which skipped 2011-12-30)', () => {
+  const saved = process.env.TZ;
+  try {
+    for (const tz of ['UTC', 'America/New_York', 'Europe/Berlin', 'America/Sao_Paulo', 'Australia/Lord_Howe', 'Pacific/Apia']) {
+      process.env.TZ = tz;
+      assert.ok(isBusinessDate('2011-12-30'), tz);
+      assert.ok(isBusinessDate('2018-11-04'), tz); // Sao Paulo clocks jumped at midnight that day
+      assert.is(addDaysTo(1)(d('2011-12-29')), '2011-12-30', tz);
+      assert.is(daysBetween(d('2011-12-29'), d('2011-12-31')), 2, tz);
+      assert.is(daysBetween(d('2026-03-01'), d('2026-04-01')), 31, tz);
+      assert.is(periodDays({ start: d('2026-10-01'), end: d('2026-11-01') }), 31, tz);
+    }
+  } finally {
+    if (saved === undefined) delete process.env.TZ;
+    else process.env.TZ = saved;
+  }
+});
+
+dates('compareDates orders dates', () => {
+  assert.equal([d('2026-02-01'), d('2025-12-31'), d('2026-01-15')].sort(compareDates), ['2025-12-31', '2026-01-15', '2026-02-01']);
+  assert.is(compareDates(d('2026-01-01'), d('2026-01-01')), 0);
+});
+
+dates.run();
+
+// ---------------------------------------------------------------------------------------------
+const instants = suite('instants');
+
+instants('UTC timestamps with optional fractions of a second', () => {
+  for (const ok of ['2026-01-31T09:30:00Z', '2026-01-31T09:30:00.123Z', '2026-01-31T23:59:59.999999999Z', '2024-02-29T00:00:00Z'])
+    assert.ok(isInstant(ok), ok);
+});
+
+instants('refuses offsets, missing Z, impossible times and dates', () => {
+  for (const bad of [
+    '2026-01-31T09:30:00+08:00',
+    '2026-01-31T09:30:00',
+    '2026-01-31 09:30:00Z',
+    '2026-01-31T09:30Z',
+    '2026-01-31T24:00:00Z',
+    '2026-01-31T23:60:00Z',
+    '2026-01-31T23:59:60Z',
+    '2026-02-30T09:30:00Z',
+    '2026-01-31',
+    1769851800000,
+  ])
+    assert.not.ok(isInstant(bad), String(bad));
+});
+
+instants('dateOfInstant is the UTC day; compareInstants orders by time, fractions included', () => {
+  assert.is(dateOfInstant('2026-01-31T23:30:00Z' as Instant), '2026-01-31');
+  const i = (s: string) => s as Instant;
+  assert.ok(compareInstants(i('2026-01-31T09:30:00Z'), i('2026-01-31T09:30:00.001Z')) < 0);
+  assert.ok(compareInstants(i('2026-02-01T00:00:00Z'), i('2026-01-31T23:59:59.999Z')) > 0);
+  assert.is(compareInstants(i('2026-01-31T09:30:00Z'), i('2026-01-31T09:30:00.000Z')), 0);
+});
+
+instants.run();
+
+// ---------------------------------------------------------------------------------------------
+const periods = suite('periods');
+
+periods('half-open periods: valid when end is after start; days counted from start up to end', () => {
+  const p = (start: string, end: string) => ({ start: d(start), end: d(end) });
+  assert.ok(isPeriodValid(p('2026-01-01', '2026-02-01')));
+  assert.ok(isPeriodValid(p('2026-01-01', '2026-01-02')));
+  assert.not.ok(isPeriodValid(p('2026-01-01', '2026-01-01')));
+  assert.not.ok(isPeriodValid(p('2026-02-01', '2026-01-01')));
+  assert.is(periodDays(p('2026-01-01', '2026-02-01')), 31);
+  assert.is(periodDays(p('2026-02-01', '2026-03-01')), 28);
+  assert.is(periodDays(p('2024-02-01', '2024-03-01')), 29);
+  assert.is(periodDays(p('2026-01-01', '2026-01-02')), 1);
+  assert.is(periodDays(p('2026-01-01', '2027-01-01')), 365);
+});
+
+periods.run();

@@ -1,0 +1,185 @@
+// Money: integer minor units, sums that refuse to leave the safe range, quantity x rate rounded
+// half-up in integer arithmetic, and formatting for people.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as E from 'fp-ts/lib/Either.js';
+import fc from 'fast-check';
+import {
+  addMinor,
+  amountFromRate,
+  formatMinor,
+  isDecimalQuantity,
+  subtractMinor,
+  sumMinor,
+  type DecimalQuantity,
+  type MinorUnits,
+  type NonNegativeMinorUnits,
+  type Proration,
+} from '@renewal-ledger/core';
+
+const MAX = Number.MAX_SAFE_INTEGER;
+const mu = (n: number) => n as MinorUnits;
+const q = (s: string) => s as DecimalQuantity;
+const rate = (n: number) => n as NonNegativeMinorUnits;
+const right = <A>(e: E.Either<unknown, A>): A => {
+  if (E.isLeft(e)) throw new Error(`expected Right, got ${JSON.stringify(e.left)}`);
+  return e.right;
+};
+
+const sums = suite('sums');
+
+sums('sumMinor adds, and an empty sum is 0', () => {
+  assert.is(right(sumMinor([31520, 15000, -2520])), 44000);
+  assert.is(right(sumMinor([])), 0);
+  assert.is(right(sumMinor([MAX - 1, 1])), MAX);
+  assert.is(right(sumMinor([-MAX + 1, -1])), -MAX);
+});
+
+sums('sumMinor refuses to leave the safe range, naming the operands', () => {
+  const r = sumMinor([MAX, 1]);
+  assert.ok(E.isLeft(r));
+  if (E.isLeft(r)) assert.equal([r.left.code, r.left.operands], ['AMOUNT_OUT_OF_RANGE', [MAX, 1]]);
+  assert.ok(E.isLeft(sumMinor([-MAX, -1])));
+  // A partial sum out of range is refused even if later terms would bring it back.
+  assert.ok(E.isLeft(sumMinor([MAX, 1, -1])));
+});
+
+sums('sumMinor refuses operands that are not safe integers', () => {
+  for (const bad of [0.5, Number.NaN, Infinity, MAX + 1]) assert.ok(E.isLeft(sumMinor([1, bad])), String(bad));
+});
+
+sums('addMinor and subtractMinor refuse to leave the safe range', () => {
+  assert.is(right(addMinor(mu(1))(mu(MAX - 1))), MAX);
+  assert.ok(E.isLeft(addMinor(mu(1))(mu(MAX))));
+  assert.ok(E.isLeft(addMinor(mu(-1))(mu(-MAX))));
+  assert.is(right(subtractMinor(mu(1))(mu(-MAX + 1))), -MAX);
+  assert.ok(E.isLeft(subtractMinor(mu(1))(mu(-MAX))));
+  assert.ok(E.isLeft(subtractMinor(mu(-1))(mu(MAX))));
+  // data-last: the first argument is the one added or taken away
+  assert.is(right(subtractMinor(mu(300))(mu(1000))), 700);
+});
+
+sums('property: sumMinor equals the exact BigInt sum, or refuses exactly when that leaves the safe range', () => {
+  const big = BigInt(MAX);
+  fc.assert(
+    fc.property(fc.array(fc.oneof(fc.integer({ min: -1000, max: 1000 }), fc.maxSafeInteger(), fc.maxSafeNat()), { maxLength: 6 }), (xs) => {
+      let partial = 0n;
+      let inRange = true;
+      for (const x of xs) {
+        partial += BigInt(x);
+        if (partial > big || partial < -big) inRange = false;
+      }
+      const r = sumMinor(xs);
+      return inRange ? E.isRight(r) && BigInt(r.right) === partial : E.isLeft(r);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+sums.run();
+
+// ---------------------------------------------------------------------------------------------
+const rates = suite('amountFromRate');
+
+rates('per-area examples: "98.50" m2 x 320 = 31520', () => {
+  assert.is(right(amountFromRate(q('98.50'), rate(320))), 31520);
+  assert.is(right(amountFromRate(q('98.5'), rate(320))), 31520);
+  assert.is(right(amountFromRate(q('2'), rate(15000))), 30000);
+  assert.is(right(amountFromRate(q('0'), rate(15000))), 0);
+  assert.is(right(amountFromRate(q('120.75'), rate(0))), 0);
+});
+
+rates('rounds half-up to a whole minor unit', () => {
+  const cases: Array<[string, number, number]> = [
+    ['0.5', 1, 1], //       0.5   -> 1
+    ['0.49', 1, 0], //      0.49  -> 0
+    ['0.499999', 1, 0],
+    ['0.500001', 1, 1],
+    ['1.5', 1, 2],
+    ['2.5', 1, 3], //       half-up, not banker's rounding (which gives 2)
+    ['0.005', 1, 0], //     0.005 -> 0
+    ['0.25', 2, 1], //      0.5   -> 1
+    ['0.245', 2, 0], //     0.49  -> 0
+    ['98.33', 333, 32744], // 32743.89 -> 32744
+    ['87.125', 4, 349], //  348.5 -> 349
+    ['87.124', 4, 348], //  348.496 -> 348
+  ];
+  for (const [quantity, r, expected] of cases) assert.is(right(amountFromRate(q(quantity), rate(r))), expected, `${quantity} x ${r}`);
+});
+
+rates('prorates by days of the period before rounding', () => {
+  // 31520 x 14 / 31 = 14234.84 -> 14235
+  assert.is(right(amountFromRate(q('98.50'), rate(320), { days: 14, ofDays: 31 })), 14235);
+  // 0.5 x 1 x 1/1 = 0.5 -> 1; 0.5 x 1 x 1/2 = 0.25 -> 0 (rounding once, at the end)
+  assert.is(right(amountFromRate(q('0.5'), rate(1), { days: 1, ofDays: 1 })), 1);
+  assert.is(right(amountFromRate(q('0.5'), rate(1), { days: 1, ofDays: 2 })), 0);
+  // a fixed 5000 for 10 of 30 days = 1666.67 -> 1667; 15 of 30 days = 2500 exactly
+  assert.is(right(amountFromRate(q('1'), rate(5000), { days: 10, ofDays: 30 })), 1667);
+  assert.is(right(amountFromRate(q('1'), rate(5000), { days: 15, ofDays: 30 })), 2500);
+  // 3 units x 1 x 1/6 = 0.5 -> 1
+  assert.is(right(amountFromRate(q('3'), rate(1), { days: 1, ofDays: 6 })), 1);
+});
+
+rates('refuses a result beyond the safe range instead of losing precision', () => {
+  assert.ok(E.isLeft(amountFromRate(q('999999999999'), rate(MAX))));
+  assert.ok(E.isLeft(amountFromRate(q('2'), rate(Math.floor(MAX / 2) + 1))));
+  assert.is(right(amountFromRate(q('1'), rate(MAX))), MAX);
+});
+
+// Reference: exact rational q x rate x days / ofDays, rounded half-up by comparing the remainder,
+// with the quantity scaled by string padding rather than parsed the way the library parses it.
+const reference = (quantity: string, r: number, p?: Proration): bigint => {
+  const [whole, frac = ''] = quantity.split('.');
+  const scaled = BigInt(whole! + frac.padEnd(6, '0'));
+  const num = scaled * BigInt(r) * BigInt(p?.days ?? 1);
+  const den = 1_000_000n * BigInt(p?.ofDays ?? 1);
+  const floor = num / den;
+  return 2n * (num % den) >= den ? floor + 1n : floor;
+};
+
+const quantityArb = fc
+  .tuple(fc.oneof(fc.integer({ min: 0, max: 999 }), fc.integer({ min: 0, max: 999_999_999 })), fc.integer({ min: 0, max: 6 }), fc.nat({ max: 999_999 }))
+  .map(([whole, decimals, fraction]) =>
+    decimals === 0 ? String(whole) : `${whole}.${String(fraction).padStart(6, '0').slice(0, decimals)}`,
+  );
+
+rates('property: matches an exact BigInt reference for quantities with 0-6 decimals', () => {
+  fc.assert(
+    fc.property(
+      quantityArb,
+      fc.oneof(fc.integer({ min: 0, max: 100_000 }), fc.integer({ min: 0, max: 2_000_000_000 })),
+      fc.option(fc.integer({ min: 1, max: 31 }).chain((ofDays) => fc.record({ days: fc.integer({ min: 1, max: ofDays }), ofDays: fc.constant(ofDays) }))),
+      (quantity, r, proration) => {
+        assert.ok(isDecimalQuantity(quantity), quantity);
+        const expected = reference(quantity, r, proration ?? undefined);
+        const actual = amountFromRate(q(quantity), rate(r), proration ?? undefined);
+        if (expected > BigInt(MAX)) return E.isLeft(actual);
+        return E.isRight(actual) && BigInt(actual.right) === expected && Number.isSafeInteger(actual.right);
+      },
+    ),
+    { numRuns: 500 },
+  );
+});
+
+rates.run();
+
+// ---------------------------------------------------------------------------------------------
+const format = suite('formatMinor');
+
+format('two decimals and the currency', () => {
+  assert.is(formatMinor(31520, 'CNY'), '315.20 CNY');
+  assert.is(formatMinor(31520), '315.20');
+  assert.is(formatMinor(5), '0.05');
+  assert.is(formatMinor(0), '0.00');
+  assert.is(formatMinor(-5), '-0.05');
+  assert.is(formatMinor(-44000, 'CNY'), '-440.00 CNY');
+  assert.is(formatMinor(MAX), '90071992547409.91');
+});
+
+format('other numbers of decimals', () => {
+  assert.is(formatMinor(1234, 'KWD', 3), '1.234 KWD');
+  assert.is(formatMinor(1234, 'JPY', 0), '1234 JPY');
+  assert.is(formatMinor(7, undefined, 3), '0.007');
+});
+
+format.run();

@@ -1,0 +1,209 @@
+// Properties of a renewal cycle under random command sequences (see scenarios.ts): the figures
+// always add up, money rules hold after every accepted event, refusals change nothing, and
+// applying any command twice equals applying it once.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import fc from 'fast-check';
+import * as E from 'fp-ts/lib/Either.js';
+import {
+  activePlan,
+  canonicalJson,
+  cycleFigures,
+  decideCycle,
+  fold,
+  renewalCycle,
+  RENEWAL_EVENT_TYPES,
+  RULE_CODES,
+  type CycleState,
+  type RenewalCommand,
+  type RenewalEvent,
+} from '@renewal-ledger/core';
+import { play, scenarioArb, type Played } from './scenarios.js';
+
+const RUNS = 300;
+
+const isPositive = (n: unknown) => typeof n === 'number' && Number.isSafeInteger(n) && n > 0;
+const isNonNegative = (n: unknown) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+
+/** Figures recomputed naively from the event list: an independent check of the running totals. */
+const naiveFigures = (events: readonly RenewalEvent[]) => {
+  const of = <T extends RenewalEvent['type']>(type: T) => events.filter((e): e is Extract<RenewalEvent, { type: T }> => e.type === type);
+  const billed = of('Billed')[0];
+  const resolved = new Set(of('DisputeResolved').map((e) => e.data.disputeId));
+  const paid = sum(of('Paid').map((e) => e.data.amountMinor));
+  const refunded = sum(of('Refunded').map((e) => e.data.amountMinor));
+  const due =
+    (billed?.data.totalMinor ?? 0) -
+    sum(of('Adjusted').map((e) => e.data.amountMinor)) -
+    sum(of('DisputeResolved').map((e) => e.data.adjustmentMinor)) -
+    sum(of('WrittenOff').map((e) => e.data.amountMinor));
+  const openDisputed = sum(of('Disputed').filter((e) => !resolved.has(e.data.disputeId)).map((e) => e.data.amountMinor));
+  return { paid, refunded, due, openDisputed };
+};
+
+const amountsAreValid = (e: RenewalEvent): boolean => {
+  switch (e.type) {
+    case 'Billed':
+      return (
+        e.data.lines.every((l) => isPositive(l.amountMinor)) &&
+        e.data.discounts.every((d) => isPositive(d.amountMinor)) &&
+        isNonNegative(e.data.totalMinor) &&
+        e.data.totalMinor === sum(e.data.lines.map((l) => l.amountMinor)) - sum(e.data.discounts.map((d) => d.amountMinor))
+      );
+    case 'Paid':
+    case 'Refunded':
+    case 'Disputed':
+    case 'Adjusted':
+    case 'WrittenOff':
+      return isPositive(e.data.amountMinor);
+    case 'DisputeResolved':
+      return isNonNegative(e.data.adjustmentMinor);
+    case 'InstallmentAgreed':
+      return e.data.installments.every((i) => isPositive(i.amountMinor));
+    case 'InstallmentPlanCancelled':
+    case 'ReminderSent':
+      return true;
+  }
+};
+
+const applyOnce = (state: CycleState, c: RenewalCommand): CycleState => {
+  const r = decideCycle(c, state);
+  return E.isRight(r) ? fold(renewalCycle)(r.right.events, state) : state;
+};
+
+const checkStep = ({ command, before, result, after }: Played, events: readonly RenewalEvent[]) => {
+  const f = cycleFigures(after);
+  const naive = naiveFigures(events);
+
+  // The figures add up, and the running totals agree with the events.
+  assert.is(f.netPaidMinor, f.paidMinor - f.refundedMinor);
+  assert.is(f.outstandingMinor, f.dueMinor - f.netPaidMinor);
+  assert.is(f.collectibleMinor, Math.max(0, f.outstandingMinor - f.openDisputedMinor));
+  assert.equal(
+    { paid: f.paidMinor, refunded: f.refundedMinor, due: f.dueMinor, openDisputed: f.openDisputedMinor },
+    naive,
+  );
+  assert.ok(f.dueMinor >= 0, `due ${f.dueMinor}`);
+  assert.ok(f.openDisputedMinor >= 0);
+
+  // Refunds of each payment never exceed it.
+  for (const p of after.payments) {
+    const refunded = sum(after.refunds.filter((r) => r.paymentId === p.paymentId).map((r) => r.amountMinor));
+    assert.ok(refunded <= p.amountMinor, `refunds of ${p.paymentId}: ${refunded} > ${p.amountMinor}`);
+  }
+  assert.ok(after.plans.filter((p) => !p.cancellation).length <= 1, 'at most one plan in force');
+  assert.ok(events.filter((e) => e.type === 'Billed').length <= 1, 'billed once');
+
+  if (E.isLeft(result)) {
+    // A refusal changes nothing: the state is the one before, and decide did not touch it.
+    assert.is(after, before);
+    assert.ok(RULE_CODES.includes(result.left.code), result.left.code);
+    assert.type(result.left.message, 'string');
+    assert.ok(result.left.message.length > 0 && !result.left.message.includes('NaN'), result.left.message);
+  } else {
+    const emitted = result.right.events;
+    assert.ok(emitted.length <= 1);
+    if (emitted.length === 0) assert.ok(result.right.duplicate !== null, 'no events means a duplicate');
+    else assert.is(result.right.duplicate, null);
+    for (const e of emitted) {
+      assert.ok(amountsAreValid(e), `amounts of ${canonicalJson(e)}`);
+      assert.equal(
+        { cycleId: e.data.cycleId, commandId: e.data.commandId, actor: e.data.actor, at: e.data.at },
+        { cycleId: command.cycleId, commandId: command.commandId, actor: command.actor, at: command.at },
+      );
+      // Rules visible in the figures right after the event.
+      if (e.type === 'Paid' || e.type === 'WrittenOff') assert.ok(f.outstandingMinor >= 0, `${e.type} left ${f.outstandingMinor}`);
+      if (e.type === 'Disputed') assert.ok(f.openDisputedMinor <= f.dueMinor);
+      if (e.type === 'InstallmentAgreed') {
+        const i = e.data.installments;
+        assert.ok(i.length >= 2);
+        assert.is(sum(i.map((x) => x.amountMinor)), cycleFigures(before).outstandingMinor);
+        for (let k = 1; k < i.length; k++) assert.ok(i[k]!.dueDate > i[k - 1]!.dueDate);
+        assert.is(activePlan(after)?.agreed.planId, e.data.planId);
+      }
+    }
+  }
+
+  // Applying the command twice equals applying it once.
+  const again = decideCycle(command, after);
+  if (E.isRight(result)) {
+    assert.ok(E.isRight(again), 'an accepted command sent again is not refused');
+    if (E.isRight(again)) assert.is(again.right.events.length, 0);
+  } else {
+    assert.equal(again, result, 'a refused command sent again is refused the same way');
+  }
+  assert.equal(applyOnce(after, command), after);
+};
+
+test('every step keeps the figures, the money rules and idempotency', () => {
+  fc.assert(
+    fc.property(scenarioArb, (scenario) => {
+      play(scenario, (step, events) => {
+        const snapshot = canonicalJson(step.before);
+        checkStep(step, events);
+        assert.is(canonicalJson(step.before), snapshot, 'decide must not mutate the state');
+      });
+    }),
+    { numRuns: RUNS },
+  );
+});
+
+test('replaying the accepted events from scratch gives the same state as deciding step by step', () => {
+  fc.assert(
+    fc.property(scenarioArb, (scenario) => {
+      const { events, state } = play(scenario);
+      assert.equal(fold(renewalCycle)(events), state);
+    }),
+    { numRuns: 100 },
+  );
+});
+
+test('the scenarios reach every event type, duplicates of every kind and the refusals that matter', () => {
+  // Guards the generator: properties over scenarios that never pay or never conflict prove little.
+  const types = new Set<string>();
+  const codes = new Set<string>();
+  const duplicates = new Set<string>();
+  fc.assert(
+    fc.property(scenarioArb, (scenario) => {
+      play(scenario, ({ result }) => {
+        if (E.isLeft(result)) codes.add(result.left.code);
+        else {
+          for (const e of result.right.events) types.add(e.type);
+          if (result.right.duplicate) duplicates.add(result.right.duplicate.key);
+        }
+      });
+    }),
+    { numRuns: RUNS, seed: 20260115 },
+  );
+  assert.equal([...types].sort(), [...RENEWAL_EVENT_TYPES].sort());
+  for (const key of ['commandId', 'cycleId', 'paymentId', 'refundId', 'disputeId', 'planId', 'adjustmentId', 'reminderId', 'writeOffId'])
+    assert.ok(duplicates.has(key), `no ${key} duplicate generated`);
+  for (const code of [
+    'ALREADY_BILLED',
+    'CYCLE_MISMATCH',
+    'INVALID_AMOUNT',
+    'CURRENCY_MISMATCH',
+    'OVERPAYMENT',
+    'DUPLICATE_REFERENCE',
+    'ID_CONFLICT',
+    'UNKNOWN_PAYMENT',
+    'REFUND_EXCEEDS_PAYMENT',
+    'UNKNOWN_LINE',
+    'UNKNOWN_DISPUTE',
+    'DISPUTE_ALREADY_RESOLVED',
+    'DISPUTE_EXCEEDS_DUE',
+    'ADJUSTMENT_EXCEEDS_DISPUTE',
+    'OUTCOME_MISMATCH',
+    'PLAN_ALREADY_ACTIVE',
+    'UNKNOWN_PLAN',
+    'PLAN_NOT_ACTIVE',
+    'PLAN_INVALID',
+    'ADJUSTMENT_EXCEEDS_DUE',
+    'WRITE_OFF_EXCEEDS_OUTSTANDING',
+    'NOTHING_OUTSTANDING',
+  ])
+    assert.ok(codes.has(code), `no ${code} generated`);
+});
+
+test.run();
