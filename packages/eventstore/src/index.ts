@@ -1,1 +1,4 @@
-export * from "./port.js";
+export * from './port.js';
+export * from './stored-event.js';
+export * from './memory-store.js';
+export * from './command-handler.js';

@@ -1,7 +1,22 @@
 // The one port every event store implements (in-memory, SQLite, PostgreSQL, EventStoreDB).
 // Revisions count from 0 for a stream's first event, as EventStoreDB does; global positions are
 // a store-wide order that `readAll` follows and projections checkpoint on.
-import type { InvalidInput, NewEvent, RecordedEvent } from '@renewal-ledger/core';
+import type * as E from 'fp-ts/lib/Either.js';
+import type { InvalidInput, NewEvent, RecordedEvent, StoredEventInput } from '@renewal-ledger/core';
+
+/**
+ * Turns a stored event's type, schema version and data into the current shape of its data, or
+ * says why it cannot (paths relative to `{ type, data }`, e.g. `data/amountMinor`). Stores use
+ * core's `decodeStoredEvent` (upcast + validate) unless given another, e.g. with a user's own
+ * upcasters. A failure becomes a `StoredEventDecodeError`.
+ */
+export type StoredEventDecoder = (stored: StoredEventInput) => E.Either<InvalidInput, { readonly type: string; readonly data: unknown }>;
+
+/** Options every store factory accepts besides its connection settings. */
+export interface EventStoreOptions {
+  /** How stored events are decoded as they are read. Default: core's `decodeStoredEvent`. */
+  readonly decode?: StoredEventDecoder;
+}
 
 /** `no-stream`: the stream must not exist; `any`: no check; a bigint: the revision of its last event. */
 export type ExpectedRevision = 'no-stream' | 'any' | bigint;
@@ -46,7 +61,9 @@ export interface EventStore {
   ): Promise<AppendResult>;
   /**
    * Many appends to many streams in one transaction where the store has transactions: all or
-   * nothing. Stores without multi-stream transactions (EventStoreDB) append one by one.
+   * nothing. Requests apply in order, so a later request may extend a stream an earlier one in
+   * the same batch appended to (expecting the revision that earlier request leaves). Stores
+   * without multi-stream transactions (EventStoreDB) append one by one.
    */
   appendBatch(requests: readonly AppendRequest[]): Promise<readonly AppendResult[]>;
   /** A stream's events in revision order, decoded; an empty iteration when the stream does not exist. */
@@ -85,8 +102,9 @@ export class StoredEventDecodeError extends Error {
   ) {
     super(
       `stored event ${eventType} at ${streamName}@${streamRevision} (global position ${globalPosition}) does not decode: ${problem.problems
+        .slice(0, 5)
         .map((p) => (p.path ? `${p.path}: ${p.message}` : p.message))
-        .join('; ')}`,
+        .join('; ')}${problem.problems.length > 5 ? `; and ${problem.problems.length - 5} more (see .problem)` : ''}`,
     );
   }
 }

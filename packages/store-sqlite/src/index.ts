@@ -1,1 +1,3 @@
-export {};
+export { getSQLiteEventStore, type SQLiteEventStoreOptions } from './sqlite-store.js';
+export { MIGRATIONS, LATEST_SCHEMA_VERSION, type Migration } from './schema.js';
+export { sqlitePathFromUrl, SQLITE_URL_FORMS } from './url.js';

@@ -1,1 +1,2 @@
-export {};
+export { openStore, STORE_URL_FORMS } from './open-store.js';
+export { StoreUrlError } from '@renewal-ledger/eventstore';

@@ -1,0 +1,161 @@
+// The library's side of every path, through its public API only, the same on every store.
+import {
+  evolveCycle,
+  initialCycleState,
+  type BusinessDate,
+  type CycleFigures,
+  type CycleState,
+  type Instant,
+  type RenewalEvent,
+} from '@renewal-ledger/core';
+import { getCommandHandler, type EventStore, type HandleResult } from '@renewal-ledger/eventstore';
+import { getProjectionRunner, type ProjectionRunResult, type ViewDatabase } from '@renewal-ledger/projections';
+import { arrearsProjection, getArrearsView } from '@renewal-ledger/projection-arrears';
+import { receiptsProjection } from '@renewal-ledger/projection-receipts';
+import { auditProjection } from '@renewal-ledger/projection-audit';
+import type { ScheduledCommand } from '@renewal-ledger/workload';
+import type { Tick } from './measure.js';
+import type { RecordedAtOf } from './plan.js';
+import { totalsOfFigures, totalsOfStates, type AgingTotals, type DebtorLine, type Totals } from './totals.js';
+
+export interface WriteOutcome {
+  /** Figures the handler reported after each cycle's last applied command, summed. */
+  readonly totals: Totals;
+  readonly applied: number;
+  readonly duplicates: number;
+  readonly rejected: number;
+}
+
+const outcomeOf = (results: Iterable<{ cycleId: string; result: HandleResult }>): WriteOutcome => {
+  const figures = new Map<string, CycleFigures>();
+  let applied = 0;
+  let duplicates = 0;
+  let rejected = 0;
+  for (const { cycleId, result } of results) {
+    if (result.status === 'applied') {
+      applied++;
+      figures.set(cycleId, result.figures);
+    } else if (result.status === 'duplicate') duplicates++;
+    else rejected++;
+  }
+  return { totals: totalsOfFigures(figures.values()), applied, duplicates, rejected };
+};
+
+/** (a) One command at a time: load the cycle, decide, append (one transaction each). */
+export const commandPath = async (
+  store: EventStore,
+  commands: readonly ScheduledCommand[],
+  recordedAtOf: RecordedAtOf,
+  tick: Tick,
+): Promise<WriteOutcome> => {
+  let now = '' as Instant;
+  const handler = getCommandHandler({ store, clock: () => now });
+  const results: Array<{ cycleId: string; result: HandleResult }> = [];
+  for (let i = 0; i < commands.length; i++) {
+    now = recordedAtOf(i);
+    const command = commands[i]!.command;
+    results.push({ cycleId: command.cycleId, result: await handler.handle(command) });
+    tick();
+  }
+  return outcomeOf(results);
+};
+
+/** (b) The same commands through handleBatch, `batchSize` per call (one transaction each). */
+export const batchPath = async (
+  store: EventStore,
+  commands: readonly ScheduledCommand[],
+  batchSize: number,
+  recordedAtOf: RecordedAtOf,
+  tick: Tick,
+): Promise<WriteOutcome> => {
+  let now = '' as Instant;
+  const handler = getCommandHandler({ store, clock: () => now });
+  const results: Array<{ cycleId: string; result: HandleResult }> = [];
+  for (let from = 0; from < commands.length; from += batchSize) {
+    const batch = commands.slice(from, from + batchSize);
+    now = recordedAtOf(from);
+    const answers = await handler.handleBatch(batch.map((c) => c.command));
+    answers.forEach((result, i) => results.push({ cycleId: batch[i]!.command.cycleId, result }));
+    tick();
+  }
+  return outcomeOf(results);
+};
+
+/** (c) Every cycle loaded and folded, as the command handler loads one. */
+export const rehydrate = async (store: EventStore, streamNames: readonly string[], tick: Tick): Promise<Totals> => {
+  const states: CycleState[] = [];
+  for (const name of streamNames) {
+    let state = initialCycleState();
+    for await (const e of store.readStream(name)) state = evolveCycle(state, { type: e.type, data: e.data } as RenewalEvent);
+    states.push(state);
+    tick();
+  }
+  return totalsOfStates(states);
+};
+
+/** (d, read side only) Every event in global order through readAll, folded per cycle. */
+export const readAllAndFold = async (store: EventStore, tick: Tick): Promise<{ totals: Totals; events: number }> => {
+  const states = new Map<string, CycleState>();
+  let events = 0;
+  for await (const e of store.readAll()) {
+    const id = (e.data as { cycleId: string }).cycleId;
+    states.set(id, evolveCycle(states.get(id) ?? initialCycleState(), { type: e.type, data: e.data } as RenewalEvent));
+    events++;
+    tick();
+  }
+  return { totals: totalsOfStates(states.values()), events };
+};
+
+export const PROJECTIONS = [arrearsProjection, receiptsProjection, auditProjection] as const;
+
+export interface RebuildOutcome {
+  readonly results: readonly ProjectionRunResult[];
+  /** Milliseconds each projection took (the runner runs them one after another). */
+  readonly perProjectionMs: Readonly<Record<string, number>>;
+}
+
+/** (d) The whole history replayed into the arrears, receipts and audit views. */
+export const rebuild = async (store: EventStore, views: ViewDatabase, tick: Tick): Promise<RebuildOutcome> => {
+  const perProjectionMs: Record<string, number> = {};
+  let current: string | null = null;
+  let since = performance.now();
+  const runner = getProjectionRunner({
+    store,
+    database: views,
+    projections: PROJECTIONS,
+    onProgress: (p) => {
+      if (p.projection !== current) {
+        current = p.projection;
+        since = performance.now() - p.elapsedMs;
+      }
+      perProjectionMs[p.projection] = Math.round(performance.now() - since);
+      tick();
+    },
+  });
+  const results = await runner.rebuild();
+  return { results, perProjectionMs };
+};
+
+/** The arrears view's totals for the check: figures summed by SQL over every cycle. */
+export const viewTotals = async (views: ViewDatabase, asOf: BusinessDate): Promise<Totals> => {
+  const p = await getArrearsView(views).portfolio({ asOf });
+  const c = p.currencies[0];
+  return c ? { cycles: c.cycles, dueMinor: c.dueMinor, netPaidMinor: c.netPaidMinor, outstandingMinor: c.outstandingMinor } : { cycles: 0, dueMinor: 0, netPaidMinor: 0, outstandingMinor: 0 };
+};
+
+/** (e) The arrears as of a date over every cycle: totals and every collectible amount in its bucket. */
+export const portfolioAsOf = async (views: ViewDatabase, asOf: BusinessDate): Promise<AgingTotals & { cycles: number }> => {
+  const p = await getArrearsView(views).portfolio({ asOf });
+  if (p.currencies.length !== 1) throw new Error(`expected one currency in the portfolio, got ${p.currencies.length}`);
+  const c = p.currencies[0]!;
+  return { cycles: c.cycles, collectibleMinor: c.collectibleMinor, overdueMinor: c.overdueMinor, buckets: { ...c.buckets } };
+};
+
+/** (e) The top debtors as of a date. */
+export const topDebtors = async (views: ViewDatabase, asOf: BusinessDate, limit: number): Promise<DebtorLine[]> =>
+  (await getArrearsView(views).topDebtors({ asOf, limit })).map((d) => ({
+    contractId: d.contractId,
+    overdueMinor: d.overdueMinor,
+    collectibleMinor: d.collectibleMinor,
+  }));
+

@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// `pnpm bench`: runs the harness and prints the table (and JSON with --json), or the rebuild
+// memory check with --rss-check.
+import { writeFileSync } from 'node:fs';
+import { runBenchmarks } from './harness.js';
+import { parseArgs, USAGE } from './options.js';
+import { formatDetails, formatTable } from './report.js';
+import { formatRssCheck, rebuildChild, runRssCheck, seedChild } from './rss-check.js';
+
+const main = async (): Promise<number> => {
+  const cli = parseArgs(process.argv.slice(2));
+  if (cli.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const { bench } = cli;
+  const log = cli.quiet ? undefined : (m: string) => process.stderr.write(`${m}\n`);
+  if (cli.rssChild) {
+    if (!bench.dir) throw new TypeError('--rss-child needs --dir');
+    if (cli.rssChild.role === 'seed') await seedChild({ dir: bench.dir, accounts: bench.accounts, months: bench.months, seed: bench.seed });
+    else await rebuildChild({ dir: bench.dir, accounts: bench.accounts });
+    return 0;
+  }
+  if (cli.rssCheck) {
+    const r = await runRssCheck({ ...cli.rssCheck, months: bench.months, seed: bench.seed, ...(bench.dir ? { dir: bench.dir } : {}), ...(log ? { log } : {}) });
+    console.log(formatRssCheck(r));
+    if (cli.jsonFile) writeFileSync(cli.jsonFile, `${JSON.stringify({ rssCheck: r }, null, 2)}\n`);
+    return r.small.check.ok && r.large.check.ok ? 0 : 1;
+  }
+  const report = await runBenchmarks({ ...bench, ...(log ? { log } : {}) });
+  console.log(formatTable(report));
+  console.log();
+  console.log(formatDetails(report));
+  if (cli.jsonFile) writeFileSync(cli.jsonFile, `${JSON.stringify(report, null, 2)}\n`);
+  // A wrong answer is a failure whatever the speed.
+  return report.lines.every((l) => l.check.ok) ? 0 : 1;
+};
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+    process.exitCode = 2;
+  },
+);

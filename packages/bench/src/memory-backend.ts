@@ -1,0 +1,113 @@
+// Memory: the library's in-memory store (which keeps JSON text, as a database row) and a SQLite
+// `:memory:` view database. The limit is a bare fold: the write paths decide and serialise with
+// no store at all; the read paths parse the store's own rows and fold them, with no store API.
+import type { BusinessDate, CycleState } from '@renewal-ledger/core';
+import { createInMemoryDatabase, getInMemoryEventStore, type InMemoryDatabase } from '@renewal-ledger/eventstore';
+import { getSQLiteViewDatabase, type SQLiteViewDatabase, type ViewDatabase } from '@renewal-ledger/projections';
+import type { Backend, Digest, Limit, StoreName } from './backend.js';
+import { planCommands, type Plan } from './plan.js';
+import { agingAccumulator, debtorAccumulator, foldInto, rowDigest, totalsOfStates } from './totals.js';
+
+export const getMemoryBackend = (): Backend => {
+  const databases = new Map<StoreName, InMemoryDatabase>();
+  const plans = new Map<StoreName, Plan>();
+  let views: SQLiteViewDatabase | null = null;
+
+  const databaseOf = (name: StoreName) => {
+    const db = databases.get(name);
+    if (!db) throw new Error(`no in-memory store ${name} yet`);
+    return db;
+  };
+  const connection = () => {
+    if (!views) throw new Error('no view database yet');
+    return views.connection;
+  };
+
+  const limit: Limit = {
+    async write(name, work) {
+      plans.set(name, planCommands(work.commands, work.recordedAtOf));
+    },
+    async written(name) {
+      const plan = plans.get(name)!;
+      const digest = rowDigest();
+      for (const r of plan.rows) digest.add(r);
+      return { totals: totalsOfStates(plan.states.values()), digest: digest.done() };
+    },
+    async libraryDigest(name): Promise<Digest> {
+      const digest = rowDigest();
+      for (const r of databaseOf(name).rows) digest.add(r);
+      return digest.done();
+    },
+    async rehydrate(name, streamNames, tick) {
+      const db = databaseOf(name);
+      const states = new Map<string, CycleState>();
+      for (const stream of streamNames) {
+        for (const position of db.streams.get(stream) ?? []) {
+          const row = db.rows[Number(position) - 1]!;
+          foldInto(states, stream, row.type, JSON.parse(row.data));
+        }
+        tick();
+      }
+      return totalsOfStates(states.values());
+    },
+    async replay(name, tick) {
+      const states = new Map<string, CycleState>();
+      let events = 0;
+      for (const row of databaseOf(name).rows) {
+        foldInto(states, row.streamName, row.type, JSON.parse(row.data));
+        events++;
+        tick();
+      }
+      return { totals: totalsOfStates(states.values()), events, states };
+    },
+    async portfolio(asOf: BusinessDate, tick) {
+      const acc = agingAccumulator(asOf);
+      let cycles = 0;
+      for (const r of connection().prepare('SELECT collectible_minor, state_json FROM arrears_cycles').iterate() as IterableIterator<{ collectible_minor: number; state_json: string }>) {
+        cycles++;
+        acc.add(r.collectible_minor, r.collectible_minor > 0 ? (JSON.parse(r.state_json) as CycleState) : null);
+        tick();
+      }
+      return { ...acc.done(), cycles };
+    },
+    async topDebtors(asOf: BusinessDate, top, tick) {
+      const acc = debtorAccumulator(asOf);
+      for (const r of connection()
+        .prepare('SELECT contract_id, collectible_minor, state_json FROM arrears_cycles WHERE collectible_minor > 0')
+        .iterate() as IterableIterator<{ contract_id: string; collectible_minor: number; state_json: string }>) {
+        acc.add(r.contract_id, r.collectible_minor, JSON.parse(r.state_json) as CycleState);
+        tick();
+      }
+      return acc.top(top);
+    },
+  };
+
+  return {
+    kind: 'memory',
+    durable: false,
+    async openStore(name) {
+      const database = createInMemoryDatabase();
+      databases.set(name, database);
+      return getInMemoryEventStore({ database });
+    },
+    async storeBytes(name) {
+      // The JSON text the store holds: what a database file would mostly be made of.
+      let bytes = 0;
+      for (const r of databaseOf(name).rows) bytes += r.data.length + r.metadata.length;
+      return bytes;
+    },
+    async openViews(): Promise<ViewDatabase> {
+      views = getSQLiteViewDatabase({ path: ':memory:' });
+      return views;
+    },
+    async viewsBytes() {
+      const c = connection();
+      return (c.pragma('page_count', { simple: true }) as number) * (c.pragma('page_size', { simple: true }) as number);
+    },
+    limit,
+    describe: () => 'in-memory store (rows kept as JSON text) and a SQLite :memory: view database; limit: a bare fold (decide + serialise; parse + fold)',
+    async close() {
+      await views?.close();
+    },
+  };
+};

@@ -1,0 +1,121 @@
+// Command-line options of `pnpm bench`.
+import { DEFAULT_OPTIONS, type BenchOptions } from './harness.js';
+import type { PathId, StoreKind } from './line.js';
+
+export const USAGE = `pnpm bench [-- options]
+
+  --accounts N        contracts in the portfolio (default 2000: about 112,000 events)
+  --months N          monthly cycles per contract (default 24)
+  --seed N            portfolio seed (default 2026)
+  --batch-size N      commands per handleBatch call in path b (default 500)
+  --command-subset N  path a on SQLite and PostgreSQL runs the first N commands, library and
+                      limit alike (default 20000; 'all' for every command)
+  --stores LIST       memory,sqlite,postgres (default all; postgres needs POSTGRES_URL)
+  --paths LIST        a,b,c,d,e (default all; b runs whenever c, d or e does: it fills the store)
+  --json FILE         also write the results as JSON
+  --rss-check         instead: rebuild peak RSS at about 100,000 vs 1,000,000 events
+  --rss-small N       accounts of the small rebuild (default 1786, about 100,000 events)
+  --rss-large N       accounts of the large rebuild (default 17860, about 1,000,000 events)
+  --dir DIR           where the SQLite files go (default: the OS temp dir)
+  --quiet             no progress on stderr
+
+PostgreSQL: export POSTGRES_URL="$(POSTGRES_TEST_PORT=54346 bash scripts/postgres.sh start)"`;
+
+export interface CliOptions {
+  readonly bench: BenchOptions;
+  readonly jsonFile: string | null;
+  readonly quiet: boolean;
+  readonly rssCheck: { readonly small: number; readonly large: number } | null;
+  readonly rssChild: { readonly role: 'seed' | 'rebuild' } | null;
+  readonly help: boolean;
+}
+
+const positive = (flag: string, v: string | undefined): number => {
+  const x = Number(v);
+  if (!Number.isSafeInteger(x) || x <= 0) throw new TypeError(`${flag} needs a positive integer, got ${JSON.stringify(v)}`);
+  return x;
+};
+
+const list = <A extends string>(flag: string, v: string | undefined, allowed: readonly A[]): A[] => {
+  const xs = (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const x of xs) if (!allowed.includes(x as A)) throw new TypeError(`${flag}: ${JSON.stringify(x)} is not one of ${allowed.join(', ')}`);
+  if (xs.length === 0) throw new TypeError(`${flag} needs a list of ${allowed.join(', ')}`);
+  return xs as A[];
+};
+
+export const parseArgs = (argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliOptions => {
+  const bench: { -readonly [K in keyof BenchOptions]: BenchOptions[K] } = { ...DEFAULT_OPTIONS, postgresUrl: env.POSTGRES_URL || null };
+  let jsonFile: string | null = null;
+  let quiet = false;
+  let rss = false;
+  let small = 1786;
+  let large = 17_860;
+  let rssChild: CliOptions['rssChild'] = null;
+  let help = false;
+  // `pnpm bench -- --accounts 200` hands the script a literal `--` first.
+  const args = argv.filter((a, i) => !(a === '--' && i === 0));
+  for (let i = 0; i < args.length; i++) {
+    const flag = args[i]!;
+    const value = () => {
+      const v = args[++i];
+      if (v === undefined) throw new TypeError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--accounts':
+        bench.accounts = positive(flag, value());
+        break;
+      case '--months':
+        bench.months = positive(flag, value());
+        break;
+      case '--seed':
+        bench.seed = Number(value());
+        break;
+      case '--batch-size':
+        bench.batchSize = positive(flag, value());
+        break;
+      case '--command-subset': {
+        const v = value();
+        bench.commandSubset = v === 'all' ? null : positive(flag, v);
+        break;
+      }
+      case '--stores':
+        bench.stores = list<StoreKind>(flag, value(), ['memory', 'sqlite', 'postgres']);
+        break;
+      case '--paths':
+        bench.paths = list<PathId>(flag, value(), ['a', 'b', 'c', 'd', 'e']);
+        break;
+      case '--json':
+        jsonFile = value();
+        break;
+      case '--dir':
+        bench.dir = value();
+        break;
+      case '--quiet':
+        quiet = true;
+        break;
+      case '--rss-check':
+        rss = true;
+        break;
+      case '--rss-small':
+        small = positive(flag, value());
+        break;
+      case '--rss-large':
+        large = positive(flag, value());
+        break;
+      case '--rss-child': {
+        const role = value();
+        if (role !== 'seed' && role !== 'rebuild') throw new TypeError(`--rss-child seed|rebuild, got ${role}`);
+        rssChild = { role };
+        break;
+      }
+      case '--help':
+      case '-h':
+        help = true;
+        break;
+      default:
+        throw new TypeError(`unknown option ${flag}\n\n${USAGE}`);
+    }
+  }
+  return { bench, jsonFile, quiet, rssCheck: rss ? { small, large } : null, rssChild, help };
+};

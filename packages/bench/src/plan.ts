@@ -1,0 +1,113 @@
+// The rows the library writes for a portfolio, worked out without any store: each command decided
+// against its cycle's folded state with core's decideCycle, wrapped with core's envelope exactly as
+// the command handler does (same metadata, same ids, same recorded-at), serialised as the stores
+// serialise it. The raw limits insert these rows, so library and limit write the same bytes (the
+// harness checks it). Timed on its own, this is also the memory store's limit for the write paths:
+// deciding and serialising with no store at all.
+import {
+  CURRENT_SCHEMA_VERSION,
+  cycleStreamName,
+  decideCycle,
+  envelope,
+  evolveCycle,
+  initialCycleState,
+  type CycleState,
+  type Instant,
+  type RenewalEvent,
+} from '@renewal-ledger/core';
+import type { ScheduledCommand } from '@renewal-ledger/workload';
+
+/** One event row as every store keeps it: data and metadata as JSON text. */
+export interface PlannedRow {
+  readonly streamName: string;
+  /** 0 for a stream's first event. */
+  readonly streamRevision: number;
+  readonly eventId: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly data: string;
+  readonly metadata: string;
+  readonly recordedAt: string;
+}
+
+export interface Plan {
+  /** Per command, the rows it appends: empty for a duplicate or a refused command. */
+  readonly rowsByCommand: readonly (readonly PlannedRow[])[];
+  readonly rows: readonly PlannedRow[];
+  /** Each cycle's state after the last command, by stream name. */
+  readonly states: ReadonlyMap<string, CycleState>;
+  readonly applied: number;
+  readonly duplicates: number;
+  readonly rejected: number;
+}
+
+/** When each command is recorded: its own instant (one at a time), or its batch's (handleBatch reads the clock once). */
+export type RecordedAtOf = (index: number) => Instant;
+
+export const recordedAtOneByOne =
+  (commands: readonly ScheduledCommand[]): RecordedAtOf =>
+  (i) =>
+    commands[i]!.recordedAt;
+
+/** The handler reads its clock once per batch; the harness sets it to the batch's last command's instant. */
+export const recordedAtPerBatch =
+  (commands: readonly ScheduledCommand[], batchSize: number): RecordedAtOf =>
+  (i) =>
+    commands[Math.min(commands.length - 1, Math.floor(i / batchSize) * batchSize + batchSize - 1)]!.recordedAt;
+
+const schemaVersionOf = (type: RenewalEvent['type']): number => CURRENT_SCHEMA_VERSION[type];
+
+export const planCommands = (commands: readonly ScheduledCommand[], recordedAtOf: RecordedAtOf): Plan => {
+  const states = new Map<string, CycleState>();
+  const rowsByCommand: PlannedRow[][] = [];
+  const rows: PlannedRow[] = [];
+  let applied = 0;
+  let duplicates = 0;
+  let rejected = 0;
+  for (let i = 0; i < commands.length; i++) {
+    const command = commands[i]!.command;
+    const streamName = cycleStreamName(command.cycleId);
+    let state = states.get(streamName) ?? initialCycleState();
+    const decision = decideCycle(command, state);
+    if (decision._tag === 'Left' || decision.right.events.length === 0) {
+      if (decision._tag === 'Left') rejected++;
+      else duplicates++;
+      rowsByCommand.push([]);
+      continue;
+    }
+    applied++;
+    const recordedAt = recordedAtOf(i);
+    // The metadata the command handler gives an event: correlation defaults to the command id.
+    const events = envelope(
+      decision.right.events,
+      { recordedAt, actor: command.actor, commandId: command.commandId, correlationId: command.commandId },
+      schemaVersionOf,
+    );
+    const out: PlannedRow[] = [];
+    for (const e of events) {
+      const row: PlannedRow = {
+        streamName,
+        streamRevision: state.eventCount,
+        eventId: e.eventId,
+        type: e.type,
+        schemaVersion: e.schemaVersion,
+        data: JSON.stringify(e.data),
+        metadata: JSON.stringify(e.metadata),
+        recordedAt,
+      };
+      state = evolveCycle(state, { type: e.type, data: e.data } as RenewalEvent);
+      out.push(row);
+      rows.push(row);
+    }
+    states.set(streamName, state);
+    rowsByCommand.push(out);
+  }
+  return { rowsByCommand, rows, states, applied, duplicates, rejected };
+};
+
+/** Consecutive slices of `size` (the last may be shorter). */
+export const chunks = <A>(xs: readonly A[], size: number): A[][] => {
+  const out: A[][] = [];
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+  return out;
+};

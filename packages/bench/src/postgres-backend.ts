@@ -1,0 +1,191 @@
+// PostgreSQL: the library's stores and views in schemas of their own on POSTGRES_URL's database;
+// the limit is raw `pg` on one connection: a table made by the store's own migration in another
+// schema for the inserts, named prepared statements, and raw selects on the library's tables.
+import pg from 'pg';
+import type { BusinessDate, CycleState } from '@renewal-ledger/core';
+import { getPostgresViewDatabase, type ViewDatabase } from '@renewal-ledger/projections';
+import { getPostgresEventStore, migrations } from '@renewal-ledger/store-postgres';
+import type { Backend, Digest, Limit, StoreName } from './backend.js';
+import { agingAccumulator, debtorAccumulator, foldInto, rowDigest, totalsOfStates } from './totals.js';
+
+interface EventRow {
+  global_position: string;
+  stream_id: string;
+  stream_revision: string;
+  event_id: string;
+  type: string;
+  schema_version: number;
+  data: string;
+  metadata: string;
+}
+
+const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const COLUMNS = 'global_position, stream_id, stream_revision, event_id, type, schema_version, data::text AS data, metadata::text AS metadata';
+const REPLAY_PAGE = 10_000;
+
+export const getPostgresBackend = async (options: { url: string }): Promise<Backend> => {
+  const prefix = `bench_${process.pid}`;
+  const schemaOf = { a: `${prefix}_a`, b: `${prefix}_b` } as const;
+  const limitSchemaOf = { a: `${prefix}_limit_a`, b: `${prefix}_limit_b` } as const;
+  const viewsSchema = `${prefix}_views`;
+  const all = [...Object.values(schemaOf), ...Object.values(limitSchemaOf), viewsSchema];
+
+  const client = new pg.Client({ connectionString: options.url });
+  await client.connect();
+  const dropAll = async () => {
+    for (const s of all) await client.query(`DROP SCHEMA IF EXISTS ${q(s)} CASCADE`);
+  };
+  await dropAll();
+  const { rows: version } = await client.query<{ v: string; sync: string; fsync: string }>(
+    `SELECT current_setting('server_version') AS v, current_setting('synchronous_commit') AS sync, current_setting('fsync') AS fsync`,
+  );
+  const settings = version[0]!;
+
+  const opened: Array<{ close(): Promise<void> }> = [];
+
+  const readBack = async (schema: string) => {
+    const digest = rowDigest();
+    const states = new Map<string, CycleState>();
+    let after = '0';
+    for (;;) {
+      const { rows } = await client.query<EventRow>(
+        `SELECT ${COLUMNS} FROM ${q(schema)}.events WHERE global_position > $1 ORDER BY global_position LIMIT ${REPLAY_PAGE}`,
+        [after],
+      );
+      for (const r of rows) {
+        digest.add({ streamName: r.stream_id, streamRevision: r.stream_revision, eventId: r.event_id, type: r.type, data: r.data, metadata: r.metadata });
+        foldInto(states, r.stream_id, r.type, JSON.parse(r.data));
+      }
+      if (rows.length < REPLAY_PAGE) break;
+      after = rows[rows.length - 1]!.global_position;
+    }
+    return { totals: totalsOfStates(states.values()), digest: digest.done() };
+  };
+
+  const schemaBytes = async (schema: string): Promise<number> => {
+    const { rows } = await client.query<{ bytes: string | null }>(
+      `SELECT sum(pg_total_relation_size(c.oid)) AS bytes FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = $1 AND c.relkind IN ('r', 'm')`,
+      [schema],
+    );
+    return Number(rows[0]?.bytes ?? 0);
+  };
+
+  const limit: Limit = {
+    async write(name, work, tick) {
+      const schema = limitSchemaOf[name];
+      await client.query(`DROP SCHEMA IF EXISTS ${q(schema)} CASCADE`);
+      await client.query(`CREATE SCHEMA ${q(schema)}`);
+      await client.query(migrations[0]!.sql.replaceAll('{schema}', q(schema)));
+      const insert = {
+        name: `bench_insert_${name}`,
+        text: `INSERT INTO ${q(schema)}.events (stream_id, stream_revision, event_id, type, schema_version, data, metadata, recorded_at)
+               SELECT s, r, e, t, v, d::json, m::json, a::timestamptz
+               FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[]) AS u(s, r, e, t, v, d, m, a)`,
+      };
+      for (const group of work.groups) {
+        if (group.length > 0) {
+          await client.query('BEGIN');
+          await client.query({
+            ...insert,
+            values: [
+              group.map((r) => r.streamName),
+              group.map((r) => r.streamRevision),
+              group.map((r) => r.eventId),
+              group.map((r) => r.type),
+              group.map((r) => r.schemaVersion),
+              group.map((r) => r.data),
+              group.map((r) => r.metadata),
+              group.map((r) => r.recordedAt),
+            ],
+          });
+          await client.query('COMMIT');
+        }
+        tick();
+      }
+    },
+    written: (name) => readBack(limitSchemaOf[name]),
+    async libraryDigest(name): Promise<Digest> {
+      return (await readBack(schemaOf[name])).digest;
+    },
+    async rehydrate(name, streamNames, tick) {
+      const text = `SELECT ${COLUMNS} FROM ${q(schemaOf[name])}.events WHERE stream_id = $1 ORDER BY stream_revision`;
+      const states = new Map<string, CycleState>();
+      for (const stream of streamNames) {
+        const { rows } = await client.query<EventRow>({ name: `bench_stream_${name}`, text, values: [stream] });
+        for (const r of rows) foldInto(states, stream, r.type, JSON.parse(r.data));
+        tick();
+      }
+      return totalsOfStates(states.values());
+    },
+    async replay(name, tick) {
+      const text = `SELECT ${COLUMNS} FROM ${q(schemaOf[name])}.events WHERE global_position > $1 ORDER BY global_position LIMIT ${REPLAY_PAGE}`;
+      const states = new Map<string, CycleState>();
+      let events = 0;
+      let after = '0';
+      for (;;) {
+        const { rows } = await client.query<EventRow>({ name: `bench_replay_${name}`, text, values: [after] });
+        for (const r of rows) {
+          foldInto(states, r.stream_id, r.type, JSON.parse(r.data));
+          events++;
+          tick();
+        }
+        if (rows.length < REPLAY_PAGE) break;
+        after = rows[rows.length - 1]!.global_position;
+      }
+      return { totals: totalsOfStates(states.values()), events, states };
+    },
+    async portfolio(asOf: BusinessDate, tick) {
+      const { rows } = await client.query<{ collectible_minor: string; state_json: string }>({
+        name: 'bench_portfolio',
+        text: `SELECT collectible_minor, state_json FROM ${q(viewsSchema)}.arrears_cycles`,
+      });
+      const acc = agingAccumulator(asOf);
+      for (const r of rows) {
+        const collectible = Number(r.collectible_minor);
+        acc.add(collectible, collectible > 0 ? (JSON.parse(r.state_json) as CycleState) : null);
+        tick();
+      }
+      return { ...acc.done(), cycles: rows.length };
+    },
+    async topDebtors(asOf: BusinessDate, top, tick) {
+      const { rows } = await client.query<{ contract_id: string; collectible_minor: string; state_json: string }>({
+        name: 'bench_top',
+        text: `SELECT contract_id, collectible_minor, state_json FROM ${q(viewsSchema)}.arrears_cycles WHERE collectible_minor > 0`,
+      });
+      const acc = debtorAccumulator(asOf);
+      for (const r of rows) {
+        acc.add(r.contract_id, Number(r.collectible_minor), JSON.parse(r.state_json) as CycleState);
+        tick();
+      }
+      return acc.top(top);
+    },
+  };
+
+  return {
+    kind: 'postgres',
+    durable: true,
+    async openStore(name) {
+      await client.query(`DROP SCHEMA IF EXISTS ${q(schemaOf[name])} CASCADE`);
+      const store = await getPostgresEventStore({ connectionString: options.url, schema: schemaOf[name] });
+      opened.push(store);
+      return store;
+    },
+    storeBytes: (name) => schemaBytes(schemaOf[name]),
+    async openViews(): Promise<ViewDatabase> {
+      await client.query(`DROP SCHEMA IF EXISTS ${q(viewsSchema)} CASCADE`);
+      const views = await getPostgresViewDatabase({ connectionString: options.url, schema: viewsSchema });
+      opened.push(views);
+      return views;
+    },
+    viewsBytes: () => schemaBytes(viewsSchema),
+    limit,
+    describe: () =>
+      `PostgreSQL ${settings.v} (fsync=${settings.fsync}, synchronous_commit=${settings.sync}), schemas ${prefix}_*; limit: raw pg on one connection, named prepared statements`,
+    async close() {
+      for (const o of opened) await o.close().catch(() => undefined);
+      await dropAll().catch(() => undefined);
+      await client.end();
+    },
+  };
+};

@@ -1,0 +1,201 @@
+// SQLite: the library's store in a real file in a temp dir, opened with the settings it ships
+// (WAL, synchronous FULL); the limit is raw better-sqlite3 on a file of the same schema with the
+// same pragmas, and raw selects on the library's own files.
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { BusinessDate, CycleState } from '@renewal-ledger/core';
+import { getSQLiteViewDatabase, type ViewDatabase } from '@renewal-ledger/projections';
+import { getSQLiteEventStore, MIGRATIONS } from '@renewal-ledger/store-sqlite';
+import type { Backend, Digest, Limit, StoreName } from './backend.js';
+import type { Tick } from './measure.js';
+import { agingAccumulator, debtorAccumulator, foldInto, rowDigest, totalsOfStates } from './totals.js';
+
+const COLUMNS = 'global_position, stream_id, stream_revision, event_id, type, schema_version, data, metadata';
+
+interface EventRow {
+  global_position: number;
+  stream_id: string;
+  stream_revision: number;
+  event_id: string;
+  type: string;
+  schema_version: number;
+  data: string;
+  metadata: string;
+}
+
+/** Bytes of a SQLite database with its WAL (what a checkpoint has not folded in yet). */
+export const sqliteBytes = (path: string): number => {
+  let total = 0;
+  for (const p of [path, `${path}-wal`]) {
+    try {
+      total += statSync(p).size;
+    } catch {
+      // No WAL: checkpointed and removed on close.
+    }
+  }
+  return total;
+};
+
+/** The events table of the store (its first migration), with the pragmas the store sets. */
+export const openRawEventsFile = (path: string, synchronous: 'FULL' | 'NORMAL' = 'FULL'): Database.Database => {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${synchronous}`);
+  db.exec(MIGRATIONS[0]!.sql);
+  return db;
+};
+
+/** The columns of an event row the raw inserts write. */
+export interface RawEventRow {
+  readonly streamName: string;
+  readonly streamRevision: number;
+  readonly eventId: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly data: string;
+  readonly metadata: string;
+  readonly recordedAt: string;
+}
+
+/** A prepared INSERT run in one BEGIN IMMEDIATE transaction per call, as the store's appends. */
+export const rawInsert = (db: Database.Database, table = 'events'): ((rows: readonly RawEventRow[]) => void) => {
+  const insert = db.prepare(
+    `INSERT INTO ${table} (stream_id, stream_revision, event_id, type, schema_version, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const tx = db.transaction((rows: readonly RawEventRow[]) => {
+    for (const r of rows) insert.run(r.streamName, r.streamRevision, r.eventId, r.type, r.schemaVersion, r.data, r.metadata, r.recordedAt);
+  });
+  return (rows) => {
+    tx.immediate(rows);
+  };
+};
+
+/** Every row of an events file in global order: digest and fold (untimed checks). */
+const readBack = (path: string) => {
+  const db = new Database(path, { readonly: true });
+  try {
+    const digest = rowDigest();
+    const states = new Map<string, CycleState>();
+    for (const r of db.prepare(`SELECT ${COLUMNS} FROM events ORDER BY global_position`).iterate() as IterableIterator<EventRow>) {
+      digest.add({ streamName: r.stream_id, streamRevision: r.stream_revision, eventId: r.event_id, type: r.type, data: r.data, metadata: r.metadata });
+      foldInto(states, r.stream_id, r.type, JSON.parse(r.data));
+    }
+    return { totals: totalsOfStates(states.values()), digest: digest.done() };
+  } finally {
+    db.close();
+  }
+};
+
+export const getSQLiteBackend = (options: { dir?: string } = {}): Backend => {
+  const dir = mkdtempSync(join(options.dir ?? tmpdir(), 'renewal-bench-'));
+  const storePath = (name: StoreName) => join(dir, `${name}-events.db`);
+  const limitPath = (name: StoreName) => join(dir, `${name}-limit.db`);
+  const viewsPath = join(dir, 'views.db');
+  const toClose: Array<{ close(): unknown }> = [];
+
+  const readonly = (path: string) => {
+    const db = new Database(path, { readonly: true });
+    toClose.push(db);
+    return db;
+  };
+
+  const limit: Limit = {
+    async write(name, work, tick) {
+      const db = openRawEventsFile(limitPath(name));
+      try {
+        const insert = rawInsert(db);
+        for (const group of work.groups) {
+          if (group.length > 0) insert(group);
+          tick();
+        }
+      } finally {
+        db.close();
+      }
+    },
+    async written(name) {
+      return readBack(limitPath(name));
+    },
+    async libraryDigest(name): Promise<Digest> {
+      return readBack(storePath(name)).digest;
+    },
+    async rehydrate(name, streamNames, tick) {
+      const db = readonly(storePath(name));
+      const select = db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? ORDER BY stream_revision`);
+      const states = new Map<string, CycleState>();
+      for (const stream of streamNames) {
+        for (const r of select.all(stream) as EventRow[]) foldInto(states, stream, r.type, JSON.parse(r.data));
+        tick();
+      }
+      db.close();
+      return totalsOfStates(states.values());
+    },
+    async replay(name, tick) {
+      const db = readonly(storePath(name));
+      const states = new Map<string, CycleState>();
+      let events = 0;
+      for (const r of db.prepare(`SELECT ${COLUMNS} FROM events ORDER BY global_position`).iterate() as IterableIterator<EventRow>) {
+        foldInto(states, r.stream_id, r.type, JSON.parse(r.data));
+        events++;
+        tick();
+      }
+      db.close();
+      return { totals: totalsOfStates(states.values()), events, states };
+    },
+    async portfolio(asOf: BusinessDate, tick: Tick) {
+      const db = readonly(viewsPath);
+      const acc = agingAccumulator(asOf);
+      let cycles = 0;
+      for (const r of db.prepare('SELECT collectible_minor, state_json FROM arrears_cycles').iterate() as IterableIterator<{ collectible_minor: number; state_json: string }>) {
+        cycles++;
+        acc.add(r.collectible_minor, r.collectible_minor > 0 ? (JSON.parse(r.state_json) as CycleState) : null);
+        tick();
+      }
+      db.close();
+      return { ...acc.done(), cycles };
+    },
+    async topDebtors(asOf: BusinessDate, top: number, tick: Tick) {
+      const db = readonly(viewsPath);
+      const acc = debtorAccumulator(asOf);
+      for (const r of db
+        .prepare('SELECT contract_id, collectible_minor, state_json FROM arrears_cycles WHERE collectible_minor > 0')
+        .iterate() as IterableIterator<{ contract_id: string; collectible_minor: number; state_json: string }>) {
+        acc.add(r.contract_id, r.collectible_minor, JSON.parse(r.state_json) as CycleState);
+        tick();
+      }
+      db.close();
+      return acc.top(top);
+    },
+  };
+
+  return {
+    kind: 'sqlite',
+    durable: true,
+    async openStore(name) {
+      // The settings the store ships: nothing but the path.
+      return getSQLiteEventStore({ path: storePath(name) });
+    },
+    async storeBytes(name) {
+      return sqliteBytes(storePath(name));
+    },
+    async openViews(): Promise<ViewDatabase> {
+      return getSQLiteViewDatabase({ path: viewsPath });
+    },
+    async viewsBytes() {
+      return sqliteBytes(viewsPath);
+    },
+    limit,
+    describe: () => `SQLite files in ${dir}: store with its shipped settings (WAL, synchronous=FULL); limit: raw better-sqlite3, same schema and pragmas`,
+    async close() {
+      for (const c of toClose) {
+        try {
+          c.close();
+        } catch {
+          // Already closed.
+        }
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+};

@@ -1,0 +1,181 @@
+// The in-memory store: for tests and examples, with the same semantics as the durable stores.
+// Events are kept as JSON text and decoded on every read, exactly like a database row, so a test
+// on this store sees what a test on SQLite would (fields dropped by JSON, decode failures).
+import type { NewEvent, RecordedEvent } from '@renewal-ledger/core';
+import {
+  WrongExpectedRevisionError,
+  type AppendRequest,
+  type AppendResult,
+  type EventStore,
+  type EventStoreOptions,
+  type ExpectedRevision,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+} from './port.js';
+import { defaultDecoder, recordedEventFrom, revisionMatches, type StoredEventRow } from './stored-event.js';
+
+/** One stored event. `data` and `metadata` are JSON text; tests may overwrite them to corrupt one. */
+export interface InMemoryRow {
+  readonly streamName: string;
+  readonly streamRevision: bigint;
+  readonly globalPosition: bigint;
+  readonly eventId: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  data: string;
+  metadata: string;
+}
+
+/**
+ * The storage several in-memory stores can share, as connections share a database: stores opened
+ * on the same database see each other's appends and conflict with each other.
+ */
+export interface InMemoryDatabase {
+  /** Every event in global order; `rows[i].globalPosition === BigInt(i + 1)`. */
+  readonly rows: InMemoryRow[];
+  /** Global positions of each stream's events, in revision order. */
+  readonly streams: Map<string, bigint[]>;
+  /** Event id -> global position. */
+  readonly eventIds: Map<string, bigint>;
+}
+
+export const createInMemoryDatabase = (): InMemoryDatabase => ({ rows: [], streams: new Map(), eventIds: new Map() });
+
+export interface InMemoryEventStoreOptions extends EventStoreOptions {
+  /** Share storage with other in-memory stores. Default: a new, empty database. */
+  readonly database?: InMemoryDatabase;
+}
+
+const rowAt = (db: InMemoryDatabase, position: bigint): InMemoryRow => db.rows[Number(position) - 1]!;
+
+const lastRevision = (db: InMemoryDatabase, streamName: string): bigint | 'no-stream' => {
+  const positions = db.streams.get(streamName);
+  return positions && positions.length > 0 ? BigInt(positions.length - 1) : 'no-stream';
+};
+
+/**
+ * The same events already stored at the revisions this append would have given them (a retry of
+ * an append that succeeded): the result of that first append, or null.
+ */
+const alreadyStored = (
+  db: InMemoryDatabase,
+  streamName: string,
+  events: readonly NewEvent[],
+  expected: ExpectedRevision,
+): AppendResult | null => {
+  const first = events[0] && db.eventIds.get(events[0].eventId);
+  if (first === undefined) return null;
+  const firstRow = rowAt(db, first);
+  if (firstRow.streamName !== streamName) return null;
+  const from = firstRow.streamRevision;
+  if (expected !== 'any' && from !== (expected === 'no-stream' ? 0n : expected + 1n)) return null;
+  const positions = db.streams.get(streamName)!;
+  let last = firstRow;
+  for (let i = 0; i < events.length; i++) {
+    const position = positions[Number(from) + i];
+    if (position === undefined) return null;
+    last = rowAt(db, position);
+    if (last.eventId !== events[i]!.eventId) return null;
+  }
+  return { nextExpectedRevision: last.streamRevision, lastGlobalPosition: last.globalPosition, outcome: 'already-stored' };
+};
+
+/** Appends one request or throws, leaving what it already wrote for the caller to roll back. */
+const appendOne = (db: InMemoryDatabase, request: AppendRequest): AppendResult => {
+  const { streamName, events, expectedRevision } = request;
+  const retry = alreadyStored(db, streamName, events, expectedRevision);
+  if (retry) return retry;
+  const actual = lastRevision(db, streamName);
+  if (!revisionMatches(expectedRevision, actual)) throw new WrongExpectedRevisionError(streamName, expectedRevision, actual);
+  // An event id stored anywhere else is what a unique key refuses in the SQL stores.
+  const seen = new Set<string>();
+  for (const e of events) {
+    if (db.eventIds.has(e.eventId) || seen.has(e.eventId)) throw new WrongExpectedRevisionError(streamName, expectedRevision, actual);
+    seen.add(e.eventId);
+  }
+  const rows = events.map((e) => ({ eventId: e.eventId, type: e.type, schemaVersion: e.schemaVersion, data: JSON.stringify(e.data), metadata: JSON.stringify(e.metadata) }));
+  let positions = db.streams.get(streamName);
+  if (!positions) db.streams.set(streamName, (positions = []));
+  let revision = actual === 'no-stream' ? -1n : actual;
+  let position = -1n;
+  for (const r of rows) {
+    revision += 1n;
+    position = BigInt(db.rows.length + 1);
+    db.rows.push({ ...r, streamName, streamRevision: revision, globalPosition: position });
+    positions.push(position);
+    db.eventIds.set(r.eventId, position);
+  }
+  return { nextExpectedRevision: revision, lastGlobalPosition: position, outcome: 'appended' };
+};
+
+const rollbackTo = (db: InMemoryDatabase, length: number): void => {
+  while (db.rows.length > length) {
+    const row = db.rows.pop()!;
+    db.eventIds.delete(row.eventId);
+    const positions = db.streams.get(row.streamName)!;
+    positions.pop();
+    if (positions.length === 0) db.streams.delete(row.streamName);
+  }
+};
+
+/** Appends all requests or none. Synchronous, so no other append can interleave. */
+const appendAll = (db: InMemoryDatabase, requests: readonly AppendRequest[]): AppendResult[] => {
+  const length = db.rows.length;
+  try {
+    return requests.map((r) => appendOne(db, r));
+  } catch (e) {
+    rollbackTo(db, length);
+    throw e;
+  }
+};
+
+export const getInMemoryEventStore = (options: InMemoryEventStoreOptions = {}): EventStore => {
+  const db = options.database ?? createInMemoryDatabase();
+  const decode = options.decode ?? defaultDecoder;
+  let closed = false;
+  const open = () => {
+    if (closed) throw new Error('the in-memory event store is closed');
+  };
+  const recorded = (row: StoredEventRow): RecordedEvent => recordedEventFrom(row, decode);
+
+  return {
+    kind: 'memory',
+    async appendToStream(streamName, events, { expectedRevision }) {
+      open();
+      return appendAll(db, [{ streamName, events, expectedRevision }])[0]!;
+    },
+    async appendBatch(requests) {
+      open();
+      return appendAll(db, requests);
+    },
+    async *readStream(streamName: string, readOptions: ReadStreamOptions = {}) {
+      open();
+      const positions = db.streams.get(streamName) ?? [];
+      // Revisions only grow at the end, so walking by index sees a consistent prefix.
+      for (let i = Number(readOptions.fromRevision ?? 0n); i < positions.length; i++) yield recorded(rowAt(db, positions[i]!));
+    },
+    async *readAll(readOptions: ReadAllOptions = {}) {
+      open();
+      let after = readOptions.after ?? 0n;
+      let left = readOptions.limit ?? Number.POSITIVE_INFINITY;
+      const batchSize = Math.max(1, readOptions.batchSize ?? 500);
+      while (left > 0) {
+        const start = Number(after < 0n ? 0n : after);
+        const batch = db.rows.slice(start, start + Math.min(batchSize, left));
+        if (batch.length === 0) return;
+        for (const row of batch) {
+          yield recorded(row);
+          after = row.globalPosition;
+          left -= 1;
+        }
+      }
+    },
+    async headPosition() {
+      open();
+      return db.rows.length === 0 ? -1n : BigInt(db.rows.length);
+    },
+    async close() {
+      closed = true;
+    },
+  };
+};

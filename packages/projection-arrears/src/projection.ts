@@ -1,0 +1,123 @@
+// The arrears projection: one row per billed cycle with its folded state and the figures core's
+// cycleFigures gives for it. Aging is not stored: it depends on the date asked about, so the
+// view computes it at query time with core's agingAsOf on the stored state.
+import { agingAsOf, cycleFigures, RENEWAL_EVENT_TYPES, type CycleState } from '@renewal-ledger/core';
+import { cycleStateToJson, defineProjection, foldBatch, loadCycleStates, cycleIdOf } from '@renewal-ledger/projections';
+
+export const ARREARS_PROJECTION = 'arrears';
+/** The table readers query (a SQL view over the live table set). */
+export const ARREARS_CYCLES = 'arrears_cycles';
+
+const FIGURE_COLUMNS = [
+  'total_minor',
+  'due_minor',
+  'paid_minor',
+  'refunded_minor',
+  'net_paid_minor',
+  'outstanding_minor',
+  'open_disputed_minor',
+  'collectible_minor',
+  'adjusted_minor',
+  'dispute_adjusted_minor',
+  'written_off_minor',
+] as const;
+
+const COLUMNS = [
+  'cycle_id',
+  'contract_id',
+  'currency',
+  'period_start',
+  'period_end',
+  'billing_month',
+  'due_date',
+  ...FIGURE_COLUMNS,
+  'open_disputes',
+  'plan_status',
+  'state_json',
+  'last_position',
+  'last_recorded_at',
+] as const;
+
+const rowOf = (cycleId: string, state: CycleState, lastPosition: bigint, lastRecordedAt: string) => {
+  const bill = state.bill!;
+  const f = cycleFigures(state);
+  // Plan status does not depend on the date; ask core rather than re-deriving it.
+  const planStatus = agingAsOf(bill.dueDate)(state).planStatus;
+  return [
+    cycleId,
+    bill.contractId,
+    bill.currency,
+    bill.period.start,
+    bill.period.end,
+    bill.period.start.slice(0, 7),
+    bill.dueDate,
+    f.totalMinor,
+    f.dueMinor,
+    f.paidMinor,
+    f.refundedMinor,
+    f.netPaidMinor,
+    f.outstandingMinor,
+    f.openDisputedMinor,
+    f.collectibleMinor,
+    f.adjustedMinor,
+    f.disputeAdjustedMinor,
+    f.writtenOffMinor,
+    state.disputes.filter((d) => !d.resolution).length,
+    planStatus,
+    cycleStateToJson(state),
+    lastPosition,
+    lastRecordedAt,
+  ];
+};
+
+export const arrearsProjection = defineProjection({
+  name: ARREARS_PROJECTION,
+  version: 1,
+  eventTypes: RENEWAL_EVENT_TYPES,
+  tables: [ARREARS_CYCLES],
+  async createTables(tx, t) {
+    const table = t.arrears_cycles;
+    await tx.execute(`CREATE TABLE ${table} (
+      cycle_id TEXT PRIMARY KEY,
+      contract_id TEXT NOT NULL,
+      currency TEXT NOT NULL,
+      period_start TEXT NOT NULL,
+      period_end TEXT NOT NULL,
+      billing_month TEXT NOT NULL,
+      due_date TEXT NOT NULL,
+      ${FIGURE_COLUMNS.map((c) => `${c} BIGINT NOT NULL`).join(',\n      ')},
+      open_disputes BIGINT NOT NULL,
+      plan_status TEXT NOT NULL,
+      state_json TEXT NOT NULL,
+      last_position BIGINT NOT NULL,
+      last_recorded_at TEXT NOT NULL)`);
+    await tx.execute(`CREATE INDEX ${table}_contract ON ${table} (contract_id, cycle_id)`);
+    await tx.execute(`CREATE INDEX ${table}_month ON ${table} (billing_month, currency)`);
+    // Aging scans only what can still be collected: a small part of a mature portfolio.
+    await tx.execute(`CREATE INDEX ${table}_open ON ${table} (cycle_id) WHERE collectible_minor > 0`);
+    await tx.execute(`CREATE INDEX ${table}_open_contract ON ${table} (contract_id, cycle_id) WHERE collectible_minor > 0`);
+  },
+  async applyBatch(events, tx, t) {
+    const table = t.arrears_cycles;
+    const states = await loadCycleStates(tx, table, events.map(cycleIdOf));
+    const last = new Map<string, { position: bigint; recordedAt: string }>();
+    const touched = foldBatch(states, events, (e) =>
+      last.set(cycleIdOf(e), { position: e.globalPosition, recordedAt: e.metadata.recordedAt }),
+    );
+    const updates = COLUMNS.slice(1)
+      .map((c) => `${c} = excluded.${c}`)
+      .join(', ');
+    for (const id of touched) {
+      const state = states.get(id)!;
+      // Every cycle starts with Billed (the decider refuses anything else first).
+      if (!state.bill) continue;
+      const l = last.get(id)!;
+      await tx.execute(
+        `INSERT INTO ${table} (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})
+         ON CONFLICT (cycle_id) DO UPDATE SET ${updates}`,
+        rowOf(id, state, l.position, l.recordedAt),
+      );
+    }
+  },
+});
+

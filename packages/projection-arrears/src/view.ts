@@ -1,0 +1,380 @@
+// Reading the arrears view. Figures come from the stored rows (core's cycleFigures at the last
+// event); aging is computed when asked, with core's agingAsOf on the stored cycle state, so any
+// date can be asked about without a rebuild. Every collectible amount is in exactly one bucket:
+// what is overdue in the bucket of its days past due, what is not due yet in `current`.
+import {
+  AGING_BUCKETS,
+  agingAsOf,
+  type Aging,
+  type AgingBucket,
+  type BusinessDate,
+  type CycleFigures,
+  type CycleState,
+  type Period,
+} from '@renewal-ledger/core';
+import {
+  asBigInt,
+  asNumber,
+  asText,
+  cycleStateFromJson,
+  requireLiveView,
+  type SqlExecutor,
+  type SqlRow,
+  type SqlValue,
+} from '@renewal-ledger/projections';
+import { ARREARS_CYCLES, ARREARS_PROJECTION } from './projection.js';
+
+export interface OpenDispute {
+  readonly disputeId: string;
+  readonly amountMinor: number;
+  readonly reason: string;
+  readonly lineCode: string | null;
+}
+
+export interface ArrearsCycle {
+  readonly cycleId: string;
+  readonly contractId: string;
+  readonly currency: string;
+  readonly period: Period;
+  /** `YYYY-MM` of the period's start. */
+  readonly billingMonth: string;
+  readonly dueDate: BusinessDate;
+  /** core's cycleFigures after the last event applied. */
+  readonly figures: CycleFigures;
+  /** core's agingAsOf at the date asked: overdue, not yet due, days past due, bucket, plan. */
+  readonly aging: Aging;
+  readonly openDisputes: readonly OpenDispute[];
+  /** Global position and recorded time of the last event of the cycle in the view. */
+  readonly lastPosition: bigint;
+  readonly lastRecordedAt: string;
+}
+
+/** An amount per aging bucket, in minor units. */
+export type BucketAmounts = Readonly<Record<AgingBucket, number>>;
+
+export interface CurrencyTotals {
+  readonly currency: string;
+  readonly cycles: number;
+  readonly dueMinor: number;
+  readonly netPaidMinor: number;
+  /** Sum of outstanding (negative balances included: what customers are owed lowers it). */
+  readonly outstandingMinor: number;
+  readonly openDisputedMinor: number;
+  readonly collectibleMinor: number;
+  /** Collectible and due by the date (what agingAsOf calls overdue). */
+  readonly overdueMinor: number;
+  /** Owed to customers: sum of negative outstanding balances, as a positive amount. */
+  readonly creditMinor: number;
+  /** collectibleMinor split by bucket: the buckets add up to it exactly. */
+  readonly buckets: BucketAmounts;
+  /** Cycles with an amount in each bucket (a cycle on a plan may count in two). */
+  readonly bucketCycles: BucketAmounts;
+}
+
+export interface ContractArrears {
+  readonly contractId: string;
+  readonly asOf: BusinessDate;
+  /** Every cycle of the contract, oldest period first. */
+  readonly cycles: readonly ArrearsCycle[];
+  readonly totals: readonly CurrencyTotals[];
+}
+
+export interface BucketEntry {
+  readonly cycle: ArrearsCycle;
+  /** The part of the cycle's collectible amount in the bucket asked for. */
+  readonly amountMinor: number;
+}
+
+export interface Debtor {
+  readonly contractId: string;
+  readonly currency: string;
+  readonly overdueMinor: number;
+  readonly collectibleMinor: number;
+  /** Days past due of the contract's oldest overdue amount. */
+  readonly daysPastDue: number;
+  readonly bucket: AgingBucket;
+  /** Cycles of the contract with something collectible. */
+  readonly cycles: number;
+}
+
+export interface BillingPeriodFigures {
+  /** `YYYY-MM` of the periods' start. */
+  readonly billingMonth: string;
+  readonly currency: string;
+  readonly cycles: number;
+  readonly billedMinor: number;
+  readonly dueMinor: number;
+  /** Net paid (payments - refunds). */
+  readonly collectedMinor: number;
+  readonly outstandingMinor: number;
+  readonly writtenOffMinor: number;
+  /** collected / due, or null when nothing is due. A ratio, not money. */
+  readonly collectionRate: number | null;
+}
+
+export interface Portfolio {
+  readonly asOf: BusinessDate;
+  readonly currencies: readonly CurrencyTotals[];
+}
+
+export interface ArrearsView {
+  cycle(cycleId: string, options: { readonly asOf: BusinessDate }): Promise<ArrearsCycle | null>;
+  byContract(contractId: string, options: { readonly asOf: BusinessDate }): Promise<ContractArrears>;
+  /** Cycles with an amount in `bucket` as of the date, oldest first. */
+  byBucket(
+    bucket: AgingBucket,
+    options: { readonly asOf: BusinessDate; readonly currency?: string; readonly limit?: number },
+  ): Promise<readonly BucketEntry[]>;
+  /** Contracts with the most overdue as of the date, largest first (per currency: pass one when several are in use). */
+  topDebtors(options: { readonly asOf: BusinessDate; readonly limit?: number; readonly currency?: string }): Promise<readonly Debtor[]>;
+  /** Billed, due, collected and the collection rate per billing month and currency; one month when given. */
+  billingPeriods(options?: { readonly month?: string }): Promise<readonly BillingPeriodFigures[]>;
+  /** Totals per currency with every collectible amount in exactly one aging bucket as of the date. */
+  portfolio(options: { readonly asOf: BusinessDate }): Promise<Portfolio>;
+}
+
+const zeroBuckets = (): Record<AgingBucket, number> => Object.fromEntries(AGING_BUCKETS.map((b) => [b, 0])) as Record<AgingBucket, number>;
+
+const figuresOf = (r: SqlRow): CycleFigures => ({
+  totalMinor: asNumber(r.total_minor),
+  dueMinor: asNumber(r.due_minor),
+  paidMinor: asNumber(r.paid_minor),
+  refundedMinor: asNumber(r.refunded_minor),
+  netPaidMinor: asNumber(r.net_paid_minor),
+  outstandingMinor: asNumber(r.outstanding_minor),
+  openDisputedMinor: asNumber(r.open_disputed_minor),
+  collectibleMinor: asNumber(r.collectible_minor),
+  adjustedMinor: asNumber(r.adjusted_minor),
+  disputeAdjustedMinor: asNumber(r.dispute_adjusted_minor),
+  writtenOffMinor: asNumber(r.written_off_minor),
+});
+
+const cycleOf = (r: SqlRow, asOf: BusinessDate): ArrearsCycle => {
+  const state: CycleState = cycleStateFromJson(asText(r.state_json));
+  return {
+    cycleId: asText(r.cycle_id),
+    contractId: asText(r.contract_id),
+    currency: asText(r.currency),
+    period: { start: asText(r.period_start) as BusinessDate, end: asText(r.period_end) as BusinessDate },
+    billingMonth: asText(r.billing_month),
+    dueDate: asText(r.due_date) as BusinessDate,
+    figures: figuresOf(r),
+    aging: agingAsOf(asOf)(state),
+    openDisputes: state.disputes
+      .filter((d) => !d.resolution)
+      .map((d) => ({ disputeId: d.raised.disputeId, amountMinor: d.raised.amountMinor, reason: d.raised.reason, lineCode: d.raised.lineCode ?? null })),
+    lastPosition: asBigInt(r.last_position),
+    lastRecordedAt: asText(r.last_recorded_at),
+  };
+};
+
+const PAGE = 1000;
+
+/** Rows of open cycles (something collectible) in key order, a page at a time: memory stays flat. */
+async function* openCycles(db: SqlExecutor, order: 'cycle' | 'contract', currency?: string): AsyncGenerator<SqlRow> {
+  let key: SqlValue[] | null = null;
+  const cols = order === 'cycle' ? ['cycle_id'] : ['contract_id', 'cycle_id'];
+  for (;;) {
+    const params: SqlValue[] = [];
+    let where = 'collectible_minor > 0';
+    if (currency) {
+      where += ' AND currency = ?';
+      params.push(currency);
+    }
+    if (key) {
+      where += cols.length === 1 ? ' AND cycle_id > ?' : ' AND (contract_id > ? OR (contract_id = ? AND cycle_id > ?))';
+      params.push(...(cols.length === 1 ? key : [key[0]!, key[0]!, key[1]!]));
+    }
+    const rows = await db.query(`SELECT * FROM ${ARREARS_CYCLES} WHERE ${where} ORDER BY ${cols.join(', ')} LIMIT ${PAGE}`, params);
+    for (const r of rows) yield r;
+    if (rows.length < PAGE) return;
+    const lastRow = rows[rows.length - 1]!;
+    key = cols.map((c) => asText(lastRow[c]));
+  }
+}
+
+interface Accumulator {
+  currency: string;
+  cycles: number;
+  dueMinor: number;
+  netPaidMinor: number;
+  outstandingMinor: number;
+  openDisputedMinor: number;
+  collectibleMinor: number;
+  overdueMinor: number;
+  creditMinor: number;
+  buckets: Record<AgingBucket, number>;
+  bucketCycles: Record<AgingBucket, number>;
+}
+
+const accumulator = (currency: string): Accumulator => ({
+  currency,
+  cycles: 0,
+  dueMinor: 0,
+  netPaidMinor: 0,
+  outstandingMinor: 0,
+  openDisputedMinor: 0,
+  collectibleMinor: 0,
+  overdueMinor: 0,
+  creditMinor: 0,
+  buckets: zeroBuckets(),
+  bucketCycles: zeroBuckets(),
+});
+
+/** Puts a cycle's collectible amount into buckets: overdue in its bucket, not yet due in current. */
+const addAging = (acc: Accumulator, aging: Aging) => {
+  acc.overdueMinor += aging.overdueMinor;
+  if (aging.overdueMinor > 0) {
+    acc.buckets[aging.bucket] += aging.overdueMinor;
+    acc.bucketCycles[aging.bucket] += 1;
+  }
+  if (aging.notYetDueMinor > 0) {
+    acc.buckets.current += aging.notYetDueMinor;
+    if (!(aging.overdueMinor > 0 && aging.bucket === 'current')) acc.bucketCycles.current += 1;
+  }
+};
+
+const byCurrency = (accs: Map<string, Accumulator>): CurrencyTotals[] =>
+  [...accs.values()].sort((a, b) => (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0));
+
+export const getArrearsView = (db: SqlExecutor): ArrearsView => {
+  const ready = () => requireLiveView(db, ARREARS_PROJECTION);
+
+  return {
+    async cycle(cycleId, { asOf }) {
+      await ready();
+      const rows = await db.query(`SELECT * FROM ${ARREARS_CYCLES} WHERE cycle_id = ?`, [cycleId]);
+      return rows[0] ? cycleOf(rows[0], asOf) : null;
+    },
+
+    async byContract(contractId, { asOf }) {
+      await ready();
+      const rows = await db.query(`SELECT * FROM ${ARREARS_CYCLES} WHERE contract_id = ? ORDER BY period_start, cycle_id`, [contractId]);
+      const cycles = rows.map((r) => cycleOf(r, asOf));
+      const accs = new Map<string, Accumulator>();
+      for (const c of cycles) {
+        let acc = accs.get(c.currency);
+        if (!acc) accs.set(c.currency, (acc = accumulator(c.currency)));
+        const f = c.figures;
+        acc.cycles += 1;
+        acc.dueMinor += f.dueMinor;
+        acc.netPaidMinor += f.netPaidMinor;
+        acc.outstandingMinor += f.outstandingMinor;
+        acc.openDisputedMinor += f.openDisputedMinor;
+        acc.collectibleMinor += f.collectibleMinor;
+        acc.creditMinor += Math.max(0, -f.outstandingMinor);
+        addAging(acc, c.aging);
+      }
+      return { contractId, asOf, cycles, totals: byCurrency(accs) };
+    },
+
+    async byBucket(bucket, { asOf, currency, limit }) {
+      await ready();
+      const out: BucketEntry[] = [];
+      for await (const r of openCycles(db, 'cycle', currency)) {
+        const cycle = cycleOf(r, asOf);
+        const a = cycle.aging;
+        const amountMinor = (a.overdueMinor > 0 && a.bucket === bucket ? a.overdueMinor : 0) + (bucket === 'current' ? a.notYetDueMinor : 0);
+        if (amountMinor > 0) out.push({ cycle, amountMinor });
+      }
+      out.sort(
+        (x, y) =>
+          y.cycle.aging.daysPastDue - x.cycle.aging.daysPastDue ||
+          (x.cycle.cycleId < y.cycle.cycleId ? -1 : x.cycle.cycleId > y.cycle.cycleId ? 1 : 0),
+      );
+      return limit === undefined ? out : out.slice(0, limit);
+    },
+
+    async topDebtors({ asOf, limit = 10, currency }) {
+      await ready();
+      let top: Debtor[] = [];
+      const rank = (a: Debtor, b: Debtor) =>
+        b.overdueMinor - a.overdueMinor ||
+        b.collectibleMinor - a.collectibleMinor ||
+        (a.contractId < b.contractId ? -1 : a.contractId > b.contractId ? 1 : a.currency < b.currency ? -1 : 1);
+      // Rows come grouped by contract: one running debtor per currency of the current contract.
+      let current = new Map<string, { overdue: number; collectible: number; days: number; bucket: AgingBucket; cycles: number }>();
+      let contract: string | null = null;
+      const flush = () => {
+        if (contract === null) return;
+        for (const [cur, d] of current)
+          if (d.overdue > 0)
+            top.push({ contractId: contract, currency: cur, overdueMinor: d.overdue, collectibleMinor: d.collectible, daysPastDue: d.days, bucket: d.bucket, cycles: d.cycles });
+        if (top.length > 2 * limit + 100) top = top.sort(rank).slice(0, limit);
+        current = new Map();
+      };
+      for await (const r of openCycles(db, 'contract', currency)) {
+        const c = cycleOf(r, asOf);
+        if (c.contractId !== contract) {
+          flush();
+          contract = c.contractId;
+        }
+        const d = current.get(c.currency) ?? { overdue: 0, collectible: 0, days: 0, bucket: 'current' as AgingBucket, cycles: 0 };
+        d.overdue += c.aging.overdueMinor;
+        d.collectible += c.figures.collectibleMinor;
+        d.cycles += 1;
+        if (c.aging.overdueMinor > 0 && c.aging.daysPastDue >= d.days) {
+          d.days = c.aging.daysPastDue;
+          d.bucket = c.aging.bucket;
+        }
+        current.set(c.currency, d);
+      }
+      flush();
+      return top.sort(rank).slice(0, limit);
+    },
+
+    async billingPeriods(options = {}) {
+      await ready();
+      const rows = await db.query(
+        `SELECT billing_month, currency, COUNT(*) AS cycles, SUM(total_minor) AS billed, SUM(due_minor) AS due,
+                SUM(net_paid_minor) AS collected, SUM(outstanding_minor) AS outstanding, SUM(written_off_minor) AS written_off
+           FROM ${ARREARS_CYCLES} ${options.month ? 'WHERE billing_month = ?' : ''}
+          GROUP BY billing_month, currency ORDER BY billing_month, currency`,
+        options.month ? [options.month] : [],
+      );
+      return rows.map((r) => {
+        const dueMinor = asNumber(r.due);
+        const collectedMinor = asNumber(r.collected);
+        return {
+          billingMonth: asText(r.billing_month),
+          currency: asText(r.currency),
+          cycles: asNumber(r.cycles),
+          billedMinor: asNumber(r.billed),
+          dueMinor,
+          collectedMinor,
+          outstandingMinor: asNumber(r.outstanding),
+          writtenOffMinor: asNumber(r.written_off),
+          collectionRate: dueMinor === 0 ? null : collectedMinor / dueMinor,
+        };
+      });
+    },
+
+    async portfolio({ asOf }) {
+      await ready();
+      const accs = new Map<string, Accumulator>();
+      const sums = await db.query(
+        `SELECT currency, COUNT(*) AS cycles, SUM(due_minor) AS due, SUM(net_paid_minor) AS net_paid,
+                SUM(outstanding_minor) AS outstanding, SUM(open_disputed_minor) AS open_disputed,
+                SUM(collectible_minor) AS collectible,
+                SUM(CASE WHEN outstanding_minor < 0 THEN -outstanding_minor ELSE 0 END) AS credit
+           FROM ${ARREARS_CYCLES} GROUP BY currency`,
+      );
+      for (const r of sums) {
+        const acc = accumulator(asText(r.currency));
+        acc.cycles = asNumber(r.cycles);
+        acc.dueMinor = asNumber(r.due);
+        acc.netPaidMinor = asNumber(r.net_paid);
+        acc.outstandingMinor = asNumber(r.outstanding);
+        acc.openDisputedMinor = asNumber(r.open_disputed);
+        acc.collectibleMinor = asNumber(r.collectible);
+        acc.creditMinor = asNumber(r.credit);
+        accs.set(acc.currency, acc);
+      }
+      for await (const r of openCycles(db, 'cycle')) {
+        const cycle = cycleOf(r, asOf);
+        addAging(accs.get(cycle.currency)!, cycle.aging);
+      }
+      return { asOf, currencies: byCurrency(accs) };
+    },
+  };
+};

@@ -1,0 +1,146 @@
+// Reading the audit trail: entries in chain order, the head, and exports as JSON lines and CSV.
+import { canonicalJson } from '@renewal-ledger/core';
+import {
+  asBigInt,
+  asNumber,
+  asOptionalText,
+  asText,
+  requireLiveView,
+  type SqlExecutor,
+  type SqlRow,
+  type SqlValue,
+} from '@renewal-ledger/projections';
+import type { AuditRecord } from './entry.js';
+import { AUDIT_ENTRIES, AUDIT_PROJECTION } from './projection.js';
+
+export const recordOf = (r: SqlRow): AuditRecord => ({
+  position: asBigInt(r.position).toString(),
+  stream: asText(r.stream),
+  revision: asBigInt(r.revision).toString(),
+  eventId: asText(r.event_id),
+  type: asText(r.type),
+  schemaVersion: asNumber(r.schema_version),
+  actor: asText(r.actor),
+  at: asOptionalText(r.at),
+  recordedAt: asText(r.recorded_at),
+  commandId: asText(r.command_id),
+  correlationId: asOptionalText(r.correlation_id),
+  causationId: asOptionalText(r.causation_id),
+  reason: asOptionalText(r.reason),
+  note: asOptionalText(r.note),
+  data: JSON.parse(asText(r.data_json)) as unknown,
+  prevHash: asText(r.prev_hash),
+  hash: asText(r.hash),
+});
+
+export interface AuditQuery {
+  /** Only this stream (e.g. `renewal-cycle-unit-0301/2026-01`). */
+  readonly stream?: string;
+  /** Entries after this global position. */
+  readonly after?: bigint;
+  /** Entries up to and including this global position. */
+  readonly through?: bigint;
+}
+
+const PAGE = 1000;
+
+/** Audit entries in chain (global position) order, a page at a time. */
+export async function* auditEntries(db: SqlExecutor, query: AuditQuery = {}): AsyncGenerator<AuditRecord> {
+  await requireLiveView(db, AUDIT_PROJECTION);
+  let after = query.after ?? -1n;
+  for (;;) {
+    const params: SqlValue[] = [after];
+    let where = 'position > ?';
+    if (query.stream !== undefined) {
+      where += ' AND stream = ?';
+      params.push(query.stream);
+    }
+    if (query.through !== undefined) {
+      where += ' AND position <= ?';
+      params.push(query.through);
+    }
+    const rows = await db.query(`SELECT * FROM ${AUDIT_ENTRIES} WHERE ${where} ORDER BY position LIMIT ${PAGE}`, params);
+    for (const r of rows) yield recordOf(r);
+    if (rows.length < PAGE) return;
+    after = asBigInt(rows[rows.length - 1]!.position);
+  }
+}
+
+export interface AuditHead {
+  /** Global position of the last entry. */
+  readonly position: bigint;
+  readonly hash: string;
+  readonly entries: number;
+}
+
+/** The last entry of the chain as the view holds it (not verified: see verifyAuditChain). */
+export const readAuditHead = async (db: SqlExecutor): Promise<AuditHead | null> => {
+  await requireLiveView(db, AUDIT_PROJECTION);
+  const rows = await db.query(`SELECT position, hash FROM ${AUDIT_ENTRIES} ORDER BY position DESC LIMIT 1`);
+  if (!rows[0]) return null;
+  const count = await db.query(`SELECT COUNT(*) AS n FROM ${AUDIT_ENTRIES}`);
+  return { position: asBigInt(rows[0].position), hash: asText(rows[0].hash), entries: asNumber(count[0]!.n) };
+};
+
+/**
+ * One line per entry: the canonical JSON of the entry's fields plus `prevHash` and `hash`.
+ * Anyone can check a line with: sha256(prevHash + canonical JSON of the line without prevHash
+ * and hash) === hash, and each line's prevHash === the previous line's hash.
+ */
+export async function* exportAuditJsonLines(db: SqlExecutor, query: AuditQuery = {}): AsyncGenerator<string> {
+  for await (const r of auditEntries(db, query)) yield `${canonicalJson(r)}\n`;
+}
+
+export const AUDIT_CSV_COLUMNS = [
+  'position',
+  'stream',
+  'revision',
+  'event_id',
+  'type',
+  'schema_version',
+  'actor',
+  'at',
+  'recorded_at',
+  'command_id',
+  'correlation_id',
+  'causation_id',
+  'reason',
+  'note',
+  'data',
+  'prev_hash',
+  'hash',
+] as const;
+
+/** RFC 4180: quoted when it holds a comma, quote or line break; quotes doubled. */
+const csvField = (v: string | number | null): string => {
+  if (v === null) return '';
+  const s = String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+/** A header line, then one line per entry; `data` is the canonical JSON of the event data. */
+export async function* exportAuditCsv(db: SqlExecutor, query: AuditQuery = {}): AsyncGenerator<string> {
+  yield `${AUDIT_CSV_COLUMNS.join(',')}\r\n`;
+  for await (const r of auditEntries(db, query)) {
+    const fields = [
+      r.position,
+      r.stream,
+      r.revision,
+      r.eventId,
+      r.type,
+      r.schemaVersion,
+      r.actor,
+      r.at,
+      r.recordedAt,
+      r.commandId,
+      r.correlationId,
+      r.causationId,
+      r.reason,
+      r.note,
+      canonicalJson(r.data),
+      r.prevHash,
+      r.hash,
+    ];
+    yield `${fields.map(csvField).join(',')}\r\n`;
+  }
+}

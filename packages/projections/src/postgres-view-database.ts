@@ -1,0 +1,116 @@
+// Views in PostgreSQL (pg): a pool of their own or one the caller gives. Optionally in a schema
+// of their own (created if missing), set as the search path of every connection used.
+import pg from 'pg';
+import { toNumberedPlaceholders, type SqlExecutor, type SqlValue, type ViewDatabase } from './sql.js';
+
+export type PostgresViewDatabaseOptions = (
+  | {
+      readonly connectionString: string;
+      /** Connections of the pool this opens. Default 4. */
+      readonly max?: number;
+    }
+  | {
+      /** A pool the caller owns (and ends). With `schema`, its connections get that search path. */
+      readonly pool: pg.Pool;
+    }
+) & {
+  /** Schema for the views (and the runner's tables). Default: the connection's search path (`public`). */
+  readonly schema?: string;
+};
+
+export interface PostgresViewDatabase extends ViewDatabase {
+  readonly dialect: 'postgres';
+  readonly pool: pg.Pool;
+  readonly schema: string | null;
+}
+
+// pg would send a bigint through JSON; as text PostgreSQL casts it to the column's type.
+const bind = (params: readonly SqlValue[] | undefined): unknown[] =>
+  params ? params.map((p) => (typeof p === 'bigint' ? p.toString() : p)) : [];
+
+const quoteIdentifier = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+export const getPostgresViewDatabase = async (options: PostgresViewDatabaseOptions): Promise<PostgresViewDatabase> => {
+  const owned = 'connectionString' in options;
+  const pool = owned ? new pg.Pool({ connectionString: options.connectionString, max: options.max ?? 4 }) : options.pool;
+  const schema = options.schema ?? null;
+  const configured = new WeakSet<pg.PoolClient>();
+
+  const checkout = async (): Promise<pg.PoolClient> => {
+    const client = await pool.connect();
+    if (schema && !configured.has(client)) {
+      try {
+        await client.query(`SET search_path TO ${quoteIdentifier(schema)}`);
+      } catch (e) {
+        client.release(e as Error);
+        throw e;
+      }
+      configured.add(client);
+    }
+    return client;
+  };
+  const on = (client: pg.PoolClient | pg.Pool) => ({
+    query: async <R>(sql: string, params?: readonly SqlValue[]): Promise<R[]> =>
+      (await client.query(toNumberedPlaceholders(sql), bind(params))).rows as R[],
+    execute: async (sql: string, params?: readonly SqlValue[]): Promise<number> =>
+      (await client.query(toNumberedPlaceholders(sql), bind(params))).rowCount ?? 0,
+  });
+  const withClient = async <A>(work: (c: pg.PoolClient) => Promise<A>): Promise<A> => {
+    const client = await checkout();
+    try {
+      return await work(client);
+    } finally {
+      client.release();
+    }
+  };
+
+  if (schema) {
+    try {
+      await withClient((c) => c.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`));
+    } catch (e) {
+      if (owned) await pool.end();
+      throw e;
+    }
+  }
+
+  let closed = false;
+  return {
+    dialect: 'postgres',
+    pool,
+    schema,
+    query: (sql, params) => withClient((c) => on(c).query(sql, params)),
+    execute: (sql, params) => withClient((c) => on(c).execute(sql, params)),
+    transaction: (work) =>
+      withClient(async (client) => {
+        let active = true;
+        const run = on(client);
+        const tx: SqlExecutor = {
+          dialect: 'postgres',
+          query: (sql, params) => {
+            if (!active) throw new Error('this transaction has ended');
+            return run.query(sql, params);
+          },
+          execute: (sql, params) => {
+            if (!active) throw new Error('this transaction has ended');
+            return run.execute(sql, params);
+          },
+        };
+        await client.query('BEGIN');
+        try {
+          const result = await work(tx);
+          active = false;
+          await client.query('COMMIT');
+          return result;
+        } catch (e) {
+          active = false;
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw e;
+        }
+      }),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      if (owned) await pool.end();
+    },
+  };
+};

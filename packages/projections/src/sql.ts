@@ -1,0 +1,89 @@
+// The small SQL surface every view is written against, so the same projection code runs on a
+// SQLite file and on PostgreSQL. Statements use `?` placeholders (rewritten to `$1, $2...` for
+// PostgreSQL) and portable SQL: BIGINT and TEXT columns, `INSERT ... ON CONFLICT DO UPDATE`,
+// `substr`, `COALESCE`. Where the dialects differ, a projection asks `dialect`.
+
+/** What a statement parameter may be. Booleans are stored as 0/1, bigints as BIGINT. */
+export type SqlValue = string | number | bigint | null;
+export type SqlDialect = 'sqlite' | 'postgres';
+export type SqlRow = Record<string, unknown>;
+
+export interface SqlExecutor {
+  readonly dialect: SqlDialect;
+  /** The rows a statement returns. */
+  query<R extends SqlRow = SqlRow>(sql: string, params?: readonly SqlValue[]): Promise<R[]>;
+  /** Runs a statement that returns no rows; resolves to the number of rows it changed. */
+  execute(sql: string, params?: readonly SqlValue[]): Promise<number>;
+}
+
+/** Where views live: a SQLite file (or memory) or a PostgreSQL database. */
+export interface ViewDatabase extends SqlExecutor {
+  /**
+   * Runs `work` in one transaction on one connection: committed when it resolves, rolled back
+   * when it throws. On SQLite, transactions (and statements) of one ViewDatabase run one after
+   * another; on PostgreSQL each transaction has a connection of its own.
+   */
+  transaction<A>(work: (tx: SqlExecutor) => Promise<A>): Promise<A>;
+  /** Closes connections the ViewDatabase opened (never a pool or database it was given). */
+  close(): Promise<void>;
+}
+
+/** `?, ?, ?` for an IN list of `n` values. */
+export const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
+
+/** `?` placeholders to PostgreSQL's `$1, $2...`, leaving quoted text and identifiers alone. */
+export const toNumberedPlaceholders = (sql: string): string => {
+  let out = '';
+  let n = 0;
+  let quote: string | null = null;
+  for (const ch of sql) {
+    if (quote) {
+      if (ch === quote) quote = null;
+      out += ch;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      out += ch;
+    } else if (ch === '?') out += `$${++n}`;
+    else out += ch;
+  }
+  return out;
+};
+
+// Drivers return BIGINT differently (better-sqlite3: number; pg: string) and SUM() of BIGINT is
+// NUMERIC text on PostgreSQL. Every read of a number goes through one of these.
+
+/** A column holding an integer that fits a JavaScript number (amounts, counts). */
+export const asNumber = (v: unknown): number => {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint' || typeof v === 'string') {
+    const n = Number(v);
+    if (!Number.isSafeInteger(n)) throw new RangeError(`the column value ${String(v)} is not a safe integer`);
+    return n;
+  }
+  if (v === null || v === undefined) return 0;
+  throw new TypeError(`expected a number column, got ${typeof v}`);
+};
+
+/** A column holding a global position or revision. */
+export const asBigInt = (v: unknown): bigint => {
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'number' || typeof v === 'string') return BigInt(v);
+  throw new TypeError(`expected an integer column, got ${v === null ? 'null' : typeof v}`);
+};
+
+export const asText = (v: unknown): string => {
+  if (typeof v === 'string') return v;
+  throw new TypeError(`expected a text column, got ${v === null ? 'null' : typeof v}`);
+};
+
+export const asOptionalText = (v: unknown): string | null => (v === null || v === undefined ? null : asText(v));
+
+/** A serial queue: each task starts when the previous one settled. */
+export const createMutex = () => {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <A>(task: () => Promise<A>): Promise<A> => {
+    const run = tail.then(task, task);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+};

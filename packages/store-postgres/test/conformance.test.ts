@@ -1,0 +1,41 @@
+// The PostgreSQL store runs the conformance suite every store runs, on a real server
+// (POSTGRES_URL): each test gets its own schema, dropped afterwards. Handlers race from separate
+// pools in this process and from separate OS processes. The late-commit tailing case needs a
+// transaction held open mid-commit, which the suite has no hook for: it is in
+// postgres-store.test.ts.
+import pg from 'pg';
+import { eventStoreConformance } from '@renewal-ledger/eventstore/conformance';
+import { getPostgresEventStore } from '@renewal-ledger/store-postgres';
+import { dropSchema, requireUrl, skipReason, uniqueSchema } from './postgres-env.js';
+
+eventStoreConformance({
+  name: 'postgres',
+  skip: skipReason,
+  async open() {
+    const connectionString = requireUrl();
+    const schema = uniqueSchema('conf');
+    const store = await getPostgresEventStore({ connectionString, schema, poolSize: 4 });
+    const admin = new pg.Pool({ connectionString, max: 1 });
+    return {
+      store,
+      openConnection: () => getPostgresEventStore({ connectionString, schema, poolSize: 2 }),
+      childProcessStore: {
+        module: import.meta.resolve('@renewal-ledger/store-postgres'),
+        exportName: 'getPostgresEventStore',
+        argument: { connectionString, schema, poolSize: 2 },
+      },
+      async corruptEventData(event, json) {
+        const { rowCount } = await admin.query(
+          `UPDATE "${schema}".events SET data = $1::json WHERE global_position = $2 AND stream_id = $3 AND stream_revision = $4`,
+          [json, event.globalPosition.toString(), event.streamName, event.streamRevision.toString()],
+        );
+        if (rowCount !== 1) throw new Error(`no stored event at ${event.streamName}@${event.streamRevision}`);
+      },
+      async close() {
+        await store.close();
+        await dropSchema(admin, schema);
+        await admin.end();
+      },
+    };
+  },
+});

@@ -1,0 +1,355 @@
+// What the PostgreSQL store guarantees beyond the shared conformance suite: its schema and
+// migrations, exact JSON text, and above all that a reader tailing `readAll` never passes a
+// position that a slower transaction still commits below. Real server only (POSTGRES_URL).
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Pool, PoolClient } from 'pg';
+import type { RecordedEvent } from '@renewal-ledger/core';
+import { WrongExpectedRevisionError, type EventStore } from '@renewal-ledger/eventstore';
+import { getPostgresEventStore, SCHEMA_VERSION, type PostgresEventStore } from '@renewal-ledger/store-postgres';
+import { adminPool, dropSchema, pgTest, requireUrl, uniqueSchema } from './postgres-env.js';
+import { paid } from './events.js';
+
+const Store = suite('store-postgres');
+const it = pgTest(Store);
+
+let admin: Pool;
+const opened: { store: EventStore; schema: string }[] = [];
+const extraPools: Pool[] = [];
+/** Gates of held transactions: opened by `after` so a failed test leaves nothing hanging. */
+const gates: (() => void)[] = [];
+
+Store.before(async () => {
+  if (process.env.POSTGRES_URL) admin = adminPool();
+});
+Store.after(async () => {
+  for (const open of gates) open();
+  for (const o of opened) await o.store.close().catch(() => undefined);
+  const schemas = new Set(opened.map((o) => o.schema));
+  for (const p of extraPools) await p.end().catch(() => undefined);
+  if (admin) {
+    for (const s of schemas) await dropSchema(admin, s);
+    await admin.end();
+  }
+});
+
+const open = async (schema: string, extra: Partial<Parameters<typeof getPostgresEventStore>[0]> = {}): Promise<PostgresEventStore> => {
+  const store = await getPostgresEventStore({ connectionString: requireUrl(), schema, poolSize: 4, ...extra });
+  opened.push({ store, schema });
+  return store;
+};
+
+const collect = async (events: AsyncIterable<RecordedEvent>): Promise<RecordedEvent[]> => {
+  const out: RecordedEvent[] = [];
+  for await (const e of events) out.push(e);
+  return out;
+};
+
+/**
+ * A real pool whose connections, once `arm()` is called, stop before the first statement that
+ * `holdAt` picks until `release()` is called: the way to hold an append at a chosen point, as a
+ * slow client would, while other connections go on.
+ */
+const holdingPool = (pool: Pool, holdAt: (sql: string) => boolean) => {
+  extraPools.push(pool);
+  let armed = false;
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  gates.push(release);
+  let reached!: () => void;
+  const held = new Promise<void>((r) => (reached = r));
+  const wrap = (client: PoolClient): PoolClient =>
+    new Proxy(client, {
+      get(target, prop) {
+        if (prop === 'query')
+          return async (text: unknown, params?: unknown) => {
+            if (armed && typeof text === 'string' && holdAt(text)) {
+              armed = false;
+              reached();
+              await gate;
+            }
+            return (target.query as (t: unknown, p?: unknown) => Promise<unknown>)(text, params);
+          };
+        const value = Reflect.get(target, prop, target) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+  const holding = {
+    connect: async () => wrap(await pool.connect()),
+    query: pool.query.bind(pool),
+    on: pool.on.bind(pool),
+  } as unknown as Pool;
+  return { pool: holding, release, held, arm: () => void (armed = true) };
+};
+
+/** Holds the next transaction just before its COMMIT. */
+const commitHoldingPool = (pool: Pool) => holdingPool(pool, (sql) => sql === 'COMMIT');
+
+/** Holds the next transaction before its `n`th INSERT. */
+const insertHoldingPool = (pool: Pool, n: number) => {
+  let inserts = 0;
+  return holdingPool(pool, (sql) => sql.trimStart().startsWith('INSERT') && ++inserts === n);
+};
+
+const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until a statement on `schema`'s events table is blocked on a lock. */
+const waitUntilBlocked = async (schema: string): Promise<void> => {
+  for (let i = 0; i < 500; i++) {
+    const { rows } = await admin.query<{ n: string }>(
+      `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`,
+      [`%INSERT INTO "${schema}".events%`],
+    );
+    if (rows[0]!.n !== '0') return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('the second append never blocked on the first one');
+};
+
+it('opening creates the schema and records its migrations once, even when processes open it at the same time', async () => {
+  const schema = uniqueSchema('migrate');
+  // Four independent pools opening a fresh schema at once: the advisory lock lets one migrate.
+  const stores = await Promise.all([1, 2, 3, 4].map(() => open(schema, { poolSize: 1 })));
+  const { rows } = await admin.query<{ version: number }>(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
+  assert.equal(
+    rows.map((r) => r.version),
+    Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1),
+  );
+  const columns = await admin.query<{ column_name: string; data_type: string }>(
+    `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'events' ORDER BY ordinal_position`,
+    [schema],
+  );
+  assert.equal(
+    Object.fromEntries(columns.rows.map((c) => [c.column_name, c.data_type])),
+    {
+      global_position: 'bigint',
+      stream_id: 'text',
+      stream_revision: 'bigint',
+      event_id: 'text',
+      type: 'text',
+      schema_version: 'integer',
+      data: 'json',
+      metadata: 'json',
+      recorded_at: 'timestamp with time zone',
+      transaction_id: 'xid8',
+    },
+  );
+  // Every store works on the one table.
+  await stores[0]!.appendToStream('cycle-a', [paid('a', 'cmd-a1', 100)], { expectedRevision: 'no-stream' });
+  assert.is((await collect(stores[3]!.readStream('cycle-a'))).length, 1);
+});
+
+it('refuses to open a schema migrated by a newer version of the library', async () => {
+  const schema = uniqueSchema('newer');
+  await open(schema);
+  await admin.query(`INSERT INTO "${schema}".schema_migrations (version, name) VALUES ($1, 'from the future')`, [SCHEMA_VERSION + 1]);
+  try {
+    await open(schema);
+    assert.unreachable('opened a schema newer than the library');
+  } catch (e) {
+    assert.instance(e, Error);
+    assert.match((e as Error).message, /newer than this library knows/);
+  }
+});
+
+it('keeps the exact JSON text it was given and records the writing transaction', async () => {
+  const schema = uniqueSchema('json');
+  const store = await open(schema);
+  const event = paid('cycle-json', 'cmd-json', 4200);
+  await store.appendToStream('cycle-json', [event], { expectedRevision: 'no-stream' });
+  const { rows } = await admin.query<{ data: string; metadata: string; recorded_at: Date; has_xid: boolean }>(
+    `SELECT data::text AS data, metadata::text AS metadata, recorded_at, transaction_id IS NOT NULL AS has_xid FROM "${schema}".events`,
+  );
+  // Keys stay in the order written (jsonb would sort them): what an audit hash over stored text needs.
+  assert.is(rows[0]!.data, JSON.stringify(event.data));
+  assert.is(rows[0]!.metadata, JSON.stringify(event.metadata));
+  assert.is(rows[0]!.recorded_at.toISOString(), '2026-01-05T08:00:01.250Z');
+  assert.ok(rows[0]!.has_xid);
+});
+
+it('late commit: a reader tailing readAll never passes an event whose transaction commits after a later one', async () => {
+  const schema = uniqueSchema('late');
+  const reader = await open(schema, { settleTimeoutMs: 150 });
+  const writerB = await open(schema);
+  // Something already read, so the tail has a checkpoint to move on from.
+  await writerB.appendToStream('cycle-0', [paid('0', 'cmd-0', 1)], { expectedRevision: 'no-stream' });
+  const first = await collect(reader.readAll());
+  assert.is(first.length, 1);
+  let checkpoint = first[0]!.globalPosition;
+
+  // A appends and stays open (its COMMIT is held back); B appends after it and commits.
+  const holding = commitHoldingPool(adminPool());
+  const writerA = await open(schema, { pool: holding.pool });
+  holding.arm();
+  const appendA = writerA.appendToStream('cycle-a', [paid('a', 'cmd-a', 100)], { expectedRevision: 'no-stream' });
+  await holding.held;
+  const b = await writerB.appendToStream('cycle-b', [paid('b', 'cmd-b', 200)], { expectedRevision: 'no-stream' });
+
+  // The hazard is real: B is committed and visible, at a position above A's, which is not.
+  const visible = await admin.query<{ stream_id: string; global_position: string }>(
+    `SELECT stream_id, global_position FROM "${schema}".events WHERE global_position > $1 ORDER BY global_position`,
+    [checkpoint.toString()],
+  );
+  assert.equal(visible.rows.map((r) => r.stream_id), ['cycle-b']);
+  assert.is(BigInt(visible.rows[0]!.global_position), b.lastGlobalPosition);
+  assert.ok(b.lastGlobalPosition > checkpoint + 1n, 'A holds the position between the checkpoint and B');
+
+  // The tailing reader must not hand out B (and so checkpoint past A) while A is open.
+  const whileOpen = await collect(reader.readAll({ after: checkpoint }));
+  assert.equal(whileOpen.map((e) => e.streamName), []);
+
+  holding.release();
+  const a = await appendA;
+  assert.ok(a.lastGlobalPosition < b.lastGlobalPosition);
+
+  // Once A commits, both come, in position order.
+  const afterCommit = await collect(reader.readAll({ after: checkpoint }));
+  assert.equal(
+    afterCommit.map((e) => [e.streamName, e.globalPosition]),
+    [
+      ['cycle-a', a.lastGlobalPosition],
+      ['cycle-b', b.lastGlobalPosition],
+    ],
+  );
+  checkpoint = afterCommit[afterCommit.length - 1]!.globalPosition;
+  assert.equal(await collect(reader.readAll({ after: checkpoint })), []);
+});
+
+it('late commit: a transaction that started inserting first but commits last is never passed either', async () => {
+  // Transaction T1 (a batch) inserts X, pauses, and only then inserts Y; T2 appends Z meanwhile
+  // and stays open. Were T2's position allowed between X and Y, T1 (the lower transaction id)
+  // could commit with Y above Z while Z is still open: a reader would read X, Y, checkpoint at
+  // Y, and never see Z. The append lock makes T2 wait for T1's inserts, so Z comes after Y.
+  const schema = uniqueSchema('order');
+  const reader = await open(schema, { settleTimeoutMs: 150 });
+  const t1 = insertHoldingPool(adminPool(), 2);
+  const t2 = commitHoldingPool(adminPool());
+  const writer1 = await open(schema, { pool: t1.pool });
+  const writer2 = await open(schema, { pool: t2.pool });
+  t1.arm();
+  t2.arm();
+  const batch = writer1.appendBatch([
+    { streamName: 'cycle-x', events: [paid('x', 'cmd-x', 1)], expectedRevision: 'no-stream' },
+    { streamName: 'cycle-y', events: [paid('y', 'cmd-y', 2)], expectedRevision: 'no-stream' },
+  ]);
+  await t1.held;
+  const single = writer2.appendToStream('cycle-z', [paid('z', 'cmd-z', 3)], { expectedRevision: 'no-stream' });
+  await settle(100); // give T2 the time to insert, if it could
+  t1.release();
+  await batch;
+  await t2.held;
+  const seen = await collect(reader.readAll());
+  const checkpoint = seen.length ? seen[seen.length - 1]!.globalPosition : 0n;
+  t2.release();
+  await single;
+  seen.push(...(await collect(reader.readAll({ after: checkpoint }))));
+  assert.equal(seen.map((e) => e.streamName).sort(), ['cycle-x', 'cycle-y', 'cycle-z']);
+  assert.equal(
+    seen.map((e) => e.globalPosition),
+    [...seen.map((e) => e.globalPosition)].sort((a, b) => (a < b ? -1 : 1)),
+  );
+});
+
+it('an append that loses the race on the unique constraint gets WrongExpectedRevisionError naming the winner', async () => {
+  const schema = uniqueSchema('race');
+  const holding = commitHoldingPool(adminPool());
+  const first = await open(schema, { pool: holding.pool });
+  const second = await open(schema);
+  holding.arm();
+  const winner = first.appendToStream('cycle-r', [paid('r', 'cmd-r1', 100)], { expectedRevision: 'no-stream' });
+  await holding.held;
+  // The second append checked 'no-stream' (the first is not committed) and is now blocked on
+  // the first one's row in the unique index.
+  const loser = second.appendToStream('cycle-r', [paid('r', 'cmd-r2', 100)], { expectedRevision: 'no-stream' }).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  await waitUntilBlocked(schema);
+  holding.release();
+  await winner;
+  const error = await loser;
+  assert.instance(error, WrongExpectedRevisionError);
+  assert.is((error as WrongExpectedRevisionError).expected, 'no-stream');
+  assert.is((error as WrongExpectedRevisionError).actual, 0n);
+  assert.equal((await collect(second.readStream('cycle-r'))).map((e) => e.eventId), ['cmd-r1#0']);
+});
+
+it('the same append retried while the first attempt is still committing is answered already-stored', async () => {
+  const schema = uniqueSchema('retry');
+  const holding = commitHoldingPool(adminPool());
+  const first = await open(schema, { pool: holding.pool });
+  const second = await open(schema);
+  holding.arm();
+  const events = [paid('t', 'cmd-t', 100, 0), paid('t', 'cmd-t', 50, 1)];
+  const original = first.appendToStream('cycle-t', events, { expectedRevision: 'no-stream' });
+  await holding.held;
+  const retry = second.appendToStream('cycle-t', events, { expectedRevision: 'no-stream' });
+  await waitUntilBlocked(schema);
+  holding.release();
+  const [o, r] = await Promise.all([original, retry]);
+  assert.is(o.outcome, 'appended');
+  assert.is(r.outcome, 'already-stored');
+  assert.is(r.nextExpectedRevision, 1n);
+  assert.is(r.lastGlobalPosition, o.lastGlobalPosition);
+  assert.is((await collect(second.readStream('cycle-t'))).length, 2);
+});
+
+it('an event id already stored in another stream is refused, and nothing of the append is written', async () => {
+  const schema = uniqueSchema('ids');
+  const store = await open(schema);
+  await store.appendToStream('cycle-x', [paid('x', 'cmd-shared', 100)], { expectedRevision: 'no-stream' });
+  try {
+    await store.appendToStream('cycle-y', [paid('y', 'cmd-y', 1), paid('y', 'cmd-shared', 100)], { expectedRevision: 'no-stream' });
+    assert.unreachable('stored an event id twice');
+  } catch (e) {
+    assert.instance(e, WrongExpectedRevisionError);
+  }
+  assert.equal(await collect(store.readStream('cycle-y')), []);
+});
+
+it('readAll pages by batchSize, stops at limit and reads strictly after `after`', async () => {
+  const schema = uniqueSchema('paging');
+  const store = await open(schema);
+  const events = Array.from({ length: 7 }, (_, i) => paid('p', `cmd-p${i}`, 10 + i));
+  for (const [i, e] of events.entries())
+    await store.appendToStream(`cycle-p${i % 3}`, [e], { expectedRevision: 'any' });
+  const all = await collect(store.readAll({ batchSize: 2 }));
+  assert.equal(all.map((e) => e.eventId), events.map((e) => e.eventId));
+  assert.ok(all.every((e, i) => i === 0 || e.globalPosition > all[i - 1]!.globalPosition));
+  const page = await collect(store.readAll({ after: all[2]!.globalPosition, limit: 3, batchSize: 2 }));
+  assert.equal(page.map((e) => e.eventId), events.slice(3, 6).map((e) => e.eventId));
+  assert.is(await store.headPosition(), all[6]!.globalPosition);
+});
+
+it('a `schema` parameter in the connection string chooses the schema', async () => {
+  const schema = uniqueSchema('url');
+  const url = new URL(requireUrl());
+  url.searchParams.set('schema', schema);
+  const store = await getPostgresEventStore({ connectionString: url.toString() });
+  opened.push({ store, schema });
+  assert.is(store.schema, schema);
+  await store.appendToStream('cycle-u', [paid('u', 'cmd-u', 1)], { expectedRevision: 'no-stream' });
+  const { rows } = await admin.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".events`);
+  assert.is(rows[0]!.n, '1');
+});
+
+it('close() ends the pool the store made but leaves a pool it was given open', async () => {
+  const schema = uniqueSchema('close');
+  const given = adminPool();
+  const store = await getPostgresEventStore({ pool: given, schema });
+  opened.push({ store, schema });
+  await store.close();
+  const { rows } = await given.query<{ one: number }>('SELECT 1 AS one');
+  assert.is(rows[0]!.one, 1);
+  await given.end();
+  const own = await open(schema);
+  await own.close();
+  try {
+    await own.headPosition();
+    assert.unreachable('a closed store answered');
+  } catch (e) {
+    assert.match((e as Error).message, /closed/);
+  }
+});
+
+Store.run();

@@ -1,0 +1,229 @@
+// The embedded event store: one SQLite file, any number of processes.
+//
+// Concurrency: every append runs in a BEGIN IMMEDIATE transaction, which takes SQLite's single
+// write lock before reading the stream's revision, so the check and the insert cannot be split
+// by another writer, in this process or another. Writers queue on the lock for `busyTimeoutMs`.
+// Because there is only ever one writer, global positions become visible in commit order: a
+// reader tailing `readAll` can never see position 11 before a still-uncommitted position 10 (the
+// PostgreSQL store has to work for that guarantee; SQLite gives it).
+//
+// better-sqlite3 is synchronous: a transaction never spans an `await`, so connections in one
+// process cannot deadlock each other, and the async API of the port is a thin wrapper.
+import Database from 'better-sqlite3';
+import type { NewEvent } from '@renewal-ledger/core';
+import {
+  defaultDecoder,
+  recordedEventFrom,
+  revisionMatches,
+  WrongExpectedRevisionError,
+  type AppendRequest,
+  type AppendResult,
+  type EventStore,
+  type EventStoreOptions,
+  type ExpectedRevision,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+} from '@renewal-ledger/eventstore';
+import { migrate } from './schema.js';
+import { sqlitePathFromUrl } from './url.js';
+
+export interface SQLiteEventStoreOptions extends EventStoreOptions {
+  /** The database file (created if missing), or `:memory:`. */
+  readonly path?: string;
+  /** `sqlite:./renewal.db` or `sqlite:/abs/path.db`: the same as `path`. */
+  readonly url?: string;
+  /** How long a writer waits for another's write lock before failing with SQLITE_BUSY. Default 10 s. */
+  readonly busyTimeoutMs?: number;
+  /**
+   * `FULL` (default): the WAL is synced to disk at every commit, so an append that returned
+   * survives a power cut or OS crash. `NORMAL` syncs only at checkpoints: still never corrupt,
+   * and faster, but the last commits before a power cut may be lost. A payment reported as
+   * recorded to a cashier must not vanish, so durability wins by default; choose NORMAL for bulk
+   * imports you can re-run (the batch path amortises the sync anyway).
+   */
+  readonly synchronous?: 'FULL' | 'NORMAL';
+  /** Events per query when reading (readStream and the default of readAll). Default 500. */
+  readonly readBatchSize?: number;
+}
+
+interface EventRow {
+  global_position: bigint;
+  stream_id: string;
+  stream_revision: bigint;
+  event_id: string;
+  type: string;
+  schema_version: bigint;
+  data: string;
+  metadata: string;
+}
+
+const COLUMNS = 'global_position, stream_id, stream_revision, event_id, type, schema_version, data, metadata';
+
+const isUniqueViolation = (e: unknown): boolean =>
+  e instanceof Database.SqliteError && (e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY');
+
+export const getSQLiteEventStore = (options: SQLiteEventStoreOptions): EventStore => {
+  const path = options.path ?? (options.url !== undefined ? sqlitePathFromUrl(options.url) : undefined);
+  if (path === undefined) throw new TypeError('getSQLiteEventStore needs a path or a url (sqlite:./renewal.db)');
+  const decode = options.decode ?? defaultDecoder;
+  const readBatchSize = Math.max(1, options.readBatchSize ?? 500);
+
+  const db = new Database(path, { timeout: options.busyTimeoutMs ?? 10_000 });
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
+    // Also set by `timeout` above; said again so the setting is visible where the pragmas are.
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
+    migrate(db, () => new Date().toISOString());
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+
+  const q = {
+    lastRevision: db.prepare('SELECT MAX(stream_revision) AS r FROM events WHERE stream_id = ?').safeIntegers(true),
+    byEventId: db.prepare('SELECT stream_id, stream_revision, global_position FROM events WHERE event_id = ?').safeIntegers(true),
+    eventIdAt: db.prepare('SELECT event_id, global_position FROM events WHERE stream_id = ? AND stream_revision = ?').safeIntegers(true),
+    insert: db
+      .prepare(
+        `INSERT INTO events (stream_id, stream_revision, event_id, type, schema_version, data, metadata, recorded_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .safeIntegers(true),
+    readStream: db
+      .prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND stream_revision >= ? ORDER BY stream_revision LIMIT ?`)
+      .safeIntegers(true),
+    readAll: db.prepare(`SELECT ${COLUMNS} FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?`).safeIntegers(true),
+    head: db.prepare('SELECT MAX(global_position) AS p FROM events').safeIntegers(true),
+  };
+
+  const lastRevision = (streamName: string): bigint | 'no-stream' => {
+    const r = (q.lastRevision.get(streamName) as { r: bigint | null }).r;
+    return r === null ? 'no-stream' : r;
+  };
+
+  /** The result of an earlier identical append, if these events already sit where it put them. */
+  const alreadyStored = (streamName: string, events: readonly NewEvent[], expected: ExpectedRevision): AppendResult | null => {
+    const first = q.byEventId.get(events[0]!.eventId) as { stream_id: string; stream_revision: bigint; global_position: bigint } | undefined;
+    if (!first || first.stream_id !== streamName) return null;
+    if (expected !== 'any' && first.stream_revision !== (expected === 'no-stream' ? 0n : expected + 1n)) return null;
+    let position = first.global_position;
+    for (let i = 1; i < events.length; i++) {
+      const at = q.eventIdAt.get(streamName, first.stream_revision + BigInt(i)) as { event_id: string; global_position: bigint } | undefined;
+      if (!at || at.event_id !== events[i]!.eventId) return null;
+      position = at.global_position;
+    }
+    return {
+      nextExpectedRevision: first.stream_revision + BigInt(events.length - 1),
+      lastGlobalPosition: position,
+      outcome: 'already-stored',
+    };
+  };
+
+  /** One request, inside the caller's write transaction. */
+  const appendOne = ({ streamName, events, expectedRevision }: AppendRequest): AppendResult => {
+    const actual = lastRevision(streamName);
+    if (events.length === 0) {
+      if (!revisionMatches(expectedRevision, actual)) throw new WrongExpectedRevisionError(streamName, expectedRevision, actual);
+      return { nextExpectedRevision: actual === 'no-stream' ? -1n : actual, lastGlobalPosition: -1n, outcome: 'appended' };
+    }
+    const retry = alreadyStored(streamName, events, expectedRevision);
+    if (retry) return retry;
+    if (!revisionMatches(expectedRevision, actual)) throw new WrongExpectedRevisionError(streamName, expectedRevision, actual);
+    let revision = actual === 'no-stream' ? -1n : actual;
+    let position = -1n;
+    try {
+      for (const e of events) {
+        revision += 1n;
+        const info = q.insert.run(
+          streamName,
+          revision,
+          e.eventId,
+          e.type,
+          e.schemaVersion,
+          JSON.stringify(e.data),
+          JSON.stringify(e.metadata),
+          e.metadata.recordedAt,
+        );
+        position = BigInt(info.lastInsertRowid);
+      }
+    } catch (e) {
+      // The revision was checked under the write lock, so a unique violation here is an event id
+      // stored elsewhere (or twice in this request): the append is refused like a conflict.
+      if (isUniqueViolation(e)) throw new WrongExpectedRevisionError(streamName, expectedRevision, actual);
+      throw e;
+    }
+    return { nextExpectedRevision: revision, lastGlobalPosition: position, outcome: 'appended' };
+  };
+
+  // BEGIN IMMEDIATE: take the write lock before the first read, or two writers could both read
+  // revision 4 and the second would fail on upgrade instead of waiting its turn.
+  const appendAll = db.transaction((requests: readonly AppendRequest[]) => requests.map(appendOne));
+
+  const recorded = (row: EventRow) =>
+    recordedEventFrom(
+      {
+        streamName: row.stream_id,
+        streamRevision: row.stream_revision,
+        globalPosition: row.global_position,
+        eventId: row.event_id,
+        type: row.type,
+        schemaVersion: Number(row.schema_version),
+        data: row.data,
+        metadata: row.metadata,
+      },
+      decode,
+    );
+
+  let closed = false;
+  const open = () => {
+    if (closed) throw new Error('the SQLite event store is closed');
+  };
+
+  return {
+    kind: 'sqlite',
+    async appendToStream(streamName, events, { expectedRevision }) {
+      open();
+      return appendAll.immediate([{ streamName, events, expectedRevision }])[0]!;
+    },
+    async appendBatch(requests) {
+      open();
+      return appendAll.immediate(requests);
+    },
+    async *readStream(streamName: string, readOptions: ReadStreamOptions = {}) {
+      open();
+      let from = readOptions.fromRevision ?? 0n;
+      for (;;) {
+        // One page per query, fully fetched: no statement stays open across a yield.
+        const rows = q.readStream.all(streamName, from, readBatchSize) as EventRow[];
+        for (const row of rows) yield recorded(row);
+        if (rows.length < readBatchSize) return;
+        from = rows[rows.length - 1]!.stream_revision + 1n;
+      }
+    },
+    async *readAll(readOptions: ReadAllOptions = {}) {
+      open();
+      let after = readOptions.after ?? 0n;
+      let left = readOptions.limit ?? Number.POSITIVE_INFINITY;
+      const batchSize = Math.max(1, readOptions.batchSize ?? readBatchSize);
+      while (left > 0) {
+        const take = Math.min(batchSize, left);
+        const rows = q.readAll.all(after, take) as EventRow[];
+        for (const row of rows) yield recorded(row);
+        if (rows.length < take) return;
+        left -= rows.length;
+        after = rows[rows.length - 1]!.global_position;
+      }
+    },
+    async headPosition() {
+      open();
+      const p = (q.head.get() as { p: bigint | null }).p;
+      return p === null ? -1n : p;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+  };
+};
