@@ -3,6 +3,7 @@
 // on this store sees what a test on SQLite would (fields dropped by JSON, decode failures).
 import type { NewEvent, RecordedEvent } from '@renewal-ledger/core';
 import {
+  EventIdConflictError,
   WrongExpectedRevisionError,
   type AppendRequest,
   type AppendResult,
@@ -90,7 +91,9 @@ const appendOne = (db: InMemoryDatabase, request: AppendRequest): AppendResult =
   // An event id stored anywhere else is what a unique key refuses in the SQL stores.
   const seen = new Set<string>();
   for (const e of events) {
-    if (db.eventIds.has(e.eventId) || seen.has(e.eventId)) throw new WrongExpectedRevisionError(streamName, expectedRevision, actual);
+    const stored = db.eventIds.get(e.eventId);
+    if (stored !== undefined) throw new EventIdConflictError(streamName, e.eventId, rowAt(db, stored).streamName);
+    if (seen.has(e.eventId)) throw new EventIdConflictError(streamName, e.eventId, streamName);
     seen.add(e.eventId);
   }
   const rows = events.map((e) => ({ eventId: e.eventId, type: e.type, schemaVersion: e.schemaVersion, data: JSON.stringify(e.data), metadata: JSON.stringify(e.metadata) }));

@@ -89,6 +89,29 @@ export class WrongExpectedRevisionError extends Error {
   }
 }
 
+/**
+ * An event id that is already stored in another stream (or twice in one append). Event ids derive
+ * from command ids, so this means a command id was reused for another cycle: a caller's bug that
+ * retrying cannot fix, unlike a revision conflict. EventStoreDB checks ids per stream only and
+ * never raises it.
+ */
+export class EventIdConflictError extends Error {
+  override readonly name = 'EventIdConflictError';
+  readonly code = 'EVENT_ID_CONFLICT' as const;
+  constructor(
+    readonly streamName: string,
+    readonly eventId: string,
+    /** The stream that already holds the id. */
+    readonly storedIn: string,
+  ) {
+    super(
+      storedIn === streamName
+        ? `event id ${eventId} appears twice in one append to ${streamName}`
+        : `event id ${eventId} for ${streamName} is already stored in ${storedIn}: command ids must be unique across cycles`,
+    );
+  }
+}
+
 /** A stored event that no longer decodes: nothing is skipped silently. */
 export class StoredEventDecodeError extends Error {
   override readonly name = 'StoredEventDecodeError';

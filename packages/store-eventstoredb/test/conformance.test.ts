@@ -17,6 +17,7 @@ eventStoreConformance({
       '-e EVENTSTORE_MAX_APPEND_SIZE=8388608 eventstore/eventstore:24.10`, ' +
       'then EVENTSTOREDB_URL="esdb://localhost:2113?tls=false")',
   atomicBatch: false,
+  eventIdsUniqueAcrossStreams: false,
   unsupported: { corruptEventData: 'EventStoreDB events are immutable: a stored event cannot be edited in place' },
   async open() {
     const store = getEventStoreDBEventStore({ connectionString: connectionString! });

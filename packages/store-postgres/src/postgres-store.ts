@@ -31,6 +31,7 @@ import pg from 'pg';
 import type { Pool, PoolClient } from 'pg';
 import type { NewEvent, RecordedEvent } from '@renewal-ledger/core';
 import {
+  EventIdConflictError,
   WrongExpectedRevisionError,
   defaultDecoder,
   recordedEventFrom,
@@ -228,6 +229,8 @@ export const getPostgresEventStore = async (options: PostgresEventStoreOptions):
       [ids],
     );
     if (rows.length === 0) return null;
+    const elsewhere = rows.find((r) => r.stream_id !== streamName);
+    if (elsewhere) throw new EventIdConflictError(streamName, elsewhere.event_id, elsewhere.stream_id);
     const refuse = () => new WrongExpectedRevisionError(streamName, expected, actual);
     const byId = new Map(rows.map((r) => [r.event_id, r]));
     const first = byId.get(ids[0]!);
@@ -251,8 +254,8 @@ export const getPostgresEventStore = async (options: PostgresEventStoreOptions):
     const { streamName, events, expectedRevision } = request;
     const { client } = tx;
     const actual = await lastRevision(client, streamName);
-    if (new Set(events.map((e) => e.eventId)).size !== events.length)
-      throw new WrongExpectedRevisionError(streamName, expectedRevision, actual);
+    const repeated = events.find((e, i) => events.findIndex((x) => x.eventId === e.eventId) !== i);
+    if (repeated) throw new EventIdConflictError(streamName, repeated.eventId, streamName);
     if (events.length > 0) {
       const retry = await alreadyStored(client, streamName, events, expectedRevision, actual);
       if (retry) return retry;

@@ -5,7 +5,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Pool, PoolClient } from 'pg';
 import type { RecordedEvent } from '@renewal-ledger/core';
-import { WrongExpectedRevisionError, type EventStore } from '@renewal-ledger/eventstore';
+import { EventIdConflictError, WrongExpectedRevisionError, type EventStore } from '@renewal-ledger/eventstore';
 import { getPostgresEventStore, SCHEMA_VERSION, type PostgresEventStore } from '@renewal-ledger/store-postgres';
 import { adminPool, dropSchema, pgTest, requireUrl, uniqueSchema } from './postgres-env.js';
 import { paid } from './events.js';
@@ -302,7 +302,8 @@ it('an event id already stored in another stream is refused, and nothing of the 
     await store.appendToStream('cycle-y', [paid('y', 'cmd-y', 1), paid('y', 'cmd-shared', 100)], { expectedRevision: 'no-stream' });
     assert.unreachable('stored an event id twice');
   } catch (e) {
-    assert.instance(e, WrongExpectedRevisionError);
+    assert.instance(e, EventIdConflictError);
+    assert.is((e as EventIdConflictError).storedIn, 'cycle-x');
   }
   assert.equal(await collect(store.readStream('cycle-y')), []);
 });

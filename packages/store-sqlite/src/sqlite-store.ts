@@ -15,6 +15,7 @@ import {
   defaultDecoder,
   recordedEventFrom,
   revisionMatches,
+  EventIdConflictError,
   WrongExpectedRevisionError,
   type AppendRequest,
   type AppendResult,
@@ -121,6 +122,18 @@ export const getSQLiteEventStore = (options: SQLiteEventStoreOptions): EventStor
   };
 
   /** One request, inside the caller's write transaction. */
+  /** Which event id a unique violation was about, when it was one: reused elsewhere or repeated. */
+  const eventIdConflict = (streamName: string, events: readonly NewEvent[]): EventIdConflictError | null => {
+    const seen = new Set<string>();
+    for (const e of events) {
+      if (seen.has(e.eventId)) return new EventIdConflictError(streamName, e.eventId, streamName);
+      seen.add(e.eventId);
+      const row = q.byEventId.get(e.eventId) as { stream_id: string } | undefined;
+      if (row && row.stream_id !== streamName) return new EventIdConflictError(streamName, e.eventId, row.stream_id);
+    }
+    return null;
+  };
+
   const appendOne = ({ streamName, events, expectedRevision }: AppendRequest): AppendResult => {
     const actual = lastRevision(streamName);
     if (events.length === 0) {
@@ -150,7 +163,7 @@ export const getSQLiteEventStore = (options: SQLiteEventStoreOptions): EventStor
     } catch (e) {
       // The revision was checked under the write lock, so a unique violation here is an event id
       // stored elsewhere (or twice in this request): the append is refused like a conflict.
-      if (isUniqueViolation(e)) throw new WrongExpectedRevisionError(streamName, expectedRevision, actual);
+      if (isUniqueViolation(e)) throw eventIdConflict(streamName, events) ?? new WrongExpectedRevisionError(streamName, expectedRevision, actual);
       throw e;
     }
     return { nextExpectedRevision: revision, lastGlobalPosition: position, outcome: 'appended' };

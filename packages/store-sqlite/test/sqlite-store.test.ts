@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { decodeStoredEvent, eventIdFor, type EventMetadata, type NewEvent } from '@renewal-ledger/core';
-import { WrongExpectedRevisionError } from '@renewal-ledger/eventstore';
+import { EventIdConflictError, WrongExpectedRevisionError } from '@renewal-ledger/eventstore';
 import { getSQLiteEventStore, LATEST_SCHEMA_VERSION, sqlitePathFromUrl } from '@renewal-ledger/store-sqlite';
 
 const root = mkdtempSync(join(tmpdir(), 'renewal-sqlite-'));
@@ -127,11 +127,12 @@ test('several processes opening a new file at once all succeed and migrate it on
   assert.is(inspect(path, (db) => (db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get() as { n: number }).n), 1);
 });
 
-test('an event id already stored in another stream is refused as a conflict, writing nothing', async () => {
+test('an event id already stored in another stream is refused as a reused command id, writing nothing', async () => {
   const store = getSQLiteEventStore({ path: freshPath() });
   await store.appendToStream('s-1', [paid('same-command')], { expectedRevision: 'no-stream' });
   const e = await store.appendToStream('s-2', [paid('other'), paid('same-command')], { expectedRevision: 'no-stream' }).catch((x: unknown) => x);
-  assert.instance(e, WrongExpectedRevisionError);
+  assert.instance(e, EventIdConflictError);
+  assert.is((e as EventIdConflictError).storedIn, 's-1');
   assert.equal(await collect(store.readStream('s-2')), [], 'the first event of the refused append was rolled back');
   assert.is(await store.headPosition(), 1n);
   await store.close();

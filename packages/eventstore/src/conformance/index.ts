@@ -77,6 +77,11 @@ export interface ConformanceTarget {
    */
   readonly atomicBatch?: boolean;
   /**
+   * Whether an event id is unique across all streams (EventIdConflictError on reuse). Default
+   * true. EventStoreDB deduplicates ids per stream only: set false, and that test reports as skipped.
+   */
+  readonly eventIdsUniqueAcrossStreams?: boolean;
+  /**
    * Tests this store cannot run, each with the reason printed when it is reported as skipped:
    * `corruptEventData` for stores whose events cannot be edited in place (EventStoreDB),
    * `childProcesses` when the fixture gives no `childProcessStore`.

@@ -4,7 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cycleStreamName, type Instant, type NewEvent, type RecordedEvent, type RenewalCommand } from '@renewal-ledger/core';
 import { getCommandHandler, type HandleResult } from '../command-handler.js';
-import { StoredEventDecodeError, WrongExpectedRevisionError, type AppendRequest, type EventStore, type ExpectedRevision } from '../port.js';
+import { EventIdConflictError, StoredEventDecodeError, WrongExpectedRevisionError, type AppendRequest, type EventStore, type ExpectedRevision } from '../port.js';
 import type { ConformanceArea, ConformanceFixture, ConformanceTarget } from './index.js';
 import {
   billCommand,
@@ -142,6 +142,8 @@ const tests = (target: ConformanceTarget): Registered[] => {
   const list: Registered[] = [];
   const add = (area: ConformanceArea, name: string, body: Body, unsupported?: string) =>
     list.push({ area, name, body, unsupported });
+  const perStreamIds =
+    target.eventIdsUniqueAcrossStreams === false ? 'this store checks event ids per stream only (eventIdsUniqueAcrossStreams: false)' : undefined;
   const notAtomic = target.atomicBatch === false ? 'this store appends a batch one request at a time (atomicBatch: false)' : undefined;
 
   // append and read ---------------------------------------------------------------------------
@@ -348,6 +350,24 @@ const tests = (target: ConformanceTarget): Registered[] => {
     });
     await unchanged(store, stream, names, 'retry-not');
   });
+
+  add('idempotent append', 'an event id already stored in another stream is refused as a reused command id', async ({ store, names }) => {
+    const first = names.stream('id-owner');
+    const events = payments(names, 'id-reused', 1);
+    await store.appendToStream(first, events, { expectedRevision: 'no-stream' });
+    const other = names.stream('id-thief');
+    try {
+      await store.appendToStream(other, events, { expectedRevision: 'no-stream' });
+      assert.unreachable('the reused event id was stored');
+    } catch (e) {
+      assert.instance(e, EventIdConflictError);
+      const conflict = e as EventIdConflictError;
+      assert.is(conflict.eventId, events[0]!.eventId);
+      assert.is(conflict.streamName, other);
+      assert.is(conflict.storedIn, first);
+    }
+    assert.is((await streamOf(store, other)).length, 0, 'nothing written to the other stream');
+  }, perStreamIds);
 
   // read all ----------------------------------------------------------------------------------
   /** 12 streams written in interleaved rounds: the order of `written` is the commit order. */
