@@ -7,7 +7,7 @@
 // us attribute both to the file and count them as failures instead of losing them.
 //
 // Usage: node scripts/run-tests.mjs [substring-filter ...]
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +37,24 @@ if (files.length === 0) {
   console.error('no test files found');
   console.log('0 passed, 1 failed, 0 skipped');
   process.exit(1);
+}
+
+// PostgreSQL: with no POSTGRES_URL given, start the throwaway server when this machine has
+// PostgreSQL's binaries (scripts/postgres.sh), so `pnpm test` alone runs everything; stop it at
+// the end only if this run started it. Without binaries the PostgreSQL tests say they skipped.
+let stopPostgres = () => {};
+if (!process.env.POSTGRES_URL && process.env.RENEWAL_NO_POSTGRES !== '1' && existsSync(join(root, 'scripts/postgres.sh'))) {
+  const script = join(root, 'scripts/postgres.sh');
+  const wasRunning = spawnSync('bash', [script, 'status'], { stdio: 'ignore' }).status === 0;
+  const started = spawnSync('bash', [script, 'start'], { encoding: 'utf8' });
+  const url = started.stdout.trim();
+  if (started.status === 0 && url) {
+    process.env.POSTGRES_URL = url;
+    console.log(`[run-tests] PostgreSQL for the tests at ${url}${wasRunning ? ' (already running)' : ' (started; stopped at the end)'}`);
+    if (!wasRunning) stopPostgres = () => spawnSync('bash', [script, 'stop'], { stdio: 'ignore' });
+  } else {
+    console.log(`[run-tests] no PostgreSQL for the tests: ${(started.stderr || '').trim().split('\n').slice(-2).join(' ')}`);
+  }
 }
 
 const perFileTimeoutMs = Number(process.env.TEST_FILE_TIMEOUT_MS ?? 10 * 60 * 1000);
@@ -115,5 +133,6 @@ const totals = results.reduce(
 const failedFiles = results.filter((r) => r.counts.failed).map((r) => r.file);
 process.stdout.write('\n');
 if (failedFiles.length) process.stdout.write(`failing files:\n${failedFiles.map((f) => `  ${f}`).join('\n')}\n`);
+stopPostgres();
 process.stdout.write(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
 process.exit(totals.failed ? 1 : 0);
