@@ -72,6 +72,13 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
   /** Global position of the newest event, or -1n for an empty store. */
   headPosition(): Promise<bigint>;
+  /**
+   * Optional push notification for followers: resolves once an event after `after` exists, or
+   * when `signal` aborts. Stores with subscriptions implement it (EventStoreDB: `subscribeToAll`);
+   * followers poll `headPosition()` on stores without it. Reading still goes through `readAll`
+   * from the follower's checkpoint, so exactly-once processing does not depend on it.
+   */
+  waitForEvents?(after: bigint, signal: AbortSignal): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -387,7 +387,20 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions): Projectio
             onCaughtUp?.(selected(only).map((p) => results.get(p.name)!));
           }
         }
-        await sleep(pollIntervalMs, signal);
+        if (signal.aborted) break;
+        if (store.waitForEvents && seenHead !== null) {
+          // A store that pushes (EventStoreDB's subscribeToAll) wakes the follower; the poll
+          // interval stays as a ceiling in case a notification is missed.
+          const wake = new AbortController();
+          const stop = () => wake.abort();
+          signal.addEventListener('abort', stop, { once: true });
+          await Promise.race([
+            store.waitForEvents(seenHead, wake.signal).catch(() => sleep(pollIntervalMs, wake.signal)),
+            sleep(pollIntervalMs * 30, wake.signal),
+          ]);
+          wake.abort();
+          signal.removeEventListener('abort', stop);
+        } else await sleep(pollIntervalMs, signal);
       }
       return selected(only)
         .map((p) => results.get(p.name))

@@ -283,6 +283,53 @@ test('follow picks up events appended after the catch-up until aborted', async (
   await db.close();
 });
 
+test('follow wakes on a store that pushes (waitForEvents), not on the poll interval', async () => {
+  const memory = createInMemoryDatabase();
+  const inner = getInMemoryEventStore({ database: memory });
+  // The in-memory store with push notification, as EventStoreDB's subscribeToAll gives it.
+  const waiters: Array<{ after: bigint; resolve: () => void }> = [];
+  let waits = 0;
+  const store = {
+    ...inner,
+    waitForEvents: (after: bigint, signal: AbortSignal) =>
+      new Promise<void>((resolve) => {
+        waits++;
+        waiters.push({ after, resolve });
+        signal.addEventListener('abort', () => resolve(), { once: true });
+        // As the contract says: an event already there resolves at once.
+        void notify();
+      }),
+  };
+  const notify = async () => {
+    const head = await inner.headPosition();
+    for (const w of waiters.splice(0)) {
+      if (head > w.after) w.resolve();
+      else waiters.push(w);
+    }
+  };
+  const commands = propertyPortfolio();
+  await feed(inner, commands.slice(0, 10), { strict: true });
+  const db = getSQLiteViewDatabase({ path: ':memory:' });
+  const controller = new AbortController();
+  const heads: bigint[] = [];
+  const following = getProjectionRunner({ store, database: db, projections: [tallyProjection()] }).follow({
+    signal: controller.signal,
+    // An hour: only the push can wake it in time.
+    pollIntervalMs: 3_600_000,
+    onCaughtUp: (results) => {
+      heads.push(results[0]!.position!);
+      if (heads.length === 1) void feed(inner, commands.slice(10), { strict: true }).then(notify);
+      else if (results[0]!.position === BigInt(commands.length)) controller.abort();
+    },
+  });
+  const [last] = await following;
+  assert.is(heads[0], 10n);
+  assert.ok(waits >= 1, 'the follower waited on the store');
+  assert.is(last!.position, BigInt(commands.length));
+  assert.equal(await tallyOf(db), await expectedTally(store));
+  await db.close();
+});
+
 test('two runners on one view database never apply an event twice', async () => {
   const s = await setup();
   try {

@@ -21,6 +21,7 @@ import {
   FORWARDS,
   START,
   StreamNotFoundError,
+  excludeSystemEvents,
   type AllStreamResolvedEvent,
   type Position,
   type ResolvedEvent,
@@ -163,7 +164,7 @@ export const getEventStoreDBEventStore = (options: EventStoreDBEventStoreOptions
     }
   };
 
-  return {
+  const store: EventStoreDBEventStore = {
     kind: 'eventstoredb',
     async appendToStream(streamName, events, { expectedRevision }) {
       open();
@@ -226,10 +227,32 @@ export const getEventStoreDBEventStore = (options: EventStoreDBEventStoreOptions
         from = tail.position;
       }
     },
+    async waitForEvents(after, signal) {
+      open();
+      if (signal.aborted) return;
+      // Subscribe first, then look at the head: an event written in between is seen by one or
+      // the other, so no wake-up is lost. Only events of this application count ($ ones do not).
+      const subscription = client.subscribeToAll({ fromPosition: END, filter: excludeSystemEvents() });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          const done = () => resolve();
+          signal.addEventListener('abort', done, { once: true });
+          subscription.on('data', (resolved: AllStreamResolvedEvent) => {
+            const e = resolved.event;
+            if (e && !isSystemEvent(e) && e.position.commit > after) done();
+          });
+          subscription.on('error', reject);
+          store.headPosition().then((head) => (head > after ? done() : undefined), reject);
+        });
+      } finally {
+        await subscription.unsubscribe().catch(() => undefined);
+      }
+    },
     async close() {
       if (closed) return;
       closed = true;
       if (ownsClient) await client.dispose();
     },
   };
+  return store;
 };
