@@ -6,18 +6,39 @@ import type { ViewDatabase } from '@renewal-ledger/projections';
 import type { ScheduledCommand } from '@renewal-ledger/workload';
 import type { StoreKind } from './line.js';
 import type { Tick } from './measure.js';
-import type { PlannedRow, RecordedAtOf } from './plan.js';
+import type { Plan, PlannedRow, RecordedAtOf } from './plan.js';
 import type { AgingTotals, DebtorLine, Totals } from './totals.js';
 
 /** `a`: the command path's store; `b`: the batch path's, which paths c, d and e then read. */
 export type StoreName = 'a' | 'b';
 
 export interface WriteWork {
-  /** One transaction per group: a command's rows (a) or a batch's (b). Empty groups write nothing. */
-  readonly groups: readonly (readonly PlannedRow[])[];
+  /** The rows the library writes for these commands (the raw inserts write the same). */
+  readonly plan: Plan;
   /** The commands behind the rows (the memory limit decides them itself). */
   readonly commands: readonly ScheduledCommand[];
   readonly recordedAtOf: RecordedAtOf;
+  /** One transaction per command (null), or per batch of this many commands. */
+  readonly batchSize: number | null;
+}
+
+export interface LimitWriter {
+  /** Timed: writes the rows of commands [from, to); `from` on a batch boundary for batches. */
+  write(from: number, to: number, tick: Tick): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The rows of commands [from, to) as transactions: one per command, or one per batch. */
+export function* transactionsOf(work: WriteWork, from: number, to: number): Generator<readonly PlannedRow[]> {
+  const rows = work.plan.rowsByCommand;
+  if (work.batchSize === null) {
+    for (let i = from; i < to; i++) if (rows[i]!.length > 0) yield rows[i]!;
+    return;
+  }
+  for (let b = from; b < to; b += work.batchSize) {
+    const batch = rows.slice(b, Math.min(b + work.batchSize, to)).flat();
+    if (batch.length > 0) yield batch;
+  }
 }
 
 export interface Digest {
@@ -32,14 +53,14 @@ export interface Replayed {
 }
 
 export interface Limit {
-  /** Timed: writes the groups, one transaction each. */
-  write(name: StoreName, work: WriteWork, tick: Tick): Promise<void>;
+  /** Untimed: a fresh destination for the rows (SQL: a table made by the store's own migration). */
+  openWriter(name: StoreName, work: WriteWork): Promise<LimitWriter>;
   /** Untimed: what the limit wrote, folded, and a digest of its rows. */
   written(name: StoreName): Promise<{ totals: Totals; digest: Digest }>;
   /** Untimed: a digest of the rows in the library's store. */
   libraryDigest(name: StoreName): Promise<Digest>;
   /** Timed (c): each stream of the library's store read with a raw ordered select, parsed, folded. */
-  rehydrate(name: StoreName, streamNames: readonly string[], tick: Tick): Promise<Totals>;
+  rehydrate(name: StoreName, streamNames: readonly string[], tick: Tick): Promise<CycleState[]>;
   /** Timed (d): the library's whole store read in global order, parsed, folded. */
   replay(name: StoreName, tick: Tick): Promise<Replayed>;
   /** Timed (e): the arrears rows read raw, open cycles' states parsed and aged. */
@@ -55,6 +76,8 @@ export interface Backend {
   /** A fresh, empty library store. */
   openStore(name: StoreName): Promise<EventStore>;
   storeBytes(name: StoreName): Promise<number | null>;
+  /** Untimed: appends rows the library would have written straight into its store (the rest of a history whose start was measured). */
+  fillStore(name: StoreName, rows: readonly PlannedRow[]): Promise<void>;
   /** A fresh, empty view database. */
   openViews(): Promise<ViewDatabase>;
   viewsBytes(): Promise<number | null>;

@@ -26,63 +26,73 @@ export interface WriteOutcome {
   readonly rejected: number;
 }
 
-const outcomeOf = (results: Iterable<{ cycleId: string; result: HandleResult }>): WriteOutcome => {
+const outcomes = () => {
   const figures = new Map<string, CycleFigures>();
   let applied = 0;
   let duplicates = 0;
   let rejected = 0;
-  for (const { cycleId, result } of results) {
-    if (result.status === 'applied') {
-      applied++;
-      figures.set(cycleId, result.figures);
-    } else if (result.status === 'duplicate') duplicates++;
-    else rejected++;
-  }
-  return { totals: totalsOfFigures(figures.values()), applied, duplicates, rejected };
+  return {
+    add(cycleId: string, result: HandleResult) {
+      if (result.status === 'applied') {
+        applied++;
+        figures.set(cycleId, result.figures);
+      } else if (result.status === 'duplicate') duplicates++;
+      else rejected++;
+    },
+    outcome: (): WriteOutcome => ({ totals: totalsOfFigures(figures.values()), applied, duplicates, rejected }),
+  };
 };
 
+export interface LibraryWriter {
+  /** Handles commands [from, to) (for batches, `from` on a batch boundary). */
+  run(from: number, to: number, tick: Tick): Promise<void>;
+  outcome(): WriteOutcome;
+}
+
 /** (a) One command at a time: load the cycle, decide, append (one transaction each). */
-export const commandPath = async (
-  store: EventStore,
-  commands: readonly ScheduledCommand[],
-  recordedAtOf: RecordedAtOf,
-  tick: Tick,
-): Promise<WriteOutcome> => {
+export const commandPath = (store: EventStore, commands: readonly ScheduledCommand[], recordedAtOf: RecordedAtOf): LibraryWriter => {
   let now = '' as Instant;
   const handler = getCommandHandler({ store, clock: () => now });
-  const results: Array<{ cycleId: string; result: HandleResult }> = [];
-  for (let i = 0; i < commands.length; i++) {
-    now = recordedAtOf(i);
-    const command = commands[i]!.command;
-    results.push({ cycleId: command.cycleId, result: await handler.handle(command) });
-    tick();
-  }
-  return outcomeOf(results);
+  const acc = outcomes();
+  return {
+    async run(from, to, tick) {
+      for (let i = from; i < to; i++) {
+        now = recordedAtOf(i);
+        const command = commands[i]!.command;
+        acc.add(command.cycleId, await handler.handle(command));
+        tick();
+      }
+    },
+    outcome: acc.outcome,
+  };
 };
 
 /** (b) The same commands through handleBatch, `batchSize` per call (one transaction each). */
-export const batchPath = async (
+export const batchPath = (
   store: EventStore,
   commands: readonly ScheduledCommand[],
   batchSize: number,
   recordedAtOf: RecordedAtOf,
-  tick: Tick,
-): Promise<WriteOutcome> => {
+): LibraryWriter => {
   let now = '' as Instant;
   const handler = getCommandHandler({ store, clock: () => now });
-  const results: Array<{ cycleId: string; result: HandleResult }> = [];
-  for (let from = 0; from < commands.length; from += batchSize) {
-    const batch = commands.slice(from, from + batchSize);
-    now = recordedAtOf(from);
-    const answers = await handler.handleBatch(batch.map((c) => c.command));
-    answers.forEach((result, i) => results.push({ cycleId: batch[i]!.command.cycleId, result }));
-    tick();
-  }
-  return outcomeOf(results);
+  const acc = outcomes();
+  return {
+    async run(from, to, tick) {
+      for (let b = from; b < to; b += batchSize) {
+        const batch = commands.slice(b, Math.min(b + batchSize, to));
+        now = recordedAtOf(b);
+        const answers = await handler.handleBatch(batch.map((c) => c.command));
+        answers.forEach((result, i) => acc.add(batch[i]!.command.cycleId, result));
+        tick();
+      }
+    },
+    outcome: acc.outcome,
+  };
 };
 
-/** (c) Every cycle loaded and folded, as the command handler loads one. */
-export const rehydrate = async (store: EventStore, streamNames: readonly string[], tick: Tick): Promise<Totals> => {
+/** (c) Cycles loaded and folded, as the command handler loads one. */
+export const rehydrate = async (store: EventStore, streamNames: readonly string[], tick: Tick): Promise<CycleState[]> => {
   const states: CycleState[] = [];
   for (const name of streamNames) {
     let state = initialCycleState();
@@ -90,7 +100,7 @@ export const rehydrate = async (store: EventStore, streamNames: readonly string[
     states.push(state);
     tick();
   }
-  return totalsOfStates(states);
+  return states;
 };
 
 /** (d, read side only) Every event in global order through readAll, folded per cycle. */

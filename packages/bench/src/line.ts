@@ -11,6 +11,8 @@ export interface Side {
   readonly ms: number;
   readonly perSecond: number;
   readonly peakRssMb: number;
+  /** RSS when the side started (the harness holds the workload in memory too). */
+  readonly startRssMb: number;
 }
 
 export interface Line {
@@ -41,6 +43,7 @@ export const side = (what: string, count: number, timing: Timing): Side => ({
   ms: Math.round(timing.ms * 10) / 10,
   perSecond: Math.round(perSecond(count, timing)),
   peakRssMb: mb(timing.peakRssBytes),
+  startRssMb: mb(timing.startRssBytes),
 });
 
 export const makeLine = (l: {

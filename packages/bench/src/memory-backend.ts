@@ -1,12 +1,12 @@
 // Memory: the library's in-memory store (which keeps JSON text, as a database row) and a SQLite
 // `:memory:` view database. The limit is a bare fold: the write paths decide and serialise with
 // no store at all; the read paths parse the store's own rows and fold them, with no store API.
-import type { BusinessDate, CycleState } from '@renewal-ledger/core';
+import { evolveCycle, initialCycleState, type BusinessDate, type CycleState, type RenewalEvent } from '@renewal-ledger/core';
 import { createInMemoryDatabase, getInMemoryEventStore, type InMemoryDatabase } from '@renewal-ledger/eventstore';
 import { getSQLiteViewDatabase, type SQLiteViewDatabase, type ViewDatabase } from '@renewal-ledger/projections';
 import type { Backend, Digest, Limit, StoreName } from './backend.js';
-import { planCommands, type Plan } from './plan.js';
-import { agingAccumulator, debtorAccumulator, foldInto, rowDigest, totalsOfStates } from './totals.js';
+import { createPlanner, type Plan } from './plan.js';
+import { PORTFOLIO_SUMS, agingAccumulator, debtorAccumulator, foldInto, rowDigest, totalsOfStates } from './totals.js';
 
 export const getMemoryBackend = (): Backend => {
   const databases = new Map<StoreName, InMemoryDatabase>();
@@ -24,8 +24,14 @@ export const getMemoryBackend = (): Backend => {
   };
 
   const limit: Limit = {
-    async write(name, work) {
-      plans.set(name, planCommands(work.commands, work.recordedAtOf));
+    async openWriter(name, work) {
+      const planner = createPlanner(work.recordedAtOf);
+      return {
+        async write(from, to) {
+          planner.add(work.commands, from, to);
+        },
+        close: async () => void plans.set(name, planner.plan()),
+      };
     },
     async written(name) {
       const plan = plans.get(name)!;
@@ -40,15 +46,17 @@ export const getMemoryBackend = (): Backend => {
     },
     async rehydrate(name, streamNames, tick) {
       const db = databaseOf(name);
-      const states = new Map<string, CycleState>();
+      const states: CycleState[] = [];
       for (const stream of streamNames) {
+        let state = initialCycleState();
         for (const position of db.streams.get(stream) ?? []) {
           const row = db.rows[Number(position) - 1]!;
-          foldInto(states, stream, row.type, JSON.parse(row.data));
+          state = evolveCycle(state, { type: row.type, data: JSON.parse(row.data) } as RenewalEvent);
         }
+        states.push(state);
         tick();
       }
-      return totalsOfStates(states.values());
+      return states;
     },
     async replay(name, tick) {
       const states = new Map<string, CycleState>();
@@ -61,11 +69,12 @@ export const getMemoryBackend = (): Backend => {
       return { totals: totalsOfStates(states.values()), events, states };
     },
     async portfolio(asOf: BusinessDate, tick) {
+      const { cycles } = connection().prepare(`${PORTFOLIO_SUMS} arrears_cycles`).get() as { cycles: number };
       const acc = agingAccumulator(asOf);
-      let cycles = 0;
-      for (const r of connection().prepare('SELECT collectible_minor, state_json FROM arrears_cycles').iterate() as IterableIterator<{ collectible_minor: number; state_json: string }>) {
-        cycles++;
-        acc.add(r.collectible_minor, r.collectible_minor > 0 ? (JSON.parse(r.state_json) as CycleState) : null);
+      for (const r of connection()
+        .prepare('SELECT collectible_minor, state_json FROM arrears_cycles WHERE collectible_minor > 0')
+        .iterate() as IterableIterator<{ collectible_minor: number; state_json: string }>) {
+        acc.add(r.collectible_minor, JSON.parse(r.state_json) as CycleState);
         tick();
       }
       return { ...acc.done(), cycles };
@@ -95,6 +104,16 @@ export const getMemoryBackend = (): Backend => {
       let bytes = 0;
       for (const r of databaseOf(name).rows) bytes += r.data.length + r.metadata.length;
       return bytes;
+    },
+    async fillStore(name, rows) {
+      // Through the store's own append (it keeps its indexes): the rows, as the library made them.
+      const store = getInMemoryEventStore({ database: databaseOf(name) });
+      for (const r of rows)
+        await store.appendToStream(
+          r.streamName,
+          [{ eventId: r.eventId, type: r.type, schemaVersion: r.schemaVersion, data: JSON.parse(r.data), metadata: JSON.parse(r.metadata) }],
+          { expectedRevision: r.streamRevision === 0 ? 'no-stream' : BigInt(r.streamRevision - 1) },
+        );
     },
     async openViews(): Promise<ViewDatabase> {
       views = getSQLiteViewDatabase({ path: ':memory:' });

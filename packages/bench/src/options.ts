@@ -9,7 +9,10 @@ export const USAGE = `pnpm bench [-- options]
   --seed N            portfolio seed (default 2026)
   --batch-size N      commands per handleBatch call in path b (default 500)
   --command-subset N  path a on SQLite and PostgreSQL runs the first N commands, library and
-                      limit alike (default 20000; 'all' for every command)
+                      limit alike (default 10000; 'all' for every command)
+  --pg-batch-subset N path b on PostgreSQL runs the first N commands (whole batches), library
+                      and limit alike; the rest of the history is then inserted raw so c, d
+                      and e read all of it (default 30000; 'all' for every command)
   --stores LIST       memory,sqlite,postgres (default all; postgres needs POSTGRES_URL)
   --paths LIST        a,b,c,d,e (default all; b runs whenever c, d or e does: it fills the store)
   --json FILE         also write the results as JSON
@@ -17,6 +20,7 @@ export const USAGE = `pnpm bench [-- options]
   --rss-small N       accounts of the small rebuild (default 1786, about 100,000 events)
   --rss-large N       accounts of the large rebuild (default 17860, about 1,000,000 events)
   --dir DIR           where the SQLite files go (default: the OS temp dir)
+  --no-warmup         skip the unmeasured warm-up run of every path on a small portfolio
   --quiet             no progress on stderr
 
 PostgreSQL: export POSTGRES_URL="$(POSTGRES_TEST_PORT=54346 bash scripts/postgres.sh start)"`;
@@ -79,6 +83,11 @@ export const parseArgs = (argv: readonly string[], env: NodeJS.ProcessEnv = proc
         bench.commandSubset = v === 'all' ? null : positive(flag, v);
         break;
       }
+      case '--pg-batch-subset': {
+        const v = value();
+        bench.postgresBatchSubset = v === 'all' ? null : positive(flag, v);
+        break;
+      }
       case '--stores':
         bench.stores = list<StoreKind>(flag, value(), ['memory', 'sqlite', 'postgres']);
         break;
@@ -90,6 +99,9 @@ export const parseArgs = (argv: readonly string[], env: NodeJS.ProcessEnv = proc
         break;
       case '--dir':
         bench.dir = value();
+        break;
+      case '--no-warmup':
+        bench.warmup = false;
         break;
       case '--quiet':
         quiet = true;

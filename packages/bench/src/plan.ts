@@ -57,52 +57,68 @@ export const recordedAtPerBatch =
 
 const schemaVersionOf = (type: RenewalEvent['type']): number => CURRENT_SCHEMA_VERSION[type];
 
-export const planCommands = (commands: readonly ScheduledCommand[], recordedAtOf: RecordedAtOf): Plan => {
+/**
+ * Decides commands one after another, as the handler would: `add` can be called in slices (the
+ * memory limit runs interleaved with the library), `plan` gives the rows so far.
+ */
+export const createPlanner = (recordedAtOf: RecordedAtOf) => {
   const states = new Map<string, CycleState>();
   const rowsByCommand: PlannedRow[][] = [];
   const rows: PlannedRow[] = [];
   let applied = 0;
   let duplicates = 0;
   let rejected = 0;
-  for (let i = 0; i < commands.length; i++) {
-    const command = commands[i]!.command;
-    const streamName = cycleStreamName(command.cycleId);
-    let state = states.get(streamName) ?? initialCycleState();
-    const decision = decideCycle(command, state);
-    if (decision._tag === 'Left' || decision.right.events.length === 0) {
-      if (decision._tag === 'Left') rejected++;
-      else duplicates++;
-      rowsByCommand.push([]);
-      continue;
-    }
-    applied++;
-    const recordedAt = recordedAtOf(i);
-    // The metadata the command handler gives an event: correlation defaults to the command id.
-    const events = envelope(
-      decision.right.events,
-      { recordedAt, actor: command.actor, commandId: command.commandId, correlationId: command.commandId },
-      schemaVersionOf,
-    );
-    const out: PlannedRow[] = [];
-    for (const e of events) {
-      const row: PlannedRow = {
-        streamName,
-        streamRevision: state.eventCount,
-        eventId: e.eventId,
-        type: e.type,
-        schemaVersion: e.schemaVersion,
-        data: JSON.stringify(e.data),
-        metadata: JSON.stringify(e.metadata),
-        recordedAt,
-      };
-      state = evolveCycle(state, { type: e.type, data: e.data } as RenewalEvent);
-      out.push(row);
-      rows.push(row);
-    }
-    states.set(streamName, state);
-    rowsByCommand.push(out);
-  }
-  return { rowsByCommand, rows, states, applied, duplicates, rejected };
+  return {
+    /** Decides `commands[i]` for every i in [from, to), in order; `from` must continue where the last call ended. */
+    add(commands: readonly ScheduledCommand[], from: number, to: number): void {
+      if (from !== rowsByCommand.length) throw new Error(`the planner is at command ${rowsByCommand.length}, not ${from}`);
+      for (let i = from; i < to; i++) {
+        const command = commands[i]!.command;
+        const streamName = cycleStreamName(command.cycleId);
+        let state = states.get(streamName) ?? initialCycleState();
+        const decision = decideCycle(command, state);
+        if (decision._tag === 'Left' || decision.right.events.length === 0) {
+          if (decision._tag === 'Left') rejected++;
+          else duplicates++;
+          rowsByCommand.push([]);
+          continue;
+        }
+        applied++;
+        const recordedAt = recordedAtOf(i);
+        // The metadata the command handler gives an event: correlation defaults to the command id.
+        const events = envelope(
+          decision.right.events,
+          { recordedAt, actor: command.actor, commandId: command.commandId, correlationId: command.commandId },
+          schemaVersionOf,
+        );
+        const out: PlannedRow[] = [];
+        for (const e of events) {
+          const row: PlannedRow = {
+            streamName,
+            streamRevision: state.eventCount,
+            eventId: e.eventId,
+            type: e.type,
+            schemaVersion: e.schemaVersion,
+            data: JSON.stringify(e.data),
+            metadata: JSON.stringify(e.metadata),
+            recordedAt,
+          };
+          state = evolveCycle(state, { type: e.type, data: e.data } as RenewalEvent);
+          out.push(row);
+          rows.push(row);
+        }
+        states.set(streamName, state);
+        rowsByCommand.push(out);
+      }
+    },
+    plan: (): Plan => ({ rowsByCommand, rows, states, applied, duplicates, rejected }),
+  };
+};
+
+export const planCommands = (commands: readonly ScheduledCommand[], recordedAtOf: RecordedAtOf): Plan => {
+  const planner = createPlanner(recordedAtOf);
+  planner.add(commands, 0, commands.length);
+  return planner.plan();
 };
 
 /** Consecutive slices of `size` (the last may be shorter). */

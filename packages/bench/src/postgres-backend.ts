@@ -2,11 +2,11 @@
 // the limit is raw `pg` on one connection: a table made by the store's own migration in another
 // schema for the inserts, named prepared statements, and raw selects on the library's tables.
 import pg from 'pg';
-import type { BusinessDate, CycleState } from '@renewal-ledger/core';
+import { evolveCycle, initialCycleState, type BusinessDate, type CycleState, type RenewalEvent } from '@renewal-ledger/core';
 import { getPostgresViewDatabase, type ViewDatabase } from '@renewal-ledger/projections';
 import { getPostgresEventStore, migrations } from '@renewal-ledger/store-postgres';
-import type { Backend, Digest, Limit, StoreName } from './backend.js';
-import { agingAccumulator, debtorAccumulator, foldInto, rowDigest, totalsOfStates } from './totals.js';
+import { transactionsOf, type Backend, type Digest, type Limit, type StoreName } from './backend.js';
+import { PORTFOLIO_SUMS, agingAccumulator, debtorAccumulator, foldInto, rowDigest, totalsOfStates } from './totals.js';
 
 interface EventRow {
   global_position: string;
@@ -72,7 +72,7 @@ export const getPostgresBackend = async (options: { url: string }): Promise<Back
   };
 
   const limit: Limit = {
-    async write(name, work, tick) {
+    async openWriter(name, work) {
       const schema = limitSchemaOf[name];
       await client.query(`DROP SCHEMA IF EXISTS ${q(schema)} CASCADE`);
       await client.query(`CREATE SCHEMA ${q(schema)}`);
@@ -83,26 +83,29 @@ export const getPostgresBackend = async (options: { url: string }): Promise<Back
                SELECT s, r, e, t, v, d::json, m::json, a::timestamptz
                FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[]) AS u(s, r, e, t, v, d, m, a)`,
       };
-      for (const group of work.groups) {
-        if (group.length > 0) {
-          await client.query('BEGIN');
-          await client.query({
-            ...insert,
-            values: [
-              group.map((r) => r.streamName),
-              group.map((r) => r.streamRevision),
-              group.map((r) => r.eventId),
-              group.map((r) => r.type),
-              group.map((r) => r.schemaVersion),
-              group.map((r) => r.data),
-              group.map((r) => r.metadata),
-              group.map((r) => r.recordedAt),
-            ],
-          });
-          await client.query('COMMIT');
-        }
-        tick();
-      }
+      return {
+        async write(from, to, tick) {
+          for (const rows of transactionsOf(work, from, to)) {
+            await client.query('BEGIN');
+            await client.query({
+              ...insert,
+              values: [
+                rows.map((r) => r.streamName),
+                rows.map((r) => r.streamRevision),
+                rows.map((r) => r.eventId),
+                rows.map((r) => r.type),
+                rows.map((r) => r.schemaVersion),
+                rows.map((r) => r.data),
+                rows.map((r) => r.metadata),
+                rows.map((r) => r.recordedAt),
+              ],
+            });
+            await client.query('COMMIT');
+            tick();
+          }
+        },
+        close: async () => undefined,
+      };
     },
     written: (name) => readBack(limitSchemaOf[name]),
     async libraryDigest(name): Promise<Digest> {
@@ -110,13 +113,15 @@ export const getPostgresBackend = async (options: { url: string }): Promise<Back
     },
     async rehydrate(name, streamNames, tick) {
       const text = `SELECT ${COLUMNS} FROM ${q(schemaOf[name])}.events WHERE stream_id = $1 ORDER BY stream_revision`;
-      const states = new Map<string, CycleState>();
+      const states: CycleState[] = [];
       for (const stream of streamNames) {
         const { rows } = await client.query<EventRow>({ name: `bench_stream_${name}`, text, values: [stream] });
-        for (const r of rows) foldInto(states, stream, r.type, JSON.parse(r.data));
+        let state = initialCycleState();
+        for (const r of rows) state = evolveCycle(state, { type: r.type, data: JSON.parse(r.data) } as RenewalEvent);
+        states.push(state);
         tick();
       }
-      return totalsOfStates(states.values());
+      return states;
     },
     async replay(name, tick) {
       const text = `SELECT ${COLUMNS} FROM ${q(schemaOf[name])}.events WHERE global_position > $1 ORDER BY global_position LIMIT ${REPLAY_PAGE}`;
@@ -136,17 +141,17 @@ export const getPostgresBackend = async (options: { url: string }): Promise<Back
       return { totals: totalsOfStates(states.values()), events, states };
     },
     async portfolio(asOf: BusinessDate, tick) {
+      const sums = await client.query<{ cycles: string }>({ name: 'bench_portfolio_sums', text: `${PORTFOLIO_SUMS} ${q(viewsSchema)}.arrears_cycles` });
       const { rows } = await client.query<{ collectible_minor: string; state_json: string }>({
         name: 'bench_portfolio',
-        text: `SELECT collectible_minor, state_json FROM ${q(viewsSchema)}.arrears_cycles`,
+        text: `SELECT collectible_minor, state_json FROM ${q(viewsSchema)}.arrears_cycles WHERE collectible_minor > 0`,
       });
       const acc = agingAccumulator(asOf);
       for (const r of rows) {
-        const collectible = Number(r.collectible_minor);
-        acc.add(collectible, collectible > 0 ? (JSON.parse(r.state_json) as CycleState) : null);
+        acc.add(Number(r.collectible_minor), JSON.parse(r.state_json) as CycleState);
         tick();
       }
-      return { ...acc.done(), cycles: rows.length };
+      return { ...acc.done(), cycles: Number(sums.rows[0]!.cycles) };
     },
     async topDebtors(asOf: BusinessDate, top, tick) {
       const { rows } = await client.query<{ contract_id: string; collectible_minor: string; state_json: string }>({
@@ -172,6 +177,27 @@ export const getPostgresBackend = async (options: { url: string }): Promise<Back
       return store;
     },
     storeBytes: (name) => schemaBytes(schemaOf[name]),
+    async fillStore(name, rows) {
+      for (let i = 0; i < rows.length; i += 5000) {
+        const chunk = rows.slice(i, i + 5000);
+        await client.query(
+          `INSERT INTO ${q(schemaOf[name])}.events (stream_id, stream_revision, event_id, type, schema_version, data, metadata, recorded_at)
+           SELECT s, r, e, t, v, d::json, m::json, a::timestamptz
+           FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[]) WITH ORDINALITY AS u(s, r, e, t, v, d, m, a, o)
+           ORDER BY o`,
+          [
+            chunk.map((r) => r.streamName),
+            chunk.map((r) => r.streamRevision),
+            chunk.map((r) => r.eventId),
+            chunk.map((r) => r.type),
+            chunk.map((r) => r.schemaVersion),
+            chunk.map((r) => r.data),
+            chunk.map((r) => r.metadata),
+            chunk.map((r) => r.recordedAt),
+          ],
+        );
+      }
+    },
     async openViews(): Promise<ViewDatabase> {
       await client.query(`DROP SCHEMA IF EXISTS ${q(viewsSchema)} CASCADE`);
       const views = await getPostgresViewDatabase({ connectionString: options.url, schema: viewsSchema });

@@ -5,12 +5,12 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { BusinessDate, CycleState } from '@renewal-ledger/core';
+import { evolveCycle, initialCycleState, type BusinessDate, type CycleState, type RenewalEvent } from '@renewal-ledger/core';
 import { getSQLiteViewDatabase, type ViewDatabase } from '@renewal-ledger/projections';
 import { getSQLiteEventStore, MIGRATIONS } from '@renewal-ledger/store-sqlite';
-import type { Backend, Digest, Limit, StoreName } from './backend.js';
+import { transactionsOf, type Backend, type Digest, type Limit, type StoreName } from './backend.js';
 import type { Tick } from './measure.js';
-import { agingAccumulator, debtorAccumulator, foldInto, rowDigest, totalsOfStates } from './totals.js';
+import { PORTFOLIO_SUMS, agingAccumulator, debtorAccumulator, foldInto, rowDigest, totalsOfStates } from './totals.js';
 
 const COLUMNS = 'global_position, stream_id, stream_revision, event_id, type, schema_version, data, metadata';
 
@@ -102,17 +102,18 @@ export const getSQLiteBackend = (options: { dir?: string } = {}): Backend => {
   };
 
   const limit: Limit = {
-    async write(name, work, tick) {
+    async openWriter(name, work) {
       const db = openRawEventsFile(limitPath(name));
-      try {
-        const insert = rawInsert(db);
-        for (const group of work.groups) {
-          if (group.length > 0) insert(group);
-          tick();
-        }
-      } finally {
-        db.close();
-      }
+      const insert = rawInsert(db);
+      return {
+        async write(from, to, tick) {
+          for (const rows of transactionsOf(work, from, to)) {
+            insert(rows);
+            tick();
+          }
+        },
+        close: async () => void db.close(),
+      };
     },
     async written(name) {
       return readBack(limitPath(name));
@@ -123,13 +124,15 @@ export const getSQLiteBackend = (options: { dir?: string } = {}): Backend => {
     async rehydrate(name, streamNames, tick) {
       const db = readonly(storePath(name));
       const select = db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? ORDER BY stream_revision`);
-      const states = new Map<string, CycleState>();
+      const states: CycleState[] = [];
       for (const stream of streamNames) {
-        for (const r of select.all(stream) as EventRow[]) foldInto(states, stream, r.type, JSON.parse(r.data));
+        let state = initialCycleState();
+        for (const r of select.all(stream) as EventRow[]) state = evolveCycle(state, { type: r.type, data: JSON.parse(r.data) } as RenewalEvent);
+        states.push(state);
         tick();
       }
       db.close();
-      return totalsOfStates(states.values());
+      return states;
     },
     async replay(name, tick) {
       const db = readonly(storePath(name));
@@ -145,11 +148,10 @@ export const getSQLiteBackend = (options: { dir?: string } = {}): Backend => {
     },
     async portfolio(asOf: BusinessDate, tick: Tick) {
       const db = readonly(viewsPath);
+      const { cycles } = db.prepare(`${PORTFOLIO_SUMS} arrears_cycles`).get() as { cycles: number };
       const acc = agingAccumulator(asOf);
-      let cycles = 0;
-      for (const r of db.prepare('SELECT collectible_minor, state_json FROM arrears_cycles').iterate() as IterableIterator<{ collectible_minor: number; state_json: string }>) {
-        cycles++;
-        acc.add(r.collectible_minor, r.collectible_minor > 0 ? (JSON.parse(r.state_json) as CycleState) : null);
+      for (const r of db.prepare('SELECT collectible_minor, state_json FROM arrears_cycles WHERE collectible_minor > 0').iterate() as IterableIterator<{ collectible_minor: number; state_json: string }>) {
+        acc.add(r.collectible_minor, JSON.parse(r.state_json) as CycleState);
         tick();
       }
       db.close();
@@ -178,6 +180,15 @@ export const getSQLiteBackend = (options: { dir?: string } = {}): Backend => {
     },
     async storeBytes(name) {
       return sqliteBytes(storePath(name));
+    },
+    async fillStore(name, rows) {
+      const db = new Database(storePath(name));
+      try {
+        const insert = rawInsert(db);
+        for (let i = 0; i < rows.length; i += 5000) insert(rows.slice(i, i + 5000));
+      } finally {
+        db.close();
+      }
     },
     async openViews(): Promise<ViewDatabase> {
       return getSQLiteViewDatabase({ path: viewsPath });

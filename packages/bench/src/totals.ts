@@ -98,6 +98,12 @@ export const compareDigests = (library: { count: number; digest: string }, raw: 
 
 // Aging over the portfolio, as the arrears view's `portfolio` and `topDebtors` answer it.
 
+/** The sums the arrears view's `portfolio` asks SQL for, over every cycle (the raw limit asks the same). */
+export const PORTFOLIO_SUMS =
+  'SELECT COUNT(*) AS cycles, SUM(due_minor) AS due, SUM(net_paid_minor) AS net_paid, SUM(outstanding_minor) AS outstanding, ' +
+  'SUM(open_disputed_minor) AS open_disputed, SUM(collectible_minor) AS collectible, ' +
+  'SUM(CASE WHEN outstanding_minor < 0 THEN -outstanding_minor ELSE 0 END) AS credit FROM';
+
 export type Buckets = Record<AgingBucket, number>;
 export const zeroBuckets = (): Buckets => ({ current: 0, '1-30': 0, '31-60': 0, '61-90': 0, '90+': 0 });
 

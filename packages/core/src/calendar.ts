@@ -8,18 +8,24 @@ export interface BusinessDateBrand {
 /** A real calendar date `YYYY-MM-DD` (`2026-02-30` is refused). */
 export type BusinessDate = string & BusinessDateBrand;
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const daysInMonth = (year: number, month: number): number =>
-  month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
-// Plain arithmetic rather than a Date round trip: every stored event carries dates, and this
-// check runs on each of them when a store is read.
+  month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+/** The ASCII digit at `i` as a number, or -1 (what `\d` matches without the `u` flag). */
+const digitAt = (s: string, i: number): number => {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1;
+};
+// Plain arithmetic rather than a Date round trip, and character codes rather than a regular
+// expression (`YYYY-MM-DD` exactly): every stored event carries dates, and this check runs on
+// each of them when a store is read.
 export const isBusinessDate = (u: unknown): u is BusinessDate => {
-  if (typeof u !== 'string') return false;
-  const m = DATE.exec(u);
-  if (!m) return false;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
+  if (typeof u !== 'string' || u.length !== 10 || u.charCodeAt(4) !== 45 || u.charCodeAt(7) !== 45) return false;
+  const y0 = digitAt(u, 0), y1 = digitAt(u, 1), y2 = digitAt(u, 2), y3 = digitAt(u, 3);
+  const m0 = digitAt(u, 5), m1 = digitAt(u, 6), d0 = digitAt(u, 8), d1 = digitAt(u, 9);
+  if ((y0 | y1 | y2 | y3 | m0 | m1 | d0 | d1) < 0) return false;
+  const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+  const month = m0 * 10 + m1;
+  const day = d0 * 10 + d1;
   return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 };
 export const BusinessDateC = new t.Type<BusinessDate, string, unknown>(
@@ -36,11 +42,9 @@ export interface InstantBrand {
 export type Instant = string & InstantBrand;
 
 const INSTANT = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?Z$/;
-export const isInstant = (u: unknown): u is Instant => {
-  if (typeof u !== 'string') return false;
-  const m = INSTANT.exec(u);
-  return m !== null && isBusinessDate(m[1]);
-};
+export const isInstant = (u: unknown): u is Instant =>
+  // The pattern anchors the date at the start: it is the first 10 characters.
+  typeof u === 'string' && INSTANT.test(u) && isBusinessDate(u.slice(0, 10));
 export const InstantC = new t.Type<Instant, string, unknown>(
   'a UTC timestamp YYYY-MM-DDTHH:mm:ss[.sss]Z',
   isInstant,

@@ -52,10 +52,15 @@ export interface RecordedEvent<Type extends string = string, Data = unknown> ext
   readonly globalPosition: bigint;
 }
 
-export const decodeMetadata: (u: unknown) => E.Either<InvalidInput, EventMetadata> = decodeWith(
-  EventMetadataC,
-  'event metadata',
-);
+const decodeMetadataSlowly = decodeWith(EventMetadataC, 'event metadata');
+
+/**
+ * Every stored event's metadata goes through here. Valid metadata (the allocation-free `is`
+ * check) comes back as the same shallow copy the full decode makes, without building io-ts
+ * contexts per field; anything else takes the full decode for its problems.
+ */
+export const decodeMetadata = (u: unknown): E.Either<InvalidInput, EventMetadata> =>
+  EventMetadataC.is(u) ? E.right({ ...(u as EventMetadata) }) : decodeMetadataSlowly(u);
 
 /** Deterministic event id: the same decision retried gets the same ids, so stores keep it once. */
 export const eventIdFor = (commandId: string, index: number): string => `${commandId}#${index}`;

@@ -66,7 +66,7 @@ commands('every problem at once, each with its path', () => {
 commands('an unknown key is a typo, reported with the known ones, at any depth', () => {
   const top = problems(paymentJson({ referenc: 'TX-1' }));
   assert.equal(top.problems, [
-    { path: 'referenc', message: 'is not a known field (known: type, commandId, cycleId, actor, at, paymentId, amountMinor, channel, reference, offline, currency)' },
+    { path: 'referenc', message: 'is not a known field (known: type, commandId, cycleId, actor, at, paymentId, amountMinor, channel, reference, offline, currency, lumpSumId, creditApplicationId)' },
   ]);
   const inLine = problems(billJson({ lines: [{ code: 'a', description: 'A', amountMinor: 100, amount: 100 }] }));
   assert.equal(inLine.problems.map((p) => p.path), ['lines/0/amount']);

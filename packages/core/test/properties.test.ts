@@ -56,6 +56,7 @@ const amountsAreValid = (e: RenewalEvent): boolean => {
     case 'Disputed':
     case 'Adjusted':
     case 'WrittenOff':
+    case 'AutoDebitFailed':
       return isPositive(e.data.amountMinor);
     case 'DisputeResolved':
       return isNonNegative(e.data.adjustmentMinor);
@@ -177,7 +178,7 @@ test('the scenarios reach every event type, duplicates of every kind and the ref
     { numRuns: RUNS, seed: 20260115 },
   );
   assert.equal([...types].sort(), [...RENEWAL_EVENT_TYPES].sort());
-  for (const key of ['commandId', 'cycleId', 'paymentId', 'refundId', 'disputeId', 'planId', 'adjustmentId', 'reminderId', 'writeOffId'])
+  for (const key of ['commandId', 'cycleId', 'paymentId', 'refundId', 'disputeId', 'planId', 'adjustmentId', 'reminderId', 'writeOffId', 'attemptId'])
     assert.ok(duplicates.has(key), `no ${key} duplicate generated`);
   for (const code of [
     'ALREADY_BILLED',

@@ -52,6 +52,7 @@ const COMMAND_TYPES = [
   'Adjust',
   'SendReminder',
   'WriteOff',
+  'RecordAutoDebitFailure',
 ] as const;
 
 const TYPE_WEIGHTS: Record<(typeof COMMAND_TYPES)[number], number> = {
@@ -65,6 +66,7 @@ const TYPE_WEIGHTS: Record<(typeof COMMAND_TYPES)[number], number> = {
   Adjust: 2,
   SendReminder: 2,
   WriteOff: 2,
+  RecordAutoDebitFailure: 1,
 };
 
 export type Step =
@@ -227,6 +229,18 @@ const concrete = (step: Extract<Step, { kind: 'command' }>, n: number, state: Cy
       });
     case 'WriteOff':
       return asCommand({ ...base, type: 'WriteOff', writeOffId: `w${step.id}`, amountMinor, reason: 'uncollectable' });
+    case 'RecordAutoDebitFailure':
+      return asCommand({
+        ...base,
+        type: 'RecordAutoDebitFailure',
+        attemptId: `ad${step.id}`,
+        amountMinor,
+        dueDate: DATES[v % 4],
+        attempt: 1 + (v % 3),
+        failureCode: v % 2 ? 'insufficient-funds' : 'card-expired',
+        reason: v % 2 ? 'Insufficient funds' : 'The card has expired',
+        retryable: v % 2 === 1,
+      });
   }
 };
 

@@ -64,7 +64,17 @@ export interface Rejected {
   /** The rule that refused the command; nothing was written. */
   readonly error: RenewalError;
 }
+/** With `allOrNothing`: the command was fine, but another command of the batch was rejected. */
+export interface NotWritten {
+  readonly status: 'not-written';
+}
 export type HandleResult = Applied | Duplicated | Rejected;
+export type BatchResult = HandleResult | NotWritten;
+
+interface BatchOptions extends HandleOptions {
+  readonly allOrNothing?: boolean;
+  readonly dryRun?: boolean;
+}
 
 export interface CommandHandler {
   handle(command: RenewalCommand, options?: HandleOptions): Promise<HandleResult>;
@@ -75,6 +85,15 @@ export interface CommandHandler {
    * decided again. `options` apply to every command (correlation defaults to each command's id).
    */
   handleBatch(commands: readonly RenewalCommand[], options?: HandleOptions): Promise<readonly HandleResult[]>;
+  /**
+   * Like `handleBatch`, but writes nothing unless every command is applied or a duplicate: when
+   * one is rejected, the commands that would have applied are `not-written`. Decided and appended
+   * under the same revision checks, so a concurrent writer makes the batch decide again rather
+   * than slip in between the check and the write (imports that must go in whole: `--atomic`).
+   */
+  handleAllOrNothing(commands: readonly RenewalCommand[], options?: HandleOptions): Promise<readonly BatchResult[]>;
+  /** Decides the commands against the store as it is and writes nothing: what would apply is `not-written`. */
+  check(commands: readonly RenewalCommand[]): Promise<readonly BatchResult[]>;
 }
 
 /** The machine's clock: the only place the library reads time. */
@@ -199,10 +218,12 @@ export const getCommandHandler = (options: CommandHandlerOptions): CommandHandle
     return { requests, planned };
   };
 
-  const run = async (commands: readonly RenewalCommand[], handleOptions: HandleOptions): Promise<HandleResult[]> =>
+  const run = async (commands: readonly RenewalCommand[], handleOptions: BatchOptions): Promise<BatchResult[]> =>
     withRetries(async () => {
       const { requests, planned } = await plan(commands, handleOptions);
       if (requests.length === 0) return planned.map((p) => p.outcome);
+      if (handleOptions.dryRun || (handleOptions.allOrNothing && planned.some((p) => p.outcome.status === 'rejected')))
+        return planned.map((p): BatchResult => (p.outcome.status === 'applied' ? { status: 'not-written' } : p.outcome));
       const results =
         requests.length === 1
           ? [await store.appendToStream(requests[0]!.streamName, requests[0]!.events, { expectedRevision: requests[0]!.expectedRevision })]
@@ -221,7 +242,10 @@ export const getCommandHandler = (options: CommandHandlerOptions): CommandHandle
     });
 
   return {
-    handle: async (command, handleOptions = {}) => (await run([command], handleOptions))[0]!,
-    handleBatch: (commands, handleOptions = {}) => run(commands, handleOptions),
+    handle: async (command, handleOptions = {}) => (await run([command], handleOptions))[0] as HandleResult,
+    // Without allOrNothing, run never answers not-written.
+    handleBatch: async (commands, handleOptions = {}) => (await run(commands, handleOptions)) as HandleResult[],
+    handleAllOrNothing: (commands, handleOptions = {}) => run(commands, { ...handleOptions, allOrNothing: true }),
+    check: (commands) => run(commands, { dryRun: true }),
   };
 };

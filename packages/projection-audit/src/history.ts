@@ -75,6 +75,10 @@ export const describeEvent = (event: RenewalEvent, state: CycleState): string =>
       return `Reminder${event.data.level ? ` (level ${event.data.level})` : ''} sent by ${event.data.channel}`;
     case 'WrittenOff':
       return `Wrote off ${money(event.data.amountMinor)}: ${event.data.reason}`;
+    case 'AutoDebitFailed': {
+      const d = event.data;
+      return `Auto-debit of ${money(d.amountMinor)} (attempt ${d.attempt} for ${d.dueDate}) failed: ${d.reason} (${d.failureCode}${d.retryable ? ', will retry' : ''})`;
+    }
   }
 };
 

@@ -37,7 +37,9 @@ export const BillC = command(
 export const RecordPaymentC = command(
   'RecordPayment',
   { paymentId: IdC, amountMinor: PositiveMinorUnitsC, channel: PaymentChannelC },
-  { reference: IdC, offline: t.boolean, currency: CurrencyC },
+  // lumpSumId: a part of a lump sum received for the contract; creditApplicationId: paid from
+  // the contract's credit (not new money). Both set by the renewal engine (docs/renewals.md).
+  { reference: IdC, offline: t.boolean, currency: CurrencyC, lumpSumId: IdC, creditApplicationId: IdC },
 );
 export const RaiseDisputeC = command(
   'RaiseDispute',
@@ -67,6 +69,20 @@ export const SendReminderC = command(
   { level: PositiveIntC },
 );
 export const WriteOffC = command('WriteOff', { writeOffId: IdC, amountMinor: PositiveMinorUnitsC, reason: TextC });
+/** A payment gateway could not collect an auto-debit: the failure and whether to try again. */
+export const RecordAutoDebitFailureC = command(
+  'RecordAutoDebitFailure',
+  {
+    attemptId: IdC,
+    amountMinor: PositiveMinorUnitsC,
+    dueDate: BusinessDateC,
+    attempt: PositiveIntC,
+    failureCode: IdC,
+    reason: TextC,
+    retryable: t.boolean,
+  },
+  { mandateId: IdC },
+);
 
 export const RenewalCommandC = tagged('RenewalCommand', 'type', {
   Bill: BillC,
@@ -79,6 +95,7 @@ export const RenewalCommandC = tagged('RenewalCommand', 'type', {
   Adjust: AdjustC,
   SendReminder: SendReminderC,
   WriteOff: WriteOffC,
+  RecordAutoDebitFailure: RecordAutoDebitFailureC,
 });
 
 export type Bill = t.TypeOf<typeof BillC>;
@@ -91,6 +108,7 @@ export type Refund = t.TypeOf<typeof RefundC>;
 export type Adjust = t.TypeOf<typeof AdjustC>;
 export type SendReminder = t.TypeOf<typeof SendReminderC>;
 export type WriteOff = t.TypeOf<typeof WriteOffC>;
+export type RecordAutoDebitFailure = t.TypeOf<typeof RecordAutoDebitFailureC>;
 export type RenewalCommand = t.TypeOf<typeof RenewalCommandC>;
 export type RenewalCommandType = RenewalCommand['type'];
 export const RENEWAL_COMMAND_TYPES = Object.keys(RenewalCommandC.members) as RenewalCommandType[];

@@ -40,7 +40,7 @@ export const Billed = event(
 export const Paid = event(
   'Paid',
   { paymentId: IdC, amountMinor: PositiveMinorUnitsC, channel: PaymentChannelC },
-  { reference: IdC, offline: t.boolean, currency: CurrencyC },
+  { reference: IdC, offline: t.boolean, currency: CurrencyC, lumpSumId: IdC, creditApplicationId: IdC },
 );
 export const Disputed = event(
   'Disputed',
@@ -66,6 +66,20 @@ export const Refunded = event('Refunded', {
 export const Adjusted = event('Adjusted', { adjustmentId: IdC, amountMinor: PositiveMinorUnitsC, reason: TextC });
 export const ReminderSent = event('ReminderSent', { reminderId: IdC, channel: ReminderChannelC }, { level: PositiveIntC });
 export const WrittenOff = event('WrittenOff', { writeOffId: IdC, amountMinor: PositiveMinorUnitsC, reason: TextC });
+/** Added with the renewal engine: a new type, so no earlier event changes meaning. */
+export const AutoDebitFailed = event(
+  'AutoDebitFailed',
+  {
+    attemptId: IdC,
+    amountMinor: PositiveMinorUnitsC,
+    dueDate: BusinessDateC,
+    attempt: PositiveIntC,
+    failureCode: IdC,
+    reason: TextC,
+    retryable: t.boolean,
+  },
+  { mandateId: IdC },
+);
 
 export const RenewalEventC = tagged('RenewalEvent', 'type', {
   Billed: Billed.codec,
@@ -78,6 +92,7 @@ export const RenewalEventC = tagged('RenewalEvent', 'type', {
   Adjusted: Adjusted.codec,
   ReminderSent: ReminderSent.codec,
   WrittenOff: WrittenOff.codec,
+  AutoDebitFailed: AutoDebitFailed.codec,
 });
 
 export type BilledData = t.TypeOf<typeof Billed.data>;
@@ -90,6 +105,7 @@ export type RefundedData = t.TypeOf<typeof Refunded.data>;
 export type AdjustedData = t.TypeOf<typeof Adjusted.data>;
 export type ReminderSentData = t.TypeOf<typeof ReminderSent.data>;
 export type WrittenOffData = t.TypeOf<typeof WrittenOff.data>;
+export type AutoDebitFailedData = t.TypeOf<typeof AutoDebitFailed.data>;
 
 export type RenewalEvent = t.TypeOf<typeof RenewalEventC>;
 export type RenewalEventType = RenewalEvent['type'];
@@ -108,6 +124,7 @@ export const CURRENT_SCHEMA_VERSION: Readonly<Record<RenewalEventType, number>> 
   Adjusted: 1,
   ReminderSent: 1,
   WrittenOff: 1,
+  AutoDebitFailed: 1,
 };
 
 /** Decodes an event the caller owns (e.g. just parsed from storage): it may be returned as is. */

@@ -4,6 +4,7 @@
 // to be 40x slower.
 import type {
   AdjustedData,
+  AutoDebitFailedData,
   BilledData,
   DisputedData,
   DisputeResolvedData,
@@ -48,6 +49,11 @@ export interface CycleState {
   readonly adjustments: readonly AdjustedData[];
   readonly reminders: readonly ReminderSentData[];
   readonly writeOffs: readonly WrittenOffData[];
+  /**
+   * Auto-debits a gateway could not collect (AutoDebitFailed). Optional, and absent until the
+   * first failure: states folded and stored before the event type existed stay valid as they are.
+   */
+  readonly autoDebitFailures?: readonly AutoDebitFailedData[];
   readonly totals: CycleTotals;
   /** Number of events folded: the stream revision + 1. */
   readonly eventCount: number;
@@ -163,6 +169,8 @@ export const evolveCycle = (state: CycleState, event: RenewalEvent): CycleState 
         writeOffs: append(state.writeOffs, event.data),
         totals: { ...t, writtenOffMinor: t.writtenOffMinor + event.data.amountMinor },
       };
+    case 'AutoDebitFailed':
+      return { ...s, commandIds, eventCount, autoDebitFailures: append(state.autoDebitFailures ?? [], event.data) };
   }
 };
 

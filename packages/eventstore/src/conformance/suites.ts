@@ -767,6 +767,27 @@ const tests = (target: ConformanceTarget): Registered[] => {
     const stored = await streamOf(fx.store, cycleStreamName(a));
     assert.equal(stored.map((e) => e.metadata.commandId), [names.id('ba-bill'), names.id('sneak'), names.id('ba-pay')]);
   });
+  add('handler batch', 'all or nothing: one rejected command leaves the whole batch unwritten', async ({ store, names }) => {
+    const { commands } = mixedBatch(names);
+    const handler = getCommandHandler({ store, clock: () => FIXED_CLOCK });
+    const head = await store.headPosition();
+    // The mixed batch has an OVERPAYMENT and a NOT_BILLED in it.
+    const refused = await handler.handleAllOrNothing(commands);
+    assert.equal(
+      refused.map((r) => (r.status === 'rejected' ? `rejected:${r.error.code}` : r.status)),
+      ['not-written', 'not-written', 'not-written', 'rejected:OVERPAYMENT', 'duplicate', 'rejected:NOT_BILLED', 'not-written', 'not-written'],
+    );
+    assert.is(await store.headPosition(), head, 'nothing written');
+    // Without the refused commands the same batch goes in whole, as handleBatch would write it.
+    const fine = commands.filter((_, i) => i !== 3 && i !== 5);
+    const written = await handler.handleAllOrNothing(fine);
+    assert.equal(
+      written.map((r) => r.status),
+      ['applied', 'applied', 'applied', 'duplicate', 'applied', 'applied'],
+    );
+    assert.is((await streamOf(store, cycleStreamName(names.cycle('batch-a')))).length, 3);
+    assert.is((await streamOf(store, cycleStreamName(names.cycle('batch-b')))).length, 2);
+  });
   const commands = (names: Names) => mixedBatch(names).commands;
   add(
     'handler batch',

@@ -1,0 +1,310 @@
+// The property service: an HTTP front to the renewal ledger a property-management firm could start
+// from. Commands arrive as JSON and are decoded with core's codecs (a bad body is a 400 naming
+// each problem's path); the command handler decides and stores them (a rule's refusal is a 422,
+// or a 409 when it conflicts with what is already recorded, with the rule's code and figures).
+// The views are followed in the background and read by the GET endpoints and the dashboard.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as E from 'fp-ts/lib/Either.js';
+import {
+  cycleStreamName,
+  decodeCommand,
+  isBusinessDate,
+  isInstant,
+  RENEWAL_COMMAND_TYPES,
+  type BusinessDate,
+  type Instant,
+  type RenewalError,
+} from '@renewal-ledger/core';
+import { EventIdConflictError, getCommandHandler, type EventStore } from '@renewal-ledger/eventstore';
+import { openStore } from '@renewal-ledger/stores';
+import { asText, getProjectionRunner, listCheckpoints, ViewNotReadyError, type ProjectionRunResult, type ViewDatabase } from '@renewal-ledger/projections';
+import { arrearsProjection, getArrearsView } from '@renewal-ledger/projection-arrears';
+import { getReceiptsView, RECEIPTS, receiptsProjection, type ReceiptDocument } from '@renewal-ledger/projection-receipts';
+import { auditProjection, cycleAsOf, cycleHistory, verifyAuditChain } from '@renewal-ledger/projection-audit';
+import { HttpError, readJson, sendHtml, sendJson } from './http.js';
+import { dashboardHtml } from './dashboard.js';
+import { openViewDatabase } from './views.js';
+
+export interface PropertyServiceOptions {
+  /** Event store URL: `sqlite:./renewal.db` (default), `postgres://...`, `memory:`. */
+  readonly store?: string;
+  /** Where the views live (default: beside the store, as the CLI does). */
+  readonly views?: string;
+  /** Default 8080; 0 picks a free port. */
+  readonly port?: number;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** How often the background follower polls the store for new events. Default 250 ms. */
+  readonly pollIntervalMs?: number;
+  /** Where request errors are logged. Default: stderr. */
+  readonly log?: (line: string) => void;
+}
+
+export interface PropertyService {
+  readonly url: string;
+  readonly store: EventStore;
+  readonly views: ViewDatabase;
+  /** Global position every view has caught up to, or null before the first catch-up. */
+  viewsPosition(): bigint | null;
+  /** Resolves when every view has caught up to `position`. */
+  viewsReach(position: bigint, timeoutMs?: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+const PROJECTIONS = [arrearsProjection, receiptsProjection, auditProjection];
+
+/** Refusals that conflict with facts already recorded: 409. Every other rule: 422. */
+const CONFLICTS = new Set(['ALREADY_BILLED', 'ID_CONFLICT', 'DUPLICATE_REFERENCE', 'DISPUTE_ALREADY_RESOLVED', 'PLAN_ALREADY_ACTIVE', 'PLAN_NOT_ACTIVE']);
+export const statusOfRefusal = (error: RenewalError): number => (CONFLICTS.has(error.code) ? 409 : 422);
+
+const badQuery = (path: string, message: string) =>
+  new HttpError(400, { error: { code: 'INVALID_INPUT', message: `${path}: ${message}`, problems: [{ path, message }] } });
+
+const today = (): BusinessDate => new Date().toISOString().slice(0, 10) as BusinessDate;
+
+const dateParam = (q: URLSearchParams, name: string, fallback: () => BusinessDate): BusinessDate => {
+  const v = q.get(name);
+  if (v === null || v === '') return fallback();
+  if (!isBusinessDate(v)) throw badQuery(name, `expected a calendar date YYYY-MM-DD, got ${JSON.stringify(v)}`);
+  return v;
+};
+
+const intParam = (q: URLSearchParams, name: string, fallback: number, max: number): number => {
+  const v = q.get(name);
+  if (v === null || v === '') return fallback;
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max) throw badQuery(name, `expected a whole number from 1 to ${max}, got ${JSON.stringify(v)}`);
+  return Number(v);
+};
+
+const textParam = (q: URLSearchParams, name: string): string => {
+  const v = q.get(name);
+  if (!v) throw badQuery(name, 'is required');
+  return v;
+};
+
+export const startPropertyService = async (options: PropertyServiceOptions = {}): Promise<PropertyService> => {
+  const storeUrl = options.store ?? 'sqlite:./renewal.db';
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const store = await openStore(storeUrl);
+  const { database: views, label: viewsLabel } = await openViewDatabase(storeUrl, options.views).catch(async (e: unknown) => {
+    await store.close();
+    throw e;
+  });
+  const handler = getCommandHandler({ store });
+  const arrears = getArrearsView(views);
+  const receipts = getReceiptsView(views);
+
+  // The views, followed in the background. Each time every view has caught up, readers waiting
+  // for their own write (`?after=<position>`) are let through.
+  let position: bigint | null = null;
+  let lastResults: readonly ProjectionRunResult[] = [];
+  const waiters = new Set<{ position: bigint; resolve: (ok: boolean) => void }>();
+  const controller = new AbortController();
+  const runner = getProjectionRunner({ store, database: views, projections: PROJECTIONS });
+  const following = runner
+    .follow({
+      signal: controller.signal,
+      pollIntervalMs: options.pollIntervalMs ?? 250,
+      onCaughtUp: (results) => {
+        lastResults = results;
+        for (const r of results) if (r.status === 'failed') log(`view ${r.projection} stopped: ${r.error.message}`);
+        const positions = results.map((r) => r.position ?? -1n);
+        position = positions.reduce((a, b) => (b < a ? b : a), positions[0] ?? -1n);
+        for (const w of waiters)
+          if (position >= w.position) {
+            waiters.delete(w);
+            w.resolve(true);
+          }
+      },
+    })
+    .catch((e: unknown) => log(`the views stopped following the store: ${(e as Error).message}`));
+
+  const viewsReach = (target: bigint, timeoutMs = 10_000): Promise<boolean> => {
+    if (position !== null && position >= target) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter = { position: target, resolve };
+      waiters.add(waiter);
+      setTimeout(() => {
+        if (waiters.delete(waiter)) resolve(false);
+      }, timeoutMs).unref();
+    });
+  };
+
+  /** `?after=N`: answer only once the views include the event at position N (a client's own write). */
+  const fresh = async (q: URLSearchParams) => {
+    const after = q.get('after');
+    if (after === null || after === '') return;
+    if (!/^\d+$/.test(after)) throw badQuery('after', `expected a global position, got ${JSON.stringify(after)}`);
+    if (!(await viewsReach(BigInt(after))))
+      throw new HttpError(503, { error: { code: 'VIEWS_BEHIND', message: `the views have not reached position ${after} yet; try again shortly` } });
+  };
+
+  const postCommand = async (req: IncomingMessage, res: ServerResponse, typeInPath: string | null) => {
+    let input = await readJson(req);
+    if (typeInPath !== null) {
+      if (!(RENEWAL_COMMAND_TYPES as readonly string[]).includes(typeInPath))
+        throw new HttpError(404, { error: { code: 'NOT_FOUND', message: `no command ${typeInPath}; the commands are ${RENEWAL_COMMAND_TYPES.join(', ')}` } });
+      if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
+        const given = (input as { type?: unknown }).type;
+        if (given !== undefined && given !== typeInPath)
+          throw new HttpError(400, {
+            error: { code: 'INVALID_INPUT', message: `type: the body says ${JSON.stringify(given)} but was posted to ${typeInPath}`, problems: [{ path: 'type', message: `expected "${typeInPath}", got ${JSON.stringify(given)}` }] },
+          });
+        input = { ...(input as object), type: typeInPath };
+      }
+    }
+    const decoded = decodeCommand(input);
+    if (E.isLeft(decoded)) return sendJson(res, 400, { error: decoded.left });
+    try {
+      const result = await handler.handle(decoded.right);
+      if (result.status === 'applied') {
+        const last = result.events[result.events.length - 1]!.globalPosition;
+        return sendJson(res, 201, { status: 'applied', position: last, events: result.events.map((e) => ({ type: e.type, position: e.globalPosition, revision: e.streamRevision })), figures: result.figures }, { location: `/api/audit/history?cycleId=${encodeURIComponent(decoded.right.cycleId)}` });
+      }
+      if (result.status === 'duplicate') return sendJson(res, 200, { status: 'duplicate', duplicate: result.duplicate });
+      return sendJson(res, statusOfRefusal(result.error), { status: 'rejected', error: result.error });
+    } catch (e) {
+      if (e instanceof EventIdConflictError) return sendJson(res, 409, { status: 'rejected', error: { code: e.code, message: e.message, eventId: e.eventId, storedIn: e.storedIn } });
+      throw e;
+    }
+  };
+
+  const latestReceipts = async (limit: number): Promise<ReceiptDocument[]> => {
+    const rows = await views.query(`SELECT number FROM ${RECEIPTS} ORDER BY global_position DESC LIMIT ${limit}`);
+    const out: ReceiptDocument[] = [];
+    for (const r of rows) out.push((await receipts.byNumber(asText(r.number)))!);
+    return out;
+  };
+
+  const receiptsOfDay = async (day: string, basis: 'paid-at' | 'recorded-at'): Promise<ReceiptDocument[]> => {
+    const rows = await views.query(`SELECT number FROM ${RECEIPTS} WHERE ${basis === 'paid-at' ? 'at_date' : 'recorded_date'} = ? ORDER BY global_position DESC`, [day]);
+    const out: ReceiptDocument[] = [];
+    for (const r of rows) out.push((await receipts.byNumber(asText(r.number)))!);
+    return out;
+  };
+
+  const basisParam = (q: URLSearchParams): 'paid-at' | 'recorded-at' => {
+    const b = q.get('basis') ?? 'paid-at';
+    if (b !== 'paid-at' && b !== 'recorded-at') throw badQuery('basis', `expected paid-at or recorded-at, got ${JSON.stringify(b)}`);
+    return b;
+  };
+
+  const routes: Record<string, (q: URLSearchParams) => Promise<unknown>> = {
+    '/api/status': async () => {
+      const checkpoints = await listCheckpoints(views).catch(() => []);
+      return {
+        store: store.kind,
+        views: viewsLabel,
+        storeHead: await store.headPosition(),
+        viewsPosition: position,
+        projections: lastResults.map((r) => ({ projection: r.projection, status: r.status, position: r.position, error: r.status === 'failed' ? r.error.message : null })),
+        checkpoints,
+      };
+    },
+    '/api/arrears': async (q) => arrears.portfolio({ asOf: dateParam(q, 'asOf', today) }),
+    '/api/arrears/debtors': async (q) => arrears.topDebtors({ asOf: dateParam(q, 'asOf', today), limit: intParam(q, 'limit', 10, 1000) }),
+    '/api/arrears/contract': async (q) => arrears.byContract(textParam(q, 'contractId'), { asOf: dateParam(q, 'asOf', today) }),
+    '/api/arrears/cycle': async (q) => {
+      const cycle = await arrears.cycle(textParam(q, 'cycleId'), { asOf: dateParam(q, 'asOf', today) });
+      if (!cycle) throw new HttpError(404, { error: { code: 'NOT_FOUND', message: `no cycle ${q.get('cycleId')} in the arrears view` } });
+      return cycle;
+    },
+    '/api/arrears/periods': async (q) => {
+      const periods = await arrears.billingPeriods();
+      return periods.slice(-intParam(q, 'limit', 12, 1200));
+    },
+    '/api/takings': async (q) => receipts.takings(dateParam(q, 'day', today), { basis: basisParam(q) }),
+    '/api/receipts': async (q) => {
+      const limit = intParam(q, 'limit', 20, 1000);
+      if (q.get('cycleId')) return (await receipts.byCycle(q.get('cycleId')!)).slice(-limit).reverse();
+      if (q.get('contractId')) return (await receipts.byContract(q.get('contractId')!)).slice(-limit).reverse();
+      if (q.get('day')) return (await receiptsOfDay(dateParam(q, 'day', today), basisParam(q))).slice(0, limit);
+      return latestReceipts(limit);
+    },
+    '/api/audit/history': async (q) => {
+      const cycleId = textParam(q, 'cycleId');
+      const lines = await cycleHistory(store, cycleId);
+      if (lines.length === 0) throw new HttpError(404, { error: { code: 'NOT_FOUND', message: `no cycle ${cycleId} in the store` } });
+      const at = q.get('asOf');
+      const knownAt = q.get('knownAt');
+      const pos = q.get('position');
+      const instant = (name: string, v: string): Instant => {
+        if (isBusinessDate(v)) return `${v}T23:59:59.999Z` as Instant;
+        if (isInstant(v)) return v;
+        throw badQuery(name, `expected a date YYYY-MM-DD or a UTC timestamp, got ${JSON.stringify(v)}`);
+      };
+      if (pos !== null && !/^\d+$/.test(pos)) throw badQuery('position', `expected a global position, got ${JSON.stringify(pos)}`);
+      const point = at || knownAt || pos ? { ...(at ? { at: instant('asOf', at) } : {}), ...(knownAt ? { knownAt: instant('knownAt', knownAt) } : {}), ...(pos ? { position: BigInt(pos) } : {}) } : null;
+      const asOf = point ? await cycleAsOf(store, cycleId, point) : null;
+      return {
+        cycleId,
+        stream: cycleStreamName(cycleId),
+        ...(asOf ? { asOf: { figures: asOf.figures, aging: asOf.aging, events: asOf.events, excluded: asOf.excluded } } : {}),
+        history: lines,
+      };
+    },
+    '/api/audit/verify': async () => {
+      const v = await verifyAuditChain(views, store);
+      return { ok: v.ok, entries: v.entries, head: v.head, storeHead: v.storeHead, problem: v.problem };
+    },
+  };
+
+  const serve = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    if (req.method === 'GET' && (path === '/' || path === '/dashboard')) return sendHtml(res, dashboardHtml());
+    if (path === '/api/commands' || path.startsWith('/api/commands/')) {
+      if (req.method !== 'POST') throw new HttpError(405, { error: { code: 'METHOD_NOT_ALLOWED', message: 'commands are POSTed' } });
+      return postCommand(req, res, path === '/api/commands' ? null : decodeURIComponent(path.slice('/api/commands/'.length)));
+    }
+    const route = routes[path];
+    if (!route) throw new HttpError(404, { error: { code: 'NOT_FOUND', message: `nothing at ${path}` } });
+    if (req.method !== 'GET') throw new HttpError(405, { error: { code: 'METHOD_NOT_ALLOWED', message: `${path} answers GET` } });
+    await fresh(url.searchParams);
+    return sendJson(res, 200, await route(url.searchParams), { 'x-views-position': String(position ?? -1n) });
+  };
+
+  const server = createServer((req, res) => {
+    serve(req, res).catch((e: unknown) => {
+      if (e instanceof HttpError) return sendJson(res, e.status, e.body);
+      if (e instanceof ViewNotReadyError)
+        return sendJson(res, 503, { error: { code: e.code, message: `${e.message}; the service is catching the views up, try again shortly` } }, { 'retry-after': '1' });
+      log(`${req.method} ${req.url}: ${(e as Error).stack ?? String(e)}`);
+      if (!res.headersSent) sendJson(res, 500, { error: { code: 'INTERNAL', message: (e as Error).message } });
+      else res.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8080, options.host ?? '127.0.0.1', () => resolve());
+  }).catch(async (e: unknown) => {
+    controller.abort();
+    await following;
+    await views.close();
+    await store.close();
+    throw e;
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  return {
+    url: `http://${host}:${address.port}`,
+    store,
+    views,
+    viewsPosition: () => position,
+    viewsReach,
+    close: async () => {
+      controller.abort();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await following;
+      for (const w of waiters) w.resolve(false);
+      waiters.clear();
+      await views.close();
+      await store.close();
+    },
+  };
+};

@@ -1,0 +1,126 @@
+// The property service's HTTP API: commands decoded by core's codecs (400 with the io-ts paths),
+// decided by the rules (422, or 409 for a conflict with what is recorded, with code and figures),
+// and the views read back once they include the client's own write.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { bill, payment, pgTest, startOnPostgres, startOnSQLite, type Running } from './support.js';
+
+const test = suite<{ s: Running }>('property service API');
+test.before.each(async (ctx) => {
+  ctx.s = await startOnSQLite();
+});
+test.after.each(async (ctx) => ctx.s.stop());
+
+test('a command is applied (201), repeated (200 duplicate), and its figures come back', async ({ s }) => {
+  const billed = await s.post('/api/commands', bill('unit-0301/2026-01', 'unit-0301', 31520));
+  assert.is(billed.status, 201);
+  assert.equal(billed.body.events, [{ type: 'Billed', position: '1', revision: '0' }]);
+  assert.is(billed.body.figures.outstandingMinor, 31520);
+  const again = await s.post('/api/commands', bill('unit-0301/2026-01', 'unit-0301', 31520));
+  assert.is(again.status, 200);
+  assert.equal(again.body, { status: 'duplicate', duplicate: { key: 'commandId', id: 'bill-unit-0301/2026-01' } });
+  // The type may come from the path.
+  const paid = await s.post('/api/commands/RecordPayment', payment('unit-0301/2026-01', 'pay-1', 10000, '2026-01-20T10:30:00Z'));
+  assert.is(paid.status, 201);
+  assert.is(paid.body.figures.outstandingMinor, 21520);
+  assert.is(paid.body.position, '2');
+});
+
+test('a bad body is a 400 naming each problem by its path; nothing is written', async ({ s }) => {
+  await s.post('/api/commands', bill('unit-0301/2026-01', 'unit-0301', 31520));
+  const bad = await s.post('/api/commands/RecordPayment', { ...payment('unit-0301/2026-01', 'pay-1', -5, 'yesterday'), chanel: 'cash' });
+  assert.is(bad.status, 400);
+  assert.is(bad.body.error.code, 'INVALID_INPUT');
+  assert.equal(bad.body.error.problems.map((p: any) => p.path).sort(), ['amountMinor', 'at', 'chanel']);
+  assert.equal(bad.body.error.problems.find((p: any) => p.path === 'amountMinor').message, 'expected a positive safe integer, got -5');
+  const nested = await s.post('/api/commands', { ...bill('unit-0302/2026-01', 'unit-0302', 100), lines: [{ code: 'x', description: 'y', amountMinor: 1.5 }] });
+  assert.is(nested.status, 400);
+  assert.is(nested.body.error.problems[0].path, 'lines/0/amountMinor');
+  const notJson = await s.post('/api/commands', '{"type": "Bill",');
+  assert.is(notJson.status, 400);
+  assert.match(notJson.body.error.problems[0].message, /^not valid JSON/);
+  const mismatch = await s.post('/api/commands/Refund', { ...payment('unit-0301/2026-01', 'pay-1', 100, '2026-01-20T10:30:00Z'), type: 'RecordPayment' });
+  assert.is(mismatch.status, 400);
+  assert.is(mismatch.body.error.problems[0].path, 'type');
+  assert.is((await s.post('/api/commands/Pay', {})).status, 404);
+  assert.is(await s.service.store.headPosition(), 1n, 'only the bill was stored');
+});
+
+test('a rule refusal is a 422 with the code and figures; a conflict with recorded facts a 409', async ({ s }) => {
+  await s.post('/api/commands', bill('unit-0301/2026-01', 'unit-0301', 31520));
+  const over = await s.post('/api/commands/RecordPayment', payment('unit-0301/2026-01', 'pay-1', 50000, '2026-01-20T10:30:00Z'));
+  assert.is(over.status, 422);
+  assert.equal(over.body, {
+    status: 'rejected',
+    error: { code: 'OVERPAYMENT', message: 'payment of 500.00 exceeds the outstanding 315.20', outstandingMinor: 31520, attemptedMinor: 50000 },
+  });
+  const unbilled = await s.post('/api/commands/RecordPayment', payment('unit-0999/2026-01', 'pay-2', 100, '2026-01-20T10:30:00Z'));
+  assert.is(unbilled.status, 422);
+  assert.is(unbilled.body.error.code, 'NOT_BILLED');
+  // The same bill under another command id is the same fact; a different bill is a conflict.
+  assert.is((await s.post('/api/commands', { ...bill('unit-0301/2026-01', 'unit-0301', 31520), commandId: 'bill-again' })).status, 200);
+  const rebill = await s.post('/api/commands', { ...bill('unit-0301/2026-01', 'unit-0301', 40000), commandId: 'bill-other' });
+  assert.is(rebill.status, 409);
+  assert.is(rebill.body.error.code, 'ALREADY_BILLED');
+  assert.is(rebill.body.error.totalMinor, 31520);
+  assert.is(await s.service.store.headPosition(), 1n);
+});
+
+test('the views, read back once they include the client\'s own write (?after=)', async ({ s }) => {
+  await s.post('/api/commands', bill('unit-0301/2026-01', 'unit-0301', 31520));
+  await s.post('/api/commands', bill('unit-0302/2026-01', 'unit-0302', 50000));
+  await s.post('/api/commands/RecordPayment', payment('unit-0301/2026-01', 'pay-1', 10000, '2026-01-20T10:30:00Z', 'cash'));
+  const last = await s.post('/api/commands/RecordPayment', payment('unit-0302/2026-01', 'pay-2', 20000, '2026-01-20T16:00:00Z', 'alipay'));
+  const after = `after=${last.body.position}`;
+  // As of 1 February both are 17 days past due: 215.20 + 300.00 in 1-30.
+  const arrears = await s.get(`/api/arrears?asOf=2026-02-01&${after}`);
+  assert.is(arrears.status, 200);
+  assert.equal(arrears.body.currencies[0].buckets, { current: 0, '1-30': 51520, '31-60': 0, '61-90': 0, '90+': 0 });
+  const takings = await s.get(`/api/takings?day=2026-01-20&${after}`);
+  assert.equal(takings.body.channels.map((c: any) => [c.channel, c.takenMinor]), [['alipay', 20000], ['cash', 10000]]);
+  const receipts = await s.get(`/api/receipts?${after}`);
+  assert.equal(receipts.body.map((r: any) => [r.paymentId, r.balanceAfterMinor]), [['pay-2', 30000], ['pay-1', 21520]]);
+  const periods = await s.get(`/api/arrears/periods?${after}`);
+  assert.equal(periods.body.map((p: any) => [p.billingMonth, p.dueMinor, p.collectedMinor]), [['2026-01', 81520, 30000]]);
+  const debtors = await s.get(`/api/arrears/debtors?asOf=2026-02-01&limit=1&${after}`);
+  assert.equal(debtors.body.map((d: any) => [d.contractId, d.overdueMinor]), [['unit-0302', 30000]]);
+  const trail = await s.get('/api/audit/history?cycleId=unit-0301%2F2026-01&asOf=2026-01-19');
+  assert.equal(trail.body.history.map((h: any) => h.type), ['Billed', 'Paid']);
+  assert.is(trail.body.asOf.figures.outstandingMinor, 31520, 'on the 19th nothing had been paid');
+  const verify = await s.get(`/api/audit/verify?${after}`);
+  assert.equal([verify.body.ok, verify.body.entries], [true, 4]);
+});
+
+test('bad queries are 400s, unknown paths 404, wrong methods 405; the page is served', async ({ s }) => {
+  const bad = await s.get('/api/arrears?asOf=2026-02-30');
+  assert.is(bad.status, 400);
+  assert.equal(bad.body.error.problems, [{ path: 'asOf', message: 'expected a calendar date YYYY-MM-DD, got "2026-02-30"' }]);
+  assert.is((await s.get('/api/nothing')).status, 404);
+  assert.is((await s.get('/api/commands')).status, 405);
+  assert.is((await s.get('/api/audit/history?cycleId=nope')).status, 404);
+  const page = await s.get('/');
+  assert.is(page.status, 200);
+  assert.match(page.body, '<h2>Arrears aging');
+});
+
+test.run();
+
+const pg = suite('property service API on PostgreSQL');
+pgTest(pg)('the same service by URL on PostgreSQL: commands in, views out', async () => {
+  const s = await startOnPostgres();
+  try {
+    assert.is((await s.post('/api/commands', bill('unit-0301/2026-01', 'unit-0301', 31520))).status, 201);
+    const paid = await s.post('/api/commands/RecordPayment', payment('unit-0301/2026-01', 'pay-1', 10000, '2026-01-20T10:30:00Z'));
+    assert.is(paid.status, 201);
+    const over = await s.post('/api/commands/RecordPayment', payment('unit-0301/2026-01', 'pay-2', 50000, '2026-01-21T10:30:00Z'));
+    assert.is(over.status, 422);
+    const arrears = await s.get(`/api/arrears?asOf=2026-02-01&after=${paid.body.position}`);
+    assert.is(arrears.body.currencies[0].buckets['1-30'], 21520);
+    const status = await s.get('/api/status');
+    assert.is(status.body.store, 'postgres');
+    assert.match(status.body.views, /^PostgreSQL schema t_service_.*_views$/);
+  } finally {
+    await s.stop();
+  }
+});
+pg.run();

@@ -1,0 +1,233 @@
+// `renewal apply <file.jsonl>`: commands entered in bulk (the paper receipts of a day of offline
+// collection, an export from another system). Each line is applied, found a duplicate, or
+// rejected by a rule; a malformed line writes nothing and the others still apply. With --atomic
+// the whole file is decided first and written in one transaction only if every line is fine.
+import { readFile } from 'node:fs/promises';
+import type { CycleFigures, Duplicate, Problem, RenewalError } from '@renewal-ledger/core';
+import { EventIdConflictError, getCommandHandler, type CommandHandler, type HandleResult } from '@renewal-ledger/eventstore';
+import { openStore } from '@renewal-ledger/stores';
+import { formatOf, onePositional, parse, positiveIntOf } from '../args.js';
+import type { Command } from '../command.js';
+import { parseCommandLines, type CommandLine } from '../command-lines.js';
+import { fileProblem } from '../errors.js';
+import { count, csv, money, print, printJson, table, warn } from '../output.js';
+import { progress } from '../progress.js';
+import { storeUrlOf } from '../session.js';
+
+const NAME = 'apply';
+
+export type LineStatus = 'applied' | 'duplicate' | 'rejected' | 'malformed' | 'not-written';
+
+export interface LineOutcome {
+  readonly line: number;
+  readonly status: LineStatus;
+  readonly type: string | null;
+  readonly commandId: string | null;
+  readonly cycleId: string | null;
+  /** applied: the events stored, with their global positions. */
+  readonly events?: readonly { readonly type: string; readonly position: bigint }[];
+  /** applied: the cycle's figures right after the line. */
+  readonly figures?: CycleFigures;
+  readonly duplicate?: Duplicate;
+  /** rejected: the rule's code, message and figures. */
+  readonly error?: { readonly code: string; readonly message: string } & Record<string, unknown>;
+  /** malformed: each problem with its path into the line's JSON. */
+  readonly problems?: readonly Problem[];
+}
+
+type Decoded = Extract<CommandLine, { ok: true }>;
+
+/** Every outcome starts with the same fields in the same order: the JSON output is stable. */
+const outcome = (entry: Decoded, status: LineStatus, extra: Partial<LineOutcome> = {}): LineOutcome => ({
+  line: entry.line,
+  status,
+  type: entry.command.type,
+  commandId: entry.command.commandId,
+  cycleId: entry.command.cycleId,
+  ...extra,
+});
+
+const outcomeOf = (entry: Decoded, r: HandleResult): LineOutcome => {
+  switch (r.status) {
+    case 'applied':
+      return outcome(entry, 'applied', { events: r.events.map((e) => ({ type: e.type, position: e.globalPosition })), figures: r.figures });
+    case 'duplicate':
+      return outcome(entry, 'duplicate', { duplicate: r.duplicate });
+    case 'rejected':
+      return outcome(entry, 'rejected', { error: r.error as RenewalError & Record<string, unknown> });
+  }
+};
+
+const malformedOutcome = (entry: Extract<CommandLine, { ok: false }>): LineOutcome => ({
+  line: entry.line,
+  status: 'malformed',
+  type: entry.type,
+  commandId: null,
+  cycleId: null,
+  problems: entry.problems,
+});
+
+/** A command id reused for another cycle: the store refuses the whole append. */
+const conflictOutcome = (entry: Decoded, e: EventIdConflictError): LineOutcome =>
+  outcome(entry, 'rejected', { error: { code: e.code, message: e.message, eventId: e.eventId, storedIn: e.storedIn } });
+
+/** Applies the lines in batches of one transaction each; a conflicting command id is isolated and rejected alone. */
+const applyEach = async (handler: CommandHandler, entries: readonly Decoded[], batchSize: number, onProgress: (n: number) => void) => {
+  const out: LineOutcome[] = [];
+  for (let i = 0; i < entries.length; i += batchSize) {
+    const batch = entries.slice(i, i + batchSize);
+    try {
+      const results = await handler.handleBatch(batch.map((b) => b.command));
+      batch.forEach((b, j) => out.push(outcomeOf(b, results[j]!)));
+    } catch (e) {
+      if (!(e instanceof EventIdConflictError)) throw e;
+      for (const b of batch) {
+        try {
+          out.push(outcomeOf(b, await handler.handle(b.command)));
+        } catch (single) {
+          if (!(single instanceof EventIdConflictError)) throw single;
+          out.push(conflictOutcome(b, single));
+        }
+      }
+    }
+    onProgress(i + batch.length);
+  }
+  return out;
+};
+
+// --atomic: the handler decides and appends every line under the same revision checks and writes
+// nothing when a line is refused, so another writer cannot slip in between the check and the write.
+// With a malformed line in the file nothing is written either, but every other line is still
+// decided, so one run shows every problem.
+const applyAtomically = async (handler: CommandHandler, entries: readonly CommandLine[]): Promise<LineOutcome[]> => {
+  const decoded = entries.filter((e): e is Decoded => e.ok);
+  const commands = decoded.map((d) => d.command);
+  try {
+    const results = decoded.length === entries.length ? await handler.handleAllOrNothing(commands) : await handler.check(commands);
+    const byLine = new Map(decoded.map((d, i) => [d.line, results[i]!.status === 'not-written' ? outcome(d, 'not-written') : outcomeOf(d, results[i] as HandleResult)]));
+    return entries.map((entry) => (entry.ok ? byLine.get(entry.line)! : malformedOutcome(entry)));
+  } catch (e) {
+    if (!(e instanceof EventIdConflictError)) throw e;
+    // One transaction: nothing was written. Name the line whose command id is taken.
+    const commandId = e.eventId.replace(/#\d+$/, '');
+    return entries.map((entry) =>
+      !entry.ok ? malformedOutcome(entry) : entry.command.commandId === commandId ? conflictOutcome(entry, e) : outcome(entry, 'not-written'),
+    );
+  }
+};
+
+const detailOf = (o: LineOutcome): string => {
+  switch (o.status) {
+    case 'applied':
+      return `${o.events!.map((e) => `${e.type} #${e.position}`).join(', ')}; outstanding ${money(o.figures!.outstandingMinor)}`;
+    case 'duplicate':
+      return o.duplicate!.key === 'commandId' ? `command ${o.duplicate!.id} was already applied` : `the same fact as ${o.duplicate!.key} ${o.duplicate!.id}: nothing new`;
+    case 'rejected':
+      return `${o.error!.code}: ${o.error!.message}`;
+    case 'malformed':
+      return o.problems!.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; ');
+    case 'not-written':
+      return 'fine, but not written: another line of the file failed (--atomic)';
+  }
+};
+
+export const summarise = (outcomes: readonly LineOutcome[]) => {
+  const n = (s: LineStatus) => outcomes.filter((o) => o.status === s).length;
+  return {
+    lines: outcomes.length,
+    applied: n('applied'),
+    duplicate: n('duplicate'),
+    rejected: n('rejected'),
+    malformed: n('malformed'),
+    notWritten: n('not-written'),
+    eventsWritten: outcomes.reduce((a, o) => a + (o.events?.length ?? 0), 0),
+  };
+};
+
+export const applyCommand: Command = {
+  name: NAME,
+  summary: 'apply a JSON-lines file of commands (applied, duplicate or rejected per line)',
+  common: true,
+  help: `usage: renewal apply <file.jsonl | -> [--atomic] [--problems-only] [--batch N] [--store URL] [--format table|json|csv]
+
+Applies one command per line, as in the model, e.g.
+  {"type":"RecordPayment","commandId":"pos-0412","cycleId":"unit-0301/2026-01","actor":"cashier-chen",
+   "at":"2026-01-20T10:30:00Z","paymentId":"pay-0412","amountMinor":10000,"channel":"cash","offline":true}
+Each line is reported applied, duplicate (its commandId or business id was already recorded:
+nothing new is written) or rejected with the rule's code and message. A malformed line (not JSON,
+or not a valid command) is reported with its line number and the path of each problem, and
+nothing of it is written; the other lines still apply. \`-\` reads standard input.
+
+  --atomic          all or nothing: decide every line first; write them all in one transaction
+                    only if no line is malformed or rejected (duplicates are fine)
+  --problems-only   table format: list only the lines that were rejected or malformed
+  --batch N         lines per transaction without --atomic (default 500)
+
+Exit status: 0 when no line was rejected or malformed, 1 when some were, 2 for a usage error or
+a file that cannot be read.`,
+  async run(argv) {
+    const { values, positionals } = parse(NAME, argv, {
+      atomic: { type: 'boolean' },
+      'problems-only': { type: 'boolean' },
+      batch: { type: 'string' },
+    });
+    const file = onePositional(NAME, positionals, 'the file of commands (JSON lines)');
+    const format = formatOf(NAME, values.format);
+    const batchSize = positiveIntOf(NAME, '--batch', values.batch ?? '500');
+    let text: string;
+    try {
+      text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
+    } catch (e) {
+      throw fileProblem(file, e);
+    }
+    const entries = parseCommandLines(text);
+    const storeUrl = storeUrlOf(values.store);
+    const store = await openStore(storeUrl);
+    let outcomes: LineOutcome[];
+    try {
+      const handler = getCommandHandler({ store });
+      if (values.atomic) {
+        outcomes = await applyAtomically(handler, entries);
+      } else {
+        const decoded = entries.filter((e): e is Decoded => e.ok);
+        const bar = progress('commands', decoded.length, { mode: 'lazy' });
+        const applied = await applyEach(handler, decoded, batchSize, (n) => bar.update(n));
+        bar.finish();
+        const byLine = new Map(applied.map((o) => [o.line, o]));
+        outcomes = entries.map((e) => (e.ok ? byLine.get(e.line)! : malformedOutcome(e)));
+      }
+    } finally {
+      await store.close();
+    }
+    const summary = summarise(outcomes);
+    const failed = summary.rejected + summary.malformed > 0;
+    if (format === 'json') {
+      printJson({ file, store: storeUrl, atomic: values.atomic === true, summary, lines: outcomes });
+    } else if (format === 'csv') {
+      print(
+        csv(
+          ['line', 'status', 'type', 'command_id', 'cycle_id', 'code', 'detail'],
+          outcomes.map((o) => [o.line, o.status, o.type, o.commandId, o.cycleId, o.error?.code ?? (o.status === 'malformed' ? 'INVALID_INPUT' : ''), detailOf(o)]),
+        ),
+      );
+    } else {
+      const shown = values['problems-only'] ? outcomes.filter((o) => o.status === 'rejected' || o.status === 'malformed') : outcomes;
+      if (shown.length > 0) print(table(['line', 'status', 'command', 'cycle', 'detail'], shown.map((o) => [String(o.line), o.status, o.type ?? '', o.cycleId ?? '', detailOf(o)])));
+      const parts = [
+        `${count(summary.applied)} applied (${count(summary.eventsWritten)} event${summary.eventsWritten === 1 ? '' : 's'} written)`,
+        `${count(summary.duplicate)} duplicate`,
+        `${count(summary.rejected)} rejected`,
+        `${count(summary.malformed)} malformed`,
+      ];
+      if (summary.notWritten) parts.push(`${count(summary.notWritten)} not written`);
+      print(`\n${file}: ${count(summary.lines)} line${summary.lines === 1 ? '' : 's'}: ${parts.join(', ')}${values.atomic && failed ? '. --atomic: nothing was written' : ''}`);
+    }
+    return failed ? 1 : 0;
+  },
+};
+
+const readStdin = async (): Promise<string> => {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+};

@@ -1,0 +1,128 @@
+// `renewal arrears`: what is owed and how old it is, as of a date. The portfolio's aging buckets
+// per currency by default; one contract's cycles with --contract; the largest debtors with --top;
+// the collection rate per billing month with --periods.
+import { AGING_BUCKETS } from '@renewal-ledger/core';
+import { getArrearsView, type ArrearsCycle, type ContractArrears } from '@renewal-ledger/projection-arrears';
+import { dateOf, formatOf, noPositionals, parse, positiveIntOf, todayUtc } from '../args.js';
+import type { Command } from '../command.js';
+import { CliError, UsageError } from '../errors.js';
+import { count, csv, money, print, printJson, table } from '../output.js';
+import { renderAging, renderDebtors, renderPeriods } from '../reports.js';
+import { catchUp, openSession, storeUrlOf } from '../session.js';
+
+const NAME = 'arrears';
+
+const renderContract = (c: ContractArrears): string => {
+  const rows = c.cycles.map((x: ArrearsCycle) => [
+    x.cycleId,
+    x.dueDate,
+    money(x.figures.dueMinor),
+    money(x.figures.netPaidMinor),
+    money(x.figures.outstandingMinor),
+    money(x.figures.openDisputedMinor),
+    money(x.aging.overdueMinor),
+    x.aging.daysPastDue,
+    x.aging.overdueMinor > 0 ? x.aging.bucket : '',
+    x.aging.planStatus === 'none' ? '' : x.aging.planStatus,
+  ]);
+  const totals = c.totals.map(
+    (t) =>
+      `  ${t.currency}: due ${money(t.dueMinor)}, paid ${money(t.netPaidMinor)}, outstanding ${money(t.outstandingMinor)}, collectible ${money(t.collectibleMinor)}, overdue ${money(t.overdueMinor)}` +
+      ` (${AGING_BUCKETS.filter((b) => t.buckets[b] > 0).map((b) => `${b} ${money(t.buckets[b])}`).join(', ') || 'nothing collectible'})`,
+  );
+  return [
+    `Contract ${c.contractId} as of ${c.asOf}: ${count(c.cycles.length)} cycles`,
+    table(['cycle', 'due date', 'due', 'paid', 'outstanding', 'disputed', 'overdue', 'days', 'bucket', 'plan'], rows),
+    ...totals,
+  ].join('\n');
+};
+
+export const arrearsCommand: Command = {
+  name: NAME,
+  summary: 'aging buckets, a contract\'s cycles, top debtors, collection rate per month',
+  common: true,
+  help: `usage: renewal arrears [--as-of DATE] [--contract ID] [--top N] [--periods] [--format table|json|csv]
+
+What is owed and how old it is as of a date: every collectible amount in exactly one aging
+bucket (current, 1-30, 31-60, 61-90, 90+ days past due), per currency.
+
+  --as-of DATE     the date the aging is computed at, YYYY-MM-DD (default: today, UTC)
+  --contract ID    one contract: each cycle's figures and aging, and its totals
+  --top N          the N contracts with the most overdue
+  --periods        billed, due, collected and the collection rate per billing month
+
+The views are caught up with the store first. --format csv prints one table: the contract's
+cycles, the debtors, the periods, or the buckets, in that order of preference.`,
+  async run(argv) {
+    const { values, positionals } = parse(NAME, argv, {
+      'as-of': { type: 'string' },
+      contract: { type: 'string' },
+      top: { type: 'string' },
+      periods: { type: 'boolean' },
+    });
+    noPositionals(NAME, positionals);
+    const format = formatOf(NAME, values.format);
+    const asOf = values['as-of'] === undefined ? todayUtc() : dateOf(NAME, '--as-of', values['as-of']);
+    const top = values.top === undefined ? null : positiveIntOf(NAME, '--top', values.top);
+    if (values.contract !== undefined && values.contract.trim() === '') throw new UsageError('--contract needs a contract id', NAME);
+    const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views });
+    try {
+      await catchUp(session, { only: ['arrears'], required: ['arrears'] });
+      const view = getArrearsView(session.views);
+      const contract = values.contract === undefined ? null : await view.byContract(values.contract, { asOf });
+      if (contract && contract.cycles.length === 0) throw new CliError(`no cycles of contract ${values.contract} in the store`);
+      const portfolio = contract ? null : await view.portfolio({ asOf });
+      const debtors = top === null ? null : await view.topDebtors({ asOf, limit: top });
+      const periods = values.periods ? await view.billingPeriods() : null;
+
+      if (format === 'json') {
+        printJson({
+          asOf,
+          ...(portfolio ? { currencies: portfolio.currencies } : {}),
+          ...(contract ? { contract } : {}),
+          ...(debtors ? { topDebtors: debtors } : {}),
+          ...(periods ? { billingPeriods: periods } : {}),
+        });
+      } else if (format === 'csv') {
+        if (contract)
+          print(
+            csv(
+              ['cycle_id', 'contract_id', 'currency', 'billing_month', 'due_date', 'total_minor', 'due_minor', 'net_paid_minor', 'outstanding_minor', 'open_disputed_minor', 'collectible_minor', 'overdue_minor', 'not_yet_due_minor', 'days_past_due', 'bucket', 'plan_status'],
+              contract.cycles.map((c) => [c.cycleId, c.contractId, c.currency, c.billingMonth, c.dueDate, c.figures.totalMinor, c.figures.dueMinor, c.figures.netPaidMinor, c.figures.outstandingMinor, c.figures.openDisputedMinor, c.figures.collectibleMinor, c.aging.overdueMinor, c.aging.notYetDueMinor, c.aging.daysPastDue, c.aging.bucket, c.aging.planStatus]),
+            ),
+          );
+        else if (debtors)
+          print(
+            csv(
+              ['contract_id', 'currency', 'overdue_minor', 'collectible_minor', 'days_past_due', 'bucket', 'cycles'],
+              debtors.map((d) => [d.contractId, d.currency, d.overdueMinor, d.collectibleMinor, d.daysPastDue, d.bucket, d.cycles]),
+            ),
+          );
+        else if (periods)
+          print(
+            csv(
+              ['billing_month', 'currency', 'cycles', 'billed_minor', 'due_minor', 'collected_minor', 'outstanding_minor', 'written_off_minor', 'collection_rate'],
+              periods.map((p) => [p.billingMonth, p.currency, p.cycles, p.billedMinor, p.dueMinor, p.collectedMinor, p.outstandingMinor, p.writtenOffMinor, p.collectionRate === null ? '' : p.collectionRate.toFixed(6)]),
+            ),
+          );
+        else
+          print(
+            csv(
+              ['as_of', 'currency', 'bucket', 'cycles', 'amount_minor'],
+              portfolio!.currencies.flatMap((c) => AGING_BUCKETS.map((b) => [asOf, c.currency, b, c.bucketCycles[b], c.buckets[b]])),
+            ),
+          );
+      } else {
+        const parts: string[] = [];
+        if (contract) parts.push(renderContract(contract));
+        if (portfolio) parts.push(renderAging(portfolio));
+        if (debtors) parts.push(renderDebtors(asOf, debtors));
+        if (periods) parts.push(renderPeriods('Collection rate per billing month (collected / due)', periods));
+        print(parts.join('\n\n'));
+      }
+      return 0;
+    } finally {
+      await session.close();
+    }
+  },
+};

@@ -1,0 +1,127 @@
+// `renewal receipts`: receipts and refund notes (numbered without gaps per series and year), a
+// day's takings per channel, a contract's or a cycle's documents.
+import { asText } from '@renewal-ledger/projections';
+import { getReceiptsView, RECEIPTS, type ReceiptDocument, type DayTakings } from '@renewal-ledger/projection-receipts';
+import { dateOf, formatOf, noPositionals, parse, positiveIntOf } from '../args.js';
+import type { Command } from '../command.js';
+import { UsageError } from '../errors.js';
+import { csv, money, print, printJson, table } from '../output.js';
+import { renderTakings } from '../reports.js';
+import { catchUp, openSession, storeUrlOf } from '../session.js';
+
+const NAME = 'receipts';
+
+const documentRows = (docs: readonly ReceiptDocument[]) =>
+  docs.map((d) => [
+    d.number,
+    d.at.slice(0, 16).replace('T', ' '),
+    d.contractId,
+    d.cycleId,
+    d.channel ?? '',
+    `${d.kind === 'refund-note' ? '-' : ''}${money(d.amountMinor)}`,
+    d.currency,
+    d.cashier,
+    d.offline ? 'offline' : '',
+    money(d.balanceAfterMinor),
+  ]);
+
+const renderDocuments = (docs: readonly ReceiptDocument[]) =>
+  docs.length === 0
+    ? '  (no receipts)'
+    : table(['number', 'at (UTC)', 'contract', 'cycle', 'channel', 'amount', 'cur', 'cashier', '', 'balance after'], documentRows(docs));
+
+export const RECEIPT_CSV_COLUMNS = [
+  'number', 'kind', 'contract_id', 'cycle_id', 'period_start', 'period_end', 'amount_minor', 'currency', 'channel', 'reference',
+  'offline', 'cashier', 'payment_id', 'refund_id', 'refunds_receipt', 'reason', 'at', 'recorded_at', 'balance_after_minor', 'position',
+] as const;
+
+const csvRow = (d: ReceiptDocument) => [
+  d.number, d.kind, d.contractId, d.cycleId, d.period.start, d.period.end, d.amountMinor, d.currency, d.channel, d.reference,
+  d.offline, d.cashier, d.paymentId, d.refundId, d.refundsReceipt, d.reason, d.at, d.recordedAt, d.balanceAfterMinor, d.globalPosition.toString(),
+];
+
+export const receiptsCommand: Command = {
+  name: NAME,
+  summary: 'receipts and refund notes; a day\'s takings per channel',
+  common: true,
+  help: `usage: renewal receipts [--day DATE [--basis paid-at|recorded-at]] [--contract ID] [--cycle ID] [--limit N] [--format table|json|csv]
+
+Receipts (R-2026-000001) and refund notes (RN-2026-000001), numbered without gaps per series and
+year in the order they were recorded.
+
+  --day DATE        that day's takings per channel and its documents
+  --basis B         paid-at (default): money taken that day, an offline payment on the day it was
+                    taken; recorded-at: entered that day
+  --contract ID     the contract's documents
+  --cycle ID        the cycle's documents
+  --limit N         at most N documents (default: all with a filter, the latest 20 without)
+
+The views are caught up with the store first.`,
+  async run(argv) {
+    const { values, positionals } = parse(NAME, argv, {
+      day: { type: 'string' },
+      basis: { type: 'string' },
+      contract: { type: 'string' },
+      cycle: { type: 'string' },
+      limit: { type: 'string' },
+    });
+    noPositionals(NAME, positionals);
+    const format = formatOf(NAME, values.format);
+    const day = values.day === undefined ? null : dateOf(NAME, '--day', values.day);
+    const basis = values.basis ?? 'paid-at';
+    if (basis !== 'paid-at' && basis !== 'recorded-at') throw new UsageError(`--basis takes paid-at or recorded-at; got ${JSON.stringify(basis)}`, NAME);
+    if (values.basis !== undefined && day === null) throw new UsageError('--basis goes with --day', NAME);
+    const filtered = day !== null || values.contract !== undefined || values.cycle !== undefined;
+    const limit = values.limit === undefined ? (filtered ? null : 20) : positiveIntOf(NAME, '--limit', values.limit);
+
+    const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views });
+    try {
+      await catchUp(session, { only: ['receipts'], required: ['receipts'] });
+      const view = getReceiptsView(session.views);
+      let takings: DayTakings | null = null;
+      let docs: ReceiptDocument[];
+      if (values.cycle !== undefined) docs = [...(await view.byCycle(values.cycle))];
+      else if (values.contract !== undefined) docs = [...(await view.byContract(values.contract))];
+      else if (day !== null) {
+        const column = basis === 'paid-at' ? 'at_date' : 'recorded_date';
+        const numbers = await session.views.query(`SELECT number FROM ${RECEIPTS} WHERE ${column} = ? ORDER BY global_position`, [day]);
+        docs = [];
+        for (const r of numbers) docs.push((await view.byNumber(asText(r.number)))!);
+      } else {
+        // The latest documents, shown oldest first.
+        const rows = await session.views.query(`SELECT number FROM ${RECEIPTS} ORDER BY global_position DESC LIMIT ${limit ?? 20}`);
+        docs = [];
+        for (const r of rows.reverse()) docs.push((await view.byNumber(asText(r.number)))!);
+      }
+      if (day !== null) {
+        takings = await view.takings(day, { basis });
+        if (values.contract !== undefined || values.cycle !== undefined)
+          docs = docs.filter((d) => (basis === 'paid-at' ? d.at : d.recordedAt).slice(0, 10) === day);
+      }
+      if (limit !== null && docs.length > limit) docs = docs.slice(-limit);
+
+      if (format === 'json') printJson({ ...(day ? { day, basis, takings } : {}), documents: docs });
+      else if (format === 'csv') print(csv(RECEIPT_CSV_COLUMNS, docs.map(csvRow)));
+      else {
+        const parts: string[] = [];
+        if (takings) {
+          const channels = takings.channels.map((c) => ({ ...c }));
+          parts.push(renderTakings(`Takings on ${day} per channel (${basis === 'paid-at' ? 'money taken that day, offline payments included' : 'entered that day'})`, channels));
+        }
+        const what =
+          values.cycle !== undefined
+            ? `Documents of cycle ${values.cycle}`
+            : values.contract !== undefined
+              ? `Documents of contract ${values.contract}`
+              : day !== null
+                ? `Documents of ${day}`
+                : docs.length === 1 ? 'The latest document' : `The latest ${docs.length} documents`;
+        parts.push(`${what}${day && (values.cycle || values.contract) ? ` on ${day}` : ''}\n${renderDocuments(docs)}`);
+        print(parts.join('\n\n'));
+      }
+      return 0;
+    } finally {
+      await session.close();
+    }
+  },
+};

@@ -1,0 +1,102 @@
+// The reports the demo and the view commands print: the aging table, the collection rate, the
+// top debtors and the takings per channel. Data first (what --format json prints), text second.
+import { AGING_BUCKETS, addDaysTo, type BusinessDate } from '@renewal-ledger/core';
+import type { BillingPeriodFigures, CurrencyTotals, Debtor, Portfolio } from '@renewal-ledger/projection-arrears';
+import type { ReceiptsView } from '@renewal-ledger/projection-receipts';
+import type { AuditVerification } from '@renewal-ledger/projection-audit';
+import { count, money, plural, table } from './output.js';
+
+export const rate = (r: number | null): string => (r === null ? '-' : `${(r * 100).toFixed(1)}%`);
+
+export const renderAging = (portfolio: Portfolio): string => {
+  if (portfolio.currencies.length === 0) return `Arrears aging as of ${portfolio.asOf}: nothing billed yet.`;
+  return portfolio.currencies.map((c) => renderCurrencyAging(portfolio.asOf, c)).join('\n\n');
+};
+
+const renderCurrencyAging = (asOf: BusinessDate, c: CurrencyTotals): string => {
+  const rows: (string | number)[][] = AGING_BUCKETS.map((b) => [b, count(c.bucketCycles[b]), money(c.buckets[b])]);
+  rows.push(['total', '', money(c.collectibleMinor)]);
+  return [
+    `Arrears aging as of ${asOf} (${c.currency}): every collectible amount in exactly one bucket`,
+    table(['bucket', 'cycles', 'amount'], rows),
+    `  ${plural(c.cycles, 'cycle')} billed; due ${money(c.dueMinor)}, paid ${money(c.netPaidMinor)}, outstanding ${money(c.outstandingMinor)}`,
+    `  collectible ${money(c.collectibleMinor)} (overdue ${money(c.overdueMinor)}), open disputes ${money(c.openDisputedMinor)}, owed to customers ${money(c.creditMinor)}`,
+  ].join('\n');
+};
+
+export const renderPeriods = (title: string, periods: readonly BillingPeriodFigures[]): string =>
+  [
+    title,
+    periods.length === 0
+      ? '  (no billing periods yet)'
+      : table(
+          ['month', 'currency', 'cycles', 'billed', 'due', 'collected', 'rate'],
+          periods.map((p) => [p.billingMonth, p.currency, count(p.cycles), money(p.billedMinor), money(p.dueMinor), money(p.collectedMinor), rate(p.collectionRate)]),
+        ),
+  ].join('\n');
+
+export const renderDebtors = (asOf: BusinessDate, debtors: readonly Debtor[]): string =>
+  [
+    `Top debtors as of ${asOf}`,
+    debtors.length === 0
+      ? '  (nobody owes anything overdue)'
+      : table(
+          ['contract', 'currency', 'overdue', 'collectible', 'days', 'bucket', 'cycles'],
+          debtors.map((d) => [d.contractId, d.currency, money(d.overdueMinor), money(d.collectibleMinor), d.daysPastDue, d.bucket, d.cycles]),
+        ),
+  ].join('\n');
+
+export interface ChannelWeek {
+  readonly channel: string;
+  readonly currency: string;
+  readonly receipts: number;
+  readonly takenMinor: number;
+  readonly refundNotes: number;
+  readonly refundedMinor: number;
+  readonly netMinor: number;
+}
+
+/** Takings per channel over the days `from`..`to` (inclusive), money taken on those days. */
+export const takingsOver = async (receipts: ReceiptsView, to: BusinessDate, days: number) => {
+  const from = addDaysTo(-(days - 1))(to);
+  const acc = new Map<string, ChannelWeek>();
+  for (let i = days - 1; i >= 0; i--) {
+    const date = addDaysTo(-i)(to);
+    for (const c of (await receipts.takings(date, { basis: 'paid-at' })).channels) {
+      const key = `${c.channel}\u0000${c.currency}`;
+      const w = acc.get(key) ?? { channel: c.channel, currency: c.currency, receipts: 0, takenMinor: 0, refundNotes: 0, refundedMinor: 0, netMinor: 0 };
+      acc.set(key, {
+        ...w,
+        receipts: w.receipts + c.receipts,
+        takenMinor: w.takenMinor + c.takenMinor,
+        refundNotes: w.refundNotes + c.refundNotes,
+        refundedMinor: w.refundedMinor + c.refundedMinor,
+        netMinor: w.netMinor + c.netMinor,
+      });
+    }
+  }
+  const channels = [...acc.values()].sort((a, b) => b.netMinor - a.netMinor || (a.channel < b.channel ? -1 : 1));
+  return { from, to, channels };
+};
+
+export const renderTakings = (title: string, channels: readonly ChannelWeek[]): string => {
+  if (channels.length === 0) return `${title}\n  (nothing taken)`;
+  const rows: (string | number)[][] = channels.map((c) => [c.channel, c.currency, c.receipts, money(c.takenMinor), c.refundNotes, money(c.refundedMinor), money(c.netMinor)]);
+  const currencies = [...new Set(channels.map((c) => c.currency))];
+  for (const cur of currencies) {
+    const of = channels.filter((c) => c.currency === cur);
+    const sum = (f: (c: ChannelWeek) => number) => of.reduce((a, c) => a + f(c), 0);
+    rows.push(['total', cur, sum((c) => c.receipts), money(sum((c) => c.takenMinor)), sum((c) => c.refundNotes), money(sum((c) => c.refundedMinor)), money(sum((c) => c.netMinor))]);
+  }
+  return `${title}\n${table(['channel', 'currency', 'receipts', 'taken', 'refunds', 'refunded', 'net'], rows)}`;
+};
+
+/** A verification as `renewal audit verify --format json` prints it. */
+export const auditJson = (v: AuditVerification) => ({
+  ok: v.ok,
+  entries: v.entries,
+  head: v.head ? { position: v.head.position.toString(), hash: v.head.hash, entries: v.head.entries } : null,
+  storeHead: v.storeHead.toString(),
+  sealsMatched: v.sealsMatched,
+  problem: v.problem ? { kind: v.problem.kind, position: v.problem.position.toString(), reason: v.problem.reason } : null,
+});

@@ -1,0 +1,144 @@
+// docs/getting-started.md promises that its commands work as written, in order. This test runs
+// every line of its `sh` blocks in a fresh directory, with three substitutions it checks first:
+// - the install line (`npm install -g pnpm... && pnpm install && pnpm demo`) runs
+//   `renewal demo --accounts 100`: the environment is installed and built already, and the
+//   smaller portfolio takes seconds on the same code path (the cycles the doc uses are in it);
+// - the `alias renewal=...` line becomes a shell function running the built binary;
+// - the dashboard line gets `--port 0` (any free port) and is stopped once it answered.
+// A line's expected exit status is 0 unless its comment says `# exit N`.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN, ROOT } from './support/cli.js';
+
+const doc = readFileSync(join(ROOT, 'docs/getting-started.md'), 'utf8');
+const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const SERVICE = join(ROOT, 'examples/property-service/dist/main.js');
+
+interface Line {
+  readonly text: string;
+  readonly expected: number;
+}
+
+const lines: Line[] = [...doc.matchAll(/```sh\n([\s\S]*?)```/g)]
+  .flatMap((m) => m[1]!.split('\n'))
+  .map((l) => l.trim())
+  .filter((l) => l !== '' && !l.startsWith('#'))
+  .map((l) => {
+    const comment = /\s+#\s*(.*)$/.exec(l);
+    const status = comment ? /^exit (\d+)/.exec(comment[1]!) : null;
+    return { text: comment ? l.slice(0, comment.index).trim() : l, expected: status ? Number(status[1]) : 0 };
+  });
+
+/** The doc's plain output block right after the line, if any. */
+const printedAfter = (command: string): string | null => {
+  const at = doc.indexOf(command);
+  const m = /```sh\n[\s\S]*?```\s*\n```\n([\s\S]*?)```/.exec(doc.slice(doc.lastIndexOf('```sh', at)));
+  return m ? m[1]! : null;
+};
+
+// Positions differ with the portfolio's size, and so do column widths: compare the rest.
+const normalise = (text: string) =>
+  text
+    .replace(/#\d+/g, '#N')
+    .split('\n')
+    .map((l) => l.replace(/-{2,}/g, '--').replace(/\s+/g, ' ').trim())
+    .filter(Boolean)
+    .join('\n');
+
+test('the getting-started commands run as written and print what the page says', async () => {
+  assert.ok(lines.length >= 12, `found ${lines.length} commands`);
+  assert.ok(existsSync(SERVICE), 'examples/property-service is built (npx tsc -b)');
+  const dir = mkdtempSync(join(tmpdir(), 'renewal-getting-started-'));
+  cpSync(join(ROOT, 'docs/samples'), join(dir, 'docs/samples'), { recursive: true });
+  const env = { ...process.env };
+  delete env.RENEWAL_STORE;
+  delete env.RENEWAL_VIEWS;
+  const prelude: string[] = ['set -u'];
+  const shell = (line: string) => spawnSync('bash', ['-c', [...prelude, line].join('\n')], { cwd: dir, env, encoding: 'utf8' });
+  const outputs = new Map<string, string>();
+  try {
+    for (const { text, expected } of lines) {
+      if (text === 'npm install -g pnpm@9.15.9 && pnpm install && pnpm demo') {
+        assert.ok(readme.includes(text), 'the same first command as the README');
+        const r = shell(`node ${JSON.stringify(BIN)} demo --accounts 100`);
+        assert.is(r.status, 0, r.stderr);
+        assert.match(r.stdout, 'Arrears aging as of 2026-11-28 (CNY)');
+        continue;
+      }
+      if (text.startsWith('alias renewal=')) {
+        assert.is(text, 'alias renewal="node $PWD/packages/cli/dist/bin.js"');
+        prelude.push(`renewal() { node ${JSON.stringify(BIN)} "$@"; }`);
+        continue;
+      }
+      if (text.startsWith('export ')) {
+        prelude.push(text);
+        continue;
+      }
+      if (text.startsWith('node examples/property-service/dist/main.js')) {
+        await checkDashboard(text.replace('node examples/', `node ${ROOT}examples/`), prelude, dir, env, outputs);
+        continue;
+      }
+      assert.ok(text.startsWith('renewal '), `the test does not know how to run: ${text}`);
+      const r = shell(text);
+      assert.is(r.status, expected, `${text}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
+      outputs.set(text, r.stdout);
+    }
+
+    // What the page prints and says about the results.
+    const apply = 'renewal apply docs/samples/offline-payments.jsonl';
+    const printed = printedAfter(apply);
+    assert.ok(printed, 'the page shows the output of the apply');
+    assert.fixture(normalise(outputs.get(apply)!), normalise(printed!));
+    assert.match(outputs.get(`${apply} --problems-only`)!, '0 applied (0 events written), 5 duplicate, 1 rejected');
+    assert.match(outputs.get('renewal arrears --as-of 2026-11-28 --contract bldg-01-unit-0106')!, /bldg-01-unit-0106\/2026-11\s+2026-11-15\s+420.62\s+200.00\s+220.62/);
+    assert.match(outputs.get('renewal audit history bldg-01-unit-0106/2026-11 --as-of 2026-11-27')!, /420.62\s+420.62\s+200.00\s+0.00\s+220.62/);
+    assert.match(outputs.get('renewal audit history bldg-01-unit-0106/2026-11 --known-at 2026-11-28')!, /420.62\s+420.62\s+0.00\s+0.00\s+420.62/);
+    assert.match(outputs.get('renewal audit verify --seal seals.jsonl')!, 'seals matched: 1');
+    const json = JSON.parse(outputs.get('renewal arrears --as-of 2026-11-28 --format json')!);
+    const c = json.currencies[0];
+    assert.is(Object.values(c.buckets as Record<string, number>).reduce((a, b) => a + b, 0), c.collectibleMinor);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** Starts the dashboard as the page says, checks the page and the API agree with the CLI, stops it. */
+const checkDashboard = async (command: string, prelude: readonly string[], dir: string, env: NodeJS.ProcessEnv, outputs: Map<string, string>) => {
+  const child = spawn('bash', ['-c', [...prelude, `exec ${command} --port 0`].join('\n')], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  try {
+    const until = Date.now() + 30_000;
+    let url: string | undefined;
+    while (!(url = /dashboard at (http:\/\/\S+?)\/? /.exec(stdout)?.[1])) {
+      if (Date.now() > until || child.exitCode !== null) throw new Error(`the service did not start:\n${stdout}\n${stderr}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const page = await fetch(`${url}/?asOf=2026-11-28`);
+    assert.is(page.status, 200);
+    assert.match(await page.text(), 'Arrears aging');
+    // The service reads the same views as the CLI: the same buckets.
+    let arrears: Response;
+    for (let i = 0; ; i++) {
+      arrears = await fetch(`${url}/api/arrears?asOf=2026-11-28`);
+      if (arrears.status !== 503 || i > 100) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.is(arrears.status, 200);
+    const cli = JSON.parse(outputs.get('renewal arrears --as-of 2026-11-28 --format json')!);
+    assert.equal(((await arrears.json()) as { currencies: unknown }).currencies, cli.currencies);
+  } finally {
+    child.kill('SIGTERM');
+  }
+  assert.is(await exited, 0, stderr);
+  assert.match(stdout, 'Stopped.');
+};
+
+test.run();

@@ -1,0 +1,147 @@
+// `renewal projections status|rebuild|follow`, and the demo that fills a store end to end.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync } from 'node:fs';
+import { bill, pay } from './support/commands.js';
+import { hasStackTrace, workspace, type Workspace } from './support/cli.js';
+
+const CYCLE = 'unit-0301/2026-01';
+const JAN = { start: '2026-01-01', end: '2026-02-01' };
+
+const test = suite<{ w: Workspace }>('renewal projections and demo');
+test.before.each((ctx) => {
+  ctx.w = workspace();
+});
+test.after.each((ctx) => ctx.w.cleanup());
+
+test('status says how far behind each view is; a report catches its view up', ({ w }) => {
+  w.writeLines('a.jsonl', [bill(CYCLE, 'unit-0301', 31520, JAN, '2026-01-15'), pay(CYCLE, 'pay-1', 10000, '2026-01-20T10:30:00Z')]);
+  assert.is(w.renewal(['apply', 'a.jsonl']).status, 0);
+  const before = w.renewal(['projections', 'status', '--format', 'json']).json();
+  assert.is(before.storeHead, '2');
+  assert.equal(before.projections.map((p: any) => [p.projection, p.live, p.behind]), [
+    ['arrears', null, '2'],
+    ['receipts', null, '2'],
+    ['audit', null, '2'],
+  ]);
+  assert.is(w.renewal(['receipts']).status, 0);
+  const after = w.renewal(['projections', 'status', '--format', 'json']).json();
+  const receipts = after.projections.find((p: any) => p.projection === 'receipts');
+  assert.equal([receipts.live.position, receipts.live.events, receipts.behind], ['2', 2, '0']);
+  assert.is(after.projections.find((p: any) => p.projection === 'arrears').live, null, 'only the view asked for was caught up');
+  assert.ok(existsSync(w.path('renewal-views.db')), 'views beside the store');
+});
+
+test('rebuild replays every view from zero and gives the same receipt numbers', ({ w }) => {
+  w.writeLines('a.jsonl', [
+    bill(CYCLE, 'unit-0301', 31520, JAN, '2026-01-15'),
+    pay(CYCLE, 'pay-1', 10000, '2026-01-20T10:30:00Z'),
+    pay(CYCLE, 'pay-2', 10000, '2026-01-21T10:30:00Z'),
+  ]);
+  assert.is(w.renewal(['apply', 'a.jsonl']).status, 0);
+  const numbers = () => w.renewal(['receipts', '--format', 'json']).json().documents.map((d: any) => [d.number, d.paymentId]);
+  const first = numbers();
+  const r = w.renewal(['projections', 'rebuild', '--format', 'json']);
+  assert.is(r.status, 0, r.stderr);
+  assert.equal(r.json().results.map((x: any) => [x.projection, x.status, x.eventsApplied, x.switched]), [
+    ['arrears', 'caught-up', 3, true],
+    ['receipts', 'caught-up', 3, true],
+    ['audit', 'caught-up', 3, true],
+  ]);
+  assert.equal(numbers(), first);
+  assert.is(w.renewal(['audit', 'verify']).status, 0);
+  const unknown = w.renewal(['projections', 'rebuild', '--only', 'ledger']);
+  assert.is(unknown.status, 2, unknown.stderr);
+  assert.match(unknown.stderr, 'no projection named "ledger"; the projections are arrears, receipts, audit');
+});
+
+test('follow applies new events as they arrive and stops cleanly on SIGTERM', async ({ w }) => {
+  const follow = w.start(['projections', 'follow', '--interval', '100']);
+  try {
+    await follow.waitFor(/caught up/);
+    w.writeLines('a.jsonl', [bill(CYCLE, 'unit-0301', 31520, JAN, '2026-01-15')]);
+    assert.is(w.renewal(['apply', 'a.jsonl']).status, 0);
+    await follow.waitFor(/caught up: arrears at 1 \(\+1\), receipts at 1 \(\+1\), audit at 1 \(\+1\)/);
+  } finally {
+    follow.child.kill('SIGTERM');
+  }
+  const done = await follow.exited;
+  assert.is(done.status, 0, done.stderr);
+  assert.match(done.stdout, /Stopped\.\n$/);
+});
+
+test('demo: a small portfolio end to end, then again writing nothing', ({ w }) => {
+  const first = w.renewal(['demo', '--accounts', '12', '--months', '4']);
+  assert.is(first.status, 0, first.stderr);
+  assert.ok(existsSync(w.path('renewal-demo.db')) && existsSync(w.path('renewal-demo-views.db')));
+  for (const heading of ['Arrears aging as of 2026-11-28 (CNY)', 'Collection rate, last six billing months', 'Top debtors as of 2026-11-28', 'Takings 2026-11-22 to 2026-11-28 per channel'])
+    assert.match(first.stdout, heading);
+  const written = Number(/Events written: ([\d,]+)/.exec(first.stdout)![1]!.replace(/,/g, ''));
+  assert.ok(written > 0);
+  assert.match(first.stdout, `Audit chain: ${written.toLocaleString('en-US')} entries verified against the event store`);
+
+  const again = w.renewal(['demo', '--accounts', '12', '--months', '4', '--format', 'json']);
+  assert.is(again.status, 0, again.stderr);
+  const out = again.json();
+  assert.is(out.commands.applied, 0);
+  assert.is(out.commands.events, 0);
+  assert.is(out.audit.ok, true);
+  assert.is(out.audit.entries, written);
+  // The report's buckets add up to the collectible amount.
+  const c = out.arrears.currencies[0];
+  assert.is(Object.values(c.buckets as Record<string, number>).reduce((a, b) => a + b, 0), c.collectibleMinor);
+  // The same portfolio through the CLI's own reports.
+  const arrears = w.renewal(['arrears', '--store', 'sqlite:./renewal-demo.db', '--as-of', '2026-11-28', '--format', 'json']).json();
+  assert.equal(arrears.currencies, out.arrears.currencies);
+});
+
+test('demo on the memory store keeps nothing on disk', ({ w }) => {
+  const r = w.renewal(['demo', '--accounts', '5', '--months', '2', '--store', 'memory:']);
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, 'Views (in memory)');
+  assert.not.ok(existsSync(w.path('renewal-demo.db')));
+});
+
+test('the top level: help, unknown commands, and the commands of the engine still to come', ({ w }) => {
+  const none = w.renewal([]);
+  assert.is(none.status, 2);
+  assert.match(none.stdout, 'usage: renewal <command> [options]');
+  assert.is(w.renewal(['--help']).status, 0);
+  const unknown = w.renewal(['arrear']);
+  assert.is(unknown.status, 2);
+  assert.match(unknown.stderr, 'unknown command "arrear"');
+  assert.match(w.renewal(['audit']).stdout, 'audit verify');
+  assert.is(w.renewal(['audit', 'verfy']).status, 2);
+  const help = w.renewal(['apply', '--help']);
+  assert.is(help.status, 0);
+  assert.match(help.stdout, 'usage: renewal apply');
+  assert.match(help.stdout, '--store URL');
+  for (const name of ['renew', 'remind', 'behaviour']) {
+    const r = w.renewal([name, '--as-of', '2026-01-01']);
+    assert.is(r.status, 2);
+    assert.match(r.stderr, `renewal ${name} is not available yet`);
+    assert.match(w.renewal([name, '--help']).stdout, 'Not available yet');
+  }
+});
+
+test('unexpected trouble is one sentence; --debug adds the stack trace', ({ w }) => {
+  const plain = w.renewal(['arrears', '--views', 'no-such-dir/views.db']);
+  assert.is(plain.status, 1);
+  assert.match(plain.stderr, /^renewal arrears: cannot open the views \(no-such-dir\/views.db\): /);
+  assert.not.ok(hasStackTrace(plain.stderr));
+  const debug = w.renewal(['arrears', '--views', 'no-such-dir/views.db', '--debug']);
+  assert.is(debug.status, 1);
+  assert.ok(hasStackTrace(debug.stderr), debug.stderr);
+});
+
+test('RENEWAL_STORE names the store when --store is not given', ({ w }) => {
+  w.writeLines('a.jsonl', [bill(CYCLE, 'unit-0301', 31520, JAN, '2026-01-15')]);
+  assert.is(w.renewal(['apply', 'a.jsonl'], { env: { RENEWAL_STORE: 'sqlite:./books.db' } }).status, 0);
+  assert.ok(existsSync(w.path('books.db')));
+  assert.not.ok(existsSync(w.path('renewal.db')));
+  const v = w.renewal(['audit', 'verify', '--format', 'json'], { env: { RENEWAL_STORE: 'sqlite:./books.db' } });
+  assert.is(v.json().entries, 1);
+  assert.ok(existsSync(w.path('books-views.db')));
+});
+
+test.run();

@@ -1,0 +1,110 @@
+// The events of a contract: `{ type, data }`, in the stream `renewal-contract-<contractId>`.
+// Like the cycle's, these shapes only ever grow by optional fields; decoding is loose.
+import * as t from 'io-ts';
+import type * as E from 'fp-ts/lib/Either.js';
+import { BusinessDateC, InstantC } from '../calendar.js';
+import { NonNegativeMinorUnitsC, PositiveMinorUnitsC } from '../money.js';
+import { ContractIdC, CurrencyC, CycleIdC, IdC, TextC } from '../ids.js';
+import { shape, tagged } from '../shape.js';
+import { decodeOwnedWith, type InvalidInput } from '../validation.js';
+import { PaymentChannelC } from '../cycle/shapes.js';
+import { BillingDayC, CadenceC, contractShapes, DueAfterDaysC, MandateMethodC } from './shapes.js';
+
+const s = contractShapes(false);
+const base = { contractId: ContractIdC, commandId: IdC, actor: IdC, at: InstantC };
+
+const event = <T extends string, R extends t.Props, O extends t.Props = {}>(type: T, required: R, optional?: O) => {
+  const data = shape(`${type} data`, { ...base, ...required }, optional ?? ({} as O), false);
+  return { data, codec: shape(`${type} event`, { type: t.literal(type), data }, {}, false) };
+};
+
+export const ContractOpened = event('ContractOpened', {
+  customer: s.customer,
+  subject: s.subject,
+  currency: CurrencyC,
+  cadence: CadenceC,
+  startDate: BusinessDateC,
+  billingDay: BillingDayC,
+  dueAfterDays: DueAfterDaysC,
+  feePlan: s.feePlan,
+});
+export const FeePlanChanged = event(
+  'FeePlanChanged',
+  { changeId: IdC, effectiveFrom: BusinessDateC, feePlan: s.feePlan },
+  { reason: TextC },
+);
+export const MandateGiven = event('MandateGiven', { mandateId: IdC, method: MandateMethodC, accountRef: TextC });
+export const MandateRevoked = event('MandateRevoked', { mandateId: IdC }, { reason: TextC });
+export const LumpSumReceived = event(
+  'LumpSumReceived',
+  { lumpSumId: IdC, amountMinor: PositiveMinorUnitsC, channel: PaymentChannelC, currency: CurrencyC },
+  { reference: IdC, offline: t.boolean, advance: s.advance },
+);
+export const LumpSumAllocated = event('LumpSumAllocated', {
+  lumpSumId: IdC,
+  parts: t.readonlyArray(s.allocationPart),
+  creditMinor: NonNegativeMinorUnitsC,
+});
+export const CreditReceived = event('CreditReceived', {
+  lumpSumId: IdC,
+  amountMinor: PositiveMinorUnitsC,
+  channel: PaymentChannelC,
+  currency: CurrencyC,
+});
+export const CreditApplied = event('CreditApplied', { applicationId: IdC, cycleId: CycleIdC, amountMinor: PositiveMinorUnitsC });
+export const CreditApplicationCancelled = event('CreditApplicationCancelled', { applicationId: IdC, reason: TextC });
+export const ContractEnded = event('ContractEnded', { endDate: BusinessDateC }, { reason: TextC });
+
+export const ContractEventC = tagged('ContractEvent', 'type', {
+  ContractOpened: ContractOpened.codec,
+  FeePlanChanged: FeePlanChanged.codec,
+  MandateGiven: MandateGiven.codec,
+  MandateRevoked: MandateRevoked.codec,
+  LumpSumReceived: LumpSumReceived.codec,
+  LumpSumAllocated: LumpSumAllocated.codec,
+  CreditReceived: CreditReceived.codec,
+  CreditApplied: CreditApplied.codec,
+  CreditApplicationCancelled: CreditApplicationCancelled.codec,
+  ContractEnded: ContractEnded.codec,
+});
+
+export type ContractOpenedData = t.TypeOf<typeof ContractOpened.data>;
+export type FeePlanChangedData = t.TypeOf<typeof FeePlanChanged.data>;
+export type MandateGivenData = t.TypeOf<typeof MandateGiven.data>;
+export type MandateRevokedData = t.TypeOf<typeof MandateRevoked.data>;
+export type LumpSumReceivedData = t.TypeOf<typeof LumpSumReceived.data>;
+export type LumpSumAllocatedData = t.TypeOf<typeof LumpSumAllocated.data>;
+export type CreditReceivedData = t.TypeOf<typeof CreditReceived.data>;
+export type CreditAppliedData = t.TypeOf<typeof CreditApplied.data>;
+export type CreditApplicationCancelledData = t.TypeOf<typeof CreditApplicationCancelled.data>;
+export type ContractEndedData = t.TypeOf<typeof ContractEnded.data>;
+
+export type ContractEvent = t.TypeOf<typeof ContractEventC>;
+export type ContractEventType = ContractEvent['type'];
+export type ContractEventOf<T extends ContractEventType> = Extract<ContractEvent, { type: T }>;
+export const CONTRACT_EVENT_TYPES = Object.keys(ContractEventC.members) as ContractEventType[];
+
+/** The schema version every contract event is written with today. Bump per type, with an upcaster. */
+export const CONTRACT_SCHEMA_VERSION: Readonly<Record<ContractEventType, number>> = {
+  ContractOpened: 1,
+  FeePlanChanged: 1,
+  MandateGiven: 1,
+  MandateRevoked: 1,
+  LumpSumReceived: 1,
+  LumpSumAllocated: 1,
+  CreditReceived: 1,
+  CreditApplied: 1,
+  CreditApplicationCancelled: 1,
+  ContractEnded: 1,
+};
+
+export const isContractEventType = (type: string): type is ContractEventType =>
+  Object.prototype.hasOwnProperty.call(CONTRACT_SCHEMA_VERSION, type);
+
+/** Decodes a contract event the caller owns (e.g. just parsed from storage): it may be returned as is. */
+export const decodeContractEvent: (input: unknown) => E.Either<InvalidInput, ContractEvent> = decodeOwnedWith(
+  ContractEventC,
+  'contract event',
+);
+
+export const encodeContractEvent = (e: ContractEvent): t.OutputOf<typeof ContractEventC> => ContractEventC.encode(e);

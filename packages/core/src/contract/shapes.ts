@@ -1,0 +1,99 @@
+// The pieces a contract is made of, shared by its commands and events. Built twice, as the
+// bill's pieces are: strict for commands (people type them), loose for events (newer writers may
+// add fields).
+import * as t from 'io-ts';
+import { BusinessDateC } from '../calendar.js';
+import { DecimalQuantityC, PositiveMinorUnitsC } from '../money.js';
+import { CycleIdC, IdC, TextC } from '../ids.js';
+import { oneOf, shape, tagged } from '../shape.js';
+import { PositiveIntC } from '../cycle/shapes.js';
+
+const intBetween = (min: number, max: number) =>
+  new t.Type<number, number, unknown>(
+    `an integer from ${min} to ${max}`,
+    (u): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u >= min && u <= max,
+    (u, c) => (typeof u === 'number' && Number.isSafeInteger(u) && u >= min && u <= max ? t.success(u) : t.failure(u, c)),
+    (a) => a,
+  );
+
+/** The day of the month periods start on; 29-31 fall on the month's last day in shorter months. */
+export const BillingDayC = intBetween(1, 31);
+/** Days from a period's start to its due date. */
+export const DueAfterDaysC = intBetween(0, 366);
+
+export const CADENCES = ['monthly', 'quarterly', 'yearly'] as const;
+export type Cadence = (typeof CADENCES)[number];
+export const CadenceC = oneOf(CADENCES);
+
+export const MANDATE_METHODS = ['card', 'bank-account', 'alipay', 'wechat-pay'] as const;
+export type MandateMethod = (typeof MANDATE_METHODS)[number];
+export const MandateMethodC = oneOf(MANDATE_METHODS);
+
+export const contractShapes = (strict: boolean) => {
+  const contact = shape('Contact', {}, { phone: TextC, email: TextC, address: TextC }, strict);
+  const customer = shape('Customer', { name: TextC, contact }, {}, strict);
+  const subject = tagged('Subject', 'kind', {
+    'property-unit': shape(
+      'property-unit subject',
+      { kind: t.literal('property-unit'), unit: TextC, areaM2: DecimalQuantityC },
+      {},
+      strict,
+    ),
+    parking: shape('parking subject', { kind: t.literal('parking'), spaces: PositiveIntC }, { location: TextC }, strict),
+    membership: shape('membership subject', { kind: t.literal('membership'), plan: TextC }, { members: PositiveIntC }, strict),
+  });
+  const feeBasis = tagged('FeeBasis', 'kind', {
+    fixed: shape('fixed fee', { kind: t.literal('fixed'), rateMinor: PositiveMinorUnitsC }, {}, strict),
+    'per-area': shape('per-area fee', { kind: t.literal('per-area'), rateMinor: PositiveMinorUnitsC }, { unit: TextC }, strict),
+    'per-unit': shape(
+      'per-unit fee',
+      { kind: t.literal('per-unit'), rateMinor: PositiveMinorUnitsC },
+      { quantity: DecimalQuantityC, unit: TextC },
+      strict,
+    ),
+  });
+  const feeItem = shape('FeeItem', { code: IdC, description: TextC, basis: feeBasis }, {}, strict);
+  const discountAmount = tagged('DiscountAmount', 'kind', {
+    percent: shape('percent discount', { kind: t.literal('percent'), percent: DecimalQuantityC }, {}, strict),
+    fixed: shape('fixed discount', { kind: t.literal('fixed'), amountMinor: PositiveMinorUnitsC }, {}, strict),
+  });
+  const eligibility = tagged('Eligibility', 'kind', {
+    'paid-periods-in-advance': shape(
+      'paid-periods-in-advance eligibility',
+      { kind: t.literal('paid-periods-in-advance'), periods: PositiveIntC },
+      {},
+      strict,
+    ),
+    'tenure-at-least': shape('tenure-at-least eligibility', { kind: t.literal('tenure-at-least'), years: PositiveIntC }, {}, strict),
+    'promotion-window': shape(
+      'promotion-window eligibility',
+      { kind: t.literal('promotion-window'), from: BusinessDateC, to: BusinessDateC },
+      {},
+      strict,
+    ),
+  });
+  const discount = shape('ContractDiscount', { code: IdC, description: TextC, amount: discountAmount, eligibility }, {}, strict);
+  const feePlan = shape('FeePlan', { items: t.readonlyArray(feeItem) }, { discounts: t.readonlyArray(discount) }, strict);
+  /** A lump sum paid for `periods` scheduled periods starting with the one that starts on `from`. */
+  const advance = shape('Advance', { from: BusinessDateC, periods: PositiveIntC }, {}, strict);
+  const allocationPart = shape(
+    'AllocationPart',
+    { cycleId: CycleIdC, paymentId: IdC, amountMinor: PositiveMinorUnitsC },
+    {},
+    strict,
+  );
+  return { contact, customer, subject, feeBasis, feeItem, discountAmount, eligibility, discount, feePlan, advance, allocationPart };
+};
+
+const strictShapes = contractShapes(true);
+export type Contact = t.TypeOf<typeof strictShapes.contact>;
+export type Customer = t.TypeOf<typeof strictShapes.customer>;
+export type Subject = t.TypeOf<typeof strictShapes.subject>;
+export type FeeBasis = t.TypeOf<typeof strictShapes.feeBasis>;
+export type FeeItem = t.TypeOf<typeof strictShapes.feeItem>;
+export type DiscountAmount = t.TypeOf<typeof strictShapes.discountAmount>;
+export type Eligibility = t.TypeOf<typeof strictShapes.eligibility>;
+export type ContractDiscount = t.TypeOf<typeof strictShapes.discount>;
+export type FeePlan = t.TypeOf<typeof strictShapes.feePlan>;
+export type Advance = t.TypeOf<typeof strictShapes.advance>;
+export type AllocationPart = t.TypeOf<typeof strictShapes.allocationPart>;

@@ -1,0 +1,268 @@
+// The payment behaviour projection: the "analyse payment behaviour" of the collection practice.
+// Three tables, written incrementally per batch:
+// - behaviour_cycles: per cycle, its folded state (core's evolveCycle) and when and how it was
+//   first settled (paid, adjusted or written off down to nothing owed) and how many days late;
+//   per-contract punctuality and per-period collection rates are read from it.
+// - behaviour_reminders: per reminder, the amount it chased (the cycle's collectible when it was
+//   sent) and how much of that was paid within 7 days of it (payments whose `at` falls in
+//   [sent, sent + 7 days), however late they were entered).
+// - behaviour_takings: per channel, currency and day (UTC, of the money's `at`): money taken and
+//   refunded. New money only: a lump sum's parts count on their channel, the part that became
+//   credit counts when credited (CreditReceived), and payments made from credit count nowhere.
+import {
+  cycleFigures,
+  dateOfInstant,
+  evolveCycle,
+  initialCycleState,
+  RENEWAL_EVENT_TYPES,
+  type CreditReceivedData,
+  type CycleState,
+  type PaidData,
+
+  type RefundedData,
+  type RenewalEvent,
+  type ReminderSentData,
+} from '@renewal-ledger/core';
+import { asNumber, asOptionalText, asText, cycleStateFromJson, cycleStateToJson, defineProjection, placeholders, type Projection, type SqlExecutor } from '@renewal-ledger/projections';
+
+export const BEHAVIOUR_PROJECTION = 'behaviour';
+/** Tables readers query (SQL views over the live table set). */
+export const BEHAVIOUR_CYCLES = 'behaviour_cycles';
+export const BEHAVIOUR_REMINDERS = 'behaviour_reminders';
+export const BEHAVIOUR_TAKINGS = 'behaviour_takings';
+
+/** Days after a reminder within which a payment counts as its effect. */
+export const REMINDER_WINDOW_DAYS = 7;
+
+type SettledBy = 'payment' | 'adjustment' | 'write-off' | 'nothing-due';
+
+interface CycleRow {
+  state: CycleState;
+  settledOn: string | null;
+  settledBy: SettledBy | null;
+  changed: boolean;
+}
+
+interface ReminderRow {
+  reminderId: string;
+  cycleId: string;
+  contractId: string;
+  channel: string;
+  level: number;
+  at: string;
+  windowEnd: number;
+  remindedMinor: number;
+  paidWithinMinor: number;
+  changed: boolean;
+}
+
+const WEEK_MS = REMINDER_WINDOW_DAYS * 24 * 60 * 60 * 1000;
+
+const settledByOf = (type: string): SettledBy =>
+  type === 'Paid' ? 'payment' : type === 'WrittenOff' ? 'write-off' : type === 'Billed' ? 'nothing-due' : 'adjustment';
+
+const loadCycles = async (tx: SqlExecutor, table: string, ids: readonly string[]): Promise<Map<string, CycleRow>> => {
+  const out = new Map<string, CycleRow>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    const rows = await tx.query(`SELECT cycle_id, state_json, settled_on, settled_by FROM ${table} WHERE cycle_id IN (${placeholders(chunk.length)})`, chunk);
+    for (const r of rows)
+      out.set(asText(r.cycle_id), {
+        state: cycleStateFromJson(asText(r.state_json)),
+        settledOn: asOptionalText(r.settled_on),
+        settledBy: asOptionalText(r.settled_by) as SettledBy | null,
+        changed: false,
+      });
+  }
+  for (const id of ids) if (!out.has(id)) out.set(id, { state: initialCycleState(), settledOn: null, settledBy: null, changed: false });
+  return out;
+};
+
+const loadReminders = async (tx: SqlExecutor, table: string, cycleIds: readonly string[]): Promise<Map<string, ReminderRow[]>> => {
+  const out = new Map<string, ReminderRow[]>();
+  for (let i = 0; i < cycleIds.length; i += 500) {
+    const chunk = cycleIds.slice(i, i + 500);
+    const rows = await tx.query(`SELECT * FROM ${table} WHERE cycle_id IN (${placeholders(chunk.length)})`, chunk);
+    for (const r of rows) {
+      const cycleId = asText(r.cycle_id);
+      const list = out.get(cycleId) ?? [];
+      list.push({
+        reminderId: asText(r.reminder_id),
+        cycleId,
+        contractId: asText(r.contract_id),
+        channel: asText(r.channel),
+        level: asNumber(r.level),
+        at: asText(r.at),
+        windowEnd: Date.parse(asText(r.at)) + WEEK_MS,
+        remindedMinor: asNumber(r.reminded_minor),
+        paidWithinMinor: asNumber(r.paid_within_minor),
+        changed: false,
+      });
+      out.set(cycleId, list);
+    }
+  }
+  return out;
+};
+
+export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_reminders' | 'behaviour_takings'> = defineProjection({
+  name: BEHAVIOUR_PROJECTION,
+  version: 1,
+  eventTypes: [...RENEWAL_EVENT_TYPES, 'CreditReceived'],
+  tables: [BEHAVIOUR_CYCLES, BEHAVIOUR_REMINDERS, BEHAVIOUR_TAKINGS],
+  async createTables(tx, t) {
+    await tx.execute(`CREATE TABLE ${t.behaviour_cycles} (
+      cycle_id TEXT PRIMARY KEY,
+      contract_id TEXT NOT NULL,
+      currency TEXT NOT NULL,
+      period_start TEXT NOT NULL,
+      billing_month TEXT NOT NULL,
+      due_date TEXT NOT NULL,
+      total_minor BIGINT NOT NULL,
+      due_minor BIGINT NOT NULL,
+      net_paid_minor BIGINT NOT NULL,
+      settled_on TEXT,
+      settled_by TEXT,
+      state_json TEXT NOT NULL)`);
+    await tx.execute(`CREATE INDEX ${t.behaviour_cycles}_contract ON ${t.behaviour_cycles} (contract_id, due_date)`);
+    await tx.execute(`CREATE INDEX ${t.behaviour_cycles}_month ON ${t.behaviour_cycles} (billing_month)`);
+    await tx.execute(`CREATE TABLE ${t.behaviour_reminders} (
+      cycle_id TEXT NOT NULL,
+      reminder_id TEXT NOT NULL,
+      contract_id TEXT NOT NULL,
+      channel TEXT NOT NULL,
+      level BIGINT NOT NULL,
+      at TEXT NOT NULL,
+      reminded_minor BIGINT NOT NULL,
+      paid_within_minor BIGINT NOT NULL,
+      PRIMARY KEY (cycle_id, reminder_id))`);
+    await tx.execute(`CREATE TABLE ${t.behaviour_takings} (
+      channel TEXT NOT NULL,
+      currency TEXT NOT NULL,
+      day TEXT NOT NULL,
+      payments BIGINT NOT NULL,
+      taken_minor BIGINT NOT NULL,
+      refunds BIGINT NOT NULL,
+      refunded_minor BIGINT NOT NULL,
+      PRIMARY KEY (channel, currency, day))`);
+  },
+  async applyBatch(events, tx, t) {
+    const cycleEvents = events.filter((e) => e.type !== 'CreditReceived');
+    const ids = [...new Set(cycleEvents.map((e) => (e.data as { cycleId: string }).cycleId))];
+    const cycles = await loadCycles(tx, t.behaviour_cycles, ids);
+    const reminders = await loadReminders(tx, t.behaviour_reminders, ids);
+    const takings = new Map<string, { channel: string; currency: string; day: string; payments: number; taken: number; refunds: number; refunded: number }>();
+    const take = (channel: string, currency: string, at: string, amount: number, kind: 'taken' | 'refunded') => {
+      const day = dateOfInstant(at as never);
+      const key = `${channel}\u0000${currency}\u0000${day}`;
+      const row = takings.get(key) ?? { channel, currency, day, payments: 0, taken: 0, refunds: 0, refunded: 0 };
+      if (kind === 'taken') {
+        row.payments++;
+        row.taken += amount;
+      } else {
+        row.refunds++;
+        row.refunded += amount;
+      }
+      takings.set(key, row);
+    };
+
+    for (const e of events) {
+      if (e.type === 'CreditReceived') {
+        const d = e.data as CreditReceivedData;
+        take(d.channel, d.currency, d.at, d.amountMinor, 'taken');
+        continue;
+      }
+      const cycleId = (e.data as { cycleId: string }).cycleId;
+      const row = cycles.get(cycleId)!;
+      const before = row.state;
+      const after = evolveCycle(before, { type: e.type, data: e.data } as RenewalEvent);
+      row.state = after;
+      row.changed = true;
+      const bill = after.bill;
+      if (!bill) continue;
+      const at = (e.data as { at: string }).at;
+      const outstanding = cycleFigures(after).outstandingMinor;
+      if (row.settledOn === null && outstanding <= 0) {
+        row.settledOn = dateOfInstant(at as never);
+        row.settledBy = settledByOf(e.type);
+      }
+      if (e.type === 'ReminderSent') {
+        const d = e.data as ReminderSentData;
+        const list = reminders.get(cycleId) ?? [];
+        list.push({
+          reminderId: d.reminderId,
+          cycleId,
+          contractId: bill.contractId,
+          channel: d.channel,
+          level: d.level ?? 0,
+          at: d.at,
+          windowEnd: Date.parse(d.at) + WEEK_MS,
+          remindedMinor: cycleFigures(after).collectibleMinor,
+          paidWithinMinor: 0,
+          changed: true,
+        });
+        reminders.set(cycleId, list);
+      } else if (e.type === 'Paid') {
+        const d = e.data as PaidData;
+        if (d.creditApplicationId !== undefined) continue;
+        take(d.channel, bill.currency, d.at, d.amountMinor, 'taken');
+        const paidAt = Date.parse(d.at);
+        for (const r of reminders.get(cycleId) ?? []) {
+          if (paidAt < Date.parse(r.at) || paidAt >= r.windowEnd) continue;
+          const counted = Math.min(d.amountMinor, r.remindedMinor - r.paidWithinMinor);
+          if (counted <= 0) continue;
+          r.paidWithinMinor += counted;
+          r.changed = true;
+        }
+      } else if (e.type === 'Refunded') {
+        const d = e.data as RefundedData;
+        const payment = before.payments.find((p) => p.paymentId === d.paymentId);
+        if (payment?.creditApplicationId !== undefined) continue;
+        take(payment?.channel ?? 'other', bill.currency, d.at, d.amountMinor, 'refunded');
+      }
+    }
+
+    for (const [cycleId, row] of cycles) {
+      if (!row.changed || !row.state.bill) continue;
+      const bill = row.state.bill;
+      const f = cycleFigures(row.state);
+      await tx.execute(
+        `INSERT INTO ${t.behaviour_cycles} (cycle_id, contract_id, currency, period_start, billing_month, due_date, total_minor, due_minor, net_paid_minor, settled_on, settled_by, state_json)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (cycle_id) DO UPDATE SET due_minor = excluded.due_minor, net_paid_minor = excluded.net_paid_minor,
+           settled_on = excluded.settled_on, settled_by = excluded.settled_by, state_json = excluded.state_json`,
+        [
+          cycleId,
+          bill.contractId,
+          bill.currency,
+          bill.period.start,
+          bill.period.start.slice(0, 7),
+          bill.dueDate,
+          f.totalMinor,
+          f.dueMinor,
+          f.netPaidMinor,
+          row.settledOn,
+          row.settledBy,
+          cycleStateToJson(row.state),
+        ],
+      );
+    }
+    for (const list of reminders.values())
+      for (const r of list) {
+        if (!r.changed) continue;
+        await tx.execute(
+          `INSERT INTO ${t.behaviour_reminders} (cycle_id, reminder_id, contract_id, channel, level, at, reminded_minor, paid_within_minor)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (cycle_id, reminder_id) DO UPDATE SET paid_within_minor = excluded.paid_within_minor`,
+          [r.cycleId, r.reminderId, r.contractId, r.channel, r.level, r.at, r.remindedMinor, r.paidWithinMinor],
+        );
+      }
+    for (const k of takings.values())
+      await tx.execute(
+        `INSERT INTO ${t.behaviour_takings} (channel, currency, day, payments, taken_minor, refunds, refunded_minor) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (channel, currency, day) DO UPDATE SET payments = ${t.behaviour_takings}.payments + excluded.payments,
+           taken_minor = ${t.behaviour_takings}.taken_minor + excluded.taken_minor, refunds = ${t.behaviour_takings}.refunds + excluded.refunds,
+           refunded_minor = ${t.behaviour_takings}.refunded_minor + excluded.refunded_minor`,
+        [k.channel, k.currency, k.day, k.payments, k.taken, k.refunds, k.refunded],
+      );
+  },
+});

@@ -1,0 +1,188 @@
+// Reading payment behaviour. Punctuality is computed when asked, as of a date, from the stored
+// per-cycle settlement (so any date can be asked about without a rebuild):
+// - a cycle counts once it is decided as of the date: settled by then (paid, adjusted or written
+//   off down to nothing owed), or still open after its due date;
+// - it is on time when it was paid (or adjusted) down to nothing on or before its due date;
+//   late otherwise (settled after the due date, still open past it, or written off);
+// - days late: 0 on time; settled late: settle date - due date; still open: date asked - due date;
+//   written off: the day of the write-off - due date;
+// - the current streak: how many of the most recent decided cycles (by due date) were on time in a row.
+// Cycles that had nothing to pay (a bill discounted to zero) are left out.
+import { daysBetween, type BusinessDate } from '@renewal-ledger/core';
+import { asNumber, asOptionalText, asText, requireLiveView, type SqlExecutor } from '@renewal-ledger/projections';
+import { BEHAVIOUR_CYCLES, BEHAVIOUR_PROJECTION, BEHAVIOUR_REMINDERS, BEHAVIOUR_TAKINGS } from './projection.js';
+
+export interface CycleStanding {
+  readonly cycleId: string;
+  readonly dueDate: BusinessDate;
+  readonly status: 'on-time' | 'late' | 'open-late' | 'written-off';
+  readonly daysLate: number;
+  readonly settledOn: BusinessDate | null;
+}
+
+export interface ContractBehaviour {
+  readonly contractId: string;
+  readonly asOf: BusinessDate;
+  /** Cycles decided as of the date. */
+  readonly cycles: number;
+  readonly onTime: number;
+  /** onTime / cycles; null when no cycle is decided yet. */
+  readonly onTimeRate: number | null;
+  /** Mean days late over the decided cycles (on time counts 0); null when none. */
+  readonly averageDaysLate: number | null;
+  readonly currentStreak: number;
+  /** Oldest due first. */
+  readonly standings: readonly CycleStanding[];
+}
+
+export interface ReminderEffect {
+  readonly channel: string;
+  /** null for reminders sent without a level. */
+  readonly level: number | null;
+  readonly reminders: number;
+  /** What the reminders chased: each cycle's collectible when its reminder went out. */
+  readonly remindedMinor: number;
+  /** Of it, paid within 7 days of the reminder. */
+  readonly paidWithinMinor: number;
+  /** paidWithin / reminded; null when nothing was chased. */
+  readonly share: number | null;
+}
+
+export interface PeriodCollection {
+  /** `YYYY-MM` of the periods' start. */
+  readonly billingMonth: string;
+  readonly currency: string;
+  readonly cycles: number;
+  readonly billedMinor: number;
+  readonly dueMinor: number;
+  /** Net paid, each cycle counted up to what it owes. */
+  readonly collectedMinor: number;
+  /** collected / due; null when nothing is due. */
+  readonly collectionRate: number | null;
+}
+
+export interface ChannelTakings {
+  readonly channel: string;
+  readonly currency: string;
+  readonly payments: number;
+  readonly takenMinor: number;
+  readonly refunds: number;
+  readonly refundedMinor: number;
+  readonly netMinor: number;
+}
+
+export interface BehaviourView {
+  contract(contractId: string, options: { readonly asOf: BusinessDate | string }): Promise<ContractBehaviour>;
+  /** Per reminder channel and level, by channel then level. */
+  reminderEffectiveness(): Promise<readonly ReminderEffect[]>;
+  /** Per billing month and currency, oldest first. */
+  collectionRates(): Promise<readonly PeriodCollection[]>;
+  /** Money taken per channel and currency on the days from `from` to `to` (both included, UTC days of the money's `at`). */
+  takings(options: { readonly from: BusinessDate | string; readonly to: BusinessDate | string }): Promise<readonly ChannelTakings[]>;
+}
+
+const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
+
+export const getBehaviourView = (db: SqlExecutor): BehaviourView => {
+  const ready = () => requireLiveView(db, BEHAVIOUR_PROJECTION);
+  return {
+    async contract(contractId, { asOf }) {
+      await ready();
+      const date = asOf as BusinessDate;
+      const rows = await db.query(
+        `SELECT cycle_id, due_date, due_minor, total_minor, settled_on, settled_by FROM ${BEHAVIOUR_CYCLES}
+          WHERE contract_id = ? ORDER BY due_date, period_start, cycle_id`,
+        [contractId],
+      );
+      const standings: CycleStanding[] = [];
+      for (const r of rows) {
+        const dueDate = asText(r.due_date) as BusinessDate;
+        const by = asOptionalText(r.settled_by);
+        const settled = asOptionalText(r.settled_on) as BusinessDate | null;
+        if (by === 'nothing-due') continue;
+        const settledBy = settled !== null && settled <= date ? settled : null;
+        if (settledBy === null) {
+          if (dueDate < date) standings.push({ cycleId: asText(r.cycle_id), dueDate, status: 'open-late', daysLate: daysBetween(dueDate, date), settledOn: null });
+          continue;
+        }
+        const late = Math.max(0, daysBetween(dueDate, settledBy));
+        standings.push({
+          cycleId: asText(r.cycle_id),
+          dueDate,
+          status: by === 'write-off' ? 'written-off' : late === 0 ? 'on-time' : 'late',
+          daysLate: late,
+          settledOn: settledBy,
+        });
+      }
+      const onTime = standings.filter((s) => s.status === 'on-time').length;
+      let streak = 0;
+      for (let i = standings.length - 1; i >= 0 && standings[i]!.status === 'on-time'; i--) streak++;
+      const totalLate = standings.reduce((s, x) => s + x.daysLate, 0);
+      return {
+        contractId,
+        asOf: date,
+        cycles: standings.length,
+        onTime,
+        onTimeRate: ratio(onTime, standings.length),
+        averageDaysLate: standings.length ? totalLate / standings.length : null,
+        currentStreak: streak,
+        standings,
+      };
+    },
+    async reminderEffectiveness() {
+      await ready();
+      const rows = await db.query(
+        `SELECT channel, level, COUNT(*) AS n, SUM(reminded_minor) AS reminded, SUM(paid_within_minor) AS paid
+           FROM ${BEHAVIOUR_REMINDERS} GROUP BY channel, level ORDER BY channel, level`,
+      );
+      return rows.map((r) => {
+        const reminded = asNumber(r.reminded);
+        const paid = asNumber(r.paid);
+        const level = asNumber(r.level);
+        return { channel: asText(r.channel), level: level === 0 ? null : level, reminders: asNumber(r.n), remindedMinor: reminded, paidWithinMinor: paid, share: ratio(paid, reminded) };
+      });
+    },
+    async collectionRates() {
+      await ready();
+      const rows = await db.query(
+        `SELECT billing_month, currency, COUNT(*) AS n, SUM(total_minor) AS billed, SUM(due_minor) AS due,
+                SUM(CASE WHEN net_paid_minor < 0 THEN 0 WHEN net_paid_minor < due_minor THEN net_paid_minor ELSE due_minor END) AS collected
+           FROM ${BEHAVIOUR_CYCLES} GROUP BY billing_month, currency ORDER BY billing_month, currency`,
+      );
+      return rows.map((r) => {
+        const due = asNumber(r.due);
+        const collected = asNumber(r.collected);
+        return {
+          billingMonth: asText(r.billing_month),
+          currency: asText(r.currency),
+          cycles: asNumber(r.n),
+          billedMinor: asNumber(r.billed),
+          dueMinor: due,
+          collectedMinor: collected,
+          collectionRate: ratio(collected, due),
+        };
+      });
+    },
+    async takings({ from, to }) {
+      await ready();
+      const rows = await db.query(
+        `SELECT channel, currency, SUM(payments) AS payments, SUM(taken_minor) AS taken, SUM(refunds) AS refunds, SUM(refunded_minor) AS refunded
+           FROM ${BEHAVIOUR_TAKINGS} WHERE day >= ? AND day <= ? GROUP BY channel, currency ORDER BY channel, currency`,
+        [from, to],
+      );
+      return rows.map((r) => {
+        const taken = asNumber(r.taken);
+        const refunded = asNumber(r.refunded);
+        return {
+          channel: asText(r.channel),
+          currency: asText(r.currency),
+          payments: asNumber(r.payments),
+          takenMinor: taken,
+          refunds: asNumber(r.refunds),
+          refundedMinor: refunded,
+          netMinor: taken - refunded,
+        };
+      });
+    },
+  };
+};

@@ -1,0 +1,102 @@
+// The auto-debit run: for every contract with an active mandate, core's collectionsDue (overdue
+// cycles on or after their due date, retries on the schedule), each asked of the gateway under
+// its attempt id; the answers go through the cycle handler's batch path as `RecordPayment`
+// (channel auto-debit) or `RecordAutoDebitFailure`. A gateway that does not answer leaves the
+// attempt for the next run, under the same id.
+import {
+  collectionOutcome,
+  collectionsDue,
+  DEFAULT_RETRY_AFTER_DAYS,
+  type BusinessDate,
+  type CollectionDue,
+  type CycleState,
+  type Instant,
+  type RecordAutoDebitFailure,
+  type RecordPayment,
+} from '@renewal-ledger/core';
+import type { PaymentGateway } from './gateway.js';
+import { inBatches, type EngineOptions, type Tally } from './engine.js';
+import { readPortfolio } from './ledger.js';
+
+export interface CollectAutoDebitsOptions extends EngineOptions {
+  readonly gateway: PaymentGateway;
+  readonly asOf: BusinessDate;
+  /** When the run asks the gateway. Default 02:00 UTC on `asOf`. */
+  readonly at?: Instant;
+  readonly retryAfterDays?: readonly number[];
+  readonly batchSize?: number;
+  readonly actor?: string;
+}
+
+export interface AutoDebitReport {
+  readonly asOf: BusinessDate;
+  readonly gateway: string;
+  readonly attempted: number;
+  readonly collected: { readonly count: number; readonly amountMinor: number };
+  readonly failed: { readonly count: number; readonly retryable: number; readonly byCode: Readonly<Record<string, number>> };
+  /** Attempts the gateway did not answer: asked again next run. */
+  readonly unanswered: readonly { readonly attemptId: string; readonly error: string }[];
+  readonly recorded: Tally;
+}
+
+export const collectAutoDebits = async (options: CollectAutoDebitsOptions): Promise<AutoDebitReport> => {
+  const { store, handler, gateway, asOf } = options;
+  const at = options.at ?? (`${asOf}T02:00:00Z` as Instant);
+  const portfolio = await readPortfolio(store, { cycles: true });
+  const byContract = new Map<string, CycleState[]>();
+  for (const c of portfolio.cycles.values()) {
+    if (!c.bill) continue;
+    const list = byContract.get(c.bill.contractId) ?? [];
+    list.push(c);
+    byContract.set(c.bill.contractId, list);
+  }
+  const due: CollectionDue[] = [];
+  for (const [contractId, contract] of portfolio.contracts)
+    due.push(...collectionsDue(contract, byContract.get(contractId) ?? [], asOf, options.retryAfterDays ?? DEFAULT_RETRY_AFTER_DAYS));
+
+  const commands: (RecordPayment | RecordAutoDebitFailure)[] = [];
+  const unanswered: { attemptId: string; error: string }[] = [];
+  let collectedCount = 0;
+  let collectedMinor = 0;
+  let failedCount = 0;
+  let retryable = 0;
+  const byCode: Record<string, number> = {};
+  for (const d of due) {
+    try {
+      const result = await gateway.collect({
+        attemptId: d.attemptId,
+        contractId: d.contractId,
+        cycleId: d.cycleId,
+        dueDate: d.dueDate,
+        attempt: d.attempt,
+        amountMinor: d.amountMinor,
+        currency: d.currency,
+        mandate: d.mandate,
+        requestedAt: at,
+        description: `Renewal fee ${d.cycleId}`,
+      });
+      commands.push(collectionOutcome(d, result, options.actor));
+      if (result.status === 'collected') {
+        collectedCount++;
+        collectedMinor += result.amountMinor;
+      } else {
+        failedCount++;
+        if (result.retryable) retryable++;
+        byCode[result.code] = (byCode[result.code] ?? 0) + 1;
+      }
+    } catch (e) {
+      unanswered.push({ attemptId: d.attemptId, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  const { tally } = await inBatches(handler, commands, options.batchSize ?? 500);
+  return {
+    asOf,
+    gateway: gateway.name,
+    attempted: due.length,
+    collected: { count: collectedCount, amountMinor: collectedMinor },
+    failed: { count: failedCount, retryable, byCode },
+    unanswered,
+    recorded: tally,
+  };
+};
+

@@ -1,0 +1,62 @@
+// What every service of the engine is given: the store, the cycle command handler (eventstore's,
+// whose batch path every run goes through) and the contract command handler.
+import type { CommandHandler, EventStore, HandleResult } from '@renewal-ledger/eventstore';
+import type { RenewalError } from '@renewal-ledger/core';
+import { getContractHandler, type ContractHandler } from './contract-handler.js';
+
+export interface EngineOptions {
+  readonly store: EventStore;
+  /** The cycle command handler (`getCommandHandler` of @renewal-ledger/eventstore). */
+  readonly handler: CommandHandler;
+  /** Default: `getContractHandler({ store })` (the machine's clock stamps recordedAt). */
+  readonly contractHandler?: ContractHandler;
+}
+
+export const contractHandlerOf = (options: EngineOptions): ContractHandler =>
+  options.contractHandler ?? getContractHandler({ store: options.store });
+
+/** How a batch of cycle commands went. */
+export interface Tally {
+  readonly applied: number;
+  readonly duplicate: number;
+  /** Refused by a rule, with the cycle and the error. */
+  readonly rejected: readonly { readonly cycleId: string; readonly commandId: string; readonly error: RenewalError }[];
+}
+
+export const emptyTally = (): Tally => ({ applied: 0, duplicate: 0, rejected: [] });
+
+export const tallyOf = (
+  tally: Tally,
+  commands: readonly { readonly cycleId: string; readonly commandId: string }[],
+  results: readonly HandleResult[],
+): Tally => {
+  let applied = tally.applied;
+  let duplicate = tally.duplicate;
+  const rejected = [...tally.rejected];
+  results.forEach((r, i) => {
+    if (r.status === 'applied') applied++;
+    else if (r.status === 'duplicate') duplicate++;
+    else rejected.push({ cycleId: commands[i]!.cycleId, commandId: commands[i]!.commandId, error: r.error });
+  });
+  return { applied, duplicate, rejected };
+};
+
+/** Runs commands through the handler's batch path, `batchSize` at a time. */
+export const inBatches = async <C extends { readonly cycleId: string; readonly commandId: string }>(
+  handler: CommandHandler,
+  commands: readonly C[],
+  batchSize: number,
+  onBatch?: (done: number, total: number) => void,
+): Promise<{ tally: Tally; results: HandleResult[] }> => {
+  let tally = emptyTally();
+  const results: HandleResult[] = [];
+  const size = Math.max(1, Math.floor(batchSize));
+  for (let i = 0; i < commands.length; i += size) {
+    const chunk = commands.slice(i, i + size);
+    const r = await handler.handleBatch(chunk as never);
+    results.push(...r);
+    tally = tallyOf(tally, chunk, r);
+    onBatch?.(i + chunk.length, commands.length);
+  }
+  return { tally, results };
+};

@@ -1,0 +1,101 @@
+// Reading what the engine decides on. Two ways:
+// - `readPortfolio`: one pass over the store's global log, folding every contract and (when
+//   asked) every cycle: what the portfolio-wide runs (renewals, reminders, auto-debit) start from.
+//   Its cost is one read of the log; a service with millions of events would keep these states in
+//   a view instead and hand them to the same pure policies.
+// - `readContractCycles`: one contract's cycles, read stream by stream from its schedule (cycle
+//   ids are `<contractId>/<period start>`): what a lump sum or a credit application needs.
+import {
+  addDaysTo,
+  contractIdOfStream,
+  cycleStreamName,
+  evolveContract,
+  evolveCycle,
+  initialContractState,
+  initialCycleState,
+  isContractEventType,
+  isRenewalEventType,
+  scheduledPeriodsUntil,
+  termsOf,
+  billCycleId,
+  type BusinessDate,
+  type ContractEvent,
+  type ContractState,
+  type CycleState,
+  type RenewalEvent,
+} from '@renewal-ledger/core';
+import type { EventStore } from '@renewal-ledger/eventstore';
+
+export interface Portfolio {
+  readonly contracts: ReadonlyMap<string, ContractState>;
+  /** Every cycle's state, when read with `cycles: true`; empty otherwise. */
+  readonly cycles: ReadonlyMap<string, CycleState>;
+  /** Every cycle that has a bill. */
+  readonly billedCycleIds: ReadonlySet<string>;
+  /** Credit application ids whose payment is on its cycle (a `Paid` with `creditApplicationId`). */
+  readonly creditPaymentIds: ReadonlySet<string>;
+  /** Global position of the last event read. */
+  readonly position: bigint;
+}
+
+export interface ReadPortfolioOptions {
+  /** Fold every cycle too (reminders, auto-debit). Default false: bill ids only. */
+  readonly cycles?: boolean;
+  readonly batchSize?: number;
+}
+
+export const readPortfolio = async (store: EventStore, options: ReadPortfolioOptions = {}): Promise<Portfolio> => {
+  const contracts = new Map<string, ContractState>();
+  const cycles = new Map<string, CycleState>();
+  const billedCycleIds = new Set<string>();
+  const creditPaymentIds = new Set<string>();
+  let position = -1n;
+  for await (const e of store.readAll({ batchSize: options.batchSize ?? 1000 })) {
+    position = e.globalPosition;
+    if (isContractEventType(e.type)) {
+      const id = contractIdOfStream(e.streamName) ?? (e.data as { contractId: string }).contractId;
+      contracts.set(id, evolveContract(contracts.get(id) ?? initialContractState(), { type: e.type, data: e.data } as ContractEvent));
+    } else if (isRenewalEventType(e.type)) {
+      const data = e.data as { cycleId: string; creditApplicationId?: string };
+      if (e.type === 'Billed') billedCycleIds.add(data.cycleId);
+      if (e.type === 'Paid' && data.creditApplicationId !== undefined) creditPaymentIds.add(data.creditApplicationId);
+      if (options.cycles) cycles.set(data.cycleId, evolveCycle(cycles.get(data.cycleId) ?? initialCycleState(), { type: e.type, data: e.data } as RenewalEvent));
+    }
+  }
+  return { contracts, cycles, billedCycleIds, creditPaymentIds, position };
+};
+
+/** Reads one cycle's stream and folds it. */
+export const loadCycle = async (store: EventStore, cycleId: string): Promise<CycleState> => {
+  let state = initialCycleState();
+  for await (const e of store.readStream(cycleStreamName(cycleId))) state = evolveCycle(state, { type: e.type, data: e.data } as RenewalEvent);
+  return state;
+};
+
+/**
+ * The billed cycles of one contract: its scheduled periods read in order up to `through`, and on
+ * past it as long as bills are found (bills issued later than the date that asks), plus every
+ * cycle the contract has applied credit to.
+ */
+export const readContractCycles = async (store: EventStore, contract: ContractState, through: BusinessDate): Promise<CycleState[]> => {
+  const terms = termsOf(contract);
+  if (!contract.opened || !terms) return [];
+  const out = new Map<string, CycleState>();
+  // Ten years past the date bounds the look-ahead; the loop stops at the first period not billed.
+  for (const p of scheduledPeriodsUntil(terms, addDaysTo(3660)(through))) {
+    const cycleId = billCycleId(contract.opened.contractId, p.period.start);
+    const state = await loadCycle(store, cycleId);
+    if (!state.bill) {
+      if (p.period.start > through) break;
+      continue;
+    }
+    out.set(cycleId, state);
+  }
+  for (const { applied } of contract.applications)
+    if (!out.has(applied.cycleId)) {
+      const state = await loadCycle(store, applied.cycleId);
+      if (state.bill) out.set(applied.cycleId, state);
+    }
+  return [...out.values()];
+};
+
