@@ -78,6 +78,8 @@ export interface Backend {
   storeBytes(name: StoreName): Promise<number | null>;
   /** Untimed: appends rows the library would have written straight into its store (the rest of a history whose start was measured). */
   fillStore(name: StoreName, rows: readonly PlannedRow[]): Promise<void>;
+  /** Untimed: drops a store and its limit's copy once their path is measured and checked (memory, disk). */
+  discard(name: StoreName): Promise<void>;
   /** A fresh, empty view database. */
   openViews(): Promise<ViewDatabase>;
   viewsBytes(): Promise<number | null>;

@@ -7,7 +7,7 @@ import { generatePortfolio, type ScheduledCommand } from '@renewal-ledger/worklo
 import type { Backend, Replayed } from './backend.js';
 import * as library from './library-paths.js';
 import { makeLine, type Line, type PathId, type StoreKind } from './line.js';
-import { measure, startMeter, type Meter, type Tick, type Timing } from './measure.js';
+import { bestOf, interleave, measure, startMeter, type Timing } from './measure.js';
 import { getMemoryBackend } from './memory-backend.js';
 import { planCommands, recordedAtOneByOne, recordedAtPerBatch, type Plan } from './plan.js';
 import { getPostgresBackend } from './postgres-backend.js';
@@ -56,8 +56,8 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   months: 24,
   seed: 2026,
   batchSize: 500,
-  commandSubset: 10_000,
-  postgresBatchSubset: 30_000,
+  commandSubset: 5_000,
+  postgresBatchSubset: 20_000,
   stores: ['memory', 'sqlite', 'postgres'],
   paths: ['a', 'b', 'c', 'd', 'e'],
   postgresUrl: null,
@@ -76,57 +76,16 @@ export interface BenchReport {
   readonly peakRssMb: number;
 }
 
+/** Queries take a second or less: each side runs this many times, alternating, and its best time counts. */
+const QUERY_ROUNDS = 3;
 const TOP = 100;
-const WARMUP_ACCOUNTS = 20;
+const WARMUP_ACCOUNTS = 10;
+/** The warm-up's command path: enough calls to compile it, not so many fsyncs. */
+const WARMUP_COMMANDS = 200;
 /** Commands per slice of the command path, and cycles per slice of rehydrate. */
 const SLICE_A = 250;
 const SLICE_C = 1000;
 
-/** Queries take a second or less: each side runs this many times, alternating, and its best time counts. */
-const QUERY_ROUNDS = 3;
-
-const bestOf = async <L, R>(
-  rounds: number,
-  libraryRun: (tick: Tick) => Promise<L>,
-  limitRun: (tick: Tick) => Promise<R>,
-): Promise<[{ result: L; timing: Timing }, { result: R; timing: Timing }]> => {
-  let lib: { result: L; timing: Timing } | null = null;
-  let lim: { result: R; timing: Timing } | null = null;
-  const better = <A>(a: { result: A; timing: Timing } | null, b: { result: A; timing: Timing }) =>
-    a === null
-      ? b
-      : {
-          result: b.result,
-          timing: { ms: Math.min(a.timing.ms, b.timing.ms), peakRssBytes: Math.max(a.timing.peakRssBytes, b.timing.peakRssBytes), startRssBytes: a.timing.startRssBytes },
-        };
-  for (let i = 0; i < rounds; i++) {
-    lib = better(lib, await measure(libraryRun, { collect: i === 0 }));
-    lim = better(lim, await measure(limitRun, { collect: false }));
-  }
-  return [lib!, lim!];
-};
-
-/** Library and limit in alternating slices of [0, total), which one goes first alternating too. */
-const interleave = async (
-  meter: Meter,
-  total: number,
-  slice: number,
-  libraryRun: (from: number, to: number, tick: Tick) => Promise<void>,
-  limitRun: (from: number, to: number, tick: Tick) => Promise<void>,
-): Promise<void> => {
-  for (let from = 0, n = 0; from < total; from += slice, n++) {
-    const to = Math.min(total, from + slice);
-    const lib = () => meter.run('library', (tick) => libraryRun(from, to, tick));
-    const lim = () => meter.run('limit', (tick) => limitRun(from, to, tick));
-    if (n % 2 === 0) {
-      await lib();
-      await lim();
-    } else {
-      await lim();
-      await lib();
-    }
-  }
-};
 
 const streamsOf = (plan: Plan): string[] => [...new Set(plan.rows.map((r) => r.streamName))];
 
@@ -188,6 +147,7 @@ const runBackend = async (
         note: subsetNote,
       }),
     );
+    await backend.discard('a');
   }
 
   const needsStore = want('b') || want('c') || want('d') || want('e');
@@ -429,6 +389,8 @@ const prepare = (accounts: number, months: number, seed: number, batchSize: numb
     planA: (subset) => {
       let p = subsetPlans.get(subset);
       if (!p) {
+        // Only the latest is kept: the memory store's full-size plan need not outlive its path.
+        subsetPlans.clear();
         const cmds = commands.slice(0, subset);
         subsetPlans.set(subset, (p = { commands: cmds, plan: planCommands(cmds, recordedAtOneByOne(cmds)) }));
       }
@@ -474,7 +436,10 @@ export const runBenchmarks = async (partial: Partial<BenchOptions> = {}): Promis
       log(`[${kind}] warming up on ${warmup.commands.length} commands`);
       const backend = await openBackend(kind, options);
       try {
-        await runBackend(backend, { options: { ...options, log: () => undefined }, ...warmup });
+        await runBackend(backend, {
+          options: { ...options, commandSubset: Math.min(options.commandSubset ?? WARMUP_COMMANDS, WARMUP_COMMANDS), log: () => undefined },
+          ...warmup,
+        });
       } finally {
         await backend.close();
       }

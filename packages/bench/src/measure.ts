@@ -82,4 +82,48 @@ export const measure = async <A>(
   }
 };
 
+/** Each side `rounds` times, alternating; the best time counts (queries take a second or less). */
+export const bestOf = async <L, R>(
+  rounds: number,
+  libraryRun: (tick: Tick) => Promise<L>,
+  limitRun: (tick: Tick) => Promise<R>,
+): Promise<[{ result: L; timing: Timing }, { result: R; timing: Timing }]> => {
+  let lib: { result: L; timing: Timing } | null = null;
+  let lim: { result: R; timing: Timing } | null = null;
+  const better = <A>(a: { result: A; timing: Timing } | null, b: { result: A; timing: Timing }) =>
+    a === null
+      ? b
+      : {
+          result: b.result,
+          timing: { ms: Math.min(a.timing.ms, b.timing.ms), peakRssBytes: Math.max(a.timing.peakRssBytes, b.timing.peakRssBytes), startRssBytes: a.timing.startRssBytes },
+        };
+  for (let i = 0; i < rounds; i++) {
+    lib = better(lib, await measure(libraryRun, { collect: i === 0 }));
+    lim = better(lim, await measure(limitRun, { collect: false }));
+  }
+  return [lib!, lim!];
+};
+
+/** Library and limit in alternating slices of [0, total), which one goes first alternating too. */
+export const interleave = async (
+  meter: Meter,
+  total: number,
+  slice: number,
+  libraryRun: (from: number, to: number, tick: Tick) => Promise<void>,
+  limitRun: (from: number, to: number, tick: Tick) => Promise<void>,
+): Promise<void> => {
+  for (let from = 0, n = 0; from < total; from += slice, n++) {
+    const to = Math.min(total, from + slice);
+    const lib = () => meter.run('library', (tick) => libraryRun(from, to, tick));
+    const lim = () => meter.run('limit', (tick) => limitRun(from, to, tick));
+    if (n % 2 === 0) {
+      await lib();
+      await lim();
+    } else {
+      await lim();
+      await lib();
+    }
+  }
+};
+
 export const perSecond = (count: number, timing: Timing): number => (timing.ms > 0 ? (count * 1000) / timing.ms : Number.POSITIVE_INFINITY);

@@ -105,6 +105,10 @@ export const getMemoryBackend = (): Backend => {
       for (const r of databaseOf(name).rows) bytes += r.data.length + r.metadata.length;
       return bytes;
     },
+    async discard(name) {
+      databases.delete(name);
+      plans.delete(name);
+    },
     async fillStore(name, rows) {
       // Through the store's own append (it keeps its indexes): the rows, as the library made them.
       const store = getInMemoryEventStore({ database: databaseOf(name) });

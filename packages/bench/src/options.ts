@@ -9,10 +9,10 @@ export const USAGE = `pnpm bench [-- options]
   --seed N            portfolio seed (default 2026)
   --batch-size N      commands per handleBatch call in path b (default 500)
   --command-subset N  path a on SQLite and PostgreSQL runs the first N commands, library and
-                      limit alike (default 10000; 'all' for every command)
+                      limit alike (default 5000; 'all' for every command)
   --pg-batch-subset N path b on PostgreSQL runs the first N commands (whole batches), library
                       and limit alike; the rest of the history is then inserted raw so c, d
-                      and e read all of it (default 30000; 'all' for every command)
+                      and e read all of it (default 20000; 'all' for every command)
   --stores LIST       memory,sqlite,postgres (default all; postgres needs POSTGRES_URL)
   --paths LIST        a,b,c,d,e (default all; b runs whenever c, d or e does: it fills the store)
   --json FILE         also write the results as JSON

@@ -5,7 +5,7 @@ import pg from 'pg';
 import { evolveCycle, initialCycleState, type BusinessDate, type CycleState, type RenewalEvent } from '@renewal-ledger/core';
 import { getPostgresViewDatabase, type ViewDatabase } from '@renewal-ledger/projections';
 import { getPostgresEventStore, migrations } from '@renewal-ledger/store-postgres';
-import { transactionsOf, type Backend, type Digest, type Limit, type StoreName } from './backend.js';
+import { transactionsOf, type Backend, type Digest, type Limit } from './backend.js';
 import { PORTFOLIO_SUMS, agingAccumulator, debtorAccumulator, foldInto, rowDigest, totalsOfStates } from './totals.js';
 
 interface EventRow {
@@ -177,6 +177,10 @@ export const getPostgresBackend = async (options: { url: string }): Promise<Back
       return store;
     },
     storeBytes: (name) => schemaBytes(schemaOf[name]),
+    async discard(name) {
+      await client.query(`DROP SCHEMA IF EXISTS ${q(schemaOf[name])} CASCADE`);
+      await client.query(`DROP SCHEMA IF EXISTS ${q(limitSchemaOf[name])} CASCADE`);
+    },
     async fillStore(name, rows) {
       for (let i = 0; i < rows.length; i += 5000) {
         const chunk = rows.slice(i, i + 5000);

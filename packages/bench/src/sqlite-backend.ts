@@ -95,9 +95,18 @@ export const getSQLiteBackend = (options: { dir?: string } = {}): Backend => {
   const viewsPath = join(dir, 'views.db');
   const toClose: Array<{ close(): unknown }> = [];
 
-  const readonly = (path: string) => {
+  // The limit's read connections are opened when the library's files are (untimed), once: opening
+  // one and parsing the schema costs milliseconds, which a small query would otherwise pay.
+  const readers = new Map<string, Database.Database>();
+  const openReader = (path: string) => {
+    readers.get(path)?.close();
     const db = new Database(path, { readonly: true });
+    readers.set(path, db);
     toClose.push(db);
+  };
+  const readonly = (path: string) => {
+    const db = readers.get(path);
+    if (!db) throw new Error(`no read connection on ${path}`);
     return db;
   };
 
@@ -131,7 +140,6 @@ export const getSQLiteBackend = (options: { dir?: string } = {}): Backend => {
         states.push(state);
         tick();
       }
-      db.close();
       return states;
     },
     async replay(name, tick) {
@@ -143,7 +151,6 @@ export const getSQLiteBackend = (options: { dir?: string } = {}): Backend => {
         events++;
         tick();
       }
-      db.close();
       return { totals: totalsOfStates(states.values()), events, states };
     },
     async portfolio(asOf: BusinessDate, tick: Tick) {
@@ -154,7 +161,6 @@ export const getSQLiteBackend = (options: { dir?: string } = {}): Backend => {
         acc.add(r.collectible_minor, JSON.parse(r.state_json) as CycleState);
         tick();
       }
-      db.close();
       return { ...acc.done(), cycles };
     },
     async topDebtors(asOf: BusinessDate, top: number, tick: Tick) {
@@ -166,7 +172,6 @@ export const getSQLiteBackend = (options: { dir?: string } = {}): Backend => {
         acc.add(r.contract_id, r.collectible_minor, JSON.parse(r.state_json) as CycleState);
         tick();
       }
-      db.close();
       return acc.top(top);
     },
   };
@@ -176,10 +181,18 @@ export const getSQLiteBackend = (options: { dir?: string } = {}): Backend => {
     durable: true,
     async openStore(name) {
       // The settings the store ships: nothing but the path.
-      return getSQLiteEventStore({ path: storePath(name) });
+      const store = getSQLiteEventStore({ path: storePath(name) });
+      openReader(storePath(name));
+      return store;
     },
     async storeBytes(name) {
       return sqliteBytes(storePath(name));
+    },
+    async discard(name) {
+      readers.get(storePath(name))?.close();
+      readers.delete(storePath(name));
+      for (const path of [storePath(name), limitPath(name)])
+        for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
     },
     async fillStore(name, rows) {
       const db = new Database(storePath(name));
@@ -191,7 +204,9 @@ export const getSQLiteBackend = (options: { dir?: string } = {}): Backend => {
       }
     },
     async openViews(): Promise<ViewDatabase> {
-      return getSQLiteViewDatabase({ path: viewsPath });
+      const views = getSQLiteViewDatabase({ path: viewsPath });
+      openReader(viewsPath);
+      return views;
     },
     async viewsBytes() {
       return sqliteBytes(viewsPath);

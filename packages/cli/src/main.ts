@@ -7,8 +7,9 @@ import { describeError, EXIT, UsageError } from './errors.js';
 import { applyCommand } from './commands/apply.js';
 import { arrearsCommand } from './commands/arrears.js';
 import { auditCommands } from './commands/audit.js';
+import { behaviourCommand } from './commands/behaviour.js';
 import { demoCommand } from './commands/demo.js';
-import { notYetCommands } from './commands/not-yet.js';
+import { remindCommand, renewCommand } from './commands/engine.js';
 import { projectionCommands } from './commands/projections.js';
 import { receiptsCommand } from './commands/receipts.js';
 import { print, warn } from './output.js';
@@ -16,11 +17,13 @@ import { print, warn } from './output.js';
 export const COMMANDS: readonly Command[] = [
   demoCommand,
   applyCommand,
+  renewCommand,
+  remindCommand,
   arrearsCommand,
   receiptsCommand,
+  behaviourCommand,
   ...auditCommands,
   ...projectionCommands,
-  ...notYetCommands,
 ];
 
 /** Commands that only group others: `renewal audit` lists `audit verify`, ... */

@@ -17,6 +17,7 @@ import {
 import { arrearsProjection } from '@renewal-ledger/projection-arrears';
 import { receiptsProjection } from '@renewal-ledger/projection-receipts';
 import { auditProjection } from '@renewal-ledger/projection-audit';
+import { behaviourProjection } from '@renewal-ledger/projection-behaviour';
 import { CliError, UsageError } from './errors.js';
 import { progress, type ProgressMode } from './progress.js';
 import { warn } from './output.js';
@@ -25,7 +26,7 @@ export const DEFAULT_STORE = 'sqlite:./renewal.db';
 export const VIEWS_SCHEMA = 'renewal_views';
 
 /** The projections the CLI keeps up to date, in the order they run. */
-export const PROJECTIONS = [arrearsProjection, receiptsProjection, auditProjection] as const;
+export const PROJECTIONS = [arrearsProjection, receiptsProjection, auditProjection, behaviourProjection] as const;
 export const PROJECTION_NAMES = PROJECTIONS.map((p) => p.name);
 
 export type ViewsLocation =

@@ -94,9 +94,9 @@ test('the getting-started commands run as written and print what the page says',
     assert.ok(printed, 'the page shows the output of the apply');
     assert.fixture(normalise(outputs.get(apply)!), normalise(printed!));
     assert.match(outputs.get(`${apply} --problems-only`)!, '0 applied (0 events written), 5 duplicate, 1 rejected');
-    assert.match(outputs.get('renewal arrears --as-of 2026-11-28 --contract bldg-01-unit-0106')!, /bldg-01-unit-0106\/2026-11\s+2026-11-15\s+420.62\s+200.00\s+220.62/);
-    assert.match(outputs.get('renewal audit history bldg-01-unit-0106/2026-11 --as-of 2026-11-27')!, /420.62\s+420.62\s+200.00\s+0.00\s+220.62/);
-    assert.match(outputs.get('renewal audit history bldg-01-unit-0106/2026-11 --known-at 2026-11-28')!, /420.62\s+420.62\s+0.00\s+0.00\s+420.62/);
+    assert.match(outputs.get('renewal arrears --as-of 2026-11-28 --contract bldg-01-unit-0121')!, /bldg-01-unit-0121\/2026-11-01\s+2026-11-15\s+423.17\s+200.00\s+223.17/);
+    assert.match(outputs.get('renewal audit history bldg-01-unit-0121/2026-11-01 --as-of 2026-11-27')!, /423.17\s+423.17\s+200.00\s+0.00\s+223.17/);
+    assert.match(outputs.get('renewal audit history bldg-01-unit-0121/2026-11-01 --known-at 2026-11-28')!, /423.17\s+423.17\s+0.00\s+0.00\s+423.17/);
     assert.match(outputs.get('renewal audit verify --seal seals.jsonl')!, 'seals matched: 1');
     const json = JSON.parse(outputs.get('renewal arrears --as-of 2026-11-28 --format json')!);
     const c = json.currencies[0];

@@ -23,6 +23,7 @@ test('status says how far behind each view is; a report catches its view up', ({
     ['arrears', null, '2'],
     ['receipts', null, '2'],
     ['audit', null, '2'],
+    ['behaviour', null, '2'],
   ]);
   assert.is(w.renewal(['receipts']).status, 0);
   const after = w.renewal(['projections', 'status', '--format', 'json']).json();
@@ -47,12 +48,13 @@ test('rebuild replays every view from zero and gives the same receipt numbers', 
     ['arrears', 'caught-up', 3, true],
     ['receipts', 'caught-up', 3, true],
     ['audit', 'caught-up', 3, true],
+    ['behaviour', 'caught-up', 3, true],
   ]);
   assert.equal(numbers(), first);
   assert.is(w.renewal(['audit', 'verify']).status, 0);
   const unknown = w.renewal(['projections', 'rebuild', '--only', 'ledger']);
   assert.is(unknown.status, 2, unknown.stderr);
-  assert.match(unknown.stderr, 'no projection named "ledger"; the projections are arrears, receipts, audit');
+  assert.match(unknown.stderr, 'no projection named "ledger"; the projections are arrears, receipts, audit, behaviour');
 });
 
 test('follow applies new events as they arrive and stops cleanly on SIGTERM', async ({ w }) => {
@@ -70,23 +72,48 @@ test('follow applies new events as they arrive and stops cleanly on SIGTERM', as
   assert.match(done.stdout, /Stopped\.\n$/);
 });
 
-test('demo: a small portfolio end to end, then again writing nothing', ({ w }) => {
-  const first = w.renewal(['demo', '--accounts', '12', '--months', '4']);
+test('demo: contracts and the renewal engine end to end, then again writing nothing', ({ w }) => {
+  const first = w.renewal(['demo', '--accounts', '40', '--months', '4', '--format', 'json']);
   assert.is(first.status, 0, first.stderr);
   assert.ok(existsSync(w.path('renewal-demo.db')) && existsSync(w.path('renewal-demo-views.db')));
-  for (const heading of ['Arrears aging as of 2026-11-28 (CNY)', 'Collection rate, last six billing months', 'Top debtors as of 2026-11-28', 'Takings 2026-11-22 to 2026-11-28 per channel'])
-    assert.match(first.stdout, heading);
-  const written = Number(/Events written: ([\d,]+)/.exec(first.stdout)![1]!.replace(/,/g, ''));
-  assert.ok(written > 0);
-  assert.match(first.stdout, `Audit chain: ${written.toLocaleString('en-US')} entries verified against the event store`);
+  const one = first.json();
+  assert.is(one.portfolio.firstDay, '2026-08-01');
+  // The engine did the billing, the reminders and the auto-debits: 40 contracts, four months.
+  assert.is(one.engine.contractsOpened, 40);
+  // Every cycle in the arrears view was billed by renewDue: one a month, and a prorated first one
+  // for a contract that joins mid-month (so at most 4 each).
+  assert.is(one.engine.billsIssued, one.arrears.currencies[0].cycles);
+  assert.ok(one.engine.billsIssued > 140 && one.engine.billsIssued <= 160, `${one.engine.billsIssued} bills`);
+  assert.ok(one.engine.autoDebitsCollected > 0, 'auto-debits collected');
+  assert.ok(Object.values(one.engine.remindersSent as Record<string, number>).reduce((a, b) => a + b, 0) > 0, 'reminders sent');
+  assert.ok(one.commands.events > 0);
+  assert.is(one.audit.entries, one.commands.events);
+  assert.ok(one.behaviour.reminders.length > 0 && one.behaviour.collectionRates.length === 4 && one.behaviour.channels.length > 0);
+  assert.is(one.behaviour.punctuality.contracts, 40);
 
-  const again = w.renewal(['demo', '--accounts', '12', '--months', '4', '--format', 'json']);
+  const again = w.renewal(['demo', '--accounts', '40', '--months', '4']);
   assert.is(again.status, 0, again.stderr);
-  const out = again.json();
+  for (const heading of [
+    'Arrears aging as of 2026-11-28 (CNY)',
+    'Collection rate, last six billing months',
+    'Top debtors as of 2026-11-28',
+    'Takings 2026-11-22 to 2026-11-28 per channel',
+    'Reminder effectiveness',
+    'Collection rate per billing month',
+    'Takings per channel 2026-08-01 to 2026-11-28',
+    'Punctuality as of 2026-11-28',
+  ])
+    assert.match(again.stdout, heading);
+  assert.match(again.stdout, 'Events written: none (every command was already applied)');
+  assert.match(again.stdout, 'bills issued by renewDue 0 in 4 monthly runs');
+  assert.match(again.stdout, /reminders sent 0 in \d+ runs/);
+  assert.match(again.stdout, `Audit chain: ${one.commands.events.toLocaleString('en-US')} entries verified against the event store`);
+
+  const out = w.renewal(['demo', '--accounts', '40', '--months', '4', '--format', 'json']).json();
   assert.is(out.commands.applied, 0);
   assert.is(out.commands.events, 0);
   assert.is(out.audit.ok, true);
-  assert.is(out.audit.entries, written);
+  assert.equal(out.arrears, one.arrears);
   // The report's buckets add up to the collectible amount.
   const c = out.arrears.currencies[0];
   assert.is(Object.values(c.buckets as Record<string, number>).reduce((a, b) => a + b, 0), c.collectibleMinor);
@@ -102,7 +129,7 @@ test('demo on the memory store keeps nothing on disk', ({ w }) => {
   assert.not.ok(existsSync(w.path('renewal-demo.db')));
 });
 
-test('the top level: help, unknown commands, and the commands of the engine still to come', ({ w }) => {
+test('the top level: help, unknown commands, and every command has its help', ({ w }) => {
   const none = w.renewal([]);
   assert.is(none.status, 2);
   assert.match(none.stdout, 'usage: renewal <command> [options]');
@@ -117,10 +144,10 @@ test('the top level: help, unknown commands, and the commands of the engine stil
   assert.match(help.stdout, 'usage: renewal apply');
   assert.match(help.stdout, '--store URL');
   for (const name of ['renew', 'remind', 'behaviour']) {
-    const r = w.renewal([name, '--as-of', '2026-01-01']);
-    assert.is(r.status, 2);
-    assert.match(r.stderr, `renewal ${name} is not available yet`);
-    assert.match(w.renewal([name, '--help']).stdout, 'Not available yet');
+    const r = w.renewal([name, '--help']);
+    assert.is(r.status, 0);
+    assert.match(r.stdout, `usage: renewal ${name} [--as-of DATE]`);
+    assert.not.match(w.renewal(['--help']).stdout, 'not available yet');
   }
 });
 

@@ -52,8 +52,12 @@ test('a whole period is never prorated, a part period always is, and the cycle a
       const extra = endAfter ? [endContract(addDaysTo(endAfter)(t.startDate as BusinessDate))] : [];
       const contract = openWith(t, p, extra);
       for (const scheduled of scheduledPeriodsUntil(termsOf(contract)!, addDaysTo(1000)(t.startDate as BusinessDate))) {
-        const bill = must(billForScheduledPeriod(contract, scheduled));
         const whole = scheduled.period.start === scheduled.full.start && scheduled.period.end === scheduled.full.end;
+        const result = billForScheduledPeriod(contract, scheduled);
+        // A sliver of a period (one day of 31 at a tiny rate) can round every line to zero: then
+        // there is nothing to bill, never for a whole period.
+        if (E.isLeft(result) && result.left.code === 'NOTHING_TO_BILL' && !whole) continue;
+        const bill = must(result);
         for (const line of bill.lines) {
           const prorated = line.basis && 'prorated' in line.basis ? line.basis.prorated : undefined;
           if (whole) assert.is(prorated, undefined, `${line.code} of whole ${scheduled.period.start}..${scheduled.period.end}`);

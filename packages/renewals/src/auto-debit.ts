@@ -42,7 +42,7 @@ export interface AutoDebitReport {
 export const collectAutoDebits = async (options: CollectAutoDebitsOptions): Promise<AutoDebitReport> => {
   const { store, handler, gateway, asOf } = options;
   const at = options.at ?? (`${asOf}T02:00:00Z` as Instant);
-  const portfolio = await readPortfolio(store, { cycles: true });
+  const portfolio = await (options.portfolio ? options.portfolio.read() : readPortfolio(store, { cycles: true }));
   const byContract = new Map<string, CycleState[]>();
   for (const c of portfolio.cycles.values()) {
     if (!c.bill) continue;

@@ -3,6 +3,7 @@
 import type { CommandHandler, EventStore, HandleResult } from '@renewal-ledger/eventstore';
 import type { RenewalError } from '@renewal-ledger/core';
 import { getContractHandler, type ContractHandler } from './contract-handler.js';
+import type { PortfolioReader } from './ledger.js';
 
 export interface EngineOptions {
   readonly store: EventStore;
@@ -10,6 +11,12 @@ export interface EngineOptions {
   readonly handler: CommandHandler;
   /** Default: `getContractHandler({ store })` (the machine's clock stamps recordedAt). */
   readonly contractHandler?: ContractHandler;
+  /**
+   * Where the portfolio-wide runs (renewals, reminders, auto-debit) read the portfolio from.
+   * Default: one pass over the whole log per run (`readPortfolio`); `getPortfolioReader(store)`
+   * reads only what was appended since its last read.
+   */
+  readonly portfolio?: PortfolioReader;
 }
 
 export const contractHandlerOf = (options: EngineOptions): ContractHandler =>

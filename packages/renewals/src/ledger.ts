@@ -44,14 +44,18 @@ export interface ReadPortfolioOptions {
   readonly batchSize?: number;
 }
 
-export const readPortfolio = async (store: EventStore, options: ReadPortfolioOptions = {}): Promise<Portfolio> => {
-  const contracts = new Map<string, ContractState>();
-  const cycles = new Map<string, CycleState>();
-  const billedCycleIds = new Set<string>();
-  const creditPaymentIds = new Set<string>();
-  let position = -1n;
-  for await (const e of store.readAll({ batchSize: options.batchSize ?? 1000 })) {
-    position = e.globalPosition;
+/** The fold of the log into a portfolio, from where an earlier read stopped. */
+const readInto = async (
+  store: EventStore,
+  acc: { contracts: Map<string, ContractState>; cycles: Map<string, CycleState>; billedCycleIds: Set<string>; creditPaymentIds: Set<string>; position: bigint },
+  options: ReadPortfolioOptions,
+  knownUntil?: BusinessDate,
+): Promise<void> => {
+  const { contracts, cycles, billedCycleIds, creditPaymentIds } = acc;
+  for await (const e of store.readAll({ batchSize: options.batchSize ?? 1000, ...(acc.position >= 0n ? { after: acc.position } : {}) })) {
+    // Recorded after the day asked for: stop here, the next read starts from this event.
+    if (knownUntil !== undefined && e.metadata.recordedAt.slice(0, 10) > knownUntil) break;
+    acc.position = e.globalPosition;
     if (isContractEventType(e.type)) {
       const id = contractIdOfStream(e.streamName) ?? (e.data as { contractId: string }).contractId;
       contracts.set(id, evolveContract(contracts.get(id) ?? initialContractState(), { type: e.type, data: e.data } as ContractEvent));
@@ -62,7 +66,42 @@ export const readPortfolio = async (store: EventStore, options: ReadPortfolioOpt
       if (options.cycles) cycles.set(data.cycleId, evolveCycle(cycles.get(data.cycleId) ?? initialCycleState(), { type: e.type, data: e.data } as RenewalEvent));
     }
   }
-  return { contracts, cycles, billedCycleIds, creditPaymentIds, position };
+};
+
+export const readPortfolio = async (store: EventStore, options: ReadPortfolioOptions = {}): Promise<Portfolio> => {
+  const acc = { contracts: new Map(), cycles: new Map(), billedCycleIds: new Set<string>(), creditPaymentIds: new Set<string>(), position: -1n };
+  await readInto(store, acc, options);
+  return acc;
+};
+
+/**
+ * Reads the portfolio once, then on every `read()` only the events appended since: for a process
+ * that runs the engine many times over one store (a simulation of many days, a long-lived
+ * service), so each run costs what was written since the last one instead of the whole log.
+ * Cycles are always folded. The maps it returns are its own and grow on the next `read()`.
+ */
+export interface PortfolioReader {
+  read(): Promise<Portfolio>;
+}
+
+export interface PortfolioReaderOptions extends Omit<ReadPortfolioOptions, 'cycles'> {
+  /**
+   * Read the log only up to the first event recorded after this day (UTC date of
+   * `metadata.recordedAt`), for a run that replays a simulation day by day: on a store that holds
+   * the whole simulation already, each day's run sees what the day knew, and proposes what it
+   * proposed then (duplicates) rather than what the end state would.
+   */
+  readonly knownUntil?: () => BusinessDate;
+}
+
+export const getPortfolioReader = (store: EventStore, options: PortfolioReaderOptions = {}): PortfolioReader => {
+  const acc = { contracts: new Map<string, ContractState>(), cycles: new Map<string, CycleState>(), billedCycleIds: new Set<string>(), creditPaymentIds: new Set<string>(), position: -1n };
+  return {
+    read: async () => {
+      await readInto(store, acc, { ...(options.batchSize ? { batchSize: options.batchSize } : {}), cycles: true }, options.knownUntil?.());
+      return { ...acc };
+    },
+  };
 };
 
 /** Reads one cycle's stream and folds it. */

@@ -24,7 +24,7 @@ export interface RemindersReport {
 
 export const sendReminders = async (options: SendRemindersOptions): Promise<RemindersReport> => {
   const { store, handler, asOf } = options;
-  const portfolio = await readPortfolio(store, { cycles: true });
+  const portfolio = await (options.portfolio ? options.portfolio.read() : readPortfolio(store, { cycles: true }));
   const due = remindersDue(portfolio.cycles.values(), asOf, {
     at: options.at ?? (`${asOf}T09:00:00Z` as Instant),
     ...(options.policy ? { policy: options.policy } : {}),

@@ -35,7 +35,7 @@ export interface RenewDueReport {
 
 export const renewDue = async (options: RenewDueOptions): Promise<RenewDueReport> => {
   const { store, handler, asOf } = options;
-  const portfolio = await readPortfolio(store);
+  const portfolio = await (options.portfolio ? options.portfolio.read() : readPortfolio(store));
   const contracts = [...portfolio.contracts.values()];
   const due = billsDue(contracts, portfolio.billedCycleIds, asOf, options.actor ? { actor: options.actor } : {});
   const { tally } = await inBatches(handler, due.bills, options.batchSize ?? 500, options.onProgress);

@@ -1,2 +1,3 @@
 export * from "./random.js";
 export * from "./portfolio.js";
+export * from "./contract-portfolio.js";

@@ -2,14 +2,17 @@
 // collection, an export from another system). Each line is applied, found a duplicate, or
 // rejected by a rule; a malformed line writes nothing and the others still apply. With --atomic
 // the whole file is decided first and written in one transaction only if every line is fine.
+// Contract commands (OpenContract, GiveMandate, ...) go through the contract handler, in file
+// order with the cycle commands around them; --atomic takes cycle commands only.
 import { readFile } from 'node:fs/promises';
-import type { CycleFigures, Duplicate, Problem, RenewalError } from '@renewal-ledger/core';
+import type { ContractDuplicate, ContractFigures, CycleFigures, Duplicate, Problem, RenewalError } from '@renewal-ledger/core';
+import { getContractHandler, type ContractHandler, type ContractHandleResult } from '@renewal-ledger/renewals';
 import { EventIdConflictError, getCommandHandler, type CommandHandler, type HandleResult } from '@renewal-ledger/eventstore';
 import { openStore } from '@renewal-ledger/stores';
 import { formatOf, onePositional, parse, positiveIntOf } from '../args.js';
 import type { Command } from '../command.js';
 import { parseCommandLines, type CommandLine } from '../command-lines.js';
-import { fileProblem } from '../errors.js';
+import { fileProblem, UsageError } from '../errors.js';
 import { count, csv, money, print, printJson, table, warn } from '../output.js';
 import { progress } from '../progress.js';
 import { storeUrlOf } from '../session.js';
@@ -24,11 +27,13 @@ export interface LineOutcome {
   readonly type: string | null;
   readonly commandId: string | null;
   readonly cycleId: string | null;
+  /** Contract commands only: the contract (their cycleId is null). */
+  readonly contractId?: string;
   /** applied: the events stored, with their global positions. */
   readonly events?: readonly { readonly type: string; readonly position: bigint }[];
-  /** applied: the cycle's figures right after the line. */
-  readonly figures?: CycleFigures;
-  readonly duplicate?: Duplicate;
+  /** applied: the cycle's figures right after the line (a contract command: the contract's credit figures). */
+  readonly figures?: CycleFigures | ContractFigures;
+  readonly duplicate?: Duplicate | ContractDuplicate;
   /** rejected: the rule's code, message and figures. */
   readonly error?: { readonly code: string; readonly message: string } & Record<string, unknown>;
   /** malformed: each problem with its path into the line's JSON. */
@@ -36,6 +41,8 @@ export interface LineOutcome {
 }
 
 type Decoded = Extract<CommandLine, { ok: true }>;
+type CycleLine = Extract<CommandLine, { kind: 'cycle' }>;
+type ContractLine = Extract<CommandLine, { kind: 'contract' }>;
 
 /** Every outcome starts with the same fields in the same order: the JSON output is stable. */
 const outcome = (entry: Decoded, status: LineStatus, extra: Partial<LineOutcome> = {}): LineOutcome => ({
@@ -43,11 +50,12 @@ const outcome = (entry: Decoded, status: LineStatus, extra: Partial<LineOutcome>
   status,
   type: entry.command.type,
   commandId: entry.command.commandId,
-  cycleId: entry.command.cycleId,
+  cycleId: entry.kind === 'cycle' ? entry.command.cycleId : null,
+  ...(entry.kind === 'contract' ? { contractId: entry.command.contractId } : {}),
   ...extra,
 });
 
-const outcomeOf = (entry: Decoded, r: HandleResult): LineOutcome => {
+const outcomeOf = (entry: CycleLine, r: HandleResult): LineOutcome => {
   switch (r.status) {
     case 'applied':
       return outcome(entry, 'applied', { events: r.events.map((e) => ({ type: e.type, position: e.globalPosition })), figures: r.figures });
@@ -55,6 +63,17 @@ const outcomeOf = (entry: Decoded, r: HandleResult): LineOutcome => {
       return outcome(entry, 'duplicate', { duplicate: r.duplicate });
     case 'rejected':
       return outcome(entry, 'rejected', { error: r.error as RenewalError & Record<string, unknown> });
+  }
+};
+
+const contractOutcomeOf = (entry: ContractLine, r: ContractHandleResult): LineOutcome => {
+  switch (r.status) {
+    case 'applied':
+      return outcome(entry, 'applied', { events: r.events.map((e) => ({ type: e.type, position: e.globalPosition })), figures: r.figures });
+    case 'duplicate':
+      return outcome(entry, 'duplicate', { duplicate: r.duplicate });
+    case 'rejected':
+      return outcome(entry, 'rejected', { error: r.error as unknown as { code: string; message: string } & Record<string, unknown> });
   }
 };
 
@@ -71,8 +90,8 @@ const malformedOutcome = (entry: Extract<CommandLine, { ok: false }>): LineOutco
 const conflictOutcome = (entry: Decoded, e: EventIdConflictError): LineOutcome =>
   outcome(entry, 'rejected', { error: { code: e.code, message: e.message, eventId: e.eventId, storedIn: e.storedIn } });
 
-/** Applies the lines in batches of one transaction each; a conflicting command id is isolated and rejected alone. */
-const applyEach = async (handler: CommandHandler, entries: readonly Decoded[], batchSize: number, onProgress: (n: number) => void) => {
+/** Applies cycle lines in batches of one transaction each; a conflicting command id is isolated and rejected alone. */
+const applyCycleLines = async (handler: CommandHandler, entries: readonly CycleLine[], batchSize: number, onProgress: (n: number) => void) => {
   const out: LineOutcome[] = [];
   for (let i = 0; i < entries.length; i += batchSize) {
     const batch = entries.slice(i, i + batchSize);
@@ -95,12 +114,65 @@ const applyEach = async (handler: CommandHandler, entries: readonly Decoded[], b
   return out;
 };
 
+/** The same for contract lines, through the contract handler. */
+const applyContractLines = async (handler: ContractHandler, entries: readonly ContractLine[], batchSize: number, onProgress: (n: number) => void) => {
+  const out: LineOutcome[] = [];
+  for (let i = 0; i < entries.length; i += batchSize) {
+    const batch = entries.slice(i, i + batchSize);
+    try {
+      const results = await handler.handleBatch(batch.map((b) => b.command));
+      batch.forEach((b, j) => out.push(contractOutcomeOf(b, results[j]!)));
+    } catch (e) {
+      if (!(e instanceof EventIdConflictError)) throw e;
+      for (const b of batch) {
+        try {
+          out.push(contractOutcomeOf(b, await handler.handle(b.command)));
+        } catch (single) {
+          if (!(single instanceof EventIdConflictError)) throw single;
+          out.push(conflictOutcome(b, single));
+        }
+      }
+    }
+    onProgress(i + batch.length);
+  }
+  return out;
+};
+
+/**
+ * Applies the lines in file order: each run of consecutive cycle lines or contract lines goes to
+ * its handler in batches, so a contract opened on line 1 exists for a lump sum on line 2.
+ */
+const applyEach = async (
+  handlers: { readonly cycles: CommandHandler; readonly contracts: ContractHandler },
+  entries: readonly Decoded[],
+  batchSize: number,
+  onProgress: (n: number) => void,
+) => {
+  const out: LineOutcome[] = [];
+  let i = 0;
+  while (i < entries.length) {
+    const kind = entries[i]!.kind;
+    let j = i;
+    while (j < entries.length && entries[j]!.kind === kind) j++;
+    const run = entries.slice(i, j);
+    const done = i;
+    const progressFrom = (n: number) => onProgress(done + n);
+    out.push(
+      ...(kind === 'cycle'
+        ? await applyCycleLines(handlers.cycles, run as CycleLine[], batchSize, progressFrom)
+        : await applyContractLines(handlers.contracts, run as ContractLine[], batchSize, progressFrom)),
+    );
+    i = j;
+  }
+  return out;
+};
+
 // --atomic: the handler decides and appends every line under the same revision checks and writes
 // nothing when a line is refused, so another writer cannot slip in between the check and the write.
 // With a malformed line in the file nothing is written either, but every other line is still
 // decided, so one run shows every problem.
 const applyAtomically = async (handler: CommandHandler, entries: readonly CommandLine[]): Promise<LineOutcome[]> => {
-  const decoded = entries.filter((e): e is Decoded => e.ok);
+  const decoded = entries.filter((e): e is CycleLine => e.ok && e.kind === 'cycle');
   const commands = decoded.map((d) => d.command);
   try {
     const results = decoded.length === entries.length ? await handler.handleAllOrNothing(commands) : await handler.check(commands);
@@ -118,8 +190,11 @@ const applyAtomically = async (handler: CommandHandler, entries: readonly Comman
 
 const detailOf = (o: LineOutcome): string => {
   switch (o.status) {
-    case 'applied':
-      return `${o.events!.map((e) => `${e.type} #${e.position}`).join(', ')}; outstanding ${money(o.figures!.outstandingMinor)}`;
+    case 'applied': {
+      const f = o.figures!;
+      const after = 'outstandingMinor' in f ? `outstanding ${money(f.outstandingMinor)}` : `credit ${money(f.creditBalanceMinor)}`;
+      return `${o.events!.map((e) => `${e.type} #${e.position}`).join(', ')}; ${after}`;
+    }
     case 'duplicate':
       return o.duplicate!.key === 'commandId' ? `command ${o.duplicate!.id} was already applied` : `the same fact as ${o.duplicate!.key} ${o.duplicate!.id}: nothing new`;
     case 'rejected':
@@ -153,13 +228,18 @@ export const applyCommand: Command = {
 Applies one command per line, as in the model, e.g.
   {"type":"RecordPayment","commandId":"pos-0412","cycleId":"unit-0301/2026-01","actor":"cashier-chen",
    "at":"2026-01-20T10:30:00Z","paymentId":"pay-0412","amountMinor":10000,"channel":"cash","offline":true}
+Contract commands (OpenContract, ChangeFeePlan, GiveMandate, RevokeMandate, ReceiveLumpSum,
+EndContract, ...; see docs/renewals.md) go through the contract handler, in file order with the
+cycle commands: a file can open contracts and then record what happens to their cycles. A lump
+sum is recorded on its contract here; renewal renew spreads it over the cycles.
 Each line is reported applied, duplicate (its commandId or business id was already recorded:
 nothing new is written) or rejected with the rule's code and message. A malformed line (not JSON,
 or not a valid command) is reported with its line number and the path of each problem, and
 nothing of it is written; the other lines still apply. \`-\` reads standard input.
 
   --atomic          all or nothing: decide every line first; write them all in one transaction
-                    only if no line is malformed or rejected (duplicates are fine)
+                    only if no line is malformed or rejected (duplicates are fine); cycle
+                    commands only (a file with contract commands is a usage error)
   --problems-only   table format: list only the lines that were rejected or malformed
   --batch N         lines per transaction without --atomic (default 500)
 
@@ -181,6 +261,11 @@ a file that cannot be read.`,
       throw fileProblem(file, e);
     }
     const entries = parseCommandLines(text);
+    if (values.atomic) {
+      const contractLine = entries.find((e) => e.ok && e.kind === 'contract');
+      if (contractLine)
+        throw new UsageError(`--atomic takes cycle commands only; line ${contractLine.line} is a contract command (apply contract commands without --atomic)`, NAME);
+    }
     const storeUrl = storeUrlOf(values.store);
     const store = await openStore(storeUrl);
     let outcomes: LineOutcome[];
@@ -191,7 +276,7 @@ a file that cannot be read.`,
       } else {
         const decoded = entries.filter((e): e is Decoded => e.ok);
         const bar = progress('commands', decoded.length, { mode: 'lazy' });
-        const applied = await applyEach(handler, decoded, batchSize, (n) => bar.update(n));
+        const applied = await applyEach({ cycles: handler, contracts: getContractHandler({ store }) }, decoded, batchSize, (n) => bar.update(n));
         bar.finish();
         const byLine = new Map(applied.map((o) => [o.line, o]));
         outcomes = entries.map((e) => (e.ok ? byLine.get(e.line)! : malformedOutcome(e)));
@@ -212,7 +297,7 @@ a file that cannot be read.`,
       );
     } else {
       const shown = values['problems-only'] ? outcomes.filter((o) => o.status === 'rejected' || o.status === 'malformed') : outcomes;
-      if (shown.length > 0) print(table(['line', 'status', 'command', 'cycle', 'detail'], shown.map((o) => [String(o.line), o.status, o.type ?? '', o.cycleId ?? '', detailOf(o)])));
+      if (shown.length > 0) print(table(['line', 'status', 'command', 'cycle', 'detail'], shown.map((o) => [String(o.line), o.status, o.type ?? '', o.cycleId ?? o.contractId ?? '', detailOf(o)])));
       const parts = [
         `${count(summary.applied)} applied (${count(summary.eventsWritten)} event${summary.eventsWritten === 1 ? '' : 's'} written)`,
         `${count(summary.duplicate)} duplicate`,

@@ -49,3 +49,50 @@ export const dispute = (cycleId: string, disputeId: string, amountMinor: number,
   amountMinor,
   reason: 'Area measured wrong',
 });
+
+// Contract commands (docs/renewals.md): the renewal engine bills these.
+
+/** A 98.50 m2 flat at 3.20/m2 a month (315.20), billed on the 1st, due 14 days later. */
+export const openFlat = (contractId: string, startDate = '2026-01-01') => ({
+  type: 'OpenContract',
+  commandId: `open-${contractId}`,
+  contractId,
+  actor: 'clerk-li',
+  at: '2026-01-05T09:00:00Z',
+  customer: { name: 'Wang Fang', contact: { phone: '+86 138 0000 0301' } },
+  subject: { kind: 'property-unit', unit: contractId, areaM2: '98.50' },
+  currency: 'CNY',
+  cadence: 'monthly',
+  startDate,
+  billingDay: 1,
+  dueAfterDays: 14,
+  feePlan: { items: [{ code: 'service', description: 'Property service fee', basis: { kind: 'per-area', rateMinor: 320 } }] },
+});
+
+/** A monthly parking pass, 310.00 a space, billed on the 1st, due 10 days later. */
+export const openParking = (contractId: string, startDate: string, spaces = 1) => ({
+  type: 'OpenContract',
+  commandId: `open-${contractId}`,
+  contractId,
+  actor: 'clerk-li',
+  at: '2026-01-05T09:00:00Z',
+  customer: { name: 'Li Lei', contact: { phone: '+86 139 0000 0012' } },
+  subject: { kind: 'parking', spaces, location: `B1-${contractId}` },
+  currency: 'CNY',
+  cadence: 'monthly',
+  startDate,
+  billingDay: 1,
+  dueAfterDays: 10,
+  feePlan: { items: [{ code: 'parking', description: 'Monthly parking pass', basis: { kind: 'per-unit', rateMinor: 31000 } }] },
+});
+
+export const giveMandate = (contractId: string, method = 'alipay') => ({
+  type: 'GiveMandate',
+  commandId: `mandate-${contractId}`,
+  contractId,
+  actor: 'clerk-li',
+  at: '2026-01-05T09:05:00Z',
+  mandateId: `m-${contractId}`,
+  method,
+  accountRef: `${method} ****${contractId.slice(-4)}`,
+});

@@ -1,0 +1,124 @@
+// `renewal behaviour`: how customers pay, from the behaviour view (packages/projection-behaviour):
+// reminder effectiveness per channel and level, the collection rate per billing month and the
+// takings per channel over some days; with --contract, one contract's punctuality.
+import type { BusinessDate } from '@renewal-ledger/core';
+import { getArrearsView } from '@renewal-ledger/projection-arrears';
+import { getBehaviourView, type ChannelTakings, type ContractBehaviour, type PeriodCollection, type ReminderEffect } from '@renewal-ledger/projection-behaviour';
+import { dateOf, formatOf, noPositionals, parse, todayUtc } from '../args.js';
+import type { Command } from '../command.js';
+import { CliError, UsageError } from '../errors.js';
+import { count, csv, money, print, printJson, table } from '../output.js';
+import { rate } from '../reports.js';
+import { catchUp, openSession, storeUrlOf } from '../session.js';
+
+const NAME = 'behaviour';
+
+const renderContract = (c: ContractBehaviour): string =>
+  [
+    `Contract ${c.contractId} as of ${c.asOf}: ${count(c.cycles)} decided cycles, ${count(c.onTime)} on time (${rate(c.onTimeRate)}), ` +
+      `average ${c.averageDaysLate === null ? '-' : c.averageDaysLate.toFixed(1)} days late, current streak ${count(c.currentStreak)} on time`,
+    c.standings.length === 0
+      ? '  (no cycle is decided yet: none settled, none past its due date)'
+      : table(['cycle', 'due date', 'status', 'days late', 'settled on'], c.standings.map((s) => [s.cycleId, s.dueDate, s.status, s.daysLate, s.settledOn ?? ''])),
+  ].join('\n');
+
+const renderReminders = (effects: readonly ReminderEffect[]): string =>
+  [
+    'Reminder effectiveness (paid within 7 days of the reminder / chased)',
+    effects.length === 0
+      ? '  (no reminders sent yet)'
+      : table(['channel', 'level', 'reminders', 'chased', 'paid within 7 days', 'share'], effects.map((e) => [e.channel, e.level ?? '', count(e.reminders), money(e.remindedMinor), money(e.paidWithinMinor), rate(e.share)])),
+  ].join('\n');
+
+const renderRates = (rates: readonly PeriodCollection[]): string =>
+  [
+    'Collection rate per billing month (collected / due)',
+    rates.length === 0
+      ? '  (nothing billed yet)'
+      : table(['month', 'currency', 'cycles', 'billed', 'due', 'collected', 'rate'], rates.map((p) => [p.billingMonth, p.currency, count(p.cycles), money(p.billedMinor), money(p.dueMinor), money(p.collectedMinor), rate(p.collectionRate)])),
+  ].join('\n');
+
+const renderTakings = (from: string, to: string, takings: readonly ChannelTakings[]): string =>
+  [
+    `Takings per channel from ${from} to ${to} (new money; payments from credit not counted again)`,
+    takings.length === 0
+      ? '  (no money taken on those days)'
+      : table(['channel', 'currency', 'payments', 'taken', 'refunds', 'refunded', 'net'], takings.map((t) => [t.channel, t.currency, count(t.payments), money(t.takenMinor), count(t.refunds), money(t.refundedMinor), money(t.netMinor)])),
+  ].join('\n');
+
+/** The first day of the month of `date`. */
+const monthStart = (date: BusinessDate): BusinessDate => `${date.slice(0, 8)}01` as BusinessDate;
+
+export const behaviourCommand: Command = {
+  name: NAME,
+  summary: 'payment behaviour: reminder effectiveness, collection rate per month, takings per channel',
+  common: true,
+  help: `usage: renewal behaviour [--as-of DATE] [--from DATE --to DATE] [--contract ID] [--format table|json|csv]
+
+How customers pay, from the behaviour view:
+  - reminder effectiveness: per channel and level, the amount reminders chased and the part of it
+    paid within 7 days of the reminder;
+  - the collection rate per billing month (collected / due);
+  - takings per channel: new money taken and refunded on the days from --from to --to (a lump
+    sum counts once, payments from credit not again).
+With --contract, one contract's punctuality instead: on-time rate, average days late and the
+current streak as of --as-of, and each decided cycle.
+
+  --as-of DATE     the date punctuality is judged at, YYYY-MM-DD (default: today, UTC)
+  --from DATE      first day of the takings (default: the first day of the --as-of month)
+  --to DATE        last day of the takings (default: --as-of)
+  --contract ID    one contract's punctuality
+
+The views are caught up with the store first. --format csv prints one table: the contract's
+cycles with --contract, else the collection rate per month.`,
+  async run(argv) {
+    const { values, positionals } = parse(NAME, argv, {
+      'as-of': { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      contract: { type: 'string' },
+    });
+    noPositionals(NAME, positionals);
+    const format = formatOf(NAME, values.format);
+    const asOf = values['as-of'] === undefined ? todayUtc() : dateOf(NAME, '--as-of', values['as-of']);
+    const from = values.from === undefined ? monthStart(asOf) : dateOf(NAME, '--from', values.from);
+    const to = values.to === undefined ? asOf : dateOf(NAME, '--to', values.to);
+    if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`, NAME);
+    if (values.contract !== undefined && values.contract.trim() === '') throw new UsageError('--contract needs a contract id', NAME);
+    const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views });
+    try {
+      const contractId = values.contract;
+      // The arrears view knows which contracts have cycles: a mistyped id is an error, not zeros.
+      await catchUp(session, { only: contractId === undefined ? ['behaviour'] : ['behaviour', 'arrears'], required: ['behaviour', 'arrears'] });
+      const view = getBehaviourView(session.views);
+      if (contractId !== undefined) {
+        const known = await getArrearsView(session.views).byContract(contractId, { asOf });
+        if (known.cycles.length === 0) throw new CliError(`no cycles of contract ${contractId} in the store`);
+        const contract = await view.contract(contractId, { asOf });
+        if (format === 'json') printJson({ asOf, contract });
+        else if (format === 'csv')
+          print(csv(['contract_id', 'cycle_id', 'due_date', 'status', 'days_late', 'settled_on'], contract.standings.map((s) => [contract.contractId, s.cycleId, s.dueDate, s.status, s.daysLate, s.settledOn])));
+        else print(renderContract(contract));
+        return 0;
+      }
+      const reminderEffectiveness = await view.reminderEffectiveness();
+      const collectionRates = await view.collectionRates();
+      const takings = await view.takings({ from, to });
+      if (format === 'json') {
+        printJson({ asOf, reminderEffectiveness, collectionRates, takings: { from, to, channels: takings } });
+      } else if (format === 'csv') {
+        print(
+          csv(
+            ['billing_month', 'currency', 'cycles', 'billed_minor', 'due_minor', 'collected_minor', 'collection_rate'],
+            collectionRates.map((p) => [p.billingMonth, p.currency, p.cycles, p.billedMinor, p.dueMinor, p.collectedMinor, p.collectionRate === null ? '' : p.collectionRate.toFixed(6)]),
+          ),
+        );
+      } else {
+        print([renderReminders(reminderEffectiveness), renderRates(collectionRates), renderTakings(from, to, takings)].join('\n\n'));
+      }
+      return 0;
+    } finally {
+      await session.close();
+    }
+  },
+};

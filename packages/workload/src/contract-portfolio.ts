@@ -1,0 +1,436 @@
+// A portfolio made of contracts, for the renewal engine to bill. Where `generatePortfolio` writes
+// bills by hand, this one writes what a property office records: contracts opened (property
+// units and parking passes), auto-debit mandates, a fee increase, contracts ended, lump sums (a
+// quarter at once, a year in advance for a discount) and the activity of each cycle (payments on
+// time and late, in parts, offline and entered days later; disputes; instalment plans; refunds;
+// write-offs). Bills, reminders, auto-debits and credit are the engine's: the caller runs
+// `renewDue`, `sendReminders` and `collectAutoDebits` on the simulated days. Amounts come from
+// core's `calculateBill` on the contract folded from its own commands, so every payment matches
+// the bill the engine will issue. Deterministic and seeded: the same options give the same ids.
+import * as E from 'fp-ts/lib/Either.js';
+import {
+  addDaysTo,
+  billCycleId,
+  calculateBill,
+  decideContract,
+  evolveContract,
+  initialContractState,
+  quoteAdvance,
+  scheduledPeriodsUntil,
+  termsOf,
+  type Bill,
+  type BusinessDate,
+  type ContractCommand,
+  type ContractState,
+  type Instant,
+  type ReceiveLumpSum,
+  type RenewalCommand,
+} from '@renewal-ledger/core';
+import { contractOf, type Contract, type ScheduledCommand } from './portfolio.js';
+import { randomFor, type Random } from './random.js';
+
+export interface ContractPortfolioOptions {
+  /** Number of contracts. Default 2,000. */
+  readonly accounts?: number;
+  /** Months simulated, ending with the month of `asOf`. Default 24. */
+  readonly months?: number;
+  /** The last simulated day. Default `2026-11-28`. */
+  readonly asOf?: string;
+  readonly seed?: number;
+}
+
+/** A command with the day it is recorded on; `recordedAt` later than `command.at` when entered late. */
+export interface PlannedCommand<C> {
+  readonly command: C;
+  readonly recordedAt: Instant;
+}
+
+/** What is recorded on one simulated day, by kind, in recorded order. */
+export interface PlannedDay {
+  readonly date: BusinessDate;
+  /** OpenContract, GiveMandate, ChangeFeePlan, EndContract: before the day's renewal run. */
+  readonly contractCommands: readonly PlannedCommand<ContractCommand>[];
+  /** Payments, disputes, plans, refunds, write-offs on the engine's cycles. */
+  readonly cycleCommands: readonly ScheduledCommand[];
+  /** Money for a contract, allocated by the engine (`receiveLumpSum`). */
+  readonly lumpSums: readonly PlannedCommand<ReceiveLumpSum>[];
+}
+
+export interface ContractPortfolio {
+  readonly firstDay: BusinessDate;
+  readonly asOf: BusinessDate;
+  /** Every day from `firstDay` to `asOf`, activity or not. */
+  readonly days: readonly PlannedDay[];
+  readonly contracts: number;
+  readonly contractIds: readonly string[];
+  /** What the plan holds, for the demo's first lines. */
+  readonly counts: {
+    readonly mandates: number;
+    readonly ended: number;
+    readonly feePlanChanges: number;
+    readonly quarterPayers: number;
+    readonly yearInAdvance: number;
+    readonly loyalty: number;
+    readonly lateJoiners: number;
+    readonly cycleCommands: number;
+    readonly lumpSums: number;
+  };
+}
+
+export const SERVICE_RATE = 320; // 3.20 CNY per m2 per month
+export const SERVICE_RATE_FROM_2026 = 340; // building 01, from 2026-01-01
+export const FEE_CHANGE_FROM = '2026-01-01' as BusinessDate;
+const FEE_CHANGE_RECORDED = '2025-11-14' as BusinessDate;
+const UTILITIES = 2000;
+const PARKING_RATE = 15000;
+const PASS_RATE = 30000;
+const LOYALTY_DISCOUNT = 500;
+const DUE_AFTER_DAYS = 14;
+
+const CHANNELS = ['cash', 'card', 'bank-transfer', 'alipay', 'alipay', 'wechat-pay', 'wechat-pay'] as const;
+const CLERKS = ['clerk-li', 'clerk-wang', 'clerk-zhang'];
+const CASHIERS = ['cashier-chen', 'cashier-liu', 'cashier-zhao', 'cashier-sun'];
+const MANDATE_METHODS = ['card', 'bank-account', 'alipay', 'wechat-pay'] as const;
+
+const instant = (date: BusinessDate, hour: number, minute = 0): Instant =>
+  `${date}T${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00Z` as Instant;
+const dateOf = (i: Instant): BusinessDate => i.slice(0, 10) as BusinessDate;
+const monthsAfter = (month: BusinessDate, n: number): BusinessDate => {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const total = y * 12 + (m - 1) + n;
+  return `${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, '0')}-01` as BusinessDate;
+};
+
+type Behaviour = 'monthly' | 'quarter-payer' | 'year-in-advance' | 'auto-debit';
+
+interface Profile {
+  readonly contract: Contract;
+  readonly index: number;
+  readonly behaviour: Behaviour;
+  readonly startDate: BusinessDate;
+  readonly loyalty: boolean;
+  readonly endDate: BusinessDate | null;
+}
+
+const feePlanOf = (p: Profile, serviceRate: number) => {
+  const c = p.contract;
+  const items =
+    c.kind === 'property'
+      ? [
+          { code: 'service', description: 'Property service fee', basis: { kind: 'per-area', rateMinor: serviceRate, unit: 'm2' } },
+          { code: 'utilities', description: 'Shared utilities', basis: { kind: 'fixed', rateMinor: UTILITIES } },
+          ...(c.parkingSpaces > 0 ? [{ code: 'parking', description: 'Parking space', basis: { kind: 'per-unit', rateMinor: PARKING_RATE, quantity: String(c.parkingSpaces), unit: 'space' } }] : []),
+        ]
+      : [{ code: 'pass', description: 'Monthly parking pass', basis: { kind: 'per-unit', rateMinor: PASS_RATE, unit: 'space' } }];
+  const discounts = [
+    ...(p.loyalty
+      ? [{ code: 'loyalty', description: 'Loyal customer discount', amount: { kind: 'fixed', amountMinor: LOYALTY_DISCOUNT }, eligibility: { kind: 'tenure-at-least', years: 1 } }]
+      : []),
+    ...(p.behaviour === 'year-in-advance'
+      ? [{ code: 'prepay-year', description: 'A year paid in advance', amount: { kind: 'percent', percent: '5' }, eligibility: { kind: 'paid-periods-in-advance', periods: 12 } }]
+      : []),
+  ];
+  return { items, ...(discounts.length ? { discounts } : {}) };
+};
+
+const profileOf = (index: number, seed: number, firstDay: BusinessDate, months: number): Profile => {
+  const contract = contractOf(index, seed);
+  const rng = randomFor(seed, index, 0xc1);
+  const roll = rng.next();
+  const behaviour: Behaviour = roll < 0.12 ? 'auto-debit' : roll < 0.15 ? 'quarter-payer' : roll < 0.16 ? 'year-in-advance' : 'monthly';
+  // About one in ten joins later, on any day of the first half of the simulation: a prorated
+  // first bill. Nobody's start date is before the simulation: tenure is earned in it.
+  const late = behaviour === 'monthly' && months > 2 && rng.chance(0.1);
+  const startDate = late ? addDaysTo(rng.int(1, Math.floor((months * 30) / 2)))(firstDay) : firstDay;
+  const loyalty = rng.chance(0.15);
+  const ends = behaviour === 'monthly' && !late && months > 6 && rng.chance(0.005);
+  const endDate = ends ? addDaysTo(rng.int(0, 27))(monthsAfter(firstDay, rng.int(Math.ceil((months * 2) / 3), months - 1))) : null;
+  return { contract, index, behaviour, startDate, loyalty, endDate };
+};
+
+/** Folds a contract command into the state, refusing what the contract would refuse (a generator bug). */
+const fold = (state: ContractState, command: ContractCommand): ContractState => {
+  const decided = decideContract(command, state);
+  if (E.isLeft(decided)) throw new Error(`workload: ${command.type} ${command.commandId} refused: ${decided.left.code}`);
+  return decided.right.events.reduce(evolveContract, state);
+};
+
+const totalOf = (bill: Bill): number =>
+  bill.lines.reduce((s, l) => s + (l.amountMinor as number), 0) - (bill.discounts ?? []).reduce((s, d) => s + (d.amountMinor as number), 0);
+
+interface CycleContext {
+  readonly cycleId: string;
+  /** Activity is dated from here: the due date, or later when the bill is issued after it. */
+  readonly due: BusinessDate;
+  readonly rng: Random;
+  readonly out: ScheduledCommand[];
+  seq: number;
+}
+
+const on = (ctx: CycleContext, dayOffset: number, hour: number) => instant(addDaysTo(dayOffset)(ctx.due), hour, ctx.rng.int(0, 59));
+
+const push = (ctx: CycleContext, body: Record<string, unknown>, at: Instant, recordedAt: Instant = at, actor?: string) => {
+  const command = { commandId: `${ctx.cycleId}:${++ctx.seq}`, cycleId: ctx.cycleId, actor: actor ?? ctx.rng.pick(CLERKS), at, ...body } as unknown as RenewalCommand;
+  ctx.out.push({ command, recordedAt });
+};
+
+const pay = (ctx: CycleContext, amountMinor: number, dayOffset: number) => {
+  if (amountMinor <= 0) return '';
+  const channel = ctx.rng.pick(CHANNELS);
+  const paymentId = `${ctx.cycleId}/pay-${ctx.seq + 1}`;
+  const at = on(ctx, dayOffset, ctx.rng.int(8, 18));
+  // Cash taken at a branch without the system: entered when the paper slips come in.
+  const offline = channel === 'cash' && ctx.rng.chance(0.25);
+  const recordedAt = offline ? on(ctx, dayOffset + ctx.rng.int(1, 6), 19) : at;
+  const reference = channel === 'cash' ? undefined : `${channel.toUpperCase()}-${ctx.cycleId.replace(/[^a-z0-9]/gi, '')}-${ctx.seq + 1}`;
+  push(
+    ctx,
+    { type: 'RecordPayment', paymentId, amountMinor, channel, ...(reference ? { reference } : {}), ...(offline ? { offline: true } : {}) },
+    at,
+    recordedAt,
+    ctx.rng.pick(CASHIERS),
+  );
+  return paymentId;
+};
+
+/** One cycle's activity by the customer and the office (no bill, no reminder: the engine's). */
+const cycleActivity = (ctx: CycleContext, bill: Bill): void => {
+  const rng = ctx.rng;
+  const total = totalOf(bill);
+  const cycleId = ctx.cycleId;
+  if (total <= 0) return;
+  if (rng.chance(0.03)) {
+    // A disputed bill: part of a line questioned, looked into, resolved.
+    const line = rng.pick(bill.lines);
+    const disputed = Math.max(1, Math.floor(((line.amountMinor as number) * rng.int(10, 50)) / 100));
+    const outcome = rng.pick(['upheld', 'upheld', 'partially-upheld', 'rejected'] as const);
+    const adjustment = outcome === 'upheld' ? disputed : outcome === 'rejected' ? 0 : Math.max(1, Math.floor(disputed / 2));
+    const paidFirst = rng.chance(0.35);
+    const fullPayment = paidFirst ? pay(ctx, total, -3) : '';
+    push(ctx, { type: 'RaiseDispute', disputeId: `${cycleId}/dispute-1`, amountMinor: disputed, lineCode: line.code, reason: 'Customer says the line was charged for a service not received' }, on(ctx, paidFirst ? 1 : -5, 10));
+    if (!paidFirst) pay(ctx, total - disputed, -2);
+    const realAdjustment = outcome === 'partially-upheld' && adjustment >= disputed ? 0 : adjustment;
+    push(
+      ctx,
+      {
+        type: 'ResolveDispute',
+        disputeId: `${cycleId}/dispute-1`,
+        outcome: realAdjustment === 0 ? 'rejected' : outcome,
+        adjustmentMinor: realAdjustment,
+        note: realAdjustment ? 'Checked the service log with the customer: corrected' : 'Service log shows the service was provided',
+      },
+      on(ctx, 10, 15),
+    );
+    if (paidFirst && realAdjustment > 0)
+      push(ctx, { type: 'Refund', refundId: `${cycleId}/refund-1`, paymentId: fullPayment, amountMinor: realAdjustment, reason: 'Dispute upheld after full payment' }, on(ctx, 12, 11));
+    if (!paidFirst) pay(ctx, disputed - realAdjustment, 15);
+    return;
+  }
+  if (rng.chance(0.02) && total >= 3) {
+    // Cannot pay on time: an instalment plan, kept or defaulted.
+    const parts = rng.int(2, 3);
+    const each = Math.floor(total / parts);
+    const installments = Array.from({ length: parts }, (_, i) => ({
+      dueDate: addDaysTo(20 + 30 * i)(ctx.due),
+      amountMinor: i === parts - 1 ? total - each * (parts - 1) : each,
+    }));
+    push(ctx, { type: 'AgreeInstallments', planId: `${cycleId}/plan-1`, installments }, on(ctx, 5, 14));
+    const defaults = rng.chance(0.3);
+    installments.forEach((inst, i) => {
+      if (defaults && i > 0) return;
+      pay(ctx, inst.amountMinor, 20 + 30 * i + rng.int(-2, 3));
+    });
+    if (defaults) push(ctx, { type: 'CancelInstallments', planId: `${cycleId}/plan-1`, reason: 'defaulted' }, on(ctx, 65, 10));
+    return;
+  }
+  const roll = rng.next();
+  if (roll < 0.9) {
+    const day = rng.chance(0.8) ? rng.int(-12, 0) : rng.int(1, 40);
+    const paymentId = pay(ctx, total, day);
+    if (rng.chance(0.01))
+      push(ctx, { type: 'Refund', refundId: `${cycleId}/refund-1`, paymentId, amountMinor: Math.max(1, Math.floor(total / 10)), reason: 'Overcharged utilities returned at the counter' }, on(ctx, day + 7, 16));
+    const first = ctx.out.find((c) => c.command.type === 'RecordPayment');
+    if (first && rng.chance(0.004)) {
+      // A clerk keys the same paper receipt twice: same payment id, same facts: a duplicate.
+      ctx.out.push({ command: { ...first.command, commandId: `${first.command.commandId}-rekeyed` } as RenewalCommand, recordedAt: addRecorded(first.recordedAt) });
+    } else if (first && first.command.type === 'RecordPayment' && first.command.reference && rng.chance(0.004)) {
+      // A bank transfer entered again under a new payment id: the reference gives it away.
+      ctx.out.push({
+        command: { ...first.command, commandId: `${first.command.commandId}-again`, paymentId: `${first.command.paymentId}-again` } as RenewalCommand,
+        recordedAt: addRecorded(first.recordedAt),
+      });
+    }
+  } else if (roll < 0.95) {
+    // Part now, maybe the rest after the reminders.
+    const part = Math.floor((total * rng.int(30, 70)) / 100);
+    pay(ctx, part, rng.int(0, 10));
+    if (rng.chance(0.5)) pay(ctx, total - part, rng.int(36, 60));
+  } else if (rng.chance(0.3)) {
+    push(ctx, { type: 'WriteOff', writeOffId: `${cycleId}/write-off-1`, amountMinor: total, reason: 'Tenant moved out, not recoverable' }, on(ctx, 180, 12), undefined, 'manager-zhou');
+  }
+};
+
+const addRecorded = (i: Instant): Instant => `${i.slice(0, 17)}59Z` as Instant;
+
+const defaults: Required<ContractPortfolioOptions> = { accounts: 2000, months: 24, asOf: '2026-11-28', seed: 2026 };
+
+/** The day-by-day plan of a contract portfolio, from the first day of the first month to `asOf`. */
+export const generateContractPortfolio = (options: ContractPortfolioOptions = {}): ContractPortfolio => {
+  const o: Required<ContractPortfolioOptions> = { ...defaults, ...options };
+  const asOf = o.asOf as BusinessDate;
+  const firstDay = monthsAfter(`${asOf.slice(0, 7)}-01` as BusinessDate, -(o.months - 1));
+  const asOfEnd = `${asOf}T23:59:59Z`;
+  const contractCommands: PlannedCommand<ContractCommand>[] = [];
+  const lumpSums: PlannedCommand<ReceiveLumpSum>[] = [];
+  const cycleCommands: ScheduledCommand[] = [];
+  const contractIds: string[] = [];
+  const counts = { mandates: 0, ended: 0, feePlanChanges: 0, quarterPayers: 0, yearInAdvance: 0, loyalty: 0, lateJoiners: 0, cycleCommands: 0, lumpSums: 0 };
+
+  for (let index = 0; index < o.accounts; index++) {
+    const p = profileOf(index, o.seed, firstDay, o.months);
+    const c = p.contract;
+    const contractId = c.contractId;
+    contractIds.push(contractId);
+    const rng = randomFor(o.seed, index, 0xc2);
+    const building01 = c.kind === 'property' && contractId.startsWith('bldg-01-');
+    const changesLater = building01 && p.startDate < FEE_CHANGE_FROM && FEE_CHANGE_RECORDED >= firstDay;
+    const openingRate = building01 && !changesLater && p.startDate >= FEE_CHANGE_FROM ? SERVICE_RATE_FROM_2026 : SERVICE_RATE;
+    // Commands of the contract in recorded order, folded as they go (the lump sums' quotes need
+    // the contract as it is when the money comes in).
+    const own: { recordedAt: Instant; command: ContractCommand; lumpSum?: boolean }[] = [];
+    const contractBase = (suffix: string, at: Instant) => ({ commandId: `${contractId}:${suffix}`, contractId, actor: rng.pick(CLERKS), at });
+    const openAt = instant(p.startDate, 8, rng.int(0, 59));
+    own.push({
+      recordedAt: openAt,
+      command: {
+        ...contractBase('open', openAt),
+        type: 'OpenContract',
+        customer: {
+          name: c.customer,
+          contact: { phone: `+86 138 0${String(100000 + index).slice(-6)}0`, ...(c.kind === 'property' ? { address: `Building ${contractId.slice(5, 7)}, unit ${contractId.slice(-4)}` } : {}) },
+        },
+        subject: c.kind === 'property' ? { kind: 'property-unit', unit: contractId.slice(5), areaM2: c.areaM2! } : { kind: 'parking', spaces: c.parkingSpaces, location: `Car park ${contractId.slice(5, 7)}` },
+        currency: 'CNY',
+        cadence: 'monthly',
+        startDate: p.startDate,
+        billingDay: 1,
+        dueAfterDays: DUE_AFTER_DAYS,
+        feePlan: feePlanOf(p, openingRate),
+      } as unknown as ContractCommand,
+    });
+    if (p.behaviour === 'auto-debit') {
+      const method = rng.pick(MANDATE_METHODS);
+      const at = instant(addDaysTo(rng.int(0, 3))(p.startDate), 10, rng.int(0, 59));
+      own.push({
+        recordedAt: at,
+        command: { ...contractBase('mandate-1', at), type: 'GiveMandate', mandateId: `${contractId}/mandate-1`, method, accountRef: `${method} ****${String(rng.int(0, 9999)).padStart(4, '0')}` } as unknown as ContractCommand,
+      });
+    }
+    if (changesLater) {
+      // Announced in November; a unit that joins after the announcement gets it the day it opens.
+      const at = instant(p.startDate > FEE_CHANGE_RECORDED ? p.startDate : FEE_CHANGE_RECORDED, 16, rng.int(0, 59));
+      own.push({
+        recordedAt: at,
+        command: {
+          ...contractBase('fee-plan-2026', at),
+          type: 'ChangeFeePlan',
+          changeId: `${contractId}/fee-plan-2026`,
+          effectiveFrom: FEE_CHANGE_FROM,
+          feePlan: feePlanOf(p, SERVICE_RATE_FROM_2026),
+          reason: 'Building 01 service fee 3.20 to 3.40 per m2 (owners meeting 2025-10)',
+        } as unknown as ContractCommand,
+      });
+    }
+    if (p.endDate) {
+      const at = instant(addDaysTo(-20)(p.endDate), 11, rng.int(0, 59));
+      own.push({ recordedAt: at, command: { ...contractBase('end', at), type: 'EndContract', endDate: p.endDate, reason: 'Moved out' } as unknown as ContractCommand });
+    }
+    // Lump sums, on the contract's schedule.
+    const lumpOf = (id: string, at: Instant, amountMinor: number, extra: Record<string, unknown>): ReceiveLumpSum =>
+      ({ ...contractBase(`lump-sum-${id}`, at), type: 'ReceiveLumpSum', lumpSumId: `${contractId}/${id}`, amountMinor, channel: 'bank-transfer', reference: `TRF-${contractId.replace(/[^a-z0-9]/gi, '')}-${id}`, ...extra }) as unknown as ReceiveLumpSum;
+    if (p.behaviour === 'quarter-payer')
+      for (let m = 0; m < o.months; m += 3) own.push({ recordedAt: instant(addDaysTo(rng.int(2, 9))(monthsAfter(firstDay, m)), 11, rng.int(0, 59)), command: null as never, lumpSum: true });
+    if (p.behaviour === 'year-in-advance')
+      for (let m = 1; m < o.months; m += 12) own.push({ recordedAt: instant(addDaysTo(-rng.int(3, 12))(monthsAfter(firstDay, m)), 11, rng.int(0, 59)), command: null as never, lumpSum: true });
+    own.sort((a, b) => (a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : 0));
+
+    let state = initialContractState();
+    for (const entry of own) {
+      if (entry.recordedAt > asOfEnd) continue;
+      if (!entry.lumpSum) {
+        state = fold(state, entry.command);
+        contractCommands.push({ command: entry.command, recordedAt: entry.recordedAt });
+        continue;
+      }
+      const month = monthsAfter(dateOf(entry.recordedAt), dateOf(entry.recordedAt).endsWith('-01') ? 0 : p.behaviour === 'year-in-advance' ? 1 : 0);
+      let command: ReceiveLumpSum;
+      if (p.behaviour === 'year-in-advance') {
+        const advance = { from: month, periods: 12 };
+        const quote = quoteAdvance(state, advance as never);
+        if (E.isLeft(quote)) throw new Error(`workload: cannot quote ${contractId}: ${quote.left.code}`);
+        command = lumpOf(`advance-${month.slice(0, 7)}`, entry.recordedAt, quote.right.totalMinor, { advance });
+      } else {
+        // A quarter at once: three times this month's bill, the rest of it credit for the next two.
+        const bill = calculateBill(state, { start: month, end: monthsAfter(month, 1) });
+        const monthly = E.isRight(bill) ? totalOf(bill.right) : 0;
+        if (monthly <= 0) continue;
+        command = lumpOf(`quarter-${month.slice(0, 7)}`, entry.recordedAt, monthly * 3, {});
+      }
+      state = fold(state, command);
+      lumpSums.push({ command, recordedAt: entry.recordedAt });
+    }
+
+    counts.mandates += p.behaviour === 'auto-debit' ? 1 : 0;
+    counts.ended += p.endDate ? 1 : 0;
+    counts.feePlanChanges += changesLater ? 1 : 0;
+    counts.quarterPayers += p.behaviour === 'quarter-payer' ? 1 : 0;
+    counts.yearInAdvance += p.behaviour === 'year-in-advance' ? 1 : 0;
+    counts.loyalty += p.loyalty ? 1 : 0;
+    counts.lateJoiners += p.startDate > firstDay ? 1 : 0;
+
+    // Mandates are collected by the engine, lump sums pay the quarter payers' cycles: the
+    // customers who pay month by month are the ones with cycle activity. A year in advance
+    // covers its year; a month outside it is paid like anyone's.
+    if (p.behaviour === 'auto-debit' || p.behaviour === 'quarter-payer') continue;
+    const covered = (start: BusinessDate) =>
+      state.lumpSums.some((l) => {
+        const a = l.received.advance;
+        return a !== undefined && start >= a.from && start < monthsAfter(a.from as BusinessDate, a.periods);
+      });
+    const terms = termsOf(state)!;
+    for (const scheduled of scheduledPeriodsUntil(terms, asOf)) {
+      const start = scheduled.period.start;
+      if (covered(start)) continue;
+      const bill = calculateBill(state, scheduled.period);
+      if (E.isLeft(bill)) continue;
+      // The engine bills on the first of the month: a first period that starts mid-month is
+      // billed on the next first, and its activity comes after that.
+      const issued = start.endsWith('-01') ? start : monthsAfter(start, 1);
+      const due = bill.right.dueDate as BusinessDate;
+      const base = addDaysTo(DUE_AFTER_DAYS)(issued) > due ? addDaysTo(DUE_AFTER_DAYS)(issued) : due;
+      const monthIndex = Number(start.slice(0, 4)) * 12 + Number(start.slice(5, 7));
+      const ctx: CycleContext = { cycleId: billCycleId(contractId, start), due: base, rng: randomFor(o.seed, index, monthIndex), out: [], seq: 0 };
+      cycleActivity(ctx, bill.right);
+      for (const cmd of ctx.out) if (cmd.recordedAt <= asOfEnd && cmd.command.at >= instant(issued, 0, 1)) cycleCommands.push(cmd);
+    }
+  }
+
+  // Group by recorded day, in recorded order (ties keep generation order).
+  const byRecorded = <T extends { recordedAt: Instant }>(xs: T[]) => xs.sort((a, b) => (a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : 0));
+  byRecorded(contractCommands);
+  byRecorded(lumpSums);
+  byRecorded(cycleCommands);
+  const days: PlannedDay[] = [];
+  const index = new Map<string, { contractCommands: PlannedCommand<ContractCommand>[]; cycleCommands: ScheduledCommand[]; lumpSums: PlannedCommand<ReceiveLumpSum>[] }>();
+  for (let d = firstDay; d <= asOf; d = addDaysTo(1)(d)) {
+    const day = { date: d, contractCommands: [], cycleCommands: [], lumpSums: [] };
+    index.set(d, day);
+    days.push(day);
+  }
+  for (const c of contractCommands) index.get(dateOf(c.recordedAt))?.contractCommands.push(c);
+  for (const c of lumpSums) index.get(dateOf(c.recordedAt))?.lumpSums.push(c);
+  for (const c of cycleCommands) index.get(dateOf(c.recordedAt))?.cycleCommands.push(c);
+  counts.cycleCommands = cycleCommands.length;
+  counts.lumpSums = lumpSums.length;
+  return { firstDay, asOf, days, contracts: o.accounts, contractIds, counts };
+};

@@ -1,0 +1,91 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as E from 'fp-ts/lib/Either.js';
+import { canonicalJson, decodeCommand, decodeContractCommand } from '@renewal-ledger/core';
+import { generateContractPortfolio, type ContractPortfolio } from '@renewal-ledger/workload';
+
+const small = { accounts: 300, months: 24 };
+const everything = (p: ContractPortfolio) => p.days.flatMap((d) => [...d.contractCommands, ...d.lumpSums, ...d.cycleCommands]);
+
+test('the same seed gives the same plan, another seed another one', () => {
+  const a = generateContractPortfolio(small);
+  assert.is(canonicalJson(a.days), canonicalJson(generateContractPortfolio(small).days));
+  assert.is.not(canonicalJson(a.days), canonicalJson(generateContractPortfolio({ ...small, seed: 7 }).days));
+});
+
+test('a day per date from the first of the first month to asOf, each command recorded on its day after it happened', () => {
+  const p = generateContractPortfolio(small);
+  assert.is(p.firstDay, '2024-12-01');
+  assert.is(p.days.length, 728);
+  assert.is(p.days.at(-1)!.date, '2026-11-28');
+  for (const day of p.days)
+    for (const { command, recordedAt } of [...day.contractCommands, ...day.lumpSums, ...day.cycleCommands]) {
+      assert.is(recordedAt.slice(0, 10), day.date);
+      assert.ok(recordedAt >= command.at, `${command.commandId} recorded before it happened`);
+    }
+});
+
+test("every command decodes; no bill, reminder or auto-debit by hand: those are the engine's", () => {
+  const p = generateContractPortfolio(small);
+  for (const day of p.days) {
+    for (const { command } of [...day.contractCommands, ...day.lumpSums]) {
+      const decoded = decodeContractCommand(JSON.parse(JSON.stringify(command)));
+      if (E.isLeft(decoded)) assert.unreachable(decoded.left.message);
+    }
+    for (const { command } of day.cycleCommands) {
+      const decoded = decodeCommand(JSON.parse(JSON.stringify(command)));
+      if (E.isLeft(decoded)) assert.unreachable(decoded.left.message);
+      assert.not.ok(['Bill', 'SendReminder', 'RecordAutoDebitFailure'].includes(command.type), command.type);
+      if (command.type === 'RecordPayment') assert.is.not(command.channel, 'auto-debit');
+      // The engine's cycle ids: <contractId>/<period start>.
+      assert.match(command.cycleId, /^(bldg-\d\d-unit-\d{4}|park-\d\d-\d{4})\/\d{4}-\d\d-\d\d$/);
+    }
+  }
+});
+
+test('the mix: contracts with their fee plans, mandates, a fee increase, endings, lump sums and loyalty', () => {
+  const p = generateContractPortfolio({ accounts: 2000, months: 24 });
+  const all = everything(p);
+  const of = (type: string) => all.filter((c) => c.command.type === type).map((c) => c.command as unknown as Record<string, any>);
+  const opened = of('OpenContract');
+  assert.is(opened.length, 2000);
+  assert.is(p.contractIds.length, 2000);
+  const mandates = of('GiveMandate').length / 2000;
+  assert.ok(mandates > 0.09 && mandates < 0.15, `mandates ${mandates}`);
+  const ends = of('EndContract').length;
+  assert.ok(ends >= 1 && ends <= 25, `ends ${ends}`);
+  // Property units: service per m2 at 3.20, utilities 20.00 fixed, parking per space; passes 300.00 a space.
+  const unit = opened.find((o) => o.subject.kind === 'property-unit' && o.feePlan.items.length === 3)!;
+  assert.equal(unit.feePlan.items.map((i: any) => [i.code, i.basis.kind, i.basis.rateMinor]), [['service', 'per-area', 320], ['utilities', 'fixed', 2000], ['parking', 'per-unit', 15000]]);
+  const pass = opened.find((o) => o.subject.kind === 'parking')!;
+  assert.equal(pass.feePlan.items.map((i: any) => [i.code, i.basis.kind, i.basis.rateMinor]), [['pass', 'per-unit', 30000]]);
+  assert.ok(opened.every((o) => o.cadence === 'monthly' && o.billingDay === 1 && o.dueAfterDays === 14 && o.startDate >= p.firstDay));
+  assert.ok(opened.some((o) => o.startDate > p.firstDay), 'some join later');
+  assert.ok(opened.some((o) => o.feePlan.discounts?.some((d: any) => d.eligibility.kind === 'tenure-at-least' && d.eligibility.years === 1)));
+  // The fee increase: building 01 from 3.20 to 3.40 per m2 from 2026-01-01.
+  const changes = of('ChangeFeePlan');
+  assert.ok(changes.length > 100);
+  assert.ok(changes.every((c) => c.contractId.startsWith('bldg-01-') && c.effectiveFrom === '2026-01-01' && c.feePlan.items[0].basis.rateMinor === 340));
+  // Lump sums: about 3% pay a quarter at once, about 1% a year in advance (with the discount in their plan).
+  const lumps = of('ReceiveLumpSum');
+  const quarters = new Set(lumps.filter((l) => !l.advance).map((l) => l.contractId)).size / 2000;
+  const years = lumps.filter((l) => l.advance);
+  assert.ok(quarters > 0.015 && quarters < 0.045, `quarter payers ${quarters}`);
+  assert.ok(years.length > 0 && years.every((l) => l.advance.periods === 12));
+  for (const y of years)
+    assert.ok(opened.find((o) => o.contractId === y.contractId)!.feePlan.discounts.some((d: any) => d.eligibility.kind === 'paid-periods-in-advance' && d.eligibility.periods === 12));
+  // Cycle activity: payments (some offline, entered later), disputes, plans, refunds.
+  const payments = of('RecordPayment');
+  assert.ok(payments.some((c) => c.offline));
+  for (const type of ['RaiseDispute', 'ResolveDispute', 'AgreeInstallments', 'Refund', 'WriteOff']) assert.ok(of(type).length > 0, type);
+});
+
+test('growing the portfolio keeps the plan of the contracts already in it', () => {
+  const a = generateContractPortfolio({ accounts: 40, months: 12 });
+  const b = generateContractPortfolio({ accounts: 70, months: 12 });
+  const ids = new Set(a.contractIds);
+  const ofFirst = everything(b).filter((c) => ids.has((c.command as { contractId?: string }).contractId ?? c.command.commandId.split('/')[0]!) || ids.has(((c.command as { cycleId?: string }).cycleId ?? '').split('/')[0]!));
+  assert.is(canonicalJson(ofFirst), canonicalJson(everything(a)));
+});
+
+test.run();
