@@ -2,7 +2,7 @@
 // run in the cycle's fixed order: idempotency first (a retry is never refused by a rule its first
 // attempt changed), then whether the contract is open, then the input, then the rules.
 import * as E from 'fp-ts/lib/Either.js';
-import { canonicalJson } from '../canonical-json.js';
+import { sameFact } from '../same-fact.js';
 import { isPositiveMinorUnits, parseQuantity } from '../money.js';
 import { quoteAdvance } from '../billing/quote.js';
 import { nextScheduledPeriod, scheduledPeriodStarting } from '../billing/schedule.js';
@@ -44,19 +44,6 @@ const duplicate = (key: ContractDuplicate['key'], id: string): Result => E.right
 
 const baseOf = (c: ContractCommand) => ({ contractId: c.contractId, commandId: c.commandId, actor: c.actor, at: c.at });
 
-// The same fact is the same data whoever entered it and under whichever command id (as the cycle).
-const factKey = (data: object): string | null => {
-  const { commandId: _c, actor: _a, ...rest } = data as Record<string, unknown>;
-  try {
-    return canonicalJson(rest);
-  } catch {
-    return null;
-  }
-};
-const sameFact = (recorded: object, candidate: object): boolean => {
-  const key = factKey(candidate);
-  return key !== null && factKey(recorded) === key;
-};
 
 const earlier = <F extends { readonly commandId: string }>(
   key: ContractDuplicate['key'],

@@ -4,7 +4,7 @@
 // the money rules.
 import * as E from 'fp-ts/lib/Either.js';
 import { isPeriodValid } from '../calendar.js';
-import { canonicalJson } from '../canonical-json.js';
+import { sameFact } from '../same-fact.js';
 import { amountFromRate, isNonNegativeMinorUnits, isPositiveMinorUnits, sumMinor, type AmountOutOfRange, type DecimalQuantity, type NonNegativeMinorUnits } from '../money.js';
 import type { Adjust, AgreeInstallments, Bill, CancelInstallments, RaiseDispute, RecordAutoDebitFailure, RecordPayment, Refund, RenewalCommand, ResolveDispute, SendReminder, WriteOff } from './commands.js';
 import { ruleError, type RenewalError } from './errors.js';
@@ -36,21 +36,6 @@ const duplicate = (key: Duplicate['key'], id: string): Result => E.right({ event
 // key added after a spread costs about a microsecond (a Bill's data took 10 us that way, measured
 // in benchmarks), which the command and batch paths pay per command.
 
-// The same fact is the same data whoever entered it and under whichever command id.
-// Data that cannot be written as JSON (the NaN total of a bill whose lines leave the safe range,
-// a NaN amount handed to decide without decoding) was never recorded, so it is no recorded fact.
-const factKey = (data: object): string | null => {
-  const { commandId: _c, actor: _a, ...rest } = data as Record<string, unknown>;
-  try {
-    return canonicalJson(rest);
-  } catch {
-    return null;
-  }
-};
-const sameFact = (recorded: object, candidate: object): boolean => {
-  const key = factKey(candidate);
-  return key !== null && factKey(recorded) === key;
-};
 
 /**
  * Looks for an earlier fact with the same business id: the same data is a duplicate, other data
