@@ -170,6 +170,12 @@ debit('retryable failures are tried again 3 and 7 days after the due date, then 
   assert.equal(collect(expired, '2026-02-15'), []);
   // A run that comes late asks once, for the attempt that is due.
   assert.equal(collect(january(), '2026-01-25').map((d) => [d.attempt, d.scheduledFor]), [[1, '2026-01-15']]);
+  // Its retry then waits its days from that late attempt: never charged again at once, however
+  // late the run or how often it runs that day.
+  const lateFailure = january(failure(collect(january(), '2026-01-25')[0]!, true, '2026-01-25'));
+  assert.equal(collect(lateFailure, '2026-01-25'), []);
+  assert.equal(collect(lateFailure, '2026-01-27'), []);
+  assert.equal(collect(lateFailure, '2026-01-28').map((d) => [d.attempt, d.scheduledFor]), [[2, '2026-01-28']]);
 });
 
 const failed = suite('AutoDebitFailed on the cycle');

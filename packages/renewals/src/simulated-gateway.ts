@@ -31,13 +31,22 @@ export const SIMULATED_FAILURES = [
   { code: 'mandate-cancelled', reason: 'The customer cancelled the agreement with the provider', retryable: false },
 ] as const;
 
-/** FNV-1a over the text: a small, stable hash (no crypto needed to draw a simulated outcome). */
+/**
+ * FNV-1a over the text, finished with murmur3's fmix32: a small, stable hash (no crypto needed to
+ * draw a simulated outcome). Without the finish, ids that differ only in their last character (a
+ * first attempt and its retry) drew almost the same number, so a retry nearly always failed again.
+ */
 const fnv1a = (text: string): number => {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193) >>> 0;
   }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b) >>> 0;
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35) >>> 0;
+  h ^= h >>> 16;
   return h >>> 0;
 };
 

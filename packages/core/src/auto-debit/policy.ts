@@ -6,7 +6,7 @@
 // under its attempt id, and a real gateway's idempotency key is that id, so an attempt retried
 // after a crash is charged once. The answer becomes a `RecordPayment` (channel `auto-debit`,
 // payment id = attempt id) or a `RecordAutoDebitFailure`.
-import { addDaysTo, type BusinessDate, type Instant } from '../calendar.js';
+import { addDaysTo, dateOfInstant, type BusinessDate, type Instant } from '../calendar.js';
 import type { RecordAutoDebitFailure, RecordPayment } from '../cycle/commands.js';
 import { agingAsOf } from '../cycle/figures.js';
 import type { CycleState } from '../cycle/state.js';
@@ -70,8 +70,14 @@ export const collectionsDue = (
     if (failures.some((f) => !f.retryable)) continue;
     const attempts = failures.length + state.payments.filter((p) => p.paymentId.startsWith(prefix)).length;
     if (attempts > retryAfterDays.length) continue;
+    // A retry waits its days from the last failed attempt, not from the due date: a collector
+    // run twice on one day, or catching up late, must not charge the customer's account again
+    // at once.
     let scheduledFor = dueDate;
-    for (let i = 0; i < attempts; i++) scheduledFor = addDaysTo(retryAfterDays[i]!)(scheduledFor);
+    if (failures.length > 0) {
+      const last = failures.reduce((a, f) => (f.at > a.at ? f : a));
+      scheduledFor = addDaysTo(retryAfterDays[attempts - 1]!)(dateOfInstant(last.at));
+    }
     if (scheduledFor > asOf) continue;
     const attempt = attempts + 1;
     out.push({
