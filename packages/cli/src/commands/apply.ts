@@ -90,19 +90,34 @@ const malformedOutcome = (entry: Extract<CommandLine, { ok: false }>): LineOutco
 const conflictOutcome = (entry: Decoded, e: EventIdConflictError): LineOutcome =>
   outcome(entry, 'rejected', { error: { code: e.code, message: e.message, eventId: e.eventId, storedIn: e.storedIn } });
 
-/** Applies cycle lines in batches of one transaction each; a conflicting command id is isolated and rejected alone. */
-const applyCycleLines = async (handler: CommandHandler, entries: readonly CycleLine[], batchSize: number, onProgress: (n: number) => void) => {
+interface LineHandler<C> {
+  handle(command: C): Promise<unknown>;
+  handleBatch(commands: readonly C[]): Promise<readonly unknown[]>;
+}
+
+/**
+ * Applies lines in batches of one transaction each, through the cycle or the contract handler; a
+ * batch refused for a command id reused elsewhere is applied line by line, so that one line is
+ * rejected alone.
+ */
+const applyLines = async <L extends Decoded & { readonly command: C }, C, R>(
+  handler: LineHandler<C>,
+  entries: readonly L[],
+  outcomeOfResult: (line: L, result: R) => LineOutcome,
+  batchSize: number,
+  onProgress: (n: number) => void,
+) => {
   const out: LineOutcome[] = [];
   for (let i = 0; i < entries.length; i += batchSize) {
     const batch = entries.slice(i, i + batchSize);
     try {
       const results = await handler.handleBatch(batch.map((b) => b.command));
-      batch.forEach((b, j) => out.push(outcomeOf(b, results[j]!)));
+      batch.forEach((b, j) => out.push(outcomeOfResult(b, results[j] as R)));
     } catch (e) {
       if (!(e instanceof EventIdConflictError)) throw e;
       for (const b of batch) {
         try {
-          out.push(outcomeOf(b, await handler.handle(b.command)));
+          out.push(outcomeOfResult(b, (await handler.handle(b.command)) as R));
         } catch (single) {
           if (!(single instanceof EventIdConflictError)) throw single;
           out.push(conflictOutcome(b, single));
@@ -114,29 +129,11 @@ const applyCycleLines = async (handler: CommandHandler, entries: readonly CycleL
   return out;
 };
 
-/** The same for contract lines, through the contract handler. */
-const applyContractLines = async (handler: ContractHandler, entries: readonly ContractLine[], batchSize: number, onProgress: (n: number) => void) => {
-  const out: LineOutcome[] = [];
-  for (let i = 0; i < entries.length; i += batchSize) {
-    const batch = entries.slice(i, i + batchSize);
-    try {
-      const results = await handler.handleBatch(batch.map((b) => b.command));
-      batch.forEach((b, j) => out.push(contractOutcomeOf(b, results[j]!)));
-    } catch (e) {
-      if (!(e instanceof EventIdConflictError)) throw e;
-      for (const b of batch) {
-        try {
-          out.push(contractOutcomeOf(b, await handler.handle(b.command)));
-        } catch (single) {
-          if (!(single instanceof EventIdConflictError)) throw single;
-          out.push(conflictOutcome(b, single));
-        }
-      }
-    }
-    onProgress(i + batch.length);
-  }
-  return out;
-};
+const applyCycleLines = (handler: CommandHandler, entries: readonly CycleLine[], batchSize: number, onProgress: (n: number) => void) =>
+  applyLines(handler, entries, outcomeOf, batchSize, onProgress);
+
+const applyContractLines = (handler: ContractHandler, entries: readonly ContractLine[], batchSize: number, onProgress: (n: number) => void) =>
+  applyLines(handler, entries, contractOutcomeOf, batchSize, onProgress);
 
 /**
  * Applies the lines in file order: each run of consecutive cycle lines or contract lines goes to
