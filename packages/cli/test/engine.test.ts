@@ -208,6 +208,46 @@ test('behaviour: collection rate per month, takings per channel, one contract\'s
   assert.match(unknown.stderr, 'renewal behaviour: no cycles of contract bay-99 in the store');
 });
 
+test('a lump sum is one receipt whose lines are the cycles it paid and the credit it left', async ({ w }) => {
+  open(w);
+  assert.is(w.renewal(['renew', '--as-of', '2026-03-01']).status, 0);
+  // 1,000.00 by transfer for the flat's January to March (315.20 each): 54.40 is left as credit.
+  w.writeLines('transfer.jsonl', [
+    { type: 'ReceiveLumpSum', commandId: 'lump-trf-77', contractId: 'unit-0301', actor: 'cashier-zhao', at: '2026-03-10T10:00:00Z', lumpSumId: 'trf-77', amountMinor: 100000, channel: 'bank-transfer', reference: 'TRF-77' },
+  ]);
+  assert.is(w.renewal(['apply', 'transfer.jsonl']).status, 0);
+  assert.is(w.renewal(['renew', '--as-of', '2026-03-10']).status, 0, 'renew spreads the lump sum');
+  // April's bill takes the credit: a payment that moved no money, so no receipt.
+  assert.is(w.renewal(['renew', '--as-of', '2026-04-01']).status, 0);
+
+  const r = w.renewal(['receipts', '--contract', 'unit-0301', '--format', 'json']);
+  assert.is(r.status, 0, r.stderr);
+  const docs = r.json().documents;
+  assert.equal(docs.map((d: any) => [d.number, d.paymentId, d.amountMinor, d.channel, d.reference, d.cycleId, d.unallocatedMinor]), [
+    ['R-2026-000001', 'trf-77', 100000, 'bank-transfer', 'TRF-77', null, 0],
+  ]);
+  assert.equal(docs[0].lines.map((l: any) => [l.kind, l.cycleId, l.amountMinor, l.balanceAfterMinor]), [
+    ['cycle', 'unit-0301/2026-01-01', 31520, 0],
+    ['cycle', 'unit-0301/2026-02-01', 31520, 0],
+    ['cycle', 'unit-0301/2026-03-01', 31520, 0],
+    ['credit', null, 5440, null],
+  ]);
+  const byCycle = w.renewal(['receipts', '--cycle', 'unit-0301/2026-02-01', '--format', 'json']).json().documents;
+  assert.equal(byCycle.map((d: any) => d.number), ['R-2026-000001']);
+  assert.equal(w.renewal(['receipts', '--cycle', 'unit-0301/2026-04-01', '--format', 'json']).json().documents, []);
+
+  const table = w.renewal(['receipts', '--contract', 'unit-0301']).stdout;
+  assert.match(table, /R-2026-000001 .* lump sum, 4 lines .* 1,000\.00/);
+  assert.match(table, /unit-0301\/2026-03-01\s+315\.20\s+0\.00/);
+  assert.match(table, /credit\s+54\.40/);
+  const csv = w.renewal(['receipts', '--contract', 'unit-0301', '--format', 'csv']).stdout.trim().split('\r\n');
+  assert.ok(csv[0]!.endsWith(',lines'), csv[0]);
+  assert.ok(csv[1]!.endsWith(',unit-0301/2026-01-01=31520;unit-0301/2026-02-01=31520;unit-0301/2026-03-01=31520;credit=5440'), csv[1]);
+  // The day's takings count the transfer once, whole.
+  const day = w.renewal(['receipts', '--day', '2026-03-10', '--format', 'json']).json();
+  assert.equal(day.takings.channels.map((c: any) => [c.channel, c.receipts, c.takenMinor]), [['bank-transfer', 1, 100000]]);
+});
+
 test('the views list has the behaviour view; usage mistakes are one sentence and exit 2', ({ w }) => {
   open(w);
   const status = w.renewal(['projections', 'status', '--format', 'json']).json();

@@ -1,24 +1,48 @@
-// The receipts projection: one receipt per Paid and one refund note per Refunded, numbered in
-// global event order (see numbering.ts), with the cycle's balance after each. The balance is
-// core's cycleFigures on the cycle's state folded with core's evolveCycle, kept per cycle.
-import { cycleFigures, RENEWAL_EVENT_TYPES, type Instant, type PaidData, type RefundedData } from '@renewal-ledger/core';
+// The receipts projection: one receipt per receipt of money and one refund note per Refunded,
+// numbered in global event order (see numbering.ts), with the cycle's balance after each.
+// - A payment at the counter (a `Paid` of its own) is a receipt for its cycle.
+// - A lump sum (`LumpSumReceived` on the contract) is one receipt for the whole amount; its parts
+//   (`Paid` with `lumpSumId`, recorded after it) and the rest that became credit
+//   (`CreditReceived`) are its allocation lines, in `receipts_lines`.
+// - A payment from credit (`Paid` with `creditApplicationId`) moved no money: no receipt (the
+//   receipt that brought the credit shows it as a credit line).
+// The balance is core's cycleFigures on the cycle's state folded with core's evolveCycle.
+import {
+  cycleFigures,
+  evolveCycle,
+  initialCycleState,
+  RENEWAL_EVENT_TYPES,
+  type CreditReceivedData,
+  type CycleState,
+  type Instant,
+  type LumpSumReceivedData,
+  type PaidData,
+  type RecordedEvent,
+  type RefundedData,
+} from '@renewal-ledger/core';
 import {
   asNumber,
+  asRenewalEvent,
   asText,
   cycleIdOf,
   cycleStateToJson,
   defineProjection,
-  foldBatch,
   loadCycleStates,
   type Projection,
+  type SqlExecutor,
+  type SqlValue,
+  type TableNames,
 } from '@renewal-ledger/projections';
 import { formatReceiptNumber, localDateOf, type ReceiptSeries } from './numbering.js';
 
 export const RECEIPTS_PROJECTION = 'receipts';
 /** Tables readers query (SQL views over the live table set). */
 export const RECEIPTS = 'receipts';
+export const RECEIPTS_LINES = 'receipts_lines';
 export const RECEIPTS_CYCLES = 'receipts_cycles';
 export const RECEIPTS_COUNTERS = 'receipts_counters';
+
+type Tables = 'receipts' | 'receipts_lines' | 'receipts_cycles' | 'receipts_counters';
 
 export interface ReceiptsProjectionOptions {
   /**
@@ -56,54 +80,119 @@ const RECEIPT_COLUMNS = [
   'balance_after_minor',
   'global_position',
 ] as const;
+type ReceiptRow = Record<(typeof RECEIPT_COLUMNS)[number], SqlValue>;
 
-export const getReceiptsProjection = (options: ReceiptsProjectionOptions = {}): Projection<'receipts' | 'receipts_cycles' | 'receipts_counters'> => {
+const LINE_COLUMNS = [
+  'receipt_number',
+  'line',
+  'kind',
+  'cycle_id',
+  'period_start',
+  'period_end',
+  'payment_id',
+  'amount_minor',
+  'balance_after_minor',
+  'global_position',
+] as const;
+type LineRow = Record<(typeof LINE_COLUMNS)[number], SqlValue>;
+
+const isContractEvent = (e: RecordedEvent) => e.type === 'LumpSumReceived' || e.type === 'CreditReceived';
+
+const createTables = async (tx: SqlExecutor, t: TableNames<Tables>) => {
+  const r = t.receipts;
+  // A lump sum's receipt has no cycle (nor period, nor balance): its lines have them.
+  await tx.execute(`CREATE TABLE ${r} (
+    number TEXT PRIMARY KEY,
+    series TEXT NOT NULL,
+    year BIGINT NOT NULL,
+    sequence BIGINT NOT NULL,
+    kind TEXT NOT NULL,
+    cycle_id TEXT,
+    contract_id TEXT NOT NULL,
+    period_start TEXT,
+    period_end TEXT,
+    payment_id TEXT NOT NULL,
+    refund_id TEXT,
+    refunds_receipt TEXT,
+    amount_minor BIGINT NOT NULL,
+    currency TEXT NOT NULL,
+    channel TEXT,
+    reference TEXT,
+    offline BIGINT NOT NULL,
+    cashier TEXT NOT NULL,
+    at TEXT NOT NULL,
+    at_date TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    recorded_date TEXT NOT NULL,
+    reason TEXT,
+    balance_after_minor BIGINT,
+    global_position BIGINT NOT NULL UNIQUE)`);
+  await tx.execute(`CREATE INDEX ${r}_cycle ON ${r} (cycle_id, payment_id)`);
+  await tx.execute(`CREATE INDEX ${r}_contract ON ${r} (contract_id, global_position)`);
+  await tx.execute(`CREATE INDEX ${r}_at_date ON ${r} (at_date)`);
+  await tx.execute(`CREATE INDEX ${r}_recorded_date ON ${r} (recorded_date)`);
+  const l = t.receipts_lines;
+  await tx.execute(`CREATE TABLE ${l} (
+    receipt_number TEXT NOT NULL,
+    line BIGINT NOT NULL,
+    kind TEXT NOT NULL,
+    cycle_id TEXT,
+    period_start TEXT,
+    period_end TEXT,
+    payment_id TEXT,
+    amount_minor BIGINT NOT NULL,
+    balance_after_minor BIGINT,
+    global_position BIGINT NOT NULL UNIQUE,
+    PRIMARY KEY (receipt_number, line))`);
+  await tx.execute(`CREATE INDEX ${l}_cycle ON ${l} (cycle_id, payment_id)`);
+  await tx.execute(`CREATE TABLE ${t.receipts_cycles} (cycle_id TEXT PRIMARY KEY, state_json TEXT NOT NULL)`);
+  await tx.execute(
+    `CREATE TABLE ${t.receipts_counters} (series TEXT NOT NULL, year BIGINT NOT NULL, last_sequence BIGINT NOT NULL, PRIMARY KEY (series, year))`,
+  );
+};
+
+const insertSql = (table: string, columns: readonly string[]) =>
+  `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+
+export const getReceiptsProjection = (options: ReceiptsProjectionOptions = {}): Projection<Tables> => {
   const offset = options.utcOffsetMinutes ?? 0;
   if (!Number.isInteger(offset) || Math.abs(offset) > 14 * 60) throw new TypeError('utcOffsetMinutes: an integer within ±840');
   return defineProjection({
     name: RECEIPTS_PROJECTION,
-    version: 1,
-    eventTypes: RENEWAL_EVENT_TYPES,
-    tables: [RECEIPTS, RECEIPTS_CYCLES, RECEIPTS_COUNTERS],
-    async createTables(tx, t) {
-      const r = t.receipts;
-      await tx.execute(`CREATE TABLE ${r} (
-        number TEXT PRIMARY KEY,
-        series TEXT NOT NULL,
-        year BIGINT NOT NULL,
-        sequence BIGINT NOT NULL,
-        kind TEXT NOT NULL,
-        cycle_id TEXT NOT NULL,
-        contract_id TEXT NOT NULL,
-        period_start TEXT NOT NULL,
-        period_end TEXT NOT NULL,
-        payment_id TEXT NOT NULL,
-        refund_id TEXT,
-        refunds_receipt TEXT,
-        amount_minor BIGINT NOT NULL,
-        currency TEXT NOT NULL,
-        channel TEXT,
-        reference TEXT,
-        offline BIGINT NOT NULL,
-        cashier TEXT NOT NULL,
-        at TEXT NOT NULL,
-        at_date TEXT NOT NULL,
-        recorded_at TEXT NOT NULL,
-        recorded_date TEXT NOT NULL,
-        reason TEXT,
-        balance_after_minor BIGINT NOT NULL,
-        global_position BIGINT NOT NULL UNIQUE)`);
-      await tx.execute(`CREATE INDEX ${r}_cycle ON ${r} (cycle_id, payment_id)`);
-      await tx.execute(`CREATE INDEX ${r}_contract ON ${r} (contract_id, global_position)`);
-      await tx.execute(`CREATE INDEX ${r}_at_date ON ${r} (at_date)`);
-      await tx.execute(`CREATE INDEX ${r}_recorded_date ON ${r} (recorded_date)`);
-      await tx.execute(`CREATE TABLE ${t.receipts_cycles} (cycle_id TEXT PRIMARY KEY, state_json TEXT NOT NULL)`);
-      await tx.execute(
-        `CREATE TABLE ${t.receipts_counters} (series TEXT NOT NULL, year BIGINT NOT NULL, last_sequence BIGINT NOT NULL, PRIMARY KEY (series, year))`,
-      );
-    },
+    // 2: lump sums became one receipt with allocation lines; payments from credit, no receipt.
+    version: 2,
+    eventTypes: [...RENEWAL_EVENT_TYPES, 'LumpSumReceived', 'CreditReceived'],
+    tables: [RECEIPTS, RECEIPTS_LINES, RECEIPTS_CYCLES, RECEIPTS_COUNTERS],
+    createTables,
     async applyBatch(events, tx, t) {
-      const states = await loadCycleStates(tx, t.receipts_cycles, events.map(cycleIdOf));
+      const states = await loadCycleStates(
+        tx,
+        t.receipts_cycles,
+        events.filter((e) => !isContractEvent(e)).map(cycleIdOf),
+      );
+      const touched = new Set<string>();
+      const insertReceipt = insertSql(t.receipts, RECEIPT_COLUMNS);
+      const insertLine = insertSql(t.receipts_lines, LINE_COLUMNS);
+
+      /** The columns of a receipt for money received: a payment of its own, or a lump sum. */
+      const moneyReceived = (
+        paymentId: string,
+        d: { amountMinor: number; channel: string; reference?: string; offline?: boolean; actor: string; at: string },
+      ) => ({
+        kind: 'receipt',
+        payment_id: paymentId,
+        refund_id: null,
+        refunds_receipt: null,
+        amount_minor: d.amountMinor,
+        channel: d.channel,
+        reference: d.reference ?? null,
+        offline: d.offline ? 1 : 0,
+        cashier: d.actor,
+        at: d.at,
+        at_date: localDateOf(d.at as Instant, offset),
+        reason: null,
+      });
+
       const counters = new Map<string, number>();
       const next = async (series: ReceiptSeries, year: number): Promise<number> => {
         const key = `${series}-${year}`;
@@ -115,82 +204,142 @@ export const getReceiptsProjection = (options: ReceiptsProjectionOptions = {}): 
         counters.set(key, last + 1);
         return last + 1;
       };
-      // Documents are inserted in event order, so a refund note finds the receipt it refunds
-      // even when both are in this batch.
-      const documents: { event: (typeof events)[number]; outstanding: number; state: ReturnType<typeof states.get> }[] = [];
-      const touched = foldBatch(states, events, (event, _before, after) => {
-        if (event.type === 'Paid' || event.type === 'Refunded') documents.push({ event, outstanding: cycleFigures(after).outstandingMinor, state: after });
-      });
-      const insert = `INSERT INTO ${t.receipts} (${RECEIPT_COLUMNS.join(', ')}) VALUES (${RECEIPT_COLUMNS.map(() => '?').join(', ')})`;
-      for (const { event, outstanding, state } of documents) {
-        const bill = state!.bill;
-        if (!bill) throw new Error(`${event.type} on cycle ${cycleIdOf(event)}, which has no bill`);
+
+      // A lump sum's receipt by contract and lump sum id, with its number of lines so far; the
+      // parts usually come in the same batch, but a pending allocation may finish much later.
+      const lumpReceipts = new Map<string, { number: string; lines: number }>();
+      const lumpReceipt = async (contractId: string, lumpSumId: string) => {
+        const key = `${contractId}\u0000${lumpSumId}`;
+        let found = lumpReceipts.get(key);
+        if (!found) {
+          const rows = await tx.query(
+            `SELECT number, (SELECT COUNT(*) FROM ${t.receipts_lines} l WHERE l.receipt_number = r.number) AS lines
+               FROM ${t.receipts} r WHERE contract_id = ? AND payment_id = ? AND kind = 'receipt' AND cycle_id IS NULL`,
+            [contractId, lumpSumId],
+          );
+          if (!rows[0]) return null;
+          found = { number: asText(rows[0].number), lines: asNumber(rows[0].lines) };
+          lumpReceipts.set(key, found);
+        }
+        return found;
+      };
+      const addLine = async (receipt: { number: string; lines: number }, line: Omit<LineRow, 'receipt_number' | 'line'>) => {
+        receipt.lines++;
+        const row: LineRow = { receipt_number: receipt.number, line: receipt.lines, ...line };
+        await tx.execute(insertLine, LINE_COLUMNS.map((c) => row[c]));
+      };
+
+      const issue = async (event: RecordedEvent, series: ReceiptSeries, row: Omit<ReceiptRow, 'number' | 'series' | 'year' | 'sequence' | 'recorded_at' | 'recorded_date' | 'global_position'>) => {
         const recordedAt = event.metadata.recordedAt;
-        const year = Number(localDateOf(recordedAt, offset).slice(0, 4));
-        const common = {
+        const recordedDate = localDateOf(recordedAt, offset);
+        const year = Number(recordedDate.slice(0, 4));
+        const sequence = await next(series, year);
+        const number = formatReceiptNumber(series, year, sequence);
+        const full: ReceiptRow = {
+          ...row,
+          number,
+          series,
+          year,
+          sequence,
+          recorded_at: recordedAt,
+          recorded_date: recordedDate,
+          global_position: event.globalPosition,
+        };
+        await tx.execute(insertReceipt, RECEIPT_COLUMNS.map((c) => full[c]));
+        return number;
+      };
+
+      // Documents are issued in event order, so a refund note finds the receipt it refunds and a
+      // part finds its lump sum's receipt even when both are in this batch.
+      for (const event of events) {
+        if (event.type === 'LumpSumReceived') {
+          const d = event.data as LumpSumReceivedData;
+          const number = await issue(event, 'R', {
+            ...moneyReceived(d.lumpSumId, d),
+            cycle_id: null,
+            contract_id: d.contractId,
+            period_start: null,
+            period_end: null,
+            currency: d.currency,
+            balance_after_minor: null,
+          });
+          lumpReceipts.set(`${d.contractId}\u0000${d.lumpSumId}`, { number, lines: 0 });
+          continue;
+        }
+        if (event.type === 'CreditReceived') {
+          const d = event.data as CreditReceivedData;
+          const receipt = await lumpReceipt(d.contractId, d.lumpSumId);
+          if (!receipt) throw new Error(`credit from lump sum ${d.lumpSumId} of contract ${d.contractId}, which has no receipt`);
+          await addLine(receipt, {
+            kind: 'credit',
+            cycle_id: null,
+            period_start: null,
+            period_end: null,
+            payment_id: null,
+            amount_minor: d.amountMinor,
+            balance_after_minor: null,
+            global_position: event.globalPosition,
+          });
+          continue;
+        }
+
+        const cycleId = cycleIdOf(event);
+        const before: CycleState = states.get(cycleId) ?? initialCycleState();
+        const after = evolveCycle(before, asRenewalEvent(event));
+        states.set(cycleId, after);
+        touched.add(cycleId);
+        if (event.type !== 'Paid' && event.type !== 'Refunded') continue;
+        const bill = after.bill;
+        if (!bill) throw new Error(`${event.type} on cycle ${cycleId}, which has no bill`);
+        const forCycle = {
           cycle_id: bill.cycleId as string,
           contract_id: bill.contractId as string,
           period_start: bill.period.start as string,
           period_end: bill.period.end as string,
           currency: bill.currency as string,
-          recorded_at: recordedAt as string,
-          recorded_date: localDateOf(recordedAt, offset),
-          balance_after_minor: outstanding,
-          global_position: event.globalPosition,
+          balance_after_minor: cycleFigures(after).outstandingMinor,
         };
-        let row: Record<(typeof RECEIPT_COLUMNS)[number], string | number | bigint | null>;
+
         if (event.type === 'Paid') {
           const d = event.data as PaidData;
-          const sequence = await next('R', year);
-          row = {
-            ...common,
-            number: formatReceiptNumber('R', year, sequence),
-            series: 'R',
-            year,
-            sequence,
-            kind: 'receipt',
-            payment_id: d.paymentId,
-            refund_id: null,
-            refunds_receipt: null,
-            amount_minor: d.amountMinor,
-            channel: d.channel,
-            reference: d.reference ?? null,
-            offline: d.offline ? 1 : 0,
-            cashier: d.actor,
-            at: d.at,
-            at_date: localDateOf(d.at as Instant, offset),
-            reason: null,
-          };
+          if (d.creditApplicationId !== undefined) continue;
+          const receipt = d.lumpSumId === undefined ? null : await lumpReceipt(forCycle.contract_id, d.lumpSumId);
+          if (receipt) {
+            await addLine(receipt, {
+              kind: 'cycle',
+              cycle_id: forCycle.cycle_id,
+              period_start: forCycle.period_start,
+              period_end: forCycle.period_end,
+              payment_id: d.paymentId,
+              amount_minor: d.amountMinor,
+              balance_after_minor: forCycle.balance_after_minor,
+              global_position: event.globalPosition,
+            });
+            continue;
+          }
+          // A payment of its own (or a part whose lump sum was never recorded on a contract).
+          await issue(event, 'R', { ...forCycle, ...moneyReceived(d.paymentId, d) });
         } else {
           const d = event.data as RefundedData;
-          const refunded = await tx.query(
-            `SELECT number, channel FROM ${t.receipts} WHERE cycle_id = ? AND payment_id = ? AND kind = 'receipt'`,
-            [common.cycle_id, d.paymentId],
-          );
-          if (!refunded[0]) throw new Error(`refund ${d.refundId} names payment ${d.paymentId}, which has no receipt in cycle ${common.cycle_id}`);
-          const sequence = await next('RN', year);
-          row = {
-            ...common,
-            number: formatReceiptNumber('RN', year, sequence),
-            series: 'RN',
-            year,
-            sequence,
+          const payment = before.payments.find((p) => p.paymentId === d.paymentId);
+          await issue(event, 'RN', {
+            ...forCycle,
             kind: 'refund-note',
             payment_id: d.paymentId,
             refund_id: d.refundId,
-            refunds_receipt: asText(refunded[0].number),
+            refunds_receipt: await refundedReceipt(tx, t, forCycle.cycle_id, d.paymentId),
             amount_minor: d.amountMinor,
-            channel: refunded[0].channel === null ? null : asText(refunded[0].channel),
+            channel: payment?.channel ?? null,
             reference: null,
             offline: 0,
             cashier: d.actor,
             at: d.at,
             at_date: localDateOf(d.at as Instant, offset),
             reason: d.reason,
-          };
+          });
         }
-        await tx.execute(insert, RECEIPT_COLUMNS.map((c) => row[c]));
       }
+
       for (const [key, last] of counters) {
         const dash = key.indexOf('-');
         await tx.execute(
@@ -206,6 +355,17 @@ export const getReceiptsProjection = (options: ReceiptsProjectionOptions = {}): 
         );
     },
   });
+};
+
+/**
+ * The receipt a refund gives money back from: the payment's own receipt, or the lump sum's that
+ * the payment was a line of; none for a payment from credit.
+ */
+const refundedReceipt = async (tx: SqlExecutor, t: TableNames<Tables>, cycleId: string, paymentId: string): Promise<string | null> => {
+  const own = await tx.query(`SELECT number FROM ${t.receipts} WHERE cycle_id = ? AND payment_id = ? AND kind = 'receipt'`, [cycleId, paymentId]);
+  if (own[0]) return asText(own[0].number);
+  const line = await tx.query(`SELECT receipt_number FROM ${t.receipts_lines} WHERE cycle_id = ? AND payment_id = ?`, [cycleId, paymentId]);
+  return line[0] ? asText(line[0].receipt_number) : null;
 };
 
 /** The receipts projection numbering in UTC. */

@@ -1,8 +1,29 @@
 // Reading receipts and refund notes, and a day's takings per channel.
 import type { BusinessDate, Instant, Period } from '@renewal-ledger/core';
-import { asBigInt, asNumber, asOptionalText, asText, requireLiveView, type SqlExecutor, type SqlRow } from '@renewal-ledger/projections';
-import { RECEIPTS, RECEIPTS_PROJECTION } from './projection.js';
+import {
+  asBigInt,
+  asNumber,
+  asOptionalText,
+  asText,
+  placeholders,
+  requireLiveView,
+  type SqlExecutor,
+  type SqlRow,
+} from '@renewal-ledger/projections';
+import { RECEIPTS, RECEIPTS_LINES, RECEIPTS_PROJECTION } from './projection.js';
 import type { ReceiptSeries } from './numbering.js';
+
+/** What a document was for: a cycle's payment or refund, or what a lump sum left as credit. */
+export interface ReceiptLine {
+  readonly kind: 'cycle' | 'credit';
+  readonly cycleId: string | null;
+  readonly period: Period | null;
+  /** The payment on the cycle (a lump sum's part: `<lumpSumId>/<period start>`). */
+  readonly paymentId: string | null;
+  readonly amountMinor: number;
+  /** The cycle's outstanding balance right after this line (null for credit). */
+  readonly balanceAfterMinor: number | null;
+}
 
 export interface ReceiptDocument {
   /** `receipt` for a payment, `refund-note` for a refund. */
@@ -13,8 +34,9 @@ export interface ReceiptDocument {
   readonly year: number;
   readonly sequence: number;
   readonly contractId: string;
-  readonly cycleId: string;
-  readonly period: Period;
+  /** The cycle paid or refunded; null for a lump sum's receipt, whose `lines` name the cycles. */
+  readonly cycleId: string | null;
+  readonly period: Period | null;
   readonly amountMinor: number;
   readonly currency: string;
   /** Receipt: how it was paid. Refund note: the channel of the payment it refunds. */
@@ -24,17 +46,28 @@ export interface ReceiptDocument {
   readonly offline: boolean;
   /** Who recorded it (the command's actor). */
   readonly cashier: string;
+  /** The payment's id; for a lump sum's receipt, the lump sum's id. */
   readonly paymentId: string;
   readonly refundId: string | null;
-  /** Refund note: the number of the receipt it refunds. */
+  /** Refund note: the number of the receipt it refunds (null: a payment made from credit). */
   readonly refundsReceipt: string | null;
   /** Refund note: why. */
   readonly reason: string | null;
   /** When the money moved: paid (receipt) or refunded (refund note). Business time. */
   readonly at: Instant;
   readonly recordedAt: Instant;
-  /** The cycle's outstanding balance right after this document (negative: owed to the customer). */
-  readonly balanceAfterMinor: number;
+  /**
+   * The cycle's outstanding balance right after this document (negative: owed to the customer);
+   * null for a lump sum's receipt (each line has its cycle's).
+   */
+  readonly balanceAfterMinor: number | null;
+  /**
+   * What the money went to: one line for a payment or refund of a cycle; for a lump sum, a line
+   * per cycle it paid, oldest due first, and a credit line for the rest.
+   */
+  readonly lines: readonly ReceiptLine[];
+  /** A lump sum's amount not allocated yet (its allocation is pending); 0 otherwise. */
+  readonly unallocatedMinor: number;
   readonly globalPosition: bigint;
 }
 
@@ -60,7 +93,7 @@ export interface DayTakings {
 
 export interface ReceiptsView {
   byNumber(number: string): Promise<ReceiptDocument | null>;
-  /** Receipts and refund notes of a cycle, in the order they were issued. */
+  /** Receipts and refund notes of a cycle (a lump sum's receipt too), in the order they were issued. */
   byCycle(cycleId: string): Promise<readonly ReceiptDocument[]>;
   byContract(contractId: string): Promise<readonly ReceiptDocument[]>;
   /** A page of every document in issue order, after a global position. */
@@ -69,30 +102,71 @@ export interface ReceiptsView {
   takings(date: BusinessDate | string, options?: { readonly basis?: 'paid-at' | 'recorded-at' }): Promise<DayTakings>;
 }
 
-const documentOf = (r: SqlRow): ReceiptDocument => ({
-  kind: asText(r.kind) as ReceiptDocument['kind'],
-  number: asText(r.number),
-  series: asText(r.series) as ReceiptSeries,
-  year: asNumber(r.year),
-  sequence: asNumber(r.sequence),
-  contractId: asText(r.contract_id),
-  cycleId: asText(r.cycle_id),
-  period: { start: asText(r.period_start) as BusinessDate, end: asText(r.period_end) as BusinessDate },
+const periodOf = (start: unknown, end: unknown): Period | null =>
+  start === null || start === undefined ? null : { start: asText(start) as BusinessDate, end: asText(end) as BusinessDate };
+
+const lineOf = (r: SqlRow): ReceiptLine => ({
+  kind: asText(r.kind) as ReceiptLine['kind'],
+  cycleId: asOptionalText(r.cycle_id),
+  period: periodOf(r.period_start, r.period_end),
+  paymentId: asOptionalText(r.payment_id),
   amountMinor: asNumber(r.amount_minor),
-  currency: asText(r.currency),
-  channel: asOptionalText(r.channel),
-  reference: asOptionalText(r.reference),
-  offline: asNumber(r.offline) === 1,
-  cashier: asText(r.cashier),
-  paymentId: asText(r.payment_id),
-  refundId: asOptionalText(r.refund_id),
-  refundsReceipt: asOptionalText(r.refunds_receipt),
-  reason: asOptionalText(r.reason),
-  at: asText(r.at) as Instant,
-  recordedAt: asText(r.recorded_at) as Instant,
-  balanceAfterMinor: asNumber(r.balance_after_minor),
-  globalPosition: asBigInt(r.global_position),
+  balanceAfterMinor: r.balance_after_minor === null ? null : asNumber(r.balance_after_minor),
 });
+
+const documentOf = (r: SqlRow, lumpSumLines: ReadonlyMap<string, ReceiptLine[]>): ReceiptDocument => {
+  const cycleId = asOptionalText(r.cycle_id);
+  const amountMinor = asNumber(r.amount_minor);
+  const balanceAfterMinor = r.balance_after_minor === null ? null : asNumber(r.balance_after_minor);
+  const period = periodOf(r.period_start, r.period_end);
+  const lines: readonly ReceiptLine[] =
+    cycleId === null
+      ? (lumpSumLines.get(asText(r.number)) ?? [])
+      : [{ kind: 'cycle', cycleId, period, paymentId: asText(r.payment_id), amountMinor, balanceAfterMinor }];
+  return {
+    kind: asText(r.kind) as ReceiptDocument['kind'],
+    number: asText(r.number),
+    series: asText(r.series) as ReceiptSeries,
+    year: asNumber(r.year),
+    sequence: asNumber(r.sequence),
+    contractId: asText(r.contract_id),
+    cycleId,
+    period,
+    amountMinor,
+    currency: asText(r.currency),
+    channel: asOptionalText(r.channel),
+    reference: asOptionalText(r.reference),
+    offline: asNumber(r.offline) === 1,
+    cashier: asText(r.cashier),
+    paymentId: asText(r.payment_id),
+    refundId: asOptionalText(r.refund_id),
+    refundsReceipt: asOptionalText(r.refunds_receipt),
+    reason: asOptionalText(r.reason),
+    at: asText(r.at) as Instant,
+    recordedAt: asText(r.recorded_at) as Instant,
+    balanceAfterMinor,
+    lines,
+    unallocatedMinor: amountMinor - lines.reduce((sum, l) => sum + l.amountMinor, 0),
+    globalPosition: asBigInt(r.global_position),
+  };
+};
+
+/** Documents with their lines: a lump sum's receipts read theirs in one query per 500. */
+const documentsOf = async (db: SqlExecutor, rows: readonly SqlRow[]): Promise<ReceiptDocument[]> => {
+  const lumpSums = rows.filter((r) => r.cycle_id === null).map((r) => asText(r.number));
+  const lines = new Map<string, ReceiptLine[]>();
+  for (let i = 0; i < lumpSums.length; i += 500) {
+    const chunk = lumpSums.slice(i, i + 500);
+    const found = await db.query(`SELECT * FROM ${RECEIPTS_LINES} WHERE receipt_number IN (${placeholders(chunk.length)}) ORDER BY receipt_number, line`, chunk);
+    for (const l of found) {
+      const number = asText(l.receipt_number);
+      const list = lines.get(number);
+      if (list) list.push(lineOf(l));
+      else lines.set(number, [lineOf(l)]);
+    }
+  }
+  return rows.map((r) => documentOf(r, lines));
+};
 
 export const getReceiptsView = (db: SqlExecutor): ReceiptsView => {
   const ready = () => requireLiveView(db, RECEIPTS_PROJECTION);
@@ -100,15 +174,19 @@ export const getReceiptsView = (db: SqlExecutor): ReceiptsView => {
     async byNumber(number) {
       await ready();
       const rows = await db.query(`SELECT * FROM ${RECEIPTS} WHERE number = ?`, [number]);
-      return rows[0] ? documentOf(rows[0]) : null;
+      return (await documentsOf(db, rows))[0] ?? null;
     },
     async byCycle(cycleId) {
       await ready();
-      return (await db.query(`SELECT * FROM ${RECEIPTS} WHERE cycle_id = ? ORDER BY global_position`, [cycleId])).map(documentOf);
+      const rows = await db.query(
+        `SELECT * FROM ${RECEIPTS} WHERE cycle_id = ? OR number IN (SELECT receipt_number FROM ${RECEIPTS_LINES} WHERE cycle_id = ?) ORDER BY global_position`,
+        [cycleId, cycleId],
+      );
+      return documentsOf(db, rows);
     },
     async byContract(contractId) {
       await ready();
-      return (await db.query(`SELECT * FROM ${RECEIPTS} WHERE contract_id = ? ORDER BY global_position`, [contractId])).map(documentOf);
+      return documentsOf(db, await db.query(`SELECT * FROM ${RECEIPTS} WHERE contract_id = ? ORDER BY global_position`, [contractId]));
     },
     async list(options = {}) {
       await ready();
@@ -116,7 +194,7 @@ export const getReceiptsView = (db: SqlExecutor): ReceiptsView => {
       const rows = await db.query(`SELECT * FROM ${RECEIPTS} WHERE global_position > ? ORDER BY global_position LIMIT ${Math.max(1, Math.floor(limit))}`, [
         options.after ?? -1n,
       ]);
-      return rows.map(documentOf);
+      return documentsOf(db, rows);
     },
     async takings(date, options = {}) {
       await ready();

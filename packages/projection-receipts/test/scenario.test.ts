@@ -1,5 +1,7 @@
 // Receipts and refund notes of the hand-written property portfolio (see
-// packages/projections/test/support/property-portfolio.ts), numbers worked out by hand.
+// packages/projections/test/support/property-portfolio.ts), numbers worked out by hand. Its
+// "lump sum" is three payments made by hand, with no contract: three receipts (lump-sum.test.ts
+// has the engine's lump sums, one receipt each).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getInMemoryEventStore } from '@renewal-ledger/eventstore';
@@ -71,6 +73,8 @@ test('a receipt carries contract, cycle, period, channel, reference, cashier and
       at: '2025-12-31T16:00:00Z',
       recordedAt: '2026-01-02T09:00:00Z',
       balanceAfterMinor: 0,
+      lines: [{ kind: 'cycle', cycleId: CYCLES.dec, period: { start: '2025-12-01', end: '2026-01-01' }, paymentId: 'dec-p2', amountMinor: 20000, balanceAfterMinor: 0 }],
+      unallocatedMinor: 0,
       globalPosition: undefined,
     },
   );

@@ -5,26 +5,14 @@ import * as assert from 'uvu/assert';
 import { cycleFigures, type BusinessDate, type Instant } from '@renewal-ledger/core';
 import { getCommandHandler, type AppendRequest, type EventStore } from '@renewal-ledger/eventstore';
 import { finishLumpSum, loadContract, loadCycle, receiveLumpSum, renewDue, settleContract } from '../src/index.js';
-import { allEvents, crashingStore, cycleCommand, engineOn, lumpSum, memoryEngine, open } from './support.js';
+import { allEvents, crashingStore, cycleCommand, engineOn, flatInArrears, lumpSum } from './support.js';
 
 const JAN = 'unit-0301/2026-01-01';
 const FEB = 'unit-0301/2026-02-01';
 const MAR = 'unit-0301/2026-03-01';
 const APR = 'unit-0301/2026-04-01';
 
-/** A flat billed January to March; February has 50.00 disputed, March 100.00 paid. */
-const arrears = async () => {
-  const e = memoryEngine();
-  await e.contractHandler.handle(open());
-  await renewDue({ ...e, asOf: '2026-03-01' as BusinessDate });
-  e.now.at = '2026-03-02T09:00:00Z' as Instant;
-  await e.handler.handleBatch([
-    cycleCommand({ type: 'RaiseDispute', commandId: 'dispute-1', cycleId: FEB, actor: 'clerk-li', at: '2026-02-20T09:00:00Z', disputeId: 'd1', amountMinor: 5000, reason: 'lift out of order' }),
-    cycleCommand({ type: 'RecordPayment', commandId: 'pay-cash-1', cycleId: MAR, actor: 'cashier-chen', at: '2026-03-02T09:00:00Z', paymentId: 'p1', amountMinor: 10000, channel: 'cash' }),
-  ]);
-  e.now.at = '2026-03-10T10:00:05Z' as Instant;
-  return e;
-};
+const arrears = flatInArrears;
 
 const TRANSFER = lumpSum('pay-77', 100000, { reference: 'TRF-77' });
 

@@ -2,6 +2,7 @@
 // and decoded on every read), a clock the test moves, and stores that crash where a test says.
 import {
   decodeCommand,
+  type BusinessDate,
   type ContractCommand,
   type Instant,
   type RecordedEvent,
@@ -16,9 +17,10 @@ import {
   type InMemoryDatabase,
 } from '@renewal-ledger/eventstore';
 import * as E from 'fp-ts/lib/Either.js';
-import { getContractHandler } from '../src/index.js';
+import { getContractHandler, renewDue } from '../src/index.js';
 
 export * from '../../core/test/contract-builders.js';
+import { open } from '../../core/test/contract-builders.js';
 
 export const engineOn = (store: EventStore, now: { at: Instant } = { at: '2026-01-01T00:00:00Z' as Instant }) => {
   const clock = () => now.at;
@@ -110,3 +112,21 @@ export const expectApplied = <R extends { status: string }>(r: R, what: string):
 };
 
 export type { ContractCommand };
+
+/**
+ * unit-0301, a 98.50 m2 flat at 315.20 a month, billed January to March by renewDue; February
+ * has 50.00 disputed, March 100.00 paid at the counter. The clock stands at 2026-03-10 10:00:05,
+ * when a lump sum comes in.
+ */
+export const flatInArrears = async () => {
+  const e = memoryEngine();
+  await e.contractHandler.handle(open());
+  await renewDue({ ...e, asOf: '2026-03-01' as BusinessDate });
+  e.now.at = '2026-03-02T09:00:00Z' as Instant;
+  await e.handler.handleBatch([
+    cycleCommand({ type: 'RaiseDispute', commandId: 'dispute-1', cycleId: 'unit-0301/2026-02-01', actor: 'clerk-li', at: '2026-02-20T09:00:00Z', disputeId: 'd1', amountMinor: 5000, reason: 'lift out of order' }),
+    cycleCommand({ type: 'RecordPayment', commandId: 'pay-cash-1', cycleId: 'unit-0301/2026-03-01', actor: 'cashier-chen', at: '2026-03-02T09:00:00Z', paymentId: 'p1', amountMinor: 10000, channel: 'cash' }),
+  ]);
+  e.now.at = '2026-03-10T10:00:05Z' as Instant;
+  return e;
+};

@@ -11,18 +11,26 @@ import { catchUp, openSession, storeUrlOf } from '../session.js';
 
 const NAME = 'receipts';
 
+const balance = (minor: number | null) => (minor === null ? '' : money(minor));
+
+/** A document's row; a lump sum's receipt is followed by a row per allocation line. */
 const documentRows = (docs: readonly ReceiptDocument[]) =>
-  docs.map((d) => [
-    d.number,
-    d.at.slice(0, 16).replace('T', ' '),
-    d.contractId,
-    d.cycleId,
-    d.channel ?? '',
-    `${d.kind === 'refund-note' ? '-' : ''}${money(d.amountMinor)}`,
-    d.currency,
-    d.cashier,
-    d.offline ? 'offline' : '',
-    money(d.balanceAfterMinor),
+  docs.flatMap((d) => [
+    [
+      d.number,
+      d.at.slice(0, 16).replace('T', ' '),
+      d.contractId,
+      d.cycleId ?? `lump sum, ${d.lines.length} line${d.lines.length === 1 ? '' : 's'}${d.unallocatedMinor > 0 ? `, ${money(d.unallocatedMinor)} not allocated yet` : ''}`,
+      d.channel ?? '',
+      `${d.kind === 'refund-note' ? '-' : ''}${money(d.amountMinor)}`,
+      d.currency,
+      d.cashier,
+      d.offline ? 'offline' : '',
+      balance(d.balanceAfterMinor),
+    ],
+    ...(d.cycleId !== null
+      ? []
+      : d.lines.map((l) => ['', '', '', `  ${l.kind === 'credit' ? 'credit' : l.cycleId}`, '', money(l.amountMinor), '', '', '', balance(l.balanceAfterMinor)])),
   ]);
 
 const renderDocuments = (docs: readonly ReceiptDocument[]) =>
@@ -33,11 +41,16 @@ const renderDocuments = (docs: readonly ReceiptDocument[]) =>
 export const RECEIPT_CSV_COLUMNS = [
   'number', 'kind', 'contract_id', 'cycle_id', 'period_start', 'period_end', 'amount_minor', 'currency', 'channel', 'reference',
   'offline', 'cashier', 'payment_id', 'refund_id', 'refunds_receipt', 'reason', 'at', 'recorded_at', 'balance_after_minor', 'position',
+  'lines',
 ] as const;
 
+/** A lump sum's allocation in one cell: `unit-0301/2026-01-01=31520;credit=15440`. */
+const linesCell = (d: ReceiptDocument) => (d.cycleId !== null ? '' : d.lines.map((l) => `${l.kind === 'credit' ? 'credit' : l.cycleId}=${l.amountMinor}`).join(';'));
+
 const csvRow = (d: ReceiptDocument) => [
-  d.number, d.kind, d.contractId, d.cycleId, d.period.start, d.period.end, d.amountMinor, d.currency, d.channel, d.reference,
+  d.number, d.kind, d.contractId, d.cycleId, d.period?.start ?? null, d.period?.end ?? null, d.amountMinor, d.currency, d.channel, d.reference,
   d.offline, d.cashier, d.paymentId, d.refundId, d.refundsReceipt, d.reason, d.at, d.recordedAt, d.balanceAfterMinor, d.globalPosition.toString(),
+  linesCell(d),
 ];
 
 export const receiptsCommand: Command = {
@@ -47,7 +60,8 @@ export const receiptsCommand: Command = {
   help: `usage: renewal receipts [--day DATE [--basis paid-at|recorded-at]] [--contract ID] [--cycle ID] [--limit N] [--format table|json|csv]
 
 Receipts (R-2026-000001) and refund notes (RN-2026-000001), numbered without gaps per series and
-year in the order they were recorded.
+year in the order they were recorded. A lump sum is one receipt; its lines are the cycles it paid
+(oldest due first) and the credit it left. A payment from credit moved no money: no receipt.
 
   --day DATE        that day's takings per channel and its documents
   --basis B         paid-at (default): money taken that day, an offline payment on the day it was
