@@ -110,14 +110,30 @@ interface LoadedCycle {
   revision: ExpectedRevision;
 }
 
-const loadCycle = async (store: EventStore, streamName: string): Promise<LoadedCycle> => {
+const foldCycle = (events: Iterable<RecordedEvent>): LoadedCycle => {
   let state = initialCycleState();
   let revision: ExpectedRevision = 'no-stream';
-  for await (const e of store.readStream(streamName)) {
+  for (const e of events) {
     state = evolveCycle(state, { type: e.type, data: e.data } as RenewalEvent);
     revision = e.streamRevision;
   }
   return { state, revision };
+};
+
+/** The cycles of a batch, folded: in one read where the store can (`readStreams`), else one by one. */
+const loadCycles = async (store: EventStore, streamNames: readonly string[]): Promise<Map<string, LoadedCycle>> => {
+  const cycles = new Map<string, LoadedCycle>();
+  if (store.readStreams && streamNames.length > 1) {
+    const read = await store.readStreams(streamNames);
+    for (const name of streamNames) cycles.set(name, foldCycle(read.get(name) ?? []));
+    return cycles;
+  }
+  for (const name of streamNames) {
+    const events: RecordedEvent[] = [];
+    for await (const e of store.readStream(name)) events.push(e);
+    cycles.set(name, foldCycle(events));
+  }
+  return cycles;
 };
 
 const schemaVersionOf = (type: RenewalEvent['type']): number => CURRENT_SCHEMA_VERSION[type];
@@ -178,11 +194,7 @@ export const getCommandHandler = (options: CommandHandlerOptions): CommandHandle
 
   /** Decides every command against the cycles as read, in order, and plans one append per applied command. */
   const plan = async (commands: readonly RenewalCommand[], handleOptions: HandleOptions) => {
-    const cycles = new Map<string, LoadedCycle>();
-    for (const c of commands) {
-      const streamName = cycleStreamName(c.cycleId);
-      if (!cycles.has(streamName)) cycles.set(streamName, await loadCycle(store, streamName));
-    }
+    const cycles = await loadCycles(store, [...new Set(commands.map((c) => cycleStreamName(c.cycleId)))]);
     const now = handleOptions.recordedAt === undefined ? clock() : null;
     const recordedAtOf = (command: RenewalCommand): Instant =>
       typeof handleOptions.recordedAt === 'function' ? handleOptions.recordedAt(command) : (handleOptions.recordedAt ?? now!);

@@ -157,6 +157,15 @@ export const getInMemoryEventStore = (options: InMemoryEventStoreOptions = {}): 
       // Revisions only grow at the end, so walking by index sees a consistent prefix.
       for (let i = Number(readOptions.fromRevision ?? 0n); i < positions.length; i++) yield recorded(rowAt(db, positions[i]!));
     },
+    async readStreams(streamNames) {
+      open();
+      const out = new Map<string, RecordedEvent[]>();
+      for (const name of streamNames) {
+        const positions = db.streams.get(name);
+        if (positions && positions.length > 0 && !out.has(name)) out.set(name, positions.map((p) => recorded(rowAt(db, p))));
+      }
+      return out;
+    },
     async *readAll(readOptions: ReadAllOptions = {}) {
       open();
       let after = readOptions.after ?? 0n;

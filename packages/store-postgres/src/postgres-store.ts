@@ -20,9 +20,9 @@
 //      rows whose transaction id is below `pg_snapshot_xmin(pg_current_snapshot())`: every
 //      transaction below that horizon has finished, so no row can still appear among them.
 //   2. That filter is only enough if a lower transaction id always means lower positions. A
-//      transaction that got its id first may insert last (a batch, or plain scheduling), so the
-//      inserts of an append run under an advisory lock, taken before the transaction's first
-//      write (which is when PostgreSQL assigns its id) and released right after its last insert,
+//      transaction that got its id first may insert last (a batch, or plain scheduling), so an
+//      append runs under an advisory lock, taken with BEGIN (before the transaction's first
+//      write, which is when PostgreSQL assigns its id) and released right after its insert,
 //      before COMMIT. Ids and positions are thus handed out in the same order, while the commits
 //      (the slow part) still overlap.
 //   When rows past the horizon exist (another append is committing), `readAll` waits briefly for
@@ -117,13 +117,6 @@ const isUniqueViolation = (e: unknown): boolean => (e as { code?: unknown } | nu
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** One transaction on one pooled connection, with the append lock taken at most once. */
-interface Transaction {
-  readonly client: PoolClient;
-  /** Takes the append lock if this transaction does not hold it yet. Call before the first insert. */
-  lockForInserts(): Promise<void>;
-}
-
 /**
  * Opens a store on a PostgreSQL database, running the schema migrations it lacks first (safe when
  * several processes open the same database at once).
@@ -161,37 +154,35 @@ export const getPostgresEventStore = async (options: PostgresEventStoreOptions):
   };
   const recorded = (r: EventRow): RecordedEvent => recordedEventFrom(toStoredRow(r), decode);
 
-  const lockArgs = [APPEND_LOCK_CLASS, schema] as const;
+  // The append lock's statements, with the schema as a literal: sent as one simple query with
+  // BEGIN or COMMIT, so the lock costs no round trip of its own.
+  const schemaLiteral = `'${schema.replace(/'/g, "''")}'`;
+  const lockSql = `SELECT pg_advisory_lock(${APPEND_LOCK_CLASS}, hashtext(${schemaLiteral}))`;
+  const unlockSql = `SELECT pg_advisory_unlock(${APPEND_LOCK_CLASS}, hashtext(${schemaLiteral}))`;
 
-  const inTransaction = async <T>(work: (tx: Transaction) => Promise<T>): Promise<T> => {
+  /**
+   * One append transaction on one pooled connection, holding the append lock from BEGIN until
+   * just before COMMIT. Taken before the transaction's first write (when PostgreSQL assigns its
+   * id), released before COMMIT: the lock only has to order id and position handout, and the
+   * commit (the WAL flush) is the part worth running concurrently. Four round trips in all:
+   * BEGIN + lock, the revision check, the insert, unlock + COMMIT.
+   */
+  const inAppendTransaction = async <T>(work: (client: PoolClient) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
-    let locked = false;
+    // Whether this session may hold the lock: until unlock + COMMIT has answered, it may.
+    let mayHoldLock = true;
     let broken: Error | undefined;
-    const unlock = async () => {
-      if (!locked) return;
-      await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [...lockArgs]);
-      locked = false;
-    };
-    const tx: Transaction = {
-      client,
-      async lockForInserts() {
-        if (locked) return;
-        await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [...lockArgs]);
-        locked = true;
-      },
-    };
     try {
-      await client.query('BEGIN');
-      const result = await work(tx);
-      // Released before COMMIT: the lock only has to order id and position handout, and the
-      // commit (the WAL flush) is the part worth running concurrently.
-      await unlock();
-      await client.query('COMMIT');
+      await client.query(`BEGIN; ${lockSql}`);
+      const result = await work(client);
+      await client.query(`${unlockSql}; COMMIT`);
+      mayHoldLock = false;
       return result;
     } catch (e) {
       try {
         await client.query('ROLLBACK');
-        await unlock();
+        // Unlocking a lock not held only warns: safe when the failure came before the lock.
+        if (mayHoldLock) await client.query(unlockSql);
       } catch (cleanup) {
         // A connection that may still hold the lock must not go back to the pool.
         broken = cleanup as Error;
@@ -211,38 +202,58 @@ export const getPostgresEventStore = async (options: PostgresEventStoreOptions):
     return last === null || last === undefined ? 'no-stream' : BigInt(last);
   };
 
+  interface StoredId {
+    readonly stream_id: string;
+    readonly stream_revision: string;
+    readonly global_position: string;
+  }
+
+  /**
+   * What the batch's appends are checked against, in one query: the last revision of every stream
+   * they write, and every one of their event ids already stored.
+   */
+  const readBatchState = async (client: PoolClient, requests: readonly AppendRequest[]) => {
+    const streams = [...new Set(requests.map((r) => r.streamName))];
+    const ids = requests.flatMap((r) => r.events.map((e) => e.eventId));
+    const { rows } = await client.query<{ stream_id: string; event_id: string | null; stream_revision: string; global_position: string | null }>(
+      `SELECT stream_id, NULL::text AS event_id, max(stream_revision)::text AS stream_revision, NULL::text AS global_position
+         FROM ${table} WHERE stream_id = ANY($1::text[]) GROUP BY stream_id
+       UNION ALL
+       SELECT stream_id, event_id, stream_revision::text, global_position::text FROM ${table} WHERE event_id = ANY($2::text[])`,
+      [streams, ids],
+    );
+    const revisions = new Map<string, bigint | 'no-stream'>();
+    const storedIds = new Map<string, StoredId>();
+    for (const r of rows) {
+      if (r.event_id === null) revisions.set(r.stream_id, BigInt(r.stream_revision));
+      else storedIds.set(r.event_id, r as StoredId);
+    }
+    return { revisions, storedIds };
+  };
+
   /**
    * The same events already stored at the revisions this append would have given them (an append
    * that succeeded, retried): the first append's result. Null when none of the ids is stored;
    * a WrongExpectedRevisionError when some are but not as this exact append.
    */
-  const alreadyStored = async (
-    client: PoolClient,
+  const alreadyStored = (
+    storedIds: ReadonlyMap<string, StoredId>,
     streamName: string,
     events: readonly NewEvent[],
     expected: ExpectedRevision,
     actual: bigint | 'no-stream',
-  ): Promise<AppendResult | null> => {
-    const ids = events.map((e) => e.eventId);
-    const { rows } = await client.query<{ event_id: string; stream_id: string; stream_revision: string; global_position: string }>(
-      `SELECT event_id, stream_id, stream_revision, global_position FROM ${table} WHERE event_id = ANY($1::text[])`,
-      [ids],
-    );
-    if (rows.length === 0) return null;
-    const elsewhere = rows.find((r) => r.stream_id !== streamName);
-    if (elsewhere) throw new EventIdConflictError(streamName, elsewhere.event_id, elsewhere.stream_id);
+  ): AppendResult | null => {
+    const found = events.map((e) => storedIds.get(e.eventId));
+    if (found.every((r) => r === undefined)) return null;
+    const elsewhere = found.findIndex((r) => r !== undefined && r.stream_id !== streamName);
+    if (elsewhere >= 0) throw new EventIdConflictError(streamName, events[elsewhere]!.eventId, found[elsewhere]!.stream_id);
     const refuse = () => new WrongExpectedRevisionError(streamName, expected, actual);
-    const byId = new Map(rows.map((r) => [r.event_id, r]));
-    const first = byId.get(ids[0]!);
-    if (!first || first.stream_id !== streamName || rows.length !== ids.length) throw refuse();
+    const first = found[0];
+    if (!first) throw refuse();
     const from = BigInt(first.stream_revision);
     if (expected !== 'any' && from !== (expected === 'no-stream' ? 0n : expected + 1n)) throw refuse();
-    let last = first;
-    for (let i = 0; i < ids.length; i++) {
-      const r = byId.get(ids[i]!);
-      if (!r || r.stream_id !== streamName || BigInt(r.stream_revision) !== from + BigInt(i)) throw refuse();
-      last = r;
-    }
+    for (let i = 0; i < found.length; i++) if (!found[i] || BigInt(found[i]!.stream_revision) !== from + BigInt(i)) throw refuse();
+    const last = found[found.length - 1]!;
     return {
       nextExpectedRevision: BigInt(last.stream_revision),
       lastGlobalPosition: BigInt(last.global_position),
@@ -250,74 +261,99 @@ export const getPostgresEventStore = async (options: PostgresEventStoreOptions):
     };
   };
 
-  const appendIn = async (tx: Transaction, request: AppendRequest): Promise<AppendResult> => {
-    const { streamName, events, expectedRevision } = request;
-    const { client } = tx;
-    const actual = await lastRevision(client, streamName);
-    const repeated = events.find((e, i) => events.findIndex((x) => x.eventId === e.eventId) !== i);
-    if (repeated) throw new EventIdConflictError(streamName, repeated.eventId, streamName);
-    if (events.length > 0) {
-      const retry = await alreadyStored(client, streamName, events, expectedRevision, actual);
-      if (retry) return retry;
+  /**
+   * The batch's requests checked in order against one read of the state (a later request on a
+   * stream an earlier one extends sees the revision that request leaves), then every new event
+   * inserted by one statement.
+   */
+  const appendIn = async (client: PoolClient, requests: readonly AppendRequest[]): Promise<AppendResult[]> => {
+    // An id twice in the batch: in one request, or in two (the second would find the first's row).
+    const seenIn = new Map<string, string>();
+    for (const r of requests)
+      for (const e of r.events) {
+        const other = seenIn.get(e.eventId);
+        if (other !== undefined) throw new EventIdConflictError(r.streamName, e.eventId, other);
+        seenIn.set(e.eventId, r.streamName);
+      }
+    const { revisions, storedIds } = await readBatchState(client, requests);
+    const results: (AppendResult | null)[] = [];
+    const inserts: { request: AppendRequest; base: bigint; index: number }[] = [];
+    for (const request of requests) {
+      const { streamName, events, expectedRevision } = request;
+      const actual = revisions.get(streamName) ?? 'no-stream';
+      const retry = events.length > 0 ? alreadyStored(storedIds, streamName, events, expectedRevision, actual) : null;
+      if (retry) {
+        results.push(retry);
+        continue;
+      }
+      if (!revisionMatches(expectedRevision, actual)) throw new WrongExpectedRevisionError(streamName, expectedRevision, actual);
+      const base = actual === 'no-stream' ? 0n : actual + 1n;
+      if (events.length === 0) {
+        results.push({ nextExpectedRevision: base - 1n, lastGlobalPosition: -1n, outcome: 'appended' });
+        continue;
+      }
+      inserts.push({ request, base, index: results.length });
+      results.push(null);
+      revisions.set(streamName, base + BigInt(events.length) - 1n);
     }
-    if (!revisionMatches(expectedRevision, actual)) throw new WrongExpectedRevisionError(streamName, expectedRevision, actual);
-    const base = actual === 'no-stream' ? 0n : actual + 1n;
-    if (events.length === 0) return { nextExpectedRevision: base - 1n, lastGlobalPosition: -1n, outcome: 'appended' };
-
-    await tx.lockForInserts();
-    const { rows } = await client.query<{ global_position: string; stream_revision: string }>(
-      `INSERT INTO ${table} (stream_id, stream_revision, event_id, type, schema_version, data, metadata, recorded_at)
-       SELECT $1, $2::bigint + e.ord - 1, e.event_id, e.type, e.schema_version, e.data::json, e.metadata::json,
-              coalesce(e.recorded_at::timestamptz, now())
-       FROM unnest($3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[])
-            WITH ORDINALITY AS e(event_id, type, schema_version, data, metadata, recorded_at, ord)
-       ORDER BY e.ord
-       RETURNING global_position, stream_revision`,
-      [
-        streamName,
-        base.toString(),
-        events.map((e) => e.eventId),
-        events.map((e) => e.type),
-        events.map((e) => e.schemaVersion),
-        events.map((e) => JSON.stringify(e.data)),
-        events.map((e) => JSON.stringify(e.metadata)),
-        events.map((e) => (typeof e.metadata?.recordedAt === 'string' ? e.metadata.recordedAt : null)),
-      ],
-    );
-    // INSERT ... SELECT ... ORDER BY draws the identity values in that order; a stream's revision
-    // order and its global order must agree, so this is checked rather than assumed.
-    const positions = rows
-      .map((r) => ({ revision: BigInt(r.stream_revision), position: BigInt(r.global_position) }))
-      .sort((a, b) => (a.revision < b.revision ? -1 : 1));
-    if (positions.some((p, i) => i > 0 && p.position <= positions[i - 1]!.position))
-      throw new Error(`PostgreSQL assigned global positions out of revision order in ${streamName}; nothing was stored`);
-    return {
-      nextExpectedRevision: base + BigInt(events.length) - 1n,
-      lastGlobalPosition: positions[positions.length - 1]!.position,
-      outcome: 'appended',
-    };
+    if (inserts.length > 0) {
+      const rows = inserts.flatMap(({ request, base }) => request.events.map((e, i) => ({ streamName: request.streamName, revision: base + BigInt(i), e })));
+      const { rows: written } = await client.query<{ global_position: string; stream_id: string; stream_revision: string }>(
+        `INSERT INTO ${table} (stream_id, stream_revision, event_id, type, schema_version, data, metadata, recorded_at)
+         SELECT e.stream_id, e.stream_revision, e.event_id, e.type, e.schema_version, e.data::json, e.metadata::json,
+                coalesce(e.recorded_at::timestamptz, now())
+         FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[])
+              WITH ORDINALITY AS e(stream_id, stream_revision, event_id, type, schema_version, data, metadata, recorded_at, ord)
+         ORDER BY e.ord
+         RETURNING global_position, stream_id, stream_revision`,
+        [
+          rows.map((r) => r.streamName),
+          rows.map((r) => r.revision.toString()),
+          rows.map((r) => r.e.eventId),
+          rows.map((r) => r.e.type),
+          rows.map((r) => r.e.schemaVersion),
+          rows.map((r) => JSON.stringify(r.e.data)),
+          rows.map((r) => JSON.stringify(r.e.metadata)),
+          rows.map((r) => (typeof r.e.metadata?.recordedAt === 'string' ? r.e.metadata.recordedAt : null)),
+        ],
+      );
+      // INSERT ... SELECT ... ORDER BY draws the identity values in that order; a stream's
+      // revision order and its global order must agree, so this is checked rather than assumed.
+      const positionOf = new Map<string, bigint>();
+      const lastOf = new Map<string, { revision: bigint; position: bigint }>();
+      for (const w of [...written].sort((a, b) => (BigInt(a.global_position) < BigInt(b.global_position) ? -1 : 1))) {
+        const revision = BigInt(w.stream_revision);
+        const position = BigInt(w.global_position);
+        const before = lastOf.get(w.stream_id);
+        if (before && before.revision > revision)
+          throw new Error(`PostgreSQL assigned global positions out of revision order in ${w.stream_id}; nothing was stored`);
+        lastOf.set(w.stream_id, { revision, position });
+        positionOf.set(`${w.stream_id}\u0000${revision}`, position);
+      }
+      for (const { request, base, index } of inserts) {
+        const last = base + BigInt(request.events.length) - 1n;
+        results[index] = { nextExpectedRevision: last, lastGlobalPosition: positionOf.get(`${request.streamName}\u0000${last}`)!, outcome: 'appended' };
+      }
+    }
+    return results as AppendResult[];
   };
 
   /**
-   * Runs the requests in one transaction. A unique violation means another writer committed the
-   * same revision (or event id) first; the next attempt re-checks and answers `already-stored`
-   * or WrongExpectedRevisionError, or, for `any`, appends after the winner.
+   * Runs the requests in one transaction. A unique violation means a writer outside the append
+   * lock (or one that checked before it) committed the same revision or event id first; the next
+   * attempt re-checks and answers `already-stored` or WrongExpectedRevisionError, or, for `any`,
+   * appends after the winner.
    */
   const appendAll = async (requests: readonly AppendRequest[]): Promise<AppendResult[]> => {
     for (let attempt = 1; ; attempt++) {
-      let current = 0;
       try {
-        return await inTransaction(async (tx) => {
-          const results: AppendResult[] = [];
-          for (current = 0; current < requests.length; current++) results.push(await appendIn(tx, requests[current]!));
-          return results;
-        });
+        return await inAppendTransaction((client) => appendIn(client, requests));
       } catch (e) {
         if (!isUniqueViolation(e)) throw e;
         if (attempt >= MAX_ATTEMPTS) {
-          // Still losing after many attempts (only `any` appends under heavy contention can):
-          // report the request that lost, at the revision its stream is at now.
-          const r = requests[Math.min(current, requests.length - 1)]!;
+          // Still losing after many attempts: report the first request, at the revision its
+          // stream is at now.
+          const r = requests[0]!;
           const client = await pool.connect();
           try {
             throw new WrongExpectedRevisionError(r.streamName, r.expectedRevision, await lastRevision(client, r.streamName));
@@ -355,6 +391,24 @@ export const getPostgresEventStore = async (options: PostgresEventStoreOptions):
         if (rows.length < page) return;
         from = BigInt(rows[rows.length - 1]!.stream_revision) + 1n;
       }
+    },
+    async readStreams(streamNames) {
+      open();
+      const out = new Map<string, RecordedEvent[]>();
+      const names = [...new Set(streamNames)];
+      // One statement per 1,000 streams: it sees one snapshot, so each stream is whole.
+      for (let i = 0; i < names.length; i += 1000) {
+        const { rows } = await pool.query<EventRow>(
+          `SELECT ${COLUMNS} FROM ${table} WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_revision`,
+          [names.slice(i, i + 1000)],
+        );
+        for (const r of rows) {
+          const list = out.get(r.stream_id);
+          if (list) list.push(recorded(r));
+          else out.set(r.stream_id, [recorded(r)]);
+        }
+      }
+      return out;
     },
     async *readAll(readOptions: ReadAllOptions = {}) {
       open();

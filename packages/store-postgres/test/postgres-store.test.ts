@@ -48,9 +48,12 @@ const collect = async (events: AsyncIterable<RecordedEvent>): Promise<RecordedEv
 /**
  * A real pool whose connections, once `arm()` is called, stop before the first statement that
  * `holdAt` picks until `release()` is called: the way to hold an append at a chosen point, as a
- * slow client would, while other connections go on.
+ * slow client (or a slow commit) would, while other connections go on. The store ends an append
+ * with one message, `SELECT pg_advisory_unlock(...); COMMIT`: held there, the unlock runs and the
+ * COMMIT waits, which is the server-side gap between the two made as long as a test needs.
+ * `beforeHold` runs a statement of the test's own first.
  */
-const holdingPool = (pool: Pool, holdAt: (sql: string) => boolean) => {
+const holdingPool = (pool: Pool, holdAt: (sql: string) => boolean, options: { beforeHold?: string } = {}) => {
   extraPools.push(pool);
   let armed = false;
   let release!: () => void;
@@ -63,12 +66,19 @@ const holdingPool = (pool: Pool, holdAt: (sql: string) => boolean) => {
       get(target, prop) {
         if (prop === 'query')
           return async (text: unknown, params?: unknown) => {
+            const query = target.query as (t: unknown, p?: unknown) => Promise<unknown>;
             if (armed && typeof text === 'string' && holdAt(text)) {
               armed = false;
+              const unlockThenCommit = /^(.*);\s*COMMIT$/s.exec(text);
+              if (unlockThenCommit) {
+                await query.call(target, unlockThenCommit[1]);
+                text = 'COMMIT';
+              }
+              if (options.beforeHold) await query.call(target, options.beforeHold);
               reached();
               await gate;
             }
-            return (target.query as (t: unknown, p?: unknown) => Promise<unknown>)(text, params);
+            return query.call(target, text, params);
           };
         const value = Reflect.get(target, prop, target) as unknown;
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
@@ -82,13 +92,13 @@ const holdingPool = (pool: Pool, holdAt: (sql: string) => boolean) => {
   return { pool: holding, release, held, arm: () => void (armed = true) };
 };
 
-/** Holds the next transaction just before its COMMIT. */
-const commitHoldingPool = (pool: Pool) => holdingPool(pool, (sql) => sql === 'COMMIT');
+/** Holds the next transaction just before its COMMIT (after it released the append lock). */
+const commitHoldingPool = (pool: Pool) => holdingPool(pool, (sql) => /(^|;\s*)COMMIT$/.test(sql));
 
-/** Holds the next transaction before its `n`th INSERT. */
-const insertHoldingPool = (pool: Pool, n: number) => {
+/** Holds the next transaction before its `n`th INSERT, having run `beforeHold` first. */
+const insertHoldingPool = (pool: Pool, n: number, beforeHold?: string) => {
   let inserts = 0;
-  return holdingPool(pool, (sql) => sql.trimStart().startsWith('INSERT') && ++inserts === n);
+  return holdingPool(pool, (sql) => sql.trimStart().startsWith('INSERT') && ++inserts === n, beforeHold ? { beforeHold } : {});
 };
 
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -215,14 +225,16 @@ it('late commit: a reader tailing readAll never passes an event whose transactio
   assert.equal(await collect(reader.readAll({ after: checkpoint })), []);
 });
 
-it('late commit: a transaction that started inserting first but commits last is never passed either', async () => {
-  // Transaction T1 (a batch) inserts X, pauses, and only then inserts Y; T2 appends Z meanwhile
-  // and stays open. Were T2's position allowed between X and Y, T1 (the lower transaction id)
-  // could commit with Y above Z while Z is still open: a reader would read X, Y, checkpoint at
-  // Y, and never see Z. The append lock makes T2 wait for T1's inserts, so Z comes after Y.
+it('late commit: a transaction that has its id before it inserts is never passed either', async () => {
+  // Transaction T1 gets its transaction id (PostgreSQL assigns it at the first write; here a
+  // statement of the test's assigns it early, as a multi-row insert has it while its rows still
+  // draw positions) and pauses before inserting; T2 appends Z meanwhile and stays open. Were Z
+  // allowed a position below T1's rows, T1 (the lower transaction id) could commit them above Z
+  // while Z is still open: a reader would read them, checkpoint past Z, and never see it. The
+  // append lock, taken with BEGIN, makes T2 wait for T1's insert, so Z comes after.
   const schema = uniqueSchema('order');
   const reader = await open(schema, { settleTimeoutMs: 150 });
-  const t1 = insertHoldingPool(adminPool(), 2);
+  const t1 = insertHoldingPool(adminPool(), 1, 'SELECT pg_current_xact_id()');
   const t2 = commitHoldingPool(adminPool());
   const writer1 = await open(schema, { pool: t1.pool });
   const writer2 = await open(schema, { pool: t2.pool });

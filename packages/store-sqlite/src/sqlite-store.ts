@@ -10,7 +10,7 @@
 // better-sqlite3 is synchronous: a transaction never spans an `await`, so connections in one
 // process cannot deadlock each other, and the async API of the port is a thin wrapper.
 import Database from 'better-sqlite3';
-import type { NewEvent } from '@renewal-ledger/core';
+import type { NewEvent, RecordedEvent } from '@renewal-ledger/core';
 import {
   defaultDecoder,
   recordedEventFrom,
@@ -188,6 +188,25 @@ export const getSQLiteEventStore = (options: SQLiteEventStoreOptions): EventStor
       decode,
     );
 
+  const readWhole = (streamName: string): RecordedEvent[] => {
+    const out: RecordedEvent[] = [];
+    for (let from = 0n; ; ) {
+      const rows = q.readStream.all(streamName, from, readBatchSize) as EventRow[];
+      for (const row of rows) out.push(recorded(row));
+      if (rows.length < readBatchSize) return out;
+      from = rows[rows.length - 1]!.stream_revision + 1n;
+    }
+  };
+  const readStreamsAtOnce = db.transaction((streamNames: readonly string[]): Map<string, RecordedEvent[]> => {
+    const out = new Map<string, RecordedEvent[]>();
+    for (const name of streamNames) {
+      if (out.has(name)) continue;
+      const events = readWhole(name);
+      if (events.length > 0) out.set(name, events);
+    }
+    return out;
+  });
+
   let closed = false;
   const open = () => {
     if (closed) throw new Error('the SQLite event store is closed');
@@ -213,6 +232,11 @@ export const getSQLiteEventStore = (options: SQLiteEventStoreOptions): EventStor
         if (rows.length < readBatchSize) return;
         from = rows[rows.length - 1]!.stream_revision + 1n;
       }
+    },
+    async readStreams(streamNames) {
+      open();
+      // One read transaction for the lot, so every stream is seen at the same moment.
+      return readStreamsAtOnce(streamNames);
     },
     async *readAll(readOptions: ReadAllOptions = {}) {
       open();

@@ -116,6 +116,7 @@ const interleaved = (
       return store.appendBatch(requests);
     },
     readStream: store.readStream.bind(store),
+    ...(store.readStreams ? { readStreams: store.readStreams.bind(store) } : {}),
     readAll: store.readAll.bind(store),
     headPosition: store.headPosition.bind(store),
     close: store.close.bind(store),
@@ -229,6 +230,33 @@ const tests = (target: ConformanceTarget): Registered[] => {
     }
   });
 
+  add('append and read', 'a batch loads many cycles at once (readStreams where the store has it) exactly as readStream reads them', async ({ store, names }) => {
+    const [a, b, fresh] = ['many-a', 'many-b', 'many-fresh'].map((x) => names.cycle(x)) as [string, string, string];
+    await store.appendToStream(cycleStreamName(a), [billedEvent({ cycleId: a, commandId: names.id('ma-bill') }), paidEvent(a, names.id('ma-pay'), 2500)], {
+      expectedRevision: 'no-stream',
+    });
+    await store.appendToStream(cycleStreamName(b), [billedEvent({ cycleId: b, commandId: names.id('mb-bill') })], { expectedRevision: 'no-stream' });
+    // Positions of a's events interleave with b's: a whole stream is still read in revision order.
+    await store.appendToStream(cycleStreamName(a), [paidEvent(a, names.id('ma-pay-2'), 1500)], { expectedRevision: 1n });
+    if (store.readStreams) {
+      const streams = [a, fresh, b, a].map(cycleStreamName);
+      const read = await store.readStreams(streams);
+      assert.equal([...read.keys()].sort(), [cycleStreamName(a), cycleStreamName(b)].sort(), 'a stream without events is absent');
+      for (const name of [a, b].map(cycleStreamName)) assert.equal(read.get(name), await streamOf(store, name), `${name} as readStream reads it`);
+    }
+    const handler = getCommandHandler({ store, clock: () => FIXED_CLOCK });
+    const results = await handler.handleBatch([
+      paymentCommand(a, names.id('ma-pay-3'), 6000),
+      paymentCommand(b, names.id('mb-pay'), 10000),
+      billCommand(fresh, names.id('mf-bill'), 3000),
+      paymentCommand(a, names.id('ma-pay-4'), 1),
+    ]);
+    // Each command decided on its own cycle's history: a had 4000 paid of 10000.
+    assert.equal(
+      results.map((r) => (r.status === 'applied' ? [r.figures.outstandingMinor, r.events[0]!.streamRevision] : r.status === 'rejected' ? r.error.code : r.status)),
+      [[0, 3n], [0, 1n], [3000, 0n], 'OVERPAYMENT'],
+    );
+  });
   add('append and read', 'headPosition is -1 on an empty store, then the last global position', async ({ store, names }) => {
     const empty = (await collect(store.readAll({ limit: 1 }))).length === 0;
     if (empty) assert.is(await store.headPosition(), -1n, 'an empty store is at -1');
