@@ -146,8 +146,22 @@ const recordedFrom = async (
   result: AppendResult,
 ): Promise<RecordedEvent[]> => {
   const firstRevision = result.nextExpectedRevision - BigInt(events.length - 1);
-  if (events.length === 1 && result.outcome === 'appended')
-    return [{ ...events[0]!, streamName, streamRevision: firstRevision, globalPosition: result.lastGlobalPosition }];
+  if (events.length === 1 && result.outcome === 'appended') {
+    const e = events[0]!;
+    // The shape stores return (recordedEventFrom), as one literal: no spread on the hot path.
+    return [
+      {
+        eventId: e.eventId,
+        type: e.type,
+        schemaVersion: e.schemaVersion,
+        data: e.data,
+        metadata: e.metadata,
+        streamName,
+        streamRevision: firstRevision,
+        globalPosition: result.lastGlobalPosition,
+      } as RecordedEvent,
+    ];
+  }
   // Several events: global positions need not be consecutive (PostgreSQL sequences, EventStoreDB
   // log positions). Already stored: by an earlier attempt, whose metadata (recordedAt) is the
   // one kept. Either way, read them back.

@@ -96,17 +96,27 @@ const appendOne = (db: InMemoryDatabase, request: AppendRequest): AppendResult =
     if (seen.has(e.eventId)) throw new EventIdConflictError(streamName, e.eventId, streamName);
     seen.add(e.eventId);
   }
-  const rows = events.map((e) => ({ eventId: e.eventId, type: e.type, schemaVersion: e.schemaVersion, data: JSON.stringify(e.data), metadata: JSON.stringify(e.metadata) }));
   let positions = db.streams.get(streamName);
   if (!positions) db.streams.set(streamName, (positions = []));
   let revision = actual === 'no-stream' ? -1n : actual;
   let position = -1n;
-  for (const r of rows) {
+  for (const e of events) {
     revision += 1n;
     position = BigInt(db.rows.length + 1);
-    db.rows.push({ ...r, streamName, streamRevision: revision, globalPosition: position });
+    // One literal of a fixed shape: spreading and adding keys costs about a microsecond a key.
+    const row: InMemoryRow = {
+      streamName,
+      streamRevision: revision,
+      globalPosition: position,
+      eventId: e.eventId,
+      type: e.type,
+      schemaVersion: e.schemaVersion,
+      data: JSON.stringify(e.data),
+      metadata: JSON.stringify(e.metadata),
+    };
+    db.rows.push(row);
     positions.push(position);
-    db.eventIds.set(r.eventId, position);
+    db.eventIds.set(e.eventId, position);
   }
   return { nextExpectedRevision: revision, lastGlobalPosition: position, outcome: 'appended' };
 };

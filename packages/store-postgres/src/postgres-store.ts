@@ -113,6 +113,13 @@ const schemaInUrl = (connectionString: string | undefined): string | undefined =
   }
 };
 
+/** A short, stable tag of a schema name for statement names (FNV-1a, 32 bits, hex). */
+const fnv1a = (text: string): string => {
+  let h = 0x811c9dc5;
+  for (const byte of Buffer.from(text, 'utf8')) h = Math.imul(h ^ byte, 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
+};
+
 const isUniqueViolation = (e: unknown): boolean => (e as { code?: unknown } | null)?.code === '23505';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -154,6 +161,59 @@ export const getPostgresEventStore = async (options: PostgresEventStoreOptions):
   };
   const recorded = (r: EventRow): RecordedEvent => recordedEventFrom(toStoredRow(r), decode);
 
+  // Named statements: parsed and planned once per connection instead of on every call (about a
+  // third of an append's time otherwise). Named per schema, since stores on other schemas may
+  // share the pool and a name must always mean the same text.
+  const schemaTag = fnv1a(schema);
+  const named = (what: string, text: string) => ({ name: `rl_${what}_${schemaTag}`, text });
+  const sql = {
+    lastRevision: named('last_revision', `SELECT max(stream_revision) AS last FROM ${table} WHERE stream_id = $1`),
+    batchState: named(
+      'batch_state',
+      `SELECT stream_id, NULL::text AS event_id, max(stream_revision)::text AS stream_revision, NULL::text AS global_position
+         FROM ${table} WHERE stream_id = ANY($1::text[]) GROUP BY stream_id
+       UNION ALL
+       SELECT stream_id, event_id, stream_revision::text, global_position::text FROM ${table} WHERE event_id = ANY($2::text[])`,
+    ),
+    guardedInsert: named(
+      'guarded_insert',
+      `WITH expected AS (SELECT * FROM unnest($9::text[], $10::bigint[]) AS x(stream_id, last_revision)),
+       moved AS (
+         SELECT 1 FROM expected x
+         WHERE coalesce((SELECT max(t.stream_revision) FROM ${table} t WHERE t.stream_id = x.stream_id), -1) <> x.last_revision
+         LIMIT 1)
+       INSERT INTO ${table} (stream_id, stream_revision, event_id, type, schema_version, data, metadata, recorded_at)
+       SELECT e.stream_id, e.stream_revision, e.event_id, e.type, e.schema_version, e.data::json, e.metadata::json,
+              coalesce(e.recorded_at::timestamptz, now())
+       FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[])
+            WITH ORDINALITY AS e(stream_id, stream_revision, event_id, type, schema_version, data, metadata, recorded_at, ord)
+       WHERE NOT EXISTS (SELECT 1 FROM moved)
+       ORDER BY e.ord
+       RETURNING global_position, stream_id, stream_revision`,
+    ),
+    insert: named(
+      'insert',
+      `INSERT INTO ${table} (stream_id, stream_revision, event_id, type, schema_version, data, metadata, recorded_at)
+       SELECT e.stream_id, e.stream_revision, e.event_id, e.type, e.schema_version, e.data::json, e.metadata::json,
+              coalesce(e.recorded_at::timestamptz, now())
+       FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[])
+            WITH ORDINALITY AS e(stream_id, stream_revision, event_id, type, schema_version, data, metadata, recorded_at, ord)
+       ORDER BY e.ord
+       RETURNING global_position, stream_id, stream_revision`,
+    ),
+    readStream: named(
+      'read_stream',
+      `SELECT ${COLUMNS} FROM ${table} WHERE stream_id = $1 AND stream_revision >= $2 ORDER BY stream_revision LIMIT $3`,
+    ),
+    readStreams: named('read_streams', `SELECT ${COLUMNS} FROM ${table} WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_revision`),
+    readAll: named(
+      'read_all',
+      `SELECT ${COLUMNS}, transaction_id < pg_snapshot_xmin(pg_current_snapshot()) AS settled
+       FROM ${table} WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
+    ),
+    head: named('head', `SELECT max(global_position) AS head FROM ${table}`),
+  };
+
   // The append lock's statements, with the schema as a literal: sent as one simple query with
   // BEGIN or COMMIT, so the lock costs no round trip of its own.
   const schemaLiteral = `'${schema.replace(/'/g, "''")}'`;
@@ -194,10 +254,7 @@ export const getPostgresEventStore = async (options: PostgresEventStoreOptions):
   };
 
   const lastRevision = async (client: PoolClient, streamName: string): Promise<bigint | 'no-stream'> => {
-    const { rows } = await client.query<{ last: string | null }>(
-      `SELECT max(stream_revision) AS last FROM ${table} WHERE stream_id = $1`,
-      [streamName],
-    );
+    const { rows } = await client.query<{ last: string | null }>({ ...sql.lastRevision, values: [streamName] });
     const last = rows[0]?.last;
     return last === null || last === undefined ? 'no-stream' : BigInt(last);
   };
@@ -215,13 +272,10 @@ export const getPostgresEventStore = async (options: PostgresEventStoreOptions):
   const readBatchState = async (client: PoolClient, requests: readonly AppendRequest[]) => {
     const streams = [...new Set(requests.map((r) => r.streamName))];
     const ids = requests.flatMap((r) => r.events.map((e) => e.eventId));
-    const { rows } = await client.query<{ stream_id: string; event_id: string | null; stream_revision: string; global_position: string | null }>(
-      `SELECT stream_id, NULL::text AS event_id, max(stream_revision)::text AS stream_revision, NULL::text AS global_position
-         FROM ${table} WHERE stream_id = ANY($1::text[]) GROUP BY stream_id
-       UNION ALL
-       SELECT stream_id, event_id, stream_revision::text, global_position::text FROM ${table} WHERE event_id = ANY($2::text[])`,
-      [streams, ids],
-    );
+    const { rows } = await client.query<{ stream_id: string; event_id: string | null; stream_revision: string; global_position: string | null }>({
+      ...sql.batchState,
+      values: [streams, ids],
+    });
     const revisions = new Map<string, bigint | 'no-stream'>();
     const storedIds = new Map<string, StoredId>();
     for (const r of rows) {
@@ -261,23 +315,93 @@ export const getPostgresEventStore = async (options: PostgresEventStoreOptions):
     };
   };
 
+  type Insert = { readonly request: AppendRequest; readonly base: bigint; readonly index: number };
+
   /**
-   * The batch's requests checked in order against one read of the state (a later request on a
-   * stream an earlier one extends sees the revision that request leaves), then every new event
-   * inserted by one statement.
+   * Inserts the events of `inserts` with one statement and fills in their results. With a
+   * `guard`, only if every stream in it is still at the revision given (-1: no stream); returns
+   * whether the rows went in.
    */
-  const appendIn = async (client: PoolClient, requests: readonly AppendRequest[]): Promise<AppendResult[]> => {
-    // An id twice in the batch: in one request, or in two (the second would find the first's row).
-    const seenIn = new Map<string, string>();
-    for (const r of requests)
-      for (const e of r.events) {
-        const other = seenIn.get(e.eventId);
-        if (other !== undefined) throw new EventIdConflictError(r.streamName, e.eventId, other);
-        seenIn.set(e.eventId, r.streamName);
-      }
+  const insertEvents = async (
+    client: PoolClient,
+    inserts: readonly Insert[],
+    results: (AppendResult | null)[],
+    guard: ReadonlyMap<string, bigint> | null,
+  ): Promise<boolean> => {
+    const rows = inserts.flatMap(({ request, base }) => request.events.map((e, i) => ({ streamName: request.streamName, revision: base + BigInt(i), e })));
+    if (rows.length === 0) return true;
+    const values: unknown[] = [
+      rows.map((r) => r.streamName),
+      rows.map((r) => r.revision.toString()),
+      rows.map((r) => r.e.eventId),
+      rows.map((r) => r.e.type),
+      rows.map((r) => r.e.schemaVersion),
+      rows.map((r) => JSON.stringify(r.e.data)),
+      rows.map((r) => JSON.stringify(r.e.metadata)),
+      rows.map((r) => (typeof r.e.metadata?.recordedAt === 'string' ? r.e.metadata.recordedAt : null)),
+    ];
+    if (guard) values.push([...guard.keys()], [...guard.values()].map(String));
+    const { rows: written } = await client.query<{ global_position: string; stream_id: string; stream_revision: string }>({
+      ...(guard ? sql.guardedInsert : sql.insert),
+      values,
+    });
+    if (written.length === 0) return false;
+    // INSERT ... SELECT ... ORDER BY draws the identity values in that order; a stream's
+    // revision order and its global order must agree, so this is checked rather than assumed.
+    const positionOf = new Map<string, bigint>();
+    const lastOf = new Map<string, bigint>();
+    for (const w of [...written].sort((a, b) => (BigInt(a.global_position) < BigInt(b.global_position) ? -1 : 1))) {
+      const revision = BigInt(w.stream_revision);
+      const before = lastOf.get(w.stream_id);
+      if (before !== undefined && before > revision)
+        throw new Error(`PostgreSQL assigned global positions out of revision order in ${w.stream_id}; nothing was stored`);
+      lastOf.set(w.stream_id, revision);
+      positionOf.set(`${w.stream_id}\u0000${revision}`, BigInt(w.global_position));
+    }
+    for (const { request, base, index } of inserts) {
+      const last = base + BigInt(request.events.length) - 1n;
+      results[index] =
+        request.events.length === 0
+          ? { nextExpectedRevision: last, lastGlobalPosition: -1n, outcome: 'appended' }
+          : { nextExpectedRevision: last, lastGlobalPosition: positionOf.get(`${request.streamName}\u0000${last}`)!, outcome: 'appended' };
+    }
+    return true;
+  };
+
+  /**
+   * The common case in one statement: every request names the exact revision it expects (the
+   * handlers do), the requests on one stream chain, and every stream is where they expect it:
+   * the events go in, guarded by that check inside the INSERT itself. Null when it does not
+   * apply or a stream has moved (nothing was written): the full check then says what happened.
+   */
+  const appendExpected = async (client: PoolClient, requests: readonly AppendRequest[]): Promise<AppendResult[] | null> => {
+    const guard = new Map<string, bigint>();
+    const next = new Map<string, bigint>();
+    const inserts: Insert[] = [];
+    for (const [index, request] of requests.entries()) {
+      const { streamName, expectedRevision, events } = request;
+      if (expectedRevision === 'any') return null;
+      const expected = expectedRevision === 'no-stream' ? -1n : expectedRevision;
+      const chained = next.get(streamName);
+      if (chained === undefined) guard.set(streamName, expected);
+      else if (chained !== expected) return null;
+      next.set(streamName, expected + BigInt(events.length));
+      inserts.push({ request, base: expected + 1n, index });
+    }
+    if (!requests.some((r) => r.events.length > 0)) return null;
+    const results: (AppendResult | null)[] = requests.map(() => null);
+    return (await insertEvents(client, inserts, results, guard)) ? (results as AppendResult[]) : null;
+  };
+
+  /**
+   * The full check: the batch's requests in order against one read of the state (a later request
+   * on a stream an earlier one extends sees the revision that request leaves): already stored (an
+   * identical retry), a wrong revision, or new events, all inserted by one statement.
+   */
+  const appendChecked = async (client: PoolClient, requests: readonly AppendRequest[]): Promise<AppendResult[]> => {
     const { revisions, storedIds } = await readBatchState(client, requests);
     const results: (AppendResult | null)[] = [];
-    const inserts: { request: AppendRequest; base: bigint; index: number }[] = [];
+    const inserts: Insert[] = [];
     for (const request of requests) {
       const { streamName, events, expectedRevision } = request;
       const actual = revisions.get(streamName) ?? 'no-stream';
@@ -288,54 +412,23 @@ export const getPostgresEventStore = async (options: PostgresEventStoreOptions):
       }
       if (!revisionMatches(expectedRevision, actual)) throw new WrongExpectedRevisionError(streamName, expectedRevision, actual);
       const base = actual === 'no-stream' ? 0n : actual + 1n;
-      if (events.length === 0) {
-        results.push({ nextExpectedRevision: base - 1n, lastGlobalPosition: -1n, outcome: 'appended' });
-        continue;
-      }
       inserts.push({ request, base, index: results.length });
       results.push(null);
       revisions.set(streamName, base + BigInt(events.length) - 1n);
     }
-    if (inserts.length > 0) {
-      const rows = inserts.flatMap(({ request, base }) => request.events.map((e, i) => ({ streamName: request.streamName, revision: base + BigInt(i), e })));
-      const { rows: written } = await client.query<{ global_position: string; stream_id: string; stream_revision: string }>(
-        `INSERT INTO ${table} (stream_id, stream_revision, event_id, type, schema_version, data, metadata, recorded_at)
-         SELECT e.stream_id, e.stream_revision, e.event_id, e.type, e.schema_version, e.data::json, e.metadata::json,
-                coalesce(e.recorded_at::timestamptz, now())
-         FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[])
-              WITH ORDINALITY AS e(stream_id, stream_revision, event_id, type, schema_version, data, metadata, recorded_at, ord)
-         ORDER BY e.ord
-         RETURNING global_position, stream_id, stream_revision`,
-        [
-          rows.map((r) => r.streamName),
-          rows.map((r) => r.revision.toString()),
-          rows.map((r) => r.e.eventId),
-          rows.map((r) => r.e.type),
-          rows.map((r) => r.e.schemaVersion),
-          rows.map((r) => JSON.stringify(r.e.data)),
-          rows.map((r) => JSON.stringify(r.e.metadata)),
-          rows.map((r) => (typeof r.e.metadata?.recordedAt === 'string' ? r.e.metadata.recordedAt : null)),
-        ],
-      );
-      // INSERT ... SELECT ... ORDER BY draws the identity values in that order; a stream's
-      // revision order and its global order must agree, so this is checked rather than assumed.
-      const positionOf = new Map<string, bigint>();
-      const lastOf = new Map<string, { revision: bigint; position: bigint }>();
-      for (const w of [...written].sort((a, b) => (BigInt(a.global_position) < BigInt(b.global_position) ? -1 : 1))) {
-        const revision = BigInt(w.stream_revision);
-        const position = BigInt(w.global_position);
-        const before = lastOf.get(w.stream_id);
-        if (before && before.revision > revision)
-          throw new Error(`PostgreSQL assigned global positions out of revision order in ${w.stream_id}; nothing was stored`);
-        lastOf.set(w.stream_id, { revision, position });
-        positionOf.set(`${w.stream_id}\u0000${revision}`, position);
-      }
-      for (const { request, base, index } of inserts) {
-        const last = base + BigInt(request.events.length) - 1n;
-        results[index] = { nextExpectedRevision: last, lastGlobalPosition: positionOf.get(`${request.streamName}\u0000${last}`)!, outcome: 'appended' };
-      }
-    }
+    await insertEvents(client, inserts, results, null);
     return results as AppendResult[];
+  };
+
+  /** An id twice in the batch (in one request, or in two) is refused before anything is read. */
+  const refuseRepeatedIds = (requests: readonly AppendRequest[]): void => {
+    const seenIn = new Map<string, string>();
+    for (const r of requests)
+      for (const e of r.events) {
+        const other = seenIn.get(e.eventId);
+        if (other !== undefined) throw new EventIdConflictError(r.streamName, e.eventId, other);
+        seenIn.set(e.eventId, r.streamName);
+      }
   };
 
   /**
@@ -347,7 +440,12 @@ export const getPostgresEventStore = async (options: PostgresEventStoreOptions):
   const appendAll = async (requests: readonly AppendRequest[]): Promise<AppendResult[]> => {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await inAppendTransaction((client) => appendIn(client, requests));
+        refuseRepeatedIds(requests);
+        // First the guarded insert; after a unique violation (an id stored elsewhere, a racing
+        // writer outside the lock) straight to the full check, which names the cause.
+        return await inAppendTransaction(
+          async (client) => (attempt === 1 ? await appendExpected(client, requests) : null) ?? (await appendChecked(client, requests)),
+        );
       } catch (e) {
         if (!isUniqueViolation(e)) throw e;
         if (attempt >= MAX_ATTEMPTS) {
@@ -383,10 +481,7 @@ export const getPostgresEventStore = async (options: PostgresEventStoreOptions):
       let from = readOptions.fromRevision ?? 0n;
       const page = 500;
       for (;;) {
-        const { rows } = await pool.query<EventRow>(
-          `SELECT ${COLUMNS} FROM ${table} WHERE stream_id = $1 AND stream_revision >= $2 ORDER BY stream_revision LIMIT $3`,
-          [streamName, from.toString(), page],
-        );
+        const { rows } = await pool.query<EventRow>({ ...sql.readStream, values: [streamName, from.toString(), page] });
         for (const r of rows) yield recorded(r);
         if (rows.length < page) return;
         from = BigInt(rows[rows.length - 1]!.stream_revision) + 1n;
@@ -398,10 +493,7 @@ export const getPostgresEventStore = async (options: PostgresEventStoreOptions):
       const names = [...new Set(streamNames)];
       // One statement per 1,000 streams: it sees one snapshot, so each stream is whole.
       for (let i = 0; i < names.length; i += 1000) {
-        const { rows } = await pool.query<EventRow>(
-          `SELECT ${COLUMNS} FROM ${table} WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_revision`,
-          [names.slice(i, i + 1000)],
-        );
+        const { rows } = await pool.query<EventRow>({ ...sql.readStreams, values: [names.slice(i, i + 1000)] });
         for (const r of rows) {
           const list = out.get(r.stream_id);
           if (list) list.push(recorded(r));
@@ -419,11 +511,7 @@ export const getPostgresEventStore = async (options: PostgresEventStoreOptions):
       let pause = 1;
       while (left > 0) {
         const want = Math.min(batchSize, left);
-        const { rows } = await pool.query<EventRow & { settled: boolean }>(
-          `SELECT ${COLUMNS}, transaction_id < pg_snapshot_xmin(pg_current_snapshot()) AS settled
-           FROM ${table} WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
-          [after.toString(), want],
-        );
+        const { rows } = await pool.query<EventRow & { settled: boolean }>({ ...sql.readAll, values: [after.toString(), want] });
         let yielded = 0;
         for (const r of rows) {
           // Stop at the first row whose transaction is not below the horizon: a row with a lower
@@ -450,7 +538,7 @@ export const getPostgresEventStore = async (options: PostgresEventStoreOptions):
     },
     async headPosition() {
       open();
-      const { rows } = await pool.query<{ head: string | null }>(`SELECT max(global_position) AS head FROM ${table}`);
+      const { rows } = await pool.query<{ head: string | null }>(sql.head);
       const head = rows[0]?.head;
       return head === null || head === undefined ? -1n : BigInt(head);
     },

@@ -67,9 +67,11 @@ const holdingPool = (pool: Pool, holdAt: (sql: string) => boolean, options: { be
         if (prop === 'query')
           return async (text: unknown, params?: unknown) => {
             const query = target.query as (t: unknown, p?: unknown) => Promise<unknown>;
-            if (armed && typeof text === 'string' && holdAt(text)) {
+            // The store sends most statements as named-statement objects `{ name, text, values }`.
+            const sql = typeof text === 'string' ? text : (text as { text?: unknown } | null)?.text;
+            if (armed && typeof sql === 'string' && holdAt(sql)) {
               armed = false;
-              const unlockThenCommit = /^(.*);\s*COMMIT$/s.exec(text);
+              const unlockThenCommit = typeof text === 'string' ? /^(.*);\s*COMMIT$/s.exec(text) : null;
               if (unlockThenCommit) {
                 await query.call(target, unlockThenCommit[1]);
                 text = 'COMMIT';
@@ -98,7 +100,7 @@ const commitHoldingPool = (pool: Pool) => holdingPool(pool, (sql) => /(^|;\s*)CO
 /** Holds the next transaction before its `n`th INSERT, having run `beforeHold` first. */
 const insertHoldingPool = (pool: Pool, n: number, beforeHold?: string) => {
   let inserts = 0;
-  return holdingPool(pool, (sql) => sql.trimStart().startsWith('INSERT') && ++inserts === n, beforeHold ? { beforeHold } : {});
+  return holdingPool(pool, (sql) => sql.includes('INSERT INTO') && ++inserts === n, beforeHold ? { beforeHold } : {});
 };
 
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
