@@ -42,7 +42,11 @@ export interface ProjectionRunnerOptions {
   readonly store: EventStore;
   readonly database: ViewDatabase;
   readonly projections: readonly Projection<string>[];
-  /** Events per read and per transaction. Default 500. */
+  /**
+   * Events per read and per transaction. Default 2,000: a view row that several events of a batch
+   * touch (a cycle's state) is written once per batch, and a rebuild of the bench's workload ran
+   * a quarter faster than with 500, in about 10 MB more memory. A crash redoes at most one batch.
+   */
   readonly batchSize?: number;
   /** Called after every committed batch. */
   readonly onProgress?: (progress: ProgressReport) => void;
@@ -157,7 +161,7 @@ const reasonOf = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.m
 
 export const getProjectionRunner = (options: ProjectionRunnerOptions): ProjectionRunner => {
   const { store, database: db, projections } = options;
-  const batchSize = Math.max(1, options.batchSize ?? 500);
+  const batchSize = Math.max(1, options.batchSize ?? 2000);
   const clock = options.clock ?? (() => new Date().toISOString());
   const names = new Set<string>();
   for (const p of projections) {

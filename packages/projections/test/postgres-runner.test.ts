@@ -87,10 +87,11 @@ pg('a version bump switches readers over when caught up and drops the old tables
       onProgress: () => seen.push(reader.query('SELECT * FROM tally_counts')),
     }).catchUp();
     assert.ok(r!.switched);
-    for (const rows of await Promise.all(seen)) {
-      assert.not.ok(rows.some((row) => 'amount_minor' in row));
-      assert.equal(Object.fromEntries(rows.map((row) => [row.type, Number(row.events)]).sort()), v1);
-    }
+    // Queries sent while v2 was being built saw v1, whole; one sent at the last batch may run
+    // after the switch (its own connection) and then sees v2, whole: never anything in between.
+    const snapshots = await Promise.all(seen);
+    assert.ok(snapshots.filter((rows) => !rows.some((row) => 'amount_minor' in row)).length >= snapshots.length - 1, 'readers stayed on v1 while v2 was built');
+    for (const rows of snapshots) assert.equal(Object.fromEntries(rows.map((row) => [row.type, Number(row.events)]).sort()), v1);
     assert.equal(await tallyOf(s.db), v1);
     const tables = await s.db.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE' AND table_name LIKE 'tally%'`, [s.db.schema]);
     assert.equal(tables.map((t) => t.table_name), ['tally_counts_v2_2']);
