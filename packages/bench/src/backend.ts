@@ -9,8 +9,8 @@ import type { Tick } from './measure.js';
 import type { Plan, PlannedRow, RecordedAtOf } from './plan.js';
 import type { AgingTotals, DebtorLine, Totals } from './totals.js';
 
-/** `a`: the command path's store; `b`: the batch path's, which paths c, d and e then read. */
-export type StoreName = 'a' | 'b';
+/** `a`: the command path's store; `b`: the batch path's, which paths c, d and e then read; `f`: the month-end run's. */
+export type StoreName = 'a' | 'b' | 'f';
 
 export interface WriteWork {
   /** The rows the library writes for these commands (the raw inserts write the same). */
@@ -20,6 +20,12 @@ export interface WriteWork {
   readonly recordedAtOf: RecordedAtOf;
   /** One transaction per command (null), or per batch of this many commands. */
   readonly batchSize: number | null;
+  /**
+   * Rows the library's store held before its timed writes (path f; they are its first rows): a
+   * SQL limit's destination gets them too, untimed, so both sides insert into tables of the same
+   * size; `written` leaves them out.
+   */
+  readonly history?: readonly PlannedRow[];
 }
 
 export interface LimitWriter {
@@ -52,13 +58,19 @@ export interface Replayed {
   readonly states: ReadonlyMap<string, CycleState>;
 }
 
+/** Rows folded into cycles (contract events left out) and digested. */
+export interface Written {
+  readonly totals: Totals;
+  readonly digest: Digest;
+}
+
 export interface Limit {
-  /** Untimed: a fresh destination for the rows (SQL: a table made by the store's own migration). */
+  /** Untimed: a fresh destination for the rows (SQL: a table made by the store's own migration, with `work.history` in it). */
   openWriter(name: StoreName, work: WriteWork): Promise<LimitWriter>;
-  /** Untimed: what the limit wrote, folded, and a digest of its rows. */
-  written(name: StoreName): Promise<{ totals: Totals; digest: Digest }>;
-  /** Untimed: a digest of the rows in the library's store. */
-  libraryDigest(name: StoreName): Promise<Digest>;
+  /** Untimed: what the limit's last writer wrote (its history left out), folded, and a digest of its rows. */
+  written(name: StoreName): Promise<Written>;
+  /** Untimed: the rows of the library's store after its first `skip`, folded and digested. */
+  libraryRows(name: StoreName, skip?: number): Promise<Written>;
   /** Timed (c): each stream of the library's store read with a raw ordered select, parsed, folded. */
   rehydrate(name: StoreName, streamNames: readonly string[], tick: Tick): Promise<CycleState[]>;
   /** Timed (d): the library's whole store read in global order, parsed, folded. */

@@ -7,8 +7,10 @@ import { generatePortfolio, type ScheduledCommand } from '@renewal-ledger/worklo
 import type { Backend, Replayed } from './backend.js';
 import * as library from './library-paths.js';
 import { makeLine, type Line, type PathId, type StoreKind } from './line.js';
-import { bestOf, interleave, measure, startMeter, type Timing } from './measure.js';
+import { bestOf, interleave, meanOf, measure, startMeter } from './measure.js';
 import { getMemoryBackend } from './memory-backend.js';
+import { runMonthEnd } from './month-end-path.js';
+import { MONTH_END_AS_OF, planMonthEnd, type MonthEndWork } from './month-end-plan.js';
 import { planCommands, recordedAtOneByOne, recordedAtPerBatch, type Plan } from './plan.js';
 import { getPostgresBackend } from './postgres-backend.js';
 import { getSQLiteBackend } from './sqlite-backend.js';
@@ -32,6 +34,8 @@ export interface BenchOptions {
   readonly seed: number;
   /** Commands per handleBatch call (b), and per raw transaction of its limit. */
   readonly batchSize: number;
+  /** Contracts of the month-end renewal run (f). */
+  readonly contracts: number;
   /** The command path (a) on durable stores runs the first N commands; null: all of them. */
   readonly commandSubset: number | null;
   readonly stores: readonly StoreKind[];
@@ -56,10 +60,11 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   months: 24,
   seed: 2026,
   batchSize: 500,
+  contracts: 100_000,
   commandSubset: 5_000,
   postgresBatchSubset: 20_000,
   stores: ['memory', 'sqlite', 'postgres'],
-  paths: ['a', 'b', 'c', 'd', 'e'],
+  paths: ['a', 'b', 'c', 'd', 'e', 'f'],
   postgresUrl: null,
   warmup: true,
 };
@@ -69,6 +74,8 @@ export interface BenchReport {
   readonly options: Omit<BenchOptions, 'log'>;
   readonly machine: { readonly node: string; readonly cpu: string; readonly cores: number; readonly loadAverageBefore: readonly number[]; readonly loadAverageAfter: readonly number[] };
   readonly workload: { readonly accounts: number; readonly months: number; readonly cycles: number; readonly commands: number; readonly events: number; readonly asOf: string };
+  /** Path f's portfolio, when it ran. */
+  readonly monthEnd: { readonly contracts: number; readonly historyRows: number; readonly bills: number; readonly asOf: string } | null;
   readonly stores: ReadonlyArray<{ readonly kind: StoreKind; readonly settings: string | null; readonly skipped: string | null }>;
   readonly lines: readonly Line[];
   readonly notes: readonly string[];
@@ -80,6 +87,7 @@ export interface BenchReport {
 const QUERY_ROUNDS = 3;
 const TOP = 100;
 const WARMUP_ACCOUNTS = 10;
+const WARMUP_CONTRACTS = 200;
 /** The warm-up's command path: enough calls to compile it, not so many fsyncs. */
 const WARMUP_COMMANDS = 200;
 /** Commands per slice of the command path, and cycles per slice of rehydrate. */
@@ -90,7 +98,21 @@ const SLICE_C = 1000;
 const streamsOf = (plan: Plan): string[] => [...new Set(plan.rows.map((r) => r.streamName))];
 
 
+/** Every path asked for on one store: a to e on the portfolio, then f on its own store. */
 const runBackend = async (
+  backend: Backend,
+  context: Workload & { readonly options: BenchOptions },
+): Promise<{ lines: Line[]; notes: string[] }> => {
+  const r = await runLedgerPaths(backend, context);
+  if (context.options.paths.includes('f')) {
+    const log = context.options.log ?? (() => undefined);
+    r.lines.push(await runMonthEnd(backend, context.monthEnd(), context.options.batchSize, (m) => log(`[${backend.kind}] ${m}`)));
+  }
+  return r;
+};
+
+/** Paths a to e: a on a store of its own, then b fills the store that c, d and e read. */
+const runLedgerPaths = async (
   backend: Backend,
   context: Workload & { readonly options: BenchOptions },
 ): Promise<{ lines: Line[]; notes: string[] }> => {
@@ -122,7 +144,7 @@ const runBackend = async (
     const written = await backend.limit.written('a');
     const check = allOf(
       compareTotals(outcome.totals, written.totals),
-      compareDigests(await backend.limit.libraryDigest('a'), written.digest),
+      compareDigests((await backend.limit.libraryRows('a')).digest, written.digest),
       checkThat(
         outcome.applied === plan.applied && outcome.duplicates === plan.duplicates && outcome.rejected === plan.rejected,
         `${outcome.applied} applied, ${outcome.duplicates} duplicates, ${outcome.rejected} refused (expected ${plan.applied}/${plan.duplicates}/${plan.rejected})`,
@@ -197,7 +219,7 @@ const runBackend = async (
           databaseBytes: await backend.storeBytes('b'),
           check: allOf(
             compareTotals(outcome.totals, written.totals),
-            compareDigests(await backend.limit.libraryDigest('b'), written.digest),
+            compareDigests((await backend.limit.libraryRows('b')).digest, written.digest),
             checkThat(outcome.applied === measuredApplied, `${outcome.applied} commands applied (expected ${measuredApplied})`),
           ),
           note:
@@ -256,11 +278,7 @@ const runBackend = async (
     const libRead = await measure((tick) => library.readAllAndFold(store, tick));
     const after = await measure((tick) => backend.limit.replay('b', tick));
     const replayed: Replayed = after.result;
-    const limitD: Timing = {
-      ms: (before.timing.ms + after.timing.ms) / 2,
-      peakRssBytes: Math.max(before.timing.peakRssBytes, after.timing.peakRssBytes),
-      startRssBytes: before.timing.startRssBytes,
-    };
+    const limitD = meanOf(before.timing, after.timing);
     const replayWhat = kind === 'memory' ? "the store's rows in order: JSON.parse + evolveCycle" : 'raw ordered SELECT of every event + JSON.parse + evolveCycle';
 
     if (want('d')) {
@@ -365,6 +383,7 @@ const runBackend = async (
   } finally {
     await views?.close();
     await store.close();
+    await backend.discard('b');
   }
   return { lines, notes };
 };
@@ -375,11 +394,14 @@ interface Workload {
   readonly cycles: number;
   readonly planA: (subset: number) => { commands: readonly ScheduledCommand[]; plan: Plan };
   readonly planB: Plan;
+  /** Path f's contracts and rows, worked out when first asked for. */
+  readonly monthEnd: () => MonthEndWork;
 }
 
 /** The portfolio and the rows the library will write for it, worked out before anything is timed. */
-const prepare = (accounts: number, months: number, seed: number, batchSize: number): Workload => {
+const prepare = (accounts: number, months: number, seed: number, batchSize: number, contracts: number, log: (m: string) => void = () => undefined): Workload => {
   const portfolio = generatePortfolio({ accounts, months, seed });
+  let monthEnd: MonthEndWork | null = null;
   const commands = portfolio.commands;
   const subsetPlans = new Map<number, { commands: readonly ScheduledCommand[]; plan: Plan }>();
   return {
@@ -397,6 +419,14 @@ const prepare = (accounts: number, months: number, seed: number, batchSize: numb
       return p;
     },
     planB: planCommands(commands, recordedAtPerBatch(commands, batchSize)),
+    monthEnd: () => {
+      if (!monthEnd) {
+        log(`(f) planning the month-end run: ${contracts} contracts, seed ${seed}`);
+        monthEnd = planMonthEnd(contracts, seed);
+        log(`(f) ${monthEnd.history.length} rows of history, ${monthEnd.bills.length} November bills`);
+      }
+      return monthEnd;
+    },
   };
 };
 
@@ -415,12 +445,14 @@ export const runBenchmarks = async (partial: Partial<BenchOptions> = {}): Promis
   const loadAverageBefore = loadavg().map((x) => Math.round(x * 100) / 100);
 
   log(`generating the portfolio: ${options.accounts} accounts x ${options.months} months, seed ${options.seed}`);
-  const workload = prepare(options.accounts, options.months, options.seed, options.batchSize);
+  const workload = prepare(options.accounts, options.months, options.seed, options.batchSize, options.contracts, log);
   const { commands, planB } = workload;
   log(`${commands.length} commands, ${planB.rows.length} events, ${workload.cycles} cycles`);
   // A small run of every path first, thrown away: the first path measured must not pay for
   // compiling the code every later path runs hot.
-  const warmup = options.warmup ? prepare(Math.min(WARMUP_ACCOUNTS, options.accounts), options.months, options.seed + 1, options.batchSize) : null;
+  const warmup = options.warmup
+    ? prepare(Math.min(WARMUP_ACCOUNTS, options.accounts), options.months, options.seed + 1, options.batchSize, Math.min(WARMUP_CONTRACTS, options.contracts))
+    : null;
 
   const lines: Line[] = [];
   const notes: string[] = [];
@@ -474,6 +506,9 @@ export const runBenchmarks = async (partial: Partial<BenchOptions> = {}): Promis
       events: planB.rows.length,
       asOf: workload.asOf,
     },
+    monthEnd: lines.some((l) => l.path === 'f')
+      ? { contracts: options.contracts, historyRows: workload.monthEnd().history.length, bills: workload.monthEnd().bills.length, asOf: MONTH_END_AS_OF }
+      : null,
     stores,
     lines,
     notes,

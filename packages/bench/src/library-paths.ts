@@ -13,6 +13,7 @@ import { getProjectionRunner, type ProjectionRunResult, type ViewDatabase } from
 import { arrearsProjection, getArrearsView } from '@renewal-ledger/projection-arrears';
 import { receiptsProjection } from '@renewal-ledger/projection-receipts';
 import { auditProjection } from '@renewal-ledger/projection-audit';
+import { readPortfolio, renewDue, type RenewDueReport } from '@renewal-ledger/renewals';
 import type { ScheduledCommand } from '@renewal-ledger/workload';
 import type { Tick } from './measure.js';
 import type { RecordedAtOf } from './plan.js';
@@ -89,6 +90,49 @@ export const batchPath = (
     },
     outcome: acc.outcome,
   };
+};
+
+export interface MonthEndOutcome {
+  readonly report: RenewDueReport;
+  /** Milliseconds in `readPortfolio` (the pass over the log), and until the last batch of bills was written. */
+  readonly readMs: number;
+  readonly billedMs: number;
+}
+
+/**
+ * (f) The month-end run: `renewDue` over the whole store, its bills through the cycle handler's
+ * batch path. The portfolio reader given is what renewDue calls without one (`readPortfolio` of
+ * the store), only timed apart for the note.
+ */
+export const monthEndRun = async (
+  store: EventStore,
+  run: { readonly asOf: BusinessDate; readonly clock: Instant; readonly batchSize: number },
+  tick: Tick,
+): Promise<MonthEndOutcome> => {
+  const started = performance.now();
+  let readMs = 0;
+  let billedAt = started;
+  let billed = 0;
+  const report = await renewDue({
+    store,
+    handler: getCommandHandler({ store, clock: () => run.clock }),
+    asOf: run.asOf,
+    batchSize: run.batchSize,
+    portfolio: {
+      read: async () => {
+        const portfolio = await readPortfolio(store);
+        readMs = performance.now() - started;
+        tick(portfolio.contracts.size);
+        return portfolio;
+      },
+    },
+    onProgress: (done) => {
+      tick(done - billed);
+      billed = done;
+      billedAt = performance.now();
+    },
+  });
+  return { report, readMs, billedMs: billedAt - started };
 };
 
 /** (c) Cycles loaded and folded, as the command handler loads one. */

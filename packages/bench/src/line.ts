@@ -3,7 +3,7 @@ import { perSecond, type Timing } from './measure.js';
 import type { Check } from './totals.js';
 
 export type StoreKind = 'memory' | 'sqlite' | 'postgres';
-export type PathId = 'a' | 'b' | 'c' | 'd' | 'e';
+export type PathId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f';
 
 export interface Side {
   /** What was timed. */
@@ -18,7 +18,7 @@ export interface Side {
 export interface Line {
   readonly store: StoreKind;
   readonly path: PathId;
-  /** `a`, `b`, `c`, `d`, `d:read`, `e:portfolio`, `e:top100`. */
+  /** `a`, `b`, `c`, `d`, `d:read`, `e:portfolio`, `e:top100`, `f`. */
   readonly id: string;
   readonly title: string;
   /** What the rates count: events, or cycles for queries. */

@@ -15,7 +15,8 @@ export interface Timing {
   readonly startRssBytes: number;
 }
 
-export type Tick = () => void;
+/** Called per item a loop handles (or with how many it just handled); samples RSS every 256 items. */
+export type Tick = (items?: number) => void;
 export type SideName = 'library' | 'limit';
 
 export interface Meter {
@@ -38,14 +39,19 @@ export const startMeter = (options: { collect?: boolean } = {}): Meter => {
     limit: { ns: 0n, peak: 0, start: 0 },
   };
   let active: SideName | null = null;
-  let calls = 0;
+  let items = 0;
+  let nextSample = 256;
   const sample = () => {
     if (!active) return;
     const rss = process.memoryUsage.rss();
     if (rss > totals[active].peak) totals[active].peak = rss;
   };
-  const tick: Tick = () => {
-    if (++calls % 256 === 0) sample();
+  const tick: Tick = (n = 1) => {
+    items += n;
+    if (items >= nextSample) {
+      nextSample = items + 256;
+      sample();
+    }
   };
   const timer = setInterval(sample, 20);
   timer.unref();
@@ -81,6 +87,13 @@ export const measure = async <A>(
     meter.stop();
   }
 };
+
+/** A side measured once before and once after the other (which cannot be sliced): the mean of the two. */
+export const meanOf = (before: Timing, after: Timing): Timing => ({
+  ms: (before.ms + after.ms) / 2,
+  peakRssBytes: Math.max(before.peakRssBytes, after.peakRssBytes),
+  startRssBytes: before.startRssBytes,
+});
 
 /** Each side `rounds` times, alternating; the best time counts (queries take a second or less). */
 export const bestOf = async <L, R>(

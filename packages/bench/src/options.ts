@@ -13,8 +13,9 @@ export const USAGE = `pnpm bench [-- options]
   --pg-batch-subset N path b on PostgreSQL runs the first N commands (whole batches), library
                       and limit alike; the rest of the history is then inserted raw so c, d
                       and e read all of it (default 20000; 'all' for every command)
+  --contracts N       contracts of the month-end renewal run, path f (default 100000)
   --stores LIST       memory,sqlite,postgres (default all; postgres needs POSTGRES_URL)
-  --paths LIST        a,b,c,d,e (default all; b runs whenever c, d or e does: it fills the store)
+  --paths LIST        a,b,c,d,e,f (default all; b runs whenever c, d or e does: it fills the store)
   --json FILE         also write the results as JSON
   --rss-check         instead: rebuild peak RSS at about 100,000 vs 1,000,000 events
   --rss-small N       accounts of the small rebuild (default 1786, about 100,000 events)
@@ -72,6 +73,9 @@ export const parseArgs = (argv: readonly string[], env: NodeJS.ProcessEnv = proc
       case '--months':
         bench.months = positive(flag, value());
         break;
+      case '--contracts':
+        bench.contracts = positive(flag, value());
+        break;
       case '--seed':
         bench.seed = Number(value());
         break;
@@ -92,7 +96,7 @@ export const parseArgs = (argv: readonly string[], env: NodeJS.ProcessEnv = proc
         bench.stores = list<StoreKind>(flag, value(), ['memory', 'sqlite', 'postgres']);
         break;
       case '--paths':
-        bench.paths = list<PathId>(flag, value(), ['a', 'b', 'c', 'd', 'e']);
+        bench.paths = list<PathId>(flag, value(), ['a', 'b', 'c', 'd', 'e', 'f']);
         break;
       case '--json':
         jsonFile = value();

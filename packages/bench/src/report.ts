@@ -34,6 +34,10 @@ export const formatDetails = (report: BenchReport): string => {
   out.push(
     `workload: ${n(report.workload.accounts)} accounts x ${report.workload.months} months = ${n(report.workload.cycles)} cycles, ${n(report.workload.commands)} commands, ${n(report.workload.events)} events (as of ${report.workload.asOf})`,
   );
+  if (report.monthEnd)
+    out.push(
+      `month-end run (f): ${n(report.monthEnd.contracts)} contracts, ${n(report.monthEnd.historyRows)} rows in the store before it, ${n(report.monthEnd.bills)} bills due as of ${report.monthEnd.asOf}`,
+    );
   out.push(
     `machine: ${report.machine.cpu}, ${report.machine.cores} cores, node ${report.machine.node}; load average ${report.machine.loadAverageBefore.join(' ')} before, ${report.machine.loadAverageAfter.join(' ')} after`,
   );

@@ -6,6 +6,7 @@ import {
   cycleFigures,
   evolveCycle,
   initialCycleState,
+  isRenewalEventType,
   type AgingBucket,
   type BusinessDate,
   type CycleFigures,
@@ -78,16 +79,40 @@ export const allOf = (...checks: Check[]): Check => {
 
 export const checkThat = (ok: boolean, detail: string): Check => ({ ok, detail });
 
+/** What the digest covers of a stored event row. */
+export interface DigestedRow {
+  readonly streamName: string;
+  readonly streamRevision: number | bigint | string;
+  readonly eventId: string;
+  readonly type: string;
+  readonly data: string;
+  readonly metadata: string;
+}
+
 /** A digest of event rows in global order: library and limit stored the same bytes. */
 export const rowDigest = () => {
   const hash = createHash('sha256');
   let count = 0;
   return {
-    add(row: { streamName: string; streamRevision: number | bigint | string; eventId: string; type: string; data: string; metadata: string }) {
+    add(row: DigestedRow) {
       count++;
       hash.update(`${row.streamName}\u0000${String(row.streamRevision)}\u0000${row.eventId}\u0000${row.type}\u0000${row.data}\u0000${row.metadata}\n`);
     },
     done: () => ({ count, digest: hash.digest('hex').slice(0, 16) }),
+  };
+};
+
+/** Untimed checks of a write path: a digest of the rows in global order, and the cycles folded from them. */
+export const rowsCheck = () => {
+  const digest = rowDigest();
+  const states = new Map<string, CycleState>();
+  return {
+    add(row: DigestedRow) {
+      digest.add(row);
+      // A contract's events are not a cycle's (path f's store holds both).
+      if (isRenewalEventType(row.type)) foldInto(states, row.streamName, row.type, JSON.parse(row.data));
+    },
+    done: () => ({ totals: totalsOfStates(states.values()), digest: digest.done() }),
   };
 };
 

@@ -12,7 +12,7 @@ import { compareTotals, parseArgs, runBenchmarks, type BenchReport } from '../sr
 
 const test = suite('bench smoke');
 const postgresUrl = process.env.POSTGRES_URL || null;
-const IDS = ['a', 'b', 'c', 'd:read', 'd', 'e:portfolio', 'e:top100'];
+const IDS = ['a', 'b', 'c', 'd:read', 'd', 'e:portfolio', 'e:top100', 'f'];
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const main = join(root, 'packages/bench/src/main.ts');
 
@@ -34,6 +34,7 @@ test('every path on every store: the library ends with the raw fold figures', as
     commandSubset: 50,
     batchSize: 40,
     postgresBatchSubset: 80,
+    contracts: 50,
   });
   const ran = postgresUrl ? ['memory', 'sqlite', 'postgres'] : ['memory', 'sqlite'];
   if (!postgresUrl) {
@@ -63,7 +64,13 @@ test('every path on every store: the library ends with the raw fold figures', as
     assert.is(report.lines.find((l) => l.store === 'postgres' && l.id === 'd')!.count, report.workload.events);
   }
   // Every write path wrote the very rows its limit wrote.
-  for (const l of report.lines.filter((x) => x.id === 'a' || x.id === 'b')) assert.match(l.check.detail, /rows byte-identical/);
+  for (const l of report.lines.filter((x) => x.id === 'a' || x.id === 'b' || x.id === 'f')) assert.match(l.check.detail, /rows byte-identical/);
+  // The month-end run billed November for every contract, and nothing it had billed before.
+  assert.ok(report.monthEnd && report.monthEnd.historyRows > 2 * 50, `${report.monthEnd?.historyRows} rows before the run`);
+  for (const l of report.lines.filter((x) => x.id === 'f')) {
+    assert.is(l.count, 50);
+    assert.match(l.check.detail, /^50 cycles, due [\d,]+, net paid 0, outstanding [\d,]+; 50 rows byte-identical; renewDue: 50 contracts, 50 bills proposed, 50 issued, 0 already billed, 0 refused/);
+  }
 });
 
 test('a fast wrong answer fails the check', () => {
@@ -74,8 +81,11 @@ test('a fast wrong answer fails the check', () => {
 });
 
 test('pnpm bench arguments: a leading -- is dropped, unknown options refused', () => {
-  const cli = parseArgs(['--', '--accounts', '200', '--json', 'out.json', '--stores', 'memory,sqlite', '--command-subset', 'all'], {});
+  const cli = parseArgs(['--', '--accounts', '200', '--json', 'out.json', '--stores', 'memory,sqlite', '--command-subset', 'all', '--contracts', '300'], {});
   assert.is(cli.bench.accounts, 200);
+  assert.is(cli.bench.contracts, 300);
+  assert.equal(parseArgs([], {}).bench.paths, ['a', 'b', 'c', 'd', 'e', 'f']);
+  assert.equal(parseArgs(['--paths', 'f'], {}).bench.paths, ['f']);
   assert.is(cli.jsonFile, 'out.json');
   assert.equal(cli.bench.stores, ['memory', 'sqlite']);
   assert.is(cli.bench.commandSubset, null);
