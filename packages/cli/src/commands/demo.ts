@@ -218,9 +218,9 @@ $RENEWAL_STORE, so it never writes demo data into a store you configured for rea
       }
       writing.finish();
       const writeSeconds = (performance.now() - writeStarted) / 1000;
-      const headAfter = await session.store.headPosition();
-      // Positions start at 1; an empty store's head is -1.
-      tally.events = Number(headAfter - (headBefore < 0n ? 0n : headBefore));
+      // Counted, not subtracted: positions may have gaps (EventStoreDB's log positions, a
+      // PostgreSQL sequence value a rolled-back append used).
+      for await (const _ of session.store.readAll(headBefore < 0n ? {} : { after: headBefore })) tally.events++;
       const rejections = Object.entries(rejectedBy).map(([code, n]) => `${code} ${count(n)}`).join(', ');
       say(
         `\nCommands: applied ${count(tally.applied)}  duplicate ${count(tally.duplicate)}  rejected by rule ${count(tally.rejected)}${rejections ? ` (${rejections}: clerks key some payments twice or pay what credit or auto-debit settled already, and the rules refuse them)` : ''}`,
