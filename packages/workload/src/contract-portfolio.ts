@@ -24,10 +24,12 @@ import {
   type ContractState,
   type Instant,
   type ReceiveLumpSum,
-  type RenewalCommand,
 } from '@renewal-ledger/core';
-import { contractOf, type Contract, type ScheduledCommand } from './portfolio.js';
-import { randomFor, type Random } from './random.js';
+import { instant, monthsAfter } from './calendar.js';
+import { cycleActivity } from './cycle-activity.js';
+import { CLERKS, PAYMENT_CHANNELS, cycleContext, type ScheduledCommand } from './cycle-commands.js';
+import { contractOf, type Contract } from './portfolio.js';
+import { randomFor } from './random.js';
 
 export interface ContractPortfolioOptions {
   /** Number of contracts. Default 2,000. */
@@ -87,19 +89,9 @@ const PASS_RATE = 30000;
 const LOYALTY_DISCOUNT = 500;
 const DUE_AFTER_DAYS = 14;
 
-const CHANNELS = ['cash', 'card', 'bank-transfer', 'alipay', 'alipay', 'wechat-pay', 'wechat-pay'] as const;
-const CLERKS = ['clerk-li', 'clerk-wang', 'clerk-zhang'];
-const CASHIERS = ['cashier-chen', 'cashier-liu', 'cashier-zhao', 'cashier-sun'];
 const MANDATE_METHODS = ['card', 'bank-account', 'alipay', 'wechat-pay'] as const;
 
-const instant = (date: BusinessDate, hour: number, minute = 0): Instant =>
-  `${date}T${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00Z` as Instant;
 const dateOf = (i: Instant): BusinessDate => i.slice(0, 10) as BusinessDate;
-const monthsAfter = (month: BusinessDate, n: number): BusinessDate => {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const total = y * 12 + (m - 1) + n;
-  return `${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, '0')}-01` as BusinessDate;
-};
 
 type Behaviour = 'monthly' | 'quarter-payer' | 'year-in-advance' | 'auto-debit';
 
@@ -157,120 +149,6 @@ const fold = (state: ContractState, command: ContractCommand): ContractState => 
 
 const totalOf = (bill: Bill): number =>
   bill.lines.reduce((s, l) => s + (l.amountMinor as number), 0) - (bill.discounts ?? []).reduce((s, d) => s + (d.amountMinor as number), 0);
-
-interface CycleContext {
-  readonly cycleId: string;
-  /** Activity is dated from here: the due date, or later when the bill is issued after it. */
-  readonly due: BusinessDate;
-  readonly rng: Random;
-  readonly out: ScheduledCommand[];
-  seq: number;
-}
-
-const on = (ctx: CycleContext, dayOffset: number, hour: number) => instant(addDaysTo(dayOffset)(ctx.due), hour, ctx.rng.int(0, 59));
-
-const push = (ctx: CycleContext, body: Record<string, unknown>, at: Instant, recordedAt: Instant = at, actor?: string) => {
-  const command = { commandId: `${ctx.cycleId}:${++ctx.seq}`, cycleId: ctx.cycleId, actor: actor ?? ctx.rng.pick(CLERKS), at, ...body } as unknown as RenewalCommand;
-  ctx.out.push({ command, recordedAt });
-};
-
-const pay = (ctx: CycleContext, amountMinor: number, dayOffset: number) => {
-  if (amountMinor <= 0) return '';
-  const channel = ctx.rng.pick(CHANNELS);
-  const paymentId = `${ctx.cycleId}/pay-${ctx.seq + 1}`;
-  const at = on(ctx, dayOffset, ctx.rng.int(8, 18));
-  // Cash taken at a branch without the system: entered when the paper slips come in.
-  const offline = channel === 'cash' && ctx.rng.chance(0.25);
-  const recordedAt = offline ? on(ctx, dayOffset + ctx.rng.int(1, 6), 19) : at;
-  const reference = channel === 'cash' ? undefined : `${channel.toUpperCase()}-${ctx.cycleId.replace(/[^a-z0-9]/gi, '')}-${ctx.seq + 1}`;
-  push(
-    ctx,
-    { type: 'RecordPayment', paymentId, amountMinor, channel, ...(reference ? { reference } : {}), ...(offline ? { offline: true } : {}) },
-    at,
-    recordedAt,
-    ctx.rng.pick(CASHIERS),
-  );
-  return paymentId;
-};
-
-/** One cycle's activity by the customer and the office (no bill, no reminder: the engine's). */
-const cycleActivity = (ctx: CycleContext, bill: Bill): void => {
-  const rng = ctx.rng;
-  const total = totalOf(bill);
-  const cycleId = ctx.cycleId;
-  if (total <= 0) return;
-  if (rng.chance(0.03)) {
-    // A disputed bill: part of a line questioned, looked into, resolved.
-    const line = rng.pick(bill.lines);
-    const disputed = Math.max(1, Math.floor(((line.amountMinor as number) * rng.int(10, 50)) / 100));
-    const outcome = rng.pick(['upheld', 'upheld', 'partially-upheld', 'rejected'] as const);
-    const adjustment = outcome === 'upheld' ? disputed : outcome === 'rejected' ? 0 : Math.max(1, Math.floor(disputed / 2));
-    const paidFirst = rng.chance(0.35);
-    const fullPayment = paidFirst ? pay(ctx, total, -3) : '';
-    push(ctx, { type: 'RaiseDispute', disputeId: `${cycleId}/dispute-1`, amountMinor: disputed, lineCode: line.code, reason: 'Customer says the line was charged for a service not received' }, on(ctx, paidFirst ? 1 : -5, 10));
-    if (!paidFirst) pay(ctx, total - disputed, -2);
-    const realAdjustment = outcome === 'partially-upheld' && adjustment >= disputed ? 0 : adjustment;
-    push(
-      ctx,
-      {
-        type: 'ResolveDispute',
-        disputeId: `${cycleId}/dispute-1`,
-        outcome: realAdjustment === 0 ? 'rejected' : outcome,
-        adjustmentMinor: realAdjustment,
-        note: realAdjustment ? 'Checked the service log with the customer: corrected' : 'Service log shows the service was provided',
-      },
-      on(ctx, 10, 15),
-    );
-    if (paidFirst && realAdjustment > 0)
-      push(ctx, { type: 'Refund', refundId: `${cycleId}/refund-1`, paymentId: fullPayment, amountMinor: realAdjustment, reason: 'Dispute upheld after full payment' }, on(ctx, 12, 11));
-    if (!paidFirst) pay(ctx, disputed - realAdjustment, 15);
-    return;
-  }
-  if (rng.chance(0.02) && total >= 3) {
-    // Cannot pay on time: an instalment plan, kept or defaulted.
-    const parts = rng.int(2, 3);
-    const each = Math.floor(total / parts);
-    const installments = Array.from({ length: parts }, (_, i) => ({
-      dueDate: addDaysTo(20 + 30 * i)(ctx.due),
-      amountMinor: i === parts - 1 ? total - each * (parts - 1) : each,
-    }));
-    push(ctx, { type: 'AgreeInstallments', planId: `${cycleId}/plan-1`, installments }, on(ctx, 5, 14));
-    const defaults = rng.chance(0.3);
-    installments.forEach((inst, i) => {
-      if (defaults && i > 0) return;
-      pay(ctx, inst.amountMinor, 20 + 30 * i + rng.int(-2, 3));
-    });
-    if (defaults) push(ctx, { type: 'CancelInstallments', planId: `${cycleId}/plan-1`, reason: 'defaulted' }, on(ctx, 65, 10));
-    return;
-  }
-  const roll = rng.next();
-  if (roll < 0.9) {
-    const day = rng.chance(0.8) ? rng.int(-12, 0) : rng.int(1, 40);
-    const paymentId = pay(ctx, total, day);
-    if (rng.chance(0.01))
-      push(ctx, { type: 'Refund', refundId: `${cycleId}/refund-1`, paymentId, amountMinor: Math.max(1, Math.floor(total / 10)), reason: 'Overcharged utilities returned at the counter' }, on(ctx, day + 7, 16));
-    const first = ctx.out.find((c) => c.command.type === 'RecordPayment');
-    if (first && rng.chance(0.004)) {
-      // A clerk keys the same paper receipt twice: same payment id, same facts: a duplicate.
-      ctx.out.push({ command: { ...first.command, commandId: `${first.command.commandId}-rekeyed` } as RenewalCommand, recordedAt: addRecorded(first.recordedAt) });
-    } else if (first && first.command.type === 'RecordPayment' && first.command.reference && rng.chance(0.004)) {
-      // A bank transfer entered again under a new payment id: the reference gives it away.
-      ctx.out.push({
-        command: { ...first.command, commandId: `${first.command.commandId}-again`, paymentId: `${first.command.paymentId}-again` } as RenewalCommand,
-        recordedAt: addRecorded(first.recordedAt),
-      });
-    }
-  } else if (roll < 0.95) {
-    // Part now, maybe the rest after the reminders.
-    const part = Math.floor((total * rng.int(30, 70)) / 100);
-    pay(ctx, part, rng.int(0, 10));
-    if (rng.chance(0.5)) pay(ctx, total - part, rng.int(36, 60));
-  } else if (rng.chance(0.3)) {
-    push(ctx, { type: 'WriteOff', writeOffId: `${cycleId}/write-off-1`, amountMinor: total, reason: 'Tenant moved out, not recoverable' }, on(ctx, 180, 12), undefined, 'manager-zhou');
-  }
-};
-
-const addRecorded = (i: Instant): Instant => `${i.slice(0, 17)}59Z` as Instant;
 
 const defaults: Required<ContractPortfolioOptions> = { accounts: 2000, months: 24, asOf: '2026-11-28', seed: 2026 };
 
@@ -409,8 +287,10 @@ export const generateContractPortfolio = (options: ContractPortfolioOptions = {}
       const due = bill.right.dueDate as BusinessDate;
       const base = addDaysTo(DUE_AFTER_DAYS)(issued) > due ? addDaysTo(DUE_AFTER_DAYS)(issued) : due;
       const monthIndex = Number(start.slice(0, 4)) * 12 + Number(start.slice(5, 7));
-      const ctx: CycleContext = { cycleId: billCycleId(contractId, start), due: base, rng: randomFor(o.seed, index, monthIndex), out: [], seq: 0 };
-      cycleActivity(ctx, bill.right);
+      // Mandates are the engine's to collect: no auto-debit among the payments written here.
+      const ctx = cycleContext(billCycleId(contractId, start), base, randomFor(o.seed, index, monthIndex), PAYMENT_CHANNELS);
+      // Reminders too: the caller's `sendReminders` sends them on the simulated days.
+      cycleActivity(ctx, bill.right.lines, totalOf(bill.right), { reminders: false });
       for (const cmd of ctx.out) if (cmd.recordedAt <= asOfEnd && cmd.command.at >= instant(issued, 0, 1)) cycleCommands.push(cmd);
     }
   }

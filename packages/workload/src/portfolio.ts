@@ -4,16 +4,13 @@
 // some defaulted; refunds; reminders; write-offs; and the mistakes clerks make: a payment keyed
 // twice). Commands come ordered by the instant they were recorded, each with deterministic ids,
 // so replaying the same portfolio into a store changes nothing the second time.
-import {
-  addDaysTo,
-  amountFromRate,
-  type BusinessDate,
-  type DecimalQuantity,
-  type Instant,
-  type NonNegativeMinorUnits,
-  type RenewalCommand,
-} from '@renewal-ledger/core';
-import { randomFor, type Random } from './random.js';
+import { addDaysTo, amountFromRate, type BusinessDate, type DecimalQuantity, type NonNegativeMinorUnits } from '@renewal-ledger/core';
+import { instant, monthsAfter } from './calendar.js';
+import { cycleActivity } from './cycle-activity.js';
+import { PAYMENT_CHANNELS, cycleContext, push, type ScheduledCommand } from './cycle-commands.js';
+import { randomFor } from './random.js';
+
+export type { ScheduledCommand } from './cycle-commands.js';
 
 export interface PortfolioOptions {
   /** Number of contracts (accounts). Default 2,000 (about 100,000 events over 24 months). */
@@ -37,12 +34,6 @@ export interface Contract {
   readonly loyaltyDiscount: boolean;
 }
 
-export interface ScheduledCommand {
-  readonly command: RenewalCommand;
-  /** When a clerk or system entered it: later than `command.at` for offline payments. */
-  readonly recordedAt: Instant;
-}
-
 export interface Portfolio {
   readonly contracts: readonly Contract[];
   readonly commands: readonly ScheduledCommand[];
@@ -56,18 +47,8 @@ const PARKING_PASS_RATE = 30000 as NonNegativeMinorUnits;
 const SHARED_UTILITIES = 2000;
 const LOYALTY_DISCOUNT = 500;
 
-const CHANNELS = ['cash', 'card', 'bank-transfer', 'alipay', 'alipay', 'wechat-pay', 'wechat-pay', 'auto-debit'] as const;
-const CLERKS = ['clerk-li', 'clerk-wang', 'clerk-zhang'];
-const CASHIERS = ['cashier-chen', 'cashier-liu', 'cashier-zhao', 'cashier-sun'];
-
-const instant = (date: BusinessDate, hour: number, minute = 0): Instant =>
-  `${date}T${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00Z` as Instant;
-
-const monthStart = (firstMonth: string, offset: number): BusinessDate => {
-  const [y, m] = firstMonth.split('-').map(Number) as [number, number];
-  const total = y * 12 + (m - 1) + offset;
-  return `${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, '0')}-01` as BusinessDate;
-};
+// Without an engine to collect mandates, auto-debit payments are written like any other.
+const CHANNELS = [...PAYMENT_CHANNELS, 'auto-debit'] as const;
 
 export const contractOf = (index: number, seed: number): Contract => {
   const rng = randomFor(seed, index, 0xc0);
@@ -93,8 +74,15 @@ export const contractOf = (index: number, seed: number): Contract => {
   };
 };
 
-const billLines = (c: Contract) => {
-  const lines: Array<Record<string, unknown>> = [];
+interface BillLine {
+  readonly code: string;
+  readonly description: string;
+  readonly amountMinor: number;
+  readonly basis: Record<string, unknown>;
+}
+
+const billLines = (c: Contract): BillLine[] => {
+  const lines: BillLine[] = [];
   if (c.kind === 'property') {
     const quantity = c.areaM2 as DecimalQuantity;
     const amount = amountFromRate(quantity, SERVICE_RATE_PER_M2);
@@ -123,67 +111,18 @@ const billLines = (c: Contract) => {
   return lines;
 };
 
-interface CycleContext {
-  readonly cycleId: string;
-  readonly due: BusinessDate;
-  readonly rng: Random;
-  readonly out: ScheduledCommand[];
-  seq: number;
-}
-
-const on = (ctx: CycleContext, dayOffset: number, hour: number) => instant(addDaysTo(dayOffset)(ctx.due), hour, ctx.rng.int(0, 59));
-
-const push = (ctx: CycleContext, body: Record<string, unknown>, at: Instant, recordedAt: Instant = at, actor?: string) => {
-  const command = {
-    commandId: `${ctx.cycleId}:${++ctx.seq}`,
-    cycleId: ctx.cycleId,
-    actor: actor ?? ctx.rng.pick(CLERKS),
-    at,
-    ...body,
-  } as unknown as RenewalCommand;
-  ctx.out.push({ command, recordedAt });
-};
-
-const pay = (ctx: CycleContext, amountMinor: number, dayOffset: number, opts: { channel?: string; offline?: boolean } = {}) => {
-  if (amountMinor <= 0) return '';
-  const channel = opts.channel ?? ctx.rng.pick(CHANNELS);
-  const paymentId = `${ctx.cycleId}/pay-${ctx.seq + 1}`;
-  const at = on(ctx, dayOffset, ctx.rng.int(8, 18));
-  const offline = opts.offline ?? (channel === 'cash' && ctx.rng.chance(0.25));
-  const recordedAt = offline ? on(ctx, dayOffset + ctx.rng.int(1, 6), 19) : at;
-  const reference = channel === 'cash' ? undefined : `${channel.toUpperCase()}-${ctx.cycleId.replace(/[^a-z0-9]/gi, '')}-${ctx.seq + 1}`;
-  push(
-    ctx,
-    {
-      type: 'RecordPayment',
-      paymentId,
-      amountMinor,
-      channel,
-      ...(reference ? { reference } : {}),
-      ...(offline ? { offline: true } : {}),
-    },
-    at,
-    recordedAt,
-    channel === 'auto-debit' ? 'auto-debit' : ctx.rng.pick(CASHIERS),
-  );
-  return paymentId;
-};
-
-const remind = (ctx: CycleContext, dayOffset: number, channel: string, level: number) =>
-  push(ctx, { type: 'SendReminder', reminderId: `${ctx.cycleId}/reminder-${level}`, channel, level }, on(ctx, dayOffset, 9), undefined, 'reminder-bot');
-
-const cycleActivity = (contract: Contract, monthIndex: number, options: Required<PortfolioOptions>): ScheduledCommand[] => {
-  const start = monthStart(options.firstMonth, monthIndex);
-  const end = monthStart(options.firstMonth, monthIndex + 1);
+/** One month of a contract: the bill, then what the customer and the office do about it. */
+const monthOfContract = (contract: Contract, monthIndex: number, options: Required<PortfolioOptions>): ScheduledCommand[] => {
+  const start = monthsAfter(options.firstMonth, monthIndex);
+  const end = monthsAfter(options.firstMonth, monthIndex + 1);
   const due = addDaysTo(14)(start);
-  const cycleId = `${contract.contractId}/${start.slice(0, 7)}`;
-  const ctx: CycleContext = { cycleId, due, rng: randomFor(options.seed, Number.parseInt(contract.contractId.replace(/\D/g, ''), 10), monthIndex), out: [], seq: 0 };
-  const rng = ctx.rng;
+  const rng = randomFor(options.seed, Number.parseInt(contract.contractId.replace(/\D/g, ''), 10), monthIndex);
+  const ctx = cycleContext(`${contract.contractId}/${start.slice(0, 7)}`, due, rng, CHANNELS);
   const lines = billLines(contract);
   const discounts = contract.loyaltyDiscount
     ? [{ code: 'loyalty', description: 'Loyal customer discount', amountMinor: LOYALTY_DISCOUNT, eligibility: 'tenure of 3 years or more' }]
     : [];
-  const total = lines.reduce((s, l) => s + (l.amountMinor as number), 0) - discounts.reduce((s, d) => s + d.amountMinor, 0);
+  const total = lines.reduce((s, l) => s + l.amountMinor, 0) - discounts.reduce((s, d) => s + d.amountMinor, 0);
   push(
     ctx,
     { type: 'Bill', contractId: contract.contractId, period: { start, end }, dueDate: due, currency: 'CNY', lines, discounts },
@@ -191,87 +130,10 @@ const cycleActivity = (contract: Contract, monthIndex: number, options: Required
     instant(start, 1),
     'billing-run',
   );
-
-  if (rng.chance(0.03)) {
-    // A disputed bill: the customer questions part of a line; staff go through it and resolve.
-    const line = rng.pick(lines);
-    const disputed = Math.max(1, Math.floor(((line.amountMinor as number) * rng.int(10, 50)) / 100));
-    const outcome = rng.pick(['upheld', 'upheld', 'partially-upheld', 'rejected'] as const);
-    const adjustment = outcome === 'upheld' ? disputed : outcome === 'rejected' ? 0 : Math.max(1, Math.floor(disputed / 2));
-    const paidFirst = rng.chance(0.35);
-    let fullPayment = '';
-    if (paidFirst) fullPayment = pay(ctx, total, -3);
-    push(ctx, { type: 'RaiseDispute', disputeId: `${cycleId}/dispute-1`, amountMinor: disputed, lineCode: line.code, reason: 'Customer says the line was charged for a service not received' }, on(ctx, paidFirst ? 1 : -5, 10));
-    if (!paidFirst) pay(ctx, total - disputed, -2);
-    const realAdjustment = outcome === 'partially-upheld' && adjustment >= disputed ? 0 : adjustment;
-    push(
-      ctx,
-      {
-        type: 'ResolveDispute',
-        disputeId: `${cycleId}/dispute-1`,
-        outcome: realAdjustment === 0 ? 'rejected' : outcome,
-        adjustmentMinor: realAdjustment,
-        note: realAdjustment ? 'Checked the service log with the customer: corrected' : 'Service log shows the service was provided',
-      },
-      on(ctx, 10, 15),
-    );
-    if (paidFirst && realAdjustment > 0)
-      push(ctx, { type: 'Refund', refundId: `${cycleId}/refund-1`, paymentId: fullPayment, amountMinor: realAdjustment, reason: 'Dispute upheld after full payment' }, on(ctx, 12, 11));
-    if (!paidFirst) pay(ctx, disputed - realAdjustment, 15);
-    return ctx.out;
-  }
-
-  if (rng.chance(0.02)) {
-    // Cannot pay on time: an instalment plan, kept or defaulted.
-    const parts = rng.int(2, 3);
-    const each = Math.floor(total / parts);
-    const installments = Array.from({ length: parts }, (_, i) => ({
-      dueDate: addDaysTo(20 + 30 * i)(due),
-      amountMinor: i === parts - 1 ? total - each * (parts - 1) : each,
-    }));
-    push(ctx, { type: 'AgreeInstallments', planId: `${cycleId}/plan-1`, installments }, on(ctx, 5, 14));
-    const defaults = rng.chance(0.3);
-    installments.forEach((inst, i) => {
-      if (defaults && i > 0) return;
-      pay(ctx, inst.amountMinor, 20 + 30 * i + rng.int(-2, 3));
-    });
-    if (defaults) {
-      push(ctx, { type: 'CancelInstallments', planId: `${cycleId}/plan-1`, reason: 'defaulted' }, on(ctx, 20 + 30 + 15, 10));
-      remind(ctx, 20 + 30 + 16, 'letter', 3);
-    }
-    return ctx.out;
-  }
-
-  const roll = rng.next();
-  if (roll < 0.9) {
-    const day = rng.chance(0.8) ? rng.int(-12, 0) : rng.int(1, 40);
-    const paymentId = pay(ctx, total, day);
-    if (rng.chance(0.01))
-      push(ctx, { type: 'Refund', refundId: `${cycleId}/refund-1`, paymentId, amountMinor: Math.max(1, Math.floor(total / 10)), reason: 'Overcharged utilities returned at the counter' }, on(ctx, day + 7, 16));
-    const first = ctx.out.find((c) => c.command.type === 'RecordPayment');
-    if (first && rng.chance(0.004)) {
-      // A clerk keys the same paper receipt twice: same payment id, same facts: a duplicate.
-      ctx.out.push({ command: { ...first.command, commandId: `${first.command.commandId}-rekeyed` } as RenewalCommand, recordedAt: addRecorded(first.recordedAt) });
-    } else if (first && first.command.type === 'RecordPayment' && first.command.reference && rng.chance(0.004)) {
-      // A bank transfer entered again under a new payment id: the reference gives it away.
-      ctx.out.push({ command: { ...first.command, commandId: `${first.command.commandId}-again`, paymentId: `${first.command.paymentId}-again` } as RenewalCommand, recordedAt: addRecorded(first.recordedAt) });
-    }
-  } else if (roll < 0.95) {
-    const part = Math.floor((total * rng.int(30, 70)) / 100);
-    pay(ctx, part, rng.int(0, 10));
-    remind(ctx, 20, 'sms', 1);
-    remind(ctx, 35, 'phone', 2);
-    if (rng.chance(0.5)) pay(ctx, total - part, rng.int(36, 60));
-  } else {
-    remind(ctx, 1, 'sms', 1);
-    remind(ctx, 15, 'phone', 2);
-    remind(ctx, 30, 'letter', 3);
-    if (rng.chance(0.3)) push(ctx, { type: 'WriteOff', writeOffId: `${cycleId}/write-off-1`, amountMinor: total, reason: 'Tenant moved out, not recoverable' }, on(ctx, 180, 12), undefined, 'manager-zhou');
-  }
+  // No engine runs on this portfolio: its reminders are written here with the rest.
+  cycleActivity(ctx, lines, total, { reminders: true });
   return ctx.out;
 };
-
-const addRecorded = (i: Instant): Instant => `${i.slice(0, 17)}59Z` as Instant;
 
 const defaults: Required<PortfolioOptions> = {
   accounts: 2000,
@@ -290,9 +152,9 @@ export const generatePortfolio = (options: PortfolioOptions = {}): Portfolio => 
   let cycles = 0;
   for (const contract of contracts) {
     for (let m = 0; m < o.months; m++) {
-      if (monthStart(o.firstMonth, m) > o.asOf) break;
+      if (monthsAfter(o.firstMonth, m) > o.asOf) break;
       cycles++;
-      for (const c of cycleActivity(contract, m, o)) if (c.recordedAt <= asOfEnd) commands.push(c);
+      for (const c of monthOfContract(contract, m, o)) if (c.recordedAt <= asOfEnd) commands.push(c);
     }
   }
   commands.sort((a, b) => (a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : 0));
