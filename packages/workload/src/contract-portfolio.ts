@@ -171,7 +171,8 @@ export const generateContractPortfolio = (options: ContractPortfolioOptions = {}
     contractIds.push(contractId);
     const rng = randomFor(o.seed, index, 0xc2);
     const building01 = c.kind === 'property' && contractId.startsWith('bldg-01-');
-    const changesLater = building01 && p.startDate < FEE_CHANGE_FROM && FEE_CHANGE_RECORDED >= firstDay;
+    // Not for a contract that ends before the change takes effect: there is nothing to change.
+    const changesLater = building01 && p.startDate < FEE_CHANGE_FROM && FEE_CHANGE_RECORDED >= firstDay && (p.endDate === null || p.endDate > FEE_CHANGE_FROM);
     const openingRate = building01 && !changesLater && p.startDate >= FEE_CHANGE_FROM ? SERVICE_RATE_FROM_2026 : SERVICE_RATE;
     // Commands of the contract in recorded order, folded as they go (the lump sums' quotes need
     // the contract as it is when the money comes in).

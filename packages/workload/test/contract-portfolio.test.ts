@@ -80,6 +80,17 @@ test('the mix: contracts with their fee plans, mandates, a fee increase, endings
   for (const type of ['RaiseDispute', 'ResolveDispute', 'AgreeInstallments', 'Refund', 'WriteOff']) assert.ok(of(type).length > 0, type);
 });
 
+test('a contract that ends before the fee change takes effect is not given the change', () => {
+  // Simulated up to 2025-12-31, some building-01 contracts end in 2025: changing their fee plan
+  // from 2026-01-01 would be refused (EFFECTIVE_DATE_INVALID), so the generator must not plan it.
+  const p = generateContractPortfolio({ accounts: 200, months: 13, asOf: '2025-12-31', seed: 42 });
+  const commands = p.days.flatMap((d) => d.contractCommands.map((c) => c.command as any));
+  const endOf = new Map(commands.filter((c) => c.type === 'EndContract').map((c) => [c.contractId, c.endDate as string]));
+  const changes = commands.filter((c) => c.type === 'ChangeFeePlan');
+  assert.ok(changes.length > 0 && endOf.size > 0);
+  for (const c of changes) assert.ok(!endOf.has(c.contractId) || endOf.get(c.contractId)! > c.effectiveFrom, c.contractId);
+});
+
 test('growing the portfolio keeps the plan of the contracts already in it', () => {
   const a = generateContractPortfolio({ accounts: 40, months: 12 });
   const b = generateContractPortfolio({ accounts: 70, months: 12 });
