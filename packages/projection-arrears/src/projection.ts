@@ -2,7 +2,7 @@
 // cycleFigures gives for it. Aging is not stored: it depends on the date asked about, so the
 // view computes it at query time with core's agingAsOf on the stored state.
 import { agingAsOf, cycleFigures, RENEWAL_EVENT_TYPES, type CycleState } from '@renewal-ledger/core';
-import { cycleStateToJson, defineProjection, foldBatch, loadCycleStates, cycleIdOf } from '@renewal-ledger/projections';
+import { cycleStateToJson, defineProjection, foldBatch, insertRows, loadCycleStates, cycleIdOf, type SqlValue } from '@renewal-ledger/projections';
 
 export const ARREARS_PROJECTION = 'arrears';
 /** The table readers query (a SQL view over the live table set). */
@@ -107,17 +107,15 @@ export const arrearsProjection = defineProjection({
     const updates = COLUMNS.slice(1)
       .map((c) => `${c} = excluded.${c}`)
       .join(', ');
+    const rows: SqlValue[][] = [];
     for (const id of touched) {
       const state = states.get(id)!;
       // Every cycle starts with Billed (the decider refuses anything else first).
       if (!state.bill) continue;
       const l = last.get(id)!;
-      await tx.execute(
-        `INSERT INTO ${table} (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})
-         ON CONFLICT (cycle_id) DO UPDATE SET ${updates}`,
-        rowOf(id, state, l.position, l.recordedAt),
-      );
+      rows.push(rowOf(id, state, l.position, l.recordedAt));
     }
+    await insertRows(tx, table, COLUMNS, rows, `ON CONFLICT (cycle_id) DO UPDATE SET ${updates}`);
   },
 });
 

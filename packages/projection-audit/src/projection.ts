@@ -1,5 +1,5 @@
 // The audit projection: every event of every stream as a hash-chained audit entry.
-import { defineProjection, asText } from '@renewal-ledger/projections';
+import { defineProjection, asText, insertRows, type SqlValue } from '@renewal-ledger/projections';
 import { chainEntry, auditEntryOf, GENESIS_HASH } from './entry.js';
 
 export const AUDIT_PROJECTION = 'audit';
@@ -57,10 +57,10 @@ export const auditProjection = defineProjection({
     const table = t.audit_entries;
     const last = await tx.query(`SELECT hash FROM ${table} ORDER BY position DESC LIMIT 1`);
     let prevHash = last[0] ? asText(last[0].hash) : GENESIS_HASH;
-    const insert = `INSERT INTO ${table} (${AUDIT_COLUMNS.join(', ')}) VALUES (${AUDIT_COLUMNS.map(() => '?').join(', ')})`;
+    const rows: SqlValue[][] = [];
     for (const event of events) {
       const r = chainEntry(prevHash, auditEntryOf(event));
-      await tx.execute(insert, [
+      rows.push([
         event.globalPosition,
         r.stream,
         event.streamRevision,
@@ -81,5 +81,6 @@ export const auditProjection = defineProjection({
       ]);
       prevHash = r.hash;
     }
+    await insertRows(tx, table, AUDIT_COLUMNS, rows);
   },
 });

@@ -23,7 +23,19 @@ import {
   type RenewalEvent,
   type ReminderSentData,
 } from '@renewal-ledger/core';
-import { asNumber, asOptionalText, asText, cycleStateFromJson, cycleStateToJson, defineProjection, placeholders, type Projection, type SqlExecutor } from '@renewal-ledger/projections';
+import {
+  asNumber,
+  asOptionalText,
+  asText,
+  cycleStateFromJson,
+  cycleStateToJson,
+  defineProjection,
+  insertRows,
+  placeholders,
+  type Projection,
+  type SqlExecutor,
+  type SqlValue,
+} from '@renewal-ledger/projections';
 
 export const BEHAVIOUR_PROJECTION = 'behaviour';
 /** Tables readers query (SQL views over the live table set). */
@@ -221,48 +233,53 @@ export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_rem
       }
     }
 
+    const cycleRows: SqlValue[][] = [];
     for (const [cycleId, row] of cycles) {
       if (!row.changed || !row.state.bill) continue;
       const bill = row.state.bill;
       const f = cycleFigures(row.state);
-      await tx.execute(
-        `INSERT INTO ${t.behaviour_cycles} (cycle_id, contract_id, currency, period_start, billing_month, due_date, total_minor, due_minor, net_paid_minor, settled_on, settled_by, state_json)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (cycle_id) DO UPDATE SET due_minor = excluded.due_minor, net_paid_minor = excluded.net_paid_minor,
-           settled_on = excluded.settled_on, settled_by = excluded.settled_by, state_json = excluded.state_json`,
-        [
-          cycleId,
-          bill.contractId,
-          bill.currency,
-          bill.period.start,
-          bill.period.start.slice(0, 7),
-          bill.dueDate,
-          f.totalMinor,
-          f.dueMinor,
-          f.netPaidMinor,
-          row.settledOn,
-          row.settledBy,
-          cycleStateToJson(row.state),
-        ],
-      );
+      cycleRows.push([
+        cycleId,
+        bill.contractId,
+        bill.currency,
+        bill.period.start,
+        bill.period.start.slice(0, 7),
+        bill.dueDate,
+        f.totalMinor,
+        f.dueMinor,
+        f.netPaidMinor,
+        row.settledOn,
+        row.settledBy,
+        cycleStateToJson(row.state),
+      ]);
     }
+    await insertRows(
+      tx,
+      t.behaviour_cycles,
+      ['cycle_id', 'contract_id', 'currency', 'period_start', 'billing_month', 'due_date', 'total_minor', 'due_minor', 'net_paid_minor', 'settled_on', 'settled_by', 'state_json'],
+      cycleRows,
+      `ON CONFLICT (cycle_id) DO UPDATE SET due_minor = excluded.due_minor, net_paid_minor = excluded.net_paid_minor,
+         settled_on = excluded.settled_on, settled_by = excluded.settled_by, state_json = excluded.state_json`,
+    );
+    const reminderRows: SqlValue[][] = [];
     for (const list of reminders.values())
-      for (const r of list) {
-        if (!r.changed) continue;
-        await tx.execute(
-          `INSERT INTO ${t.behaviour_reminders} (cycle_id, reminder_id, contract_id, channel, level, at, reminded_minor, paid_within_minor)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (cycle_id, reminder_id) DO UPDATE SET paid_within_minor = excluded.paid_within_minor`,
-          [r.cycleId, r.reminderId, r.contractId, r.channel, r.level, r.at, r.remindedMinor, r.paidWithinMinor],
-        );
-      }
-    for (const k of takings.values())
-      await tx.execute(
-        `INSERT INTO ${t.behaviour_takings} (channel, currency, day, payments, taken_minor, refunds, refunded_minor) VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (channel, currency, day) DO UPDATE SET payments = ${t.behaviour_takings}.payments + excluded.payments,
-           taken_minor = ${t.behaviour_takings}.taken_minor + excluded.taken_minor, refunds = ${t.behaviour_takings}.refunds + excluded.refunds,
-           refunded_minor = ${t.behaviour_takings}.refunded_minor + excluded.refunded_minor`,
-        [k.channel, k.currency, k.day, k.payments, k.taken, k.refunds, k.refunded],
-      );
+      for (const r of list) if (r.changed) reminderRows.push([r.cycleId, r.reminderId, r.contractId, r.channel, r.level, r.at, r.remindedMinor, r.paidWithinMinor]);
+    await insertRows(
+      tx,
+      t.behaviour_reminders,
+      ['cycle_id', 'reminder_id', 'contract_id', 'channel', 'level', 'at', 'reminded_minor', 'paid_within_minor'],
+      reminderRows,
+      'ON CONFLICT (cycle_id, reminder_id) DO UPDATE SET paid_within_minor = excluded.paid_within_minor',
+    );
+    const k = t.behaviour_takings;
+    await insertRows(
+      tx,
+      k,
+      ['channel', 'currency', 'day', 'payments', 'taken_minor', 'refunds', 'refunded_minor'],
+      [...takings.values()].map((x) => [x.channel, x.currency, x.day, x.payments, x.taken, x.refunds, x.refunded]),
+      `ON CONFLICT (channel, currency, day) DO UPDATE SET payments = ${k}.payments + excluded.payments,
+         taken_minor = ${k}.taken_minor + excluded.taken_minor, refunds = ${k}.refunds + excluded.refunds,
+         refunded_minor = ${k}.refunded_minor + excluded.refunded_minor`,
+    );
   },
 });

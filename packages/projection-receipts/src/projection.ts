@@ -27,6 +27,7 @@ import {
   cycleIdOf,
   cycleStateToJson,
   defineProjection,
+  insertRows,
   loadCycleStates,
   type Projection,
   type SqlExecutor,
@@ -348,11 +349,13 @@ export const getReceiptsProjection = (options: ReceiptsProjectionOptions = {}): 
           [key.slice(0, dash), Number(key.slice(dash + 1)), last],
         );
       }
-      for (const id of touched)
-        await tx.execute(
-          `INSERT INTO ${t.receipts_cycles} (cycle_id, state_json) VALUES (?, ?) ON CONFLICT (cycle_id) DO UPDATE SET state_json = excluded.state_json`,
-          [id, cycleStateToJson(states.get(id)!)],
-        );
+      await insertRows(
+        tx,
+        t.receipts_cycles,
+        ['cycle_id', 'state_json'],
+        [...touched].map((id) => [id, cycleStateToJson(states.get(id)!)]),
+        'ON CONFLICT (cycle_id) DO UPDATE SET state_json = excluded.state_json',
+      );
     },
   });
 };

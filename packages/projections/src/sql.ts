@@ -31,6 +31,32 @@ export interface ViewDatabase extends SqlExecutor {
 /** `?, ?, ?` for an IN list of `n` values. */
 export const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 
+/** Rows per multi-row statement: few round trips, and well inside both drivers' parameter limits. */
+const ROWS_PER_STATEMENT = 200;
+
+/**
+ * Inserts rows with multi-row `INSERT ... VALUES (...), (...)` statements: one round trip per 200
+ * rows on PostgreSQL instead of one per row, and fewer statements for SQLite to run. `suffix`
+ * follows the VALUES (e.g. `ON CONFLICT (cycle_id) DO UPDATE SET ...`); with an upsert, a key
+ * must not appear twice among the rows.
+ */
+export const insertRows = async (
+  tx: SqlExecutor,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly SqlValue[])[],
+  suffix = '',
+): Promise<void> => {
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  const head = `INSERT INTO ${table} (${columns.join(', ')}) VALUES `;
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    const slice = rows.slice(i, i + ROWS_PER_STATEMENT);
+    const params: SqlValue[] = [];
+    for (const row of slice) for (const v of row) params.push(v);
+    await tx.execute(`${head}${Array.from({ length: slice.length }, () => tuple).join(', ')}${suffix ? ` ${suffix}` : ''}`, params);
+  }
+};
+
 /** `?` placeholders to PostgreSQL's `$1, $2...`, leaving quoted text and identifiers alone. */
 export const toNumberedPlaceholders = (sql: string): string => {
   let out = '';
