@@ -220,6 +220,8 @@ $RENEWAL_STORE, so it never writes demo data into a store you configured for rea
       const writeSeconds = (performance.now() - writeStarted) / 1000;
       // Counted, not subtracted: positions may have gaps (EventStoreDB's log positions, a
       // PostgreSQL sequence value a rolled-back append used).
+      // (What the handlers reported covers only part of the engine's writes.)
+      tally.events = 0;
       for await (const _ of session.store.readAll(headBefore < 0n ? {} : { after: headBefore })) tally.events++;
       const rejections = Object.entries(rejectedBy).map(([code, n]) => `${code} ${count(n)}`).join(', ');
       say(
