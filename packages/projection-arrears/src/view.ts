@@ -170,8 +170,14 @@ const cycleOf = (r: SqlRow, asOf: BusinessDate): ArrearsCycle => {
 
 const PAGE = 1000;
 
-/** Rows of open cycles (something collectible) in key order, a page at a time: memory stays flat. */
-async function* openCycles(db: SqlExecutor, order: 'cycle' | 'contract', currency?: string): AsyncGenerator<SqlRow> {
+/** The aging of a row's cycle, from its state alone: what the portfolio-wide sums need. */
+const agingOfRow = (r: SqlRow, asOf: BusinessDate): Aging => agingAsOf(asOf)(cycleStateFromJson(asText(r.state_json)));
+
+/**
+ * Rows of open cycles (something collectible) in key order, a page at a time: memory stays flat.
+ * `columns` must hold the key columns (`cycle_id`, and `contract_id` in contract order).
+ */
+async function* openCycles(db: SqlExecutor, order: 'cycle' | 'contract', currency?: string, columns = '*'): AsyncGenerator<SqlRow> {
   let key: SqlValue[] | null = null;
   const cols = order === 'cycle' ? ['cycle_id'] : ['contract_id', 'cycle_id'];
   for (;;) {
@@ -185,7 +191,7 @@ async function* openCycles(db: SqlExecutor, order: 'cycle' | 'contract', currenc
       where += cols.length === 1 ? ' AND cycle_id > ?' : ' AND (contract_id > ? OR (contract_id = ? AND cycle_id > ?))';
       params.push(...(cols.length === 1 ? key : [key[0]!, key[0]!, key[1]!]));
     }
-    const rows = await db.query(`SELECT * FROM ${ARREARS_CYCLES} WHERE ${where} ORDER BY ${cols.join(', ')} LIMIT ${PAGE}`, params);
+    const rows = await db.query(`SELECT ${columns} FROM ${ARREARS_CYCLES} WHERE ${where} ORDER BY ${cols.join(', ')} LIMIT ${PAGE}`, params);
     for (const r of rows) yield r;
     if (rows.length < PAGE) return;
     const lastRow = rows[rows.length - 1]!;
@@ -303,21 +309,24 @@ export const getArrearsView = (db: SqlExecutor): ArrearsView => {
         if (top.length > 2 * limit + 100) top = top.sort(rank).slice(0, limit);
         current = new Map();
       };
-      for await (const r of openCycles(db, 'contract', currency)) {
-        const c = cycleOf(r, asOf);
-        if (c.contractId !== contract) {
+      // Only what the ranking needs: no full ArrearsCycle (figures, open disputes) per open row.
+      for await (const r of openCycles(db, 'contract', currency, 'cycle_id, contract_id, currency, collectible_minor, state_json')) {
+        const contractId = asText(r.contract_id);
+        const cur = asText(r.currency);
+        const aging = agingOfRow(r, asOf);
+        if (contractId !== contract) {
           flush();
-          contract = c.contractId;
+          contract = contractId;
         }
-        const d = current.get(c.currency) ?? { overdue: 0, collectible: 0, days: 0, bucket: 'current' as AgingBucket, cycles: 0 };
-        d.overdue += c.aging.overdueMinor;
-        d.collectible += c.figures.collectibleMinor;
+        const d = current.get(cur) ?? { overdue: 0, collectible: 0, days: 0, bucket: 'current' as AgingBucket, cycles: 0 };
+        d.overdue += aging.overdueMinor;
+        d.collectible += asNumber(r.collectible_minor);
         d.cycles += 1;
-        if (c.aging.overdueMinor > 0 && c.aging.daysPastDue >= d.days) {
-          d.days = c.aging.daysPastDue;
-          d.bucket = c.aging.bucket;
+        if (aging.overdueMinor > 0 && aging.daysPastDue >= d.days) {
+          d.days = aging.daysPastDue;
+          d.bucket = aging.bucket;
         }
-        current.set(c.currency, d);
+        current.set(cur, d);
       }
       flush();
       return top.sort(rank).slice(0, limit);
@@ -370,10 +379,7 @@ export const getArrearsView = (db: SqlExecutor): ArrearsView => {
         acc.creditMinor = asNumber(r.credit);
         accs.set(acc.currency, acc);
       }
-      for await (const r of openCycles(db, 'cycle')) {
-        const cycle = cycleOf(r, asOf);
-        addAging(accs.get(cycle.currency)!, cycle.aging);
-      }
+      for await (const r of openCycles(db, 'cycle', undefined, 'cycle_id, currency, state_json')) addAging(accs.get(asText(r.currency))!, agingOfRow(r, asOf));
       return { asOf, currencies: byCurrency(accs) };
     },
   };
