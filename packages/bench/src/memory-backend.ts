@@ -6,7 +6,8 @@ import { createInMemoryDatabase, getInMemoryEventStore, type InMemoryDatabase } 
 import { getSQLiteViewDatabase, type SQLiteViewDatabase, type ViewDatabase } from '@renewal-ledger/projections';
 import type { Backend, Limit, StoreName } from './backend.js';
 import { createPlanner, type Plan } from './plan.js';
-import { PORTFOLIO_SUMS, agingAccumulator, debtorAccumulator, foldInto, rowDigest, rowsCheck, totalsOfStates } from './totals.js';
+import { rawPortfolio, rawTopDebtors } from './sqlite-backend.js';
+import { foldInto, rowDigest, rowsCheck, totalsOfStates } from './totals.js';
 
 export const getMemoryBackend = (): Backend => {
   const databases = new Map<StoreName, InMemoryDatabase>();
@@ -70,25 +71,10 @@ export const getMemoryBackend = (): Backend => {
       return { totals: totalsOfStates(states.values()), events, states };
     },
     async portfolio(asOf: BusinessDate, tick) {
-      const { cycles } = connection().prepare(`${PORTFOLIO_SUMS} arrears_cycles`).get() as { cycles: number };
-      const acc = agingAccumulator(asOf);
-      for (const r of connection()
-        .prepare('SELECT collectible_minor, state_json FROM arrears_cycles WHERE collectible_minor > 0')
-        .iterate() as IterableIterator<{ collectible_minor: number; state_json: string }>) {
-        acc.add(r.collectible_minor, JSON.parse(r.state_json) as CycleState);
-        tick();
-      }
-      return { ...acc.done(), cycles };
+      return rawPortfolio(connection(), asOf, tick);
     },
     async topDebtors(asOf: BusinessDate, top, tick) {
-      const acc = debtorAccumulator(asOf);
-      for (const r of connection()
-        .prepare('SELECT contract_id, collectible_minor, state_json FROM arrears_cycles WHERE collectible_minor > 0')
-        .iterate() as IterableIterator<{ contract_id: string; collectible_minor: number; state_json: string }>) {
-        acc.add(r.contract_id, r.collectible_minor, JSON.parse(r.state_json) as CycleState);
-        tick();
-      }
-      return acc.top(top);
+      return rawTopDebtors(connection(), asOf, top, tick);
     },
   };
 

@@ -10,6 +10,7 @@ import { getSQLiteViewDatabase, type ViewDatabase } from '@renewal-ledger/projec
 import { getSQLiteEventStore, MIGRATIONS } from '@renewal-ledger/store-sqlite';
 import { transactionsOf, type Backend, type Limit, type StoreName } from './backend.js';
 import type { Tick } from './measure.js';
+import type { PlannedRow } from './plan.js';
 import { PORTFOLIO_SUMS, agingAccumulator, debtorAccumulator, foldInto, rowsCheck, totalsOfStates } from './totals.js';
 
 const COLUMNS = 'global_position, stream_id, stream_revision, event_id, type, schema_version, data, metadata';
@@ -48,22 +49,33 @@ export const openRawEventsFile = (path: string, synchronous: 'FULL' | 'NORMAL' =
   return db;
 };
 
-/** The columns of an event row the raw inserts write. */
-export interface RawEventRow {
-  readonly streamName: string;
-  readonly streamRevision: number;
-  readonly eventId: string;
-  readonly type: string;
-  readonly schemaVersion: number;
-  readonly data: string;
-  readonly metadata: string;
-  readonly recordedAt: string;
-}
+/** The arrears view's limit (e), raw on a better-sqlite3 connection to the views: every cycle summed, the open ones aged. */
+export const rawPortfolio = (db: Database.Database, asOf: BusinessDate, tick: Tick) => {
+  const { cycles } = db.prepare(`${PORTFOLIO_SUMS} arrears_cycles`).get() as { cycles: number };
+  const acc = agingAccumulator(asOf);
+  for (const r of db.prepare('SELECT collectible_minor, state_json FROM arrears_cycles WHERE collectible_minor > 0').iterate() as IterableIterator<{ collectible_minor: number; state_json: string }>) {
+    acc.add(r.collectible_minor, JSON.parse(r.state_json) as CycleState);
+    tick();
+  }
+  return { ...acc.done(), cycles };
+};
+
+/** The top-debtors limit (e), raw: open cycles aged, summed per contract, ranked. */
+export const rawTopDebtors = (db: Database.Database, asOf: BusinessDate, top: number, tick: Tick) => {
+  const acc = debtorAccumulator(asOf);
+  for (const r of db
+    .prepare('SELECT contract_id, collectible_minor, state_json FROM arrears_cycles WHERE collectible_minor > 0')
+    .iterate() as IterableIterator<{ contract_id: string; collectible_minor: number; state_json: string }>) {
+    acc.add(r.contract_id, r.collectible_minor, JSON.parse(r.state_json) as CycleState);
+    tick();
+  }
+  return acc.top(top);
+};
 
 /** A prepared INSERT run in one BEGIN IMMEDIATE transaction per call, as the store's appends. */
-export const rawInsert = (db: Database.Database, table = 'events'): ((rows: readonly RawEventRow[]) => void) => {
+export const rawInsert = (db: Database.Database, table = 'events'): ((rows: readonly PlannedRow[]) => void) => {
   const insert = db.prepare(`INSERT INTO ${table} (${INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
-  const tx = db.transaction((rows: readonly RawEventRow[]) => {
+  const tx = db.transaction((rows: readonly PlannedRow[]) => {
     for (const r of rows) insert.run(r.streamName, r.streamRevision, r.eventId, r.type, r.schemaVersion, r.data, r.metadata, r.recordedAt);
   });
   return (rows) => {
@@ -166,25 +178,10 @@ export const getSQLiteBackend = (options: { dir?: string } = {}): Backend => {
       return { totals: totalsOfStates(states.values()), events, states };
     },
     async portfolio(asOf: BusinessDate, tick: Tick) {
-      const db = readonly(viewsPath);
-      const { cycles } = db.prepare(`${PORTFOLIO_SUMS} arrears_cycles`).get() as { cycles: number };
-      const acc = agingAccumulator(asOf);
-      for (const r of db.prepare('SELECT collectible_minor, state_json FROM arrears_cycles WHERE collectible_minor > 0').iterate() as IterableIterator<{ collectible_minor: number; state_json: string }>) {
-        acc.add(r.collectible_minor, JSON.parse(r.state_json) as CycleState);
-        tick();
-      }
-      return { ...acc.done(), cycles };
+      return rawPortfolio(readonly(viewsPath), asOf, tick);
     },
     async topDebtors(asOf: BusinessDate, top: number, tick: Tick) {
-      const db = readonly(viewsPath);
-      const acc = debtorAccumulator(asOf);
-      for (const r of db
-        .prepare('SELECT contract_id, collectible_minor, state_json FROM arrears_cycles WHERE collectible_minor > 0')
-        .iterate() as IterableIterator<{ contract_id: string; collectible_minor: number; state_json: string }>) {
-        acc.add(r.contract_id, r.collectible_minor, JSON.parse(r.state_json) as CycleState);
-        tick();
-      }
-      return acc.top(top);
+      return rawTopDebtors(readonly(viewsPath), asOf, top, tick);
     },
   };
 
