@@ -11,7 +11,7 @@ import {
   type SqlValue,
 } from '@renewal-ledger/projections';
 import type { AuditRecord } from './entry.js';
-import { AUDIT_ENTRIES, AUDIT_PROJECTION } from './projection.js';
+import { AUDIT_COLUMNS, AUDIT_ENTRIES, AUDIT_PROJECTION } from './projection.js';
 
 export const recordOf = (r: SqlRow): AuditRecord => ({
   position: asBigInt(r.position).toString(),
@@ -91,25 +91,8 @@ export async function* exportAuditJsonLines(db: SqlExecutor, query: AuditQuery =
   for await (const r of auditEntries(db, query)) yield `${canonicalJson(r)}\n`;
 }
 
-export const AUDIT_CSV_COLUMNS = [
-  'position',
-  'stream',
-  'revision',
-  'event_id',
-  'type',
-  'schema_version',
-  'actor',
-  'at',
-  'recorded_at',
-  'command_id',
-  'correlation_id',
-  'causation_id',
-  'reason',
-  'note',
-  'data',
-  'prev_hash',
-  'hash',
-] as const;
+/** The view's columns, `data_json` exported as `data` (canonical JSON). */
+export const AUDIT_CSV_COLUMNS = AUDIT_COLUMNS.map((c) => (c === 'data_json' ? 'data' : c));
 
 /** RFC 4180: quoted when it holds a comma, quote or line break; quotes doubled. */
 const csvField = (v: string | number | null): string => {
