@@ -5,7 +5,7 @@
 // Contract commands (OpenContract, GiveMandate, ...) go through the contract handler, in file
 // order with the cycle commands around them; --atomic takes cycle commands only.
 import { readFile } from 'node:fs/promises';
-import type { ContractDuplicate, ContractFigures, CycleFigures, Duplicate, Problem, RenewalError } from '@renewal-ledger/core';
+import type { ContractDuplicate, ContractFigures, CycleFigures, Duplicate, Problem } from '@renewal-ledger/core';
 import { getContractHandler, type ContractHandler, type ContractHandleResult } from '@renewal-ledger/renewals';
 import { EventIdConflictError, getCommandHandler, type CommandHandler, type HandleResult } from '@renewal-ledger/eventstore';
 import { openStore } from '@renewal-ledger/stores';
@@ -55,18 +55,8 @@ const outcome = (entry: Decoded, status: LineStatus, extra: Partial<LineOutcome>
   ...extra,
 });
 
-const outcomeOf = (entry: CycleLine, r: HandleResult): LineOutcome => {
-  switch (r.status) {
-    case 'applied':
-      return outcome(entry, 'applied', { events: r.events.map((e) => ({ type: e.type, position: e.globalPosition })), figures: r.figures });
-    case 'duplicate':
-      return outcome(entry, 'duplicate', { duplicate: r.duplicate });
-    case 'rejected':
-      return outcome(entry, 'rejected', { error: r.error as RenewalError & Record<string, unknown> });
-  }
-};
-
-const contractOutcomeOf = (entry: ContractLine, r: ContractHandleResult): LineOutcome => {
+/** A line's outcome from its handler's answer: the cycle and contract handlers answer alike. */
+const outcomeOf = (entry: CycleLine | ContractLine, r: HandleResult | ContractHandleResult): LineOutcome => {
   switch (r.status) {
     case 'applied':
       return outcome(entry, 'applied', { events: r.events.map((e) => ({ type: e.type, position: e.globalPosition })), figures: r.figures });
@@ -133,7 +123,7 @@ const applyCycleLines = (handler: CommandHandler, entries: readonly CycleLine[],
   applyLines(handler, entries, outcomeOf, batchSize, onProgress);
 
 const applyContractLines = (handler: ContractHandler, entries: readonly ContractLine[], batchSize: number, onProgress: (n: number) => void) =>
-  applyLines(handler, entries, contractOutcomeOf, batchSize, onProgress);
+  applyLines(handler, entries, outcomeOf, batchSize, onProgress);
 
 /**
  * Applies the lines in file order: each run of consecutive cycle lines or contract lines goes to
