@@ -2,7 +2,7 @@
 // top debtors and the takings per channel. Data first (what --format json prints), text second.
 import { AGING_BUCKETS, addDaysTo, type BusinessDate } from '@renewal-ledger/core';
 import type { BillingPeriodFigures, CurrencyTotals, Debtor, Portfolio } from '@renewal-ledger/projection-arrears';
-import type { ReceiptsView } from '@renewal-ledger/projection-receipts';
+import type { ChannelTakings, ReceiptsView } from '@renewal-ledger/projection-receipts';
 import type { AuditVerification } from '@renewal-ledger/projection-audit';
 import { count, money, plural, table } from './output.js';
 
@@ -46,20 +46,10 @@ export const renderDebtors = (asOf: BusinessDate, debtors: readonly Debtor[]): s
         ),
   ].join('\n');
 
-export interface ChannelWeek {
-  readonly channel: string;
-  readonly currency: string;
-  readonly receipts: number;
-  readonly takenMinor: number;
-  readonly refundNotes: number;
-  readonly refundedMinor: number;
-  readonly netMinor: number;
-}
-
 /** Takings per channel over the days `from`..`to` (inclusive), money taken on those days. */
 export const takingsOver = async (receipts: ReceiptsView, to: BusinessDate, days: number) => {
   const from = addDaysTo(-(days - 1))(to);
-  const acc = new Map<string, ChannelWeek>();
+  const acc = new Map<string, ChannelTakings>();
   for (let i = days - 1; i >= 0; i--) {
     const date = addDaysTo(-i)(to);
     for (const c of (await receipts.takings(date, { basis: 'paid-at' })).channels) {
@@ -79,13 +69,13 @@ export const takingsOver = async (receipts: ReceiptsView, to: BusinessDate, days
   return { from, to, channels };
 };
 
-export const renderTakings = (title: string, channels: readonly ChannelWeek[]): string => {
+export const renderTakings = (title: string, channels: readonly ChannelTakings[]): string => {
   if (channels.length === 0) return `${title}\n  (nothing taken)`;
   const rows: (string | number)[][] = channels.map((c) => [c.channel, c.currency, c.receipts, money(c.takenMinor), c.refundNotes, money(c.refundedMinor), money(c.netMinor)]);
   const currencies = [...new Set(channels.map((c) => c.currency))];
   for (const cur of currencies) {
     const of = channels.filter((c) => c.currency === cur);
-    const sum = (f: (c: ChannelWeek) => number) => of.reduce((a, c) => a + f(c), 0);
+    const sum = (f: (c: ChannelTakings) => number) => of.reduce((a, c) => a + f(c), 0);
     rows.push(['total', cur, sum((c) => c.receipts), money(sum((c) => c.takenMinor)), sum((c) => c.refundNotes), money(sum((c) => c.refundedMinor)), money(sum((c) => c.netMinor))]);
   }
   return `${title}\n${table(['channel', 'currency', 'receipts', 'taken', 'refunds', 'refunded', 'net'], rows)}`;
