@@ -84,10 +84,10 @@ test('an event edited in the SQLite file is caught at its position', async (ctx)
 });
 
 test('the README start command runs the script', (ctx) => {
-  const r = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', 'examples/audit-replay/src/main.ts', '--store', ctx.store], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--conditions=@renewal-ledger/source', '--import', 'tsx', 'examples/audit-replay/src/main.ts', '--store', ctx.store], { cwd: ROOT, encoding: 'utf8' });
   assert.is(r.status, 0, r.stderr);
   assert.match(r.stdout, '3 entries verified');
-  const bad = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', 'examples/audit-replay/src/main.ts', '--as-of', 'soon'], { cwd: ROOT, encoding: 'utf8' });
+  const bad = spawnSync(process.execPath, ['--conditions=@renewal-ledger/source', '--import', 'tsx', 'examples/audit-replay/src/main.ts', '--as-of', 'soon'], { cwd: ROOT, encoding: 'utf8' });
   assert.is(bad.status, 2);
 });
 

@@ -17,7 +17,7 @@ test('README shows the example exactly as it is in examples/quickstart', () => {
 });
 
 test('the example prints the figures and aging worked out by hand', () => {
-  const out = execFileSync(process.execPath, ['--conditions=source', '--import', 'tsx', 'examples/quickstart/src/main.ts'], {
+  const out = execFileSync(process.execPath, ['--conditions=@renewal-ledger/source', '--import', 'tsx', 'examples/quickstart/src/main.ts'], {
     cwd: root,
     encoding: 'utf8',
   });

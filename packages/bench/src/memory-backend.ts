@@ -1,6 +1,7 @@
 // Memory: the library's in-memory store (which keeps JSON text, as a database row) and a SQLite
 // `:memory:` view database. The limit is a bare fold: the write paths decide and serialise with
 // no store at all; the read paths parse the store's own rows and fold them, with no store API.
+import type Database from 'better-sqlite3';
 import { evolveCycle, initialCycleState, type BusinessDate, type CycleState, type RenewalEvent } from '@renewal-ledger/core';
 import { createInMemoryDatabase, getInMemoryEventStore, type InMemoryDatabase } from '@renewal-ledger/eventstore';
 import { getSQLiteViewDatabase, type SQLiteViewDatabase, type ViewDatabase } from '@renewal-ledger/projections';
@@ -21,7 +22,9 @@ export const getMemoryBackend = (): Backend => {
   };
   const connection = () => {
     if (!views) throw new Error('no view database yet');
-    return views.connection;
+    // The view database describes its connection structurally (better-sqlite3 is optional there);
+    // it is a better-sqlite3 Database, which the raw limit queries directly.
+    return views.connection as Database.Database;
   };
 
   const limit: Limit = {

@@ -17,7 +17,7 @@ const root = fileURLToPath(new URL('../../..', import.meta.url));
 const main = join(root, 'packages/bench/src/main.ts');
 
 const runCli = (args: readonly string[]) =>
-  spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', main, ...args], {
+  spawnSync(process.execPath, ['--conditions=@renewal-ledger/source', '--import', 'tsx', main, ...args], {
     cwd: root,
     encoding: 'utf8',
     env: { ...process.env, POSTGRES_URL: '' },

@@ -1,6 +1,6 @@
 // What the CLI tells people when something goes wrong: one sentence and an exit status, never a
 // stack trace for a mistake they can fix (`--debug` shows it).
-import { StoreUrlError } from '@renewal-ledger/eventstore';
+import { MissingPackageError, StoreUrlError } from '@renewal-ledger/eventstore';
 import { ViewNotReadyError } from '@renewal-ledger/projections';
 
 /** Exit statuses, as documented in docs/cli.md. */
@@ -50,6 +50,7 @@ export const describeError = (e: unknown): { message: string; exitCode: number; 
   if (e instanceof UsageError) return { message: e.message, exitCode: EXIT.usage, expected: true };
   if (e instanceof CliError) return { message: e.message, exitCode: e.exitCode, expected: true };
   if (e instanceof StoreUrlError) return { message: e.message, exitCode: EXIT.usage, expected: true };
+  if (e instanceof MissingPackageError) return { message: e.message, exitCode: EXIT.usage, expected: true };
   if (e instanceof ViewNotReadyError) return { message: e.message, exitCode: EXIT.failed, expected: true };
   const code = (e as { code?: unknown } | null)?.code;
   const message = e instanceof Error ? e.message : String(e);

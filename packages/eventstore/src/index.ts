@@ -2,3 +2,4 @@ export * from './port.js';
 export * from './stored-event.js';
 export * from './memory-store.js';
 export * from './command-handler.js';
+export * from './missing-package.js';

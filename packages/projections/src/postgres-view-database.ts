@@ -1,6 +1,7 @@
 // Views in PostgreSQL (pg): a pool of their own or one the caller gives. Optionally in a schema
 // of their own (created if missing), set as the search path of every connection used.
-import pg from 'pg';
+import type pg from 'pg';
+import { loadDriver, type PostgresPool, type PostgresPoolClient } from './drivers.js';
 import { toNumberedPlaceholders, type SqlExecutor, type SqlValue, type ViewDatabase } from './sql.js';
 
 export type PostgresViewDatabaseOptions = (
@@ -10,8 +11,8 @@ export type PostgresViewDatabaseOptions = (
       readonly max?: number;
     }
   | {
-      /** A pool the caller owns (and ends). With `schema`, its connections get that search path. */
-      readonly pool: pg.Pool;
+      /** A pg pool the caller owns (and ends). With `schema`, its connections get that search path. */
+      readonly pool: PostgresPool;
     }
 ) & {
   /** Schema for the views (and the runner's tables). Default: the connection's search path (`public`). */
@@ -20,7 +21,7 @@ export type PostgresViewDatabaseOptions = (
 
 export interface PostgresViewDatabase extends ViewDatabase {
   readonly dialect: 'postgres';
-  readonly pool: pg.Pool;
+  readonly pool: PostgresPool;
   readonly schema: string | null;
 }
 
@@ -32,11 +33,13 @@ const quoteIdentifier = (name: string): string => `"${name.replace(/"/g, '""')}"
 
 export const getPostgresViewDatabase = async (options: PostgresViewDatabaseOptions): Promise<PostgresViewDatabase> => {
   const owned = 'connectionString' in options;
-  const pool = owned ? new pg.Pool({ connectionString: options.connectionString, max: options.max ?? 4 }) : options.pool;
+  const pool: PostgresPool = owned
+    ? new (loadDriver<typeof pg>('pg', 'a PostgreSQL view database').Pool)({ connectionString: options.connectionString, max: options.max ?? 4 })
+    : options.pool;
   const schema = options.schema ?? null;
-  const configured = new WeakSet<pg.PoolClient>();
+  const configured = new WeakSet<PostgresPoolClient>();
 
-  const checkout = async (): Promise<pg.PoolClient> => {
+  const checkout = async (): Promise<PostgresPoolClient> => {
     const client = await pool.connect();
     if (schema && !configured.has(client)) {
       try {
@@ -49,13 +52,13 @@ export const getPostgresViewDatabase = async (options: PostgresViewDatabaseOptio
     }
     return client;
   };
-  const on = (client: pg.PoolClient | pg.Pool) => ({
+  const on = (client: PostgresPoolClient | PostgresPool) => ({
     query: async <R>(sql: string, params?: readonly SqlValue[]): Promise<R[]> =>
       (await client.query(toNumberedPlaceholders(sql), bind(params))).rows as R[],
     execute: async (sql: string, params?: readonly SqlValue[]): Promise<number> =>
       (await client.query(toNumberedPlaceholders(sql), bind(params))).rowCount ?? 0,
   });
-  const withClient = async <A>(work: (c: pg.PoolClient) => Promise<A>): Promise<A> => {
+  const withClient = async <A>(work: (c: PostgresPoolClient) => Promise<A>): Promise<A> => {
     const client = await checkout();
     try {
       return await work(client);

@@ -1,7 +1,8 @@
 // Views in SQLite (better-sqlite3): a file of their own, the event store's own file, or
 // `:memory:`. better-sqlite3 is synchronous, so a transaction is BEGIN ... COMMIT on the one
 // connection; a queue keeps other statements of this process out of an open transaction.
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+import { loadDriver, type SQLiteConnection, type SQLiteStatement } from './drivers.js';
 import { createMutex, type SqlExecutor, type SqlValue, type ViewDatabase } from './sql.js';
 
 export type SQLiteViewDatabaseOptions =
@@ -12,14 +13,14 @@ export type SQLiteViewDatabaseOptions =
       readonly busyTimeoutMs?: number;
     }
   | {
-      /** A connection the caller owns (and closes). */
-      readonly database: Database.Database;
+      /** A better-sqlite3 connection the caller owns (and closes). */
+      readonly database: SQLiteConnection;
     };
 
 export interface SQLiteViewDatabase extends ViewDatabase {
   readonly dialect: 'sqlite';
   /** The better-sqlite3 connection, for tools and tests. */
-  readonly connection: Database.Database;
+  readonly connection: SQLiteConnection;
 }
 
 // Parameters go to better-sqlite3 as they are: it binds bigints as INTEGER.
@@ -27,13 +28,13 @@ const bind = (params: readonly SqlValue[] | undefined): SqlValue[] => (params ? 
 
 export const getSQLiteViewDatabase = (options: SQLiteViewDatabaseOptions): SQLiteViewDatabase => {
   const owned = 'path' in options;
-  const db = owned ? new Database(options.path) : options.database;
+  const db: SQLiteConnection = owned ? new (loadDriver<typeof BetterSqlite3>('better-sqlite3', 'a SQLite view database'))(options.path) : options.database;
   if (owned) {
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
     if (options.path !== ':memory:') db.pragma('journal_mode = WAL');
   }
-  const statements = new Map<string, Database.Statement>();
-  const prepare = (sql: string): Database.Statement => {
+  const statements = new Map<string, SQLiteStatement>();
+  const prepare = (sql: string): SQLiteStatement => {
     let s = statements.get(sql);
     if (!s) {
       s = db.prepare(sql);

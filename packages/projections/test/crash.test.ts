@@ -23,7 +23,7 @@ interface Run {
 /** Runs the child; `killWhen` may kill it (SIGKILL) on a line of its output. */
 const run = (args: object, killWhen?: (line: string, lines: string[]) => boolean): Promise<Run> =>
   new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', child, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, ['--conditions=@renewal-ledger/source', '--import', 'tsx', child, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
     const lines: string[] = [];
     let buffer = '';
     let stderr = '';

@@ -1,6 +1,8 @@
 // The view database: the same statements, transactions and values on SQLite and PostgreSQL.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import {
   asBigInt,
   asNumber,
@@ -72,6 +74,33 @@ pgTest(test)('PostgreSQL: statements, values and transactions, in a schema of it
     assert.equal(where.map((r) => r.table_schema), [schema]);
   } finally {
     await db.close();
+    await dropSchemas(schema);
+  }
+});
+
+// The view database describes the drivers' objects structurally (the drivers are optional peers):
+// a better-sqlite3 Database and a pg Pool must still fit, and stay the caller's to close.
+test('SQLite: a better-sqlite3 connection the caller owns stays open after close()', async () => {
+  const connection = new Database(':memory:');
+  const db = getSQLiteViewDatabase({ database: connection });
+  await behaves(db);
+  await db.close();
+  assert.ok(connection.open, 'still open');
+  assert.equal(connection.prepare('SELECT count(*) AS n FROM things').get(), { n: 2 });
+  connection.close();
+});
+
+pgTest(test)('PostgreSQL: a pg pool the caller owns stays open after close()', async () => {
+  const schema = uniqueSchema('vdbpool');
+  const pool = new pg.Pool({ connectionString: requirePostgresUrl(), max: 2 });
+  try {
+    const db = await getPostgresViewDatabase({ pool, schema });
+    await behaves(db);
+    await db.close();
+    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM "${schema}".things`);
+    assert.equal(rows, [{ n: 2 }]);
+  } finally {
+    await pool.end();
     await dropSchemas(schema);
   }
 });

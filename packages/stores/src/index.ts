@@ -1,2 +1,2 @@
 export { openStore, STORE_URL_FORMS } from './open-store.js';
-export { StoreUrlError } from '@renewal-ledger/eventstore';
+export { MissingPackageError, StoreUrlError } from '@renewal-ledger/eventstore';

@@ -1,6 +1,7 @@
-// One entry point to every store, chosen by URL. Adapters load lazily with a dynamic import, so
-// an application on SQLite never loads `pg` or the EventStoreDB client (or needs them installed).
-import { getInMemoryEventStore, StoreUrlError, type EventStore, type EventStoreOptions } from '@renewal-ledger/eventstore';
+// One entry point to every store, chosen by URL. Each adapter is an optional peer dependency,
+// loaded lazily with a dynamic import: an application on PostgreSQL installs and loads only
+// @renewal-ledger/store-postgres (and pg), never better-sqlite3 or the EventStoreDB client.
+import { getInMemoryEventStore, missingPackageIn, StoreUrlError, type EventStore, type EventStoreOptions } from '@renewal-ledger/eventstore';
 
 export const STORE_URL_FORMS = [
   'memory:                                  (in memory, for tests and trials)',
@@ -10,7 +11,7 @@ export const STORE_URL_FORMS = [
   'esdb://host:2113?tls=false               (EventStoreDB; also esdb+discover://)',
 ] as const;
 
-type Factory = (options: { readonly connectionString: string } & EventStoreOptions) => EventStore | Promise<EventStore>;
+type Factory = (options: EventStoreOptions & Record<string, unknown>) => EventStore | Promise<EventStore>;
 
 const describe = (url: string) => (url.length > 80 ? `${url.slice(0, 77)}...` : url);
 
@@ -18,13 +19,17 @@ const refuse = (url: string, why: string): never => {
   throw new StoreUrlError(`${why}: ${JSON.stringify(describe(url))}. A store URL is one of:\n  ${STORE_URL_FORMS.join('\n  ')}`);
 };
 
-/** The factory an adapter package exports, or a clear error when the package or export is missing. */
-const load = async (pkg: () => Promise<unknown>, name: string, exportName: string): Promise<Factory> => {
+/**
+ * The factory an adapter package exports. A MissingPackageError naming the package to install
+ * when it (or its driver) is not installed; the URL itself stays out of the message, since it may
+ * hold a password.
+ */
+const load = async (scheme: string, pkg: () => Promise<unknown>, name: string, exportName: string): Promise<Factory> => {
   let mod: Record<string, unknown>;
   try {
     mod = (await pkg()) as Record<string, unknown>;
   } catch (e) {
-    throw new Error(`${name} is needed for this store URL but could not be loaded (is it installed?): ${(e as Error).message}`, { cause: e });
+    throw missingPackageIn(e, `a ${scheme} store URL`) ?? new Error(`${name} is needed for a ${scheme} store URL but could not be loaded: ${(e as Error).message}`, { cause: e });
   }
   const factory = mod[exportName];
   if (typeof factory !== 'function') throw new Error(`${name} does not export ${exportName}()`);
@@ -46,19 +51,20 @@ export const openStore = async (url: string, options: EventStoreOptions = {}): P
       return getInMemoryEventStore(options);
     case 'sqlite': {
       if (/^sqlite:(\/\/)?$/i.test(text)) return refuse(url, 'a sqlite: URL needs a file path');
-      const { getSQLiteEventStore } = await import('@renewal-ledger/store-sqlite');
-      return getSQLiteEventStore({ ...options, url: text });
+      const factory = await load('sqlite:', () => import('@renewal-ledger/store-sqlite'), '@renewal-ledger/store-sqlite', 'getSQLiteEventStore');
+      return factory({ ...options, url: text });
     }
     case 'postgres':
     case 'postgresql': {
       if (!text.includes('//')) return refuse(url, 'a PostgreSQL URL starts with postgres://');
-      const factory = await load(() => import('@renewal-ledger/store-postgres'), '@renewal-ledger/store-postgres', 'getPostgresEventStore');
+      const factory = await load('postgres://', () => import('@renewal-ledger/store-postgres'), '@renewal-ledger/store-postgres', 'getPostgresEventStore');
       return factory({ ...options, connectionString: text });
     }
     case 'esdb':
     case 'esdb+discover': {
       if (!text.includes('//')) return refuse(url, 'an EventStoreDB URL starts with esdb://');
       const factory = await load(
+        'esdb://',
         () => import('@renewal-ledger/store-eventstoredb'),
         '@renewal-ledger/store-eventstoredb',
         'getEventStoreDBEventStore',
