@@ -22,7 +22,7 @@ import {
   type Period,
   type RenewalCommand,
 } from '@renewal-ledger/core';
-import { allocate, contractOf, lumpSum, must, open } from './contract-builders.js';
+import { allocate, contractOf, lumpSum, must, open } from '@renewal-ledger/testing/contracts';
 
 const flat = (...extra: ContractCommand[]) => contractOf(open({ startDate: '2025-12-01' }), ...extra);
 

@@ -16,7 +16,7 @@ import {
   type BusinessDate,
   type ContractCommand,
 } from '@renewal-ledger/core';
-import { changePlan, contractOf, endContract, must, open } from './contract-builders.js';
+import { changePlan, contractOf, endContract, must, open } from '@renewal-ledger/testing/contracts';
 
 const dateArb = fc.integer({ min: 0, max: 3 * 365 }).map((n) => addDaysTo(n)('2025-01-01' as BusinessDate));
 const areaArb = fc.tuple(fc.integer({ min: 1, max: 999 }), fc.integer({ min: 0, max: 99 })).map(([w, f]) => `${w}.${String(f).padStart(2, '0')}`);

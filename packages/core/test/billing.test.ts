@@ -15,7 +15,7 @@ import {
   type ContractState,
   type Period,
 } from '@renewal-ledger/core';
-import { changePlan, contractOf, endContract, lumpSum, must, open, serviceFee } from './contract-builders.js';
+import { changePlan, contractOf, endContract, lumpSum, must, open, serviceFee } from '@renewal-ledger/testing/contracts';
 
 const period = (start: string, end: string) => ({ start, end }) as Period;
 const billOf = (contract: ContractState, start: string, end: string): Bill => must(calculateBill(contract, period(start, end)));

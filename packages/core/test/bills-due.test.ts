@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { billsDue, canonicalJson, initialContractState, type BusinessDate } from '@renewal-ledger/core';
-import { contractOf, endContract, open } from './contract-builders.js';
+import { contractOf, endContract, open } from '@renewal-ledger/testing/contracts';
 
 const flat = contractOf(open({ startDate: '2026-01-17' }));
 const parking = contractOf(

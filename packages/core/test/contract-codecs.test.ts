@@ -17,7 +17,7 @@ import {
   RENEWAL_EVENT_TYPES,
   STORED_EVENT_SCHEMA_VERSION,
 } from '@renewal-ledger/core';
-import { contractHistory, lumpSum, open, openJson } from './contract-builders.js';
+import { contractHistory, lumpSum, open, openJson } from '@renewal-ledger/testing/contracts';
 
 const problems = (input: unknown) => {
   const r = decodeContractCommand(input);

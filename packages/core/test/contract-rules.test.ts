@@ -20,7 +20,7 @@ import {
   openJson,
   revokeMandate,
   serviceFee,
-} from './contract-builders.js';
+} from '@renewal-ledger/testing/contracts';
 
 const opening = suite('opening a contract');
 

@@ -21,7 +21,7 @@ import {
   type Period,
   type RenewalCommand,
 } from '@renewal-ledger/core';
-import { contractOf, giveMandate, must, open, revokeMandate } from './contract-builders.js';
+import { contractOf, giveMandate, must, open, revokeMandate } from '@renewal-ledger/testing/contracts';
 
 const JAN = 'unit-0301/2026-01-01';
 const contract = contractOf(open());

@@ -6,9 +6,9 @@ import * as assert from 'uvu/assert';
 import { agingAsOf, cycleFigures, evolveCycle, initialCycleState, type BusinessDate, type CycleState, type RenewalEvent } from '@renewal-ledger/core';
 import { getProjectionRunner } from '@renewal-ledger/projections';
 import { arrearsProjection, getArrearsView } from '../src/index.js';
-import { dumpTable, openEnvironment, type StoreKind } from '../../projections/test/support/environments.js';
-import { buildIncrementally } from '../../projections/test/support/generated.js';
-import { pgTest } from '../../projections/test/support/postgres.js';
+import { dumpTable, openEnvironment, type StoreKind } from '@renewal-ledger/testing/environments';
+import { buildIncrementally } from '@renewal-ledger/testing/generated';
+import { pgTest } from '@renewal-ledger/testing/postgres';
 
 const test = suite('arrears on a generated portfolio');
 const asOf = '2026-11-28' as BusinessDate;

@@ -6,8 +6,8 @@ import type { BusinessDate } from '@renewal-ledger/core';
 import { getInMemoryEventStore } from '@renewal-ledger/eventstore';
 import { getProjectionRunner, getSQLiteViewDatabase, ViewNotReadyError } from '@renewal-ledger/projections';
 import { arrearsProjection, getArrearsView } from '../src/index.js';
-import { feed } from '../../projections/test/support/feed.js';
-import { CYCLES, propertyPortfolio } from '../../projections/test/support/property-portfolio.js';
+import { feed } from '@renewal-ledger/testing/feed';
+import { CYCLES, propertyPortfolio } from '@renewal-ledger/testing/property-portfolio';
 
 const d = (s: string) => s as BusinessDate;
 

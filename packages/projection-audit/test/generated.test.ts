@@ -5,9 +5,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getProjectionRunner } from '@renewal-ledger/projections';
 import { auditProjection, readAuditHead, sealAuditChain, verifyAuditChain } from '../src/index.js';
-import { dumpTable, openEnvironment, type StoreKind } from '../../projections/test/support/environments.js';
-import { buildIncrementally } from '../../projections/test/support/generated.js';
-import { pgTest } from '../../projections/test/support/postgres.js';
+import { dumpTable, openEnvironment, type StoreKind } from '@renewal-ledger/testing/environments';
+import { buildIncrementally } from '@renewal-ledger/testing/generated';
+import { pgTest } from '@renewal-ledger/testing/postgres';
 
 const test = suite('audit chain on a generated portfolio');
 

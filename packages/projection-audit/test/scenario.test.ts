@@ -19,8 +19,8 @@ import {
   verifyAuditChain,
   verifyAuditExport,
 } from '../src/index.js';
-import { feed } from '../../projections/test/support/feed.js';
-import { CYCLES, propertyPortfolio } from '../../projections/test/support/property-portfolio.js';
+import { feed } from '@renewal-ledger/testing/feed';
+import { CYCLES, propertyPortfolio } from '@renewal-ledger/testing/property-portfolio';
 
 const setup = async () => {
   const memory: InMemoryDatabase = createInMemoryDatabase();

@@ -16,9 +16,9 @@ import { type BusinessDate, type Instant } from '@renewal-ledger/core';
 import { getInMemoryEventStore, type EventStore } from '@renewal-ledger/eventstore';
 import { getPostgresViewDatabase, getProjectionRunner, getSQLiteViewDatabase, type ViewDatabase } from '@renewal-ledger/projections';
 import { behaviourProjection, getBehaviourView } from '../src/index.js';
-import { receiveLumpSum, renewDue } from '../../renewals/src/index.js';
-import { cycleCommand, engineOn, lumpSum, open } from '../../renewals/test/support.js';
-import { dropSchemas, pgTest, requirePostgresUrl, uniqueSchema } from '../../projections/test/support/postgres.js';
+import { receiveLumpSum, renewDue } from '@renewal-ledger/renewals';
+import { cycleCommand, engineOn, lumpSum, open } from '@renewal-ledger/testing/engine';
+import { dropSchemas, pgTest, requirePostgresUrl, uniqueSchema } from '@renewal-ledger/testing/postgres';
 
 const A = 'unit-0101';
 const B = 'unit-0102';

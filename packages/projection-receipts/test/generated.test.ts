@@ -4,9 +4,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getProjectionRunner } from '@renewal-ledger/projections';
 import { getReceiptsView, parseReceiptNumber, receiptsProjection } from '../src/index.js';
-import { dumpTable, openEnvironment, type StoreKind } from '../../projections/test/support/environments.js';
-import { buildIncrementally } from '../../projections/test/support/generated.js';
-import { pgTest, postgresSkipReason } from '../../projections/test/support/postgres.js';
+import { dumpTable, openEnvironment, type StoreKind } from '@renewal-ledger/testing/environments';
+import { buildIncrementally } from '@renewal-ledger/testing/generated';
+import { pgTest, postgresSkipReason } from '@renewal-ledger/testing/postgres';
 
 const test = suite('receipts on a generated portfolio');
 /** Per store: every document without its global position (stores may number positions apart). */

@@ -9,8 +9,8 @@ import type { BusinessDate, Instant } from '@renewal-ledger/core';
 import { getProjectionRunner, getPostgresViewDatabase, getSQLiteViewDatabase, type ViewDatabase } from '@renewal-ledger/projections';
 import { receiveLumpSum, renewDue } from '@renewal-ledger/renewals';
 import { getReceiptsView, receiptsProjection, type ReceiptDocument } from '../src/index.js';
-import { crashingStore, cycleCommand, engineOn, flatInArrears, lumpSum } from '../../renewals/test/support.js';
-import { dropSchemas, pgTest, requirePostgresUrl, uniqueSchema } from '../../projections/test/support/postgres.js';
+import { crashingStore, cycleCommand, engineOn, flatInArrears, lumpSum } from '@renewal-ledger/testing/engine';
+import { dropSchemas, pgTest, requirePostgresUrl, uniqueSchema } from '@renewal-ledger/testing/postgres';
 
 const JAN = 'unit-0301/2026-01-01';
 const FEB = 'unit-0301/2026-02-01';

@@ -7,8 +7,8 @@ import * as assert from 'uvu/assert';
 import { getInMemoryEventStore } from '@renewal-ledger/eventstore';
 import { getProjectionRunner, getSQLiteViewDatabase } from '@renewal-ledger/projections';
 import { getReceiptsProjection, getReceiptsView, parseReceiptNumber, receiptsProjection } from '../src/index.js';
-import { feed } from '../../projections/test/support/feed.js';
-import { CYCLES, propertyPortfolio } from '../../projections/test/support/property-portfolio.js';
+import { feed } from '@renewal-ledger/testing/feed';
+import { CYCLES, propertyPortfolio } from '@renewal-ledger/testing/property-portfolio';
 
 const setup = async (projection = receiptsProjection, batchSize = 500) => {
   const store = getInMemoryEventStore();

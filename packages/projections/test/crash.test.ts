@@ -8,11 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getSQLiteViewDatabase, listCheckpoints } from '../src/index.js';
-import { dumpTable, tempDir } from './support/environments.js';
-import { feed } from './support/feed.js';
+import { dumpTable, tempDir } from '@renewal-ledger/testing/environments';
+import { feed } from '@renewal-ledger/testing/feed';
 import { generatePortfolio, getSQLiteEventStore } from './support/workspace.js';
 
-const child = fileURLToPath(new URL('./support/run-projections.ts', import.meta.url));
+const child = fileURLToPath(import.meta.resolve('@renewal-ledger/testing/run-projections'));
 
 interface Run {
   code: number | null;

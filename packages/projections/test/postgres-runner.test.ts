@@ -4,8 +4,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createInMemoryDatabase, getInMemoryEventStore } from '@renewal-ledger/eventstore';
 import { getPostgresViewDatabase, getProjectionRunner, listCheckpoints, type PostgresViewDatabase } from '../src/index.js';
-import { feed } from './support/feed.js';
-import { dropSchemas, pgTest, requirePostgresUrl, uniqueSchema } from './support/postgres.js';
+import { feed } from '@renewal-ledger/testing/feed';
+import { dropSchemas, pgTest, requirePostgresUrl, uniqueSchema } from '@renewal-ledger/testing/postgres';
 import { logProjection, loggedPositions, tallyOf, tallyProjection } from './support/tally.js';
 import { generatePortfolio } from './support/workspace.js';
 

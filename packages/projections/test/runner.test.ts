@@ -16,9 +16,9 @@ import {
   type ProjectionRunResult,
   type SQLiteViewDatabase,
 } from '../src/index.js';
-import { feed } from './support/feed.js';
-import { tempDir } from './support/environments.js';
-import { propertyPortfolio } from './support/property-portfolio.js';
+import { feed } from '@renewal-ledger/testing/feed';
+import { tempDir } from '@renewal-ledger/testing/environments';
+import { propertyPortfolio } from '@renewal-ledger/testing/property-portfolio';
 import { logProjection, loggedPositions, tallyOf, tallyProjection } from './support/tally.js';
 import { generatePortfolio, getSQLiteEventStore } from './support/workspace.js';
 

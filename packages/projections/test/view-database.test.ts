@@ -11,7 +11,7 @@ import {
   toNumberedPlaceholders,
   type ViewDatabase,
 } from '../src/index.js';
-import { dropSchemas, pgTest, requirePostgresUrl, uniqueSchema } from './support/postgres.js';
+import { dropSchemas, pgTest, requirePostgresUrl, uniqueSchema } from '@renewal-ledger/testing/postgres';
 
 const test = suite('view database');
 

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { contractStreamName, type Instant } from '@renewal-ledger/core';
 import { getInMemoryEventStore } from '@renewal-ledger/eventstore';
 import { getContractHandler, loadContract, readPortfolio, renewDue } from '../src/index.js';
-import { allEvents, endContract, expectApplied, giveMandate, lumpSum, memoryEngine, open } from './support.js';
+import { allEvents, endContract, expectApplied, giveMandate, lumpSum, memoryEngine, open } from '@renewal-ledger/testing/engine';
 
 const test = suite('contract handler');
 

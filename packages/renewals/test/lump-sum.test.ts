@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { cycleFigures, type BusinessDate, type Instant } from '@renewal-ledger/core';
 import { getCommandHandler, type AppendRequest, type EventStore } from '@renewal-ledger/eventstore';
 import { finishLumpSum, loadContract, loadCycle, receiveLumpSum, renewDue, settleContract } from '../src/index.js';
-import { allEvents, crashingStore, cycleCommand, engineOn, flatInArrears, lumpSum } from './support.js';
+import { allEvents, crashingStore, cycleCommand, engineOn, flatInArrears, lumpSum } from '@renewal-ledger/testing/engine';
 
 const JAN = 'unit-0301/2026-01-01';
 const FEB = 'unit-0301/2026-02-01';

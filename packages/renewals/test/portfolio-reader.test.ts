@@ -4,7 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { BusinessDate, Instant } from '@renewal-ledger/core';
 import { getPortfolioReader, readPortfolio, renewDue, type Portfolio } from '../src/index.js';
-import { memoryEngine, open } from './support.js';
+import { memoryEngine, open } from '@renewal-ledger/testing/engine';
 
 const test = suite('portfolio reader');
 const d = (s: string) => s as BusinessDate;

@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cycleFigures, type BusinessDate, type Instant } from '@renewal-ledger/core';
 import { collectAutoDebits, getSimulatedPaymentGateway, loadCycle, renewDue, sendReminders, type PaymentGateway } from '../src/index.js';
-import { allEvents, countBy, crashingStore, cycleCommand, engineOn, giveMandate, memoryEngine, open } from './support.js';
+import { allEvents, countBy, crashingStore, cycleCommand, engineOn, giveMandate, memoryEngine, open } from '@renewal-ledger/testing/engine';
 
 const d = (s: string) => s as BusinessDate;
 const JAN = (c: string) => `${c}/2026-01-01`;

@@ -4,7 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { billsDue, cycleFigures, type BusinessDate, type Instant } from '@renewal-ledger/core';
 import { loadContract, loadCycle, readPortfolio, receiveLumpSum, renewDue } from '../src/index.js';
-import { allEvents, countBy, crashingStore, cycleCommand, engineOn, lumpSum, memoryEngine, open, SimulatedCrash } from './support.js';
+import { allEvents, countBy, crashingStore, cycleCommand, engineOn, lumpSum, memoryEngine, open, SimulatedCrash } from '@renewal-ledger/testing/engine';
 
 const d = (s: string) => s as BusinessDate;
 

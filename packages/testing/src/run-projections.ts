@@ -3,11 +3,11 @@
 // batchSize, dieInsideBatch? }. With dieInsideBatch = n it kills itself with SIGKILL inside the
 // n-th receipts batch, after that batch's rows are written and before its checkpoint is. It
 // prints one line per committed batch (`progress <projection> <position>`) and `done` at the end.
-import { arrearsProjection } from '../../../projection-arrears/src/index.js';
-import { auditProjection } from '../../../projection-audit/src/index.js';
-import { receiptsProjection } from '../../../projection-receipts/src/index.js';
-import { getProjectionRunner, getSQLiteViewDatabase, type Projection } from '../../src/index.js';
-import { getSQLiteEventStore } from './workspace.js';
+import { arrearsProjection } from '@renewal-ledger/projection-arrears';
+import { auditProjection } from '@renewal-ledger/projection-audit';
+import { receiptsProjection } from '@renewal-ledger/projection-receipts';
+import { getProjectionRunner, getSQLiteViewDatabase, type Projection } from '@renewal-ledger/projections';
+import { getSQLiteEventStore } from '@renewal-ledger/store-sqlite';
 
 const args = JSON.parse(process.argv[2] ?? '{}') as { eventsPath: string; viewsPath: string; batchSize: number; dieInsideBatch?: number };
 let batches = 0;

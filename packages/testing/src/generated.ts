@@ -2,9 +2,9 @@
 // handler in slices, the projections catching up after each slice: the incremental build that
 // the rebuild must equal.
 import type { EventStore } from '@renewal-ledger/eventstore';
-import { getProjectionRunner, type Projection, type ProjectionRunResult, type ViewDatabase } from '../../src/index.js';
+import { getProjectionRunner, type Projection, type ProjectionRunResult, type ViewDatabase } from '@renewal-ledger/projections';
 import { feed } from './feed.js';
-import { generatePortfolio } from './workspace.js';
+import { generatePortfolio } from '@renewal-ledger/workload';
 
 export const generatedCommands = () => generatePortfolio({ accounts: 50 }).commands;
 

@@ -17,10 +17,10 @@ import {
   type InMemoryDatabase,
 } from '@renewal-ledger/eventstore';
 import * as E from 'fp-ts/lib/Either.js';
-import { getContractHandler, renewDue } from '../src/index.js';
+import { getContractHandler, renewDue } from '@renewal-ledger/renewals';
 
-export * from '../../core/test/contract-builders.js';
-import { open } from '../../core/test/contract-builders.js';
+export * from './contracts.js';
+import { open } from './contracts.js';
 
 export const engineOn = (store: EventStore, now: { at: Instant } = { at: '2026-01-01T00:00:00Z' as Instant }) => {
   const clock = () => now.at;

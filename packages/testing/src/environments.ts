@@ -3,9 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getInMemoryEventStore, type EventStore } from '@renewal-ledger/eventstore';
-import { getPostgresViewDatabase, getSQLiteViewDatabase, type ViewDatabase } from '../../src/index.js';
+import { getPostgresViewDatabase, getSQLiteViewDatabase, type ViewDatabase } from '@renewal-ledger/projections';
 import { dropSchemas, requirePostgresUrl, uniqueSchema } from './postgres.js';
-import { getPostgresEventStore, getSQLiteEventStore } from './workspace.js';
+import { getPostgresEventStore } from '@renewal-ledger/store-postgres';
+import { getSQLiteEventStore } from '@renewal-ledger/store-sqlite';
 
 export type StoreKind = 'memory' | 'sqlite' | 'postgres';
 
