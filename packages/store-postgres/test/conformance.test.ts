@@ -6,13 +6,13 @@
 import pg from 'pg';
 import { eventStoreConformance } from '@renewal-ledger/eventstore/conformance';
 import { getPostgresEventStore } from '@renewal-ledger/store-postgres';
-import { dropSchema, requireUrl, skipReason, uniqueSchema } from './postgres-env.js';
+import { dropSchema, requirePostgresUrl, postgresSkipReason, uniqueSchema } from '@renewal-ledger/testing/postgres';
 
 eventStoreConformance({
   name: 'postgres',
-  skip: skipReason,
+  skip: postgresSkipReason,
   async open() {
-    const connectionString = requireUrl();
+    const connectionString = requirePostgresUrl();
     const schema = uniqueSchema('conf');
     const store = await getPostgresEventStore({ connectionString, schema, poolSize: 4 });
     const admin = new pg.Pool({ connectionString, max: 1 });

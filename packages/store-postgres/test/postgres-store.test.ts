@@ -7,7 +7,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { RecordedEvent } from '@renewal-ledger/core';
 import { EventIdConflictError, WrongExpectedRevisionError, type EventStore } from '@renewal-ledger/eventstore';
 import { getPostgresEventStore, SCHEMA_VERSION, type PostgresEventStore } from '@renewal-ledger/store-postgres';
-import { adminPool, dropSchema, pgTest, requireUrl, uniqueSchema } from './postgres-env.js';
+import { adminPool, dropSchema, pgTest, requirePostgresUrl, uniqueSchema } from '@renewal-ledger/testing/postgres';
 import { paid } from './events.js';
 
 const Store = suite('store-postgres');
@@ -34,7 +34,7 @@ Store.after(async () => {
 });
 
 const open = async (schema: string, extra: Partial<Parameters<typeof getPostgresEventStore>[0]> = {}): Promise<PostgresEventStore> => {
-  const store = await getPostgresEventStore({ connectionString: requireUrl(), schema, poolSize: 4, ...extra });
+  const store = await getPostgresEventStore({ connectionString: requirePostgresUrl(), schema, poolSize: 4, ...extra });
   opened.push({ store, schema });
   return store;
 };
@@ -338,7 +338,7 @@ it('readAll pages by batchSize, stops at limit and reads strictly after `after`'
 
 it('a `schema` parameter in the connection string chooses the schema', async () => {
   const schema = uniqueSchema('url');
-  const url = new URL(requireUrl());
+  const url = new URL(requirePostgresUrl());
   url.searchParams.set('schema', schema);
   const store = await getPostgresEventStore({ connectionString: url.toString() });
   opened.push({ store, schema });

@@ -3,6 +3,7 @@
 // REQUIRE_POSTGRES=1 (CI) they fail instead, so a run without PostgreSQL cannot pass.
 import { test as uvuTest, type Test } from 'uvu';
 import pg from 'pg';
+import type { Pool } from 'pg';
 
 export const postgresUrl: string | undefined = process.env.POSTGRES_URL || undefined;
 const required = process.env.REQUIRE_POSTGRES === '1';
@@ -36,10 +37,17 @@ let counter = 0;
 export const uniqueSchema = (label: string): string =>
   `t_${label}_${process.pid}_${++counter}_${Math.random().toString(36).slice(2, 8)}`.toLowerCase();
 
+/** A pool for the test's own SQL (inspecting, corrupting, cleaning up). */
+export const adminPool = (): Pool => new pg.Pool({ connectionString: requirePostgresUrl(), max: 4 });
+
+export const dropSchema = async (pool: Pool, schema: string): Promise<void> => {
+  await pool.query(`DROP SCHEMA IF EXISTS "${schema.replace(/"/g, '""')}" CASCADE`);
+};
+
 export const dropSchemas = async (...schemas: string[]): Promise<void> => {
   const pool = new pg.Pool({ connectionString: requirePostgresUrl(), max: 1 });
   try {
-    for (const s of schemas) await pool.query(`DROP SCHEMA IF EXISTS "${s.replace(/"/g, '""')}" CASCADE`);
+    for (const s of schemas) await dropSchema(pool, s);
   } finally {
     await pool.end();
   }
