@@ -24,12 +24,12 @@ const refuse = (url: string, why: string): never => {
  * when it (or its driver) is not installed; the URL itself stays out of the message, since it may
  * hold a password.
  */
-const load = async (scheme: string, pkg: () => Promise<unknown>, name: string, exportName: string): Promise<Factory> => {
+const load = async (neededFor: string, pkg: () => Promise<unknown>, name: string, exportName: string): Promise<Factory> => {
   let mod: Record<string, unknown>;
   try {
     mod = (await pkg()) as Record<string, unknown>;
   } catch (e) {
-    throw missingPackageIn(e, `a ${scheme} store URL`) ?? new Error(`${name} is needed for a ${scheme} store URL but could not be loaded: ${(e as Error).message}`, { cause: e });
+    throw missingPackageIn(e, neededFor) ?? new Error(`${neededFor} needs ${name}, which could not be loaded: ${(e as Error).message}`, { cause: e });
   }
   const factory = mod[exportName];
   if (typeof factory !== 'function') throw new Error(`${name} does not export ${exportName}()`);
@@ -51,20 +51,20 @@ export const openStore = async (url: string, options: EventStoreOptions = {}): P
       return getInMemoryEventStore(options);
     case 'sqlite': {
       if (/^sqlite:(\/\/)?$/i.test(text)) return refuse(url, 'a sqlite: URL needs a file path');
-      const factory = await load('sqlite:', () => import('@renewal-ledger/store-sqlite'), '@renewal-ledger/store-sqlite', 'getSQLiteEventStore');
+      const factory = await load('a SQLite store URL (sqlite:)', () => import('@renewal-ledger/store-sqlite'), '@renewal-ledger/store-sqlite', 'getSQLiteEventStore');
       return factory({ ...options, url: text });
     }
     case 'postgres':
     case 'postgresql': {
       if (!text.includes('//')) return refuse(url, 'a PostgreSQL URL starts with postgres://');
-      const factory = await load('postgres://', () => import('@renewal-ledger/store-postgres'), '@renewal-ledger/store-postgres', 'getPostgresEventStore');
+      const factory = await load('a PostgreSQL store URL (postgres://)', () => import('@renewal-ledger/store-postgres'), '@renewal-ledger/store-postgres', 'getPostgresEventStore');
       return factory({ ...options, connectionString: text });
     }
     case 'esdb':
     case 'esdb+discover': {
       if (!text.includes('//')) return refuse(url, 'an EventStoreDB URL starts with esdb://');
       const factory = await load(
-        'esdb://',
+        'an EventStoreDB store URL (esdb://)',
         () => import('@renewal-ledger/store-eventstoredb'),
         '@renewal-ledger/store-eventstoredb',
         'getEventStoreDBEventStore',
