@@ -1,4 +1,4 @@
-// The ten commands of a renewal cycle, exactly as they travel as JSON (see docs/events.md).
+// The eleven commands of a renewal cycle, exactly as they travel as JSON (see docs/events.md).
 // Strict: an unknown field is an error, so a typo is reported instead of silently dropped.
 import * as t from 'io-ts';
 import type * as E from 'fp-ts/lib/Either.js';
