@@ -6,7 +6,9 @@
 // and a throwing `before` hook makes uvu print `(0 / N)` and exit 0. Running files apart lets
 // us attribute both to the file and count them as failures instead of losing them.
 //
-// Usage: node scripts/run-tests.mjs [substring-filter ...]
+// Usage: node scripts/run-tests.mjs [--unit | --int] [substring-filter ...]
+//   --unit  only the unit tests: no PostgreSQL server, no child processes, no browser (pnpm test:unit)
+//   --int   only the integration tests (pnpm test:int); with neither, every test (pnpm test)
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -14,7 +16,35 @@ import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const filters = process.argv.slice(2);
+const args = process.argv.slice(2);
+const kind = args.includes('--unit') ? 'unit' : args.includes('--int') ? 'int' : 'all';
+const filters = args.filter((a) => a !== '--unit' && a !== '--int');
+
+// Integration tests: the files that need a PostgreSQL server (even for some of their tests), start
+// processes (the CLI binary, the examples, writers in child processes), drive a browser, or pack
+// and install the packages. Every other test file is a unit test: in-process, on memory and
+// SQLite. Path prefixes; a new file of one of those kinds belongs here.
+const INTEGRATION = [
+  'test/pack.test.ts',
+  'examples/',
+  'packages/bench/test/',
+  'packages/cli/test/',
+  'packages/projection-arrears/test/generated.test.ts',
+  'packages/projection-audit/test/generated.test.ts',
+  'packages/projection-behaviour/test/',
+  'packages/projection-receipts/test/generated.test.ts',
+  'packages/projection-receipts/test/lump-sum.test.ts',
+  'packages/projections/test/crash.test.ts',
+  'packages/projections/test/postgres-runner.test.ts',
+  'packages/projections/test/view-database.test.ts',
+  'packages/store-eventstoredb/test/conformance.test.ts',
+  'packages/store-postgres/test/',
+  'packages/store-sqlite/test/',
+  'packages/stores/test/',
+];
+const isIntegration = (file) => INTEGRATION.some((prefix) => file.startsWith(prefix));
+// The slowest files start first, so they do not finish alone at the end.
+const SLOW_FIRST = ['test/pack.test.ts'];
 
 function findTests(dir, out = []) {
   if (!existsSync(dir)) return out;
@@ -27,11 +57,13 @@ function findTests(dir, out = []) {
   return out;
 }
 
-const files = ['packages', 'examples', 'bench']
-  .flatMap((d) => findTests(join(root, d)))
-  .map((f) => relative(root, f))
+const allFiles = ['packages', 'examples', 'bench', 'test'].flatMap((d) => findTests(join(root, d))).map((f) => relative(root, f));
+for (const prefix of INTEGRATION)
+  if (!allFiles.some((f) => f.startsWith(prefix))) console.log(`[run-tests] INTEGRATION lists ${prefix}, which matches no test file`);
+const files = allFiles
+  .filter((f) => kind === 'all' || (kind === 'int') === isIntegration(f))
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
-  .sort();
+  .sort((a, b) => (SLOW_FIRST.includes(b) ? 1 : 0) - (SLOW_FIRST.includes(a) ? 1 : 0) || (a < b ? -1 : a > b ? 1 : 0));
 
 if (files.length === 0) {
   console.error('no test files found');
@@ -43,7 +75,11 @@ if (files.length === 0) {
 // PostgreSQL's binaries (scripts/postgres.sh), so `pnpm test` alone runs everything; stop it at
 // the end only if this run started it. Without binaries the PostgreSQL tests say they skipped.
 let stopPostgres = () => {};
-if (!process.env.POSTGRES_URL && process.env.RENEWAL_NO_POSTGRES !== '1' && existsSync(join(root, 'scripts/postgres.sh'))) {
+if (kind === 'unit') {
+  // Unit tests need no server: should one of them want PostgreSQL after all, it says it skipped.
+  delete process.env.POSTGRES_URL;
+  delete process.env.REQUIRE_POSTGRES;
+} else if (!process.env.POSTGRES_URL && process.env.RENEWAL_NO_POSTGRES !== '1' && existsSync(join(root, 'scripts/postgres.sh'))) {
   const script = join(root, 'scripts/postgres.sh');
   const wasRunning = spawnSync('bash', [script, 'status'], { stdio: 'ignore' }).status === 0;
   const started = spawnSync('bash', [script, 'start'], { encoding: 'utf8' });
@@ -133,6 +169,10 @@ const totals = results.reduce(
 const failedFiles = results.filter((r) => r.counts.failed).map((r) => r.file);
 process.stdout.write('\n');
 if (failedFiles.length) process.stdout.write(`failing files:\n${failedFiles.map((f) => `  ${f}`).join('\n')}\n`);
+// A unit file whose tests skipped for want of PostgreSQL belongs in INTEGRATION.
+const skippingUnits = kind === 'unit' ? results.filter((r) => r.counts.skipped && r.output.includes('POSTGRES_URL')).map((r) => r.file) : [];
+if (skippingUnits.length)
+  process.stdout.write(`unit test files that skipped PostgreSQL tests (list them in INTEGRATION in scripts/run-tests.mjs):\n${skippingUnits.map((f) => `  ${f}`).join('\n')}\n`);
 stopPostgres();
 process.stdout.write(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
 process.exit(totals.failed ? 1 : 0);
