@@ -4,14 +4,14 @@
 import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
 import { InstantC, type Instant } from './calendar.js';
-import { IdC } from './ids.js';
+import { StoredIdC } from './ids.js';
 import { shape } from './shape.js';
 import { decodeWith, invalidInput, type InvalidInput } from './validation.js';
 
 export const EventMetadataC = shape(
   'EventMetadata',
-  { commandId: IdC, actor: IdC, recordedAt: InstantC },
-  { correlationId: IdC, causationId: IdC },
+  { commandId: StoredIdC, actor: StoredIdC, recordedAt: InstantC },
+  { correlationId: StoredIdC, causationId: StoredIdC },
   false,
 );
 export type EventMetadata = t.TypeOf<typeof EventMetadataC>;
@@ -27,7 +27,7 @@ const NonNegativeIntC = new t.Type<number, number, unknown>(
 export const NewEventC = shape(
   'NewEvent',
   {
-    eventId: IdC,
+    eventId: StoredIdC,
     type: t.string,
     schemaVersion: NonNegativeIntC,
     data: t.UnknownRecord,

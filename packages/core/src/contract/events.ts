@@ -4,14 +4,14 @@ import * as t from 'io-ts';
 import type * as E from 'fp-ts/lib/Either.js';
 import { BusinessDateC, InstantC } from '../calendar.js';
 import { NonNegativeMinorUnitsC, PositiveMinorUnitsC } from '../money.js';
-import { ContractIdC, CurrencyC, CycleIdC, IdC, TextC } from '../ids.js';
+import { CurrencyC, StoredContractIdC, StoredCycleIdC, StoredIdC, StoredTextC } from '../ids.js';
 import { shape, tagged } from '../shape.js';
 import { decodeOwnedWith, type InvalidInput } from '../validation.js';
 import { PaymentChannelC } from '../cycle/shapes.js';
 import { BillingDayC, CadenceC, contractShapes, DueAfterDaysC, MandateMethodC } from './shapes.js';
 
 const s = contractShapes(false);
-const base = { contractId: ContractIdC, commandId: IdC, actor: IdC, at: InstantC };
+const base = { contractId: StoredContractIdC, commandId: StoredIdC, actor: StoredIdC, at: InstantC };
 
 const event = <T extends string, R extends t.Props, O extends t.Props = {}>(type: T, required: R, optional?: O) => {
   const data = shape(`${type} data`, { ...base, ...required }, optional ?? ({} as O), false);
@@ -30,30 +30,30 @@ export const ContractOpened = event('ContractOpened', {
 });
 export const FeePlanChanged = event(
   'FeePlanChanged',
-  { changeId: IdC, effectiveFrom: BusinessDateC, feePlan: s.feePlan },
-  { reason: TextC },
+  { changeId: StoredIdC, effectiveFrom: BusinessDateC, feePlan: s.feePlan },
+  { reason: StoredTextC },
 );
-export const MandateGiven = event('MandateGiven', { mandateId: IdC, method: MandateMethodC, accountRef: TextC });
-export const MandateRevoked = event('MandateRevoked', { mandateId: IdC }, { reason: TextC });
+export const MandateGiven = event('MandateGiven', { mandateId: StoredIdC, method: MandateMethodC, accountRef: StoredTextC });
+export const MandateRevoked = event('MandateRevoked', { mandateId: StoredIdC }, { reason: StoredTextC });
 export const LumpSumReceived = event(
   'LumpSumReceived',
-  { lumpSumId: IdC, amountMinor: PositiveMinorUnitsC, channel: PaymentChannelC, currency: CurrencyC },
-  { reference: IdC, offline: t.boolean, advance: s.advance },
+  { lumpSumId: StoredIdC, amountMinor: PositiveMinorUnitsC, channel: PaymentChannelC, currency: CurrencyC },
+  { reference: StoredIdC, offline: t.boolean, advance: s.advance },
 );
 export const LumpSumAllocated = event('LumpSumAllocated', {
-  lumpSumId: IdC,
+  lumpSumId: StoredIdC,
   parts: t.readonlyArray(s.allocationPart),
   creditMinor: NonNegativeMinorUnitsC,
 });
 export const CreditReceived = event('CreditReceived', {
-  lumpSumId: IdC,
+  lumpSumId: StoredIdC,
   amountMinor: PositiveMinorUnitsC,
   channel: PaymentChannelC,
   currency: CurrencyC,
 });
-export const CreditApplied = event('CreditApplied', { applicationId: IdC, cycleId: CycleIdC, amountMinor: PositiveMinorUnitsC });
-export const CreditApplicationCancelled = event('CreditApplicationCancelled', { applicationId: IdC, reason: TextC });
-export const ContractEnded = event('ContractEnded', { endDate: BusinessDateC }, { reason: TextC });
+export const CreditApplied = event('CreditApplied', { applicationId: StoredIdC, cycleId: StoredCycleIdC, amountMinor: PositiveMinorUnitsC });
+export const CreditApplicationCancelled = event('CreditApplicationCancelled', { applicationId: StoredIdC, reason: StoredTextC });
+export const ContractEnded = event('ContractEnded', { endDate: BusinessDateC }, { reason: StoredTextC });
 
 export const ContractEventC = tagged('ContractEvent', 'type', {
   ContractOpened: ContractOpened.codec,

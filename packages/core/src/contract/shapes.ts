@@ -4,7 +4,7 @@
 import * as t from 'io-ts';
 import { BusinessDateC } from '../calendar.js';
 import { DecimalQuantityC, PositiveMinorUnitsC } from '../money.js';
-import { CycleIdC, IdC, TextC } from '../ids.js';
+import { CycleIdC, IdC, StoredCycleIdC, StoredIdC, StoredTextC, TextC } from '../ids.js';
 import { oneOf, shape, tagged } from '../shape.js';
 import { PositiveIntC } from '../cycle/shapes.js';
 
@@ -30,29 +30,33 @@ export type MandateMethod = (typeof MANDATE_METHODS)[number];
 export const MandateMethodC = oneOf(MANDATE_METHODS);
 
 export const contractShapes = (strict: boolean) => {
-  const contact = shape('Contact', {}, { phone: TextC, email: TextC, address: TextC }, strict);
-  const customer = shape('Customer', { name: TextC, contact }, {}, strict);
+  // Commands are held to the input rules; stored events to the rules they were written under.
+  const id = strict ? IdC : StoredIdC;
+  const text = strict ? TextC : StoredTextC;
+  const cycleId = strict ? CycleIdC : StoredCycleIdC;
+  const contact = shape('Contact', {}, { phone: text, email: text, address: text }, strict);
+  const customer = shape('Customer', { name: text, contact }, {}, strict);
   const subject = tagged('Subject', 'kind', {
     'property-unit': shape(
       'property-unit subject',
-      { kind: t.literal('property-unit'), unit: TextC, areaM2: DecimalQuantityC },
+      { kind: t.literal('property-unit'), unit: text, areaM2: DecimalQuantityC },
       {},
       strict,
     ),
-    parking: shape('parking subject', { kind: t.literal('parking'), spaces: PositiveIntC }, { location: TextC }, strict),
-    membership: shape('membership subject', { kind: t.literal('membership'), plan: TextC }, { members: PositiveIntC }, strict),
+    parking: shape('parking subject', { kind: t.literal('parking'), spaces: PositiveIntC }, { location: text }, strict),
+    membership: shape('membership subject', { kind: t.literal('membership'), plan: text }, { members: PositiveIntC }, strict),
   });
   const feeBasis = tagged('FeeBasis', 'kind', {
     fixed: shape('fixed fee', { kind: t.literal('fixed'), rateMinor: PositiveMinorUnitsC }, {}, strict),
-    'per-area': shape('per-area fee', { kind: t.literal('per-area'), rateMinor: PositiveMinorUnitsC }, { unit: TextC }, strict),
+    'per-area': shape('per-area fee', { kind: t.literal('per-area'), rateMinor: PositiveMinorUnitsC }, { unit: text }, strict),
     'per-unit': shape(
       'per-unit fee',
       { kind: t.literal('per-unit'), rateMinor: PositiveMinorUnitsC },
-      { quantity: DecimalQuantityC, unit: TextC },
+      { quantity: DecimalQuantityC, unit: text },
       strict,
     ),
   });
-  const feeItem = shape('FeeItem', { code: IdC, description: TextC, basis: feeBasis }, {}, strict);
+  const feeItem = shape('FeeItem', { code: id, description: text, basis: feeBasis }, {}, strict);
   const discountAmount = tagged('DiscountAmount', 'kind', {
     percent: shape('percent discount', { kind: t.literal('percent'), percent: DecimalQuantityC }, {}, strict),
     fixed: shape('fixed discount', { kind: t.literal('fixed'), amountMinor: PositiveMinorUnitsC }, {}, strict),
@@ -72,13 +76,13 @@ export const contractShapes = (strict: boolean) => {
       strict,
     ),
   });
-  const discount = shape('ContractDiscount', { code: IdC, description: TextC, amount: discountAmount, eligibility }, {}, strict);
+  const discount = shape('ContractDiscount', { code: id, description: text, amount: discountAmount, eligibility }, {}, strict);
   const feePlan = shape('FeePlan', { items: t.readonlyArray(feeItem) }, { discounts: t.readonlyArray(discount) }, strict);
   /** A lump sum paid for `periods` scheduled periods starting with the one that starts on `from`. */
   const advance = shape('Advance', { from: BusinessDateC, periods: PositiveIntC }, {}, strict);
   const allocationPart = shape(
     'AllocationPart',
-    { cycleId: CycleIdC, paymentId: IdC, amountMinor: PositiveMinorUnitsC },
+    { cycleId, paymentId: id, amountMinor: PositiveMinorUnitsC },
     {},
     strict,
   );

@@ -5,7 +5,7 @@ import * as t from 'io-ts';
 import type * as E from 'fp-ts/lib/Either.js';
 import { BusinessDateC, InstantC } from '../calendar.js';
 import { NonNegativeMinorUnitsC, PositiveMinorUnitsC } from '../money.js';
-import { ContractIdC, CurrencyC, CycleIdC, IdC, TextC } from '../ids.js';
+import { CurrencyC, StoredContractIdC, StoredCycleIdC, StoredIdC, StoredTextC } from '../ids.js';
 import { shape, tagged } from '../shape.js';
 import { decodeOwnedWith, type InvalidInput } from '../validation.js';
 import {
@@ -18,7 +18,7 @@ import {
 } from './shapes.js';
 
 const s = billShapes(false);
-const base = { cycleId: CycleIdC, commandId: IdC, actor: IdC, at: InstantC };
+const base = { cycleId: StoredCycleIdC, commandId: StoredIdC, actor: StoredIdC, at: InstantC };
 
 const event = <T extends string, R extends t.Props, O extends t.Props = {}>(type: T, required: R, optional?: O) => {
   const data = shape(`${type} data`, { ...base, ...required }, optional ?? ({} as O), false);
@@ -28,7 +28,7 @@ const event = <T extends string, R extends t.Props, O extends t.Props = {}>(type
 export const Billed = event(
   'Billed',
   {
-    contractId: ContractIdC,
+    contractId: StoredContractIdC,
     period: s.period,
     dueDate: BusinessDateC,
     currency: CurrencyC,
@@ -39,46 +39,46 @@ export const Billed = event(
 );
 export const Paid = event(
   'Paid',
-  { paymentId: IdC, amountMinor: PositiveMinorUnitsC, channel: PaymentChannelC },
-  { reference: IdC, offline: t.boolean, currency: CurrencyC, lumpSumId: IdC, creditApplicationId: IdC },
+  { paymentId: StoredIdC, amountMinor: PositiveMinorUnitsC, channel: PaymentChannelC },
+  { reference: StoredIdC, offline: t.boolean, currency: CurrencyC, lumpSumId: StoredIdC, creditApplicationId: StoredIdC },
 );
 export const Disputed = event(
   'Disputed',
-  { disputeId: IdC, amountMinor: PositiveMinorUnitsC, reason: TextC },
-  { lineCode: IdC },
+  { disputeId: StoredIdC, amountMinor: PositiveMinorUnitsC, reason: StoredTextC },
+  { lineCode: StoredIdC },
 );
 export const DisputeResolved = event(
   'DisputeResolved',
-  { disputeId: IdC, outcome: DisputeOutcomeC, adjustmentMinor: NonNegativeMinorUnitsC },
-  { note: TextC },
+  { disputeId: StoredIdC, outcome: DisputeOutcomeC, adjustmentMinor: NonNegativeMinorUnitsC },
+  { note: StoredTextC },
 );
 export const InstallmentAgreed = event('InstallmentAgreed', {
-  planId: IdC,
+  planId: StoredIdC,
   installments: t.readonlyArray(s.installment),
 });
-export const InstallmentPlanCancelled = event('InstallmentPlanCancelled', { planId: IdC, reason: PlanCancelReasonC });
+export const InstallmentPlanCancelled = event('InstallmentPlanCancelled', { planId: StoredIdC, reason: PlanCancelReasonC });
 export const Refunded = event('Refunded', {
-  refundId: IdC,
-  paymentId: IdC,
+  refundId: StoredIdC,
+  paymentId: StoredIdC,
   amountMinor: PositiveMinorUnitsC,
-  reason: TextC,
+  reason: StoredTextC,
 });
-export const Adjusted = event('Adjusted', { adjustmentId: IdC, amountMinor: PositiveMinorUnitsC, reason: TextC });
-export const ReminderSent = event('ReminderSent', { reminderId: IdC, channel: ReminderChannelC }, { level: PositiveIntC });
-export const WrittenOff = event('WrittenOff', { writeOffId: IdC, amountMinor: PositiveMinorUnitsC, reason: TextC });
+export const Adjusted = event('Adjusted', { adjustmentId: StoredIdC, amountMinor: PositiveMinorUnitsC, reason: StoredTextC });
+export const ReminderSent = event('ReminderSent', { reminderId: StoredIdC, channel: ReminderChannelC }, { level: PositiveIntC });
+export const WrittenOff = event('WrittenOff', { writeOffId: StoredIdC, amountMinor: PositiveMinorUnitsC, reason: StoredTextC });
 /** Added with the renewal engine: a new type, so no earlier event changes meaning. */
 export const AutoDebitFailed = event(
   'AutoDebitFailed',
   {
-    attemptId: IdC,
+    attemptId: StoredIdC,
     amountMinor: PositiveMinorUnitsC,
     dueDate: BusinessDateC,
     attempt: PositiveIntC,
-    failureCode: IdC,
-    reason: TextC,
+    failureCode: StoredIdC,
+    reason: StoredTextC,
     retryable: t.boolean,
   },
-  { mandateId: IdC },
+  { mandateId: StoredIdC },
 );
 
 export const RenewalEventC = tagged('RenewalEvent', 'type', {

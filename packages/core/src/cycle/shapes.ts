@@ -3,7 +3,7 @@
 import * as t from 'io-ts';
 import { BusinessDateC } from '../calendar.js';
 import { DecimalQuantityC, NonNegativeMinorUnitsC, PositiveMinorUnitsC } from '../money.js';
-import { IdC, TextC } from '../ids.js';
+import { IdC, StoredIdC, StoredTextC, TextC } from '../ids.js';
 import { oneOf, shape, tagged } from '../shape.js';
 
 const PositiveIntC = new t.Type<number, number, unknown>(
@@ -15,32 +15,35 @@ const PositiveIntC = new t.Type<number, number, unknown>(
 export { PositiveIntC };
 
 export const billShapes = (strict: boolean) => {
+  // Commands are held to the input rules; stored events to the rules they were written under.
+  const id = strict ? IdC : StoredIdC;
+  const text = strict ? TextC : StoredTextC;
   const prorated = shape('Proration', { days: PositiveIntC, ofDays: PositiveIntC }, {}, strict);
   const basis = tagged('Basis', 'kind', {
     fixed: shape('fixed basis', { kind: t.literal('fixed') }, { rateMinor: NonNegativeMinorUnitsC, prorated }, strict),
     'per-area': shape(
       'per-area basis',
       { kind: t.literal('per-area'), quantity: DecimalQuantityC, rateMinor: NonNegativeMinorUnitsC },
-      { prorated, unit: TextC },
+      { prorated, unit: text },
       strict,
     ),
     'per-unit': shape(
       'per-unit basis',
       { kind: t.literal('per-unit'), quantity: DecimalQuantityC, rateMinor: NonNegativeMinorUnitsC },
-      { prorated, unit: TextC },
+      { prorated, unit: text },
       strict,
     ),
   });
   const line = shape(
     'BillLine',
-    { code: IdC, description: TextC, amountMinor: PositiveMinorUnitsC },
+    { code: id, description: text, amountMinor: PositiveMinorUnitsC },
     { basis },
     strict,
   );
   const discount = shape(
     'Discount',
-    { code: IdC, description: TextC, amountMinor: PositiveMinorUnitsC },
-    { eligibility: TextC },
+    { code: id, description: text, amountMinor: PositiveMinorUnitsC },
+    { eligibility: text },
     strict,
   );
   const installment = shape('Installment', { dueDate: BusinessDateC, amountMinor: PositiveMinorUnitsC }, {}, strict);
