@@ -1,6 +1,6 @@
 // What the CLI tells people when something goes wrong: one sentence and an exit status, never a
 // stack trace for a mistake they can fix (`--debug` shows it).
-import { MissingPackageError, StoreUrlError } from '@renewal-ledger/eventstore';
+import { IllFormedEventError, MissingPackageError, ReadOnlyStoreError, StoreNotFoundError, StoreUrlError } from '@renewal-ledger/eventstore';
 import { ViewNotReadyError } from '@renewal-ledger/projections';
 
 /** Exit statuses, as documented in docs/cli.md. */
@@ -8,7 +8,7 @@ export const EXIT = {
   ok: 0,
   /** Some lines were rejected or malformed, the audit chain is broken, a view failed. */
   failed: 1,
-  /** A wrong flag, a missing argument, an unreadable file or store URL. */
+  /** A wrong flag, a missing argument, an unreadable file, a store URL that names no store, a store that does not exist. */
   usage: 2,
 } as const;
 
@@ -51,6 +51,9 @@ export const describeError = (e: unknown): { message: string; exitCode: number; 
   if (e instanceof CliError) return { message: e.message, exitCode: e.exitCode, expected: true };
   if (e instanceof StoreUrlError) return { message: e.message, exitCode: EXIT.usage, expected: true };
   if (e instanceof MissingPackageError) return { message: e.message, exitCode: EXIT.usage, expected: true };
+  if (e instanceof StoreNotFoundError)
+    return { message: `${e.message} (check --store; only renewal apply, renew, remind and demo create a store)`, exitCode: EXIT.usage, expected: true };
+  if (e instanceof ReadOnlyStoreError || e instanceof IllFormedEventError) return { message: e.message, exitCode: EXIT.failed, expected: true };
   if (e instanceof ViewNotReadyError) return { message: e.message, exitCode: EXIT.failed, expected: true };
   const code = (e as { code?: unknown } | null)?.code;
   const message = e instanceof Error ? e.message : String(e);

@@ -2,13 +2,16 @@
 // by --views or derived from the store (a sibling SQLite file, the same PostgreSQL database in
 // schema renewal_views). Commands that read views catch the projections up first: they are
 // incremental, so this costs only the events recorded since the last run.
+import { accessSync, constants, existsSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import type { EventStore } from '@renewal-ledger/eventstore';
+import { temporaryCopyOf, type EventStore } from '@renewal-ledger/eventstore';
 import { openStore } from '@renewal-ledger/stores';
 import {
   getPostgresViewDatabase,
   getProjectionRunner,
   getSQLiteViewDatabase,
+  hasRunnerTables,
+  readRegistration,
   type ProgressReport,
   type ProjectionRunResult,
   type ProjectionRunner,
@@ -96,10 +99,97 @@ const defaultViewsFor = (storeUrl: string): string => {
   return './renewal-views.db';
 };
 
-export const openViews = async (location: ViewsLocation): Promise<ViewDatabase> =>
-  location.kind === 'postgres'
-    ? getPostgresViewDatabase({ connectionString: location.url, schema: location.schema })
-    : getSQLiteViewDatabase({ path: location.path });
+/**
+ * How a command may touch what it opens. Readers never create: they open an existing store
+ * read-only, and views only where they exist (docs/cli.md).
+ * - store `create`: open the store, creating it if missing (apply, renew, remind, demo);
+ *   `read`: an existing store, read-only (every other command), else StoreNotFoundError.
+ * - views `create`: open the views, creating them if missing (demo, projections rebuild|follow);
+ *   `figures`: the views where they exist, else computed in memory for this run (arrears,
+ *   receipts, behaviour: figures are the same however they are computed); `audit`: the audit
+ *   trail where it exists, else an error (a chain computed now from the events would prove
+ *   nothing about them); `existing`: the views where they exist, else none (status).
+ * Existing SQLite views that cannot be written here (a read-only place) are used from a
+ * temporary copy, caught up there and thrown away.
+ */
+export interface Access {
+  readonly store: 'create' | 'read';
+  readonly views: 'create' | 'figures' | 'audit' | 'existing';
+}
+
+const MEMORY: ViewsLocation = { kind: 'sqlite', path: ':memory:', label: 'in memory' };
+
+const writable = (path: string): boolean => {
+  try {
+    // The directory too: SQLite writes its -wal and -shm files beside the database.
+    accessSync(path, constants.W_OK);
+    accessSync(dirname(path), constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export const openViews = async (location: ViewsLocation, create = true): Promise<ViewDatabase> => {
+  if (location.kind === 'postgres') return getPostgresViewDatabase({ connectionString: location.url, schema: location.schema, create });
+  if (location.path !== ':memory:' && !existsSync(dirname(location.path)))
+    throw new CliError(`cannot open the views at ${location.path}: the directory ${dirname(location.path)} does not exist`, 2);
+  return getSQLiteViewDatabase({ path: location.path });
+};
+
+interface ResolvedViews {
+  readonly database: ViewDatabase;
+  readonly location: ViewsLocation;
+  /** What was used instead of the location asked for, and why: said on standard error. */
+  readonly note: string | null;
+  readonly release: () => void;
+}
+
+const notBuilt = (location: ViewsLocation) =>
+  new CliError(
+    `the audit trail is not built yet (views: ${location.label}): there is nothing to verify; build it with renewal projections rebuild --only audit`,
+  );
+
+/** The views a command works on, given its access and what exists (see Access). */
+const resolveViews = async (location: ViewsLocation, access: Access['views']): Promise<ResolvedViews> => {
+  const views = await existingViews(location, access);
+  if (access !== 'audit' || (await readRegistration(views.database, auditProjection.name).catch(() => null))?.live) return views;
+  await views.database.close();
+  views.release();
+  throw notBuilt(location);
+};
+
+const existingViews = async (location: ViewsLocation, access: Access['views']): Promise<ResolvedViews> => {
+  const here = async (at: ViewsLocation, note: string | null = null, release: () => void = () => undefined): Promise<ResolvedViews> => ({
+    database: await openViews(at, access === 'create'),
+    location: at,
+    note,
+    release,
+  });
+  if (access === 'create' || (location.kind === 'sqlite' && location.path === ':memory:')) return here(location);
+  const missing = async (): Promise<ResolvedViews> => {
+    if (access === 'audit') throw notBuilt(location);
+    if (access === 'existing') return here({ ...MEMORY, label: `${location.label} (not built yet)` });
+    return here(
+      { ...MEMORY, label: `in memory (${location.label} is not built yet)` },
+      `the views at ${location.label} are not built yet: they were computed in memory for this run (renewal projections rebuild keeps them)`,
+    );
+  };
+  if (location.kind === 'sqlite') {
+    if (!existsSync(location.path)) return missing();
+    if (writable(location.path)) return here(location);
+    const copy = temporaryCopyOf(location.path);
+    return here(
+      { kind: 'sqlite', path: copy.path, label: `a temporary copy of ${location.label}` },
+      `the views at ${location.label} cannot be written here: a temporary copy was caught up for this run`,
+      copy.remove,
+    );
+  }
+  const database = await openViews(location, false);
+  if (await hasRunnerTables(database).catch(() => false)) return { database, location, note: null, release: () => undefined };
+  await database.close();
+  return missing();
+};
 
 export interface Session {
   readonly storeUrl: string;
@@ -110,26 +200,31 @@ export interface Session {
   close(): Promise<void>;
 }
 
-/** Opens the store, and the views when a command needs them. */
-export const openSession = async (options: { storeUrl: string; views: string | undefined }): Promise<Session> => {
-  const viewsLocation = viewsLocationOf(options.storeUrl, options.views);
-  const store = await openStore(options.storeUrl);
-  let views: ViewDatabase;
+/** Opens the store, and the views, as the command's access allows. */
+export const openSession = async (options: { storeUrl: string; views: string | undefined; access: Access }): Promise<Session> => {
+  const asked = viewsLocationOf(options.storeUrl, options.views);
+  const { access } = options;
+  const store = await openStore(options.storeUrl, access.store === 'read' ? { create: false, readOnly: true } : {});
+  let views: ResolvedViews;
   try {
-    views = await openViews(viewsLocation);
+    views = await resolveViews(asked, access.views);
   } catch (e) {
     await store.close().catch(() => undefined);
-    throw new CliError(`cannot open the views (${viewsLocation.label}): ${(e as Error).message}`, 1, { cause: e });
+    if (e instanceof CliError) throw e;
+    throw new CliError(`cannot open the views (${asked.label}): ${(e as Error).message}`, 1, { cause: e });
   }
-  const runner = getProjectionRunner({ store, database: views, projections: [...PROJECTIONS] });
+  // An empty store has nothing to compute: no note.
+  if (views.note && (await store.headPosition()) >= 0n) warn(`note: ${views.note}`);
+  const runner = getProjectionRunner({ store, database: views.database, projections: [...PROJECTIONS] });
   return {
     storeUrl: options.storeUrl,
     store,
-    views,
-    viewsLocation,
+    views: views.database,
+    viewsLocation: views.location,
     runner,
     close: async () => {
-      await views.close().catch(() => undefined);
+      await views.database.close().catch(() => undefined);
+      views.release();
       await store.close().catch(() => undefined);
     },
   };
@@ -182,3 +277,8 @@ export const catchUp = async (
   }
   return results;
 };
+
+/** The commands that read figures from views: an existing store, read-only; views where they exist. */
+export const READ_VIEWS: Access = { store: 'read', views: 'figures' };
+/** The audit commands: an existing store, read-only; the audit trail where it exists. */
+export const READ_AUDIT: Access = { store: 'read', views: 'audit' };

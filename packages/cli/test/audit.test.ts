@@ -21,6 +21,9 @@ test.before.each((ctx) => {
   ]);
   const r = ctx.w.renewal(['apply', 'day.jsonl']);
   if (r.status !== 0) throw new Error(r.stdout + r.stderr);
+  // The audit trail is built by the runner (a follower, or a rebuild); audit commands never make one.
+  const built = ctx.w.renewal(['projections', 'rebuild', '--only', 'audit']);
+  if (built.status !== 0) throw new Error(built.stdout + built.stderr);
 });
 test.after.each((ctx) => ctx.w.cleanup());
 

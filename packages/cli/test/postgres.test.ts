@@ -20,6 +20,16 @@ const run = async () => {
   const store = `${url}${url.includes('?') ? '&' : '?'}schema=${schema}`;
   const w = workspace();
   try {
+    // Readers never create: a schema that does not exist is exit 2, and is still not there after.
+    for (const args of [['arrears'], ['audit', 'verify'], ['projections', 'status']]) {
+      const r = w.renewal([...args, '--store', store]);
+      assert.is(r.status, 2, r.stderr);
+      assert.match(r.stderr, `no event store in schema ${schema} of PostgreSQL database`);
+    }
+    const probe = await getPostgresViewDatabase({ connectionString: url });
+    const schemas = await probe.query('SELECT nspname FROM pg_namespace WHERE nspname IN (?, ?)', [schema, `${schema}_views`]);
+    await probe.close();
+    assert.equal(schemas, [], 'no schema was created');
     w.writeLines('day.jsonl', [
       bill(CYCLE, 'unit-0301', 31520, { start: '2026-01-01', end: '2026-02-01' }, '2026-01-15'),
       pay(CYCLE, 'pay-1', 10000, '2026-01-20T10:30:00Z'),
@@ -29,8 +39,16 @@ const run = async () => {
     assert.is(applied.status, 1, applied.stderr);
     assert.equal(applied.json().lines.map((l: any) => l.status), ['applied', 'applied', 'rejected']);
     assert.is(w.renewal(['apply', 'day.jsonl', '--store', store, '--format', 'json']).json().summary.duplicate, 2);
+    // Before the views are built, a report computes them in memory; status says none are built.
+    const first = w.renewal(['arrears', '--store', store, '--as-of', '2026-02-01', '--format', 'json']);
+    assert.is(first.status, 0, first.stderr);
+    assert.is(first.json().currencies[0].buckets['1-30'], 21520);
+    assert.match(first.stderr, 'not built yet');
+    assert.is(w.renewal(['projections', 'status', '--store', store, '--format', 'json']).json().views, `PostgreSQL schema ${schema}_views (not built yet)`);
+    assert.is(w.renewal(['projections', 'rebuild', '--store', store]).status, 0);
     const arrears = w.renewal(['arrears', '--store', store, '--as-of', '2026-02-01', '--format', 'json']);
     assert.is(arrears.status, 0, arrears.stderr);
+    assert.is(arrears.stderr, '');
     assert.is(arrears.json().currencies[0].buckets['1-30'], 21520);
     const status = w.renewal(['projections', 'status', '--store', store, '--format', 'json']).json();
     assert.is(status.views, `PostgreSQL schema ${schema}_views`);

@@ -14,7 +14,7 @@ test.before.each((ctx) => {
 });
 test.after.each((ctx) => ctx.w.cleanup());
 
-test('status says how far behind each view is; a report catches its view up', ({ w }) => {
+test('status says how far behind each view is; a report catches its view up where it is built', ({ w }) => {
   w.writeLines('a.jsonl', [bill(CYCLE, 'unit-0301', 31520, JAN, '2026-01-15'), pay(CYCLE, 'pay-1', 10000, '2026-01-20T10:30:00Z')]);
   assert.is(w.renewal(['apply', 'a.jsonl']).status, 0);
   const before = w.renewal(['projections', 'status', '--format', 'json']).json();
@@ -25,12 +25,22 @@ test('status says how far behind each view is; a report catches its view up', ({
     ['audit', null, '2'],
     ['behaviour', null, '2'],
   ]);
-  assert.is(w.renewal(['receipts']).status, 0);
+  // A report never creates the views: it computes them in memory, and says so.
+  const report = w.renewal(['receipts', '--format', 'json']);
+  assert.is(report.status, 0, report.stderr);
+  assert.is(report.json().documents.length, 1);
+  assert.match(report.stderr, 'note: the views at ./renewal-views.db are not built yet: they were computed in memory for this run');
+  assert.not.ok(existsSync(w.path('renewal-views.db')), 'readers never create');
+  assert.is(w.renewal(['projections', 'rebuild', '--only', 'receipts']).status, 0);
+  assert.ok(existsSync(w.path('renewal-views.db')), 'views beside the store');
+  w.writeLines('b.jsonl', [pay(CYCLE, 'pay-2', 10000, '2026-01-21T10:30:00Z')]);
+  assert.is(w.renewal(['apply', 'b.jsonl']).status, 0);
+  const caughtUp = w.renewal(['receipts']);
+  assert.is(caughtUp.stderr, '', 'built views are caught up, with nothing to say');
   const after = w.renewal(['projections', 'status', '--format', 'json']).json();
   const receipts = after.projections.find((p: any) => p.projection === 'receipts');
-  assert.equal([receipts.live.position, receipts.live.events, receipts.behind], ['2', 2, '0']);
+  assert.equal([receipts.live.position, receipts.live.events, receipts.behind], ['3', 3, '0']);
   assert.is(after.projections.find((p: any) => p.projection === 'arrears').live, null, 'only the view asked for was caught up');
-  assert.ok(existsSync(w.path('renewal-views.db')), 'views beside the store');
 });
 
 test('rebuild replays every view from zero and gives the same receipt numbers', ({ w }) => {
@@ -58,12 +68,15 @@ test('rebuild replays every view from zero and gives the same receipt numbers', 
 });
 
 test('follow applies new events as they arrive and stops cleanly on SIGTERM', async ({ w }) => {
+  // The runner reads a store that exists: it never creates one.
+  w.writeLines('a.jsonl', [bill(CYCLE, 'unit-0301', 31520, JAN, '2026-01-15')]);
+  assert.is(w.renewal(['apply', 'a.jsonl']).status, 0);
   const follow = w.start(['projections', 'follow', '--interval', '100']);
   try {
-    await follow.waitFor(/caught up/);
-    w.writeLines('a.jsonl', [bill(CYCLE, 'unit-0301', 31520, JAN, '2026-01-15')]);
-    assert.is(w.renewal(['apply', 'a.jsonl']).status, 0);
     await follow.waitFor(/caught up: arrears at 1 \(\+1\), receipts at 1 \(\+1\), audit at 1 \(\+1\)/);
+    w.writeLines('b.jsonl', [pay(CYCLE, 'pay-1', 10000, '2026-01-20T10:30:00Z')]);
+    assert.is(w.renewal(['apply', 'b.jsonl']).status, 0);
+    await follow.waitFor(/caught up: arrears at 2 \(\+1\), receipts at 2 \(\+1\), audit at 2 \(\+1\)/);
   } finally {
     follow.child.kill('SIGTERM');
   }
@@ -152,11 +165,14 @@ test('the top level: help, unknown commands, and every command has its help', ({
 });
 
 test('unexpected trouble is one sentence; --debug adds the stack trace', ({ w }) => {
-  const plain = w.renewal(['arrears', '--views', 'no-such-dir/views.db']);
+  w.writeLines('a.jsonl', [bill(CYCLE, 'unit-0301', 31520, JAN, '2026-01-15')]);
+  assert.is(w.renewal(['apply', 'a.jsonl']).status, 0);
+  w.write('notes.txt', 'not a database, but a file that is long enough for SQLite to look at its header\n'.repeat(10));
+  const plain = w.renewal(['arrears', '--views', 'notes.txt']);
   assert.is(plain.status, 1);
-  assert.match(plain.stderr, /^renewal arrears: cannot open the views \(no-such-dir\/views.db\): /);
+  assert.match(plain.stderr, /^renewal arrears: cannot open the views \(notes.txt\): /);
   assert.not.ok(hasStackTrace(plain.stderr));
-  const debug = w.renewal(['arrears', '--views', 'no-such-dir/views.db', '--debug']);
+  const debug = w.renewal(['arrears', '--views', 'notes.txt', '--debug']);
   assert.is(debug.status, 1);
   assert.ok(hasStackTrace(debug.stderr), debug.stderr);
 });
@@ -166,9 +182,10 @@ test('RENEWAL_STORE names the store when --store is not given', ({ w }) => {
   assert.is(w.renewal(['apply', 'a.jsonl'], { env: { RENEWAL_STORE: 'sqlite:./books.db' } }).status, 0);
   assert.ok(existsSync(w.path('books.db')));
   assert.not.ok(existsSync(w.path('renewal.db')));
+  assert.is(w.renewal(['projections', 'rebuild'], { env: { RENEWAL_STORE: 'sqlite:./books.db' } }).status, 0);
+  assert.ok(existsSync(w.path('books-views.db')), 'the views beside that store');
   const v = w.renewal(['audit', 'verify', '--format', 'json'], { env: { RENEWAL_STORE: 'sqlite:./books.db' } });
   assert.is(v.json().entries, 1);
-  assert.ok(existsSync(w.path('books-views.db')));
 });
 
 test.run();

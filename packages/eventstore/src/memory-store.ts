@@ -2,8 +2,10 @@
 // Events are kept as JSON text and decoded on every read, exactly like a database row, so a test
 // on this store sees what a test on SQLite would (fields dropped by JSON, decode failures).
 import type { NewEvent, RecordedEvent } from '@renewal-ledger/core';
+import { checkAppend } from './append-checks.js';
 import {
   EventIdConflictError,
+  StoreNotFoundError,
   WrongExpectedRevisionError,
   type AppendRequest,
   type AppendResult,
@@ -143,7 +145,12 @@ const appendAll = (db: InMemoryDatabase, requests: readonly AppendRequest[]): Ap
 };
 
 export const getInMemoryEventStore = (options: InMemoryEventStoreOptions = {}): EventStore => {
+  const readOnly = options.readOnly === true;
+  // Without a database to share, a new in-memory store is empty: there is no existing one to open.
+  if (!options.database && (options.create === false || readOnly))
+    throw new StoreNotFoundError('an in-memory store exists only inside the process that made it: there is none to open here');
   const db = options.database ?? createInMemoryDatabase();
+  const self = { kind: 'memory', readOnly };
   const decode = options.decode ?? defaultDecoder;
   let closed = false;
   const open = () => {
@@ -155,10 +162,13 @@ export const getInMemoryEventStore = (options: InMemoryEventStoreOptions = {}): 
     kind: 'memory',
     async appendToStream(streamName, events, { expectedRevision }) {
       open();
-      return appendAll(db, [{ streamName, events, expectedRevision }])[0]!;
+      const requests = [{ streamName, events, expectedRevision }];
+      checkAppend(self, requests);
+      return appendAll(db, requests)[0]!;
     },
     async appendBatch(requests) {
       open();
+      checkAppend(self, requests);
       return appendAll(db, requests);
     },
     async *readStream(streamName: string, readOptions: ReadStreamOptions = {}) {

@@ -16,6 +16,19 @@ export type StoredEventDecoder = (stored: StoredEventInput) => E.Either<InvalidI
 export interface EventStoreOptions {
   /** How stored events are decoded as they are read. Default: core's `decodeStoredEvent`. */
   readonly decode?: StoredEventDecoder;
+  /**
+   * `true` (default): a missing store is created on open (the SQLite file, the PostgreSQL schema
+   * and tables) and migrated. `false`: open a store that exists, or fail with StoreNotFoundError;
+   * opening then writes nothing (no file, schema or table is made, no migration runs). Readers
+   * pass `false`, so a mistyped path is an error instead of a new, empty ledger.
+   */
+  readonly create?: boolean;
+  /**
+   * Open for reading only (implies `create: false`): appends fail with ReadOnlyStoreError. A
+   * SQLite store in a place this process cannot write is still readable this way (see
+   * docs/stores.md); PostgreSQL sessions are read-only transactions.
+   */
+  readonly readOnly?: boolean;
 }
 
 /** `no-stream`: the stream must not exist; `any`: no check; a bigint: the revision of its last event. */
@@ -151,4 +164,40 @@ export class StoredEventDecodeError extends Error {
 export class StoreUrlError extends Error {
   override readonly name = 'StoreUrlError';
   readonly code = 'INVALID_STORE_URL' as const;
+}
+
+/** A store opened with `create: false` (or `readOnly`) that does not exist: nothing was created. */
+export class StoreNotFoundError extends Error {
+  override readonly name = 'StoreNotFoundError';
+  readonly code = 'STORE_NOT_FOUND' as const;
+}
+
+/** An append to a store opened with `readOnly: true`. */
+export class ReadOnlyStoreError extends Error {
+  override readonly name = 'ReadOnlyStoreError';
+  readonly code = 'STORE_READ_ONLY' as const;
+  constructor(readonly storeKind: string) {
+    super(`the ${storeKind} event store was opened read-only: nothing can be appended`);
+  }
+}
+
+/**
+ * An event whose stream name, id, type, data or metadata holds a string that is not well-formed
+ * Unicode (a lone surrogate). UTF-8 cannot carry it: a database would store U+FFFD instead, so
+ * two names could become one and a hash over the text would stop matching. Nothing is written.
+ */
+export class IllFormedEventError extends Error {
+  override readonly name = 'IllFormedEventError';
+  readonly code = 'ILL_FORMED_TEXT' as const;
+  constructor(
+    readonly streamName: string,
+    readonly eventId: string | null,
+    /** Where the bad string is: `streamName`, `eventId`, `type`, `data/...`, `metadata/...`. */
+    readonly path: string,
+  ) {
+    // JSON.stringify escapes a lone surrogate, so the message itself is well-formed.
+    super(
+      `refused an append to ${JSON.stringify(streamName)}${eventId === null ? '' : ` (event ${JSON.stringify(eventId)})`}: ${path} is not well-formed Unicode (it holds a lone surrogate)`,
+    );
+  }
 }

@@ -17,6 +17,8 @@ export type PostgresViewDatabaseOptions = (
 ) & {
   /** Schema for the views (and the runner's tables). Default: the connection's search path (`public`). */
   readonly schema?: string;
+  /** `false`: do not create the schema when it is missing (a reader checking whether views exist). Default true. */
+  readonly create?: boolean;
 };
 
 export interface PostgresViewDatabase extends ViewDatabase {
@@ -67,7 +69,7 @@ export const getPostgresViewDatabase = async (options: PostgresViewDatabaseOptio
     }
   };
 
-  if (schema) {
+  if (schema && options.create !== false) {
     try {
       await withClient((c) => c.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`));
     } catch (e) {

@@ -239,6 +239,21 @@ export const requireLiveView = async (exec: SqlExecutor, projection: string): Pr
   return reg.live;
 };
 
+/** Whether the runner's tables exist: whether anything was ever built in this view database. */
+export const hasRunnerTables = async (exec: SqlExecutor): Promise<boolean> => {
+  const rows =
+    exec.dialect === 'sqlite'
+      ? await exec.query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?`, [REGISTRY_TABLE])
+      : await exec.query('SELECT to_regclass(?) AS name', [REGISTRY_TABLE]);
+  return rows[0] !== undefined && rows[0].name !== null && rows[0].name !== undefined;
+};
+
+/** The checkpoint of a projection's live table set: how far what readers see has got. */
+export const readLiveCheckpoint = async (exec: SqlExecutor, projection: string): Promise<Checkpoint | null> => {
+  const live = await requireLiveView(exec, projection);
+  return readCheckpoint(exec, projection, live.id);
+};
+
 /** The checkpoint of every table set of every projection, for status displays. */
 export const listCheckpoints = async (exec: SqlExecutor): Promise<Checkpoint[]> => {
   const rows = await exec.query(`SELECT * FROM ${CHECKPOINT_TABLE} ORDER BY projection, table_set`);

@@ -29,6 +29,7 @@ import {
 import type { NewEvent, RecordedEvent } from '@renewal-ledger/core';
 import {
   WrongExpectedRevisionError,
+  checkAppend,
   defaultDecoder,
   recordedEventFrom,
   revisionMatches,
@@ -89,6 +90,8 @@ export const getEventStoreDBEventStore = (options: EventStoreDBEventStoreOptions
   const ownsClient = !options.client;
   const client = options.client ?? EventStoreDBClient.connectionString(options.connectionString!);
   const decode = options.decode ?? defaultDecoder;
+  // `create` changes nothing here: a server's store always exists, and streams are made by appends.
+  const self = { kind: 'eventstoredb', readOnly: options.readOnly === true };
   let closed = false;
   const open = () => {
     if (closed) throw new Error('the EventStoreDB event store is closed');
@@ -168,10 +171,13 @@ export const getEventStoreDBEventStore = (options: EventStoreDBEventStoreOptions
     kind: 'eventstoredb',
     async appendToStream(streamName, events, { expectedRevision }) {
       open();
-      return append({ streamName, events, expectedRevision });
+      const request = { streamName, events, expectedRevision };
+      checkAppend(self, [request]);
+      return append(request);
     },
     async appendBatch(requests) {
       open();
+      checkAppend(self, requests);
       // No multi-stream transaction in EventStoreDB: one request after another (see above).
       const results: AppendResult[] = [];
       for (const r of requests) results.push(await append(r));

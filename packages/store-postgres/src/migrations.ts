@@ -3,6 +3,7 @@
 // advisory lock on the schema, so two processes opening the same database at once do not both
 // migrate (the second waits, then finds nothing left to do).
 import type { PoolClient } from 'pg';
+import { StoreNotFoundError } from '@renewal-ledger/eventstore';
 
 /** First key of this library's advisory locks ('rl' in ASCII); the second names the schema. */
 export const MIGRATION_LOCK_CLASS = 0x726c0001;
@@ -94,4 +95,25 @@ export const migrate = async (client: PoolClient, schema: string): Promise<numbe
     await client.query('ROLLBACK').catch(() => undefined);
     throw e;
   }
+};
+
+/**
+ * For a store opened without `create`: checks, writing nothing, that `schema` holds an event store
+ * at the version this library writes.
+ */
+export const checkSchema = async (client: PoolClient, schema: string): Promise<void> => {
+  const s = quoteIdentifier(schema);
+  const { rows } = await client.query<{ events: boolean; migrations: boolean; database: string }>(
+    'SELECT to_regclass($1) IS NOT NULL AS events, to_regclass($2) IS NOT NULL AS migrations, current_database() AS database',
+    [`${s}.events`, `${s}.schema_migrations`],
+  );
+  const found = rows[0]!;
+  if (!found.events || !found.migrations)
+    throw new StoreNotFoundError(`no event store in schema ${schema} of PostgreSQL database ${found.database}`);
+  const { rows: versions } = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${s}.schema_migrations`);
+  const version = versions[0]?.version ?? 0;
+  if (version > SCHEMA_VERSION)
+    throw new Error(`schema ${schema} is at version ${version}, newer than this library knows (${SCHEMA_VERSION}): upgrade @renewal-ledger/store-postgres`);
+  if (version < SCHEMA_VERSION)
+    throw new Error(`schema ${schema} is at version ${version}; this library needs ${SCHEMA_VERSION}: open it once for writing to migrate it`);
 };

@@ -20,9 +20,9 @@
 
 import pg from 'pg';
 import type { Pool } from 'pg';
-import { defaultDecoder, type EventStore, type EventStoreOptions } from '@renewal-ledger/eventstore';
+import { checkAppend, defaultDecoder, StoreNotFoundError, type EventStore, type EventStoreOptions } from '@renewal-ledger/eventstore';
 import { getAppender } from './append.js';
-import { checkSchemaName, migrate } from './migrations.js';
+import { checkSchema, checkSchemaName, migrate } from './migrations.js';
 import { getReadAll } from './read-all.js';
 import { getReaders } from './read.js';
 import { statementsFor } from './statements.js';
@@ -33,7 +33,8 @@ export interface PostgresEventStoreOptions extends EventStoreOptions {
   /** An existing pool to use instead; `close()` leaves it open. */
   readonly pool?: Pool;
   /**
-   * The schema holding the store's tables, created if missing. Default: the connection string's
+   * The schema holding the store's tables, created if missing (unless `create: false` or
+   * `readOnly`). Default: the connection string's
    * `schema` parameter (`postgres://.../db?schema=tenant_a`, so `openStore(url)` can choose one),
    * else `renewal_ledger`.
    */
@@ -74,9 +75,17 @@ export const getPostgresEventStore = async (options: PostgresEventStoreOptions):
   const schema = checkSchemaName(options.schema ?? schemaInUrl(options.connectionString) ?? DEFAULT_SCHEMA);
   const decode = options.decode ?? defaultDecoder;
   const settleTimeoutMs = options.settleTimeoutMs ?? 2000;
+  const readOnly = options.readOnly === true;
+  const create = options.create !== false && !readOnly;
   const ownsPool = !options.pool;
   const pool: Pool =
-    options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
+    options.pool ??
+    new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.poolSize ?? 10,
+      // A reader's sessions cannot write, whatever runs on them.
+      ...(readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
+    });
   // An idle pooled connection the server drops (restart, idle timeout) emits 'error' on the pool;
   // without a listener Node would crash the process. The pool replaces the connection.
   if (ownsPool) pool.on('error', () => undefined);
@@ -84,7 +93,8 @@ export const getPostgresEventStore = async (options: PostgresEventStoreOptions):
   try {
     const client = await pool.connect();
     try {
-      await migrate(client, schema);
+      if (create) await migrate(client, schema);
+      else await checkSchema(client, schema);
       client.release();
     } catch (e) {
       client.release(e as Error); // its transaction state is unknown: do not reuse it
@@ -92,6 +102,8 @@ export const getPostgresEventStore = async (options: PostgresEventStoreOptions):
     }
   } catch (e) {
     if (ownsPool) await pool.end().catch(() => undefined);
+    // 3D000: the database named does not exist (the store never creates databases).
+    if ((e as { code?: unknown }).code === '3D000') throw new StoreNotFoundError(`no PostgreSQL event store: ${(e as Error).message}`, { cause: e });
     throw e;
   }
 
@@ -100,6 +112,7 @@ export const getPostgresEventStore = async (options: PostgresEventStoreOptions):
     if (closed) throw new Error(`the PostgreSQL event store (schema ${schema}) is closed`);
   };
 
+  const self = { kind: 'postgres', readOnly };
   const sql = statementsFor(schema);
   const appendAll = getAppender(pool, sql);
   const read = getReaders(pool, sql, decode);
@@ -110,10 +123,13 @@ export const getPostgresEventStore = async (options: PostgresEventStoreOptions):
     schema,
     async appendToStream(streamName, events, { expectedRevision }) {
       open();
-      return (await appendAll([{ streamName, events, expectedRevision }]))[0]!;
+      const requests = [{ streamName, events, expectedRevision }];
+      checkAppend(self, requests);
+      return (await appendAll(requests))[0]!;
     },
     async appendBatch(requests) {
       open();
+      checkAppend(self, requests);
       if (requests.length === 0) return [];
       return appendAll(requests);
     },

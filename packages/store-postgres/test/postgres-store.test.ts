@@ -5,7 +5,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Pool, PoolClient } from 'pg';
 import type { RecordedEvent } from '@renewal-ledger/core';
-import { EventIdConflictError, WrongExpectedRevisionError, type EventStore } from '@renewal-ledger/eventstore';
+import { EventIdConflictError, ReadOnlyStoreError, StoreNotFoundError, WrongExpectedRevisionError, type EventStore } from '@renewal-ledger/eventstore';
 import { getPostgresEventStore, SCHEMA_VERSION, type PostgresEventStore } from '@renewal-ledger/store-postgres';
 import { adminPool, dropSchema, pgTest, requirePostgresUrl, uniqueSchema } from '@renewal-ledger/testing/postgres';
 import { paid } from './events.js';
@@ -364,6 +364,39 @@ it('close() ends the pool the store made but leaves a pool it was given open', a
     assert.unreachable('a closed store answered');
   } catch (e) {
     assert.match((e as Error).message, /closed/);
+  }
+});
+
+it('create: false and readOnly open an existing schema only, create nothing, and a read-only session cannot write', async () => {
+  const schema = uniqueSchema('readonly');
+  const schemaExists = async () => (await admin.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).rowCount === 1;
+  for (const options of [{ create: false }, { readOnly: true }]) {
+    try {
+      await open(schema, options);
+      assert.unreachable('opened a store that does not exist');
+    } catch (e) {
+      assert.instance(e, StoreNotFoundError);
+      assert.match((e as Error).message, `no event store in schema ${schema} of PostgreSQL database`);
+    }
+    assert.not.ok(await schemaExists(), 'no schema was created');
+  }
+  try {
+    await getPostgresEventStore({ connectionString: requireUrl().replace(/\/[^/?]*(\?|$)/, '/no_such_database_here$1'), schema, create: false });
+    assert.unreachable('opened a database that does not exist');
+  } catch (e) {
+    assert.instance(e, StoreNotFoundError);
+    assert.match((e as Error).message, 'no_such_database_here');
+  }
+
+  const writer = await open(schema);
+  await writer.appendToStream('renewal-cycle-ro/1', [paid('ro/1', 'ro-1', 500)], { expectedRevision: 'no-stream' });
+  const reader = await open(schema, { readOnly: true });
+  assert.is((await collect(reader.readAll())).length, 1);
+  try {
+    await reader.appendToStream('renewal-cycle-ro/2', [paid('ro/2', 'ro-2', 500)], { expectedRevision: 'no-stream' });
+    assert.unreachable('a read-only store appended');
+  } catch (e) {
+    assert.instance(e, ReadOnlyStoreError);
   }
 });
 

@@ -2,6 +2,7 @@
 // `schema_migrations`.
 import type Database from 'better-sqlite3';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js';
+import { StoreNotFoundError } from '@renewal-ledger/eventstore';
 
 /**
  * Brings the database to the latest schema. Runs under BEGIN IMMEDIATE, so two processes opening
@@ -28,4 +29,24 @@ export const migrate = (db: Database.Database, now: () => string): number => {
     return LATEST_SCHEMA_VERSION;
   });
   return run.immediate();
+};
+
+/** The schema version a database is at: 0 when it holds no event store at all. */
+const schemaVersionOf = (db: Database.Database): number => {
+  const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+  if (!table) return 0;
+  return (db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
+};
+
+/**
+ * For a store opened without `create`: checks, writing nothing, that the database is an event
+ * store at the schema this library writes.
+ */
+export const checkSchema = (db: Database.Database, path: string): void => {
+  const version = schemaVersionOf(db);
+  if (version === 0) throw new StoreNotFoundError(`${path} is not a renewal-ledger event store: it has no events table`);
+  if (version > LATEST_SCHEMA_VERSION)
+    throw new Error(`the SQLite event store at ${path} has schema version ${version}, newer than this library knows (${LATEST_SCHEMA_VERSION}): upgrade the library`);
+  if (version < LATEST_SCHEMA_VERSION)
+    throw new Error(`the SQLite event store at ${path} has schema version ${version}; this library needs ${LATEST_SCHEMA_VERSION}: open it once for writing to migrate it`);
 };

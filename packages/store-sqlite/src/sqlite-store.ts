@@ -9,13 +9,19 @@
 //
 // better-sqlite3 is synchronous: a transaction never spans an `await`, so connections in one
 // process cannot deadlock each other, and the async API of the port is a thin wrapper.
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { NewEvent, RecordedEvent } from '@renewal-ledger/core';
 import {
+  cannotReadInPlace,
+  checkAppend,
   defaultDecoder,
+  temporaryCopyOf,
   recordedEventFrom,
   revisionMatches,
   EventIdConflictError,
+  StoreNotFoundError,
   WrongExpectedRevisionError,
   type AppendRequest,
   type AppendResult,
@@ -24,12 +30,13 @@ import {
   type ExpectedRevision,
   type ReadAllOptions,
   type ReadStreamOptions,
+  type TemporaryCopy,
 } from '@renewal-ledger/eventstore';
-import { migrate } from './schema.js';
+import { checkSchema, migrate } from './schema.js';
 import { sqlitePathFromUrl } from './url.js';
 
 export interface SQLiteEventStoreOptions extends EventStoreOptions {
-  /** The database file (created if missing), or `:memory:`. */
+  /** The database file (created if missing, unless `create: false` or `readOnly`), or `:memory:`. */
   readonly path?: string;
   /** `sqlite:./renewal.db` or `sqlite:/abs/path.db`: the same as `path`. */
   readonly url?: string;
@@ -70,17 +77,52 @@ export const getSQLiteEventStore = (options: SQLiteEventStoreOptions): EventStor
   const readBatchSize = Math.max(1, options.readBatchSize ?? 500);
   const pageSize = BigInt(readBatchSize);
 
-  const db = new Database(path, { timeout: options.busyTimeoutMs ?? 10_000 });
+  const readOnly = options.readOnly === true;
+  const create = options.create !== false && !readOnly;
+  const busyTimeoutMs = options.busyTimeoutMs ?? 10_000;
+  if (path === ':memory:' && !create)
+    throw new StoreNotFoundError('a SQLite :memory: database exists only inside the connection that made it: there is none to open here');
+  if (path !== ':memory:' && !existsSync(dirname(path)))
+    throw new StoreNotFoundError(`${create ? 'cannot create the' : 'no'} SQLite event store ${path}: the directory ${dirname(path)} does not exist`);
+  if (path !== ':memory:' && !create && !existsSync(path)) throw new StoreNotFoundError(`no SQLite event store at ${path}: there is no such file`);
+
+  // Read-only is `query_only` on a read-write connection rather than SQLite's read-only open: the
+  // database refuses every write all the same, and the last connection to close still checkpoints
+  // and removes the -wal and -shm files, where a read-only connection would leave them behind.
+  const connect = (file: string) => {
+    const connection = new Database(file, { timeout: busyTimeoutMs, fileMustExist: !create });
+    if (readOnly) connection.pragma('query_only = ON');
+    return connection;
+  };
+  let db = connect(path);
+  // A read-only store in a place this process cannot write is read from a copy (sqlite-files.ts in
+  // @renewal-ledger/eventstore says why).
+  let snapshot = null as TemporaryCopy | null;
   try {
-    db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
-    // Also set by `timeout` above; said again so the setting is visible where the pragmas are.
-    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
-    migrate(db, () => new Date().toISOString());
+    if (readOnly) {
+      try {
+        checkSchema(db, path);
+      } catch (e) {
+        if (!cannotReadInPlace(e)) throw e;
+        db.close();
+        snapshot = temporaryCopyOf(path);
+        db = connect(snapshot.path);
+        checkSchema(db, path);
+      }
+    } else {
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
+      // Also set by `timeout` above; said again so the setting is visible where the pragmas are.
+      db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      if (create) migrate(db, () => new Date().toISOString());
+      else checkSchema(db, path);
+    }
   } catch (e) {
     db.close();
+    snapshot?.remove();
     throw e;
   }
+  const self = { kind: 'sqlite', readOnly };
 
   const q = {
     lastRevision: db.prepare('SELECT MAX(stream_revision) AS r FROM events WHERE stream_id = ?').safeIntegers(true),
@@ -223,10 +265,13 @@ export const getSQLiteEventStore = (options: SQLiteEventStoreOptions): EventStor
     kind: 'sqlite',
     async appendToStream(streamName, events, { expectedRevision }) {
       open();
-      return appendAll.immediate([{ streamName, events, expectedRevision }])[0]!;
+      const requests = [{ streamName, events, expectedRevision }];
+      checkAppend(self, requests);
+      return appendAll.immediate(requests)[0]!;
     },
     async appendBatch(requests) {
       open();
+      checkAppend(self, requests);
       return appendAll.immediate(requests);
     },
     async *readStream(streamName: string, readOptions: ReadStreamOptions = {}) {
@@ -268,6 +313,7 @@ export const getSQLiteEventStore = (options: SQLiteEventStoreOptions): EventStor
       if (closed) return;
       closed = true;
       db.close();
+      snapshot?.remove();
     },
   };
 };

@@ -2,11 +2,11 @@
 // StoreUrlError that lists the accepted forms.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventIdFor, type EventMetadata, type NewEvent } from '@renewal-ledger/core';
-import type { EventStore } from '@renewal-ledger/eventstore';
+import { ReadOnlyStoreError, StoreNotFoundError, type EventStore } from '@renewal-ledger/eventstore';
 import { openStore, StoreUrlError, STORE_URL_FORMS } from '@renewal-ledger/stores';
 
 const dir = mkdtempSync(join(tmpdir(), 'renewal-open-store-'));
@@ -92,6 +92,51 @@ for (const url of ['postgres://nobody@127.0.0.1:1/none', 'postgresql://nobody@12
     }
   });
 }
+
+/** What an open that must fail threw, or fails the test when it did not throw. */
+const refusal = async (open: () => Promise<EventStore>): Promise<unknown> => {
+  try {
+    const store = await open();
+    await store.close();
+  } catch (e) {
+    return e;
+  }
+  return assert.unreachable('the open should have been refused');
+};
+
+test('create: false and readOnly open a SQLite store that exists, and never make one', async () => {
+  const missing = join(dir, 'never.db');
+  for (const options of [{ create: false }, { readOnly: true }]) {
+    const e = await refusal(() => openStore(`sqlite:${missing}`, options));
+    assert.instance(e, StoreNotFoundError);
+    assert.match(String(e), `no SQLite event store at ${missing}: there is no such file`);
+    assert.not.ok(existsSync(missing), 'no file was created');
+  }
+  const noDir = await refusal(() => openStore(`sqlite:${join(dir, 'no-such-dir', 'x.db')}`));
+  assert.instance(noDir, StoreNotFoundError, 'a missing directory, even for a writer');
+  assert.instance(await refusal(() => openStore('memory:', { create: false })), StoreNotFoundError);
+
+  // An existing store: read-only reads what was written and refuses appends.
+  const path = join(dir, 'existing.db');
+  const writer = await openStore(`sqlite:${path}`);
+  await roundTrip(writer, 'renewal-cycle-existing');
+  await writer.close();
+  const reader = await openStore(`sqlite:${path}`, { readOnly: true });
+  assert.is(await reader.headPosition(), 1n);
+  try {
+    await reader.appendToStream('renewal-cycle-other', [paid('other/1', 'cmd-other')], { expectedRevision: 'no-stream' });
+    assert.unreachable('a read-only store appended');
+  } catch (e) {
+    assert.instance(e, ReadOnlyStoreError);
+  }
+  await reader.close();
+  // A SQLite file that is not an event store is not one, and stays as it was.
+  const other = join(dir, 'other.db');
+  writeFileSync(other, ''); // an empty file is an empty SQLite database
+  const notAStore = await refusal(() => openStore(`sqlite:${other}`, { create: false }));
+  assert.instance(notAStore, StoreNotFoundError);
+  assert.match(String(notAStore), 'is not a renewal-ledger event store: it has no events table');
+});
 
 const postgresUrl = process.env.POSTGRES_URL;
 if (postgresUrl) {

@@ -8,7 +8,7 @@ import type { Command } from '../command.js';
 import { CliError, UsageError } from '../errors.js';
 import { count, csv, money, print, printJson, table } from '../output.js';
 import { renderAging, renderDebtors, renderPeriods } from '../reports.js';
-import { catchUp, openSession, storeUrlOf } from '../session.js';
+import { catchUp, openSession, READ_VIEWS, storeUrlOf } from '../session.js';
 
 const NAME = 'arrears';
 
@@ -65,7 +65,7 @@ cycles, the debtors, the periods, or the buckets, in that order of preference.`,
     const asOf = values['as-of'] === undefined ? todayUtc() : dateOf(NAME, '--as-of', values['as-of']);
     const top = values.top === undefined ? null : positiveIntOf(NAME, '--top', values.top);
     if (values.contract !== undefined && values.contract.trim() === '') throw new UsageError('--contract needs a contract id', NAME);
-    const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views });
+    const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views, access: READ_VIEWS });
     try {
       await catchUp(session, { only: ['arrears'], required: ['arrears'] });
       const view = getArrearsView(session.views);

@@ -24,7 +24,7 @@ import type { Command } from '../command.js';
 import { CliError, fileProblem, UsageError } from '../errors.js';
 import { count, money, print, printJson, table } from '../output.js';
 import { progress } from '../progress.js';
-import { catchUp, openSession, storeUrlOf, type Session } from '../session.js';
+import { catchUp, openSession, READ_AUDIT, storeUrlOf, type Session } from '../session.js';
 import { auditJson } from '../reports.js';
 
 const HASH = /^[0-9a-f]{64}$/i;
@@ -135,7 +135,7 @@ Exit status: 0 when the chain holds, 1 when it is broken (the first bad position
     const { values, positionals } = parse('audit verify', argv, { seal: { type: 'string', multiple: true } });
     noPositionals('audit verify', positionals);
     const format = formatOf('audit verify', values.format, ['table', 'json']);
-    const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views });
+    const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views, access: READ_AUDIT });
     try {
       await catchUp(session, { only: ['audit'] });
       const { seals, missing } = await resolveSeals('audit verify', session, (values.seal as string[] | undefined) ?? []);
@@ -171,7 +171,7 @@ Exit status: 0 with a seal, 1 when the chain is broken (no seal is issued).`,
     const { values, positionals } = parse('audit seal', argv, {});
     noPositionals('audit seal', positionals);
     const format = formatOf('audit seal', values.format, ['table', 'json']);
-    const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views });
+    const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views, access: READ_AUDIT });
     try {
       await catchUp(session, { only: ['audit'] });
       const { verification, seal } = await sealAuditChain(session.views, session.store);
@@ -210,7 +210,7 @@ data as canonical JSON). The audit view is caught up first.
     noPositionals('audit export', positionals);
     const format = values.format ?? 'jsonl';
     if (format !== 'jsonl' && format !== 'csv') throw new UsageError(`--format takes jsonl or csv; got ${JSON.stringify(format)}`, 'audit export');
-    const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views });
+    const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views, access: READ_AUDIT });
     try {
       await catchUp(session, { only: ['audit'], required: ['audit'] });
       const query = values.cycle === undefined ? {} : { stream: cycleStreamName(values.cycle) };
@@ -269,7 +269,7 @@ TIME is a date YYYY-MM-DD (the end of that day, UTC) or a UTC timestamp YYYY-MM-
             ...(values.position !== undefined ? { position: nonNegativeBigIntOf('audit history', '--position', values.position) } : {}),
           };
     // History reads the event store only: no views needed.
-    const store = await openStore(storeUrlOf(values.store));
+    const store = await openStore(storeUrlOf(values.store), { create: false, readOnly: true });
     try {
       const lines = await cycleHistory(store, cycleId);
       if (lines.length === 0) throw new CliError(`no cycle ${cycleId} in the store (cycle ids look like unit-0301/2026-01)`);

@@ -9,7 +9,7 @@ import type { Command } from '../command.js';
 import { CliError, UsageError } from '../errors.js';
 import { count, csv, money, print, printJson, table } from '../output.js';
 import { rate } from '../reports.js';
-import { catchUp, openSession, storeUrlOf } from '../session.js';
+import { catchUp, openSession, READ_VIEWS, storeUrlOf } from '../session.js';
 
 const NAME = 'behaviour';
 
@@ -85,7 +85,7 @@ cycles with --contract, else the collection rate per month.`,
     const to = values.to === undefined ? asOf : dateOf(NAME, '--to', values.to);
     if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`, NAME);
     if (values.contract !== undefined && values.contract.trim() === '') throw new UsageError('--contract needs a contract id', NAME);
-    const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views });
+    const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views, access: READ_VIEWS });
     try {
       const contractId = values.contract;
       // The arrears view knows which contracts have cycles: a mistyped id is an error, not zeros.

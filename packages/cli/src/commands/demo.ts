@@ -82,7 +82,7 @@ $RENEWAL_STORE, so it never writes demo data into a store you configured for rea
       `  planned in ${((performance.now() - started) / 1000).toFixed(1)} s: ${count(k.mandates)} auto-debit mandates, ${count(k.quarterPayers)} pay a quarter at once, ${count(k.yearInAdvance)} a year in advance, ${count(k.loyalty)} with a loyalty discount, ${count(k.lateJoiners)} join later, ${count(k.ended)} end, ${count(k.feePlanChanges)} fee changes; ${count(k.cycleCommands)} cycle commands, ${count(k.lumpSums)} lump sums`,
     );
 
-    const session = await openSession({ storeUrl, views: values.views });
+    const session = await openSession({ storeUrl, views: values.views, access: { store: 'create', views: 'create' } });
     try {
       // Every handler stamps recordedAt from the simulated day's clock, never the machine's: a
       // second run of the same plan finds every event already stored and writes nothing.

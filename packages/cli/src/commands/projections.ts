@@ -49,7 +49,7 @@ numbers come out the same.
     noPositionals('projections rebuild', positionals);
     const format = formatOf('projections rebuild', values.format, ['table', 'json']);
     const only = onlyOf('projections rebuild', values.only as string[] | undefined);
-    const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views });
+    const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views, access: { store: 'read', views: 'create' } });
     try {
       const bar = projectionProgress('rebuilding', 'always', only.length);
       const started = performance.now();
@@ -110,7 +110,7 @@ being rebuilt. Reads only: it does not catch the views up.`,
     const { values, positionals } = parse('projections status', argv, {});
     noPositionals('projections status', positionals);
     const format = formatOf('projections status', values.format);
-    const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views });
+    const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views, access: { store: 'read', views: 'existing' } });
     try {
       const s = await projectionStatus(session);
       if (format === 'json') printJson(s);
@@ -163,7 +163,7 @@ a JSON object per line) each time the views caught up with new events.
     const format = formatOf('projections follow', values.format, ['table', 'json']);
     const only = onlyOf('projections follow', values.only as string[] | undefined);
     const interval = positiveIntOf('projections follow', '--interval', values.interval ?? '1000');
-    const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views });
+    const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views, access: { store: 'read', views: 'create' } });
     const controller = new AbortController();
     const stop = () => controller.abort();
     process.once('SIGINT', stop);

@@ -7,7 +7,7 @@ import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { csv, money, print, printJson, table } from '../output.js';
 import { renderTakings } from '../reports.js';
-import { catchUp, openSession, storeUrlOf } from '../session.js';
+import { catchUp, openSession, READ_VIEWS, storeUrlOf } from '../session.js';
 
 const NAME = 'receipts';
 
@@ -88,7 +88,7 @@ The views are caught up with the store first.`,
     const filtered = day !== null || values.contract !== undefined || values.cycle !== undefined;
     const limit = values.limit === undefined ? (filtered ? null : 20) : positiveIntOf(NAME, '--limit', values.limit);
 
-    const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views });
+    const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views, access: READ_VIEWS });
     try {
       await catchUp(session, { only: ['receipts'], required: ['receipts'] });
       const view = getReceiptsView(session.views);

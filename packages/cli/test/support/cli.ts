@@ -49,11 +49,25 @@ const runOf = (status: number | null, stdout: string, stderr: string): Run => ({
   },
 });
 
+/**
+ * How to run the binary as a user the file permissions apply to: root ignores them, so as root
+ * the binary runs as `nobody` through runuser; any other user is one already. Null (with the
+ * reason) where neither works.
+ */
+export const otherUser: { readonly prefix: readonly string[] } | { readonly skip: string } = (() => {
+  if (process.getuid?.() !== 0) return { prefix: [] };
+  const probe = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, '-e', '0'], { encoding: 'utf8' });
+  return probe.status === 0 ? { prefix: ['runuser', '-u', 'nobody', '--'] } : { skip: `running as root without a working runuser (${(probe.stderr || probe.error?.message || '').trim()})` };
+})();
+
 /** A scratch directory the binary runs in, with helpers to write files and read its SQLite files. */
 export const workspace = () => {
   const dir = mkdtempSync(join(tmpdir(), 'renewal-cli-'));
-  const renewal = (args: readonly string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): Run => {
-    const r = spawnSync(process.execPath, [BIN, ...args], {
+  const renewal = (args: readonly string[], options: { input?: string; env?: NodeJS.ProcessEnv; asOtherUser?: boolean } = {}): Run => {
+    const user = options.asOtherUser ? otherUser : { prefix: [] };
+    if ('skip' in user) throw new Error(user.skip);
+    const [command, ...prefix] = [...user.prefix, process.execPath];
+    const r = spawnSync(command!, [...prefix, BIN, ...args], {
       cwd: dir,
       encoding: 'utf8',
       env: cleanEnv(options.env),
