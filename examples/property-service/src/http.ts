@@ -22,7 +22,14 @@ export const readJson = async (req: IncomingMessage): Promise<unknown> => {
     if (size > MAX_BODY) throw new HttpError(413, { error: { code: 'BODY_TOO_LARGE', message: `a request body is at most ${MAX_BODY} bytes` } });
     chunks.push(chunk as Buffer);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  let text: string;
+  try {
+    // Fatal: bytes that are not UTF-8 are refused rather than silently replaced by U+FFFD.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    const message = 'the request body is not valid UTF-8: send JSON encoded as UTF-8';
+    throw new HttpError(400, { error: { code: 'INVALID_INPUT', message, problems: [{ path: '', message }] } });
+  }
   if (text.trim() === '') throw new HttpError(400, { error: { code: 'INVALID_INPUT', message: 'the request has no body: send the command as JSON', problems: [{ path: '', message: 'is required: expected a JSON object' }] } });
   try {
     return JSON.parse(text);

@@ -12,6 +12,7 @@ import {
   isBusinessDate,
   isInstant,
   RENEWAL_COMMAND_TYPES,
+  toNfc,
   type BusinessDate,
   type Instant,
   type RenewalError,
@@ -77,10 +78,11 @@ const intParam = (q: URLSearchParams, name: string, fallback: number, max: numbe
   return Number(v);
 };
 
+/** An id from the query string, in the normal form ids are compared in (NFC). */
 const textParam = (q: URLSearchParams, name: string): string => {
   const v = q.get(name);
   if (!v) throw badQuery(name, 'is required');
-  return v;
+  return toNfc(v);
 };
 
 export const startPropertyService = async (options: PropertyServiceOptions = {}): Promise<PropertyService> => {
@@ -217,8 +219,8 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
     '/api/takings': async (q) => receipts.takings(dateParam(q, 'day', today), { basis: basisParam(q) }),
     '/api/receipts': async (q) => {
       const limit = intParam(q, 'limit', 20, 1000);
-      if (q.get('cycleId')) return (await receipts.byCycle(q.get('cycleId')!)).slice(-limit).reverse();
-      if (q.get('contractId')) return (await receipts.byContract(q.get('contractId')!)).slice(-limit).reverse();
+      if (q.get('cycleId')) return (await receipts.byCycle(textParam(q, 'cycleId'))).slice(-limit).reverse();
+      if (q.get('contractId')) return (await receipts.byContract(textParam(q, 'contractId'))).slice(-limit).reverse();
       if (q.get('day')) return (await receiptsOfDay(dateParam(q, 'day', today), basisParam(q))).slice(0, limit);
       return latestReceipts(limit);
     },

@@ -46,6 +46,23 @@ test('a bad body is a 400 naming each problem by its path; nothing is written', 
   assert.is(await s.service.store.headPosition(), 1n, 'only the bill was stored');
 });
 
+test('ill-formed text is a 400: a lone surrogate in a JSON escape, bytes that are not UTF-8', async ({ s }) => {
+  await s.post('/api/commands', bill('unit-0301/2026-01', 'unit-0301', 31520));
+  // JSON.stringify writes the lone surrogate as the escape \ud800: valid JSON, but no character.
+  const lone = await s.post('/api/commands/RecordPayment', { ...payment('unit-0301/2026-01', 'pay-1', 100, '2026-01-20T10:30:00Z'), actor: 'cashier\ud800' });
+  assert.is(lone.status, 400);
+  assert.equal(lone.body.error.problems, [{ path: 'actor', message: 'is not well-formed Unicode (it holds a lone surrogate)' }]);
+  const json = JSON.stringify({ ...payment('unit-0301/2026-01', 'pay-2', 100, '2026-01-20T10:30:00Z'), type: 'RecordPayment', actor: 'cashier-XX' });
+  const bytes = Buffer.from(json, 'utf8');
+  const at = bytes.indexOf('XX');
+  bytes[at] = 0xc3; // the start of a two-byte sequence...
+  bytes[at + 1] = 0x28; // ...followed by a byte that cannot continue it
+  const res = await fetch(`${s.url}/api/commands`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bytes });
+  assert.is(res.status, 400);
+  assert.is(((await res.json()) as any).error.message, 'the request body is not valid UTF-8: send JSON encoded as UTF-8');
+  assert.is(await s.service.store.headPosition(), 1n, 'only the bill was stored');
+});
+
 test('a rule refusal is a 422 with the code and figures; a conflict with recorded facts a 409', async ({ s }) => {
   await s.post('/api/commands', bill('unit-0301/2026-01', 'unit-0301', 31520));
   const over = await s.post('/api/commands/RecordPayment', payment('unit-0301/2026-01', 'pay-1', 50000, '2026-01-20T10:30:00Z'));

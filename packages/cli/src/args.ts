@@ -1,7 +1,7 @@
 // Argument parsing with node:util parseArgs, the options every command shares, and the checks
 // that turn a bad value into a UsageError naming the flag.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { isBusinessDate, isInstant, type BusinessDate, type Instant } from '@renewal-ledger/core';
+import { isBusinessDate, isInstant, toNfc, type BusinessDate, type Instant } from '@renewal-ledger/core';
 import { UsageError } from './errors.js';
 
 export type Format = 'table' | 'json' | 'csv';
@@ -79,6 +79,12 @@ export const positiveIntOf = (command: string, flag: string, value: string): num
 export const nonNegativeBigIntOf = (command: string, flag: string, value: string): bigint => {
   if (!/^\d+$/.test(value)) throw new UsageError(`${flag} takes a position (a whole number); got ${JSON.stringify(value)}`, command);
   return BigInt(value);
+};
+
+/** An id given on the command line, in the normal form ids are compared in (NFC: docs/events.md). */
+export const idOf = (command: string, flag: string, value: string): string => {
+  if (value.trim() === '') throw new UsageError(`${flag} needs an id`, command);
+  return toNfc(value);
 };
 
 /** The one positional a command needs, or a UsageError saying what is missing. */

@@ -13,6 +13,7 @@ import {
   renewalCycle,
   type CycleDecision,
   type CycleState,
+  type InvalidInput,
   type RenewalCommand,
   type RenewalError,
   type RenewalEvent,
@@ -56,8 +57,21 @@ export const bill = (over: Json = {}): RenewalCommand => command(billJson(over))
 export const simpleBill = (amountMinor: number, over: Json = {}): RenewalCommand =>
   bill({ lines: [{ code: 'service', description: 'Property service', amountMinor }], discounts: [], ...over });
 
-export const pay = (paymentId: string, amountMinor: number, over: Json = {}): RenewalCommand =>
-  command({ ...base('RecordPayment', `pay-${paymentId}`, '2026-01-10T09:00:00Z'), paymentId, amountMinor, channel: 'cash', ...over });
+export const paymentJson = (paymentId: string, amountMinor: number, over: Json = {}): Json => ({
+  ...base('RecordPayment', `pay-${paymentId}`, '2026-01-10T09:00:00Z'),
+  paymentId,
+  amountMinor,
+  channel: 'cash',
+  ...over,
+});
+export const pay = (paymentId: string, amountMinor: number, over: Json = {}): RenewalCommand => command(paymentJson(paymentId, amountMinor, over));
+
+/** The refusal of a command that must not decode (fails the test when it decodes). */
+export const refusalOf = (input: unknown, decode: (u: unknown) => E.Either<InvalidInput, unknown> = decodeCommand): InvalidInput => {
+  const r = decode(input);
+  if (E.isRight(r)) throw new Error(`expected the command to be refused: ${JSON.stringify(input)}`);
+  return r.left;
+};
 
 export const refund = (refundId: string, paymentId: string, amountMinor: number, over: Json = {}): RenewalCommand =>
   command({

@@ -5,25 +5,12 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { decodeCommand, decodeEvent, encodeCommand, encodeEvent, RENEWAL_COMMAND_TYPES, type InvalidInput } from '@renewal-ledger/core';
-import { agree, bill, billJson, dispute, history, pay } from './builders.js';
+import { agree, bill, billJson, dispute, history, pay, paymentJson as buildPayment, refusalOf } from './builders.js';
 import { play, scenarioArb } from './scenarios.js';
 
-const problems = (input: unknown): InvalidInput => {
-  const r = decodeCommand(input);
-  if (E.isRight(r)) throw new Error(`expected the command to be refused: ${JSON.stringify(input)}`);
-  return r.left;
-};
-const paymentJson = (over: Record<string, unknown> = {}) => ({
-  type: 'RecordPayment',
-  commandId: 'c-1',
-  cycleId: 'unit-0301/2026-01',
-  actor: 'cashier-1',
-  at: '2026-01-10T09:00:00Z',
-  paymentId: 'p1',
-  amountMinor: 10000,
-  channel: 'cash',
-  ...over,
-});
+const problems = (input: unknown): InvalidInput => refusalOf(input);
+const paymentJson = (over: Record<string, unknown> = {}) =>
+  buildPayment('p1', 10000, { commandId: 'c-1', actor: 'cashier-1', at: '2026-01-10T09:00:00Z', ...over }) as Record<string, unknown>;
 
 const commands = suite('decodeCommand');
 

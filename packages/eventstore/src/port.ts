@@ -197,7 +197,7 @@ export class IllFormedEventError extends Error {
   ) {
     // JSON.stringify escapes a lone surrogate, so the message itself is well-formed.
     super(
-      `refused an append to ${JSON.stringify(streamName)}${eventId === null ? '' : ` (event ${JSON.stringify(eventId)})`}: ${path} is not well-formed Unicode (it holds a lone surrogate)`,
+      `refused an append to ${JSON.stringify(streamName)}${eventId === null ? '' : ` (event ${JSON.stringify(eventId)})`}: ${JSON.stringify(path)} is not well-formed Unicode (it holds a lone surrogate)`,
     );
   }
 }

@@ -3,11 +3,11 @@
 // the collection rate per billing month with --periods.
 import { AGING_BUCKETS } from '@renewal-ledger/core';
 import { getArrearsView, type ArrearsCycle, type ContractArrears } from '@renewal-ledger/projection-arrears';
-import { dateOf, formatOf, noPositionals, parse, positiveIntOf, todayUtc } from '../args.js';
+import { dateOf, formatOf, idOf, noPositionals, parse, positiveIntOf, todayUtc } from '../args.js';
 import type { Command } from '../command.js';
-import { CliError, UsageError } from '../errors.js';
 import { count, csv, money, print, printJson, table } from '../output.js';
 import { renderAging, renderDebtors, renderPeriods } from '../reports.js';
+import { noCyclesOf } from '../lookups.js';
 import { catchUp, openSession, READ_VIEWS, storeUrlOf } from '../session.js';
 
 const NAME = 'arrears';
@@ -64,13 +64,13 @@ cycles, the debtors, the periods, or the buckets, in that order of preference.`,
     const format = formatOf(NAME, values.format);
     const asOf = values['as-of'] === undefined ? todayUtc() : dateOf(NAME, '--as-of', values['as-of']);
     const top = values.top === undefined ? null : positiveIntOf(NAME, '--top', values.top);
-    if (values.contract !== undefined && values.contract.trim() === '') throw new UsageError('--contract needs a contract id', NAME);
+    const contractId = values.contract === undefined ? undefined : idOf(NAME, '--contract', values.contract);
     const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views, access: READ_VIEWS });
     try {
       await catchUp(session, { only: ['arrears'], required: ['arrears'] });
       const view = getArrearsView(session.views);
-      const contract = values.contract === undefined ? null : await view.byContract(values.contract, { asOf });
-      if (contract && contract.cycles.length === 0) throw new CliError(`no cycles of contract ${values.contract} in the store`);
+      const contract = contractId === undefined ? null : await view.byContract(contractId, { asOf });
+      if (contract && contract.cycles.length === 0) throw noCyclesOf(contract.contractId);
       const portfolio = contract ? null : await view.portfolio({ asOf });
       const debtors = top === null ? null : await view.topDebtors({ asOf, limit: top });
       const periods = values.periods ? await view.billingPeriods() : null;

@@ -19,13 +19,14 @@ import {
   type AuditVerification,
   type PointInTime,
 } from '@renewal-ledger/projection-audit';
-import { formatOf, nonNegativeBigIntOf, noPositionals, onePositional, parse, pointInTimeOf } from '../args.js';
+import { formatOf, idOf, nonNegativeBigIntOf, noPositionals, onePositional, parse, pointInTimeOf } from '../args.js';
 import type { Command } from '../command.js';
 import { CliError, fileProblem, UsageError } from '../errors.js';
 import { count, money, print, printJson, table } from '../output.js';
 import { progress } from '../progress.js';
 import { catchUp, openSession, READ_AUDIT, storeUrlOf, type Session } from '../session.js';
 import { auditJson } from '../reports.js';
+import { noCycle, requireCycle } from '../lookups.js';
 
 const HASH = /^[0-9a-f]{64}$/i;
 
@@ -210,10 +211,12 @@ data as canonical JSON). The audit view is caught up first.
     noPositionals('audit export', positionals);
     const format = values.format ?? 'jsonl';
     if (format !== 'jsonl' && format !== 'csv') throw new UsageError(`--format takes jsonl or csv; got ${JSON.stringify(format)}`, 'audit export');
+    const cycleId = values.cycle === undefined ? undefined : idOf('audit export', '--cycle', values.cycle);
     const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views, access: READ_AUDIT });
     try {
+      if (cycleId !== undefined) await requireCycle(session.store, cycleId);
       await catchUp(session, { only: ['audit'], required: ['audit'] });
-      const query = values.cycle === undefined ? {} : { stream: cycleStreamName(values.cycle) };
+      const query = cycleId === undefined ? {} : { stream: cycleStreamName(cycleId) };
       const lines = format === 'csv' ? exportAuditCsv(session.views, query) : exportAuditJsonLines(session.views, query);
       const out = values.output ? createWriteStream(values.output) : process.stdout;
       if (values.output) await once(out, 'open').catch((e: unknown) => Promise.reject(new CliError(`cannot write ${values.output}: ${(e as Error).message}`, 2)));
@@ -256,7 +259,7 @@ TIME is a date YYYY-MM-DD (the end of that day, UTC) or a UTC timestamp YYYY-MM-
       'known-at': { type: 'string' },
       position: { type: 'string' },
     });
-    const cycleId = onePositional('audit history', positionals, 'the cycle id');
+    const cycleId = idOf('audit history', 'the cycle id', onePositional('audit history', positionals, 'the cycle id'));
     const format = formatOf('audit history', values.format, ['table', 'json']);
     if (values.position !== undefined && (values['as-of'] !== undefined || values['known-at'] !== undefined))
       throw new UsageError('--position goes alone: give either --position or --as-of/--known-at', 'audit history');
@@ -272,7 +275,7 @@ TIME is a date YYYY-MM-DD (the end of that day, UTC) or a UTC timestamp YYYY-MM-
     const store = await openStore(storeUrlOf(values.store), { create: false, readOnly: true });
     try {
       const lines = await cycleHistory(store, cycleId);
-      if (lines.length === 0) throw new CliError(`no cycle ${cycleId} in the store (cycle ids look like unit-0301/2026-01)`);
+      if (lines.length === 0) throw noCycle(cycleId);
       const asOf = point ? await cycleAsOf(store, cycleId, point) : null;
       const inPicture = (l: (typeof lines)[number]) =>
         !point ||

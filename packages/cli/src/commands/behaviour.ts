@@ -4,11 +4,12 @@
 import type { BusinessDate } from '@renewal-ledger/core';
 import { getArrearsView } from '@renewal-ledger/projection-arrears';
 import { getBehaviourView, type ChannelTakings, type ContractBehaviour, type PeriodCollection, type ReminderEffect } from '@renewal-ledger/projection-behaviour';
-import { dateOf, formatOf, noPositionals, parse, todayUtc } from '../args.js';
+import { dateOf, formatOf, idOf, noPositionals, parse, todayUtc } from '../args.js';
 import type { Command } from '../command.js';
-import { CliError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { count, csv, money, print, printJson, table } from '../output.js';
 import { rate } from '../reports.js';
+import { noCyclesOf } from '../lookups.js';
 import { catchUp, openSession, READ_VIEWS, storeUrlOf } from '../session.js';
 
 const NAME = 'behaviour';
@@ -84,16 +85,15 @@ cycles with --contract, else the collection rate per month.`,
     const from = values.from === undefined ? monthStart(asOf) : dateOf(NAME, '--from', values.from);
     const to = values.to === undefined ? asOf : dateOf(NAME, '--to', values.to);
     if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`, NAME);
-    if (values.contract !== undefined && values.contract.trim() === '') throw new UsageError('--contract needs a contract id', NAME);
+    const contractId = values.contract === undefined ? undefined : idOf(NAME, '--contract', values.contract);
     const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views, access: READ_VIEWS });
     try {
-      const contractId = values.contract;
       // The arrears view knows which contracts have cycles: a mistyped id is an error, not zeros.
       await catchUp(session, { only: contractId === undefined ? ['behaviour'] : ['behaviour', 'arrears'], required: ['behaviour', 'arrears'] });
       const view = getBehaviourView(session.views);
       if (contractId !== undefined) {
         const known = await getArrearsView(session.views).byContract(contractId, { asOf });
-        if (known.cycles.length === 0) throw new CliError(`no cycles of contract ${contractId} in the store`);
+        if (known.cycles.length === 0) throw noCyclesOf(contractId);
         const contract = await view.contract(contractId, { asOf });
         if (format === 'json') printJson({ asOf, contract });
         else if (format === 'csv')

@@ -2,11 +2,12 @@
 // day's takings per channel, a contract's or a cycle's documents.
 import { asText } from '@renewal-ledger/projections';
 import { getReceiptsView, RECEIPTS, type ReceiptDocument, type DayTakings } from '@renewal-ledger/projection-receipts';
-import { dateOf, formatOf, noPositionals, parse, positiveIntOf } from '../args.js';
+import { dateOf, formatOf, idOf, noPositionals, parse, positiveIntOf, todayUtc } from '../args.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { csv, money, print, printJson, table } from '../output.js';
 import { renderTakings } from '../reports.js';
+import { requireContract, requireCycle } from '../lookups.js';
 import { catchUp, openSession, READ_VIEWS, storeUrlOf } from '../session.js';
 
 const NAME = 'receipts';
@@ -85,7 +86,9 @@ The views are caught up with the store first.`,
     const basis = values.basis ?? 'paid-at';
     if (basis !== 'paid-at' && basis !== 'recorded-at') throw new UsageError(`--basis takes paid-at or recorded-at; got ${JSON.stringify(basis)}`, NAME);
     if (values.basis !== undefined && day === null) throw new UsageError('--basis goes with --day', NAME);
-    const filtered = day !== null || values.contract !== undefined || values.cycle !== undefined;
+    const cycleId = values.cycle === undefined ? undefined : idOf(NAME, '--cycle', values.cycle);
+    const contractId = values.contract === undefined ? undefined : idOf(NAME, '--contract', values.contract);
+    const filtered = day !== null || contractId !== undefined || cycleId !== undefined;
     const limit = values.limit === undefined ? (filtered ? null : 20) : positiveIntOf(NAME, '--limit', values.limit);
 
     const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views, access: READ_VIEWS });
@@ -94,8 +97,13 @@ The views are caught up with the store first.`,
       const view = getReceiptsView(session.views);
       let takings: DayTakings | null = null;
       let docs: ReceiptDocument[];
-      if (values.cycle !== undefined) docs = [...(await view.byCycle(values.cycle))];
-      else if (values.contract !== undefined) docs = [...(await view.byContract(values.contract))];
+      if (cycleId !== undefined) {
+        docs = [...(await view.byCycle(cycleId))];
+        if (docs.length === 0) await requireCycle(session.store, cycleId);
+      } else if (contractId !== undefined) {
+        docs = [...(await view.byContract(contractId))];
+        if (docs.length === 0) await requireContract(session, contractId, day ?? todayUtc());
+      }
       else if (day !== null) {
         const column = basis === 'paid-at' ? 'at_date' : 'recorded_date';
         const numbers = await session.views.query(`SELECT number FROM ${RECEIPTS} WHERE ${column} = ? ORDER BY global_position`, [day]);
@@ -109,7 +117,7 @@ The views are caught up with the store first.`,
       }
       if (day !== null) {
         takings = await view.takings(day, { basis });
-        if (values.contract !== undefined || values.cycle !== undefined)
+        if (contractId !== undefined || cycleId !== undefined)
           docs = docs.filter((d) => (basis === 'paid-at' ? d.at : d.recordedAt).slice(0, 10) === day);
       }
       if (limit !== null && docs.length > limit) docs = docs.slice(-limit);
@@ -123,14 +131,14 @@ The views are caught up with the store first.`,
           parts.push(renderTakings(`Takings on ${day} per channel (${basis === 'paid-at' ? 'money taken that day, offline payments included' : 'entered that day'})`, channels));
         }
         const what =
-          values.cycle !== undefined
-            ? `Documents of cycle ${values.cycle}`
-            : values.contract !== undefined
-              ? `Documents of contract ${values.contract}`
+          cycleId !== undefined
+            ? `Documents of cycle ${cycleId}`
+            : contractId !== undefined
+              ? `Documents of contract ${contractId}`
               : day !== null
                 ? `Documents of ${day}`
                 : docs.length === 1 ? 'The latest document' : `The latest ${docs.length} documents`;
-        parts.push(`${what}${day && (values.cycle || values.contract) ? ` on ${day}` : ''}\n${renderDocuments(docs)}`);
+        parts.push(`${what}${day && (cycleId || contractId) ? ` on ${day}` : ''}\n${renderDocuments(docs)}`);
         print(parts.join('\n\n'));
       }
       return 0;

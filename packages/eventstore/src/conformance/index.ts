@@ -114,6 +114,7 @@ export const CONFORMANCE_AREAS = [
   'command handler',
   'handler batch',
   'concurrency',
+  'well-formed text',
 ] as const;
 export type ConformanceArea = (typeof CONFORMANCE_AREAS)[number];
 

@@ -20,6 +20,7 @@ import {
   type Names,
 } from './fixtures.js';
 import { judgeRace, planRace, raceConnections, raceProcesses, PAYMENT_MINOR, type RaceReport } from './race.js';
+import { wellFormedTests } from './well-formed.js';
 
 interface Context {
   readonly fx: ConformanceFixture;
@@ -909,6 +910,8 @@ const tests = (target: ConformanceTarget): Registered[] => {
     assert.is(new Set(ids(read)).size, read.length, 'no event twice');
     strictlyIncreasing(read);
   });
+
+  wellFormedTests((name, body) => add('well-formed text', name, body));
 
   return list;
 };
