@@ -4,9 +4,9 @@
 // good lines apply, and the chain verifies and seals. Ids are compared in NFC.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { getPostgresViewDatabase } from '@renewal-ledger/projections';
 import { bill, pay } from './support/commands.js';
 import { workspace } from './support/cli.js';
+import { postgresSkip, withPostgresStore } from './support/postgres.js';
 
 const JAN = { start: '2026-01-01', end: '2026-02-01' };
 const LONE = '\ud800';
@@ -52,21 +52,9 @@ const test = suite('ill-formed Unicode through the CLI');
 
 test('SQLite: lines with a lone surrogate are malformed; the chain verifies and seals; ids compare in NFC', () => scenario([]));
 
-const url = process.env.POSTGRES_URL || undefined;
-const pgSkip = url || process.env.REQUIRE_POSTGRES === '1' ? null : 'POSTGRES_URL is not set';
-const pg = pgSkip ? test.skip : test;
-if (pgSkip) console.log(`SKIPPED: ill-formed Unicode on PostgreSQL: ${pgSkip}`);
-pg('PostgreSQL: two cycle ids differing only in a lone surrogate are refused, not merged into one stream', async () => {
-  if (!url) throw new Error('REQUIRE_POSTGRES=1 but POSTGRES_URL is not set');
-  const schema = `t_cli_unicode_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  try {
-    scenario(['--store', `${url}${url.includes('?') ? '&' : '?'}schema=${schema}`]);
-  } finally {
-    const admin = await getPostgresViewDatabase({ connectionString: url });
-    await admin.execute(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await admin.execute(`DROP SCHEMA IF EXISTS "${schema}_views" CASCADE`);
-    await admin.close();
-  }
-});
+if (postgresSkip) console.log(`SKIPPED: ill-formed Unicode on PostgreSQL: ${postgresSkip}`);
+(postgresSkip ? test.skip : test)('PostgreSQL: two cycle ids differing only in a lone surrogate are refused, not merged into one stream', () =>
+  withPostgresStore('unicode', (store) => scenario(['--store', store])),
+);
 
 test.run();

@@ -5,6 +5,7 @@ import {
   asNumber,
   asOptionalText,
   asText,
+  readLiveCheckpoint,
   requireLiveView,
   type SqlExecutor,
   type SqlRow,
@@ -81,6 +82,31 @@ export const readAuditHead = async (db: SqlExecutor): Promise<AuditHead | null> 
   const count = await db.query(`SELECT COUNT(*) AS n FROM ${AUDIT_ENTRIES}`);
   return { position: asBigInt(rows[0].position), hash: asText(rows[0].hash), entries: asNumber(count[0]!.n) };
 };
+
+/**
+ * How far the audit view says it has audited (its checkpoint: the position of the last event it
+ * applied, written in the same transaction as the entries) and where its chain actually ends. The
+ * two agree unless entries were removed from the end of the chain (or rows added past it).
+ */
+export interface AuditCoverage {
+  readonly checkpoint: bigint | null;
+  readonly chainEnd: bigint | null;
+}
+
+export const readAuditCoverage = async (db: SqlExecutor): Promise<AuditCoverage> => {
+  const checkpoint = (await readLiveCheckpoint(db, AUDIT_PROJECTION))?.position ?? null;
+  const rows = await db.query(`SELECT MAX(position) AS position FROM ${AUDIT_ENTRIES}`);
+  const end = rows[0]?.position;
+  return { checkpoint, chainEnd: end === null || end === undefined ? null : asBigInt(end) };
+};
+
+/** Why the chain and the checkpoint disagree, or null when they agree. */
+export const coverageGap = ({ checkpoint, chainEnd }: AuditCoverage): string | null =>
+  checkpoint === chainEnd
+    ? null
+    : `the audit view has audited the events up to position ${checkpoint ?? 'none'}, but its chain ends ${chainEnd === null ? 'before its first entry' : `at position ${chainEnd}`}: ${
+        chainEnd === null || (checkpoint !== null && chainEnd < checkpoint) ? 'entries were removed from its end' : 'rows were added past it'
+      }`;
 
 /**
  * One line per entry: the canonical JSON of the entry's fields plus `prevHash` and `hash`.

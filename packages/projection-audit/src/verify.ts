@@ -11,7 +11,7 @@ import { canonicalJson, type RecordedEvent } from '@renewal-ledger/core';
 import { StoredEventDecodeError, type EventStore } from '@renewal-ledger/eventstore';
 import type { SqlExecutor } from '@renewal-ledger/projections';
 import { auditEntryOf, canonicalEntry, GENESIS_HASH, hashEntry, type AuditEntry, type AuditRecord } from './entry.js';
-import { auditEntries, type AuditHead } from './trail.js';
+import { auditEntries, coverageGap, readAuditCoverage, type AuditHead } from './trail.js';
 
 /** The head of a verified chain, to keep outside the system (print it, mail it, sign it). */
 export interface AuditSeal {
@@ -37,7 +37,9 @@ export type AuditProblemKind =
   /** The stored event no longer decodes. */
   | 'event-unreadable'
   /** The chain does not end in the sealed hash at the sealed position: history was rewritten. */
-  | 'seal-mismatch';
+  | 'seal-mismatch'
+  /** The chain ends before the position the audit view's checkpoint says it has audited: entries were removed from its end. */
+  | 'chain-truncated';
 
 export interface AuditProblem {
   readonly kind: AuditProblemKind;
@@ -79,6 +81,9 @@ const isDecodeError = (e: unknown): e is StoredEventDecodeError =>
 /** Checks the audit view against itself, the event store, and any seals. Memory stays flat. */
 export const verifyAuditChain = async (db: SqlExecutor, store: EventStore, options: VerifyOptions = {}): Promise<AuditVerification> => {
   const seals = [...(options.seals ?? [])].sort((a, b) => (BigInt(a.position) < BigInt(b.position) ? -1 : 1));
+  // Read first, and the chain verified only up to it: entries a runner appends meanwhile come
+  // after it (the entries up to it were committed with it), so the end of the chain must be it.
+  const { checkpoint } = await readAuditCoverage(db);
   const storeHead = await store.headPosition();
   const events = store.readAll({ batchSize: 1000 })[Symbol.asyncIterator]();
   let pending: RecordedEvent | null = null;
@@ -115,7 +120,7 @@ export const verifyAuditChain = async (db: SqlExecutor, store: EventStore, optio
     return result({ kind, position, reason });
   };
 
-  for await (const row of auditEntries(db)) {
+  for await (const row of auditEntries(db, checkpoint === null ? {} : { through: checkpoint })) {
     const position = BigInt(row.position);
     // A seal between the previous entry and this one names a position the chain no longer has.
     while (nextSeal < seals.length && BigInt(seals[nextSeal]!.position) < position) {
@@ -170,6 +175,13 @@ export const verifyAuditChain = async (db: SqlExecutor, store: EventStore, optio
   if (nextSeal < seals.length) {
     const s = seals[nextSeal]!;
     return fail('seal-mismatch', BigInt(s.position), `the seal of ${s.sealedAt} names position ${s.position}, past the end of the audit chain: entries were removed`);
+  }
+  // A chain cut short ends before the checkpoint: the events after its end would otherwise pass
+  // as "not audited yet", and could be edited unnoticed.
+  const gap = checkpoint === null ? null : coverageGap({ checkpoint, chainEnd: previous ? BigInt(previous.position) : null });
+  if (gap) {
+    const next = await peek();
+    return fail('chain-truncated', next && next.globalPosition <= checkpoint! ? next.globalPosition : checkpoint!, gap);
   }
   // Past the audit head: events not audited yet are fine; an unreadable one is not.
   await peek();

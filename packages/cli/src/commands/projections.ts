@@ -1,5 +1,6 @@
 // `renewal projections rebuild|status|follow`: the views' runner from the command line.
 import { getProjectionRunner, listCheckpoints, readRegistration, type ProjectionRunResult } from '@renewal-ledger/projections';
+import { AUDIT_PROJECTION, coverageGap, readAuditCoverage } from '@renewal-ledger/projection-audit';
 import { formatOf, noPositionals, parse, positiveIntOf } from '../args.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
@@ -84,7 +85,11 @@ export const projectionStatus = async (session: Session) => {
     };
     const live = at(reg?.live?.id);
     const building = at(reg?.building?.id);
-    const position = live?.position ?? null;
+    // The audit trail must end where its checkpoint says: if entries were removed from its end,
+    // it is behind from where it really ends (and `renewal audit verify` fails there).
+    const coverage = name === AUDIT_PROJECTION && live ? await readAuditCoverage(session.views) : null;
+    const problem = coverage ? coverageGap(coverage) : null;
+    const position = problem ? (coverage!.chainEnd ?? null) : (live?.position ?? null);
     out.push({
       projection: name,
       live,
@@ -92,6 +97,7 @@ export const projectionStatus = async (session: Session) => {
       // Positions the store has past the view's checkpoint; positions start at 1, and may have
       // gaps on PostgreSQL, where this is an upper bound of the events still to apply.
       behind: storeHead <= 0n ? 0n : storeHead - (position ?? 0n),
+      problem,
     });
   }
   return { storeHead, views: session.viewsLocation.label, projections: out };
@@ -105,7 +111,9 @@ const statusCommand: Command = {
 
 For each view: the live table set, its version, the position of the last event applied, how many
 events it has read, when it last moved, how far behind the store's head it is, and any table set
-being rebuilt. Reads only: it does not catch the views up.`,
+being rebuilt. Reads only: it does not catch the views up, and opens only views that are built.
+
+Exit status: 1 when a view does not hold what its checkpoint says (an audit chain cut short).`,
   async run(argv) {
     const { values, positionals } = parse('projections status', argv, {});
     noPositionals('projections status', positionals);
@@ -117,8 +125,8 @@ being rebuilt. Reads only: it does not catch the views up.`,
       else if (format === 'csv')
         print(
           csv(
-            ['projection', 'table_set', 'version', 'position', 'events', 'updated_at', 'behind', 'building_set', 'building_position'],
-            s.projections.map((p) => [p.projection, p.live?.tableSet, p.live?.version, p.live?.position?.toString(), p.live?.events, p.live?.updatedAt, p.behind.toString(), p.building?.tableSet, p.building?.position?.toString()]),
+            ['projection', 'table_set', 'version', 'position', 'events', 'updated_at', 'behind', 'building_set', 'building_position', 'problem'],
+            s.projections.map((p) => [p.projection, p.live?.tableSet, p.live?.version, p.live?.position?.toString(), p.live?.events, p.live?.updatedAt, p.behind.toString(), p.building?.tableSet, p.building?.position?.toString(), p.problem]),
           ),
         );
       else
@@ -136,9 +144,13 @@ being rebuilt. Reads only: it does not catch the views up.`,
                 count(p.behind),
                 p.building ? `${p.building.tableSet} at ${p.building.position === null ? '-' : count(p.building.position)}` : '',
               ]),
-            ),
+            ) +
+            s.projections
+              .filter((p) => p.problem)
+              .map((p) => `\n  ${p.projection}: BROKEN: ${p.problem} (renewal audit verify names the position)`)
+              .join(''),
         );
-      return 0;
+      return s.projections.some((p) => p.problem) ? 1 : 0;
     } finally {
       await session.close();
     }
