@@ -103,7 +103,7 @@ plans('payments since the plan pay instalments oldest first', () => {
 });
 
 plans('a refund of a payment since the plan takes back what it paid', () => {
-  const a = on('2026-03-10', planned(since(20000), refund('r1', 'p2', 5000)));
+  const a = on('2026-03-10', planned(since(20000), refund('r1', 'p2', 5000, { at: '2026-02-06T10:00:00Z' })));
   assert.equal(a.installments.map((i) => i.unpaidMinor), [0, 15000, 10000]);
   assert.is(a.overdueMinor, 15000);
 });

@@ -3,6 +3,7 @@
 // attempt changed), then whether the contract is open, then the input, then the rules.
 import * as E from 'fp-ts/lib/Either.js';
 import { sameFact } from '../same-fact.js';
+import { contractWindow, outsideWindow } from '../timing.js';
 import { isPositiveMinorUnits, parseQuantity } from '../money.js';
 import { quoteAdvance } from '../billing/quote.js';
 import { nextScheduledPeriod, scheduledPeriodStarting } from '../billing/schedule.js';
@@ -182,6 +183,11 @@ const decideReceiveLumpSum = (c: ReceiveLumpSum, state: ContractState, opened: C
   };
   const seen = earlier('lumpSumId', c.lumpSumId, state.lumpSums.find((l) => l.received.lumpSumId === c.lumpSumId)?.received, data);
   if (seen) return seen;
+  // Its parts become payments on the contract's cycles, which refuse an implausible date: the
+  // lump sum is refused first, rather than received and then never allocated (../timing.ts).
+  const window = contractWindow(opened.startDate);
+  if (outsideWindow(c.at, window) !== null)
+    return E.left(contractError('DATE_OUT_OF_RANGE', { field: 'at', value: c.at, earliest: window.earliest, startDate: opened.startDate }));
   const bad = positive('amountMinor', c.amountMinor);
   if (bad) return E.left(bad);
   if (c.currency !== undefined && c.currency !== opened.currency)

@@ -40,6 +40,7 @@ export interface ContractRuleDetails {
   CREDIT_APPLICATION_CANCELLED: { applicationId: string; reason: string };
   END_NOT_AFTER_START: { startDate: string; endDate: string };
   ALREADY_ENDED: { endDate: string };
+  DATE_OUT_OF_RANGE: { field: string; value: string; earliest: string; startDate: string };
 }
 
 export type ContractRuleCode = keyof ContractRuleDetails;
@@ -93,6 +94,7 @@ const messages: { [K in ContractRuleCode]: (d: ContractRuleDetails[K]) => string
   CREDIT_APPLICATION_CANCELLED: (d) => `credit application ${d.applicationId} was already cancelled (${d.reason})`,
   END_NOT_AFTER_START: (d) => `the contract must end after it starts (${d.startDate}), got ${d.endDate}`,
   ALREADY_ENDED: (d) => `the contract already ends on ${d.endDate}`,
+  DATE_OUT_OF_RANGE: (d) => `${d.field} ${d.value} is implausible for a contract that starts on ${d.startDate}: expected a date from ${d.earliest} on`,
 };
 
 export const contractError = <K extends ContractRuleCode>(code: K, details: ContractRuleDetails[K]): ContractErrorOf<K> =>

@@ -3,7 +3,8 @@
 // a rule that the first attempt changed), then whether the cycle is billed, then the input, then
 // the money rules.
 import * as E from 'fp-ts/lib/Either.js';
-import { isPeriodValid } from '../calendar.js';
+import { isPeriodValid, type BusinessDate, type Instant, type Period } from '../calendar.js';
+import { dueDateWindow, factWindow, isBefore, outsideWindow, type DateWindow } from '../timing.js';
 import { sameFact } from '../same-fact.js';
 import { amountFromRate, isNonNegativeMinorUnits, isPositiveMinorUnits, sumMinor, type AmountOutOfRange, type DecimalQuantity, type NonNegativeMinorUnits } from '../money.js';
 import type { Adjust, AgreeInstallments, Bill, CancelInstallments, RaiseDispute, RecordAutoDebitFailure, RecordPayment, Refund, RenewalCommand, ResolveDispute, SendReminder, WriteOff } from './commands.js';
@@ -53,6 +54,19 @@ const earlier = <F extends { readonly commandId: string }>(
     : E.left(ruleError('ID_CONFLICT', { idField: key, id, existingCommandId: found.commandId }));
 };
 
+/** DATE_OUT_OF_RANGE when `value` lies outside the window of the cycle's period (../timing.ts). */
+const outOfRange = (field: string, value: BusinessDate | Instant, period: Period, window: DateWindow = factWindow(period)): Result | null =>
+  outsideWindow(value, window) === null
+    ? null
+    : E.left(ruleError('DATE_OUT_OF_RANGE', { field, value, earliest: window.earliest, latest: window.latest!, periodStart: period.start, periodEnd: period.end }));
+
+/** A fact about a billed cycle dated implausibly far from its period. */
+const factDated = (c: { readonly at: Instant }, state: CycleState): Result | null => outOfRange('at', c.at, state.bill!.period);
+
+/** DATED_BEFORE_ORIGIN when what follows (a refund, resolution, cancellation) is dated before what it follows. */
+const beforeOrigin = (at: Instant, origin: 'payment' | 'dispute' | 'plan', originId: string, originAt: Instant): Result | null =>
+  isBefore(at, originAt) ? E.left(ruleError('DATED_BEFORE_ORIGIN', { origin, originId, originAt, at })) : null;
+
 const positive = (field: string, value: unknown): RenewalError | null =>
   isPositiveMinorUnits(value) ? null : ruleError('INVALID_AMOUNT', { field, value });
 
@@ -87,6 +101,8 @@ const decideBill = (c: Bill, state: CycleState): Result => {
       : E.left(ruleError('ALREADY_BILLED', { billedByCommandId: state.bill.commandId, totalMinor: state.bill.totalMinor }));
   }
   if (!isPeriodValid(c.period)) return E.left(ruleError('INVALID_PERIOD', { start: c.period.start, end: c.period.end }));
+  const dated = outOfRange('at', c.at, c.period) ?? outOfRange('dueDate', c.dueDate, c.period, dueDateWindow(c.period));
+  if (dated) return dated;
   if (c.lines.length === 0) return E.left(ruleError('NO_BILL_LINES', { lineCount: 0 }));
   const codes = new Set<string>();
   for (let i = 0; i < c.lines.length; i++) {
@@ -135,6 +151,8 @@ const decidePayment = (c: RecordPayment, state: CycleState, bill: BilledData): R
   };
   const seen = earlier('paymentId', c.paymentId, state.payments.find((p) => p.paymentId === c.paymentId), data);
   if (seen) return seen;
+  const dated = factDated(c, state);
+  if (dated) return dated;
   const bad = positive('amountMinor', c.amountMinor);
   if (bad) return E.left(bad);
   if (c.currency !== undefined && c.currency !== bill.currency)
@@ -169,6 +187,8 @@ const decideRefund = (c: Refund, state: CycleState): Result => {
   if (bad) return E.left(bad);
   const payment = state.payments.find((p) => p.paymentId === c.paymentId);
   if (!payment) return E.left(ruleError('UNKNOWN_PAYMENT', { paymentId: c.paymentId }));
+  const dated = factDated(c, state) ?? beforeOrigin(c.at, 'payment', payment.paymentId, payment.at);
+  if (dated) return dated;
   const refundedMinor = refundedOf(state, c.paymentId);
   if (refundedMinor + c.amountMinor > payment.amountMinor)
     return E.left(
@@ -196,6 +216,8 @@ const decideDispute = (c: RaiseDispute, state: CycleState, bill: BilledData): Re
   const found = state.disputes.find((d) => d.raised.disputeId === c.disputeId);
   const seen = earlier('disputeId', c.disputeId, found?.raised, data);
   if (seen) return seen;
+  const dated = factDated(c, state);
+  if (dated) return dated;
   const bad = positive('amountMinor', c.amountMinor);
   if (bad) return E.left(bad);
   if (c.lineCode !== undefined && !bill.lines.some((l) => l.code === c.lineCode))
@@ -230,6 +252,8 @@ const decideResolution = (c: ResolveDispute, state: CycleState): Result => {
           }),
         );
   }
+  const dated = factDated(c, state) ?? beforeOrigin(c.at, 'dispute', c.disputeId, found.raised.at);
+  if (dated) return dated;
   if (!isNonNegativeMinorUnits(c.adjustmentMinor))
     return E.left(ruleError('INVALID_AMOUNT', { field: 'adjustmentMinor', value: c.adjustmentMinor }));
   const disputedMinor: number = found.raised.amountMinor;
@@ -258,6 +282,8 @@ const decidePlan = (c: AgreeInstallments, state: CycleState): Result => {
   const found = state.plans.find((p) => p.agreed.planId === c.planId);
   const seen = earlier('planId', c.planId, found?.agreed, data);
   if (seen) return seen;
+  const dated = factDated(c, state) ?? c.installments.reduce<Result | null>((bad, i, n) => bad ?? outOfRange(`installments/${n}/dueDate`, i.dueDate, state.bill!.period), null);
+  if (dated) return dated;
   const active = activePlan(state);
   if (active) return E.left(ruleError('PLAN_ALREADY_ACTIVE', { activePlanId: active.agreed.planId }));
   for (let i = 0; i < c.installments.length; i++) {
@@ -286,6 +312,8 @@ const decidePlanCancellation = (c: CancelInstallments, state: CycleState): Resul
       ? duplicate('planId', c.planId)
       : E.left(ruleError('PLAN_NOT_ACTIVE', { planId: c.planId, cancelReason: found.cancellation.reason }));
   }
+  const dated = factDated(c, state) ?? beforeOrigin(c.at, 'plan', c.planId, found.agreed.at);
+  if (dated) return dated;
   return emit({ type: 'InstallmentPlanCancelled', data });
 };
 
@@ -301,6 +329,8 @@ const decideAdjustment = (c: Adjust, state: CycleState): Result => {
   };
   const seen = earlier('adjustmentId', c.adjustmentId, state.adjustments.find((a) => a.adjustmentId === c.adjustmentId), data);
   if (seen) return seen;
+  const dated = factDated(c, state);
+  if (dated) return dated;
   const bad = positive('amountMinor', c.amountMinor);
   if (bad) return E.left(bad);
   const { dueMinor } = cycleFigures(state);
@@ -320,6 +350,8 @@ const decideReminder = (c: SendReminder, state: CycleState): Result => {
   };
   const seen = earlier('reminderId', c.reminderId, state.reminders.find((r) => r.reminderId === c.reminderId), data);
   if (seen) return seen;
+  const dated = factDated(c, state);
+  if (dated) return dated;
   const { outstandingMinor } = cycleFigures(state);
   if (outstandingMinor <= 0) return E.left(ruleError('NOTHING_OUTSTANDING', { outstandingMinor }));
   return emit({ type: 'ReminderSent', data });
@@ -337,6 +369,8 @@ const decideWriteOff = (c: WriteOff, state: CycleState): Result => {
   };
   const seen = earlier('writeOffId', c.writeOffId, state.writeOffs.find((w) => w.writeOffId === c.writeOffId), data);
   if (seen) return seen;
+  const dated = factDated(c, state);
+  if (dated) return dated;
   const bad = positive('amountMinor', c.amountMinor);
   if (bad) return E.left(bad);
   const { outstandingMinor } = cycleFigures(state);
@@ -365,6 +399,8 @@ const decideAutoDebitFailure = (c: RecordAutoDebitFailure, state: CycleState): R
   };
   const seen = earlier('attemptId', c.attemptId, state.autoDebitFailures?.find((f) => f.attemptId === c.attemptId), data);
   if (seen) return seen;
+  const dated = factDated(c, state);
+  if (dated) return dated;
   const bad = positive('amountMinor', c.amountMinor);
   if (bad) return E.left(bad);
   return emit({ type: 'AutoDebitFailed', data });

@@ -37,6 +37,8 @@ export interface RuleDetails {
   ADJUSTMENT_EXCEEDS_DUE: { dueMinor: number; attemptedMinor: number };
   WRITE_OFF_EXCEEDS_OUTSTANDING: { outstandingMinor: number; attemptedMinor: number };
   NOTHING_OUTSTANDING: { outstandingMinor: number };
+  DATE_OUT_OF_RANGE: { field: string; value: string; earliest: string; latest: string; periodStart: string; periodEnd: string };
+  DATED_BEFORE_ORIGIN: { origin: 'payment' | 'dispute' | 'plan'; originId: string; originAt: string; at: string };
 }
 
 export type RuleCode = keyof RuleDetails;
@@ -88,6 +90,14 @@ const messages: { [K in RuleCode]: (d: RuleDetails[K]) => string } = {
   WRITE_OFF_EXCEEDS_OUTSTANDING: (d) =>
     `write-off of ${m(d.attemptedMinor)} exceeds the outstanding ${m(d.outstandingMinor)}`,
   NOTHING_OUTSTANDING: (d) => `nothing is outstanding on this cycle (${m(d.outstandingMinor)})`,
+  DATE_OUT_OF_RANGE: (d) =>
+    `${d.field} ${d.value} is implausible for the period [${d.periodStart}, ${d.periodEnd}): expected a date from ${d.earliest} to ${d.latest}`,
+  DATED_BEFORE_ORIGIN: (d) =>
+    d.origin === 'payment'
+      ? `a refund dated ${d.at} is before the payment ${d.originId} it refunds (${d.originAt})`
+      : d.origin === 'dispute'
+        ? `a resolution dated ${d.at} is before dispute ${d.originId} was raised (${d.originAt})`
+        : `a cancellation dated ${d.at} is before plan ${d.originId} was agreed (${d.originAt})`,
 };
 
 export const ruleError = <K extends RuleCode>(code: K, details: RuleDetails[K]): RenewalErrorOf<K> =>
