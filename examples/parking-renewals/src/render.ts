@@ -3,7 +3,7 @@
 import { formatMinor } from '@renewal-ledger/core';
 import type { CarParkReport, DayActivity } from './worker.js';
 
-const money = (minor: number) => formatMinor(minor).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+const money = (minor: number | bigint) => formatMinor(minor).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 const rate = (r: number | null) => (r === null ? '-' : `${(r * 100).toFixed(1)}%`);
 
 const dayLine = (d: DayActivity): string | null => {

@@ -86,7 +86,7 @@ test('auto-debit touches only passes with a mandate; what is left unpaid is the 
   for (const b of events.filter((e) => e.type === 'Billed').map((e) => e.data as BilledData).filter((b) => contractOf(b.cycleId).mandate === null))
     assert.is(paid.has(b.cycleId), contractOf(b.cycleId).habit.kind !== 'never', b.cycleId);
   assert.ok(report.arrears !== null);
-  assert.is(report.arrears!.collectibleMinor, unpaid.reduce((a, b) => a + b.totalMinor, 0));
+  assert.is(report.arrears!.collectibleMinor, unpaid.reduce((a, b) => a + BigInt(b.totalMinor), 0n));
   assert.is(report.arrears!.cycles, carPark(SMALL).length * SMALL.months);
 });
 

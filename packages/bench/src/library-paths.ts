@@ -190,11 +190,19 @@ export const rebuild = async (store: EventStore, views: ViewDatabase, tick: Tick
   return { results, perProjectionMs };
 };
 
+/** A view's total (a bigint) as the bench's number; the bench's portfolios stay far inside the safe range. */
+const safe = (total: bigint): number => {
+  if (total > BigInt(Number.MAX_SAFE_INTEGER) || total < -BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`a total of ${total} is past what the bench compares`);
+  return Number(total);
+};
+
 /** The arrears view's totals for the check: figures summed by SQL over every cycle. */
 export const viewTotals = async (views: ViewDatabase, asOf: BusinessDate): Promise<Totals> => {
   const p = await getArrearsView(views).portfolio({ asOf });
   const c = p.currencies[0];
-  return c ? { cycles: c.cycles, dueMinor: c.dueMinor, netPaidMinor: c.netPaidMinor, outstandingMinor: c.outstandingMinor } : { cycles: 0, dueMinor: 0, netPaidMinor: 0, outstandingMinor: 0 };
+  return c
+    ? { cycles: c.cycles, dueMinor: safe(c.dueMinor), netPaidMinor: safe(c.netPaidMinor), outstandingMinor: safe(c.outstandingMinor) }
+    : { cycles: 0, dueMinor: 0, netPaidMinor: 0, outstandingMinor: 0 };
 };
 
 /** (e) The arrears as of a date over every cycle: totals and every collectible amount in its bucket. */
@@ -202,14 +210,15 @@ export const portfolioAsOf = async (views: ViewDatabase, asOf: BusinessDate): Pr
   const p = await getArrearsView(views).portfolio({ asOf });
   if (p.currencies.length !== 1) throw new Error(`expected one currency in the portfolio, got ${p.currencies.length}`);
   const c = p.currencies[0]!;
-  return { cycles: c.cycles, collectibleMinor: c.collectibleMinor, overdueMinor: c.overdueMinor, buckets: { ...c.buckets } };
+  const buckets = Object.fromEntries(Object.entries(c.buckets).map(([b, amount]) => [b, safe(amount)])) as AgingTotals['buckets'];
+  return { cycles: c.cycles, collectibleMinor: safe(c.collectibleMinor), overdueMinor: safe(c.overdueMinor), buckets };
 };
 
 /** (e) The top debtors as of a date. */
 export const topDebtors = async (views: ViewDatabase, asOf: BusinessDate, limit: number): Promise<DebtorLine[]> =>
   (await getArrearsView(views).topDebtors({ asOf, limit })).map((d) => ({
     contractId: d.contractId,
-    overdueMinor: d.overdueMinor,
-    collectibleMinor: d.collectibleMinor,
+    overdueMinor: safe(d.overdueMinor),
+    collectibleMinor: safe(d.collectibleMinor),
   }));
 

@@ -3,6 +3,7 @@
 // over the portfolio. Data first (what --format json prints), text second.
 import type { BusinessDate } from '@renewal-ledger/core';
 import type { BehaviourView, ChannelTakings, PeriodCollection, ReminderEffect } from '@renewal-ledger/projection-behaviour';
+import { compareTotals } from '@renewal-ledger/projections';
 import { count, money, table } from './output.js';
 import { rate } from './reports.js';
 
@@ -83,7 +84,7 @@ export const renderChannelTakings = (title: string, channels: readonly ChannelTa
       : table(
           ['channel', 'currency', 'payments', 'taken', 'refunds', 'net'],
           [...channels]
-            .sort((a, b) => b.netMinor - a.netMinor)
+            .sort((a, b) => compareTotals(b.netMinor, a.netMinor))
             .map((c) => [c.channel, c.currency, count(c.payments), money(c.takenMinor), count(c.refunds), money(c.netMinor)]),
         ),
   ].join('\n');

@@ -20,7 +20,7 @@ export const count = (n: number | bigint) => n.toLocaleString('en-US');
 export const plural = (n: number | bigint, word: string, many = `${word}s`) => `${count(n)} ${n === 1 || n === 1n ? word : many}`;
 
 /** Minor units for people, with thousands separators: 202853494 -> "2,028,534.94" (+ " CNY" when given). */
-export const money = (amount: number, currency?: string): string => {
+export const money = (amount: number | bigint, currency?: string): string => {
   const text = formatMinor(amount);
   const [whole, frac] = text.split('.');
   const grouped = whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');

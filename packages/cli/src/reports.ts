@@ -3,6 +3,7 @@
 import { AGING_BUCKETS, addDaysTo, type BusinessDate } from '@renewal-ledger/core';
 import type { BillingPeriodFigures, CurrencyTotals, Debtor, Portfolio } from '@renewal-ledger/projection-arrears';
 import type { ChannelTakings, ReceiptsView } from '@renewal-ledger/projection-receipts';
+import { compareTotals } from '@renewal-ledger/projections';
 import type { AuditVerification } from '@renewal-ledger/projection-audit';
 import { count, money, plural, table } from './output.js';
 
@@ -54,7 +55,7 @@ export const takingsOver = async (receipts: ReceiptsView, to: BusinessDate, days
     const date = addDaysTo(-i)(to);
     for (const c of (await receipts.takings(date, { basis: 'paid-at' })).channels) {
       const key = `${c.channel}\u0000${c.currency}`;
-      const w = acc.get(key) ?? { channel: c.channel, currency: c.currency, receipts: 0, takenMinor: 0, refundNotes: 0, refundedMinor: 0, netMinor: 0 };
+      const w = acc.get(key) ?? { channel: c.channel, currency: c.currency, receipts: 0, takenMinor: 0n, refundNotes: 0, refundedMinor: 0n, netMinor: 0n };
       acc.set(key, {
         ...w,
         receipts: w.receipts + c.receipts,
@@ -65,7 +66,7 @@ export const takingsOver = async (receipts: ReceiptsView, to: BusinessDate, days
       });
     }
   }
-  const channels = [...acc.values()].sort((a, b) => b.netMinor - a.netMinor || (a.channel < b.channel ? -1 : 1));
+  const channels = [...acc.values()].sort((a, b) => compareTotals(b.netMinor, a.netMinor) || (a.channel < b.channel ? -1 : 1));
   return { from, to, channels };
 };
 
@@ -75,8 +76,9 @@ export const renderTakings = (title: string, channels: readonly ChannelTakings[]
   const currencies = [...new Set(channels.map((c) => c.currency))];
   for (const cur of currencies) {
     const of = channels.filter((c) => c.currency === cur);
-    const sum = (f: (c: ChannelTakings) => number) => of.reduce((a, c) => a + f(c), 0);
-    rows.push(['total', cur, sum((c) => c.receipts), money(sum((c) => c.takenMinor)), sum((c) => c.refundNotes), money(sum((c) => c.refundedMinor)), money(sum((c) => c.netMinor))]);
+    const count = (f: (c: ChannelTakings) => number) => of.reduce((a, c) => a + f(c), 0);
+    const total = (f: (c: ChannelTakings) => bigint) => of.reduce((a, c) => a + f(c), 0n);
+    rows.push(['total', cur, count((c) => c.receipts), money(total((c) => c.takenMinor)), count((c) => c.refundNotes), money(total((c) => c.refundedMinor)), money(total((c) => c.netMinor))]);
   }
   return `${title}\n${table(['channel', 'currency', 'receipts', 'taken', 'refunds', 'refunded', 'net'], rows)}`;
 };

@@ -178,8 +178,8 @@ test('behaviour: collection rate per month, takings per channel, one contract\'s
   assert.equal(
     out.collectionRates.map((p: any) => [p.billingMonth, p.currency, p.cycles, p.billedMinor, p.dueMinor, p.collectedMinor]),
     [
-      ['2026-01', 'CNY', 2, 46520, 46520, 46520],
-      ['2026-02', 'CNY', 2, 62520, 62520, 31000],
+      ['2026-01', 'CNY', 2, '46520', '46520', '46520'],
+      ['2026-02', 'CNY', 2, '62520', '62520', '31000'],
     ],
   );
   assert.is(out.collectionRates[0].collectionRate, 1);
@@ -187,11 +187,11 @@ test('behaviour: collection rate per month, takings per channel, one contract\'s
   assert.equal(out.takings.from, '2026-02-01');
   assert.equal(out.takings.to, '2026-02-20');
   assert.equal(out.takings.channels.map((t: any) => [t.channel, t.payments, t.takenMinor, t.netMinor]).sort(), [
-    ['auto-debit', 2, 46000, 46000],
-    ['cash', 1, 31520, 31520],
+    ['auto-debit', 2, '46000', '46000'],
+    ['cash', 1, '31520', '31520'],
   ]);
   // The one reminder sent (unit-0301 February, app, a week before) chased 315.20; nothing paid yet.
-  assert.equal(out.reminderEffectiveness, [{ channel: 'app', level: 1, reminders: 1, remindedMinor: 31520, paidWithinMinor: 0, share: 0 }]);
+  assert.equal(out.reminderEffectiveness, [{ channel: 'app', level: 1, reminders: 1, remindedMinor: '31520', paidWithinMinor: '0', share: 0 }]);
 
   // unit-0301 as of 02-20: January paid 02-03, 19 days after its due date; February open 5 days late.
   const c = w.renewal(['behaviour', '--contract', 'unit-0301', '--as-of', '2026-02-20', '--format', 'json']).json().contract;
@@ -245,7 +245,7 @@ test('a lump sum is one receipt whose lines are the cycles it paid and the credi
   assert.ok(csv[1]!.endsWith(',unit-0301/2026-01-01=31520;unit-0301/2026-02-01=31520;unit-0301/2026-03-01=31520;credit=5440'), csv[1]);
   // The day's takings count the transfer once, whole.
   const day = w.renewal(['receipts', '--day', '2026-03-10', '--format', 'json']).json();
-  assert.equal(day.takings.channels.map((c: any) => [c.channel, c.receipts, c.takenMinor]), [['bank-transfer', 1, 100000]]);
+  assert.equal(day.takings.channels.map((c: any) => [c.channel, c.receipts, c.takenMinor]), [['bank-transfer', 1, '100000']]);
 });
 
 test('the views list has the behaviour view; usage mistakes are one sentence and exit 2', ({ w }) => {

@@ -42,14 +42,14 @@ const run = async () => {
     // Before the views are built, a report computes them in memory; status says none are built.
     const first = w.renewal(['arrears', '--store', store, '--as-of', '2026-02-01', '--format', 'json']);
     assert.is(first.status, 0, first.stderr);
-    assert.is(first.json().currencies[0].buckets['1-30'], 21520);
+    assert.is(first.json().currencies[0].buckets['1-30'], '21520');
     assert.match(first.stderr, 'not built yet');
     assert.is(w.renewal(['projections', 'status', '--store', store, '--format', 'json']).json().views, `PostgreSQL schema ${schema}_views (not built yet)`);
     assert.is(w.renewal(['projections', 'rebuild', '--store', store]).status, 0);
     const arrears = w.renewal(['arrears', '--store', store, '--as-of', '2026-02-01', '--format', 'json']);
     assert.is(arrears.status, 0, arrears.stderr);
     assert.is(arrears.stderr, '');
-    assert.is(arrears.json().currencies[0].buckets['1-30'], 21520);
+    assert.is(arrears.json().currencies[0].buckets['1-30'], '21520');
     const status = w.renewal(['projections', 'status', '--store', store, '--format', 'json']).json();
     assert.is(status.views, `PostgreSQL schema ${schema}_views`);
     assert.is(w.renewal(['audit', 'verify', '--store', store]).status, 0);

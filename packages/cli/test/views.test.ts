@@ -48,14 +48,14 @@ test('arrears --format json: every collectible amount in exactly one bucket, fig
     {
       currency: 'CNY',
       cycles: 6,
-      dueMinor: 380000,
-      netPaidMinor: 120000,
-      outstandingMinor: 260000,
-      openDisputedMinor: 5000,
-      collectibleMinor: 255000,
-      overdueMinor: 225000,
-      creditMinor: 0,
-      buckets: { current: 30000, '1-30': 150000, '31-60': 60000, '61-90': 0, '90+': 15000 },
+      dueMinor: '380000',
+      netPaidMinor: '120000',
+      outstandingMinor: '260000',
+      openDisputedMinor: '5000',
+      collectibleMinor: '255000',
+      overdueMinor: '225000',
+      creditMinor: '0',
+      buckets: { current: '30000', '1-30': '150000', '31-60': '60000', '61-90': '0', '90+': '15000' },
       bucketCycles: { current: 1, '1-30': 2, '31-60': 1, '61-90': 0, '90+': 1 },
     },
   ]);
@@ -64,9 +64,9 @@ test('arrears --format json: every collectible amount in exactly one bucket, fig
 test('arrears --top: contracts by overdue amount, aged from their oldest overdue cycle', ({ w }) => {
   const r = w.renewal(['arrears', '--as-of', '2026-03-01', '--top', '3', '--format', 'json']);
   assert.equal(r.json().topDebtors, [
-    { contractId: 'unit-A', currency: 'CNY', overdueMinor: 160000, collectibleMinor: 160000, daysPastDue: 45, bucket: '31-60', cycles: 2 },
-    { contractId: 'unit-B', currency: 'CNY', overdueMinor: 50000, collectibleMinor: 50000, daysPastDue: 9, bucket: '1-30', cycles: 1 },
-    { contractId: 'unit-D', currency: 'CNY', overdueMinor: 15000, collectibleMinor: 15000, daysPastDue: 120, bucket: '90+', cycles: 1 },
+    { contractId: 'unit-A', currency: 'CNY', overdueMinor: '160000', collectibleMinor: '160000', daysPastDue: 45, bucket: '31-60', cycles: 2 },
+    { contractId: 'unit-B', currency: 'CNY', overdueMinor: '50000', collectibleMinor: '50000', daysPastDue: 9, bucket: '1-30', cycles: 1 },
+    { contractId: 'unit-D', currency: 'CNY', overdueMinor: '15000', collectibleMinor: '15000', daysPastDue: 120, bucket: '90+', cycles: 1 },
   ]);
   const table = w.renewal(['arrears', '--as-of', '2026-03-01', '--top', '1']);
   assert.match(table.stdout, /unit-A\s+CNY\s+1,600.00\s+1,600.00\s+45\s+31-60\s+2/);
@@ -76,9 +76,9 @@ test('the same view asked about another date: aging moves, figures do not', ({ w
   // 2026-01-10: only D is overdue (70 days: 61-90). A1, A2, B and C are not due yet: current,
   // whatever their billing month; E is paid.
   const r = w.renewal(['arrears', '--as-of', '2026-01-10', '--format', 'json']).json();
-  assert.equal(r.currencies[0].buckets, { current: 240000, '1-30': 0, '31-60': 0, '61-90': 15000, '90+': 0 });
-  assert.is(r.currencies[0].collectibleMinor, 255000);
-  assert.is(r.currencies[0].overdueMinor, 15000);
+  assert.equal(r.currencies[0].buckets, { current: '240000', '1-30': '0', '31-60': '0', '61-90': '15000', '90+': '0' });
+  assert.is(r.currencies[0].collectibleMinor, '255000');
+  assert.is(r.currencies[0].overdueMinor, '15000');
 });
 
 test('arrears --contract: each cycle with its figures and aging', ({ w }) => {
@@ -91,7 +91,7 @@ test('arrears --contract: each cycle with its figures and aging', ({ w }) => {
       ['unit-A/2026-02', 100000, 100000, 14, '1-30'],
     ],
   );
-  assert.is(c.totals[0].collectibleMinor, 160000);
+  assert.is(c.totals[0].collectibleMinor, '160000');
   const csv = w.renewal(['arrears', '--as-of', '2026-03-01', '--contract', 'unit-A', '--format', 'csv']);
   assert.is(csv.stdout.split('\r\n')[1], 'unit-A/2026-01,unit-A,CNY,2026-01,2026-01-15,100000,100000,40000,60000,0,60000,60000,0,45,31-60,none');
   const none = w.renewal(['arrears', '--contract', 'unit-Z']);
@@ -104,11 +104,11 @@ test('arrears --periods: the collection rate per billing month is collected / du
   assert.equal(
     periods.map((p: any) => [p.billingMonth, p.cycles, p.dueMinor, p.collectedMinor, p.collectionRate]),
     [
-      ['2025-10', 1, 20000, 0, 0],
-      ['2025-12', 1, 80000, 80000, 1],
-      ['2026-01', 1, 100000, 40000, 0.4],
-      ['2026-02', 2, 150000, 0, 0],
-      ['2026-03', 1, 30000, 0, 0],
+      ['2025-10', 1, '20000', '0', 0],
+      ['2025-12', 1, '80000', '80000', 1],
+      ['2026-01', 1, '100000', '40000', 0.4],
+      ['2026-02', 2, '150000', '0', 0],
+      ['2026-03', 1, '30000', '0', 0],
     ],
   );
   const table = w.renewal(['arrears', '--periods', '--as-of', '2026-03-01']).stdout;
@@ -133,11 +133,11 @@ test('receipts --day: the takings per channel of money taken that day, and its d
   assert.equal(
     out.takings.channels.map((c: any) => [c.channel, c.receipts, c.takenMinor, c.netMinor]),
     [
-      ['cash', 1, 40000, 40000],
-      ['wechat-pay', 1, 80000, 80000],
+      ['cash', 1, '40000', '40000'],
+      ['wechat-pay', 1, '80000', '80000'],
     ],
   );
-  assert.equal(out.takings.totals, [{ currency: 'CNY', receipts: 2, takenMinor: 120000, refundNotes: 0, refundedMinor: 0, netMinor: 120000 }]);
+  assert.equal(out.takings.totals, [{ currency: 'CNY', receipts: 2, takenMinor: '120000', refundNotes: 0, refundedMinor: '0', netMinor: '120000' }]);
   // Numbered without gaps in the order they were recorded, per year of recording.
   const year = out.documents[0].recordedAt.slice(0, 4);
   assert.equal(out.documents.map((d: any) => [d.number, d.paymentId, d.amountMinor, d.balanceAfterMinor]), [

@@ -131,10 +131,14 @@ export const amountFromRate = (
     : E.left(outOfRange([Number(digits), rateMinor]));
 };
 
-/** Formats minor units for people: formatMinor(31520, 'CNY') -> "315.20 CNY" (2 decimals unless told). */
-export const formatMinor = (amount: number, currency?: string, decimals = 2): string => {
-  const negative = amount < 0;
-  const abs = BigInt(Math.abs(amount));
+/**
+ * Formats minor units for people: formatMinor(31520, 'CNY') -> "315.20 CNY" (2 decimals unless
+ * told). Totals over many cycles are bigints, formatted exactly the same way.
+ */
+export const formatMinor = (amount: number | bigint, currency?: string, decimals = 2): string => {
+  const exact = BigInt(amount);
+  const negative = exact < 0n;
+  const abs = negative ? -exact : exact;
   const unit = 10n ** BigInt(decimals);
   const whole = abs / unit;
   const frac = (abs % unit).toString().padStart(decimals, '0');

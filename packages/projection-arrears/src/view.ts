@@ -14,8 +14,12 @@ import {
 } from '@renewal-ledger/core';
 import {
   asBigInt,
+  asExactSum,
   asNumber,
   asText,
+  compareTotals,
+  exactSumSql,
+  ratioOf,
   cycleStateFromJson,
   requireLiveView,
   type SqlExecutor,
@@ -49,26 +53,31 @@ export interface ArrearsCycle {
   readonly lastRecordedAt: string;
 }
 
-/** An amount per aging bucket, in minor units. */
-export type BucketAmounts = Readonly<Record<AgingBucket, number>>;
+/**
+ * An amount per aging bucket, in minor units. Amounts summed over cycles are bigints: each cycle's
+ * figures are safe integers, but their sum may not be (docs/projections.md, "Totals").
+ */
+export type BucketAmounts = Readonly<Record<AgingBucket, bigint>>;
+/** A count of cycles per aging bucket. */
+export type BucketCounts = Readonly<Record<AgingBucket, number>>;
 
 export interface CurrencyTotals {
   readonly currency: string;
   readonly cycles: number;
-  readonly dueMinor: number;
-  readonly netPaidMinor: number;
+  readonly dueMinor: bigint;
+  readonly netPaidMinor: bigint;
   /** Sum of outstanding (negative balances included: what customers are owed lowers it). */
-  readonly outstandingMinor: number;
-  readonly openDisputedMinor: number;
-  readonly collectibleMinor: number;
+  readonly outstandingMinor: bigint;
+  readonly openDisputedMinor: bigint;
+  readonly collectibleMinor: bigint;
   /** Collectible and due by the date (what agingAsOf calls overdue). */
-  readonly overdueMinor: number;
+  readonly overdueMinor: bigint;
   /** Owed to customers: sum of negative outstanding balances, as a positive amount. */
-  readonly creditMinor: number;
+  readonly creditMinor: bigint;
   /** collectibleMinor split by bucket: the buckets add up to it exactly. */
   readonly buckets: BucketAmounts;
   /** Cycles with an amount in each bucket (a cycle on a plan may count in two). */
-  readonly bucketCycles: BucketAmounts;
+  readonly bucketCycles: BucketCounts;
 }
 
 export interface ContractArrears {
@@ -88,8 +97,9 @@ export interface BucketEntry {
 export interface Debtor {
   readonly contractId: string;
   readonly currency: string;
-  readonly overdueMinor: number;
-  readonly collectibleMinor: number;
+  /** Summed over the contract's cycles. */
+  readonly overdueMinor: bigint;
+  readonly collectibleMinor: bigint;
   /** Days past due of the contract's oldest overdue amount. */
   readonly daysPastDue: number;
   readonly bucket: AgingBucket;
@@ -102,12 +112,12 @@ export interface BillingPeriodFigures {
   readonly billingMonth: string;
   readonly currency: string;
   readonly cycles: number;
-  readonly billedMinor: number;
-  readonly dueMinor: number;
+  readonly billedMinor: bigint;
+  readonly dueMinor: bigint;
   /** Net paid (payments - refunds). */
-  readonly collectedMinor: number;
-  readonly outstandingMinor: number;
-  readonly writtenOffMinor: number;
+  readonly collectedMinor: bigint;
+  readonly outstandingMinor: bigint;
+  readonly writtenOffMinor: bigint;
   /** collected / due, or null when nothing is due. A ratio, not money. */
   readonly collectionRate: number | null;
 }
@@ -133,7 +143,7 @@ export interface ArrearsView {
   portfolio(options: { readonly asOf: BusinessDate }): Promise<Portfolio>;
 }
 
-const zeroBuckets = (): Record<AgingBucket, number> => Object.fromEntries(AGING_BUCKETS.map((b) => [b, 0])) as Record<AgingBucket, number>;
+const zeroBuckets = <A extends number | bigint>(zero: A): Record<AgingBucket, A> => Object.fromEntries(AGING_BUCKETS.map((b) => [b, zero])) as Record<AgingBucket, A>;
 
 const figuresOf = (r: SqlRow): CycleFigures => ({
   totalMinor: asNumber(r.total_minor),
@@ -202,40 +212,40 @@ async function* openCycles(db: SqlExecutor, order: 'cycle' | 'contract', currenc
 interface Accumulator {
   currency: string;
   cycles: number;
-  dueMinor: number;
-  netPaidMinor: number;
-  outstandingMinor: number;
-  openDisputedMinor: number;
-  collectibleMinor: number;
-  overdueMinor: number;
-  creditMinor: number;
-  buckets: Record<AgingBucket, number>;
+  dueMinor: bigint;
+  netPaidMinor: bigint;
+  outstandingMinor: bigint;
+  openDisputedMinor: bigint;
+  collectibleMinor: bigint;
+  overdueMinor: bigint;
+  creditMinor: bigint;
+  buckets: Record<AgingBucket, bigint>;
   bucketCycles: Record<AgingBucket, number>;
 }
 
 const accumulator = (currency: string): Accumulator => ({
   currency,
   cycles: 0,
-  dueMinor: 0,
-  netPaidMinor: 0,
-  outstandingMinor: 0,
-  openDisputedMinor: 0,
-  collectibleMinor: 0,
-  overdueMinor: 0,
-  creditMinor: 0,
-  buckets: zeroBuckets(),
-  bucketCycles: zeroBuckets(),
+  dueMinor: 0n,
+  netPaidMinor: 0n,
+  outstandingMinor: 0n,
+  openDisputedMinor: 0n,
+  collectibleMinor: 0n,
+  overdueMinor: 0n,
+  creditMinor: 0n,
+  buckets: zeroBuckets(0n),
+  bucketCycles: zeroBuckets(0),
 });
 
 /** Puts a cycle's collectible amount into buckets: overdue in its bucket, not yet due in current. */
 const addAging = (acc: Accumulator, aging: Aging) => {
-  acc.overdueMinor += aging.overdueMinor;
+  acc.overdueMinor += BigInt(aging.overdueMinor);
   if (aging.overdueMinor > 0) {
-    acc.buckets[aging.bucket] += aging.overdueMinor;
+    acc.buckets[aging.bucket] += BigInt(aging.overdueMinor);
     acc.bucketCycles[aging.bucket] += 1;
   }
   if (aging.notYetDueMinor > 0) {
-    acc.buckets.current += aging.notYetDueMinor;
+    acc.buckets.current += BigInt(aging.notYetDueMinor);
     if (!(aging.overdueMinor > 0 && aging.bucket === 'current')) acc.bucketCycles.current += 1;
   }
 };
@@ -263,12 +273,12 @@ export const getArrearsView = (db: SqlExecutor): ArrearsView => {
         if (!acc) accs.set(c.currency, (acc = accumulator(c.currency)));
         const f = c.figures;
         acc.cycles += 1;
-        acc.dueMinor += f.dueMinor;
-        acc.netPaidMinor += f.netPaidMinor;
-        acc.outstandingMinor += f.outstandingMinor;
-        acc.openDisputedMinor += f.openDisputedMinor;
-        acc.collectibleMinor += f.collectibleMinor;
-        acc.creditMinor += Math.max(0, -f.outstandingMinor);
+        acc.dueMinor += BigInt(f.dueMinor);
+        acc.netPaidMinor += BigInt(f.netPaidMinor);
+        acc.outstandingMinor += BigInt(f.outstandingMinor);
+        acc.openDisputedMinor += BigInt(f.openDisputedMinor);
+        acc.collectibleMinor += BigInt(f.collectibleMinor);
+        acc.creditMinor += BigInt(Math.max(0, -f.outstandingMinor));
         addAging(acc, c.aging);
       }
       return { contractId, asOf, cycles, totals: byCurrency(accs) };
@@ -295,16 +305,16 @@ export const getArrearsView = (db: SqlExecutor): ArrearsView => {
       await ready();
       let top: Debtor[] = [];
       const rank = (a: Debtor, b: Debtor) =>
-        b.overdueMinor - a.overdueMinor ||
-        b.collectibleMinor - a.collectibleMinor ||
+        compareTotals(b.overdueMinor, a.overdueMinor) ||
+        compareTotals(b.collectibleMinor, a.collectibleMinor) ||
         (a.contractId < b.contractId ? -1 : a.contractId > b.contractId ? 1 : a.currency < b.currency ? -1 : 1);
       // Rows come grouped by contract: one running debtor per currency of the current contract.
-      let current = new Map<string, { overdue: number; collectible: number; days: number; bucket: AgingBucket; cycles: number }>();
+      let current = new Map<string, { overdue: bigint; collectible: bigint; days: number; bucket: AgingBucket; cycles: number }>();
       let contract: string | null = null;
       const flush = () => {
         if (contract === null) return;
         for (const [cur, d] of current)
-          if (d.overdue > 0)
+          if (d.overdue > 0n)
             top.push({ contractId: contract, currency: cur, overdueMinor: d.overdue, collectibleMinor: d.collectible, daysPastDue: d.days, bucket: d.bucket, cycles: d.cycles });
         if (top.length > 2 * limit + 100) top = top.sort(rank).slice(0, limit);
         current = new Map();
@@ -318,9 +328,9 @@ export const getArrearsView = (db: SqlExecutor): ArrearsView => {
           flush();
           contract = contractId;
         }
-        const d = current.get(cur) ?? { overdue: 0, collectible: 0, days: 0, bucket: 'current' as AgingBucket, cycles: 0 };
-        d.overdue += aging.overdueMinor;
-        d.collectible += asNumber(r.collectible_minor);
+        const d = current.get(cur) ?? { overdue: 0n, collectible: 0n, days: 0, bucket: 'current' as AgingBucket, cycles: 0 };
+        d.overdue += BigInt(aging.overdueMinor);
+        d.collectible += asBigInt(r.collectible_minor);
         d.cycles += 1;
         if (aging.overdueMinor > 0 && aging.daysPastDue >= d.days) {
           d.days = aging.daysPastDue;
@@ -335,25 +345,26 @@ export const getArrearsView = (db: SqlExecutor): ArrearsView => {
     async billingPeriods(options = {}) {
       await ready();
       const rows = await db.query(
-        `SELECT billing_month, currency, COUNT(*) AS cycles, SUM(total_minor) AS billed, SUM(due_minor) AS due,
-                SUM(net_paid_minor) AS collected, SUM(outstanding_minor) AS outstanding, SUM(written_off_minor) AS written_off
+        `SELECT billing_month, currency, COUNT(*) AS cycles, ${exactSumSql('total_minor', 'billed')}, ${exactSumSql('due_minor', 'due')},
+                ${exactSumSql('net_paid_minor', 'collected')}, ${exactSumSql('outstanding_minor', 'outstanding')},
+                ${exactSumSql('written_off_minor', 'written_off')}
            FROM ${ARREARS_CYCLES} ${options.month ? 'WHERE billing_month = ?' : ''}
           GROUP BY billing_month, currency ORDER BY billing_month, currency`,
         options.month ? [options.month] : [],
       );
       return rows.map((r) => {
-        const dueMinor = asNumber(r.due);
-        const collectedMinor = asNumber(r.collected);
+        const dueMinor = asExactSum(r, 'due');
+        const collectedMinor = asExactSum(r, 'collected');
         return {
           billingMonth: asText(r.billing_month),
           currency: asText(r.currency),
           cycles: asNumber(r.cycles),
-          billedMinor: asNumber(r.billed),
+          billedMinor: asExactSum(r, 'billed'),
           dueMinor,
           collectedMinor,
-          outstandingMinor: asNumber(r.outstanding),
-          writtenOffMinor: asNumber(r.written_off),
-          collectionRate: dueMinor === 0 ? null : collectedMinor / dueMinor,
+          outstandingMinor: asExactSum(r, 'outstanding'),
+          writtenOffMinor: asExactSum(r, 'written_off'),
+          collectionRate: ratioOf(collectedMinor, dueMinor),
         };
       });
     },
@@ -362,21 +373,21 @@ export const getArrearsView = (db: SqlExecutor): ArrearsView => {
       await ready();
       const accs = new Map<string, Accumulator>();
       const sums = await db.query(
-        `SELECT currency, COUNT(*) AS cycles, SUM(due_minor) AS due, SUM(net_paid_minor) AS net_paid,
-                SUM(outstanding_minor) AS outstanding, SUM(open_disputed_minor) AS open_disputed,
-                SUM(collectible_minor) AS collectible,
-                SUM(CASE WHEN outstanding_minor < 0 THEN -outstanding_minor ELSE 0 END) AS credit
+        `SELECT currency, COUNT(*) AS cycles, ${exactSumSql('due_minor', 'due')}, ${exactSumSql('net_paid_minor', 'net_paid')},
+                ${exactSumSql('outstanding_minor', 'outstanding')}, ${exactSumSql('open_disputed_minor', 'open_disputed')},
+                ${exactSumSql('collectible_minor', 'collectible')},
+                ${exactSumSql('CASE WHEN outstanding_minor < 0 THEN -outstanding_minor ELSE 0 END', 'credit')}
            FROM ${ARREARS_CYCLES} GROUP BY currency`,
       );
       for (const r of sums) {
         const acc = accumulator(asText(r.currency));
         acc.cycles = asNumber(r.cycles);
-        acc.dueMinor = asNumber(r.due);
-        acc.netPaidMinor = asNumber(r.net_paid);
-        acc.outstandingMinor = asNumber(r.outstanding);
-        acc.openDisputedMinor = asNumber(r.open_disputed);
-        acc.collectibleMinor = asNumber(r.collectible);
-        acc.creditMinor = asNumber(r.credit);
+        acc.dueMinor = asExactSum(r, 'due');
+        acc.netPaidMinor = asExactSum(r, 'net_paid');
+        acc.outstandingMinor = asExactSum(r, 'outstanding');
+        acc.openDisputedMinor = asExactSum(r, 'open_disputed');
+        acc.collectibleMinor = asExactSum(r, 'collectible');
+        acc.creditMinor = asExactSum(r, 'credit');
         accs.set(acc.currency, acc);
       }
       for await (const r of openCycles(db, 'cycle', undefined, 'cycle_id, currency, state_json')) addAging(accs.get(asText(r.currency))!, agingOfRow(r, asOf));

@@ -29,20 +29,20 @@ const scenario = (kind: StoreKind) => async () => {
       const id = (e.data as { cycleId: string }).cycleId;
       states.set(id, evolveCycle(states.get(id) ?? initialCycleState(), { type: e.type, data: e.data } as RenewalEvent));
     }
-    const buckets: Record<string, number> = { current: 0, '1-30': 0, '31-60': 0, '61-90': 0, '90+': 0 };
-    let outstanding = 0;
+    const buckets: Record<string, bigint> = { current: 0n, '1-30': 0n, '31-60': 0n, '61-90': 0n, '90+': 0n };
+    let outstanding = 0n;
     for (const s of states.values()) {
       const a = agingAsOf(asOf)(s);
-      if (a.overdueMinor > 0) buckets[a.bucket]! += a.overdueMinor;
-      buckets.current! += a.notYetDueMinor;
-      outstanding += cycleFigures(s).outstandingMinor;
+      if (a.overdueMinor > 0) buckets[a.bucket]! += BigInt(a.overdueMinor);
+      buckets.current! += BigInt(a.notYetDueMinor);
+      outstanding += BigInt(cycleFigures(s).outstandingMinor);
     }
     const portfolio = await getArrearsView(env.views).portfolio({ asOf });
     assert.is(portfolio.currencies.length, 1);
     assert.equal({ ...portfolio.currencies[0]!.buckets }, buckets);
     assert.is(portfolio.currencies[0]!.outstandingMinor, outstanding);
     assert.is(portfolio.currencies[0]!.cycles, states.size);
-    assert.ok(buckets['90+']! > 0 && buckets['1-30']! > 0, 'the portfolio has arrears of several ages');
+    assert.ok(buckets['90+']! > 0n && buckets['1-30']! > 0n, 'the portfolio has arrears of several ages');
   } finally {
     await env.close();
   }

@@ -105,28 +105,28 @@ test('portfolio totals put every collectible amount in exactly one bucket, for a
   assert.is(march.currencies.length, 1);
   const cny = march.currencies[0]!;
   assert.is(cny.currency, 'CNY');
-  assert.equal(cny.buckets, { current: 20000, '1-30': 20000, '31-60': 0, '61-90': 115000, '90+': 0 });
+  assert.equal(cny.buckets, { current: 20000n, '1-30': 20000n, '31-60': 0n, '61-90': 115000n, '90+': 0n });
   assert.equal(cny.bucketCycles, { current: 1, '1-30': 1, '31-60': 0, '61-90': 3, '90+': 0 });
-  assert.is(cny.collectibleMinor, 155000);
-  assert.is(Object.values(cny.buckets).reduce((a, b) => a + b, 0), cny.collectibleMinor);
-  assert.is(cny.overdueMinor, 135000);
+  assert.is(cny.collectibleMinor, 155000n);
+  assert.is(Object.values(cny.buckets).reduce((a, b) => a + b, 0n), cny.collectibleMinor);
+  assert.is(cny.overdueMinor, 135000n);
   // 11 cycles. Due: 30000 (dec) + 3 x 30000 + 50000 + 52000 + 90000 + 60000 + 0 + 35000 + 40000
   // = 447000; net paid: 30000 + 90000 + 30000 + 52000 + 30000 + 20000 + 30000 = 282000;
   // outstanding 165000 of which 10000 disputed.
   assert.is(cny.cycles, 11);
-  assert.is(cny.dueMinor, 447000);
-  assert.is(cny.netPaidMinor, 282000);
-  assert.is(cny.outstandingMinor, 165000);
-  assert.is(cny.openDisputedMinor, 10000);
-  assert.is(cny.creditMinor, 0);
+  assert.is(cny.dueMinor, 447000n);
+  assert.is(cny.netPaidMinor, 282000n);
+  assert.is(cny.outstandingMinor, 165000n);
+  assert.is(cny.openDisputedMinor, 10000n);
+  assert.is(cny.creditMinor, 0n);
   // On 05-01 the bills due 01-15 are 106 days late (90+); the plan's 03-15 and 04-15 instalments
   // (40000) are 47 days late counted from 03-15 (31-60).
   const may = (await view.portfolio({ asOf: d('2026-05-01') })).currencies[0]!;
-  assert.equal(may.buckets, { current: 0, '1-30': 0, '31-60': 40000, '61-90': 0, '90+': 115000 });
-  assert.is(may.collectibleMinor, 155000);
+  assert.equal(may.buckets, { current: 0n, '1-30': 0n, '31-60': 40000n, '61-90': 0n, '90+': 115000n });
+  assert.is(may.collectibleMinor, 155000n);
   // On 01-10 nothing is due yet: all of it is current (the December cycle is settled).
   const early = (await view.portfolio({ asOf: d('2026-01-10') })).currencies[0]!;
-  assert.equal(early.buckets, { current: 155000, '1-30': 0, '31-60': 0, '61-90': 0, '90+': 0 });
+  assert.equal(early.buckets, { current: 155000n, '1-30': 0n, '31-60': 0n, '61-90': 0n, '90+': 0n });
 });
 
 test('by bucket lists each cycle with its amount in that bucket, oldest first', async () => {
@@ -154,9 +154,9 @@ test('top debtors rank contracts by what is overdue', async () => {
   assert.equal(
     top.map((x) => [x.contractId, x.overdueMinor, x.collectibleMinor, x.daysPastDue, x.bucket]),
     [
-      ['unit-0104', 60000, 60000, 75, '61-90'],
-      ['unit-0107', 35000, 35000, 75, '61-90'],
-      ['unit-0105', 20000, 40000, 16, '1-30'],
+      ['unit-0104', 60000n, 60000n, 75, '61-90'],
+      ['unit-0107', 35000n, 35000n, 75, '61-90'],
+      ['unit-0105', 20000n, 40000n, 16, '1-30'],
     ],
   );
   assert.is((await view.topDebtors({ asOf: d('2026-03-31'), limit: 10 })).length, 4);
@@ -167,8 +167,8 @@ test('a contract shows all its cycles and their totals', async () => {
   const lump = await view.byContract('unit-0101', { asOf: d('2026-03-31') });
   assert.equal(lump.cycles.map((c) => c.cycleId), [CYCLES.lumpJan, CYCLES.lumpFeb, CYCLES.lumpMar]);
   assert.equal(lump.cycles.map((c) => c.figures.outstandingMinor), [0, 0, 0]);
-  assert.is(lump.totals[0]!.netPaidMinor, 90000);
-  assert.is(lump.totals[0]!.collectibleMinor, 0);
+  assert.is(lump.totals[0]!.netPaidMinor, 90000n);
+  assert.is(lump.totals[0]!.collectibleMinor, 0n);
   const none = await view.byContract('unit-9999', { asOf: d('2026-03-31') });
   assert.equal(none.cycles, []);
 });
@@ -187,11 +187,11 @@ test('collection rate of a billing period is collected over due', async () => {
     billingMonth: '2026-01',
     currency: 'CNY',
     cycles: 8,
-    billedMinor: 410000,
-    dueMinor: 357000,
-    collectedMinor: 192000,
-    outstandingMinor: 165000,
-    writtenOffMinor: 45000,
+    billedMinor: 410000n,
+    dueMinor: 357000n,
+    collectedMinor: 192000n,
+    outstandingMinor: 165000n,
+    writtenOffMinor: 45000n,
     collectionRate: 192000 / 357000,
   });
   const dec = periods[0]!;

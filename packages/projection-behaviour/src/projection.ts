@@ -162,17 +162,18 @@ export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_rem
     const ids = [...new Set(cycleEvents.map((e) => (e.data as { cycleId: string }).cycleId))];
     const cycles = await loadCycles(tx, t.behaviour_cycles, ids);
     const reminders = await loadReminders(tx, t.behaviour_reminders, ids);
-    const takings = new Map<string, { channel: string; currency: string; day: string; payments: number; taken: number; refunds: number; refunded: number }>();
+    const takings = new Map<string, { channel: string; currency: string; day: string; payments: number; taken: bigint; refunds: number; refunded: bigint }>();
     const take = (channel: string, currency: string, at: string, amount: number, kind: 'taken' | 'refunded') => {
       const day = dateOfInstant(at as never);
       const key = `${channel}\u0000${currency}\u0000${day}`;
-      const row = takings.get(key) ?? { channel, currency, day, payments: 0, taken: 0, refunds: 0, refunded: 0 };
+      // A day's takings are a sum over cycles: a bigint (BIGINT in the table), exact past 2^53.
+      const row = takings.get(key) ?? { channel, currency, day, payments: 0, taken: 0n, refunds: 0, refunded: 0n };
       if (kind === 'taken') {
         row.payments++;
-        row.taken += amount;
+        row.taken += BigInt(amount);
       } else {
         row.refunds++;
-        row.refunded += amount;
+        row.refunded += BigInt(amount);
       }
       takings.set(key, row);
     };

@@ -9,7 +9,7 @@
 // - the current streak: how many of the most recent decided cycles (by due date) were on time in a row.
 // Cycles that had nothing to pay (a bill discounted to zero) are left out.
 import { daysBetween, type BusinessDate } from '@renewal-ledger/core';
-import { asNumber, asOptionalText, asText, requireLiveView, type SqlExecutor } from '@renewal-ledger/projections';
+import { asExactSum, asNumber, asOptionalText, asText, exactSumSql, ratioOf, requireLiveView, type SqlExecutor } from '@renewal-ledger/projections';
 import { BEHAVIOUR_CYCLES, BEHAVIOUR_PROJECTION, BEHAVIOUR_REMINDERS, BEHAVIOUR_TAKINGS } from './projection.js';
 
 export interface CycleStanding {
@@ -40,10 +40,10 @@ export interface ReminderEffect {
   /** null for reminders sent without a level. */
   readonly level: number | null;
   readonly reminders: number;
-  /** What the reminders chased: each cycle's collectible when its reminder went out. */
-  readonly remindedMinor: number;
+  /** What the reminders chased: each cycle's collectible when its reminder went out (summed: a bigint). */
+  readonly remindedMinor: bigint;
   /** Of it, paid within 7 days of the reminder. */
-  readonly paidWithinMinor: number;
+  readonly paidWithinMinor: bigint;
   /** paidWithin / reminded; null when nothing was chased. */
   readonly share: number | null;
 }
@@ -53,10 +53,11 @@ export interface PeriodCollection {
   readonly billingMonth: string;
   readonly currency: string;
   readonly cycles: number;
-  readonly billedMinor: number;
-  readonly dueMinor: number;
+  /** Sums over cycles: bigints. */
+  readonly billedMinor: bigint;
+  readonly dueMinor: bigint;
   /** Net paid, each cycle counted up to what it owes. */
-  readonly collectedMinor: number;
+  readonly collectedMinor: bigint;
   /** collected / due; null when nothing is due. */
   readonly collectionRate: number | null;
 }
@@ -65,10 +66,11 @@ export interface ChannelTakings {
   readonly channel: string;
   readonly currency: string;
   readonly payments: number;
-  readonly takenMinor: number;
+  /** Sums over cycles and days: bigints. */
+  readonly takenMinor: bigint;
   readonly refunds: number;
-  readonly refundedMinor: number;
-  readonly netMinor: number;
+  readonly refundedMinor: bigint;
+  readonly netMinor: bigint;
 }
 
 export interface BehaviourView {
@@ -80,8 +82,6 @@ export interface BehaviourView {
   /** Money taken per channel and currency on the days from `from` to `to` (both included, UTC days of the money's `at`). */
   takings(options: { readonly from: BusinessDate | string; readonly to: BusinessDate | string }): Promise<readonly ChannelTakings[]>;
 }
-
-const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
 
 export const getBehaviourView = (db: SqlExecutor): BehaviourView => {
   const ready = () => requireLiveView(db, BEHAVIOUR_PROJECTION);
@@ -123,7 +123,7 @@ export const getBehaviourView = (db: SqlExecutor): BehaviourView => {
         asOf: date,
         cycles: standings.length,
         onTime,
-        onTimeRate: ratio(onTime, standings.length),
+        onTimeRate: ratioOf(onTime, standings.length),
         averageDaysLate: standings.length ? totalLate / standings.length : null,
         currentStreak: streak,
         standings,
@@ -132,47 +132,47 @@ export const getBehaviourView = (db: SqlExecutor): BehaviourView => {
     async reminderEffectiveness() {
       await ready();
       const rows = await db.query(
-        `SELECT channel, level, COUNT(*) AS n, SUM(reminded_minor) AS reminded, SUM(paid_within_minor) AS paid
+        `SELECT channel, level, COUNT(*) AS n, ${exactSumSql('reminded_minor', 'reminded')}, ${exactSumSql('paid_within_minor', 'paid')}
            FROM ${BEHAVIOUR_REMINDERS} GROUP BY channel, level ORDER BY channel, level`,
       );
       return rows.map((r) => {
-        const reminded = asNumber(r.reminded);
-        const paid = asNumber(r.paid);
+        const reminded = asExactSum(r, 'reminded');
+        const paid = asExactSum(r, 'paid');
         const level = asNumber(r.level);
-        return { channel: asText(r.channel), level: level === 0 ? null : level, reminders: asNumber(r.n), remindedMinor: reminded, paidWithinMinor: paid, share: ratio(paid, reminded) };
+        return { channel: asText(r.channel), level: level === 0 ? null : level, reminders: asNumber(r.n), remindedMinor: reminded, paidWithinMinor: paid, share: ratioOf(paid, reminded) };
       });
     },
     async collectionRates() {
       await ready();
       const rows = await db.query(
-        `SELECT billing_month, currency, COUNT(*) AS n, SUM(total_minor) AS billed, SUM(due_minor) AS due,
-                SUM(CASE WHEN net_paid_minor < 0 THEN 0 WHEN net_paid_minor < due_minor THEN net_paid_minor ELSE due_minor END) AS collected
+        `SELECT billing_month, currency, COUNT(*) AS n, ${exactSumSql('total_minor', 'billed')}, ${exactSumSql('due_minor', 'due')},
+                ${exactSumSql('CASE WHEN net_paid_minor < 0 THEN 0 WHEN net_paid_minor < due_minor THEN net_paid_minor ELSE due_minor END', 'collected')}
            FROM ${BEHAVIOUR_CYCLES} GROUP BY billing_month, currency ORDER BY billing_month, currency`,
       );
       return rows.map((r) => {
-        const due = asNumber(r.due);
-        const collected = asNumber(r.collected);
+        const due = asExactSum(r, 'due');
+        const collected = asExactSum(r, 'collected');
         return {
           billingMonth: asText(r.billing_month),
           currency: asText(r.currency),
           cycles: asNumber(r.n),
-          billedMinor: asNumber(r.billed),
+          billedMinor: asExactSum(r, 'billed'),
           dueMinor: due,
           collectedMinor: collected,
-          collectionRate: ratio(collected, due),
+          collectionRate: ratioOf(collected, due),
         };
       });
     },
     async takings({ from, to }) {
       await ready();
       const rows = await db.query(
-        `SELECT channel, currency, SUM(payments) AS payments, SUM(taken_minor) AS taken, SUM(refunds) AS refunds, SUM(refunded_minor) AS refunded
+        `SELECT channel, currency, SUM(payments) AS payments, ${exactSumSql('taken_minor', 'taken')}, SUM(refunds) AS refunds, ${exactSumSql('refunded_minor', 'refunded')}
            FROM ${BEHAVIOUR_TAKINGS} WHERE day >= ? AND day <= ? GROUP BY channel, currency ORDER BY channel, currency`,
         [from, to],
       );
       return rows.map((r) => {
-        const taken = asNumber(r.taken);
-        const refunded = asNumber(r.refunded);
+        const taken = asExactSum(r, 'taken');
+        const refunded = asExactSum(r, 'refunded');
         return {
           channel: asText(r.channel),
           currency: asText(r.currency),

@@ -109,11 +109,11 @@ test('per reminder channel and level: the share of what was chased that was paid
   const { view } = await build(await scenario());
   assert.equal(await view.reminderEffectiveness(), [
     // A's March app reminder: 315.20 chased, paid six days later.
-    { channel: 'app', level: 1, reminders: 1, remindedMinor: 31520, paidWithinMinor: 31520, share: 1 },
+    { channel: 'app', level: 1, reminders: 1, remindedMinor: 31520n, paidWithinMinor: 31520n, share: 1 },
     // B's January phone call: 215.20 chased, paid an hour later.
-    { channel: 'phone', level: 3, reminders: 1, remindedMinor: 21520, paidWithinMinor: 21520, share: 1 },
+    { channel: 'phone', level: 3, reminders: 1, remindedMinor: 21520n, paidWithinMinor: 21520n, share: 1 },
     // B's January sms: 100.00 of 315.20 within the week (the rest came on day 14); A's April sms: all 315.20.
-    { channel: 'sms', level: 2, reminders: 2, remindedMinor: 63040, paidWithinMinor: 41520, share: 41520 / 63040 },
+    { channel: 'sms', level: 2, reminders: 2, remindedMinor: 63040n, paidWithinMinor: 41520n, share: 41520 / 63040 },
   ]);
 });
 
@@ -122,11 +122,11 @@ test('per billing period: what was collected of what is due', async () => {
   assert.equal(
     (await view.collectionRates()).map((p) => [p.billingMonth, p.cycles, p.dueMinor, p.collectedMinor, p.collectionRate]),
     [
-      ['2026-01', 2, 63040, 63040, 1],
-      ['2026-02', 2, 63040, 63040, 1],
-      ['2026-03', 2, 63040, 63040, 1],
+      ['2026-01', 2, 63040n, 63040n, 1],
+      ['2026-02', 2, 63040n, 63040n, 1],
+      ['2026-03', 2, 63040n, 63040n, 1],
       // The 20.00 refund on A's April is owed again.
-      ['2026-04', 2, 63040, 61040, 61040 / 63040],
+      ['2026-04', 2, 63040n, 61040n, 61040 / 63040],
     ],
   );
 });
@@ -137,19 +137,19 @@ test('per channel: new money taken and refunded; payments from credit are not co
   assert.equal(
     takings.map((t) => [t.channel, t.payments, t.takenMinor, t.refundedMinor, t.netMinor]),
     [
-      ['alipay', 2, 56080, 0, 56080],
+      ['alipay', 2, 56080n, 0n, 56080n],
       // The transfer: 315.20 paid on February, 384.80 credited.
-      ['bank-transfer', 2, 70000, 0, 70000],
-      ['card', 1, 31520, 2000, 29520],
-      ['cash', 2, 41520, 0, 41520],
-      ['wechat-pay', 2, 53040, 0, 53040],
+      ['bank-transfer', 2, 70000n, 0n, 70000n],
+      ['card', 1, 31520n, 2000n, 29520n],
+      ['cash', 2, 41520n, 0n, 41520n],
+      ['wechat-pay', 2, 53040n, 0n, 53040n],
     ],
   );
   // Everything both flats paid, less the refund: 1,240.80 + 1,260.80.
-  assert.is(takings.reduce((s, t) => s + t.netMinor, 0), 124080 + 126080);
+  assert.is(takings.reduce((s, t) => s + t.netMinor, 0n), 124080n + 126080n);
   assert.equal(
     (await view.takings({ from: '2026-02-10', to: '2026-02-10' })).map((t) => [t.channel, t.takenMinor]),
-    [['bank-transfer', 70000]],
+    [['bank-transfer', 70000n]],
   );
 });
 

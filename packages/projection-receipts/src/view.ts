@@ -2,7 +2,9 @@
 import type { BusinessDate, Instant, Period } from '@renewal-ledger/core';
 import {
   asBigInt,
+  asExactSum,
   asNumber,
+  exactSumSql,
   asOptionalText,
   asText,
   placeholders,
@@ -71,15 +73,16 @@ export interface ReceiptDocument {
   readonly globalPosition: bigint;
 }
 
+/** A day's money per channel: sums over cycles, so bigints (docs/projections.md, "Totals"). */
 export interface ChannelTakings {
   readonly channel: string;
   readonly currency: string;
   readonly receipts: number;
-  readonly takenMinor: number;
+  readonly takenMinor: bigint;
   readonly refundNotes: number;
-  readonly refundedMinor: number;
+  readonly refundedMinor: bigint;
   /** taken - refunded. */
-  readonly netMinor: number;
+  readonly netMinor: bigint;
 }
 
 export interface DayTakings {
@@ -201,21 +204,21 @@ export const getReceiptsView = (db: SqlExecutor): ReceiptsView => {
       const basis = options.basis ?? 'paid-at';
       const column = basis === 'paid-at' ? 'at_date' : 'recorded_date';
       const rows = await db.query(
-        `SELECT channel, currency, kind, COUNT(*) AS n, SUM(amount_minor) AS amount
+        `SELECT channel, currency, kind, COUNT(*) AS n, ${exactSumSql('amount_minor', 'amount')}
            FROM ${RECEIPTS} WHERE ${column} = ? GROUP BY channel, currency, kind ORDER BY channel, currency, kind`,
         [date],
       );
-      type Acc = { channel: string; currency: string; receipts: number; takenMinor: number; refundNotes: number; refundedMinor: number; netMinor: number };
+      type Acc = { -readonly [K in keyof ChannelTakings]: ChannelTakings[K] };
       const channels = new Map<string, Acc>();
       const totals = new Map<string, Omit<Acc, 'channel'>>();
       for (const r of rows) {
         const channel = asOptionalText(r.channel) ?? 'unknown';
         const currency = asText(r.currency);
         const key = `${channel}\u0000${currency}`;
-        const c = channels.get(key) ?? { channel, currency, receipts: 0, takenMinor: 0, refundNotes: 0, refundedMinor: 0, netMinor: 0 };
-        const t = totals.get(currency) ?? { currency, receipts: 0, takenMinor: 0, refundNotes: 0, refundedMinor: 0, netMinor: 0 };
+        const c = channels.get(key) ?? { channel, currency, receipts: 0, takenMinor: 0n, refundNotes: 0, refundedMinor: 0n, netMinor: 0n };
+        const t = totals.get(currency) ?? { currency, receipts: 0, takenMinor: 0n, refundNotes: 0, refundedMinor: 0n, netMinor: 0n };
         const n = asNumber(r.n);
-        const amount = asNumber(r.amount);
+        const amount = asExactSum(r, 'amount');
         for (const acc of [c, t]) {
           if (asText(r.kind) === 'receipt') {
             acc.receipts += n;

@@ -115,20 +115,20 @@ test("a day's takings per channel: by the day money moved, or by the day it was 
   const { view } = await setup();
   const lumpDay = await view.takings('2026-01-10');
   assert.equal(lumpDay.channels, [
-    { channel: 'bank-transfer', currency: 'CNY', receipts: 3, takenMinor: 90000, refundNotes: 0, refundedMinor: 0, netMinor: 90000 },
+    { channel: 'bank-transfer', currency: 'CNY', receipts: 3, takenMinor: 90000n, refundNotes: 0, refundedMinor: 0n, netMinor: 90000n },
   ]);
   // The offline cash of 2026-02-20 counts that day when paid-at is the basis, on 02-23 when recorded-at.
-  assert.equal((await view.takings('2026-02-20')).totals, [{ currency: 'CNY', receipts: 1, takenMinor: 10000, refundNotes: 0, refundedMinor: 0, netMinor: 10000 }]);
+  assert.equal((await view.takings('2026-02-20')).totals, [{ currency: 'CNY', receipts: 1, takenMinor: 10000n, refundNotes: 0, refundedMinor: 0n, netMinor: 10000n }]);
   assert.equal((await view.takings('2026-02-20', { basis: 'recorded-at' })).channels, []);
-  assert.is((await view.takings('2026-02-23', { basis: 'recorded-at' })).totals[0]!.takenMinor, 10000);
+  assert.is((await view.takings('2026-02-23', { basis: 'recorded-at' })).totals[0]!.takenMinor, 10000n);
   // New Year's Eve cash, numbered in 2026, is takings of 2025-12-31.
-  assert.is((await view.takings('2025-12-31')).channels[0]!.takenMinor, 20000);
+  assert.is((await view.takings('2025-12-31')).channels[0]!.takenMinor, 20000n);
   const refundDay = await view.takings('2026-01-27');
   assert.equal(refundDay.channels, [
-    { channel: 'card', currency: 'CNY', receipts: 0, takenMinor: 0, refundNotes: 1, refundedMinor: 8000, netMinor: -8000 },
+    { channel: 'card', currency: 'CNY', receipts: 0, takenMinor: 0n, refundNotes: 1, refundedMinor: 8000n, netMinor: -8000n },
   ]);
   // 01-14: 30000 cash (the dispute that day moves no money).
-  assert.equal((await view.takings('2026-01-14')).channels.map((c) => [c.channel, c.takenMinor]), [['cash', 30000]]);
+  assert.equal((await view.takings('2026-01-14')).channels.map((c) => [c.channel, c.takenMinor]), [['cash', 30000n]]);
 });
 
 test('numbers have no gaps and do not depend on the batch size', async () => {
@@ -150,7 +150,7 @@ test('with a time zone, years and takings dates follow local time', async () => 
   // UTC+8: dec-p2 entered 2026-01-02 09:00 UTC is still 2026 locally; dec-p1 too; but the
   // offline cash taken 2025-12-31T16:00Z was taken on 2026-01-01 local time.
   const { view } = await setup(getReceiptsProjection({ utcOffsetMinutes: 480 }));
-  assert.is((await view.takings('2026-01-01')).totals[0]!.takenMinor, 20000);
+  assert.is((await view.takings('2026-01-01')).totals[0]!.takenMinor, 20000n);
   assert.equal((await view.takings('2025-12-31')).channels, []);
   assert.is((await view.byCycle(CYCLES.dec))[1]!.number, 'R-2026-000001');
 });

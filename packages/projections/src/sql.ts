@@ -90,6 +90,29 @@ export const asNumber = (v: unknown): number => {
   throw new TypeError(`expected a number column, got ${typeof v}`);
 };
 
+// Sums over cycles can leave the safe-integer range even though every cycle's amounts are safe
+// (two bills of 2^53 - 1 and 2): they are bigints, computed exactly. SQLite's SUM is a 64-bit
+// integer that fails on overflow, PostgreSQL's SUM(bigint) a numeric: both stay exact and in range
+// when each value is split into its quotient and remainder by 2^26 and the two parts are summed
+// apart (|quotient| <= 2^27, so 2^36 rows fit), then put together here.
+const SPLIT = 67108864n; // 2^26
+
+/** `SUM(expression)` as two exact columns, `<alias>_hi` and `<alias>_lo`: read it with asExactSum. */
+export const exactSumSql = (expression: string, alias: string): string =>
+  `CAST(SUM((${expression}) / ${SPLIT}) AS TEXT) AS ${alias}_hi, CAST(SUM((${expression}) % ${SPLIT}) AS TEXT) AS ${alias}_lo`;
+
+/** The exact sum exactSumSql computed (0 over no rows). */
+export const asExactSum = (row: SqlRow, alias: string): bigint => {
+  const part = (v: unknown) => (v === null || v === undefined ? 0n : BigInt(v as string | number | bigint));
+  return part(row[`${alias}_hi`]) * SPLIT + part(row[`${alias}_lo`]);
+};
+
+/** Orders two totals (bigints) for a sort: negative, zero or positive. */
+export const compareTotals = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** part / whole as a ratio (a collection rate, a share: not money), or null when the whole is not positive. */
+export const ratioOf = (part: bigint | number, whole: bigint | number): number | null => (whole > 0 ? Number(part) / Number(whole) : null);
+
 /** A column holding a global position or revision. */
 export const asBigInt = (v: unknown): bigint => {
   if (typeof v === 'bigint') return v;
