@@ -23,6 +23,7 @@ export const COMMON_HELP = `Common options:
   --views WHERE   where the views live (default: beside the store; see docs/cli.md):
                   a SQLite file path, :memory:, or a postgres:// URL
   --format F      table (default), json or csv, where the command prints data
+  --bom           with --format csv: begin with a UTF-8 byte order mark (for Excel)
   --debug         show the stack trace of an unexpected error
   -h, --help      this help`;
 

@@ -12,7 +12,7 @@ import { demoCommand } from './commands/demo.js';
 import { remindCommand, renewCommand } from './commands/engine.js';
 import { projectionCommands } from './commands/projections.js';
 import { receiptsCommand } from './commands/receipts.js';
-import { print, warn } from './output.js';
+import { print, setCsvBom, warn } from './output.js';
 
 export const COMMANDS: readonly Command[] = [
   demoCommand,
@@ -72,6 +72,15 @@ const groupHelp = (group: string): string => {
   return `usage: renewal ${group} <${members.map((c) => c.name.slice(group.length + 1)).join('|')}> [options]\n\n${members.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}`;
 };
 
+/** The value of `--format F` or `--format=F` among the arguments. */
+const formatGiven = (args: readonly string[]): string | undefined => {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--format') return args[i + 1];
+    if (args[i]!.startsWith('--format=')) return args[i]!.slice('--format='.length);
+  }
+  return undefined;
+};
+
 /** Runs the command line (without `node` and the script) and returns the exit status. */
 export const main = async (argv: readonly string[]): Promise<number> => {
   const debug = argv.includes('--debug');
@@ -102,10 +111,18 @@ export const main = async (argv: readonly string[]): Promise<number> => {
     warn(`renewal: unknown command ${JSON.stringify(`${found.group} ${asked}`)}.\n${groupHelp(found.group)}`);
     return EXIT.usage;
   }
-  const { command, rest } = found;
-  if (rest.includes('--help') || rest.includes('-h')) {
+  const { command } = found;
+  if (found.rest.includes('--help') || found.rest.includes('-h')) {
     print(helpOf(command));
     return EXIT.ok;
+  }
+  // --bom is about the output as a whole (every command's CSV), so it is taken here.
+  const bom = found.rest.includes('--bom');
+  const rest = found.rest.filter((a) => a !== '--bom');
+  setCsvBom(bom);
+  if (bom && formatGiven(rest) !== 'csv') {
+    warn(`renewal ${command.name}: --bom goes with --format csv\nRun renewal ${command.name} --help for its usage.`);
+    return EXIT.usage;
   }
   try {
     return await command.run(rest);

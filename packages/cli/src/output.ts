@@ -1,4 +1,5 @@
 import { formatMinor } from '@renewal-ledger/core';
+import { csvTable } from '@renewal-ledger/projections';
 
 // Printing: aligned tables for people, JSON and CSV for programs. JSON output is stable (see
 // docs/cli.md): amounts are integers of minor units, positions are decimal strings.
@@ -27,15 +28,19 @@ export const money = (amount: number | bigint, currency?: string): string => {
   return `${grouped}${frac === undefined ? '' : `.${frac}`}${currency ? ` ${currency}` : ''}`;
 };
 
-/** RFC 4180: quoted when it holds a comma, quote or line break. */
-const csvField = (v: unknown): string => {
-  if (v === null || v === undefined) return '';
-  const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+// `--bom` is a choice about the whole output, like NO_COLOR: `main` sets it for the command it runs.
+let withBom = false;
+/** Whether CSV output starts with a UTF-8 byte order mark (`--bom`; off by default: docs/cli.md). */
+export const csvBom = (): boolean => withBom;
+export const setCsvBom = (on: boolean): void => {
+  withBom = on;
 };
 
-export const csv = (header: readonly string[], rows: readonly (readonly unknown[])[]): string =>
-  [header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+/**
+ * A CSV table, through the project's one CSV writer (@renewal-ledger/projections: RFC 4180, and
+ * text that a spreadsheet would run as a formula neutralised), with the byte order mark of `--bom`.
+ */
+export const csv = (header: readonly string[], rows: readonly (readonly unknown[])[]): string => csvTable(header, rows, { bom: withBom });
 
 /** bigints as decimal strings: JSON has no 64-bit integers. */
 export const toJson = (value: unknown): string =>

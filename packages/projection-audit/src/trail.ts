@@ -5,6 +5,8 @@ import {
   asNumber,
   asOptionalText,
   asText,
+  CSV_BOM,
+  csvLine,
   readLiveCheckpoint,
   requireLiveView,
   type SqlExecutor,
@@ -120,16 +122,13 @@ export async function* exportAuditJsonLines(db: SqlExecutor, query: AuditQuery =
 /** The view's columns, `data_json` exported as `data` (canonical JSON). */
 export const AUDIT_CSV_COLUMNS = AUDIT_COLUMNS.map((c) => (c === 'data_json' ? 'data' : c));
 
-/** RFC 4180: quoted when it holds a comma, quote or line break; quotes doubled. */
-const csvField = (v: string | number | null): string => {
-  if (v === null) return '';
-  const s = String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-
-/** A header line, then one line per entry; `data` is the canonical JSON of the event data. */
-export async function* exportAuditCsv(db: SqlExecutor, query: AuditQuery = {}): AsyncGenerator<string> {
-  yield `${AUDIT_CSV_COLUMNS.join(',')}\r\n`;
+/**
+ * A header line, then one line per entry; `data` is the canonical JSON of the event data. Written
+ * by the project's CSV writer: text a spreadsheet would run as a formula gets a leading apostrophe
+ * (verify the trail from the JSON lines export, which is exact). `bom` starts with a byte order mark.
+ */
+export async function* exportAuditCsv(db: SqlExecutor, query: AuditQuery = {}, options: { readonly bom?: boolean } = {}): AsyncGenerator<string> {
+  yield `${options.bom ? CSV_BOM : ''}${csvLine(AUDIT_CSV_COLUMNS)}`;
   for await (const r of auditEntries(db, query)) {
     const fields = [
       r.position,
@@ -150,6 +149,6 @@ export async function* exportAuditCsv(db: SqlExecutor, query: AuditQuery = {}): 
       r.prevHash,
       r.hash,
     ];
-    yield `${fields.map(csvField).join(',')}\r\n`;
+    yield csvLine(fields);
   }
 }

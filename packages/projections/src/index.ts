@@ -8,3 +8,4 @@ export * from './projection.js';
 export * from './table-sets.js';
 export * from './runner.js';
 export * from './cycle-states.js';
+export * from './csv.js';

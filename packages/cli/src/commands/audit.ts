@@ -22,7 +22,7 @@ import {
 import { formatOf, idOf, nonNegativeBigIntOf, noPositionals, onePositional, parse, pointInTimeOf } from '../args.js';
 import type { Command } from '../command.js';
 import { CliError, fileProblem, UsageError } from '../errors.js';
-import { count, money, print, printJson, table } from '../output.js';
+import { count, csvBom, money, print, printJson, table } from '../output.js';
 import { progress } from '../progress.js';
 import { catchUp, openSession, READ_AUDIT, storeUrlOf, type Session } from '../session.js';
 import { auditJson } from '../reports.js';
@@ -217,7 +217,7 @@ data as canonical JSON). The audit view is caught up first.
       if (cycleId !== undefined) await requireCycle(session.store, cycleId);
       await catchUp(session, { only: ['audit'], required: ['audit'] });
       const query = cycleId === undefined ? {} : { stream: cycleStreamName(cycleId) };
-      const lines = format === 'csv' ? exportAuditCsv(session.views, query) : exportAuditJsonLines(session.views, query);
+      const lines = format === 'csv' ? exportAuditCsv(session.views, query, { bom: csvBom() }) : exportAuditJsonLines(session.views, query);
       const out = values.output ? createWriteStream(values.output) : process.stdout;
       if (values.output) await once(out, 'open').catch((e: unknown) => Promise.reject(new CliError(`cannot write ${values.output}: ${(e as Error).message}`, 2)));
       let n = 0;
