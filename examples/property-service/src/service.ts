@@ -4,6 +4,7 @@
 // or a 409 when it conflicts with what is already recorded, with the rule's code and figures).
 // The views are followed in the background and read by the GET endpoints and the dashboard.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Worker } from 'node:worker_threads';
 import type { AddressInfo } from 'node:net';
 import * as E from 'fp-ts/lib/Either.js';
 import {
@@ -22,10 +23,11 @@ import { openStore } from '@renewal-ledger/stores';
 import { asText, getProjectionRunner, listCheckpoints, ViewNotReadyError, type ProjectionRunResult, type ViewDatabase } from '@renewal-ledger/projections';
 import { arrearsProjection, getArrearsView } from '@renewal-ledger/projection-arrears';
 import { getReceiptsView, RECEIPTS, receiptsProjection, type ReceiptDocument } from '@renewal-ledger/projection-receipts';
-import { auditProjection, cycleAsOf, cycleHistory, verifyAuditChain } from '@renewal-ledger/projection-audit';
+import { auditProjection, cycleAsOf, cycleHistory, verifyAuditChain, type AuditVerification } from '@renewal-ledger/projection-audit';
 import { HttpError, readJson, sendHtml, sendJson } from './http.js';
 import { dashboardHtml } from './dashboard.js';
 import { openViewDatabase } from './views.js';
+import type { VerifyJob, VerifyOutcome } from './verify-worker.js';
 
 export interface PropertyServiceOptions {
   /** Event store URL: `sqlite:./renewal.db` (default), `postgres://...`, `memory:`. */
@@ -62,6 +64,21 @@ export const statusOfRefusal = (error: RenewalError): number => (CONFLICTS.has(e
 const badQuery = (path: string, message: string) =>
   new HttpError(400, { error: { code: 'INVALID_INPUT', message: `${path}: ${message}`, problems: [{ path, message }] } });
 
+// The worker's file: beside this one when built. Run from source (the tests load src/ through tsx,
+// whose loader worker threads do not inherit on Node 20), the built worker with the default
+// export conditions: `pnpm test` builds first, as it does for the CLI's tests.
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const VERIFY_WORKER = new URL(FROM_SOURCE ? '../dist/verify-worker.js' : './verify-worker.js', import.meta.url);
+
+/** Verifies the audit chain on a worker thread (verify-worker.ts says why). */
+const verifyOnWorker = (job: VerifyJob): Promise<AuditVerification> =>
+  new Promise((resolve, reject) => {
+    const worker = new Worker(VERIFY_WORKER, { workerData: job, ...(FROM_SOURCE ? { execArgv: [] } : {}) });
+    worker.once('message', (outcome: VerifyOutcome) => (outcome.ok ? resolve(outcome.verification) : reject(new Error(outcome.message))));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the audit verification stopped (worker exit ${code})`)));
+  });
+
 const today = (): BusinessDate => new Date().toISOString().slice(0, 10) as BusinessDate;
 
 const dateParam = (q: URLSearchParams, name: string, fallback: () => BusinessDate): BusinessDate => {
@@ -94,6 +111,14 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
     throw e;
   });
   const handler = getCommandHandler({ store });
+  // A store or views in memory live in this thread only: those (tests, trials) verify here.
+  const inMemory = store.kind === 'memory' || viewsLabel === 'in memory';
+  // One verification at a time: requests that come while one runs share its answer.
+  let verifying: Promise<AuditVerification> | null = null;
+  const verify = (): Promise<AuditVerification> =>
+    (verifying ??= (inMemory ? verifyAuditChain(views, store) : verifyOnWorker({ store: storeUrl, ...(options.views ? { views: options.views } : {}) })).finally(() => {
+      verifying = null;
+    }));
   const arrears = getArrearsView(views);
   const receipts = getReceiptsView(views);
 
@@ -247,7 +272,7 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
       };
     },
     '/api/audit/verify': async () => {
-      const v = await verifyAuditChain(views, store);
+      const v = await verify();
       return { ok: v.ok, entries: v.entries, head: v.head, storeHead: v.storeHead, problem: v.problem };
     },
   };
