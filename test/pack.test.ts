@@ -227,8 +227,8 @@ const expectedLedger = {
   outstandingMinor: 21520,
   daysPastDue: 26,
   bucket: '1-30',
-  overdueMinor: 21520,
-  bucket1to30Minor: 21520,
+  overdueMinor: '21520',
+  bucket1to30Minor: '21520',
 };
 
 test('every package installed with npm outside the workspace type-checks (node16; bundler with exactOptionalPropertyTypes) and runs on SQLite', async () => {

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { addDaysTo, decideCycle, type BusinessDate } from '@renewal-ledger/core';
 import { agree, bill, cancelPlan, dispute, given, history, pay, refund, resolve, stateOf, simpleBill } from './builders.js';
-import { contractHistory, givenContract, lumpSum, open } from './contract-builders.js';
+import { contractHistory, givenContract, lumpSum, open } from '@renewal-ledger/testing/contracts';
 
 const test = suite('questionable business times');
 const billed = () => history(bill());

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { decodeCommand, decodeContractCommand, decodeStoredEvent, illFormedPath, isWellFormedText, type InvalidInput } from '@renewal-ledger/core';
 import { billJson, paymentJson, refusalOf } from './builders.js';
-import { openJson } from './contract-builders.js';
+import { openJson } from '@renewal-ledger/testing/contracts';
 
 const LONE_HIGH = '\ud800';
 const LONE_LOW = '\udc00';

@@ -8,8 +8,8 @@ import { getCommandHandler } from '@renewal-ledger/eventstore';
 import { getProjectionRunner } from '@renewal-ledger/projections';
 import { behaviourProjection, getBehaviourView } from '../../projection-behaviour/src/index.js';
 import { arrearsProjection, getArrearsView } from '../src/index.js';
-import { openEnvironment, type StoreKind } from '../../projections/test/support/environments.js';
-import { pgTest } from '../../projections/test/support/postgres.js';
+import { openEnvironment, type StoreKind } from '@renewal-ledger/testing/environments';
+import { pgTest } from '@renewal-ledger/testing/postgres';
 
 const test = suite('totals past 64 bits');
 const MAX = Number.MAX_SAFE_INTEGER; // 9,007,199,254,740,991

@@ -381,7 +381,7 @@ it('create: false and readOnly open an existing schema only, create nothing, and
     assert.not.ok(await schemaExists(), 'no schema was created');
   }
   try {
-    await getPostgresEventStore({ connectionString: requireUrl().replace(/\/[^/?]*(\?|$)/, '/no_such_database_here$1'), schema, create: false });
+    await getPostgresEventStore({ connectionString: requirePostgresUrl().replace(/\/[^/?]*(\?|$)/, '/no_such_database_here$1'), schema, create: false });
     assert.unreachable('opened a database that does not exist');
   } catch (e) {
     assert.instance(e, StoreNotFoundError);
