@@ -139,7 +139,7 @@ test('remind --auto-debit collects through the simulated gateway first; what it 
   assert.is(r.status, 0, r.stderr);
   const out = r.json();
   assert.equal([out.autoDebit.gateway, out.autoDebit.simulated, out.autoDebit.attempted], ['simulated', true, 2]);
-  assert.equal(out.autoDebit.collected, { count: 2, amountMinor: 15000 + 31000 });
+  assert.equal(out.autoDebit.collected, { count: 2, amountMinor: String(15000 + 31000) }); // a total: a decimal string
   assert.equal(out.autoDebit.payments.map((p: any) => [p.cycleId, p.amountMinor, p.attemptId]).sort(), [
     ['bay-12/2026-01-17', 15000, 'bay-12/2026-01-17/auto-debit/2026-01-27/1'],
     ['bay-12/2026-02-01', 31000, 'bay-12/2026-02-01/auto-debit/2026-02-11/1'],

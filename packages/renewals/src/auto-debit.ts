@@ -32,7 +32,8 @@ export interface AutoDebitReport {
   readonly asOf: BusinessDate;
   readonly gateway: string;
   readonly attempted: number;
-  readonly collected: { readonly count: number; readonly amountMinor: number };
+  /** What the run collected, summed over cycles: a bigint (it may pass 2^53). */
+  readonly collected: { readonly count: number; readonly amountMinor: bigint };
   readonly failed: { readonly count: number; readonly retryable: number; readonly byCode: Readonly<Record<string, number>> };
   /** Attempts the gateway did not answer: asked again next run. */
   readonly unanswered: readonly { readonly attemptId: string; readonly error: string }[];
@@ -57,7 +58,7 @@ export const collectAutoDebits = async (options: CollectAutoDebitsOptions): Prom
   const commands: (RecordPayment | RecordAutoDebitFailure)[] = [];
   const unanswered: { attemptId: string; error: string }[] = [];
   let collectedCount = 0;
-  let collectedMinor = 0;
+  let collectedMinor = 0n;
   let failedCount = 0;
   let retryable = 0;
   const byCode: Record<string, number> = {};
@@ -78,7 +79,7 @@ export const collectAutoDebits = async (options: CollectAutoDebitsOptions): Prom
       commands.push(collectionOutcome(d, result, options.actor));
       if (result.status === 'collected') {
         collectedCount++;
-        collectedMinor += result.amountMinor;
+        collectedMinor += BigInt(result.amountMinor);
       } else {
         failedCount++;
         if (result.retryable) retryable++;

@@ -106,14 +106,14 @@ $RENEWAL_STORE, so it never writes demo data into a store you configured for rea
         lumpSums: 0,
         lumpSumsAllocated: 0,
         lumpSumParts: 0,
-        creditReceivedMinor: 0,
+        creditReceivedMinor: 0n,
         creditApplications: 0,
-        creditAppliedMinor: 0,
+        creditAppliedMinor: 0n,
         reminderRuns: 0,
         remindersSent: {} as Record<string, number>,
         autoDebitRuns: 0,
         autoDebitsCollected: 0,
-        autoDebitsCollectedMinor: 0,
+        autoDebitsCollectedMinor: 0n,
         autoDebitsFailed: 0,
         autoDebitFailuresByCode: {} as Record<string, number>,
       };
@@ -134,7 +134,7 @@ $RENEWAL_STORE, so it never writes demo data into a store you configured for rea
           for (const a of s.credit.applications)
             if (a.apply.status === 'applied') {
               did.creditApplications++;
-              did.creditAppliedMinor += a.amountMinor;
+              did.creditAppliedMinor += BigInt(a.amountMinor);
             }
       };
       const headBefore = await session.store.headPosition();
@@ -189,7 +189,7 @@ $RENEWAL_STORE, so it never writes demo data into a store you configured for rea
           if (r.received?.status === 'applied' && r.status === 'allocated') {
             did.lumpSumsAllocated++;
             did.lumpSumParts += r.plan?.parts.length ?? 0;
-            did.creditReceivedMinor += r.plan?.creditMinor ?? 0;
+            did.creditReceivedMinor += BigInt(r.plan?.creditMinor ?? 0);
           }
         }
         // 5. The policy dates (due on the 15th): auto-debit on the due date and the retry days
