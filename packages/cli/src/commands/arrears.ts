@@ -51,7 +51,8 @@ bucket (current, 1-30, 31-60, 61-90, 90+ days past due), per currency.
   --top N          the N contracts with the most overdue
   --periods        billed, due, collected and the collection rate per billing month
 
-The views are caught up with the store first. --format csv prints one table: the contract's
+The views are caught up with the store first where they are built (renewal projections rebuild),
+else computed in memory for this run. --format csv prints one table: the contract's
 cycles, the debtors, the periods, or the buckets, in that order of preference.`,
   async run(argv) {
     const { values, positionals } = parse(NAME, argv, {

@@ -125,7 +125,9 @@ const verifyCommand: Command = {
 Catches the audit view up, then checks every entry in order: it matches its own hash, its
 prevHash is the hash of the entry before, and it matches the event as the store holds it now.
 The first entry that fails is named by its position and kind (entry-altered, chain-broken,
-event-altered, event-missing, entry-missing, event-unreadable, seal-mismatch).
+event-altered, event-missing, entry-missing, event-unreadable, seal-mismatch, chain-truncated:
+the chain ends before the position the audit view says it audited). The audit trail is built by
+renewal projections rebuild or follow: verifying one never built is exit 1.
 
   --seal S   a seal kept outside the system: the 64-character hash (the chain must still pass
              through it), the JSON printed by \`renewal audit seal --format json\`, or a file of
@@ -202,7 +204,8 @@ const exportCommand: Command = {
 
 Writes every audit entry in chain order: JSON lines (default; each line the canonical JSON of the
 entry with prevHash and hash, checkable on its own) or CSV (a header, then one row per entry;
-data as canonical JSON). The audit view is caught up first.
+data as canonical JSON; text a spreadsheet would run as a formula starts with an apostrophe). The
+audit view is caught up first; one that was never built is exit 1 (nothing to export).
 
   --cycle ID     only the entries of one cycle (the links then skip other cycles' entries)
   --output FILE  write to a file instead of standard output`,

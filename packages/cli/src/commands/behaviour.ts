@@ -70,7 +70,8 @@ current streak as of --as-of, and each decided cycle.
   --to DATE        last day of the takings (default: --as-of)
   --contract ID    one contract's punctuality
 
-The views are caught up with the store first. --format csv prints one table: the contract's
+The views are caught up with the store first where they are built (renewal projections rebuild),
+else computed in memory for this run. --format csv prints one table: the contract's
 cycles with --contract, else the collection rate per month.`,
   async run(argv) {
     const { values, positionals } = parse(NAME, argv, {

@@ -71,7 +71,8 @@ year in the order they were recorded. A lump sum is one receipt; its lines are t
   --cycle ID        the cycle's documents
   --limit N         at most N documents (default: all with a filter, the latest 20 without)
 
-The views are caught up with the store first.`,
+The views are caught up with the store first where they are built (renewal projections rebuild),
+else computed in memory for this run. A --cycle or --contract the store does not hold is exit 1.`,
   async run(argv) {
     const { values, positionals } = parse(NAME, argv, {
       day: { type: 'string' },
