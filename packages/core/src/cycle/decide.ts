@@ -4,6 +4,7 @@
 // the money rules.
 import * as E from 'fp-ts/lib/Either.js';
 import { isPeriodValid } from '../calendar.js';
+import type { Decision } from '../decider.js';
 import { sameFact } from '../same-fact.js';
 import { amountFromRate, isNonNegativeMinorUnits, isPositiveMinorUnits, sumMinor, type AmountOutOfRange, type DecimalQuantity, type NonNegativeMinorUnits } from '../money.js';
 import type { Adjust, AgreeInstallments, Bill, CancelInstallments, RaiseDispute, RecordAutoDebitFailure, RecordPayment, Refund, RenewalCommand, ResolveDispute, SendReminder, WriteOff } from './commands.js';
@@ -20,11 +21,7 @@ export interface Duplicate {
   readonly id: string;
 }
 
-export interface CycleDecision {
-  readonly events: readonly RenewalEvent[];
-  /** Set when the command repeats a fact already recorded: nothing new is emitted. */
-  readonly duplicate: Duplicate | null;
-}
+export type CycleDecision = Decision<RenewalEvent, Duplicate>;
 
 type Result = E.Either<RenewalError, CycleDecision>;
 
