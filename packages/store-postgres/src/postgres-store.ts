@@ -170,10 +170,10 @@ export const getPostgresEventStore = async (options: PostgresEventStoreOptions):
     lastRevision: named('last_revision', `SELECT max(stream_revision) AS last FROM ${table} WHERE stream_id = $1`),
     batchState: named(
       'batch_state',
-      `SELECT stream_id, NULL::text AS event_id, max(stream_revision)::text AS stream_revision, NULL::text AS global_position
+      `SELECT stream_id, NULL::text AS event_id, max(stream_revision)::text AS stream_revision, NULL::text AS global_position, NULL::text AS data
          FROM ${table} WHERE stream_id = ANY($1::text[]) GROUP BY stream_id
        UNION ALL
-       SELECT stream_id, event_id, stream_revision::text, global_position::text FROM ${table} WHERE event_id = ANY($2::text[])`,
+       SELECT stream_id, event_id, stream_revision::text, global_position::text, data::text FROM ${table} WHERE event_id = ANY($2::text[])`,
     ),
     guardedInsert: named(
       'guarded_insert',
@@ -263,6 +263,8 @@ export const getPostgresEventStore = async (options: PostgresEventStoreOptions):
     readonly stream_id: string;
     readonly stream_revision: string;
     readonly global_position: string;
+    /** As inserted: a json column keeps the text it was given. */
+    readonly data: string;
   }
 
   /**
@@ -272,7 +274,7 @@ export const getPostgresEventStore = async (options: PostgresEventStoreOptions):
   const readBatchState = async (client: PoolClient, requests: readonly AppendRequest[]) => {
     const streams = [...new Set(requests.map((r) => r.streamName))];
     const ids = requests.flatMap((r) => r.events.map((e) => e.eventId));
-    const { rows } = await client.query<{ stream_id: string; event_id: string | null; stream_revision: string; global_position: string | null }>({
+    const { rows } = await client.query<{ stream_id: string; event_id: string | null; stream_revision: string; global_position: string | null; data: string | null }>({
       ...sql.batchState,
       values: [streams, ids],
     });
@@ -288,7 +290,8 @@ export const getPostgresEventStore = async (options: PostgresEventStoreOptions):
   /**
    * The same events already stored at the revisions this append would have given them (an append
    * that succeeded, retried): the first append's result. Null when none of the ids is stored;
-   * a WrongExpectedRevisionError when some are but not as this exact append.
+   * a WrongExpectedRevisionError when some are but not as this exact append; an
+   * EventIdConflictError when they are, but with other data.
    */
   const alreadyStored = (
     storedIds: ReadonlyMap<string, StoredId>,
@@ -307,6 +310,10 @@ export const getPostgresEventStore = async (options: PostgresEventStoreOptions):
     const from = BigInt(first.stream_revision);
     if (expected !== 'any' && from !== (expected === 'no-stream' ? 0n : expected + 1n)) throw refuse();
     for (let i = 0; i < found.length; i++) if (!found[i] || BigInt(found[i]!.stream_revision) !== from + BigInt(i)) throw refuse();
+    // The same ids where this append would have put them, but other data: the same command id
+    // was used for another command, not retried.
+    for (let i = 0; i < found.length; i++)
+      if (found[i]!.data !== JSON.stringify(events[i]!.data)) throw new EventIdConflictError(streamName, events[i]!.eventId, streamName);
     const last = found[found.length - 1]!;
     return {
       nextExpectedRevision: BigInt(last.stream_revision),
