@@ -3,6 +3,7 @@ export * from './money.js';
 export * from './calendar.js';
 export * from './ids.js';
 export * from './canonical-json.js';
+export * from './same-fact.js';
 export * from './validation.js';
 export { shape, loose, tagged, oneOf, ShapeType, TaggedType } from './shape.js';
 export * from './decider.js';
