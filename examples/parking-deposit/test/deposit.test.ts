@@ -13,6 +13,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { decodeCommand, LEDGER_EVENT_CODECS, renewalCycle, storedEventDecoder, type Instant } from '@renewal-ledger/core';
 import { getCommandHandler, StoredEventDecodeError, type EventStore, type HandleResult } from '@renewal-ledger/eventstore';
 import { openStore } from '@renewal-ledger/stores';
+import { dropSchemas, pgTest, requirePostgresUrl, uniqueSchema } from '@renewal-ledger/testing/postgres';
 import { decodeDepositCommand, depositStreamName, parkingDeposit, type DepositCommand } from '../src/deposit.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -104,23 +105,15 @@ test('on SQLite: taken, deducted, refunded; duplicates, refusals and a reused co
   }
 });
 
-const postgresUrl = process.env.POSTGRES_URL || undefined;
-const postgresSkip = postgresUrl || process.env.REQUIRE_POSTGRES === '1' ? undefined : 'POSTGRES_URL is not set';
-(postgresSkip ? test.skip : test)('on PostgreSQL: the same, in a schema of its own', async () => {
-  if (!postgresUrl) throw new Error('REQUIRE_POSTGRES=1 but POSTGRES_URL is not set');
-  const schema = `t_deposit_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  const url = `${postgresUrl}${postgresUrl.includes('?') ? '&' : '?'}schema=${schema}`;
+pgTest(test)('on PostgreSQL: the same, in a schema of its own', async () => {
+  const schema = uniqueSchema('deposit');
+  const url = requirePostgresUrl();
   try {
-    await scenario(() => openStore(url, { decode }));
+    await scenario(() => openStore(`${url}${url.includes('?') ? '&' : '?'}schema=${schema}`, { decode }));
   } finally {
-    const { default: pg } = await import('pg');
-    const admin = new pg.Client({ connectionString: postgresUrl });
-    await admin.connect();
-    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await admin.end();
+    await dropSchemas(schema);
   }
 });
-if (postgresSkip) console.log(`parking-deposit: the PostgreSQL test SKIPPED (not passed): ${postgresSkip}`);
 
 test('the README shows the aggregate as it is in src/deposit.ts, and the program runs as printed', () => {
   const readme = readFileSync(`${root}examples/parking-deposit/README.md`, 'utf8');
@@ -128,7 +121,7 @@ test('the README shows the aggregate as it is in src/deposit.ts, and the program
   assert.ok(blocks.includes(readFileSync(`${root}examples/parking-deposit/src/deposit.ts`, 'utf8')), 'README holds src/deposit.ts');
   const dir = mkdtempSync(join(tmpdir(), 'parking-deposit-main-'));
   try {
-    const out = execFileSync(process.execPath, ['--conditions=source', '--import', 'tsx', `${root}examples/parking-deposit/src/main.ts`, `sqlite:${join(dir, 'd.db')}`], { encoding: 'utf8' });
+    const out = execFileSync(process.execPath, ['--conditions=@renewal-ledger/source', '--import', 'tsx', `${root}examples/parking-deposit/src/main.ts`, `sqlite:${join(dir, 'd.db')}`], { encoding: 'utf8' });
     const printed = /```\n(TakeDeposit[\s\S]*?)```/.exec(readme)?.[1];
     assert.ok(printed, 'README shows what it prints');
     assert.fixture(out.replace(/#\d+/g, '#N'), printed!.replace(/#\d+/g, '#N'));

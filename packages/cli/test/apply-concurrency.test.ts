@@ -7,8 +7,8 @@
 // `applied` counts add up to the events stored, so no event is reported twice.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { getPostgresViewDatabase } from '@renewal-ledger/projections';
 import { openStore } from '@renewal-ledger/stores';
+import { dropSchemas, pgTest, requirePostgresUrl, uniqueSchema } from '@renewal-ledger/testing/postgres';
 import { bill, pay } from './support/commands.js';
 import { workspace, type Run, type Workspace } from './support/cli.js';
 
@@ -99,22 +99,17 @@ test(`${PROCESSES} processes apply shuffled payments to the same ${CYCLES} cycle
   }
 });
 
-const url = process.env.POSTGRES_URL || undefined;
-const skip = url || process.env.REQUIRE_POSTGRES === '1' ? null : 'POSTGRES_URL is not set';
-(skip ? test.skip : test)(`${PROCESSES} processes apply shuffled payments to the same ${CYCLES} cycles on PostgreSQL`, async () => {
-  if (!url) throw new Error('REQUIRE_POSTGRES=1 but POSTGRES_URL is not set');
-  const schema = `t_race_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+pgTest(test)(`${PROCESSES} processes apply shuffled payments to the same ${CYCLES} cycles on PostgreSQL`, async () => {
+  const url = requirePostgresUrl();
+  const schema = uniqueSchema('apply_race');
   const store = `${url}${url.includes('?') ? '&' : '?'}schema=${schema}`;
   const w = workspace();
   try {
     await race(w, ['--store', store], store);
   } finally {
     w.cleanup();
-    const admin = await getPostgresViewDatabase({ connectionString: url });
-    await admin.execute(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await admin.close();
+    await dropSchemas(schema, `${schema}_views`);
   }
 });
-if (skip) console.log(`conformance: concurrent renewal apply: the PostgreSQL test SKIPPED (not passed): ${skip}`);
 
 test.run();
