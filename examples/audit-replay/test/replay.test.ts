@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeCommand, type Instant, type RenewalCommand } from '@renewal-ledger/core';
+import { renewalCycle, decodeCommand, type Instant, type RenewalCommand } from '@renewal-ledger/core';
 import { getCommandHandler } from '@renewal-ledger/eventstore';
 import { openStore } from '@renewal-ledger/stores';
 import { getSQLiteViewDatabase } from '@renewal-ledger/projections';
@@ -29,7 +29,7 @@ test.before.each(async (ctx) => {
   ctx.dir = mkdtempSync(join(tmpdir(), 'renewal-audit-'));
   ctx.store = `sqlite:${join(ctx.dir, 'ledger.db')}`;
   const store = await openStore(ctx.store);
-  const handler = getCommandHandler({ store });
+  const handler = getCommandHandler(renewalCycle, { store });
   const base = { cycleId: CYCLE, actor: 'cashier-chen' };
   const entered = (recordedAt: string) => ({ recordedAt: recordedAt as Instant });
   await handler.handle(

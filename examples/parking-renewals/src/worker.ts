@@ -5,6 +5,8 @@
 // repeated: a second run over the same store writes nothing.
 import * as E from 'fp-ts/lib/Either.js';
 import {
+  contractDecider,
+  renewalCycle,
   addDaysTo,
   decodeCommand,
   type AutoDebitFailedData,
@@ -19,7 +21,7 @@ import { getCommandHandler } from '@renewal-ledger/eventstore';
 import { getProjectionRunner, getSQLiteViewDatabase } from '@renewal-ledger/projections';
 import { arrearsProjection, getArrearsView, type CurrencyTotals, type Debtor } from '@renewal-ledger/projection-arrears';
 import { behaviourProjection, getBehaviourView, type PeriodCollection } from '@renewal-ledger/projection-behaviour';
-import { collectAutoDebits, getContractHandler, getSimulatedPaymentGateway, renewDue, sendReminders } from '@renewal-ledger/renewals';
+import { collectAutoDebits, getSimulatedPaymentGateway, renewDue, sendReminders } from '@renewal-ledger/renewals';
 import { openStore } from '@renewal-ledger/stores';
 import { carPark, counterDay, openingCommands, type Pass } from './car-park.js';
 
@@ -94,8 +96,8 @@ export const runCarPark = async (options: CarParkOptions): Promise<CarParkReport
     // The simulated clock stamps every event's recordedAt with the simulated day.
     let today = from;
     const clock = () => `${today}T23:00:00Z` as Instant;
-    const handler = getCommandHandler({ store, clock });
-    const contractHandler = getContractHandler({ store, clock });
+    const handler = getCommandHandler(renewalCycle, { store, clock });
+    const contractHandler = getCommandHandler(contractDecider, { store, clock });
     const gateway = getSimulatedPaymentGateway({ seed: options.seed ?? 1, failureRate: options.failureRate ?? 0.2 });
     const engine = { store, handler, contractHandler };
 

@@ -1,13 +1,15 @@
 // The property service: an HTTP front to the renewal ledger a property-management firm could start
 // from. Commands arrive as JSON and are decoded with core's codecs (a bad body is a 400 naming
 // each problem's path); the command handler decides and stores them (a rule's refusal is a 422,
-// or a 409 when it conflicts with what is already recorded, with the rule's code and figures).
+// or a 409 when it conflicts with what is already recorded, with the rule's code and figures: a
+// command id reused for other content is COMMAND_ID_CONFLICT).
 // The views are followed in the background and read by the GET endpoints and the dashboard.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Worker } from 'node:worker_threads';
 import type { AddressInfo } from 'node:net';
 import * as E from 'fp-ts/lib/Either.js';
 import {
+  renewalCycle,
   cycleStreamName,
   decodeCommand,
   isBusinessDate,
@@ -16,9 +18,10 @@ import {
   toNfc,
   type BusinessDate,
   type Instant,
+  type CommandIdConflict,
   type RenewalError,
 } from '@renewal-ledger/core';
-import { EventIdConflictError, getCommandHandler, type EventStore } from '@renewal-ledger/eventstore';
+import { getCommandHandler, WrongExpectedRevisionError, type EventStore } from '@renewal-ledger/eventstore';
 import { openStore } from '@renewal-ledger/stores';
 import { asText, getProjectionRunner, listCheckpoints, ViewNotReadyError, type ProjectionRunResult, type ViewDatabase } from '@renewal-ledger/projections';
 import { arrearsProjection, getArrearsView } from '@renewal-ledger/projection-arrears';
@@ -57,9 +60,20 @@ export interface PropertyService {
 
 const PROJECTIONS = [arrearsProjection, receiptsProjection, auditProjection];
 
-/** Refusals that conflict with facts already recorded: 409. Every other rule: 422. */
-const CONFLICTS = new Set(['ALREADY_BILLED', 'ID_CONFLICT', 'DUPLICATE_REFERENCE', 'DISPUTE_ALREADY_RESOLVED', 'PLAN_ALREADY_ACTIVE', 'PLAN_NOT_ACTIVE']);
-export const statusOfRefusal = (error: RenewalError): number => (CONFLICTS.has(error.code) ? 409 : 422);
+/**
+ * Refusals that conflict with facts already recorded: 409 (a command id reused for other content
+ * among them, as Stripe answers a reused idempotency key). Every other rule: 422.
+ */
+const CONFLICTS = new Set([
+  'ALREADY_BILLED',
+  'ID_CONFLICT',
+  'COMMAND_ID_CONFLICT',
+  'DUPLICATE_REFERENCE',
+  'DISPUTE_ALREADY_RESOLVED',
+  'PLAN_ALREADY_ACTIVE',
+  'PLAN_NOT_ACTIVE',
+]);
+export const statusOfRefusal = (error: RenewalError | CommandIdConflict): number => (CONFLICTS.has(error.code) ? 409 : 422);
 
 const badQuery = (path: string, message: string) =>
   new HttpError(400, { error: { code: 'INVALID_INPUT', message: `${path}: ${message}`, problems: [{ path, message }] } });
@@ -110,7 +124,7 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
     await store.close();
     throw e;
   });
-  const handler = getCommandHandler({ store });
+  const handler = getCommandHandler(renewalCycle, { store });
   // A store or views in memory live in this thread only: those (tests, trials) verify here.
   const inMemory = store.kind === 'memory' || viewsLabel === 'in memory';
   // One verification at a time: requests that come while one runs share its answer.
@@ -192,7 +206,9 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
       if (result.status === 'duplicate') return sendJson(res, 200, { status: 'duplicate', duplicate: result.duplicate });
       return sendJson(res, statusOfRefusal(result.error), { status: 'rejected', error: result.error });
     } catch (e) {
-      if (e instanceof EventIdConflictError) return sendJson(res, 409, { status: 'rejected', error: { code: e.code, message: e.message, eventId: e.eventId, storedIn: e.storedIn } });
+      // The cycle kept moving through every retry: nothing was written, and trying again may pass.
+      if (e instanceof WrongExpectedRevisionError)
+        return sendJson(res, 503, { status: 'contended', error: { code: e.code, message: e.message, streamName: e.streamName } }, { 'retry-after': '1' });
       throw e;
     }
   };

@@ -83,6 +83,28 @@ test('a rule refusal is a 422 with the code and figures; a conflict with recorde
   assert.is(await s.service.store.headPosition(), 1n);
 });
 
+test('a command id reused for other content is a 409 COMMAND_ID_CONFLICT naming the earlier command; the same content a 200 duplicate', async ({ s }) => {
+  await s.post('/api/commands', bill('unit-0301/2026-01', 'unit-0301', 31520));
+  const first = await s.post('/api/commands/RecordPayment', { ...payment('unit-0301/2026-01', 'P1', 1000, '2026-01-20T10:30:00Z'), commandId: 'K1' });
+  assert.is(first.status, 201);
+  const reused = await s.post('/api/commands/RecordPayment', { ...payment('unit-0301/2026-01', 'P2', 2000, '2026-01-20T10:30:00Z'), commandId: 'K1' });
+  assert.is(reused.status, 409);
+  assert.equal(
+    [reused.body.status, reused.body.error.code, reused.body.error.commandId, reused.body.error.eventTypes, reused.body.error.position],
+    ['rejected', 'COMMAND_ID_CONFLICT', 'K1', ['Paid'], first.body.position],
+  );
+  // On another cycle the store itself holds the id: the same refusal, not an error.
+  await s.post('/api/commands', bill('unit-0302/2026-01', 'unit-0302', 50000));
+  const elsewhere = await s.post('/api/commands/RecordPayment', { ...payment('unit-0302/2026-01', 'P3', 1000, '2026-01-20T10:30:00Z'), commandId: 'K1' });
+  assert.is(elsewhere.status, 409);
+  assert.is(elsewhere.body.error.code, 'COMMAND_ID_CONFLICT');
+  assert.is(elsewhere.body.error.streamName, 'renewal-cycle-unit-0301/2026-01');
+  const retry = await s.post('/api/commands/RecordPayment', { ...payment('unit-0301/2026-01', 'P1', 1000, '2026-01-20T10:30:00Z'), commandId: 'K1' });
+  assert.is(retry.status, 200);
+  assert.equal(retry.body, { status: 'duplicate', duplicate: { key: 'commandId', id: 'K1' } });
+  assert.is(await s.service.store.headPosition(), 3n, 'two bills and P1 only');
+});
+
 test('the views, read back once they include the client\'s own write (?after=)', async ({ s }) => {
   await s.post('/api/commands', bill('unit-0301/2026-01', 'unit-0301', 31520));
   await s.post('/api/commands', bill('unit-0302/2026-01', 'unit-0302', 50000));

@@ -1,19 +1,20 @@
 // The library's side of every path, through its public API only, the same on every store.
 import {
+  cycleEvents,
+  renewalCycle,
   evolveCycle,
   initialCycleState,
   type BusinessDate,
   type CycleFigures,
   type CycleState,
   type Instant,
-  type RenewalEvent,
 } from '@renewal-ledger/core';
-import { getCommandHandler, type EventStore, type HandleResult } from '@renewal-ledger/eventstore';
+import { getCommandHandler, type EventStore } from '@renewal-ledger/eventstore';
 import { getProjectionRunner, type ProjectionRunResult, type ViewDatabase } from '@renewal-ledger/projections';
 import { arrearsProjection, getArrearsView } from '@renewal-ledger/projection-arrears';
 import { receiptsProjection } from '@renewal-ledger/projection-receipts';
 import { auditProjection } from '@renewal-ledger/projection-audit';
-import { readPortfolio, renewDue, type RenewDueReport } from '@renewal-ledger/renewals';
+import { readPortfolio, renewDue, type CycleHandleResult, type RenewDueReport } from '@renewal-ledger/renewals';
 import type { ScheduledCommand } from '@renewal-ledger/workload';
 import type { Tick } from './measure.js';
 import type { RecordedAtOf } from './plan.js';
@@ -33,7 +34,7 @@ const outcomes = () => {
   let duplicates = 0;
   let rejected = 0;
   return {
-    add(cycleId: string, result: HandleResult) {
+    add(cycleId: string, result: CycleHandleResult) {
       if (result.status === 'applied') {
         applied++;
         figures.set(cycleId, result.figures);
@@ -53,7 +54,7 @@ export interface LibraryWriter {
 /** (a) One command at a time: load the cycle, decide, append (one transaction each). */
 export const commandPath = (store: EventStore, commands: readonly ScheduledCommand[], recordedAtOf: RecordedAtOf): LibraryWriter => {
   let now = '' as Instant;
-  const handler = getCommandHandler({ store, clock: () => now });
+  const handler = getCommandHandler(renewalCycle, { store, clock: () => now });
   const acc = outcomes();
   return {
     async run(from, to, tick) {
@@ -76,7 +77,7 @@ export const batchPath = (
   recordedAtOf: RecordedAtOf,
 ): LibraryWriter => {
   let now = '' as Instant;
-  const handler = getCommandHandler({ store, clock: () => now });
+  const handler = getCommandHandler(renewalCycle, { store, clock: () => now });
   const acc = outcomes();
   return {
     async run(from, to, tick) {
@@ -115,7 +116,7 @@ export const monthEndRun = async (
   let billed = 0;
   const report = await renewDue({
     store,
-    handler: getCommandHandler({ store, clock: () => run.clock }),
+    handler: getCommandHandler(renewalCycle, { store, clock: () => run.clock }),
     asOf: run.asOf,
     batchSize: run.batchSize,
     portfolio: {
@@ -140,7 +141,7 @@ export const rehydrate = async (store: EventStore, streamNames: readonly string[
   const states: CycleState[] = [];
   for (const name of streamNames) {
     let state = initialCycleState();
-    for await (const e of store.readStream(name)) state = evolveCycle(state, { type: e.type, data: e.data } as RenewalEvent);
+    for await (const e of store.readStream(name)) state = evolveCycle(state, cycleEvents.of(e));
     states.push(state);
     tick();
   }
@@ -153,7 +154,7 @@ export const readAllAndFold = async (store: EventStore, tick: Tick): Promise<{ t
   let events = 0;
   for await (const e of store.readAll()) {
     const id = (e.data as { cycleId: string }).cycleId;
-    states.set(id, evolveCycle(states.get(id) ?? initialCycleState(), { type: e.type, data: e.data } as RenewalEvent));
+    states.set(id, evolveCycle(states.get(id) ?? initialCycleState(), cycleEvents.of(e)));
     events++;
     tick();
   }

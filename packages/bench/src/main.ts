@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // `pnpm bench`: runs the harness and prints the table (and JSON with --json), or the rebuild
-// memory check with --rss-check.
+// memory check with --rss-check, or the memory check of `renewal apply` with --apply-rss-check.
 import { writeFileSync } from 'node:fs';
 import { runBenchmarks } from './harness.js';
 import { parseArgs, USAGE } from './options.js';
 import { formatDetails, formatTable } from './report.js';
 import { formatRssCheck, rebuildChild, runRssCheck, seedChild } from './rss-check.js';
+import { applyChild, formatApplyRssCheck, runApplyRssCheck } from './apply-rss.js';
 
 const main = async (): Promise<number> => {
   const cli = parseArgs(process.argv.slice(2));
@@ -20,6 +21,17 @@ const main = async (): Promise<number> => {
     if (cli.rssChild.role === 'seed') await seedChild({ dir: bench.dir, accounts: bench.accounts, months: bench.months, seed: bench.seed });
     else await rebuildChild({ dir: bench.dir, accounts: bench.accounts });
     return 0;
+  }
+  if (cli.applyRssChild) {
+    if (!bench.dir) throw new TypeError('--apply-rss-child needs --dir');
+    await applyChild({ dir: bench.dir });
+    return 0;
+  }
+  if (cli.applyRssCheck) {
+    const r = await runApplyRssCheck({ ...cli.applyRssCheck, ...(bench.dir ? { dir: bench.dir } : {}), ...(log ? { log } : {}) });
+    console.log(formatApplyRssCheck(r));
+    if (cli.jsonFile) writeFileSync(cli.jsonFile, `${JSON.stringify({ applyRssCheck: r }, null, 2)}\n`);
+    return r.small.check.ok && r.large.check.ok ? 0 : 1;
   }
   if (cli.rssCheck) {
     const r = await runRssCheck({ ...cli.rssCheck, months: bench.months, seed: bench.seed, ...(bench.dir ? { dir: bench.dir } : {}), ...(log ? { log } : {}) });

@@ -2,7 +2,7 @@
 // `:memory:` view database. The limit is a bare fold: the write paths decide and serialise with
 // no store at all; the read paths parse the store's own rows and fold them, with no store API.
 import type Database from 'better-sqlite3';
-import { evolveCycle, initialCycleState, type BusinessDate, type CycleState, type RenewalEvent } from '@renewal-ledger/core';
+import { cycleEvents, evolveCycle, initialCycleState, type BusinessDate, type CycleState } from '@renewal-ledger/core';
 import { createInMemoryDatabase, getInMemoryEventStore, type InMemoryDatabase } from '@renewal-ledger/eventstore';
 import { getSQLiteViewDatabase, type SQLiteViewDatabase, type ViewDatabase } from '@renewal-ledger/projections';
 import type { Backend, Limit, StoreName } from './backend.js';
@@ -56,7 +56,7 @@ export const getMemoryBackend = (): Backend => {
         let state = initialCycleState();
         for (const position of db.streams.get(stream) ?? []) {
           const row = db.rows[Number(position) - 1]!;
-          state = evolveCycle(state, { type: row.type, data: JSON.parse(row.data) } as RenewalEvent);
+          state = evolveCycle(state, cycleEvents.of({ type: row.type, data: JSON.parse(row.data) }));
         }
         states.push(state);
         tick();

@@ -20,6 +20,10 @@ export const USAGE = `pnpm bench [-- options]
   --rss-check         instead: rebuild peak RSS at about 100,000 vs 1,000,000 events
   --rss-small N       accounts of the small rebuild (default 1786, about 100,000 events)
   --rss-large N       accounts of the large rebuild (default 17860, about 1,000,000 events)
+  --apply-rss-check   instead: peak RSS of renewal apply on a ~100 MB vs a ~1 GB file of
+                      commands (generated in the temp dir, deleted after)
+  --apply-small MB    size of the small file (default 100)
+  --apply-large MB    size of the large file (default 1000)
   --dir DIR           where the SQLite files go (default: the OS temp dir)
   --no-warmup         skip the unmeasured warm-up run of every path on a small portfolio
   --quiet             no progress on stderr
@@ -32,12 +36,21 @@ export interface CliOptions {
   readonly quiet: boolean;
   readonly rssCheck: { readonly small: number; readonly large: number } | null;
   readonly rssChild: { readonly role: 'seed' | 'rebuild' } | null;
+  readonly applyRssCheck: { readonly small: number; readonly large: number } | null;
+  /** Internal: this process is the one that applies a file (`--apply-rss-child --dir DIR`). */
+  readonly applyRssChild: boolean;
   readonly help: boolean;
 }
 
 const positive = (flag: string, v: string | undefined): number => {
   const x = Number(v);
   if (!Number.isSafeInteger(x) || x <= 0) throw new TypeError(`${flag} needs a positive integer, got ${JSON.stringify(v)}`);
+  return x;
+};
+
+const positiveNumber = (flag: string, v: string | undefined): number => {
+  const x = Number(v);
+  if (!Number.isFinite(x) || x <= 0) throw new TypeError(`${flag} needs a positive number, got ${JSON.stringify(v)}`);
   return x;
 };
 
@@ -56,6 +69,10 @@ export const parseArgs = (argv: readonly string[], env: NodeJS.ProcessEnv = proc
   let small = 1786;
   let large = 17_860;
   let rssChild: CliOptions['rssChild'] = null;
+  let applyRss = false;
+  let applySmall = 100;
+  let applyLarge = 1000;
+  let applyRssChild = false;
   let help = false;
   // `pnpm bench -- --accounts 200` hands the script a literal `--` first.
   const args = argv.filter((a, i) => !(a === '--' && i === 0));
@@ -125,6 +142,18 @@ export const parseArgs = (argv: readonly string[], env: NodeJS.ProcessEnv = proc
         rssChild = { role };
         break;
       }
+      case '--apply-rss-check':
+        applyRss = true;
+        break;
+      case '--apply-small':
+        applySmall = positiveNumber(flag, value());
+        break;
+      case '--apply-large':
+        applyLarge = positiveNumber(flag, value());
+        break;
+      case '--apply-rss-child':
+        applyRssChild = true;
+        break;
       case '--help':
       case '-h':
         help = true;
@@ -133,5 +162,14 @@ export const parseArgs = (argv: readonly string[], env: NodeJS.ProcessEnv = proc
         throw new TypeError(`unknown option ${flag}\n\n${USAGE}`);
     }
   }
-  return { bench, jsonFile, quiet, rssCheck: rss ? { small, large } : null, rssChild, help };
+  return {
+    bench,
+    jsonFile,
+    quiet,
+    rssCheck: rss ? { small, large } : null,
+    rssChild,
+    applyRssCheck: applyRss ? { small: applySmall, large: applyLarge } : null,
+    applyRssChild,
+    help,
+  };
 };

@@ -5,6 +5,7 @@
 // harness checks it). Timed on its own, this is also the memory store's limit for the write paths:
 // deciding and serialising with no store at all.
 import {
+  cycleEvents,
   CURRENT_SCHEMA_VERSION,
   cycleStreamName,
   decideCycle,
@@ -103,7 +104,7 @@ export const createPlanner = (recordedAtOf: RecordedAtOf) => {
             metadata: JSON.stringify(e.metadata),
             recordedAt,
           };
-          state = evolveCycle(state, { type: e.type, data: e.data } as RenewalEvent);
+          state = evolveCycle(state, cycleEvents.of(e));
           out.push(row);
           rows.push(row);
         }

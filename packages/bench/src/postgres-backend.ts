@@ -2,7 +2,7 @@
 // the limit is raw `pg` on one connection: a table made by the store's own migration in another
 // schema for the inserts, named prepared statements, and raw selects on the library's tables.
 import pg from 'pg';
-import { evolveCycle, initialCycleState, type BusinessDate, type CycleState, type RenewalEvent } from '@renewal-ledger/core';
+import { cycleEvents, evolveCycle, initialCycleState, type BusinessDate, type CycleState } from '@renewal-ledger/core';
 import { getPostgresViewDatabase, type ViewDatabase } from '@renewal-ledger/projections';
 import { getPostgresEventStore, migrations } from '@renewal-ledger/store-postgres';
 import { transactionsOf, type Backend, type Limit, type StoreName } from './backend.js';
@@ -148,7 +148,7 @@ export const getPostgresBackend = async (options: { url: string }): Promise<Back
       for (const stream of streamNames) {
         const { rows } = await client.query<EventRow>({ name: `bench_stream_${name}`, text, values: [stream] });
         let state = initialCycleState();
-        for (const r of rows) state = evolveCycle(state, { type: r.type, data: JSON.parse(r.data) } as RenewalEvent);
+        for (const r of rows) state = evolveCycle(state, cycleEvents.of({ type: r.type, data: JSON.parse(r.data) }));
         states.push(state);
         tick();
       }

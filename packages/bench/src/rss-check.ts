@@ -30,14 +30,7 @@ export interface RssPoint {
   readonly check: Check;
 }
 
-export interface RssCheck {
-  readonly small: RssPoint;
-  readonly large: RssPoint;
-  /** large peak / small peak. */
-  readonly ratio: number;
-  readonly target: number;
-  readonly met: boolean;
-}
+export type RssCheck = SizeComparison<RssPoint>;
 
 const RESULT = 'RSS-CHILD-RESULT ';
 
@@ -112,6 +105,38 @@ export const rebuildChild = async (o: { dir: string; accounts: number }): Promis
   process.stdout.write(`${RESULT}${JSON.stringify(point)}\n`);
 };
 
+/** A small and a large run, and how the large one's peak compares with the small one's. */
+export interface SizeComparison<P> {
+  readonly small: P;
+  readonly large: P;
+  /** large peak / small peak. */
+  readonly ratio: number;
+  readonly target: number;
+  readonly met: boolean;
+}
+
+/** Measures a small and a large size, each in a temporary directory of its own (deleted after). */
+export const compareSizes = async <S, P extends { readonly peakRssMb: number }>(
+  sizes: { readonly small: S; readonly large: S },
+  o: { readonly dir?: string | undefined; readonly prefix: string; readonly target: number },
+  measurePoint: (size: S, dir: string) => Promise<P>,
+): Promise<SizeComparison<P>> => {
+  const point = async (size: S): Promise<P> => {
+    const dir = mkdtempSync(join(o.dir ?? tmpdir(), o.prefix));
+    try {
+      return await measurePoint(size, dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  const small = await point(sizes.small);
+  const large = await point(sizes.large);
+  const ratio = Math.round((large.peakRssMb / small.peakRssMb) * 1000) / 1000;
+  return { small, large, ratio, target: o.target, met: ratio <= o.target };
+};
+
+export const ratioLine = (r: SizeComparison<unknown>): string => `  ratio ${r.ratio.toFixed(3)} (target <= ${r.target}): ${r.met ? 'met' : 'MISSED'}`;
+
 export const runRssCheck = async (o: {
   small: number;
   large: number;
@@ -121,24 +146,15 @@ export const runRssCheck = async (o: {
   log?: (m: string) => void;
 }): Promise<RssCheck> => {
   const log = o.log ?? (() => undefined);
-  const point = async (accounts: number): Promise<RssPoint> => {
-    const dir = mkdtempSync(join(o.dir ?? tmpdir(), 'renewal-bench-rss-'));
-    try {
-      const common = ['--accounts', String(accounts), '--months', String(o.months), '--seed', String(o.seed), '--dir', dir];
-      log(`[rss] seeding ${accounts} accounts`);
-      const seeded = (await child(['--rss-child', 'seed', ...common], log)) as { events: number };
-      log(`[rss] rebuilding ${seeded.events} events in a fresh process`);
-      const p = (await child(['--rss-child', 'rebuild', ...common], log)) as RssPoint;
-      log(`[rss] ${p.events} events: peak RSS ${p.peakRssMb} MB (baseline ${p.baselineRssMb} MB), rebuild ${(p.rebuildMs / 1000).toFixed(1)} s`);
-      return p;
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  };
-  const small = await point(o.small);
-  const large = await point(o.large);
-  const ratio = Math.round((large.peakRssMb / small.peakRssMb) * 1000) / 1000;
-  return { small, large, ratio, target: TARGETS.rebuildRss, met: ratio <= TARGETS.rebuildRss };
+  return compareSizes(o, { dir: o.dir, prefix: 'renewal-bench-rss-', target: TARGETS.rebuildRss }, async (accounts, dir) => {
+    const common = ['--accounts', String(accounts), '--months', String(o.months), '--seed', String(o.seed), '--dir', dir];
+    log(`[rss] seeding ${accounts} accounts`);
+    const seeded = (await child(['--rss-child', 'seed', ...common], log)) as { events: number };
+    log(`[rss] rebuilding ${seeded.events} events in a fresh process`);
+    const p = (await child(['--rss-child', 'rebuild', ...common], log)) as RssPoint;
+    log(`[rss] ${p.events} events: peak RSS ${p.peakRssMb} MB (baseline ${p.baselineRssMb} MB), rebuild ${(p.rebuildMs / 1000).toFixed(1)} s`);
+    return p;
+  });
 };
 
 export const formatRssCheck = (r: RssCheck): string =>
@@ -148,5 +164,5 @@ export const formatRssCheck = (r: RssCheck): string =>
       (p) =>
         `  ${p.events.toLocaleString('en-US')} events (${p.accounts} accounts): peak RSS ${p.peakRssMb} MB, baseline ${p.baselineRssMb} MB, rebuild ${(p.rebuildMs / 1000).toFixed(1)} s (${Math.round((p.events * 1000) / p.rebuildMs).toLocaleString('en-US')} events/s), db ${p.databaseMb} MB, check ${p.check.ok ? 'ok' : `MISMATCH: ${p.check.detail}`}`,
     ),
-    `  ratio ${r.ratio.toFixed(3)} (target <= ${r.target}): ${r.met ? 'met' : 'MISSED'}`,
+    ratioLine(r),
   ].join('\n');

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { evolveCycle, initialCycleState, type BusinessDate, type CycleState, type RenewalEvent } from '@renewal-ledger/core';
+import { cycleEvents, evolveCycle, initialCycleState, type BusinessDate, type CycleState } from '@renewal-ledger/core';
 import { getSQLiteViewDatabase, type ViewDatabase } from '@renewal-ledger/projections';
 import { getSQLiteEventStore, MIGRATIONS } from '@renewal-ledger/store-sqlite';
 import { transactionsOf, type Backend, type Limit, type StoreName } from './backend.js';
@@ -160,7 +160,7 @@ export const getSQLiteBackend = (options: { dir?: string } = {}): Backend => {
       const states: CycleState[] = [];
       for (const stream of streamNames) {
         let state = initialCycleState();
-        for (const r of select.all(stream) as EventRow[]) state = evolveCycle(state, { type: r.type, data: JSON.parse(r.data) } as RenewalEvent);
+        for (const r of select.all(stream) as EventRow[]) state = evolveCycle(state, cycleEvents.of({ type: r.type, data: JSON.parse(r.data) }));
         states.push(state);
         tick();
       }

@@ -2,6 +2,7 @@
 // same sums from a raw fold, so a fast wrong answer cannot pass.
 import { createHash } from 'node:crypto';
 import {
+  cycleEvents,
   agingAsOf,
   cycleFigures,
   evolveCycle,
@@ -11,7 +12,6 @@ import {
   type BusinessDate,
   type CycleFigures,
   type CycleState,
-  type RenewalEvent,
 } from '@renewal-ledger/core';
 
 export interface Totals {
@@ -44,7 +44,7 @@ export const totalsOfStates = (states: Iterable<CycleState>): Totals => totalsOf
 
 /** Folds events into per-key states: the raw fold every limit uses. */
 export const foldInto = (states: Map<string, CycleState>, key: string, type: string, data: unknown): void => {
-  states.set(key, evolveCycle(states.get(key) ?? initialCycleState(), { type, data } as RenewalEvent));
+  states.set(key, evolveCycle(states.get(key) ?? initialCycleState(), cycleEvents.of({ type, data })));
 };
 
 export interface Check {

@@ -125,4 +125,23 @@ test('the rebuild memory check runs each size in its own process and checks its 
   }
 });
 
+test('the apply memory check applies each file in its own process with the CLI and checks what it stored', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'renewal-bench-smoke-'));
+  try {
+    const out = join(dir, 'apply-rss.json');
+    // Tiny files (about 0.6 and 1.2 MB): the check that the runs are right, not a measurement.
+    const r = runCli(['--apply-rss-check', '--apply-small', '0.6', '--apply-large', '1.2', '--quiet', '--json', out]);
+    assert.is(r.status, 0, r.stderr + r.stdout);
+    assert.match(r.stdout, /renewal apply peak RSS/);
+    assert.match(r.stdout, /ratio \d\.\d{3} \(target <= 1\.2\): (met|MISSED)/);
+    const { applyRssCheck } = JSON.parse(readFileSync(out, 'utf8')) as { applyRssCheck: { small: { lines: number; peakRssMb: number; check: { ok: boolean; detail: string } }; large: { lines: number; check: { ok: boolean; detail: string } }; ratio: number } };
+    assert.ok(applyRssCheck.small.check.ok, applyRssCheck.small.check.detail);
+    assert.ok(applyRssCheck.large.check.ok, applyRssCheck.large.check.detail);
+    assert.ok(applyRssCheck.large.lines > applyRssCheck.small.lines && applyRssCheck.small.lines > 2000);
+    assert.ok(applyRssCheck.small.peakRssMb > 0 && applyRssCheck.ratio > 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test.run();

@@ -23,7 +23,7 @@ test('applies each line and says what it wrote; the same file again writes nothi
   const first = w.renewal(['apply', file, '--format', 'json']);
   assert.is(first.status, 0, first.stderr);
   const out = first.json();
-  assert.equal(out.summary, { lines: 3, applied: 3, duplicate: 0, rejected: 0, malformed: 0, notWritten: 0, eventsWritten: 3 });
+  assert.equal(out.summary, { lines: 3, applied: 3, duplicate: 0, rejected: 0, malformed: 0, contended: 0, notWritten: 0, eventsWritten: 3 });
   assert.equal(out.lines.map((l: any) => [l.line, l.status, l.type, l.events.map((e: any) => e.type)]), [
     [1, 'applied', 'Bill', ['Billed']],
     [2, 'applied', 'RecordPayment', ['Paid']],
@@ -36,7 +36,7 @@ test('applies each line and says what it wrote; the same file again writes nothi
 
   const again = w.renewal(['apply', file, '--format', 'json']);
   assert.is(again.status, 0, again.stderr);
-  assert.equal(again.json().summary, { lines: 3, applied: 0, duplicate: 3, rejected: 0, malformed: 0, notWritten: 0, eventsWritten: 0 });
+  assert.equal(again.json().summary, { lines: 3, applied: 0, duplicate: 3, rejected: 0, malformed: 0, contended: 0, notWritten: 0, eventsWritten: 0 });
   assert.equal(again.json().lines[1].duplicate, { key: 'commandId', id: 'cmd-pay-1' });
   assert.is(await w.eventCount(), 3, 'nothing written the second time');
 
@@ -95,7 +95,7 @@ test('a malformed line is reported with its line number and io-ts paths, nothing
   const r = w.renewal(['apply', file, '--format', 'json']);
   assert.is(r.status, 1);
   const out = r.json();
-  assert.equal(out.summary, { lines: 5, applied: 2, duplicate: 0, rejected: 0, malformed: 3, notWritten: 0, eventsWritten: 2 });
+  assert.equal(out.summary, { lines: 5, applied: 2, duplicate: 0, rejected: 0, malformed: 3, contended: 0, notWritten: 0, eventsWritten: 2 });
   const byLine = Object.fromEntries(out.lines.map((l: any) => [l.line, l]));
   assert.is(byLine[3].status, 'malformed');
   assert.is(byLine[3].type, 'RecordPayment');
@@ -158,7 +158,88 @@ test('a command id reused on another cycle is rejected alone; with --atomic noth
   const r = w.renewal(['apply', 'reuse.jsonl', '--format', 'json']);
   assert.is(r.status, 1);
   assert.equal(r.json().lines.map((l: any) => l.status), ['applied', 'rejected', 'applied']);
-  assert.is(r.json().lines[1].error.code, 'EVENT_ID_CONFLICT');
+  assert.is(r.json().lines[1].error.code, 'COMMAND_ID_CONFLICT');
+  assert.is(await w.eventCount(), 2);
+});
+
+test('a command id reused with other content is refused COMMAND_ID_CONFLICT (exit 1); the same content is a duplicate (exit 0)', async ({ w }) => {
+  w.writeLines('bill.jsonl', [bill(CYCLE, 'unit-0301', 31520, JAN, '2026-01-15')]);
+  assert.is(w.renewal(['apply', 'bill.jsonl']).status, 0);
+  const k1 = { ...pay(CYCLE, 'P1', 1000, '2026-01-20T10:30:00Z'), commandId: 'K1' };
+  const first = w.renewal(['apply', '-', '--format', 'json'], { input: JSON.stringify(k1) });
+  assert.is(first.status, 0, first.stderr);
+  const position = first.json().lines[0].events[0].position;
+  // Another payment id and amount under the same key: not a duplicate, and P2 must not vanish silently.
+  const reused = w.renewal(['apply', '-', '--format', 'json'], { input: JSON.stringify({ ...pay(CYCLE, 'P2', 2000, '2026-01-20T10:30:00Z'), commandId: 'K1' }) });
+  assert.is(reused.status, 1);
+  const refused = reused.json().lines[0];
+  assert.is(refused.status, 'rejected');
+  assert.equal([refused.error.code, refused.error.commandId, refused.error.streamName, refused.error.eventTypes, refused.error.position], [
+    'COMMAND_ID_CONFLICT',
+    'K1',
+    `renewal-cycle-${CYCLE}`,
+    ['Paid'],
+    position,
+  ]);
+  assert.is(await w.eventCount(), 2, 'P2 is not stored');
+  // Only the business time differs: other content as well.
+  const later = w.renewal(['apply', '-'], { input: JSON.stringify({ ...k1, at: '2026-01-20T10:31:00Z' }) });
+  assert.is(later.status, 1);
+  assert.match(later.stdout, /rejected\s+RecordPayment\s+unit-0301\/2026-01\s+COMMAND_ID_CONFLICT: command id K1 was already used by another command \(Paid on renewal-cycle-unit-0301\/2026-01 at position 2\)/);
+  // The same content keyed by another clerk: a retry, nothing written.
+  const retry = w.renewal(['apply', '-', '--format', 'json'], { input: JSON.stringify({ ...k1, actor: 'cashier-li' }) });
+  assert.is(retry.status, 0, retry.stdout);
+  assert.equal(retry.json().lines[0].duplicate, { key: 'commandId', id: 'K1' });
+  assert.is(await w.eventCount(), 2);
+});
+
+test('125,000 consecutive lines of one kind end with the report and its exit status', async ({ w }) => {
+  // One bill, one payment, then the same payment keyed 124,999 times more under other command ids:
+  // each a duplicate of the same fact, so the run writes 2 events and reads little.
+  const payment = pay(CYCLE, 'pay-1', 10000, '2026-01-20T10:30:00Z');
+  const text = [JSON.stringify(bill(CYCLE, 'unit-0301', 31520, JAN, '2026-01-15'))];
+  for (let i = 0; i < 125_000; i++) text.push(JSON.stringify({ ...payment, commandId: `keyed-${i}` }));
+  w.write('big.jsonl', `${text.join('\n')}\n`);
+  const r = w.renewal(['apply', 'big.jsonl', '--problems-only', '--batch', '5000']);
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stderr.includes('Maximum call stack'), false);
+  assert.match(r.stdout, 'big.jsonl: 125,001 lines: 2 applied (2 events written), 124,999 duplicate, 0 rejected, 0 malformed');
+  assert.is(await w.eventCount(), 2);
+});
+
+test('invalid UTF-8 bytes are refused with their line, never replaced by U+FFFD; the other lines apply', async ({ w }) => {
+  const good = JSON.stringify(bill(CYCLE, 'unit-0301', 31520, JAN, '2026-01-15'));
+  // Line 2's actor is "cashier-" then the bytes C3 28, as a Latin-1 editor might leave them: C3
+  // starts a two-byte UTF-8 sequence, and "(" cannot continue it.
+  const [before, after] = JSON.stringify(pay(CYCLE, 'pay-1', 100, '2026-01-20T10:30:00Z')).split('cashier-chen') as [string, string];
+  const bytes = Buffer.concat([
+    Buffer.from(`${good}\n${before}cashier-`),
+    Buffer.from([0xc3, 0x28]),
+    Buffer.from(`${after}\n${JSON.stringify(pay(CYCLE, 'pay-2', 200, '2026-01-21T10:30:00Z'))}\n`),
+  ]);
+  w.write('latin.jsonl', bytes);
+  const r = w.renewal(['apply', 'latin.jsonl', '--format', 'json']);
+  assert.is(r.status, 1);
+  const out = r.json();
+  assert.equal(out.lines.map((l: any) => [l.line, l.status]), [[1, 'applied'], [2, 'malformed'], [3, 'applied']]);
+  assert.match(out.lines[1].problems[0].message, /^not valid UTF-8: byte \d+ of the line is 0xc3/);
+  assert.is(await w.eventCount(), 2);
+  const db = w.sqlite('renewal.db');
+  try {
+    const rows = await db.query<{ n: number }>("SELECT COUNT(*) AS n FROM events WHERE data LIKE '%\uFFFD%' OR metadata LIKE '%\uFFFD%'");
+    assert.is(Number(rows[0]!.n), 0, 'no replacement character stored');
+  } finally {
+    await db.close();
+  }
+});
+
+test('a line of 5,000 nested brackets is one malformed line with a clear message; the good lines apply', async ({ w }) => {
+  w.writeLines('deep.jsonl', [bill(CYCLE, 'unit-0301', 31520, JAN, '2026-01-15'), `${'['.repeat(5000)}${']'.repeat(5000)}`, '['.repeat(5000), pay(CYCLE, 'pay-1', 100, '2026-01-20T10:30:00Z')]);
+  const r = w.renewal(['apply', 'deep.jsonl', '--format', 'json']);
+  assert.is(r.status, 1, r.stderr);
+  const out = r.json();
+  assert.equal(out.lines.map((l: any) => [l.line, l.status]), [[1, 'applied'], [2, 'malformed'], [3, 'malformed'], [4, 'applied']]);
+  assert.equal(out.lines[1].problems, [{ path: '', message: 'nested 5,000 levels deep: a command nests at most 64' }]);
   assert.is(await w.eventCount(), 2);
 });
 

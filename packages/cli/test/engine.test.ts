@@ -26,7 +26,7 @@ const open = (w: Workspace) => {
 
 test('apply opens contracts from a JSON-lines file; again, they are duplicates', async ({ w }) => {
   const out = open(w);
-  assert.equal(out.summary, { lines: 3, applied: 3, duplicate: 0, rejected: 0, malformed: 0, notWritten: 0, eventsWritten: 3 });
+  assert.equal(out.summary, { lines: 3, applied: 3, duplicate: 0, rejected: 0, malformed: 0, contended: 0, notWritten: 0, eventsWritten: 3 });
   assert.equal(
     out.lines.map((l: any) => [l.line, l.status, l.type, l.contractId, l.cycleId, l.events.map((e: any) => e.type)]),
     [

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getCommandHandler } from '@renewal-ledger/eventstore';
 import { openStore } from '@renewal-ledger/stores';
-import type { RenewalCommand } from '@renewal-ledger/core';
+import { renewalCycle, type RenewalCommand } from '@renewal-ledger/core';
 import { bill, pay } from './support/commands.js';
 import { hasStackTrace, otherUser, workspace, type Workspace } from './support/cli.js';
 
@@ -141,7 +141,7 @@ readOnlyTest('a store in a read-only place is read; its views are caught up else
     unlock();
     const writer = await openStore(`sqlite:${w.path('ledger/books.db')}`);
     try {
-      const handled = await getCommandHandler({ store: writer }).handle(pay(CYCLE, 'pay-2', 5000, '2026-01-21T10:30:00Z') as unknown as RenewalCommand);
+      const handled = await getCommandHandler(renewalCycle, { store: writer }).handle(pay(CYCLE, 'pay-2', 5000, '2026-01-21T10:30:00Z') as unknown as RenewalCommand);
       assert.is(handled.status, 'applied');
       assert.ok(files(w, 'ledger').includes('books.db-wal'));
       lockDown();

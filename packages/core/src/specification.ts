@@ -42,14 +42,14 @@ export interface Then<Ev, S, Err> {
 
 export const DeciderSpecification = {
   for:
-    <C, Ev, S, Err>(decider: Decider<C, Ev, S, Err>) =>
+    <C, Ev, S, Err, Dup>(decider: Decider<C, Ev, S, Err, Dup>) =>
     (given: readonly Ev[]) => ({
       when: (command: C): Then<Ev, S, Err> => {
         const state = fold(decider)(given);
         const result = decider.decide(command, state);
         const accepted = (what: string): readonly Ev[] => {
           if (E.isLeft(result)) throw new SpecificationError(`expected ${what}, but the command was refused`, what, result.left);
-          return result.right;
+          return result.right.events;
         };
         return {
           then: (expected) => {
@@ -63,7 +63,7 @@ export const DeciderSpecification = {
           },
           thenFails: (expected) => {
             if (E.isRight(result))
-              throw new SpecificationError('expected a refusal, but the command was accepted', expected ?? 'an error', result.right);
+              throw new SpecificationError('expected a refusal, but the command was accepted', expected ?? 'an error', result.right.events);
             const error = result.left;
             if (typeof expected === 'function') {
               if (!expected(error)) throw new SpecificationError('the refusal did not pass the check', 'a passing error', error);

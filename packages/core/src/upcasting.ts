@@ -1,15 +1,8 @@
 // Stored events are never rewritten. When the meaning of an event's data changes, its schema
 // version goes up and an upcaster turns the older data into the current shape as it is read.
-// Upcasters chain: version 0 -> 1 -> 2 ...; the result is then validated by the event codec.
+// Upcasters chain: version 0 -> 1 -> 2 ...; the result is then validated by the event codec
+// (see event-codec.ts, which runs these for every aggregate's events).
 import * as E from 'fp-ts/lib/Either.js';
-import { CURRENT_SCHEMA_VERSION, decodeEvent, type RenewalEvent, type RenewalEventType } from './cycle/events.js';
-import {
-  CONTRACT_SCHEMA_VERSION,
-  decodeContractEvent,
-  isContractEventType,
-  type ContractEvent,
-  type ContractEventType,
-} from './contract/events.js';
 import { invalidInput, type InvalidInput } from './validation.js';
 
 /** Turns data of version `from` into data of version `from + 1`. */
@@ -18,37 +11,14 @@ export type Upcaster = (data: Readonly<Record<string, unknown>>) => Record<strin
 /** Per event type, per source version. */
 export type Upcasters = Readonly<Record<string, Readonly<Record<number, Upcaster>>>>;
 
-/** The library's own history of schema changes: none yet, every event is at version 1. */
-export const renewalUpcasters: Upcasters = {};
-
-/** Any event core knows: a renewal cycle's or a contract's. One store holds both. */
-export type LedgerEvent = RenewalEvent | ContractEvent;
-export type LedgerEventType = RenewalEventType | ContractEventType;
-
-/**
- * The schema version of every event type core knows, cycle and contract. `CURRENT_SCHEMA_VERSION`
- * stays the cycle's own (what the cycle's command handler writes with).
- */
-export const STORED_EVENT_SCHEMA_VERSION: Readonly<Record<LedgerEventType, number>> = {
-  ...CURRENT_SCHEMA_VERSION,
-  ...CONTRACT_SCHEMA_VERSION,
-};
-
-export interface StoredEventInput {
+interface Stored {
   readonly type: string;
   readonly schemaVersion: number;
   readonly data: unknown;
 }
 
-/** Brings stored data up to the current schema version of its type. */
-export const upcast = (
-  stored: StoredEventInput,
-  upcasters: Upcasters = renewalUpcasters,
-  current: Readonly<Record<string, number>> = STORED_EVENT_SCHEMA_VERSION,
-): E.Either<InvalidInput, { readonly type: string; readonly data: unknown }> => {
-  const target = current[stored.type];
-  if (target === undefined)
-    return E.left(invalidInput(`${stored.type} event`, [{ path: 'type', message: `unknown event type ${JSON.stringify(stored.type)}` }]));
+/** Brings stored data up to `target`, the current schema version of its type. */
+export const upcastTo = (stored: Stored, upcasters: Upcasters, target: number): E.Either<InvalidInput, { readonly type: string; readonly data: unknown }> => {
   if (stored.schemaVersion > target)
     return E.left(
       invalidInput(`${stored.type} event`, [
@@ -72,20 +42,14 @@ export const upcast = (
   return E.right({ type: stored.type, data });
 };
 
-/**
- * Upcast, then validate with the event's codec (the cycle's or the contract's): what stores call
- * on every event they read, so a store holding cycles and contracts decodes both.
- */
-export const decodeStoredEvent = (
-  stored: StoredEventInput,
-  upcasters: Upcasters = renewalUpcasters,
-): E.Either<InvalidInput, LedgerEvent> => {
-  // A plain branch rather than pipe + E.chain: this runs once per event read, and fp-ts's
-  // data-first/data-last `dual` copies its arguments into arrays on every call (measured at
-  // about 5% of a rehydrate in benchmarks).
-  const upcasted = upcast(stored, upcasters);
-  if (E.isLeft(upcasted)) return upcasted;
-  return isContractEventType(stored.type) ? decodeContractEvent(upcasted.right) : decodeEvent(upcasted.right);
+/** Brings stored data up to the current schema version of its type, as `current` lists them. */
+export const upcast = (
+  stored: Stored,
+  upcasters: Upcasters,
+  current: Readonly<Record<string, number>>,
+): E.Either<InvalidInput, { readonly type: string; readonly data: unknown }> => {
+  const target = Object.prototype.hasOwnProperty.call(current, stored.type) ? current[stored.type] : undefined;
+  if (target === undefined)
+    return E.left(invalidInput(`${stored.type} event`, [{ path: 'type', message: `unknown event type ${JSON.stringify(stored.type)}` }]));
+  return upcastTo(stored, upcasters, target);
 };
-
-export const isRenewalEventType = (type: string): type is RenewalEventType => type in CURRENT_SCHEMA_VERSION;

@@ -26,7 +26,9 @@ const show = (u: unknown): string => {
     const s = JSON.stringify(u);
     return s.length > 60 ? `${s.slice(0, 57)}...` : s;
   } catch {
-    return String(u);
+    // Too deep for JSON.stringify (thousands of nested arrays), a cycle or a bigint: String(u)
+    // would recurse just as deep, so say only what it is.
+    return Array.isArray(u) ? 'an array' : typeof u === 'object' && u !== null ? 'an object' : typeof u;
   }
 };
 

@@ -6,6 +6,7 @@
 //   total                        440.00 CNY, due 2026-01-15
 import * as E from 'fp-ts/lib/Either.js';
 import {
+  cycleEvents,
   DeciderSpecification,
   decideCycle,
   decodeCommand,
@@ -145,8 +146,8 @@ export const history = (...commands: RenewalCommand[]): RenewalEvent[] => {
   for (const c of commands) {
     const r = renewalCycle.decide(c, state);
     if (E.isLeft(r)) throw new Error(`history: ${c.type} ${c.commandId} refused: ${r.left.message}`);
-    events.push(...r.right);
-    state = fold(renewalCycle)(r.right, state);
+    events.push(...r.right.events);
+    state = fold(renewalCycle)(r.right.events, state);
   }
   return events;
 };
@@ -165,5 +166,4 @@ export const duplicateOf = (events: readonly RenewalEvent[], c: RenewalCommand) 
 export const meta = (c: RenewalCommand) => ({ cycleId: c.cycleId, commandId: c.commandId, actor: c.actor, at: c.at });
 
 /** An event written out by hand, as a test expects it. */
-export const event = (type: RenewalEvent['type'], data: Record<string, unknown>): RenewalEvent =>
-  ({ type, data }) as unknown as RenewalEvent;
+export const event = (type: RenewalEvent['type'], data: Record<string, unknown>): RenewalEvent => cycleEvents.of({ type, data });

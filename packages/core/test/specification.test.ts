@@ -132,7 +132,7 @@ type Ev = { readonly type: 'Stepped'; readonly by: number };
 const counter: Decider<{ readonly steps: readonly number[] }, Ev, number, { readonly code: 'NEGATIVE'; readonly at: number }> = {
   decide: (c, s) => {
     const bad = c.steps.findIndex((n) => n < 0);
-    return bad >= 0 ? E.left({ code: 'NEGATIVE', at: bad }) : E.right(c.steps.map((by) => ({ type: 'Stepped', by })));
+    return bad >= 0 ? E.left({ code: 'NEGATIVE', at: bad }) : E.right({ events: c.steps.map((by) => ({ type: 'Stepped' as const, by })), duplicate: null });
   },
   evolve: (s, e) => s + e.by,
   initialState: () => 0,

@@ -1,28 +1,41 @@
-// The command handler: load a cycle (read its stream and fold it), decide, append with the
-// revision that was read. Another writer appending in between makes the append fail with
-// WrongExpectedRevisionError; the handler then reads again and decides again, a bounded number of
-// times with back-off. Event ids come from the command id, so an append that succeeded but whose
-// answer was lost is recognised as already stored on the next attempt instead of written twice.
+// The command handler, one for every aggregate (after Emmett's CommandHandler): given an
+// aggregate (core's `Aggregate`: a Decider plus its stream name, its events' codec and its
+// figures), it loads the stream (read and fold), decides, and appends with the revision it read.
+// Another writer appending in between makes the append fail with WrongExpectedRevisionError; the
+// handler then reads again and decides again, a bounded number of times with back-off. Event ids
+// come from the command id, so an append that succeeded but whose answer was lost is recognised
+// as already stored on the next attempt instead of written twice.
+//
+// A command id is an idempotency key for every aggregate alike: before deciding, the handler
+// looks for the id on the stream (and earlier in the batch). The same content again is a
+// duplicate; other content is refused COMMAND_ID_CONFLICT, as is an id the store already holds
+// on another stream (EventIdConflictError).
 import * as E from 'fp-ts/lib/Either.js';
 import {
-  CURRENT_SCHEMA_VERSION,
-  cycleFigures,
-  cycleStreamName,
-  decideCycle,
+  commandIdConflict,
   envelope,
-  evolveCycle,
-  initialCycleState,
-  type CycleFigures,
-  type CycleState,
-  type Duplicate,
+  sameRecord,
+  type AnyAggregate,
+  type CommandIdConflict,
+  type CommandOf,
+  type DomainEvent,
+  type DuplicateOf,
+  type ErrorOf,
+  type EventOf,
+  type FiguresOf,
   type Instant,
   type NewEvent,
   type RecordedEvent,
-  type RenewalCommand,
-  type RenewalError,
-  type RenewalEvent,
+  type StateOf,
 } from '@renewal-ledger/core';
-import { WrongExpectedRevisionError, type AppendRequest, type AppendResult, type EventStore, type ExpectedRevision } from './port.js';
+import {
+  EventIdConflictError,
+  WrongExpectedRevisionError,
+  type AppendRequest,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+} from './port.js';
 
 export interface CommandHandlerOptions {
   readonly store: EventStore;
@@ -34,7 +47,7 @@ export interface CommandHandlerOptions {
   readonly backoff?: (attempt: number) => number;
 }
 
-export interface HandleOptions {
+export interface HandleOptions<Command = never> {
   /** Default: the command id (the command starts its own conversation). */
   readonly correlationId?: string;
   /** The message that caused this command, if any. */
@@ -44,56 +57,76 @@ export interface HandleOptions {
    * imports and replays of commands entered earlier. In a batch, a function gives each command
    * its own time.
    */
-  readonly recordedAt?: Instant | ((command: RenewalCommand) => Instant);
+  readonly recordedAt?: Instant | ((command: Command) => Instant);
 }
 
-export interface Applied {
+export interface Applied<A extends AnyAggregate> {
   readonly status: 'applied';
   /** The events stored for the command, with their revisions and global positions. */
   readonly events: readonly RecordedEvent[];
-  /** The cycle's figures after the command. */
-  readonly figures: CycleFigures;
+  /** The aggregate's state right after the command. */
+  readonly state: StateOf<A>;
+  /** Its figures right after the command (`aggregate.figures`). */
+  readonly figures: FiguresOf<A>;
 }
-export interface Duplicated {
+/** A command whose id was already used for the same content: a retry. */
+export interface CommandIdDuplicate {
+  readonly key: 'commandId';
+  readonly id: string;
+}
+export interface Duplicated<A extends AnyAggregate> {
   readonly status: 'duplicate';
   /** The fact the command repeats; nothing was written. */
-  readonly duplicate: Duplicate;
+  readonly duplicate: DuplicateOf<A> | CommandIdDuplicate;
 }
-export interface Rejected {
+export interface Rejected<A extends AnyAggregate> {
   readonly status: 'rejected';
-  /** The rule that refused the command; nothing was written. */
-  readonly error: RenewalError;
+  /** The rule that refused the command, or its id taken by another command; nothing was written. */
+  readonly error: ErrorOf<A> | CommandIdConflict;
 }
-/** With `allOrNothing`: the command was fine, but another command of the batch was rejected. */
+/** With `allOrNothing` or `check`: the command was fine, but nothing was written. */
 export interface NotWritten {
   readonly status: 'not-written';
 }
-export type HandleResult = Applied | Duplicated | Rejected;
-export type BatchResult = HandleResult | NotWritten;
-
-interface BatchOptions extends HandleOptions {
-  readonly allOrNothing?: boolean;
-  readonly dryRun?: boolean;
+/** `handleInParts`: the command's stream kept moving through every retry; nothing was written. */
+export interface Contended {
+  readonly status: 'contended';
+  readonly error: { readonly code: 'WRONG_EXPECTED_REVISION'; readonly message: string; readonly streamName: string };
 }
+export type HandleResult<A extends AnyAggregate> = Applied<A> | Duplicated<A> | Rejected<A>;
+export type BatchResult<A extends AnyAggregate> = HandleResult<A> | NotWritten;
+export type PartsResult<A extends AnyAggregate> = HandleResult<A> | Contended;
 
-export interface CommandHandler {
-  handle(command: RenewalCommand, options?: HandleOptions): Promise<HandleResult>;
+export interface CommandHandler<A extends AnyAggregate> {
+  readonly aggregate: A;
+  handle(command: CommandOf<A>, options?: HandleOptions<CommandOf<A>>): Promise<HandleResult<A>>;
   /**
    * Many commands, one result per command in order, with the same semantics as `handle` one by
    * one; every append goes into one `appendBatch` (one transaction on SQL stores). Commands on
-   * the same cycle see each other's events. On a revision conflict the whole batch is read and
-   * decided again. `options` apply to every command (correlation defaults to each command's id).
+   * the same stream see each other's events. On a revision conflict the whole batch is read and
+   * decided again; when the retries run out it throws WrongExpectedRevisionError, having written
+   * nothing. `options` apply to every command (correlation defaults to each command's id).
    */
-  handleBatch(commands: readonly RenewalCommand[], options?: HandleOptions): Promise<readonly HandleResult[]>;
+  handleBatch(commands: readonly CommandOf<A>[], options?: HandleOptions<CommandOf<A>>): Promise<readonly HandleResult<A>[]>;
+  /**
+   * Like `handleBatch`, for imports that must go on under contention: a batch that runs out of
+   * retries is handled again as two halves (each with its own retries), down to single
+   * commands; a command that still cannot be written is answered `contended`, and the others
+   * go on. Never throws WrongExpectedRevisionError.
+   */
+  handleInParts(commands: readonly CommandOf<A>[], options?: HandleOptions<CommandOf<A>>): Promise<readonly PartsResult<A>[]>;
   /**
    * Like `handleBatch`, but writes nothing unless every command is applied or a duplicate: when
    * one is rejected, the commands that would have applied are `not-written`. Decided and appended
    * under the same revision checks, so a concurrent writer makes the batch decide again rather
    * than slip in between the check and the write (imports that must go in whole: `--atomic`).
    */
-  handleAllOrNothing(commands: readonly RenewalCommand[], options?: HandleOptions): Promise<readonly BatchResult[]>;
-  /** Decides the commands against the store as it is and writes nothing: what would apply is `not-written`. */
-  check(commands: readonly RenewalCommand[]): Promise<readonly BatchResult[]>;
+  handleAllOrNothing(commands: readonly CommandOf<A>[], options?: HandleOptions<CommandOf<A>>): Promise<readonly BatchResult<A>[]>;
+  /**
+   * Decides the commands against the store as it is and writes nothing: what would apply is
+   * `not-written`. A command id the store holds on another stream is only found by an append.
+   */
+  check(commands: readonly CommandOf<A>[]): Promise<readonly BatchResult<A>[]>;
 }
 
 /** The machine's clock: the only place the library reads time. */
@@ -104,39 +137,51 @@ export const defaultBackoff = (attempt: number): number => Math.min(250, 5 * 2 *
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-interface LoadedCycle {
-  state: CycleState;
+export interface LoadedAggregate<S> {
+  readonly state: S;
   /** What the next append expects: the revision read, or `no-stream`. */
-  revision: ExpectedRevision;
+  readonly revision: ExpectedRevision;
 }
 
-const foldCycle = (events: Iterable<RecordedEvent>): LoadedCycle => {
-  let state = initialCycleState();
+/** A command planned on a stream in this attempt: what the command-id check compares with. */
+interface PlannedOnStream<S> {
+  readonly commandId: string;
+  readonly events: readonly DomainEvent[];
+  /** The state it was decided on. */
+  readonly before: S;
+}
+
+interface Stream<S> {
+  readonly name: string;
+  state: S;
+  revision: ExpectedRevision;
+  /** The events read: the command-id check looks for the id among them. */
+  readonly recorded: readonly RecordedEvent[];
+  planned: PlannedOnStream<S>[] | null;
+}
+
+const foldRecorded = <A extends AnyAggregate>(aggregate: A, events: Iterable<RecordedEvent>, until = Number.POSITIVE_INFINITY) => {
+  const { evolve, events: codec } = aggregate;
+  let state: StateOf<A> = aggregate.initialState();
   let revision: ExpectedRevision = 'no-stream';
+  let n = 0;
   for (const e of events) {
-    state = evolveCycle(state, { type: e.type, data: e.data } as RenewalEvent);
+    if (n++ >= until) break;
+    state = evolve(state, codec.of(e));
     revision = e.streamRevision;
   }
   return { state, revision };
 };
 
-/** The cycles of a batch, folded: in one read where the store can (`readStreams`), else one by one. */
-const loadCycles = async (store: EventStore, streamNames: readonly string[]): Promise<Map<string, LoadedCycle>> => {
-  const cycles = new Map<string, LoadedCycle>();
-  if (store.readStreams && streamNames.length > 1) {
-    const read = await store.readStreams(streamNames);
-    for (const name of streamNames) cycles.set(name, foldCycle(read.get(name) ?? []));
-    return cycles;
-  }
-  for (const name of streamNames) {
-    const events: RecordedEvent[] = [];
-    for await (const e of store.readStream(name)) events.push(e);
-    cycles.set(name, foldCycle(events));
-  }
-  return cycles;
+const readWhole = async (store: EventStore, streamName: string): Promise<RecordedEvent[]> => {
+  const events: RecordedEvent[] = [];
+  for await (const e of store.readStream(streamName)) events.push(e);
+  return events;
 };
 
-const schemaVersionOf = (type: RenewalEvent['type']): number => CURRENT_SCHEMA_VERSION[type];
+/** Reads an aggregate's stream and folds it: its state and the revision the next append expects. */
+export const loadAggregate = async <A extends AnyAggregate>(aggregate: A, store: EventStore, streamName: string): Promise<LoadedAggregate<StateOf<A>>> =>
+  foldRecorded(aggregate, await readWhole(store, streamName));
 
 /** The events as stored: revisions follow from the append result; positions too when it is one event. */
 const recordedFrom = async (
@@ -146,7 +191,7 @@ const recordedFrom = async (
   result: AppendResult,
 ): Promise<RecordedEvent[]> => {
   const firstRevision = result.nextExpectedRevision - BigInt(events.length - 1);
-  if (events.length === 1 && result.outcome === 'appended') {
+  if (events.length === 1) {
     const e = events[0]!;
     // The shape stores return (recordedEventFrom), as one literal: no spread on the hot path.
     return [
@@ -163,8 +208,7 @@ const recordedFrom = async (
     ];
   }
   // Several events: global positions need not be consecutive (PostgreSQL sequences, EventStoreDB
-  // log positions). Already stored: by an earlier attempt, whose metadata (recordedAt) is the
-  // one kept. Either way, read them back.
+  // log positions): read them back.
   const ids = new Set(events.map((e) => e.eventId));
   const out: RecordedEvent[] = [];
   for await (const e of store.readStream(streamName, { fromRevision: firstRevision })) {
@@ -174,31 +218,84 @@ const recordedFrom = async (
   return out;
 };
 
-interface Planned {
-  /** Index into the batch's append requests, or null when nothing is written. */
+interface Planned<A extends AnyAggregate> {
+  /** Index into the attempt's append requests, or null when nothing is written. */
   readonly request: number | null;
-  readonly outcome: HandleResult;
+  readonly outcome: HandleResult<A>;
 }
 
-export const getCommandHandler = (options: CommandHandlerOptions): CommandHandler => {
+interface RunOptions<C> extends HandleOptions<C> {
+  readonly allOrNothing?: boolean;
+  readonly dryRun?: boolean;
+}
+
+/** An append refused because a command's id is stored on another stream: that command is refused, the rest decided again. */
+class TakenElsewhere {
+  constructor(
+    readonly index: number,
+    readonly conflict: CommandIdConflict,
+  ) {}
+}
+
+export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options: CommandHandlerOptions): CommandHandler<A> => {
+  type C = CommandOf<A>;
+  type S = StateOf<A>;
   const { store } = options;
   const clock = options.clock ?? systemClock;
   const maxRetries = options.maxRetries ?? 10;
   const backoff = options.backoff ?? defaultBackoff;
+  const schemaVersions = aggregate.events.schemaVersions as Readonly<Record<string, number>>;
+  const schemaVersionOf = (type: string): number => schemaVersions[type]!;
 
-  /** Runs `attempt` until it does not hit a revision conflict, at most 1 + maxRetries times. */
-  const withRetries = async <A>(attempt: () => Promise<A>): Promise<A> => {
-    for (let tries = 0; ; tries++) {
-      try {
-        return await attempt();
-      } catch (e) {
-        if (!(e instanceof WrongExpectedRevisionError) || tries >= maxRetries) throw e;
-        await sleep(backoff(tries + 1));
-      }
-    }
+  const stream = (name: string, events: readonly RecordedEvent[]): Stream<S> => {
+    const { state, revision } = foldRecorded(aggregate, events);
+    return { name, state, revision, recorded: events, planned: null };
   };
 
-  const metadataOf = (command: RenewalCommand, handleOptions: HandleOptions, recordedAt: Instant) => ({
+  /** The streams of a batch, folded: in one read where the store can (`readStreams`), else one by one. */
+  const loadStreams = async (names: readonly string[]): Promise<Map<string, Stream<S>>> => {
+    const streams = new Map<string, Stream<S>>();
+    if (store.readStreams && names.length > 1) {
+      const read = await store.readStreams(names);
+      for (const name of names) streams.set(name, stream(name, read.get(name) ?? []));
+      return streams;
+    }
+    for (const name of names) streams.set(name, stream(name, await readWhole(store, name)));
+    return streams;
+  };
+
+  /**
+   * The command that used this id on the stream before (read, or planned earlier in this batch):
+   * its events, where it is, and the state it was decided on. Null when the id is new here.
+   */
+  const earlierUnder = (s: Stream<S>, commandId: string) => {
+    const recorded = s.recorded;
+    for (let i = 0; i < recorded.length; i++) {
+      if (recorded[i]!.metadata.commandId !== commandId) continue;
+      let end = i + 1;
+      while (end < recorded.length && recorded[end]!.metadata.commandId === commandId) end++;
+      return {
+        events: recorded.slice(i, end) as readonly DomainEvent[],
+        position: recorded[i]!.globalPosition as bigint | null,
+        before: () => foldRecorded(aggregate, recorded, i).state,
+      };
+    }
+    for (const p of s.planned ?? []) if (p.commandId === commandId) return { events: p.events, position: null, before: () => p.before };
+    return null;
+  };
+
+  /** A command whose id was used before: the same content decided on the same state is a duplicate. */
+  const repeated = (command: C, s: Stream<S>, earlier: NonNullable<ReturnType<typeof earlierUnder>>): HandleResult<A> => {
+    const again = aggregate.decide(command, earlier.before());
+    if (E.isRight(again) && sameRecord(earlier.events, again.right.events))
+      return { status: 'duplicate', duplicate: { key: 'commandId', id: command.commandId } };
+    return {
+      status: 'rejected',
+      error: commandIdConflict({ commandId: command.commandId, streamName: s.name, eventTypes: earlier.events.map((e) => e.type), position: earlier.position }),
+    };
+  };
+
+  const metadataOf = (command: C, handleOptions: HandleOptions<C>, recordedAt: Instant) => ({
     recordedAt,
     actor: command.actor,
     commandId: command.commandId,
@@ -206,71 +303,145 @@ export const getCommandHandler = (options: CommandHandlerOptions): CommandHandle
     ...(handleOptions.causationId ? { causationId: handleOptions.causationId } : {}),
   });
 
-  /** Decides every command against the cycles as read, in order, and plans one append per applied command. */
-  const plan = async (commands: readonly RenewalCommand[], handleOptions: HandleOptions) => {
-    const cycles = await loadCycles(store, [...new Set(commands.map((c) => cycleStreamName(c.cycleId)))]);
+  /** Decides every command against the streams as read, in order, and plans one append per applied command. */
+  const plan = async (commands: readonly C[], handleOptions: HandleOptions<C>, refused: ReadonlyMap<number, CommandIdConflict>) => {
+    const names: string[] = [];
+    for (const c of commands) names.push(aggregate.streamName(c));
+    const streams = await loadStreams([...new Set(names)]);
     const now = handleOptions.recordedAt === undefined ? clock() : null;
-    const recordedAtOf = (command: RenewalCommand): Instant =>
+    const recordedAtOf = (command: C): Instant =>
       typeof handleOptions.recordedAt === 'function' ? handleOptions.recordedAt(command) : (handleOptions.recordedAt ?? now!);
     const requests: AppendRequest[] = [];
-    const planned: Planned[] = [];
-    for (const command of commands) {
-      const streamName = cycleStreamName(command.cycleId);
-      const cycle = cycles.get(streamName)!;
-      const decision = decideCycle(command, cycle.state);
+    const planned: Planned<A>[] = [];
+    for (let i = 0; i < commands.length; i++) {
+      const command = commands[i]!;
+      const taken = refused.get(i);
+      if (taken) {
+        planned.push({ request: null, outcome: { status: 'rejected', error: taken } });
+        continue;
+      }
+      const s = streams.get(names[i]!)!;
+      const earlier = earlierUnder(s, command.commandId);
+      if (earlier) {
+        planned.push({ request: null, outcome: repeated(command, s, earlier) });
+        continue;
+      }
+      const decision = aggregate.decide(command, s.state);
       if (E.isLeft(decision)) {
         planned.push({ request: null, outcome: { status: 'rejected', error: decision.left } });
         continue;
       }
       const { events, duplicate } = decision.right;
       if (events.length === 0) {
-        planned.push({
-          request: null,
-          outcome: { status: 'duplicate', duplicate: duplicate ?? { key: 'commandId', id: command.commandId } },
-        });
+        planned.push({ request: null, outcome: { status: 'duplicate', duplicate: duplicate ?? { key: 'commandId', id: command.commandId } } });
         continue;
       }
-      const newEvents = envelope(events, metadataOf(command, handleOptions, recordedAtOf(command)), schemaVersionOf);
-      requests.push({ streamName, events: newEvents, expectedRevision: cycle.revision });
-      for (const e of events) cycle.state = evolveCycle(cycle.state, e);
-      const from = cycle.revision === 'no-stream' ? -1n : (cycle.revision as bigint);
-      cycle.revision = from + BigInt(newEvents.length);
-      // Figures after this command, not after the whole batch.
-      planned.push({
-        request: requests.length - 1,
-        outcome: { status: 'applied', events: [], figures: cycleFigures(cycle.state) },
-      });
+      const newEvents = envelope(events as readonly EventOf<A>[], metadataOf(command, handleOptions, recordedAtOf(command)), schemaVersionOf);
+      requests.push({ streamName: s.name, events: newEvents, expectedRevision: s.revision });
+      const before = s.state;
+      for (const e of events) s.state = aggregate.evolve(s.state, e);
+      (s.planned ??= []).push({ commandId: command.commandId, events, before });
+      const from = s.revision === 'no-stream' ? -1n : (s.revision as bigint);
+      s.revision = from + BigInt(newEvents.length);
+      // State and figures after this command, not after the whole batch.
+      planned.push({ request: requests.length - 1, outcome: { status: 'applied', events: [], state: s.state, figures: aggregate.figures(s.state) } });
     }
     return { requests, planned };
   };
 
-  const run = async (commands: readonly RenewalCommand[], handleOptions: BatchOptions): Promise<BatchResult[]> =>
-    withRetries(async () => {
-      const { requests, planned } = await plan(commands, handleOptions);
-      if (requests.length === 0) return planned.map((p) => p.outcome);
-      if (handleOptions.dryRun || (handleOptions.allOrNothing && planned.some((p) => p.outcome.status === 'rejected')))
-        return planned.map((p): BatchResult => (p.outcome.status === 'applied' ? { status: 'not-written' } : p.outcome));
-      const results =
+  /** The command of this attempt whose event id the store holds on another stream, and what holds it there. */
+  const takenElsewhere = async (e: EventIdConflictError, requests: readonly AppendRequest[], planned: readonly Planned<A>[], commands: readonly C[]) => {
+    const owner = planned.findIndex((p) => p.request !== null && requests[p.request]!.streamName === e.streamName && requests[p.request]!.events.some((x) => x.eventId === e.eventId));
+    if (owner < 0) throw e;
+    const commandId = commands[owner]!.commandId;
+    const stored: RecordedEvent[] = [];
+    for await (const x of store.readStream(e.storedIn)) if (x.metadata.commandId === commandId) stored.push(x);
+    // Not stored yet: the other command is earlier in this very batch.
+    const inBatch = requests.filter((r) => r.streamName === e.storedIn).flatMap((r) => r.events.filter((x) => x.metadata.commandId === commandId));
+    const events: readonly { readonly type: string }[] = stored.length > 0 ? stored : inBatch;
+    return new TakenElsewhere(
+      owner,
+      commandIdConflict({ commandId, streamName: e.storedIn, eventTypes: events.map((x) => x.type), position: stored[0]?.globalPosition ?? null }),
+    );
+  };
+
+  const attempt = async (commands: readonly C[], runOptions: RunOptions<C>, refused: ReadonlyMap<number, CommandIdConflict>): Promise<BatchResult<A>[]> => {
+    const { requests, planned } = await plan(commands, runOptions, refused);
+    if (requests.length === 0) return planned.map((p) => p.outcome);
+    if (runOptions.dryRun || (runOptions.allOrNothing && planned.some((p) => p.outcome.status === 'rejected')))
+      return planned.map((p): BatchResult<A> => (p.outcome.status === 'applied' ? { status: 'not-written' } : p.outcome));
+    let results: readonly AppendResult[];
+    try {
+      results =
         requests.length === 1
           ? [await store.appendToStream(requests[0]!.streamName, requests[0]!.events, { expectedRevision: requests[0]!.expectedRevision })]
           : await store.appendBatch(requests);
-      const out: HandleResult[] = [];
-      for (const p of planned) {
-        if (p.request === null || p.outcome.status !== 'applied') {
-          out.push(p.outcome);
+    } catch (e) {
+      if (e instanceof EventIdConflictError && e.storedIn !== e.streamName) throw await takenElsewhere(e, requests, planned, commands);
+      throw e;
+    }
+    const out: HandleResult<A>[] = [];
+    for (const p of planned) {
+      if (p.request === null || p.outcome.status !== 'applied') {
+        out.push(p.outcome);
+        continue;
+      }
+      const request = requests[p.request]!;
+      const result = results[p.request]!;
+      // Stored by another writer between our read and our append (stores answer already-stored
+      // only for the same ids with the same data): nothing was written by this call.
+      if (result.outcome === 'already-stored') {
+        out.push({ status: 'duplicate', duplicate: { key: 'commandId', id: request.events[0]!.metadata.commandId } });
+        continue;
+      }
+      out.push({ ...p.outcome, events: await recordedFrom(store, request.streamName, request.events, result) });
+    }
+    return out;
+  };
+
+  /**
+   * Runs `attempt` until it does not hit a revision conflict, at most 1 + maxRetries times. A
+   * command whose id is taken on another stream is refused and the rest decided again (not a
+   * retry: it cannot come right by waiting).
+   */
+  const run = async (commands: readonly C[], runOptions: RunOptions<C>): Promise<BatchResult<A>[]> => {
+    const refused = new Map<number, CommandIdConflict>();
+    for (let tries = 0; ; ) {
+      try {
+        return await attempt(commands, runOptions, refused);
+      } catch (e) {
+        if (e instanceof TakenElsewhere) {
+          refused.set(e.index, e.conflict);
           continue;
         }
-        const request = requests[p.request]!;
-        const events = await recordedFrom(store, request.streamName, request.events, results[p.request]!);
-        out.push({ ...p.outcome, events });
+        // Same stream, other data under the same event id: another writer stored this command id
+        // meanwhile. Read again: the command-id check then judges it.
+        const moved = e instanceof WrongExpectedRevisionError || e instanceof EventIdConflictError;
+        if (!moved || tries >= maxRetries) throw e;
+        tries += 1;
+        await sleep(backoff(tries));
       }
-      return out;
-    });
+    }
+  };
+
+  const inParts = async (commands: readonly C[], handleOptions: HandleOptions<C>): Promise<PartsResult<A>[]> => {
+    try {
+      return (await run(commands, handleOptions)) as HandleResult<A>[];
+    } catch (e) {
+      if (!(e instanceof WrongExpectedRevisionError)) throw e;
+      if (commands.length === 1) return [{ status: 'contended', error: { code: e.code, message: e.message, streamName: e.streamName } }];
+      const half = Math.ceil(commands.length / 2);
+      const first = await inParts(commands.slice(0, half), handleOptions);
+      return first.concat(await inParts(commands.slice(half), handleOptions));
+    }
+  };
 
   return {
-    handle: async (command, handleOptions = {}) => (await run([command], handleOptions))[0] as HandleResult,
-    // Without allOrNothing, run never answers not-written.
-    handleBatch: async (commands, handleOptions = {}) => (await run(commands, handleOptions)) as HandleResult[],
+    aggregate,
+    handle: async (command, handleOptions = {}) => (await run([command], handleOptions))[0] as HandleResult<A>,
+    // Without allOrNothing or dryRun, run never answers not-written.
+    handleBatch: async (commands, handleOptions = {}) => (await run(commands, handleOptions)) as HandleResult<A>[],
+    handleInParts: (commands, handleOptions = {}) => inParts(commands, handleOptions),
     handleAllOrNothing: (commands, handleOptions = {}) => run(commands, { ...handleOptions, allOrNothing: true }),
     check: (commands) => run(commands, { dryRun: true }),
   };

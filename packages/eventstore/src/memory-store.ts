@@ -58,7 +58,8 @@ const lastRevision = (db: InMemoryDatabase, streamName: string): bigint | 'no-st
 
 /**
  * The same events already stored at the revisions this append would have given them (a retry of
- * an append that succeeded): the result of that first append, or null.
+ * an append that succeeded): the result of that first append, or null. The same ids there with
+ * other data are an EventIdConflictError.
  */
 const alreadyStored = (
   db: InMemoryDatabase,
@@ -79,6 +80,12 @@ const alreadyStored = (
     if (position === undefined) return null;
     last = rowAt(db, position);
     if (last.eventId !== events[i]!.eventId) return null;
+  }
+  // The same ids where this append would have put them, but other data: the same command id was
+  // used for another command, not retried.
+  for (let i = 0; i < events.length; i++) {
+    const row = rowAt(db, positions[Number(from) + i]!);
+    if (row.data !== JSON.stringify(events[i]!.data)) throw new EventIdConflictError(streamName, row.eventId, streamName);
   }
   return { nextExpectedRevision: last.streamRevision, lastGlobalPosition: last.globalPosition, outcome: 'already-stored' };
 };

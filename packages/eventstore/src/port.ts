@@ -1,20 +1,21 @@
 // The one port every event store implements (in-memory, SQLite, PostgreSQL, EventStoreDB).
 // Revisions count from 0 for a stream's first event, as EventStoreDB does; global positions are
 // a store-wide order that `readAll` follows and projections checkpoint on.
-import type * as E from 'fp-ts/lib/Either.js';
-import type { InvalidInput, NewEvent, RecordedEvent, StoredEventInput } from '@renewal-ledger/core';
+import type { InvalidInput, NewEvent, RecordedEvent, StoredEventDecoder } from '@renewal-ledger/core';
 
 /**
- * Turns a stored event's type, schema version and data into the current shape of its data, or
- * says why it cannot (paths relative to `{ type, data }`, e.g. `data/amountMinor`). Stores use
- * core's `decodeStoredEvent` (upcast + validate) unless given another, e.g. with a user's own
- * upcasters. A failure becomes a `StoredEventDecodeError`.
+ * How a store turns a stored event's type, schema version and data into the current shape of its
+ * data (core's `StoredEventDecoder`). A failure becomes a `StoredEventDecodeError`.
  */
-export type StoredEventDecoder = (stored: StoredEventInput) => E.Either<InvalidInput, { readonly type: string; readonly data: unknown }>;
+export type { StoredEventDecoder };
 
 /** Options every store factory accepts besides its connection settings. */
 export interface EventStoreOptions {
-  /** How stored events are decoded as they are read. Default: core's `decodeStoredEvent`. */
+  /**
+   * How stored events are decoded as they are read. Default: core's `decodeStoredEvent`, which
+   * knows the renewal cycle's and the contract's events. A store that also holds a user's own
+   * aggregate composes its codec with these: `storedEventDecoder([...LEDGER_EVENT_CODECS, mine])`.
+   */
   readonly decode?: StoredEventDecoder;
   /**
    * `true` (default): a missing store is created on open (the SQLite file, the PostgreSQL schema
@@ -39,7 +40,11 @@ export interface AppendResult {
   readonly nextExpectedRevision: bigint;
   /** Global position of the last event appended (or found already stored). */
   readonly lastGlobalPosition: bigint;
-  /** `already-stored`: every event id was found in the stream, the retry changed nothing. */
+  /**
+   * `already-stored`: every event was found in the stream with the same id and the same data at
+   * the revisions this append would have given it (an identical retry, or the same command
+   * appended by another writer first): nothing was written.
+   */
   readonly outcome: 'appended' | 'already-stored';
 }
 
@@ -66,7 +71,11 @@ export interface ReadAllOptions {
 export interface EventStore {
   /** `memory`, `sqlite`, `postgres` or `eventstoredb`. */
   readonly kind: string;
-  /** Appends atomically, checking the expected revision; an identical retry (same event ids) succeeds once. */
+  /**
+   * Appends atomically, checking the expected revision. An identical retry (same event ids, same
+   * data) answers `already-stored`; an event id stored with other data, in this stream or
+   * another, is an EventIdConflictError.
+   */
   appendToStream(
     streamName: string,
     events: readonly NewEvent[],
@@ -118,10 +127,10 @@ export class WrongExpectedRevisionError extends Error {
 }
 
 /**
- * An event id that is already stored in another stream (or twice in one append). Event ids derive
- * from command ids, so this means a command id was reused for another cycle: a caller's bug that
- * retrying cannot fix, unlike a revision conflict. EventStoreDB checks ids per stream only and
- * never raises it.
+ * An event id that is already stored in another stream, or in this stream with other data (or
+ * twice in one append). Event ids derive from command ids, so this means a command id was reused
+ * for another command; the command handler turns it into a COMMAND_ID_CONFLICT refusal.
+ * EventStoreDB checks ids per stream only, and only the ids: it never raises it.
  */
 export class EventIdConflictError extends Error {
   override readonly name = 'EventIdConflictError';
@@ -134,8 +143,8 @@ export class EventIdConflictError extends Error {
   ) {
     super(
       storedIn === streamName
-        ? `event id ${eventId} appears twice in one append to ${streamName}`
-        : `event id ${eventId} for ${streamName} is already stored in ${storedIn}: command ids must be unique across cycles`,
+        ? `event id ${eventId} is already stored in ${streamName} with other data, or appears twice in one append to it`
+        : `event id ${eventId} for ${streamName} is already stored in ${storedIn}: a command id names one command`,
     );
   }
 }

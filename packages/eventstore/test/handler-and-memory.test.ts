@@ -4,6 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as E from 'fp-ts/lib/Either.js';
 import {
+  renewalCycle,
   decodeCommand,
   decodeStoredEvent,
   eventIdFor,
@@ -86,7 +87,7 @@ test('an unknown event type or a newer schema version fails the read, naming the
 
 test('without a clock the handler records the machine time; correlation defaults to the command id', async () => {
   const store = getInMemoryEventStore();
-  const handler = getCommandHandler({ store });
+  const handler = getCommandHandler(renewalCycle, { store });
   const before = Date.now();
   const r = await handler.handle(bill('c1', 'bill-1'));
   const after = Date.now();
@@ -101,13 +102,13 @@ test('without a clock the handler records the machine time; correlation defaults
 
 test('handleBatch of nothing writes nothing', async () => {
   const store = getInMemoryEventStore();
-  assert.equal(await getCommandHandler({ store }).handleBatch([]), []);
+  assert.equal(await getCommandHandler(renewalCycle, { store }).handleBatch([]), []);
   assert.is(await store.headPosition(), -1n);
 });
 
 test('batch options apply to every command; each correlates to itself by default', async () => {
   const store = getInMemoryEventStore();
-  const handler = getCommandHandler({ store, clock: () => '2026-02-01T00:00:00Z' as never });
+  const handler = getCommandHandler(renewalCycle, { store, clock: () => '2026-02-01T00:00:00Z' as never });
   await handler.handleBatch([bill('c1', 'b1'), pay('c1', 'p1', 100)], { causationId: 'import-7' });
   const events = await collect(store.readAll());
   assert.equal(
@@ -118,7 +119,7 @@ test('batch options apply to every command; each correlates to itself by default
 
 test('recordedAt overrides the clock: one instant, or one per command in a batch', async () => {
   const store = getInMemoryEventStore();
-  const handler = getCommandHandler({ store, clock: () => '2026-02-01T00:00:00Z' as never });
+  const handler = getCommandHandler(renewalCycle, { store, clock: () => '2026-02-01T00:00:00Z' as never });
   await handler.handle(bill('c1', 'b1'), { recordedAt: '2026-01-02T03:04:05Z' as never });
   const entered = new Map([['p1', '2026-01-20T10:00:00Z'], ['p2', '2026-01-21T11:00:00Z']]);
   await handler.handleBatch([pay('c1', 'p1', 100), pay('c1', 'p2', 200)], { recordedAt: (c) => entered.get(c.commandId) as never });
@@ -133,7 +134,7 @@ test('recordedAt overrides the clock: one instant, or one per command in a batch
 /** Another writer that always appends first: every append of the handler conflicts. */
 const alwaysLosing = (database: ReturnType<typeof createInMemoryDatabase>, cycleId: string): EventStore => {
   const store = getInMemoryEventStore({ database });
-  const rival = getCommandHandler({ store: getInMemoryEventStore({ database }) });
+  const rival = getCommandHandler(renewalCycle, { store: getInMemoryEventStore({ database }) });
   let n = 0;
   return {
     ...store,
@@ -149,9 +150,9 @@ const alwaysLosing = (database: ReturnType<typeof createInMemoryDatabase>, cycle
 
 test('back-off is asked for each retry in turn, and the last conflict is thrown', async () => {
   const database = createInMemoryDatabase();
-  await getCommandHandler({ store: getInMemoryEventStore({ database }) }).handle(bill('c1', 'b1'));
+  await getCommandHandler(renewalCycle, { store: getInMemoryEventStore({ database }) }).handle(bill('c1', 'b1'));
   const waits: number[] = [];
-  const handler = getCommandHandler({
+  const handler = getCommandHandler(renewalCycle, {
     store: alwaysLosing(database, 'c1'),
     maxRetries: 3,
     backoff: (attempt) => {
@@ -175,7 +176,7 @@ test('failures other than a revision conflict are not retried', async () => {
       throw new Error('disk full');
     },
   };
-  const e = await getCommandHandler({ store: failing, backoff: () => 0 }).handle(bill('c1', 'b1')).catch((x: unknown) => x);
+  const e = await getCommandHandler(renewalCycle, { store: failing, backoff: () => 0 }).handle(bill('c1', 'b1')).catch((x: unknown) => x);
   assert.match(String(e), /disk full/);
   assert.is(appends, 1);
 });

@@ -3,7 +3,7 @@
 // figures folded straight from the store.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { agingAsOf, cycleFigures, evolveCycle, initialCycleState, type BusinessDate, type CycleState, type RenewalEvent } from '@renewal-ledger/core';
+import { cycleEvents, agingAsOf, cycleFigures, evolveCycle, initialCycleState, type BusinessDate, type CycleState } from '@renewal-ledger/core';
 import { getProjectionRunner } from '@renewal-ledger/projections';
 import { arrearsProjection, getArrearsView } from '../src/index.js';
 import { dumpTable, openEnvironment, type StoreKind } from '@renewal-ledger/testing/environments';
@@ -27,7 +27,7 @@ const scenario = (kind: StoreKind) => async () => {
     const states = new Map<string, CycleState>();
     for await (const e of env.store.readAll()) {
       const id = (e.data as { cycleId: string }).cycleId;
-      states.set(id, evolveCycle(states.get(id) ?? initialCycleState(), { type: e.type, data: e.data } as RenewalEvent));
+      states.set(id, evolveCycle(states.get(id) ?? initialCycleState(), cycleEvents.of(e)));
     }
     const buckets: Record<string, bigint> = { current: 0n, '1-30': 0n, '31-60': 0n, '61-90': 0n, '90+': 0n };
     let outstanding = 0n;

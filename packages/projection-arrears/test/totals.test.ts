@@ -3,10 +3,10 @@
 // with "integer overflow". The views sum quotient and remainder by 2^26 apart (projections' sql.ts).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type BusinessDate, type RenewalCommand } from '@renewal-ledger/core';
+import { renewalCycle, type BusinessDate, type RenewalCommand } from '@renewal-ledger/core';
 import { getCommandHandler } from '@renewal-ledger/eventstore';
 import { getProjectionRunner } from '@renewal-ledger/projections';
-import { behaviourProjection, getBehaviourView } from '../../projection-behaviour/src/index.js';
+import { behaviourProjection, getBehaviourView } from '@renewal-ledger/projection-behaviour';
 import { arrearsProjection, getArrearsView } from '../src/index.js';
 import { openEnvironment, type StoreKind } from '@renewal-ledger/testing/environments';
 import { pgTest } from '@renewal-ledger/testing/postgres';
@@ -35,7 +35,7 @@ const billOf = (i: number) =>
 const scenario = (kind: StoreKind) => async () => {
   const env = await openEnvironment(kind);
   try {
-    const results = await getCommandHandler({ store: env.store }).handleBatch(Array.from({ length: BILLS }, (_, i) => billOf(i)));
+    const results = await getCommandHandler(renewalCycle, { store: env.store }).handleBatch(Array.from({ length: BILLS }, (_, i) => billOf(i)));
     assert.ok(results.every((r) => r.status === 'applied'));
     const [a, b] = await getProjectionRunner({ store: env.store, database: env.views, projections: [arrearsProjection, behaviourProjection] }).catchUp();
     assert.equal([a!.status, b!.status], ['caught-up', 'caught-up']);

@@ -1,6 +1,7 @@
 // The history of one cycle, a readable line per event, read from the event store (the source
 // of truth) and folded with core's evolveCycle so each line shows the balance after it.
 import {
+  cycleEvents,
   cycleFigures,
   cycleStreamName,
   evolveCycle,
@@ -83,7 +84,7 @@ export const describeEvent = (event: RenewalEvent, state: CycleState): string =>
 };
 
 const lineOf = (e: RecordedEvent, before: CycleState, after: CycleState): HistoryLine => {
-  const event = { type: e.type, data: e.data } as RenewalEvent;
+  const event = cycleEvents.of(e);
   const at = (e.data as { at?: string }).at ?? null;
   const text = describeEvent(event, before.bill ? before : after);
   const outstandingAfterMinor = cycleFigures(after).outstandingMinor;
@@ -108,7 +109,7 @@ export const cycleHistory = async (store: EventStore, cycleId: string): Promise<
   const out: HistoryLine[] = [];
   let state = initialCycleState();
   for await (const e of store.readStream(cycleStreamName(cycleId))) {
-    const after = evolveCycle(state, { type: e.type, data: e.data } as RenewalEvent);
+    const after = evolveCycle(state, cycleEvents.of(e));
     out.push(lineOf(e, state, after));
     state = after;
   }

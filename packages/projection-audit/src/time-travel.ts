@@ -8,6 +8,7 @@
 // Given together, all conditions apply (e.g. what had happened by the 31st, as known on the 5th).
 import {
   agingAsOf,
+  cycleEvents,
   cycleFigures,
   cycleStreamName,
   dateOfInstant,
@@ -19,7 +20,6 @@ import {
   type CycleFigures,
   type CycleState,
   type Instant,
-  type RenewalEvent,
 } from '@renewal-ledger/core';
 import type { EventStore } from '@renewal-ledger/eventstore';
 
@@ -73,7 +73,7 @@ export const cycleAsOf = async (store: EventStore, cycleId: string, point: Point
       excluded += 1;
       continue;
     }
-    state = evolveCycle(state, { type: e.type, data: e.data } as RenewalEvent);
+    state = evolveCycle(state, cycleEvents.of(e));
     events += 1;
     lastPosition = e.globalPosition;
   }

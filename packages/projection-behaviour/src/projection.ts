@@ -10,6 +10,7 @@
 //   refunded. New money only: a lump sum's parts count on their channel, the part that became
 //   credit counts when credited (CreditReceived), and payments made from credit count nowhere.
 import {
+  cycleEvents,
   cycleFigures,
   dateOfInstant,
   evolveCycle,
@@ -20,7 +21,6 @@ import {
   type PaidData,
 
   type RefundedData,
-  type RenewalEvent,
   type ReminderSentData,
 } from '@renewal-ledger/core';
 import {
@@ -158,8 +158,8 @@ export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_rem
       PRIMARY KEY (channel, currency, day))`);
   },
   async applyBatch(events, tx, t) {
-    const cycleEvents = events.filter((e) => e.type !== 'CreditReceived');
-    const ids = [...new Set(cycleEvents.map((e) => (e.data as { cycleId: string }).cycleId))];
+    const onCycles = events.filter((e) => e.type !== 'CreditReceived');
+    const ids = [...new Set(onCycles.map((e) => (e.data as { cycleId: string }).cycleId))];
     const cycles = await loadCycles(tx, t.behaviour_cycles, ids);
     const reminders = await loadReminders(tx, t.behaviour_reminders, ids);
     const takings = new Map<string, { channel: string; currency: string; day: string; payments: number; taken: bigint; refunds: number; refunded: bigint }>();
@@ -187,7 +187,7 @@ export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_rem
       const cycleId = (e.data as { cycleId: string }).cycleId;
       const row = cycles.get(cycleId)!;
       const before = row.state;
-      const after = evolveCycle(before, { type: e.type, data: e.data } as RenewalEvent);
+      const after = evolveCycle(before, cycleEvents.of(e));
       row.state = after;
       row.changed = true;
       const bill = after.bill;

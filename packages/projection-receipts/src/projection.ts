@@ -8,6 +8,7 @@
 //   receipt that brought the credit shows it as a credit line).
 // The balance is core's cycleFigures on the cycle's state folded with core's evolveCycle.
 import {
+  cycleEvents,
   cycleFigures,
   evolveCycle,
   initialCycleState,
@@ -22,7 +23,6 @@ import {
 } from '@renewal-ledger/core';
 import {
   asNumber,
-  asRenewalEvent,
   asText,
   cycleIdOf,
   cycleStateToJson,
@@ -286,7 +286,7 @@ export const getReceiptsProjection = (options: ReceiptsProjectionOptions = {}): 
 
         const cycleId = cycleIdOf(event);
         const before: CycleState = states.get(cycleId) ?? initialCycleState();
-        const after = evolveCycle(before, asRenewalEvent(event));
+        const after = evolveCycle(before, cycleEvents.of(event));
         states.set(cycleId, after);
         touched.add(cycleId);
         if (event.type !== 'Paid' && event.type !== 'Refunded') continue;

@@ -1,7 +1,7 @@
 // Views that show figures of a cycle keep the cycle's folded state (core's CycleState, as JSON)
 // in a row per cycle, and fold each new event into it with core's evolveCycle: figures and aging
 // then come from core's cycleFigures and agingAsOf, never from arithmetic of the view's own.
-import { initialCycleState, evolveCycle, type CycleState, type RecordedEvent, type RenewalEvent } from '@renewal-ledger/core';
+import { cycleEvents, initialCycleState, evolveCycle, type CycleState, type RecordedEvent } from '@renewal-ledger/core';
 import { placeholders, asText, type SqlExecutor } from './sql.js';
 
 /** CycleState is plain data (strings, numbers, arrays): JSON keeps it exactly. */
@@ -10,8 +10,6 @@ export const cycleStateFromJson = (json: string): CycleState => JSON.parse(json)
 
 /** The cycle an event belongs to (every renewal event carries its cycleId). */
 export const cycleIdOf = (event: RecordedEvent): string => (event.data as { cycleId: string }).cycleId;
-
-export const asRenewalEvent = (event: RecordedEvent): RenewalEvent => ({ type: event.type, data: event.data }) as RenewalEvent;
 
 /**
  * The states of the cycles a batch touches, read from `table` (columns `cycle_id`, `state_json`)
@@ -46,7 +44,7 @@ export const foldBatch = (
   for (const e of events) {
     const id = cycleIdOf(e);
     const before = states.get(id) ?? initialCycleState();
-    const after = evolveCycle(before, asRenewalEvent(e));
+    const after = evolveCycle(before, cycleEvents.of(e));
     states.set(id, after);
     touched.add(id);
     each?.(e, before, after);

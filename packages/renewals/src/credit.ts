@@ -13,10 +13,9 @@ import {
   type PolicyError,
   type RecordPayment,
 } from '@renewal-ledger/core';
-import type { HandleResult } from '@renewal-ledger/eventstore';
-import { loadContract, type ContractHandleResult } from './contract-handler.js';
+import type { ContractHandleResult, CycleHandleResult } from './handlers.js';
 import { contractHandlerOf, type EngineOptions } from './engine.js';
-import { readContractCycles } from './ledger.js';
+import { loadContract, readContractCycles } from './ledger.js';
 
 export interface SettleCreditOptions extends EngineOptions {
   readonly contractId: string;
@@ -30,13 +29,13 @@ export interface SettleCreditOptions extends EngineOptions {
 export interface CreditReport {
   readonly contractId: string;
   /** Payments of applications an earlier run left unfinished. */
-  readonly finished: readonly HandleResult[];
+  readonly finished: readonly CycleHandleResult[];
   readonly applications: readonly {
     readonly applicationId: string;
     readonly cycleId: string;
     readonly amountMinor: number;
     readonly apply: ContractHandleResult;
-    readonly pay: HandleResult | null;
+    readonly pay: CycleHandleResult | null;
   }[];
   /** Applications cancelled because their cycle refused the payment. */
   readonly cancelled: readonly ContractHandleResult[];
@@ -54,7 +53,7 @@ export const settleCredit = async (options: SettleCreditOptions): Promise<Credit
   if (E.isLeft(plan)) return { contractId, finished: [], applications: [], cancelled: [], error: plan.left };
 
   const cancellations: CancelCreditApplication[] = [];
-  const cancelIfRefused = (pay: RecordPayment, result: HandleResult | null) => {
+  const cancelIfRefused = (pay: RecordPayment, result: CycleHandleResult | null) => {
     if (result?.status !== 'rejected') return;
     cancellations.push({
       type: 'CancelCreditApplication',

@@ -1,15 +1,15 @@
 // What every service of the engine is given: the store, the cycle command handler (eventstore's,
 // whose batch path every run goes through) and the contract command handler.
-import type { CommandHandler, EventStore, HandleResult } from '@renewal-ledger/eventstore';
-import type { RenewalError } from '@renewal-ledger/core';
-import { getContractHandler, type ContractHandler } from './contract-handler.js';
+import { contractDecider, type CommandIdConflict, type RenewalError } from '@renewal-ledger/core';
+import { getCommandHandler, type EventStore } from '@renewal-ledger/eventstore';
+import type { ContractHandler, CycleHandleResult, CycleHandler } from './handlers.js';
 import type { PortfolioReader } from './ledger.js';
 
 export interface EngineOptions {
   readonly store: EventStore;
-  /** The cycle command handler (`getCommandHandler` of @renewal-ledger/eventstore). */
-  readonly handler: CommandHandler;
-  /** Default: `getContractHandler({ store })` (the machine's clock stamps recordedAt). */
+  /** The cycle command handler: `getCommandHandler(renewalCycle, { store })`. */
+  readonly handler: CycleHandler;
+  /** Default: `getCommandHandler(contractDecider, { store })` (the machine's clock stamps recordedAt). */
   readonly contractHandler?: ContractHandler;
   /**
    * Where the portfolio-wide runs (renewals, reminders, auto-debit) read the portfolio from.
@@ -20,14 +20,14 @@ export interface EngineOptions {
 }
 
 export const contractHandlerOf = (options: EngineOptions): ContractHandler =>
-  options.contractHandler ?? getContractHandler({ store: options.store });
+  options.contractHandler ?? getCommandHandler(contractDecider, { store: options.store });
 
 /** How a batch of cycle commands went. */
 export interface Tally {
   readonly applied: number;
   readonly duplicate: number;
   /** Refused by a rule, with the cycle and the error. */
-  readonly rejected: readonly { readonly cycleId: string; readonly commandId: string; readonly error: RenewalError }[];
+  readonly rejected: readonly { readonly cycleId: string; readonly commandId: string; readonly error: RenewalError | CommandIdConflict }[];
 }
 
 export const emptyTally = (): Tally => ({ applied: 0, duplicate: 0, rejected: [] });
@@ -35,7 +35,7 @@ export const emptyTally = (): Tally => ({ applied: 0, duplicate: 0, rejected: []
 export const tallyOf = (
   tally: Tally,
   commands: readonly { readonly cycleId: string; readonly commandId: string }[],
-  results: readonly HandleResult[],
+  results: readonly CycleHandleResult[],
 ): Tally => {
   let applied = tally.applied;
   let duplicate = tally.duplicate;
@@ -50,18 +50,18 @@ export const tallyOf = (
 
 /** Runs commands through the handler's batch path, `batchSize` at a time. */
 export const inBatches = async <C extends { readonly cycleId: string; readonly commandId: string }>(
-  handler: CommandHandler,
+  handler: CycleHandler,
   commands: readonly C[],
   batchSize: number,
   onBatch?: (done: number, total: number) => void,
-): Promise<{ tally: Tally; results: HandleResult[] }> => {
+): Promise<{ tally: Tally; results: CycleHandleResult[] }> => {
   let tally = emptyTally();
-  const results: HandleResult[] = [];
+  const results: CycleHandleResult[] = [];
   const size = Math.max(1, Math.floor(batchSize));
   for (let i = 0; i < commands.length; i += size) {
     const chunk = commands.slice(i, i + size);
     const r = await handler.handleBatch(chunk as never);
-    results.push(...r);
+    for (const x of r) results.push(x);
     tally = tallyOf(tally, chunk, r);
     onBatch?.(i + chunk.length, commands.length);
   }

@@ -1,7 +1,7 @@
 // @renewal-ledger/renewals: the renewal engine's services. Everything that decides is pure and
 // lives in @renewal-ledger/core (bill calculation, allocation, credit, reminders, auto-debit
 // schedule); these run it against a store through the command handlers.
-export * from './contract-handler.js';
+export * from './handlers.js';
 export * from './engine.js';
 export * from './ledger.js';
 export * from './renew-due.js';

@@ -7,24 +7,25 @@
 //   ids are `<contractId>/<period start>`): what a lump sum or a credit application needs.
 import {
   addDaysTo,
+  contractDecider,
+  contractEvents,
   contractIdOfStream,
+  contractStreamName,
+  cycleEvents,
   cycleStreamName,
   evolveContract,
   evolveCycle,
   initialContractState,
   initialCycleState,
-  isContractEventType,
-  isRenewalEventType,
+  renewalCycle,
   scheduledPeriodsUntil,
   termsOf,
   billCycleId,
   type BusinessDate,
-  type ContractEvent,
   type ContractState,
   type CycleState,
-  type RenewalEvent,
 } from '@renewal-ledger/core';
-import type { EventStore } from '@renewal-ledger/eventstore';
+import { loadAggregate, type EventStore, type LoadedAggregate } from '@renewal-ledger/eventstore';
 
 export interface Portfolio {
   readonly contracts: ReadonlyMap<string, ContractState>;
@@ -56,14 +57,16 @@ const readInto = async (
     // Recorded after the day asked for: stop here, the next read starts from this event.
     if (knownUntil !== undefined && e.metadata.recordedAt.slice(0, 10) > knownUntil) break;
     acc.position = e.globalPosition;
-    if (isContractEventType(e.type)) {
-      const id = contractIdOfStream(e.streamName) ?? (e.data as { contractId: string }).contractId;
-      contracts.set(id, evolveContract(contracts.get(id) ?? initialContractState(), { type: e.type, data: e.data } as ContractEvent));
-    } else if (isRenewalEventType(e.type)) {
-      const data = e.data as { cycleId: string; creditApplicationId?: string };
-      if (e.type === 'Billed') billedCycleIds.add(data.cycleId);
-      if (e.type === 'Paid' && data.creditApplicationId !== undefined) creditPaymentIds.add(data.creditApplicationId);
-      if (options.cycles) cycles.set(data.cycleId, evolveCycle(cycles.get(data.cycleId) ?? initialCycleState(), { type: e.type, data: e.data } as RenewalEvent));
+    if (contractEvents.owns(e.type)) {
+      const event = contractEvents.of(e);
+      const id = contractIdOfStream(e.streamName) ?? event.data.contractId;
+      contracts.set(id, evolveContract(contracts.get(id) ?? initialContractState(), event));
+    } else if (cycleEvents.owns(e.type)) {
+      const event = cycleEvents.of(e);
+      const { cycleId } = event.data;
+      if (event.type === 'Billed') billedCycleIds.add(cycleId);
+      if (event.type === 'Paid' && event.data.creditApplicationId !== undefined) creditPaymentIds.add(event.data.creditApplicationId);
+      if (options.cycles) cycles.set(cycleId, evolveCycle(cycles.get(cycleId) ?? initialCycleState(), event));
     }
   }
 };
@@ -105,11 +108,14 @@ export const getPortfolioReader = (store: EventStore, options: PortfolioReaderOp
 };
 
 /** Reads one cycle's stream and folds it. */
-export const loadCycle = async (store: EventStore, cycleId: string): Promise<CycleState> => {
-  let state = initialCycleState();
-  for await (const e of store.readStream(cycleStreamName(cycleId))) state = evolveCycle(state, { type: e.type, data: e.data } as RenewalEvent);
-  return state;
-};
+export const loadCycle = async (store: EventStore, cycleId: string): Promise<CycleState> =>
+  (await loadAggregate(renewalCycle, store, cycleStreamName(cycleId))).state;
+
+export type LoadedContract = LoadedAggregate<ContractState>;
+
+/** Reads a contract's stream and folds it: its state and the revision the next append expects. */
+export const loadContract = (store: EventStore, contractId: string): Promise<LoadedContract> =>
+  loadAggregate(contractDecider, store, contractStreamName(contractId));
 
 /**
  * The billed cycles of one contract: its scheduled periods read in order up to `through`, and on

@@ -13,10 +13,9 @@ import {
   type PolicyError,
   type ReceiveLumpSum,
 } from '@renewal-ledger/core';
-import type { HandleResult } from '@renewal-ledger/eventstore';
-import { loadContract, type ContractHandleResult } from './contract-handler.js';
+import type { ContractHandleResult, CycleHandleResult } from './handlers.js';
 import { contractHandlerOf, type EngineOptions } from './engine.js';
-import { readContractCycles } from './ledger.js';
+import { loadContract, readContractCycles } from './ledger.js';
 
 export interface LumpSumReport {
   readonly contractId: string;
@@ -27,7 +26,7 @@ export interface LumpSumReport {
   /** The allocation as planned last. */
   readonly plan: LumpSumPlan | null;
   /** Results of the parts sent in the last attempt. */
-  readonly parts: readonly HandleResult[];
+  readonly parts: readonly CycleHandleResult[];
   readonly allocation: ContractHandleResult | null;
   readonly error: PolicyError | null;
 }

@@ -1,10 +1,10 @@
 // Everything money-related a contract has pending: lump sums received but not yet allocated (a
 // run that stopped half-way), then its credit applied to open cycles.
 import { pendingLumpSums, type BusinessDate, type Instant } from '@renewal-ledger/core';
-import { loadContract } from './contract-handler.js';
 import { settleCredit, type CreditReport } from './credit.js';
 import { contractHandlerOf, type EngineOptions } from './engine.js';
 import { finishLumpSum, type LumpSumReport } from './lump-sum.js';
+import { loadContract } from './ledger.js';
 
 export interface SettleContractOptions extends EngineOptions {
   readonly contractId: string;

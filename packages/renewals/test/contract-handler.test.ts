@@ -2,9 +2,9 @@
 // writers, and a store holding cycles and contracts read back through the default decoder.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { contractStreamName, type Instant } from '@renewal-ledger/core';
-import { getInMemoryEventStore } from '@renewal-ledger/eventstore';
-import { getContractHandler, loadContract, readPortfolio, renewDue } from '../src/index.js';
+import { contractDecider, contractStreamName, type Instant } from '@renewal-ledger/core';
+import { getCommandHandler, getInMemoryEventStore } from '@renewal-ledger/eventstore';
+import { loadContract, readPortfolio, renewDue } from '../src/index.js';
 import { allEvents, endContract, expectApplied, giveMandate, lumpSum, memoryEngine, open } from '@renewal-ledger/testing/engine';
 
 const test = suite('contract handler');
@@ -37,7 +37,7 @@ test('a batch decides each command against the ones before it, in one append', a
 test('two writers on one contract: the second reads again and decides again', async () => {
   const e = memoryEngine();
   await e.contractHandler.handle(open());
-  const other = getContractHandler({ store: getInMemoryEventStore({ database: e.database }), clock: () => '2026-03-10T10:00:00Z' as Instant, backoff: () => 0 });
+  const other = getCommandHandler(contractDecider, { store: getInMemoryEventStore({ database: e.database }), clock: () => '2026-03-10T10:00:00Z' as Instant, backoff: () => 0 });
   const [a, b] = await Promise.all([e.contractHandler.handle(lumpSum('pay-1', 1000)), other.handle(lumpSum('pay-2', 2000))]);
   assert.is(a.status, 'applied');
   assert.is(b.status, 'applied');

@@ -2,7 +2,7 @@
 // doubled, after a crash anywhere; re-planned when a cycle is paid in between.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cycleFigures, type BusinessDate, type Instant } from '@renewal-ledger/core';
+import { renewalCycle, cycleFigures, type BusinessDate, type Instant } from '@renewal-ledger/core';
 import { getCommandHandler, type AppendRequest, type EventStore } from '@renewal-ledger/eventstore';
 import { finishLumpSum, loadContract, loadCycle, receiveLumpSum, renewDue, settleContract } from '../src/index.js';
 import { allEvents, crashingStore, cycleCommand, engineOn, flatInArrears, lumpSum } from '@renewal-ledger/testing/engine';
@@ -102,7 +102,7 @@ test('a cycle paid at the counter while the lump sum is being allocated: the pla
   const e = await arrears();
   // Just before the parts are appended, a cashier records February's 265.20 at the counter.
   let interfered = false;
-  const counter = getCommandHandler({ store: e.store, clock: () => '2026-03-10T10:00:01Z' as Instant });
+  const counter = getCommandHandler(renewalCycle, { store: e.store, clock: () => '2026-03-10T10:00:01Z' as Instant });
   const racing: EventStore = {
     ...e.store,
     appendBatch: async (requests: readonly AppendRequest[]) => {

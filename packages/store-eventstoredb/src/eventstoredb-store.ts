@@ -11,7 +11,9 @@
 //   adapter reads the revisions the events would take (one small read, or the whole stream for
 //   `any`) and answers `already-stored` itself when they hold these very events. A retry racing
 //   its own first attempt is still stored once by EventStoreDB, but may be reported `appended`.
-// - An event id is unique per stream (EventStoreDB's rule), not across streams as in SQL.
+// - An event id is unique per stream (EventStoreDB's rule), not across streams as in SQL: a
+//   command id reused on another stream is stored there too, where the SQL stores refuse it
+//   (COMMAND_ID_CONFLICT from the handler). Within a stream the handler finds it as on any store.
 // - `readAll` reads `$all` forwards and leaves out EventStoreDB's own events (`$` types and
 //   streams); global positions are commit positions, so they grow but have gaps.
 import {
@@ -28,6 +30,7 @@ import {
 } from '@eventstore/db-client';
 import type { NewEvent, RecordedEvent } from '@renewal-ledger/core';
 import {
+  EventIdConflictError,
   WrongExpectedRevisionError,
   checkAppend,
   defaultDecoder,
@@ -115,7 +118,8 @@ export const getEventStoreDBEventStore = (options: EventStoreDBEventStoreOptions
 
   /**
    * The same events already stored at the revisions this append would give them (a retry of an
-   * append that succeeded): the first append's result, or null.
+   * append that succeeded): the first append's result, or null; the same ids there with other
+   * data are an EventIdConflictError.
    */
   const alreadyStored = async (streamName: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult | null> => {
     const uuids = events.map((e) => eventUuid(e.eventId));
@@ -134,6 +138,10 @@ export const getEventStoreDBEventStore = (options: EventStoreDBEventStoreOptions
       for await (const r of rawStream(client, streamName, from, uuids.length)) found.push(r);
     }
     if (found.length !== uuids.length || found.some((r, i) => r.event.id !== uuids[i])) return null;
+    // The same ids where this append would have put them, but other data: the same command id
+    // was used for another command, not retried. (The client parses JSON keeping key order.)
+    for (let i = 0; i < found.length; i++)
+      if (JSON.stringify(found[i]!.event.data) !== JSON.stringify(events[i]!.data)) throw new EventIdConflictError(streamName, events[i]!.eventId, streamName);
     const last = found[found.length - 1]!;
     return {
       nextExpectedRevision: last.event.revision,

@@ -65,6 +65,8 @@ export const getAppender = (pool: Pool, sql: Statements): ((requests: readonly A
     readonly stream_id: string;
     readonly stream_revision: string;
     readonly global_position: string;
+    /** As inserted: a json column keeps the text it was given. */
+    readonly data: string;
   }
 
   /**
@@ -74,7 +76,7 @@ export const getAppender = (pool: Pool, sql: Statements): ((requests: readonly A
   const readBatchState = async (client: PoolClient, requests: readonly AppendRequest[]) => {
     const streams = [...new Set(requests.map((r) => r.streamName))];
     const ids = requests.flatMap((r) => r.events.map((e) => e.eventId));
-    const { rows } = await client.query<{ stream_id: string; event_id: string | null; stream_revision: string; global_position: string | null }>({
+    const { rows } = await client.query<{ stream_id: string; event_id: string | null; stream_revision: string; global_position: string | null; data: string | null }>({
       ...sql.batchState,
       values: [streams, ids],
     });
@@ -90,7 +92,8 @@ export const getAppender = (pool: Pool, sql: Statements): ((requests: readonly A
   /**
    * The same events already stored at the revisions this append would have given them (an append
    * that succeeded, retried): the first append's result. Null when none of the ids is stored;
-   * a WrongExpectedRevisionError when some are but not as this exact append.
+   * a WrongExpectedRevisionError when some are but not as this exact append; an
+   * EventIdConflictError when they are, but with other data.
    */
   const alreadyStored = (
     storedIds: ReadonlyMap<string, StoredId>,
@@ -109,6 +112,10 @@ export const getAppender = (pool: Pool, sql: Statements): ((requests: readonly A
     const from = BigInt(first.stream_revision);
     if (expected !== 'any' && from !== (expected === 'no-stream' ? 0n : expected + 1n)) throw refuse();
     for (let i = 0; i < found.length; i++) if (!found[i] || BigInt(found[i]!.stream_revision) !== from + BigInt(i)) throw refuse();
+    // The same ids where this append would have put them, but other data: the same command id
+    // was used for another command, not retried.
+    for (let i = 0; i < found.length; i++)
+      if (found[i]!.data !== JSON.stringify(events[i]!.data)) throw new EventIdConflictError(streamName, events[i]!.eventId, streamName);
     const last = found[found.length - 1]!;
     return {
       nextExpectedRevision: BigInt(last.stream_revision),

@@ -67,10 +67,10 @@ export const statementsFor = (schema: string) => {
     /** Every stream's last revision ($1) and every event id already stored ($2), in one query. */
     batchState: named(
       'batch_state',
-      `SELECT stream_id, NULL::text AS event_id, max(stream_revision)::text AS stream_revision, NULL::text AS global_position
+      `SELECT stream_id, NULL::text AS event_id, max(stream_revision)::text AS stream_revision, NULL::text AS global_position, NULL::text AS data
          FROM ${table} WHERE stream_id = ANY($1::text[]) GROUP BY stream_id
        UNION ALL
-       SELECT stream_id, event_id, stream_revision::text, global_position::text FROM ${table} WHERE event_id = ANY($2::text[])`,
+       SELECT stream_id, event_id, stream_revision::text, global_position::text, data::text FROM ${table} WHERE event_id = ANY($2::text[])`,
     ),
     /** The insert, only if every stream in $9 is still at the revision in $10 (-1: no stream). */
     guardedInsert: named(

@@ -128,6 +128,7 @@ export const getSQLiteEventStore = (options: SQLiteEventStoreOptions): EventStor
     lastRevision: db.prepare('SELECT MAX(stream_revision) AS r FROM events WHERE stream_id = ?').safeIntegers(true),
     byEventId: db.prepare('SELECT stream_id, stream_revision, global_position FROM events WHERE event_id = ?').safeIntegers(true),
     eventIdAt: db.prepare('SELECT event_id, global_position FROM events WHERE stream_id = ? AND stream_revision = ?').safeIntegers(true),
+    dataOf: db.prepare('SELECT data FROM events WHERE event_id = ?'),
     insert: db
       .prepare(
         `INSERT INTO events (stream_id, stream_revision, event_id, type, schema_version, data, metadata, recorded_at)
@@ -148,7 +149,10 @@ export const getSQLiteEventStore = (options: SQLiteEventStoreOptions): EventStor
     return r === null ? 'no-stream' : r;
   };
 
-  /** The result of an earlier identical append, if these events already sit where it put them. */
+  /**
+   * The result of an earlier identical append, if these events already sit where it put them;
+   * the same ids there with other data are an EventIdConflictError.
+   */
   const alreadyStored = (streamName: string, events: readonly NewEvent[], expected: ExpectedRevision): AppendResult | null => {
     const first = q.byEventId.get(events[0]!.eventId) as { stream_id: string; stream_revision: bigint; global_position: bigint } | undefined;
     if (!first || first.stream_id !== streamName) return null;
@@ -159,6 +163,10 @@ export const getSQLiteEventStore = (options: SQLiteEventStoreOptions): EventStor
       if (!at || at.event_id !== events[i]!.eventId) return null;
       position = at.global_position;
     }
+    // The same ids where this append would have put them, but other data: the same command id
+    // was used for another command, not retried.
+    for (const e of events)
+      if ((q.dataOf.get(e.eventId) as { data: string }).data !== JSON.stringify(e.data)) throw new EventIdConflictError(streamName, e.eventId, streamName);
     return {
       nextExpectedRevision: first.stream_revision + BigInt(events.length - 1),
       lastGlobalPosition: position,

@@ -80,8 +80,8 @@ export const contractHistory = (...commands: ContractCommand[]): ContractEvent[]
   for (const c of commands) {
     const r = contractDecider.decide(c, state);
     if (E.isLeft(r)) throw new Error(`contractHistory: ${c.type} ${c.commandId} refused: ${r.left.message}`);
-    events.push(...r.right);
-    state = fold(contractDecider)(r.right, state);
+    events.push(...r.right.events);
+    state = fold(contractDecider)(r.right.events, state);
   }
   return events;
 };

@@ -1,6 +1,8 @@
 // An engine on the in-memory store (the same semantics as the durable stores: events kept as JSON
 // and decoded on every read), a clock the test moves, and stores that crash where a test says.
 import {
+  contractDecider,
+  renewalCycle,
   decodeCommand,
   type BusinessDate,
   type ContractCommand,
@@ -17,7 +19,7 @@ import {
   type InMemoryDatabase,
 } from '@renewal-ledger/eventstore';
 import * as E from 'fp-ts/lib/Either.js';
-import { getContractHandler, renewDue } from '@renewal-ledger/renewals';
+import { renewDue } from '@renewal-ledger/renewals';
 
 export * from './contracts.js';
 import { open } from './contracts.js';
@@ -27,8 +29,8 @@ export const engineOn = (store: EventStore, now: { at: Instant } = { at: '2026-0
   return {
     store,
     now,
-    handler: getCommandHandler({ store, clock, maxRetries: 3, backoff: () => 0 }),
-    contractHandler: getContractHandler({ store, clock, maxRetries: 3, backoff: () => 0 }),
+    handler: getCommandHandler(renewalCycle, { store, clock, maxRetries: 3, backoff: () => 0 }),
+    contractHandler: getCommandHandler(contractDecider, { store, clock, maxRetries: 3, backoff: () => 0 }),
   };
 };
 

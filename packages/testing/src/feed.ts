@@ -1,6 +1,6 @@
 // Feeding commands through the real command handler, each recorded at its own instant, so the
 // same commands give the same events (and the same recorded times) on every store.
-import { decodeCommand, type Instant, type RenewalCommand } from '@renewal-ledger/core';
+import { renewalCycle, decodeCommand, type Instant, type RenewalCommand } from '@renewal-ledger/core';
 import { getCommandHandler, type EventStore } from '@renewal-ledger/eventstore';
 import * as E from 'fp-ts/lib/Either.js';
 
@@ -21,7 +21,7 @@ export interface FeedResult {
  */
 export const feed = async (store: EventStore, commands: readonly Scheduled[], options: { strict?: boolean } = {}): Promise<FeedResult> => {
   let now = '' as Instant;
-  const handler = getCommandHandler({ store, clock: () => now, maxRetries: 0 });
+  const handler = getCommandHandler(renewalCycle, { store, clock: () => now, maxRetries: 0 });
   let applied = 0;
   let duplicates = 0;
   let rejected = 0;

@@ -2,24 +2,38 @@
 // collection, an export from another system). Each line is applied, found a duplicate, or
 // rejected by a rule; a malformed line writes nothing and the others still apply. With --atomic
 // the whole file is decided first and written in one transaction only if every line is fine.
-// Contract commands (OpenContract, GiveMandate, ...) go through the contract handler, in file
-// order with the cycle commands around them; --atomic takes cycle commands only.
-import { readFile } from 'node:fs/promises';
-import type { ContractDuplicate, ContractFigures, CycleFigures, Duplicate, Problem } from '@renewal-ledger/core';
-import { getContractHandler, type ContractHandler, type ContractHandleResult } from '@renewal-ledger/renewals';
-import { EventIdConflictError, getCommandHandler, type CommandHandler, type HandleResult } from '@renewal-ledger/eventstore';
+// Contract commands (OpenContract, GiveMandate, ...) go through the same generic handler run with
+// the contract aggregate, in file order with the cycle commands around them; --atomic takes cycle
+// commands only.
+//
+// The file is read as a stream and applied a batch at a time, and each line's outcome is written
+// out as soon as its batch is done: memory stays flat whatever the size of the file (except with
+// --atomic, whose one decision needs every line at once).
+import { open, stat } from 'node:fs/promises';
+import {
+  contractDecider,
+  renewalCycle,
+  type ContractDuplicate,
+  type ContractFigures,
+  type CycleFigures,
+  type Duplicate,
+  type Problem,
+} from '@renewal-ledger/core';
+import { getCommandHandler, WrongExpectedRevisionError, type BatchResult, type PartsResult } from '@renewal-ledger/eventstore';
+import type { ContractHandler, CycleHandler } from '@renewal-ledger/renewals';
 import { openStore } from '@renewal-ledger/stores';
 import { formatOf, onePositional, parse, positiveIntOf } from '../args.js';
 import type { Command } from '../command.js';
-import { parseCommandLines, type CommandLine } from '../command-lines.js';
+import { commandLines, type CommandLine } from '../command-lines.js';
 import { fileProblem, UsageError } from '../errors.js';
-import { count, csv, money, print, printJson, table, warn } from '../output.js';
+import { count, money } from '../output.js';
 import { progress } from '../progress.js';
+import { csvStream, jsonDocumentStream, tableStream, writeOutLine } from '../report-stream.js';
 import { storeUrlOf } from '../session.js';
 
 const NAME = 'apply';
 
-export type LineStatus = 'applied' | 'duplicate' | 'rejected' | 'malformed' | 'not-written';
+export type LineStatus = 'applied' | 'duplicate' | 'rejected' | 'malformed' | 'contended' | 'not-written';
 
 export interface LineOutcome {
   readonly line: number;
@@ -34,7 +48,7 @@ export interface LineOutcome {
   /** applied: the cycle's figures right after the line (a contract command: the contract's credit figures). */
   readonly figures?: CycleFigures | ContractFigures;
   readonly duplicate?: Duplicate | ContractDuplicate;
-  /** rejected: the rule's code, message and figures. */
+  /** rejected: the rule's code, message and figures; contended: the stream that kept moving. */
   readonly error?: { readonly code: string; readonly message: string } & Record<string, unknown>;
   /** malformed: each problem with its path into the line's JSON. */
   readonly problems?: readonly Problem[];
@@ -42,7 +56,8 @@ export interface LineOutcome {
 
 type Decoded = Extract<CommandLine, { ok: true }>;
 type CycleLine = Extract<CommandLine, { kind: 'cycle' }>;
-type ContractLine = Extract<CommandLine, { kind: 'contract' }>;
+type Malformed = Extract<CommandLine, { ok: false }>;
+type AnyResult = PartsResult<typeof renewalCycle> | PartsResult<typeof contractDecider> | BatchResult<typeof renewalCycle>;
 
 /** Every outcome starts with the same fields in the same order: the JSON output is stable. */
 const outcome = (entry: Decoded, status: LineStatus, extra: Partial<LineOutcome> = {}): LineOutcome => ({
@@ -55,8 +70,8 @@ const outcome = (entry: Decoded, status: LineStatus, extra: Partial<LineOutcome>
   ...extra,
 });
 
-/** A line's outcome from its handler's answer: the cycle and contract handlers answer alike. */
-const outcomeOf = (entry: CycleLine | ContractLine, r: HandleResult | ContractHandleResult): LineOutcome => {
+/** A line's outcome from the handler's answer: cycle and contract lines are answered alike. */
+const outcomeOf = (entry: Decoded, r: AnyResult): LineOutcome => {
   switch (r.status) {
     case 'applied':
       return outcome(entry, 'applied', { events: r.events.map((e) => ({ type: e.type, position: e.globalPosition })), figures: r.figures });
@@ -64,10 +79,14 @@ const outcomeOf = (entry: CycleLine | ContractLine, r: HandleResult | ContractHa
       return outcome(entry, 'duplicate', { duplicate: r.duplicate });
     case 'rejected':
       return outcome(entry, 'rejected', { error: r.error as unknown as { code: string; message: string } & Record<string, unknown> });
+    case 'contended':
+      return outcome(entry, 'contended', { error: r.error });
+    case 'not-written':
+      return outcome(entry, 'not-written');
   }
 };
 
-const malformedOutcome = (entry: Extract<CommandLine, { ok: false }>): LineOutcome => ({
+const malformedOutcome = (entry: Malformed): LineOutcome => ({
   line: entry.line,
   status: 'malformed',
   type: entry.type,
@@ -76,103 +95,75 @@ const malformedOutcome = (entry: Extract<CommandLine, { ok: false }>): LineOutco
   problems: entry.problems,
 });
 
-/** A command id reused for another cycle: the store refuses the whole append. */
-const conflictOutcome = (entry: Decoded, e: EventIdConflictError): LineOutcome =>
-  outcome(entry, 'rejected', { error: { code: e.code, message: e.message, eventId: e.eventId, storedIn: e.storedIn } });
-
-interface LineHandler<C> {
-  handle(command: C): Promise<unknown>;
-  handleBatch(commands: readonly C[]): Promise<readonly unknown[]>;
+interface Handlers {
+  readonly cycles: CycleHandler;
+  readonly contracts: ContractHandler;
 }
 
 /**
- * Applies lines in batches of one transaction each, through the cycle or the contract handler; a
- * batch refused for a command id reused elsewhere is applied line by line, so that one line is
- * rejected alone.
+ * One batch of lines in file order, all decoded lines of one kind: through its handler's
+ * `handleInParts` (one transaction; under contention smaller ones, down to a line alone, which is
+ * then `contended`), and the malformed lines among them reported in their places.
  */
-const applyLines = async <L extends Decoded & { readonly command: C }, C, R>(
-  handler: LineHandler<C>,
-  entries: readonly L[],
-  outcomeOfResult: (line: L, result: R) => LineOutcome,
-  batchSize: number,
-  onProgress: (n: number) => void,
-) => {
-  const out: LineOutcome[] = [];
-  for (let i = 0; i < entries.length; i += batchSize) {
-    const batch = entries.slice(i, i + batchSize);
-    try {
-      const results = await handler.handleBatch(batch.map((b) => b.command));
-      batch.forEach((b, j) => out.push(outcomeOfResult(b, results[j] as R)));
-    } catch (e) {
-      if (!(e instanceof EventIdConflictError)) throw e;
-      for (const b of batch) {
-        try {
-          out.push(outcomeOfResult(b, (await handler.handle(b.command)) as R));
-        } catch (single) {
-          if (!(single instanceof EventIdConflictError)) throw single;
-          out.push(conflictOutcome(b, single));
-        }
-      }
-    }
-    onProgress(i + batch.length);
-  }
-  return out;
+const applyBatch = async (handlers: Handlers, entries: readonly CommandLine[]): Promise<LineOutcome[]> => {
+  const decoded = entries.filter((e): e is Decoded => e.ok);
+  const first = decoded[0];
+  const results: readonly AnyResult[] =
+    first === undefined
+      ? []
+      : first.kind === 'cycle'
+        ? await handlers.cycles.handleInParts(decoded.map((d) => (d as CycleLine).command))
+        : await handlers.contracts.handleInParts(decoded.map((d) => (d as Extract<CommandLine, { kind: 'contract' }>).command));
+  let next = 0;
+  return entries.map((e) => (e.ok ? outcomeOf(e, results[next++]!) : malformedOutcome(e)));
 };
 
-const applyCycleLines = (handler: CommandHandler, entries: readonly CycleLine[], batchSize: number, onProgress: (n: number) => void) =>
-  applyLines(handler, entries, outcomeOf, batchSize, onProgress);
-
-const applyContractLines = (handler: ContractHandler, entries: readonly ContractLine[], batchSize: number, onProgress: (n: number) => void) =>
-  applyLines(handler, entries, outcomeOf, batchSize, onProgress);
-
 /**
- * Applies the lines in file order: each run of consecutive cycle lines or contract lines goes to
- * its handler in batches, so a contract opened on line 1 exists for a lump sum on line 2.
+ * Applies the lines as they are read: each run of consecutive cycle or contract lines goes to its
+ * handler in batches of `batchSize`, so a contract opened on line 1 exists for a lump sum on
+ * line 2, and every batch's outcomes go to `report` before the next batch is read.
  */
-const applyEach = async (
-  handlers: { readonly cycles: CommandHandler; readonly contracts: ContractHandler },
-  entries: readonly Decoded[],
+const applyStreaming = async (
+  handlers: Handlers,
+  lines: AsyncIterable<CommandLine>,
   batchSize: number,
-  onProgress: (n: number) => void,
-) => {
-  const out: LineOutcome[] = [];
-  let i = 0;
-  while (i < entries.length) {
-    const kind = entries[i]!.kind;
-    let j = i;
-    while (j < entries.length && entries[j]!.kind === kind) j++;
-    const run = entries.slice(i, j);
-    const done = i;
-    const progressFrom = (n: number) => onProgress(done + n);
-    out.push(
-      ...(kind === 'cycle'
-        ? await applyCycleLines(handlers.cycles, run as CycleLine[], batchSize, progressFrom)
-        : await applyContractLines(handlers.contracts, run as ContractLine[], batchSize, progressFrom)),
-    );
-    i = j;
+  report: (outcomes: readonly LineOutcome[]) => Promise<void>,
+): Promise<void> => {
+  let batch: CommandLine[] = [];
+  let kind: Decoded['kind'] | null = null;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const entries = batch;
+    batch = [];
+    kind = null;
+    await report(await applyBatch(handlers, entries));
+  };
+  for await (const entry of lines) {
+    if (entry.ok && kind !== null && entry.kind !== kind) await flush();
+    batch.push(entry);
+    if (entry.ok) kind = entry.kind;
+    if (batch.length >= batchSize) await flush();
   }
-  return out;
+  await flush();
 };
 
 // --atomic: the handler decides and appends every line under the same revision checks and writes
 // nothing when a line is refused, so another writer cannot slip in between the check and the write.
 // With a malformed line in the file nothing is written either, but every other line is still
-// decided, so one run shows every problem.
-const applyAtomically = async (handler: CommandHandler, entries: readonly CommandLine[]): Promise<LineOutcome[]> => {
+// decided, so one run shows every problem. A file whose cycles keep moving through every retry is
+// not written, and each of its lines is `contended`.
+const applyAtomically = async (handler: CycleHandler, entries: readonly CommandLine[]): Promise<LineOutcome[]> => {
   const decoded = entries.filter((e): e is CycleLine => e.ok && e.kind === 'cycle');
   const commands = decoded.map((d) => d.command);
+  let results: readonly AnyResult[];
   try {
-    const results = decoded.length === entries.length ? await handler.handleAllOrNothing(commands) : await handler.check(commands);
-    const byLine = new Map(decoded.map((d, i) => [d.line, results[i]!.status === 'not-written' ? outcome(d, 'not-written') : outcomeOf(d, results[i] as HandleResult)]));
-    return entries.map((entry) => (entry.ok ? byLine.get(entry.line)! : malformedOutcome(entry)));
+    results = decoded.length === entries.length ? await handler.handleAllOrNothing(commands) : await handler.check(commands);
   } catch (e) {
-    if (!(e instanceof EventIdConflictError)) throw e;
-    // One transaction: nothing was written. Name the line whose command id is taken.
-    const commandId = e.eventId.replace(/#\d+$/, '');
-    return entries.map((entry) =>
-      !entry.ok ? malformedOutcome(entry) : entry.command.commandId === commandId ? conflictOutcome(entry, e) : outcome(entry, 'not-written'),
-    );
+    if (!(e instanceof WrongExpectedRevisionError)) throw e;
+    results = decoded.map(() => ({ status: 'contended', error: { code: e.code, message: e.message, streamName: e.streamName } }) as const);
   }
+  let next = 0;
+  return entries.map((e) => (e.ok ? outcomeOf(e, results[next++]!) : malformedOutcome(e as Malformed)));
 };
 
 const detailOf = (o: LineOutcome): string => {
@@ -186,6 +177,8 @@ const detailOf = (o: LineOutcome): string => {
       return o.duplicate!.key === 'commandId' ? `command ${o.duplicate!.id} was already applied` : `the same fact as ${o.duplicate!.key} ${o.duplicate!.id}: nothing new`;
     case 'rejected':
       return `${o.error!.code}: ${o.error!.message}`;
+    case 'contended':
+      return `not written: ${o.error!.streamName} kept changing through every retry; apply the file again`;
     case 'malformed':
       return o.problems!.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; ');
     case 'not-written':
@@ -193,17 +186,128 @@ const detailOf = (o: LineOutcome): string => {
   }
 };
 
-export const summarise = (outcomes: readonly LineOutcome[]) => {
-  const n = (s: LineStatus) => outcomes.filter((o) => o.status === s).length;
+export interface ApplySummary {
+  lines: number;
+  applied: number;
+  duplicate: number;
+  rejected: number;
+  malformed: number;
+  contended: number;
+  notWritten: number;
+  eventsWritten: number;
+}
+
+/** The report's counts, kept as outcomes go by: nothing else of a line is kept. */
+const counter = () => {
+  const summary: ApplySummary = { lines: 0, applied: 0, duplicate: 0, rejected: 0, malformed: 0, contended: 0, notWritten: 0, eventsWritten: 0 };
+  const key = { applied: 'applied', duplicate: 'duplicate', rejected: 'rejected', malformed: 'malformed', contended: 'contended', 'not-written': 'notWritten' } as const;
   return {
-    lines: outcomes.length,
-    applied: n('applied'),
-    duplicate: n('duplicate'),
-    rejected: n('rejected'),
-    malformed: n('malformed'),
-    notWritten: n('not-written'),
-    eventsWritten: outcomes.reduce((a, o) => a + (o.events?.length ?? 0), 0),
+    summary,
+    add(o: LineOutcome) {
+      summary.lines += 1;
+      summary[key[o.status]] += 1;
+      summary.eventsWritten += o.events?.length ?? 0;
+    },
   };
+};
+
+const CSV_HEADER = ['line', 'status', 'type', 'command_id', 'cycle_id', 'code', 'detail'];
+const csvRowOf = (o: LineOutcome) => [o.line, o.status, o.type, o.commandId, o.cycleId, o.error?.code ?? (o.status === 'malformed' ? 'INVALID_INPUT' : ''), detailOf(o)];
+const tableRowOf = (o: LineOutcome) => [String(o.line), o.status, o.type ?? '', o.cycleId ?? o.contractId ?? '', detailOf(o)];
+
+interface Report {
+  add(outcomes: readonly LineOutcome[]): Promise<void>;
+  /** Ends the report with its summary; `stopped` when the run ended on an error. */
+  end(stopped?: string): Promise<ApplySummary>;
+}
+
+/** The report in the chosen format, written line by line as batches finish. */
+const reportOf = async (format: 'table' | 'json' | 'csv', head: { file: string; store: string; atomic: boolean }, problemsOnly: boolean): Promise<Report> => {
+  const { summary, add } = counter();
+  if (format === 'json') {
+    const doc = await jsonDocumentStream(head, 'lines');
+    return {
+      add: async (outcomes) => {
+        for (const o of outcomes) {
+          add(o);
+          await doc.item(o);
+        }
+      },
+      end: async (stopped) => {
+        await doc.end({ summary, ...(stopped ? { stopped } : {}) });
+        return summary;
+      },
+    };
+  }
+  if (format === 'csv') {
+    const rows = await csvStream(CSV_HEADER);
+    return {
+      add: async (outcomes) => {
+        for (const o of outcomes) add(o);
+        await rows.rows(outcomes.map(csvRowOf));
+      },
+      end: async () => summary,
+    };
+  }
+  const rows = tableStream(['line', 'status', 'command', 'cycle', 'detail']);
+  return {
+    add: async (outcomes) => {
+      for (const o of outcomes) add(o);
+      await rows.rows((problemsOnly ? outcomes.filter((o) => o.status === 'rejected' || o.status === 'malformed' || o.status === 'contended') : outcomes).map(tableRowOf));
+    },
+    end: async (stopped) => {
+      await rows.end();
+      const failed = summary.rejected + summary.malformed + summary.contended > 0;
+      const parts = [
+        `${count(summary.applied)} applied (${count(summary.eventsWritten)} event${summary.eventsWritten === 1 ? '' : 's'} written)`,
+        `${count(summary.duplicate)} duplicate`,
+        `${count(summary.rejected)} rejected`,
+        `${count(summary.malformed)} malformed`,
+      ];
+      if (summary.contended) parts.push(`${count(summary.contended)} contended`);
+      if (summary.notWritten) parts.push(`${count(summary.notWritten)} not written`);
+      const atomic = head.atomic && failed ? '. --atomic: nothing was written' : '';
+      await writeOutLine(`\n${head.file}: ${count(summary.lines)} line${summary.lines === 1 ? '' : 's'}: ${parts.join(', ')}${atomic}${stopped ? `. Stopped: ${stopped}` : ''}`);
+      return summary;
+    },
+  };
+};
+
+/**
+ * The bytes of the file (or standard input for `-`), with the first chunk already read: a file
+ * that cannot be read (missing, a directory) is found before anything else happens.
+ */
+const inputOf = async (file: string): Promise<{ chunks: AsyncIterable<Buffer>; size: number | null }> => {
+  try {
+    const source: AsyncIterable<Buffer> =
+      file === '-' ? (process.stdin as AsyncIterable<Buffer>) : (await open(file)).createReadStream({ highWaterMark: 1 << 16 });
+    const size = file === '-' ? null : (await stat(file)).size;
+    const iterator = source[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    async function* chunks(): AsyncGenerator<Buffer> {
+      if (first.done) return;
+      yield first.value;
+      for (let r = await iterator.next(); !r.done; r = await iterator.next()) yield r.value;
+    }
+    return { chunks: chunks(), size };
+  } catch (e) {
+    throw fileProblem(file, e);
+  }
+};
+
+/** Counts the bytes going by, for the progress bar. */
+async function* counted(chunks: AsyncIterable<Buffer>, onBytes: (n: number) => void): AsyncGenerator<Buffer> {
+  let n = 0;
+  for await (const c of chunks) {
+    yield c;
+    onBytes((n += c.length));
+  }
+}
+
+const collect = async (lines: AsyncIterable<CommandLine>): Promise<CommandLine[]> => {
+  const out: CommandLine[] = [];
+  for await (const l of lines) out.push(l);
+  return out;
 };
 
 export const applyCommand: Command = {
@@ -219,19 +323,24 @@ Contract commands (OpenContract, ChangeFeePlan, GiveMandate, RevokeMandate, Rece
 EndContract, ...; see docs/renewals.md) go through the contract handler, in file order with the
 cycle commands: a file can open contracts and then record what happens to their cycles. A lump
 sum is recorded on its contract here; renewal renew spreads it over the cycles.
-Each line is reported applied, duplicate (its commandId or business id was already recorded:
-nothing new is written) or rejected with the rule's code and message. A malformed line (not JSON,
-or not a valid command) is reported with its line number and the path of each problem, and
-nothing of it is written; the other lines still apply. \`-\` reads standard input.
+Each line is reported applied, duplicate (its commandId, with the same content, or its business
+id was already recorded: nothing new is written) or rejected with the rule's code and message (a
+commandId already used for other content is COMMAND_ID_CONFLICT). A malformed line (not UTF-8,
+not JSON, or not a valid command) is reported with its line number and the path of each problem,
+and nothing of it is written; the other lines still apply. A line whose cycle kept changing
+through every retry (other writers on the same cycles) is contended: nothing of it is written,
+the others still apply; apply the file again. The file is read and reported as it goes, so a
+file of any size takes little memory. \`-\` reads standard input.
 
   --atomic          all or nothing: decide every line first; write them all in one transaction
                     only if no line is malformed or rejected (duplicates are fine); cycle
-                    commands only (a file with contract commands is a usage error)
-  --problems-only   table format: list only the lines that were rejected or malformed
+                    commands only (a file with contract commands is a usage error); holds the
+                    whole file in memory
+  --problems-only   table format: list only the lines that were rejected, malformed or contended
   --batch N         lines per transaction without --atomic (default 500)
 
-Exit status: 0 when no line was rejected or malformed, 1 when some were, 2 for a usage error or
-a file that cannot be read.`,
+Exit status: 0 when every line was applied or a duplicate, 1 when some were rejected, malformed
+or contended, 2 for a usage error or a file that cannot be read.`,
   async run(argv) {
     const { values, positionals } = parse(NAME, argv, {
       atomic: { type: 'boolean' },
@@ -241,65 +350,35 @@ a file that cannot be read.`,
     const file = onePositional(NAME, positionals, 'the file of commands (JSON lines)');
     const format = formatOf(NAME, values.format);
     const batchSize = positiveIntOf(NAME, '--batch', values.batch ?? '500');
-    let text: string;
-    try {
-      text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
-    } catch (e) {
-      throw fileProblem(file, e);
-    }
-    const entries = parseCommandLines(text);
-    if (values.atomic) {
-      const contractLine = entries.find((e) => e.ok && e.kind === 'contract');
+    const input = await inputOf(file);
+    const bar = progress(input.size === null ? 'bytes read' : 'bytes', input.size ?? 0, { mode: input.size === null ? 'off' : 'lazy' });
+    const lines = commandLines(counted(input.chunks, (n) => bar.update(n)));
+    // --atomic decides the file as one: every line first, and a contract line refused before the store is opened.
+    const atomicEntries = values.atomic ? await collect(lines) : null;
+    if (atomicEntries) {
+      const contractLine = atomicEntries.find((e) => e.ok && e.kind === 'contract');
       if (contractLine)
         throw new UsageError(`--atomic takes cycle commands only; line ${contractLine.line} is a contract command (apply contract commands without --atomic)`, NAME);
     }
     const storeUrl = storeUrlOf(values.store);
     const store = await openStore(storeUrl);
-    let outcomes: LineOutcome[];
+    let summary: ApplySummary;
     try {
-      const handler = getCommandHandler({ store });
-      if (values.atomic) {
-        outcomes = await applyAtomically(handler, entries);
-      } else {
-        const decoded = entries.filter((e): e is Decoded => e.ok);
-        const bar = progress('commands', decoded.length, { mode: 'lazy' });
-        const applied = await applyEach({ cycles: handler, contracts: getContractHandler({ store }) }, decoded, batchSize, (n) => bar.update(n));
-        bar.finish();
-        const byLine = new Map(applied.map((o) => [o.line, o]));
-        outcomes = entries.map((e) => (e.ok ? byLine.get(e.line)! : malformedOutcome(e)));
+      const cycles = getCommandHandler(renewalCycle, { store });
+      const report = await reportOf(format, { file, store: storeUrl, atomic: values.atomic === true }, values['problems-only'] === true);
+      try {
+        if (atomicEntries) await report.add(await applyAtomically(cycles, atomicEntries));
+        else await applyStreaming({ cycles, contracts: getCommandHandler(contractDecider, { store }) }, lines, batchSize, report.add);
+      } catch (e) {
+        // The report still ends, saying what was done before the error; then the error is told.
+        await report.end(e instanceof Error ? e.message : String(e));
+        throw e;
       }
+      bar.finish();
+      summary = await report.end();
     } finally {
       await store.close();
     }
-    const summary = summarise(outcomes);
-    const failed = summary.rejected + summary.malformed > 0;
-    if (format === 'json') {
-      printJson({ file, store: storeUrl, atomic: values.atomic === true, summary, lines: outcomes });
-    } else if (format === 'csv') {
-      print(
-        csv(
-          ['line', 'status', 'type', 'command_id', 'cycle_id', 'code', 'detail'],
-          outcomes.map((o) => [o.line, o.status, o.type, o.commandId, o.cycleId, o.error?.code ?? (o.status === 'malformed' ? 'INVALID_INPUT' : ''), detailOf(o)]),
-        ),
-      );
-    } else {
-      const shown = values['problems-only'] ? outcomes.filter((o) => o.status === 'rejected' || o.status === 'malformed') : outcomes;
-      if (shown.length > 0) print(table(['line', 'status', 'command', 'cycle', 'detail'], shown.map((o) => [String(o.line), o.status, o.type ?? '', o.cycleId ?? o.contractId ?? '', detailOf(o)])));
-      const parts = [
-        `${count(summary.applied)} applied (${count(summary.eventsWritten)} event${summary.eventsWritten === 1 ? '' : 's'} written)`,
-        `${count(summary.duplicate)} duplicate`,
-        `${count(summary.rejected)} rejected`,
-        `${count(summary.malformed)} malformed`,
-      ];
-      if (summary.notWritten) parts.push(`${count(summary.notWritten)} not written`);
-      print(`\n${file}: ${count(summary.lines)} line${summary.lines === 1 ? '' : 's'}: ${parts.join(', ')}${values.atomic && failed ? '. --atomic: nothing was written' : ''}`);
-    }
-    return failed ? 1 : 0;
+    return summary.rejected + summary.malformed + summary.contended > 0 ? 1 : 0;
   },
-};
-
-const readStdin = async (): Promise<string> => {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 };

@@ -4,12 +4,11 @@
 // its dates. Then the arrears, receipts, audit and behaviour views are brought up to date and the
 // reports are printed. Deterministic: running it again finds every command already applied and
 // writes nothing.
-import { addDaysTo, type BusinessDate, type ContractCommand, type Instant, type RenewalCommand } from '@renewal-ledger/core';
+import { contractDecider, renewalCycle, addDaysTo, type BusinessDate, type ContractCommand, type Instant, type RenewalCommand } from '@renewal-ledger/core';
 import { getCommandHandler } from '@renewal-ledger/eventstore';
 import { generateContractPortfolio } from '@renewal-ledger/workload';
 import {
   collectAutoDebits,
-  getContractHandler,
   getPortfolioReader,
   getSimulatedPaymentGateway,
   receiveLumpSum,
@@ -88,8 +87,8 @@ $RENEWAL_STORE, so it never writes demo data into a store you configured for rea
       // second run of the same plan finds every event already stored and writes nothing.
       let now = `${plan.firstDay}T00:00:00Z` as Instant;
       const clock = () => now;
-      const handler = getCommandHandler({ store: session.store, clock });
-      const contractHandler = getContractHandler({ store: session.store, clock });
+      const handler = getCommandHandler(renewalCycle, { store: session.store, clock });
+      const contractHandler = getCommandHandler(contractDecider, { store: session.store, clock });
       const gateway = getSimulatedPaymentGateway({ seed: 2026, failureRate: 0.08 });
       // The engine runs up to five times a simulated day: it reads the log once and then only
       // what each day appended, instead of the whole log per run; and only what was recorded by

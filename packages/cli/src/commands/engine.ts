@@ -2,11 +2,10 @@
 // safe to repeat (the engine derives every id from business ids): a second run the same day
 // writes nothing. What a run wrote is listed from the events stored after the store's head as it
 // was when the run started.
-import type { AutoDebitFailedData, BilledData, BusinessDate, PaidData, RecordedEvent, ReminderSentData } from '@renewal-ledger/core';
+import { contractDecider, renewalCycle, type AutoDebitFailedData, type BilledData, type BusinessDate, type PaidData, type RecordedEvent, type ReminderSentData } from '@renewal-ledger/core';
 import { getCommandHandler, type EventStore } from '@renewal-ledger/eventstore';
 import {
   collectAutoDebits,
-  getContractHandler,
   getSimulatedPaymentGateway,
   renewDue,
   sendReminders,
@@ -68,7 +67,7 @@ bills issued. Exit status 1 when a bill was rejected or a period could not be bi
     const store = await openStore(storeUrl);
     try {
       const head = await store.headPosition();
-      const report = await renewDue({ store, handler: getCommandHandler({ store }), contractHandler: getContractHandler({ store }), asOf, batchSize });
+      const report = await renewDue({ store, handler: getCommandHandler(renewalCycle, { store }), contractHandler: getCommandHandler(contractDecider, { store }), asOf, batchSize });
       const issued = (await writtenSince(store, head, ['Billed'])).map((e) => {
         const d = e.data as BilledData;
         return { contractId: d.contractId, cycleId: d.cycleId, period: d.period, dueDate: d.dueDate, currency: d.currency, totalMinor: d.totalMinor, position: e.globalPosition };
@@ -171,7 +170,7 @@ ReminderSent events); this records them.
     const storeUrl = storeUrlOf(values.store);
     const store = await openStore(storeUrl);
     try {
-      const handler = getCommandHandler({ store });
+      const handler = getCommandHandler(renewalCycle, { store });
       let autoDebit: ReturnType<typeof autoDebitOf> | null = null;
       if (values['auto-debit']) {
         // Auto-debit first: what it collects is not chased by a reminder.

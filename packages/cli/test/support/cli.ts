@@ -100,7 +100,7 @@ export const workspace = () => {
       exited,
     };
   };
-  const write = (name: string, content: string) => {
+  const write = (name: string, content: string | Uint8Array) => {
     writeFileSync(join(dir, name), content);
     return name;
   };

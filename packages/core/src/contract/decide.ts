@@ -2,6 +2,7 @@
 // run in the cycle's fixed order: idempotency first (a retry is never refused by a rule its first
 // attempt changed), then whether the contract is open, then the input, then the rules.
 import * as E from 'fp-ts/lib/Either.js';
+import type { Decision } from '../decider.js';
 import { sameFact } from '../same-fact.js';
 import { contractWindow, outsideWindow } from '../timing.js';
 import { isPositiveMinorUnits, parseQuantity } from '../money.js';
@@ -32,11 +33,7 @@ export interface ContractDuplicate {
   readonly id: string;
 }
 
-export interface ContractDecision {
-  readonly events: readonly ContractEvent[];
-  /** Set when the command repeats a fact already recorded: nothing new is emitted. */
-  readonly duplicate: ContractDuplicate | null;
-}
+export type ContractDecision = Decision<ContractEvent, ContractDuplicate>;
 
 type Result = E.Either<ContractError, ContractDecision>;
 

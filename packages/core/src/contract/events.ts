@@ -7,6 +7,7 @@ import { NonNegativeMinorUnitsC, PositiveMinorUnitsC } from '../money.js';
 import { CurrencyC, StoredContractIdC, StoredCycleIdC, StoredIdC, StoredTextC } from '../ids.js';
 import { shape, tagged } from '../shape.js';
 import { decodeOwnedWith, type InvalidInput } from '../validation.js';
+import { eventCodec } from '../event-codec.js';
 import { PaymentChannelC } from '../cycle/shapes.js';
 import { BillingDayC, CadenceC, contractShapes, DueAfterDaysC, MandateMethodC } from './shapes.js';
 
@@ -82,7 +83,6 @@ export type ContractEndedData = t.TypeOf<typeof ContractEnded.data>;
 export type ContractEvent = t.TypeOf<typeof ContractEventC>;
 export type ContractEventType = ContractEvent['type'];
 export type ContractEventOf<T extends ContractEventType> = Extract<ContractEvent, { type: T }>;
-export const CONTRACT_EVENT_TYPES = Object.keys(ContractEventC.members) as ContractEventType[];
 
 /** The schema version every contract event is written with today. Bump per type, with an upcaster. */
 export const CONTRACT_SCHEMA_VERSION: Readonly<Record<ContractEventType, number>> = {
@@ -98,8 +98,6 @@ export const CONTRACT_SCHEMA_VERSION: Readonly<Record<ContractEventType, number>
   ContractEnded: 1,
 };
 
-export const isContractEventType = (type: string): type is ContractEventType =>
-  Object.prototype.hasOwnProperty.call(CONTRACT_SCHEMA_VERSION, type);
 
 /** Decodes a contract event the caller owns (e.g. just parsed from storage): it may be returned as is. */
 export const decodeContractEvent: (input: unknown) => E.Either<InvalidInput, ContractEvent> = decodeOwnedWith(
@@ -108,3 +106,10 @@ export const decodeContractEvent: (input: unknown) => E.Either<InvalidInput, Con
 );
 
 export const encodeContractEvent = (e: ContractEvent): t.OutputOf<typeof ContractEventC> => ContractEventC.encode(e);
+
+/** The contract's events for stores and handlers: versions, validation, and `of` for events read. */
+export const contractEvents = eventCodec<ContractEvent>({ name: 'contract', schemaVersions: CONTRACT_SCHEMA_VERSION, decode: decodeContractEvent });
+
+export const isContractEventType = contractEvents.owns;
+
+export const CONTRACT_EVENT_TYPES = contractEvents.types;

@@ -4,6 +4,7 @@
 // the money rules.
 import * as E from 'fp-ts/lib/Either.js';
 import { isPeriodValid, type BusinessDate, type Instant, type Period } from '../calendar.js';
+import type { Decision } from '../decider.js';
 import { dueDateWindow, factWindow, isBefore, outsideWindow, type DateWindow } from '../timing.js';
 import { sameFact } from '../same-fact.js';
 import { amountFromRate, isNonNegativeMinorUnits, isPositiveMinorUnits, sumMinor, type AmountOutOfRange, type DecimalQuantity, type NonNegativeMinorUnits } from '../money.js';
@@ -21,11 +22,7 @@ export interface Duplicate {
   readonly id: string;
 }
 
-export interface CycleDecision {
-  readonly events: readonly RenewalEvent[];
-  /** Set when the command repeats a fact already recorded: nothing new is emitted. */
-  readonly duplicate: Duplicate | null;
-}
+export type CycleDecision = Decision<RenewalEvent, Duplicate>;
 
 type Result = E.Either<RenewalError, CycleDecision>;
 

@@ -1,19 +1,19 @@
-// A renewal cycle as a Decider: what stores, handlers and tests use.
-import * as E from 'fp-ts/lib/Either.js';
-import { pipe } from 'fp-ts/lib/function.js';
-import type { Decider } from '../decider.js';
+// A renewal cycle as an aggregate: its Decider (decideCycle, evolveCycle), the stream of a cycle,
+// its events' codec and its figures. What the generic command handler, tests and users run.
+import type { Aggregate } from '../aggregate.js';
+import { cycleStreamName } from '../ids.js';
 import type { RenewalCommand } from './commands.js';
-import { decideCycle } from './decide.js';
+import { decideCycle, type Duplicate } from './decide.js';
 import type { RenewalError } from './errors.js';
-import type { RenewalEvent } from './events.js';
+import { cycleEvents, type RenewalEvent } from './events.js';
+import { cycleFigures, type CycleFigures } from './figures.js';
 import { evolveCycle, initialCycleState, type CycleState } from './state.js';
 
-export const renewalCycle: Decider<RenewalCommand, RenewalEvent, CycleState, RenewalError> = {
-  decide: (command, state) =>
-    pipe(
-      decideCycle(command, state),
-      E.map((d) => d.events),
-    ),
+export const renewalCycle: Aggregate<RenewalCommand, RenewalEvent, CycleState, RenewalError, Duplicate, CycleFigures> = {
+  decide: decideCycle,
   evolve: evolveCycle,
   initialState: initialCycleState,
+  streamName: (command) => cycleStreamName(command.cycleId),
+  events: cycleEvents,
+  figures: cycleFigures,
 };

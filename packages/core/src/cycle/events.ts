@@ -8,6 +8,7 @@ import { NonNegativeMinorUnitsC, PositiveMinorUnitsC } from '../money.js';
 import { CurrencyC, StoredContractIdC, StoredCycleIdC, StoredIdC, StoredTextC } from '../ids.js';
 import { shape, tagged } from '../shape.js';
 import { decodeOwnedWith, type InvalidInput } from '../validation.js';
+import { eventCodec } from '../event-codec.js';
 import {
   billShapes,
   DisputeOutcomeC,
@@ -110,7 +111,6 @@ export type AutoDebitFailedData = t.TypeOf<typeof AutoDebitFailed.data>;
 export type RenewalEvent = t.TypeOf<typeof RenewalEventC>;
 export type RenewalEventType = RenewalEvent['type'];
 export type RenewalEventOf<T extends RenewalEventType> = Extract<RenewalEvent, { type: T }>;
-export const RENEWAL_EVENT_TYPES = Object.keys(RenewalEventC.members) as RenewalEventType[];
 
 /** The schema version every event is written with today. Bump per type, with an upcaster. */
 export const CURRENT_SCHEMA_VERSION: Readonly<Record<RenewalEventType, number>> = {
@@ -134,3 +134,10 @@ export const decodeEvent: (input: unknown) => E.Either<InvalidInput, RenewalEven
 );
 
 export const encodeEvent = (e: RenewalEvent): t.OutputOf<typeof RenewalEventC> => RenewalEventC.encode(e);
+
+/** The cycle's events for stores and handlers: versions, validation, and `of` for events read. */
+export const cycleEvents = eventCodec<RenewalEvent>({ name: 'renewal cycle', schemaVersions: CURRENT_SCHEMA_VERSION, decode: decodeEvent });
+
+export const isRenewalEventType = cycleEvents.owns;
+
+export const RENEWAL_EVENT_TYPES = cycleEvents.types;

@@ -5,16 +5,16 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { cycleFigures, cycleStreamName, evolveCycle, initialCycleState, type RenewalCommand, type RenewalEvent } from '@renewal-ledger/core';
-import { getCommandHandler, type HandleResult } from '../command-handler.js';
+import { cycleFigures, cycleStreamName, renewalCycle, type RenewalCommand } from '@renewal-ledger/core';
+import { getCommandHandler, type HandleResult, type PartsResult } from '../command-handler.js';
 import { WrongExpectedRevisionError, type EventStore } from '../port.js';
-import type { ChildProcessStore } from './index.js';
+import type { ChildProcessStore } from './target.js';
 import { billCommand, paymentCommand, type Names } from './fixtures.js';
 
 /** What one racer reports per command. */
 export interface RaceOutcome {
   readonly commandId: string;
-  readonly status: HandleResult['status'];
+  readonly status: PartsResult<typeof renewalCycle>['status'];
   readonly code?: string;
 }
 
@@ -60,7 +60,7 @@ export const planRace = (names: Names, label: string, racers: number, perRacer: 
   };
 };
 
-export const outcomeOf = (commandId: string, r: HandleResult): RaceOutcome =>
+export const outcomeOf = (commandId: string, r: HandleResult<typeof renewalCycle>): RaceOutcome =>
   r.status === 'rejected' ? { commandId, status: r.status, code: r.error.code } : { commandId, status: r.status };
 
 /** Generous retries: under this much contention a handler may lose many rounds in a row. */
@@ -88,7 +88,7 @@ export const runRacer = async (store: EventStore, commands: readonly RenewalComm
     headPosition: () => store.headPosition(),
     close: () => store.close(),
   };
-  const handler = getCommandHandler({ store: counting, maxRetries: RACE_MAX_RETRIES });
+  const handler = getCommandHandler(renewalCycle, { store: counting, maxRetries: RACE_MAX_RETRIES });
   const outcomes: RaceOutcome[] = [];
   for (const c of commands) outcomes.push(outcomeOf(c.commandId, await handler.handle(c)));
   return { outcomes, conflicts };
@@ -180,13 +180,13 @@ export interface RaceVerdict {
 /** Checks the race's invariants against what the store holds. Empty `problems` = correct. */
 export const judgeRace = async (store: EventStore, plan: RacePlan, outcomes: readonly RaceOutcome[]): Promise<RaceVerdict> => {
   const problems: string[] = [];
-  let state = initialCycleState();
+  let state = renewalCycle.initialState();
   const paidBy = new Map<string, number>();
   let revision = -1n;
   for await (const e of store.readStream(cycleStreamName(plan.cycleId))) {
     if (e.streamRevision !== revision + 1n) problems.push(`revision ${e.streamRevision} follows ${revision}`);
     revision = e.streamRevision;
-    state = evolveCycle(state, { type: e.type, data: e.data } as RenewalEvent);
+    state = renewalCycle.evolve(state, renewalCycle.events.of(e));
     if (e.type === 'Paid') paidBy.set(e.metadata.commandId, (paidBy.get(e.metadata.commandId) ?? 0) + 1);
   }
   const byCommand = new Map<string, RaceOutcome[]>();
@@ -197,6 +197,8 @@ export const judgeRace = async (store: EventStore, plan: RacePlan, outcomes: rea
     if (seen.length !== 2) problems.push(`${c.commandId}: ${seen.length} results, sent twice`);
     if (stored > 1) problems.push(`${c.commandId}: stored ${stored} times`);
     const applied = seen.some((o) => o.status === 'applied');
+    // The racer that lost to the other's identical append was told duplicate, not applied.
+    if (seen.filter((o) => o.status === 'applied').length > 1) problems.push(`${c.commandId}: reported applied by both racers`);
     const rejected = seen.filter((o) => o.status === 'rejected');
     if (applied && stored !== 1) problems.push(`${c.commandId}: reported applied but stored ${stored} times`);
     if (!applied && stored !== 0) problems.push(`${c.commandId}: stored but never reported applied`);

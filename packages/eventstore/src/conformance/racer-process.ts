@@ -4,7 +4,7 @@
 import { createInterface } from 'node:readline';
 import type { RenewalCommand } from '@renewal-ledger/core';
 import type { EventStore } from '../port.js';
-import type { ChildProcessStore } from './index.js';
+import type { ChildProcessStore } from './target.js';
 import { runRacer } from './race.js';
 
 const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();

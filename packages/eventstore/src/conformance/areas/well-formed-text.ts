@@ -4,8 +4,9 @@
 // one, and a hash over the text would no longer match what was stored.
 import * as assert from 'uvu/assert';
 import { isWellFormedText, type EventMetadata, type NewEvent } from '@renewal-ledger/core';
-import { IllFormedEventError, type AppendRequest, type EventStore } from '../port.js';
-import { billedEvent, paidEvent, type Names } from './fixtures.js';
+import { IllFormedEventError, type AppendRequest, type EventStore } from '../../port.js';
+import { billedEvent, paidEvent, type Names } from '../fixtures.js';
+import type { AreaTests } from '../support.js';
 
 const LONE = '\ud800';
 
@@ -38,7 +39,7 @@ const illFormed = (names: Names): { readonly path: string; readonly request: App
   ];
 };
 
-export const wellFormedTests = (add: (name: string, body: (ctx: { store: EventStore; names: Names }) => Promise<void>) => void): void => {
+export const wellFormedText: AreaTests = (add) => {
   add('an append holding a lone surrogate anywhere is refused (IllFormedEventError naming where) and writes nothing', async ({ store, names }) => {
     for (const { path, request } of illFormed(names)) {
       await refused(() => store.appendToStream(request.streamName, request.events, { expectedRevision: request.expectedRevision }), path);

@@ -1,0 +1,42 @@
+// Every event the ledger's own aggregates write, in one registry: what a store decodes with
+// unless it is given another decoder. A new aggregate of the library adds its codec to
+// LEDGER_EVENT_CODECS; a user's own aggregate composes its codec with these instead:
+//
+//   getSQLiteEventStore({ url, decode: storedEventDecoder([...LEDGER_EVENT_CODECS, depositEvents]) })
+import * as E from 'fp-ts/lib/Either.js';
+import { contractEvents, type ContractEvent, type ContractEventType } from './contract/events.js';
+import { cycleEvents, type RenewalEvent, type RenewalEventType } from './cycle/events.js';
+import { schemaVersionsOf, storedEventDecoder, type StoredEventDecoder, type StoredEventInput } from './event-codec.js';
+import type { Upcasters } from './upcasting.js';
+import type { InvalidInput } from './validation.js';
+
+/** The codecs of the ledger's aggregates: the renewal cycle's and the contract's. One store holds all. */
+export const LEDGER_EVENT_CODECS = [cycleEvents, contractEvents] as const;
+
+/** Any event core knows: a renewal cycle's or a contract's. */
+export type LedgerEvent = RenewalEvent | ContractEvent;
+export type LedgerEventType = RenewalEventType | ContractEventType;
+
+/** The library's own history of schema changes: none yet, every event is at version 1. */
+export const renewalUpcasters: Upcasters = {};
+
+/**
+ * The schema version of every event type core knows, cycle and contract. `CURRENT_SCHEMA_VERSION`
+ * stays the cycle's own.
+ */
+export const STORED_EVENT_SCHEMA_VERSION = schemaVersionsOf(LEDGER_EVENT_CODECS) as Readonly<Record<LedgerEventType, number>>;
+
+const ledgerDecoder = storedEventDecoder(LEDGER_EVENT_CODECS, { upcasters: renewalUpcasters });
+const withUpcasters = new WeakMap<Upcasters, StoredEventDecoder>();
+
+/**
+ * Upcast, then validate with the event's codec (the cycle's or the contract's): what stores call
+ * on every event they read unless given another decoder. `upcasters` replace the library's for
+ * the types they name.
+ */
+export const decodeStoredEvent = (stored: StoredEventInput, upcasters?: Upcasters): E.Either<InvalidInput, LedgerEvent> => {
+  if (upcasters === undefined || upcasters === renewalUpcasters) return ledgerDecoder(stored) as E.Either<InvalidInput, LedgerEvent>;
+  let decoder = withUpcasters.get(upcasters);
+  if (!decoder) withUpcasters.set(upcasters, (decoder = storedEventDecoder(LEDGER_EVENT_CODECS, { upcasters })));
+  return decoder(stored) as E.Either<InvalidInput, LedgerEvent>;
+};
