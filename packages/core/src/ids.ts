@@ -97,11 +97,34 @@ export interface CurrencyBrand {
 }
 /** An ISO 4217 currency code: three capital letters. */
 export type Currency = string & CurrencyBrand;
-const isCurrency = (u: unknown): u is Currency => typeof u === 'string' && /^[A-Z]{3}$/.test(u);
+
+// The ISO 4217 list is the runtime's (Intl, kept current by ICU), not a copy of our own.
+let iso4217: ReadonlySet<string> | null = null;
+/** True for a currency code of ISO 4217 (`CNY`, `JPY`, `KWD`); false for `XYZ`. */
+export const isIso4217Currency = (u: unknown): u is Currency =>
+  typeof u === 'string' && (iso4217 ??= new Set(Intl.supportedValuesOf('currency'))).has(u);
+const hasCurrencyShape = (u: unknown): u is Currency => typeof u === 'string' && /^[A-Z]{3}$/.test(u);
+
+/** Commands (what people type): a code of ISO 4217. */
 export const CurrencyC = new t.Type<Currency, string, unknown>(
   'an ISO 4217 currency code such as "CNY"',
-  isCurrency,
-  (u, c) => (isCurrency(u) ? t.success(u) : t.failure(u, c)),
+  isIso4217Currency,
+  (u, c) =>
+    isIso4217Currency(u)
+      ? t.success(u)
+      : hasCurrencyShape(u)
+        ? t.failures([{ value: u, context: c, message: `${JSON.stringify(u)} is not an ISO 4217 currency code (such as CNY, JPY or KWD)` }])
+        : t.failure(u, c),
+  (a) => a,
+);
+/**
+ * Stored events: three capital letters, as before ISO 4217 was checked, so that nothing already
+ * stored becomes unreadable when the runtime's list changes.
+ */
+export const StoredCurrencyC = new t.Type<Currency, string, unknown>(
+  'a currency code of three capital letters',
+  hasCurrencyShape,
+  (u, c) => (hasCurrencyShape(u) ? t.success(u) : t.failure(u, c)),
   (a) => a,
 );
 

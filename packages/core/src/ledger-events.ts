@@ -6,22 +6,23 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { contractEvents, type ContractEvent, type ContractEventType } from './contract/events.js';
 import { cycleEvents, type RenewalEvent, type RenewalEventType } from './cycle/events.js';
+import { ledgerSettingsEvents, type LedgerSettingsEvent, type LedgerSettingsEventType } from './ledger/events.js';
 import { schemaVersionsOf, storedEventDecoder, type StoredEventDecoder, type StoredEventInput } from './event-codec.js';
 import type { Upcasters } from './upcasting.js';
 import type { InvalidInput } from './validation.js';
 
-/** The codecs of the ledger's aggregates: the renewal cycle's and the contract's. One store holds all. */
-export const LEDGER_EVENT_CODECS = [cycleEvents, contractEvents] as const;
+/** The codecs of the ledger's aggregates: the renewal cycle's, the contract's and the ledger settings'. One store holds all. */
+export const LEDGER_EVENT_CODECS = [cycleEvents, contractEvents, ledgerSettingsEvents] as const;
 
-/** Any event core knows: a renewal cycle's or a contract's. */
-export type LedgerEvent = RenewalEvent | ContractEvent;
-export type LedgerEventType = RenewalEventType | ContractEventType;
+/** Any event core knows: a renewal cycle's, a contract's or the ledger settings'. */
+export type LedgerEvent = RenewalEvent | ContractEvent | LedgerSettingsEvent;
+export type LedgerEventType = RenewalEventType | ContractEventType | LedgerSettingsEventType;
 
 /** The library's own history of schema changes: none yet, every event is at version 1. */
 export const renewalUpcasters: Upcasters = {};
 
 /**
- * The schema version of every event type core knows, cycle and contract. `CURRENT_SCHEMA_VERSION`
+ * The schema version of every event type core knows, cycle, contract and ledger settings. `CURRENT_SCHEMA_VERSION`
  * stays the cycle's own.
  */
 export const STORED_EVENT_SCHEMA_VERSION = schemaVersionsOf(LEDGER_EVENT_CODECS) as Readonly<Record<LedgerEventType, number>>;
@@ -30,7 +31,7 @@ const ledgerDecoder = storedEventDecoder(LEDGER_EVENT_CODECS, { upcasters: renew
 const withUpcasters = new WeakMap<Upcasters, StoredEventDecoder>();
 
 /**
- * Upcast, then validate with the event's codec (the cycle's or the contract's): what stores call
+ * Upcast, then validate with the event's codec (the cycle's, the contract's or the ledger settings'): what stores call
  * on every event they read unless given another decoder. `upcasters` replace the library's for
  * the types they name.
  */

@@ -131,17 +131,80 @@ export const amountFromRate = (
     : E.left(outOfRange([Number(digits), rateMinor]));
 };
 
-/**
- * Formats minor units for people: formatMinor(31520, 'CNY') -> "315.20 CNY" (2 decimals unless
- * told). Totals over many cycles are bigints, formatted exactly the same way.
- */
-export const formatMinor = (amount: number | bigint, currency?: string, decimals = 2): string => {
+// ---------------------------------------------------------------------------------------------
+// Minor units per currency: the ISO 4217 exponent, from the runtime's Intl data (JPY 0, CNY 2,
+// KWD 3) rather than a hard-coded 2.
+
+const exponents = new Map<string, number>();
+/** Decimals of a currency's minor unit: 0 for JPY, 2 for CNY, 3 for KWD. 2 for a code Intl does not know. */
+export const currencyExponent = (currency: string): number => {
+  let e = exponents.get(currency);
+  if (e === undefined) {
+    try {
+      e = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    } catch {
+      e = 2;
+    }
+    exponents.set(currency, e);
+  }
+  return e;
+};
+
+const splitMinor = (amount: number | bigint, decimals: number) => {
   const exact = BigInt(amount);
   const negative = exact < 0n;
   const abs = negative ? -exact : exact;
   const unit = 10n ** BigInt(decimals);
-  const whole = abs / unit;
-  const frac = (abs % unit).toString().padStart(decimals, '0');
-  const text = `${negative ? '-' : ''}${whole.toString()}${decimals > 0 ? `.${frac}` : ''}`;
+  return { negative, whole: abs / unit, fraction: decimals > 0 ? (abs % unit).toString().padStart(decimals, '0') : '' };
+};
+
+/**
+ * Formats minor units for people with the currency's own decimals: formatMinor(31520, 'CNY') ->
+ * "315.20 CNY", formatMinor(1500, 'JPY') -> "1500 JPY", formatMinor(1500, 'KWD') -> "1.500 KWD".
+ * Without a currency, 2 decimals (or `decimals`). Integer arithmetic only; totals over many
+ * cycles are bigints, formatted exactly the same way.
+ */
+export const formatMinor = (amount: number | bigint, currency?: string, decimals = currency ? currencyExponent(currency) : 2): string => {
+  const { negative, whole, fraction } = splitMinor(amount, decimals);
+  const text = `${negative ? '-' : ''}${whole.toString()}${fraction ? `.${fraction}` : ''}`;
   return currency ? `${text} ${currency}` : text;
+};
+
+const separators = new Map<string, { readonly grouping: Intl.NumberFormat; readonly decimal: string }>();
+const separatorsOf = (locale: string) => {
+  let s = separators.get(locale);
+  if (!s) {
+    const decimal = new Intl.NumberFormat(locale).formatToParts(1.5).find((p) => p.type === 'decimal')?.value ?? '.';
+    s = { grouping: new Intl.NumberFormat(locale, { maximumFractionDigits: 0, useGrouping: true }), decimal };
+    separators.set(locale, s);
+  }
+  return s;
+};
+
+/**
+ * Minor units grouped as the locale writes numbers, with the currency's decimals:
+ * formatGrouped(202853494, 'CNY', 'zh-CN') -> "2,028,534.94"; (123456789, 'EUR', 'de-DE') ->
+ * "1.234.567,89"; (1234567, 'JPY', 'ja-JP') -> "1,234,567". The whole part is a BigInt through
+ * Intl and the fraction is cut from the integer: no float ever holds the amount.
+ */
+export const formatGrouped = (amount: number | bigint, currency: string | undefined, locale = 'en'): string => {
+  const { negative, whole, fraction } = splitMinor(amount, currency ? currencyExponent(currency) : 2);
+  const s = separatorsOf(locale);
+  return `${negative ? '-' : ''}${s.grouping.format(whole)}${fraction ? `${s.decimal}${fraction}` : ''}`;
+};
+
+/**
+ * An amount typed by a person ("1,234.5", "1500") in minor units of its currency: "315.2" CNY ->
+ * 31520, "1500" JPY -> 1500, "1.5" KWD -> 1500. Grouping commas are allowed; more decimals than
+ * the currency has, or anything else, is null.
+ */
+export const parseMinor = (text: string, currency: string): MinorUnits | null => {
+  const m = /^(-)?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$/.exec(text.trim());
+  if (!m) return null;
+  const decimals = currencyExponent(currency);
+  const fraction = m[3] ?? '';
+  if (fraction.length > decimals) return null;
+  const digits = BigInt(m[2]!.replace(/,/g, '') + fraction.padEnd(decimals, '0'));
+  const value = m[1] ? -digits : digits;
+  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? (Number(value) as MinorUnits) : null;
 };

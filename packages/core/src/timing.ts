@@ -11,7 +11,7 @@
 // - What follows a fact is not dated before it: a refund before its payment, a dispute resolved
 //   before it was raised, a plan cancelled before it was agreed.
 // Dates are compared as UTC calendar dates (a window of years does not depend on the zone).
-import { addDaysTo, dateOfInstant, type BusinessDate, type Instant, type Period } from './calendar.js';
+import { addDaysTo, dayInZone, type BusinessDate, type Instant, type Period } from './calendar.js';
 
 /** Ten years, in days (3,652.5 rounded up). */
 export const PLAUSIBLE_DAYS = 3653;
@@ -41,7 +41,7 @@ export const contractWindow = (startDate: BusinessDate): DateWindow => ({ earlie
 
 /** The date of a business date or instant, when it falls outside the window; null inside. */
 export const outsideWindow = (value: BusinessDate | Instant, window: DateWindow): BusinessDate | null => {
-  const date = value.length === 10 ? (value as BusinessDate) : dateOfInstant(value as Instant);
+  const date = value.length === 10 ? (value as BusinessDate) : dayInZone(value as Instant, 'UTC');
   return date < window.earliest || (window.latest !== null && date > window.latest) ? date : null;
 };
 

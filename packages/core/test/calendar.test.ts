@@ -6,8 +6,12 @@ import {
   addDaysTo,
   compareDates,
   compareInstants,
-  dateOfInstant,
+  dayInZone,
   daysBetween,
+  daysInMonth,
+  endOfDayInZone,
+  normaliseInstant,
+  startOfDayInZone,
   isBusinessDate,
   isInstant,
   isPeriodValid,
@@ -108,7 +112,7 @@ instants('UTC timestamps with optional fractions of a second', () => {
     assert.ok(isInstant(ok), ok);
 });
 
-instants('refuses offsets, missing Z, impossible times and dates', () => {
+instants('the stored form is UTC: isInstant refuses offsets, missing Z, impossible times and dates', () => {
   for (const bad of [
     '2026-01-31T09:30:00+08:00',
     '2026-01-31T09:30:00',
@@ -124,8 +128,17 @@ instants('refuses offsets, missing Z, impossible times and dates', () => {
     assert.not.ok(isInstant(bad), String(bad));
 });
 
-instants('dateOfInstant is the UTC day; compareInstants orders by time, fractions included', () => {
-  assert.is(dateOfInstant('2026-01-31T23:30:00Z' as Instant), '2026-01-31');
+instants('normaliseInstant turns an offset into UTC, keeps the fraction, and refuses a timestamp without zone', () => {
+  assert.is(normaliseInstant('2026-05-29T07:30:00+08:00'), '2026-05-28T23:30:00Z'); // 07:30 - 8 h, the day before
+  assert.is(normaliseInstant('2027-01-01T00:30:00+08:00'), '2026-12-31T16:30:00Z'); // across the year
+  assert.is(normaliseInstant('2026-03-29T00:30:00+01:00'), '2026-03-28T23:30:00Z');
+  assert.is(normaliseInstant('2026-05-29T07:30:00.123456789-03:30'), '2026-05-29T11:00:00.123456789Z'); // 07:30 + 3.5 h
+  assert.is(normaliseInstant('2026-05-29T07:30:00Z'), '2026-05-29T07:30:00Z');
+  for (const bad of ['2026-05-29T07:30:00', '2026-05-29T07:30:00+8:00', '2026-05-29T07:30:00+0800', '2026-02-29T07:30:00+08:00', '2026-05-29T07:30:00+14:60', 42])
+    assert.is(normaliseInstant(bad), null, String(bad));
+});
+
+instants('compareInstants orders by time, fractions included', () => {
   const i = (s: string) => s as Instant;
   assert.ok(compareInstants(i('2026-01-31T09:30:00Z'), i('2026-01-31T09:30:00.001Z')) < 0);
   assert.ok(compareInstants(i('2026-02-01T00:00:00Z'), i('2026-01-31T23:59:59.999Z')) > 0);
@@ -133,6 +146,60 @@ instants('dateOfInstant is the UTC day; compareInstants orders by time, fraction
 });
 
 instants.run();
+
+// ---------------------------------------------------------------------------------------------
+const zones = suite('days in a zone');
+
+zones('the day of an instant in a zone, DST-correct', () => {
+  const i = (s: string) => s as Instant;
+  // Asia/Shanghai is UTC+8 all year: 23:30 UTC is 07:30 the next morning.
+  assert.is(dayInZone(i('2026-05-28T23:30:00Z'), 'Asia/Shanghai'), '2026-05-29');
+  assert.is(dayInZone(i('2026-05-28T15:59:59.999Z'), 'Asia/Shanghai'), '2026-05-28');
+  assert.is(dayInZone(i('2026-05-28T16:00:00Z'), 'Asia/Shanghai'), '2026-05-29');
+  // Europe/Berlin: 00:30 local on 29 March (still CET, +1) is 23:30 UTC on the 28th; on
+  // 25 October (still CEST, +2) 00:30 local is 22:30 UTC on the 24th.
+  assert.is(dayInZone(i('2026-03-28T23:30:00Z'), 'Europe/Berlin'), '2026-03-29');
+  assert.is(dayInZone(i('2026-10-24T22:30:00Z'), 'Europe/Berlin'), '2026-10-25');
+  assert.is(dayInZone(i('2026-10-24T21:59:00Z'), 'Europe/Berlin'), '2026-10-24');
+  // A half-hour zone: India is +05:30, so its midnight falls inside a UTC hour.
+  assert.is(dayInZone(i('2026-03-29T18:29:59Z'), 'Asia/Kolkata'), '2026-03-29');
+  assert.is(dayInZone(i('2026-03-29T18:30:00Z'), 'Asia/Kolkata'), '2026-03-30');
+  assert.is(dayInZone(i('2026-03-29T23:30:00Z'), 'UTC'), '2026-03-29');
+});
+
+zones('start and end of a day in a zone, across both Berlin DST changes and a skipped midnight', () => {
+  const d = (s: string) => s as BusinessDate;
+  // 29 March 2026 has 23 hours in Berlin: 00:00 CET (23:00 UTC the day before) to 23:59:59.999 CEST (21:59:59.999 UTC).
+  assert.is(startOfDayInZone(d('2026-03-29'), 'Europe/Berlin'), '2026-03-28T23:00:00Z');
+  assert.is(endOfDayInZone(d('2026-03-29'), 'Europe/Berlin'), '2026-03-29T21:59:59.999Z');
+  // 25 October has 25: 00:00 CEST (22:00 UTC the day before) to 23:59:59.999 CET (22:59:59.999 UTC).
+  assert.is(startOfDayInZone(d('2026-10-25'), 'Europe/Berlin'), '2026-10-24T22:00:00Z');
+  assert.is(endOfDayInZone(d('2026-10-25'), 'Europe/Berlin'), '2026-10-25T22:59:59.999Z');
+  assert.is(endOfDayInZone(d('2026-05-29'), 'Asia/Shanghai'), '2026-05-29T15:59:59.999Z');
+  // Sao Paulo skipped 00:00-01:00 on 4 November 2018 (-03 to -02): the day starts at 01:00 -02, 03:00 UTC.
+  assert.is(startOfDayInZone(d('2018-11-04'), 'America/Sao_Paulo'), '2018-11-04T03:00:00Z');
+  assert.is(startOfDayInZone(d('2026-05-29'), 'UTC'), '2026-05-29T00:00:00Z');
+});
+
+zones('daysInMonth from date-fns, and the host zone changes none of it', () => {
+  const saved = process.env.TZ;
+  try {
+    for (const tz of ['UTC', 'America/New_York', 'Pacific/Apia', 'Asia/Shanghai']) {
+      process.env.TZ = tz;
+      assert.is(daysInMonth(2026, 2), 28, tz);
+      assert.is(daysInMonth(2024, 2), 29, tz);
+      assert.is(daysInMonth(2100, 2), 28, tz);
+      assert.is(daysInMonth(2026, 4), 30, tz);
+      assert.is(dayInZone('2026-05-28T23:30:00Z' as Instant, 'Asia/Shanghai'), '2026-05-29', tz);
+      assert.is(endOfDayInZone('2026-03-29' as BusinessDate, 'Europe/Berlin'), '2026-03-29T21:59:59.999Z', tz);
+    }
+  } finally {
+    if (saved === undefined) delete process.env.TZ;
+    else process.env.TZ = saved;
+  }
+});
+
+zones.run();
 
 // ---------------------------------------------------------------------------------------------
 const periods = suite('periods');

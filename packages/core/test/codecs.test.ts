@@ -89,13 +89,31 @@ commands('an unknown or missing command type lists the known ones', () => {
 });
 
 commands('values out of their lists and malformed ids, dates and instants', () => {
-  const e = problems(paymentJson({ channel: 'bitcoin', paymentId: ' p1', at: '2026-01-10T09:00:00+08:00', offline: 'yes' }));
+  const e = problems(paymentJson({ channel: 'bitcoin', paymentId: ' p1', at: '2026-01-10T09:00:00', offline: 'yes' }));
   assert.equal(e.problems, [
-    { path: 'at', message: 'expected a UTC timestamp YYYY-MM-DDTHH:mm:ss[.sss]Z, got "2026-01-10T09:00:00+08:00"' },
+    { path: 'at', message: '"2026-01-10T09:00:00" has no time zone: add Z for UTC or the offset it was taken in, e.g. "2026-01-10T09:00:00+08:00"' },
     { path: 'paymentId', message: 'expected an id (1-200 characters, no control characters), got " p1"' },
     { path: 'channel', message: 'expected one of cash, card, bank-transfer, alipay, wechat-pay, auto-debit, other, got "bitcoin"' },
     { path: 'offline', message: 'expected boolean, got "yes"' },
   ]);
+});
+
+commands('an instant with an offset is stored in UTC; the same instant with Z decodes alike', () => {
+  // 07:30 in Beijing (+08:00) on 29 May is 23:30 UTC on 28 May; 01:00 at -05:30 is 06:30 UTC.
+  const shanghai = decodeCommand(paymentJson({ at: '2026-05-29T07:30:00+08:00' }));
+  assert.equal(shanghai, decodeCommand(paymentJson({ at: '2026-05-28T23:30:00Z' })));
+  assert.is(E.isRight(shanghai) && shanghai.right.at, '2026-05-28T23:30:00Z');
+  const west = decodeCommand(paymentJson({ at: '2026-05-29T01:00:00.250-05:30' }));
+  assert.is(E.isRight(west) && west.right.at, '2026-05-29T06:30:00.250Z');
+  // Still refused: a date alone, an offset past ±14:00, an impossible local date.
+  for (const at of ['2026-05-29', '2026-05-29T07:30:00+15:00', '2026-02-30T07:30:00+08:00', '2026-05-29T07:30+08:00'])
+    assert.ok(E.isLeft(decodeCommand(paymentJson({ at }))), at);
+});
+
+commands('currencies are ISO 4217: XYZ is refused with its own message', () => {
+  const e = problems(paymentJson({ currency: 'XYZ' }));
+  assert.equal(e.problems, [{ path: 'currency', message: '"XYZ" is not an ISO 4217 currency code (such as CNY, JPY or KWD)' }]);
+  for (const ok of ['CNY', 'JPY', 'KWD', 'EUR']) assert.ok(E.isRight(decodeCommand(paymentJson({ currency: ok }))), ok);
 });
 
 commands.run();

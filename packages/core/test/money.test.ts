@@ -15,6 +15,9 @@ import {
   type MinorUnits,
   type NonNegativeMinorUnits,
   type Proration,
+  currencyExponent,
+  formatGrouped,
+  parseMinor,
 } from '@renewal-ledger/core';
 
 const MAX = Number.MAX_SAFE_INTEGER;
@@ -180,6 +183,42 @@ format('other numbers of decimals', () => {
   assert.is(formatMinor(1234, 'KWD', 3), '1.234 KWD');
   assert.is(formatMinor(1234, 'JPY', 0), '1234 JPY');
   assert.is(formatMinor(7, undefined, 3), '0.007');
+});
+
+format('each currency its own ISO 4217 exponent, from Intl: JPY 0, CNY 2, KWD 3', () => {
+  assert.equal(['JPY', 'CNY', 'USD', 'KWD', 'BHD', 'KRW'].map(currencyExponent), [0, 2, 2, 3, 3, 0]);
+  assert.is(formatMinor(150000, 'JPY'), '150000 JPY'); // 150,000 yen: yen have no minor unit
+  assert.is(formatMinor(1500, 'KWD'), '1.500 KWD'); // 1,500 fils = 1.500 dinar
+  assert.is(formatMinor(-7, 'KWD'), '-0.007 KWD');
+  assert.is(formatMinor(31520, 'CNY'), '315.20 CNY');
+});
+
+format('grouped as the locale writes numbers, from the integer (no float)', () => {
+  assert.is(formatGrouped(202853494, 'CNY', 'zh-CN'), '2,028,534.94');
+  assert.is(formatGrouped(123456789, 'EUR', 'de-DE'), '1.234.567,89');
+  assert.is(formatGrouped(1234567, 'JPY', 'ja-JP'), '1,234,567');
+  assert.is(formatGrouped(1234567, 'KWD', 'en'), '1,234.567');
+  assert.is(formatGrouped(-5, 'CNY', 'en'), '-0.05');
+  // Past 2^53 a float would lose the last digit; the whole part goes to Intl as a BigInt.
+  assert.is(formatGrouped(MAX, 'KWD', 'en'), '9,007,199,254,740.991');
+});
+
+format('parseMinor reads what people type in the currency\'s minor units', () => {
+  assert.is(parseMinor('315.2', 'CNY'), 31520);
+  assert.is(parseMinor('1,500', 'JPY'), 1500);
+  assert.is(parseMinor('1.5', 'KWD'), 1500);
+  assert.is(parseMinor('-0.007', 'KWD'), -7);
+  for (const bad of ['1.5', '1,50', '1.', '', 'abc']) assert.is(parseMinor(bad, 'JPY'), null, bad);
+  assert.is(parseMinor('1.2345', 'KWD'), null);
+});
+
+format('property: parseMinor(formatMinor(x)) is x in every exponent', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: -1e12, max: 1e12 }), fc.constantFrom('JPY', 'CNY', 'KWD'), (x, currency) => {
+      assert.is(parseMinor(formatMinor(x, currency).split(' ')[0]!, currency), x);
+    }),
+    { numRuns: 300 },
+  );
 });
 
 format.run();

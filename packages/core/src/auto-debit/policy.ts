@@ -6,7 +6,8 @@
 // under its attempt id, and a real gateway's idempotency key is that id, so an attempt retried
 // after a crash is charged once. The answer becomes a `RecordPayment` (channel `auto-debit`,
 // payment id = attempt id) or a `RecordAutoDebitFailure`.
-import { addDaysTo, dateOfInstant, type BusinessDate, type Instant } from '../calendar.js';
+import { addDaysTo, type BusinessDate, type Instant } from '../calendar.js';
+import { businessDayOf, UTC_ZONES, type LedgerZones } from '../ledger/business-days.js';
 import type { RecordAutoDebitFailure, RecordPayment } from '../cycle/commands.js';
 import { agingAsOf } from '../cycle/figures.js';
 import type { CycleState } from '../cycle/state.js';
@@ -54,6 +55,8 @@ export const collectionsDue = (
   cycles: Iterable<CycleState>,
   asOf: BusinessDate,
   retryAfterDays: readonly number[] = DEFAULT_RETRY_AFTER_DAYS,
+  /** The ledger's zones: the day a failed attempt counts as. Default UTC. */
+  zones: LedgerZones = UTC_ZONES,
 ): CollectionDue[] => {
   const opened = contract.opened;
   const mandate = activeMandate(contract);
@@ -76,7 +79,7 @@ export const collectionsDue = (
     let scheduledFor = dueDate;
     if (failures.length > 0) {
       const last = failures.reduce((a, f) => (f.at > a.at ? f : a));
-      scheduledFor = addDaysTo(retryAfterDays[attempts - 1]!)(dateOfInstant(last.at));
+      scheduledFor = addDaysTo(retryAfterDays[attempts - 1]!)(businessDayOf(zones, last.at));
     }
     if (scheduledFor > asOf) continue;
     const attempt = attempts + 1;

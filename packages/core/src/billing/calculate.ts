@@ -24,10 +24,13 @@ import { derivedId, policyError, type PolicyError } from '../policy-errors.js';
 import { eligibilityReason } from './eligibility.js';
 import { scheduledPeriodStarting, type ScheduledPeriod } from './schedule.js';
 import { termsOf } from './terms.js';
+import { startOfBusinessDay, UTC_ZONES, type LedgerZones } from '../ledger/business-days.js';
 
 export interface BillOptions {
   /** Who the bill is from. Default `renewal-engine`. */
   readonly actor?: string;
+  /** The ledger's zones: a bill is issued at 00:00 of its period's first day there. Default UTC. */
+  readonly zones?: LedgerZones;
 }
 
 export const DEFAULT_ENGINE_ACTOR = 'renewal-engine';
@@ -37,8 +40,11 @@ export const billCycleId = (contractId: string, periodStart: BusinessDate | stri
 /** The command id of that bill. */
 export const billCommandId = (cycleId: string): string => `bill:${cycleId}`;
 
-/** Bills are issued at the start of their period (00:00 UTC): the same instant however late the run. */
-const issuedAt = (start: BusinessDate): Instant => `${start}T00:00:00Z` as Instant;
+/**
+ * Bills are issued at the start of their period (00:00 in the ledger's zone): the same instant
+ * however late the run.
+ */
+const issuedAt = (start: BusinessDate, zones: LedgerZones): Instant => startOfBusinessDay(zones, start);
 
 
 const quantityOf = (item: FeeItem, subject: Subject): DecimalQuantity | null => {
@@ -144,7 +150,7 @@ export const billForScheduledPeriod = (
     commandId: commandId as Bill['commandId'],
     cycleId: cycleId as Bill['cycleId'],
     actor: (options.actor ?? DEFAULT_ENGINE_ACTOR) as Bill['actor'],
-    at: issuedAt(period.start),
+    at: issuedAt(period.start, options.zones ?? UTC_ZONES),
     contractId: opened.contractId,
     period: { start: period.start, end: period.end },
     dueDate: addDaysTo(opened.dueAfterDays)(period.start),

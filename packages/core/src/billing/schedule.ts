@@ -3,8 +3,9 @@
 // the month does not have (31 in February, 30 in February, 31 in April) falls on its last day, so
 // billing day 31 gives [01-31, 02-28), [02-28, 03-31), [03-31, 04-30) ... The first period runs
 // from the start date to the next billing day and the last one to the end date: both are
-// prorated against the whole period they are part of. All arithmetic is on calendar dates.
-import { daysBetween, type BusinessDate, type Period } from '../calendar.js';
+// prorated against the whole period they are part of. The month stepping and the clamping to a
+// month's last day are date-fns' (calendar.ts clampedDayOfMonth).
+import { clampedDayOfMonth, daysBetween, monthIndexOf, type BusinessDate, type Period } from '../calendar.js';
 import type { Cadence } from '../contract/shapes.js';
 
 export interface ScheduleTerms {
@@ -27,29 +28,14 @@ export interface ScheduledPeriod {
 
 export const MONTHS_PER_PERIOD: Readonly<Record<Cadence, number>> = { monthly: 1, quarterly: 3, yearly: 12 };
 
-const lastDayOf = (year: number, month: number): number =>
-  month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-
-/** Months since year 0 of a date's month. */
-const monthNumber = (date: BusinessDate): number => Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7)) - 1;
-
-const pad = (n: number, width: number) => String(n).padStart(width, '0');
-
-/** The billing day in a given month, on the month's last day when it is shorter. */
-const billingDateIn = (month: number, billingDay: number): BusinessDate => {
-  const year = Math.floor(month / 12);
-  const m = (month % 12) + 1;
-  return `${pad(year, 4)}-${pad(m, 2)}-${pad(Math.min(billingDay, lastDayOf(year, m)), 2)}` as BusinessDate;
-};
-
 /** Start of whole period `index` (period 0 starts on the billing day of the start month). */
 export const periodBoundary = (terms: ScheduleTerms, index: number): BusinessDate =>
-  billingDateIn(monthNumber(terms.startDate) + index * MONTHS_PER_PERIOD[terms.cadence], terms.billingDay);
+  clampedDayOfMonth(monthIndexOf(terms.startDate) + index * MONTHS_PER_PERIOD[terms.cadence], terms.billingDay);
 
 /** Index of the whole period that contains a date: boundary(index) <= date < boundary(index + 1). */
 export const periodIndexOf = (terms: ScheduleTerms, date: BusinessDate): number => {
   const months = MONTHS_PER_PERIOD[terms.cadence];
-  let index = Math.floor((monthNumber(date) - monthNumber(terms.startDate)) / months);
+  let index = Math.floor((monthIndexOf(date) - monthIndexOf(terms.startDate)) / months);
   while (periodBoundary(terms, index) > date) index--;
   while (periodBoundary(terms, index + 1) <= date) index++;
   return index;

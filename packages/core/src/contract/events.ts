@@ -4,7 +4,7 @@ import * as t from 'io-ts';
 import type * as E from 'fp-ts/lib/Either.js';
 import { BusinessDateC, InstantC } from '../calendar.js';
 import { NonNegativeMinorUnitsC, PositiveMinorUnitsC } from '../money.js';
-import { CurrencyC, StoredContractIdC, StoredCycleIdC, StoredIdC, StoredTextC } from '../ids.js';
+import { StoredContractIdC, StoredCurrencyC, StoredCycleIdC, StoredIdC, StoredTextC } from '../ids.js';
 import { shape, tagged } from '../shape.js';
 import { decodeOwnedWith, type InvalidInput } from '../validation.js';
 import { eventCodec } from '../event-codec.js';
@@ -22,7 +22,7 @@ const event = <T extends string, R extends t.Props, O extends t.Props = {}>(type
 export const ContractOpened = event('ContractOpened', {
   customer: s.customer,
   subject: s.subject,
-  currency: CurrencyC,
+  currency: StoredCurrencyC,
   cadence: CadenceC,
   startDate: BusinessDateC,
   billingDay: BillingDayC,
@@ -38,7 +38,7 @@ export const MandateGiven = event('MandateGiven', { mandateId: StoredIdC, method
 export const MandateRevoked = event('MandateRevoked', { mandateId: StoredIdC }, { reason: StoredTextC });
 export const LumpSumReceived = event(
   'LumpSumReceived',
-  { lumpSumId: StoredIdC, amountMinor: PositiveMinorUnitsC, channel: PaymentChannelC, currency: CurrencyC },
+  { lumpSumId: StoredIdC, amountMinor: PositiveMinorUnitsC, channel: PaymentChannelC, currency: StoredCurrencyC },
   { reference: StoredIdC, offline: t.boolean, advance: s.advance },
 );
 export const LumpSumAllocated = event('LumpSumAllocated', {
@@ -50,7 +50,7 @@ export const CreditReceived = event('CreditReceived', {
   lumpSumId: StoredIdC,
   amountMinor: PositiveMinorUnitsC,
   channel: PaymentChannelC,
-  currency: CurrencyC,
+  currency: StoredCurrencyC,
 });
 export const CreditApplied = event('CreditApplied', { applicationId: StoredIdC, cycleId: StoredCycleIdC, amountMinor: PositiveMinorUnitsC });
 export const CreditApplicationCancelled = event('CreditApplicationCancelled', { applicationId: StoredIdC, reason: StoredTextC });

@@ -5,7 +5,7 @@ import * as t from 'io-ts';
 import type * as E from 'fp-ts/lib/Either.js';
 import { BusinessDateC, InstantC } from '../calendar.js';
 import { NonNegativeMinorUnitsC, PositiveMinorUnitsC } from '../money.js';
-import { CurrencyC, StoredContractIdC, StoredCycleIdC, StoredIdC, StoredTextC } from '../ids.js';
+import { StoredContractIdC, StoredCurrencyC, StoredCycleIdC, StoredIdC, StoredTextC } from '../ids.js';
 import { shape, tagged } from '../shape.js';
 import { decodeOwnedWith, type InvalidInput } from '../validation.js';
 import { eventCodec } from '../event-codec.js';
@@ -32,7 +32,7 @@ export const Billed = event(
     contractId: StoredContractIdC,
     period: s.period,
     dueDate: BusinessDateC,
-    currency: CurrencyC,
+    currency: StoredCurrencyC,
     lines: t.readonlyArray(s.line),
     discounts: t.readonlyArray(s.discount),
     totalMinor: NonNegativeMinorUnitsC,
@@ -41,7 +41,7 @@ export const Billed = event(
 export const Paid = event(
   'Paid',
   { paymentId: StoredIdC, amountMinor: PositiveMinorUnitsC, channel: PaymentChannelC },
-  { reference: StoredIdC, offline: t.boolean, currency: CurrencyC, lumpSumId: StoredIdC, creditApplicationId: StoredIdC },
+  { reference: StoredIdC, offline: t.boolean, currency: StoredCurrencyC, lumpSumId: StoredIdC, creditApplicationId: StoredIdC },
 );
 export const Disputed = event(
   'Disputed',

@@ -7,7 +7,8 @@
 // one only. A reminder is "sent before" when its id is on the cycle, or a reminder of the same or
 // a higher level was sent since the step's date (a clerk phoned already). Reminder ids are
 // `<cycleId>/reminder/<due date>/<level>`, command ids `remind:<reminderId>`.
-import { addDaysTo, daysBetween, dateOfInstant, type BusinessDate, type Instant } from '../calendar.js';
+import { addDaysTo, daysBetween, type BusinessDate, type Instant } from '../calendar.js';
+import { businessDayOf, UTC_ZONES, type LedgerZones } from '../ledger/business-days.js';
 import type { SendReminder } from '../cycle/commands.js';
 import { agingAsOf, cycleFigures } from '../cycle/figures.js';
 import type { ReminderChannel } from '../cycle/shapes.js';
@@ -36,6 +37,8 @@ export interface ReminderOptions {
   readonly at: Instant;
   readonly actor?: string;
   readonly policy?: readonly ReminderStep[];
+  /** The ledger's zones: the day a reminder already sent counts as. Default UTC. */
+  readonly zones?: LedgerZones;
 }
 
 export interface RemindersDue {
@@ -66,9 +69,9 @@ export const reminderStepOf = (
   return best ? { step: best, dueDate } : null;
 };
 
-const sentAlready = (state: CycleState, reminderId: string, step: ReminderStep, stepDate: BusinessDate): boolean =>
+const sentAlready = (state: CycleState, reminderId: string, step: ReminderStep, stepDate: BusinessDate, zones: LedgerZones): boolean =>
   state.reminders.some(
-    (r) => r.reminderId === reminderId || (r.level !== undefined && r.level >= step.level && dateOfInstant(r.at) >= stepDate),
+    (r) => r.reminderId === reminderId || (r.level !== undefined && r.level >= step.level && businessDayOf(zones, r.at) >= stepDate),
   );
 
 /** The reminders due as of a date over many cycles: at most one per cycle. */
@@ -81,7 +84,7 @@ export const remindersDue = (cycles: Iterable<CycleState>, asOf: BusinessDate, o
     const { step, dueDate } = found;
     const cycleId = state.bill!.cycleId as string;
     const reminderId = reminderIdFor(cycleId, dueDate, step.level);
-    if (sentAlready(state, reminderId, step, addDaysTo(step.offsetDays)(dueDate))) continue;
+    if (sentAlready(state, reminderId, step, addDaysTo(step.offsetDays)(dueDate), options.zones ?? UTC_ZONES)) continue;
     const tooLong = derivedId(reminderCommandId(reminderId));
     if (tooLong) {
       refused.push({ cycleId, error: tooLong });

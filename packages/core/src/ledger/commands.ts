@@ -1,0 +1,33 @@
+// The commands of the ledger's settings, as JSON. Strict: an unknown field is an error.
+import * as t from 'io-ts';
+import type * as E from 'fp-ts/lib/Either.js';
+import { BusinessDateC, InstantC } from '../calendar.js';
+import { CurrencyC, IdC, TextC } from '../ids.js';
+import { shape, tagged } from '../shape.js';
+import { decodeWith, type InvalidInput } from '../validation.js';
+
+const base = { commandId: IdC, actor: IdC, at: InstantC };
+
+/** Opens the ledger: the IANA time zone its days are counted in, its default currency and locale. */
+export const OpenLedgerC = shape('OpenLedger command', { type: t.literal('OpenLedger'), ...base, timeZone: t.string, currency: CurrencyC }, { locale: t.string });
+/** Counts days in another zone from `effectiveFrom` on; days before keep the zone they had. */
+export const ChangeTimeZoneC = shape(
+  'ChangeTimeZone command',
+  { type: t.literal('ChangeTimeZone'), ...base, timeZone: t.string, effectiveFrom: BusinessDateC },
+  { reason: TextC },
+);
+
+export const LedgerSettingsCommandC = tagged('LedgerSettingsCommand', 'type', { OpenLedger: OpenLedgerC, ChangeTimeZone: ChangeTimeZoneC });
+
+export type OpenLedger = t.TypeOf<typeof OpenLedgerC>;
+export type ChangeTimeZone = t.TypeOf<typeof ChangeTimeZoneC>;
+export type LedgerSettingsCommand = t.TypeOf<typeof LedgerSettingsCommandC>;
+
+const commandName = (input: unknown): string => {
+  const type = typeof input === 'object' && input !== null ? (input as { type?: unknown }).type : undefined;
+  return typeof type === 'string' && type in LedgerSettingsCommandC.members ? type : 'ledger settings';
+};
+
+/** Decode a ledger settings command from untrusted JSON: every problem with its path. */
+export const decodeLedgerSettingsCommand = (input: unknown): E.Either<InvalidInput, LedgerSettingsCommand> =>
+  decodeWith(LedgerSettingsCommandC, `${commandName(input)} command`)(input);
