@@ -7,8 +7,8 @@
 //    to the system would.
 import { existsSync } from 'node:fs';
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
-import { dateOfInstant, formatMinor, type BusinessDate, type Instant } from '@renewal-ledger/core';
-import type { EventStore } from '@renewal-ledger/eventstore';
+import { businessDayOf, endOfBusinessDay, formatMinor, type BusinessDate, type Instant, type LedgerZones } from '@renewal-ledger/core';
+import { readLedgerZones, type EventStore } from '@renewal-ledger/eventstore';
 import { openStore } from '@renewal-ledger/stores';
 import { getProjectionRunner, getSQLiteViewDatabase, getPostgresViewDatabase, type ViewDatabase } from '@renewal-ledger/projections';
 import {
@@ -58,9 +58,10 @@ const readSeals = async (path: string): Promise<AuditSeal[]> =>
     : [];
 
 /** The latest payment entered later than it was taken: the case where "as of" and "as known at" differ. */
-const latestOfflinePayment = async (views: ViewDatabase): Promise<AuditRecord | null> => {
+const latestOfflinePayment = async (views: ViewDatabase, zones: LedgerZones): Promise<AuditRecord | null> => {
   let found: AuditRecord | null = null;
-  for await (const e of auditEntries(views)) if (e.type === 'Paid' && e.at && dateOfInstant(e.at as Instant) < dateOfInstant(e.recordedAt as Instant)) found = e;
+  for await (const e of auditEntries(views))
+    if (e.type === 'Paid' && e.at && businessDayOf(zones, e.at as Instant) < businessDayOf(zones, e.recordedAt as Instant)) found = e;
   return found;
 };
 
@@ -97,14 +98,17 @@ export const runAuditReplay = async (options: AuditReplayOptions): Promise<numbe
       }
     }
 
-    const offline = options.cycle ? null : await latestOfflinePayment(views);
+    // Days are the ledger's business days: in its own zone, as the store records it.
+    const zones = await readLedgerZones(store);
+    const dayOf = (i: string) => businessDayOf(zones, i as Instant);
+    const offline = options.cycle ? null : await latestOfflinePayment(views, zones);
     const cycleId = options.cycle ?? (offline ? offline.stream.replace(/^renewal-cycle-/, '') : null);
     if (!cycleId) {
       print('\n2. No bill to replay: the ledger has no payment entered after the day it was taken; pass --cycle.');
     } else {
-      const asOf = options.asOf ?? (offline ? dateOfInstant(offline.at as Instant) : dateOfInstant(new Date().toISOString() as Instant));
-      print(`\n2. Bill ${cycleId} as of ${asOf}${offline && !options.cycle ? ` (payment ${(offline.data as { paymentId?: string }).paymentId} was taken on ${dateOfInstant(offline.at as Instant)} and entered on ${dateOfInstant(offline.recordedAt as Instant)})` : ''}`);
-      const endOfDay = `${asOf}T23:59:59.999Z`;
+      const asOf = options.asOf ?? (offline ? dayOf(offline.at!) : dayOf(new Date().toISOString()));
+      print(`\n2. Bill ${cycleId} as of ${asOf}${offline && !options.cycle ? ` (payment ${(offline.data as { paymentId?: string }).paymentId} was taken on ${dayOf(offline.at!)} and entered on ${dayOf(offline.recordedAt)})` : ''}`);
+      const endOfDay = endOfBusinessDay(zones, asOf);
       const happened = await cycleAsOf(store, cycleId, { at: endOfDay });
       const known = await cycleAsOf(store, cycleId, { knownAt: endOfDay, agingDate: asOf });
       if (happened.events + happened.excluded === 0) {

@@ -219,6 +219,12 @@ const noonIn = (date: BusinessDate, zone: string): TZDate =>
 const dayStart = memo((key: string): Instant => instantOf(startOfDay(noonIn(key.slice(0, 10) as BusinessDate, key.slice(11)))));
 const dayEnd = memo((key: string): Instant => instantOf(endOfDay(noonIn(key.slice(0, 10) as BusinessDate, key.slice(11)))));
 
+/** The instant of a local time of day (hour 0-23) on a date in a zone: 09:00 in Asia/Shanghai on 2026-05-29 is 01:00Z. */
+export const instantAtHourInZone = (date: BusinessDate, hour: number, zone: string): Instant =>
+  isUtc(zone)
+    ? (`${date}T${String(hour).padStart(2, '0')}:00:00Z` as Instant)
+    : instantOf(new TZDate(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)), hour, 0, 0, zone));
+
 /** The first instant of a day in a zone (local midnight, or the first instant after a skipped one). */
 export const startOfDayInZone = (date: BusinessDate, zone: string): Instant =>
   isUtc(zone) ? (`${date}T00:00:00Z` as Instant) : dayStart(`${date} ${zone}`);

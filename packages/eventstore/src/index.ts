@@ -5,3 +5,4 @@ export * from './command-handler.js';
 export * from './missing-package.js';
 export * from './append-checks.js';
 export * from './sqlite-files.js';
+export * from './ledger-settings.js';

@@ -10,27 +10,30 @@ import {
   agingAsOf,
   cycleEvents,
   cycleFigures,
+  businessDayOf,
   cycleStreamName,
-  dateOfInstant,
   evolveCycle,
   initialCycleState,
-  isInstant,
+  normaliseInstant,
   type Aging,
   type BusinessDate,
   type CycleFigures,
   type CycleState,
   type Instant,
 } from '@renewal-ledger/core';
-import type { EventStore } from '@renewal-ledger/eventstore';
+import { readLedgerZones, type EventStore } from '@renewal-ledger/eventstore';
 
 export interface PointInTime {
-  /** Business time: facts with `at` <= this instant. */
+  /** Business time: facts with `at` <= this instant (Z or an offset). */
   readonly at?: string;
   /** Recorded time: events with `recordedAt` <= this instant. */
   readonly knownAt?: string;
   /** Events at or before this global position. */
   readonly position?: bigint;
-  /** The date aging is computed at. Default: the date of `at`, else of `knownAt`; no aging with only a position. */
+  /**
+   * The date aging is computed at. Default: the business day (in the ledger's zone) of `at`, else
+   * of `knownAt`; no aging with only a position.
+   */
   readonly agingDate?: BusinessDate;
 }
 
@@ -49,16 +52,19 @@ export interface CycleAsOf {
   readonly lastPosition: bigint | null;
 }
 
-const millis = (label: string, i: string): number => {
-  if (!isInstant(i)) throw new TypeError(`${label}: expected a UTC timestamp YYYY-MM-DDTHH:mm:ss[.sss]Z, got ${JSON.stringify(i)}`);
-  return Date.parse(i);
+const instantOf = (label: string, i: string): Instant => {
+  const n = normaliseInstant(i);
+  if (n === null) throw new TypeError(`${label}: expected a timestamp with Z or an offset, YYYY-MM-DDTHH:mm:ss[.sss](Z|+HH:MM), got ${JSON.stringify(i)}`);
+  return n;
 };
 
 export const cycleAsOf = async (store: EventStore, cycleId: string, point: PointInTime): Promise<CycleAsOf> => {
   if (point.at === undefined && point.knownAt === undefined && point.position === undefined)
     throw new TypeError('cycleAsOf: give at, knownAt or position');
-  const at = point.at === undefined ? null : millis('at', point.at);
-  const knownAt = point.knownAt === undefined ? null : millis('knownAt', point.knownAt);
+  const atInstant = point.at === undefined ? null : instantOf('at', point.at);
+  const knownAtInstant = point.knownAt === undefined ? null : instantOf('knownAt', point.knownAt);
+  const at = atInstant === null ? null : Date.parse(atInstant);
+  const knownAt = knownAtInstant === null ? null : Date.parse(knownAtInstant);
   let state = initialCycleState();
   let events = 0;
   let excluded = 0;
@@ -77,7 +83,8 @@ export const cycleAsOf = async (store: EventStore, cycleId: string, point: Point
     events += 1;
     lastPosition = e.globalPosition;
   }
-  const agingDate = point.agingDate ?? (point.at ? dateOfInstant(point.at as Instant) : point.knownAt ? dateOfInstant(point.knownAt as Instant) : null);
+  const dayOf = atInstant ?? knownAtInstant;
+  const agingDate = point.agingDate ?? (dayOf ? businessDayOf(await readLedgerZones(store), dayOf) : null);
   return {
     cycleId,
     point,

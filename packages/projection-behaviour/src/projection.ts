@@ -6,20 +6,21 @@
 // - behaviour_reminders: per reminder, the amount it chased (the cycle's collectible when it was
 //   sent) and how much of that was paid within 7 days of it (payments whose `at` falls in
 //   [sent, sent + 7 days), however late they were entered).
-// - behaviour_takings: per channel, currency and day (UTC, of the money's `at`): money taken and
+// - behaviour_takings: per channel, currency and business day (of the money's `at`, in the
+//   ledger's zone, learned from its settings events as the log is read): money taken and
 //   refunded. New money only: a lump sum's parts count on their channel, the part that became
 //   credit counts when credited (CreditReceived), and payments made from credit count nowhere.
 import {
+  businessDayOf,
   cycleEvents,
   cycleFigures,
-  dateOfInstant,
   evolveCycle,
   initialCycleState,
   RENEWAL_EVENT_TYPES,
   type CreditReceivedData,
   type CycleState,
+  type Instant,
   type PaidData,
-
   type RefundedData,
   type ReminderSentData,
 } from '@renewal-ledger/core';
@@ -29,7 +30,10 @@ import {
   asText,
   cycleStateFromJson,
   cycleStateToJson,
+  createLedgerSettingsTable,
   defineProjection,
+  LEDGER_ZONE_EVENT_TYPES,
+  trackLedgerZones,
   insertRows,
   placeholders,
   type Projection,
@@ -116,11 +120,14 @@ const loadReminders = async (tx: SqlExecutor, table: string, cycleIds: readonly 
   return out;
 };
 
-export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_reminders' | 'behaviour_takings'> = defineProjection({
+export const BEHAVIOUR_LEDGER = 'behaviour_ledger';
+
+export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_reminders' | 'behaviour_takings' | 'behaviour_ledger'> = defineProjection({
   name: BEHAVIOUR_PROJECTION,
-  version: 1,
-  eventTypes: [...RENEWAL_EVENT_TYPES, 'CreditReceived'],
-  tables: [BEHAVIOUR_CYCLES, BEHAVIOUR_REMINDERS, BEHAVIOUR_TAKINGS],
+  // 2: days in the ledger's zone.
+  version: 2,
+  eventTypes: [...RENEWAL_EVENT_TYPES, 'CreditReceived', ...LEDGER_ZONE_EVENT_TYPES],
+  tables: [BEHAVIOUR_CYCLES, BEHAVIOUR_REMINDERS, BEHAVIOUR_TAKINGS, BEHAVIOUR_LEDGER],
   async createTables(tx, t) {
     await tx.execute(`CREATE TABLE ${t.behaviour_cycles} (
       cycle_id TEXT PRIMARY KEY,
@@ -156,15 +163,17 @@ export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_rem
       refunds BIGINT NOT NULL,
       refunded_minor BIGINT NOT NULL,
       PRIMARY KEY (channel, currency, day))`);
+    await createLedgerSettingsTable(tx, t.behaviour_ledger);
   },
   async applyBatch(events, tx, t) {
-    const onCycles = events.filter((e) => e.type !== 'CreditReceived');
+    const ledger = await trackLedgerZones(tx, t.behaviour_ledger);
+    const onCycles = events.filter((e) => e.type !== 'CreditReceived' && !LEDGER_ZONE_EVENT_TYPES.includes(e.type));
     const ids = [...new Set(onCycles.map((e) => (e.data as { cycleId: string }).cycleId))];
     const cycles = await loadCycles(tx, t.behaviour_cycles, ids);
     const reminders = await loadReminders(tx, t.behaviour_reminders, ids);
     const takings = new Map<string, { channel: string; currency: string; day: string; payments: number; taken: bigint; refunds: number; refunded: bigint }>();
     const take = (channel: string, currency: string, at: string, amount: number, kind: 'taken' | 'refunded') => {
-      const day = dateOfInstant(at as never);
+      const day = businessDayOf(ledger.zones, at as Instant);
       const key = `${channel}\u0000${currency}\u0000${day}`;
       // A day's takings are a sum over cycles: a bigint (BIGINT in the table), exact past 2^53.
       const row = takings.get(key) ?? { channel, currency, day, payments: 0, taken: 0n, refunds: 0, refunded: 0n };
@@ -179,6 +188,7 @@ export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_rem
     };
 
     for (const e of events) {
+      if (ledger.apply(e)) continue;
       if (e.type === 'CreditReceived') {
         const d = e.data as CreditReceivedData;
         take(d.channel, d.currency, d.at, d.amountMinor, 'taken');
@@ -195,7 +205,7 @@ export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_rem
       const at = (e.data as { at: string }).at;
       const outstanding = cycleFigures(after).outstandingMinor;
       if (row.settledOn === null && outstanding <= 0) {
-        row.settledOn = dateOfInstant(at as never);
+        row.settledOn = businessDayOf(ledger.zones, at as Instant);
         row.settledBy = settledByOf(e.type);
       }
       if (e.type === 'ReminderSent') {
@@ -282,5 +292,6 @@ export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_rem
          taken_minor = ${k}.taken_minor + excluded.taken_minor, refunds = ${k}.refunds + excluded.refunds,
          refunded_minor = ${k}.refunded_minor + excluded.refunded_minor`,
     );
+    await ledger.save();
   },
 });

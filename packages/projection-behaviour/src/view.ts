@@ -79,7 +79,7 @@ export interface BehaviourView {
   reminderEffectiveness(): Promise<readonly ReminderEffect[]>;
   /** Per billing month and currency, oldest first. */
   collectionRates(): Promise<readonly PeriodCollection[]>;
-  /** Money taken per channel and currency on the days from `from` to `to` (both included, UTC days of the money's `at`). */
+  /** Money taken per channel and currency on the days from `from` to `to` (both included, business days of the money's `at` in the ledger's zone). */
   takings(options: { readonly from: BusinessDate | string; readonly to: BusinessDate | string }): Promise<readonly ChannelTakings[]>;
 }
 

@@ -3,17 +3,11 @@
 // the payments, and the year is the year of the recorded-at instant: a receipt is issued when a
 // payment is entered, so within a series numbers and issue dates rise together. An offline
 // payment taken on 31 December and entered on 2 January gets a number of the new year, and shows
-// its paid-at date of the old one. Both orders and instants are stored facts, so every rebuild
-// on every store gives each payment the same number.
-import type { Instant } from '@renewal-ledger/core';
-
+// its paid-at date of the old one. The year is the business year: of the recorded-at instant in
+// the ledger's zone (a payment entered at 07:30 on 1 January in Shanghai is 2027's, though it is
+// still 31 December in UTC). Orders, instants and the ledger's zone changes are stored facts, so
+// every rebuild on every store gives each payment the same number.
 export type ReceiptSeries = 'R' | 'RN';
-
-/** Year of an instant in the numbering's time zone (a fixed UTC offset, minutes). */
-export const localDateOf = (instant: Instant | string, utcOffsetMinutes: number): string =>
-  utcOffsetMinutes === 0
-    ? instant.slice(0, 10)
-    : new Date(Date.parse(instant) + utcOffsetMinutes * 60_000).toISOString().slice(0, 10);
 
 export const formatReceiptNumber = (series: ReceiptSeries, year: number, sequence: number): string =>
   `${series}-${year}-${String(sequence).padStart(6, '0')}`;

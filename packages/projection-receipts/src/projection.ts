@@ -7,6 +7,8 @@
 // - A payment from credit (`Paid` with `creditApplicationId`) moved no money: no receipt (the
 //   receipt that brought the credit shows it as a credit line).
 // The balance is core's cycleFigures on the cycle's state folded with core's evolveCycle.
+// Takings days (`at_date`, `recorded_date`) and the year of a number are business days: the day
+// in the ledger's zone, learned from the ledger's settings events as the log is read.
 import {
   cycleEvents,
   cycleFigures,
@@ -14,6 +16,7 @@ import {
   initialCycleState,
   RENEWAL_EVENT_TYPES,
   type CreditReceivedData,
+  businessDayOf,
   type CycleState,
   type Instant,
   type LumpSumReceivedData,
@@ -24,6 +27,9 @@ import {
 import {
   asNumber,
   asText,
+  createLedgerSettingsTable,
+  LEDGER_ZONE_EVENT_TYPES,
+  trackLedgerZones,
   cycleIdOf,
   cycleStateToJson,
   defineProjection,
@@ -34,7 +40,7 @@ import {
   type SqlValue,
   type TableNames,
 } from '@renewal-ledger/projections';
-import { formatReceiptNumber, localDateOf, type ReceiptSeries } from './numbering.js';
+import { formatReceiptNumber, type ReceiptSeries } from './numbering.js';
 
 export const RECEIPTS_PROJECTION = 'receipts';
 /** Tables readers query (SQL views over the live table set). */
@@ -42,17 +48,9 @@ export const RECEIPTS = 'receipts';
 export const RECEIPTS_LINES = 'receipts_lines';
 export const RECEIPTS_CYCLES = 'receipts_cycles';
 export const RECEIPTS_COUNTERS = 'receipts_counters';
+export const RECEIPTS_LEDGER = 'receipts_ledger';
 
-type Tables = 'receipts' | 'receipts_lines' | 'receipts_cycles' | 'receipts_counters';
-
-export interface ReceiptsProjectionOptions {
-  /**
-   * The time zone receipt years and takings dates are counted in, as a fixed offset from UTC in
-   * minutes (480 for China Standard Time). Default 0: UTC. Part of the projection's definition:
-   * changing it on a built view needs a rebuild.
-   */
-  readonly utcOffsetMinutes?: number;
-}
+type Tables = 'receipts' | 'receipts_lines' | 'receipts_cycles' | 'receipts_counters' | 'receipts_ledger';
 
 const RECEIPT_COLUMNS = [
   'number',
@@ -150,26 +148,27 @@ const createTables = async (tx: SqlExecutor, t: TableNames<Tables>) => {
   await tx.execute(
     `CREATE TABLE ${t.receipts_counters} (series TEXT NOT NULL, year BIGINT NOT NULL, last_sequence BIGINT NOT NULL, PRIMARY KEY (series, year))`,
   );
+  await createLedgerSettingsTable(tx, t.receipts_ledger);
 };
 
 const insertSql = (table: string, columns: readonly string[]) =>
   `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
 
-export const getReceiptsProjection = (options: ReceiptsProjectionOptions = {}): Projection<Tables> => {
-  const offset = options.utcOffsetMinutes ?? 0;
-  if (!Number.isInteger(offset) || Math.abs(offset) > 14 * 60) throw new TypeError('utcOffsetMinutes: an integer within ±840');
-  return defineProjection({
+export const getReceiptsProjection = (): Projection<Tables> =>
+  defineProjection({
     name: RECEIPTS_PROJECTION,
     // 2: lump sums became one receipt with allocation lines; payments from credit, no receipt.
-    version: 2,
-    eventTypes: [...RENEWAL_EVENT_TYPES, 'LumpSumReceived', 'CreditReceived'],
-    tables: [RECEIPTS, RECEIPTS_LINES, RECEIPTS_CYCLES, RECEIPTS_COUNTERS],
+    // 3: days and number years in the ledger's zone.
+    version: 3,
+    eventTypes: [...RENEWAL_EVENT_TYPES, 'LumpSumReceived', 'CreditReceived', ...LEDGER_ZONE_EVENT_TYPES],
+    tables: [RECEIPTS, RECEIPTS_LINES, RECEIPTS_CYCLES, RECEIPTS_COUNTERS, RECEIPTS_LEDGER],
     createTables,
     async applyBatch(events, tx, t) {
+      const ledger = await trackLedgerZones(tx, t.receipts_ledger);
       const states = await loadCycleStates(
         tx,
         t.receipts_cycles,
-        events.filter((e) => !isContractEvent(e)).map(cycleIdOf),
+        events.filter((e) => !isContractEvent(e) && !LEDGER_ZONE_EVENT_TYPES.includes(e.type)).map(cycleIdOf),
       );
       const touched = new Set<string>();
       const insertReceipt = insertSql(t.receipts, RECEIPT_COLUMNS);
@@ -178,7 +177,7 @@ export const getReceiptsProjection = (options: ReceiptsProjectionOptions = {}): 
       /** The columns of a receipt for money received: a payment of its own, or a lump sum. */
       const moneyReceived = (
         paymentId: string,
-        d: { amountMinor: number; channel: string; reference?: string; offline?: boolean; actor: string; at: string },
+        d: { amountMinor: number; channel: string; reference?: string; offline?: boolean; actor: string; at: Instant },
       ) => ({
         kind: 'receipt',
         payment_id: paymentId,
@@ -190,7 +189,7 @@ export const getReceiptsProjection = (options: ReceiptsProjectionOptions = {}): 
         offline: d.offline ? 1 : 0,
         cashier: d.actor,
         at: d.at,
-        at_date: localDateOf(d.at as Instant, offset),
+        at_date: businessDayOf(ledger.zones, d.at),
         reason: null,
       });
 
@@ -232,7 +231,7 @@ export const getReceiptsProjection = (options: ReceiptsProjectionOptions = {}): 
 
       const issue = async (event: RecordedEvent, series: ReceiptSeries, row: Omit<ReceiptRow, 'number' | 'series' | 'year' | 'sequence' | 'recorded_at' | 'recorded_date' | 'global_position'>) => {
         const recordedAt = event.metadata.recordedAt;
-        const recordedDate = localDateOf(recordedAt, offset);
+        const recordedDate = businessDayOf(ledger.zones, recordedAt);
         const year = Number(recordedDate.slice(0, 4));
         const sequence = await next(series, year);
         const number = formatReceiptNumber(series, year, sequence);
@@ -253,6 +252,7 @@ export const getReceiptsProjection = (options: ReceiptsProjectionOptions = {}): 
       // Documents are issued in event order, so a refund note finds the receipt it refunds and a
       // part finds its lump sum's receipt even when both are in this batch.
       for (const event of events) {
+        if (ledger.apply(event)) continue;
         if (event.type === 'LumpSumReceived') {
           const d = event.data as LumpSumReceivedData;
           const number = await issue(event, 'R', {
@@ -335,7 +335,7 @@ export const getReceiptsProjection = (options: ReceiptsProjectionOptions = {}): 
             offline: 0,
             cashier: d.actor,
             at: d.at,
-            at_date: localDateOf(d.at as Instant, offset),
+            at_date: businessDayOf(ledger.zones, d.at),
             reason: d.reason,
           });
         }
@@ -356,9 +356,9 @@ export const getReceiptsProjection = (options: ReceiptsProjectionOptions = {}): 
         [...touched].map((id) => [id, cycleStateToJson(states.get(id)!)]),
         'ON CONFLICT (cycle_id) DO UPDATE SET state_json = excluded.state_json',
       );
+      await ledger.save();
     },
   });
-};
 
 /**
  * The receipt a refund gives money back from: the payment's own receipt, or the lump sum's that
@@ -371,5 +371,5 @@ const refundedReceipt = async (tx: SqlExecutor, t: TableNames<Tables>, cycleId: 
   return line[0] ? asText(line[0].receipt_number) : null;
 };
 
-/** The receipts projection numbering in UTC. */
+/** The receipts projection (days and years in the ledger's zone). */
 export const receiptsProjection = getReceiptsProjection();

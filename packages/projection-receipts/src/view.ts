@@ -57,7 +57,11 @@ export interface ReceiptDocument {
   readonly reason: string | null;
   /** When the money moved: paid (receipt) or refunded (refund note). Business time. */
   readonly at: Instant;
+  /** The business day of `at`: its day in the ledger's zone (the takings day). */
+  readonly atDate: BusinessDate;
   readonly recordedAt: Instant;
+  /** The business day of `recordedAt` (whose year numbers the document). */
+  readonly recordedDate: BusinessDate;
   /**
    * The cycle's outstanding balance right after this document (negative: owed to the customer);
    * null for a lump sum's receipt (each line has its cycle's).
@@ -146,7 +150,9 @@ const documentOf = (r: SqlRow, lumpSumLines: ReadonlyMap<string, ReceiptLine[]>)
     refundsReceipt: asOptionalText(r.refunds_receipt),
     reason: asOptionalText(r.reason),
     at: asText(r.at) as Instant,
+    atDate: asText(r.at_date) as BusinessDate,
     recordedAt: asText(r.recorded_at) as Instant,
+    recordedDate: asText(r.recorded_date) as BusinessDate,
     balanceAfterMinor,
     lines,
     unallocatedMinor: amountMinor - lines.reduce((sum, l) => sum + l.amountMinor, 0),

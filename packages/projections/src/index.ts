@@ -9,3 +9,4 @@ export * from './table-sets.js';
 export * from './runner.js';
 export * from './cycle-states.js';
 export * from './csv.js';
+export * from './ledger-zones.js';

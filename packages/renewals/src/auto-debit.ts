@@ -4,6 +4,7 @@
 // (channel auto-debit) or `RecordAutoDebitFailure`. A gateway that does not answer leaves the
 // attempt for the next run, under the same id.
 import {
+  businessHourOf,
   collectionOutcome,
   collectionsDue,
   DEFAULT_RETRY_AFTER_DAYS,
@@ -21,7 +22,7 @@ import { readPortfolio } from './ledger.js';
 export interface CollectAutoDebitsOptions extends EngineOptions {
   readonly gateway: PaymentGateway;
   readonly asOf: BusinessDate;
-  /** When the run asks the gateway. Default 02:00 UTC on `asOf`. */
+  /** When the run asks the gateway. Default 02:00 on `asOf` in the ledger's zone. */
   readonly at?: Instant;
   readonly retryAfterDays?: readonly number[];
   readonly batchSize?: number;
@@ -42,8 +43,8 @@ export interface AutoDebitReport {
 
 export const collectAutoDebits = async (options: CollectAutoDebitsOptions): Promise<AutoDebitReport> => {
   const { store, handler, gateway, asOf } = options;
-  const at = options.at ?? (`${asOf}T02:00:00Z` as Instant);
   const portfolio = await (options.portfolio ? options.portfolio.read() : readPortfolio(store, { cycles: true }));
+  const at = options.at ?? businessHourOf(portfolio.zones, asOf, 2);
   const byContract = new Map<string, CycleState[]>();
   for (const c of portfolio.cycles.values()) {
     if (!c.bill) continue;
@@ -53,7 +54,7 @@ export const collectAutoDebits = async (options: CollectAutoDebitsOptions): Prom
   }
   const due: CollectionDue[] = [];
   for (const [contractId, contract] of portfolio.contracts)
-    due.push(...collectionsDue(contract, byContract.get(contractId) ?? [], asOf, options.retryAfterDays ?? DEFAULT_RETRY_AFTER_DAYS));
+    due.push(...collectionsDue(contract, byContract.get(contractId) ?? [], asOf, options.retryAfterDays ?? DEFAULT_RETRY_AFTER_DAYS, portfolio.zones));
 
   const commands: (RecordPayment | RecordAutoDebitFailure)[] = [];
   const unanswered: { attemptId: string; error: string }[] = [];

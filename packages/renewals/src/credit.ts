@@ -5,7 +5,7 @@
 // application cancelled, which returns the credit.
 import * as E from 'fp-ts/lib/Either.js';
 import {
-  dateOfInstant,
+  businessDayOf,
   planCreditApplications,
   type CancelCreditApplication,
   type BusinessDate,
@@ -14,7 +14,7 @@ import {
   type RecordPayment,
 } from '@renewal-ledger/core';
 import type { ContractHandleResult, CycleHandleResult } from './handlers.js';
-import { contractHandlerOf, type EngineOptions } from './engine.js';
+import { contractHandlerOf, zonesOf, type EngineOptions } from './engine.js';
 import { loadContract, readContractCycles } from './ledger.js';
 
 export interface SettleCreditOptions extends EngineOptions {
@@ -48,7 +48,7 @@ export const settleCredit = async (options: SettleCreditOptions): Promise<Credit
   const { store, handler, contractId, at } = options;
   const contracts = contractHandlerOf(options);
   const { state } = await loadContract(store, contractId);
-  const cycles = await readContractCycles(store, state, options.through ?? dateOfInstant(at));
+  const cycles = await readContractCycles(store, state, options.through ?? businessDayOf(await zonesOf(options), at));
   const plan = planCreditApplications(state, cycles, { at, ...(options.actor ? { actor: options.actor } : {}) });
   if (E.isLeft(plan)) return { contractId, finished: [], applications: [], cancelled: [], error: plan.left };
 

@@ -1,7 +1,7 @@
 // What every service of the engine is given: the store, the cycle command handler (eventstore's,
 // whose batch path every run goes through) and the contract command handler.
-import { contractDecider, type CommandIdConflict, type RenewalError } from '@renewal-ledger/core';
-import { getCommandHandler, type EventStore } from '@renewal-ledger/eventstore';
+import { contractDecider, type CommandIdConflict, type LedgerZones, type RenewalError } from '@renewal-ledger/core';
+import { getCommandHandler, readLedgerZones, type EventStore } from '@renewal-ledger/eventstore';
 import type { ContractHandler, CycleHandleResult, CycleHandler } from './handlers.js';
 import type { PortfolioReader } from './ledger.js';
 
@@ -17,7 +17,15 @@ export interface EngineOptions {
    * reads only what was appended since its last read.
    */
   readonly portfolio?: PortfolioReader;
+  /**
+   * The ledger's zones, for the days the services derive from instants (a lump sum's day).
+   * Default: read from the store's ledger settings (UTC when it has none).
+   */
+  readonly zones?: LedgerZones;
 }
+
+/** The zones given, or the store's. */
+export const zonesOf = async (options: EngineOptions): Promise<LedgerZones> => options.zones ?? readLedgerZones(options.store);
 
 export const contractHandlerOf = (options: EngineOptions): ContractHandler =>
   options.contractHandler ?? getCommandHandler(contractDecider, { store: options.store });

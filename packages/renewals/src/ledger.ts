@@ -18,6 +18,14 @@ import {
   initialContractState,
   initialCycleState,
   renewalCycle,
+  evolveLedgerSettings,
+  initialLedgerSettings,
+  ledgerSettingsEvents,
+  ledgerZonesOf,
+  businessDayOf,
+  UTC_ZONES,
+  type LedgerSettingsState,
+  type LedgerZones,
   scheduledPeriodsUntil,
   termsOf,
   billCycleId,
@@ -37,6 +45,8 @@ export interface Portfolio {
   readonly creditPaymentIds: ReadonlySet<string>;
   /** Global position of the last event read. */
   readonly position: bigint;
+  /** The ledger's zones as the log records them (UTC when it records none). */
+  readonly zones: LedgerZones;
 }
 
 export interface ReadPortfolioOptions {
@@ -45,18 +55,43 @@ export interface ReadPortfolioOptions {
   readonly batchSize?: number;
 }
 
+interface Accumulated {
+  contracts: Map<string, ContractState>;
+  cycles: Map<string, CycleState>;
+  billedCycleIds: Set<string>;
+  creditPaymentIds: Set<string>;
+  position: bigint;
+  settings: LedgerSettingsState;
+  zones: LedgerZones;
+}
+
+const emptyPortfolio = (): Accumulated => ({
+  contracts: new Map(),
+  cycles: new Map(),
+  billedCycleIds: new Set(),
+  creditPaymentIds: new Set(),
+  position: -1n,
+  settings: initialLedgerSettings(),
+  zones: UTC_ZONES,
+});
+
 /** The fold of the log into a portfolio, from where an earlier read stopped. */
 const readInto = async (
   store: EventStore,
-  acc: { contracts: Map<string, ContractState>; cycles: Map<string, CycleState>; billedCycleIds: Set<string>; creditPaymentIds: Set<string>; position: bigint },
+  acc: Accumulated,
   options: ReadPortfolioOptions,
   knownUntil?: BusinessDate,
 ): Promise<void> => {
   const { contracts, cycles, billedCycleIds, creditPaymentIds } = acc;
   for await (const e of store.readAll({ batchSize: options.batchSize ?? 1000, ...(acc.position >= 0n ? { after: acc.position } : {}) })) {
     // Recorded after the day asked for: stop here, the next read starts from this event.
-    if (knownUntil !== undefined && e.metadata.recordedAt.slice(0, 10) > knownUntil) break;
+    if (knownUntil !== undefined && businessDayOf(acc.zones, e.metadata.recordedAt) > knownUntil) break;
     acc.position = e.globalPosition;
+    if (ledgerSettingsEvents.owns(e.type)) {
+      acc.settings = evolveLedgerSettings(acc.settings, ledgerSettingsEvents.of(e));
+      acc.zones = ledgerZonesOf(acc.settings);
+      continue;
+    }
     if (contractEvents.owns(e.type)) {
       const event = contractEvents.of(e);
       const id = contractIdOfStream(e.streamName) ?? event.data.contractId;
@@ -72,9 +107,9 @@ const readInto = async (
 };
 
 export const readPortfolio = async (store: EventStore, options: ReadPortfolioOptions = {}): Promise<Portfolio> => {
-  const acc = { contracts: new Map(), cycles: new Map(), billedCycleIds: new Set<string>(), creditPaymentIds: new Set<string>(), position: -1n };
+  const acc = emptyPortfolio();
   await readInto(store, acc, options);
-  return acc;
+  return { contracts: acc.contracts, cycles: acc.cycles, billedCycleIds: acc.billedCycleIds, creditPaymentIds: acc.creditPaymentIds, position: acc.position, zones: acc.zones };
 };
 
 /**
@@ -89,8 +124,8 @@ export interface PortfolioReader {
 
 export interface PortfolioReaderOptions extends Omit<ReadPortfolioOptions, 'cycles'> {
   /**
-   * Read the log only up to the first event recorded after this day (UTC date of
-   * `metadata.recordedAt`), for a run that replays a simulation day by day: on a store that holds
+   * Read the log only up to the first event recorded after this day (the business day of
+   * `metadata.recordedAt` in the ledger's zone), for a run that replays a simulation day by day: on a store that holds
    * the whole simulation already, each day's run sees what the day knew, and proposes what it
    * proposed then (duplicates) rather than what the end state would.
    */
@@ -98,11 +133,11 @@ export interface PortfolioReaderOptions extends Omit<ReadPortfolioOptions, 'cycl
 }
 
 export const getPortfolioReader = (store: EventStore, options: PortfolioReaderOptions = {}): PortfolioReader => {
-  const acc = { contracts: new Map<string, ContractState>(), cycles: new Map<string, CycleState>(), billedCycleIds: new Set<string>(), creditPaymentIds: new Set<string>(), position: -1n };
+  const acc = emptyPortfolio();
   return {
     read: async () => {
       await readInto(store, acc, { ...(options.batchSize ? { batchSize: options.batchSize } : {}), cycles: true }, options.knownUntil?.());
-      return { ...acc };
+      return { contracts: acc.contracts, cycles: acc.cycles, billedCycleIds: acc.billedCycleIds, creditPaymentIds: acc.creditPaymentIds, position: acc.position, zones: acc.zones };
     },
   };
 };

@@ -7,14 +7,14 @@
 import * as E from 'fp-ts/lib/Either.js';
 import {
   allocateLumpSum,
-  dateOfInstant,
+  businessDayOf,
   type BusinessDate,
   type LumpSumPlan,
   type PolicyError,
   type ReceiveLumpSum,
 } from '@renewal-ledger/core';
 import type { ContractHandleResult, CycleHandleResult } from './handlers.js';
-import { contractHandlerOf, type EngineOptions } from './engine.js';
+import { contractHandlerOf, zonesOf, type EngineOptions } from './engine.js';
 import { loadContract, readContractCycles } from './ledger.js';
 
 export interface LumpSumReport {
@@ -43,11 +43,12 @@ export interface FinishLumpSumOptions extends EngineOptions {
 export const finishLumpSum = async (options: FinishLumpSumOptions): Promise<LumpSumReport> => {
   const { store, handler, contractId, lumpSumId } = options;
   const contracts = contractHandlerOf(options);
+  const zones = await zonesOf(options);
   let last: Omit<LumpSumReport, 'status' | 'received'> = { contractId, lumpSumId, plan: null, parts: [], allocation: null, error: null };
   for (let attempt = 0; attempt < (options.attempts ?? 3); attempt++) {
     const { state } = await loadContract(store, contractId);
     const lump = state.lumpSums.find((l) => l.received.lumpSumId === lumpSumId);
-    const lumpDate = lump ? dateOfInstant(lump.received.at) : undefined;
+    const lumpDate = lump ? businessDayOf(zones, lump.received.at) : undefined;
     const through = options.through && lumpDate && options.through > lumpDate ? options.through : (lumpDate ?? options.through);
     const cycles = through ? await readContractCycles(store, state, through) : [];
     const plan = allocateLumpSum(state, cycles, lumpSumId);

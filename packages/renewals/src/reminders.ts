@@ -1,12 +1,12 @@
 // The reminder run: core's remindersDue over every cycle as of a date, through the cycle handler's
 // batch path. Reminder ids are deterministic, so a second run the same day sends nothing again.
-import { remindersDue, type BusinessDate, type Instant, type PolicyError, type ReminderStep } from '@renewal-ledger/core';
+import { businessHourOf, remindersDue, type BusinessDate, type Instant, type PolicyError, type ReminderStep } from '@renewal-ledger/core';
 import { inBatches, type EngineOptions, type Tally } from './engine.js';
 import { readPortfolio } from './ledger.js';
 
 export interface SendRemindersOptions extends EngineOptions {
   readonly asOf: BusinessDate;
-  /** When the reminders go out. Default 09:00 UTC on `asOf`. */
+  /** When the reminders go out. Default 09:00 on `asOf` in the ledger's zone. */
   readonly at?: Instant;
   readonly policy?: readonly ReminderStep[];
   readonly actor?: string;
@@ -26,7 +26,8 @@ export const sendReminders = async (options: SendRemindersOptions): Promise<Remi
   const { store, handler, asOf } = options;
   const portfolio = await (options.portfolio ? options.portfolio.read() : readPortfolio(store, { cycles: true }));
   const due = remindersDue(portfolio.cycles.values(), asOf, {
-    at: options.at ?? (`${asOf}T09:00:00Z` as Instant),
+    at: options.at ?? businessHourOf(portfolio.zones, asOf, 9),
+    zones: portfolio.zones,
     ...(options.policy ? { policy: options.policy } : {}),
     ...(options.actor ? { actor: options.actor } : {}),
   });

@@ -5,7 +5,7 @@
 // again after a crash half-way, bills every period exactly once: what was written is found
 // (a duplicate), what was not is written now. Then contracts with something pending (a lump sum
 // not yet allocated, credit, a credit payment not yet on its cycle) are settled.
-import { billsDue, pendingLumpSums, type BillRefused, type BusinessDate, type Instant } from '@renewal-ledger/core';
+import { billsDue, pendingLumpSums, startOfBusinessDay, type BillRefused, type BusinessDate } from '@renewal-ledger/core';
 import { contractHandlerOf, inBatches, type EngineOptions, type Tally } from './engine.js';
 import { readPortfolio } from './ledger.js';
 import { settleContract, type SettleReport } from './settle.js';
@@ -37,13 +37,13 @@ export const renewDue = async (options: RenewDueOptions): Promise<RenewDueReport
   const { store, handler, asOf } = options;
   const portfolio = await (options.portfolio ? options.portfolio.read() : readPortfolio(store));
   const contracts = [...portfolio.contracts.values()];
-  const due = billsDue(contracts, portfolio.billedCycleIds, asOf, options.actor ? { actor: options.actor } : {});
+  const due = billsDue(contracts, portfolio.billedCycleIds, asOf, { zones: portfolio.zones, ...(options.actor ? { actor: options.actor } : {}) });
   const { tally } = await inBatches(handler, due.bills, options.batchSize ?? 500, options.onProgress);
 
   const settled: SettleReport[] = [];
   if (options.settle ?? true) {
     const contractHandler = contractHandlerOf(options);
-    const at = `${asOf}T00:00:00Z` as Instant;
+    const at = startOfBusinessDay(portfolio.zones, asOf);
     for (const c of contracts) {
       if (!c.opened) continue;
       const unfinishedCredit = c.applications.some((a) => !a.cancellation && !portfolio.creditPaymentIds.has(a.applied.applicationId));
@@ -55,6 +55,7 @@ export const renewDue = async (options: RenewDueOptions): Promise<RenewDueReport
           contractId: c.opened.contractId,
           at,
           through: asOf,
+          zones: portfolio.zones,
           ...(options.actor ? { actor: options.actor } : {}),
         }),
       );

@@ -2,7 +2,7 @@
 // the start of its effective day in the NEW zone, and every instant before that keeps the zone it
 // had. Pure: given the ledger's settings (or what a view has read of them so far) and an instant,
 // the business day. A ledger with no settings counts in UTC, as every store did before zones.
-import { dayInZone, endOfDayInZone, instantMillis, startOfDayInZone, type BusinessDate, type Instant } from '../calendar.js';
+import { dayInZone, endOfDayInZone, instantAtHourInZone, instantMillis, startOfDayInZone, type BusinessDate, type Instant } from '../calendar.js';
 import type { LedgerSettingsState } from './state.js';
 
 export interface ZoneSpan {
@@ -68,6 +68,9 @@ export const startOfBusinessDay = (zones: LedgerZones, date: BusinessDate): Inst
 
 /** The last millisecond of a business day (what `--known-at DATE` means). */
 export const endOfBusinessDay = (zones: LedgerZones, date: BusinessDate): Instant => endOfDayInZone(date, zoneOn(zones, date));
+
+/** A local hour of a business day (the engine's runs: bills at 00:00, auto-debit at 02:00, reminders at 09:00). */
+export const businessHourOf = (zones: LedgerZones, date: BusinessDate, hour: number): Instant => instantAtHourInZone(date, hour, zoneOn(zones, date));
 
 /** What a ledger's settings say, with the defaults of a ledger that has none. */
 export interface LedgerDefaults {
