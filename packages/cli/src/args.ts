@@ -1,7 +1,7 @@
 // Argument parsing with node:util parseArgs, the options every command shares, and the checks
 // that turn a bad value into a UsageError naming the flag.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { isBusinessDate, isInstant, toNfc, type BusinessDate, type Instant } from '@renewal-ledger/core';
+import { isBusinessDate, isInstant, normaliseInstant, toNfc, type BusinessDate, type Instant } from '@renewal-ledger/core';
 import { UsageError } from './errors.js';
 
 export type Format = 'table' | 'json' | 'csv';
@@ -60,14 +60,29 @@ export const dateOf = (command: string, flag: string, value: string): BusinessDa
   return value;
 };
 
-/** A date (the end of that day, UTC) or a UTC timestamp. */
-export const pointInTimeOf = (command: string, flag: string, value: string): Instant => {
-  if (isBusinessDate(value)) return `${value}T23:59:59.999Z` as Instant;
-  if (isInstant(value)) return value;
+/** A point in time as given: a business date (meaning the end of that day) or an instant. */
+export type PointGiven = { readonly date: BusinessDate } | { readonly instant: Instant };
+
+/**
+ * A date (the end of that day in the ledger's zone) or a timestamp with Z or an offset (stored
+ * and compared in UTC).
+ */
+export const pointInTimeOf = (command: string, flag: string, value: string): PointGiven => {
+  if (isBusinessDate(value)) return { date: value };
+  const instant = normaliseInstant(value);
+  if (instant !== null) return { instant };
   throw new UsageError(
-    `${flag} takes a date YYYY-MM-DD (the end of that day, UTC) or a UTC timestamp YYYY-MM-DDTHH:mm:ssZ; got ${JSON.stringify(value)}`,
+    `${flag} takes a date YYYY-MM-DD (the end of that day in the ledger's time zone) or a timestamp with Z or an offset, YYYY-MM-DDTHH:mm:ssZ or ...+08:00; got ${JSON.stringify(value)}`,
     command,
   );
+};
+
+/** A timestamp with Z or an offset (`--recorded-at`), in UTC. */
+export const instantOf = (command: string, flag: string, value: string): Instant => {
+  const instant = normaliseInstant(value);
+  if (instant === null)
+    throw new UsageError(`${flag} takes a timestamp with Z or an offset, e.g. 2026-05-29T18:00:00+08:00; got ${JSON.stringify(value)}`, command);
+  return instant;
 };
 
 export const positiveIntOf = (command: string, flag: string, value: string): number => {
@@ -98,6 +113,3 @@ export const onePositional = (command: string, positionals: readonly string[], w
 export const noPositionals = (command: string, positionals: readonly string[]): void => {
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, command);
 };
-
-/** Today's date on the machine's clock, UTC: the default "as of" of the reports. */
-export const todayUtc = (): BusinessDate => new Date().toISOString().slice(0, 10) as BusinessDate;

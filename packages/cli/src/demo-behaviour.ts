@@ -4,7 +4,7 @@
 import type { BusinessDate } from '@renewal-ledger/core';
 import type { BehaviourView, ChannelTakings, PeriodCollection, ReminderEffect } from '@renewal-ledger/projection-behaviour';
 import { compareTotals } from '@renewal-ledger/projections';
-import { count, money, table } from './output.js';
+import { amount, count, money, table } from './output.js';
 import { rate } from './reports.js';
 
 export interface Punctuality {
@@ -72,7 +72,7 @@ export const renderCollection = (periods: readonly PeriodCollection[]): string =
       ? '  (no billing periods yet)'
       : table(
           ['month', 'currency', 'cycles', 'due', 'collected', 'rate'],
-          periods.map((p) => [p.billingMonth, p.currency, count(p.cycles), money(p.dueMinor), money(p.collectedMinor), rate(p.collectionRate)]),
+          periods.map((p) => [p.billingMonth, p.currency, count(p.cycles), amount(p.dueMinor, p.currency), amount(p.collectedMinor, p.currency), rate(p.collectionRate)]),
         ),
   ].join('\n');
 
@@ -85,7 +85,7 @@ export const renderChannelTakings = (title: string, channels: readonly ChannelTa
           ['channel', 'currency', 'payments', 'taken', 'refunds', 'net'],
           [...channels]
             .sort((a, b) => compareTotals(b.netMinor, a.netMinor))
-            .map((c) => [c.channel, c.currency, count(c.payments), money(c.takenMinor), count(c.refunds), money(c.netMinor)]),
+            .map((c) => [c.channel, c.currency, count(c.payments), amount(c.takenMinor, c.currency), count(c.refunds), amount(c.netMinor, c.currency)]),
         ),
   ].join('\n');
 

@@ -9,6 +9,7 @@ import { arrearsCommand } from './commands/arrears.js';
 import { auditCommands } from './commands/audit.js';
 import { behaviourCommand } from './commands/behaviour.js';
 import { demoCommand } from './commands/demo.js';
+import { ledgerCommands } from './commands/ledger.js';
 import { remindCommand, renewCommand } from './commands/engine.js';
 import { projectionCommands } from './commands/projections.js';
 import { receiptsCommand } from './commands/receipts.js';
@@ -16,6 +17,7 @@ import { print, setCsvBom, warn } from './output.js';
 
 export const COMMANDS: readonly Command[] = [
   demoCommand,
+  ...ledgerCommands,
   applyCommand,
   renewCommand,
   remindCommand,

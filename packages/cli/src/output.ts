@@ -1,17 +1,60 @@
-import { formatMinor } from '@renewal-ledger/core';
+import stringWidth from 'string-width';
+import { formatGrouped, formatMinor } from '@renewal-ledger/core';
 import { csvTable } from '@renewal-ledger/projections';
 
 // Printing: aligned tables for people, JSON and CSV for programs. JSON output is stable (see
 // docs/cli.md): amounts are integers of minor units, positions are decimal strings.
 
-/** Plain text tables: numbers right-aligned, text left-aligned, two spaces between columns. */
-export const table = (header: readonly string[], rows: readonly (readonly (string | number)[])[]): string => {
-  const cells = [header.map(String), ...rows.map((r) => r.map((c) => String(c)))];
+/** Columns a cell takes on a terminal: a CJK character (收银员) is two, a combining mark none. */
+export const displayWidth = (text: string): number => stringWidth(text);
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** The text cut to at most `width` columns, ending in an ellipsis when cut. */
+export const truncate = (text: string, width: number): string => {
+  if (displayWidth(text) <= width) return text;
+  let out = '';
+  let used = 0;
+  for (const { segment } of graphemes.segment(text)) {
+    const w = displayWidth(segment);
+    if (used + w > width - 1) break;
+    out += segment;
+    used += w;
+  }
+  return `${out}…`;
+};
+
+/** Widest a text column gets before its cells are cut with an ellipsis. */
+export const MAX_COLUMN_WIDTH = 48;
+
+/**
+ * Plain text tables: numbers right-aligned, text left-aligned, two spaces between columns, laid
+ * out by display width (a Chinese cashier's name lines up with a Latin one). Text cells wider
+ * than `maxWidth` columns are cut with an ellipsis; numbers and the last column never are. Every
+ * column has a header.
+ */
+export const table = (
+  header: readonly string[],
+  rows: readonly (readonly (string | number)[])[],
+  options: { readonly maxWidth?: number } = {},
+): string => {
+  const blank = header.findIndex((h) => h.trim() === '');
+  if (blank >= 0) throw new Error(`table: column ${blank + 1} has no header`);
+  const wide = rows.find((r) => r.length > header.length);
+  if (wide) throw new Error(`table: a row has ${wide.length} cells for ${header.length} headers`);
+  const maxWidth = options.maxWidth ?? MAX_COLUMN_WIDTH;
   // A column is numeric when every non-empty cell is a number (a total row may leave cells blank).
   const isNumber = (c: string | number | undefined) => typeof c === 'number' || /^-?[\d,.]+%?$|^-$/.test(String(c));
-  const numeric = header.map((_, i) => rows.some((r) => r[i] !== '' && r[i] !== undefined) && rows.every((r) => r[i] === '' || isNumber(r[i])));
-  const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  const line = (r: readonly string[]) => r.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const numeric = header.map((_, i) => rows.some((r) => r[i] !== '' && r[i] !== undefined) && rows.every((r) => r[i] === '' || r[i] === undefined || isNumber(r[i])));
+  // The last column is never cut: nothing follows it to misalign (an error's whole message).
+  const last = header.length - 1;
+  const cells = [header.map(String), ...rows.map((r) => header.map((_, i) => (r[i] === undefined ? '' : String(r[i]))).map((c, i) => (numeric[i] || i === last ? c : truncate(c, maxWidth))))];
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => displayWidth(r[i]!))));
+  const pad = (c: string, i: number) => {
+    const gap = ' '.repeat(widths[i]! - displayWidth(c));
+    return numeric[i] ? gap + c : c + gap;
+  };
+  const line = (r: readonly string[]) => r.map(pad).join('  ').trimEnd();
   return [line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].map((l) => `  ${l}`).join('\n');
 };
 
@@ -20,13 +63,23 @@ export const count = (n: number | bigint) => n.toLocaleString('en-US');
 /** "1 cycle", "2 cycles". */
 export const plural = (n: number | bigint, word: string, many = `${word}s`) => `${count(n)} ${n === 1 || n === 1n ? word : many}`;
 
-/** Minor units for people, with thousands separators: 202853494 -> "2,028,534.94" (+ " CNY" when given). */
-export const money = (amount: number | bigint, currency?: string): string => {
-  const text = formatMinor(amount);
-  const [whole, frac] = text.split('.');
-  const grouped = whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${grouped}${frac === undefined ? '' : `.${frac}`}${currency ? ` ${currency}` : ''}`;
+// How amounts are shown: grouped as the ledger's locale writes numbers, with the decimals of the
+// amount's currency (JPY 0, CNY 2, KWD 3), or of the ledger's default currency when a figure has
+// none of its own. Set once per run from the ledger's settings (readLedger).
+let display: { locale: string; currency: string | null } = { locale: 'en', currency: null };
+export const setDisplay = (settings: { readonly locale: string; readonly currency: string | null }): void => {
+  display = { locale: settings.locale, currency: settings.currency };
 };
+
+/** An amount in its currency's minor units for a table cell: amount(150000, 'JPY') -> "150,000". */
+export const amount = (minor: number | bigint, currency?: string | null): string =>
+  formatGrouped(minor, currency ?? display.currency ?? undefined, display.locale);
+
+/** Minor units for people, grouped: 202853494 -> "2,028,534.94" (+ " CNY" when given). */
+export const money = (minor: number | bigint, currency?: string): string => `${amount(minor, currency)}${currency ? ` ${currency}` : ''}`;
+
+/** An amount as CSV writes it: the currency's decimals, no grouping ("1.500" for 1,500 fils). */
+export const csvAmount = (minor: number | bigint, currency: string): string => formatMinor(minor, currency).split(' ')[0]!;
 
 // `--bom` is a choice about the whole output, like NO_COLOR: `main` sets it for the command it runs.
 let withBom = false;

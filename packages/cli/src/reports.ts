@@ -5,7 +5,7 @@ import type { BillingPeriodFigures, CurrencyTotals, Debtor, Portfolio } from '@r
 import type { ChannelTakings, ReceiptsView } from '@renewal-ledger/projection-receipts';
 import { compareTotals } from '@renewal-ledger/projections';
 import type { AuditVerification } from '@renewal-ledger/projection-audit';
-import { count, money, plural, table } from './output.js';
+import { amount, count, money, plural, table } from './output.js';
 
 export const rate = (r: number | null): string => (r === null ? '-' : `${(r * 100).toFixed(1)}%`);
 
@@ -32,7 +32,7 @@ export const renderPeriods = (title: string, periods: readonly BillingPeriodFigu
       ? '  (no billing periods yet)'
       : table(
           ['month', 'currency', 'cycles', 'billed', 'due', 'collected', 'rate'],
-          periods.map((p) => [p.billingMonth, p.currency, count(p.cycles), money(p.billedMinor), money(p.dueMinor), money(p.collectedMinor), rate(p.collectionRate)]),
+          periods.map((p) => [p.billingMonth, p.currency, count(p.cycles), amount(p.billedMinor, p.currency), amount(p.dueMinor, p.currency), amount(p.collectedMinor, p.currency), rate(p.collectionRate)]),
         ),
   ].join('\n');
 
@@ -43,7 +43,7 @@ export const renderDebtors = (asOf: BusinessDate, debtors: readonly Debtor[]): s
       ? '  (nobody owes anything overdue)'
       : table(
           ['contract', 'currency', 'overdue', 'collectible', 'days', 'bucket', 'cycles'],
-          debtors.map((d) => [d.contractId, d.currency, money(d.overdueMinor), money(d.collectibleMinor), d.daysPastDue, d.bucket, d.cycles]),
+          debtors.map((d) => [d.contractId, d.currency, amount(d.overdueMinor, d.currency), amount(d.collectibleMinor, d.currency), d.daysPastDue, d.bucket, d.cycles]),
         ),
   ].join('\n');
 
@@ -72,13 +72,13 @@ export const takingsOver = async (receipts: ReceiptsView, to: BusinessDate, days
 
 export const renderTakings = (title: string, channels: readonly ChannelTakings[]): string => {
   if (channels.length === 0) return `${title}\n  (nothing taken)`;
-  const rows: (string | number)[][] = channels.map((c) => [c.channel, c.currency, c.receipts, money(c.takenMinor), c.refundNotes, money(c.refundedMinor), money(c.netMinor)]);
+  const rows: (string | number)[][] = channels.map((c) => [c.channel, c.currency, c.receipts, amount(c.takenMinor, c.currency), c.refundNotes, amount(c.refundedMinor, c.currency), amount(c.netMinor, c.currency)]);
   const currencies = [...new Set(channels.map((c) => c.currency))];
   for (const cur of currencies) {
     const of = channels.filter((c) => c.currency === cur);
     const count = (f: (c: ChannelTakings) => number) => of.reduce((a, c) => a + f(c), 0);
     const total = (f: (c: ChannelTakings) => bigint) => of.reduce((a, c) => a + f(c), 0n);
-    rows.push(['total', cur, count((c) => c.receipts), money(total((c) => c.takenMinor)), count((c) => c.refundNotes), money(total((c) => c.refundedMinor)), money(total((c) => c.netMinor))]);
+    rows.push(['total', cur, count((c) => c.receipts), amount(total((c) => c.takenMinor), cur), count((c) => c.refundNotes), amount(total((c) => c.refundedMinor), cur), amount(total((c) => c.netMinor), cur)]);
   }
   return `${title}\n${table(['channel', 'currency', 'receipts', 'taken', 'refunds', 'refunded', 'net'], rows)}`;
 };

@@ -11,7 +11,7 @@
 // lookup (about 0.05 µs). The one check left by hand is the `YYYY-MM-DD` shape, which is the same
 // in every zone.
 import * as t from 'io-ts';
-import { addDays, addMonths, differenceInCalendarDays, endOfDay, formatISO, getDaysInMonth, parseISO, startOfDay } from 'date-fns';
+import { addDays, addMonths, differenceInCalendarDays, endOfDay, formatISO, getDaysInMonth, lightFormat, parseISO, startOfDay } from 'date-fns';
 import { TZDate } from '@date-fns/tz';
 import { UTCDate } from '@date-fns/utc';
 
@@ -206,6 +206,9 @@ export const dayInZone = (instant: Instant, zone: string): BusinessDate => {
   if (isUtc(zone)) return instant.slice(0, 10) as BusinessDate;
   return hourDay(`${zone}\u0000${instant.slice(0, 13)}`) ?? textOf(new TZDate(instantMillis(instant), zone));
 };
+
+/** Local date and time of an instant in a zone, to the minute, for people: `2026-05-29 07:30`. */
+export const localTimeInZone = (instant: Instant, zone: string): string => lightFormat(new TZDate(instantMillis(instant), zone), 'yyyy-MM-dd HH:mm');
 
 const instantOf = (d: Date): Instant => {
   const iso = new Date(d.getTime()).toISOString();

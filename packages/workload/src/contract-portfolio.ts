@@ -25,7 +25,7 @@ import {
   type Instant,
   type ReceiveLumpSum,
 } from '@renewal-ledger/core';
-import { instant, monthsAfter } from './calendar.js';
+import { instant, localInstant, monthsAfter } from './calendar.js';
 import { cycleActivity } from './cycle-activity.js';
 import { CLERKS, PAYMENT_CHANNELS, cycleContext, type ScheduledCommand } from './cycle-commands.js';
 import { contractOf, type Contract } from './portfolio.js';
@@ -39,6 +39,11 @@ export interface ContractPortfolioOptions {
   /** The last simulated day. Default `2026-11-28`. */
   readonly asOf?: string;
   readonly seed?: number;
+  /**
+   * The ledger's zone: the office's hours (openings at 08:00, payments 08:00-18:59, ...) are its
+   * local time, and days are its days. Default UTC.
+   */
+  readonly timeZone?: string;
 }
 
 /** A command with the day it is recorded on; `recordedAt` later than `command.at` when entered late. */
@@ -150,7 +155,7 @@ const fold = (state: ContractState, command: ContractCommand): ContractState => 
 const totalOf = (bill: Bill): number =>
   bill.lines.reduce((s, l) => s + (l.amountMinor as number), 0) - (bill.discounts ?? []).reduce((s, d) => s + (d.amountMinor as number), 0);
 
-const defaults: Required<ContractPortfolioOptions> = { accounts: 2000, months: 24, asOf: '2026-11-28', seed: 2026 };
+const defaults: Required<ContractPortfolioOptions> = { accounts: 2000, months: 24, asOf: '2026-11-28', seed: 2026, timeZone: 'UTC' };
 
 /** The day-by-day plan of a contract portfolio, from the first day of the first month to `asOf`. */
 export const generateContractPortfolio = (options: ContractPortfolioOptions = {}): ContractPortfolio => {
@@ -313,5 +318,15 @@ export const generateContractPortfolio = (options: ContractPortfolioOptions = {}
   for (const c of cycleCommands) index.get(dateOf(c.recordedAt))?.cycleCommands.push(c);
   counts.cycleCommands = cycleCommands.length;
   counts.lumpSums = lumpSums.length;
-  return { firstDay, asOf, days, contracts: o.accounts, contractIds, counts };
+  return { firstDay, asOf, days: o.timeZone === 'UTC' ? days : days.map((d) => inZone(d, o.timeZone)), contracts: o.accounts, contractIds, counts };
+};
+
+/** A day planned on the office's wall clock, its instants made real in the ledger's zone (the day stays the local day). */
+const inZone = (day: PlannedDay, zone: string): PlannedDay => {
+  const at = <C extends { readonly at: Instant }>(p: { readonly command: C; readonly recordedAt: Instant }) => ({
+    ...p,
+    command: { ...p.command, at: localInstant(p.command.at, zone) },
+    recordedAt: localInstant(p.recordedAt, zone),
+  });
+  return { ...day, contractCommands: day.contractCommands.map(at), cycleCommands: day.cycleCommands.map(at), lumpSums: day.lumpSums.map(at) };
 };

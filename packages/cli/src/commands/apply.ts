@@ -22,7 +22,8 @@ import {
 import { getCommandHandler, WrongExpectedRevisionError, type BatchResult, type PartsResult } from '@renewal-ledger/eventstore';
 import type { ContractHandler, CycleHandler } from '@renewal-ledger/renewals';
 import { openStore } from '@renewal-ledger/stores';
-import { formatOf, onePositional, parse, positiveIntOf } from '../args.js';
+import { formatOf, instantOf, onePositional, parse, positiveIntOf } from '../args.js';
+import { clockNow, readLedger } from '../ledger.js';
 import type { Command } from '../command.js';
 import { commandLines, type CommandLine } from '../command-lines.js';
 import { fileProblem, UsageError } from '../errors.js';
@@ -314,7 +315,7 @@ export const applyCommand: Command = {
   name: NAME,
   summary: 'apply a JSON-lines file of commands (applied, duplicate or rejected per line)',
   common: true,
-  help: `usage: renewal apply <file.jsonl | -> [--atomic] [--problems-only] [--batch N] [--store URL] [--format table|json|csv]
+  help: `usage: renewal apply <file.jsonl | -> [--atomic] [--problems-only] [--batch N] [--recorded-at INSTANT] [--store URL] [--format table|json|csv]
 
 Applies one command per line, as in the model, e.g.
   {"type":"RecordPayment","commandId":"pos-0412","cycleId":"unit-0301/2026-01","actor":"cashier-chen",
@@ -338,6 +339,8 @@ file of any size takes little memory. \`-\` reads standard input.
                     whole file in memory
   --problems-only   table format: list only the lines that were rejected, malformed or contended
   --batch N         lines per transaction without --atomic (default 500)
+  --recorded-at T   record every line at this instant (Z or an offset) instead of now: a clerk
+                    typing up a day of paper receipts; each line's "at" stays when it happened
 
 Exit status: 0 when every line was applied or a duplicate, 1 when some were rejected, malformed
 or contended, 2 for a usage error or a file that cannot be read.`,
@@ -346,10 +349,12 @@ or contended, 2 for a usage error or a file that cannot be read.`,
       atomic: { type: 'boolean' },
       'problems-only': { type: 'boolean' },
       batch: { type: 'string' },
+      'recorded-at': { type: 'string' },
     });
     const file = onePositional(NAME, positionals, 'the file of commands (JSON lines)');
     const format = formatOf(NAME, values.format);
     const batchSize = positiveIntOf(NAME, '--batch', values.batch ?? '500');
+    const recordedAt = values['recorded-at'] === undefined ? null : instantOf(NAME, '--recorded-at', values['recorded-at']);
     const input = await inputOf(file);
     const bar = progress(input.size === null ? 'bytes read' : 'bytes', input.size ?? 0, { mode: input.size === null ? 'off' : 'lazy' });
     const lines = commandLines(counted(input.chunks, (n) => bar.update(n)));
@@ -364,11 +369,14 @@ or contended, 2 for a usage error or a file that cannot be read.`,
     const store = await openStore(storeUrl);
     let summary: ApplySummary;
     try {
-      const cycles = getCommandHandler(renewalCycle, { store });
+      await readLedger(store);
+      // --recorded-at: every line recorded at that instant (paper receipts typed up later).
+      const clock = () => recordedAt ?? clockNow();
+      const cycles = getCommandHandler(renewalCycle, { store, clock });
       const report = await reportOf(format, { file, store: storeUrl, atomic: values.atomic === true }, values['problems-only'] === true);
       try {
         if (atomicEntries) await report.add(await applyAtomically(cycles, atomicEntries));
-        else await applyStreaming({ cycles, contracts: getCommandHandler(contractDecider, { store }) }, lines, batchSize, report.add);
+        else await applyStreaming({ cycles, contracts: getCommandHandler(contractDecider, { store, clock }) }, lines, batchSize, report.add);
       } catch (e) {
         // The report still ends, saying what was done before the error; then the error is told.
         await report.end(e instanceof Error ? e.message : String(e));

@@ -3,9 +3,10 @@
 // the collection rate per billing month with --periods.
 import { AGING_BUCKETS } from '@renewal-ledger/core';
 import { getArrearsView, type ArrearsCycle, type ContractArrears } from '@renewal-ledger/projection-arrears';
-import { dateOf, formatOf, idOf, noPositionals, parse, positiveIntOf, todayUtc } from '../args.js';
+import { dateOf, formatOf, idOf, noPositionals, parse, positiveIntOf } from '../args.js';
+import { readLedger } from '../ledger.js';
 import type { Command } from '../command.js';
-import { count, csv, money, print, printJson, table } from '../output.js';
+import { amount, count, csv, print, printJson, table } from '../output.js';
 import { renderAging, renderDebtors, renderPeriods } from '../reports.js';
 import { noCyclesOf } from '../lookups.js';
 import { catchUp, openSession, READ_VIEWS, storeUrlOf } from '../session.js';
@@ -16,19 +17,19 @@ const renderContract = (c: ContractArrears): string => {
   const rows = c.cycles.map((x: ArrearsCycle) => [
     x.cycleId,
     x.dueDate,
-    money(x.figures.dueMinor),
-    money(x.figures.netPaidMinor),
-    money(x.figures.outstandingMinor),
-    money(x.figures.openDisputedMinor),
-    money(x.aging.overdueMinor),
+    amount(x.figures.dueMinor, x.currency),
+    amount(x.figures.netPaidMinor, x.currency),
+    amount(x.figures.outstandingMinor, x.currency),
+    amount(x.figures.openDisputedMinor, x.currency),
+    amount(x.aging.overdueMinor, x.currency),
     x.aging.daysPastDue,
     x.aging.overdueMinor > 0 ? x.aging.bucket : '',
     x.aging.planStatus === 'none' ? '' : x.aging.planStatus,
   ]);
   const totals = c.totals.map(
     (t) =>
-      `  ${t.currency}: due ${money(t.dueMinor)}, paid ${money(t.netPaidMinor)}, outstanding ${money(t.outstandingMinor)}, collectible ${money(t.collectibleMinor)}, overdue ${money(t.overdueMinor)}` +
-      ` (${AGING_BUCKETS.filter((b) => t.buckets[b] > 0).map((b) => `${b} ${money(t.buckets[b])}`).join(', ') || 'nothing collectible'})`,
+      `  ${t.currency}: due ${amount(t.dueMinor, t.currency)}, paid ${amount(t.netPaidMinor, t.currency)}, outstanding ${amount(t.outstandingMinor, t.currency)}, collectible ${amount(t.collectibleMinor, t.currency)}, overdue ${amount(t.overdueMinor, t.currency)}` +
+      ` (${AGING_BUCKETS.filter((b) => t.buckets[b] > 0).map((b) => `${b} ${amount(t.buckets[b], t.currency)}`).join(', ') || 'nothing collectible'})`,
   );
   return [
     `Contract ${c.contractId} as of ${c.asOf}: ${count(c.cycles.length)} cycles`,
@@ -46,7 +47,8 @@ export const arrearsCommand: Command = {
 What is owed and how old it is as of a date: every collectible amount in exactly one aging
 bucket (current, 1-30, 31-60, 61-90, 90+ days past due), per currency.
 
-  --as-of DATE     the date the aging is computed at, YYYY-MM-DD (default: today, UTC)
+  --as-of DATE     the date the aging is computed at, YYYY-MM-DD (default: today in the
+                   ledger's time zone)
   --contract ID    one contract: each cycle's figures and aging, and its totals
   --top N          the N contracts with the most overdue
   --periods        billed, due, collected and the collection rate per billing month
@@ -63,11 +65,13 @@ cycles, the debtors, the periods, or the buckets, in that order of preference.`,
     });
     noPositionals(NAME, positionals);
     const format = formatOf(NAME, values.format);
-    const asOf = values['as-of'] === undefined ? todayUtc() : dateOf(NAME, '--as-of', values['as-of']);
+    const givenAsOf = values['as-of'] === undefined ? null : dateOf(NAME, '--as-of', values['as-of']);
     const top = values.top === undefined ? null : positiveIntOf(NAME, '--top', values.top);
     const contractId = values.contract === undefined ? undefined : idOf(NAME, '--contract', values.contract);
     const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views, access: READ_VIEWS });
     try {
+      const ledger = await readLedger(session.store, { daysFromInstants: givenAsOf === null });
+      const asOf = givenAsOf ?? ledger.today;
       await catchUp(session, { only: ['arrears'], required: ['arrears'] });
       const view = getArrearsView(session.views);
       const contract = contractId === undefined ? null : await view.byContract(contractId, { asOf });

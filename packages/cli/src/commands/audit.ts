@@ -19,10 +19,11 @@ import {
   type AuditVerification,
   type PointInTime,
 } from '@renewal-ledger/projection-audit';
-import { formatOf, idOf, nonNegativeBigIntOf, noPositionals, onePositional, parse, pointInTimeOf } from '../args.js';
+import { formatOf, idOf, nonNegativeBigIntOf, noPositionals, onePositional, parse, pointInTimeOf, type PointGiven } from '../args.js';
+import { readLedger } from '../ledger.js';
 import type { Command } from '../command.js';
 import { CliError, fileProblem, UsageError } from '../errors.js';
-import { count, csvBom, money, print, printJson, table } from '../output.js';
+import { amount, count, csvBom, money, print, printJson, table } from '../output.js';
 import { progress } from '../progress.js';
 import { catchUp, openSession, READ_AUDIT, storeUrlOf, type Session } from '../session.js';
 import { auditJson } from '../reports.js';
@@ -254,7 +255,8 @@ event store. With a point in the past, the cycle's figures and aging as they sto
   --known-at TIME  recorded time: what the books said then (events recorded by then)
   --position N     every event at or before global position N
 
-TIME is a date YYYY-MM-DD (the end of that day, UTC) or a UTC timestamp YYYY-MM-DDTHH:mm:ssZ.
+TIME is a date YYYY-MM-DD (the end of that business day, in the ledger's time zone) or a
+timestamp with Z or an offset: 2026-05-29T09:30:00Z, 2026-05-29T17:30:00+08:00.
 --as-of and --known-at may be combined: what had happened by one time, as known at another.`,
   async run(argv) {
     const { values, positionals } = parse('audit history', argv, {
@@ -266,17 +268,24 @@ TIME is a date YYYY-MM-DD (the end of that day, UTC) or a UTC timestamp YYYY-MM-
     const format = formatOf('audit history', values.format, ['table', 'json']);
     if (values.position !== undefined && (values['as-of'] !== undefined || values['known-at'] !== undefined))
       throw new UsageError('--position goes alone: give either --position or --as-of/--known-at', 'audit history');
-    const point: PointInTime | null =
-      values['as-of'] === undefined && values['known-at'] === undefined && values.position === undefined
-        ? null
-        : {
-            ...(values['as-of'] !== undefined ? { at: pointInTimeOf('audit history', '--as-of', values['as-of']) } : {}),
-            ...(values['known-at'] !== undefined ? { knownAt: pointInTimeOf('audit history', '--known-at', values['known-at']) } : {}),
-            ...(values.position !== undefined ? { position: nonNegativeBigIntOf('audit history', '--position', values.position) } : {}),
-          };
+    const asOfGiven = values['as-of'] === undefined ? null : pointInTimeOf('audit history', '--as-of', values['as-of']);
+    const knownAtGiven = values['known-at'] === undefined ? null : pointInTimeOf('audit history', '--known-at', values['known-at']);
+    const position = values.position === undefined ? null : nonNegativeBigIntOf('audit history', '--position', values.position);
     // History reads the event store only: no views needed.
     const store = await openStore(storeUrlOf(values.store), { create: false, readOnly: true });
     try {
+      // A date means the end of that business day, in the ledger's zone.
+      const ledger = await readLedger(store, { daysFromInstants: (asOfGiven !== null && 'date' in asOfGiven) || (knownAtGiven !== null && 'date' in knownAtGiven) });
+      const resolve = (p: PointGiven) => ('date' in p ? ledger.endOfDay(p.date) : p.instant);
+      const point: PointInTime | null =
+        asOfGiven === null && knownAtGiven === null && position === null
+          ? null
+          : {
+              ...(asOfGiven ? { at: resolve(asOfGiven) } : {}),
+              ...(knownAtGiven ? { knownAt: resolve(knownAtGiven) } : {}),
+              ...(position !== null ? { position } : {}),
+              ...(asOfGiven && 'date' in asOfGiven ? { agingDate: asOfGiven.date } : knownAtGiven && 'date' in knownAtGiven ? { agingDate: knownAtGiven.date } : {}),
+            };
       const lines = await cycleHistory(store, cycleId);
       if (lines.length === 0) throw noCycle(cycleId);
       const asOf = point ? await cycleAsOf(store, cycleId, point) : null;
@@ -309,10 +318,10 @@ TIME is a date YYYY-MM-DD (the end of that day, UTC) or a UTC timestamp YYYY-MM-
       }
       const out: string[] = [];
       if (asOf && point) {
-        const show = (i: string) => (i.endsWith('T23:59:59.999Z') ? `${i.slice(0, 10)} (end of day, UTC)` : i);
+        const show = (given: PointGiven | null, i: string) => (given && 'date' in given ? `${given.date} (end of day, ${ledger.zones.spans.length === 1 ? ledger.defaults.timeZone : 'ledger time'})` : i);
         const when = [
-          point.at ? `as of ${show(point.at)}` : '',
-          point.knownAt ? `as known at ${show(point.knownAt)}` : '',
+          point.at ? `as of ${show(asOfGiven, point.at)}` : '',
+          point.knownAt ? `as known at ${show(knownAtGiven, point.knownAt)}` : '',
           point.position !== undefined ? `as of position ${point.position}` : '',
         ].filter(Boolean).join(', ');
         const f = asOf.figures;
@@ -321,7 +330,7 @@ TIME is a date YYYY-MM-DD (the end of that day, UTC) or a UTC timestamp YYYY-MM-
         out.push(
           table(
             ['billed', 'due', 'paid', 'refunded', 'outstanding', 'disputed', 'collectible'],
-            [[f.totalMinor, f.dueMinor, f.paidMinor, f.refundedMinor, f.outstandingMinor, f.openDisputedMinor, f.collectibleMinor].map((n) => money(n))],
+            [[f.totalMinor, f.dueMinor, f.paidMinor, f.refundedMinor, f.outstandingMinor, f.openDisputedMinor, f.collectibleMinor].map((n) => amount(n, currency))],
           ),
         );
         if (asOf.aging)

@@ -4,10 +4,11 @@
 import type { BusinessDate } from '@renewal-ledger/core';
 import { getArrearsView } from '@renewal-ledger/projection-arrears';
 import { getBehaviourView, type ChannelTakings, type ContractBehaviour, type PeriodCollection, type ReminderEffect } from '@renewal-ledger/projection-behaviour';
-import { dateOf, formatOf, idOf, noPositionals, parse, todayUtc } from '../args.js';
+import { dateOf, formatOf, idOf, noPositionals, parse } from '../args.js';
+import { readLedger } from '../ledger.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
-import { count, csv, money, print, printJson, table } from '../output.js';
+import { amount, count, csv, money, print, printJson, table } from '../output.js';
 import { rate } from '../reports.js';
 import { noCyclesOf } from '../lookups.js';
 import { catchUp, openSession, READ_VIEWS, storeUrlOf } from '../session.js';
@@ -36,7 +37,7 @@ const renderRates = (rates: readonly PeriodCollection[]): string =>
     'Collection rate per billing month (collected / due)',
     rates.length === 0
       ? '  (nothing billed yet)'
-      : table(['month', 'currency', 'cycles', 'billed', 'due', 'collected', 'rate'], rates.map((p) => [p.billingMonth, p.currency, count(p.cycles), money(p.billedMinor), money(p.dueMinor), money(p.collectedMinor), rate(p.collectionRate)])),
+      : table(['month', 'currency', 'cycles', 'billed', 'due', 'collected', 'rate'], rates.map((p) => [p.billingMonth, p.currency, count(p.cycles), amount(p.billedMinor, p.currency), amount(p.dueMinor, p.currency), amount(p.collectedMinor, p.currency), rate(p.collectionRate)])),
   ].join('\n');
 
 const renderTakings = (from: string, to: string, takings: readonly ChannelTakings[]): string =>
@@ -44,7 +45,7 @@ const renderTakings = (from: string, to: string, takings: readonly ChannelTaking
     `Takings per channel from ${from} to ${to} (new money; payments from credit not counted again)`,
     takings.length === 0
       ? '  (no money taken on those days)'
-      : table(['channel', 'currency', 'payments', 'taken', 'refunds', 'refunded', 'net'], takings.map((t) => [t.channel, t.currency, count(t.payments), money(t.takenMinor), count(t.refunds), money(t.refundedMinor), money(t.netMinor)])),
+      : table(['channel', 'currency', 'payments', 'taken', 'refunds', 'refunded', 'net'], takings.map((t) => [t.channel, t.currency, count(t.payments), amount(t.takenMinor, t.currency), count(t.refunds), amount(t.refundedMinor, t.currency), amount(t.netMinor, t.currency)])),
   ].join('\n');
 
 /** The first day of the month of `date`. */
@@ -65,7 +66,8 @@ How customers pay, from the behaviour view:
 With --contract, one contract's punctuality instead: on-time rate, average days late and the
 current streak as of --as-of, and each decided cycle.
 
-  --as-of DATE     the date punctuality is judged at, YYYY-MM-DD (default: today, UTC)
+  --as-of DATE     the date punctuality is judged at, YYYY-MM-DD (default: today in the
+                   ledger's time zone)
   --from DATE      first day of the takings (default: the first day of the --as-of month)
   --to DATE        last day of the takings (default: --as-of)
   --contract ID    one contract's punctuality
@@ -82,13 +84,18 @@ cycles with --contract, else the collection rate per month.`,
     });
     noPositionals(NAME, positionals);
     const format = formatOf(NAME, values.format);
-    const asOf = values['as-of'] === undefined ? todayUtc() : dateOf(NAME, '--as-of', values['as-of']);
-    const from = values.from === undefined ? monthStart(asOf) : dateOf(NAME, '--from', values.from);
-    const to = values.to === undefined ? asOf : dateOf(NAME, '--to', values.to);
-    if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`, NAME);
+    const givenAsOf = values['as-of'] === undefined ? null : dateOf(NAME, '--as-of', values['as-of']);
+    const givenFrom = values.from === undefined ? null : dateOf(NAME, '--from', values.from);
+    const givenTo = values.to === undefined ? null : dateOf(NAME, '--to', values.to);
+    if (givenFrom && givenTo && givenFrom > givenTo) throw new UsageError(`--from ${givenFrom} is after --to ${givenTo}`, NAME);
     const contractId = values.contract === undefined ? undefined : idOf(NAME, '--contract', values.contract);
     const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views, access: READ_VIEWS });
     try {
+      const ledger = await readLedger(session.store, { daysFromInstants: givenAsOf === null });
+      const asOf = givenAsOf ?? ledger.today;
+      const from = givenFrom ?? monthStart(asOf);
+      const to = givenTo ?? asOf;
+      if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`, NAME);
       // The arrears view knows which contracts have cycles: a mistyped id is an error, not zeros.
       await catchUp(session, { only: contractId === undefined ? ['behaviour'] : ['behaviour', 'arrears'], required: ['behaviour', 'arrears'] });
       const view = getBehaviourView(session.views);

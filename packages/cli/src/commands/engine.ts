@@ -14,10 +14,11 @@ import {
   type Tally,
 } from '@renewal-ledger/renewals';
 import { openStore } from '@renewal-ledger/stores';
-import { dateOf, formatOf, noPositionals, parse, positiveIntOf, todayUtc } from '../args.js';
+import { dateOf, formatOf, noPositionals, parse, positiveIntOf } from '../args.js';
+import { clockNow, readLedger } from '../ledger.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
-import { count, csv, money, plural, print, printJson, table } from '../output.js';
+import { amount, count, csv, csvAmount, money, plural, print, printJson, table } from '../output.js';
 import { storeUrlOf } from '../session.js';
 
 /** The events stored after `after`, of the given types. */
@@ -52,7 +53,7 @@ prorated and discounted as docs/renewals.md describes). Cycle ids are <contractI
 so running it again the same day, or after a run that stopped half-way, bills nothing twice.
 Then it spreads pending lump sums over the cycles and applies credit.
 
-  --as-of DATE   bill the periods starting on or before this date, YYYY-MM-DD (default: today, UTC)
+  --as-of DATE   bill the periods starting on or before this date, YYYY-MM-DD (default: today in the ledger's time zone)
   --batch N      bills per transaction (default 500)
 
 Contracts come from OpenContract commands (renewal apply accepts them). --format csv prints the
@@ -61,13 +62,16 @@ bills issued. Exit status 1 when a bill was rejected or a period could not be bi
     const { values, positionals } = parse(RENEW, argv, { 'as-of': { type: 'string' }, batch: { type: 'string' } });
     noPositionals(RENEW, positionals);
     const format = formatOf(RENEW, values.format);
-    const asOf = values['as-of'] === undefined ? todayUtc() : dateOf(RENEW, '--as-of', values['as-of']);
+    const givenAsOf = values['as-of'] === undefined ? null : dateOf(RENEW, '--as-of', values['as-of']);
     const batchSize = positiveIntOf(RENEW, '--batch', values.batch ?? '500');
     const storeUrl = storeUrlOf(values.store);
     const store = await openStore(storeUrl);
     try {
+      const ledger = await readLedger(store, { daysFromInstants: givenAsOf === null });
+      const asOf = givenAsOf ?? ledger.today;
       const head = await store.headPosition();
-      const report = await renewDue({ store, handler: getCommandHandler(renewalCycle, { store }), contractHandler: getCommandHandler(contractDecider, { store }), asOf, batchSize });
+      const clock = () => clockNow();
+      const report = await renewDue({ store, handler: getCommandHandler(renewalCycle, { store, clock }), contractHandler: getCommandHandler(contractDecider, { store, clock }), asOf, batchSize, zones: ledger.zones });
       const issued = (await writtenSince(store, head, ['Billed'])).map((e) => {
         const d = e.data as BilledData;
         return { contractId: d.contractId, cycleId: d.cycleId, period: d.period, dueDate: d.dueDate, currency: d.currency, totalMinor: d.totalMinor, position: e.globalPosition };
@@ -88,14 +92,14 @@ bills issued. Exit status 1 when a bill was rejected or a period could not be bi
       } else if (format === 'csv') {
         print(
           csv(
-            ['contract_id', 'cycle_id', 'period_start', 'period_end', 'due_date', 'currency', 'total_minor'],
-            issued.map((b) => [b.contractId, b.cycleId, b.period.start, b.period.end, b.dueDate, b.currency, b.totalMinor]),
+            ['contract_id', 'cycle_id', 'period_start', 'period_end', 'due_date', 'currency', 'total_minor', 'total'],
+            issued.map((b) => [b.contractId, b.cycleId, b.period.start, b.period.end, b.dueDate, b.currency, b.totalMinor, csvAmount(b.totalMinor, b.currency)]),
           ),
         );
       } else {
         const parts: string[] = [];
         if (issued.length > 0)
-          parts.push(table(['contract', 'cycle', 'period', 'due date', 'total'], issued.map((b) => [b.contractId, b.cycleId, `${b.period.start} to ${b.period.end}`, b.dueDate, money(b.totalMinor, b.currency)])));
+          parts.push(table(['contract', 'cycle', 'period', 'due date', 'total', 'currency'], issued.map((b) => [b.contractId, b.cycleId, `${b.period.start} to ${b.period.end}`, b.dueDate, amount(b.totalMinor, b.currency), b.currency])));
         for (const r of rejected) parts.push(`  rejected ${r.cycleId}: ${r.code}: ${r.message}`);
         for (const r of refused) parts.push(`  not billed ${r.contractId} ${r.period.start}: ${r.code}: ${r.message}`);
         for (const s of settled)
@@ -145,7 +149,7 @@ that has come, once. Reminder ids are <cycleId>/reminder/<due date>/<level>, so 
 sends nothing new. Delivering the messages is the channel adapters' job (they react to the
 ReminderSent events); this records them.
 
-  --as-of DATE         the date the reminders are for, YYYY-MM-DD (default: today, UTC)
+  --as-of DATE         the date the reminders are for, YYYY-MM-DD (default: today in the ledger's time zone)
   --auto-debit         first collect what is overdue from contracts with a mandate, through the
                        SIMULATED payment gateway (no network, no money moves; outcomes are drawn
                        from the seed and the attempt id): for trying the engine, not for production
@@ -162,7 +166,7 @@ ReminderSent events); this records them.
     });
     noPositionals(REMIND, positionals);
     const format = formatOf(REMIND, values.format);
-    const asOf: BusinessDate = values['as-of'] === undefined ? todayUtc() : dateOf(REMIND, '--as-of', values['as-of']);
+    const givenAsOf = values['as-of'] === undefined ? null : dateOf(REMIND, '--as-of', values['as-of']);
     if (!values['auto-debit'] && (values.seed !== undefined || values['failure-rate'] !== undefined))
       throw new UsageError('--seed and --failure-rate go with --auto-debit', REMIND);
     const seed = wholeOf(REMIND, '--seed', values.seed ?? '1');
@@ -170,7 +174,9 @@ ReminderSent events); this records them.
     const storeUrl = storeUrlOf(values.store);
     const store = await openStore(storeUrl);
     try {
-      const handler = getCommandHandler(renewalCycle, { store });
+      const ledger = await readLedger(store, { daysFromInstants: givenAsOf === null });
+      const asOf: BusinessDate = givenAsOf ?? ledger.today;
+      const handler = getCommandHandler(renewalCycle, { store, clock: () => clockNow() });
       let autoDebit: ReturnType<typeof autoDebitOf> | null = null;
       if (values['auto-debit']) {
         // Auto-debit first: what it collects is not chased by a reminder.

@@ -1,46 +1,50 @@
 // `renewal receipts`: receipts and refund notes (numbered without gaps per series and year), a
 // day's takings per channel, a contract's or a cycle's documents.
+import { businessTimeOf, type LedgerZones } from '@renewal-ledger/core';
 import { asText } from '@renewal-ledger/projections';
 import { getReceiptsView, RECEIPTS, type ReceiptDocument, type DayTakings } from '@renewal-ledger/projection-receipts';
-import { dateOf, formatOf, idOf, noPositionals, parse, positiveIntOf, todayUtc } from '../args.js';
+import { dateOf, formatOf, idOf, noPositionals, parse, positiveIntOf } from '../args.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
-import { csv, money, print, printJson, table } from '../output.js';
+import { amount, csv, csvAmount, print, printJson, table } from '../output.js';
+import { readLedger } from '../ledger.js';
 import { renderTakings } from '../reports.js';
 import { requireContract, requireCycle } from '../lookups.js';
 import { catchUp, openSession, READ_VIEWS, storeUrlOf } from '../session.js';
 
 const NAME = 'receipts';
 
-const balance = (minor: number | null) => (minor === null ? '' : money(minor));
-
 /** A document's row; a lump sum's receipt is followed by a row per allocation line. */
-const documentRows = (docs: readonly ReceiptDocument[]) =>
-  docs.flatMap((d) => [
-    [
-      d.number,
-      d.at.slice(0, 16).replace('T', ' '),
-      d.contractId,
-      d.cycleId ?? `lump sum, ${d.lines.length} line${d.lines.length === 1 ? '' : 's'}${d.unallocatedMinor > 0 ? `, ${money(d.unallocatedMinor)} not allocated yet` : ''}`,
-      d.channel ?? '',
-      `${d.kind === 'refund-note' ? '-' : ''}${money(d.amountMinor)}`,
-      d.currency,
-      d.cashier,
-      d.offline ? 'offline' : '',
-      balance(d.balanceAfterMinor),
-    ],
-    ...(d.cycleId !== null
-      ? []
-      : d.lines.map((l) => ['', '', '', `  ${l.kind === 'credit' ? 'credit' : l.cycleId}`, '', money(l.amountMinor), '', '', '', balance(l.balanceAfterMinor)])),
-  ]);
+const documentRows = (docs: readonly ReceiptDocument[], zones: LedgerZones) =>
+  docs.flatMap((d) => {
+    const balance = (minor: number | null) => (minor === null ? '' : amount(minor, d.currency));
+    return [
+      [
+        d.number,
+        businessTimeOf(zones, d.at),
+        d.contractId,
+        d.cycleId ?? `lump sum, ${d.lines.length} line${d.lines.length === 1 ? '' : 's'}${d.unallocatedMinor > 0 ? `, ${amount(d.unallocatedMinor, d.currency)} not allocated yet` : ''}`,
+        d.channel ?? '',
+        `${d.kind === 'refund-note' ? '-' : ''}${amount(d.amountMinor, d.currency)}`,
+        d.currency,
+        d.cashier,
+        d.offline ? 'offline' : '',
+        balance(d.balanceAfterMinor),
+      ],
+      ...(d.cycleId !== null
+        ? []
+        : d.lines.map((l) => ['', '', '', `  ${l.kind === 'credit' ? 'credit' : l.cycleId}`, '', amount(l.amountMinor, d.currency), '', '', '', balance(l.balanceAfterMinor)])),
+    ];
+  });
 
-const renderDocuments = (docs: readonly ReceiptDocument[]) =>
+/** Business times are shown in the ledger's zone, named in the header. */
+const renderDocuments = (docs: readonly ReceiptDocument[], zones: LedgerZones, zone: string) =>
   docs.length === 0
     ? '  (no receipts)'
-    : table(['number', 'at (UTC)', 'contract', 'cycle', 'channel', 'amount', 'cur', 'cashier', '', 'balance after'], documentRows(docs));
+    : table(['number', `at (${zone})`, 'contract', 'cycle', 'channel', 'amount', 'cur', 'cashier', 'offline', 'balance after'], documentRows(docs, zones));
 
 export const RECEIPT_CSV_COLUMNS = [
-  'number', 'kind', 'contract_id', 'cycle_id', 'period_start', 'period_end', 'amount_minor', 'currency', 'channel', 'reference',
+  'number', 'kind', 'contract_id', 'cycle_id', 'period_start', 'period_end', 'amount_minor', 'amount', 'currency', 'channel', 'reference',
   'offline', 'cashier', 'payment_id', 'refund_id', 'refunds_receipt', 'reason', 'at', 'recorded_at', 'balance_after_minor', 'position',
   'lines',
 ] as const;
@@ -49,7 +53,7 @@ export const RECEIPT_CSV_COLUMNS = [
 const linesCell = (d: ReceiptDocument) => (d.cycleId !== null ? '' : d.lines.map((l) => `${l.kind === 'credit' ? 'credit' : l.cycleId}=${l.amountMinor}`).join(';'));
 
 const csvRow = (d: ReceiptDocument) => [
-  d.number, d.kind, d.contractId, d.cycleId, d.period?.start ?? null, d.period?.end ?? null, d.amountMinor, d.currency, d.channel, d.reference,
+  d.number, d.kind, d.contractId, d.cycleId, d.period?.start ?? null, d.period?.end ?? null, d.amountMinor, csvAmount(d.amountMinor, d.currency), d.currency, d.channel, d.reference,
   d.offline, d.cashier, d.paymentId, d.refundId, d.refundsReceipt, d.reason, d.at, d.recordedAt, d.balanceAfterMinor, d.globalPosition.toString(),
   linesCell(d),
 ];
@@ -64,7 +68,8 @@ Receipts (R-2026-000001) and refund notes (RN-2026-000001), numbered without gap
 year in the order they were recorded. A lump sum is one receipt; its lines are the cycles it paid
 (oldest due first) and the credit it left. A payment from credit moved no money: no receipt.
 
-  --day DATE        that day's takings per channel and its documents
+  --day DATE        that day's takings per channel and its documents (a business day: in the
+                    ledger's time zone, see renewal ledger)
   --basis B         paid-at (default): money taken that day, an offline payment on the day it was
                     taken; recorded-at: entered that day
   --contract ID     the contract's documents
@@ -94,6 +99,7 @@ else computed in memory for this run. A --cycle or --contract the store does not
 
     const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views, access: READ_VIEWS });
     try {
+      const ledger = await readLedger(session.store, { daysFromInstants: day !== null });
       await catchUp(session, { only: ['receipts'], required: ['receipts'] });
       const view = getReceiptsView(session.views);
       let takings: DayTakings | null = null;
@@ -103,7 +109,7 @@ else computed in memory for this run. A --cycle or --contract the store does not
         if (docs.length === 0) await requireCycle(session.store, cycleId);
       } else if (contractId !== undefined) {
         docs = [...(await view.byContract(contractId))];
-        if (docs.length === 0) await requireContract(session, contractId, day ?? todayUtc());
+        if (docs.length === 0) await requireContract(session, contractId, day ?? ledger.today);
       }
       else if (day !== null) {
         const column = basis === 'paid-at' ? 'at_date' : 'recorded_date';
@@ -119,7 +125,7 @@ else computed in memory for this run. A --cycle or --contract the store does not
       if (day !== null) {
         takings = await view.takings(day, { basis });
         if (contractId !== undefined || cycleId !== undefined)
-          docs = docs.filter((d) => (basis === 'paid-at' ? d.at : d.recordedAt).slice(0, 10) === day);
+          docs = docs.filter((d) => (basis === 'paid-at' ? d.atDate : d.recordedDate) === day);
       }
       if (limit !== null && docs.length > limit) docs = docs.slice(-limit);
 
@@ -139,7 +145,7 @@ else computed in memory for this run. A --cycle or --contract the store does not
               : day !== null
                 ? `Documents of ${day}`
                 : docs.length === 1 ? 'The latest document' : `The latest ${docs.length} documents`;
-        parts.push(`${what}${day && (cycleId || contractId) ? ` on ${day}` : ''}\n${renderDocuments(docs)}`);
+        parts.push(`${what}${day && (cycleId || contractId) ? ` on ${day}` : ''}\n${renderDocuments(docs, ledger.zones, ledger.defaults.timeZone)}`);
         print(parts.join('\n\n'));
       }
       return 0;

@@ -2,7 +2,7 @@
 // the start of its effective day in the NEW zone, and every instant before that keeps the zone it
 // had. Pure: given the ledger's settings (or what a view has read of them so far) and an instant,
 // the business day. A ledger with no settings counts in UTC, as every store did before zones.
-import { dayInZone, endOfDayInZone, instantAtHourInZone, instantMillis, startOfDayInZone, type BusinessDate, type Instant } from '../calendar.js';
+import { dayInZone, endOfDayInZone, instantAtHourInZone, instantMillis, localTimeInZone, startOfDayInZone, type BusinessDate, type Instant } from '../calendar.js';
 import type { LedgerSettingsState } from './state.js';
 
 export interface ZoneSpan {
@@ -62,6 +62,9 @@ export const zoneOn = (zones: LedgerZones, date: BusinessDate): string => {
 
 /** The business day of an instant: its calendar day in the ledger's zone at that instant. */
 export const businessDayOf = (zones: LedgerZones, instant: Instant): BusinessDate => dayInZone(instant, zoneAt(zones, instant));
+
+/** Local date and time of an instant in the ledger's zone then (`2026-05-29 07:30`). */
+export const businessTimeOf = (zones: LedgerZones, instant: Instant): string => localTimeInZone(instant, zoneAt(zones, instant));
 
 /** The first instant of a business day. */
 export const startOfBusinessDay = (zones: LedgerZones, date: BusinessDate): Instant => startOfDayInZone(date, zoneOn(zones, date));
