@@ -9,11 +9,16 @@ import { Worker } from 'node:worker_threads';
 import type { AddressInfo } from 'node:net';
 import * as E from 'fp-ts/lib/Either.js';
 import {
+  businessDayOf,
+  currencyExponent,
   renewalCycle,
   cycleStreamName,
   decodeCommand,
+  endOfBusinessDay,
   isBusinessDate,
-  isInstant,
+  ledgerDefaultsAt,
+  ledgerZonesOf,
+  normaliseInstant,
   RENEWAL_COMMAND_TYPES,
   toNfc,
   type BusinessDate,
@@ -21,7 +26,7 @@ import {
   type CommandIdConflict,
   type RenewalError,
 } from '@renewal-ledger/core';
-import { getCommandHandler, WrongExpectedRevisionError, type EventStore } from '@renewal-ledger/eventstore';
+import { getCommandHandler, loadLedgerSettings, systemClock, WrongExpectedRevisionError, type EventStore } from '@renewal-ledger/eventstore';
 import { openStore } from '@renewal-ledger/stores';
 import { asText, getProjectionRunner, listCheckpoints, ViewNotReadyError, type ProjectionRunResult, type ViewDatabase } from '@renewal-ledger/projections';
 import { arrearsProjection, getArrearsView } from '@renewal-ledger/projection-arrears';
@@ -45,6 +50,8 @@ export interface PropertyServiceOptions {
   readonly pollIntervalMs?: number;
   /** Where request errors are logged. Default: stderr. */
   readonly log?: (line: string) => void;
+  /** The clock "today" is read from (in the ledger's zone). Default: the machine's. */
+  readonly clock?: () => Instant;
 }
 
 export interface PropertyService {
@@ -93,11 +100,9 @@ const verifyOnWorker = (job: VerifyJob): Promise<AuditVerification> =>
     worker.once('exit', (code) => reject(new Error(`the audit verification stopped (worker exit ${code})`)));
   });
 
-const today = (): BusinessDate => new Date().toISOString().slice(0, 10) as BusinessDate;
-
-const dateParam = (q: URLSearchParams, name: string, fallback: () => BusinessDate): BusinessDate => {
+const dateParam = (q: URLSearchParams, name: string, fallback: BusinessDate): BusinessDate => {
   const v = q.get(name);
-  if (v === null || v === '') return fallback();
+  if (v === null || v === '') return fallback;
   if (!isBusinessDate(v)) throw badQuery(name, `expected a calendar date YYYY-MM-DD, got ${JSON.stringify(v)}`);
   return v;
 };
@@ -124,7 +129,17 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
     await store.close();
     throw e;
   });
-  const handler = getCommandHandler(renewalCycle, { store });
+  const clock = options.clock ?? systemClock;
+  const handler = getCommandHandler(renewalCycle, { store, clock });
+  // "Today" is today in the ledger's zone, read from the store's settings on each request (a
+  // zone change takes effect without a restart).
+  const ledger = async () => {
+    const { state } = await loadLedgerSettings(store);
+    const zones = ledgerZonesOf(state);
+    const now = clock();
+    return { zones, now, today: businessDayOf(zones, now), defaults: ledgerDefaultsAt(state, now) };
+  };
+  const today = async (): Promise<BusinessDate> => (await ledger()).today;
   // A store or views in memory live in this thread only: those (tests, trials) verify here.
   const inMemory = store.kind === 'memory' || viewsLabel === 'in memory';
   // One verification at a time: requests that come while one runs share its answer.
@@ -245,11 +260,11 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
         checkpoints,
       };
     },
-    '/api/arrears': async (q) => arrears.portfolio({ asOf: dateParam(q, 'asOf', today) }),
-    '/api/arrears/debtors': async (q) => arrears.topDebtors({ asOf: dateParam(q, 'asOf', today), limit: intParam(q, 'limit', 10, 1000) }),
-    '/api/arrears/contract': async (q) => arrears.byContract(textParam(q, 'contractId'), { asOf: dateParam(q, 'asOf', today) }),
+    '/api/arrears': async (q) => arrears.portfolio({ asOf: dateParam(q, 'asOf', await today()) }),
+    '/api/arrears/debtors': async (q) => arrears.topDebtors({ asOf: dateParam(q, 'asOf', await today()), limit: intParam(q, 'limit', 10, 1000) }),
+    '/api/arrears/contract': async (q) => arrears.byContract(textParam(q, 'contractId'), { asOf: dateParam(q, 'asOf', await today()) }),
     '/api/arrears/cycle': async (q) => {
-      const cycle = await arrears.cycle(textParam(q, 'cycleId'), { asOf: dateParam(q, 'asOf', today) });
+      const cycle = await arrears.cycle(textParam(q, 'cycleId'), { asOf: dateParam(q, 'asOf', await today()) });
       if (!cycle) throw new HttpError(404, { error: { code: 'NOT_FOUND', message: `no cycle ${q.get('cycleId')} in the arrears view` } });
       return cycle;
     },
@@ -257,12 +272,12 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
       const periods = await arrears.billingPeriods();
       return periods.slice(-intParam(q, 'limit', 12, 1200));
     },
-    '/api/takings': async (q) => receipts.takings(dateParam(q, 'day', today), { basis: basisParam(q) }),
+    '/api/takings': async (q) => receipts.takings(dateParam(q, 'day', await today()), { basis: basisParam(q) }),
     '/api/receipts': async (q) => {
       const limit = intParam(q, 'limit', 20, 1000);
       if (q.get('cycleId')) return (await receipts.byCycle(textParam(q, 'cycleId'))).slice(-limit).reverse();
       if (q.get('contractId')) return (await receipts.byContract(textParam(q, 'contractId'))).slice(-limit).reverse();
-      if (q.get('day')) return (await receiptsOfDay(dateParam(q, 'day', today), basisParam(q))).slice(0, limit);
+      if (q.get('day')) return (await receiptsOfDay(dateParam(q, 'day', await today()), basisParam(q))).slice(0, limit);
       return latestReceipts(limit);
     },
     '/api/audit/history': async (q) => {
@@ -272,10 +287,13 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
       const at = q.get('asOf');
       const knownAt = q.get('knownAt');
       const pos = q.get('position');
+      const { zones } = await ledger();
       const instant = (name: string, v: string): Instant => {
-        if (isBusinessDate(v)) return `${v}T23:59:59.999Z` as Instant;
-        if (isInstant(v)) return v;
-        throw badQuery(name, `expected a date YYYY-MM-DD or a UTC timestamp, got ${JSON.stringify(v)}`);
+        // A date is the end of that business day, in the ledger's zone.
+        if (isBusinessDate(v)) return endOfBusinessDay(zones, v);
+        const n = normaliseInstant(v);
+        if (n !== null) return n;
+        throw badQuery(name, `expected a date YYYY-MM-DD or a timestamp with Z or an offset, got ${JSON.stringify(v)}`);
       };
       if (pos !== null && !/^\d+$/.test(pos)) throw badQuery('position', `expected a global position, got ${JSON.stringify(pos)}`);
       const point = at || knownAt || pos ? { ...(at ? { at: instant('asOf', at) } : {}), ...(knownAt ? { knownAt: instant('knownAt', knownAt) } : {}), ...(pos ? { position: BigInt(pos) } : {}) } : null;
@@ -286,6 +304,11 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
         ...(asOf ? { asOf: { figures: asOf.figures, aging: asOf.aging, events: asOf.events, excluded: asOf.excluded } } : {}),
         history: lines,
       };
+    },
+    '/api/ledger': async () => {
+      const l = await ledger();
+      const currency = l.defaults.currency;
+      return { ...l.defaults, today: l.today, exponent: currency ? currencyExponent(currency) : 2 };
     },
     '/api/audit/verify': async () => {
       const v = await verify();

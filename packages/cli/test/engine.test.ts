@@ -92,10 +92,10 @@ test('renew bills every period due by the date with the fee plan\'s amounts; a r
   const march = w.renewal(['renew', '--as-of', '2026-03-01', '--format', 'csv']);
   assert.is(march.status, 0, march.stderr);
   const [header, ...rows] = march.stdout.trim().split('\r\n');
-  assert.is(header, 'contract_id,cycle_id,period_start,period_end,due_date,currency,total_minor');
+  assert.is(header, 'contract_id,cycle_id,period_start,period_end,due_date,currency,total_minor,total');
   assert.equal(rows.sort(), [
-    'bay-12,bay-12/2026-03-01,2026-03-01,2026-04-01,2026-03-11,CNY,31000',
-    'unit-0301,unit-0301/2026-03-01,2026-03-01,2026-04-01,2026-03-15,CNY,31520',
+    'bay-12,bay-12/2026-03-01,2026-03-01,2026-04-01,2026-03-11,CNY,31000,310.00',
+    'unit-0301,unit-0301/2026-03-01,2026-03-01,2026-04-01,2026-03-15,CNY,31520,315.20',
   ]);
 
   const table = w.renewal(['renew', '--as-of', '2026-01-31']);

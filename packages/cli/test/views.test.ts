@@ -147,7 +147,7 @@ test('receipts --day: the takings per channel of money taken that day, and its d
   assert.is(w.renewal(['receipts', '--day', '2026-01-21', '--format', 'json']).json().documents.length, 0);
   const byContract = w.renewal(['receipts', '--contract', 'unit-E', '--format', 'csv']).stdout.split('\r\n');
   assert.is(byContract[0]!.split(',')[0], 'number');
-  assert.match(byContract[1]!, new RegExp(`^R-${year}-000002,receipt,unit-E,unit-E/2025-12,2025-12-01,2026-01-01,80000,CNY,wechat-pay,WX-1,false,cashier-chen,pay-e1,`));
+  assert.match(byContract[1]!, new RegExp(`^R-${year}-000002,receipt,unit-E,unit-E/2025-12,2025-12-01,2026-01-01,80000,800.00,CNY,wechat-pay,WX-1,false,cashier-chen,pay-e1,`));
   const table = w.renewal(['receipts', '--day', '2026-01-20']).stdout;
   assert.match(table, /total\s+CNY\s+2\s+1,200.00\s+0\s+0.00\s+1,200.00/);
 });

@@ -107,7 +107,14 @@ const emptyDid = () => ({
  * at their local hours (the renewal run at 00:05 on the 1st, auto-debit at 02:00, reminders at
  * 09:00), every instant on the simulated clock in the ledger's zone.
  */
-const simulate = async (session: Session, plan: ContractPortfolio, timeZone: string, batchSize: number): Promise<Simulated> => {
+const simulate = async (
+  session: Session,
+  plan: ContractPortfolio,
+  timeZone: string,
+  batchSize: number,
+  /** The store's head before this run (before its ledger settings): events after it are this run's. */
+  headBefore: bigint,
+): Promise<Simulated> => {
   // Every handler stamps recordedAt from the simulated day's clock, never the machine's: a
   // second run of the same plan finds every event already stored and writes nothing.
   const at = (date: BusinessDate, hour: number, minute = 0) =>
@@ -146,7 +153,6 @@ const simulate = async (session: Session, plan: ContractPortfolio, timeZone: str
           did.creditAppliedMinor += BigInt(a.amountMinor);
         }
   };
-  const headBefore = await session.store.headPosition();
   const writing = progress('days', plan.days.length);
   const writeStarted = performance.now();
   let dayIndex = 0;
@@ -356,10 +362,11 @@ $RENEWAL_STORE, so it never writes demo data into a store you configured for rea
 
     const session = await openSession({ storeUrl, views: values.views, access: { store: 'create', views: 'create' } });
     try {
+      const headBefore = await session.store.headPosition();
       const firstDay = generateContractPortfolio({ accounts: 0, months }).firstDay;
       const timeZone = await ensureLedger(session, firstDay);
       const plan = planDemo(accounts, months, timeZone, storeUrl, say);
-      const simulated = await simulate(session, plan, timeZone, batchSize);
+      const simulated = await simulate(session, plan, timeZone, batchSize, headBefore);
       say(renderSimulated(simulated, plan.days.length));
       const reported = await report(session, plan, say);
       say(`\nDone in ${((performance.now() - started) / 1000).toFixed(1)} s. Run it again: nothing is written twice.`);
