@@ -6,6 +6,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import {
   businessDayOf,
   decodeLedgerSettingsCommand,
+  decodeStoredEvent,
   DeciderSpecification,
   endOfBusinessDay,
   fixedZone,
@@ -35,8 +36,8 @@ const historyOf = (...commands: LedgerSettingsCommand[]): LedgerSettingsEvent[] 
   for (const c of commands) {
     const d = ledgerSettingsDecider.decide(c, state);
     if (E.isLeft(d)) throw new Error(d.left.message);
-    for (const e of d.right) state = ledgerSettingsDecider.evolve(state, e);
-    out.push(...d.right);
+    for (const e of d.right.events) state = ledgerSettingsDecider.evolve(state, e);
+    out.push(...d.right.events);
   }
   return out;
 };
@@ -67,6 +68,13 @@ opening('the same settings again are a duplicate, other settings LEDGER_ALREADY_
   const events = historyOf(open());
   given(events).when(open({ commandId: 'again', at: '2026-02-01T00:00:00Z' })).thenNothing();
   given(events).when(open({ commandId: 'other', currency: 'USD' })).thenFails({ code: 'LEDGER_ALREADY_OPENED', openedByCommandId: 'c-1' });
+});
+
+opening('stores decode the settings events like any other: decodeStoredEvent knows them', () => {
+  const [opened] = historyOf(open());
+  assert.equal(decodeStoredEvent({ type: 'LedgerOpened', schemaVersion: 1, data: JSON.parse(JSON.stringify(opened!.data)) }), E.right(opened));
+  const bad = decodeStoredEvent({ type: 'TimeZoneChanged', schemaVersion: 1, data: { ...opened!.data, effectiveFrom: '2026-02-30' } });
+  assert.ok(E.isLeft(bad) && bad.left.problems.some((p) => p.path === 'data/effectiveFrom'), JSON.stringify(bad));
 });
 
 opening.run();

@@ -9,11 +9,13 @@ import * as E from 'fp-ts/lib/Either.js';
 import {
   decodeLedgerSettingsCommand,
   endOfBusinessDay,
+  ledgerSettingsDecider,
+  renewalCycle,
   type BusinessDate,
   type Instant,
   type LedgerZones,
 } from '@renewal-ledger/core';
-import { getCommandHandler, handleLedgerCommand, readLedgerZones, type EventStore } from '@renewal-ledger/eventstore';
+import { getCommandHandler, readLedgerZones, type EventStore } from '@renewal-ledger/eventstore';
 import { getProjectionRunner } from '@renewal-ledger/projections';
 import { behaviourProjection, getBehaviourView } from '@renewal-ledger/projection-behaviour';
 import { cycleAsOf } from '@renewal-ledger/projection-audit';
@@ -25,14 +27,14 @@ import { command } from '@renewal-ledger/testing/feed';
 const settings = async (store: EventStore, json: Record<string, unknown>, recordedAt: string) => {
   const c = decodeLedgerSettingsCommand({ actor: 'owner-li', at: recordedAt, ...json });
   if (E.isLeft(c)) throw new Error(c.left.message);
-  const r = await handleLedgerCommand(store, c.right, { recordedAt: recordedAt as Instant });
+  const r = await getCommandHandler(ledgerSettingsDecider, { store }).handle(c.right, { recordedAt: recordedAt as Instant });
   if (r.status !== 'applied') throw new Error(`${r.status}: ${JSON.stringify(r)}`);
 };
 
 /** A bill and payments, each recorded at its own `at` (given with an offset, as a clerk types it). */
 const write = async (store: EventStore, json: readonly Record<string, unknown>[]) => {
   let now = '' as Instant;
-  const handler = getCommandHandler({ store, clock: () => now, maxRetries: 0 });
+  const handler = getCommandHandler(renewalCycle, { store, clock: () => now, maxRetries: 0 });
   for (const j of json) {
     const c = command(j);
     now = c.at; // already normalised to UTC by the codec
@@ -78,11 +80,11 @@ const shanghai = (kind: StoreKind) => async () => {
       ['R-2027-000001', 'p-0101', '2027-01-01', '2027-01-01'],
     ];
     assert.equal(await numbers(env), expected);
-    assert.equal(await takenOn(env, '2026-05-29'), [10000]);
+    assert.equal(await takenOn(env, '2026-05-29'), [10000n]);
     assert.equal(await takenOn(env, '2026-05-28'), []);
-    assert.equal(await takenOn(env, '2027-01-01'), [30000]);
+    assert.equal(await takenOn(env, '2027-01-01'), [30000n]);
     // The behaviour view counts the same days.
-    assert.equal((await getBehaviourView(env.views).takings({ from: '2026-05-29', to: '2026-05-29' })).map((t) => t.takenMinor), [10000]);
+    assert.equal((await getBehaviourView(env.views).takings({ from: '2026-05-29', to: '2026-05-29' })).map((t) => t.takenMinor), [10000n]);
     // A rebuild (on a machine in any zone) gives the same numbers and days.
     await build(env, true);
     assert.equal(await numbers(env), expected);
@@ -104,9 +106,9 @@ const berlin = (kind: StoreKind) => async () => {
       pay('unit-0301/2026-10', 'p-autumn', 15000, '2026-10-25T00:30:00+02:00'),
     ]);
     await build(env);
-    assert.equal(await takenOn(env, '2026-03-29'), [20000]);
+    assert.equal(await takenOn(env, '2026-03-29'), [20000n]);
     assert.equal(await takenOn(env, '2026-03-28'), []);
-    assert.equal(await takenOn(env, '2026-10-25'), [15000]);
+    assert.equal(await takenOn(env, '2026-10-25'), [15000n]);
     assert.equal(await takenOn(env, '2026-10-24'), []);
 
     const zones: LedgerZones = await readLedgerZones(env.store);
@@ -151,13 +153,13 @@ const zoneChange = (kind: StoreKind) => async () => {
       pay('unit-0301/2026-07', 'p-july', 20000, '2026-07-15T20:00:00Z'),
     ]);
     await build(env);
-    assert.equal(await takenOn(env, '2026-06-16'), [15000]);
+    assert.equal(await takenOn(env, '2026-06-16'), [15000n]);
     assert.equal(await takenOn(env, '2026-06-15'), []);
-    assert.equal(await takenOn(env, '2026-07-15'), [20000]);
+    assert.equal(await takenOn(env, '2026-07-15'), [20000n]);
     assert.equal(await takenOn(env, '2026-07-16'), []);
     await build(env, true);
-    assert.equal(await takenOn(env, '2026-06-16'), [15000]);
-    assert.equal(await takenOn(env, '2026-07-15'), [20000]);
+    assert.equal(await takenOn(env, '2026-06-16'), [15000n]);
+    assert.equal(await takenOn(env, '2026-07-15'), [20000n]);
   } finally {
     await env.close();
   }

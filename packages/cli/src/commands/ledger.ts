@@ -16,10 +16,14 @@ const actorOf = (given: string | undefined): string => given ?? process.env.USER
 
 type LedgerHandleResult = HandleResult<typeof ledgerSettingsDecider>;
 
-/** Decodes, decides and appends a settings command (the generic command handler); a refusal is exit 1 with its rule code. */
-const record = async (store: EventStore, name: string, json: Record<string, unknown>): Promise<LedgerHandleResult> => {
+/**
+ * Decodes, decides and appends a settings command (the generic command handler); a refusal is
+ * exit 1 with its rule code. The command id is the settings themselves, so running the same line
+ * again is a duplicate.
+ */
+const record = async (store: EventStore, name: string, commandId: string, json: Record<string, unknown>): Promise<LedgerHandleResult> => {
   const at = clockNow();
-  const command = decodeLedgerSettingsCommand({ commandId: `${json.type}:${at}`, at, ...json });
+  const command = decodeLedgerSettingsCommand({ commandId, at, ...json });
   if (E.isLeft(command)) throw new UsageError(command.left.problems.map(formatProblem).join('; '), name);
   return getCommandHandler(ledgerSettingsDecider, { store, clock: () => at }).handle(command.right);
 };
@@ -79,7 +83,7 @@ renewal ledger set-zone.
     if (values.currency === undefined) throw new UsageError('--currency is missing: the ledger\'s ISO 4217 currency, e.g. CNY', INIT);
     const store = await openStore(storeUrlOf(values.store));
     try {
-      const r = await record(store, INIT, {
+      const r = await record(store, INIT, `init:${values.tz}:${values.currency}:${values.locale ?? 'en'}`, {
         type: 'OpenLedger',
         actor: actorOf(values.actor),
         timeZone: values.tz,
@@ -141,7 +145,7 @@ days already reported. Views learn the change as they read the log; nothing need
     const effectiveFrom = dateOf(SET_ZONE, '--effective', values.effective);
     const store = await openStore(storeUrlOf(values.store));
     try {
-      const r = await record(store, SET_ZONE, {
+      const r = await record(store, SET_ZONE, `set-zone:${zone}:${effectiveFrom}`, {
         type: 'ChangeTimeZone',
         actor: actorOf(values.actor),
         timeZone: zone,
