@@ -59,7 +59,7 @@ const runThePage = async (now: string) => {
   assert.ok(existsSync(SERVICE), 'examples/property-service is built (npx tsc -b)');
   const dir = mkdtempSync(join(tmpdir(), 'renewal-getting-started-'));
   cpSync(join(ROOT, 'docs/samples'), join(dir, 'docs/samples'), { recursive: true });
-  const env = { ...process.env, RENEWAL_NOW: now };
+  const env: NodeJS.ProcessEnv = { ...process.env, RENEWAL_NOW: now };
   delete env.RENEWAL_STORE;
   delete env.RENEWAL_VIEWS;
   const prelude: string[] = ['set -u'];
