@@ -22,6 +22,16 @@ test('OVERPAYMENT: more than outstanding is refused with both figures; exactly o
   given(billed()).when(pay('p1', BILL_TOTAL)).thenState((s) => cycleFigures(s).outstandingMinor === 0);
 });
 
+test('a refusal writes amounts in the bill currency\'s decimals: JPY 0, KWD 3, CNY 2', () => {
+  // 150,000 yen billed, 200,000 offered; 12.345 dinar billed, 20.000 offered.
+  const yen = given(history(simpleBill(150000, { currency: 'JPY' }))).when(pay('p1', 200000, { currency: 'JPY' })).thenFails({ code: 'OVERPAYMENT' });
+  assert.is(yen.message, 'payment of 200000 exceeds the outstanding 150000');
+  const dinar = given(history(simpleBill(12345, { currency: 'KWD' }))).when(pay('p1', 20000, { currency: 'KWD' })).thenFails({ code: 'OVERPAYMENT' });
+  assert.is(dinar.message, 'payment of 20.000 exceeds the outstanding 12.345');
+  const yuan = given(history(simpleBill(31520))).when(pay('p1', 40000)).thenFails({ code: 'OVERPAYMENT' });
+  assert.is(yuan.message, 'payment of 400.00 exceeds the outstanding 315.20');
+});
+
 test('OVERPAYMENT counts earlier payments: after 10000 of 44000, 34001 is too much', () => {
   const events = history(bill(), pay('p1', 10000));
   given(events).when(pay('p2', 34001)).thenFails({ code: 'OVERPAYMENT', outstandingMinor: 34000, attemptedMinor: 34001 });

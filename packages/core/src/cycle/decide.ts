@@ -7,9 +7,9 @@ import { isPeriodValid, type BusinessDate, type Instant, type Period } from '../
 import type { Decision } from '../decider.js';
 import { dueDateWindow, factWindow, isBefore, outsideWindow, type DateWindow } from '../timing.js';
 import { sameFact } from '../same-fact.js';
-import { amountFromRate, isNonNegativeMinorUnits, isPositiveMinorUnits, sumMinor, type AmountOutOfRange, type DecimalQuantity, type NonNegativeMinorUnits } from '../money.js';
+import { amountFromRate, currencyExponent, isNonNegativeMinorUnits, isPositiveMinorUnits, sumMinor, type AmountOutOfRange, type DecimalQuantity, type NonNegativeMinorUnits } from '../money.js';
 import type { Adjust, AgreeInstallments, Bill, CancelInstallments, RaiseDispute, RecordAutoDebitFailure, RecordPayment, Refund, RenewalCommand, ResolveDispute, SendReminder, WriteOff } from './commands.js';
-import { ruleError, type RenewalError } from './errors.js';
+import { inCurrency, ruleError, type RenewalError } from './errors.js';
 import type { BilledData, RenewalEvent } from './events.js';
 import { cycleFigures } from './figures.js';
 import type { Basis } from './shapes.js';
@@ -404,7 +404,13 @@ const decideAutoDebitFailure = (c: RecordAutoDebitFailure, state: CycleState): R
 };
 
 /** Decide a command against a cycle's state, saying whether it was a duplicate. */
+/** Every rule, in one fixed order; a refusal's amounts in the decimals of the bill's currency. */
 export const decideCycle = (command: RenewalCommand, state: CycleState): Result => {
+  const r = decideInOrder(command, state);
+  return E.isLeft(r) && state.bill && currencyExponent(state.bill.currency) !== 2 ? E.left(inCurrency(r.left, state.bill.currency)) : r;
+};
+
+const decideInOrder = (command: RenewalCommand, state: CycleState): Result => {
   if (state.commandIds.includes(command.commandId)) return duplicate('commandId', command.commandId);
   if (state.bill && state.bill.cycleId !== command.cycleId)
     return E.left(ruleError('CYCLE_MISMATCH', { cycleId: state.bill.cycleId, commandCycleId: command.cycleId }));

@@ -1,6 +1,6 @@
 // Every refusal of a renewal cycle: a stable code, a sentence for people, and the figures that
 // explain it as typed fields (an OVERPAYMENT says what was outstanding and what was attempted).
-import { formatMinor } from '../money.js';
+import { currencyExponent, formatMinor } from '../money.js';
 
 export interface RuleDetails {
   NOT_BILLED: { commandType: string };
@@ -45,54 +45,55 @@ export type RuleCode = keyof RuleDetails;
 export type RenewalErrorOf<K extends RuleCode> = { readonly code: K; readonly message: string } & Readonly<RuleDetails[K]>;
 export type RenewalError = { [K in RuleCode]: RenewalErrorOf<K> }[RuleCode];
 
-const m = (n: number) => formatMinor(n);
+// Amounts in messages with the decimals of the cycle's currency when it is known (JPY 0, KWD 3).
+type Amount = (minor: number) => string;
 
-const messages: { [K in RuleCode]: (d: RuleDetails[K]) => string } = {
-  NOT_BILLED: (d) => `${d.commandType} refused: the cycle has not been billed yet`,
-  ALREADY_BILLED: (d) => `the cycle is already billed (total ${m(d.totalMinor)}, command ${d.billedByCommandId})`,
-  CYCLE_MISMATCH: (d) => `the command is for cycle ${d.commandCycleId} but was sent to cycle ${d.cycleId}`,
-  INVALID_AMOUNT: (d) => `${d.field} must be a positive safe integer of minor units, got ${JSON.stringify(d.value)}`,
-  AMOUNT_OUT_OF_RANGE: (d) => `${d.field} would leave the safe integer range (${d.operands.join(' + ')})`,
-  INVALID_PERIOD: (d) => `the period must end after it starts, got [${d.start}, ${d.end})`,
+const messages: { [K in RuleCode]: (d: RuleDetails[K], m: Amount) => string } = {
+  NOT_BILLED: (d, m) => `${d.commandType} refused: the cycle has not been billed yet`,
+  ALREADY_BILLED: (d, m) => `the cycle is already billed (total ${m(d.totalMinor)}, command ${d.billedByCommandId})`,
+  CYCLE_MISMATCH: (d, m) => `the command is for cycle ${d.commandCycleId} but was sent to cycle ${d.cycleId}`,
+  INVALID_AMOUNT: (d, m) => `${d.field} must be a positive safe integer of minor units, got ${JSON.stringify(d.value)}`,
+  AMOUNT_OUT_OF_RANGE: (d, m) => `${d.field} would leave the safe integer range (${d.operands.join(' + ')})`,
+  INVALID_PERIOD: (d, m) => `the period must end after it starts, got [${d.start}, ${d.end})`,
   NO_BILL_LINES: () => 'a bill needs at least one line',
-  DUPLICATE_LINE_CODE: (d) => `line code ${d.lineCode} appears more than once on the bill`,
-  BASIS_MISMATCH: (d) =>
+  DUPLICATE_LINE_CODE: (d, m) => `line code ${d.lineCode} appears more than once on the bill`,
+  BASIS_MISMATCH: (d, m) =>
     `line ${d.lineCode}: amount ${m(d.amountMinor)} does not match its basis, which computes ${m(d.computedMinor)}`,
-  DISCOUNTS_EXCEED_LINES: (d) => `discounts ${m(d.discountsMinor)} exceed the lines ${m(d.linesMinor)}`,
-  CURRENCY_MISMATCH: (d) => `the bill is in ${d.billCurrency}, the payment in ${d.paymentCurrency}`,
-  OVERPAYMENT: (d) => `payment of ${m(d.attemptedMinor)} exceeds the outstanding ${m(d.outstandingMinor)}`,
-  DUPLICATE_REFERENCE: (d) =>
+  DISCOUNTS_EXCEED_LINES: (d, m) => `discounts ${m(d.discountsMinor)} exceed the lines ${m(d.linesMinor)}`,
+  CURRENCY_MISMATCH: (d, m) => `the bill is in ${d.billCurrency}, the payment in ${d.paymentCurrency}`,
+  OVERPAYMENT: (d, m) => `payment of ${m(d.attemptedMinor)} exceeds the outstanding ${m(d.outstandingMinor)}`,
+  DUPLICATE_REFERENCE: (d, m) =>
     `reference ${d.reference} (${d.channel}) was already recorded as payment ${d.paymentId}: the same payment must not count twice`,
-  ID_CONFLICT: (d) => `${d.idField} ${d.id} was already used by command ${d.existingCommandId} with different data`,
-  UNKNOWN_PAYMENT: (d) => `no payment ${d.paymentId} on this cycle`,
-  REFUND_EXCEEDS_PAYMENT: (d) =>
+  ID_CONFLICT: (d, m) => `${d.idField} ${d.id} was already used by command ${d.existingCommandId} with different data`,
+  UNKNOWN_PAYMENT: (d, m) => `no payment ${d.paymentId} on this cycle`,
+  REFUND_EXCEEDS_PAYMENT: (d, m) =>
     `refund of ${m(d.attemptedMinor)} on payment ${d.paymentId} of ${m(d.paymentMinor)} exceeds what is left (${m(d.paymentMinor - d.refundedMinor)} after ${m(d.refundedMinor)} refunded)`,
-  UNKNOWN_LINE: (d) => `no bill line ${d.lineCode} (lines: ${d.lineCodes.join(', ')})`,
-  UNKNOWN_DISPUTE: (d) => `no dispute ${d.disputeId} on this cycle`,
-  DISPUTE_ALREADY_RESOLVED: (d) =>
+  UNKNOWN_LINE: (d, m) => `no bill line ${d.lineCode} (lines: ${d.lineCodes.join(', ')})`,
+  UNKNOWN_DISPUTE: (d, m) => `no dispute ${d.disputeId} on this cycle`,
+  DISPUTE_ALREADY_RESOLVED: (d, m) =>
     `dispute ${d.disputeId} was already resolved (${d.outcome}, adjustment ${m(d.adjustmentMinor)})`,
-  DISPUTE_EXCEEDS_DUE: (d) =>
+  DISPUTE_EXCEEDS_DUE: (d, m) =>
     `disputing ${m(d.attemptedMinor)} with ${m(d.openDisputedMinor)} already open exceeds the due ${m(d.dueMinor)}`,
-  ADJUSTMENT_EXCEEDS_DISPUTE: (d) =>
+  ADJUSTMENT_EXCEEDS_DISPUTE: (d, m) =>
     `adjustment ${m(d.attemptedMinor)} exceeds dispute ${d.disputeId} of ${m(d.disputedMinor)}`,
-  OUTCOME_MISMATCH: (d) =>
+  OUTCOME_MISMATCH: (d, m) =>
     `outcome ${d.outcome} of dispute ${d.disputeId} (${m(d.disputedMinor)}) does not fit an adjustment of ${m(d.adjustmentMinor)}: upheld adjusts the whole disputed amount, partially-upheld less than it and more than zero, rejected zero`,
-  PLAN_ALREADY_ACTIVE: (d) => `instalment plan ${d.activePlanId} is still active`,
-  UNKNOWN_PLAN: (d) => `no instalment plan ${d.planId} on this cycle`,
-  PLAN_NOT_ACTIVE: (d) => `instalment plan ${d.planId} was already cancelled (${d.cancelReason})`,
-  PLAN_INVALID: (d) =>
+  PLAN_ALREADY_ACTIVE: (d, m) => `instalment plan ${d.activePlanId} is still active`,
+  UNKNOWN_PLAN: (d, m) => `no instalment plan ${d.planId} on this cycle`,
+  PLAN_NOT_ACTIVE: (d, m) => `instalment plan ${d.planId} was already cancelled (${d.cancelReason})`,
+  PLAN_INVALID: (d, m) =>
     d.problem === 'fewer-than-two'
       ? `an instalment plan needs at least 2 instalments, got ${d.installmentCount}`
       : d.problem === 'dates-not-increasing'
         ? 'instalment due dates must be strictly increasing'
         : `instalments add up to ${m(d.installmentsMinor)} but ${m(d.outstandingMinor)} is outstanding`,
-  ADJUSTMENT_EXCEEDS_DUE: (d) => `adjustment of ${m(d.attemptedMinor)} exceeds the due ${m(d.dueMinor)}`,
-  WRITE_OFF_EXCEEDS_OUTSTANDING: (d) =>
+  ADJUSTMENT_EXCEEDS_DUE: (d, m) => `adjustment of ${m(d.attemptedMinor)} exceeds the due ${m(d.dueMinor)}`,
+  WRITE_OFF_EXCEEDS_OUTSTANDING: (d, m) =>
     `write-off of ${m(d.attemptedMinor)} exceeds the outstanding ${m(d.outstandingMinor)}`,
-  NOTHING_OUTSTANDING: (d) => `nothing is outstanding on this cycle (${m(d.outstandingMinor)})`,
-  DATE_OUT_OF_RANGE: (d) =>
+  NOTHING_OUTSTANDING: (d, m) => `nothing is outstanding on this cycle (${m(d.outstandingMinor)})`,
+  DATE_OUT_OF_RANGE: (d, m) =>
     `${d.field} ${d.value} is implausible for the period [${d.periodStart}, ${d.periodEnd}): expected a date from ${d.earliest} to ${d.latest}`,
-  DATED_BEFORE_ORIGIN: (d) =>
+  DATED_BEFORE_ORIGIN: (d, m) =>
     d.origin === 'payment'
       ? `a refund dated ${d.at} is before the payment ${d.originId} it refunds (${d.originAt})`
       : d.origin === 'dispute'
@@ -100,7 +101,15 @@ const messages: { [K in RuleCode]: (d: RuleDetails[K]) => string } = {
         : `a cancellation dated ${d.at} is before plan ${d.originId} was agreed (${d.originAt})`,
 };
 
-export const ruleError = <K extends RuleCode>(code: K, details: RuleDetails[K]): RenewalErrorOf<K> =>
-  ({ code, message: messages[code](details), ...details }) as RenewalErrorOf<K>;
+export const ruleError = <K extends RuleCode>(code: K, details: RuleDetails[K], currency?: string): RenewalErrorOf<K> => {
+  const m: Amount = currency ? (n) => formatMinor(n, undefined, currencyExponent(currency)) : (n) => formatMinor(n);
+  return { code, message: messages[code](details, m), ...details } as RenewalErrorOf<K>;
+};
+
+/** The same refusal with its amounts written in the cycle's currency's decimals. */
+export const inCurrency = (error: RenewalError, currency: string): RenewalError => {
+  const { code, message: _message, ...details } = error;
+  return ruleError(code, details as never, currency) as RenewalError;
+};
 
 export const RULE_CODES = Object.keys(messages) as RuleCode[];
