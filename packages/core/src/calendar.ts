@@ -4,12 +4,13 @@
 //
 // The calendar arithmetic is date-fns' (v4), computed on `UTCDate`s or in an explicit zone with
 // `TZDate`, so the host's `TZ` never matters (Samoa skipped 2011-12-30 locally; a UTCDate does
-// not). date-fns allocates a Date per step: measured here at 3-17 µs a call (daysBetween 16 µs,
-// getDaysInMonth 3 µs, a TZDate's day 10 µs) against 0.1-0.3 µs for the former integer
-// arithmetic, on folds and aging that run once per stored event or per open cycle. So every
-// result is memoised per input (a portfolio has a few thousand distinct dates); a hit is a Map
-// lookup (about 0.05 µs). The one check left by hand is the `YYYY-MM-DD` shape, which is the same
-// in every zone.
+// not). date-fns allocates Dates per call: measured here (CPU time, 2-core machine) at 3.1 µs for
+// differenceInCalendarDays and 3.9 µs for a TZDate's day, against 0.06 µs for the former integer
+// arithmetic, in aging and folds that run per open cycle or per stored event. So each result is
+// memoised per input (a portfolio has a few thousand distinct dates): daysBetween 0.056 µs,
+// dayInZone 0.15 µs a hit. Against main, same data, CPU time: decoding stored events and commands
+// within ±3% (noise), aging 5% faster, schedules 3.3x faster. The one check left by hand is the
+// `YYYY-MM-DD` shape (and days 1-28, valid in every month), the same in every zone.
 import * as t from 'io-ts';
 import { addDays, addMonths, differenceInCalendarDays, endOfDay, formatISO, getDaysInMonth, lightFormat, parseISO, startOfDay } from 'date-fns';
 import { TZDate } from '@date-fns/tz';
@@ -38,11 +39,16 @@ const memo = <K, V>(compute: (key: K) => V, limit = 100_000): ((key: K) => V) =>
 /** `YYYY-MM-DD` of a UTCDate (or of a TZDate, in its zone). */
 const textOf = (d: Date): BusinessDate => formatISO(d, { representation: 'date' }) as BusinessDate;
 
-/** Days in a month, keyed `year * 12 + month - 1`. */
-const daysInMonthOf = memo((monthKey: number): number => getDaysInMonth(new UTCDate(Math.floor(monthKey / 12), monthKey % 12, 1)));
+// Days in a month by date-fns, kept per month (year * 12 + month - 1) in a typed array: the
+// validity check of every stored date of day 29-31 reads it, and an array read costs less than
+// a Map lookup (measured: decoding stored events 5% slower with the Map, level with the array).
+const monthDays = new Uint8Array(10_000 * 12);
 
-/** Days in a month (1-12) of a year, by date-fns. */
-export const daysInMonth = (year: number, month: number): number => daysInMonthOf(year * 12 + month - 1);
+/** Days in a month (1-12) of a year (1-9999), by date-fns. */
+export const daysInMonth = (year: number, month: number): number => {
+  const key = year * 12 + month - 1;
+  return (monthDays[key] ||= getDaysInMonth(new UTCDate(year, month - 1, 1)));
+};
 
 /** The ASCII digit at `i` as a number, or -1 (what `\d` matches without the `u` flag). */
 const digitAt = (s: string, i: number): number => {
@@ -111,7 +117,8 @@ const instantProblem = (u: unknown): string =>
 
 /**
  * Decoding accepts an offset and yields the UTC form; `is` (the guard stores use on every event
- * they read) accepts only the UTC form, so its fast path is the one regular expression above.
+ * they read) accepts only the UTC form, so its fast path is the one regular expression above:
+ * 0.13 µs an instant, against 2.6 µs to normalise one given with an offset (measured).
  */
 export const InstantC = new t.Type<Instant, string, unknown>(
   'a timestamp with Z or an offset, YYYY-MM-DDTHH:mm:ss[.sss](Z|+HH:MM)',
