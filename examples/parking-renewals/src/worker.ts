@@ -7,6 +7,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import {
   contractDecider,
   renewalCycle,
+  businessDayOf,
   addDaysTo,
   decodeCommand,
   type AutoDebitFailedData,
@@ -17,7 +18,7 @@ import {
   type RecordPayment,
   type ReminderSentData,
 } from '@renewal-ledger/core';
-import { getCommandHandler } from '@renewal-ledger/eventstore';
+import { getCommandHandler, readLedgerZones } from '@renewal-ledger/eventstore';
 import { getProjectionRunner, getSQLiteViewDatabase } from '@renewal-ledger/projections';
 import { arrearsProjection, getArrearsView, type CurrencyTotals, type Debtor } from '@renewal-ledger/projection-arrears';
 import { behaviourProjection, getBehaviourView, type PeriodCollection } from '@renewal-ledger/projection-behaviour';
@@ -117,6 +118,8 @@ export const runCarPark = async (options: CarParkOptions): Promise<CarParkReport
     // customer to pay at the counter two days later).
     const bills = new Map<string, BilledData>();
     const followUps = new Map<string, BusinessDate>();
+    // The day a failure counts as is its business day, in the ledger's zone (UTC without settings).
+    const zones = await readLedgerZones(store);
     let seen = 0n;
     const learn = async (since: bigint, day: DayActivity) => {
       for await (const e of store.readAll({ after: seen })) {
@@ -132,7 +135,7 @@ export const runCarPark = async (options: CarParkOptions): Promise<CarParkReport
           }
         } else if (e.type === 'AutoDebitFailed') {
           const d = e.data as AutoDebitFailedData;
-          if (!d.retryable) followUps.set(d.cycleId, addDaysTo(2)(d.at.slice(0, 10) as BusinessDate));
+          if (!d.retryable) followUps.set(d.cycleId, addDaysTo(2)(businessDayOf(zones, d.at)));
           if (fresh) day.failed.push({ cycleId: d.cycleId, attempt: d.attempt, code: d.failureCode, retryable: d.retryable });
         } else if (e.type === 'Paid' && fresh) {
           const d = e.data as PaidData;
