@@ -127,13 +127,3 @@ export async function* commandLines(chunks: AsyncIterable<Buffer | Uint8Array>):
     if (entry) yield entry;
   }
 }
-
-/** Every non-blank line of a text already in memory (tests, small inputs). */
-export const parseCommandLines = (text: string): CommandLine[] => {
-  const out: CommandLine[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const entry = parseCommandLine(raw, i + 1);
-    if (entry) out.push(entry);
-  });
-  return out;
-};

@@ -4,7 +4,8 @@
 // incremental, so this costs only the events recorded since the last run.
 import { accessSync, constants, existsSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import { temporaryCopyOf, type EventStore } from '@renewal-ledger/eventstore';
+import type { EventStore } from '@renewal-ledger/eventstore';
+import { temporaryCopyOf } from '@renewal-ledger/eventstore/sqlite-files';
 import { openStore } from '@renewal-ledger/stores';
 import {
   getPostgresViewDatabase,

@@ -1,54 +1,404 @@
 // @renewal-ledger/core: the pure domain of renewal-fee collection.
-export * from './money.js';
-export * from './calendar.js';
-export * from './ids.js';
-export * from './unicode.js';
-export * from './timing.js';
-export * from './canonical-json.js';
-export * from './same-fact.js';
-export * from './validation.js';
-export { shape, loose, tagged, oneOf, ShapeType, TaggedType } from './shape.js';
-export * from './decider.js';
-export * from './aggregate.js';
-export * from './command-id.js';
-export * from './event-codec.js';
-export * from './envelope.js';
-export * from './upcasting.js';
-export * from './ledger-events.js';
-export * from './specification.js';
-export * from './cycle/shapes.js';
-export * from './cycle/commands.js';
-export * from './cycle/events.js';
-export * from './cycle/errors.js';
-export * from './cycle/state.js';
-export * from './cycle/figures.js';
-export * from './cycle/decide.js';
-export * from './cycle/decider.js';
-export * from './contract/shapes.js';
-export * from './contract/commands.js';
-export * from './contract/events.js';
-export * from './contract/errors.js';
-export * from './contract/state.js';
-export * from './contract/stream.js';
-export * from './contract/decide.js';
-export * from './contract/decider.js';
-export * from './ledger/stream.js';
-export * from './ledger/commands.js';
-export * from './ledger/events.js';
-export * from './ledger/errors.js';
-export * from './ledger/state.js';
-export * from './ledger/business-days.js';
-export * from './ledger/decide.js';
-export * from './ledger/decider.js';
-export * from './policy-errors.js';
-export * from './billing/schedule.js';
-export * from './billing/terms.js';
-export * from './billing/eligibility.js';
-export * from './billing/calculate.js';
-export * from './billing/quote.js';
-export * from './billing/due.js';
-export * from './allocation/open-amounts.js';
-export * from './allocation/lump-sum.js';
-export * from './allocation/credit.js';
-export * from './reminders/policy.js';
-export * from './auto-debit/policy.js';
+//
+// The public API, name by name (api/core.api.md is its report; CONTRIBUTING.md says how to change
+// it). What is not listed here is internal: tests reach it by path (`../src/money.js`).
+
+// Money: integer minor units, never floats; exact arithmetic that refuses to leave the safe range.
+export {
+  type MinorUnitsBrand,
+  type MinorUnits,
+  type PositiveMinorUnitsBrand,
+  type PositiveMinorUnits,
+  type NonNegativeMinorUnitsBrand,
+  type NonNegativeMinorUnits,
+  isMinorUnits,
+  isPositiveMinorUnits,
+  isNonNegativeMinorUnits,
+  MinorUnitsC,
+  PositiveMinorUnitsC,
+  NonNegativeMinorUnitsC,
+  type AmountOutOfRange,
+  addMinor,
+  subtractMinor,
+  sumMinor,
+  type DecimalQuantityBrand,
+  type DecimalQuantity,
+  isDecimalQuantity,
+  DecimalQuantityC,
+  type Proration,
+  amountFromRate,
+  currencyExponent,
+  formatMinor,
+  formatGrouped,
+  parseMinor,
+} from './money.js';
+
+// Calendar: business dates, instants, half-open periods, and days in a time zone.
+export {
+  type BusinessDateBrand,
+  type BusinessDate,
+  isBusinessDate,
+  BusinessDateC,
+  type InstantBrand,
+  type Instant,
+  isInstant,
+  normaliseInstant,
+  InstantC,
+  instantMillis,
+  compareInstants,
+  type Period,
+  PeriodC,
+  daysInMonth,
+  daysBetween,
+  addDaysTo,
+  periodDays,
+  isPeriodValid,
+  compareDates,
+  isTimeZone,
+  dayInZone,
+  localTimeInZone,
+  instantAtHourInZone,
+  startOfDayInZone,
+  endOfDayInZone,
+} from './calendar.js';
+
+// Ids, free text and currencies as commands carry them; the cycle's stream name.
+export {
+  type CycleIdBrand,
+  type CycleId,
+  CycleIdC,
+  type ContractIdBrand,
+  type ContractId,
+  ContractIdC,
+  type IdBrand,
+  type Id,
+  IdC,
+  type TextBrand,
+  type Text,
+  TextC,
+  type CurrencyBrand,
+  type Currency,
+  isIso4217Currency,
+  CurrencyC,
+  cycleStreamName,
+  cycleIdOfStream,
+} from './ids.js';
+export { isWellFormedText, illFormedPath, toNfc } from './unicode.js';
+export { type Json, canonicalJson } from './canonical-json.js';
+
+// Bad input at a boundary: problems with paths, and decoding with a codec into them.
+export { type Problem, type InvalidInput, formatProblem, invalidInput, decodeWith, decodeOwnedWith } from './validation.js';
+
+// Building an aggregate of your own: deciders, codec shapes, event codecs, idempotency, specifications.
+export { type Decision, type Decider, fold } from './decider.js';
+export {
+  type AggregateCommand,
+  type Aggregate,
+  type AnyAggregate,
+  type CommandOf,
+  type EventOf,
+  type StateOf,
+  type ErrorOf,
+  type DuplicateOf,
+  type FiguresOf,
+} from './aggregate.js';
+export { shape, loose, tagged, oneOf, ShapeType, TaggedType, type ShapeOf, type ShapeOutput } from './shape.js';
+export { sameFact } from './same-fact.js';
+export { type CommandIdConflict, commandIdConflict, sameRecord } from './command-id.js';
+export {
+  type DomainEvent,
+  type StoredEventInput,
+  type StoredEventDecoder,
+  type StoredEventDecoderOptions,
+  type EventCodecSpec,
+  type EventCodec,
+  eventCodec,
+  storedEventDecoder,
+} from './event-codec.js';
+export { type Upcaster, type Upcasters, upcast } from './upcasting.js';
+export { SpecificationError, type Then, DeciderSpecification } from './specification.js';
+
+// The envelope every stored event has (metadata, event ids), and decoding any stored event of the ledger.
+export {
+  EventMetadataC,
+  type EventMetadata,
+  NewEventC,
+  type NewEvent,
+  type RecordedEvent,
+  decodeMetadata,
+  eventIdFor,
+  type EnvelopeOptions,
+  envelope,
+} from './envelope.js';
+export { LEDGER_EVENT_CODECS, type LedgerEvent, type LedgerEventType, STORED_EVENT_SCHEMA_VERSION, decodeStoredEvent } from './ledger-events.js';
+
+// The renewal cycle (one bill and what happens to it): its wire contract (io-ts codecs and their types).
+export {
+  billShapes,
+  type Basis,
+  type BillLine,
+  type Discount,
+  type Installment,
+  PAYMENT_CHANNELS,
+  type PaymentChannel,
+  PaymentChannelC,
+  REMINDER_CHANNELS,
+  type ReminderChannel,
+  ReminderChannelC,
+  DISPUTE_OUTCOMES,
+  type DisputeOutcome,
+  DisputeOutcomeC,
+  PLAN_CANCEL_REASONS,
+  type PlanCancelReason,
+  PlanCancelReasonC,
+} from './cycle/shapes.js';
+export {
+  BillC,
+  RecordPaymentC,
+  RaiseDisputeC,
+  ResolveDisputeC,
+  AgreeInstallmentsC,
+  CancelInstallmentsC,
+  RefundC,
+  AdjustC,
+  SendReminderC,
+  WriteOffC,
+  RecordAutoDebitFailureC,
+  RenewalCommandC,
+  type Bill,
+  type RecordPayment,
+  type RaiseDispute,
+  type ResolveDispute,
+  type AgreeInstallments,
+  type CancelInstallments,
+  type Refund,
+  type Adjust,
+  type SendReminder,
+  type WriteOff,
+  type RecordAutoDebitFailure,
+  type RenewalCommand,
+  type RenewalCommandType,
+  RENEWAL_COMMAND_TYPES,
+  decodeCommand,
+  encodeCommand,
+} from './cycle/commands.js';
+export {
+  Billed,
+  Paid,
+  Disputed,
+  DisputeResolved,
+  InstallmentAgreed,
+  InstallmentPlanCancelled,
+  Refunded,
+  Adjusted,
+  ReminderSent,
+  WrittenOff,
+  AutoDebitFailed,
+  RenewalEventC,
+  type BilledData,
+  type PaidData,
+  type DisputedData,
+  type DisputeResolvedData,
+  type InstallmentAgreedData,
+  type InstallmentPlanCancelledData,
+  type RefundedData,
+  type AdjustedData,
+  type ReminderSentData,
+  type WrittenOffData,
+  type AutoDebitFailedData,
+  type RenewalEvent,
+  type RenewalEventType,
+  type RenewalEventOf,
+  CURRENT_SCHEMA_VERSION,
+  decodeEvent,
+  encodeEvent,
+  cycleEvents,
+  isRenewalEventType,
+  RENEWAL_EVENT_TYPES,
+} from './cycle/events.js';
+
+// The renewal cycle's decider: rules and refusals, state, figures and aging.
+export { type RuleDetails, type RuleCode, type RenewalErrorOf, type RenewalError, RULE_CODES } from './cycle/errors.js';
+export { type DisputeFact, type PlanFact, type CycleTotals, type CycleState, initialCycleState, evolveCycle } from './cycle/state.js';
+export {
+  type CycleFigures,
+  cycleFigures,
+  AGING_BUCKETS,
+  type AgingBucket,
+  agingBucketOf,
+  type PlanStatus,
+  type InstallmentStanding,
+  type Aging,
+  agingAsOf,
+} from './cycle/figures.js';
+export { type Duplicate, type CycleDecision, decideCycle } from './cycle/decide.js';
+export { renewalCycle } from './cycle/decider.js';
+
+// The contract (a customer's agreement: fee plan, mandate, lump sums, credit): its wire contract.
+export {
+  BillingDayC,
+  DueAfterDaysC,
+  CADENCES,
+  type Cadence,
+  CadenceC,
+  MANDATE_METHODS,
+  type MandateMethod,
+  MandateMethodC,
+  contractShapes,
+  type Contact,
+  type Customer,
+  type Subject,
+  type FeeBasis,
+  type FeeItem,
+  type DiscountAmount,
+  type Eligibility,
+  type ContractDiscount,
+  type FeePlan,
+  type Advance,
+  type AllocationPart,
+} from './contract/shapes.js';
+export {
+  OpenContractC,
+  ChangeFeePlanC,
+  GiveMandateC,
+  RevokeMandateC,
+  ReceiveLumpSumC,
+  AllocateLumpSumC,
+  ApplyCreditC,
+  CancelCreditApplicationC,
+  EndContractC,
+  ContractCommandC,
+  type OpenContract,
+  type ChangeFeePlan,
+  type GiveMandate,
+  type RevokeMandate,
+  type ReceiveLumpSum,
+  type AllocateLumpSum,
+  type ApplyCredit,
+  type CancelCreditApplication,
+  type EndContract,
+  type ContractCommand,
+  type ContractCommandType,
+  CONTRACT_COMMAND_TYPES,
+  decodeContractCommand,
+  encodeContractCommand,
+} from './contract/commands.js';
+export {
+  ContractOpened,
+  FeePlanChanged,
+  MandateGiven,
+  MandateRevoked,
+  LumpSumReceived,
+  LumpSumAllocated,
+  CreditReceived,
+  CreditApplied,
+  CreditApplicationCancelled,
+  ContractEnded,
+  ContractEventC,
+  type ContractOpenedData,
+  type FeePlanChangedData,
+  type MandateGivenData,
+  type MandateRevokedData,
+  type LumpSumReceivedData,
+  type LumpSumAllocatedData,
+  type CreditReceivedData,
+  type CreditAppliedData,
+  type CreditApplicationCancelledData,
+  type ContractEndedData,
+  type ContractEvent,
+  type ContractEventType,
+  type ContractEventOf,
+  CONTRACT_SCHEMA_VERSION,
+  decodeContractEvent,
+  encodeContractEvent,
+  contractEvents,
+  isContractEventType,
+  CONTRACT_EVENT_TYPES,
+} from './contract/events.js';
+
+// The contract's decider: rules and refusals, state and figures, its stream.
+export { type ContractRuleDetails, type ContractRuleCode, type ContractErrorOf, type ContractError, CONTRACT_RULE_CODES } from './contract/errors.js';
+export {
+  type FeePlanVersion,
+  type MandateFact,
+  type LumpSumFact,
+  type CreditApplicationFact,
+  type ContractState,
+  initialContractState,
+  evolveContract,
+  pendingLumpSums,
+  type ContractFigures,
+  contractFigures,
+} from './contract/state.js';
+export { contractStreamName, contractIdOfStream } from './contract/stream.js';
+export { type ContractDuplicate, type ContractDecision, decideContract } from './contract/decide.js';
+export { contractDecider } from './contract/decider.js';
+
+// The ledger's settings (time zone, locale): commands, events, state, decider, and business days in its zone.
+export { LEDGER_SETTINGS_STREAM } from './ledger/stream.js';
+export {
+  OpenLedgerC,
+  ChangeTimeZoneC,
+  LedgerSettingsCommandC,
+  type OpenLedger,
+  type ChangeTimeZone,
+  type LedgerSettingsCommand,
+  decodeLedgerSettingsCommand,
+} from './ledger/commands.js';
+export {
+  LedgerOpened,
+  TimeZoneChanged,
+  LedgerSettingsEventC,
+  type LedgerOpenedData,
+  type TimeZoneChangedData,
+  type LedgerSettingsEvent,
+  type LedgerSettingsEventType,
+  LEDGER_SETTINGS_EVENT_TYPES,
+  LEDGER_SETTINGS_SCHEMA_VERSION,
+  decodeLedgerSettingsEvent,
+  ledgerSettingsEvents,
+  isLedgerSettingsEventType,
+} from './ledger/events.js';
+export { type LedgerRuleDetails, type LedgerRuleCode, type LedgerErrorOf, type LedgerError, LEDGER_RULE_CODES } from './ledger/errors.js';
+export { type LedgerSettingsState, initialLedgerSettings, evolveLedgerSettings } from './ledger/state.js';
+export { type LedgerDuplicate, type LedgerDecision } from './ledger/decide.js';
+export { ledgerSettingsDecider } from './ledger/decider.js';
+export {
+  type ZoneSpan,
+  type LedgerZones,
+  DEFAULT_TIME_ZONE,
+  ledgerZones,
+  fixedZone,
+  UTC_ZONES,
+  ledgerZonesOf,
+  zoneAt,
+  zoneOn,
+  businessDayOf,
+  businessTimeOf,
+  startOfBusinessDay,
+  endOfBusinessDay,
+  businessHourOf,
+  type LedgerDefaults,
+  ledgerDefaultsAt,
+} from './ledger/business-days.js';
+
+// The renewal engine's pure planning: what to bill and when, allocation, credit, reminders, auto-debit.
+export { type PolicyRuleDetails, type PolicyRuleCode, type PolicyErrorOf, type PolicyError, POLICY_RULE_CODES } from './policy-errors.js';
+export {
+  type ScheduleTerms,
+  type ScheduledPeriod,
+  scheduledPeriodOn,
+  scheduledPeriodStarting,
+  nextScheduledPeriod,
+  scheduledPeriodsUntil,
+  scheduledPeriodsFrom,
+  prorationOf,
+} from './billing/schedule.js';
+export { termsOf } from './billing/terms.js';
+export { type BillOptions, billCycleId, billForScheduledPeriod, calculateBill } from './billing/calculate.js';
+export { type AdvanceQuote, quoteAdvance } from './billing/quote.js';
+export { type BillRefused, type BillsDue, billsDue } from './billing/due.js';
+export { type LumpSumPlan, allocateLumpSum } from './allocation/lump-sum.js';
+export { type CreditApplicationPlan, type CreditOptions, planCreditApplications } from './allocation/credit.js';
+export { type ReminderStep, DEFAULT_REMINDER_POLICY, type ReminderOptions, type RemindersDue, remindersDue } from './reminders/policy.js';
+export { DEFAULT_RETRY_AFTER_DAYS, type CollectionDue, type CollectionResult, collectionsDue, collectionOutcome } from './auto-debit/policy.js';

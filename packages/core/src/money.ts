@@ -72,9 +72,6 @@ export const sumMinor = (amounts: ReadonlyArray<number>): E.Either<AmountOutOfRa
   return E.right(total as MinorUnits);
 };
 
-/** Trusted: the caller knows the value is a safe integer (e.g. a running total already checked). */
-export const minorUnitsUnsafe = (n: number): MinorUnits => n as MinorUnits;
-
 // ---------------------------------------------------------------------------------------------
 // Decimal quantities (square metres, units) arrive as strings so that "98.50" stays exact.
 

@@ -6,11 +6,10 @@
 //   problems instead of one failure per union branch.
 import * as t from 'io-ts';
 
-type Out<P extends t.Props> = { [K in keyof P]: t.OutputOf<P[K]> };
 export type ShapeOf<R extends t.Props, O extends t.Props> = { readonly [K in keyof R]: t.TypeOf<R[K]> } & {
   readonly [K in keyof O]?: t.TypeOf<O[K]>;
 };
-export type ShapeOutput<R extends t.Props, O extends t.Props> = Out<R> & Partial<Out<O>>;
+export type ShapeOutput<R extends t.Props, O extends t.Props> = { [K in keyof R]: t.OutputOf<R[K]> } & Partial<{ [K in keyof O]: t.OutputOf<O[K]> }>;
 
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
 

@@ -4,6 +4,7 @@
 // (see event-codec.ts, which runs these for every aggregate's events).
 import * as E from 'fp-ts/lib/Either.js';
 import { invalidInput, type InvalidInput } from './validation.js';
+import type { StoredEventInput } from './event-codec.js';
 
 /** Turns data of version `from` into data of version `from + 1`. */
 export type Upcaster = (data: Readonly<Record<string, unknown>>) => Record<string, unknown>;
@@ -11,14 +12,9 @@ export type Upcaster = (data: Readonly<Record<string, unknown>>) => Record<strin
 /** Per event type, per source version. */
 export type Upcasters = Readonly<Record<string, Readonly<Record<number, Upcaster>>>>;
 
-interface Stored {
-  readonly type: string;
-  readonly schemaVersion: number;
-  readonly data: unknown;
-}
 
 /** Brings stored data up to `target`, the current schema version of its type. */
-export const upcastTo = (stored: Stored, upcasters: Upcasters, target: number): E.Either<InvalidInput, { readonly type: string; readonly data: unknown }> => {
+export const upcastTo = (stored: StoredEventInput, upcasters: Upcasters, target: number): E.Either<InvalidInput, { readonly type: string; readonly data: unknown }> => {
   if (stored.schemaVersion > target)
     return E.left(
       invalidInput(`${stored.type} event`, [
@@ -44,7 +40,7 @@ export const upcastTo = (stored: Stored, upcasters: Upcasters, target: number): 
 
 /** Brings stored data up to the current schema version of its type, as `current` lists them. */
 export const upcast = (
-  stored: Stored,
+  stored: StoredEventInput,
   upcasters: Upcasters,
   current: Readonly<Record<string, number>>,
 ): E.Either<InvalidInput, { readonly type: string; readonly data: unknown }> => {

@@ -85,12 +85,6 @@ export const decodeWith =
     return E.isRight(r) ? r : E.left(invalidInput(subject, problemsOf(r.left)));
   };
 
-/** Keys present in `input` that a strict shape does not know: typos such as `ammountMinor`. */
-export const unknownKeys = (input: Record<string, unknown>, known: ReadonlySet<string>, prefix = ''): Problem[] =>
-  Object.keys(input)
-    .filter((k) => !known.has(k))
-    .map((k) => ({ path: prefix + k, message: `is not a known field, got ${show(input[k])}` }));
-
 /**
  * Like `decodeWith`, but first tries the codec's allocation-free `is` guard and returns the input
  * itself when it passes. For data the caller owns and will not mutate (freshly parsed stored

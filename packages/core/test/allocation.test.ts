@@ -13,7 +13,6 @@ import {
   evolveCycle,
   fold,
   initialCycleState,
-  openAmountsInOrder,
   planCreditApplications,
   type ContractCommand,
   type ContractState,
@@ -22,6 +21,7 @@ import {
   type Period,
   type RenewalCommand,
 } from '@renewal-ledger/core';
+import { openAmountsInOrder } from '../src/allocation/open-amounts.js';
 import { allocate, contractOf, lumpSum, must, open } from '@renewal-ledger/testing/contracts';
 
 const flat = (...extra: ContractCommand[]) => contractOf(open({ startDate: '2025-12-01' }), ...extra);

@@ -3,7 +3,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as E from 'fp-ts/lib/Either.js';
-import { activeMandate, contractFigures, decideContract, pendingLumpSums } from '@renewal-ledger/core';
+import { contractFigures, decideContract, pendingLumpSums } from '@renewal-ledger/core';
+import { activeMandate } from '../src/contract/state.js';
 import {
   allocate,
   applyCredit,

@@ -6,7 +6,6 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import {
-  activePlan,
   canonicalJson,
   cycleFigures,
   decideCycle,
@@ -18,6 +17,7 @@ import {
   type RenewalCommand,
   type RenewalEvent,
 } from '@renewal-ledger/core';
+import { activePlan } from '../src/cycle/state.js';
 import { play, scenarioArb, type Played } from './scenarios.js';
 
 const RUNS = 300;

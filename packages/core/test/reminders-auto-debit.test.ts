@@ -12,7 +12,6 @@ import {
   decodeCommand,
   evolveCycle,
   initialCycleState,
-  reminderStepOf,
   remindersDue,
   type BusinessDate,
   type CollectionDue,
@@ -21,6 +20,7 @@ import {
   type Period,
   type RenewalCommand,
 } from '@renewal-ledger/core';
+import { reminderStepOf } from '../src/reminders/policy.js';
 import { contractOf, giveMandate, must, open, revokeMandate } from '@renewal-ledger/testing/contracts';
 
 const JAN = 'unit-0301/2026-01-01';

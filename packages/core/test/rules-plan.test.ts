@@ -1,7 +1,7 @@
 // The rules of `AgreeInstallments` and `CancelInstallments`, each accepted and refused.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { activePlan } from '@renewal-ledger/core';
+import { activePlan } from '../src/cycle/state.js';
 import { agree, bill, cancelPlan, cast, duplicateOf, event, given, history, MAX, meta, pay, simpleBill } from './builders.js';
 
 const agreeing = suite('AgreeInstallments');

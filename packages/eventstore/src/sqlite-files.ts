@@ -1,3 +1,7 @@
+// The `./sqlite-files` entry point of @renewal-ledger/eventstore: the SQLite event store and the
+// CLI's SQLite view database share it and have no common SQLite package; it needs node:fs, which
+// the port's entry point never loads.
+//
 // Reading a SQLite database (an event store or a view database) from a place this process cannot
 // write: a read-only mount, another user's files. A WAL-mode database is read through a
 // shared-memory index, the `-shm` file beside it; when that file is missing (the last connection

@@ -1,4 +1,24 @@
 // @renewal-ledger/projection-arrears: what is owed, how old it is, and how well each billing
 // period was collected, as of any date.
-export * from './projection.js';
-export * from './view.js';
+//
+// The public API, name by name (api/projection-arrears.api.md is its report; CONTRIBUTING.md says
+// how to change it).
+
+// The projection for the runner, and the names of its view in the view database.
+export { ARREARS_PROJECTION, ARREARS_CYCLES, arrearsProjection } from './projection.js';
+
+// Reading the view: a cycle, a contract, a bucket, the top debtors, billing periods, the portfolio.
+export {
+  type OpenDispute,
+  type ArrearsCycle,
+  type BucketAmounts,
+  type BucketCounts,
+  type CurrencyTotals,
+  type ContractArrears,
+  type BucketEntry,
+  type Debtor,
+  type BillingPeriodFigures,
+  type Portfolio,
+  type ArrearsView,
+  getArrearsView,
+} from './view.js';

@@ -1,4 +1,27 @@
 // @renewal-ledger/projection-behaviour: payment behaviour (punctuality per contract, reminder
 // effectiveness per channel and level, collection rate per billing period, takings per channel).
-export * from './projection.js';
-export * from './view.js';
+//
+// The public API, name by name (api/projection-behaviour.api.md is its report; CONTRIBUTING.md
+// says how to change it).
+
+// The projection for the runner, the names of its view's tables, and its one rule's window.
+export {
+  BEHAVIOUR_PROJECTION,
+  BEHAVIOUR_CYCLES,
+  BEHAVIOUR_REMINDERS,
+  BEHAVIOUR_TAKINGS,
+  BEHAVIOUR_LEDGER,
+  REMINDER_WINDOW_DAYS,
+  behaviourProjection,
+} from './projection.js';
+
+// Reading the view: contracts, reminder effects, collection per period, takings per channel.
+export {
+  type CycleStanding,
+  type ContractBehaviour,
+  type ReminderEffect,
+  type PeriodCollection,
+  type ChannelTakings,
+  type BehaviourView,
+  getBehaviourView,
+} from './view.js';

@@ -50,7 +50,8 @@ export const RECEIPTS_CYCLES = 'receipts_cycles';
 export const RECEIPTS_COUNTERS = 'receipts_counters';
 export const RECEIPTS_LEDGER = 'receipts_ledger';
 
-type Tables = 'receipts' | 'receipts_lines' | 'receipts_cycles' | 'receipts_counters' | 'receipts_ledger';
+/** The base names of the receipts view's tables. */
+export type ReceiptsTable = 'receipts' | 'receipts_lines' | 'receipts_cycles' | 'receipts_counters' | 'receipts_ledger';
 
 const RECEIPT_COLUMNS = [
   'number',
@@ -97,7 +98,7 @@ type LineRow = Record<(typeof LINE_COLUMNS)[number], SqlValue>;
 
 const isContractEvent = (e: RecordedEvent) => e.type === 'LumpSumReceived' || e.type === 'CreditReceived';
 
-const createTables = async (tx: SqlExecutor, t: TableNames<Tables>) => {
+const createTables = async (tx: SqlExecutor, t: TableNames<ReceiptsTable>) => {
   const r = t.receipts;
   // A lump sum's receipt has no cycle (nor period, nor balance): its lines have them.
   await tx.execute(`CREATE TABLE ${r} (
@@ -154,7 +155,7 @@ const createTables = async (tx: SqlExecutor, t: TableNames<Tables>) => {
 const insertSql = (table: string, columns: readonly string[]) =>
   `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
 
-export const getReceiptsProjection = (): Projection<Tables> =>
+export const getReceiptsProjection = (): Projection<ReceiptsTable> =>
   defineProjection({
     name: RECEIPTS_PROJECTION,
     // 2: lump sums became one receipt with allocation lines; payments from credit, no receipt.
@@ -364,7 +365,7 @@ export const getReceiptsProjection = (): Projection<Tables> =>
  * The receipt a refund gives money back from: the payment's own receipt, or the lump sum's that
  * the payment was a line of; none for a payment from credit.
  */
-const refundedReceipt = async (tx: SqlExecutor, t: TableNames<Tables>, cycleId: string, paymentId: string): Promise<string | null> => {
+const refundedReceipt = async (tx: SqlExecutor, t: TableNames<ReceiptsTable>, cycleId: string, paymentId: string): Promise<string | null> => {
   const own = await tx.query(`SELECT number FROM ${t.receipts} WHERE cycle_id = ? AND payment_id = ? AND kind = 'receipt'`, [cycleId, paymentId]);
   if (own[0]) return asText(own[0].number);
   const line = await tx.query(`SELECT receipt_number FROM ${t.receipts_lines} WHERE cycle_id = ? AND payment_id = ?`, [cycleId, paymentId]);

@@ -1,12 +1,63 @@
 // @renewal-ledger/projections: the checkpointed projection runner and the SQL view database
 // (SQLite or PostgreSQL) views are written to, independent of which event store feeds them.
-export * from './sql.js';
-export type { SQLiteConnection, SQLiteStatement, PostgresPool, PostgresPoolClient, PostgresQueryable } from './drivers.js';
-export * from './sqlite-view-database.js';
-export * from './postgres-view-database.js';
-export * from './projection.js';
-export * from './table-sets.js';
-export * from './runner.js';
-export * from './cycle-states.js';
-export * from './csv.js';
-export * from './ledger-zones.js';
+//
+// The public API, name by name (api/projections.api.md is its report; CONTRIBUTING.md says how to
+// change it). The runner's own bookkeeping (table sets, checkpoints, the switch to a rebuilt set)
+// is internal.
+
+// Where views live: a SQL database with one small portable surface, in SQLite or PostgreSQL.
+export { type SqlValue, type SqlDialect, type SqlRow, type SqlExecutor, type ViewDatabase } from './sql.js';
+export { type SQLiteConnection, type SQLiteStatement, type PostgresPool, type PostgresPoolClient, type PostgresQueryable } from './drivers.js';
+export { type SQLiteViewDatabaseOptions, type SQLiteViewDatabase, getSQLiteViewDatabase } from './sqlite-view-database.js';
+export { type PostgresViewDatabaseOptions, type PostgresViewDatabase, getPostgresViewDatabase } from './postgres-view-database.js';
+
+// Running projections: catch up, follow, rebuild; what a run reports.
+export {
+  type ProgressReport,
+  type ProjectionRunnerOptions,
+  ProjectionFailure,
+  type ProjectionRunSummary,
+  type CaughtUp,
+  type Stopped,
+  type Failed,
+  type ProjectionRunResult,
+  type RunOptions,
+  type FollowOptions,
+  type ProjectionRunner,
+  getProjectionRunner,
+  runAll,
+} from './runner.js';
+
+// A view's state for readers and status displays: is it built, how far has it got; dropping one.
+export {
+  type TableSet,
+  type Registration,
+  type Checkpoint,
+  ViewNotReadyError,
+  requireLiveView,
+  hasRunnerTables,
+  readRegistration,
+  readLiveCheckpoint,
+  listCheckpoints,
+  dropProjection,
+} from './table-sets.js';
+
+// Writing a projection: its declaration, and the helpers the shipped views are written with.
+export { type TableNames, type Projection, defineProjection } from './projection.js';
+export {
+  placeholders,
+  insertRows,
+  asNumber,
+  asBigInt,
+  asText,
+  asOptionalText,
+  exactSumSql,
+  asExactSum,
+  compareTotals,
+  ratioOf,
+} from './sql.js';
+export { cycleStateToJson, cycleStateFromJson, cycleIdOf, loadCycleStates, foldBatch } from './cycle-states.js';
+export { LEDGER_ZONE_EVENT_TYPES, createLedgerSettingsTable, type LedgerZoneTracker, trackLedgerZones } from './ledger-zones.js';
+
+// CSV for spreadsheets: RFC 4180, with formula injection neutralised.
+export { CSV_BOM, csvCell, csvLine, csvTable } from './csv.js';

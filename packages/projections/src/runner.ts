@@ -73,7 +73,8 @@ export class ProjectionFailure extends Error {
   }
 }
 
-interface ResultBase {
+/** What every result of a run says, whatever its status. */
+export interface ProjectionRunSummary {
   readonly projection: string;
   readonly version: number;
   /** The table set written last. */
@@ -87,14 +88,14 @@ interface ResultBase {
   /** True when this run made a freshly built table set the live one. */
   readonly switched: boolean;
 }
-export interface CaughtUp extends ResultBase {
+export interface CaughtUp extends ProjectionRunSummary {
   readonly status: 'caught-up';
 }
-export interface Stopped extends ResultBase {
+export interface Stopped extends ProjectionRunSummary {
   /** The abort signal fired before the projection reached the head. */
   readonly status: 'stopped';
 }
-export interface Failed extends ResultBase {
+export interface Failed extends ProjectionRunSummary {
   readonly status: 'failed';
   readonly error: ProjectionFailure;
 }

@@ -10,12 +10,12 @@ import {
   getProjectionRunner,
   getSQLiteViewDatabase,
   listCheckpoints,
-  readCheckpoint,
   readRegistration,
   type ProgressReport,
   type ProjectionRunResult,
   type SQLiteViewDatabase,
 } from '../src/index.js';
+import { readCheckpoint } from '../src/table-sets.js';
 import { feed } from '@renewal-ledger/testing/feed';
 import { tempDir } from '@renewal-ledger/testing/environments';
 import { propertyPortfolio } from '@renewal-ledger/testing/property-portfolio';

@@ -8,9 +8,9 @@ import {
   asNumber,
   getPostgresViewDatabase,
   getSQLiteViewDatabase,
-  toNumberedPlaceholders,
   type ViewDatabase,
 } from '../src/index.js';
+import { toNumberedPlaceholders } from '../src/sql.js';
 import { dropSchemas, pgTest, requirePostgresUrl, uniqueSchema } from '@renewal-ledger/testing/postgres';
 
 const test = suite('view database');

@@ -1,14 +1,38 @@
 // @renewal-ledger/renewals: the renewal engine's services. Everything that decides is pure and
 // lives in @renewal-ledger/core (bill calculation, allocation, credit, reminders, auto-debit
 // schedule); these run it against a store through the command handlers.
-export * from './handlers.js';
-export * from './engine.js';
-export * from './ledger.js';
-export * from './renew-due.js';
-export * from './lump-sum.js';
-export * from './credit.js';
-export * from './settle.js';
-export * from './reminders.js';
-export * from './gateway.js';
-export * from './simulated-gateway.js';
-export * from './auto-debit.js';
+//
+// The public API, name by name (api/renewals.api.md is its report; CONTRIBUTING.md says how to
+// change it). How the services batch, tally and derive their command ids is internal.
+
+// The command handlers of the two renewal aggregates, as the services use them.
+export { type CycleHandler, type CycleHandleResult, type ContractHandler, type ContractHandleResult } from './handlers.js';
+
+// What every service is given (store, clock, actor, zones), and the tally of what it did.
+export { type EngineOptions, type Tally } from './engine.js';
+
+// Reading contracts and their cycles from the store.
+export {
+  type Portfolio,
+  type ReadPortfolioOptions,
+  readPortfolio,
+  type PortfolioReader,
+  type PortfolioReaderOptions,
+  getPortfolioReader,
+  loadCycle,
+  type LoadedContract,
+  loadContract,
+  readContractCycles,
+} from './ledger.js';
+
+// The services: bill what is due, take and settle lump sums, apply credit, send reminders.
+export { type RenewDueOptions, type RenewDueReport, renewDue } from './renew-due.js';
+export { type LumpSumReport, type FinishLumpSumOptions, finishLumpSum, type ReceiveLumpSumOptions, receiveLumpSum } from './lump-sum.js';
+export { type SettleCreditOptions, type CreditReport, settleCredit } from './credit.js';
+export { type SettleContractOptions, type SettleReport, settleContract } from './settle.js';
+export { type SendRemindersOptions, type RemindersReport, sendReminders } from './reminders.js';
+
+// Auto-debit: collecting through a payment gateway, and a simulated gateway for demos and tests.
+export { type CollectionRequest, type PaymentGateway } from './gateway.js';
+export { type SimulatedPaymentGatewayOptions, type SimulatedPaymentGateway, SIMULATED_FAILURES, getSimulatedPaymentGateway } from './simulated-gateway.js';
+export { type CollectAutoDebitsOptions, type AutoDebitReport, collectAutoDebits } from './auto-debit.js';

@@ -10,19 +10,9 @@ import { ANY, NO_STREAM, NotLeaderError, WrongExpectedVersionError, type JSONRec
 import sharedPb from '@eventstore/db-client/generated/shared_pb.js';
 import { eventIdFor, type EventMetadata, type NewEvent } from '@renewal-ledger/core';
 import { StoredEventDecodeError, WrongExpectedRevisionError, recordedEventFrom } from '@renewal-ledger/eventstore';
-import {
-  RENEWAL_EVENT_ID_NAMESPACE,
-  esdbMetadataOf,
-  eventUuid,
-  fromEsdbCurrentRevision,
-  isSystemEvent,
-  storedRowOf,
-  toEsdbExpectedRevision,
-  toEventData,
-  uuidV5,
-  wrongExpectedRevisionFrom,
-  getEventStoreDBEventStore,
-} from '@renewal-ledger/store-eventstoredb';
+import { RENEWAL_EVENT_ID_NAMESPACE, eventUuid, getEventStoreDBEventStore } from '@renewal-ledger/store-eventstoredb';
+import { uuidV5 } from '../src/event-id.js';
+import { esdbMetadataOf, fromEsdbCurrentRevision, isSystemEvent, storedRowOf, toEsdbExpectedRevision, toEventData, wrongExpectedRevisionFrom } from '../src/mapping.js';
 
 const { WrongExpectedVersion } = sharedPb;
 

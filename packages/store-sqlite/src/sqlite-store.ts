@@ -14,10 +14,8 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { NewEvent, RecordedEvent } from '@renewal-ledger/core';
 import {
-  cannotReadInPlace,
   checkAppend,
   defaultDecoder,
-  temporaryCopyOf,
   recordedEventFrom,
   revisionMatches,
   EventIdConflictError,
@@ -30,8 +28,8 @@ import {
   type ExpectedRevision,
   type ReadAllOptions,
   type ReadStreamOptions,
-  type TemporaryCopy,
 } from '@renewal-ledger/eventstore';
+import { cannotReadInPlace, temporaryCopyOf, type TemporaryCopy } from '@renewal-ledger/eventstore/sqlite-files';
 import { checkSchema, migrate } from './schema.js';
 import { sqlitePathFromUrl } from './url.js';
 

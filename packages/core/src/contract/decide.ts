@@ -292,7 +292,7 @@ const decideEnd = (c: EndContract, state: ContractState, opened: ContractOpenedD
 };
 
 /** Decide a command against a contract's state, saying whether it was a duplicate. */
-export const decideContract = (command: ContractCommand, state: ContractState): Result => {
+export const decideContract = (command: ContractCommand, state: ContractState): E.Either<ContractError, ContractDecision> => {
   if (state.commandIds.includes(command.commandId)) return duplicate('commandId', command.commandId);
   if (state.opened && state.opened.contractId !== command.contractId)
     return E.left(contractError('CONTRACT_MISMATCH', { contractId: state.opened.contractId, commandContractId: command.contractId }));

@@ -405,7 +405,7 @@ const decideAutoDebitFailure = (c: RecordAutoDebitFailure, state: CycleState): R
 
 /** Decide a command against a cycle's state, saying whether it was a duplicate. */
 /** Every rule, in one fixed order; a refusal's amounts in the decimals of the bill's currency. */
-export const decideCycle = (command: RenewalCommand, state: CycleState): Result => {
+export const decideCycle = (command: RenewalCommand, state: CycleState): E.Either<RenewalError, CycleDecision> => {
   const r = decideInOrder(command, state);
   return E.isLeft(r) && state.bill && currencyExponent(state.bill.currency) !== 2 ? E.left(inCurrency(r.left, state.bill.currency)) : r;
 };

@@ -79,7 +79,7 @@ const decideChangeZone = (c: ChangeTimeZone, state: LedgerSettingsState): Result
   });
 };
 
-export const decideLedgerSettings = (command: LedgerSettingsCommand, state: LedgerSettingsState): Result => {
+export const decideLedgerSettings = (command: LedgerSettingsCommand, state: LedgerSettingsState): E.Either<LedgerError, LedgerDecision> => {
   if (state.commandIds.includes(command.commandId)) return E.right({ events: [], duplicate: { key: 'commandId', id: command.commandId } });
   if (command.type === 'OpenLedger') return decideOpen(command, state);
   if (!state.opened) return E.left(ledgerError('LEDGER_NOT_OPENED', { commandType: command.type }));

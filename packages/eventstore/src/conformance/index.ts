@@ -9,8 +9,11 @@
 // every test as skipped and prints one line saying why: skipped tests are never counted as passed.
 import { registerConformanceSuites } from './register.js';
 import type { ConformanceTarget } from './target.js';
+// The port a target hands the suite: the same declarations as the main entry point's.
+export type { EventStore, AppendRequest, AppendResult, ExpectedRevision, ReadStreamOptions, ReadAllOptions } from '../port.js';
 
-export * from './target.js';
+// What a store under test gives the suite, and the areas the suite covers.
+export { type StoredEventLocation, type ChildProcessStore, type ConformanceFixture, type ConformanceTarget, type RaceSize, CONFORMANCE_AREAS, type ConformanceArea } from './target.js';
 
 /**
  * Registers the conformance suites for one store and queues them on uvu. Call it at the top level
