@@ -119,8 +119,12 @@ export async function* exportAuditJsonLines(db: SqlExecutor, query: AuditQuery =
   for await (const r of auditEntries(db, query)) yield `${canonicalJson(r)}\n`;
 }
 
-/** The view's columns, `data_json` exported as `data` (canonical JSON). */
-export const AUDIT_CSV_COLUMNS = AUDIT_COLUMNS.map((c) => (c === 'data_json' ? 'data' : c));
+/**
+ * The view's columns, `data_json` exported as `data` (canonical JSON). Typed as strings: an
+ * inferred union of the names prints in whatever order the compiler met them, which made the
+ * public API report differ between a fresh clone and a warm checkout.
+ */
+export const AUDIT_CSV_COLUMNS: readonly string[] = AUDIT_COLUMNS.map((c) => (c === 'data_json' ? 'data' : c));
 
 /**
  * A header line, then one line per entry; `data` is the canonical JSON of the event data. Written
