@@ -1,6 +1,15 @@
 // Appending to the PostgreSQL store: one transaction per append (or batch), under the append lock
 // that keeps transaction ids and global positions handed out in the same order (read-all.ts says
 // why), with the common case in one guarded INSERT and a full check only when a stream moved.
+//
+// The steps, each a function below:
+// - `inAppendTransaction`: BEGIN and take the append lock, run the work, unlock and COMMIT;
+// - `appendExpected`: the common case, one INSERT guarded by the revisions the requests expect;
+// - `appendChecked`: the full check, after a stream moved or a unique violation: `readBatchState`
+//   (every stream's revision and every event id already stored, one query), then per request an
+//   identical retry (`alreadyStored`), a wrong revision, or new rows, inserted by `insertEvents`;
+// - `getAppender`: refuses ids repeated in the batch, then tries, and tries again after a unique
+//   violation (a writer that won a race), up to MAX_ATTEMPTS.
 import type { Pool, PoolClient } from 'pg';
 import type { NewEvent } from '@renewal-ledger/core';
 import {
@@ -20,258 +29,302 @@ const isUniqueViolation = (e: unknown): boolean => (e as { code?: unknown } | nu
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** The store's append: every request in one transaction, all or nothing. */
-export const getAppender = (pool: Pool, sql: Statements): ((requests: readonly AppendRequest[]) => Promise<AppendResult[]>) => {
-  /**
-   * One append transaction on one pooled connection, holding the append lock from BEGIN until
-   * just before COMMIT. Taken before the transaction's first write (when PostgreSQL assigns its
-   * id), released before COMMIT: the lock only has to order id and position handout, and the
-   * commit (the WAL flush) is the part worth running concurrently. Four round trips in all:
-   * BEGIN + lock, the revision check, the insert, unlock + COMMIT.
-   */
-  const inAppendTransaction = async <T>(work: (client: PoolClient) => Promise<T>): Promise<T> => {
-    const client = await pool.connect();
-    // Whether this session may hold the lock: until unlock + COMMIT has answered, it may.
-    let mayHoldLock = true;
-    let broken: Error | undefined;
+/** A request's events, each at the revision it gets: `base`, `base + 1`, ... */
+interface Insert {
+  readonly request: AppendRequest;
+  readonly base: bigint;
+  /** Where its result goes in the batch's results. */
+  readonly index: number;
+}
+
+type Results = (AppendResult | null)[];
+
+/**
+ * One append transaction on one pooled connection, holding the append lock from BEGIN until
+ * just before COMMIT. Taken before the transaction's first write (when PostgreSQL assigns its
+ * id), released before COMMIT: the lock only has to order id and position handout, and the
+ * commit (the WAL flush) is the part worth running concurrently. Four round trips in all:
+ * BEGIN + lock, the revision check, the insert, unlock + COMMIT.
+ */
+const inAppendTransaction = async <T>(pool: Pool, sql: Statements, work: (client: PoolClient) => Promise<T>): Promise<T> => {
+  const client = await pool.connect();
+  // Whether this session may hold the lock: until unlock + COMMIT has answered, it may.
+  let mayHoldLock = true;
+  let broken: Error | undefined;
+  try {
+    await client.query(`BEGIN; ${sql.lock}`);
+    const result = await work(client);
+    await client.query(`${sql.unlock}; COMMIT`);
+    mayHoldLock = false;
+    return result;
+  } catch (e) {
     try {
-      await client.query(`BEGIN; ${sql.lock}`);
-      const result = await work(client);
-      await client.query(`${sql.unlock}; COMMIT`);
-      mayHoldLock = false;
-      return result;
-    } catch (e) {
-      try {
-        await client.query('ROLLBACK');
-        // Unlocking a lock not held only warns: safe when the failure came before the lock.
-        if (mayHoldLock) await client.query(sql.unlock);
-      } catch (cleanup) {
-        // A connection that may still hold the lock must not go back to the pool.
-        broken = cleanup as Error;
-      }
-      throw e;
-    } finally {
-      client.release(broken);
+      await client.query('ROLLBACK');
+      // Unlocking a lock not held only warns: safe when the failure came before the lock.
+      if (mayHoldLock) await client.query(sql.unlock);
+    } catch (cleanup) {
+      // A connection that may still hold the lock must not go back to the pool.
+      broken = cleanup as Error;
     }
-  };
-
-  const lastRevision = async (client: PoolClient, streamName: string): Promise<bigint | 'no-stream'> => {
-    const { rows } = await client.query<{ last: string | null }>({ ...sql.lastRevision, values: [streamName] });
-    const last = rows[0]?.last;
-    return last === null || last === undefined ? 'no-stream' : BigInt(last);
-  };
-
-  interface StoredId {
-    readonly stream_id: string;
-    readonly stream_revision: string;
-    readonly global_position: string;
-    /** As inserted: a json column keeps the text it was given. */
-    readonly data: string;
+    throw e;
+  } finally {
+    client.release(broken);
   }
+};
 
-  /**
-   * What the batch's appends are checked against, in one query: the last revision of every stream
-   * they write, and every one of their event ids already stored.
-   */
-  const readBatchState = async (client: PoolClient, requests: readonly AppendRequest[]) => {
-    const streams = [...new Set(requests.map((r) => r.streamName))];
-    const ids = requests.flatMap((r) => r.events.map((e) => e.eventId));
-    const { rows } = await client.query<{ stream_id: string; event_id: string | null; stream_revision: string; global_position: string | null; data: string | null }>({
-      ...sql.batchState,
-      values: [streams, ids],
-    });
-    const revisions = new Map<string, bigint | 'no-stream'>();
-    const storedIds = new Map<string, StoredId>();
-    for (const r of rows) {
-      if (r.event_id === null) revisions.set(r.stream_id, BigInt(r.stream_revision));
-      else storedIds.set(r.event_id, r as StoredId);
+/** The revision of a stream's last event, or no-stream. */
+const lastRevision = async (client: PoolClient, sql: Statements, streamName: string): Promise<bigint | 'no-stream'> => {
+  const { rows } = await client.query<{ last: string | null }>({ ...sql.lastRevision, values: [streamName] });
+  const last = rows[0]?.last;
+  return last === null || last === undefined ? 'no-stream' : BigInt(last);
+};
+
+/** An event id found stored, where and with what data. */
+interface StoredId {
+  readonly stream_id: string;
+  readonly stream_revision: string;
+  readonly global_position: string;
+  /** As inserted: a json column keeps the text it was given. */
+  readonly data: string;
+}
+
+interface BatchState {
+  readonly revisions: Map<string, bigint | 'no-stream'>;
+  readonly storedIds: ReadonlyMap<string, StoredId>;
+}
+
+/**
+ * What the batch's appends are checked against, in one query: the last revision of every stream
+ * they write, and every one of their event ids already stored.
+ */
+const readBatchState = async (client: PoolClient, sql: Statements, requests: readonly AppendRequest[]): Promise<BatchState> => {
+  const streams = [...new Set(requests.map((r) => r.streamName))];
+  const ids = requests.flatMap((r) => r.events.map((e) => e.eventId));
+  const { rows } = await client.query<{ stream_id: string; event_id: string | null; stream_revision: string; global_position: string | null; data: string | null }>({
+    ...sql.batchState,
+    values: [streams, ids],
+  });
+  const revisions = new Map<string, bigint | 'no-stream'>();
+  const storedIds = new Map<string, StoredId>();
+  for (const r of rows) {
+    if (r.event_id === null) revisions.set(r.stream_id, BigInt(r.stream_revision));
+    else storedIds.set(r.event_id, r as StoredId);
+  }
+  return { revisions, storedIds };
+};
+
+/**
+ * The same events already stored at the revisions this append would have given them (an append
+ * that succeeded, retried): the first append's result. Null when none of the ids is stored;
+ * a WrongExpectedRevisionError when some are but not as this exact append; an
+ * EventIdConflictError when they are, but with other data.
+ */
+const alreadyStored = (
+  storedIds: ReadonlyMap<string, StoredId>,
+  streamName: string,
+  events: readonly NewEvent[],
+  expected: ExpectedRevision,
+  actual: bigint | 'no-stream',
+): AppendResult | null => {
+  const found = events.map((e) => storedIds.get(e.eventId));
+  if (found.every((r) => r === undefined)) return null;
+  const elsewhere = found.findIndex((r) => r !== undefined && r.stream_id !== streamName);
+  if (elsewhere >= 0) throw new EventIdConflictError(streamName, events[elsewhere]!.eventId, found[elsewhere]!.stream_id);
+  const refuse = () => new WrongExpectedRevisionError(streamName, expected, actual);
+  const first = found[0];
+  if (!first) throw refuse();
+  const from = BigInt(first.stream_revision);
+  if (expected !== 'any' && from !== (expected === 'no-stream' ? 0n : expected + 1n)) throw refuse();
+  for (let i = 0; i < found.length; i++) if (!found[i] || BigInt(found[i]!.stream_revision) !== from + BigInt(i)) throw refuse();
+  // The same ids where this append would have put them, but other data: the same command id
+  // was used for another command, not retried.
+  for (let i = 0; i < found.length; i++)
+    if (found[i]!.data !== JSON.stringify(events[i]!.data)) throw new EventIdConflictError(streamName, events[i]!.eventId, streamName);
+  const last = found[found.length - 1]!;
+  return {
+    nextExpectedRevision: BigInt(last.stream_revision),
+    lastGlobalPosition: BigInt(last.global_position),
+    outcome: 'already-stored',
+  };
+};
+
+/**
+ * The insert statements' parameters: the rows as parallel arrays ($1-$8), and with a `guard`
+ * the streams and the revisions they must still be at ($9, $10; -1: no stream).
+ */
+const insertParameters = (inserts: readonly Insert[], guard: ReadonlyMap<string, bigint> | null): unknown[] | null => {
+  const rows = inserts.flatMap(({ request, base }) => request.events.map((e, i) => ({ streamName: request.streamName, revision: base + BigInt(i), e })));
+  if (rows.length === 0) return null;
+  const values: unknown[] = [
+    rows.map((r) => r.streamName),
+    rows.map((r) => r.revision.toString()),
+    rows.map((r) => r.e.eventId),
+    rows.map((r) => r.e.type),
+    rows.map((r) => r.e.schemaVersion),
+    rows.map((r) => JSON.stringify(r.e.data)),
+    rows.map((r) => JSON.stringify(r.e.metadata)),
+    rows.map((r) => (typeof r.e.metadata?.recordedAt === 'string' ? r.e.metadata.recordedAt : null)),
+  ];
+  if (guard) values.push([...guard.keys()], [...guard.values()].map(String));
+  return values;
+};
+
+type WrittenRow = { global_position: string; stream_id: string; stream_revision: string };
+
+/**
+ * The global position of each row written, by stream and revision. INSERT ... SELECT ... ORDER BY
+ * draws the identity values in that order; a stream's revision order and its global order must
+ * agree, so this is checked rather than assumed.
+ */
+const positionsOf = (written: readonly WrittenRow[]): Map<string, bigint> => {
+  const positionOf = new Map<string, bigint>();
+  const lastOf = new Map<string, bigint>();
+  for (const w of [...written].sort((a, b) => (BigInt(a.global_position) < BigInt(b.global_position) ? -1 : 1))) {
+    const revision = BigInt(w.stream_revision);
+    const before = lastOf.get(w.stream_id);
+    if (before !== undefined && before > revision)
+      throw new Error(`PostgreSQL assigned global positions out of revision order in ${w.stream_id}; nothing was stored`);
+    lastOf.set(w.stream_id, revision);
+    positionOf.set(`${w.stream_id}\u0000${revision}`, BigInt(w.global_position));
+  }
+  return positionOf;
+};
+
+/** Each insert's result: the revision and global position of its last event. */
+const fillAppended = (inserts: readonly Insert[], positionOf: ReadonlyMap<string, bigint>, results: Results): void => {
+  for (const { request, base, index } of inserts) {
+    const last = base + BigInt(request.events.length) - 1n;
+    const lastGlobalPosition = request.events.length === 0 ? -1n : positionOf.get(`${request.streamName}\u0000${last}`)!;
+    results[index] = { nextExpectedRevision: last, lastGlobalPosition, outcome: 'appended' };
+  }
+};
+
+/**
+ * Inserts the events of `inserts` with one statement and fills in their results. With a
+ * `guard`, only if every stream in it is still at the revision given (-1: no stream); returns
+ * whether the rows went in.
+ */
+const insertEvents = async (
+  client: PoolClient,
+  sql: Statements,
+  inserts: readonly Insert[],
+  results: Results,
+  guard: ReadonlyMap<string, bigint> | null,
+): Promise<boolean> => {
+  const values = insertParameters(inserts, guard);
+  if (values === null) return true;
+  const { rows: written } = await client.query<WrittenRow>({ ...(guard ? sql.guardedInsert : sql.insert), values });
+  if (written.length === 0) return false;
+  fillAppended(inserts, positionsOf(written), results);
+  return true;
+};
+
+/**
+ * The guard and the rows of the common case, where every request names the exact revision it
+ * expects (the handlers do) and the requests on one stream chain; null otherwise.
+ */
+const guardedPlan = (requests: readonly AppendRequest[]): { guard: Map<string, bigint>; inserts: Insert[] } | null => {
+  const guard = new Map<string, bigint>();
+  const next = new Map<string, bigint>();
+  const inserts: Insert[] = [];
+  for (const [index, request] of requests.entries()) {
+    const { streamName, expectedRevision, events } = request;
+    if (expectedRevision === 'any') return null;
+    const expected = expectedRevision === 'no-stream' ? -1n : expectedRevision;
+    const chained = next.get(streamName);
+    if (chained === undefined) guard.set(streamName, expected);
+    else if (chained !== expected) return null;
+    next.set(streamName, expected + BigInt(events.length));
+    inserts.push({ request, base: expected + 1n, index });
+  }
+  if (!requests.some((r) => r.events.length > 0)) return null;
+  return { guard, inserts };
+};
+
+/**
+ * The common case in one statement: every stream is where its requests expect it, and the events
+ * go in, guarded by that check inside the INSERT itself. Null when it does not apply or a stream
+ * has moved (nothing was written): the full check then says what happened.
+ */
+const appendExpected = async (client: PoolClient, sql: Statements, requests: readonly AppendRequest[]): Promise<AppendResult[] | null> => {
+  const plan = guardedPlan(requests);
+  if (plan === null) return null;
+  const results: Results = requests.map(() => null);
+  return (await insertEvents(client, sql, plan.inserts, results, plan.guard)) ? (results as AppendResult[]) : null;
+};
+
+/**
+ * The full check: the batch's requests in order against one read of the state (a later request
+ * on a stream an earlier one extends sees the revision that request leaves): already stored (an
+ * identical retry), a wrong revision, or new events, all inserted by one statement.
+ */
+const appendChecked = async (client: PoolClient, sql: Statements, requests: readonly AppendRequest[]): Promise<AppendResult[]> => {
+  const { revisions, storedIds } = await readBatchState(client, sql, requests);
+  const results: Results = [];
+  const inserts: Insert[] = [];
+  for (const request of requests) {
+    const { streamName, events, expectedRevision } = request;
+    const actual = revisions.get(streamName) ?? 'no-stream';
+    const retry = events.length > 0 ? alreadyStored(storedIds, streamName, events, expectedRevision, actual) : null;
+    if (retry) {
+      results.push(retry);
+      continue;
     }
-    return { revisions, storedIds };
-  };
+    if (!revisionMatches(expectedRevision, actual)) throw new WrongExpectedRevisionError(streamName, expectedRevision, actual);
+    const base = actual === 'no-stream' ? 0n : actual + 1n;
+    inserts.push({ request, base, index: results.length });
+    results.push(null);
+    revisions.set(streamName, base + BigInt(events.length) - 1n);
+  }
+  await insertEvents(client, sql, inserts, results, null);
+  return results as AppendResult[];
+};
 
-  /**
-   * The same events already stored at the revisions this append would have given them (an append
-   * that succeeded, retried): the first append's result. Null when none of the ids is stored;
-   * a WrongExpectedRevisionError when some are but not as this exact append; an
-   * EventIdConflictError when they are, but with other data.
-   */
-  const alreadyStored = (
-    storedIds: ReadonlyMap<string, StoredId>,
-    streamName: string,
-    events: readonly NewEvent[],
-    expected: ExpectedRevision,
-    actual: bigint | 'no-stream',
-  ): AppendResult | null => {
-    const found = events.map((e) => storedIds.get(e.eventId));
-    if (found.every((r) => r === undefined)) return null;
-    const elsewhere = found.findIndex((r) => r !== undefined && r.stream_id !== streamName);
-    if (elsewhere >= 0) throw new EventIdConflictError(streamName, events[elsewhere]!.eventId, found[elsewhere]!.stream_id);
-    const refuse = () => new WrongExpectedRevisionError(streamName, expected, actual);
-    const first = found[0];
-    if (!first) throw refuse();
-    const from = BigInt(first.stream_revision);
-    if (expected !== 'any' && from !== (expected === 'no-stream' ? 0n : expected + 1n)) throw refuse();
-    for (let i = 0; i < found.length; i++) if (!found[i] || BigInt(found[i]!.stream_revision) !== from + BigInt(i)) throw refuse();
-    // The same ids where this append would have put them, but other data: the same command id
-    // was used for another command, not retried.
-    for (let i = 0; i < found.length; i++)
-      if (found[i]!.data !== JSON.stringify(events[i]!.data)) throw new EventIdConflictError(streamName, events[i]!.eventId, streamName);
-    const last = found[found.length - 1]!;
-    return {
-      nextExpectedRevision: BigInt(last.stream_revision),
-      lastGlobalPosition: BigInt(last.global_position),
-      outcome: 'already-stored',
-    };
-  };
-
-  type Insert = { readonly request: AppendRequest; readonly base: bigint; readonly index: number };
-
-  /**
-   * Inserts the events of `inserts` with one statement and fills in their results. With a
-   * `guard`, only if every stream in it is still at the revision given (-1: no stream); returns
-   * whether the rows went in.
-   */
-  const insertEvents = async (
-    client: PoolClient,
-    inserts: readonly Insert[],
-    results: (AppendResult | null)[],
-    guard: ReadonlyMap<string, bigint> | null,
-  ): Promise<boolean> => {
-    const rows = inserts.flatMap(({ request, base }) => request.events.map((e, i) => ({ streamName: request.streamName, revision: base + BigInt(i), e })));
-    if (rows.length === 0) return true;
-    const values: unknown[] = [
-      rows.map((r) => r.streamName),
-      rows.map((r) => r.revision.toString()),
-      rows.map((r) => r.e.eventId),
-      rows.map((r) => r.e.type),
-      rows.map((r) => r.e.schemaVersion),
-      rows.map((r) => JSON.stringify(r.e.data)),
-      rows.map((r) => JSON.stringify(r.e.metadata)),
-      rows.map((r) => (typeof r.e.metadata?.recordedAt === 'string' ? r.e.metadata.recordedAt : null)),
-    ];
-    if (guard) values.push([...guard.keys()], [...guard.values()].map(String));
-    const { rows: written } = await client.query<{ global_position: string; stream_id: string; stream_revision: string }>({
-      ...(guard ? sql.guardedInsert : sql.insert),
-      values,
-    });
-    if (written.length === 0) return false;
-    // INSERT ... SELECT ... ORDER BY draws the identity values in that order; a stream's
-    // revision order and its global order must agree, so this is checked rather than assumed.
-    const positionOf = new Map<string, bigint>();
-    const lastOf = new Map<string, bigint>();
-    for (const w of [...written].sort((a, b) => (BigInt(a.global_position) < BigInt(b.global_position) ? -1 : 1))) {
-      const revision = BigInt(w.stream_revision);
-      const before = lastOf.get(w.stream_id);
-      if (before !== undefined && before > revision)
-        throw new Error(`PostgreSQL assigned global positions out of revision order in ${w.stream_id}; nothing was stored`);
-      lastOf.set(w.stream_id, revision);
-      positionOf.set(`${w.stream_id}\u0000${revision}`, BigInt(w.global_position));
+/** An id twice in the batch (in one request, or in two) is refused before anything is read. */
+const refuseRepeatedIds = (requests: readonly AppendRequest[]): void => {
+  const seenIn = new Map<string, string>();
+  for (const r of requests)
+    for (const e of r.events) {
+      const other = seenIn.get(e.eventId);
+      if (other !== undefined) throw new EventIdConflictError(r.streamName, e.eventId, other);
+      seenIn.set(e.eventId, r.streamName);
     }
-    for (const { request, base, index } of inserts) {
-      const last = base + BigInt(request.events.length) - 1n;
-      results[index] =
-        request.events.length === 0
-          ? { nextExpectedRevision: last, lastGlobalPosition: -1n, outcome: 'appended' }
-          : { nextExpectedRevision: last, lastGlobalPosition: positionOf.get(`${request.streamName}\u0000${last}`)!, outcome: 'appended' };
-    }
-    return true;
-  };
+};
 
-  /**
-   * The common case in one statement: every request names the exact revision it expects (the
-   * handlers do), the requests on one stream chain, and every stream is where they expect it:
-   * the events go in, guarded by that check inside the INSERT itself. Null when it does not
-   * apply or a stream has moved (nothing was written): the full check then says what happened.
-   */
-  const appendExpected = async (client: PoolClient, requests: readonly AppendRequest[]): Promise<AppendResult[] | null> => {
-    const guard = new Map<string, bigint>();
-    const next = new Map<string, bigint>();
-    const inserts: Insert[] = [];
-    for (const [index, request] of requests.entries()) {
-      const { streamName, expectedRevision, events } = request;
-      if (expectedRevision === 'any') return null;
-      const expected = expectedRevision === 'no-stream' ? -1n : expectedRevision;
-      const chained = next.get(streamName);
-      if (chained === undefined) guard.set(streamName, expected);
-      else if (chained !== expected) return null;
-      next.set(streamName, expected + BigInt(events.length));
-      inserts.push({ request, base: expected + 1n, index });
-    }
-    if (!requests.some((r) => r.events.length > 0)) return null;
-    const results: (AppendResult | null)[] = requests.map(() => null);
-    return (await insertEvents(client, inserts, results, guard)) ? (results as AppendResult[]) : null;
-  };
+/** Still losing after every attempt: the first request's refusal, at the revision its stream is at now. */
+const stillMoving = async (pool: Pool, sql: Statements, requests: readonly AppendRequest[]): Promise<WrongExpectedRevisionError> => {
+  const r = requests[0]!;
+  const client = await pool.connect();
+  try {
+    return new WrongExpectedRevisionError(r.streamName, r.expectedRevision, await lastRevision(client, sql, r.streamName));
+  } finally {
+    client.release();
+  }
+};
 
-  /**
-   * The full check: the batch's requests in order against one read of the state (a later request
-   * on a stream an earlier one extends sees the revision that request leaves): already stored (an
-   * identical retry), a wrong revision, or new events, all inserted by one statement.
-   */
-  const appendChecked = async (client: PoolClient, requests: readonly AppendRequest[]): Promise<AppendResult[]> => {
-    const { revisions, storedIds } = await readBatchState(client, requests);
-    const results: (AppendResult | null)[] = [];
-    const inserts: Insert[] = [];
-    for (const request of requests) {
-      const { streamName, events, expectedRevision } = request;
-      const actual = revisions.get(streamName) ?? 'no-stream';
-      const retry = events.length > 0 ? alreadyStored(storedIds, streamName, events, expectedRevision, actual) : null;
-      if (retry) {
-        results.push(retry);
-        continue;
-      }
-      if (!revisionMatches(expectedRevision, actual)) throw new WrongExpectedRevisionError(streamName, expectedRevision, actual);
-      const base = actual === 'no-stream' ? 0n : actual + 1n;
-      inserts.push({ request, base, index: results.length });
-      results.push(null);
-      revisions.set(streamName, base + BigInt(events.length) - 1n);
-    }
-    await insertEvents(client, inserts, results, null);
-    return results as AppendResult[];
-  };
-
-  /** An id twice in the batch (in one request, or in two) is refused before anything is read. */
-  const refuseRepeatedIds = (requests: readonly AppendRequest[]): void => {
-    const seenIn = new Map<string, string>();
-    for (const r of requests)
-      for (const e of r.events) {
-        const other = seenIn.get(e.eventId);
-        if (other !== undefined) throw new EventIdConflictError(r.streamName, e.eventId, other);
-        seenIn.set(e.eventId, r.streamName);
-      }
-  };
-
-  /**
-   * Runs the requests in one transaction. A unique violation means a writer outside the append
-   * lock (or one that checked before it) committed the same revision or event id first; the next
-   * attempt re-checks and answers `already-stored` or WrongExpectedRevisionError, or, for `any`,
-   * appends after the winner.
-   */
-  const appendAll = async (requests: readonly AppendRequest[]): Promise<AppendResult[]> => {
+/**
+ * The store's append: every request in one transaction, all or nothing. A unique violation means
+ * a writer outside the append lock (or one that checked before it) committed the same revision or
+ * event id first; the next attempt re-checks and answers `already-stored` or
+ * WrongExpectedRevisionError, or, for `any`, appends after the winner.
+ */
+export const getAppender =
+  (pool: Pool, sql: Statements) =>
+  async (requests: readonly AppendRequest[]): Promise<AppendResult[]> => {
+    refuseRepeatedIds(requests);
     for (let attempt = 1; ; attempt++) {
       try {
-        refuseRepeatedIds(requests);
         // First the guarded insert; after a unique violation (an id stored elsewhere, a racing
         // writer outside the lock) straight to the full check, which names the cause.
         return await inAppendTransaction(
-          async (client) => (attempt === 1 ? await appendExpected(client, requests) : null) ?? (await appendChecked(client, requests)),
+          pool,
+          sql,
+          async (client) => (attempt === 1 ? await appendExpected(client, sql, requests) : null) ?? (await appendChecked(client, sql, requests)),
         );
       } catch (e) {
         if (!isUniqueViolation(e)) throw e;
-        if (attempt >= MAX_ATTEMPTS) {
-          // Still losing after many attempts: report the first request, at the revision its
-          // stream is at now.
-          const r = requests[0]!;
-          const client = await pool.connect();
-          try {
-            throw new WrongExpectedRevisionError(r.streamName, r.expectedRevision, await lastRevision(client, r.streamName));
-          } finally {
-            client.release();
-          }
-        }
+        if (attempt >= MAX_ATTEMPTS) throw await stillMoving(pool, sql, requests);
         await sleep(Math.random() * 5 * attempt);
       }
     }
   };
-
-  return appendAll;
-};
