@@ -26,7 +26,7 @@ import {
   type CommandIdConflict,
   type RenewalError,
 } from '@renewal-ledger/core';
-import { getCommandHandler, loadLedgerSettings, systemClock, WrongExpectedRevisionError, type EventStore } from '@renewal-ledger/eventstore';
+import { getCommandHandler, loadLedgerSettings, StoreUnavailableError, systemClock, WrongExpectedRevisionError, type EventStore } from '@renewal-ledger/eventstore';
 import { openStore } from '@renewal-ledger/stores';
 import { asText, getProjectionRunner, listCheckpoints, ViewNotReadyError, type ProjectionRunResult, type ViewDatabase } from '@renewal-ledger/projections';
 import { arrearsProjection, getArrearsView } from '@renewal-ledger/projection-arrears';
@@ -95,7 +95,9 @@ const VERIFY_WORKER = new URL(FROM_SOURCE ? '../dist/verify-worker.js' : './veri
 const verifyOnWorker = (job: VerifyJob): Promise<AuditVerification> =>
   new Promise((resolve, reject) => {
     const worker = new Worker(VERIFY_WORKER, { workerData: job, ...(FROM_SOURCE ? { execArgv: [] } : {}) });
-    worker.once('message', (outcome: VerifyOutcome) => (outcome.ok ? resolve(outcome.verification) : reject(new Error(outcome.message))));
+    worker.once('message', (outcome: VerifyOutcome) =>
+      outcome.ok ? resolve(outcome.verification) : reject(outcome.unavailable ? new StoreUnavailableError(outcome.message) : new Error(outcome.message)),
+    );
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`the audit verification stopped (worker exit ${code})`)));
   });
@@ -156,6 +158,7 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
   let position: bigint | null = null;
   let lastResults: readonly ProjectionRunResult[] = [];
   const waiters = new Set<{ position: bigint; resolve: (ok: boolean) => void }>();
+  const failures = new Map<string, string>();
   const controller = new AbortController();
   const runner = getProjectionRunner({ store, database: views, projections: PROJECTIONS });
   const following = runner
@@ -164,7 +167,14 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
       pollIntervalMs: options.pollIntervalMs ?? 250,
       onCaughtUp: (results) => {
         lastResults = results;
-        for (const r of results) if (r.status === 'failed') log(`view ${r.projection} stopped: ${r.error.message}`);
+        // Said once per failure, not at every poll while a database is out of reach.
+        for (const r of results) {
+          const said = r.status === 'failed' ? r.error.message : null;
+          if (said !== null && said !== failures.get(r.projection)) log(`view ${r.projection} stopped: ${said}`);
+          else if (said === null && failures.has(r.projection)) log(`view ${r.projection} is running again`);
+          if (said === null) failures.delete(r.projection);
+          else failures.set(r.projection, said);
+        }
         const positions = results.map((r) => r.position ?? -1n);
         position = positions.reduce((a, b) => (b < a ? b : a), positions[0] ?? -1n);
         for (const w of waiters)
@@ -336,6 +346,10 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
       if (e instanceof HttpError) return sendJson(res, e.status, e.body);
       if (e instanceof ViewNotReadyError)
         return sendJson(res, 503, { error: { code: e.code, message: `${e.message}; the service is catching the views up, try again shortly` } }, { 'retry-after': '1' });
+      // The database is out of reach (down, restarting, the network): the service stays up and
+      // answers again as soon as it is back, since the pools open new connections then.
+      if (e instanceof StoreUnavailableError)
+        return sendJson(res, 503, { error: { code: e.code, message: `${e.message}; try again shortly` } }, { 'retry-after': '1' });
       log(`${req.method} ${req.url}: ${(e as Error).stack ?? String(e)}`);
       if (!res.headersSent) sendJson(res, 500, { error: { code: 'INTERNAL', message: (e as Error).message } });
       else res.end();

@@ -4,6 +4,7 @@
 // it ended. The worker opens its own connections (the store read-only, the views the service
 // keeps up to date) and posts the verification back.
 import { parentPort, workerData } from 'node:worker_threads';
+import { StoreUnavailableError } from '@renewal-ledger/eventstore';
 import { openStore } from '@renewal-ledger/stores';
 import { verifyAuditChain, type AuditVerification } from '@renewal-ledger/projection-audit';
 import { openViewDatabase } from './views.js';
@@ -13,7 +14,10 @@ export interface VerifyJob {
   readonly views?: string;
 }
 
-export type VerifyOutcome = { readonly ok: true; readonly verification: AuditVerification } | { readonly ok: false; readonly message: string };
+export type VerifyOutcome =
+  | { readonly ok: true; readonly verification: AuditVerification }
+  /** `unavailable`: the store or the views could not be reached (a StoreUnavailableError). */
+  | { readonly ok: false; readonly message: string; readonly unavailable: boolean };
 
 const run = async ({ store: storeUrl, views }: VerifyJob): Promise<VerifyOutcome> => {
   const store = await openStore(storeUrl, { create: false, readOnly: true });
@@ -33,6 +37,7 @@ if (parentPort) {
   const port = parentPort;
   run(workerData as VerifyJob).then(
     (outcome) => port.postMessage(outcome),
-    (e: unknown) => port.postMessage({ ok: false, message: e instanceof Error ? e.message : String(e) } satisfies VerifyOutcome),
+    (e: unknown) =>
+      port.postMessage({ ok: false, message: e instanceof Error ? e.message : String(e), unavailable: e instanceof StoreUnavailableError } satisfies VerifyOutcome),
   );
 }

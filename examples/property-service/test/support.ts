@@ -40,7 +40,7 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-const wrap = (service: PropertyService, cleanup: () => Promise<void>): Running => ({
+export const wrap = (service: PropertyService, cleanup: () => Promise<void>): Running => ({
   service,
   url: service.url,
   post: async (path, body) => {

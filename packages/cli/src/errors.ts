@@ -1,6 +1,6 @@
 // What the CLI tells people when something goes wrong: one sentence and an exit status, never a
 // stack trace for a mistake they can fix (`--debug` shows it).
-import { IllFormedEventError, MissingPackageError, ReadOnlyStoreError, StoreNotFoundError, StoreUrlError } from '@renewal-ledger/eventstore';
+import { IllFormedEventError, MissingPackageError, ReadOnlyStoreError, StoreNotFoundError, StoreUnavailableError, StoreUrlError } from '@renewal-ledger/eventstore';
 import { ViewNotReadyError } from '@renewal-ledger/projections';
 
 /** Exit statuses, as documented in docs/cli.md. */
@@ -53,12 +53,13 @@ export const describeError = (e: unknown): { message: string; exitCode: number; 
   if (e instanceof MissingPackageError) return { message: e.message, exitCode: EXIT.usage, expected: true };
   if (e instanceof StoreNotFoundError)
     return { message: `${e.message} (check --store; only renewal apply, renew, remind and demo create a store)`, exitCode: EXIT.usage, expected: true };
-  if (e instanceof ReadOnlyStoreError || e instanceof IllFormedEventError) return { message: e.message, exitCode: EXIT.failed, expected: true };
+  if (e instanceof ReadOnlyStoreError || e instanceof IllFormedEventError || e instanceof StoreUnavailableError)
+    return { message: e.message, exitCode: EXIT.failed, expected: true };
   if (e instanceof ViewNotReadyError) return { message: e.message, exitCode: EXIT.failed, expected: true };
   const code = (e as { code?: unknown } | null)?.code;
   const message = e instanceof Error ? e.message : String(e);
   if (typeof code === 'string' && CONNECTION_ERRORS.has(code))
-    return { message: `cannot reach the database: ${message}`, exitCode: EXIT.failed, expected: true };
+    return { message: `could not reach the database: ${message}`, exitCode: EXIT.failed, expected: true };
   if (typeof code === 'string' && code.startsWith('SQLITE_'))
     return { message: `the SQLite database refused: ${message}`, exitCode: EXIT.failed, expected: true };
   if (typeof code === 'string' && code in NODE_FILE_ERRORS)

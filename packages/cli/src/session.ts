@@ -2,9 +2,9 @@
 // by --views or derived from the store (a sibling SQLite file, the same PostgreSQL database in
 // schema renewal_views). Commands that read views catch the projections up first: they are
 // incremental, so this costs only the events recorded since the last run.
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import type { EventStore } from '@renewal-ledger/eventstore';
+import { StoreUnavailableError, type EventStore } from '@renewal-ledger/eventstore';
 import { temporaryCopyOf } from '@renewal-ledger/eventstore/sqlite-files';
 import { openStore } from '@renewal-ledger/stores';
 import {
@@ -131,10 +131,21 @@ const writable = (path: string): boolean => {
   }
 };
 
+/**
+ * A views file that cannot be: in a directory that does not exist, or a directory itself. Usage
+ * problems (exit 2), found before anything is opened or created.
+ */
+const checkViewsPath = (location: ViewsLocation): void => {
+  if (location.kind !== 'sqlite' || location.path === ':memory:') return;
+  if (!existsSync(dirname(location.path)))
+    throw new CliError(`cannot open the views at ${location.path}: the directory ${dirname(location.path)} does not exist`, 2);
+  if (existsSync(location.path) && statSync(location.path).isDirectory())
+    throw new CliError(`cannot open the views at ${location.path}: it is a directory (give the path of a views file, or --views :memory:)`, 2);
+};
+
 export const openViews = async (location: ViewsLocation, create = true): Promise<ViewDatabase> => {
   if (location.kind === 'postgres') return getPostgresViewDatabase({ connectionString: location.url, schema: location.schema, create });
-  if (location.path !== ':memory:' && !existsSync(dirname(location.path)))
-    throw new CliError(`cannot open the views at ${location.path}: the directory ${dirname(location.path)} does not exist`, 2);
+  checkViewsPath(location);
   return getSQLiteViewDatabase({ path: location.path });
 };
 
@@ -205,17 +216,23 @@ export interface Session {
 export const openSession = async (options: { storeUrl: string; views: string | undefined; access: Access }): Promise<Session> => {
   const asked = viewsLocationOf(options.storeUrl, options.views);
   const { access } = options;
+  // Views that will be made where they cannot be: said before a store is created for nothing.
+  if (access.views === 'create') checkViewsPath(asked);
   const store = await openStore(options.storeUrl, access.store === 'read' ? { create: false, readOnly: true } : {});
   let views: ResolvedViews;
+  let head: bigint;
   try {
+    // The store first: one that cannot be reached (a server's stores connect on first use) is
+    // what the user needs to hear, not what that means for the views.
+    head = await store.headPosition();
     views = await resolveViews(asked, access.views);
   } catch (e) {
     await store.close().catch(() => undefined);
-    if (e instanceof CliError) throw e;
+    if (e instanceof CliError || e instanceof StoreUnavailableError) throw e;
     throw new CliError(`cannot open the views (${asked.label}): ${(e as Error).message}`, 1, { cause: e });
   }
   // An empty store has nothing to compute: no note.
-  if (views.note && (await store.headPosition()) >= 0n) warn(`note: ${views.note}`);
+  if (views.note && head >= 0n) warn(`note: ${views.note}`);
   const runner = getProjectionRunner({ store, database: views.database, projections: [...PROJECTIONS] });
   return {
     storeUrl: options.storeUrl,
@@ -271,6 +288,8 @@ export const catchUp = async (
   bar.finish();
   for (const r of results) {
     if (r.status !== 'failed') continue;
+    // A database out of reach is said as it is, once: it is no view's fault.
+    if (r.error.cause instanceof StoreUnavailableError) throw r.error.cause;
     const needed = options.required?.includes(r.projection);
     const message = `the ${r.projection} view stopped: ${r.error.message}`;
     if (needed) throw new CliError(`${message} (run with --debug for details, or see renewal projections status)`, 1, { cause: r.error });

@@ -24,6 +24,9 @@ export {
   IllFormedEventError,
 } from './port.js';
 
+// A store (or its views' database) out of reach: one sentence naming the server, never a crash.
+export { StoreUnavailableError, serverOfUrl, unavailableOr } from './unavailable.js';
+
 // The command handler: load, decide, append with the expected revision, retry on conflict; for any aggregate.
 export {
   type CommandHandlerOptions,

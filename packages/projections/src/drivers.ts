@@ -41,6 +41,9 @@ export interface PostgresQueryable {
 /** A client checked out of a pg pool. */
 export interface PostgresPoolClient extends PostgresQueryable {
   release(error?: Error | boolean): void;
+  /** Its 'error' event: a connection the server ends while the client is checked out. */
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  removeListener(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 /** A pg pool (`new pg.Pool(...)`), as far as the view database uses one. */

@@ -6,7 +6,7 @@
 // rebuild is built into a fresh table set while readers keep the old one; the runner switches
 // readers over in one transaction once the new set has caught up with the store.
 import type { RecordedEvent } from '@renewal-ledger/core';
-import { StoredEventDecodeError, type EventStore } from '@renewal-ledger/eventstore';
+import { StoreUnavailableError, StoredEventDecodeError, type EventStore } from '@renewal-ledger/eventstore';
 import type { Projection } from './projection.js';
 import type { SqlExecutor, ViewDatabase } from './sql.js';
 import {
@@ -127,7 +127,10 @@ export interface ProjectionRunner {
   rebuild(options?: RunOptions): Promise<readonly ProjectionRunResult[]>;
   /**
    * Catches up, then polls the store for new events until `signal` aborts. A projection that
-   * fails stays stopped; the others go on. Resolves with the last result of each.
+   * fails stays stopped; the others go on. A database out of reach (the store's or the views':
+   * a StoreUnavailableError) stops no projection: its result says `failed` with that error as the
+   * `cause` while it lasts, and the follower tries again every poll interval until the database
+   * is back. Resolves with the last result of each.
    */
   follow(options: FollowOptions): Promise<readonly ProjectionRunResult[]>;
 }
@@ -157,6 +160,9 @@ class CheckpointMoved extends Error {
 
 const isDecodeError = (e: unknown): e is StoredEventDecodeError =>
   e instanceof StoredEventDecodeError || (e instanceof Error && (e as { code?: unknown }).code === 'STORED_EVENT_UNREADABLE');
+
+/** A run that failed only because the store or the view database was out of reach. */
+const outOfReach = (r: ProjectionRunResult | undefined): boolean => r?.status === 'failed' && r.error.cause instanceof StoreUnavailableError;
 
 const reasonOf = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
 
@@ -247,6 +253,8 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions): Projectio
             position = e.position;
             continue;
           }
+          // A database out of reach is no event's fault: nothing to look for one by one.
+          if (e instanceof StoreUnavailableError) throw e;
           // Something in the batch cannot be applied: apply the events one by one to find which,
           // keeping those before it, so the checkpoint ends right before the culprit.
           for (const event of events) {
@@ -258,6 +266,7 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions): Projectio
                 position = single.position;
                 break;
               }
+              if (single instanceof StoreUnavailableError) throw single;
               return {
                 kind: 'failed',
                 position,
@@ -382,15 +391,27 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions): Projectio
       const results = new Map<string, ProjectionRunResult>();
       let seenHead: bigint | null = null;
       while (!signal.aborted) {
-        const running = selected(only).filter((p) => results.get(p.name)?.status !== 'failed');
+        const running = selected(only).filter((p) => {
+          const r = results.get(p.name);
+          return r?.status !== 'failed' || outOfReach(r);
+        });
         if (running.length === 0) break;
-        const head = await store.headPosition();
-        if (seenHead === null || head !== seenHead) {
-          for (const r of await runAll(false, { only: running.map((p) => p.name), signal })) results.set(r.projection, r);
-          if (!signal.aborted) {
-            seenHead = head;
-            onCaughtUp?.(selected(only).map((p) => results.get(p.name)!));
+        try {
+          const head = await store.headPosition();
+          if (seenHead === null || head !== seenHead) {
+            for (const r of await runAll(false, { only: running.map((p) => p.name), signal })) results.set(r.projection, r);
+            if (!signal.aborted) {
+              // Views that could not reach their database run again next time, whatever the head.
+              seenHead = [...results.values()].some(outOfReach) ? null : head;
+              onCaughtUp?.(selected(only).map((p) => results.get(p.name)!));
+            }
           }
+        } catch (e) {
+          // The store's head, or the runner's own tables, out of reach: try again after a pause.
+          if (!(e instanceof StoreUnavailableError)) throw e;
+          seenHead = null;
+          await sleep(pollIntervalMs, signal);
+          continue;
         }
         if (signal.aborted) break;
         if (store.waitForEvents && seenHead !== null) {

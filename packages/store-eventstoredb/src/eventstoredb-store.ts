@@ -45,7 +45,15 @@ import {
   type ReadStreamOptions,
 } from '@renewal-ledger/eventstore';
 import { eventUuid } from './event-id.js';
-import { isSystemEvent, knownPosition, storedRowOf, toEsdbExpectedRevision, toEventData, wrongExpectedRevisionFrom } from './mapping.js';
+import {
+  isSystemEvent,
+  knownPosition,
+  esdbUnavailableOr,
+  storedRowOf,
+  toEsdbExpectedRevision,
+  toEventData,
+  wrongExpectedRevisionFrom,
+} from './mapping.js';
 
 export interface EventStoreDBEventStoreOptions extends EventStoreOptions {
   /** `esdb://host:2113?tls=false` (or `esdb+discover://...` for a cluster). */
@@ -175,71 +183,93 @@ export const getEventStoreDBEventStore = (options: EventStoreDBEventStoreOptions
     }
   };
 
+  // A server the client cannot reach is a StoreUnavailableError naming it, whatever the operation.
+  const unavailableOr = (e: unknown) => esdbUnavailableOr(e, options.connectionString);
+  const guarded = <A>(work: Promise<A>): Promise<A> => work.catch((e: unknown) => Promise.reject(unavailableOr(e)));
+  async function* guardedReads(reads: AsyncIterable<RecordedEvent>): AsyncGenerator<RecordedEvent> {
+    try {
+      yield* reads;
+    } catch (e) {
+      throw unavailableOr(e);
+    }
+  }
+
+  async function* readAll(readOptions: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
+    const after = readOptions.after;
+    let left = readOptions.limit ?? Number.POSITIVE_INFINITY;
+    // A read from a position includes the event there, so pages overlap by one: at least 2.
+    const batchSize = Math.max(2, readOptions.batchSize ?? 500);
+    let from: Position | typeof START = after === undefined || after < 0n ? START : { commit: after, prepare: after };
+    let seen: Position | null = null;
+    while (left > 0) {
+      const page: AllStreamResolvedEvent[] = [];
+      for await (const resolved of client.readAll({ fromPosition: from, direction: FORWARDS, maxCount: batchSize }) as AsyncIterable<AllStreamResolvedEvent>)
+        page.push(resolved);
+      for (const resolved of page) {
+        const e = resolved.event;
+        if (!e) continue;
+        // Already returned (the overlap), or at or before `after`.
+        if (seen ? comparePositions(e.position, seen) <= 0 : after !== undefined && e.position.commit <= after) continue;
+        seen = e.position;
+        if (isSystemEvent(e)) continue;
+        yield recorded(e);
+        if (--left <= 0) return;
+      }
+      if (page.length < batchSize) return;
+      const tail = page[page.length - 1]!.event;
+      if (!tail) return;
+      from = tail.position;
+    }
+  }
+
+  const headPosition = async (): Promise<bigint> => {
+    let from: Position | typeof END = END;
+    const page = 100;
+    for (;;) {
+      const events: AllStreamResolvedEvent[] = [];
+      for await (const resolved of client.readAll({ fromPosition: from, direction: BACKWARDS, maxCount: page }) as AsyncIterable<AllStreamResolvedEvent>)
+        events.push(resolved);
+      for (const resolved of events) {
+        const e = resolved.event;
+        if (e && !isSystemEvent(e)) return e.position.commit;
+      }
+      const tail = events[events.length - 1]?.event;
+      if (events.length < page || !tail) return -1n;
+      // Reading backwards from a position excludes it, so the next page starts below `tail`.
+      from = tail.position;
+    }
+  };
+
   const store: EventStoreDBEventStore = {
     kind: 'eventstoredb',
     async appendToStream(streamName, events, { expectedRevision }) {
       open();
       const request = { streamName, events, expectedRevision };
       checkAppend(self, [request]);
-      return append(request);
+      return guarded(append(request));
     },
     async appendBatch(requests) {
       open();
       checkAppend(self, requests);
       // No multi-stream transaction in EventStoreDB: one request after another (see above).
       const results: AppendResult[] = [];
-      for (const r of requests) results.push(await append(r));
+      for (const r of requests) results.push(await guarded(append(r)));
       return results;
     },
     async *readStream(streamName: string, readOptions: ReadStreamOptions = {}) {
       open();
-      for await (const r of rawStream(client, streamName, readOptions.fromRevision ?? 0n)) yield recorded(r.event, r.commitPosition);
+      async function* events(): AsyncGenerator<RecordedEvent> {
+        for await (const r of rawStream(client, streamName, readOptions.fromRevision ?? 0n)) yield recorded(r.event, r.commitPosition);
+      }
+      yield* guardedReads(events());
     },
     async *readAll(readOptions: ReadAllOptions = {}) {
       open();
-      const after = readOptions.after;
-      let left = readOptions.limit ?? Number.POSITIVE_INFINITY;
-      // A read from a position includes the event there, so pages overlap by one: at least 2.
-      const batchSize = Math.max(2, readOptions.batchSize ?? 500);
-      let from: Position | typeof START = after === undefined || after < 0n ? START : { commit: after, prepare: after };
-      let seen: Position | null = null;
-      while (left > 0) {
-        const page: AllStreamResolvedEvent[] = [];
-        for await (const resolved of client.readAll({ fromPosition: from, direction: FORWARDS, maxCount: batchSize }) as AsyncIterable<AllStreamResolvedEvent>)
-          page.push(resolved);
-        for (const resolved of page) {
-          const e = resolved.event;
-          if (!e) continue;
-          // Already returned (the overlap), or at or before `after`.
-          if (seen ? comparePositions(e.position, seen) <= 0 : after !== undefined && e.position.commit <= after) continue;
-          seen = e.position;
-          if (isSystemEvent(e)) continue;
-          yield recorded(e);
-          if (--left <= 0) return;
-        }
-        if (page.length < batchSize) return;
-        const tail = page[page.length - 1]!.event;
-        if (!tail) return;
-        from = tail.position;
-      }
+      yield* guardedReads(readAll(readOptions));
     },
     async headPosition() {
       open();
-      let from: Position | typeof END = END;
-      const page = 100;
-      for (;;) {
-        const events: AllStreamResolvedEvent[] = [];
-        for await (const resolved of client.readAll({ fromPosition: from, direction: BACKWARDS, maxCount: page }) as AsyncIterable<AllStreamResolvedEvent>)
-          events.push(resolved);
-        for (const resolved of events) {
-          const e = resolved.event;
-          if (e && !isSystemEvent(e)) return e.position.commit;
-        }
-        const tail = events[events.length - 1]?.event;
-        if (events.length < page || !tail) return -1n;
-        // Reading backwards from a position excludes it, so the next page starts below `tail`.
-        from = tail.position;
-      }
+      return guarded(headPosition());
     },
     async waitForEvents(after, signal) {
       open();
@@ -255,7 +285,7 @@ export const getEventStoreDBEventStore = (options: EventStoreDBEventStoreOptions
             const e = resolved.event;
             if (e && !isSystemEvent(e) && e.position.commit > after) done();
           });
-          subscription.on('error', reject);
+          subscription.on('error', (e: unknown) => reject(unavailableOr(e)));
           store.headPosition().then((head) => (head > after ? done() : undefined), reject);
         });
       } finally {

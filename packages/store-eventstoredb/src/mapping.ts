@@ -10,6 +10,7 @@
 import {
   ANY,
   NO_STREAM,
+  UnavailableError,
   WrongExpectedVersionError,
   jsonEvent,
   type AppendExpectedRevision,
@@ -20,7 +21,7 @@ import {
   type AllStreamResolvedEvent,
 } from '@eventstore/db-client';
 import { invalidInput, type NewEvent, type Problem } from '@renewal-ledger/core';
-import { StoredEventDecodeError, WrongExpectedRevisionError, type ExpectedRevision, type StoredEventRow } from '@renewal-ledger/eventstore';
+import { serverOfUrl, StoreUnavailableError, StoredEventDecodeError, WrongExpectedRevisionError, type ExpectedRevision, type StoredEventRow } from '@renewal-ledger/eventstore';
 import { eventUuid } from './event-id.js';
 
 export const toEsdbExpectedRevision = (expected: ExpectedRevision): AppendExpectedRevision =>
@@ -38,6 +39,19 @@ export const wrongExpectedRevisionFrom = (
   error instanceof WrongExpectedVersionError
     ? new WrongExpectedRevisionError(streamName, expected, fromEsdbCurrentRevision(error.actualVersion))
     : null;
+
+/**
+ * The port's StoreUnavailableError for a server the client cannot reach (gRPC UNAVAILABLE: down,
+ * a wrong host or port, a dropped connection); any other error as it is. gRPC's message
+ * (`14 UNAVAILABLE: No connection established. Last error: Error: connect ECONNREFUSED ...`) is cut
+ * down to its cause. `server`: the connection string, of which only host and port are said.
+ */
+export const esdbUnavailableOr = (error: unknown, connectionString: string | undefined): unknown => {
+  if (!(error instanceof UnavailableError)) return error;
+  const cause = /Last error: (?:Error: )?(.*?)\.?\s*(?:Resolution note:.*)?$/s.exec(error.message)?.[1] || error.message.replace(/^14 UNAVAILABLE:\s*/, '');
+  const server = serverOfUrl(connectionString ?? '', 2113).replace(/\/$/, '');
+  return new StoreUnavailableError(`could not reach EventStoreDB at ${server}: ${cause}`, { cause: error });
+};
 
 /** The metadata as stored in EventStoreDB. */
 export interface EsdbEventMetadata {

@@ -20,6 +20,7 @@ import {
   type AppendResult,
   type ExpectedRevision,
 } from '@renewal-ledger/eventstore';
+import { checkOut, withConnection } from './connections.js';
 import type { Statements } from './statements.js';
 
 /** How many times an append whose insert lost a race is checked and tried again. */
@@ -47,7 +48,8 @@ type Results = (AppendResult | null)[];
  * BEGIN + lock, the revision check, the insert, unlock + COMMIT.
  */
 const inAppendTransaction = async <T>(pool: Pool, sql: Statements, work: (client: PoolClient) => Promise<T>): Promise<T> => {
-  const client = await pool.connect();
+  const connection = await checkOut(pool);
+  const { client } = connection;
   // Whether this session may hold the lock: until unlock + COMMIT has answered, it may.
   let mayHoldLock = true;
   let broken: Error | undefined;
@@ -58,6 +60,9 @@ const inAppendTransaction = async <T>(pool: Pool, sql: Statements, work: (client
     mayHoldLock = false;
     return result;
   } catch (e) {
+    // A connection that broke ended its session, and the transaction and the lock with it.
+    const lost = connection.lost();
+    if (lost) throw lost;
     try {
       await client.query('ROLLBACK');
       // Unlocking a lock not held only warns: safe when the failure came before the lock.
@@ -68,7 +73,7 @@ const inAppendTransaction = async <T>(pool: Pool, sql: Statements, work: (client
     }
     throw e;
   } finally {
-    client.release(broken);
+    connection.release(broken);
   }
 };
 
@@ -294,12 +299,7 @@ const refuseRepeatedIds = (requests: readonly AppendRequest[]): void => {
 /** Still losing after every attempt: the first request's refusal, at the revision its stream is at now. */
 const stillMoving = async (pool: Pool, sql: Statements, requests: readonly AppendRequest[]): Promise<WrongExpectedRevisionError> => {
   const r = requests[0]!;
-  const client = await pool.connect();
-  try {
-    return new WrongExpectedRevisionError(r.streamName, r.expectedRevision, await lastRevision(client, sql, r.streamName));
-  } finally {
-    client.release();
-  }
+  return new WrongExpectedRevisionError(r.streamName, r.expectedRevision, await withConnection(pool, (client) => lastRevision(client, sql, r.streamName)));
 };
 
 /**

@@ -17,15 +17,22 @@
 //   that checked the same revision: its unique violation is mapped to WrongExpectedRevisionError
 //   (or to `already-stored` when the rows that won are this very append, retried). (append.ts)
 // - `readAll` never skips an event whose transaction commits late. (read-all.ts)
+// - A server that cannot be reached, or that drops a connection, is a StoreUnavailableError
+//   (eventstore's `unavailableOr`), and the process never dies of it: every connection out of the
+//   pool has an 'error' listener (connections.ts), and so has the pool the store makes (a pool you
+//   give needs one of yours, as pg's documentation says).
 
 import pg from 'pg';
 import type { Pool } from 'pg';
-import { checkAppend, defaultDecoder, StoreNotFoundError, type EventStore, type EventStoreOptions } from '@renewal-ledger/eventstore';
+import type { RecordedEvent } from '@renewal-ledger/core';
+import { checkAppend, defaultDecoder, StoreNotFoundError, unavailableOr, type EventStore, type EventStoreOptions } from '@renewal-ledger/eventstore';
 import { getAppender } from './append.js';
+import { withConnection } from './connections.js';
 import { checkSchema, checkSchemaName, migrate } from './migrations.js';
 import { getReadAll } from './read-all.js';
 import { getReaders } from './read.js';
 import { statementsFor } from './statements.js';
+import { serverOf } from './unavailable.js';
 
 export interface PostgresEventStoreOptions extends EventStoreOptions {
   /** `postgres://user:password@host:port/database`; the store makes (and closes) its own pool. */
@@ -89,22 +96,16 @@ export const getPostgresEventStore = async (options: PostgresEventStoreOptions):
   // An idle pooled connection the server drops (restart, idle timeout) emits 'error' on the pool;
   // without a listener Node would crash the process. The pool replaces the connection.
   if (ownsPool) pool.on('error', () => undefined);
+  const server = serverOf(options.connectionString, options.pool);
 
   try {
-    const client = await pool.connect();
-    try {
-      if (create) await migrate(client, schema);
-      else await checkSchema(client, schema);
-      client.release();
-    } catch (e) {
-      client.release(e as Error); // its transaction state is unknown: do not reuse it
-      throw e;
-    }
+    // On failure the connection is released as broken: its transaction state is unknown.
+    await withConnection<unknown>(pool, (client) => (create ? migrate(client, schema) : checkSchema(client, schema)));
   } catch (e) {
     if (ownsPool) await pool.end().catch(() => undefined);
     // 3D000: the database named does not exist (the store never creates databases).
     if ((e as { code?: unknown }).code === '3D000') throw new StoreNotFoundError(`no PostgreSQL event store: ${(e as Error).message}`, { cause: e });
-    throw e;
+    throw unavailableOr(e, server, true);
   }
 
   let closed = false;
@@ -118,6 +119,16 @@ export const getPostgresEventStore = async (options: PostgresEventStoreOptions):
   const read = getReaders(pool, sql, decode);
   const readAll = getReadAll(pool, sql, read.recorded, settleTimeoutMs);
 
+  // Every operation's connection problems become a StoreUnavailableError naming the server.
+  const guarded = <A>(work: Promise<A>): Promise<A> => work.catch((e: unknown) => Promise.reject(unavailableOr(e, server)));
+  async function* guardedReads(reads: AsyncIterable<RecordedEvent>): AsyncGenerator<RecordedEvent> {
+    try {
+      yield* reads;
+    } catch (e) {
+      throw unavailableOr(e, server);
+    }
+  }
+
   return {
     kind: 'postgres',
     schema,
@@ -125,29 +136,29 @@ export const getPostgresEventStore = async (options: PostgresEventStoreOptions):
       open();
       const requests = [{ streamName, events, expectedRevision }];
       checkAppend(self, requests);
-      return (await appendAll(requests))[0]!;
+      return (await guarded(appendAll(requests)))[0]!;
     },
     async appendBatch(requests) {
       open();
       checkAppend(self, requests);
       if (requests.length === 0) return [];
-      return appendAll(requests);
+      return guarded(appendAll(requests));
     },
     async *readStream(streamName, readOptions) {
       open();
-      yield* read.readStream(streamName, readOptions);
+      yield* guardedReads(read.readStream(streamName, readOptions));
     },
     async readStreams(streamNames) {
       open();
-      return read.readStreams(streamNames);
+      return guarded(read.readStreams(streamNames));
     },
     async *readAll(readOptions) {
       open();
-      yield* readAll(readOptions);
+      yield* guardedReads(readAll(readOptions));
     },
     async headPosition() {
       open();
-      return read.headPosition();
+      return guarded(read.headPosition());
     },
     async close() {
       if (closed) return;

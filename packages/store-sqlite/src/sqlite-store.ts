@@ -9,8 +9,8 @@
 //
 // better-sqlite3 is synchronous: a transaction never spans an `await`, so connections in one
 // process cannot deadlock each other, and the async API of the port is a thin wrapper.
-import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { NewEvent, RecordedEvent } from '@renewal-ledger/core';
 import {
@@ -20,6 +20,7 @@ import {
   revisionMatches,
   EventIdConflictError,
   StoreNotFoundError,
+  StoreUrlError,
   WrongExpectedRevisionError,
   type AppendRequest,
   type AppendResult,
@@ -83,6 +84,9 @@ export const getSQLiteEventStore = (options: SQLiteEventStoreOptions): EventStor
   if (path !== ':memory:' && !existsSync(dirname(path)))
     throw new StoreNotFoundError(`${create ? 'cannot create the' : 'no'} SQLite event store ${path}: the directory ${dirname(path)} does not exist`);
   if (path !== ':memory:' && !create && !existsSync(path)) throw new StoreNotFoundError(`no SQLite event store at ${path}: there is no such file`);
+  // SQLite would only say "unable to open database file": the path names no store, whatever the mode.
+  if (path !== ':memory:' && existsSync(path) && statSync(path).isDirectory())
+    throw new StoreUrlError(`the SQLite event store ${path} is a directory: name the database file in it (sqlite:${join(path, 'renewal.db')})`);
 
   // Read-only is `query_only` on a read-write connection rather than SQLite's read-only open: the
   // database refuses every write all the same, and the last connection to close still checkpoints

@@ -26,7 +26,7 @@ import { formatOf, instantOf, onePositional, parse, positiveIntOf } from '../arg
 import { clockNow, readLedger } from '../ledger.js';
 import type { Command } from '../command.js';
 import { commandLines, type CommandLine } from '../command-lines.js';
-import { fileProblem, UsageError } from '../errors.js';
+import { CliError, describeError, fileProblem, UsageError } from '../errors.js';
 import { count, money } from '../output.js';
 import { progress } from '../progress.js';
 import { csvStream, jsonDocumentStream, tableStream, writeOutLine } from '../report-stream.js';
@@ -119,6 +119,12 @@ const applyBatch = async (handlers: Handlers, entries: readonly CommandLine[]): 
   return entries.map((e) => (e.ok ? outcomeOf(e, results[next++]!) : malformedOutcome(e)));
 };
 
+/** The first line of the batch being applied, if one is, and the last line reported: where a run that fails stops. */
+interface Whereabouts {
+  line: number | null;
+  reported: number;
+}
+
 /**
  * Applies the lines as they are read: each run of consecutive cycle or contract lines goes to its
  * handler in batches of `batchSize`, so a contract opened on line 1 exists for a lump sum on
@@ -129,6 +135,7 @@ const applyStreaming = async (
   lines: AsyncIterable<CommandLine>,
   batchSize: number,
   report: (outcomes: readonly LineOutcome[]) => Promise<void>,
+  at: Whereabouts,
 ): Promise<void> => {
   let batch: CommandLine[] = [];
   let kind: Decoded['kind'] | null = null;
@@ -137,7 +144,10 @@ const applyStreaming = async (
     const entries = batch;
     batch = [];
     kind = null;
+    at.line = entries[0]!.line;
     await report(await applyBatch(handlers, entries));
+    at.line = null;
+    at.reported = entries[entries.length - 1]!.line;
   };
   for await (const entry of lines) {
     if (entry.ok && kind !== null && entry.kind !== kind) await flush();
@@ -216,10 +226,20 @@ const CSV_HEADER = ['line', 'status', 'type', 'command_id', 'cycle_id', 'code', 
 const csvRowOf = (o: LineOutcome) => [o.line, o.status, o.type, o.commandId, o.cycleId, o.error?.code ?? (o.status === 'malformed' ? 'INVALID_INPUT' : ''), detailOf(o)];
 const tableRowOf = (o: LineOutcome) => [String(o.line), o.status, o.type ?? '', o.cycleId ?? o.contractId ?? '', detailOf(o)];
 
+/**
+ * Where a run that failed stopped: the first line it did not report (that line and the ones after
+ * it were not applied, or not known to be: applying the file again makes what was written a
+ * duplicate), and why.
+ */
+export interface Stopped {
+  readonly line: number;
+  readonly reason: string;
+}
+
 interface Report {
   add(outcomes: readonly LineOutcome[]): Promise<void>;
   /** Ends the report with its summary; `stopped` when the run ended on an error. */
-  end(stopped?: string): Promise<ApplySummary>;
+  end(stopped?: Stopped): Promise<ApplySummary>;
 }
 
 /** The report in the chosen format, written line by line as batches finish. */
@@ -268,7 +288,8 @@ const reportOf = async (format: 'table' | 'json' | 'csv', head: { file: string; 
       if (summary.contended) parts.push(`${count(summary.contended)} contended`);
       if (summary.notWritten) parts.push(`${count(summary.notWritten)} not written`);
       const atomic = head.atomic && failed ? '. --atomic: nothing was written' : '';
-      await writeOutLine(`\n${head.file}: ${count(summary.lines)} line${summary.lines === 1 ? '' : 's'}: ${parts.join(', ')}${atomic}${stopped ? `. Stopped: ${stopped}` : ''}`);
+      const stop = stopped ? `. Stopped at line ${count(stopped.line)}: ${stopped.reason}` : '';
+      await writeOutLine(`\n${head.file}: ${count(summary.lines)} line${summary.lines === 1 ? '' : 's'}: ${parts.join(', ')}${atomic}${stop}`);
       return summary;
     },
   };
@@ -374,12 +395,17 @@ or contended, 2 for a usage error or a file that cannot be read.`,
       const clock = () => recordedAt ?? clockNow();
       const cycles = getCommandHandler(renewalCycle, { store, clock });
       const report = await reportOf(format, { file, store: storeUrl, atomic: values.atomic === true }, values['problems-only'] === true);
+      const at: Whereabouts = { line: atomicEntries ? (atomicEntries[0]?.line ?? 1) : null, reported: 0 };
       try {
         if (atomicEntries) await report.add(await applyAtomically(cycles, atomicEntries));
-        else await applyStreaming({ cycles, contracts: getCommandHandler(contractDecider, { store, clock }) }, lines, batchSize, report.add);
+        else await applyStreaming({ cycles, contracts: getCommandHandler(contractDecider, { store, clock }) }, lines, batchSize, report.add, at);
       } catch (e) {
-        // The report still ends, saying what was done before the error; then the error is told.
-        await report.end(e instanceof Error ? e.message : String(e));
+        // The report still ends, saying what was done before the error and where it stopped;
+        // then the error is told in one sentence (a bug keeps its own, for --debug).
+        const { message, exitCode, expected } = describeError(e);
+        const line = at.line ?? at.reported + 1;
+        await report.end({ line, reason: message });
+        if (expected) throw new CliError(`stopped at line ${count(line)}: ${message}`, exitCode, { cause: e });
         throw e;
       }
       bar.finish();
