@@ -25,6 +25,7 @@ import { behaviourProjection } from '@renewal-ledger/projection-behaviour';
 import { CliError, UsageError } from './errors.js';
 import { progress, type ProgressMode } from './progress.js';
 import { warn } from './output.js';
+import { postgresViewsWritable, viewsBehind } from './views-access.js';
 
 export const DEFAULT_STORE = 'sqlite:./renewal.db';
 export const VIEWS_SCHEMA = 'renewal_views';
@@ -111,11 +112,17 @@ const defaultViewsFor = (storeUrl: string): string => {
  *   trail where it exists, else an error (a chain computed now from the events would prove
  *   nothing about them); `existing`: the views where they exist, else none (status).
  * Existing SQLite views that cannot be written here (a read-only place) are used from a
- * temporary copy, caught up there and thrown away.
+ * temporary copy, caught up there and thrown away. Existing PostgreSQL views this user cannot
+ * write (a role with SELECT only, a read replica) are never caught up: `figures` reads them as
+ * they are when the views the command reads (`reads`) reach the store's head, and otherwise
+ * computes them in memory for this run; `audit` verifies the trail as it is built, saying how far
+ * it reaches; `existing` reads them.
  */
 export interface Access {
   readonly store: 'create' | 'read';
   readonly views: 'create' | 'figures' | 'audit' | 'existing';
+  /** The views the command reads (default: all). */
+  readonly reads?: readonly string[];
 }
 
 const MEMORY: ViewsLocation = { kind: 'sqlite', path: ':memory:', label: 'in memory' };
@@ -155,6 +162,8 @@ interface ResolvedViews {
   /** What was used instead of the location asked for, and why: said on standard error. */
   readonly note: string | null;
   readonly release: () => void;
+  /** False for views read as they are, never caught up (PostgreSQL views this user cannot write). */
+  readonly catchUp: boolean;
 }
 
 const notBuilt = (location: ViewsLocation) =>
@@ -162,21 +171,22 @@ const notBuilt = (location: ViewsLocation) =>
     `the audit trail is not built yet (views: ${location.label}): there is nothing to verify; build it with renewal projections rebuild --only audit`,
   );
 
-/** The views a command works on, given its access and what exists (see Access). */
-const resolveViews = async (location: ViewsLocation, access: Access['views']): Promise<ResolvedViews> => {
-  const views = await existingViews(location, access);
-  if (access !== 'audit' || (await readRegistration(views.database, auditProjection.name).catch(() => null))?.live) return views;
+/** The views a command works on, given its access, what exists and the store's head (see Access). */
+const resolveViews = async (location: ViewsLocation, access: Access, head: bigint): Promise<ResolvedViews> => {
+  const views = await existingViews(location, access, head);
+  if (access.views !== 'audit' || (await readRegistration(views.database, auditProjection.name).catch(() => null))?.live) return views;
   await views.database.close();
   views.release();
   throw notBuilt(location);
 };
 
-const existingViews = async (location: ViewsLocation, access: Access['views']): Promise<ResolvedViews> => {
+const existingViews = async (location: ViewsLocation, { views: access, reads = PROJECTION_NAMES }: Access, head: bigint): Promise<ResolvedViews> => {
   const here = async (at: ViewsLocation, note: string | null = null, release: () => void = () => undefined): Promise<ResolvedViews> => ({
     database: await openViews(at, access === 'create'),
     location: at,
     note,
     release,
+    catchUp: true,
   });
   if (access === 'create' || (location.kind === 'sqlite' && location.path === ':memory:')) return here(location);
   const missing = async (): Promise<ResolvedViews> => {
@@ -198,9 +208,28 @@ const existingViews = async (location: ViewsLocation, access: Access['views']): 
     );
   }
   const database = await openViews(location, false);
-  if (await hasRunnerTables(database).catch(() => false)) return { database, location, note: null, release: () => undefined };
+  if (!(await hasRunnerTables(database).catch(() => false))) {
+    await database.close();
+    return missing();
+  }
+  const asTheyAre = (note: string | null, catchUp: boolean): ResolvedViews => ({ database, location, note, release: () => undefined, catchUp });
+  if (access === 'existing' || (await postgresViewsWritable(database))) return asTheyAre(null, true);
+  // This user cannot write them (a role with SELECT only, a read replica): they are read as
+  // they are, never caught up, and only when they hold everything the command reads.
+  const behind = await viewsBehind(database, PROJECTIONS.filter((p) => reads.includes(p.name)), head);
+  if (behind.length === 0) return asTheyAre(null, false);
+  if (access === 'audit') {
+    const audited = behind[0]!.position;
+    return asTheyAre(
+      `the audit trail at ${location.label} cannot be brought up to date by this user: the chain is verified as it is built, ${audited === null ? 'from no position' : `up to position ${audited}`}; the store is at ${head} (a user who can write the views catches it up: renewal projections follow)`,
+      false,
+    );
+  }
   await database.close();
-  return missing();
+  return here(
+    { ...MEMORY, label: `in memory (${location.label} cannot be written by this user)` },
+    `the views at ${location.label} cannot be written by this user and are behind the store (${behind.map((b) => `${b.projection} at ${b.position ?? 'nothing'}`).join(', ')}; the store is at ${head}): they were computed in memory for this run (a user who can write them catches them up: renewal projections follow)`,
+  );
 };
 
 export interface Session {
@@ -208,6 +237,8 @@ export interface Session {
   readonly store: EventStore;
   readonly views: ViewDatabase;
   readonly viewsLocation: ViewsLocation;
+  /** False when the views are read as they are (PostgreSQL views this user cannot write): `catchUp` leaves them. */
+  readonly viewsCatchUp: boolean;
   readonly runner: ProjectionRunner;
   close(): Promise<void>;
 }
@@ -225,7 +256,7 @@ export const openSession = async (options: { storeUrl: string; views: string | u
     // The store first: one that cannot be reached (a server's stores connect on first use) is
     // what the user needs to hear, not what that means for the views.
     head = await store.headPosition();
-    views = await resolveViews(asked, access.views);
+    views = await resolveViews(asked, access, head);
   } catch (e) {
     await store.close().catch(() => undefined);
     if (e instanceof CliError || e instanceof StoreUnavailableError) throw e;
@@ -239,6 +270,7 @@ export const openSession = async (options: { storeUrl: string; views: string | u
     store,
     views: views.database,
     viewsLocation: views.location,
+    viewsCatchUp: views.catchUp,
     runner,
     close: async () => {
       await views.database.close().catch(() => undefined);
@@ -276,6 +308,8 @@ export const catchUp = async (
   session: Session,
   options: { readonly only?: readonly string[]; readonly mode?: ProgressMode; readonly required?: readonly string[] } = {},
 ): Promise<readonly ProjectionRunResult[]> => {
+  // Views this user cannot write are read as they are (openSession checked what they hold).
+  if (!session.viewsCatchUp) return [];
   const only = options.only ?? PROJECTION_NAMES;
   const bar = projectionProgress('views', options.mode ?? 'lazy', only.length);
   const runner = getProjectionRunner({
@@ -298,7 +332,7 @@ export const catchUp = async (
   return results;
 };
 
-/** The commands that read figures from views: an existing store, read-only; views where they exist. */
-export const READ_VIEWS: Access = { store: 'read', views: 'figures' };
+/** The commands that read figures from the views named: an existing store, read-only; views where they exist. */
+export const readViews = (...reads: readonly string[]): Access => ({ store: 'read', views: 'figures', reads });
 /** The audit commands: an existing store, read-only; the audit trail where it exists. */
-export const READ_AUDIT: Access = { store: 'read', views: 'audit' };
+export const READ_AUDIT: Access = { store: 'read', views: 'audit', reads: [auditProjection.name] };

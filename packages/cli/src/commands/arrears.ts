@@ -9,7 +9,7 @@ import type { Command } from '../command.js';
 import { amount, count, csv, print, printJson, table } from '../output.js';
 import { renderAging, renderDebtors, renderPeriods } from '../reports.js';
 import { noCyclesOf } from '../lookups.js';
-import { catchUp, openSession, READ_VIEWS, storeUrlOf } from '../session.js';
+import { catchUp, openSession, readViews, storeUrlOf } from '../session.js';
 
 const NAME = 'arrears';
 
@@ -68,7 +68,7 @@ cycles, the debtors, the periods, or the buckets, in that order of preference.`,
     const givenAsOf = values['as-of'] === undefined ? null : dateOf(NAME, '--as-of', values['as-of']);
     const top = values.top === undefined ? null : positiveIntOf(NAME, '--top', values.top);
     const contractId = values.contract === undefined ? undefined : idOf(NAME, '--contract', values.contract);
-    const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views, access: READ_VIEWS });
+    const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views, access: readViews('arrears') });
     try {
       const ledger = await readLedger(session.store, { daysFromInstants: givenAsOf === null });
       const asOf = givenAsOf ?? ledger.today;

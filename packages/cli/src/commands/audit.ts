@@ -98,12 +98,16 @@ const verifyText = (v: AuditVerification): string => {
     const p = v.problem!;
     return `Audit chain BROKEN at position ${p.position} (${p.kind}): ${p.reason}.\n  ${count(v.entries)} entries verified before it${v.head ? `; the last good entry is position ${v.head.position}, hash ${v.head.hash}` : ''}.`;
   }
-  const pending = v.head ? v.storeHead - v.head.position : v.storeHead + 1n;
+  // How far the chain reaches, in positions: a store's positions may have gaps (PostgreSQL), so
+  // no count of the events past it is claimed.
+  const reaches = v.head ? v.head.position : -1n;
   return [
     `Audit chain verified: ${count(v.entries)} entries, each matching its hash, its predecessor and the event in the store.`,
     v.head ? `  head: position ${v.head.position}, hash ${v.head.hash}` : '  the chain is empty',
     v.sealsMatched > 0 ? `  seals matched: ${v.sealsMatched}` : '',
-    pending > 0n ? `  ${count(pending)} newer events in the store are not audited yet` : '',
+    v.storeHead > reaches
+      ? `  the store's newest event is at position ${v.storeHead}: ${v.head ? `the events after position ${v.head.position}` : 'its events'} are not audited yet`
+      : '',
   ]
     .filter(Boolean)
     .join('\n');

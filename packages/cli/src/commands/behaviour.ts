@@ -11,7 +11,7 @@ import { UsageError } from '../errors.js';
 import { amount, count, csv, money, print, printJson, table } from '../output.js';
 import { rate } from '../reports.js';
 import { noCyclesOf } from '../lookups.js';
-import { catchUp, openSession, READ_VIEWS, storeUrlOf } from '../session.js';
+import { catchUp, openSession, readViews, storeUrlOf } from '../session.js';
 
 const NAME = 'behaviour';
 
@@ -89,7 +89,8 @@ cycles with --contract, else the collection rate per month.`,
     const givenTo = values.to === undefined ? null : dateOf(NAME, '--to', values.to);
     if (givenFrom && givenTo && givenFrom > givenTo) throw new UsageError(`--from ${givenFrom} is after --to ${givenTo}`, NAME);
     const contractId = values.contract === undefined ? undefined : idOf(NAME, '--contract', values.contract);
-    const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views, access: READ_VIEWS });
+    const reads = contractId === undefined ? ['behaviour'] : ['behaviour', 'arrears'];
+    const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views, access: readViews(...reads) });
     try {
       const ledger = await readLedger(session.store, { daysFromInstants: givenAsOf === null });
       const asOf = givenAsOf ?? ledger.today;
@@ -97,7 +98,7 @@ cycles with --contract, else the collection rate per month.`,
       const to = givenTo ?? asOf;
       if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`, NAME);
       // The arrears view knows which contracts have cycles: a mistyped id is an error, not zeros.
-      await catchUp(session, { only: contractId === undefined ? ['behaviour'] : ['behaviour', 'arrears'], required: ['behaviour', 'arrears'] });
+      await catchUp(session, { only: reads, required: reads });
       const view = getBehaviourView(session.views);
       if (contractId !== undefined) {
         const known = await getArrearsView(session.views).byContract(contractId, { asOf });

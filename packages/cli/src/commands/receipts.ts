@@ -10,7 +10,7 @@ import { amount, csv, csvAmount, print, printJson, table } from '../output.js';
 import { readLedger } from '../ledger.js';
 import { renderTakings } from '../reports.js';
 import { requireContract, requireCycle } from '../lookups.js';
-import { catchUp, openSession, READ_VIEWS, storeUrlOf } from '../session.js';
+import { catchUp, openSession, readViews, storeUrlOf } from '../session.js';
 
 const NAME = 'receipts';
 
@@ -97,7 +97,7 @@ else computed in memory for this run. A --cycle or --contract the store does not
     const filtered = day !== null || contractId !== undefined || cycleId !== undefined;
     const limit = values.limit === undefined ? (filtered ? null : 20) : positiveIntOf(NAME, '--limit', values.limit);
 
-    const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views, access: READ_VIEWS });
+    const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views, access: readViews(...(contractId === undefined ? ['receipts'] : ['receipts', 'arrears'])) });
     try {
       const ledger = await readLedger(session.store, { daysFromInstants: day !== null });
       await catchUp(session, { only: ['receipts'], required: ['receipts'] });
