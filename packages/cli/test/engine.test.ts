@@ -205,7 +205,7 @@ test('behaviour: collection rate per month, takings per channel, one contract\'s
 
   const unknown = w.renewal(['behaviour', '--contract', 'bay-99']);
   assert.is(unknown.status, 1);
-  assert.match(unknown.stderr, 'renewal behaviour: no cycles of contract bay-99 in the store');
+  assert.match(unknown.stderr, 'renewal behaviour: no contract bay-99 in the store: none opened, and no cycle billed to it');
 });
 
 test('a lump sum is one receipt whose lines are the cycles it paid and the credit it left', async ({ w }) => {

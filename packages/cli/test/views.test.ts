@@ -96,7 +96,7 @@ test('arrears --contract: each cycle with its figures and aging', ({ w }) => {
   assert.is(csv.stdout.split('\r\n')[1], 'unit-A/2026-01,unit-A,CNY,2026-01,2026-01-15,100000,100000,40000,60000,0,60000,60000,0,45,31-60,none');
   const none = w.renewal(['arrears', '--contract', 'unit-Z']);
   assert.is(none.status, 1);
-  assert.match(none.stderr, 'no cycles of contract unit-Z in the store');
+  assert.match(none.stderr, 'no contract unit-Z in the store: none opened, and no cycle billed to it');
 });
 
 test('arrears --periods: the collection rate per billing month is collected / due', ({ w }) => {

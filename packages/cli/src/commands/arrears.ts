@@ -8,7 +8,7 @@ import { readLedger } from '../ledger.js';
 import type { Command } from '../command.js';
 import { amount, count, csv, print, printJson, table } from '../output.js';
 import { renderAging, renderDebtors, renderPeriods } from '../reports.js';
-import { noCyclesOf } from '../lookups.js';
+import { requireContract } from '../lookups.js';
 import { catchUp, openSession, readViews, storeUrlOf } from '../session.js';
 
 const NAME = 'arrears';
@@ -31,6 +31,7 @@ const renderContract = (c: ContractArrears): string => {
       `  ${t.currency}: due ${amount(t.dueMinor, t.currency)}, paid ${amount(t.netPaidMinor, t.currency)}, outstanding ${amount(t.outstandingMinor, t.currency)}, collectible ${amount(t.collectibleMinor, t.currency)}, overdue ${amount(t.overdueMinor, t.currency)}` +
       ` (${AGING_BUCKETS.filter((b) => t.buckets[b] > 0).map((b) => `${b} ${amount(t.buckets[b], t.currency)}`).join(', ') || 'nothing collectible'})`,
   );
+  if (c.cycles.length === 0) return `Contract ${c.contractId} as of ${c.asOf}: no cycles billed yet`;
   return [
     `Contract ${c.contractId} as of ${c.asOf}: ${count(c.cycles.length)} cycles`,
     table(['cycle', 'due date', 'due', 'paid', 'outstanding', 'disputed', 'overdue', 'days', 'bucket', 'plan'], rows),
@@ -49,12 +50,14 @@ bucket (current, 1-30, 31-60, 61-90, 90+ days past due), per currency.
 
   --as-of DATE     the date the aging is computed at, YYYY-MM-DD (default: today in the
                    ledger's time zone)
-  --contract ID    one contract: each cycle's figures and aging, and its totals
+  --contract ID    one contract: each cycle's figures and aging, and its totals (one the
+                   store does not hold, neither opened nor billed, is exit 1)
   --top N          the N contracts with the most overdue
   --periods        billed, due, collected and the collection rate per billing month
 
 The views are caught up with the store first where they are built (renewal projections rebuild),
-else computed in memory for this run. --format csv prints one table: the contract's
+else computed in memory for this run; PostgreSQL views this user cannot write are read as they
+are when they reach the store's head, else computed in memory too. --format csv prints one table: the contract's
 cycles, the debtors, the periods, or the buckets, in that order of preference.`,
   async run(argv) {
     const { values, positionals } = parse(NAME, argv, {
@@ -75,7 +78,7 @@ cycles, the debtors, the periods, or the buckets, in that order of preference.`,
       await catchUp(session, { only: ['arrears'], required: ['arrears'] });
       const view = getArrearsView(session.views);
       const contract = contractId === undefined ? null : await view.byContract(contractId, { asOf });
-      if (contract && contract.cycles.length === 0) throw noCyclesOf(contract.contractId);
+      if (contract && contract.cycles.length === 0) await requireContract(session, contract.contractId, asOf);
       const portfolio = contract ? null : await view.portfolio({ asOf });
       const debtors = top === null ? null : await view.topDebtors({ asOf, limit: top });
       const periods = values.periods ? await view.billingPeriods() : null;

@@ -10,7 +10,7 @@ import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { amount, count, csv, money, print, printJson, table } from '../output.js';
 import { rate } from '../reports.js';
-import { noCyclesOf } from '../lookups.js';
+import { requireContract } from '../lookups.js';
 import { catchUp, openSession, readViews, storeUrlOf } from '../session.js';
 
 const NAME = 'behaviour';
@@ -70,10 +70,12 @@ current streak as of --as-of, and each decided cycle.
                    ledger's time zone)
   --from DATE      first day of the takings (default: the first day of the --as-of month)
   --to DATE        last day of the takings (default: --as-of)
-  --contract ID    one contract's punctuality
+  --contract ID    one contract's punctuality (one the store does not hold, neither opened
+                   nor billed, is exit 1)
 
 The views are caught up with the store first where they are built (renewal projections rebuild),
-else computed in memory for this run. --format csv prints one table: the contract's
+else computed in memory for this run; PostgreSQL views this user cannot write are read as they
+are when they reach the store's head, else computed in memory too. --format csv prints one table: the contract's
 cycles with --contract, else the collection rate per month.`,
   async run(argv) {
     const { values, positionals } = parse(NAME, argv, {
@@ -102,7 +104,7 @@ cycles with --contract, else the collection rate per month.`,
       const view = getBehaviourView(session.views);
       if (contractId !== undefined) {
         const known = await getArrearsView(session.views).byContract(contractId, { asOf });
-        if (known.cycles.length === 0) throw noCyclesOf(contractId);
+        if (known.cycles.length === 0) await requireContract(session, contractId, asOf);
         const contract = await view.contract(contractId, { asOf });
         if (format === 'json') printJson({ asOf, contract });
         else if (format === 'csv')

@@ -77,7 +77,8 @@ year in the order they were recorded. A lump sum is one receipt; its lines are t
   --limit N         at most N documents (default: all with a filter, the latest 20 without)
 
 The views are caught up with the store first where they are built (renewal projections rebuild),
-else computed in memory for this run. A --cycle or --contract the store does not hold is exit 1.`,
+else computed in memory for this run; PostgreSQL views this user cannot write are read as they
+are when they reach the store's head, else computed in memory too. A --cycle or --contract the store does not hold is exit 1.`,
   async run(argv) {
     const { values, positionals } = parse(NAME, argv, {
       day: { type: 'string' },
