@@ -6,6 +6,7 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly body: unknown,
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(typeof body === 'object' && body && 'error' in body ? String((body as { error: { message?: unknown } }).error.message) : `HTTP ${status}`);
   }

@@ -1,32 +1,28 @@
 // The property service: an HTTP front to the renewal ledger a property-management firm could start
-// from. Commands arrive as JSON and are decoded with core's codecs (a bad body is a 400 naming
-// each problem's path); the command handler decides and stores them (a rule's refusal is a 422,
-// or a 409 when it conflicts with what is already recorded, with the rule's code and figures: a
-// command id reused for other content is COMMAND_ID_CONFLICT).
+// from. Commands of every aggregate (a cycle's, a contract's, the ledger's settings) arrive as JSON
+// and are decoded with core's codecs (a bad body is a 400 naming each problem's path); the generic
+// command handler decides and stores them (commands.ts: a rule's refusal is a 422, or a 409 when
+// it conflicts with what is already recorded, with the rule's code and figures: a command id
+// reused for other content is COMMAND_ID_CONFLICT).
 // The views are followed in the background and read by the GET endpoints and the dashboard.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Worker } from 'node:worker_threads';
 import type { AddressInfo } from 'node:net';
-import * as E from 'fp-ts/lib/Either.js';
 import {
   businessDayOf,
   currencyExponent,
-  renewalCycle,
+  contractStreamName,
   cycleStreamName,
-  decodeCommand,
   endOfBusinessDay,
   isBusinessDate,
   ledgerDefaultsAt,
   ledgerZonesOf,
   normaliseInstant,
-  RENEWAL_COMMAND_TYPES,
   toNfc,
   type BusinessDate,
   type Instant,
-  type CommandIdConflict,
-  type RenewalError,
 } from '@renewal-ledger/core';
-import { getCommandHandler, loadLedgerSettings, StoreUnavailableError, systemClock, WrongExpectedRevisionError, type EventStore } from '@renewal-ledger/eventstore';
+import { loadLedgerSettings, StoreUnavailableError, systemClock, type EventStore } from '@renewal-ledger/eventstore';
 import { openStore } from '@renewal-ledger/stores';
 import { asText, getProjectionRunner, listCheckpoints, ViewNotReadyError, type ProjectionRunResult, type ViewDatabase } from '@renewal-ledger/projections';
 import { arrearsProjection, getArrearsView } from '@renewal-ledger/projection-arrears';
@@ -35,6 +31,7 @@ import { auditProjection, cycleAsOf, cycleHistory, verifyAuditChain, type AuditV
 import { HttpError, readJson, sendHtml, sendJson } from './http.js';
 import { dashboardHtml } from './dashboard.js';
 import { openViewDatabase } from './views.js';
+import { getCommands } from './commands.js';
 import type { VerifyJob, VerifyOutcome } from './verify-worker.js';
 
 export interface PropertyServiceOptions {
@@ -67,20 +64,8 @@ export interface PropertyService {
 
 const PROJECTIONS = [arrearsProjection, receiptsProjection, auditProjection];
 
-/**
- * Refusals that conflict with facts already recorded: 409 (a command id reused for other content
- * among them, as Stripe answers a reused idempotency key). Every other rule: 422.
- */
-const CONFLICTS = new Set([
-  'ALREADY_BILLED',
-  'ID_CONFLICT',
-  'COMMAND_ID_CONFLICT',
-  'DUPLICATE_REFERENCE',
-  'DISPUTE_ALREADY_RESOLVED',
-  'PLAN_ALREADY_ACTIVE',
-  'PLAN_NOT_ACTIVE',
-]);
-export const statusOfRefusal = (error: RenewalError | CommandIdConflict): number => (CONFLICTS.has(error.code) ? 409 : 422);
+// Kept here too: the example's entry point exports it from this module.
+export { statusOfRefusal } from './commands.js';
 
 const badQuery = (path: string, message: string) =>
   new HttpError(400, { error: { code: 'INVALID_INPUT', message: `${path}: ${message}`, problems: [{ path, message }] } });
@@ -132,7 +117,7 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
     throw e;
   });
   const clock = options.clock ?? systemClock;
-  const handler = getCommandHandler(renewalCycle, { store, clock });
+  const commands = getCommands({ store, clock });
   // "Today" is today in the ledger's zone, read from the store's settings on each request (a
   // zone change takes effect without a restart).
   const ledger = async () => {
@@ -203,14 +188,14 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
     if (after === null || after === '') return;
     if (!/^\d+$/.test(after)) throw badQuery('after', `expected a global position, got ${JSON.stringify(after)}`);
     if (!(await viewsReach(BigInt(after))))
-      throw new HttpError(503, { error: { code: 'VIEWS_BEHIND', message: `the views have not reached position ${after} yet; try again shortly` } });
+      throw new HttpError(503, { error: { code: 'VIEWS_BEHIND', message: `the views have not reached position ${after} yet; try again shortly` } }, { 'retry-after': '1' });
   };
 
   const postCommand = async (req: IncomingMessage, res: ServerResponse, typeInPath: string | null) => {
     let input = await readJson(req);
     if (typeInPath !== null) {
-      if (!(RENEWAL_COMMAND_TYPES as readonly string[]).includes(typeInPath))
-        throw new HttpError(404, { error: { code: 'NOT_FOUND', message: `no command ${typeInPath}; the commands are ${RENEWAL_COMMAND_TYPES.join(', ')}` } });
+      if (!commands.types.includes(typeInPath))
+        throw new HttpError(404, { error: { code: 'NOT_FOUND', message: `no command ${typeInPath}; the commands are ${commands.types.join(', ')}` } });
       if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
         const given = (input as { type?: unknown }).type;
         if (given !== undefined && given !== typeInPath)
@@ -220,22 +205,8 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
         input = { ...(input as object), type: typeInPath };
       }
     }
-    const decoded = decodeCommand(input);
-    if (E.isLeft(decoded)) return sendJson(res, 400, { error: decoded.left });
-    try {
-      const result = await handler.handle(decoded.right);
-      if (result.status === 'applied') {
-        const last = result.events[result.events.length - 1]!.globalPosition;
-        return sendJson(res, 201, { status: 'applied', position: last, events: result.events.map((e) => ({ type: e.type, position: e.globalPosition, revision: e.streamRevision })), figures: result.figures }, { location: `/api/audit/history?cycleId=${encodeURIComponent(decoded.right.cycleId)}` });
-      }
-      if (result.status === 'duplicate') return sendJson(res, 200, { status: 'duplicate', duplicate: result.duplicate });
-      return sendJson(res, statusOfRefusal(result.error), { status: 'rejected', error: result.error });
-    } catch (e) {
-      // The cycle kept moving through every retry: nothing was written, and trying again may pass.
-      if (e instanceof WrongExpectedRevisionError)
-        return sendJson(res, 503, { status: 'contended', error: { code: e.code, message: e.message, streamName: e.streamName } }, { 'retry-after': '1' });
-      throw e;
-    }
+    const answer = await commands.answer(input);
+    return sendJson(res, answer.status, answer.body, answer.headers);
   };
 
   const latestReceipts = async (limit: number): Promise<ReceiptDocument[]> => {
@@ -258,6 +229,24 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
     return b;
   };
 
+  // "Not found" is a 404 naming what was not found, for an id that names nothing in the ledger;
+  // an id that names something with nothing to show is a 200 with an empty answer.
+  const notFound = (what: 'cycle' | 'contract', id: string, where = 'in the store') =>
+    new HttpError(404, { error: { code: 'NOT_FOUND', message: `no ${what} ${id} ${where}`, [`${what}Id`]: id } });
+  const hasEvents = async (streamName: string): Promise<boolean> => {
+    for await (const _ of store.readStream(streamName)) return true;
+    return false;
+  };
+  const requireCycle = async (cycleId: string): Promise<void> => {
+    if (!(await hasEvents(cycleStreamName(cycleId)))) throw notFound('cycle', cycleId);
+  };
+  /** A contract exists once it is opened (its stream) or a cycle is billed to it (the arrears view). */
+  const requireContract = async (contractId: string): Promise<void> => {
+    if (await hasEvents(contractStreamName(contractId))) return;
+    if ((await arrears.byContract(contractId, { asOf: await today() })).cycles.length === 0)
+      throw notFound('contract', contractId, 'in the store: none opened, and no cycle billed to it');
+  };
+
   const routes: Record<string, (q: URLSearchParams) => Promise<unknown>> = {
     '/api/status': async () => {
       const checkpoints = await listCheckpoints(views).catch(() => []);
@@ -272,11 +261,18 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
     },
     '/api/arrears': async (q) => arrears.portfolio({ asOf: dateParam(q, 'asOf', await today()) }),
     '/api/arrears/debtors': async (q) => arrears.topDebtors({ asOf: dateParam(q, 'asOf', await today()), limit: intParam(q, 'limit', 10, 1000) }),
-    '/api/arrears/contract': async (q) => arrears.byContract(textParam(q, 'contractId'), { asOf: dateParam(q, 'asOf', await today()) }),
+    '/api/arrears/contract': async (q) => {
+      const contract = await arrears.byContract(textParam(q, 'contractId'), { asOf: dateParam(q, 'asOf', await today()) });
+      if (contract.cycles.length === 0) await requireContract(contract.contractId);
+      return contract;
+    },
     '/api/arrears/cycle': async (q) => {
-      const cycle = await arrears.cycle(textParam(q, 'cycleId'), { asOf: dateParam(q, 'asOf', await today()) });
-      if (!cycle) throw new HttpError(404, { error: { code: 'NOT_FOUND', message: `no cycle ${q.get('cycleId')} in the arrears view` } });
-      return cycle;
+      const cycleId = textParam(q, 'cycleId');
+      const cycle = await arrears.cycle(cycleId, { asOf: dateParam(q, 'asOf', await today()) });
+      if (cycle) return cycle;
+      await requireCycle(cycleId);
+      // In the store, not in the view yet: the follower has not read it.
+      throw new HttpError(503, { error: { code: 'VIEWS_BEHIND', message: `the views have not caught up with cycle ${cycleId} yet; try again shortly`, cycleId } }, { 'retry-after': '1' });
     },
     '/api/arrears/periods': async (q) => {
       const periods = await arrears.billingPeriods();
@@ -285,15 +281,25 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
     '/api/takings': async (q) => receipts.takings(dateParam(q, 'day', await today()), { basis: basisParam(q) }),
     '/api/receipts': async (q) => {
       const limit = intParam(q, 'limit', 20, 1000);
-      if (q.get('cycleId')) return (await receipts.byCycle(textParam(q, 'cycleId'))).slice(-limit).reverse();
-      if (q.get('contractId')) return (await receipts.byContract(textParam(q, 'contractId'))).slice(-limit).reverse();
+      if (q.get('cycleId')) {
+        const cycleId = textParam(q, 'cycleId');
+        const docs = await receipts.byCycle(cycleId);
+        if (docs.length === 0) await requireCycle(cycleId);
+        return docs.slice(-limit).reverse();
+      }
+      if (q.get('contractId')) {
+        const contractId = textParam(q, 'contractId');
+        const docs = await receipts.byContract(contractId);
+        if (docs.length === 0) await requireContract(contractId);
+        return docs.slice(-limit).reverse();
+      }
       if (q.get('day')) return (await receiptsOfDay(dateParam(q, 'day', await today()), basisParam(q))).slice(0, limit);
       return latestReceipts(limit);
     },
     '/api/audit/history': async (q) => {
       const cycleId = textParam(q, 'cycleId');
       const lines = await cycleHistory(store, cycleId);
-      if (lines.length === 0) throw new HttpError(404, { error: { code: 'NOT_FOUND', message: `no cycle ${cycleId} in the store` } });
+      if (lines.length === 0) throw notFound('cycle', cycleId);
       const at = q.get('asOf');
       const knownAt = q.get('knownAt');
       const pos = q.get('position');
@@ -343,7 +349,7 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
 
   const server = createServer((req, res) => {
     serve(req, res).catch((e: unknown) => {
-      if (e instanceof HttpError) return sendJson(res, e.status, e.body);
+      if (e instanceof HttpError) return sendJson(res, e.status, e.body, { ...e.headers });
       if (e instanceof ViewNotReadyError)
         return sendJson(res, 503, { error: { code: e.code, message: `${e.message}; the service is catching the views up, try again shortly` } }, { 'retry-after': '1' });
       // The database is out of reach (down, restarting, the network): the service stays up and

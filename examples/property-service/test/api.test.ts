@@ -3,6 +3,8 @@
 // and the views read back once they include the client's own write.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { encodeContractCommand } from '@renewal-ledger/core';
+import { giveMandate, openJson } from '@renewal-ledger/testing/contracts';
 import { bill, payment, pgTest, startOnPostgres, startOnSQLite, type Running } from './support.js';
 
 const test = suite<{ s: Running }>('property service API');
@@ -141,6 +143,73 @@ test('bad queries are 400s, unknown paths 404, wrong methods 405; the page is se
   const page = await s.get('/');
   assert.is(page.status, 200);
   assert.match(page.body, '<h2>Arrears aging');
+});
+
+// Contract commands as JSON, as a clerk's system would send them (the shared test helpers).
+const openFlat = (contractId: string) => openJson({ contractId, commandId: `open-${contractId}` });
+const mandate = (contractId: string, mandateId: string) => {
+  const { type: _, ...json } = encodeContractCommand(giveMandate(mandateId, { contractId }));
+  return json;
+};
+
+test('contract and ledger settings commands go to their own aggregates through the same endpoint', async ({ s }) => {
+  const opened = await s.post('/api/commands', openFlat('unit-0301'));
+  assert.is(opened.status, 201, JSON.stringify(opened.body));
+  assert.equal(opened.body.events.map((e: any) => e.type), ['ContractOpened']);
+  const given = await s.post('/api/commands', { type: 'GiveMandate', ...mandate('unit-0301', 'm-1') });
+  assert.is(given.status, 201, JSON.stringify(given.body));
+  assert.equal(given.body.events.map((e: any) => e.type), ['MandateGiven']);
+  // The contract's figures: credit, none yet.
+  assert.is(given.body.figures.creditBalanceMinor, 0);
+  // The type from the path; the same command again is a duplicate.
+  assert.equal((await s.post('/api/commands/GiveMandate', mandate('unit-0301', 'm-1'))).body, { status: 'duplicate', duplicate: { key: 'commandId', id: 'mandate-m-1' } });
+  // A second mandate while one is active conflicts with what is recorded: 409 with the contract rule's code.
+  const second = await s.post('/api/commands/GiveMandate', mandate('unit-0301', 'm-2'));
+  assert.is(second.status, 409);
+  assert.equal([second.body.status, second.body.error.code, second.body.error.activeMandateId], ['rejected', 'MANDATE_ALREADY_ACTIVE', 'm-1']);
+  const bad = await s.post('/api/commands/GiveMandate', { ...mandate('unit-0301', 'm-3'), method: 42 });
+  assert.is(bad.status, 400);
+  assert.equal(bad.body.error.problems.map((p: any) => p.path), ['method']);
+  // The ledger's settings: /api/ledger says the zone from then on.
+  const ledger = await s.post('/api/commands', { type: 'OpenLedger', commandId: 'open-ledger', actor: 'admin', at: '2026-01-01T00:00:00Z', timeZone: 'Asia/Shanghai', currency: 'CNY' });
+  assert.is(ledger.status, 201, JSON.stringify(ledger.body));
+  assert.is((await s.get('/api/ledger')).body.timeZone, 'Asia/Shanghai');
+  // A type no aggregate has: 400 naming every type there is; in the path: 404.
+  const unknown = await s.post('/api/commands', { type: 'Nope' });
+  assert.is(unknown.status, 400);
+  assert.equal(unknown.body.error.problems.map((p: any) => p.path), ['type']);
+  for (const type of ['RecordPayment', 'GiveMandate', 'OpenLedger']) assert.match(unknown.body.error.problems[0].message, type);
+  assert.is((await s.post('/api/commands/Nope', {})).status, 404);
+});
+
+test('an id that names nothing is a 404 naming it, everywhere; one with nothing to show a 200 with an empty answer', async ({ s }) => {
+  for (const [path, field] of [
+    ['/api/receipts?cycleId=nope', 'cycleId'],
+    ['/api/receipts?contractId=nope', 'contractId'],
+    ['/api/arrears/contract?contractId=nope', 'contractId'],
+    ['/api/arrears/cycle?cycleId=nope', 'cycleId'],
+    ['/api/audit/history?cycleId=nope', 'cycleId'],
+  ] as const) {
+    const r = await s.get(path);
+    assert.is(r.status, 404, path);
+    assert.is(r.body.error.code, 'NOT_FOUND', path);
+    assert.is(r.body.error[field], 'nope', path);
+    assert.match(r.body.error.message, / nope in the store/, path);
+  }
+  // A cycle billed and not paid; a contract opened and not billed.
+  const billed = await s.post('/api/commands', bill('unit-0302/2026-01', 'unit-0302', 50000));
+  const opened = await s.post('/api/commands', openFlat('unit-0303'));
+  const after = `after=${opened.body.position}`;
+  assert.ok(BigInt(opened.body.position) > BigInt(billed.body.position));
+  const cycleReceipts = await s.get(`/api/receipts?cycleId=unit-0302%2F2026-01&${after}`);
+  assert.equal([cycleReceipts.status, cycleReceipts.body], [200, []]);
+  const billedContract = await s.get(`/api/receipts?contractId=unit-0302&${after}`);
+  assert.equal([billedContract.status, billedContract.body], [200, []]);
+  const openedReceipts = await s.get(`/api/receipts?contractId=unit-0303&${after}`);
+  assert.equal([openedReceipts.status, openedReceipts.body], [200, []]);
+  const openedArrears = await s.get(`/api/arrears/contract?contractId=unit-0303&asOf=2026-02-01&${after}`);
+  assert.is(openedArrears.status, 200);
+  assert.equal([openedArrears.body.contractId, openedArrears.body.cycles], ['unit-0303', []]);
 });
 
 test.run();
