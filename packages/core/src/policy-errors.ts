@@ -2,7 +2,7 @@
 // auto-debit) could not produce its commands: a stable code, a sentence, and the figures, as the
 // aggregates' rules have. A policy never refuses a command itself (the aggregates do that); these
 // say that there is no sound command to propose.
-import { formatMinor } from './money.js';
+import { amountText, type AmountText } from './amount-text.js';
 
 export interface PolicyRuleDetails {
   NOT_OPENED: { contractId: string };
@@ -19,7 +19,8 @@ export type PolicyRuleCode = keyof PolicyRuleDetails;
 export type PolicyErrorOf<K extends PolicyRuleCode> = { readonly code: K; readonly message: string } & Readonly<PolicyRuleDetails[K]>;
 export type PolicyError = { [K in PolicyRuleCode]: PolicyErrorOf<K> }[PolicyRuleCode];
 
-const messages: { [K in PolicyRuleCode]: (d: PolicyRuleDetails[K]) => string } = {
+// Amounts in messages with the decimals of their currency when it is known (JPY 0, KWD 3).
+const messages: { [K in PolicyRuleCode]: (d: PolicyRuleDetails[K], m: AmountText) => string } = {
   NOT_OPENED: (d) => `contract ${d.contractId} has not been opened`,
   PERIOD_NOT_ON_SCHEDULE: (d) =>
     `[${d.start}, ${d.end}) is not a period of contract ${d.contractId}${d.scheduledEnd ? ` (the period starting ${d.start} ends ${d.scheduledEnd})` : ''}`,
@@ -28,12 +29,13 @@ const messages: { [K in PolicyRuleCode]: (d: PolicyRuleDetails[K]) => string } =
   AMOUNT_OUT_OF_RANGE: (d) => `${d.field} would leave the safe integer range (${d.operands.join(', ')})`,
   DERIVED_ID_TOO_LONG: (d) => `the derived id ${d.id.slice(0, 60)}... has ${d.length} characters, more than ${d.maxLength}: use shorter ids`,
   UNKNOWN_LUMP_SUM: (d) => `no lump sum ${d.lumpSumId} on contract ${d.contractId}`,
-  ALLOCATION_INCONSISTENT: (d) =>
-    `lump sum ${d.lumpSumId} of ${formatMinor(d.lumpSumMinor)} already has parts of ${formatMinor(d.recordedPartsMinor)} recorded: more than it`,
+  ALLOCATION_INCONSISTENT: (d, m) =>
+    `lump sum ${d.lumpSumId} of ${m(d.lumpSumMinor)} already has parts of ${m(d.recordedPartsMinor)} recorded: more than it`,
 };
 
-export const policyError = <K extends PolicyRuleCode>(code: K, details: PolicyRuleDetails[K]): PolicyErrorOf<K> =>
-  ({ code, message: messages[code](details), ...details }) as PolicyErrorOf<K>;
+/** Why a policy proposes nothing; `currency` writes its amounts in that currency's decimals. */
+export const policyError = <K extends PolicyRuleCode>(code: K, details: PolicyRuleDetails[K], currency?: string): PolicyErrorOf<K> =>
+  ({ code, message: messages[code](details, amountText(currency)), ...details }) as PolicyErrorOf<K>;
 
 export const POLICY_RULE_CODES = Object.keys(messages) as PolicyRuleCode[];
 

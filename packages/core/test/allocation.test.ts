@@ -56,6 +56,21 @@ const arrears = (contract: ContractState) => [
 
 const lump = suite('lump-sum allocation');
 
+lump('ALLOCATION_INCONSISTENT writes its amounts in the lump sum currency\'s decimals (KWD 3, JPY 0)', () => {
+  // A lump sum of 10,000 minor units whose part already recorded on January is 20,000: more than it.
+  const messages = ['KWD', 'JPY'].map((currency) => {
+    const contract = contractOf(open({ currency }), lumpSum('pay-1', 10000));
+    const january = cycleOf(contract, '2026-01-01', '2026-02-01', on(JAN, 'RecordPayment', { paymentId: 'pay-1/2026-01-01', amountMinor: 20000, channel: 'bank-transfer', currency }));
+    const planned = allocateLumpSum(contract, [january], 'pay-1');
+    assert.ok(E.isLeft(planned) && planned.left.code === 'ALLOCATION_INCONSISTENT');
+    return (planned as E.Left<{ message: string }>).left.message;
+  });
+  assert.equal(messages, [
+    'lump sum pay-1 of 10.000 already has parts of 20.000 recorded: more than it',
+    'lump sum pay-1 of 10000 already has parts of 20000 recorded: more than it',
+  ]);
+});
+
 lump('oldest due first, disputed amounts last, the rest credit', () => {
   const contract = flat(lumpSum('pay-77', 100000, { reference: 'TRF-77' }));
   const cycles = arrears(contract);

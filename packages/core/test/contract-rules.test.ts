@@ -196,6 +196,30 @@ lumps('an allocation adds up to the lump sum, one part per cycle; the rest is cr
   givenContract(allocated).when(allocate('pay-1', [], 70000, { commandId: 'again' })).thenFails({ code: 'ALREADY_ALLOCATED', allocatedByCommandId: 'allocate-pay-1' });
 });
 
+lumps('a refusal writes amounts in the contract currency\'s decimals: JPY 0, KWD 3, CNY 2', () => {
+  // A credit of 10000 minor units (10,000 yen, 10.000 dinar, 100.00 yuan); 10001 applied.
+  const messages = ['JPY', 'KWD', 'CNY'].map((currency) => {
+    const events = contractHistory(open({ currency }), lumpSum('pay-1', 10000), allocate('pay-1', [], 10000));
+    return givenContract(events).when(applyCredit('a1', 'unit-0301/2026-04-01', 10001)).thenFails({ code: 'CREDIT_EXCEEDS_BALANCE' }).message;
+  });
+  assert.equal(messages, [
+    'applying 10001 of credit exceeds the balance of 10000',
+    'applying 10.001 of credit exceeds the balance of 10.000',
+    'applying 100.01 of credit exceeds the balance of 100.00',
+  ]);
+  // 70.000 dinar received, parts of 31.520 and credit of 6.960 offered.
+  const dinar = givenContract(contractHistory(open({ currency: 'KWD' }), lumpSum('pay-1', 70000)))
+    .when(allocate('pay-1', [['unit-0301/2026-01-01', 'pay-1/2026-01-01', 31520]], 6960))
+    .thenFails({ code: 'ALLOCATION_MISMATCH' });
+  assert.is(dinar.message, 'lump sum pay-1 of 70.000 is not what its parts (31.520) and credit (6.960) add up to');
+  // The rate is in minor units, whole yen for JPY: 98.50 m2 at 320 yen is 31,520 yen a month,
+  // 94,560 for three; 94,559 is short.
+  const yen = givenContract(contractHistory(open({ currency: 'JPY' })))
+    .when(lumpSum('pay-1', 94559, { advance: { from: '2026-01-01', periods: 3 } }))
+    .thenFails({ code: 'ADVANCE_SHORT' });
+  assert.is(yen.message, '94559 does not pay 3 periods in advance: they come to 94560');
+});
+
 lumps('credit is applied up to the balance; a cancelled application gives it back', () => {
   const withCredit = [open(), lumpSum('pay-1', 10000), allocate('pay-1', [], 10000)] as const;
   const events = contractHistory(...withCredit);

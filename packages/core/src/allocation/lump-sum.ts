@@ -64,7 +64,7 @@ export const allocateLumpSum = (
   }
   const recordedMinor = recorded.reduce((s, p) => s + p.amountMinor, 0);
   if (recordedMinor > received.amountMinor)
-    return E.left(policyError('ALLOCATION_INCONSISTENT', { lumpSumId, lumpSumMinor: received.amountMinor, recordedPartsMinor: recordedMinor }));
+    return E.left(policyError('ALLOCATION_INCONSISTENT', { lumpSumId, lumpSumMinor: received.amountMinor, recordedPartsMinor: recordedMinor }, received.currency));
 
   let left = received.amountMinor - recordedMinor;
   const planned = new Map<string, { start: string; amountMinor: number }>();

@@ -5,7 +5,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Decision } from '../decider.js';
 import { sameFact } from '../same-fact.js';
 import { contractWindow, outsideWindow } from '../timing.js';
-import { isPositiveMinorUnits, parseQuantity } from '../money.js';
+import { currencyExponent, isPositiveMinorUnits, parseQuantity } from '../money.js';
 import { quoteAdvance } from '../billing/quote.js';
 import { nextScheduledPeriod, scheduledPeriodStarting } from '../billing/schedule.js';
 import { termsOf } from '../billing/terms.js';
@@ -291,8 +291,19 @@ const decideEnd = (c: EndContract, state: ContractState, opened: ContractOpenedD
   return emit({ type: 'ContractEnded', data });
 };
 
-/** Decide a command against a contract's state, saying whether it was a duplicate. */
+/**
+ * Decide a command against a contract's state, saying whether it was a duplicate; a refusal's
+ * amounts in the decimals of the contract's currency (JPY 0, KWD 3).
+ */
 export const decideContract = (command: ContractCommand, state: ContractState): E.Either<ContractError, ContractDecision> => {
+  const r = decideInOrder(command, state);
+  const currency = state.opened?.currency;
+  if (E.isRight(r) || currency === undefined || currencyExponent(currency) === 2) return r;
+  const { code, message: _message, ...details } = r.left;
+  return E.left(contractError(code, details as never, currency) as ContractError);
+};
+
+const decideInOrder = (command: ContractCommand, state: ContractState): Result => {
   if (state.commandIds.includes(command.commandId)) return duplicate('commandId', command.commandId);
   if (state.opened && state.opened.contractId !== command.contractId)
     return E.left(contractError('CONTRACT_MISMATCH', { contractId: state.opened.contractId, commandContractId: command.contractId }));

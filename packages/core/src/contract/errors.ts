@@ -1,6 +1,6 @@
 // Every refusal of a contract: a stable code, a sentence for people, and the figures that explain
 // it as typed fields, as the cycle's rules do (see ../cycle/errors.ts).
-import { formatMinor } from '../money.js';
+import { amountText, type AmountText } from '../amount-text.js';
 
 export interface ContractRuleDetails {
   NOT_OPENED: { commandType: string };
@@ -49,9 +49,8 @@ export type ContractErrorOf<K extends ContractRuleCode> = { readonly code: K; re
 >;
 export type ContractError = { [K in ContractRuleCode]: ContractErrorOf<K> }[ContractRuleCode];
 
-const m = (n: number) => formatMinor(n);
-
-const messages: { [K in ContractRuleCode]: (d: ContractRuleDetails[K]) => string } = {
+// Amounts in messages with the decimals of the contract's currency when it is known (JPY 0, KWD 3).
+const messages: { [K in ContractRuleCode]: (d: ContractRuleDetails[K], m: AmountText) => string } = {
   NOT_OPENED: (d) => `${d.commandType} refused: the contract has not been opened`,
   ALREADY_OPENED: (d) => `the contract is already open (command ${d.openedByCommandId})`,
   CONTRACT_MISMATCH: (d) => `the command is for contract ${d.commandContractId} but was sent to contract ${d.contractId}`,
@@ -83,13 +82,13 @@ const messages: { [K in ContractRuleCode]: (d: ContractRuleDetails[K]) => string
     `reference ${d.reference} (${d.channel}) was already recorded as lump sum ${d.lumpSumId}: the same payment must not count twice`,
   ADVANCE_NOT_ON_SCHEDULE: (d) =>
     `an advance must start on a period start of the contract; ${d.from} is not one${d.nextPeriodStart ? ` (the next is ${d.nextPeriodStart})` : ''}`,
-  ADVANCE_SHORT: (d) => `${m(d.amountMinor)} does not pay ${d.periods} periods in advance: they come to ${m(d.quotedMinor)}`,
+  ADVANCE_SHORT: (d, m) => `${m(d.amountMinor)} does not pay ${d.periods} periods in advance: they come to ${m(d.quotedMinor)}`,
   UNKNOWN_LUMP_SUM: (d) => `no lump sum ${d.lumpSumId} on this contract`,
   ALREADY_ALLOCATED: (d) => `lump sum ${d.lumpSumId} was already allocated differently (command ${d.allocatedByCommandId})`,
-  ALLOCATION_MISMATCH: (d) =>
+  ALLOCATION_MISMATCH: (d, m) =>
     `lump sum ${d.lumpSumId} of ${m(d.lumpSumMinor)} is not what its parts (${m(d.partsMinor)}) and credit (${m(d.creditMinor)}) add up to`,
   DUPLICATE_ALLOCATION_CYCLE: (d) => `lump sum ${d.lumpSumId} has more than one part for cycle ${d.cycleId}`,
-  CREDIT_EXCEEDS_BALANCE: (d) => `applying ${m(d.attemptedMinor)} of credit exceeds the balance of ${m(d.balanceMinor)}`,
+  CREDIT_EXCEEDS_BALANCE: (d, m) => `applying ${m(d.attemptedMinor)} of credit exceeds the balance of ${m(d.balanceMinor)}`,
   UNKNOWN_CREDIT_APPLICATION: (d) => `no credit application ${d.applicationId} on this contract`,
   CREDIT_APPLICATION_CANCELLED: (d) => `credit application ${d.applicationId} was already cancelled (${d.reason})`,
   END_NOT_AFTER_START: (d) => `the contract must end after it starts (${d.startDate}), got ${d.endDate}`,
@@ -97,7 +96,8 @@ const messages: { [K in ContractRuleCode]: (d: ContractRuleDetails[K]) => string
   DATE_OUT_OF_RANGE: (d) => `${d.field} ${d.value} is implausible for a contract that starts on ${d.startDate}: expected a date from ${d.earliest} on`,
 };
 
-export const contractError = <K extends ContractRuleCode>(code: K, details: ContractRuleDetails[K]): ContractErrorOf<K> =>
-  ({ code, message: messages[code](details), ...details }) as ContractErrorOf<K>;
+/** A refusal; `currency` (the contract's) writes its amounts in that currency's decimals. */
+export const contractError = <K extends ContractRuleCode>(code: K, details: ContractRuleDetails[K], currency?: string): ContractErrorOf<K> =>
+  ({ code, message: messages[code](details, amountText(currency)), ...details }) as ContractErrorOf<K>;
 
 export const CONTRACT_RULE_CODES = Object.keys(messages) as ContractRuleCode[];

@@ -1,6 +1,6 @@
 // Every refusal of a renewal cycle: a stable code, a sentence for people, and the figures that
 // explain it as typed fields (an OVERPAYMENT says what was outstanding and what was attempted).
-import { currencyExponent, formatMinor } from '../money.js';
+import { amountText, type AmountText as Amount } from '../amount-text.js';
 
 export interface RuleDetails {
   NOT_BILLED: { commandType: string };
@@ -46,7 +46,6 @@ export type RenewalErrorOf<K extends RuleCode> = { readonly code: K; readonly me
 export type RenewalError = { [K in RuleCode]: RenewalErrorOf<K> }[RuleCode];
 
 // Amounts in messages with the decimals of the cycle's currency when it is known (JPY 0, KWD 3).
-type Amount = (minor: number) => string;
 
 const messages: { [K in RuleCode]: (d: RuleDetails[K], m: Amount) => string } = {
   NOT_BILLED: (d, m) => `${d.commandType} refused: the cycle has not been billed yet`,
@@ -102,8 +101,7 @@ const messages: { [K in RuleCode]: (d: RuleDetails[K], m: Amount) => string } = 
 };
 
 export const ruleError = <K extends RuleCode>(code: K, details: RuleDetails[K], currency?: string): RenewalErrorOf<K> => {
-  const m: Amount = currency ? (n) => formatMinor(n, undefined, currencyExponent(currency)) : (n) => formatMinor(n);
-  return { code, message: messages[code](details, m), ...details } as RenewalErrorOf<K>;
+  return { code, message: messages[code](details, amountText(currency)), ...details } as RenewalErrorOf<K>;
 };
 
 /** The same refusal with its amounts written in the cycle's currency's decimals. */
