@@ -44,7 +44,7 @@ const INTEGRATION = [
 ];
 const isIntegration = (file) => INTEGRATION.some((prefix) => file.startsWith(prefix));
 // The slowest files start first, so they do not finish alone at the end.
-const SLOW_FIRST = ['test/pack.test.ts'];
+const SLOW_FIRST = ['test/pack.test.ts', 'packages/cli/test/getting-started.test.ts'];
 
 function findTests(dir, out = []) {
   if (!existsSync(dir)) return out;
