@@ -7,6 +7,7 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { pgTest } from '@renewal-ledger/testing/postgres';
+import { tcpProxy } from '@renewal-ledger/testing/tcp-proxy';
 import { bill, pay } from './support/commands.js';
 import { hasStackTrace, workspace, type Workspace } from './support/cli.js';
 import { withPostgresStore } from './support/postgres.js';
@@ -126,6 +127,43 @@ it('apply: PostgreSQL ending the connections mid-file: the report still ends, sa
       assert.ok(report.summary.eventsWritten + written! <= CYCLES + PAYMENTS, 'no event counted twice');
     } finally {
       await admin.end();
+      w.cleanup();
+    }
+  });
+});
+
+it('projections follow: PostgreSQL out of reach is said once, and the views catch up when it is back, with no restart', async () => {
+  const w = workspace();
+  await withPostgresStore('follow', async (storeUrl, schema, url) => {
+    const server = new URL(url);
+    const proxy = await tcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
+    const through = new URL(storeUrl);
+    through.hostname = '127.0.0.1';
+    through.port = String(proxy.port);
+    try {
+      w.writeLines('a.jsonl', [bill('unit-0301/2026-01', 'unit-0301', 31520, JAN, '2026-01-15')]);
+      assert.is(w.renewal(['apply', 'a.jsonl', '--store', storeUrl]).status, 0);
+      const follow = w.start(['projections', 'follow', '--interval', '100', '--store', through.toString()]);
+      await follow.waitFor(/caught up: arrears at 1 /);
+      await proxy.down();
+      const until = Date.now() + 30_000;
+      while (!/could not reach PostgreSQL|lost the connection to PostgreSQL/.test(follow.errors())) {
+        assert.ok(Date.now() < until && follow.child.exitCode === null, `the follower said nothing of the outage:\n${follow.errors()}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      // Said once, not at every poll (ten a second here).
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.ok(follow.errors().split('\n').filter((l) => l.includes('PostgreSQL at')).length <= 2, follow.errors());
+      w.writeLines('b.jsonl', [pay('unit-0301/2026-01', 'pay-1', 10000, '2026-01-20T10:30:00Z')]);
+      assert.is(w.renewal(['apply', 'b.jsonl', '--store', storeUrl]).status, 0);
+      await proxy.up();
+      await follow.waitFor(/caught up: arrears at 2 /);
+      follow.child.kill('SIGTERM');
+      const done = await follow.exited;
+      assert.is(done.status, 0, done.stderr);
+      assert.not.match(done.stderr, 'Unhandled');
+    } finally {
+      await proxy.close();
       w.cleanup();
     }
   });

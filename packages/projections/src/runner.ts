@@ -161,6 +161,26 @@ class CheckpointMoved extends Error {
 const isDecodeError = (e: unknown): e is StoredEventDecodeError =>
   e instanceof StoredEventDecodeError || (e instanceof Error && (e as { code?: unknown }).code === 'STORED_EVENT_UNREADABLE');
 
+/**
+ * A projection stopped by the view database or the store outside any one event, at the checkpoint
+ * it had (its table set and position).
+ */
+const failedOutsideEvents = (
+  p: Projection,
+  at: { readonly tableSet: string | null; readonly position: bigint | null } | null,
+  e: unknown,
+): ProjectionRunResult => ({
+  projection: p.name,
+  version: p.version,
+  tableSet: at?.tableSet ?? null,
+  position: at?.position ?? null,
+  eventsApplied: 0,
+  eventsRead: 0,
+  switched: false,
+  status: 'failed',
+  error: new ProjectionFailure(p.name, null, reasonOf(e), e),
+});
+
 /** A run that failed only because the store or the view database was out of reach. */
 const outOfReach = (r: ProjectionRunResult | undefined): boolean => r?.status === 'failed' && r.error.cause instanceof StoreUnavailableError;
 
@@ -368,17 +388,7 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions): Projectio
         const checkpoint = await readRegistration(db, p.name)
           .then(async (reg) => (reg?.building ?? reg?.live ? await readCheckpoint(db, p.name, (reg.building ?? reg.live)!.id) : null))
           .catch(() => null);
-        out.push({
-          projection: p.name,
-          version: p.version,
-          tableSet: checkpoint?.tableSet ?? null,
-          position: checkpoint?.position ?? null,
-          eventsApplied: 0,
-          eventsRead: 0,
-          switched: false,
-          status: 'failed',
-          error: new ProjectionFailure(p.name, null, reasonOf(e), e),
-        });
+        out.push(failedOutsideEvents(p, checkpoint ?? null, e));
       }
     }
     return out;
@@ -407,9 +417,12 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions): Projectio
             }
           }
         } catch (e) {
-          // The store's head, or the runner's own tables, out of reach: try again after a pause.
+          // The store's head, or the runner's own tables, out of reach: said as each running
+          // projection's result, and tried again after a pause.
           if (!(e instanceof StoreUnavailableError)) throw e;
+          for (const p of running) results.set(p.name, failedOutsideEvents(p, results.get(p.name) ?? null, e));
           seenHead = null;
+          if (!signal.aborted) onCaughtUp?.(selected(only).map((p) => results.get(p.name)!));
           await sleep(pollIntervalMs, signal);
           continue;
         }

@@ -1,4 +1,5 @@
 // `renewal projections rebuild|status|follow`: the views' runner from the command line.
+import { StoreUnavailableError } from '@renewal-ledger/eventstore';
 import { getProjectionRunner, listCheckpoints, readRegistration, type ProjectionRunResult } from '@renewal-ledger/projections';
 import { AUDIT_PROJECTION, coverageGap, readAuditCoverage } from '@renewal-ledger/projection-audit';
 import { formatOf, noPositionals, parse, positiveIntOf } from '../args.js';
@@ -165,7 +166,8 @@ const followCommand: Command = {
 
 Catches the views up, then polls the store for new events and applies them, until Ctrl-C
 (SIGINT) or SIGTERM; it stops between batches and exits 0. Prints a line (or, with --format json,
-a JSON object per line) each time the views caught up with new events.
+a JSON object per line) each time the views caught up with new events. A database out of reach is
+said once on standard error; it tries again every interval and catches up when it is back.
 
   --interval MS   milliseconds between polls (default 1000)
   --only NAME     just this projection (may be given more than once)`,
@@ -178,6 +180,7 @@ a JSON object per line) each time the views caught up with new events.
     const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views, access: { store: 'read', views: 'create' } });
     const controller = new AbortController();
     const stop = () => controller.abort();
+    let outOfReach: string | null = null;
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     try {
@@ -188,6 +191,16 @@ a JSON object per line) each time the views caught up with new events.
         only,
         onCaughtUp: (rs) => {
           const at = new Date().toISOString();
+          // A database out of reach: said once (not at every poll) while it lasts; the runner
+          // tries again every interval and the views catch up when it is back.
+          const away = rs.find((r) => r.status === 'failed' && r.error.cause instanceof StoreUnavailableError);
+          if (away?.status === 'failed') {
+            const why = (away.error.cause as Error).message;
+            if (why !== outOfReach) warn(`${at}  ${why}: trying again every ${count(interval)} ms`);
+            outOfReach = why;
+            return;
+          }
+          outOfReach = null;
           if (format === 'json') print(toJsonLine({ at, results: rs.map(resultJson) }));
           else print(`${at}  caught up: ${rs.map((r) => `${r.projection} ${r.status === 'failed' ? 'FAILED' : `at ${r.position ?? '-'} (+${count(r.eventsApplied)})`}`).join(', ')}`);
           for (const r of rs) if (r.status === 'failed') warn(`${r.projection} stopped: ${r.error.message}`);

@@ -88,6 +88,7 @@ export const workspace = () => {
     return {
       child,
       output: () => stdout,
+      errors: () => stderr,
       /** Resolves when stdout matches, or rejects after `ms`. */
       waitFor: async (pattern: RegExp, ms = 30_000): Promise<string> => {
         const until = Date.now() + ms;
