@@ -2,7 +2,7 @@
 // views' schema, or a read-only replica. There is no file to copy (SQLite's way), so readers use
 // them as they are when they are up to date, and otherwise work out what they need elsewhere
 // (session.ts says what each command does).
-import { readCheckpoint, readRegistration, type ViewDatabase } from '@renewal-ledger/projections';
+import { readLiveCheckpoint, readRegistration, type ViewDatabase } from '@renewal-ledger/projections';
 
 /**
  * Whether this session may catch the views up: the server takes writes (not a replica, not a
@@ -31,7 +31,7 @@ export const viewsBehind = async (views: ViewDatabase, projections: readonly { r
   const behind: ViewReach[] = [];
   for (const projection of projections) {
     const live = (await readRegistration(views, projection.name))?.live;
-    const checkpoint = live && live.version === projection.version ? await readCheckpoint(views, projection.name, live.id) : null;
+    const checkpoint = live && live.version === projection.version ? await readLiveCheckpoint(views, projection.name) : null;
     const position = checkpoint?.position ?? null;
     if (position === null ? head >= 0n : position < head) behind.push({ projection: projection.name, position: checkpoint ? position : null });
   }
