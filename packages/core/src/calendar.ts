@@ -12,7 +12,7 @@
 // within ±3% (noise), aging 5% faster, schedules 3.3x faster. The one check left by hand is the
 // `YYYY-MM-DD` shape (and days 1-28, valid in every month), the same in every zone.
 import * as t from 'io-ts';
-import { addDays, addMonths, differenceInCalendarDays, endOfDay, formatISO, getDaysInMonth, lightFormat, parseISO, startOfDay } from 'date-fns';
+import { addDays, addMonths, addYears, differenceInCalendarDays, format, formatISO, getDaysInMonth, lightFormat, parseISO, startOfDay } from 'date-fns';
 import { TZDate } from '@date-fns/tz';
 import { UTCDate } from '@date-fns/utc';
 
@@ -155,6 +155,12 @@ export const addDaysTo =
   (date: BusinessDate): BusinessDate =>
     dateOfDayNumber(dayNumberOf(date) + days);
 
+/** The same month and day `years` later, by date-fns: 29 February falls on 28 February in other years. */
+export const addYearsTo =
+  (years: number) =>
+  (date: BusinessDate): BusinessDate =>
+    textOf(addYears(new UTCDate(date), years));
+
 /** Number of days a half-open period covers. */
 export const periodDays = (p: Period): number => daysBetween(p.start, p.end);
 
@@ -183,16 +189,39 @@ export const clampedDayOfMonth = (monthIndex: number, day: number): BusinessDate
 // Days in a time zone. An IANA zone (`Asia/Shanghai`) through @date-fns/tz: DST-correct, whatever
 // the host's TZ.
 
-/** True for an IANA time zone name this runtime knows (`Asia/Shanghai`, `UTC`); not for offsets. */
-export const isTimeZone = (zone: unknown): zone is string => {
-  if (typeof zone !== 'string' || !/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(zone)) return false;
+// Zone names are compared and stored in their canonical spelling: `asia/tokyo`, `PRC` and
+// `US/Eastern` name the zones `Asia/Tokyo`, `Asia/Shanghai` and `America/New_York`. The runtime's
+// Intl canonicalises (resolvedOptions().timeZone): in Node 20 (V8 with ICU) it fixes the case and
+// resolves links to the CLDR canonical name, which for a few zones is the older IANA spelling
+// (`Asia/Kolkata` -> `Asia/Calcutta`, `Europe/Kyiv` -> `Europe/Kiev`); `Etc/UTC` and `GMT` -> `UTC`.
+
+/** The canonical name of an IANA time zone this runtime knows (`asia/tokyo` -> `Asia/Tokyo`), or null (offsets such as `+08:00` included). */
+export const canonicalTimeZone = memo((zone: string): string | null => {
+  if (typeof zone !== 'string' || !/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(zone)) return null;
   try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
+    return new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
   } catch {
-    return false;
+    return null;
   }
-};
+}, 1_000);
+
+/** True for an IANA time zone name this runtime knows (`Asia/Shanghai`, `UTC`, in any case); not for offsets. */
+export const isTimeZone = (zone: unknown): zone is string => typeof zone === 'string' && canonicalTimeZone(zone) !== null;
+
+/**
+ * A zone name in a command, decoded to its canonical spelling when the runtime knows it
+ * (`asia/tokyo` -> `Asia/Tokyo`, `PRC` -> `Asia/Shanghai`); a name it does not know is kept as
+ * given, for the ledger's rule UNKNOWN_TIME_ZONE to refuse with its own code.
+ */
+export const TimeZoneNameC = new t.Type<string, string, unknown>(
+  'an IANA time zone name such as "Asia/Shanghai"',
+  (u): u is string => typeof u === 'string',
+  (u, c) => (typeof u === 'string' ? t.success(canonicalTimeZone(u) ?? u) : t.failure(u, c)),
+  (a) => a,
+);
+
+/** Two zone names that name the same zone (`asia/shanghai` and `PRC` are `Asia/Shanghai`). */
+export const sameTimeZone = (a: string, b: string): boolean => (canonicalTimeZone(a) ?? a) === (canonicalTimeZone(b) ?? b);
 
 const isUtc = (zone: string): boolean => zone === 'UTC' || zone === 'Etc/UTC';
 
@@ -217,17 +246,25 @@ export const dayInZone = (instant: Instant, zone: string): BusinessDate => {
 /** Local date and time of an instant in a zone, to the minute, for people: `2026-05-29 07:30`. */
 export const localTimeInZone = (instant: Instant, zone: string): string => lightFormat(new TZDate(instantMillis(instant), zone), 'yyyy-MM-dd HH:mm');
 
-const instantOf = (d: Date): Instant => {
-  const iso = new Date(d.getTime()).toISOString();
+/** The offset from UTC of a zone at an instant, as ISO 8601 writes it: `+08:00`, `-03:00`, `+05:45`. */
+export const offsetInZone = (instant: Instant, zone: string): string => format(new TZDate(instantMillis(instant), zone), 'xxx');
+/** The instant of milliseconds since the epoch, in the stored form (no `.000` for whole seconds). */
+export const instantFromMillis = (ms: number): Instant => {
+  const iso = new Date(ms).toISOString();
   return (iso.endsWith('.000Z') ? `${iso.slice(0, 19)}Z` : iso) as Instant;
 };
+const instantOf = (d: Date): Instant => instantFromMillis(d.getTime());
 
 /** Noon of a date in a zone: a time every day has, whatever its DST change. */
 const noonIn = (date: BusinessDate, zone: string): TZDate =>
   new TZDate(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)), 12, 0, 0, zone);
 
+// The first instant of a day: date-fns' startOfDay of the day's noon in the zone, which is local
+// midnight, or the first instant after it where midnight is skipped (America/Havana, Asia/Beirut
+// at the start of DST). The last instant of a day is the one before the next day's first: where
+// clocks go back over midnight (America/Santiago on 2026-04-04, America/Nuuk on 2026-10-24) the
+// hour before midnight happens twice and 23:59:59.999 would name the first of them.
 const dayStart = memo((key: string): Instant => instantOf(startOfDay(noonIn(key.slice(0, 10) as BusinessDate, key.slice(11)))));
-const dayEnd = memo((key: string): Instant => instantOf(endOfDay(noonIn(key.slice(0, 10) as BusinessDate, key.slice(11)))));
 
 /** The instant of a local time of day (hour 0-23) on a date in a zone: 09:00 in Asia/Shanghai on 2026-05-29 is 01:00Z. */
 export const instantAtHourInZone = (date: BusinessDate, hour: number, zone: string): Instant =>
@@ -239,6 +276,8 @@ export const instantAtHourInZone = (date: BusinessDate, hour: number, zone: stri
 export const startOfDayInZone = (date: BusinessDate, zone: string): Instant =>
   isUtc(zone) ? (`${date}T00:00:00Z` as Instant) : dayStart(`${date} ${zone}`);
 
-/** The last millisecond of a day in a zone: `--known-at 2026-05-29` in Asia/Shanghai is 2026-05-29T15:59:59.999Z. */
-export const endOfDayInZone = (date: BusinessDate, zone: string): Instant =>
-  isUtc(zone) ? (`${date}T23:59:59.999Z` as Instant) : dayEnd(`${date} ${zone}`);
+/** The last millisecond of a day in a zone, the one before the next day's first: `--known-at 2026-05-29` in Asia/Shanghai is 2026-05-29T15:59:59.999Z. */
+export const endOfDayInZone = (date: BusinessDate, zone: string): Instant => justBefore(startOfDayInZone(addDaysTo(1)(date), zone));
+
+/** The millisecond before an instant. */
+export const justBefore = (instant: Instant): Instant => instantFromMillis(instantMillis(instant) - 1);

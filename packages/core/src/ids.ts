@@ -7,6 +7,7 @@
 // What is stored is read with the rule it was written under (the `Stored` codecs: the same length
 // and no C0 controls, nothing more), so events written before these rules still decode.
 import * as t from 'io-ts';
+import { iso4217MinorUnits } from './money.js';
 import { forbiddenIdCharacter, isWellFormedText, toNfc } from './unicode.js';
 
 const isStoredIdText = (u: unknown): u is string =>
@@ -98,14 +99,15 @@ export interface CurrencyBrand {
 /** An ISO 4217 currency code: three capital letters. */
 export type Currency = string & CurrencyBrand;
 
-// The ISO 4217 list is the runtime's (Intl, kept current by ICU), not a copy of our own.
-let iso4217: ReadonlySet<string> | null = null;
-/** True for a currency code of ISO 4217 (`CNY`, `JPY`, `KWD`); false for `XYZ`. */
-export const isIso4217Currency = (u: unknown): u is Currency =>
-  typeof u === 'string' && (iso4217 ??= new Set(Intl.supportedValuesOf('currency'))).has(u);
+/**
+ * True for a currency of ISO 4217 that amounts can be counted in (`CNY`, `JPY`, `KWD`): a code of
+ * ISO's list (the generated iso4217.ts, not the runtime's Intl data) with minor units; false for
+ * `XYZ`, and for `XAU` or `XXX`, which ISO gives no minor unit (N.A.).
+ */
+export const isIso4217Currency = (u: unknown): u is Currency => typeof u === 'string' && typeof iso4217MinorUnits(u) === 'number';
 const hasCurrencyShape = (u: unknown): u is Currency => typeof u === 'string' && /^[A-Z]{3}$/.test(u);
 
-/** Commands (what people type): a code of ISO 4217. */
+/** Commands (what people type): a code of ISO 4217 with minor units. */
 export const CurrencyC = new t.Type<Currency, string, unknown>(
   'an ISO 4217 currency code such as "CNY"',
   isIso4217Currency,
@@ -113,7 +115,16 @@ export const CurrencyC = new t.Type<Currency, string, unknown>(
     isIso4217Currency(u)
       ? t.success(u)
       : hasCurrencyShape(u)
-        ? t.failures([{ value: u, context: c, message: `${JSON.stringify(u)} is not an ISO 4217 currency code (such as CNY, JPY or KWD)` }])
+        ? t.failures([
+            {
+              value: u,
+              context: c,
+              message:
+                iso4217MinorUnits(u) === null
+                  ? `${JSON.stringify(u)} has no minor unit in ISO 4217 (N.A.: a precious metal, a fund, a testing code or no currency), so amounts cannot be counted in it`
+                  : `${JSON.stringify(u)} is not an ISO 4217 currency code (such as CNY, JPY or KWD)`,
+            },
+          ])
         : t.failure(u, c),
   (a) => a,
 );

@@ -3,6 +3,7 @@
 // losing precision, and `quantity x rate` is computed in integer arithmetic with half-up rounding.
 import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
+import { ISO_4217_MINOR_UNITS } from './iso4217.js';
 
 export interface MinorUnitsBrand {
   readonly MinorUnits: unique symbol;
@@ -129,30 +130,36 @@ export const amountFromRate = (
 };
 
 // ---------------------------------------------------------------------------------------------
-// Minor units per currency: the ISO 4217 exponent, from the runtime's Intl data (JPY 0, CNY 2,
-// KWD 3) rather than a hard-coded 2.
+// Minor units per currency: the ISO 4217 exponent (JPY 0, CNY 2, KWD 3, CLF 4), a fact of the
+// standard, from the generated table of ISO's list (iso4217.ts), never the runtime's display data:
+// Intl shows HUF and IDR with 0 decimals where ISO counts 2, and its digits change with the ICU
+// a Node release ships, which must never change how a stored amount reads.
 
-const exponents = new Map<string, number>();
-/** Decimals of a currency's minor unit: 0 for JPY, 2 for CNY, 3 for KWD. 2 for a code Intl does not know. */
+/**
+ * The ISO 4217 minor units of a code: a number (JPY 0, KWD 3); null where ISO says N.A. (XAU,
+ * XDR, XTS, XXX: no minor unit); undefined for a code not in the list (XYZ, or a withdrawn HRK).
+ */
+export const iso4217MinorUnits = (code: string): number | null | undefined =>
+  Object.prototype.hasOwnProperty.call(ISO_4217_MINOR_UNITS, code) ? ISO_4217_MINOR_UNITS[code] : undefined;
+
+/**
+ * Decimals of a currency's minor unit: 0 for JPY, 2 for CNY, 3 for KWD. Commands accept only
+ * codes that have minor units (CurrencyC); for what stored events may hold: 0 for a code without
+ * a minor unit (XAU: whole units are the only exact reading) and 2 for a code ISO's list no longer
+ * has (a withdrawn currency such as HRK, 2 decimals like most).
+ */
 export const currencyExponent = (currency: string): number => {
-  let e = exponents.get(currency);
-  if (e === undefined) {
-    try {
-      e = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-    } catch {
-      e = 2;
-    }
-    exponents.set(currency, e);
-  }
-  return e;
+  const units = iso4217MinorUnits(currency);
+  return units === undefined ? 2 : (units ?? 0);
 };
 
-const splitMinor = (amount: number | bigint, decimals: number) => {
+/** `-1234.567` for (-1234567, 3): the exact decimal text of minor units, digits from the integer. */
+const decimalText = (amount: number | bigint, decimals: number): string => {
   const exact = BigInt(amount);
   const negative = exact < 0n;
-  const abs = negative ? -exact : exact;
-  const unit = 10n ** BigInt(decimals);
-  return { negative, whole: abs / unit, fraction: decimals > 0 ? (abs % unit).toString().padStart(decimals, '0') : '' };
+  const digits = (negative ? -exact : exact).toString().padStart(decimals + 1, '0');
+  const whole = digits.slice(0, digits.length - decimals);
+  return `${negative ? '-' : ''}${whole}${decimals > 0 ? `.${digits.slice(digits.length - decimals)}` : ''}`;
 };
 
 /**
@@ -162,46 +169,109 @@ const splitMinor = (amount: number | bigint, decimals: number) => {
  * cycles are bigints, formatted exactly the same way.
  */
 export const formatMinor = (amount: number | bigint, currency?: string, decimals = currency ? currencyExponent(currency) : 2): string => {
-  const { negative, whole, fraction } = splitMinor(amount, decimals);
-  const text = `${negative ? '-' : ''}${whole.toString()}${fraction ? `.${fraction}` : ''}`;
+  const text = decimalText(amount, decimals);
   return currency ? `${text} ${currency}` : text;
 };
 
-const separators = new Map<string, { readonly grouping: Intl.NumberFormat; readonly decimal: string }>();
-const separatorsOf = (locale: string) => {
-  let s = separators.get(locale);
+// Intl formats an exact decimal string (ECMA-402's Intl.NumberFormat v3, in Node 20): the digits,
+// grouping and decimal separator are all the locale's (Arabic-Indic digits in ar-KW), and no float
+// ever holds the amount. One formatter per locale and number of decimals.
+const formatters = new Map<string, (text: string) => string>();
+const formatterOf = (locale: string, decimals: number) => {
+  const key = `${locale}\u0000${decimals}`;
+  let f = formatters.get(key);
+  if (!f) {
+    const nf = new Intl.NumberFormat(locale, { minimumFractionDigits: decimals, maximumFractionDigits: decimals, useGrouping: true });
+    // lib ES2022 types format() for numbers only; the runtime takes a decimal string exactly.
+    f = nf.format.bind(nf) as unknown as (text: string) => string;
+    formatters.set(key, f);
+  }
+  return f;
+};
+
+/**
+ * Minor units written as the locale writes numbers, with the currency's decimals:
+ * formatGrouped(202853494, 'CNY', 'zh-CN') -> "2,028,534.94"; (123456789, 'EUR', 'de-DE') ->
+ * "1.234.567,89"; (1234567, 'JPY', 'ja-JP') -> "1,234,567"; (1234567, 'KWD', 'ar-KW') ->
+ * "١٬٢٣٤٫٥٦٧". The exact decimal text goes to Intl: no float ever holds the amount.
+ */
+export const formatGrouped = (amount: number | bigint, currency: string | undefined, locale = 'en'): string =>
+  formatterOf(locale, currency ? currencyExponent(currency) : 2)(decimalText(amount, currency ? currencyExponent(currency) : 2));
+
+/** How a locale writes numbers: its group and decimal separators, and its ten digits. */
+interface NumberSymbols {
+  readonly group: string;
+  readonly decimal: string;
+  readonly digits: readonly string[];
+}
+const symbols = new Map<string, NumberSymbols>();
+const symbolsOf = (locale: string): NumberSymbols => {
+  let s = symbols.get(locale);
   if (!s) {
-    const decimal = new Intl.NumberFormat(locale).formatToParts(1.5).find((p) => p.type === 'decimal')?.value ?? '.';
-    s = { grouping: new Intl.NumberFormat(locale, { maximumFractionDigits: 0, useGrouping: true }), decimal };
-    separators.set(locale, s);
+    const nf = new Intl.NumberFormat(locale, { useGrouping: true, minimumFractionDigits: 1 });
+    const parts = nf.formatToParts(12345.5);
+    const plain = new Intl.NumberFormat(locale, { useGrouping: false });
+    s = {
+      group: parts.find((p) => p.type === 'group')?.value ?? ',',
+      decimal: parts.find((p) => p.type === 'decimal')?.value ?? '.',
+      digits: Array.from({ length: 10 }, (_, d) => plain.format(d)),
+    };
+    symbols.set(locale, s);
   }
   return s;
 };
 
-/**
- * Minor units grouped as the locale writes numbers, with the currency's decimals:
- * formatGrouped(202853494, 'CNY', 'zh-CN') -> "2,028,534.94"; (123456789, 'EUR', 'de-DE') ->
- * "1.234.567,89"; (1234567, 'JPY', 'ja-JP') -> "1,234,567". The whole part is a BigInt through
- * Intl and the fraction is cut from the integer: no float ever holds the amount.
- */
-export const formatGrouped = (amount: number | bigint, currency: string | undefined, locale = 'en'): string => {
-  const { negative, whole, fraction } = splitMinor(amount, currency ? currencyExponent(currency) : 2);
-  const s = separatorsOf(locale);
-  return `${negative ? '-' : ''}${s.grouping.format(whole)}${fraction ? `${s.decimal}${fraction}` : ''}`;
+// Separators people type for the ones a locale prints: fr-FR groups with a narrow no-break space
+// (U+202F) and people type a space, de-CH groups with U+2019 and people type an apostrophe.
+const SPACES = /[\s\u00a0\u202f]/gu;
+const APOSTROPHES = /[\u2019']/gu;
+const typedForm = (text: string): string => text.replace(SPACES, ' ').replace(APOSTROPHES, "'");
+
+/** Minor units of `[-]whole[.fraction]` (ASCII digits) in `decimals`, or null (too many decimals, out of range). */
+const minorOf = (negative: boolean, whole: string, fraction: string, decimals: number): MinorUnits | null => {
+  if (fraction.length > decimals) return null;
+  const digits = BigInt(whole + fraction.padEnd(decimals, '0'));
+  const value = negative ? -digits : digits;
+  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? (Number(value) as MinorUnits) : null;
+};
+
+/** A number in one way of writing it: `group` between every three digits (or none), `decimal` before the fraction. */
+const readWith = (text: string, group: string | null, decimal: string, decimals: number): MinorUnits | null => {
+  const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  // Groups of three, or the Indian lakh and crore (1,00,00,000: twos before the last three).
+  const g = group === null ? '' : esc(group);
+  const whole = group === null ? '\\d+' : `\\d{1,3}(?:${g}\\d{3})+|\\d{1,2}(?:${g}\\d{2})*${g}\\d{3}|\\d+`;
+  const m = new RegExp(`^(-)?(${whole})(?:${esc(decimal)}(\\d+))?$`).exec(text);
+  if (!m) return null;
+  return minorOf(m[1] !== undefined, group === null ? m[2]! : m[2]!.split(group).join(''), m[3] ?? '', decimals);
 };
 
 /**
- * An amount typed by a person ("1,234.5", "1500") in minor units of its currency: "315.2" CNY ->
- * 31520, "1500" JPY -> 1500, "1.5" KWD -> 1500. Grouping commas are allowed; more decimals than
- * the currency has, or anything else, is null.
+ * An amount a person typed, in minor units of its currency, read as the locale writes numbers
+ * (its digits, group and decimal separators: "1.234,56" in de-DE, "1 234,56" in fr-FR,
+ * "1'234.56" in de-CH, "1,23,456.78" in hi-IN) or plainly ("1234.56"); en-style grouping ("1,234.56") is read in a
+ * locale that groups with commas. Exact: "315.2" CNY -> 31520, "1500" JPY -> 1500, "1,5" KWD in
+ * de-DE -> 1500. Null for anything else: more decimals than the currency has, other characters,
+ * and text the locale and the plain reading read as two different amounts ("1.234" in de-DE for
+ * KWD: 1234 dinar or 1.234?), which a clerk must write unambiguously.
  */
-export const parseMinor = (text: string, currency: string): MinorUnits | null => {
-  const m = /^(-)?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$/.exec(text.trim());
-  if (!m) return null;
+export const parseAmount = (text: string, currency: string, locale = 'en'): MinorUnits | null => {
   const decimals = currencyExponent(currency);
-  const fraction = m[3] ?? '';
-  if (fraction.length > decimals) return null;
-  const digits = BigInt(m[2]!.replace(/,/g, '') + fraction.padEnd(decimals, '0'));
-  const value = m[1] ? -digits : digits;
-  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? (Number(value) as MinorUnits) : null;
+  const s = symbolsOf(locale);
+  let typed = typedForm(text.trim());
+  // The locale's own digits (Arabic-Indic in ar-KW) read as ASCII ones.
+  s.digits.forEach((d, i) => {
+    if (d !== String(i)) typed = typed.split(d).join(String(i));
+  });
+  typed = typed.replace(/^[\u061c\u200e\u200f]+/u, '').replace(/^\u2212/u, '-');
+  const readings = [readWith(typed, typedForm(s.group), s.decimal, decimals), readWith(typed, null, '.', decimals)];
+  const found = [...new Set(readings.filter((r): r is MinorUnits => r !== null))];
+  return found.length === 1 ? found[0]! : null;
 };
+
+/**
+ * An amount typed in plain or en-US notation ("1,234.5", "1500") in minor units of its currency:
+ * "315.2" CNY -> 31520, "1500" JPY -> 1500, "1.5" KWD -> 1500. Null for more decimals than the
+ * currency has, or anything else. For text written in a locale, see parseAmount.
+ */
+export const parseMinor = (text: string, currency: string): MinorUnits | null => parseAmount(text, currency, 'en');

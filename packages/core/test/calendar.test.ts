@@ -4,6 +4,10 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import {
   addDaysTo,
+  anniversary,
+  canonicalTimeZone,
+  offsetInZone,
+  sameTimeZone,
   compareDates,
   compareInstants,
   dayInZone,
@@ -179,6 +183,81 @@ zones('start and end of a day in a zone, across both Berlin DST changes and a sk
   // Sao Paulo skipped 00:00-01:00 on 4 November 2018 (-03 to -02): the day starts at 01:00 -02, 03:00 UTC.
   assert.is(startOfDayInZone(d('2018-11-04'), 'America/Sao_Paulo'), '2018-11-04T03:00:00Z');
   assert.is(startOfDayInZone(d('2026-05-29'), 'UTC'), '2026-05-29T00:00:00Z');
+});
+
+zones('anniversaries by date-fns: 29 February falls on 28 February in other years', () => {
+  assert.is(anniversary(d('2024-02-29'), 1), '2025-02-28');
+  assert.is(anniversary(d('2024-02-29'), 4), '2028-02-29');
+  assert.is(anniversary(d('2000-02-29'), 100), '2100-02-28'); // 2100 is not a leap year
+  assert.is(anniversary(d('2026-03-31'), 3), '2029-03-31');
+});
+
+zones('end of day on days whose DST change falls at local midnight: the instant before the next day begins', () => {
+  const d = (s: string) => s as BusinessDate;
+  // America/Santiago leaves DST at 24:00 on Saturday 4 April 2026 (-03): clocks go back to 23:00
+  // (-04), so 23:00-23:59 happen twice and 5 April starts at 00:00 -04 = 04:00Z. 4 April is 25
+  // hours long and ends at 03:59:59.999Z (not at the first 23:59:59.999, 02:59:59.999Z).
+  assert.is(startOfDayInZone(d('2026-04-05'), 'America/Santiago'), '2026-04-05T04:00:00Z');
+  assert.is(endOfDayInZone(d('2026-04-04'), 'America/Santiago'), '2026-04-05T03:59:59.999Z');
+  assert.is(dayInZone('2026-04-05T03:30:00Z' as Instant, 'America/Santiago'), '2026-04-04'); // the second 23:30
+  for (const zone of ['America/Nuuk', 'America/Scoresbysund']) {
+    // Greenland (-02) enters DST at 01:00Z on 29 March 2026: 23:00 on Saturday 28 March becomes
+    // 00:00 on the 29th (-01). The 28th ends at 00:59:59.999Z (23:59:59.999 does not exist).
+    assert.is(endOfDayInZone(d('2026-03-28'), zone), '2026-03-29T00:59:59.999Z', zone);
+    assert.is(dayInZone('2026-03-29T01:00:00Z' as Instant, zone), '2026-03-29', zone);
+    // It leaves DST at 01:00Z on 25 October: 00:00 on the 25th (-01) becomes 23:00 on the 24th
+    // (-02), so the 25th starts at 00:00 -02 = 02:00Z and the 24th ends at 01:59:59.999Z.
+    assert.is(endOfDayInZone(d('2026-10-24'), zone), '2026-10-25T01:59:59.999Z', zone);
+    assert.is(dayInZone('2026-10-25T01:30:00Z' as Instant, zone), '2026-10-24', zone);
+  }
+});
+
+zones('property: in every zone the runtime knows, a day starts at its first instant and ends at the one before the next day starts', () => {
+  const all = Intl.supportedValuesOf('timeZone');
+  // From 1980: before 1972 some zones had offsets in seconds (Africa/Monrovia, -0:44:30), which
+  // @date-fns/tz computes in whole minutes; a ledger records nothing that old.
+  const firstDay = Date.parse('1980-01-01T00:00:00Z') / 86_400_000;
+  // An independent reading of an instant's local date: Intl's own formatter, not date-fns.
+  const intlDay = (zone: string) => {
+    const f = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    return (ms: number) => f.format(new Date(ms));
+  };
+  fc.assert(
+    fc.property(fc.constantFrom(...all), fc.integer({ min: firstDay, max: firstDay + 60 * 366 }), (zone, n) => {
+      const date = new Date(n * 86_400_000).toISOString().slice(0, 10) as BusinessDate;
+      const start = Date.parse(startOfDayInZone(date, zone));
+      const end = Date.parse(endOfDayInZone(date, zone));
+      const local = intlDay(zone);
+      // The day's first instant is on it (or later, for a day a zone skipped), the one before is earlier.
+      assert.ok(local(start) >= date && local(start - 1) < date, `${zone} ${date} starts ${new Date(start).toISOString()}`);
+      assert.ok(local(end + 1) > date && local(end) <= date, `${zone} ${date} ends ${new Date(end).toISOString()}`);
+      assert.is(dayInZone(new Date(end).toISOString() as Instant, zone), local(end), `${zone} ${date}`);
+    }),
+    { numRuns: 4000 },
+  );
+  // Every day with a DST change at local midnight in the sample above is rare: sweep those known ones whole.
+  for (const [zone, from, to] of [['America/Santiago', '2026-01-01', '2026-12-31'], ['America/Nuuk', '2026-01-01', '2026-12-31'], ['America/Havana', '2026-01-01', '2026-12-31'], ['Asia/Beirut', '2026-01-01', '2026-12-31']] as const) {
+    const local = intlDay(zone);
+    for (let date = d(from); date <= to; date = addDaysTo(1)(date)) {
+      const end = Date.parse(endOfDayInZone(date, zone));
+      assert.ok(local(end) === date && local(end + 1) > date, `${zone} ${date} ends ${new Date(end).toISOString()}`);
+    }
+  }
+});
+
+zones('zone names in their canonical spelling, and offsets as ISO writes them', () => {
+  assert.is(canonicalTimeZone('asia/tokyo'), 'Asia/Tokyo');
+  assert.is(canonicalTimeZone('PRC'), 'Asia/Shanghai');
+  assert.is(canonicalTimeZone('US/Eastern'), 'America/New_York');
+  assert.is(canonicalTimeZone('Etc/UTC'), 'UTC');
+  // Node 20's ICU resolves links to CLDR's canonical name, sometimes the older IANA spelling.
+  assert.is(canonicalTimeZone('Asia/Kolkata'), canonicalTimeZone('Asia/Calcutta'));
+  assert.is(canonicalTimeZone('+08:00'), null);
+  assert.is(canonicalTimeZone('Asia/Beijing'), null);
+  assert.ok(sameTimeZone('asia/shanghai', 'PRC'));
+  assert.is(offsetInZone('2026-07-01T00:00:00Z' as Instant, 'Europe/Berlin'), '+02:00');
+  assert.is(offsetInZone('2026-01-01T00:00:00Z' as Instant, 'Asia/Kathmandu'), '+05:45');
+  assert.is(offsetInZone('2026-01-01T00:00:00Z' as Instant, 'America/Santiago'), '-03:00');
 });
 
 zones('daysInMonth from date-fns, and the host zone changes none of it', () => {

@@ -14,6 +14,7 @@ import {
   ledgerZonesOf,
   startOfBusinessDay,
   UTC_ZONES,
+  zoneAt,
   zoneOn,
   type BusinessDate,
   type Instant,
@@ -100,12 +101,50 @@ changing('refused: before the day it is recorded (in the zone in force), not aft
   given(events)
     .when(change({ at: '2026-06-30T17:00:00Z', effectiveFrom: '2026-06-30' }))
     .thenFails({ code: 'ZONE_CHANGE_IN_THE_PAST', recordedOn: '2026-07-01', effectiveFrom: '2026-06-30', timeZone: 'Asia/Shanghai' });
+  // Eastwards: recorded in Berlin at 22:00 on 20 Nov (21:00Z), already 05:00 on 21 Nov in Shanghai.
+  // Effective 20 Nov would move that evening's payments to 21 Nov: refused, naming both days.
+  const berlin = historyOf(open({ timeZone: 'Europe/Berlin' }));
+  given(berlin)
+    .when(change({ at: '2026-11-20T21:00:00Z', effectiveFrom: '2026-11-20', timeZone: 'Asia/Shanghai' }))
+    .thenFails({ code: 'ZONE_CHANGE_IN_THE_PAST', recordedOn: '2026-11-20', timeZone: 'Europe/Berlin', recordedOnInNewZone: '2026-11-21', newTimeZone: 'Asia/Shanghai' });
+  given(berlin).when(change({ at: '2026-11-20T21:00:00Z', effectiveFrom: '2026-11-21', timeZone: 'Asia/Shanghai' })).then([
+    {
+      type: 'TimeZoneChanged',
+      data: { commandId: 'c-2', actor: 'owner-li', at: '2026-11-20T21:00:00Z', timeZone: 'Asia/Shanghai', effectiveFrom: '2026-11-21', previousTimeZone: 'Europe/Berlin' },
+    } as never,
+  ]);
   const changed = historyOf(open(), change());
   given(changed).when(change({ commandId: 'c-3', effectiveFrom: '2026-07-01', timeZone: 'America/New_York' })).thenFails({ code: 'ZONE_CHANGE_NOT_AFTER_PREVIOUS', previousEffectiveFrom: '2026-07-01' });
   given(events).when(change({ timeZone: 'Asia/Shanghai' })).thenFails({ code: 'ZONE_UNCHANGED' });
   given(events).when(change({ timeZone: 'Mars/Olympus_Mons' })).thenFails({ code: 'UNKNOWN_TIME_ZONE' });
   given([]).when(change()).thenFails({ code: 'LEDGER_NOT_OPENED', commandType: 'ChangeTimeZone' });
   given(changed).when(change()).thenNothing(); // the same command id again
+  // The same change again under another command id (renewal ledger set-zone run twice): nothing new.
+  given(changed).when(change({ commandId: 'c-9', at: '2026-06-02T02:00:00Z' })).thenNothing();
+});
+
+changing('zone names are compared and stored canonically: asia/shanghai, PRC and US/Eastern name Asia/Shanghai and America/New_York', () => {
+  const r = decodeLedgerSettingsCommand({ type: 'OpenLedger', commandId: 'c', actor: 'a', at: '2026-01-05T09:00:00Z', timeZone: 'asia/tokyo', currency: 'JPY' });
+  assert.ok(E.isRight(r) && r.right.timeZone === 'Asia/Tokyo');
+  given([]).when(open({ timeZone: 'PRC' })).then([
+    { type: 'LedgerOpened', data: { commandId: 'c-1', actor: 'owner-li', at: '2026-01-05T09:00:00Z', timeZone: 'Asia/Shanghai', currency: 'CNY', locale: 'zh-CN' } } as never,
+  ]);
+  const events = historyOf(open());
+  given(events).when(change({ timeZone: 'asia/shanghai' })).thenFails({ code: 'ZONE_UNCHANGED', timeZone: 'Asia/Shanghai' });
+  given(events).when(change({ timeZone: 'US/Eastern' })).then([
+    {
+      type: 'TimeZoneChanged',
+      data: { commandId: 'c-2', actor: 'owner-li', at: '2026-06-01T02:00:00Z', timeZone: 'America/New_York', effectiveFrom: '2026-07-01', previousTimeZone: 'Asia/Shanghai' },
+    } as never,
+  ]);
+  // Stored before names were normalised: an `asia/tokyo` ledger is Asia/Tokyo when folded, so
+  // opening it again as Asia/Tokyo is the same ledger, and its days are Tokyo's.
+  const stored = [{ type: 'LedgerOpened', data: { commandId: 'c-0', actor: 'a', at: '2026-01-05T09:00:00Z', timeZone: 'asia/tokyo', currency: 'JPY', locale: 'ja-JP' } }] as LedgerSettingsEvent[];
+  given(stored).when(open({ commandId: 'again', timeZone: 'Asia/Tokyo', currency: 'JPY', locale: 'ja-JP' })).thenNothing();
+  let state = ledgerSettingsDecider.initialState();
+  for (const e of stored) state = ledgerSettingsDecider.evolve(state, e);
+  assert.is(state.opened?.timeZone, 'Asia/Tokyo');
+  assert.is(businessDayOf(ledgerZonesOf(state), i('2026-05-28T15:30:00Z')), '2026-05-29'); // 00:30 in Tokyo
 });
 
 changing.run();
@@ -134,10 +173,88 @@ days('Shanghai until 30 June, Berlin from 1 July: days before keep their zone', 
   // Berlin 22:00 on 2 July, where Shanghai would have said 04:00 on 3 July.
   assert.is(businessDayOf(zones, i('2026-07-02T20:00:00Z')), '2026-07-02');
   assert.is(zoneOn(zones, d('2026-06-30')), 'Asia/Shanghai');
-  assert.is(zoneOn(zones, d('2026-07-01')), 'Europe/Berlin');
+  // 1 July begins in Shanghai (16:00Z) and ends in Berlin (1 July 22:00Z): a 30-hour day, so no
+  // instant is counted on 30 June after 1 July began, and none on 1 July twice.
+  assert.is(zoneOn(zones, d('2026-07-01')), 'Asia/Shanghai');
+  assert.is(zoneOn(zones, d('2026-07-02')), 'Europe/Berlin');
   assert.is(endOfBusinessDay(zones, d('2026-06-30')), '2026-06-30T15:59:59.999Z');
-  assert.is(startOfBusinessDay(zones, d('2026-07-01')), '2026-06-30T22:00:00Z');
+  assert.is(startOfBusinessDay(zones, d('2026-07-01')), '2026-06-30T16:00:00Z');
+  assert.is(endOfBusinessDay(zones, d('2026-07-01')), '2026-07-01T21:59:59.999Z');
   assert.is(endOfBusinessDay(zones, d('2026-07-02')), '2026-07-02T21:59:59.999Z');
+});
+
+/** The zones after opening in `open` at `openedAt` and changing to `to` from `from`, recorded at `at`. */
+const zonesOf = (openZone: string, to: string, from: string, at: string, openedAt = '2026-01-05T09:00:00Z') => {
+  let state = ledgerSettingsDecider.initialState();
+  for (const e of historyOf(open({ timeZone: openZone, at: openedAt }), change({ timeZone: to, effectiveFrom: from, at }))) state = ledgerSettingsDecider.evolve(state, e);
+  return ledgerZonesOf(state);
+};
+
+days('eastwards, Berlin to Shanghai effective today: the evening before keeps its day (QA: 19 Nov 20:00 Berlin)', () => {
+  // Recorded at 2026-11-20T10:00+01:00 = 09:00Z: 20 Nov in Berlin and (17:00) in Shanghai, so
+  // effective 20 Nov is allowed. 20 Nov starts at the later of Berlin's midnight (19 Nov 23:00Z,
+  // CET +1) and Shanghai's (19 Nov 16:00Z): 23:00Z.
+  const zones = zonesOf('Europe/Berlin', 'Asia/Shanghai', '2026-11-20', '2026-11-20T09:00:00Z');
+  // 2026-11-19T20:00+01:00 = 19:00Z: in Berlin's 19 Nov (Shanghai would say 03:00 on 20 Nov).
+  assert.is(businessDayOf(zones, i('2026-11-19T19:00:00Z')), '2026-11-19');
+  assert.is(businessDayOf(zones, i('2026-11-19T22:59:59.999Z')), '2026-11-19');
+  // 23:00Z: Shanghai 07:00 on 20 Nov. 20 Nov ends at Shanghai's midnight, 20 Nov 16:00Z: 17 hours.
+  assert.is(businessDayOf(zones, i('2026-11-19T23:00:00Z')), '2026-11-20');
+  assert.is(startOfBusinessDay(zones, d('2026-11-20')), '2026-11-19T23:00:00Z');
+  assert.is(endOfBusinessDay(zones, d('2026-11-19')), '2026-11-19T22:59:59.999Z');
+  assert.is(endOfBusinessDay(zones, d('2026-11-20')), '2026-11-20T15:59:59.999Z');
+  assert.is(businessDayOf(zones, i('2026-11-20T16:00:00Z')), '2026-11-21');
+});
+
+days('eastwards from 1 October: --known-at 30 September ends where 1 October begins (QA: 21:59:59.999Z)', () => {
+  // Berlin is on CEST (+2) on 30 Sep: its 1 Oct starts at 30 Sep 22:00Z, Shanghai's at 16:00Z.
+  // The later is 22:00Z, so 16:00Z-21:59Z stay on 30 September (Berlin), as --known-at says.
+  const zones = zonesOf('Europe/Berlin', 'Asia/Shanghai', '2026-10-01', '2026-09-01T08:00:00Z');
+  assert.is(endOfBusinessDay(zones, d('2026-09-30')), '2026-09-30T21:59:59.999Z');
+  assert.is(businessDayOf(zones, i('2026-09-30T16:00:00Z')), '2026-09-30');
+  assert.is(businessDayOf(zones, i('2026-09-30T21:59:59.999Z')), '2026-09-30');
+  assert.is(businessDayOf(zones, i('2026-09-30T22:00:00Z')), '2026-10-01');
+  // 1 Oct: 22:00Z (06:00 in Shanghai) to Shanghai's midnight, 1 Oct 16:00Z.
+  assert.is(endOfBusinessDay(zones, d('2026-10-01')), '2026-10-01T15:59:59.999Z');
+});
+
+days('westwards, New York to Tokyo and back: days never go backwards, every bound is the next start less 1 ms', () => {
+  // Tokyo (+9) to New York (EDT, -4) from 1 Jul: Tokyo's 1 Jul starts 30 Jun 15:00Z, New York's
+  // 1 Jul 04:00Z, the later: 1 Jul is 37 hours long, 30 Jun 15:00Z to 2 Jul 03:59:59.999Z.
+  const zones = zonesOf('Asia/Tokyo', 'America/New_York', '2026-07-01', '2026-06-01T00:00:00Z');
+  assert.is(startOfBusinessDay(zones, d('2026-07-01')), '2026-06-30T15:00:00Z');
+  assert.is(businessDayOf(zones, i('2026-07-01T03:59:59Z')), '2026-07-01'); // Tokyo 12:59 on 1 Jul
+  assert.is(businessDayOf(zones, i('2026-07-01T04:00:00Z')), '2026-07-01'); // New York 00:00 on 1 Jul
+  assert.is(endOfBusinessDay(zones, d('2026-07-01')), '2026-07-02T03:59:59.999Z');
+  let previous = '0000-00-00';
+  for (let ms = Date.parse('2026-06-29T00:00:00Z'); ms < Date.parse('2026-07-04T00:00:00Z'); ms += 15 * 60_000) {
+    const day = businessDayOf(zones, new Date(ms).toISOString() as Instant);
+    assert.ok(day >= previous, `${new Date(ms).toISOString()}: ${day} after ${previous}`);
+    previous = day;
+  }
+});
+
+days('an opening is a change from UTC at its instant: what came before keeps its UTC day', () => {
+  // Opened in Shanghai at 2026-01-05T09:00Z (17:00 there): before it UTC, from it Shanghai.
+  let state = ledgerSettingsDecider.initialState();
+  for (const e of historyOf(open())) state = ledgerSettingsDecider.evolve(state, e);
+  const zones = ledgerZonesOf(state);
+  // 2026-01-04T20:00Z: 4 Jan in UTC (5 Jan 04:00 in Shanghai, but the ledger was not open yet).
+  assert.is(businessDayOf(zones, i('2026-01-04T20:00:00Z')), '2026-01-04');
+  assert.is(businessDayOf(zones, i('2026-01-05T08:59:59Z')), '2026-01-05');
+  // From the opening: 2026-01-05T16:00Z is 6 Jan 00:00 in Shanghai.
+  assert.is(businessDayOf(zones, i('2026-01-05T16:00:00Z')), '2026-01-06');
+  assert.is(endOfBusinessDay(zones, d('2026-01-04')), '2026-01-04T23:59:59.999Z');
+  assert.is(endOfBusinessDay(zones, d('2026-01-05')), '2026-01-05T15:59:59.999Z');
+  // Opened in New York at 2026-01-06T03:00Z: 22:00 on 5 Jan there, already 6 Jan in UTC. UTC goes
+  // on until New York's 6 Jan begins (05:00Z, EST -5): the day never steps back to 5 Jan.
+  let ny = ledgerSettingsDecider.initialState();
+  for (const e of historyOf(open({ timeZone: 'America/New_York', at: '2026-01-06T03:00:00Z' }))) ny = ledgerSettingsDecider.evolve(ny, e);
+  const nyZones = ledgerZonesOf(ny);
+  assert.is(businessDayOf(nyZones, i('2026-01-06T03:30:00Z')), '2026-01-06');
+  assert.is(startOfBusinessDay(nyZones, d('2026-01-06')), '2026-01-06T00:00:00Z');
+  assert.is(endOfBusinessDay(nyZones, d('2026-01-06')), '2026-01-07T04:59:59.999Z');
+  assert.is(zoneAt(nyZones, i('2026-01-06T05:00:00Z')), 'America/New_York');
 });
 
 days('a fixed zone: the same answers as the zone alone', () => {

@@ -18,6 +18,8 @@ import {
   currencyExponent,
   formatGrouped,
   parseMinor,
+  parseAmount,
+  iso4217MinorUnits,
 } from '@renewal-ledger/core';
 
 const MAX = Number.MAX_SAFE_INTEGER;
@@ -185,8 +187,18 @@ format('other numbers of decimals', () => {
   assert.is(formatMinor(7, undefined, 3), '0.007');
 });
 
-format('each currency its own ISO 4217 exponent, from Intl: JPY 0, CNY 2, KWD 3', () => {
+format('each currency its own ISO 4217 exponent, from ISO\'s list: JPY 0, CNY 2, KWD 3', () => {
   assert.equal(['JPY', 'CNY', 'USD', 'KWD', 'BHD', 'KRW'].map(currencyExponent), [0, 2, 2, 3, 3, 0]);
+  // ISO 4217, not Intl's display digits (which give HUF, IDR, COP, PKR, MGA 0 and IQD 0).
+  assert.equal(['HUF', 'IDR', 'COP', 'PKR', 'MGA', 'IQD'].map(currencyExponent), [2, 2, 2, 2, 2, 3]);
+  // Codes Intl does not list: Chile's and Uruguay's units of account have 4 decimals.
+  assert.equal(['CLF', 'UYW'].map(currencyExponent), [4, 4]);
+  assert.is(formatMinor(12345, 'CLF'), '1.2345 CLF');
+  // No minor unit in ISO (N.A.): iso4217MinorUnits says so; stored amounts read as whole units.
+  assert.equal(['XAU', 'XXX', 'XDR'].map(iso4217MinorUnits), [null, null, null]);
+  assert.is(currencyExponent('XAU'), 0);
+  // Not in ISO's list (XYZ; HRK, withdrawn in 2023): 2, how stored events in them always read.
+  assert.equal([iso4217MinorUnits('XYZ'), currencyExponent('XYZ'), currencyExponent('HRK')], [undefined, 2, 2]);
   assert.is(formatMinor(150000, 'JPY'), '150000 JPY'); // 150,000 yen: yen have no minor unit
   assert.is(formatMinor(1500, 'KWD'), '1.500 KWD'); // 1,500 fils = 1.500 dinar
   assert.is(formatMinor(-7, 'KWD'), '-0.007 KWD');
@@ -199,8 +211,33 @@ format('grouped as the locale writes numbers, from the integer (no float)', () =
   assert.is(formatGrouped(1234567, 'JPY', 'ja-JP'), '1,234,567');
   assert.is(formatGrouped(1234567, 'KWD', 'en'), '1,234.567');
   assert.is(formatGrouped(-5, 'CNY', 'en'), '-0.05');
-  // Past 2^53 a float would lose the last digit; the whole part goes to Intl as a BigInt.
+  // Past 2^53 a float would lose the last digit; the exact decimal text goes to Intl.
   assert.is(formatGrouped(MAX, 'KWD', 'en'), '9,007,199,254,740.991');
+  assert.is(formatGrouped(10n ** 20n + 1n, 'CNY', 'en'), '1,000,000,000,000,000,000.01');
+  // Every part in the locale's script: Arabic-Indic digits, its group (U+066C) and decimal (U+066B) signs.
+  assert.is(formatGrouped(1234567, 'KWD', 'ar-KW'), '\u0661\u066c\u0662\u0663\u0664\u066b\u0665\u0666\u0667');
+  // fr-FR groups with a narrow no-break space; de-CH with an apostrophe (ICU's data: U+2019 or ').
+  assert.is(formatGrouped(123456789, 'EUR', 'fr-FR'), '1\u202f234\u202f567,89');
+  assert.match(formatGrouped(123456789, 'CHF', 'de-CH'), /^1['\u2019]234['\u2019]567\.89$/);
+  // hi-IN groups in lakhs and crores.
+  assert.is(formatGrouped(1234567890, 'INR', 'hi-IN'), '1,23,45,678.90');
+});
+
+format('property: formatGrouped writes exactly the digits of the integer, in every locale and exponent', () => {
+  fc.assert(
+    fc.property(
+      fc.bigInt({ min: -(10n ** 18n), max: 10n ** 18n }),
+      fc.constantFrom('JPY', 'CNY', 'KWD', 'CLF'),
+      fc.constantFrom('en', 'de-DE', 'fr-FR', 'de-CH', 'zh-CN', 'ar-KW', 'hi-IN'),
+      (x, currency, locale) => {
+        const text = formatGrouped(x, currency, locale);
+        // Read back through the same locale: the amount comes back exactly (when it fits the safe range).
+        if (x >= BigInt(Number.MIN_SAFE_INTEGER) && x <= BigInt(Number.MAX_SAFE_INTEGER)) assert.is(parseAmount(text, currency, locale), Number(x), `${text} ${locale}`);
+        assert.not.match(text, /[eE]/);
+      },
+    ),
+    { numRuns: 500 },
+  );
 });
 
 format('parseMinor reads what people type in the currency\'s minor units', () => {
@@ -210,6 +247,30 @@ format('parseMinor reads what people type in the currency\'s minor units', () =>
   assert.is(parseMinor('-0.007', 'KWD'), -7);
   for (const bad of ['1.5', '1,50', '1.', '', 'abc']) assert.is(parseMinor(bad, 'JPY'), null, bad);
   assert.is(parseMinor('1.2345', 'KWD'), null);
+});
+
+format('parseAmount reads what a clerk types in the ledger\'s locale, and plain decimals, exactly', () => {
+  // de-DE: "." groups, "," is the decimal sign.
+  assert.is(parseAmount('1.234.517,74', 'EUR', 'de-DE'), 123451774);
+  assert.is(parseAmount('1234517,74', 'EUR', 'de-DE'), 123451774);
+  assert.is(parseAmount('1234.56', 'EUR', 'de-DE'), 123456); // plain: not a grouping of 3
+  // fr-FR prints U+202F between groups; people type a space or a no-break space.
+  for (const typed of ['1 234 517,74', '1\u00a0234\u00a0517,74', '1\u202f234\u202f517,74']) assert.is(parseAmount(typed, 'EUR', 'fr-FR'), 123451774, typed);
+  // de-CH groups with U+2019; an apostrophe is what a keyboard types.
+  assert.is(parseAmount("1'234'517.74", 'CHF', 'de-CH'), 123451774);
+  assert.is(parseAmount('1\u2019234\u2019517.74', 'CHF', 'de-CH'), 123451774);
+  // Digits of the locale: ar-KW.
+  assert.is(parseAmount('\u0661\u066c\u0662\u0663\u0664\u066b\u0665\u0666\u0667', 'KWD', 'ar-KW'), 1234567);
+  // The currency's decimals: JPY none, KWD three.
+  assert.is(parseAmount('1.500', 'JPY', 'de-DE'), 1500);
+  assert.is(parseAmount('1,5', 'KWD', 'de-DE'), 1500);
+  assert.is(parseAmount('1,2345', 'KWD', 'de-DE'), null);
+  assert.is(parseAmount('1,23,45,678.90', 'INR', 'hi-IN'), 1234567890);
+  // Ambiguous: in de-DE "1.234" is 1234 dinar grouped, or 1.234 dinar plainly: refused, not guessed.
+  assert.is(parseAmount('1.234', 'KWD', 'de-DE'), null);
+  assert.is(parseAmount('1.234,000', 'KWD', 'de-DE'), 1234000);
+  // What is neither: a comma decimal in en, letters, two signs.
+  for (const bad of ['1,5', 'abc', '', '1.2.3', '--1']) assert.is(parseAmount(bad, 'CNY', 'en'), null, bad);
 });
 
 format('property: parseMinor(formatMinor(x)) is x in every exponent', () => {

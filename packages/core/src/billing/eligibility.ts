@@ -1,17 +1,12 @@
 // Whether a discount's condition holds for a period, and the words that say why (they go on the
 // bill as the discount's `eligibility`, so the customer sees the reason next to the amount).
-import type { BusinessDate } from '../calendar.js';
+import { addYearsTo, type BusinessDate } from '../calendar.js';
 import type { ContractState } from '../contract/state.js';
 import type { Eligibility } from '../contract/shapes.js';
 import { scheduledPeriodStarting, type ScheduledPeriod, type ScheduleTerms } from './schedule.js';
 
-/** The same month and day `years` later; 29 February falls on 28 February in other years. */
-export const anniversary = (date: BusinessDate, years: number): BusinessDate => {
-  const year = Number(date.slice(0, 4)) + years;
-  const monthDay = date.slice(5);
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return `${String(year).padStart(4, '0')}-${monthDay === '02-29' && !leap ? '02-28' : monthDay}` as BusinessDate;
-};
+/** The same month and day `years` later (date-fns); 29 February falls on 28 February in other years. */
+export const anniversary = (date: BusinessDate, years: number): BusinessDate => addYearsTo(years)(date);
 
 /**
  * Why the condition holds for the scheduled period, or null when it does not:

@@ -1,7 +1,7 @@
 // The commands of the ledger's settings, as JSON. Strict: an unknown field is an error.
 import * as t from 'io-ts';
 import type * as E from 'fp-ts/lib/Either.js';
-import { BusinessDateC, InstantC } from '../calendar.js';
+import { BusinessDateC, InstantC, TimeZoneNameC } from '../calendar.js';
 import { CurrencyC, IdC, TextC } from '../ids.js';
 import { shape, tagged } from '../shape.js';
 import { decodeWith, type InvalidInput } from '../validation.js';
@@ -9,11 +9,11 @@ import { decodeWith, type InvalidInput } from '../validation.js';
 const base = { commandId: IdC, actor: IdC, at: InstantC };
 
 /** Opens the ledger: the IANA time zone its days are counted in, its default currency and locale. */
-export const OpenLedgerC = shape('OpenLedger command', { type: t.literal('OpenLedger'), ...base, timeZone: t.string, currency: CurrencyC }, { locale: t.string });
+export const OpenLedgerC = shape('OpenLedger command', { type: t.literal('OpenLedger'), ...base, timeZone: TimeZoneNameC, currency: CurrencyC }, { locale: t.string });
 /** Counts days in another zone from `effectiveFrom` on; days before keep the zone they had. */
 export const ChangeTimeZoneC = shape(
   'ChangeTimeZone command',
-  { type: t.literal('ChangeTimeZone'), ...base, timeZone: t.string, effectiveFrom: BusinessDateC },
+  { type: t.literal('ChangeTimeZone'), ...base, timeZone: TimeZoneNameC, effectiveFrom: BusinessDateC },
   { reason: TextC },
 );
 

@@ -2,18 +2,18 @@
 // the ledger is open, then the input, then the rules. Pure: the day a change is recorded on is the
 // day of its `at` in the zone in force then.
 import * as E from 'fp-ts/lib/Either.js';
-import { isTimeZone } from '../calendar.js';
-import { sameFact } from '../same-fact.js';
+import { canonicalTimeZone, dayInZone } from '../calendar.js';
 import type { Decision } from '../decider.js';
 import type { ChangeTimeZone, LedgerSettingsCommand, OpenLedger } from './commands.js';
-import { businessDayOf, ledgerZonesOf, zoneOn } from './business-days.js';
+import { businessDayOf, currentZone, ledgerZonesOf, zoneAt } from './business-days.js';
 import { ledgerError, type LedgerError } from './errors.js';
 import type { LedgerOpenedData, LedgerSettingsEvent } from './events.js';
 import type { LedgerSettingsState } from './state.js';
 
 /** Why a ledger command emitted nothing: the fact it repeats. */
 export interface LedgerDuplicate {
-  readonly key: 'commandId' | 'ledger';
+  /** commandId: the command again; ledger: opened already with these settings; zoneChange: this very change is recorded. */
+  readonly key: 'commandId' | 'ledger' | 'zoneChange';
   readonly id: string;
 }
 
@@ -32,34 +32,50 @@ export const canonicalLocale = (locale: string): string | null => {
 };
 
 const decideOpen = (c: OpenLedger, state: LedgerSettingsState): Result => {
-  if (!isTimeZone(c.timeZone)) return E.left(ledgerError('UNKNOWN_TIME_ZONE', { timeZone: c.timeZone }));
+  const timeZone = canonicalTimeZone(c.timeZone);
+  if (timeZone === null) return E.left(ledgerError('UNKNOWN_TIME_ZONE', { timeZone: c.timeZone }));
   const locale = canonicalLocale(c.locale ?? 'en');
   if (locale === null) return E.left(ledgerError('UNKNOWN_LOCALE', { locale: c.locale ?? '' }));
-  const data = { commandId: c.commandId, actor: c.actor, at: c.at, timeZone: c.timeZone, currency: c.currency, locale } as LedgerOpenedData;
   const opened = state.opened;
   if (opened) {
-    const { at: _a, ...was } = opened;
-    const { at: _b, ...now } = data;
-    return sameFact(was, now)
+    // The settings decide, not who asks or when: opening again with the same ones changes nothing.
+    const same = opened.timeZone === timeZone && opened.currency === c.currency && opened.locale === locale;
+    return same
       ? E.right({ events: [], duplicate: { key: 'ledger', id: opened.commandId } })
-      : E.left(ledgerError('LEDGER_ALREADY_OPENED', { timeZone: opened.timeZone, currency: opened.currency, locale: opened.locale, openedByCommandId: opened.commandId }));
+      : E.left(
+          ledgerError('LEDGER_ALREADY_OPENED', {
+            timeZone: currentZone(ledgerZonesOf(state)),
+            currency: opened.currency,
+            locale: opened.locale,
+            openedByCommandId: opened.commandId,
+          }),
+        );
   }
+  const data = { commandId: c.commandId, actor: c.actor, at: c.at, timeZone, currency: c.currency, locale } as LedgerOpenedData;
   return E.right({ events: [{ type: 'LedgerOpened', data }], duplicate: null });
 };
 
 const decideChangeZone = (c: ChangeTimeZone, state: LedgerSettingsState): Result => {
-  if (!isTimeZone(c.timeZone)) return E.left(ledgerError('UNKNOWN_TIME_ZONE', { timeZone: c.timeZone }));
+  const timeZone = canonicalTimeZone(c.timeZone);
+  if (timeZone === null) return E.left(ledgerError('UNKNOWN_TIME_ZONE', { timeZone: c.timeZone }));
+  const last = state.zoneChanges[state.zoneChanges.length - 1];
+  if (last && last.timeZone === timeZone && last.effectiveFrom === c.effectiveFrom)
+    return E.right({ events: [], duplicate: { key: 'zoneChange', id: last.commandId } });
   const zones = ledgerZonesOf(state);
   // A change reaching back would recount days already reported (takings printed, receipts
-  // numbered, reminders sent on them) in another zone than the one they were counted in.
+  // numbered, reminders sent on them) in another zone than the one they were counted in. The
+  // effective day must not be before the day of recording in the zone in force, nor in the new
+  // zone: then every instant up to the recording keeps its day (business-days.ts).
   const recordedOn = businessDayOf(zones, c.at);
-  if (c.effectiveFrom < recordedOn)
-    return E.left(ledgerError('ZONE_CHANGE_IN_THE_PAST', { effectiveFrom: c.effectiveFrom, recordedOn, timeZone: zoneOn(zones, recordedOn) }));
-  const last = state.zoneChanges[state.zoneChanges.length - 1];
+  const recordedOnInNewZone = dayInZone(c.at, timeZone);
+  if (c.effectiveFrom < recordedOn || c.effectiveFrom < recordedOnInNewZone)
+    return E.left(
+      ledgerError('ZONE_CHANGE_IN_THE_PAST', { effectiveFrom: c.effectiveFrom, recordedOn, timeZone: zoneAt(zones, c.at), recordedOnInNewZone, newTimeZone: timeZone }),
+    );
   if (last && c.effectiveFrom <= last.effectiveFrom)
     return E.left(ledgerError('ZONE_CHANGE_NOT_AFTER_PREVIOUS', { effectiveFrom: c.effectiveFrom, previousEffectiveFrom: last.effectiveFrom }));
-  const previousTimeZone = zoneOn(zones, c.effectiveFrom);
-  if (previousTimeZone === c.timeZone) return E.left(ledgerError('ZONE_UNCHANGED', { timeZone: c.timeZone }));
+  const previousTimeZone = currentZone(zones);
+  if (previousTimeZone === timeZone) return E.left(ledgerError('ZONE_UNCHANGED', { timeZone }));
   return E.right({
     events: [
       {
@@ -68,7 +84,7 @@ const decideChangeZone = (c: ChangeTimeZone, state: LedgerSettingsState): Result
           commandId: c.commandId,
           actor: c.actor,
           at: c.at,
-          timeZone: c.timeZone,
+          timeZone,
           effectiveFrom: c.effectiveFrom,
           previousTimeZone,
           ...(c.reason !== undefined ? { reason: c.reason } : {}),

@@ -1,5 +1,10 @@
 // The ledger's settings, folded from its events: a handful of events for the life of a store.
+import { canonicalTimeZone } from '../calendar.js';
 import type { LedgerOpenedData, LedgerSettingsEvent, TimeZoneChangedData } from './events.js';
+
+// Zone names are folded in their canonical spelling (`asia/shanghai` -> `Asia/Shanghai`): events
+// stored before names were normalised read as the zone they name, and compare equal to it.
+const canonical = (zone: string): string => canonicalTimeZone(zone) ?? zone;
 
 export interface LedgerSettingsState {
   readonly opened: LedgerOpenedData | null;
@@ -16,8 +21,11 @@ export const evolveLedgerSettings = (state: LedgerSettingsState, event: LedgerSe
   const s = { ...state, commandIds: [...state.commandIds, event.data.commandId], eventCount: state.eventCount + 1 };
   switch (event.type) {
     case 'LedgerOpened':
-      return { ...s, opened: event.data };
+      return { ...s, opened: { ...event.data, timeZone: canonical(event.data.timeZone) } };
     case 'TimeZoneChanged':
-      return { ...s, zoneChanges: [...state.zoneChanges, event.data] };
+      return {
+        ...s,
+        zoneChanges: [...state.zoneChanges, { ...event.data, timeZone: canonical(event.data.timeZone), previousTimeZone: canonical(event.data.previousTimeZone) }],
+      };
   }
 };
