@@ -4,7 +4,7 @@
 import type { BusinessDate } from '@renewal-ledger/core';
 import type { BehaviourView, ChannelTakings, PeriodCollection, ReminderEffect } from '@renewal-ledger/projection-behaviour';
 import { compareTotals } from '@renewal-ledger/projections';
-import { amount, count, money, table } from './output.js';
+import { amount, count, table } from './output.js';
 import { rate } from './reports.js';
 
 export interface Punctuality {
@@ -60,8 +60,8 @@ export const renderReminderEffects = (effects: readonly ReminderEffect[]): strin
     effects.length === 0
       ? '  (no reminders sent)'
       : table(
-          ['channel', 'level', 'reminders', 'reminded', 'paid within 7 days', 'share'],
-          effects.map((e) => [e.channel, e.level ?? '-', count(e.reminders), money(e.remindedMinor), money(e.paidWithinMinor), rate(e.share)]),
+          ['channel', 'level', 'currency', 'reminders', 'reminded', 'paid within 7 days', 'share'],
+          effects.map((e) => [e.channel, e.level ?? '-', e.currency, count(e.reminders), amount(e.remindedMinor, e.currency), amount(e.paidWithinMinor, e.currency), rate(e.share)]),
         ),
   ].join('\n');
 

@@ -63,23 +63,31 @@ export const count = (n: number | bigint) => n.toLocaleString('en-US');
 /** "1 cycle", "2 cycles". */
 export const plural = (n: number | bigint, word: string, many = `${word}s`) => `${count(n)} ${n === 1 || n === 1n ? word : many}`;
 
-// How amounts are shown: grouped as the ledger's locale writes numbers, with the decimals of the
-// amount's currency (JPY 0, CNY 2, KWD 3), or of the ledger's default currency when a figure has
-// none of its own. Set once per run from the ledger's settings (readLedger).
+// How amounts are shown: written as the ledger's locale writes numbers (through Intl: digits,
+// grouping, decimal sign), with the decimals of THE AMOUNT'S currency (JPY 0, CNY 2, KWD 3), never
+// the ledger's: every call names the currency of its figure. The locale is set once per run from
+// the ledger's settings (readLedger); the ledger's currency only stands in for a figure whose
+// currency is unknown (null), which no figure of a bill or contract is.
 let display: { locale: string; currency: string | null } = { locale: 'en', currency: null };
 export const setDisplay = (settings: { readonly locale: string; readonly currency: string | null }): void => {
   display = { locale: settings.locale, currency: settings.currency };
 };
 
 /** An amount in its currency's minor units for a table cell: amount(150000, 'JPY') -> "150,000". */
-export const amount = (minor: number | bigint, currency?: string | null): string =>
+export const amount = (minor: number | bigint, currency: string | null | undefined): string =>
   formatGrouped(minor, currency ?? display.currency ?? undefined, display.locale);
 
-/** Minor units for people, grouped: 202853494 -> "2,028,534.94" (+ " CNY" when given). */
-export const money = (minor: number | bigint, currency?: string): string => `${amount(minor, currency)}${currency ? ` ${currency}` : ''}`;
+/** An amount for a sentence, with its currency: money(202853494, 'CNY') -> "2,028,534.94 CNY". */
+export const money = (minor: number | bigint, currency: string | null | undefined): string => `${amount(minor, currency)}${currency ? ` ${currency}` : ''}`;
 
 /** An amount as CSV writes it: the currency's decimals, no grouping ("1.500" for 1,500 fils). */
 export const csvAmount = (minor: number | bigint, currency: string): string => formatMinor(minor, currency).split(' ')[0]!;
+
+/** CSV headers for amounts: each `name_minor` followed by `name`, the same amount in the currency's decimals. */
+export const amountHeaders = (...names: readonly string[]): string[] => names.flatMap((n) => [`${n}_minor`, n]);
+/** The cells under amountHeaders: the minor units and the decimals, amount by amount. */
+export const amountCells = (currency: string, ...minors: readonly (number | bigint)[]): (number | bigint | string)[] =>
+  minors.flatMap((m) => [m, csvAmount(m, currency)]);
 
 // `--bom` is a choice about the whole output, like NO_COLOR: `main` sets it for the command it runs.
 let withBom = false;

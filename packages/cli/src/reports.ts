@@ -5,7 +5,7 @@ import type { BillingPeriodFigures, CurrencyTotals, Debtor, Portfolio } from '@r
 import type { ChannelTakings, ReceiptsView } from '@renewal-ledger/projection-receipts';
 import { compareTotals } from '@renewal-ledger/projections';
 import type { AuditVerification } from '@renewal-ledger/projection-audit';
-import { amount, count, money, plural, table } from './output.js';
+import { amount, count, plural, table } from './output.js';
 
 export const rate = (r: number | null): string => (r === null ? '-' : `${(r * 100).toFixed(1)}%`);
 
@@ -15,13 +15,14 @@ export const renderAging = (portfolio: Portfolio): string => {
 };
 
 const renderCurrencyAging = (asOf: BusinessDate, c: CurrencyTotals): string => {
-  const rows: (string | number)[][] = AGING_BUCKETS.map((b) => [b, count(c.bucketCycles[b]), money(c.buckets[b])]);
-  rows.push(['total', '', money(c.collectibleMinor)]);
+  const of = (minor: number | bigint) => amount(minor, c.currency);
+  const rows: (string | number)[][] = AGING_BUCKETS.map((b) => [b, count(c.bucketCycles[b]), of(c.buckets[b])]);
+  rows.push(['total', '', of(c.collectibleMinor)]);
   return [
     `Arrears aging as of ${asOf} (${c.currency}): every collectible amount in exactly one bucket`,
     table(['bucket', 'cycles', 'amount'], rows),
-    `  ${plural(c.cycles, 'cycle')} billed; due ${money(c.dueMinor)}, paid ${money(c.netPaidMinor)}, outstanding ${money(c.outstandingMinor)}`,
-    `  collectible ${money(c.collectibleMinor)} (overdue ${money(c.overdueMinor)}), open disputes ${money(c.openDisputedMinor)}, owed to customers ${money(c.creditMinor)}`,
+    `  ${plural(c.cycles, 'cycle')} billed; due ${of(c.dueMinor)}, paid ${of(c.netPaidMinor)}, outstanding ${of(c.outstandingMinor)}`,
+    `  collectible ${of(c.collectibleMinor)} (overdue ${of(c.overdueMinor)}), open disputes ${of(c.openDisputedMinor)}, owed to customers ${of(c.creditMinor)}`,
   ].join('\n');
 };
 

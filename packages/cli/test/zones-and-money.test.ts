@@ -100,8 +100,9 @@ renew('init, ledger and set-zone: the settings, their refusals and the zone hist
     const shown = w.renewal(['ledger', '--format', 'json'], { env: { RENEWAL_NOW: '2026-07-01T23:30:00+02:00' } }).json();
     assert.equal(
       [shown.timeZone, shown.currency, shown.locale, shown.today, shown.zoneChanges.map((c: any) => [c.effectiveFrom, c.timeZone, c.previousTimeZone, c.by, c.reason])],
-      // 23:30 in Berlin on 1 July is 05:30 on 2 July in Shanghai, but Berlin counts from 1 July.
-      ['Asia/Shanghai', 'CNY', 'zh-CN', '2026-07-01', [['2026-07-01', 'Europe/Berlin', 'Asia/Shanghai', 'owner-li', 'office moved']]],
+      // 23:30 in Berlin on 1 July is 05:30 on 2 July in Shanghai, but Berlin counts from 1 July,
+      // and it is the zone in force now.
+      ['Europe/Berlin', 'CNY', 'zh-CN', '2026-07-01', [['2026-07-01', 'Europe/Berlin', 'Asia/Shanghai', 'owner-li', 'office moved']]],
     );
   } finally {
     w.cleanup();
@@ -179,6 +180,51 @@ const onBothStores = (name: string, scenario: (w: Workspace, store: string) => v
 };
 
 onBothStores('JPY with 0 decimals and KWD with 3 in tables and CSV; JSON in minor units; XYZ refused', jpyAndKwd);
+
+// QA's case: a CNY ledger (2 decimals) with a JPY and a KWD bill. Every amount prints with ITS
+// currency's exponent, never the ledger's: apply's detail, the aging table and its sentences,
+// and the CSV amount columns.
+const otherCurrenciesInACnyLedger = (w: Workspace, store: string) => {
+  const renewal = (args: string[]) => w.renewal([...args, '--store', store]);
+  assert.is(renewal(['init', '--tz', 'Asia/Shanghai', '--currency', 'CNY', '--locale', 'zh-CN']).status, 0);
+  w.writeLines('day.jsonl', [
+    withCurrency(bill('tokyo-1/2026-05', 'tokyo-1', 1500000, { start: '2026-05-01', end: '2026-06-01' }, '2026-05-15'), 'JPY'),
+    withCurrency(bill('kuwait-1/2026-05', 'kuwait-1', 1234567, { start: '2026-05-01', end: '2026-06-01' }, '2026-05-15'), 'KWD'),
+    pay('tokyo-1/2026-05', 'pay-jpy', 150000, '2026-05-20T10:00:00+08:00'),
+  ]);
+  const applied = renewal(['apply', 'day.jsonl']);
+  assert.is(applied.status, 0, applied.stderr);
+  // 1,500,000 yen (not 15,000.00); 1,234,567 fils = 1,234.567 dinar (not 12,345.67); after paying 150,000 yen, 1,350,000.
+  assert.match(applied.stdout, /Billed #\d+; outstanding 1,500,000\n/);
+  assert.match(applied.stdout, /Billed #\d+; outstanding 1,234\.567\n/);
+  assert.match(applied.stdout, /Paid #\d+; outstanding 1,350,000\n/);
+  // As of 30 May both bills are 15 days past due (15 May): all in 1-30.
+  const aging = renewal(['arrears', '--as-of', '2026-05-30']).stdout;
+  const jpy = aging.slice(aging.indexOf('(JPY)'), aging.indexOf('(KWD)'));
+  const kwd = aging.slice(aging.indexOf('(KWD)'));
+  assert.match(jpy, /1-30\s+1\s+1,350,000\n/);
+  assert.match(jpy, /total\s+1,350,000\n/);
+  assert.match(jpy, 'due 1,500,000, paid 150,000, outstanding 1,350,000');
+  assert.match(kwd, /total\s+1,234\.567\n/);
+  assert.match(kwd, 'due 1,234.567, paid 0.000, outstanding 1,234.567');
+  // CSV: the minor units and, beside them, the amount in the currency's decimals.
+  const csvOf = (args: string[]) => {
+    const [head, ...rows] = renewal([...args, '--format', 'csv']).stdout.trim().split('\r\n').map((r) => r.split(','));
+    return rows.map((r) => Object.fromEntries(head!.map((h, i) => [h, r[i]])));
+  };
+  const buckets = csvOf(['arrears', '--as-of', '2026-05-30']).filter((r) => r.bucket === '1-30');
+  assert.equal(buckets.map((r) => [r.currency, r.amount_minor, r.amount]), [['JPY', '1350000', '1350000'], ['KWD', '1234567', '1234.567']]);
+  const cycles = csvOf(['arrears', '--as-of', '2026-05-30', '--contract', 'kuwait-1']);
+  assert.equal([cycles[0]!.due_minor, cycles[0]!.due, cycles[0]!.overdue, cycles[0]!.not_yet_due], ['1234567', '1234.567', '1234.567', '0.000']);
+  const debtors = csvOf(['arrears', '--as-of', '2026-05-30', '--top', '5']);
+  assert.equal(debtors.map((r) => [r.contract_id, r.overdue]), [['tokyo-1', '1350000'], ['kuwait-1', '1234.567']]);
+  const periods = csvOf(['arrears', '--periods']);
+  assert.equal(periods.map((r) => [r.currency, r.billed, r.collected]), [['JPY', '1500000', '150000'], ['KWD', '1234.567', '0.000']]);
+  const rates = csvOf(['behaviour', '--as-of', '2026-05-30']);
+  assert.equal(rates.map((r) => [r.currency, r.due_minor, r.due, r.collected]), [['JPY', '1500000', '1500000', '150000'], ['KWD', '1234567', '1234.567', '0.000']]);
+};
+
+onBothStores('a CNY ledger with JPY and KWD bills: every amount in its own currency\'s decimals (apply, aging, CSV)', otherCurrenciesInACnyLedger);
 
 const chineseTable = (w: Workspace, store: string) => {
   const renewal = (args: string[]) => w.renewal([...args, '--store', store]);

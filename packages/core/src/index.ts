@@ -30,8 +30,11 @@ export {
   currencyExponent,
   formatMinor,
   formatGrouped,
+  parseAmount,
   parseMinor,
+  iso4217MinorUnits,
 } from './money.js';
+export { ISO_4217_MINOR_UNITS, ISO_4217_PUBLISHED } from './iso4217.js';
 
 // Calendar: business dates, instants, half-open periods, and days in a time zone.
 export {
@@ -55,8 +58,15 @@ export {
   isPeriodValid,
   compareDates,
   isTimeZone,
+  canonicalTimeZone,
+  sameTimeZone,
+  TimeZoneNameC,
   dayInZone,
   localTimeInZone,
+  offsetInZone,
+  instantFromMillis,
+  justBefore,
+  addYearsTo,
   instantAtHourInZone,
   startOfDayInZone,
   endOfDayInZone,
@@ -105,6 +115,7 @@ export {
 export { shape, loose, tagged, oneOf, ShapeType, TaggedType, type ShapeOf, type ShapeOutput } from './shape.js';
 export { sameFact } from './same-fact.js';
 export { type CommandIdConflict, commandIdConflict, sameRecord } from './command-id.js';
+export { type RecordedBeforeItHappened, recordedBeforeItHappened } from './recording.js';
 export {
   type DomainEvent,
   type StoredEventInput,
@@ -366,6 +377,7 @@ export { ledgerSettingsDecider } from './ledger/decider.js';
 export {
   type ZoneSpan,
   type LedgerZones,
+  type ZoneChange,
   DEFAULT_TIME_ZONE,
   ledgerZones,
   fixedZone,
@@ -373,8 +385,10 @@ export {
   ledgerZonesOf,
   zoneAt,
   zoneOn,
+  currentZone,
   businessDayOf,
   businessTimeOf,
+  businessTimeWithOffsetOf,
   startOfBusinessDay,
   endOfBusinessDay,
   businessHourOf,

@@ -14,6 +14,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import {
   commandIdConflict,
   envelope,
+  isInstant,
+  recordedBeforeItHappened,
   sameRecord,
   type AnyAggregate,
   type CommandIdConflict,
@@ -25,6 +27,7 @@ import {
   type FiguresOf,
   type Instant,
   type NewEvent,
+  type RecordedBeforeItHappened,
   type RecordedEvent,
   type StateOf,
 } from '@renewal-ledger/core';
@@ -81,8 +84,11 @@ export interface Duplicated<A extends AnyAggregate> {
 }
 export interface Rejected<A extends AnyAggregate> {
   readonly status: 'rejected';
-  /** The rule that refused the command, or its id taken by another command; nothing was written. */
-  readonly error: ErrorOf<A> | CommandIdConflict;
+  /**
+   * The rule that refused the command, its id taken by another command, or its `at` after the
+   * instant it would be recorded at (RECORDED_BEFORE_IT_HAPPENED); nothing was written.
+   */
+  readonly error: ErrorOf<A> | CommandIdConflict | RecordedBeforeItHappened;
 }
 /** With `allOrNothing` or `check`: the command was fine, but nothing was written. */
 export interface NotWritten {
@@ -324,6 +330,13 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
       const earlier = earlierUnder(s, command.commandId);
       if (earlier) {
         planned.push({ request: null, outcome: repeated(command, s, earlier) });
+        continue;
+      }
+      // The handler's one rule about time, for every aggregate: a fact is not recorded before it happened.
+      const at = (command as { readonly at?: unknown }).at;
+      const tooEarly = isInstant(at) ? recordedBeforeItHappened(command.commandId, at, recordedAtOf(command)) : null;
+      if (tooEarly) {
+        planned.push({ request: null, outcome: { status: 'rejected', error: tooEarly } });
         continue;
       }
       const decision = aggregate.decide(command, s.state);

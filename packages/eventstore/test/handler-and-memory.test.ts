@@ -57,6 +57,25 @@ const upcasters: Upcasters = {
   },
 };
 
+test('a fact is not recorded before it happened: a command whose at is after its recordedAt is refused for every aggregate, with both instants', async () => {
+  const store = getInMemoryEventStore();
+  // The bill happened at 2026-01-01T08:00Z; recorded at 07:59:59Z it would be recorded before it happened.
+  const handler = getCommandHandler(renewalCycle, { store, clock: () => '2026-01-01T07:59:59Z' as never });
+  const early = await handler.handle(bill('c-early', 'b-1'));
+  assert.is(early.status, 'rejected');
+  assert.equal(early.status === 'rejected' ? { code: early.error.code, ...('recordedAt' in early.error ? { at: early.error.at, recordedAt: early.error.recordedAt } : {}) } : null, {
+    code: 'RECORDED_BEFORE_IT_HAPPENED',
+    at: '2026-01-01T08:00:00Z',
+    recordedAt: '2026-01-01T07:59:59Z',
+  });
+  assert.is(await store.headPosition(), -1n);
+  // The same instant is fine, and so is recording later (an offline payment keyed in days after).
+  assert.is((await handler.handle(bill('c-same', 'b-2'), { recordedAt: '2026-01-01T08:00:00Z' as never })).status, 'applied');
+  // In a batch only the command dated after its recorded time is refused; the payment of 10 Jan recorded on 9 Jan is.
+  const batch = await handler.handleBatch([bill('c-batch', 'b-3'), pay('c-batch', 'p-3', 100)], { recordedAt: '2026-01-09T00:00:00Z' as never });
+  assert.equal(batch.map((r) => r.status), ['applied', 'rejected']);
+});
+
 test('the decode option upcasts older stored events as they are read', async () => {
   const database = createInMemoryDatabase();
   const writer = getInMemoryEventStore({ database });

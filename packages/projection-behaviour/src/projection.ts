@@ -125,7 +125,8 @@ export const BEHAVIOUR_LEDGER = 'behaviour_ledger';
 export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_reminders' | 'behaviour_takings' | 'behaviour_ledger'> = defineProjection({
   name: BEHAVIOUR_PROJECTION,
   // 2: days in the ledger's zone.
-  version: 2,
+  // 3: zone changeovers that never recount a day, the opening a change from UTC (business-days.ts).
+  version: 3,
   eventTypes: [...RENEWAL_EVENT_TYPES, 'CreditReceived', ...LEDGER_ZONE_EVENT_TYPES],
   tables: [BEHAVIOUR_CYCLES, BEHAVIOUR_REMINDERS, BEHAVIOUR_TAKINGS, BEHAVIOUR_LEDGER],
   async createTables(tx, t) {

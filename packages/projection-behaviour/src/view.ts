@@ -37,6 +37,8 @@ export interface ContractBehaviour {
 
 export interface ReminderEffect {
   readonly channel: string;
+  /** The chased cycles' currency: amounts of different currencies are never added up. */
+  readonly currency: string;
   /** null for reminders sent without a level. */
   readonly level: number | null;
   readonly reminders: number;
@@ -132,14 +134,15 @@ export const getBehaviourView = (db: SqlExecutor): BehaviourView => {
     async reminderEffectiveness() {
       await ready();
       const rows = await db.query(
-        `SELECT channel, level, COUNT(*) AS n, ${exactSumSql('reminded_minor', 'reminded')}, ${exactSumSql('paid_within_minor', 'paid')}
-           FROM ${BEHAVIOUR_REMINDERS} GROUP BY channel, level ORDER BY channel, level`,
+        `SELECT r.channel, r.level, c.currency, COUNT(*) AS n, ${exactSumSql('r.reminded_minor', 'reminded')}, ${exactSumSql('r.paid_within_minor', 'paid')}
+           FROM ${BEHAVIOUR_REMINDERS} r JOIN ${BEHAVIOUR_CYCLES} c ON c.cycle_id = r.cycle_id
+          GROUP BY r.channel, r.level, c.currency ORDER BY r.channel, r.level, c.currency`,
       );
       return rows.map((r) => {
         const reminded = asExactSum(r, 'reminded');
         const paid = asExactSum(r, 'paid');
         const level = asNumber(r.level);
-        return { channel: asText(r.channel), level: level === 0 ? null : level, reminders: asNumber(r.n), remindedMinor: reminded, paidWithinMinor: paid, share: ratioOf(paid, reminded) };
+        return { channel: asText(r.channel), currency: asText(r.currency), level: level === 0 ? null : level, reminders: asNumber(r.n), remindedMinor: reminded, paidWithinMinor: paid, share: ratioOf(paid, reminded) };
       });
     },
     async collectionRates() {

@@ -160,7 +160,8 @@ export const getReceiptsProjection = (): Projection<ReceiptsTable> =>
     name: RECEIPTS_PROJECTION,
     // 2: lump sums became one receipt with allocation lines; payments from credit, no receipt.
     // 3: days and number years in the ledger's zone.
-    version: 3,
+    // 4: zone changeovers that never recount a day, the opening a change from UTC (business-days.ts).
+    version: 4,
     eventTypes: [...RENEWAL_EVENT_TYPES, 'LumpSumReceived', 'CreditReceived', ...LEDGER_ZONE_EVENT_TYPES],
     tables: [RECEIPTS, RECEIPTS_LINES, RECEIPTS_CYCLES, RECEIPTS_COUNTERS, RECEIPTS_LEDGER],
     createTables,

@@ -33,8 +33,14 @@ export interface AutoDebitReport {
   readonly asOf: BusinessDate;
   readonly gateway: string;
   readonly attempted: number;
-  /** What the run collected, summed over cycles: a bigint (it may pass 2^53). */
-  readonly collected: { readonly count: number; readonly amountMinor: bigint };
+  /**
+   * What the run collected, summed over cycles: a bigint (it may pass 2^53). `amountMinor` adds up
+   * every currency's minor units and means something only in a one-currency portfolio; `byCurrency`
+   * is the same per currency.
+   */
+  readonly collected: { readonly count: number; readonly amountMinor: bigint; readonly byCurrency: Readonly<Record<string, bigint>> };
+  /** The currency of each attempt (attempt id: the payment id of a collection, the attempt id of a failure). */
+  readonly currencies: Readonly<Record<string, string>>;
   readonly failed: { readonly count: number; readonly retryable: number; readonly byCode: Readonly<Record<string, number>> };
   /** Attempts the gateway did not answer: asked again next run. */
   readonly unanswered: readonly { readonly attemptId: string; readonly error: string }[];
@@ -60,6 +66,8 @@ export const collectAutoDebits = async (options: CollectAutoDebitsOptions): Prom
   const unanswered: { attemptId: string; error: string }[] = [];
   let collectedCount = 0;
   let collectedMinor = 0n;
+  const byCurrency: Record<string, bigint> = {};
+  const currencies: Record<string, string> = {};
   let failedCount = 0;
   let retryable = 0;
   const byCode: Record<string, number> = {};
@@ -78,9 +86,11 @@ export const collectAutoDebits = async (options: CollectAutoDebitsOptions): Prom
         description: `Renewal fee ${d.cycleId}`,
       });
       commands.push(collectionOutcome(d, result, options.actor));
+      currencies[d.attemptId] = d.currency;
       if (result.status === 'collected') {
         collectedCount++;
         collectedMinor += BigInt(result.amountMinor);
+        byCurrency[d.currency] = (byCurrency[d.currency] ?? 0n) + BigInt(result.amountMinor);
       } else {
         failedCount++;
         if (result.retryable) retryable++;
@@ -95,7 +105,8 @@ export const collectAutoDebits = async (options: CollectAutoDebitsOptions): Prom
     asOf,
     gateway: gateway.name,
     attempted: due.length,
-    collected: { count: collectedCount, amountMinor: collectedMinor },
+    collected: { count: collectedCount, amountMinor: collectedMinor, byCurrency },
+    currencies,
     failed: { count: failedCount, retryable, byCode },
     unanswered,
     recorded: tally,

@@ -16,6 +16,8 @@ export interface SettleContractOptions extends EngineOptions {
 
 export interface SettleReport {
   readonly contractId: string;
+  /** The contract's currency (every amount below is in it); null for a contract not opened. */
+  readonly currency: string | null;
   readonly lumpSums: readonly LumpSumReport[];
   readonly credit: CreditReport;
 }
@@ -33,5 +35,5 @@ export const settleContract = async (options: SettleContractOptions): Promise<Se
       }),
     );
   const credit = await settleCredit(engine);
-  return { contractId: options.contractId, lumpSums, credit };
+  return { contractId: options.contractId, currency: state.opened?.currency ?? null, lumpSums, credit };
 };

@@ -11,6 +11,7 @@
 // --atomic, whose one decision needs every line at once).
 import { open, stat } from 'node:fs/promises';
 import {
+  compareInstants,
   contractDecider,
   renewalCycle,
   type ContractDuplicate,
@@ -27,7 +28,7 @@ import { clockNow, readLedger } from '../ledger.js';
 import type { Command } from '../command.js';
 import { commandLines, type CommandLine } from '../command-lines.js';
 import { CliError, describeError, fileProblem, UsageError } from '../errors.js';
-import { count, money } from '../output.js';
+import { amount, count } from '../output.js';
 import { progress } from '../progress.js';
 import { csvStream, jsonDocumentStream, tableStream, writeOutLine } from '../report-stream.js';
 import { storeUrlOf } from '../session.js';
@@ -48,6 +49,8 @@ export interface LineOutcome {
   readonly events?: readonly { readonly type: string; readonly position: bigint }[];
   /** applied: the cycle's figures right after the line (a contract command: the contract's credit figures). */
   readonly figures?: CycleFigures | ContractFigures;
+  /** applied: the currency of those figures (the cycle's bill, the contract's), so amounts print in its decimals. */
+  readonly currency?: string | null;
   readonly duplicate?: Duplicate | ContractDuplicate;
   /** rejected: the rule's code, message and figures; contended: the stream that kept moving. */
   readonly error?: { readonly code: string; readonly message: string } & Record<string, unknown>;
@@ -75,7 +78,11 @@ const outcome = (entry: Decoded, status: LineStatus, extra: Partial<LineOutcome>
 const outcomeOf = (entry: Decoded, r: AnyResult): LineOutcome => {
   switch (r.status) {
     case 'applied':
-      return outcome(entry, 'applied', { events: r.events.map((e) => ({ type: e.type, position: e.globalPosition })), figures: r.figures });
+      return outcome(entry, 'applied', {
+        events: r.events.map((e) => ({ type: e.type, position: e.globalPosition })),
+        figures: r.figures,
+        currency: 'bill' in r.state ? (r.state.bill?.currency ?? null) : (r.state.opened?.currency ?? null),
+      });
     case 'duplicate':
       return outcome(entry, 'duplicate', { duplicate: r.duplicate });
     case 'rejected':
@@ -181,7 +188,7 @@ const detailOf = (o: LineOutcome): string => {
   switch (o.status) {
     case 'applied': {
       const f = o.figures!;
-      const after = 'outstandingMinor' in f ? `outstanding ${money(f.outstandingMinor)}` : `credit ${money(f.creditBalanceMinor)}`;
+      const after = 'outstandingMinor' in f ? `outstanding ${amount(f.outstandingMinor, o.currency)}` : `credit ${amount(f.creditBalanceMinor, o.currency)}`;
       return `${o.events!.map((e) => `${e.type} #${e.position}`).join(', ')}; ${after}`;
     }
     case 'duplicate':
@@ -376,6 +383,10 @@ or contended, 2 for a usage error or a file that cannot be read.`,
     const format = formatOf(NAME, values.format);
     const batchSize = positiveIntOf(NAME, '--batch', values.batch ?? '500');
     const recordedAt = values['recorded-at'] === undefined ? null : instantOf(NAME, '--recorded-at', values['recorded-at']);
+    // A time of recording is now or past: a fact cannot be recorded before it happened, nor at a
+    // time still to come (docs/cli.md). Each line's own `at` is checked against it by the handler.
+    if (recordedAt !== null && compareInstants(recordedAt, clockNow()) > 0)
+      throw new UsageError(`--recorded-at ${recordedAt} is in the future (now is ${clockNow()}): a time of recording is now or earlier`, NAME);
     const input = await inputOf(file);
     const bar = progress(input.size === null ? 'bytes read' : 'bytes', input.size ?? 0, { mode: input.size === null ? 'off' : 'lazy' });
     const lines = commandLines(counted(input.chunks, (n) => bar.update(n)));

@@ -6,7 +6,7 @@ import { getArrearsView, type ArrearsCycle, type ContractArrears } from '@renewa
 import { dateOf, formatOf, idOf, noPositionals, parse, positiveIntOf } from '../args.js';
 import { readLedger } from '../ledger.js';
 import type { Command } from '../command.js';
-import { amount, count, csv, print, printJson, table } from '../output.js';
+import { amount, amountCells, amountHeaders, count, csv, print, printJson, table } from '../output.js';
 import { renderAging, renderDebtors, renderPeriods } from '../reports.js';
 import { requireContract } from '../lookups.js';
 import { catchUp, openSession, readViews, storeUrlOf } from '../session.js';
@@ -95,29 +95,33 @@ cycles, the debtors, the periods, or the buckets, in that order of preference.`,
         if (contract)
           print(
             csv(
-              ['cycle_id', 'contract_id', 'currency', 'billing_month', 'due_date', 'total_minor', 'due_minor', 'net_paid_minor', 'outstanding_minor', 'open_disputed_minor', 'collectible_minor', 'overdue_minor', 'not_yet_due_minor', 'days_past_due', 'bucket', 'plan_status'],
-              contract.cycles.map((c) => [c.cycleId, c.contractId, c.currency, c.billingMonth, c.dueDate, c.figures.totalMinor, c.figures.dueMinor, c.figures.netPaidMinor, c.figures.outstandingMinor, c.figures.openDisputedMinor, c.figures.collectibleMinor, c.aging.overdueMinor, c.aging.notYetDueMinor, c.aging.daysPastDue, c.aging.bucket, c.aging.planStatus]),
+              ['cycle_id', 'contract_id', 'currency', 'billing_month', 'due_date', ...amountHeaders('total', 'due', 'net_paid', 'outstanding', 'open_disputed', 'collectible', 'overdue', 'not_yet_due'), 'days_past_due', 'bucket', 'plan_status'],
+              contract.cycles.map((c) => [
+                c.cycleId, c.contractId, c.currency, c.billingMonth, c.dueDate,
+                ...amountCells(c.currency, c.figures.totalMinor, c.figures.dueMinor, c.figures.netPaidMinor, c.figures.outstandingMinor, c.figures.openDisputedMinor, c.figures.collectibleMinor, c.aging.overdueMinor, c.aging.notYetDueMinor),
+                c.aging.daysPastDue, c.aging.bucket, c.aging.planStatus,
+              ]),
             ),
           );
         else if (debtors)
           print(
             csv(
-              ['contract_id', 'currency', 'overdue_minor', 'collectible_minor', 'days_past_due', 'bucket', 'cycles'],
-              debtors.map((d) => [d.contractId, d.currency, d.overdueMinor, d.collectibleMinor, d.daysPastDue, d.bucket, d.cycles]),
+              ['contract_id', 'currency', ...amountHeaders('overdue', 'collectible'), 'days_past_due', 'bucket', 'cycles'],
+              debtors.map((d) => [d.contractId, d.currency, ...amountCells(d.currency, d.overdueMinor, d.collectibleMinor), d.daysPastDue, d.bucket, d.cycles]),
             ),
           );
         else if (periods)
           print(
             csv(
-              ['billing_month', 'currency', 'cycles', 'billed_minor', 'due_minor', 'collected_minor', 'outstanding_minor', 'written_off_minor', 'collection_rate'],
-              periods.map((p) => [p.billingMonth, p.currency, p.cycles, p.billedMinor, p.dueMinor, p.collectedMinor, p.outstandingMinor, p.writtenOffMinor, p.collectionRate === null ? '' : p.collectionRate.toFixed(6)]),
+              ['billing_month', 'currency', 'cycles', ...amountHeaders('billed', 'due', 'collected', 'outstanding', 'written_off'), 'collection_rate'],
+              periods.map((p) => [p.billingMonth, p.currency, p.cycles, ...amountCells(p.currency, p.billedMinor, p.dueMinor, p.collectedMinor, p.outstandingMinor, p.writtenOffMinor), p.collectionRate === null ? '' : p.collectionRate.toFixed(6)]),
             ),
           );
         else
           print(
             csv(
-              ['as_of', 'currency', 'bucket', 'cycles', 'amount_minor'],
-              portfolio!.currencies.flatMap((c) => AGING_BUCKETS.map((b) => [asOf, c.currency, b, c.bucketCycles[b], c.buckets[b]])),
+              ['as_of', 'currency', 'bucket', 'cycles', ...amountHeaders('amount')],
+              portfolio!.currencies.flatMap((c) => AGING_BUCKETS.map((b) => [asOf, c.currency, b, c.bucketCycles[b], ...amountCells(c.currency, c.buckets[b])])),
             ),
           );
       } else {

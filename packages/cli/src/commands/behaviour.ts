@@ -8,7 +8,7 @@ import { dateOf, formatOf, idOf, noPositionals, parse } from '../args.js';
 import { readLedger } from '../ledger.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
-import { amount, count, csv, money, print, printJson, table } from '../output.js';
+import { amount, amountCells, amountHeaders, count, csv, print, printJson, table } from '../output.js';
 import { rate } from '../reports.js';
 import { requireContract } from '../lookups.js';
 import { catchUp, openSession, readViews, storeUrlOf } from '../session.js';
@@ -29,7 +29,7 @@ const renderReminders = (effects: readonly ReminderEffect[]): string =>
     'Reminder effectiveness (paid within 7 days of the reminder / chased)',
     effects.length === 0
       ? '  (no reminders sent yet)'
-      : table(['channel', 'level', 'reminders', 'chased', 'paid within 7 days', 'share'], effects.map((e) => [e.channel, e.level ?? '', count(e.reminders), money(e.remindedMinor), money(e.paidWithinMinor), rate(e.share)])),
+      : table(['channel', 'level', 'currency', 'reminders', 'chased', 'paid within 7 days', 'share'], effects.map((e) => [e.channel, e.level ?? '', e.currency, count(e.reminders), amount(e.remindedMinor, e.currency), amount(e.paidWithinMinor, e.currency), rate(e.share)])),
   ].join('\n');
 
 const renderRates = (rates: readonly PeriodCollection[]): string =>
@@ -120,8 +120,8 @@ cycles with --contract, else the collection rate per month.`,
       } else if (format === 'csv') {
         print(
           csv(
-            ['billing_month', 'currency', 'cycles', 'billed_minor', 'due_minor', 'collected_minor', 'collection_rate'],
-            collectionRates.map((p) => [p.billingMonth, p.currency, p.cycles, p.billedMinor, p.dueMinor, p.collectedMinor, p.collectionRate === null ? '' : p.collectionRate.toFixed(6)]),
+            ['billing_month', 'currency', 'cycles', ...amountHeaders('billed', 'due', 'collected'), 'collection_rate'],
+            collectionRates.map((p) => [p.billingMonth, p.currency, p.cycles, ...amountCells(p.currency, p.billedMinor, p.dueMinor, p.collectedMinor), p.collectionRate === null ? '' : p.collectionRate.toFixed(6)]),
           ),
         );
       } else {

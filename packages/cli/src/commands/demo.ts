@@ -6,7 +6,7 @@
 // reports are printed. Deterministic: running it again finds every command already applied and
 // writes nothing.
 import { contractDecider, renewalCycle, addDaysTo, decodeLedgerSettingsCommand, ledgerSettingsDecider, ledgerZonesOf, type BusinessDate, type ContractCommand, type Instant, type RenewalCommand } from '@renewal-ledger/core';
-import { getCommandHandler } from '@renewal-ledger/eventstore';
+import { getCommandHandler, loadLedgerSettings } from '@renewal-ledger/eventstore';
 import { generateContractPortfolio, localInstant, type ContractPortfolio } from '@renewal-ledger/workload';
 import * as E from 'fp-ts/lib/Either.js';
 import {
@@ -57,22 +57,26 @@ const planDemo = (accounts: number, months: number, timeZone: string, storeUrl: 
 };
 
 /**
- * The demo's ledger settings: opened in Asia/Shanghai (CNY, zh-CN) the first time, found the same
- * the next (a duplicate). A store whose ledger was opened otherwise keeps its own settings.
+ * The demo's ledger settings: opened in Asia/Shanghai (CNY, zh-CN) the first time, at the start of
+ * the simulation; a store whose ledger is open already (the demo's own, run again, or another)
+ * keeps its settings.
  */
 const ensureLedger = async (session: Session, firstDay: BusinessDate): Promise<string> => {
-  const at = localInstant(`${firstDay}T00:00:00Z` as Instant, DEMO_TIME_ZONE);
-  const command = decodeLedgerSettingsCommand({
-    type: 'OpenLedger', commandId: 'demo:open-ledger', actor: 'demo', at, timeZone: DEMO_TIME_ZONE, currency: DEMO_CURRENCY, locale: 'zh-CN',
-  });
-  if (E.isLeft(command)) throw new Error(command.left.message);
-  const r = await getCommandHandler(ledgerSettingsDecider, { store: session.store }).handle(command.right, { recordedAt: at });
-  if (r.status === 'rejected' && r.error.code !== 'LEDGER_ALREADY_OPENED') throw new Error(r.error.message);
+  if (!(await loadLedgerSettings(session.store)).state.opened) {
+    const at = localInstant(`${firstDay}T00:00:00Z` as Instant, DEMO_TIME_ZONE);
+    // A fresh store: the zone counts from the start (nothing was counted in UTC before it).
+    const zoneFrom = (await session.store.headPosition()) < 0n ? 'start' : 'opening';
+    const command = decodeLedgerSettingsCommand({
+      type: 'OpenLedger', commandId: 'demo:open-ledger', actor: 'demo', at, timeZone: DEMO_TIME_ZONE, currency: DEMO_CURRENCY, locale: 'zh-CN', zoneFrom,
+    });
+    if (E.isLeft(command)) throw new Error(command.left.message);
+    const r = await getCommandHandler(ledgerSettingsDecider, { store: session.store }).handle(command.right, { recordedAt: at });
+    if (r.status === 'rejected') throw new Error(r.error.message);
+  }
   const ledger = await readLedger(session.store);
-  if (r.status === 'rejected') warn(`note: this store's ledger is in ${ledger.defaults.timeZone}, not ${DEMO_TIME_ZONE}: the demo uses the ledger's zone`);
+  if (ledger.defaults.timeZone !== DEMO_TIME_ZONE) warn(`note: this store's ledger is in ${ledger.defaults.timeZone}, not ${DEMO_TIME_ZONE}: the demo uses the ledger's zone`);
   return ledger.defaults.timeZone;
 };
-
 
 /** What the simulation wrote, as the summary lines and the JSON count it. */
 interface Simulated {
@@ -253,9 +257,9 @@ const renderSimulated = ({ tally, rejectedBy, did, writeSeconds }: Simulated, da
     '\nThe engine (written this run):',
     `  contracts opened ${count(did.contractsOpened)} (${count(did.contractCommands)} contract commands: openings, mandates, fee changes, endings)`,
     `  bills issued by renewDue ${count(did.billsIssued)} in ${count(did.billRuns)} monthly runs`,
-    `  lump sums allocated ${count(did.lumpSumsAllocated)} of ${count(did.lumpSums)} received (${count(did.lumpSumParts)} parts on cycles, ${money(did.creditReceivedMinor)} left as credit); credit applied to ${count(did.creditApplications)} bills (${money(did.creditAppliedMinor)})`,
+    `  lump sums allocated ${count(did.lumpSumsAllocated)} of ${count(did.lumpSums)} received (${count(did.lumpSumParts)} parts on cycles, ${money(did.creditReceivedMinor, DEMO_CURRENCY)} left as credit); credit applied to ${count(did.creditApplications)} bills (${money(did.creditAppliedMinor, DEMO_CURRENCY)})`,
     `  reminders sent ${count(Object.values(did.remindersSent).reduce((a, b) => a + b, 0))} in ${count(did.reminderRuns)} runs${reminderList ? `: ${reminderList}` : ''}`,
-    `  auto-debits collected ${count(did.autoDebitsCollected)} (${money(did.autoDebitsCollectedMinor)}), failed ${count(did.autoDebitsFailed)}${failures ? ` (${failures})` : ''} in ${count(did.autoDebitRuns)} runs, simulated gateway`,
+    `  auto-debits collected ${count(did.autoDebitsCollected)} (${money(did.autoDebitsCollectedMinor, DEMO_CURRENCY)}), failed ${count(did.autoDebitsFailed)}${failures ? ` (${failures})` : ''} in ${count(did.autoDebitRuns)} runs, simulated gateway`,
   ].join('\n');
 };
 

@@ -32,6 +32,7 @@ const rejectedOf = (tally: Tally) => tally.rejected.map((r) => ({ cycleId: r.cyc
 
 const settledOf = (s: SettleReport) => ({
   contractId: s.contractId,
+  currency: s.currency,
   lumpSumsAllocated: s.lumpSums.filter((l) => l.status === 'allocated').length,
   creditAppliedMinor: s.credit.applications.filter((a) => a.apply.status === 'applied').reduce((sum, a) => sum + a.amountMinor, 0),
 });
@@ -103,7 +104,7 @@ bills issued. Exit status 1 when a bill was rejected or a period could not be bi
         for (const r of rejected) parts.push(`  rejected ${r.cycleId}: ${r.code}: ${r.message}`);
         for (const r of refused) parts.push(`  not billed ${r.contractId} ${r.period.start}: ${r.code}: ${r.message}`);
         for (const s of settled)
-          parts.push(`  settled ${s.contractId}: ${plural(s.lumpSumsAllocated, 'lump sum')} allocated, credit applied ${money(s.creditAppliedMinor)}`);
+          parts.push(`  settled ${s.contractId}: ${plural(s.lumpSumsAllocated, 'lump sum')} allocated, credit applied ${money(s.creditAppliedMinor, s.currency)}`);
         parts.push(
           `\nRenewals as of ${asOf}: ${plural(summary.contracts, 'open contract')}; ${plural(summary.issued, 'bill')} issued` +
             (summary.alreadyBilled ? `, ${count(summary.alreadyBilled)} already billed` : '') +
@@ -230,26 +231,26 @@ const autoDebitOf = (report: AutoDebitReport, settings: { seed: number; failureR
     .filter((e) => e.type === 'Paid' && (e.data as PaidData).channel === 'auto-debit')
     .map((e) => {
       const d = e.data as PaidData;
-      return { cycleId: d.cycleId, attemptId: d.paymentId, amountMinor: d.amountMinor, transactionId: d.reference ?? null };
+      return { cycleId: d.cycleId, attemptId: d.paymentId, currency: report.currencies[d.paymentId] ?? null, amountMinor: d.amountMinor, transactionId: d.reference ?? null };
     }),
   failures: written
     .filter((e) => e.type === 'AutoDebitFailed')
     .map((e) => {
       const d = e.data as AutoDebitFailedData;
-      return { cycleId: d.cycleId, attemptId: d.attemptId, attempt: d.attempt, amountMinor: d.amountMinor, code: d.failureCode, reason: d.reason, retryable: d.retryable };
+      return { cycleId: d.cycleId, attemptId: d.attemptId, attempt: d.attempt, currency: report.currencies[d.attemptId] ?? null, amountMinor: d.amountMinor, code: d.failureCode, reason: d.reason, retryable: d.retryable };
     }),
   rejected: rejectedOf(report.recorded),
 });
 
 const renderAutoDebit = (asOf: BusinessDate, a: NonNullable<ReturnType<typeof autoDebitOf>>): string => {
   const rows = [
-    ...a.payments.map((p) => [p.cycleId, 'collected', money(p.amountMinor), p.transactionId ?? '']),
-    ...a.failures.map((f) => [f.cycleId, `failed (attempt ${f.attempt})`, money(f.amountMinor), `${f.code}${f.retryable ? ', will retry' : ', left to staff'}`]),
+    ...a.payments.map((p) => [p.cycleId, 'collected', money(p.amountMinor, p.currency), p.transactionId ?? '']),
+    ...a.failures.map((f) => [f.cycleId, `failed (attempt ${f.attempt})`, money(f.amountMinor, f.currency), `${f.code}${f.retryable ? ', will retry' : ', left to staff'}`]),
   ];
   return [
     `Auto-debit as of ${asOf} through the SIMULATED gateway (seed ${a.seed}, failure rate ${a.failureRate}; no money moved):`,
     ...(rows.length > 0 ? [table(['cycle', 'outcome', 'amount', 'detail'], rows)] : []),
-    `  ${plural(a.attempted, 'attempt')}: ${count(a.collected.count)} collected (${money(a.collected.amountMinor)}), ${count(a.failed.count)} failed (${count(a.failed.retryable)} to retry)` +
+    `  ${plural(a.attempted, 'attempt')}: ${count(a.collected.count)} collected (${Object.entries(a.collected.byCurrency).map(([c, m]) => money(m, c)).join(', ') || 'nothing'}), ${count(a.failed.count)} failed (${count(a.failed.retryable)} to retry)` +
       (a.unanswered.length ? `, ${count(a.unanswered.length)} unanswered (asked again next run)` : ''),
     '',
   ].join('\n');

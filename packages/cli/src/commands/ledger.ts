@@ -1,8 +1,9 @@
 // `renewal init`, `renewal ledger`, `renewal ledger set-zone`: the ledger's own settings, recorded
 // in the store as events (LedgerOpened, TimeZoneChanged) with who set them and when, so every view,
 // report and rebuild on any machine counts days in the same zone.
-import { decodeLedgerSettingsCommand, formatProblem, ledgerSettingsDecider, type LedgerSettingsState } from '@renewal-ledger/core';
-import { getCommandHandler, type EventStore, type HandleResult } from '@renewal-ledger/eventstore';
+import { randomUUID } from 'node:crypto';
+import { currentZone, decodeLedgerSettingsCommand, formatProblem, ledgerSettingsDecider, ledgerZonesOf, zoneAt, type Instant, type LedgerSettingsState } from '@renewal-ledger/core';
+import { getCommandHandler, loadLedgerSettings, type EventStore, type HandleResult } from '@renewal-ledger/eventstore';
 import { openStore } from '@renewal-ledger/stores';
 import * as E from 'fp-ts/lib/Either.js';
 import { dateOf, formatOf, noPositionals, onePositional, parse } from '../args.js';
@@ -18,43 +19,55 @@ type LedgerHandleResult = HandleResult<typeof ledgerSettingsDecider>;
 
 /**
  * Decodes, decides and appends a settings command (the generic command handler); a refusal is
- * exit 1 with its rule code. The command id is the settings themselves, so running the same line
- * again is a duplicate.
+ * exit 1 with its rule code. The decider knows a repeat by the settings themselves (the same
+ * ledger opened again, the same change again), so each run has a command id of its own: the
+ * instant it runs at and a random part (two runs may share an instant: RENEWAL_NOW).
  */
-const record = async (store: EventStore, name: string, commandId: string, json: Record<string, unknown>): Promise<LedgerHandleResult> => {
+const record = async (store: EventStore, name: string, json: Record<string, unknown>): Promise<LedgerHandleResult> => {
   const at = clockNow();
-  const command = decodeLedgerSettingsCommand({ commandId, at, ...json });
+  const command = decodeLedgerSettingsCommand({ commandId: `${name.replace(/^ledger /, '')}:${at}:${randomUUID().slice(0, 8)}`, at, ...json });
   if (E.isLeft(command)) throw new UsageError(command.left.problems.map(formatProblem).join('; '), name);
   return getCommandHandler(ledgerSettingsDecider, { store, clock: () => at }).handle(command.right);
 };
 
-const settingsJson = (s: LedgerSettingsState) => ({
-  recorded: s.opened !== null,
-  timeZone: s.opened?.timeZone ?? 'UTC',
-  currency: s.opened?.currency ?? null,
-  locale: s.opened?.locale ?? 'en',
-  opened: s.opened ? { by: s.opened.actor, at: s.opened.at } : null,
-  zoneChanges: s.zoneChanges.map((c) => ({ timeZone: c.timeZone, effectiveFrom: c.effectiveFrom, previousTimeZone: c.previousTimeZone, by: c.actor, at: c.at, reason: c.reason ?? null })),
-});
+/** The settings as `--format json` prints them: the zone in force now, the opening and every change. */
+const settingsJson = (s: LedgerSettingsState, now: Instant) => {
+  const zones = ledgerZonesOf(s);
+  return {
+    recorded: s.opened !== null,
+    // In force now; `latestTimeZone` differs from it while a change is still to take effect.
+    timeZone: zoneAt(zones, now),
+    latestTimeZone: currentZone(zones),
+    currency: s.opened?.currency ?? null,
+    locale: s.opened?.locale ?? 'en',
+    opened: s.opened ? { timeZone: s.opened.timeZone, by: s.opened.actor, at: s.opened.at, zoneFrom: s.opened.zoneFrom ?? 'opening' } : null,
+    zoneChanges: s.zoneChanges.map((c) => ({ timeZone: c.timeZone, effectiveFrom: c.effectiveFrom, previousTimeZone: c.previousTimeZone, by: c.actor, at: c.at, reason: c.reason ?? null })),
+  };
+};
 
-const renderSettings = (s: LedgerSettingsState): string => {
-  const j = settingsJson(s);
-  const head = j.recorded
-    ? `Ledger: time zone ${j.timeZone}, currency ${j.currency}, locale ${j.locale} (opened by ${j.opened!.by} at ${j.opened!.at})`
-    : 'Ledger: no settings recorded: days are counted in UTC (renewal init --tz ZONE --currency CODE records them)';
+const renderSettings = (s: LedgerSettingsState, now: Instant): string => {
+  const j = settingsJson(s, now);
+  if (!j.recorded) return 'Ledger: no settings recorded: days are counted in UTC (renewal init --tz ZONE --currency CODE records them)';
+  const o = j.opened!;
+  const head = [
+    `Ledger: time zone ${j.timeZone} now, currency ${j.currency}, locale ${j.locale}`,
+    `  opened in ${o.timeZone} by ${o.by} at ${o.at}${o.zoneFrom === 'start' ? ' (on an empty store: its zone counts from the start)' : ' (instants before the opening keep their UTC day)'}`,
+    ...(j.latestTimeZone !== j.timeZone ? [`  from ${j.zoneChanges[j.zoneChanges.length - 1]!.effectiveFrom}: ${j.latestTimeZone}`] : []),
+  ].join('\n');
   if (j.zoneChanges.length === 0) return head;
-  return `${head}\n${table(
+  return `${head}\nZone changes\n${table(
     ['from', 'time zone', 'before', 'by', 'recorded', 'reason'],
     j.zoneChanges.map((c) => [c.effectiveFrom, c.timeZone, c.previousTimeZone, c.by, c.at, c.reason ?? '-']),
   )}`;
 };
 
-const outcome = (name: string, r: LedgerHandleResult, format: string): number => {
+const outcome = async (store: EventStore, name: string, r: LedgerHandleResult, format: string): Promise<number> => {
   if (r.status === 'rejected') throw new CliError(`${r.error.code}: ${r.error.message}`);
-  const state = r.status === 'applied' ? r.state : null;
-  if (format === 'json') printJson({ status: r.status, ...(r.status === 'duplicate' ? { duplicate: r.duplicate } : {}), ...(state ? { ledger: settingsJson(state) } : {}) });
-  else if (state) print(renderSettings(state));
-  else print(`${name}: nothing to change (the ledger already has these settings)`);
+  const state = r.status === 'applied' ? r.state : (await loadLedgerSettings(store)).state;
+  const now = clockNow();
+  if (format === 'json') printJson({ status: r.status, ...(r.status === 'duplicate' ? { duplicate: r.duplicate } : {}), ledger: settingsJson(state, now) });
+  else if (r.status === 'applied') print(renderSettings(state, now));
+  else print(`${name}: nothing to change: ${r.duplicate.key === 'zoneChange' ? 'this zone change is recorded already' : 'the ledger is already opened with these settings'}\n${renderSettings(state, now)}`);
   return 0;
 };
 
@@ -83,14 +96,18 @@ renewal ledger set-zone.
     if (values.currency === undefined) throw new UsageError('--currency is missing: the ledger\'s ISO 4217 currency, e.g. CNY', INIT);
     const store = await openStore(storeUrlOf(values.store));
     try {
-      const r = await record(store, INIT, `init:${values.tz}:${values.currency}:${values.locale ?? 'en'}`, {
+      // On an empty store nothing was counted in UTC yet: the zone counts every instant, so a
+      // history imported after init is counted in it too (docs/time-zones-and-money.md).
+      const empty = (await store.headPosition()) < 0n;
+      const r = await record(store, INIT, {
         type: 'OpenLedger',
         actor: actorOf(values.actor),
         timeZone: values.tz,
         currency: values.currency,
+        zoneFrom: empty ? 'start' : 'opening',
         ...(values.locale !== undefined ? { locale: values.locale } : {}),
       });
-      return outcome(INIT, r, format);
+      return await outcome(store, INIT, r, format);
     } finally {
       await store.close();
     }
@@ -110,11 +127,12 @@ day, who, when, why), its default currency and locale. A store without settings 
     const { values, positionals } = parse(SHOW, argv, {});
     noPositionals(SHOW, positionals);
     const format = formatOf(SHOW, values.format, ['table', 'json']);
-    const store = await openStore(storeUrlOf(values.store));
+    // A reader: an existing store, read-only.
+    const store = await openStore(storeUrlOf(values.store), { create: false, readOnly: true });
     try {
       const ledger = await readLedger(store);
-      if (format === 'json') printJson({ ...settingsJson(ledger.settings), today: ledger.today });
-      else print(`${renderSettings(ledger.settings)}\nToday in the ledger: ${ledger.today}`);
+      if (format === 'json') printJson({ ...settingsJson(ledger.settings, ledger.now), today: ledger.today });
+      else print(`${renderSettings(ledger.settings, ledger.now)}\nToday in the ledger: ${ledger.today} (${ledger.defaults.timeZone})`);
       return 0;
     } finally {
       await store.close();
@@ -145,14 +163,14 @@ days already reported. Views learn the change as they read the log; nothing need
     const effectiveFrom = dateOf(SET_ZONE, '--effective', values.effective);
     const store = await openStore(storeUrlOf(values.store));
     try {
-      const r = await record(store, SET_ZONE, `set-zone:${zone}:${effectiveFrom}`, {
+      const r = await record(store, SET_ZONE, {
         type: 'ChangeTimeZone',
         actor: actorOf(values.actor),
         timeZone: zone,
         effectiveFrom,
         ...(values.reason !== undefined ? { reason: values.reason } : {}),
       });
-      return outcome(SET_ZONE, r, format);
+      return await outcome(store, SET_ZONE, r, format);
     } finally {
       await store.close();
     }

@@ -1,6 +1,6 @@
 // `renewal receipts`: receipts and refund notes (numbered without gaps per series and year), a
 // day's takings per channel, a contract's or a cycle's documents.
-import { businessTimeOf, type LedgerZones } from '@renewal-ledger/core';
+import { businessTimeOf, businessTimeWithOffsetOf, type LedgerZones } from '@renewal-ledger/core';
 import { asText } from '@renewal-ledger/projections';
 import { getReceiptsView, RECEIPTS, type ReceiptDocument, type DayTakings } from '@renewal-ledger/projection-receipts';
 import { dateOf, formatOf, idOf, noPositionals, parse, positiveIntOf } from '../args.js';
@@ -15,13 +15,13 @@ import { catchUp, openSession, readViews, storeUrlOf } from '../session.js';
 const NAME = 'receipts';
 
 /** A document's row; a lump sum's receipt is followed by a row per allocation line. */
-const documentRows = (docs: readonly ReceiptDocument[], zones: LedgerZones) =>
+const documentRows = (docs: readonly ReceiptDocument[], zones: LedgerZones, timeOf: (zones: LedgerZones, at: ReceiptDocument['at']) => string) =>
   docs.flatMap((d) => {
     const balance = (minor: number | null) => (minor === null ? '' : amount(minor, d.currency));
     return [
       [
         d.number,
-        businessTimeOf(zones, d.at),
+        timeOf(zones, d.at),
         d.contractId,
         d.cycleId ?? `lump sum, ${d.lines.length} line${d.lines.length === 1 ? '' : 's'}${d.unallocatedMinor > 0 ? `, ${amount(d.unallocatedMinor, d.currency)} not allocated yet` : ''}`,
         d.channel ?? '',
@@ -37,11 +37,17 @@ const documentRows = (docs: readonly ReceiptDocument[], zones: LedgerZones) =>
     ];
   });
 
-/** Business times are shown in the ledger's zone, named in the header. */
-const renderDocuments = (docs: readonly ReceiptDocument[], zones: LedgerZones, zone: string) =>
-  docs.length === 0
-    ? '  (no receipts)'
-    : table(['number', `at (${zone})`, 'contract', 'cycle', 'channel', 'amount', 'cur', 'cashier', 'offline', 'balance after'], documentRows(docs, zones));
+/**
+ * Business times in the ledger's zone at each instant. A ledger that has only ever had one zone
+ * names it in the header; one that has had more (a change, or UTC before a late opening) shows
+ * each time with its offset, so two rows six hours apart never read the same.
+ */
+const renderDocuments = (docs: readonly ReceiptDocument[], zones: LedgerZones) => {
+  if (docs.length === 0) return '  (no receipts)';
+  const one = zones.spans.length === 1;
+  const header = one ? `at (${zones.spans[0]!.timeZone})` : 'at (local time, offset)';
+  return table(['number', header, 'contract', 'cycle', 'channel', 'amount', 'cur', 'cashier', 'offline', 'balance after'], documentRows(docs, zones, one ? businessTimeOf : businessTimeWithOffsetOf));
+};
 
 export const RECEIPT_CSV_COLUMNS = [
   'number', 'kind', 'contract_id', 'cycle_id', 'period_start', 'period_end', 'amount_minor', 'amount', 'currency', 'channel', 'reference',
@@ -146,7 +152,7 @@ are when they reach the store's head, else computed in memory too. A --cycle or 
               : day !== null
                 ? `Documents of ${day}`
                 : docs.length === 1 ? 'The latest document' : `The latest ${docs.length} documents`;
-        parts.push(`${what}${day && (cycleId || contractId) ? ` on ${day}` : ''}\n${renderDocuments(docs, ledger.zones, ledger.defaults.timeZone)}`);
+        parts.push(`${what}${day && (cycleId || contractId) ? ` on ${day}` : ''}\n${renderDocuments(docs, ledger.zones)}`);
         print(parts.join('\n\n'));
       }
       return 0;

@@ -6,10 +6,12 @@
 // The changeovers, chosen so that business days never go backwards and a day already counted is
 // never counted again in another zone:
 // - A ledger with no settings counts in UTC, as every store did before zones.
-// - Opening the ledger is a change from UTC that takes effect at the opening (its `at`): instants
-//   before it keep their UTC day. Where the new zone is still on an earlier day than UTC then
+// - Opening the ledger on a store that holds events is a change from UTC that takes effect at the
+//   opening (its `at`): what was recorded before was counted in UTC, and instants before the
+//   opening keep their UTC day. Where the new zone is still on an earlier day than UTC then
 //   (opening America/New_York at 22:00 local, already tomorrow in UTC), UTC goes on until the new
-//   zone's next midnight, so the day does not step back.
+//   zone's next midnight, so the day does not step back. Opened on an empty store
+//   (`zoneFrom: 'start'`), nothing was counted yet: the zone counts every instant.
 // - A change effective on day D takes effect at the LATER of D's first instant in the old zone
 //   and D's first instant in the new zone. Eastwards (Berlin to Shanghai) that is midnight in
 //   Berlin: the evening before keeps Berlin's day, and D is short. Westwards (Shanghai to Berlin)
@@ -108,15 +110,18 @@ export const ledgerZones = (changes: readonly ZoneChange[]): LedgerZones => {
 export const fixedZone = (timeZone: string): LedgerZones => ledgerZones([{ timeZone, from: null }]);
 export const UTC_ZONES: LedgerZones = fixedZone(DEFAULT_TIME_ZONE);
 
-/** The zones a ledger's settings say: UTC until the opening, the opened zone, then every change. UTC when the ledger has none. */
-export const ledgerZonesOf = (settings: LedgerSettingsState): LedgerZones =>
-  settings.opened
-    ? ledgerZones([
-        { timeZone: DEFAULT_TIME_ZONE, from: null },
-        { timeZone: settings.opened.timeZone, openedAt: settings.opened.at },
-        ...settings.zoneChanges.map((c) => ({ timeZone: c.timeZone, from: c.effectiveFrom })),
-      ])
-    : UTC_ZONES;
+/**
+ * The zones a ledger's settings say: the opened zone from the start (`zoneFrom: 'start'`, opened
+ * on an empty store) or UTC until the opening, then every change. UTC when the ledger has none.
+ */
+export const ledgerZonesOf = (settings: LedgerSettingsState): LedgerZones => {
+  const opened = settings.opened;
+  if (!opened) return UTC_ZONES;
+  const changes = settings.zoneChanges.map((c) => ({ timeZone: c.timeZone, from: c.effectiveFrom }));
+  return opened.zoneFrom === 'start'
+    ? ledgerZones([{ timeZone: opened.timeZone, from: null }, ...changes])
+    : ledgerZones([{ timeZone: DEFAULT_TIME_ZONE, from: null }, { timeZone: opened.timeZone, openedAt: opened.at }, ...changes]);
+};
 
 const spanAt = (zones: LedgerZones, instant: Instant): ZoneSpan =>
   zones.spans.length === 1 ? zones.spans[0]! : zones.spans[spanIndexAt(zones.spans, instantMillis(instant))]!;

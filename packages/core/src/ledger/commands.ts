@@ -8,8 +8,19 @@ import { decodeWith, type InvalidInput } from '../validation.js';
 
 const base = { commandId: IdC, actor: IdC, at: InstantC };
 
-/** Opens the ledger: the IANA time zone its days are counted in, its default currency and locale. */
-export const OpenLedgerC = shape('OpenLedger command', { type: t.literal('OpenLedger'), ...base, timeZone: TimeZoneNameC, currency: CurrencyC }, { locale: t.string });
+/** Where the opened zone starts counting: every instant (a store with nothing in it yet), or the opening's `at` (earlier instants keep UTC). */
+export const ZoneFromC = t.union([t.literal('start'), t.literal('opening')], 'ZoneFrom');
+
+/**
+ * Opens the ledger: the IANA time zone its days are counted in, its default currency and locale.
+ * `zoneFrom` (default `opening`): `start` when the store holds nothing yet, so a history imported
+ * afterwards counts in the zone too; on a store with events, those were counted in UTC already.
+ */
+export const OpenLedgerC = shape(
+  'OpenLedger command',
+  { type: t.literal('OpenLedger'), ...base, timeZone: TimeZoneNameC, currency: CurrencyC },
+  { locale: t.string, zoneFrom: ZoneFromC },
+);
 /** Counts days in another zone from `effectiveFrom` on; days before keep the zone they had. */
 export const ChangeTimeZoneC = shape(
   'ChangeTimeZone command',

@@ -51,7 +51,7 @@ const decideOpen = (c: OpenLedger, state: LedgerSettingsState): Result => {
           }),
         );
   }
-  const data = { commandId: c.commandId, actor: c.actor, at: c.at, timeZone, currency: c.currency, locale } as LedgerOpenedData;
+  const data = { commandId: c.commandId, actor: c.actor, at: c.at, timeZone, currency: c.currency, locale, zoneFrom: c.zoneFrom ?? 'opening' } as LedgerOpenedData;
   return E.right({ events: [{ type: 'LedgerOpened', data }], duplicate: null });
 };
 

@@ -14,7 +14,8 @@ const event = <T extends string, R extends t.Props, O extends t.Props = {}>(type
   return { data, codec: shape(`${type} event`, { type: t.literal(type), data }, {}, false) };
 };
 
-export const LedgerOpened = event('LedgerOpened', { timeZone: t.string, currency: StoredCurrencyC, locale: t.string });
+/** `zoneFrom` absent (events stored before it existed): `opening`. */
+export const LedgerOpened = event('LedgerOpened', { timeZone: t.string, currency: StoredCurrencyC, locale: t.string }, { zoneFrom: t.union([t.literal('start'), t.literal('opening')]) });
 export const TimeZoneChanged = event(
   'TimeZoneChanged',
   { timeZone: t.string, effectiveFrom: BusinessDateC, previousTimeZone: t.string },
