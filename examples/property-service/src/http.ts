@@ -51,3 +51,8 @@ export const sendHtml = (res: ServerResponse, html: string): void => {
   res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
   res.end(html);
 };
+
+export const sendScript = (res: ServerResponse, js: string): void => {
+  res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(js);
+};

@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 import type { AddressInfo } from 'node:net';
 import {
   businessDayOf,
+  businessTimeWithOffsetOf,
   currencyExponent,
   contractStreamName,
   cycleStreamName,
@@ -21,6 +22,7 @@ import {
   toNfc,
   type BusinessDate,
   type Instant,
+  type LedgerZones,
 } from '@renewal-ledger/core';
 import { loadLedgerSettings, StoreUnavailableError, systemClock, type EventStore } from '@renewal-ledger/eventstore';
 import { openStore } from '@renewal-ledger/stores';
@@ -28,8 +30,8 @@ import { asText, getProjectionRunner, listCheckpoints, ViewNotReadyError, type P
 import { arrearsProjection, getArrearsView } from '@renewal-ledger/projection-arrears';
 import { getReceiptsView, RECEIPTS, receiptsProjection, type ReceiptDocument } from '@renewal-ledger/projection-receipts';
 import { auditProjection, cycleAsOf, cycleHistory, verifyAuditChain, type AuditVerification } from '@renewal-ledger/projection-audit';
-import { HttpError, readJson, sendHtml, sendJson } from './http.js';
-import { dashboardHtml } from './dashboard.js';
+import { HttpError, readJson, sendHtml, sendJson, sendScript } from './http.js';
+import { dashboardHtml, dashboardModule } from './dashboard.js';
 import { openViewDatabase } from './views.js';
 import { getCommands } from './commands.js';
 import type { VerifyJob, VerifyOutcome } from './verify-worker.js';
@@ -107,6 +109,16 @@ const textParam = (q: URLSearchParams, name: string): string => {
   if (!v) throw badQuery(name, 'is required');
   return toNfc(v);
 };
+
+/**
+ * The local times of a document's instants, with the offset of the ledger's zone then
+ * (`2026-05-29 07:30 +08:00`): what the dashboard shows, computed by core as the CLI computes it.
+ */
+const withLocalTimes = <T extends { readonly at: string | null; readonly recordedAt: string }>(zones: LedgerZones, doc: T) => ({
+  ...doc,
+  atLocal: doc.at === null ? null : businessTimeWithOffsetOf(zones, doc.at as Instant),
+  recordedAtLocal: businessTimeWithOffsetOf(zones, doc.recordedAt as Instant),
+});
 
 export const startPropertyService = async (options: PropertyServiceOptions = {}): Promise<PropertyService> => {
   const storeUrl = options.store ?? 'sqlite:./renewal.db';
@@ -281,20 +293,21 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
     '/api/takings': async (q) => receipts.takings(dateParam(q, 'day', await today()), { basis: basisParam(q) }),
     '/api/receipts': async (q) => {
       const limit = intParam(q, 'limit', 20, 1000);
+      const { zones, today: day } = await ledger();
+      let docs: readonly ReceiptDocument[];
       if (q.get('cycleId')) {
         const cycleId = textParam(q, 'cycleId');
-        const docs = await receipts.byCycle(cycleId);
-        if (docs.length === 0) await requireCycle(cycleId);
-        return docs.slice(-limit).reverse();
-      }
-      if (q.get('contractId')) {
+        const all = await receipts.byCycle(cycleId);
+        if (all.length === 0) await requireCycle(cycleId);
+        docs = all.slice(-limit).reverse();
+      } else if (q.get('contractId')) {
         const contractId = textParam(q, 'contractId');
-        const docs = await receipts.byContract(contractId);
-        if (docs.length === 0) await requireContract(contractId);
-        return docs.slice(-limit).reverse();
-      }
-      if (q.get('day')) return (await receiptsOfDay(dateParam(q, 'day', await today()), basisParam(q))).slice(0, limit);
-      return latestReceipts(limit);
+        const all = await receipts.byContract(contractId);
+        if (all.length === 0) await requireContract(contractId);
+        docs = all.slice(-limit).reverse();
+      } else if (q.get('day')) docs = (await receiptsOfDay(dateParam(q, 'day', day), basisParam(q))).slice(0, limit);
+      else docs = await latestReceipts(limit);
+      return docs.map((d) => withLocalTimes(zones, d));
     },
     '/api/audit/history': async (q) => {
       const cycleId = textParam(q, 'cycleId');
@@ -318,7 +331,7 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
         cycleId,
         stream: cycleStreamName(cycleId),
         ...(asOf ? { asOf: { figures: asOf.figures, aging: asOf.aging, events: asOf.events, excluded: asOf.excluded } } : {}),
-        history: lines,
+        history: lines.map((l) => withLocalTimes(zones, l)),
       };
     },
     '/api/ledger': async () => {
@@ -336,6 +349,11 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname.replace(/\/+$/, '') || '/';
     if (req.method === 'GET' && (path === '/' || path === '/dashboard')) return sendHtml(res, dashboardHtml());
+    if (req.method === 'GET' && path.startsWith('/lib/')) {
+      const script = dashboardModule(path.slice('/lib/'.length));
+      if (script === null) throw new HttpError(404, { error: { code: 'NOT_FOUND', message: `nothing at ${path}` } });
+      return sendScript(res, script);
+    }
     if (path === '/api/commands' || path.startsWith('/api/commands/')) {
       if (req.method !== 'POST') throw new HttpError(405, { error: { code: 'METHOD_NOT_ALLOWED', message: 'commands are POSTed' } });
       return postCommand(req, res, path === '/api/commands' ? null : decodeURIComponent(path.slice('/api/commands/'.length)));

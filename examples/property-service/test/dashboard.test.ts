@@ -10,6 +10,10 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as E from 'fp-ts/lib/Either.js';
+import type { BrowserContext } from 'playwright-core';
+import { decodeLedgerSettingsCommand, ledgerSettingsDecider } from '@renewal-ledger/core';
+import { getCommandHandler } from '@renewal-ledger/eventstore';
 import { bill, payment, startOnSQLite, type Running } from './support.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -19,7 +23,8 @@ const required = process.env.REQUIRE_BROWSER === '1';
 
 const test = suite('the dashboard in headless Chromium');
 
-const run = async () => {
+/** A fresh service and a fresh headless Chromium for one test. */
+const inBrowser = async (fn: (s: Running, context: BrowserContext) => Promise<void>) => {
   const { chromium } = await import('playwright-core');
   const s: Running = await startOnSQLite();
   const profile = mkdtempSync(join(tmpdir(), 'renewal-chromium-'));
@@ -30,8 +35,18 @@ const run = async () => {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
     viewport: { width: 1400, height: 1000 },
   });
-  const errors: string[] = [];
   try {
+    await fn(s, context);
+  } finally {
+    await context.close();
+    await s.stop();
+    rmSync(profile, { recursive: true, force: true });
+  }
+};
+
+const run = () =>
+  inBrowser(async (s, context) => {
+  const errors: string[] = [];
     // Two bills due 15 January, one partly paid on the 20th.
     await s.post('/api/commands', bill('unit-0301/2026-01', 'unit-0301', 31520));
     await s.post('/api/commands', bill('unit-0302/2026-01', 'unit-0302', 50000));
@@ -72,7 +87,7 @@ const run = async () => {
     await page.locator('#aging-chart .bar[data-bucket="1-30"][data-amount-minor="51520"]').waitFor();
     assert.is(await page.locator('#receipts tbody tr').count(), 2);
     const newest = page.locator('#receipts tbody tr').first();
-    assert.match(await newest.innerText(), /unit-0302\/2026-01\s+wechat-pay\s+200\.00\s+cashier-web\s+300\.00/);
+    assert.match(await newest.innerText(), /unit-0302\/2026-01\s+wechat-pay\s+200\.00 CNY\s+cashier-web\s+300\.00/);
     assert.is(await newest.getAttribute('class'), 'fresh');
     // The takings now show the day the money came in (today), by WeChat Pay.
     await page.locator('#takings-chart .channel[data-channel="wechat-pay"]').waitFor();
@@ -84,21 +99,86 @@ const run = async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'property-service-dashboard.png'), fullPage: true });
     assert.equal(errors, [], 'no script errors on the page');
-  } finally {
-    await context.close();
-    await s.stop();
-    rmSync(profile, { recursive: true, force: true });
+  });
+
+
+// A ledger in Asia/Shanghai that writes numbers as de-DE does (1.234,56), billing in KWD (3
+// decimals) and JPY (none). Every amount reads in its own currency's decimals and the locale's
+// separators; a clerk types "1.000,5" KWD; a payment at 23:30Z counts on the next day in Shanghai.
+const runZoneAndMoney = () =>
+  inBrowser(async (s, context) => {
+    const open = decodeLedgerSettingsCommand({
+      type: 'OpenLedger', commandId: 'open', actor: 'admin', at: '2026-01-01T00:00:00Z', timeZone: 'Asia/Shanghai', currency: 'CNY', locale: 'de-DE',
+    });
+    if (E.isLeft(open)) throw new Error(open.left.message);
+    assert.is((await getCommandHandler(ledgerSettingsDecider, { store: s.service.store }).handle(open.right, { recordedAt: '2026-01-01T00:00:00Z' as never })).status, 'applied');
+    // 1234.567 KWD and 200000 JPY, due 15 January.
+    await s.post('/api/commands', { ...bill('kw-01/2026-01', 'kw-01', 1234567), currency: 'KWD' });
+    const billed = await s.post('/api/commands', { ...bill('jp-01/2026-01', 'jp-01', 200000), currency: 'JPY' });
+    assert.ok(await s.service.viewsReach(BigInt(billed.body.position)));
+
+    const page = context.pages()[0] ?? (await context.newPage());
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    // The clerk's clock: 23:30 UTC on 21 January is 07:30 on the 22nd in Shanghai.
+    await page.clock.setFixedTime(new Date('2026-01-21T23:30:00Z'));
+    await page.goto(`${s.url}/?asOf=2026-02-01`);
+    await page.locator('#aging-chart .bar').first().waitFor();
+    // The ledger's currency names the form's amount until a cycle is chosen.
+    assert.is(await page.locator('#pay-currency').innerText(), 'CNY');
+
+    // 1.000,5 KWD in de-DE is 1000.500 dinar: 1000500 fils. Left: 1234567 - 1000500 = 234067, "234,067".
+    await page.fill('#pay-cycle', 'kw-01/2026-01');
+    await page.fill('#pay-amount', '1.000,5');
+    await page.selectOption('#pay-channel', 'cash');
+    await page.click('#pay-submit');
+    await page.locator('#pay-result[data-status="201"]').waitFor();
+    assert.is(await page.locator('#pay-currency').innerText(), 'KWD');
+    assert.match(await page.locator('#pay-result').innerText(), 'Recorded: 1.000,500 KWD by cash');
+    assert.match(await page.locator('#pay-result').innerText(), 'Outstanding now 234,067');
+    // The takings shown are those of the payment's business day in Shanghai, the 22nd.
+    await page.locator('#takings-title', { hasText: 'Takings on 2026-01-22' }).waitFor();
+    assert.is(await page.locator('#takings-chart .channel[data-channel="cash"]').getAttribute('data-taken-minor'), '1000500');
+    const kwd = page.locator('#receipts tbody tr').first();
+    assert.is(await kwd.locator('.paid-at').innerText(), '2026-01-22 07:30 +08:00');
+    assert.is(await kwd.locator('.amount').innerText(), '1.000,500 KWD');
+    assert.equal(await page.locator('#receipts thead th').allInnerTexts().then((h) => h.some((t) => /UTC/i.test(t))), false);
+    // The trail shows Shanghai times: billed at 01:00Z is 09:00 there.
+    await page.locator('#trail .trail[data-cycle="kw-01/2026-01"]').waitFor();
+    assert.match(await page.locator('#trail .trail li[data-type="Billed"]').innerText(), '2026-01-01 09:00 +08:00');
+    assert.match(await page.locator('#trail .trail li[data-type="Paid"]').innerText(), '2026-01-22 07:30 +08:00');
+
+    // 150.000 JPY in de-DE is 150000 yen (no decimals). Left: 50000, "50.000".
+    await page.fill('#pay-cycle', 'jp-01/2026-01');
+    await page.fill('#pay-amount', '150.000');
+    await page.selectOption('#pay-channel', 'alipay');
+    await page.click('#pay-submit');
+    await page.locator('#pay-result[data-status="201"]', { hasText: 'JPY' }).waitFor();
+    assert.is(await page.locator('#pay-currency').innerText(), 'JPY');
+    assert.match(await page.locator('#pay-result').innerText(), 'Outstanding now 50.000');
+    await page.locator('#receipts tbody tr').nth(1).waitFor();
+    assert.is(await page.locator('#receipts tbody tr').first().locator('.amount').innerText(), '150.000 JPY');
+    // More decimals than the yen has is not an amount: sent as typed, the service's 400 names it.
+    await page.fill('#pay-amount', '1,5');
+    await page.click('#pay-submit');
+    await page.locator('#pay-result[data-status="400"]').waitFor();
+    assert.match(await page.locator('#pay-result').innerText(), 'amountMinor');
+    assert.equal(errors, [], 'no script errors on the page');
+  });
+
+const browserTest = (name: string, fn: () => Promise<void>) => {
+  if (missing && !required) {
+    console.log(`SKIPPED: ${CHROMIUM} is not installed, so the dashboard was not tested in a browser (apt-get install -y chromium; REQUIRE_BROWSER=1 makes this a failure)`);
+    test.skip(name, fn);
+  } else {
+    test(name, async () => {
+      if (missing) throw new Error(`REQUIRE_BROWSER=1 but ${CHROMIUM} is not installed (apt-get install -y chromium)`);
+      await fn();
+    });
   }
 };
 
-if (missing && !required) {
-  console.log(`SKIPPED: ${CHROMIUM} is not installed, so the dashboard was not tested in a browser (apt-get install -y chromium; REQUIRE_BROWSER=1 makes this a failure)`);
-  test.skip('records a payment through the page and sees the chart and the receipts change', run);
-} else {
-  test('records a payment through the page and sees the chart and the receipts change', async () => {
-    if (missing) throw new Error(`REQUIRE_BROWSER=1 but ${CHROMIUM} is not installed (apt-get install -y chromium)`);
-    await run();
-  });
-}
+browserTest('records a payment through the page and sees the chart and the receipts change', run);
+browserTest('a de-DE ledger in Asia/Shanghai: KWD and JPY amounts in their own decimals, typed and shown as de-DE writes them; days and times in the ledger zone', runZoneAndMoney);
 
 test.run();

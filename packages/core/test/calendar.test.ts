@@ -4,7 +4,6 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import {
   addDaysTo,
-  anniversary,
   canonicalTimeZone,
   offsetInZone,
   sameTimeZone,
@@ -23,6 +22,7 @@ import {
   type BusinessDate,
   type Instant,
 } from '@renewal-ledger/core';
+import { anniversary } from '../src/billing/eligibility.js';
 
 const d = (s: string) => s as BusinessDate;
 
