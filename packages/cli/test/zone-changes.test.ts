@@ -81,7 +81,12 @@ const eastwardsToday = (w: Workspace, store: string) => {
     '2026-11-21',
     [['2026-11-20', 'Europe/Berlin', 'Asia/Shanghai']],
   ]);
-  assert.match(renewal(['ledger'], now).stdout, 'Ledger: time zone Asia/Shanghai now');
+  const text = renewal(['ledger'], now).stdout;
+  assert.match(text, 'Ledger: time zone Asia/Shanghai now, currency EUR, locale de-DE');
+  assert.match(text, /opened in Europe\/Berlin by \S+ at 2026-11-01T08:00:00Z/);
+  // The history: from 20 Nov, Shanghai, after Berlin, recorded at 10:00 Berlin time (09:00Z), and why.
+  assert.match(text, 'Zone changes');
+  assert.match(text.slice(text.indexOf('Zone changes')), /\n\s*2026-11-20\s+Asia\/Shanghai\s+Europe\/Berlin\s+\S+\s+2026-11-20T09:00:00Z\s+office moved/);
 };
 
 onBothStores('Berlin to Shanghai effective today: 19 November keeps its evening payment, in the views, --known-at and a rebuild', eastwardsToday);
@@ -190,6 +195,8 @@ zones('apply --recorded-at: not in the future of the clock (exit 2), and no line
     // 1999: both lines happened in 2026, after it. Refused, naming both instants; no receipt R-1999.
     const past = w.renewal(['apply', 'day.jsonl', '--recorded-at', '1999-01-01T00:00:00Z', '--format', 'json'], now);
     assert.is(past.status, 1);
+    // Nothing stored: the store holds the ledger's opening only.
+    assert.equal(w.renewal(['arrears', '--as-of', '2026-06-01', '--format', 'json'], now).json().currencies, []);
     const lines = past.json().lines;
     assert.equal(lines.map((l: any) => [l.status, l.error.code, l.error.at, l.error.recordedAt]), [
       ['rejected', 'RECORDED_BEFORE_IT_HAPPENED', '2026-05-01T01:00:00Z', '1999-01-01T00:00:00Z'],
