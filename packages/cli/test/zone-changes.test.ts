@@ -3,6 +3,8 @@
 // and shows it so; times are unambiguous per row; `renewal ledger` shows the zone in force now;
 // zone names are canonical; `apply --recorded-at` cannot record before a fact happened nor in the
 // future. On SQLite and PostgreSQL (the views count days). Figures worked by hand in the comments.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { bill, pay } from './support/commands.js';
@@ -170,6 +172,10 @@ zones('init again with the same settings says so and exits 0 (also as JSON); oth
     const json = w.renewal(['init', '--tz', 'Asia/Shanghai', '--currency', 'CNY', '--locale', 'zh-CN', '--format', 'json'], now);
     assert.is(json.status, 0, json.stderr);
     assert.equal([json.json().status, json.json().duplicate.key, json.json().ledger.timeZone], ['duplicate', 'ledger', 'Asia/Shanghai']);
+    // set-zone on a store that does not exist: exit 2, and no store is made to refuse it in.
+    const nowhere = w.renewal(['ledger', 'set-zone', 'Europe/Berlin', '--effective', '2026-07-01', '--store', 'sqlite:./nowhere.db'], now);
+    assert.is(nowhere.status, 2, nowhere.stderr);
+    assert.is(existsSync(join(w.dir, 'nowhere.db')), false);
     const other = w.renewal(['init', '--tz', 'Europe/Berlin', '--currency', 'CNY', '--locale', 'zh-CN'], now);
     assert.is(other.status, 1);
     assert.match(other.stderr, 'LEDGER_ALREADY_OPENED');

@@ -161,7 +161,8 @@ days already reported. Views learn the change as they read the log; nothing need
     const format = formatOf(SET_ZONE, values.format, ['table', 'json']);
     if (values.effective === undefined) throw new UsageError('--effective is missing: the first day counted in the new zone, YYYY-MM-DD', SET_ZONE);
     const effectiveFrom = dateOf(SET_ZONE, '--effective', values.effective);
-    const store = await openStore(storeUrlOf(values.store));
+    // A zone change needs an opened ledger: no store is created just to refuse it (LEDGER_NOT_OPENED).
+    const store = await openStore(storeUrlOf(values.store), { create: false });
     try {
       const r = await record(store, SET_ZONE, {
         type: 'ChangeTimeZone',
