@@ -91,6 +91,12 @@ renew('init, ledger and set-zone: the settings, their refusals and the zone hist
     const badCurrency = w.renewal(['init', '--tz', 'UTC', '--currency', 'XYZ', '--store', 'sqlite:./other.db']);
     assert.is(badCurrency.status, 2);
     assert.match(badCurrency.stderr, '"XYZ" is not an ISO 4217 currency code');
+    // Gold and "no currency" are in ISO's list but have no minor unit (N.A.): nothing to count in.
+    for (const code of ['XAU', 'XXX']) {
+      const none = w.renewal(['init', '--tz', 'UTC', '--currency', code, '--store', 'sqlite:./other.db']);
+      assert.is(none.status, 2);
+      assert.match(none.stderr, `"${code}" has no minor unit in ISO 4217`);
+    }
     // 1 June is the day it is recorded: 31 May is in the past.
     const past = w.renewal(['ledger', 'set-zone', 'Europe/Berlin', '--effective', '2026-05-31'], now);
     assert.is(past.status, 1);

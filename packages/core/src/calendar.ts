@@ -264,7 +264,30 @@ const noonIn = (date: BusinessDate, zone: string): TZDate =>
 // at the start of DST). The last instant of a day is the one before the next day's first: where
 // clocks go back over midnight (America/Santiago on 2026-04-04, America/Nuuk on 2026-10-24) the
 // hour before midnight happens twice and 23:59:59.999 would name the first of them.
-const dayStart = memo((key: string): Instant => instantOf(startOfDay(noonIn(key.slice(0, 10) as BusinessDate, key.slice(11)))));
+//
+// date-fns' local midnight is not always the day's first instant: where a zone skipped midnight by
+// changing its offset (Asia/Kathmandu on 1986-01-01, 00:00 -> 00:15) it lands on the day before,
+// and where clocks went back over midnight (Europe/Lisbon on 1981-09-27, 01:00 -> 00:00;
+// Antarctica/Vostok on 2023-12-18) it picks the second midnight and the first hour of the day
+// would count on the day before. So the guess is checked (its instant on the day, the one before
+// it not) and, on those rare days, the first instant is found by bisection between an instant
+// certainly on an earlier day and the day's noon: a zone's local day never goes back as time goes
+// forward there. The core property test in calendar.test.ts found these days.
+const localDayAt = (ms: number, zone: string): BusinessDate => textOf(new TZDate(ms, zone));
+const firstInstantOf = (date: BusinessDate, zone: string): number => {
+  const noon = noonIn(date, zone);
+  const guess = startOfDay(noon).getTime();
+  if (localDayAt(guess, zone) >= date && localDayAt(guess - 1, zone) < date) return guess;
+  let before = guess - 30 * 3_600_000;
+  let on = noon.getTime();
+  while (on - before > 1) {
+    const mid = Math.floor((before + on) / 2);
+    if (localDayAt(mid, zone) >= date) on = mid;
+    else before = mid;
+  }
+  return on;
+};
+const dayStart = memo((key: string): Instant => instantFromMillis(firstInstantOf(key.slice(0, 10) as BusinessDate, key.slice(11))));
 
 /** The instant of a local time of day (hour 0-23) on a date in a zone: 09:00 in Asia/Shanghai on 2026-05-29 is 01:00Z. */
 export const instantAtHourInZone = (date: BusinessDate, hour: number, zone: string): Instant =>

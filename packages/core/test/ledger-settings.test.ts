@@ -49,7 +49,7 @@ const opening = suite('opening a ledger');
 
 opening('records zone, currency and locale with who and when', () => {
   given([]).when(open()).then([
-    { type: 'LedgerOpened', data: { commandId: 'c-1', actor: 'owner-li', at: '2026-01-05T09:00:00Z', timeZone: 'Asia/Shanghai', currency: 'CNY', locale: 'zh-CN' } } as never,
+    { type: 'LedgerOpened', data: { commandId: 'c-1', actor: 'owner-li', at: '2026-01-05T09:00:00Z', timeZone: 'Asia/Shanghai', currency: 'CNY', locale: 'zh-CN', zoneFrom: 'opening' } } as never,
   ]);
   // The locale is stored in its canonical spelling; it defaults to en.
   const state = given([]).when(open({ locale: 'zh-cn' })).thenState();
@@ -69,6 +69,24 @@ opening('the same settings again are a duplicate, other settings LEDGER_ALREADY_
   const events = historyOf(open());
   given(events).when(open({ commandId: 'again', at: '2026-02-01T00:00:00Z' })).thenNothing();
   given(events).when(open({ commandId: 'other', currency: 'USD' })).thenFails({ code: 'LEDGER_ALREADY_OPENED', openedByCommandId: 'c-1' });
+});
+
+opening('zoneFrom: an opening on an empty store counts from the start, a late one from its instant (and an event without it is a late one)', () => {
+  const zonesOf = (events: LedgerSettingsEvent[]) => {
+    let state = ledgerSettingsDecider.initialState();
+    for (const e of events) state = ledgerSettingsDecider.evolve(state, e);
+    return ledgerZonesOf(state);
+  };
+  // 23:30Z on 1 January, before the opening (09:00Z on 5 January): 07:30 on the 2nd in Shanghai.
+  const before = i('2026-01-01T23:30:00Z');
+  assert.is(businessDayOf(zonesOf(historyOf(open({ zoneFrom: 'start' }))), before), '2026-01-02');
+  assert.is(businessDayOf(zonesOf(historyOf(open({ zoneFrom: 'opening' }))), before), '2026-01-01');
+  const [late] = historyOf(open());
+  assert.is((late!.data as { zoneFrom?: string }).zoneFrom, 'opening');
+  const { zoneFrom: _omitted, ...stored } = late!.data as { zoneFrom?: string };
+  assert.is(businessDayOf(zonesOf([{ type: 'LedgerOpened', data: stored } as LedgerSettingsEvent]), before), '2026-01-01');
+  // After the opening both count in Shanghai: 23:30Z on 5 January is the 6th there.
+  assert.is(businessDayOf(zonesOf(historyOf(open({ zoneFrom: 'opening' }))), i('2026-01-05T23:30:00Z')), '2026-01-06');
 });
 
 opening('stores decode the settings events like any other: decodeStoredEvent knows them', () => {
@@ -127,7 +145,7 @@ changing('zone names are compared and stored canonically: asia/shanghai, PRC and
   const r = decodeLedgerSettingsCommand({ type: 'OpenLedger', commandId: 'c', actor: 'a', at: '2026-01-05T09:00:00Z', timeZone: 'asia/tokyo', currency: 'JPY' });
   assert.ok(E.isRight(r) && r.right.timeZone === 'Asia/Tokyo');
   given([]).when(open({ timeZone: 'PRC' })).then([
-    { type: 'LedgerOpened', data: { commandId: 'c-1', actor: 'owner-li', at: '2026-01-05T09:00:00Z', timeZone: 'Asia/Shanghai', currency: 'CNY', locale: 'zh-CN' } } as never,
+    { type: 'LedgerOpened', data: { commandId: 'c-1', actor: 'owner-li', at: '2026-01-05T09:00:00Z', timeZone: 'Asia/Shanghai', currency: 'CNY', locale: 'zh-CN', zoneFrom: 'opening' } } as never,
   ]);
   const events = historyOf(open());
   given(events).when(change({ timeZone: 'asia/shanghai' })).thenFails({ code: 'ZONE_UNCHANGED', timeZone: 'Asia/Shanghai' });

@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import * as E from 'fp-ts/lib/Either.js';
 import fc from 'fast-check';
 import {
+  CurrencyC,
   addMinor,
   amountFromRate,
   formatMinor,
@@ -197,6 +198,15 @@ format('each currency its own ISO 4217 exponent, from ISO\'s list: JPY 0, CNY 2,
   // No minor unit in ISO (N.A.): iso4217MinorUnits says so; stored amounts read as whole units.
   assert.equal(['XAU', 'XXX', 'XDR'].map(iso4217MinorUnits), [null, null, null]);
   assert.is(currencyExponent('XAU'), 0);
+  // Commands cannot count in them: refused with a message that says why, as XYZ is with its own.
+  const refusal = (code: string) => {
+    const r = CurrencyC.decode(code);
+    return E.isLeft(r) ? r.left.map((e) => e.message).join('; ') : 'accepted';
+  };
+  assert.match(refusal('XAU'), '"XAU" has no minor unit in ISO 4217');
+  assert.match(refusal('XXX'), '"XXX" has no minor unit in ISO 4217');
+  assert.match(refusal('XYZ'), '"XYZ" is not an ISO 4217 currency code');
+  assert.ok(E.isRight(CurrencyC.decode('CLF')) && E.isRight(CurrencyC.decode('UYW')));
   // Not in ISO's list (XYZ; HRK, withdrawn in 2023): 2, how stored events in them always read.
   assert.equal([iso4217MinorUnits('XYZ'), currencyExponent('XYZ'), currencyExponent('HRK')], [undefined, 2, 2]);
   assert.is(formatMinor(150000, 'JPY'), '150000 JPY'); // 150,000 yen: yen have no minor unit
