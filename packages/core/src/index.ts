@@ -34,7 +34,6 @@ export {
   parseMinor,
   iso4217MinorUnits,
 } from './money.js';
-export { ISO_4217_MINOR_UNITS, ISO_4217_PUBLISHED } from './iso4217.js';
 
 // Calendar: business dates, instants, half-open periods, and days in a time zone.
 export {
@@ -59,14 +58,9 @@ export {
   compareDates,
   isTimeZone,
   canonicalTimeZone,
-  sameTimeZone,
-  TimeZoneNameC,
   dayInZone,
   localTimeInZone,
   offsetInZone,
-  instantFromMillis,
-  justBefore,
-  addYearsTo,
   instantAtHourInZone,
   startOfDayInZone,
   endOfDayInZone,

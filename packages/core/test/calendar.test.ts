@@ -6,7 +6,6 @@ import {
   addDaysTo,
   canonicalTimeZone,
   offsetInZone,
-  sameTimeZone,
   compareDates,
   compareInstants,
   dayInZone,
@@ -23,6 +22,7 @@ import {
   type Instant,
 } from '@renewal-ledger/core';
 import { anniversary } from '../src/billing/eligibility.js';
+import { sameTimeZone } from '../src/calendar.js';
 
 const d = (s: string) => s as BusinessDate;
 
