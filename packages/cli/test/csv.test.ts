@@ -34,7 +34,9 @@ test('hostile text is neutralised in every CSV; amounts stay numbers; --bom only
     assert.equal([receipt!.split(',')[6], note!.split(',')[6]], ['31520', '1000']);
     const arrears = w.renewal(['arrears', '--contract', 'unit-0301', '--as-of', '2026-02-01', '--format', 'csv']).stdout.split('\r\n')[1]!.split(',');
     // Due 315.20 - 50.00 = 265.20, net paid 315.20 - 10.00 = 305.20: the customer is owed 40.00.
-    assert.is(arrears[8], '-4000', 'a negative amount is a number, not neutralised');
+    // Columns: ..., total_minor (5), total, due_minor, due, net_paid_minor, net_paid, outstanding_minor (11), outstanding.
+    assert.is(arrears[11], '-4000', 'a negative amount is a number, not neutralised');
+    assert.is(arrears[12], '-40.00', 'and so is the amount beside it');
 
     const audit = w.renewal(['audit', 'export', '--format', 'csv']).stdout;
     assert.match(audit, `,'-2+3,`);

@@ -139,7 +139,7 @@ test('remind --auto-debit collects through the simulated gateway first; what it 
   assert.is(r.status, 0, r.stderr);
   const out = r.json();
   assert.equal([out.autoDebit.gateway, out.autoDebit.simulated, out.autoDebit.attempted], ['simulated', true, 2]);
-  assert.equal(out.autoDebit.collected, { count: 2, amountMinor: String(15000 + 31000) }); // a total: a decimal string
+  assert.equal(out.autoDebit.collected, { count: 2, amountMinor: String(15000 + 31000), byCurrency: { CNY: String(15000 + 31000) } }); // totals: decimal strings
   assert.equal(out.autoDebit.payments.map((p: any) => [p.cycleId, p.amountMinor, p.attemptId]).sort(), [
     ['bay-12/2026-01-17', 15000, 'bay-12/2026-01-17/auto-debit/2026-01-27/1'],
     ['bay-12/2026-02-01', 31000, 'bay-12/2026-02-01/auto-debit/2026-02-11/1'],
@@ -148,7 +148,7 @@ test('remind --auto-debit collects through the simulated gateway first; what it 
 
   const table = w.renewal(['remind', '--as-of', '2026-02-14', '--auto-debit']);
   assert.match(table.stdout, 'through the SIMULATED gateway');
-  assert.match(table.stdout, '0 attempts: 0 collected (0.00)');
+  assert.match(table.stdout, '0 attempts: 0 collected (nothing)');
   assert.match(w.renewal(['remind', '--help']).stdout, 'SIMULATED payment gateway');
 });
 
@@ -191,7 +191,7 @@ test('behaviour: collection rate per month, takings per channel, one contract\'s
     ['cash', 1, '31520', '31520'],
   ]);
   // The one reminder sent (unit-0301 February, app, a week before) chased 315.20; nothing paid yet.
-  assert.equal(out.reminderEffectiveness, [{ channel: 'app', level: 1, reminders: 1, remindedMinor: '31520', paidWithinMinor: '0', share: 0 }]);
+  assert.equal(out.reminderEffectiveness, [{ channel: 'app', level: 1, currency: 'CNY', reminders: 1, remindedMinor: '31520', paidWithinMinor: '0', share: 0 }]);
 
   // unit-0301 as of 02-20: January paid 02-03, 19 days after its due date; February open 5 days late.
   const c = w.renewal(['behaviour', '--contract', 'unit-0301', '--as-of', '2026-02-20', '--format', 'json']).json().contract;

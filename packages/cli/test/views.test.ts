@@ -93,7 +93,7 @@ test('arrears --contract: each cycle with its figures and aging', ({ w }) => {
   );
   assert.is(c.totals[0].collectibleMinor, '160000');
   const csv = w.renewal(['arrears', '--as-of', '2026-03-01', '--contract', 'unit-A', '--format', 'csv']);
-  assert.is(csv.stdout.split('\r\n')[1], 'unit-A/2026-01,unit-A,CNY,2026-01,2026-01-15,100000,100000,40000,60000,0,60000,60000,0,45,31-60,none');
+  assert.is(csv.stdout.split('\r\n')[1], 'unit-A/2026-01,unit-A,CNY,2026-01,2026-01-15,100000,1000.00,100000,1000.00,40000,400.00,60000,600.00,0,0.00,60000,600.00,60000,600.00,0,0.00,45,31-60,none');
   const none = w.renewal(['arrears', '--contract', 'unit-Z']);
   assert.is(none.status, 1);
   assert.match(none.stderr, 'no contract unit-Z in the store: none opened, and no cycle billed to it');
@@ -119,7 +119,7 @@ test('arrears --format csv: one row per currency and bucket; the table adds up t
   const csv = w.renewal(['arrears', '--as-of', '2026-03-01', '--format', 'csv']).stdout;
   assert.is(
     csv,
-    'as_of,currency,bucket,cycles,amount_minor\r\n2026-03-01,CNY,current,1,30000\r\n2026-03-01,CNY,1-30,2,150000\r\n2026-03-01,CNY,31-60,1,60000\r\n2026-03-01,CNY,61-90,0,0\r\n2026-03-01,CNY,90+,1,15000\r\n',
+    'as_of,currency,bucket,cycles,amount_minor,amount\r\n2026-03-01,CNY,current,1,30000,300.00\r\n2026-03-01,CNY,1-30,2,150000,1500.00\r\n2026-03-01,CNY,31-60,1,60000,600.00\r\n2026-03-01,CNY,61-90,0,0,0.00\r\n2026-03-01,CNY,90+,1,15000,150.00\r\n',
   );
   const table = w.renewal(['arrears', '--as-of', '2026-03-01']).stdout;
   assert.match(table, /1-30\s+2\s+1,500.00/);

@@ -109,11 +109,11 @@ test('per reminder channel and level: the share of what was chased that was paid
   const { view } = await build(await scenario());
   assert.equal(await view.reminderEffectiveness(), [
     // A's March app reminder: 315.20 chased, paid six days later.
-    { channel: 'app', level: 1, reminders: 1, remindedMinor: 31520n, paidWithinMinor: 31520n, share: 1 },
+    { channel: 'app', level: 1, currency: 'CNY', reminders: 1, remindedMinor: 31520n, paidWithinMinor: 31520n, share: 1 },
     // B's January phone call: 215.20 chased, paid an hour later.
-    { channel: 'phone', level: 3, reminders: 1, remindedMinor: 21520n, paidWithinMinor: 21520n, share: 1 },
+    { channel: 'phone', level: 3, currency: 'CNY', reminders: 1, remindedMinor: 21520n, paidWithinMinor: 21520n, share: 1 },
     // B's January sms: 100.00 of 315.20 within the week (the rest came on day 14); A's April sms: all 315.20.
-    { channel: 'sms', level: 2, reminders: 2, remindedMinor: 63040n, paidWithinMinor: 41520n, share: 41520 / 63040 },
+    { channel: 'sms', level: 2, currency: 'CNY', reminders: 2, remindedMinor: 63040n, paidWithinMinor: 41520n, share: 41520 / 63040 },
   ]);
 });
 

@@ -12,10 +12,15 @@ export const CSV_BOM = '\uFEFF';
 /** What a spreadsheet would take for the start of a formula (OWASP, "CSV Injection"). */
 const FORMULA_START = /^[=+\-@\t\r]/;
 
+const PLAIN_DECIMAL = /^-?\d+(\.\d+)?$/;
+
 /** One field: null and undefined empty, numbers as they are, text neutralised and quoted as needed. */
 export const csvCell = (value: unknown): string => {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  // A plain decimal written as text (an amount in its currency's decimals, "-40.00") is a number
+  // to a spreadsheet, never a formula: neutralising it would make a refund or a credit text.
+  if (typeof value === 'string' && PLAIN_DECIMAL.test(value)) return value;
   const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
   const safe = FORMULA_START.test(text) ? `'${text}` : text;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;

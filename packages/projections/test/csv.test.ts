@@ -10,6 +10,9 @@ test('text that a spreadsheet would run as a formula is neutralised, whatever it
   assert.is(csvCell('=HYPERLINK("http://evil.example","click")'), '"\'=HYPERLINK(""http://evil.example"",""click"")"');
   assert.is(csvCell('+1+1'), "'+1+1");
   assert.is(csvCell('-2+3'), "'-2+3");
+  // A plain decimal as text is a number (a negative amount in its currency's decimals), not neutralised.
+  assert.is(csvCell('-40.00'), '-40.00');
+  assert.is(csvCell('-40.00+1'), "'-40.00+1");
   assert.is(csvCell('@SUM(A1:A9)'), "'@SUM(A1:A9)");
   assert.is(csvCell('\t=1+1'), "'\t=1+1");
   assert.is(csvCell('\r=1+1'), '"\'\r=1+1"', 'neutralised, then quoted for its line break');

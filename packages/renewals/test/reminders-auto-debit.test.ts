@@ -66,7 +66,7 @@ debit('on the due date the mandated contract is collected; the others are not', 
   const r = await collectAutoDebits({ ...e, gateway, asOf: d('2026-01-15') });
   assert.equal({ attempted: r.attempted, collected: r.collected, failed: r.failed.count, applied: r.recorded.applied }, {
     attempted: 1,
-    collected: { count: 1, amountMinor: 31520n },
+    collected: { count: 1, amountMinor: 31520n, byCurrency: { CNY: 31520n } },
     failed: 0,
     applied: 1,
   });

@@ -4,7 +4,9 @@ import {
   contractDecider,
   renewalCycle,
   decodeCommand,
+  type AnyAggregate,
   type BusinessDate,
+  type CommandOf,
   type ContractCommand,
   type Instant,
   type RecordedEvent,
@@ -15,7 +17,9 @@ import {
   getCommandHandler,
   getInMemoryEventStore,
   type AppendRequest,
+  type CommandHandler,
   type EventStore,
+  type HandleOptions,
   type InMemoryDatabase,
 } from '@renewal-ledger/eventstore';
 import * as E from 'fp-ts/lib/Either.js';
@@ -24,13 +28,32 @@ import { renewDue } from '@renewal-ledger/renewals';
 export * from './contracts.js';
 import { open } from './contracts.js';
 
+// The clock is when the ledger learns of a command. A scripted scenario sets it now and then and
+// its commands carry their own `at`; a command is never learnt before it happened (the handler
+// refuses that, RECORDED_BEFORE_IT_HAPPENED, tested in eventstore's own tests), so each is
+// recorded at the later of the clock and its `at`. A test's own recordedAt still wins.
+const notBeforeItHappened = <A extends AnyAggregate>(handler: CommandHandler<A>, now: { at: Instant }): CommandHandler<A> => {
+  const recordedAt = (command: CommandOf<A>): Instant => {
+    const at = (command as { readonly at?: unknown }).at;
+    return typeof at === 'string' && Date.parse(at) > Date.parse(now.at) ? (at as Instant) : now.at;
+  };
+  const options = (given: HandleOptions<CommandOf<A>> = {}): HandleOptions<CommandOf<A>> => ({ recordedAt, ...given });
+  return {
+    ...handler,
+    handle: (command, given) => handler.handle(command, options(given)),
+    handleBatch: (commands, given) => handler.handleBatch(commands, options(given)),
+    handleInParts: (commands, given) => handler.handleInParts(commands, options(given)),
+    handleAllOrNothing: (commands, given) => handler.handleAllOrNothing(commands, options(given)),
+  };
+};
+
 export const engineOn = (store: EventStore, now: { at: Instant } = { at: '2026-01-01T00:00:00Z' as Instant }) => {
   const clock = () => now.at;
   return {
     store,
     now,
-    handler: getCommandHandler(renewalCycle, { store, clock, maxRetries: 3, backoff: () => 0 }),
-    contractHandler: getCommandHandler(contractDecider, { store, clock, maxRetries: 3, backoff: () => 0 }),
+    handler: notBeforeItHappened(getCommandHandler(renewalCycle, { store, clock, maxRetries: 3, backoff: () => 0 }), now),
+    contractHandler: notBeforeItHappened(getCommandHandler(contractDecider, { store, clock, maxRetries: 3, backoff: () => 0 }), now),
   };
 };
 

@@ -12,6 +12,7 @@
 import { open, stat } from 'node:fs/promises';
 import {
   compareInstants,
+  type Instant,
   contractDecider,
   renewalCycle,
   type ContractDuplicate,
@@ -385,8 +386,12 @@ or contended, 2 for a usage error or a file that cannot be read.`,
     const recordedAt = values['recorded-at'] === undefined ? null : instantOf(NAME, '--recorded-at', values['recorded-at']);
     // A time of recording is now or past: a fact cannot be recorded before it happened, nor at a
     // time still to come (docs/cli.md). Each line's own `at` is checked against it by the handler.
-    if (recordedAt !== null && compareInstants(recordedAt, clockNow()) > 0)
-      throw new UsageError(`--recorded-at ${recordedAt} is in the future (now is ${clockNow()}): a time of recording is now or earlier`, NAME);
+    // "Now" is the later of the CLI's clock (RENEWAL_NOW, which may stand at a past day to rerun
+    // its jobs) and the machine's: typing up the paper of a real past day stays possible whatever
+    // day RENEWAL_NOW replays, and a time past both (2099 for 2026) is a typo.
+    const now = [clockNow(), new Date().toISOString() as Instant].reduce((a, b) => (compareInstants(a, b) >= 0 ? a : b));
+    if (recordedAt !== null && compareInstants(recordedAt, now) > 0)
+      throw new UsageError(`--recorded-at ${recordedAt} is in the future (now is ${now}): a time of recording is now or earlier`, NAME);
     const input = await inputOf(file);
     const bar = progress(input.size === null ? 'bytes read' : 'bytes', input.size ?? 0, { mode: input.size === null ? 'off' : 'lazy' });
     const lines = commandLines(counted(input.chunks, (n) => bar.update(n)));
