@@ -48,7 +48,7 @@ export const entryPoints = (): EntryPoint[] =>
       if (manifest.private) return [];
       const unscoped = manifest.name.replace(/^@[^/]+\//, '');
       return Object.entries(manifest.exports ?? {}).flatMap(([subpath, target]) => {
-        const types = typeof target === 'string' ? undefined : target['types'];
+        const types = typeof target === 'string' ? undefined : target.types;
         if (!types) return []; // ./package.json
         const suffix = subpath === '.' ? '' : `-${subpath.replace(/^\.\//, '').replace(/\//g, '-')}`;
         return [{ packageName: manifest.name, packageDir, subpath, declarations: join(packageDir, types), reportName: `${unscoped}${suffix}` }];

@@ -14,6 +14,7 @@ const usage = `usage: node examples/audit-replay/dist/main.js [--store URL] [--c
   --views WHERE   the audit view's database (default: beside the store)`;
 
 const main = async (): Promise<number> => {
+  // biome-ignore lint/suspicious/noImplicitAnyLet: typed by the parseArgs call assigned inside the try below
   let values;
   try {
     ({ values } = parseArgs({

@@ -12,6 +12,7 @@ import { runCarPark, type CarParkOptions } from './worker.js';
 const usage = 'usage: node examples/parking-renewals/dist/main.js [--store URL] [--passes N] [--months N] [--from YYYY-MM-01] [--seed N] [--failure-rate R] [--json]';
 
 const main = async (): Promise<number> => {
+  // biome-ignore lint/suspicious/noImplicitAnyLet: typed by the parseArgs call assigned inside the try below
   let values;
   try {
     ({ values } = parseArgs({

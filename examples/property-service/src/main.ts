@@ -10,6 +10,7 @@ const usage = `usage: node examples/property-service/dist/main.js [--store URL] 
   --host H       default 127.0.0.1`;
 
 const main = async () => {
+  // biome-ignore lint/suspicious/noImplicitAnyLet: typed by the parseArgs call assigned inside the try below
   let values;
   try {
     ({ values } = parseArgs({

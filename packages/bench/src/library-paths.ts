@@ -85,7 +85,9 @@ export const batchPath = (
         const batch = commands.slice(b, Math.min(b + batchSize, to));
         now = recordedAtOf(b);
         const answers = await handler.handleBatch(batch.map((c) => c.command));
-        answers.forEach((result, i) => acc.add(batch[i]!.command.cycleId, result));
+        answers.forEach((result, i) => {
+          acc.add(batch[i]!.command.cycleId, result);
+        });
         tick();
       }
     },

@@ -1,7 +1,7 @@
 // Argument parsing with node:util parseArgs, the options every command shares, and the checks
 // that turn a bad value into a UsageError naming the flag.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { isBusinessDate, isInstant, normaliseInstant, toNfc, type BusinessDate, type Instant } from '@renewal-ledger/core';
+import { isBusinessDate, normaliseInstant, toNfc, type BusinessDate, type Instant } from '@renewal-ledger/core';
 import { UsageError } from './errors.js';
 
 export type Format = 'table' | 'json' | 'csv';

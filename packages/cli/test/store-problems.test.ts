@@ -134,7 +134,7 @@ it('apply: PostgreSQL ending the connections mid-file: the report still ends, sa
 
 it('projections follow: PostgreSQL out of reach is said once, and the views catch up when it is back, with no restart', async () => {
   const w = workspace();
-  await withPostgresStore('follow', async (storeUrl, schema, url) => {
+  await withPostgresStore('follow', async (storeUrl, _schema, url) => {
     const server = new URL(url);
     const proxy = await tcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
     const through = new URL(storeUrl);

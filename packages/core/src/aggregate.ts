@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: `AnyAggregate` and the types read off it match every aggregate (see there)
 // An aggregate as the generic command handler (@renewal-ledger/eventstore) runs it: its Decider,
 // plus the stream each command goes to, its events' codec (schema versions, validation, and the
 // typed way from a stored event back to one of its events) and the figures a caller is answered
@@ -22,7 +23,8 @@ export interface Aggregate<Command extends AggregateCommand, Event extends Domai
   readonly figures: (state: State) => Figures;
 }
 
-// `any` is the point of these: they match every aggregate, whatever its types.
+// `any` is the point of these: they match every aggregate, whatever its types (`unknown` would not:
+// a decider's command is a parameter, so an aggregate of one command type is not one of unknown).
 export type AnyAggregate = Aggregate<any, any, any, any, any, any>;
 
 export type CommandOf<A extends AnyAggregate> = A extends Aggregate<infer C, any, any, any, any, any> ? C : never;

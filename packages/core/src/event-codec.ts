@@ -52,7 +52,7 @@ export interface EventCodec<Ev extends DomainEvent> extends EventCodecSpec<Ev> {
 
 export const eventCodec = <Ev extends DomainEvent>(spec: EventCodecSpec<Ev>): EventCodec<Ev> => {
   const versions = spec.schemaVersions as Readonly<Record<string, number>>;
-  const owns = (type: string): type is Ev['type'] => Object.prototype.hasOwnProperty.call(versions, type);
+  const owns = (type: string): type is Ev['type'] => Object.hasOwn(versions, type);
   return {
     ...spec,
     types: Object.keys(versions) as Ev['type'][],
@@ -81,6 +81,7 @@ export interface StoredEventDecoderOptions {
  * codecs is a TypeError at once, not a silent choice later.
  */
 export const storedEventDecoder = (
+  // biome-ignore lint/suspicious/noExplicitAny: codecs of different aggregates' events, each with its own type
   codecs: readonly EventCodec<any>[],
   options: StoredEventDecoderOptions = {},
 ): StoredEventDecoder => {
@@ -106,5 +107,6 @@ export const storedEventDecoder = (
 };
 
 /** The schema version of every type of the codecs given. */
+// biome-ignore lint/suspicious/noExplicitAny: codecs of different aggregates' events, each with its own type
 export const schemaVersionsOf = (codecs: readonly EventCodec<any>[]): Readonly<Record<string, number>> =>
   Object.assign({}, ...codecs.map((c) => c.schemaVersions)) as Readonly<Record<string, number>>;

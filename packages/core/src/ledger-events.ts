@@ -3,7 +3,7 @@
 // LEDGER_EVENT_CODECS; a user's own aggregate composes its codec with these instead:
 //
 //   getSQLiteEventStore({ url, decode: storedEventDecoder([...LEDGER_EVENT_CODECS, depositEvents]) })
-import * as E from 'fp-ts/lib/Either.js';
+import type * as E from 'fp-ts/lib/Either.js';
 import { contractEvents, type ContractEvent, type ContractEventType } from './contract/events.js';
 import { cycleEvents, type RenewalEvent, type RenewalEventType } from './cycle/events.js';
 import { ledgerSettingsEvents, type LedgerSettingsEvent, type LedgerSettingsEventType } from './ledger/events.js';

@@ -78,7 +78,7 @@ export class ShapeType<R extends t.Props, O extends t.Props> extends t.Type<Shap
   }
 }
 
-export const shape = <R extends t.Props, O extends t.Props = {}>(
+export const shape = <R extends t.Props, O extends t.Props = Record<never, never>>(
   name: string,
   required: R,
   optional: O = {} as O,
@@ -108,7 +108,7 @@ export class TaggedType<K extends string, M extends Record<string, t.Mixed>> ext
       (u, c) => {
         if (!isRecord(u)) return t.failure(u, c);
         const v = u[tag];
-        if (typeof v !== 'string' || !Object.prototype.hasOwnProperty.call(members, v)) {
+        if (typeof v !== 'string' || !Object.hasOwn(members, v)) {
           return t.failures([
             {
               value: v,

@@ -52,6 +52,7 @@ export const DeciderSpecification = {
           return result.right.events;
         };
         return {
+          // biome-ignore lint/suspicious/noThenProperty: Given/When/Then is the specification's vocabulary; nothing awaits this object
           then: (expected) => {
             const events = accepted('events');
             if (canonicalJson(events) !== canonicalJson(expected))

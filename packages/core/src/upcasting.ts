@@ -44,7 +44,7 @@ export const upcast = (
   upcasters: Upcasters,
   current: Readonly<Record<string, number>>,
 ): E.Either<InvalidInput, { readonly type: string; readonly data: unknown }> => {
-  const target = Object.prototype.hasOwnProperty.call(current, stored.type) ? current[stored.type] : undefined;
+  const target = Object.hasOwn(current, stored.type) ? current[stored.type] : undefined;
   if (target === undefined)
     return E.left(invalidInput(`${stored.type} event`, [{ path: 'type', message: `unknown event type ${JSON.stringify(stored.type)}` }]));
   return upcastTo(stored, upcasters, target);

@@ -270,7 +270,10 @@ export const play = (scenario: Scenario, check: (step: Played, history: readonly
   if (E.isLeft(first)) throw new Error(first.left.message);
   run(first.right);
   scenario.steps.forEach((step, n) => {
-    if (step.kind === 'command') return run(concrete(step, n, state, scenario.bill));
+    if (step.kind === 'command') {
+      run(concrete(step, n, state, scenario.bill));
+      return;
+    }
     const earlier = sent[step.index % sent.length]!;
     run(step.kind === 'repeat' ? earlier : ({ ...earlier, commandId: `c${n}-retry`, actor: 'clerk-wang' } as RenewalCommand));
   });

@@ -130,7 +130,7 @@ const generic = suite('any decider');
 // A counter that emits one event per step asked for: `then` must see order and count.
 type Ev = { readonly type: 'Stepped'; readonly by: number };
 const counter: Decider<{ readonly steps: readonly number[] }, Ev, number, { readonly code: 'NEGATIVE'; readonly at: number }> = {
-  decide: (c, s) => {
+  decide: (c, _s) => {
     const bad = c.steps.findIndex((n) => n < 0);
     return bad >= 0 ? E.left({ code: 'NEGATIVE', at: bad }) : E.right({ events: c.steps.map((by) => ({ type: 'Stepped' as const, by })), duplicate: null });
   },

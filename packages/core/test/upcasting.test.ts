@@ -48,8 +48,14 @@ test('upcasters chain one version at a time, in order', () => {
   const steps: string[] = [];
   const chain: Upcasters = {
     Paid: {
-      0: (d) => (steps.push('0->1'), { ...d, v1: true }),
-      1: (d) => (steps.push('1->2'), { ...d, v2: d.v1 === true }),
+      0: (d) => {
+        steps.push('0->1');
+        return { ...d, v1: true };
+      },
+      1: (d) => {
+        steps.push('1->2');
+        return { ...d, v2: d.v1 === true };
+      },
     },
   };
   const r = upcast({ type: 'Paid', schemaVersion: 0, data: { x: 1 } }, chain, { Paid: 2 });

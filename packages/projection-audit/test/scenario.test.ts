@@ -194,11 +194,11 @@ test('the history of a cycle: one readable line per event with the balance after
     ['DisputeResolved', -8000],
     ['Refunded', 0],
   ]);
-  assert.match(history[1]!.line, /2026-01-08 10:00 UTC  Paid 600\.00 CNY by card, reference CARD-5501 \(payment ref-p1\)\. By cashier-zhao\. Outstanding 0\.00 CNY\./);
+  assert.match(history[1]!.line, /2026-01-08 10:00 UTC {2}Paid 600\.00 CNY by card, reference CARD-5501 \(payment ref-p1\)\. By cashier-zhao\. Outstanding 0\.00 CNY\./);
   assert.match(history[3]!.text, /Dispute disp-c upheld, bill lowered by 80\.00 CNY: Re-measured with the customer/);
   assert.match(history[3]!.line, /Outstanding -80\.00 CNY/);
   const offline = await cycleHistory(store, CYCLES.partial);
-  assert.match(offline[2]!.line, /2026-02-20 10:00 UTC  Paid 100\.00 CNY by cash, taken offline .* recorded 2026-02-23 18:00 UTC/);
+  assert.match(offline[2]!.line, /2026-02-20 10:00 UTC {2}Paid 100\.00 CNY by cash, taken offline .* recorded 2026-02-23 18:00 UTC/);
   assert.equal(await cycleHistory(store, 'no-such-cycle'), []);
 });
 

@@ -12,7 +12,7 @@
 //              69.60 of April; the other 245.60 by alipay 04-15.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type BusinessDate, type Instant } from '@renewal-ledger/core';
+import type { BusinessDate, Instant } from '@renewal-ledger/core';
 import { getInMemoryEventStore, type EventStore } from '@renewal-ledger/eventstore';
 import { getPostgresViewDatabase, getProjectionRunner, getSQLiteViewDatabase, type ViewDatabase } from '@renewal-ledger/projections';
 import { behaviourProjection, getBehaviourView } from '../src/index.js';

@@ -196,7 +196,13 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions): Projectio
     names.add(p.name);
   }
   let tablesReady: Promise<void> | null = null;
-  const ready = () => (tablesReady ??= ensureRunnerTables(db).catch((e) => ((tablesReady = null), Promise.reject(e))));
+  const ready = () => {
+    tablesReady ??= ensureRunnerTables(db).catch((e) => {
+      tablesReady = null;
+      throw e;
+    });
+    return tablesReady;
+  };
 
   type Drive =
     | { kind: 'caught-up' | 'stopped'; position: bigint | null; applied: number; read: number }

@@ -82,8 +82,14 @@ export const getSQLiteViewDatabase = (options: SQLiteViewDatabaseOptions): SQLit
   return {
     dialect: 'sqlite',
     connection: db,
-    query: (sql, params) => serial(() => (open(), query(sql, params))),
-    execute: (sql, params) => serial(() => (open(), execute(sql, params))),
+    query: (sql, params) => serial(() => {
+      open();
+      return query(sql, params);
+    }),
+    execute: (sql, params) => serial(() => {
+      open();
+      return execute(sql, params);
+    }),
     transaction: (work) =>
       serial(async () => {
         open();

@@ -67,14 +67,14 @@ export const settleCredit = async (options: SettleCreditOptions): Promise<Credit
   };
 
   const finished = plan.right.unfinished.length ? await handler.handleBatch(plan.right.unfinished) : [];
-  plan.right.unfinished.forEach((pay, i) => cancelIfRefused(pay, finished[i]!));
+  for (const [i, pay] of plan.right.unfinished.entries()) cancelIfRefused(pay, finished[i]!);
 
   const applications = plan.right.applications;
   const applied = applications.length ? await contracts.handleBatch(applications.map((a) => a.apply)) : [];
   const toPay = applications.filter((_, i) => applied[i]!.status !== 'rejected');
   const paid = toPay.length ? await handler.handleBatch(toPay.map((a) => a.pay)) : [];
   const payOf = new Map(toPay.map((a, i) => [a.pay.paymentId as string, paid[i]!]));
-  applications.forEach((a) => cancelIfRefused(a.pay, payOf.get(a.pay.paymentId) ?? null));
+  for (const a of applications) cancelIfRefused(a.pay, payOf.get(a.pay.paymentId) ?? null);
   const cancelled = cancellations.length ? await contracts.handleBatch(cancellations) : [];
 
   return {

@@ -6,10 +6,10 @@
 // change it). How the services batch, tally and derive their command ids is internal.
 
 // The command handlers of the two renewal aggregates, as the services use them.
-export { type CycleHandler, type CycleHandleResult, type ContractHandler, type ContractHandleResult } from './handlers.js';
+export type { CycleHandler, CycleHandleResult, ContractHandler, ContractHandleResult } from './handlers.js';
 
 // What every service is given (store, clock, actor, zones), and the tally of what it did.
-export { type EngineOptions, type Tally } from './engine.js';
+export type { EngineOptions, Tally } from './engine.js';
 
 // Reading contracts and their cycles from the store.
 export {
@@ -33,6 +33,6 @@ export { type SettleContractOptions, type SettleReport, settleContract } from '.
 export { type SendRemindersOptions, type RemindersReport, sendReminders } from './reminders.js';
 
 // Auto-debit: collecting through a payment gateway, and a simulated gateway for demos and tests.
-export { type CollectionRequest, type PaymentGateway } from './gateway.js';
+export type { CollectionRequest, PaymentGateway } from './gateway.js';
 export { type SimulatedPaymentGatewayOptions, type SimulatedPaymentGateway, SIMULATED_FAILURES, getSimulatedPaymentGateway } from './simulated-gateway.js';
 export { type CollectAutoDebitsOptions, type AutoDebitReport, collectAutoDebits } from './auto-debit.js';

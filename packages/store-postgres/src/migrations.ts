@@ -54,7 +54,7 @@ export const quoteIdentifier = (name: string): string => `"${name.replace(/"/g, 
 
 /** Checks a schema name before it is used: PostgreSQL truncates identifiers past 63 bytes. */
 export const checkSchemaName = (schema: string): string => {
-  if (schema.length === 0 || Buffer.byteLength(schema, 'utf8') > 63 || /[\u0000]/.test(schema))
+  if (schema.length === 0 || Buffer.byteLength(schema, 'utf8') > 63 || schema.includes('\u0000'))
     throw new TypeError(`invalid PostgreSQL schema name ${JSON.stringify(schema)}: 1-63 bytes, no NUL`);
   return schema;
 };

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { decodeStoredEvent, eventIdFor, type EventMetadata, type NewEvent } from '@renewal-ledger/core';
-import { EventIdConflictError, WrongExpectedRevisionError } from '@renewal-ledger/eventstore';
+import { EventIdConflictError, } from '@renewal-ledger/eventstore';
 import { getSQLiteEventStore, LATEST_SCHEMA_VERSION, sqlitePathFromUrl } from '@renewal-ledger/store-sqlite';
 
 const root = mkdtempSync(join(tmpdir(), 'renewal-sqlite-'));

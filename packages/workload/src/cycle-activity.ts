@@ -22,9 +22,15 @@ export interface ActivityOptions {
 export const cycleActivity = (ctx: CycleContext, lines: readonly DisputableLine[], total: number, options: ActivityOptions): void => {
   // Nothing to collect (a bill discounted to nothing): nothing happens, and nothing is drawn.
   if (total <= 0) return;
-  if (ctx.rng.chance(0.03)) return disputedBill(ctx, lines, total);
+  if (ctx.rng.chance(0.03)) {
+    disputedBill(ctx, lines, total);
+    return;
+  }
   // A plan of up to three parts needs at least a minor unit in each.
-  if (ctx.rng.chance(0.02) && total >= 3) return instalmentPlan(ctx, total, options);
+  if (ctx.rng.chance(0.02) && total >= 3) {
+    instalmentPlan(ctx, total, options);
+    return;
+  }
   const roll = ctx.rng.next();
   if (roll < 0.9) paidInFull(ctx, total);
   else if (roll < 0.95) paidInPart(ctx, total, options);
@@ -92,6 +98,7 @@ const paidInFull = (ctx: CycleContext, total: number): void => {
   if (first && rng.chance(0.004)) {
     // A clerk keys the same paper receipt twice: same payment id, same facts: a duplicate.
     ctx.out.push({ command: { ...first.command, commandId: `${first.command.commandId}-rekeyed` } as RenewalCommand, recordedAt: keyedAgain(first.recordedAt) });
+    // biome-ignore lint/suspicious/noDuplicateElseIf: rng.chance draws a new number each call, so this is a second, independent draw
   } else if (first && first.command.type === 'RecordPayment' && first.command.reference && rng.chance(0.004)) {
     // A bank transfer entered again under a new payment id: the reference gives it away.
     ctx.out.push({

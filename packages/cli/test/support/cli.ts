@@ -107,7 +107,7 @@ export const workspace = () => {
   };
   /** Commands as JSON lines. */
   const writeLines = (name: string, lines: readonly (object | string)[]) =>
-    write(name, lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n');
+    write(name, `${lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n')}\n`);
   /** Opens a SQLite file the binary wrote (the store or the views), for checks and tampering. */
   const sqlite = (name: string) => getSQLiteViewDatabase({ path: join(dir, name) });
   const eventCount = async (name = 'renewal.db'): Promise<number> => {

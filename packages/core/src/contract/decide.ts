@@ -132,7 +132,7 @@ const decideChangeFeePlan = (c: ChangeFeePlan, state: ContractState, opened: Con
   if (c.effectiveFrom <= opened.startDate)
     return E.left(contractError('EFFECTIVE_DATE_INVALID', { problem: 'not-after-start', effectiveFrom: c.effectiveFrom, limit: opened.startDate }));
   const last = state.feePlans[state.feePlans.length - 1];
-  if (last && last.change && c.effectiveFrom <= last.effectiveFrom)
+  if (last?.change && c.effectiveFrom <= last.effectiveFrom)
     return E.left(
       contractError('EFFECTIVE_DATE_INVALID', { problem: 'not-after-previous', effectiveFrom: c.effectiveFrom, limit: last.effectiveFrom }),
     );

@@ -20,7 +20,7 @@ const s = billShapes(true);
 
 const base = { commandId: IdC, cycleId: CycleIdC, actor: IdC, at: InstantC };
 
-const command = <T extends string, R extends t.Props, O extends t.Props = {}>(type: T, required: R, optional?: O) =>
+const command = <T extends string, R extends t.Props, O extends t.Props = Record<never, never>>(type: T, required: R, optional?: O) =>
   shape(`${type} command`, { type: t.literal(type), ...base, ...required }, optional ?? ({} as O));
 
 export const BillC = command(

@@ -48,51 +48,51 @@ export type RenewalError = { [K in RuleCode]: RenewalErrorOf<K> }[RuleCode];
 // Amounts in messages with the decimals of the cycle's currency when it is known (JPY 0, KWD 3).
 
 const messages: { [K in RuleCode]: (d: RuleDetails[K], m: Amount) => string } = {
-  NOT_BILLED: (d, m) => `${d.commandType} refused: the cycle has not been billed yet`,
+  NOT_BILLED: (d) => `${d.commandType} refused: the cycle has not been billed yet`,
   ALREADY_BILLED: (d, m) => `the cycle is already billed (total ${m(d.totalMinor)}, command ${d.billedByCommandId})`,
-  CYCLE_MISMATCH: (d, m) => `the command is for cycle ${d.commandCycleId} but was sent to cycle ${d.cycleId}`,
-  INVALID_AMOUNT: (d, m) => `${d.field} must be a positive safe integer of minor units, got ${JSON.stringify(d.value)}`,
-  AMOUNT_OUT_OF_RANGE: (d, m) => `${d.field} would leave the safe integer range (${d.operands.join(' + ')})`,
-  INVALID_PERIOD: (d, m) => `the period must end after it starts, got [${d.start}, ${d.end})`,
+  CYCLE_MISMATCH: (d) => `the command is for cycle ${d.commandCycleId} but was sent to cycle ${d.cycleId}`,
+  INVALID_AMOUNT: (d) => `${d.field} must be a positive safe integer of minor units, got ${JSON.stringify(d.value)}`,
+  AMOUNT_OUT_OF_RANGE: (d) => `${d.field} would leave the safe integer range (${d.operands.join(' + ')})`,
+  INVALID_PERIOD: (d) => `the period must end after it starts, got [${d.start}, ${d.end})`,
   NO_BILL_LINES: () => 'a bill needs at least one line',
-  DUPLICATE_LINE_CODE: (d, m) => `line code ${d.lineCode} appears more than once on the bill`,
-  BASIS_MISMATCH: (d, m) =>
+  DUPLICATE_LINE_CODE: (d) => `line code ${d.lineCode} appears more than once on the bill`,
+  BASIS_MISMATCH: (d) =>
     `line ${d.lineCode}: amount ${m(d.amountMinor)} does not match its basis, which computes ${m(d.computedMinor)}`,
   DISCOUNTS_EXCEED_LINES: (d, m) => `discounts ${m(d.discountsMinor)} exceed the lines ${m(d.linesMinor)}`,
-  CURRENCY_MISMATCH: (d, m) => `the bill is in ${d.billCurrency}, the payment in ${d.paymentCurrency}`,
+  CURRENCY_MISMATCH: (d) => `the bill is in ${d.billCurrency}, the payment in ${d.paymentCurrency}`,
   OVERPAYMENT: (d, m) => `payment of ${m(d.attemptedMinor)} exceeds the outstanding ${m(d.outstandingMinor)}`,
-  DUPLICATE_REFERENCE: (d, m) =>
+  DUPLICATE_REFERENCE: (d) =>
     `reference ${d.reference} (${d.channel}) was already recorded as payment ${d.paymentId}: the same payment must not count twice`,
-  ID_CONFLICT: (d, m) => `${d.idField} ${d.id} was already used by command ${d.existingCommandId} with different data`,
-  UNKNOWN_PAYMENT: (d, m) => `no payment ${d.paymentId} on this cycle`,
-  REFUND_EXCEEDS_PAYMENT: (d, m) =>
+  ID_CONFLICT: (d) => `${d.idField} ${d.id} was already used by command ${d.existingCommandId} with different data`,
+  UNKNOWN_PAYMENT: (d) => `no payment ${d.paymentId} on this cycle`,
+  REFUND_EXCEEDS_PAYMENT: (d) =>
     `refund of ${m(d.attemptedMinor)} on payment ${d.paymentId} of ${m(d.paymentMinor)} exceeds what is left (${m(d.paymentMinor - d.refundedMinor)} after ${m(d.refundedMinor)} refunded)`,
-  UNKNOWN_LINE: (d, m) => `no bill line ${d.lineCode} (lines: ${d.lineCodes.join(', ')})`,
-  UNKNOWN_DISPUTE: (d, m) => `no dispute ${d.disputeId} on this cycle`,
-  DISPUTE_ALREADY_RESOLVED: (d, m) =>
+  UNKNOWN_LINE: (d) => `no bill line ${d.lineCode} (lines: ${d.lineCodes.join(', ')})`,
+  UNKNOWN_DISPUTE: (d) => `no dispute ${d.disputeId} on this cycle`,
+  DISPUTE_ALREADY_RESOLVED: (d) =>
     `dispute ${d.disputeId} was already resolved (${d.outcome}, adjustment ${m(d.adjustmentMinor)})`,
-  DISPUTE_EXCEEDS_DUE: (d, m) =>
+  DISPUTE_EXCEEDS_DUE: (d) =>
     `disputing ${m(d.attemptedMinor)} with ${m(d.openDisputedMinor)} already open exceeds the due ${m(d.dueMinor)}`,
-  ADJUSTMENT_EXCEEDS_DISPUTE: (d, m) =>
+  ADJUSTMENT_EXCEEDS_DISPUTE: (d) =>
     `adjustment ${m(d.attemptedMinor)} exceeds dispute ${d.disputeId} of ${m(d.disputedMinor)}`,
-  OUTCOME_MISMATCH: (d, m) =>
+  OUTCOME_MISMATCH: (d) =>
     `outcome ${d.outcome} of dispute ${d.disputeId} (${m(d.disputedMinor)}) does not fit an adjustment of ${m(d.adjustmentMinor)}: upheld adjusts the whole disputed amount, partially-upheld less than it and more than zero, rejected zero`,
-  PLAN_ALREADY_ACTIVE: (d, m) => `instalment plan ${d.activePlanId} is still active`,
-  UNKNOWN_PLAN: (d, m) => `no instalment plan ${d.planId} on this cycle`,
-  PLAN_NOT_ACTIVE: (d, m) => `instalment plan ${d.planId} was already cancelled (${d.cancelReason})`,
-  PLAN_INVALID: (d, m) =>
+  PLAN_ALREADY_ACTIVE: (d) => `instalment plan ${d.activePlanId} is still active`,
+  UNKNOWN_PLAN: (d) => `no instalment plan ${d.planId} on this cycle`,
+  PLAN_NOT_ACTIVE: (d) => `instalment plan ${d.planId} was already cancelled (${d.cancelReason})`,
+  PLAN_INVALID: (d) =>
     d.problem === 'fewer-than-two'
       ? `an instalment plan needs at least 2 instalments, got ${d.installmentCount}`
       : d.problem === 'dates-not-increasing'
         ? 'instalment due dates must be strictly increasing'
         : `instalments add up to ${m(d.installmentsMinor)} but ${m(d.outstandingMinor)} is outstanding`,
   ADJUSTMENT_EXCEEDS_DUE: (d, m) => `adjustment of ${m(d.attemptedMinor)} exceeds the due ${m(d.dueMinor)}`,
-  WRITE_OFF_EXCEEDS_OUTSTANDING: (d, m) =>
+  WRITE_OFF_EXCEEDS_OUTSTANDING: (d) =>
     `write-off of ${m(d.attemptedMinor)} exceeds the outstanding ${m(d.outstandingMinor)}`,
   NOTHING_OUTSTANDING: (d, m) => `nothing is outstanding on this cycle (${m(d.outstandingMinor)})`,
-  DATE_OUT_OF_RANGE: (d, m) =>
+  DATE_OUT_OF_RANGE: (d) =>
     `${d.field} ${d.value} is implausible for the period [${d.periodStart}, ${d.periodEnd}): expected a date from ${d.earliest} to ${d.latest}`,
-  DATED_BEFORE_ORIGIN: (d, m) =>
+  DATED_BEFORE_ORIGIN: (d) =>
     d.origin === 'payment'
       ? `a refund dated ${d.at} is before the payment ${d.originId} it refunds (${d.originAt})`
       : d.origin === 'dispute'

@@ -4,7 +4,7 @@ import { cycleStreamName } from '@renewal-ledger/core';
 import { billCommand, billedEvent, largeLines, metadataFor, paidEvent, paymentCommand, payments, UNICODE_TEXT } from '../fixtures.js';
 import { collect, cycleHandler, FIXED_CLOCK, ids, ours, sameEvent, streamOf, strictlyIncreasing, type AreaTests } from '../support.js';
 
-export const appendAndRead: AreaTests = (add, target) => {
+export const appendAndRead: AreaTests = (add, _target) => {
   add('a new stream reads back every field, revisions from 0, positions increasing', async ({ store, names }) => {
     const stream = names.stream('round-trip');
     const cycleId = names.cycle('round-trip');

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { cycleStreamName, type Instant, type RenewalCommand } from '@renewal-ledger/core';
 import { WrongExpectedRevisionError } from '../../port.js';
 import { billCommand, paymentCommand } from '../fixtures.js';
-import { cycleHandler, FIXED_CLOCK, ids, interleaved, noWait, perStreamIdsOf, rejects, statuses, streamOf, withConnection, type AreaTests, type CycleResult } from '../support.js';
+import { cycleHandler, FIXED_CLOCK, interleaved, noWait, perStreamIdsOf, rejects, statuses, streamOf, withConnection, type AreaTests, type CycleResult } from '../support.js';
 
 export const commandHandler: AreaTests = (add, target) => {
   add('applied: events stored with revisions, positions, figures and metadata', async ({ store, names }) => {

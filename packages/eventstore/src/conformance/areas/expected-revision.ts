@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { payments } from '../fixtures.js';
 import { seeded, streamOf, unchanged, wrongRevision, type AreaTests } from '../support.js';
 
-export const expectedRevision: AreaTests = (add, target) => {
+export const expectedRevision: AreaTests = (add, _target) => {
   add('no-stream on a missing stream creates it at revision 0', async ({ store, names }) => {
     const stream = names.stream('ns-missing');
     const r = await store.appendToStream(stream, payments(names, 'ns-missing', 1), { expectedRevision: 'no-stream' });

@@ -5,7 +5,7 @@ import type { EventStore } from '../../port.js';
 import { payments, type Names } from '../fixtures.js';
 import { collect, ids, mine, ours, strictlyIncreasing, type AreaTests } from '../support.js';
 
-export const readAll: AreaTests = (add, target) => {
+export const readAll: AreaTests = (add, _target) => {
   /** 12 streams written in interleaved rounds: the order of `written` is the commit order. */
   const manyStreams = async (store: EventStore, names: Names): Promise<NewEvent[]> => {
     const written: NewEvent[] = [];

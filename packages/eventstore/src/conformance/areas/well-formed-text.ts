@@ -4,7 +4,7 @@
 // one, and a hash over the text would no longer match what was stored.
 import * as assert from 'uvu/assert';
 import { isWellFormedText, type EventMetadata, type NewEvent } from '@renewal-ledger/core';
-import { IllFormedEventError, type AppendRequest, type EventStore } from '../../port.js';
+import { IllFormedEventError, type AppendRequest, } from '../../port.js';
 import { billedEvent, paidEvent, type Names } from '../fixtures.js';
 import type { AreaTests } from '../support.js';
 
