@@ -11,6 +11,7 @@ import { iso4217MinorUnits } from './money.js';
 import { forbiddenIdCharacter, isWellFormedText, toNfc } from './unicode.js';
 
 const isStoredIdText = (u: unknown): u is string =>
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses
   typeof u === 'string' && u.length > 0 && u.length <= 200 && u.trim() === u && !/[\u0000-\u001f\u007f]/.test(u);
 
 /** Why an input id is refused, or null when it is a valid id (after normalising to NFC). */

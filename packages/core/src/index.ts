@@ -95,16 +95,16 @@ export { type Problem, type InvalidInput, formatProblem, invalidInput, decodeWit
 
 // Building an aggregate of your own: deciders, codec shapes, event codecs, idempotency, specifications.
 export { type Decision, type Decider, fold } from './decider.js';
-export {
-  type AggregateCommand,
-  type Aggregate,
-  type AnyAggregate,
-  type CommandOf,
-  type EventOf,
-  type StateOf,
-  type ErrorOf,
-  type DuplicateOf,
-  type FiguresOf,
+export type {
+  AggregateCommand,
+  Aggregate,
+  AnyAggregate,
+  CommandOf,
+  EventOf,
+  StateOf,
+  ErrorOf,
+  DuplicateOf,
+  FiguresOf,
 } from './aggregate.js';
 export { shape, loose, tagged, oneOf, ShapeType, TaggedType, type ShapeOf, type ShapeOutput } from './shape.js';
 export { sameFact } from './same-fact.js';
@@ -366,7 +366,7 @@ export {
 } from './ledger/events.js';
 export { type LedgerRuleDetails, type LedgerRuleCode, type LedgerErrorOf, type LedgerError, LEDGER_RULE_CODES } from './ledger/errors.js';
 export { type LedgerSettingsState, initialLedgerSettings, evolveLedgerSettings } from './ledger/state.js';
-export { type LedgerDuplicate, type LedgerDecision } from './ledger/decide.js';
+export type { LedgerDuplicate, LedgerDecision } from './ledger/decide.js';
 export { ledgerSettingsDecider } from './ledger/decider.js';
 export {
   type ZoneSpan,

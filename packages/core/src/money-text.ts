@@ -16,7 +16,7 @@ import { ISO_4217_MINOR_UNITS } from './iso4217.js';
  * XDR, XTS, XXX: no minor unit); undefined for a code not in the list (XYZ, or a withdrawn HRK).
  */
 export const iso4217MinorUnits = (code: string): number | null | undefined =>
-  Object.prototype.hasOwnProperty.call(ISO_4217_MINOR_UNITS, code) ? ISO_4217_MINOR_UNITS[code] : undefined;
+  Object.hasOwn(ISO_4217_MINOR_UNITS, code) ? ISO_4217_MINOR_UNITS[code] : undefined;
 
 /**
  * Decimals of a currency's minor unit: 0 for JPY, 2 for CNY, 3 for KWD. Commands accept only

@@ -9,7 +9,7 @@ import { decodeOwnedWith, type InvalidInput } from '../validation.js';
 
 const base = { commandId: StoredIdC, actor: StoredIdC, at: InstantC };
 
-const event = <T extends string, R extends t.Props, O extends t.Props = {}>(type: T, required: R, optional?: O) => {
+const event = <T extends string, R extends t.Props, O extends t.Props = Record<never, never>>(type: T, required: R, optional?: O) => {
   const data = shape(`${type} data`, { ...base, ...required }, optional ?? ({} as O), false);
   return { data, codec: shape(`${type} event`, { type: t.literal(type), data }, {}, false) };
 };
