@@ -51,7 +51,9 @@ export const entryPoints = (): EntryPoint[] =>
         const types = typeof target === 'string' ? undefined : target.types;
         if (!types) return []; // ./package.json
         const suffix = subpath === '.' ? '' : `-${subpath.replace(/^\.\//, '').replace(/\//g, '-')}`;
-        return [{ packageName: manifest.name, packageDir, subpath, declarations: join(packageDir, types), reportName: `${unscoped}${suffix}` }];
+        return [
+          { packageName: manifest.name, packageDir, subpath, declarations: join(packageDir, types), reportName: `${unscoped}${suffix}` },
+        ];
       });
     });
 
@@ -102,9 +104,12 @@ export const checkApi = (options: { readonly local: boolean; readonly only?: rea
   const base = ExtractorConfig.loadFile(join(root, 'api-extractor.json'));
   const temp = mkdtempSync(join(tmpdir(), 'renewal-api-'));
   try {
-    const entries = entryPoints().filter((e) => !options.only?.length || options.only.some((o) => relative(root, e.packageDir).includes(o)));
+    const entries = entryPoints().filter(
+      (e) => !options.only?.length || options.only.some((o) => relative(root, e.packageDir).includes(o)),
+    );
     const missing = entries.filter((e) => !existsSync(e.declarations));
-    if (missing.length) throw new Error(`not built: ${missing.map((e) => relative(root, e.declarations)).join(', ')} (run pnpm build first)`);
+    if (missing.length)
+      throw new Error(`not built: ${missing.map((e) => relative(root, e.declarations)).join(', ')} (run pnpm build first)`);
     const configs = entries.map((entry) => configFor(entry, base, temp));
     const [first] = configs;
     if (!first) return [];
@@ -119,7 +124,10 @@ export const checkApi = (options: { readonly local: boolean; readonly only?: rea
         messageCallback: (message: ExtractorMessage) => {
           message.handled = true;
           if (message.messageId === 'console-api-report-diff') diff = message.text.replace(/^Changes to the API report:\s*/, '');
-          else if (message.logLevel === 'error' || (message.logLevel === 'warning' && !String(message.messageId).startsWith('console-api-report'))) {
+          else if (
+            message.logLevel === 'error' ||
+            (message.logLevel === 'warning' && !String(message.messageId).startsWith('console-api-report'))
+          ) {
             const where = message.sourceFilePath ? `${relative(root, message.sourceFilePath)}:${message.sourceFileLine ?? 0}: ` : '';
             problems.push(`${where}(${message.messageId}) ${message.text}`);
           }

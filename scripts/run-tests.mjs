@@ -170,9 +170,12 @@ const failedFiles = results.filter((r) => r.counts.failed).map((r) => r.file);
 process.stdout.write('\n');
 if (failedFiles.length) process.stdout.write(`failing files:\n${failedFiles.map((f) => `  ${f}`).join('\n')}\n`);
 // A unit file whose tests skipped for want of PostgreSQL belongs in INTEGRATION.
-const skippingUnits = kind === 'unit' ? results.filter((r) => r.counts.skipped && r.output.includes('POSTGRES_URL')).map((r) => r.file) : [];
+const skippingUnits =
+  kind === 'unit' ? results.filter((r) => r.counts.skipped && r.output.includes('POSTGRES_URL')).map((r) => r.file) : [];
 if (skippingUnits.length)
-  process.stdout.write(`unit test files that skipped PostgreSQL tests (list them in INTEGRATION in scripts/run-tests.mjs):\n${skippingUnits.map((f) => `  ${f}`).join('\n')}\n`);
+  process.stdout.write(
+    `unit test files that skipped PostgreSQL tests (list them in INTEGRATION in scripts/run-tests.mjs):\n${skippingUnits.map((f) => `  ${f}`).join('\n')}\n`,
+  );
 stopPostgres();
 process.stdout.write(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
 process.exit(totals.failed ? 1 : 0);

@@ -14,7 +14,8 @@ const MAX_DIFF_LINES = 60;
 // One compiler program for all entry points, analysed once; each test reads its package's result.
 const results = checkApi({ local: false });
 
-const nameOf = (r: EntryResult) => (r.entry.subpath === '.' ? r.entry.packageName : `${r.entry.packageName}/${r.entry.subpath.replace(/^\.\//, '')}`);
+const nameOf = (r: EntryResult) =>
+  r.entry.subpath === '.' ? r.entry.packageName : `${r.entry.packageName}/${r.entry.subpath.replace(/^\.\//, '')}`;
 
 for (const r of results) {
   test(`public API of ${nameOf(r)} matches api/${r.entry.reportName}.api.md`, () => {
@@ -25,7 +26,10 @@ for (const r of results) {
       );
     if (!r.upToDate) {
       const lines = r.diff.split('\n');
-      const diff = lines.length > MAX_DIFF_LINES ? [...lines.slice(0, MAX_DIFF_LINES), `... ${lines.length - MAX_DIFF_LINES} more lines`].join('\n') : r.diff;
+      const diff =
+        lines.length > MAX_DIFF_LINES
+          ? [...lines.slice(0, MAX_DIFF_LINES), `... ${lines.length - MAX_DIFF_LINES} more lines`].join('\n')
+          : r.diff;
       assert.unreachable(
         `${nameOf(r)}: its public API changed and ${report} does not say so yet.\n` +
           `If the change is meant: run \`pnpm api\` (after \`pnpm build\`), commit ${report}, and add a changeset (\`pnpm changeset\`) that names what changed.\n` +
@@ -36,9 +40,17 @@ for (const r of results) {
 }
 
 test('api/ holds a report for every public entry point and nothing else', () => {
-  const expected = entryPoints().map((e) => `${e.reportName}.api.md`).sort();
-  const present = readdirSync(apiFolder).filter((f) => f.endsWith('.api.md')).sort();
-  assert.equal(present.filter((f) => !expected.includes(f)), [], 'reports of entry points that no longer exist (delete them)');
+  const expected = entryPoints()
+    .map((e) => `${e.reportName}.api.md`)
+    .sort();
+  const present = readdirSync(apiFolder)
+    .filter((f) => f.endsWith('.api.md'))
+    .sort();
+  assert.equal(
+    present.filter((f) => !expected.includes(f)),
+    [],
+    'reports of entry points that no longer exist (delete them)',
+  );
   assert.ok(results.length === expected.length && results.length > 0, 'every public entry point was checked');
 });
 

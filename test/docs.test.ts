@@ -19,7 +19,9 @@ const list = (dir: string) => (existsSync(join(root, dir)) ? readdirSync(join(ro
 const markdownFiles = [
   'README.md',
   'CONTRIBUTING.md',
-  ...list('docs').filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`),
+  ...list('docs')
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
   ...['packages', 'examples'].flatMap((dir) => list(dir).map((p) => `${dir}/${p}/README.md`)),
 ].filter((f) => existsSync(join(root, f)));
 
@@ -57,9 +59,21 @@ const tsBlocks = blocks.filter((b) => /^(ts|typescript)\b/.test(b.info));
 const FRAGMENT = 'fragment';
 
 test('every ts block is either checked or marked `fragment` (nothing else after the language)', () => {
-  const unknown = tsBlocks.filter((b) => b.info.split(/\s+/).slice(1).some((word) => word !== FRAGMENT));
-  assert.equal(unknown.map((b) => `${b.file}:${b.line}: \`\`\`${b.info}`), [], 'unknown words after ```ts');
-  assert.ok(tsBlocks.some((b) => !b.info.includes(FRAGMENT)), 'some blocks are checked');
+  const unknown = tsBlocks.filter((b) =>
+    b.info
+      .split(/\s+/)
+      .slice(1)
+      .some((word) => word !== FRAGMENT),
+  );
+  assert.equal(
+    unknown.map((b) => `${b.file}:${b.line}: \`\`\`${b.info}`),
+    [],
+    'unknown words after ```ts',
+  );
+  assert.ok(
+    tsBlocks.some((b) => !b.info.includes(FRAGMENT)),
+    'some blocks are checked',
+  );
 });
 
 /**
@@ -127,7 +141,10 @@ test('every ts block that is not a fragment type-checks against the built packag
     return `${block.file}:${block.line + 1 + line}:${character + 1}: TS${d.code} ${text}`;
   });
   assert.ok(files.length > 0);
-  if (problems.length) assert.unreachable(`${problems.length} problems in documentation snippets (mark illustrations \`\`\`ts fragment):\n${problems.join('\n')}`);
+  if (problems.length)
+    assert.unreachable(
+      `${problems.length} problems in documentation snippets (mark illustrations \`\`\`ts fragment):\n${problems.join('\n')}`,
+    );
 });
 
 // --- README's tables ---------------------------------------------------------------------------

@@ -52,14 +52,21 @@ const accepted = (files: Record<string, string>) => {
 
 test('core imports no other package of ours', () => {
   refused(
-    { 'packages/core/src/probe.ts': "import { getInMemoryEventStore } from '@renewal-ledger/eventstore';\nexport const probe = getInMemoryEventStore;\n" },
+    {
+      'packages/core/src/probe.ts':
+        "import { getInMemoryEventStore } from '@renewal-ledger/eventstore';\nexport const probe = getInMemoryEventStore;\n",
+    },
     'lint/style/noRestrictedImports',
     'core is pure',
   );
 });
 
 test('core reads no clock, file or network: no node: module', () => {
-  refused({ 'packages/core/src/probe.ts': "import { readFileSync } from 'node:fs';\nexport const probe = readFileSync;\n" }, 'lint/style/noRestrictedImports', 'no node: module');
+  refused(
+    { 'packages/core/src/probe.ts': "import { readFileSync } from 'node:fs';\nexport const probe = readFileSync;\n" },
+    'lint/style/noRestrictedImports',
+    'no node: module',
+  );
 });
 
 test('core may use fp-ts, io-ts and date-fns with its zones', () => {
@@ -71,7 +78,10 @@ test('core may use fp-ts, io-ts and date-fns with its zones', () => {
 
 test('a store adapter never imports the projections', () => {
   refused(
-    { 'packages/store-sqlite/src/probe.ts': "import { getProjectionRunner } from '@renewal-ledger/projections';\nexport const probe = getProjectionRunner;\n" },
+    {
+      'packages/store-sqlite/src/probe.ts':
+        "import { getProjectionRunner } from '@renewal-ledger/projections';\nexport const probe = getProjectionRunner;\n",
+    },
     'lint/style/noRestrictedImports',
     'a store adapter sits on core and eventstore',
   );
@@ -86,7 +96,10 @@ test('a store adapter may import core and the eventstore port', () => {
 
 test('a view never imports a store adapter', () => {
   refused(
-    { 'packages/projection-arrears/src/probe.ts': "import { getSQLiteEventStore } from '@renewal-ledger/store-sqlite';\nexport const probe = getSQLiteEventStore;\n" },
+    {
+      'packages/projection-arrears/src/probe.ts':
+        "import { getSQLiteEventStore } from '@renewal-ledger/store-sqlite';\nexport const probe = getSQLiteEventStore;\n",
+    },
     'lint/style/noRestrictedImports',
     'a view sits on core, eventstore and projections',
   );

@@ -49,12 +49,14 @@ const publicPackages = readdirSync(join(root, 'packages'))
 const inParallel = async <A, B>(items: readonly A[], limit: number, each: (a: A) => Promise<B>): Promise<B[]> => {
   const out: B[] = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await each(items[i]!);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await each(items[i]!);
+      }
+    }),
+  );
   return out;
 };
 
@@ -69,7 +71,14 @@ test.before(async () => {
     const report = JSON.parse(stdout) as { name: string; filename: string; files: { path: string }[] };
     const { stdout: manifest } = await execFile('tar', ['-xzOf', report.filename, 'package/package.json']);
     const { stdout: license } = await execFile('tar', ['-xzOf', report.filename, 'package/LICENSE']).catch(() => ({ stdout: '' }));
-    return { dir, name: report.name, tarball: report.filename, files: report.files.map((f) => f.path), manifest: JSON.parse(manifest), license };
+    return {
+      dir,
+      name: report.name,
+      tarball: report.filename,
+      files: report.files.map((f) => f.path),
+      manifest: JSON.parse(manifest),
+      license,
+    };
   });
   console.log(`packed ${packed.length} packages in ${seconds(started)}`);
 });
@@ -77,7 +86,11 @@ test.before(async () => {
 test('every public package is packed, and the consumer program imports each of them', () => {
   assert.ok(packed.length >= 14, `${packed.length} packages`);
   const program = readFileSync(join(fixtures, 'sqlite.ts'), 'utf8');
-  assert.equal(packed.filter((p) => !program.includes(`from '${p.name}'`)).map((p) => p.name), [], 'test/fixtures/consumer/sqlite.ts imports every package');
+  assert.equal(
+    packed.filter((p) => !program.includes(`from '${p.name}'`)).map((p) => p.name),
+    [],
+    'test/fixtures/consumer/sqlite.ts imports every package',
+  );
 });
 
 test('tarballs ship the build, a README and the LICENSE; no sources, tests or build caches', () => {
@@ -100,7 +113,8 @@ test('packed manifests: no workspace: ranges, no export condition pointing into 
     assert.not.match(JSON.stringify(m), 'workspace:', `${p.name}: workspace ranges are replaced`);
     assert.not.match(JSON.stringify(m.exports), 'source', `${p.name}: no source condition in the published exports`);
     assert.is(m.exports['./package.json'], './package.json', `${p.name} exports ./package.json`);
-    for (const target of targetsOf(m.exports)) assert.ok(p.files.includes(target.slice(2)), `${p.name}: export target ${target} is in the tarball`);
+    for (const target of targetsOf(m.exports))
+      assert.ok(p.files.includes(target.slice(2)), `${p.name}: export target ${target} is in the tarball`);
     assert.is(m.type, 'module');
     assert.is(m.license, 'MIT');
     assert.ok(m.engines?.node, `${p.name} states engines.node`);
@@ -122,7 +136,11 @@ test('drivers are dependencies only of the packages that cannot do without them'
   const projections = packed.find((p) => p.name === '@renewal-ledger/projections')!.manifest;
   assert.equal(projections.peerDependenciesMeta, { 'better-sqlite3': { optional: true }, pg: { optional: true } });
   const stores = packed.find((p) => p.name === '@renewal-ledger/stores')!.manifest;
-  assert.equal(Object.keys(stores.peerDependenciesMeta).sort(), ['@renewal-ledger/store-eventstoredb', '@renewal-ledger/store-postgres', '@renewal-ledger/store-sqlite']);
+  assert.equal(Object.keys(stores.peerDependenciesMeta).sort(), [
+    '@renewal-ledger/store-eventstoredb',
+    '@renewal-ledger/store-postgres',
+    '@renewal-ledger/store-sqlite',
+  ]);
 });
 
 // --- installing and using them ---------------------------------------------------------------
@@ -146,7 +164,13 @@ const localPrebuilds = (): string => {
 // npm must not inherit the pnpm settings of `pnpm test` (npm_config_*, npm_package_*).
 const npmEnv = (): NodeJS.ProcessEnv => {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
-  return { ...env, npm_config_better_sqlite3_local_prebuilds: prebuildsDir, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
+  return {
+    ...env,
+    npm_config_better_sqlite3_local_prebuilds: prebuildsDir,
+    npm_config_update_notifier: 'false',
+    npm_config_fund: 'false',
+    npm_config_audit: 'false',
+  };
 };
 let prebuildsDir = '';
 
@@ -176,7 +200,11 @@ const writePackageJson = (dir: string, names: readonly string[], devDependencies
 
 const npmInstall = async (dir: string) => {
   const started = performance.now();
-  await execFile('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, env: npmEnv(), maxBuffer: 16 << 20 });
+  await execFile('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: dir,
+    env: npmEnv(),
+    maxBuffer: 16 << 20,
+  });
   return seconds(started);
 };
 
@@ -203,7 +231,14 @@ const installedTree = (dir: string) => {
 };
 
 const typeCheck = async (dir: string, config: Record<string, unknown>, files: readonly string[], name: string) => {
-  writeFileSync(join(dir, name), JSON.stringify({ compilerOptions: { strict: true, skipLibCheck: false, target: 'es2022', lib: ['es2022'], ...config }, files }, null, 2));
+  writeFileSync(
+    join(dir, name),
+    JSON.stringify(
+      { compilerOptions: { strict: true, skipLibCheck: false, target: 'es2022', lib: ['es2022'], ...config }, files },
+      null,
+      2,
+    ),
+  );
   try {
     await execFile(process.execPath, [tsc, '-p', name], { cwd: dir, maxBuffer: 16 << 20 });
   } catch (e) {
@@ -233,7 +268,11 @@ const expectedLedger = {
 
 test('every package installed with npm outside the workspace type-checks (node16; bundler with exactOptionalPropertyTypes) and runs on SQLite', async () => {
   prebuildsDir = localPrebuilds();
-  const dir = consumer('everything', packed.map((p) => p.name), { '@types/node': '^20.19.0' });
+  const dir = consumer(
+    'everything',
+    packed.map((p) => p.name),
+    { '@types/node': '^20.19.0' },
+  );
   console.log(`everything: npm install in ${await npmInstall(dir)}`);
   const files = ['sqlite.ts', 'ledger.ts'];
   const started = performance.now();
@@ -243,7 +282,14 @@ test('every package installed with npm outside the workspace type-checks (node16
     // (the packages ship no sources), and they hold under exactOptionalPropertyTypes.
     typeCheck(
       dir,
-      { module: 'esnext', moduleResolution: 'bundler', types: ['node'], noEmit: true, exactOptionalPropertyTypes: true, customConditions: ['source', '@renewal-ledger/source'] },
+      {
+        module: 'esnext',
+        moduleResolution: 'bundler',
+        types: ['node'],
+        noEmit: true,
+        exactOptionalPropertyTypes: true,
+        customConditions: ['source', '@renewal-ledger/source'],
+      },
       files,
       'tsconfig.bundler.json',
     ),
@@ -254,20 +300,34 @@ test('every package installed with npm outside the workspace type-checks (node16
 });
 
 test('core + store-postgres + projection-arrears installs neither better-sqlite3 nor gRPC, and runs on PostgreSQL', async () => {
-  const dir = consumer('postgres', ['@renewal-ledger/core', '@renewal-ledger/store-postgres', '@renewal-ledger/projection-arrears'], { '@types/node': '^20.19.0' });
+  const dir = consumer('postgres', ['@renewal-ledger/core', '@renewal-ledger/store-postgres', '@renewal-ledger/projection-arrears'], {
+    '@types/node': '^20.19.0',
+  });
   console.log(`postgres: npm install in ${await npmInstall(dir)}`);
   const tree = installedTree(dir);
-  console.log(`postgres: the installed tree holds ${tree.count} packages, ${tree.megabytes} MB: ${[...tree.packages.keys()].sort().join(' ')}`);
+  console.log(
+    `postgres: the installed tree holds ${tree.count} packages, ${tree.megabytes} MB: ${[...tree.packages.keys()].sort().join(' ')}`,
+  );
   for (const unwanted of ['better-sqlite3', '@eventstore/db-client', '@grpc/grpc-js', 'prebuild-install', 'node-gyp'])
     assert.not.ok(tree.packages.has(unwanted), `${unwanted} is not installed`);
   assert.ok(tree.packages.has('pg'));
 
   // Adding stores (openStore by URL) pulls in no other adapter: their URLs name what to install.
   // (One type-check for both programs, after this install: postgres.ts imports nothing of stores.)
-  writePackageJson(dir, ['@renewal-ledger/core', '@renewal-ledger/store-postgres', '@renewal-ledger/projection-arrears', '@renewal-ledger/stores'], { '@types/node': '^20.19.0' });
+  writePackageJson(
+    dir,
+    ['@renewal-ledger/core', '@renewal-ledger/store-postgres', '@renewal-ledger/projection-arrears', '@renewal-ledger/stores'],
+    { '@types/node': '^20.19.0' },
+  );
   console.log(`postgres + stores: npm install in ${await npmInstall(dir)}`);
   const after = installedTree(dir);
-  for (const unwanted of ['better-sqlite3', '@eventstore/db-client', '@grpc/grpc-js', '@renewal-ledger/store-sqlite', '@renewal-ledger/store-eventstoredb'])
+  for (const unwanted of [
+    'better-sqlite3',
+    '@eventstore/db-client',
+    '@grpc/grpc-js',
+    '@renewal-ledger/store-sqlite',
+    '@renewal-ledger/store-eventstoredb',
+  ])
     assert.not.ok(after.packages.has(unwanted), `${unwanted} is not installed with stores`);
   await typeCheck(dir, { ...node16, types: ['node'], outDir: 'out' }, ['postgres.ts', 'ledger.ts', 'stores.ts'], 'tsconfig.json');
 
@@ -286,12 +346,14 @@ test('core + store-postgres + projection-arrears installs neither better-sqlite3
     esdb: {
       code: 'MISSING_PACKAGE',
       packageName: '@renewal-ledger/store-eventstoredb',
-      message: 'an EventStoreDB store URL (esdb://) needs the package @renewal-ledger/store-eventstoredb, which is not installed: npm install @renewal-ledger/store-eventstoredb',
+      message:
+        'an EventStoreDB store URL (esdb://) needs the package @renewal-ledger/store-eventstoredb, which is not installed: npm install @renewal-ledger/store-eventstoredb',
     },
     sqlite: {
       code: 'MISSING_PACKAGE',
       packageName: '@renewal-ledger/store-sqlite',
-      message: 'a SQLite store URL (sqlite:) needs the package @renewal-ledger/store-sqlite, which is not installed: npm install @renewal-ledger/store-sqlite',
+      message:
+        'a SQLite store URL (sqlite:) needs the package @renewal-ledger/store-sqlite, which is not installed: npm install @renewal-ledger/store-sqlite',
     },
     memory: 'memory',
   });

@@ -89,7 +89,9 @@ export const runAuditReplay = async (options: AuditReplayOptions): Promise<numbe
       print(`  ${v.entries} ${v.entries === 1 ? 'entry' : 'entries'} verified before it. Nothing after that position can be relied on.`);
       return 1;
     }
-    print(`  ${v.entries} entries verified against the events in the store${seals.length ? `, and ${v.sealsMatched} of ${seals.length} earlier seals matched` : ''}.`);
+    print(
+      `  ${v.entries} entries verified against the events in the store${seals.length ? `, and ${v.sealsMatched} of ${seals.length} earlier seals matched` : ''}.`,
+    );
     if (seal) {
       print(`  Today's seal: position ${seal.position}, hash ${seal.hash}`);
       if (options.seals) {
@@ -107,7 +109,9 @@ export const runAuditReplay = async (options: AuditReplayOptions): Promise<numbe
       print('\n2. No bill to replay: the ledger has no payment entered after the day it was taken; pass --cycle.');
     } else {
       const asOf = options.asOf ?? (offline ? dayOf(offline.at!) : dayOf(new Date().toISOString()));
-      print(`\n2. Bill ${cycleId} as of ${asOf}${offline && !options.cycle ? ` (payment ${(offline.data as { paymentId?: string }).paymentId} was taken on ${dayOf(offline.at!)} and entered on ${dayOf(offline.recordedAt)})` : ''}`);
+      print(
+        `\n2. Bill ${cycleId} as of ${asOf}${offline && !options.cycle ? ` (payment ${(offline.data as { paymentId?: string }).paymentId} was taken on ${dayOf(offline.at!)} and entered on ${dayOf(offline.recordedAt)})` : ''}`,
+      );
       const endOfDay = endOfBusinessDay(zones, asOf);
       const happened = await cycleAsOf(store, cycleId, { at: endOfDay });
       const known = await cycleAsOf(store, cycleId, { knownAt: endOfDay, agingDate: asOf });
@@ -130,8 +134,12 @@ export const runAuditReplay = async (options: AuditReplayOptions): Promise<numbe
       }
       await writeFile(options.exportTo, chunks.join(''));
       // Checked on its own: every line's hash and link, and the seals, with no access to the system.
-      const check = await verifyAuditExport((await readFile(options.exportTo, 'utf8')).split('\n'), { seals: seal ? [...seals, seal] : seals });
-      print(`\n3. Exported ${lines} entries to ${options.exportTo}; checked on its own: ${check.ok ? `every hash and link holds, ${check.sealsMatched} seals matched` : `BROKEN at position ${check.problem!.position}: ${check.problem!.reason}`}.`);
+      const check = await verifyAuditExport((await readFile(options.exportTo, 'utf8')).split('\n'), {
+        seals: seal ? [...seals, seal] : seals,
+      });
+      print(
+        `\n3. Exported ${lines} entries to ${options.exportTo}; checked on its own: ${check.ok ? `every hash and link holds, ${check.sealsMatched} seals matched` : `BROKEN at position ${check.problem!.position}: ${check.problem!.reason}`}.`,
+      );
       if (!check.ok) return 1;
     }
     return 0;

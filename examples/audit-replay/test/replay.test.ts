@@ -33,19 +33,59 @@ test.before.each(async (ctx) => {
   const base = { cycleId: CYCLE, actor: 'cashier-chen' };
   const entered = (recordedAt: string) => ({ recordedAt: recordedAt as Instant });
   await handler.handle(
-    command({ type: 'Bill', commandId: 'c1', ...base, actor: 'billing-run', at: '2026-01-01T01:00:00Z', contractId: 'unit-0301', period: { start: '2026-01-01', end: '2026-02-01' }, dueDate: '2026-01-15', currency: 'CNY', lines: [{ code: 'service', description: 'Property service fee', amountMinor: 31520 }] }),
+    command({
+      type: 'Bill',
+      commandId: 'c1',
+      ...base,
+      actor: 'billing-run',
+      at: '2026-01-01T01:00:00Z',
+      contractId: 'unit-0301',
+      period: { start: '2026-01-01', end: '2026-02-01' },
+      dueDate: '2026-01-15',
+      currency: 'CNY',
+      lines: [{ code: 'service', description: 'Property service fee', amountMinor: 31520 }],
+    }),
     entered('2026-01-01T01:00:00Z'),
   );
   // Taken in cash on the 14th while the system was down, entered on the 19th.
-  await handler.handle(command({ type: 'RecordPayment', commandId: 'c2', ...base, at: '2026-01-14T10:00:00Z', paymentId: 'pay-1', amountMinor: 20000, channel: 'cash', offline: true }), entered('2026-01-19T09:00:00Z'));
-  await handler.handle(command({ type: 'RecordPayment', commandId: 'c3', ...base, at: '2026-01-25T10:00:00Z', paymentId: 'pay-2', amountMinor: 11520, channel: 'alipay' }), entered('2026-01-25T10:00:00Z'));
+  await handler.handle(
+    command({
+      type: 'RecordPayment',
+      commandId: 'c2',
+      ...base,
+      at: '2026-01-14T10:00:00Z',
+      paymentId: 'pay-1',
+      amountMinor: 20000,
+      channel: 'cash',
+      offline: true,
+    }),
+    entered('2026-01-19T09:00:00Z'),
+  );
+  await handler.handle(
+    command({
+      type: 'RecordPayment',
+      commandId: 'c3',
+      ...base,
+      at: '2026-01-25T10:00:00Z',
+      paymentId: 'pay-2',
+      amountMinor: 11520,
+      channel: 'alipay',
+    }),
+    entered('2026-01-25T10:00:00Z'),
+  );
   await store.close();
 });
 test.after.each((ctx) => rmSync(ctx.dir, { recursive: true, force: true }));
 
 const run = async (ctx: { dir: string; store: string }, extra: object = {}) => {
   const lines: string[] = [];
-  const code = await runAuditReplay({ store: ctx.store, seals: join(ctx.dir, 'seals.jsonl'), exportTo: join(ctx.dir, 'export.jsonl'), print: (l) => lines.push(l), ...extra });
+  const code = await runAuditReplay({
+    store: ctx.store,
+    seals: join(ctx.dir, 'seals.jsonl'),
+    exportTo: join(ctx.dir, 'export.jsonl'),
+    print: (l) => lines.push(l),
+    ...extra,
+  });
   return { code, out: lines.join('\n') };
 };
 
@@ -55,7 +95,10 @@ test('verifies, seals, replays the offline payment both ways, and checks its own
   assert.match(out, '3 entries verified against the events in the store.');
   assert.match(out, `Bill ${CYCLE} as of 2026-01-14 (payment pay-1 was taken on 2026-01-14 and entered on 2026-01-19)`);
   // On the 14th the customer had paid 200.00 (not yet due: current); the books showed nothing paid.
-  assert.match(out, /as of 2026-01-14 \(what had happened\):\s+2 events: due 315.20 CNY, paid 200.00 CNY, outstanding 115.20 CNY; overdue 0.00 CNY, 0 days \(current\)/);
+  assert.match(
+    out,
+    /as of 2026-01-14 \(what had happened\):\s+2 events: due 315.20 CNY, paid 200.00 CNY, outstanding 115.20 CNY; overdue 0.00 CNY, 0 days \(current\)/,
+  );
   assert.match(out, /as known at 2026-01-14 \(the books then\):\s+1 event: due 315.20 CNY, paid 0.00 CNY, outstanding 315.20 CNY/);
   assert.match(out, 'Paid 200.00 CNY by cash, taken offline (payment pay-1). By cashier-chen, recorded 2026-01-19 09:00 UTC.');
   assert.match(out, 'Exported 3 entries');
@@ -84,10 +127,18 @@ test('an event edited in the SQLite file is caught at its position', async (ctx)
 });
 
 test('the README start command runs the script', (ctx) => {
-  const r = spawnSync(process.execPath, ['--conditions=@renewal-ledger/source', '--import', 'tsx', 'examples/audit-replay/src/main.ts', '--store', ctx.store], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    ['--conditions=@renewal-ledger/source', '--import', 'tsx', 'examples/audit-replay/src/main.ts', '--store', ctx.store],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
   assert.is(r.status, 0, r.stderr);
   assert.match(r.stdout, '3 entries verified');
-  const bad = spawnSync(process.execPath, ['--conditions=@renewal-ledger/source', '--import', 'tsx', 'examples/audit-replay/src/main.ts', '--as-of', 'soon'], { cwd: ROOT, encoding: 'utf8' });
+  const bad = spawnSync(
+    process.execPath,
+    ['--conditions=@renewal-ledger/source', '--import', 'tsx', 'examples/audit-replay/src/main.ts', '--as-of', 'soon'],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
   assert.is(bad.status, 2);
 });
 

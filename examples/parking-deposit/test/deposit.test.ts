@@ -25,13 +25,18 @@ const must = (input: Record<string, unknown>): DepositCommand => {
   if (E.isLeft(r)) throw new Error(r.left.message);
   return r.right;
 };
-const take = (amountMinor = 20000, commandId = 'take') => must({ type: 'TakeDeposit', commandId, at: '2026-01-05T08:30:00Z', holder: 'Zhang Wei', amountMinor, currency: 'CNY' });
+const take = (amountMinor = 20000, commandId = 'take') =>
+  must({ type: 'TakeDeposit', commandId, at: '2026-01-05T08:30:00Z', holder: 'Zhang Wei', amountMinor, currency: 'CNY' });
 const deduct = (deductionId: string, amountMinor: number, commandId = `deduct-${deductionId}`) =>
   must({ type: 'DeductForDamage', commandId, at: '2026-06-30T17:00:00Z', deductionId, amountMinor, reason: 'bent card' });
 const refund = (commandId = 'refund') => must({ type: 'RefundDeposit', commandId, at: '2026-07-01T09:00:00Z' });
 
 const statusOf = (r: HandleResult<typeof parkingDeposit>) =>
-  r.status === 'applied' ? `applied:${r.figures.heldMinor}` : r.status === 'duplicate' ? `duplicate:${r.duplicate.key}` : `rejected:${r.error.code}`;
+  r.status === 'applied'
+    ? `applied:${r.figures.heldMinor}`
+    : r.status === 'duplicate'
+      ? `duplicate:${r.duplicate.key}`
+      : `rejected:${r.error.code}`;
 
 /** The whole life of a card and the handler's promises, on one store. */
 const scenario = async (open: () => Promise<EventStore>) => {
@@ -39,10 +44,18 @@ const scenario = async (open: () => Promise<EventStore>) => {
   try {
     const deposits = getCommandHandler(parkingDeposit, { store, clock });
     // 200.00 taken; 35.00 kept for damage; 165.00 refunded: 200.00 - 35.00 = 165.00.
-    assert.equal((await deposits.handleBatch([take(), deduct('scratch-1', 3500), refund()])).map(statusOf), ['applied:20000', 'applied:16500', 'applied:0']);
+    assert.equal((await deposits.handleBatch([take(), deduct('scratch-1', 3500), refund()])).map(statusOf), [
+      'applied:20000',
+      'applied:16500',
+      'applied:0',
+    ]);
     const last = await deposits.handle(take());
     assert.is(statusOf(last), 'duplicate:commandId', 'the same command again');
-    assert.is(statusOf(await deposits.handle(take(20000, 'take-keyed-again'))), 'duplicate:cardId', 'the same deposit under another command id');
+    assert.is(
+      statusOf(await deposits.handle(take(20000, 'take-keyed-again'))),
+      'duplicate:cardId',
+      'the same deposit under another command id',
+    );
     assert.is(statusOf(await deposits.handle(take(30000, 'take-other'))), 'rejected:ALREADY_TAKEN');
     assert.is(statusOf(await deposits.handle(deduct('late', 100))), 'rejected:ALREADY_REFUNDED');
     // A command id reused for other content: the generic machinery refuses it, as for a cycle.
@@ -57,7 +70,10 @@ const scenario = async (open: () => Promise<EventStore>) => {
       stored.push(`${e.type}:${e.metadata.recordedAt}`);
       state = parkingDeposit.evolve(state, parkingDeposit.events.of(e));
     }
-    assert.equal(stored, ['DepositTaken', 'DamageDeducted', 'DepositRefunded'].map((t) => `${t}:2026-07-01T09:00:05Z`));
+    assert.equal(
+      stored,
+      ['DepositTaken', 'DamageDeducted', 'DepositRefunded'].map((t) => `${t}:2026-07-01T09:00:05Z`),
+    );
     assert.equal(parkingDeposit.figures(state), { takenMinor: 20000, deductedMinor: 3500, refundedMinor: 16500, heldMinor: 0 });
 
     // A deduction larger than what is held on another card is refused with its figures.
@@ -69,8 +85,16 @@ const scenario = async (open: () => Promise<EventStore>) => {
 
     // The same store keeps the ledger's own aggregates, through the same handler.
     const bill = decodeCommand({
-      type: 'Bill', commandId: 'bill-1', cycleId: 'space-17/2026-07', actor: 'billing', at: '2026-07-01T01:00:00Z', contractId: 'space-17',
-      period: { start: '2026-07-01', end: '2026-08-01' }, dueDate: '2026-07-06', currency: 'CNY', lines: [{ code: 'space', description: 'Parking space', amountMinor: 31000 }],
+      type: 'Bill',
+      commandId: 'bill-1',
+      cycleId: 'space-17/2026-07',
+      actor: 'billing',
+      at: '2026-07-01T01:00:00Z',
+      contractId: 'space-17',
+      period: { start: '2026-07-01', end: '2026-08-01' },
+      dueDate: '2026-07-06',
+      currency: 'CNY',
+      lines: [{ code: 'space', description: 'Parking space', amountMinor: 31000 }],
     });
     if (E.isLeft(bill)) throw new Error(bill.left.message);
     const billed = await getCommandHandler(renewalCycle, { store, clock }).handle(bill.right);
@@ -121,7 +145,17 @@ test('the README shows the aggregate as it is in src/deposit.ts, and the program
   assert.ok(blocks.includes(readFileSync(`${root}examples/parking-deposit/src/deposit.ts`, 'utf8')), 'README holds src/deposit.ts');
   const dir = mkdtempSync(join(tmpdir(), 'parking-deposit-main-'));
   try {
-    const out = execFileSync(process.execPath, ['--conditions=@renewal-ledger/source', '--import', 'tsx', `${root}examples/parking-deposit/src/main.ts`, `sqlite:${join(dir, 'd.db')}`], { encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--conditions=@renewal-ledger/source',
+        '--import',
+        'tsx',
+        `${root}examples/parking-deposit/src/main.ts`,
+        `sqlite:${join(dir, 'd.db')}`,
+      ],
+      { encoding: 'utf8' },
+    );
     const printed = /```\n(TakeDeposit[\s\S]*?)```/.exec(readme)?.[1];
     assert.ok(printed, 'README shows what it prints');
     assert.fixture(out.replace(/#\d+/g, '#N'), printed!.replace(/#\d+/g, '#N'));

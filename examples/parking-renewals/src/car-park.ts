@@ -10,7 +10,10 @@ export const PASS_RATE_MINOR = 31000;
 export const DUE_AFTER_DAYS = 5;
 
 /** How a customer without a mandate pays: a few days before the due date, late, or not at all. */
-export type CounterHabit = { readonly kind: 'early'; readonly daysBefore: number } | { readonly kind: 'late'; readonly daysAfter: number } | { readonly kind: 'never' };
+export type CounterHabit =
+  | { readonly kind: 'early'; readonly daysBefore: number }
+  | { readonly kind: 'late'; readonly daysAfter: number }
+  | { readonly kind: 'never' };
 
 export interface Pass {
   readonly contractId: string;
@@ -51,7 +54,12 @@ export const carPark = (options: { readonly seed: number; readonly passes: numbe
       spaces: random() < 0.15 ? 2 : 1,
       startDate: joinsLate ? addDaysTo(4 + Math.floor(random() * 16))(options.from) : options.from,
       mandate: mandateDraw < 0.3 ? 'alipay' : mandateDraw < 0.5 ? 'wechat-pay' : mandateDraw < 0.6 ? 'card' : null,
-      habit: habitDraw < 0.45 ? { kind: 'early', daysBefore: Math.floor(random() * 4) } : habitDraw < 0.85 ? { kind: 'late', daysAfter: 2 + Math.floor(random() * 12) } : { kind: 'never' },
+      habit:
+        habitDraw < 0.45
+          ? { kind: 'early', daysBefore: Math.floor(random() * 4) }
+          : habitDraw < 0.85
+            ? { kind: 'late', daysAfter: 2 + Math.floor(random() * 12) }
+            : { kind: 'never' },
     };
   });
 };

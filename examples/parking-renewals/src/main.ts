@@ -9,7 +9,8 @@ import { isBusinessDate, type BusinessDate } from '@renewal-ledger/core';
 import { renderReport } from './render.js';
 import { runCarPark, type CarParkOptions } from './worker.js';
 
-const usage = 'usage: node examples/parking-renewals/dist/main.js [--store URL] [--passes N] [--months N] [--from YYYY-MM-01] [--seed N] [--failure-rate R] [--json]';
+const usage =
+  'usage: node examples/parking-renewals/dist/main.js [--store URL] [--passes N] [--months N] [--from YYYY-MM-01] [--seed N] [--failure-rate R] [--json]';
 
 const main = async (): Promise<number> => {
   // biome-ignore lint/suspicious/noImplicitAnyLet: typed by the parseArgs call assigned inside the try below
@@ -41,9 +42,11 @@ const main = async (): Promise<number> => {
   };
   let options: CarParkOptions & { storeUrl: string; seed: number; failureRate: number };
   try {
-    if (!isBusinessDate(values.from) || !values.from.endsWith('-01')) throw new Error(`--from takes the first day of a month, YYYY-MM-01; got ${JSON.stringify(values.from)}`);
+    if (!isBusinessDate(values.from) || !values.from.endsWith('-01'))
+      throw new Error(`--from takes the first day of a month, YYYY-MM-01; got ${JSON.stringify(values.from)}`);
     const failureRate = Number(values['failure-rate']);
-    if (!/^[01](\.\d+)?$/.test(values['failure-rate']) || failureRate > 1) throw new Error(`--failure-rate takes a share from 0 to 1; got ${JSON.stringify(values['failure-rate'])}`);
+    if (!/^[01](\.\d+)?$/.test(values['failure-rate']) || failureRate > 1)
+      throw new Error(`--failure-rate takes a share from 0 to 1; got ${JSON.stringify(values['failure-rate'])}`);
     options = {
       storeUrl: values.store,
       passes: whole('passes', values.passes),

@@ -9,8 +9,12 @@ const rate = (r: number | null) => (r === null ? '-' : `${(r * 100).toFixed(1)}%
 const dayLine = (d: DayActivity): string | null => {
   const parts: string[] = [];
   if (d.bills.count) parts.push(`${d.bills.count} billed (${money(d.bills.amountMinor)})`);
-  if (d.collected.count) parts.push(`${d.collected.count} auto-debited (${money(d.collected.amountMinor)}${d.collected.retries ? `, ${d.collected.retries} on a retry` : ''})`);
-  if (d.failed.length) parts.push(`${d.failed.length} auto-debit failed (${d.failed.map((f) => `${f.code}${f.retryable ? '' : ' FINAL'}`).join(', ')})`);
+  if (d.collected.count)
+    parts.push(
+      `${d.collected.count} auto-debited (${money(d.collected.amountMinor)}${d.collected.retries ? `, ${d.collected.retries} on a retry` : ''})`,
+    );
+  if (d.failed.length)
+    parts.push(`${d.failed.length} auto-debit failed (${d.failed.map((f) => `${f.code}${f.retryable ? '' : ' FINAL'}`).join(', ')})`);
   if (d.counter.count) parts.push(`${d.counter.count} paid at the counter (${money(d.counter.amountMinor)})`);
   const reminders = Object.entries(d.reminders);
   if (reminders.length) parts.push(`reminders ${reminders.map(([c, n]) => `${c} ${n}`).join(', ')}`);
@@ -54,7 +58,11 @@ export const renderReport = (r: CarParkReport, options: { storeUrl: string; seed
     `  auto-debit collected ${t.collected} (${money(t.collectedMinor)} CNY), ${t.retriesCollected} of them on a retry`,
     `  auto-debit failed    ${t.failures} (${[...failuresByCode].map(([c, n]) => `${c} ${n}`).join(', ') || 'none'}); ${t.finalFailures} final, paid at the counter two days later`,
     `  counter payments     ${t.counter} (${money(t.counterMinor)} CNY)`,
-    `  reminders sent       ${Object.entries(t.reminders).map(([c, n]) => `${c} ${n}`).join(', ') || 'none'}`,
+    `  reminders sent       ${
+      Object.entries(t.reminders)
+        .map(([c, n]) => `${c} ${n}`)
+        .join(', ') || 'none'
+    }`,
     `  events written       ${r.eventsWritten}${r.eventsWritten === 0 ? ' (everything was already recorded: a rerun writes nothing)' : ''}`,
     '',
   ];
@@ -63,11 +71,18 @@ export const renderReport = (r: CarParkReport, options: { storeUrl: string; seed
     lines.push(
       `Arrears as of ${r.to}`,
       `  billed ${a.cycles} cycles, due ${money(a.dueMinor)}, paid ${money(a.netPaidMinor)}, collectible ${money(a.collectibleMinor)} (overdue ${money(a.overdueMinor)})`,
-      `  by age: ${Object.entries(a.buckets).map(([b, n]) => `${b} ${money(n)}`).join(', ')}`,
+      `  by age: ${Object.entries(a.buckets)
+        .map(([b, n]) => `${b} ${money(n)}`)
+        .join(', ')}`,
       `  largest debtors: ${r.debtors.map((d) => `${d.contractId} ${money(d.overdueMinor)} (${d.daysPastDue} days)`).join(', ') || 'none'}`,
       '',
     );
   }
-  lines.push('Collection rate per billing month', ...r.collectionRates.map((p) => `  ${p.billingMonth}  billed ${money(p.billedMinor)}, collected ${money(p.collectedMinor)}: ${rate(p.collectionRate)}`));
+  lines.push(
+    'Collection rate per billing month',
+    ...r.collectionRates.map(
+      (p) => `  ${p.billingMonth}  billed ${money(p.billedMinor)}, collected ${money(p.collectedMinor)}: ${rate(p.collectionRate)}`,
+    ),
+  );
   return lines.join('\n');
 };

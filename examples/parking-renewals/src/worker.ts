@@ -111,7 +111,8 @@ export const runCarPark = async (options: CarParkOptions): Promise<CarParkReport
     const opening = passes.flatMap((p) => openingCommands(p, `${from}T08:00:00Z`));
     const openResults = await contractHandler.handleBatch(opening);
     const rejected = openResults.find((r) => r.status === 'rejected');
-    if (rejected && rejected.status === 'rejected') throw new Error(`opening the passes: ${rejected.error.code}: ${rejected.error.message}`);
+    if (rejected && rejected.status === 'rejected')
+      throw new Error(`opening the passes: ${rejected.error.code}: ${rejected.error.message}`);
 
     // What the store holds, learnt by reading on from the last position seen: the bills (to
     // know what to pay at the counter) and the failures that cannot be retried (staff ask the
@@ -157,7 +158,15 @@ export const runCarPark = async (options: CarParkOptions): Promise<CarParkReport
     const days: DayActivity[] = [];
     for (let day = from; day <= to; day = addDaysTo(1)(day)) {
       today = day;
-      const activity: DayActivity = { date: day, bills: { count: 0, amountMinor: 0 }, collected: { count: 0, amountMinor: 0, retries: 0 }, failed: [], counter: { count: 0, amountMinor: 0 }, reminders: {}, eventsWritten: 0 };
+      const activity: DayActivity = {
+        date: day,
+        bills: { count: 0, amountMinor: 0 },
+        collected: { count: 0, amountMinor: 0, retries: 0 },
+        failed: [],
+        counter: { count: 0, amountMinor: 0 },
+        reminders: {},
+        eventsWritten: 0,
+      };
       const head = await positionBefore();
       await renewDue({ ...engine, asOf: day });
       await collectAutoDebits({ ...engine, gateway, asOf: day });
@@ -166,7 +175,15 @@ export const runCarPark = async (options: CarParkOptions): Promise<CarParkReport
       for (const bill of bills.values()) {
         const pass = byContract.get(bill.contractId)!;
         const payDay = pass.mandate === null ? counterDay(pass, bill.dueDate) : (followUps.get(bill.cycleId) ?? null);
-        if (payDay === day) payments.push(counterPayment(bill.cycleId, bill.totalMinor, day, pass.mandate === null && pass.habit.kind === 'early' ? 'wechat-pay' : 'cash'));
+        if (payDay === day)
+          payments.push(
+            counterPayment(
+              bill.cycleId,
+              bill.totalMinor,
+              day,
+              pass.mandate === null && pass.habit.kind === 'early' ? 'wechat-pay' : 'cash',
+            ),
+          );
       }
       if (payments.length > 0) await handler.handleBatch(payments);
       await sendReminders({ ...engine, asOf: day });
@@ -182,7 +199,11 @@ export const runCarPark = async (options: CarParkOptions): Promise<CarParkReport
       const portfolio = await getArrearsView(views).portfolio({ asOf: to });
       return {
         passes,
-        opened: { contracts: passes.length, mandates: passes.filter((p) => p.mandate !== null).length, eventsWritten: openResults.filter((r) => r.status === 'applied').length },
+        opened: {
+          contracts: passes.length,
+          mandates: passes.filter((p) => p.mandate !== null).length,
+          eventsWritten: openResults.filter((r) => r.status === 'applied').length,
+        },
         from,
         to,
         days,

@@ -71,14 +71,22 @@ const route = <A extends AnyAggregate>(
         const result = await handler.handle(decoded.right);
         if (result.status === 'applied') {
           const events = result.events.map((e) => ({ type: e.type, position: e.globalPosition, revision: e.streamRevision }));
-          return { status: 201, body: { status: 'applied', position: events[events.length - 1]?.position ?? null, events, figures: result.figures }, headers: { location: location(decoded.right) } };
+          return {
+            status: 201,
+            body: { status: 'applied', position: events[events.length - 1]?.position ?? null, events, figures: result.figures },
+            headers: { location: location(decoded.right) },
+          };
         }
         if (result.status === 'duplicate') return { status: 200, body: { status: 'duplicate', duplicate: result.duplicate } };
         return { status: statusOfRefusal(result.error as { code: string }), body: { status: 'rejected', error: result.error } };
       } catch (e) {
         // The stream kept moving through every retry: nothing was written, and trying again may pass.
         if (e instanceof WrongExpectedRevisionError)
-          return { status: 503, body: { status: 'contended', error: { code: e.code, message: e.message, streamName: e.streamName } }, headers: { 'retry-after': '1' } };
+          return {
+            status: 503,
+            body: { status: 'contended', error: { code: e.code, message: e.message, streamName: e.streamName } },
+            headers: { 'retry-after': '1' },
+          };
         throw e;
       }
     },
@@ -96,8 +104,20 @@ export interface Commands {
 
 export const getCommands = (options: CommandHandlerOptions): Commands => {
   const routes = [
-    route(renewalCycle, RENEWAL_COMMAND_TYPES, decodeCommand, (c) => `/api/audit/history?cycleId=${encodeURIComponent(c.cycleId)}`, options),
-    route(contractDecider, CONTRACT_COMMAND_TYPES, decodeContractCommand, (c) => `/api/arrears/contract?contractId=${encodeURIComponent(c.contractId)}`, options),
+    route(
+      renewalCycle,
+      RENEWAL_COMMAND_TYPES,
+      decodeCommand,
+      (c) => `/api/audit/history?cycleId=${encodeURIComponent(c.cycleId)}`,
+      options,
+    ),
+    route(
+      contractDecider,
+      CONTRACT_COMMAND_TYPES,
+      decodeContractCommand,
+      (c) => `/api/arrears/contract?contractId=${encodeURIComponent(c.contractId)}`,
+      options,
+    ),
     route(ledgerSettingsDecider, LEDGER_SETTINGS_COMMAND_TYPES, decodeLedgerSettingsCommand, () => '/api/ledger', options),
   ];
   const types = routes.flatMap((r) => r.types);
@@ -113,7 +133,14 @@ export const getCommands = (options: CommandHandlerOptions): Commands => {
           : type === undefined
             ? `is required: expected one of ${types.join(', ')}`
             : `expected one of ${types.join(', ')}, got ${JSON.stringify(type)}`;
-      return { status: 400, body: { error: invalidInput('command', [{ path: typeof input === 'object' && input !== null && !Array.isArray(input) ? 'type' : '', message }]) } };
+      return {
+        status: 400,
+        body: {
+          error: invalidInput('command', [
+            { path: typeof input === 'object' && input !== null && !Array.isArray(input) ? 'type' : '', message },
+          ]),
+        },
+      };
     },
   };
 };

@@ -8,7 +8,11 @@ export class HttpError extends Error {
     readonly body: unknown,
     readonly headers: Readonly<Record<string, string>> = {},
   ) {
-    super(typeof body === 'object' && body && 'error' in body ? String((body as { error: { message?: unknown } }).error.message) : `HTTP ${status}`);
+    super(
+      typeof body === 'object' && body && 'error' in body
+        ? String((body as { error: { message?: unknown } }).error.message)
+        : `HTTP ${status}`,
+    );
   }
 }
 
@@ -20,7 +24,8 @@ export const readJson = async (req: IncomingMessage): Promise<unknown> => {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new HttpError(413, { error: { code: 'BODY_TOO_LARGE', message: `a request body is at most ${MAX_BODY} bytes` } });
+    if (size > MAX_BODY)
+      throw new HttpError(413, { error: { code: 'BODY_TOO_LARGE', message: `a request body is at most ${MAX_BODY} bytes` } });
     chunks.push(chunk as Buffer);
   }
   let text: string;
@@ -31,7 +36,14 @@ export const readJson = async (req: IncomingMessage): Promise<unknown> => {
     const message = 'the request body is not valid UTF-8: send JSON encoded as UTF-8';
     throw new HttpError(400, { error: { code: 'INVALID_INPUT', message, problems: [{ path: '', message }] } });
   }
-  if (text.trim() === '') throw new HttpError(400, { error: { code: 'INVALID_INPUT', message: 'the request has no body: send the command as JSON', problems: [{ path: '', message: 'is required: expected a JSON object' }] } });
+  if (text.trim() === '')
+    throw new HttpError(400, {
+      error: {
+        code: 'INVALID_INPUT',
+        message: 'the request has no body: send the command as JSON',
+        problems: [{ path: '', message: 'is required: expected a JSON object' }],
+      },
+    });
   try {
     return JSON.parse(text);
   } catch (e) {

@@ -14,7 +14,14 @@ const main = async () => {
   let values;
   try {
     ({ values } = parseArgs({
-      options: { store: { type: 'string' }, views: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        store: { type: 'string' },
+        views: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        debug: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
     }));
   } catch (e) {
     console.error(`${(e as Error).message}\n${usage}`);
@@ -30,7 +37,12 @@ const main = async () => {
     return 2;
   }
   const store = values.store ?? (process.env.RENEWAL_STORE || 'sqlite:./renewal.db');
-  const service = await startPropertyService({ store, ...(values.views ? { views: values.views } : {}), port, ...(values.host ? { host: values.host } : {}) });
+  const service = await startPropertyService({
+    store,
+    ...(values.views ? { views: values.views } : {}),
+    port,
+    ...(values.host ? { host: values.host } : {}),
+  });
   console.log(`Property service on ${store}: dashboard at ${service.url}/ , API under ${service.url}/api/`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

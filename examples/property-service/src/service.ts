@@ -26,7 +26,14 @@ import {
 } from '@renewal-ledger/core';
 import { loadLedgerSettings, StoreUnavailableError, systemClock, type EventStore } from '@renewal-ledger/eventstore';
 import { openStore } from '@renewal-ledger/stores';
-import { asText, getProjectionRunner, listCheckpoints, ViewNotReadyError, type ProjectionRunResult, type ViewDatabase } from '@renewal-ledger/projections';
+import {
+  asText,
+  getProjectionRunner,
+  listCheckpoints,
+  ViewNotReadyError,
+  type ProjectionRunResult,
+  type ViewDatabase,
+} from '@renewal-ledger/projections';
 import { arrearsProjection, getArrearsView } from '@renewal-ledger/projection-arrears';
 import { getReceiptsView, RECEIPTS, receiptsProjection, type ReceiptDocument } from '@renewal-ledger/projection-receipts';
 import { auditProjection, cycleAsOf, cycleHistory, verifyAuditChain, type AuditVerification } from '@renewal-ledger/projection-audit';
@@ -83,7 +90,9 @@ const verifyOnWorker = (job: VerifyJob): Promise<AuditVerification> =>
   new Promise((resolve, reject) => {
     const worker = new Worker(VERIFY_WORKER, { workerData: job, ...(FROM_SOURCE ? { execArgv: [] } : {}) });
     worker.once('message', (outcome: VerifyOutcome) =>
-      outcome.ok ? resolve(outcome.verification) : reject(outcome.unavailable ? new StoreUnavailableError(outcome.message) : new Error(outcome.message)),
+      outcome.ok
+        ? resolve(outcome.verification)
+        : reject(outcome.unavailable ? new StoreUnavailableError(outcome.message) : new Error(outcome.message)),
     );
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`the audit verification stopped (worker exit ${code})`)));
@@ -99,7 +108,8 @@ const dateParam = (q: URLSearchParams, name: string, fallback: BusinessDate): Bu
 const intParam = (q: URLSearchParams, name: string, fallback: number, max: number): number => {
   const v = q.get(name);
   if (v === null || v === '') return fallback;
-  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max) throw badQuery(name, `expected a whole number from 1 to ${max}, got ${JSON.stringify(v)}`);
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max)
+    throw badQuery(name, `expected a whole number from 1 to ${max}, got ${JSON.stringify(v)}`);
   return Number(v);
 };
 
@@ -144,7 +154,9 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
   // One verification at a time: requests that come while one runs share its answer.
   let verifying: Promise<AuditVerification> | null = null;
   const verify = (): Promise<AuditVerification> =>
-    (verifying ??= (inMemory ? verifyAuditChain(views, store) : verifyOnWorker({ store: storeUrl, ...(options.views ? { views: options.views } : {}) })).finally(() => {
+    (verifying ??= (
+      inMemory ? verifyAuditChain(views, store) : verifyOnWorker({ store: storeUrl, ...(options.views ? { views: options.views } : {}) })
+    ).finally(() => {
       verifying = null;
     }));
   const arrears = getArrearsView(views);
@@ -200,19 +212,29 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
     if (after === null || after === '') return;
     if (!/^\d+$/.test(after)) throw badQuery('after', `expected a global position, got ${JSON.stringify(after)}`);
     if (!(await viewsReach(BigInt(after))))
-      throw new HttpError(503, { error: { code: 'VIEWS_BEHIND', message: `the views have not reached position ${after} yet; try again shortly` } }, { 'retry-after': '1' });
+      throw new HttpError(
+        503,
+        { error: { code: 'VIEWS_BEHIND', message: `the views have not reached position ${after} yet; try again shortly` } },
+        { 'retry-after': '1' },
+      );
   };
 
   const postCommand = async (req: IncomingMessage, res: ServerResponse, typeInPath: string | null) => {
     let input = await readJson(req);
     if (typeInPath !== null) {
       if (!commands.types.includes(typeInPath))
-        throw new HttpError(404, { error: { code: 'NOT_FOUND', message: `no command ${typeInPath}; the commands are ${commands.types.join(', ')}` } });
+        throw new HttpError(404, {
+          error: { code: 'NOT_FOUND', message: `no command ${typeInPath}; the commands are ${commands.types.join(', ')}` },
+        });
       if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
         const given = (input as { type?: unknown }).type;
         if (given !== undefined && given !== typeInPath)
           throw new HttpError(400, {
-            error: { code: 'INVALID_INPUT', message: `type: the body says ${JSON.stringify(given)} but was posted to ${typeInPath}`, problems: [{ path: 'type', message: `expected "${typeInPath}", got ${JSON.stringify(given)}` }] },
+            error: {
+              code: 'INVALID_INPUT',
+              message: `type: the body says ${JSON.stringify(given)} but was posted to ${typeInPath}`,
+              problems: [{ path: 'type', message: `expected "${typeInPath}", got ${JSON.stringify(given)}` }],
+            },
           });
         input = { ...(input as object), type: typeInPath };
       }
@@ -229,7 +251,10 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
   };
 
   const receiptsOfDay = async (day: string, basis: 'paid-at' | 'recorded-at'): Promise<ReceiptDocument[]> => {
-    const rows = await views.query(`SELECT number FROM ${RECEIPTS} WHERE ${basis === 'paid-at' ? 'at_date' : 'recorded_date'} = ? ORDER BY global_position DESC`, [day]);
+    const rows = await views.query(
+      `SELECT number FROM ${RECEIPTS} WHERE ${basis === 'paid-at' ? 'at_date' : 'recorded_date'} = ? ORDER BY global_position DESC`,
+      [day],
+    );
     const out: ReceiptDocument[] = [];
     for (const r of rows) out.push((await receipts.byNumber(asText(r.number)))!);
     return out;
@@ -267,12 +292,18 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
         views: viewsLabel,
         storeHead: await store.headPosition(),
         viewsPosition: position,
-        projections: lastResults.map((r) => ({ projection: r.projection, status: r.status, position: r.position, error: r.status === 'failed' ? r.error.message : null })),
+        projections: lastResults.map((r) => ({
+          projection: r.projection,
+          status: r.status,
+          position: r.position,
+          error: r.status === 'failed' ? r.error.message : null,
+        })),
         checkpoints,
       };
     },
     '/api/arrears': async (q) => arrears.portfolio({ asOf: dateParam(q, 'asOf', await today()) }),
-    '/api/arrears/debtors': async (q) => arrears.topDebtors({ asOf: dateParam(q, 'asOf', await today()), limit: intParam(q, 'limit', 10, 1000) }),
+    '/api/arrears/debtors': async (q) =>
+      arrears.topDebtors({ asOf: dateParam(q, 'asOf', await today()), limit: intParam(q, 'limit', 10, 1000) }),
     '/api/arrears/contract': async (q) => {
       const contract = await arrears.byContract(textParam(q, 'contractId'), { asOf: dateParam(q, 'asOf', await today()) });
       if (contract.cycles.length === 0) await requireContract(contract.contractId);
@@ -284,7 +315,11 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
       if (cycle) return cycle;
       await requireCycle(cycleId);
       // In the store, not in the view yet: the follower has not read it.
-      throw new HttpError(503, { error: { code: 'VIEWS_BEHIND', message: `the views have not caught up with cycle ${cycleId} yet; try again shortly`, cycleId } }, { 'retry-after': '1' });
+      throw new HttpError(
+        503,
+        { error: { code: 'VIEWS_BEHIND', message: `the views have not caught up with cycle ${cycleId} yet; try again shortly`, cycleId } },
+        { 'retry-after': '1' },
+      );
     },
     '/api/arrears/periods': async (q) => {
       const periods = await arrears.billingPeriods();
@@ -325,7 +360,14 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
         throw badQuery(name, `expected a date YYYY-MM-DD or a timestamp with Z or an offset, got ${JSON.stringify(v)}`);
       };
       if (pos !== null && !/^\d+$/.test(pos)) throw badQuery('position', `expected a global position, got ${JSON.stringify(pos)}`);
-      const point = at || knownAt || pos ? { ...(at ? { at: instant('asOf', at) } : {}), ...(knownAt ? { knownAt: instant('knownAt', knownAt) } : {}), ...(pos ? { position: BigInt(pos) } : {}) } : null;
+      const point =
+        at || knownAt || pos
+          ? {
+              ...(at ? { at: instant('asOf', at) } : {}),
+              ...(knownAt ? { knownAt: instant('knownAt', knownAt) } : {}),
+              ...(pos ? { position: BigInt(pos) } : {}),
+            }
+          : null;
       const asOf = point ? await cycleAsOf(store, cycleId, point) : null;
       return {
         cycleId,
@@ -369,7 +411,12 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
     serve(req, res).catch((e: unknown) => {
       if (e instanceof HttpError) return sendJson(res, e.status, e.body, { ...e.headers });
       if (e instanceof ViewNotReadyError)
-        return sendJson(res, 503, { error: { code: e.code, message: `${e.message}; the service is catching the views up, try again shortly` } }, { 'retry-after': '1' });
+        return sendJson(
+          res,
+          503,
+          { error: { code: e.code, message: `${e.message}; the service is catching the views up, try again shortly` } },
+          { 'retry-after': '1' },
+        );
       // The database is out of reach (down, restarting, the network): the service stays up and
       // answers again as soon as it is back, since the pools open new connections then.
       if (e instanceof StoreUnavailableError)

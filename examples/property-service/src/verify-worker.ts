@@ -38,6 +38,10 @@ if (parentPort) {
   run(workerData as VerifyJob).then(
     (outcome) => port.postMessage(outcome),
     (e: unknown) =>
-      port.postMessage({ ok: false, message: e instanceof Error ? e.message : String(e), unavailable: e instanceof StoreUnavailableError } satisfies VerifyOutcome),
+      port.postMessage({
+        ok: false,
+        message: e instanceof Error ? e.message : String(e),
+        unavailable: e instanceof StoreUnavailableError,
+      } satisfies VerifyOutcome),
   );
 }

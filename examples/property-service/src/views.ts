@@ -33,7 +33,14 @@ export const openViewDatabase = async (storeUrl: string, views?: string): Promis
   let path = views?.replace(/^sqlite:(\/\/)?/i, '');
   if (!path) {
     const sqlite = /^sqlite:(\/\/)?(.*)$/i.exec(storeUrl.trim());
-    path = sqlite?.[2] && sqlite[2] !== ':memory:' ? sibling(sqlite[2]) : sqlite ? ':memory:' : /^memory:$/i.test(storeUrl.trim()) ? ':memory:' : './renewal-views.db';
+    path =
+      sqlite?.[2] && sqlite[2] !== ':memory:'
+        ? sibling(sqlite[2])
+        : sqlite
+          ? ':memory:'
+          : /^memory:$/i.test(storeUrl.trim())
+            ? ':memory:'
+            : './renewal-views.db';
   }
   return { database: getSQLiteViewDatabase({ path }), label: path === ':memory:' ? 'in memory' : path };
 };

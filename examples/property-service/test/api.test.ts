@@ -35,13 +35,19 @@ test('a bad body is a 400 naming each problem by its path; nothing is written', 
   assert.is(bad.body.error.code, 'INVALID_INPUT');
   assert.equal(bad.body.error.problems.map((p: any) => p.path).sort(), ['amountMinor', 'at', 'chanel']);
   assert.equal(bad.body.error.problems.find((p: any) => p.path === 'amountMinor').message, 'expected a positive safe integer, got -5');
-  const nested = await s.post('/api/commands', { ...bill('unit-0302/2026-01', 'unit-0302', 100), lines: [{ code: 'x', description: 'y', amountMinor: 1.5 }] });
+  const nested = await s.post('/api/commands', {
+    ...bill('unit-0302/2026-01', 'unit-0302', 100),
+    lines: [{ code: 'x', description: 'y', amountMinor: 1.5 }],
+  });
   assert.is(nested.status, 400);
   assert.is(nested.body.error.problems[0].path, 'lines/0/amountMinor');
   const notJson = await s.post('/api/commands', '{"type": "Bill",');
   assert.is(notJson.status, 400);
   assert.match(notJson.body.error.problems[0].message, /^not valid JSON/);
-  const mismatch = await s.post('/api/commands/Refund', { ...payment('unit-0301/2026-01', 'pay-1', 100, '2026-01-20T10:30:00Z'), type: 'RecordPayment' });
+  const mismatch = await s.post('/api/commands/Refund', {
+    ...payment('unit-0301/2026-01', 'pay-1', 100, '2026-01-20T10:30:00Z'),
+    type: 'RecordPayment',
+  });
   assert.is(mismatch.status, 400);
   assert.is(mismatch.body.error.problems[0].path, 'type');
   assert.is((await s.post('/api/commands/Pay', {})).status, 404);
@@ -51,10 +57,17 @@ test('a bad body is a 400 naming each problem by its path; nothing is written', 
 test('ill-formed text is a 400: a lone surrogate in a JSON escape, bytes that are not UTF-8', async ({ s }) => {
   await s.post('/api/commands', bill('unit-0301/2026-01', 'unit-0301', 31520));
   // JSON.stringify writes the lone surrogate as the escape \ud800: valid JSON, but no character.
-  const lone = await s.post('/api/commands/RecordPayment', { ...payment('unit-0301/2026-01', 'pay-1', 100, '2026-01-20T10:30:00Z'), actor: 'cashier\ud800' });
+  const lone = await s.post('/api/commands/RecordPayment', {
+    ...payment('unit-0301/2026-01', 'pay-1', 100, '2026-01-20T10:30:00Z'),
+    actor: 'cashier\ud800',
+  });
   assert.is(lone.status, 400);
   assert.equal(lone.body.error.problems, [{ path: 'actor', message: 'is not well-formed Unicode (it holds a lone surrogate)' }]);
-  const json = JSON.stringify({ ...payment('unit-0301/2026-01', 'pay-2', 100, '2026-01-20T10:30:00Z'), type: 'RecordPayment', actor: 'cashier-XX' });
+  const json = JSON.stringify({
+    ...payment('unit-0301/2026-01', 'pay-2', 100, '2026-01-20T10:30:00Z'),
+    type: 'RecordPayment',
+    actor: 'cashier-XX',
+  });
   const bytes = Buffer.from(json, 'utf8');
   const at = bytes.indexOf('XX');
   bytes[at] = 0xc3; // the start of a two-byte sequence...
@@ -71,7 +84,12 @@ test('a rule refusal is a 422 with the code and figures; a conflict with recorde
   assert.is(over.status, 422);
   assert.equal(over.body, {
     status: 'rejected',
-    error: { code: 'OVERPAYMENT', message: 'payment of 500.00 exceeds the outstanding 315.20', outstandingMinor: 31520, attemptedMinor: 50000 },
+    error: {
+      code: 'OVERPAYMENT',
+      message: 'payment of 500.00 exceeds the outstanding 315.20',
+      outstandingMinor: 31520,
+      attemptedMinor: 50000,
+    },
   });
   const unbilled = await s.post('/api/commands/RecordPayment', payment('unit-0999/2026-01', 'pay-2', 100, '2026-01-20T10:30:00Z'));
   assert.is(unbilled.status, 422);
@@ -85,11 +103,19 @@ test('a rule refusal is a 422 with the code and figures; a conflict with recorde
   assert.is(await s.service.store.headPosition(), 1n);
 });
 
-test('a command id reused for other content is a 409 COMMAND_ID_CONFLICT naming the earlier command; the same content a 200 duplicate', async ({ s }) => {
+test('a command id reused for other content is a 409 COMMAND_ID_CONFLICT naming the earlier command; the same content a 200 duplicate', async ({
+  s,
+}) => {
   await s.post('/api/commands', bill('unit-0301/2026-01', 'unit-0301', 31520));
-  const first = await s.post('/api/commands/RecordPayment', { ...payment('unit-0301/2026-01', 'P1', 1000, '2026-01-20T10:30:00Z'), commandId: 'K1' });
+  const first = await s.post('/api/commands/RecordPayment', {
+    ...payment('unit-0301/2026-01', 'P1', 1000, '2026-01-20T10:30:00Z'),
+    commandId: 'K1',
+  });
   assert.is(first.status, 201);
-  const reused = await s.post('/api/commands/RecordPayment', { ...payment('unit-0301/2026-01', 'P2', 2000, '2026-01-20T10:30:00Z'), commandId: 'K1' });
+  const reused = await s.post('/api/commands/RecordPayment', {
+    ...payment('unit-0301/2026-01', 'P2', 2000, '2026-01-20T10:30:00Z'),
+    commandId: 'K1',
+  });
   assert.is(reused.status, 409);
   assert.equal(
     [reused.body.status, reused.body.error.code, reused.body.error.commandId, reused.body.error.eventTypes, reused.body.error.position],
@@ -97,17 +123,23 @@ test('a command id reused for other content is a 409 COMMAND_ID_CONFLICT naming 
   );
   // On another cycle the store itself holds the id: the same refusal, not an error.
   await s.post('/api/commands', bill('unit-0302/2026-01', 'unit-0302', 50000));
-  const elsewhere = await s.post('/api/commands/RecordPayment', { ...payment('unit-0302/2026-01', 'P3', 1000, '2026-01-20T10:30:00Z'), commandId: 'K1' });
+  const elsewhere = await s.post('/api/commands/RecordPayment', {
+    ...payment('unit-0302/2026-01', 'P3', 1000, '2026-01-20T10:30:00Z'),
+    commandId: 'K1',
+  });
   assert.is(elsewhere.status, 409);
   assert.is(elsewhere.body.error.code, 'COMMAND_ID_CONFLICT');
   assert.is(elsewhere.body.error.streamName, 'renewal-cycle-unit-0301/2026-01');
-  const retry = await s.post('/api/commands/RecordPayment', { ...payment('unit-0301/2026-01', 'P1', 1000, '2026-01-20T10:30:00Z'), commandId: 'K1' });
+  const retry = await s.post('/api/commands/RecordPayment', {
+    ...payment('unit-0301/2026-01', 'P1', 1000, '2026-01-20T10:30:00Z'),
+    commandId: 'K1',
+  });
   assert.is(retry.status, 200);
   assert.equal(retry.body, { status: 'duplicate', duplicate: { key: 'commandId', id: 'K1' } });
   assert.is(await s.service.store.headPosition(), 3n, 'two bills and P1 only');
 });
 
-test('the views, read back once they include the client\'s own write (?after=)', async ({ s }) => {
+test("the views, read back once they include the client's own write (?after=)", async ({ s }) => {
   await s.post('/api/commands', bill('unit-0301/2026-01', 'unit-0301', 31520));
   await s.post('/api/commands', bill('unit-0302/2026-01', 'unit-0302', 50000));
   await s.post('/api/commands/RecordPayment', payment('unit-0301/2026-01', 'pay-1', 10000, '2026-01-20T10:30:00Z', 'cash'));
@@ -119,15 +151,36 @@ test('the views, read back once they include the client\'s own write (?after=)',
   // Totals over cycles travel as decimal strings (they may pass 2^53); one cycle's figures as numbers.
   assert.equal(arrears.body.currencies[0].buckets, { current: '0', '1-30': '51520', '31-60': '0', '61-90': '0', '90+': '0' });
   const takings = await s.get(`/api/takings?day=2026-01-20&${after}`);
-  assert.equal(takings.body.channels.map((c: any) => [c.channel, c.takenMinor]), [['alipay', '20000'], ['cash', '10000']]);
+  assert.equal(
+    takings.body.channels.map((c: any) => [c.channel, c.takenMinor]),
+    [
+      ['alipay', '20000'],
+      ['cash', '10000'],
+    ],
+  );
   const receipts = await s.get(`/api/receipts?${after}`);
-  assert.equal(receipts.body.map((r: any) => [r.paymentId, r.balanceAfterMinor]), [['pay-2', 30000], ['pay-1', 21520]]);
+  assert.equal(
+    receipts.body.map((r: any) => [r.paymentId, r.balanceAfterMinor]),
+    [
+      ['pay-2', 30000],
+      ['pay-1', 21520],
+    ],
+  );
   const periods = await s.get(`/api/arrears/periods?${after}`);
-  assert.equal(periods.body.map((p: any) => [p.billingMonth, p.dueMinor, p.collectedMinor]), [['2026-01', '81520', '30000']]);
+  assert.equal(
+    periods.body.map((p: any) => [p.billingMonth, p.dueMinor, p.collectedMinor]),
+    [['2026-01', '81520', '30000']],
+  );
   const debtors = await s.get(`/api/arrears/debtors?asOf=2026-02-01&limit=1&${after}`);
-  assert.equal(debtors.body.map((d: any) => [d.contractId, d.overdueMinor]), [['unit-0302', '30000']]);
+  assert.equal(
+    debtors.body.map((d: any) => [d.contractId, d.overdueMinor]),
+    [['unit-0302', '30000']],
+  );
   const trail = await s.get('/api/audit/history?cycleId=unit-0301%2F2026-01&asOf=2026-01-19');
-  assert.equal(trail.body.history.map((h: any) => h.type), ['Billed', 'Paid']);
+  assert.equal(
+    trail.body.history.map((h: any) => h.type),
+    ['Billed', 'Paid'],
+  );
   assert.is(trail.body.asOf.figures.outstandingMinor, 31520, 'on the 19th nothing had been paid');
   const verify = await s.get(`/api/audit/verify?${after}`);
   assert.equal([verify.body.ok, verify.body.entries], [true, 4]);
@@ -155,29 +208,54 @@ const mandate = (contractId: string, mandateId: string) => {
 test('contract and ledger settings commands go to their own aggregates through the same endpoint', async ({ s }) => {
   const opened = await s.post('/api/commands', openFlat('unit-0301'));
   assert.is(opened.status, 201, JSON.stringify(opened.body));
-  assert.equal(opened.body.events.map((e: any) => e.type), ['ContractOpened']);
+  assert.equal(
+    opened.body.events.map((e: any) => e.type),
+    ['ContractOpened'],
+  );
   const given = await s.post('/api/commands', { type: 'GiveMandate', ...mandate('unit-0301', 'm-1') });
   assert.is(given.status, 201, JSON.stringify(given.body));
-  assert.equal(given.body.events.map((e: any) => e.type), ['MandateGiven']);
+  assert.equal(
+    given.body.events.map((e: any) => e.type),
+    ['MandateGiven'],
+  );
   // The contract's figures: credit, none yet.
   assert.is(given.body.figures.creditBalanceMinor, 0);
   // The type from the path; the same command again is a duplicate.
-  assert.equal((await s.post('/api/commands/GiveMandate', mandate('unit-0301', 'm-1'))).body, { status: 'duplicate', duplicate: { key: 'commandId', id: 'mandate-m-1' } });
+  assert.equal((await s.post('/api/commands/GiveMandate', mandate('unit-0301', 'm-1'))).body, {
+    status: 'duplicate',
+    duplicate: { key: 'commandId', id: 'mandate-m-1' },
+  });
   // A second mandate while one is active conflicts with what is recorded: 409 with the contract rule's code.
   const second = await s.post('/api/commands/GiveMandate', mandate('unit-0301', 'm-2'));
   assert.is(second.status, 409);
-  assert.equal([second.body.status, second.body.error.code, second.body.error.activeMandateId], ['rejected', 'MANDATE_ALREADY_ACTIVE', 'm-1']);
+  assert.equal(
+    [second.body.status, second.body.error.code, second.body.error.activeMandateId],
+    ['rejected', 'MANDATE_ALREADY_ACTIVE', 'm-1'],
+  );
   const bad = await s.post('/api/commands/GiveMandate', { ...mandate('unit-0301', 'm-3'), method: 42 });
   assert.is(bad.status, 400);
-  assert.equal(bad.body.error.problems.map((p: any) => p.path), ['method']);
+  assert.equal(
+    bad.body.error.problems.map((p: any) => p.path),
+    ['method'],
+  );
   // The ledger's settings: /api/ledger says the zone from then on.
-  const ledger = await s.post('/api/commands', { type: 'OpenLedger', commandId: 'open-ledger', actor: 'admin', at: '2026-01-01T00:00:00Z', timeZone: 'Asia/Shanghai', currency: 'CNY' });
+  const ledger = await s.post('/api/commands', {
+    type: 'OpenLedger',
+    commandId: 'open-ledger',
+    actor: 'admin',
+    at: '2026-01-01T00:00:00Z',
+    timeZone: 'Asia/Shanghai',
+    currency: 'CNY',
+  });
   assert.is(ledger.status, 201, JSON.stringify(ledger.body));
   assert.is((await s.get('/api/ledger')).body.timeZone, 'Asia/Shanghai');
   // A type no aggregate has: 400 naming every type there is; in the path: 404.
   const unknown = await s.post('/api/commands', { type: 'Nope' });
   assert.is(unknown.status, 400);
-  assert.equal(unknown.body.error.problems.map((p: any) => p.path), ['type']);
+  assert.equal(
+    unknown.body.error.problems.map((p: any) => p.path),
+    ['type'],
+  );
   for (const type of ['RecordPayment', 'GiveMandate', 'OpenLedger']) assert.match(unknown.body.error.problems[0].message, type);
   assert.is((await s.post('/api/commands/Nope', {})).status, 404);
 });

@@ -32,7 +32,16 @@ const inBrowser = async (fn: (s: Running, context: BrowserContext) => Promise<vo
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     viewport: { width: 1400, height: 1000 },
   });
   try {
@@ -46,7 +55,7 @@ const inBrowser = async (fn: (s: Running, context: BrowserContext) => Promise<vo
 
 const run = () =>
   inBrowser(async (s, context) => {
-  const errors: string[] = [];
+    const errors: string[] = [];
     // Two bills due 15 January, one partly paid on the 20th.
     await s.post('/api/commands', bill('unit-0301/2026-01', 'unit-0301', 31520));
     await s.post('/api/commands', bill('unit-0302/2026-01', 'unit-0302', 50000));
@@ -94,13 +103,15 @@ const run = () =>
     assert.is(await page.locator('#takings-chart .channel[data-channel="wechat-pay"]').getAttribute('data-taken-minor'), '20000');
     // The cycle's audit trail, shown after the payment: bill, then the payment.
     await page.locator('#trail .trail[data-cycle="unit-0302/2026-01"]').waitFor();
-    assert.equal(await page.locator('#trail .trail li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-type'))), ['Billed', 'Paid']);
+    assert.equal(await page.locator('#trail .trail li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-type'))), [
+      'Billed',
+      'Paid',
+    ]);
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'property-service-dashboard.png'), fullPage: true });
     assert.equal(errors, [], 'no script errors on the page');
   });
-
 
 // A ledger in Asia/Shanghai that writes numbers as de-DE does (1.234,56), billing in KWD (3
 // decimals) and JPY (none). Every amount reads in its own currency's decimals and the locale's
@@ -108,10 +119,23 @@ const run = () =>
 const runZoneAndMoney = () =>
   inBrowser(async (s, context) => {
     const open = decodeLedgerSettingsCommand({
-      type: 'OpenLedger', commandId: 'open', actor: 'admin', at: '2026-01-01T00:00:00Z', timeZone: 'Asia/Shanghai', currency: 'CNY', locale: 'de-DE',
+      type: 'OpenLedger',
+      commandId: 'open',
+      actor: 'admin',
+      at: '2026-01-01T00:00:00Z',
+      timeZone: 'Asia/Shanghai',
+      currency: 'CNY',
+      locale: 'de-DE',
     });
     if (E.isLeft(open)) throw new Error(open.left.message);
-    assert.is((await getCommandHandler(ledgerSettingsDecider, { store: s.service.store }).handle(open.right, { recordedAt: '2026-01-01T00:00:00Z' as never })).status, 'applied');
+    assert.is(
+      (
+        await getCommandHandler(ledgerSettingsDecider, { store: s.service.store }).handle(open.right, {
+          recordedAt: '2026-01-01T00:00:00Z' as never,
+        })
+      ).status,
+      'applied',
+    );
     // 1234.567 KWD and 200000 JPY, due 15 January.
     await s.post('/api/commands', { ...bill('kw-01/2026-01', 'kw-01', 1234567), currency: 'KWD' });
     const billed = await s.post('/api/commands', { ...bill('jp-01/2026-01', 'jp-01', 200000), currency: 'JPY' });
@@ -142,7 +166,13 @@ const runZoneAndMoney = () =>
     const kwd = page.locator('#receipts tbody tr').first();
     assert.is(await kwd.locator('.paid-at').innerText(), '2026-01-22 07:30 +08:00');
     assert.is(await kwd.locator('.amount').innerText(), '1.000,500 KWD');
-    assert.equal(await page.locator('#receipts thead th').allInnerTexts().then((h) => h.some((t) => /UTC/i.test(t))), false);
+    assert.equal(
+      await page
+        .locator('#receipts thead th')
+        .allInnerTexts()
+        .then((h) => h.some((t) => /UTC/i.test(t))),
+      false,
+    );
     // The trail shows Shanghai times: billed at 01:00Z is 09:00 there.
     await page.locator('#trail .trail[data-cycle="kw-01/2026-01"]').waitFor();
     assert.match(await page.locator('#trail .trail li[data-type="Billed"]').innerText(), '2026-01-01 09:00 +08:00');
@@ -168,7 +198,9 @@ const runZoneAndMoney = () =>
 
 const browserTest = (name: string, fn: () => Promise<void>) => {
   if (missing && !required) {
-    console.log(`SKIPPED: ${CHROMIUM} is not installed, so the dashboard was not tested in a browser (apt-get install -y chromium; REQUIRE_BROWSER=1 makes this a failure)`);
+    console.log(
+      `SKIPPED: ${CHROMIUM} is not installed, so the dashboard was not tested in a browser (apt-get install -y chromium; REQUIRE_BROWSER=1 makes this a failure)`,
+    );
     test.skip(name, fn);
   } else {
     test(name, async () => {
@@ -179,6 +211,9 @@ const browserTest = (name: string, fn: () => Promise<void>) => {
 };
 
 browserTest('records a payment through the page and sees the chart and the receipts change', run);
-browserTest('a de-DE ledger in Asia/Shanghai: KWD and JPY amounts in their own decimals, typed and shown as de-DE writes them; days and times in the ledger zone', runZoneAndMoney);
+browserTest(
+  'a de-DE ledger in Asia/Shanghai: KWD and JPY amounts in their own decimals, typed and shown as de-DE writes them; days and times in the ledger zone',
+  runZoneAndMoney,
+);
 
 test.run();

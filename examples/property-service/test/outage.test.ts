@@ -35,20 +35,29 @@ it('PostgreSQL ending the connections or out of reach: 503s that say so, then an
   through.searchParams.set('application_name', application);
   const admin = new pg.Pool({ connectionString: postgresUrl, max: 1 });
   const logged: string[] = [];
-  const s = wrap(await startPropertyService({ store: through.toString(), port: 0, pollIntervalMs: 50, log: (l) => logged.push(l) }), async () => {
-    await proxy.close();
-    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await admin.query(`DROP SCHEMA IF EXISTS "${schema}_views" CASCADE`);
-    await admin.end();
-  });
+  const s = wrap(
+    await startPropertyService({ store: through.toString(), port: 0, pollIntervalMs: 50, log: (l) => logged.push(l) }),
+    async () => {
+      await proxy.close();
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}_views" CASCADE`);
+      await admin.end();
+    },
+  );
   try {
     const cycle = 'unit-0301/2026-01';
     assert.is((await s.post('/api/commands', bill(cycle, 'unit-0301', 31520))).status, 201);
     const first = await s.post('/api/commands/RecordPayment', payment(cycle, 'pay-1', 10000, '2026-01-20T10:30:00Z'));
-    assert.is((await s.get(`/api/arrears/cycle?cycleId=unit-0301%2F2026-01&after=${first.body.position}`)).body.figures.outstandingMinor, 21520);
+    assert.is(
+      (await s.get(`/api/arrears/cycle?cycleId=unit-0301%2F2026-01&after=${first.body.position}`)).body.figures.outstandingMinor,
+      21520,
+    );
 
     // 1. The server ends every session of the service (idle ones in both pools, and any in use).
-    const { rows } = await admin.query<{ ended: boolean }>('SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE application_name = $1', [application]);
+    const { rows } = await admin.query<{ ended: boolean }>(
+      'SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE application_name = $1',
+      [application],
+    );
     assert.ok(rows.length > 0, 'the service had sessions to end');
     // The pools open new connections: the next requests are answered as if nothing happened.
     const status = await eventually('an answer after the sessions ended', async () => {
@@ -59,7 +68,9 @@ it('PostgreSQL ending the connections or out of reach: 503s that say so, then an
 
     // 2. PostgreSQL out of reach: every request that needs it gets a 503 saying so.
     await proxy.down();
-    const reads = await Promise.all(['/api/arrears?asOf=2026-02-01', '/api/status', `/api/audit/history?cycleId=unit-0301%2F2026-01`].map((path) => s.get(path)));
+    const reads = await Promise.all(
+      ['/api/arrears?asOf=2026-02-01', '/api/status', `/api/audit/history?cycleId=unit-0301%2F2026-01`].map((path) => s.get(path)),
+    );
     for (const r of reads) {
       assert.is(r.status, 503);
       assert.is(r.body.error.code, 'STORE_UNAVAILABLE');

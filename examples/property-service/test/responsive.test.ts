@@ -47,7 +47,8 @@ test('a status request is answered while GET /api/audit/verify runs, before the 
     const writer = await openStore(storeUrl);
     for (let i = 0; i < CYCLES; i += 1000) {
       const requests: AppendRequest[] = [];
-      for (let j = i; j < Math.min(CYCLES, i + 1000); j++) requests.push({ streamName: `renewal-cycle-unit-${j}/2026-01`, events: [billed(j)], expectedRevision: 'no-stream' });
+      for (let j = i; j < Math.min(CYCLES, i + 1000); j++)
+        requests.push({ streamName: `renewal-cycle-unit-${j}/2026-01`, events: [billed(j)], expectedRevision: 'no-stream' });
       await writer.appendBatch(requests);
     }
     await writer.close();

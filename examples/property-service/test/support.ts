@@ -65,7 +65,12 @@ export const wrap = (service: PropertyService, cleanup: () => Promise<void>): Ru
 /** The service on SQLite files in a temporary directory, on a free port. */
 export const startOnSQLite = async (): Promise<Running> => {
   const dir = mkdtempSync(join(tmpdir(), 'renewal-service-'));
-  const service = await startPropertyService({ store: `sqlite:${join(dir, 'renewal.db')}`, port: 0, pollIntervalMs: 50, log: () => undefined });
+  const service = await startPropertyService({
+    store: `sqlite:${join(dir, 'renewal.db')}`,
+    port: 0,
+    pollIntervalMs: 50,
+    log: () => undefined,
+  });
   return wrap(service, async () => rmSync(dir, { recursive: true, force: true }));
 };
 
@@ -73,7 +78,10 @@ export const startOnSQLite = async (): Promise<Running> => {
 // starts a throwaway server when the binaries are there). Without it these tests say they skipped
 // and why; with REQUIRE_POSTGRES=1 (CI) they fail instead.
 export const postgresUrl = process.env.POSTGRES_URL || undefined;
-const postgresSkip = postgresUrl || process.env.REQUIRE_POSTGRES === '1' ? undefined : 'POSTGRES_URL is not set: the PostgreSQL test of the property service skipped (`export POSTGRES_URL="$(scripts/postgres.sh start)"`)';
+const postgresSkip =
+  postgresUrl || process.env.REQUIRE_POSTGRES === '1'
+    ? undefined
+    : 'POSTGRES_URL is not set: the PostgreSQL test of the property service skipped (`export POSTGRES_URL="$(scripts/postgres.sh start)"`)';
 
 export const startOnPostgres = async (): Promise<Running> => {
   if (!postgresUrl) throw new Error('REQUIRE_POSTGRES=1 but POSTGRES_URL is not set');
@@ -91,9 +99,11 @@ export const startOnPostgres = async (): Promise<Running> => {
   });
 };
 
-export const pgTest = (t: Test = uvuTest) => (name: string, fn: () => Promise<void>): void => {
-  if (postgresSkip) {
-    console.log(`SKIPPED: ${postgresSkip}`);
-    t.skip(name, fn);
-  } else t(name, fn);
-};
+export const pgTest =
+  (t: Test = uvuTest) =>
+  (name: string, fn: () => Promise<void>): void => {
+    if (postgresSkip) {
+      console.log(`SKIPPED: ${postgresSkip}`);
+      t.skip(name, fn);
+    } else t(name, fn);
+  };

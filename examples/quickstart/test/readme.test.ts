@@ -17,10 +17,14 @@ test('README shows the example exactly as it is in examples/quickstart', () => {
 });
 
 test('the example prints the figures and aging worked out by hand', () => {
-  const out = execFileSync(process.execPath, ['--conditions=@renewal-ledger/source', '--import', 'tsx', 'examples/quickstart/src/main.ts'], {
-    cwd: root,
-    encoding: 'utf8',
-  });
+  const out = execFileSync(
+    process.execPath,
+    ['--conditions=@renewal-ledger/source', '--import', 'tsx', 'examples/quickstart/src/main.ts'],
+    {
+      cwd: root,
+      encoding: 'utf8',
+    },
+  );
   // 98.50 m2 x 3.20 = 315.20; paid 100.00; plan of 107.60 + 107.60 = 215.20.
   assert.match(out, 'Bill: Billed');
   assert.match(out, 'RecordPayment: Paid');

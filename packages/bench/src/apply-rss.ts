@@ -37,8 +37,15 @@ const cycleOf = (i: number) => `rss-${String(i).padStart(4, '0')}/2026-01`;
 
 const billLine = (i: number) =>
   JSON.stringify({
-    type: 'Bill', commandId: `bill-${i}`, cycleId: cycleOf(i), actor: 'billing-run', at: '2026-01-01T01:00:00Z', contractId: `rss-${i}`,
-    period: { start: '2026-01-01', end: '2026-02-01' }, dueDate: '2026-01-15', currency: 'CNY',
+    type: 'Bill',
+    commandId: `bill-${i}`,
+    cycleId: cycleOf(i),
+    actor: 'billing-run',
+    at: '2026-01-01T01:00:00Z',
+    contractId: `rss-${i}`,
+    period: { start: '2026-01-01', end: '2026-02-01' },
+    dueDate: '2026-01-15',
+    currency: 'CNY',
     lines: [{ code: 'service', description: 'Property service fee', amountMinor: 31520 }],
   });
 
@@ -47,8 +54,15 @@ const billLine = (i: number) =>
 const paymentLine = (n: number) => {
   const i = n % APPLY_RSS_CYCLES;
   return JSON.stringify({
-    type: 'RecordPayment', commandId: `keyed-${n}`, cycleId: cycleOf(i), actor: 'cashier-chen', at: '2026-01-20T10:30:00Z',
-    paymentId: `pay-${i}`, amountMinor: 10000, channel: 'wechat-pay', reference: `WX-2026-01-20-${String(i).padStart(8, '0')}-counter-3-shift-a`,
+    type: 'RecordPayment',
+    commandId: `keyed-${n}`,
+    cycleId: cycleOf(i),
+    actor: 'cashier-chen',
+    at: '2026-01-20T10:30:00Z',
+    paymentId: `pay-${i}`,
+    amountMinor: 10000,
+    channel: 'wechat-pay',
+    reference: `WX-2026-01-20-${String(i).padStart(8, '0')}-counter-3-shift-a`,
   });
 };
 
@@ -117,7 +131,9 @@ const child = (dir: string, log: (m: string) => void): Promise<ApplyRssPoint> =>
   new Promise((resolve, reject) => {
     // Standard output (the JSON report) goes to /dev/null: kept nowhere, written like to a file.
     const devNull = openSync('/dev/null', 'w');
-    const p = spawn(process.execPath, [...process.execArgv, mainFile(), '--apply-rss-child', '--dir', dir], { stdio: ['ignore', devNull, 'pipe'] });
+    const p = spawn(process.execPath, [...process.execArgv, mainFile(), '--apply-rss-child', '--dir', dir], {
+      stdio: ['ignore', devNull, 'pipe'],
+    });
     closeSync(devNull);
     p.stderr?.on('data', (d) => log(String(d).trimEnd()));
     p.on('error', reject);
@@ -131,7 +147,12 @@ const child = (dir: string, log: (m: string) => void): Promise<ApplyRssPoint> =>
     });
   });
 
-export const runApplyRssCheck = async (o: { small: number; large: number; dir?: string; log?: (m: string) => void }): Promise<ApplyRssCheck> => {
+export const runApplyRssCheck = async (o: {
+  small: number;
+  large: number;
+  dir?: string;
+  log?: (m: string) => void;
+}): Promise<ApplyRssCheck> => {
   const log = o.log ?? (() => undefined);
   return compareSizes(o, { dir: o.dir, prefix: 'renewal-bench-apply-', target: TARGETS.applyRss }, async (megabytes, dir) => {
     log(`[apply rss] writing a file of ${megabytes} MB`);

@@ -72,8 +72,21 @@ export const DEFAULT_OPTIONS: BenchOptions = {
 export interface BenchReport {
   readonly startedAt: string;
   readonly options: Omit<BenchOptions, 'log'>;
-  readonly machine: { readonly node: string; readonly cpu: string; readonly cores: number; readonly loadAverageBefore: readonly number[]; readonly loadAverageAfter: readonly number[] };
-  readonly workload: { readonly accounts: number; readonly months: number; readonly cycles: number; readonly commands: number; readonly events: number; readonly asOf: string };
+  readonly machine: {
+    readonly node: string;
+    readonly cpu: string;
+    readonly cores: number;
+    readonly loadAverageBefore: readonly number[];
+    readonly loadAverageAfter: readonly number[];
+  };
+  readonly workload: {
+    readonly accounts: number;
+    readonly months: number;
+    readonly cycles: number;
+    readonly commands: number;
+    readonly events: number;
+    readonly asOf: string;
+  };
   /** Path f's portfolio, when it ran. */
   readonly monthEnd: { readonly contracts: number; readonly historyRows: number; readonly bills: number; readonly asOf: string } | null;
   readonly stores: ReadonlyArray<{ readonly kind: StoreKind; readonly settings: string | null; readonly skipped: string | null }>;
@@ -94,9 +107,7 @@ const WARMUP_COMMANDS = 200;
 const SLICE_A = 250;
 const SLICE_C = 1000;
 
-
 const streamsOf = (plan: Plan): string[] => [...new Set(plan.rows.map((r) => r.streamName))];
-
 
 /** Every path asked for on one store: a to e on the portfolio, then f on its own store. */
 const runBackend = async (
@@ -150,7 +161,8 @@ const runLedgerPaths = async (
         `${outcome.applied} applied, ${outcome.duplicates} duplicates, ${outcome.rejected} refused (expected ${plan.applied}/${plan.duplicates}/${plan.rejected})`,
       ),
     );
-    const subsetNote = cmds.length < commands.length ? `first ${cmds.length} of ${commands.length} commands (library and limit on the same subset)` : null;
+    const subsetNote =
+      cmds.length < commands.length ? `first ${cmds.length} of ${commands.length} commands (library and limit on the same subset)` : null;
     lines.push(
       makeLine({
         store: kind,
@@ -158,9 +170,15 @@ const runLedgerPaths = async (
         id: 'a',
         title: 'command path: handle() one command at a time',
         count: plan.rows.length,
-        library: { what: 'getCommandHandler().handle per command (read stream, decide, append in its own transaction)', timing: meter.timing('library') },
+        library: {
+          what: 'getCommandHandler().handle per command (read stream, decide, append in its own transaction)',
+          timing: meter.timing('library'),
+        },
         limit: {
-          what: kind === 'memory' ? 'bare decide + fold + serialise of the same commands, no store' : 'raw prepared INSERT of the same JSON, one transaction per command',
+          what:
+            kind === 'memory'
+              ? 'bare decide + fold + serialise of the same commands, no store'
+              : 'raw prepared INSERT of the same JSON, one transaction per command',
           timing: meter.timing('limit'),
         },
         target: TARGETS.a,
@@ -210,9 +228,15 @@ const runLedgerPaths = async (
           id: 'b',
           title: `batch path: handleBatch(${options.batchSize} commands)`,
           count: measuredEvents,
-          library: { what: `getCommandHandler().handleBatch of ${options.batchSize} commands (one appendBatch transaction each)`, timing: meterB.timing('library') },
+          library: {
+            what: `getCommandHandler().handleBatch of ${options.batchSize} commands (one appendBatch transaction each)`,
+            timing: meterB.timing('library'),
+          },
           limit: {
-            what: kind === 'memory' ? 'bare decide + fold + serialise of the same commands, no store' : 'raw prepared INSERT of the same JSON, one transaction per batch',
+            what:
+              kind === 'memory'
+                ? 'bare decide + fold + serialise of the same commands, no store'
+                : 'raw prepared INSERT of the same JSON, one transaction per batch',
             timing: meterB.timing('limit'),
           },
           target: TARGETS.b,
@@ -260,7 +284,10 @@ const runLedgerPaths = async (
           count: plan.rows.length,
           library: { what: 'readStream + evolveCycle per cycle (every event decoded and validated)', timing: meterC.timing('library') },
           limit: {
-            what: kind === 'memory' ? "the store's rows of each stream: JSON.parse + evolveCycle" : 'raw prepared ordered SELECT per stream + JSON.parse + evolveCycle',
+            what:
+              kind === 'memory'
+                ? "the store's rows of each stream: JSON.parse + evolveCycle"
+                : 'raw prepared ordered SELECT per stream + JSON.parse + evolveCycle',
             timing: meterC.timing('limit'),
           },
           target: TARGETS.c,
@@ -279,7 +306,10 @@ const runLedgerPaths = async (
     const after = await measure((tick) => backend.limit.replay('b', tick));
     const replayed: Replayed = after.result;
     const limitD = meanOf(before.timing, after.timing);
-    const replayWhat = kind === 'memory' ? "the store's rows in order: JSON.parse + evolveCycle" : 'raw ordered SELECT of every event + JSON.parse + evolveCycle';
+    const replayWhat =
+      kind === 'memory'
+        ? "the store's rows in order: JSON.parse + evolveCycle"
+        : 'raw ordered SELECT of every event + JSON.parse + evolveCycle';
 
     if (want('d')) {
       lines.push(
@@ -325,7 +355,12 @@ const runLedgerPaths = async (
           target: TARGETS.d,
           databaseBytes: storeBytes === null || viewBytes === null ? null : storeBytes + viewBytes,
           check: allOf(
-            checkThat(failed.length === 0, failed.length === 0 ? 'all 3 views caught up' : `not caught up: ${failed.map((r) => `${r.projection} ${r.status} ${r.eventsRead}`).join(', ')}`),
+            checkThat(
+              failed.length === 0,
+              failed.length === 0
+                ? 'all 3 views caught up'
+                : `not caught up: ${failed.map((r) => `${r.projection} ${r.status} ${r.eventsRead}`).join(', ')}`,
+            ),
             compareTotals(await library.viewTotals(viewDb, asOf), replayed.totals),
           ),
           note: `per view: ${per}`,
@@ -355,7 +390,10 @@ const runLedgerPaths = async (
           limit: { what: 'raw SELECT of the arrears rows + JSON.parse of open states + agingAsOf', timing: limP.timing },
           target: null,
           databaseBytes: viewBytes,
-          check: allOf(compareAging(libP.result, expectedAging), checkThat(libP.result.cycles === cycles && limP.result.cycles === cycles, `${cycles} cycles`)),
+          check: allOf(
+            compareAging(libP.result, expectedAging),
+            checkThat(libP.result.cycles === cycles && limP.result.cycles === cycles, `${cycles} cycles`),
+          ),
         }),
       );
       say(`(e) top ${TOP} debtors`);
@@ -399,7 +437,14 @@ interface Workload {
 }
 
 /** The portfolio and the rows the library will write for it, worked out before anything is timed. */
-const prepare = (accounts: number, months: number, seed: number, batchSize: number, contracts: number, log: (m: string) => void = () => undefined): Workload => {
+const prepare = (
+  accounts: number,
+  months: number,
+  seed: number,
+  batchSize: number,
+  contracts: number,
+  log: (m: string) => void = () => undefined,
+): Workload => {
   const portfolio = generatePortfolio({ accounts, months, seed });
   let monthEnd: MonthEndWork | null = null;
   const commands = portfolio.commands;
@@ -451,7 +496,13 @@ export const runBenchmarks = async (partial: Partial<BenchOptions> = {}): Promis
   // A small run of every path first, thrown away: the first path measured must not pay for
   // compiling the code every later path runs hot.
   const warmup = options.warmup
-    ? prepare(Math.min(WARMUP_ACCOUNTS, options.accounts), options.months, options.seed + 1, options.batchSize, Math.min(WARMUP_CONTRACTS, options.contracts))
+    ? prepare(
+        Math.min(WARMUP_ACCOUNTS, options.accounts),
+        options.months,
+        options.seed + 1,
+        options.batchSize,
+        Math.min(WARMUP_CONTRACTS, options.contracts),
+      )
     : null;
 
   const lines: Line[] = [];
@@ -507,7 +558,12 @@ export const runBenchmarks = async (partial: Partial<BenchOptions> = {}): Promis
       asOf: workload.asOf,
     },
     monthEnd: lines.some((l) => l.path === 'f')
-      ? { contracts: options.contracts, historyRows: workload.monthEnd().history.length, bills: workload.monthEnd().bills.length, asOf: MONTH_END_AS_OF }
+      ? {
+          contracts: options.contracts,
+          historyRows: workload.monthEnd().history.length,
+          bills: workload.monthEnd().bills.length,
+          asOf: MONTH_END_AS_OF,
+        }
       : null,
     stores,
     lines,

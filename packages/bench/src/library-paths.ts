@@ -195,7 +195,8 @@ export const rebuild = async (store: EventStore, views: ViewDatabase, tick: Tick
 
 /** A view's total (a bigint) as the bench's number; the bench's portfolios stay far inside the safe range. */
 const safe = (total: bigint): number => {
-  if (total > BigInt(Number.MAX_SAFE_INTEGER) || total < -BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`a total of ${total} is past what the bench compares`);
+  if (total > BigInt(Number.MAX_SAFE_INTEGER) || total < -BigInt(Number.MAX_SAFE_INTEGER))
+    throw new RangeError(`a total of ${total} is past what the bench compares`);
   return Number(total);
 };
 
@@ -224,4 +225,3 @@ export const topDebtors = async (views: ViewDatabase, asOf: BusinessDate, limit:
     overdueMinor: safe(d.overdueMinor),
     collectibleMinor: safe(d.collectibleMinor),
   }));
-

@@ -34,7 +34,13 @@ const main = async (): Promise<number> => {
     return r.small.check.ok && r.large.check.ok ? 0 : 1;
   }
   if (cli.rssCheck) {
-    const r = await runRssCheck({ ...cli.rssCheck, months: bench.months, seed: bench.seed, ...(bench.dir ? { dir: bench.dir } : {}), ...(log ? { log } : {}) });
+    const r = await runRssCheck({
+      ...cli.rssCheck,
+      months: bench.months,
+      seed: bench.seed,
+      ...(bench.dir ? { dir: bench.dir } : {}),
+      ...(log ? { log } : {}),
+    });
     console.log(formatRssCheck(r));
     if (cli.jsonFile) writeFileSync(cli.jsonFile, `${JSON.stringify({ rssCheck: r }, null, 2)}\n`);
     return r.small.check.ok && r.large.check.ok ? 0 : 1;

@@ -108,7 +108,11 @@ export const bestOf = async <L, R>(
       ? b
       : {
           result: b.result,
-          timing: { ms: Math.min(a.timing.ms, b.timing.ms), peakRssBytes: Math.max(a.timing.peakRssBytes, b.timing.peakRssBytes), startRssBytes: a.timing.startRssBytes },
+          timing: {
+            ms: Math.min(a.timing.ms, b.timing.ms),
+            peakRssBytes: Math.max(a.timing.peakRssBytes, b.timing.peakRssBytes),
+            startRssBytes: a.timing.startRssBytes,
+          },
         };
   for (let i = 0; i < rounds; i++) {
     lib = better(lib, await measure(libraryRun, { collect: i === 0 }));

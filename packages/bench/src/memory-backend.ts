@@ -107,9 +107,19 @@ export const getMemoryBackend = (): Backend => {
         const globalPosition = BigInt(db.rows.length + 1);
         let positions = db.streams.get(r.streamName);
         if (!positions) db.streams.set(r.streamName, (positions = []));
-        if (positions.length !== r.streamRevision || db.eventIds.has(r.eventId)) throw new Error(`bench: cannot fill ${r.eventId} at ${r.streamName}@${r.streamRevision}`);
+        if (positions.length !== r.streamRevision || db.eventIds.has(r.eventId))
+          throw new Error(`bench: cannot fill ${r.eventId} at ${r.streamName}@${r.streamRevision}`);
         const { streamName, eventId, type, schemaVersion, data, metadata } = r;
-        db.rows.push({ streamName, streamRevision: BigInt(r.streamRevision), globalPosition, eventId, type, schemaVersion, data, metadata });
+        db.rows.push({
+          streamName,
+          streamRevision: BigInt(r.streamRevision),
+          globalPosition,
+          eventId,
+          type,
+          schemaVersion,
+          data,
+          metadata,
+        });
         positions.push(globalPosition);
         db.eventIds.set(eventId, globalPosition);
       }
@@ -123,7 +133,8 @@ export const getMemoryBackend = (): Backend => {
       return (c.pragma('page_count', { simple: true }) as number) * (c.pragma('page_size', { simple: true }) as number);
     },
     limit,
-    describe: () => 'in-memory store (rows kept as JSON text) and a SQLite :memory: view database; limit: a bare fold (decide + serialise; parse + fold)',
+    describe: () =>
+      'in-memory store (rows kept as JSON text) and a SQLite :memory: view database; limit: a bare fold (decide + serialise; parse + fold)',
     async close() {
       await views?.close();
     },

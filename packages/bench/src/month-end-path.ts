@@ -18,7 +18,13 @@ export const runMonthEnd = async (backend: Backend, work: MonthEndWork, batchSiz
   try {
     say(`(f) month-end run: ${n} contracts, ${work.history.length} rows of history inserted raw`);
     await backend.fillStore('f', work.history);
-    const writeWork: WriteWork = { plan: work.plan, commands: work.bills, recordedAtOf: () => MONTH_END_CLOCK, batchSize, history: work.history };
+    const writeWork: WriteWork = {
+      plan: work.plan,
+      commands: work.bills,
+      recordedAtOf: () => MONTH_END_CLOCK,
+      batchSize,
+      history: work.history,
+    };
     const limitRun = async () => {
       const writer = await backend.limit.openWriter('f', writeWork);
       try {
@@ -41,7 +47,13 @@ export const runMonthEnd = async (backend: Backend, work: MonthEndWork, batchSiz
       compareTotals(libraryRows.totals, written.totals),
       compareDigests(libraryRows.digest, written.digest),
       checkThat(
-        report.contracts === n && report.proposed === n && report.bills.applied === n && report.bills.duplicate === 0 && rejected === 0 && report.refused.length === 0 && report.settled.length === 0,
+        report.contracts === n &&
+          report.proposed === n &&
+          report.bills.applied === n &&
+          report.bills.duplicate === 0 &&
+          rejected === 0 &&
+          report.refused.length === 0 &&
+          report.settled.length === 0,
         `renewDue: ${report.contracts} contracts, ${report.proposed} bills proposed, ${report.bills.applied} issued, ${report.bills.duplicate} already billed, ${rejected} refused by the cycle, ${report.refused.length} by core, ${report.settled.length} settled (expected ${n} / ${n} / ${n} / 0 / 0 / 0 / 0)`,
       ),
     );

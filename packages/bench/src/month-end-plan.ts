@@ -69,11 +69,27 @@ const openContract = (index: number, seed: number): ContractCommand => {
       ? [
           fee('service', 'Property service fee', { kind: 'per-area', rateMinor: SERVICE_PER_M2, unit: 'm2' }),
           fee('utilities', 'Shared utilities', { kind: 'fixed', rateMinor: UTILITIES }),
-          ...(c.parkingSpaces > 0 ? [fee('parking', 'Parking space', { kind: 'per-unit', rateMinor: PARKING_SPACE, quantity: String(c.parkingSpaces), unit: 'space' })] : []),
+          ...(c.parkingSpaces > 0
+            ? [
+                fee('parking', 'Parking space', {
+                  kind: 'per-unit',
+                  rateMinor: PARKING_SPACE,
+                  quantity: String(c.parkingSpaces),
+                  unit: 'space',
+                }),
+              ]
+            : []),
         ]
       : [fee('pass', 'Monthly parking pass', { kind: 'per-unit', rateMinor: PARKING_PASS, unit: 'space' })];
   const promotion = rng.chance(0.1)
-    ? [{ code: 'autumn', description: 'Autumn promotion', amount: { kind: 'percent', percent: '5' }, eligibility: { kind: 'promotion-window', from: '2026-09-01', to: '2026-11-30' } }]
+    ? [
+        {
+          code: 'autumn',
+          description: 'Autumn promotion',
+          amount: { kind: 'percent', percent: '5' },
+          eligibility: { kind: 'promotion-window', from: '2026-09-01', to: '2026-11-30' },
+        },
+      ]
     : [];
   const command = decodeContractCommand({
     type: 'OpenContract',
@@ -82,7 +98,10 @@ const openContract = (index: number, seed: number): ContractCommand => {
     actor: rng.pick(CLERKS),
     at,
     customer: { name: c.customer, contact: { phone: `+86 139 ${String(index).padStart(8, '0')}` } },
-    subject: c.kind === 'property' ? { kind: 'property-unit', unit: c.contractId.slice(5), areaM2: c.areaM2 } : { kind: 'parking', spaces: c.parkingSpaces },
+    subject:
+      c.kind === 'property'
+        ? { kind: 'property-unit', unit: c.contractId.slice(5), areaM2: c.areaM2 }
+        : { kind: 'parking', spaces: c.parkingSpaces },
     currency: 'CNY',
     cadence: 'monthly',
     startDate,
@@ -135,7 +154,9 @@ export const planMonthEnd = (contracts: number, seed: number): MonthEndWork => {
   }
   const earlierPlan = planCommands(earlier, recordedAtOneByOne(earlier));
   // In recorded order (stable: a stream's events keep theirs), as the log would have them.
-  const history = [...openRows, ...earlierPlan.rows].sort((a, b) => (a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : 0));
+  const history = [...openRows, ...earlierPlan.rows].sort((a, b) =>
+    a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : 0,
+  );
 
   // What renewDue will find: the contracts in the order the log opens them, every bill so far.
   const inLogOrder: ContractState[] = [];

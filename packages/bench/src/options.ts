@@ -55,8 +55,12 @@ const positiveNumber = (flag: string, v: string | undefined): number => {
 };
 
 const list = <A extends string>(flag: string, v: string | undefined, allowed: readonly A[]): A[] => {
-  const xs = (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  for (const x of xs) if (!allowed.includes(x as A)) throw new TypeError(`${flag}: ${JSON.stringify(x)} is not one of ${allowed.join(', ')}`);
+  const xs = (v ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const x of xs)
+    if (!allowed.includes(x as A)) throw new TypeError(`${flag}: ${JSON.stringify(x)} is not one of ${allowed.join(', ')}`);
   if (xs.length === 0) throw new TypeError(`${flag} needs a list of ${allowed.join(', ')}`);
   return xs as A[];
 };

@@ -33,7 +33,8 @@ const columnsOf = (rows: readonly PlannedRow[]) => [
 ];
 
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
-const COLUMNS = 'global_position, stream_id, stream_revision, event_id, type, schema_version, data::text AS data, metadata::text AS metadata';
+const COLUMNS =
+  'global_position, stream_id, stream_revision, event_id, type, schema_version, data::text AS data, metadata::text AS metadata';
 const REPLAY_PAGE = 10_000;
 const FILL_CHUNK = 1000;
 const INSERT_COLUMNS = 'stream_id, stream_revision, event_id, type, schema_version, data, metadata, recorded_at';
@@ -65,7 +66,10 @@ export const getPostgresBackend = async (options: { url: string }): Promise<Back
     const check = rowsCheck();
     let after = '0';
     if (skip > 0) {
-      const { rows } = await client.query<{ p: string }>(`SELECT global_position AS p FROM ${q(schema)}.events ORDER BY global_position OFFSET $1 LIMIT 1`, [skip - 1]);
+      const { rows } = await client.query<{ p: string }>(
+        `SELECT global_position AS p FROM ${q(schema)}.events ORDER BY global_position OFFSET $1 LIMIT 1`,
+        [skip - 1],
+      );
       after = rows[0]?.p ?? after;
     }
     for (;;) {
@@ -74,7 +78,14 @@ export const getPostgresBackend = async (options: { url: string }): Promise<Back
         [after],
       );
       for (const r of rows)
-        check.add({ streamName: r.stream_id, streamRevision: r.stream_revision, eventId: r.event_id, type: r.type, data: r.data, metadata: r.metadata });
+        check.add({
+          streamName: r.stream_id,
+          streamRevision: r.stream_revision,
+          eventId: r.event_id,
+          type: r.type,
+          data: r.data,
+          metadata: r.metadata,
+        });
       if (rows.length < REPLAY_PAGE) break;
       after = rows[rows.length - 1]!.global_position;
     }
@@ -172,7 +183,10 @@ export const getPostgresBackend = async (options: { url: string }): Promise<Back
       return { totals: totalsOfStates(states.values()), events, states };
     },
     async portfolio(asOf: BusinessDate, tick) {
-      const sums = await client.query<{ cycles: string }>({ name: 'bench_portfolio_sums', text: `${PORTFOLIO_SUMS} ${q(viewsSchema)}.arrears_cycles` });
+      const sums = await client.query<{ cycles: string }>({
+        name: 'bench_portfolio_sums',
+        text: `${PORTFOLIO_SUMS} ${q(viewsSchema)}.arrears_cycles`,
+      });
       const { rows } = await client.query<{ collectible_minor: string; state_json: string }>({
         name: 'bench_portfolio',
         text: `SELECT collectible_minor, state_json FROM ${q(viewsSchema)}.arrears_cycles WHERE collectible_minor > 0`,

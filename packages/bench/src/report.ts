@@ -42,7 +42,9 @@ export const formatDetails = (report: BenchReport): string => {
     `machine: ${report.machine.cpu}, ${report.machine.cores} cores, node ${report.machine.node}; load average ${report.machine.loadAverageBefore.join(' ')} before, ${report.machine.loadAverageAfter.join(' ')} after`,
   );
   for (const s of report.stores) out.push(`${s.kind}: ${s.skipped ?? s.settings}`);
-  out.push('peak RSS MB: library / limit, sampled during each; db MB: the library\'s database after the path (store; store + views for d; views for e)');
+  out.push(
+    "peak RSS MB: library / limit, sampled during each; db MB: the library's database after the path (store; store + views for d; views for e)",
+  );
   for (const l of report.lines) {
     const extra = [l.note, l.check.ok ? null : `CHECK FAILED: ${l.check.detail}`].filter(Boolean);
     if (extra.length) out.push(`${l.store} ${l.id}: ${extra.join('; ')}`);

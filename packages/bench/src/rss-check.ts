@@ -87,7 +87,11 @@ export const rebuildChild = async (o: { dir: string; accounts: number }): Promis
   await store.close();
   const db = new Database(p.store, { readonly: true });
   const states = new Map<string, CycleState>();
-  for (const r of db.prepare('SELECT stream_id, type, data FROM events ORDER BY global_position').iterate() as IterableIterator<{ stream_id: string; type: string; data: string }>)
+  for (const r of db.prepare('SELECT stream_id, type, data FROM events ORDER BY global_position').iterate() as IterableIterator<{
+    stream_id: string;
+    type: string;
+    data: string;
+  }>)
     foldInto(states, r.stream_id, r.type, JSON.parse(r.data));
   db.close();
   const failed = run.result.results.filter((r) => r.status !== 'caught-up' || r.eventsRead !== events);
@@ -135,7 +139,8 @@ export const compareSizes = async <S, P extends { readonly peakRssMb: number }>(
   return { small, large, ratio, target: o.target, met: ratio <= o.target };
 };
 
-export const ratioLine = (r: SizeComparison<unknown>): string => `  ratio ${r.ratio.toFixed(3)} (target <= ${r.target}): ${r.met ? 'met' : 'MISSED'}`;
+export const ratioLine = (r: SizeComparison<unknown>): string =>
+  `  ratio ${r.ratio.toFixed(3)} (target <= ${r.target}): ${r.met ? 'met' : 'MISSED'}`;
 
 export const runRssCheck = async (o: {
   small: number;
@@ -152,7 +157,9 @@ export const runRssCheck = async (o: {
     const seeded = (await child(['--rss-child', 'seed', ...common], log)) as { events: number };
     log(`[rss] rebuilding ${seeded.events} events in a fresh process`);
     const p = (await child(['--rss-child', 'rebuild', ...common], log)) as RssPoint;
-    log(`[rss] ${p.events} events: peak RSS ${p.peakRssMb} MB (baseline ${p.baselineRssMb} MB), rebuild ${(p.rebuildMs / 1000).toFixed(1)} s`);
+    log(
+      `[rss] ${p.events} events: peak RSS ${p.peakRssMb} MB (baseline ${p.baselineRssMb} MB), rebuild ${(p.rebuildMs / 1000).toFixed(1)} s`,
+    );
     return p;
   });
 };

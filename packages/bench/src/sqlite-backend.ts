@@ -53,7 +53,9 @@ export const openRawEventsFile = (path: string, synchronous: 'FULL' | 'NORMAL' =
 export const rawPortfolio = (db: Database.Database, asOf: BusinessDate, tick: Tick) => {
   const { cycles } = db.prepare(`${PORTFOLIO_SUMS} arrears_cycles`).get() as { cycles: number };
   const acc = agingAccumulator(asOf);
-  for (const r of db.prepare('SELECT collectible_minor, state_json FROM arrears_cycles WHERE collectible_minor > 0').iterate() as IterableIterator<{ collectible_minor: number; state_json: string }>) {
+  for (const r of db
+    .prepare('SELECT collectible_minor, state_json FROM arrears_cycles WHERE collectible_minor > 0')
+    .iterate() as IterableIterator<{ collectible_minor: number; state_json: string }>) {
     acc.add(r.collectible_minor, JSON.parse(r.state_json) as CycleState);
     tick();
   }
@@ -88,8 +90,17 @@ const readBack = (path: string, skip = 0) => {
   const db = new Database(path, { readonly: true });
   try {
     const check = rowsCheck();
-    for (const r of db.prepare(`SELECT ${COLUMNS} FROM events ORDER BY global_position LIMIT -1 OFFSET ?`).iterate(skip) as IterableIterator<EventRow>)
-      check.add({ streamName: r.stream_id, streamRevision: r.stream_revision, eventId: r.event_id, type: r.type, data: r.data, metadata: r.metadata });
+    for (const r of db
+      .prepare(`SELECT ${COLUMNS} FROM events ORDER BY global_position LIMIT -1 OFFSET ?`)
+      .iterate(skip) as IterableIterator<EventRow>)
+      check.add({
+        streamName: r.stream_id,
+        streamRevision: r.stream_revision,
+        eventId: r.event_id,
+        type: r.type,
+        data: r.data,
+        metadata: r.metadata,
+      });
     return check.done();
   } finally {
     db.close();
@@ -132,7 +143,9 @@ export const getSQLiteBackend = (options: { dir?: string } = {}): Backend => {
         // The library's store holds the history already (its first rows): copied inside SQLite,
         // more than twice as fast as inserting it again; the WAL emptied, as the library's is.
         db.exec(`ATTACH DATABASE '${storePath(name).replace(/'/g, "''")}' AS library`);
-        db.prepare(`INSERT INTO main.events (${INSERT_COLUMNS}) SELECT ${INSERT_COLUMNS} FROM library.events ORDER BY global_position LIMIT ?`).run(history);
+        db.prepare(
+          `INSERT INTO main.events (${INSERT_COLUMNS}) SELECT ${INSERT_COLUMNS} FROM library.events ORDER BY global_position LIMIT ?`,
+        ).run(history);
         db.exec('DETACH DATABASE library');
         db.pragma('wal_checkpoint(TRUNCATE)');
       }
@@ -160,7 +173,8 @@ export const getSQLiteBackend = (options: { dir?: string } = {}): Backend => {
       const states: CycleState[] = [];
       for (const stream of streamNames) {
         let state = initialCycleState();
-        for (const r of select.all(stream) as EventRow[]) state = evolveCycle(state, cycleEvents.of({ type: r.type, data: JSON.parse(r.data) }));
+        for (const r of select.all(stream) as EventRow[])
+          state = evolveCycle(state, cycleEvents.of({ type: r.type, data: JSON.parse(r.data) }));
         states.push(state);
         tick();
       }
@@ -223,7 +237,8 @@ export const getSQLiteBackend = (options: { dir?: string } = {}): Backend => {
       return sqliteBytes(viewsPath);
     },
     limit,
-    describe: () => `SQLite files in ${dir}: store with its shipped settings (WAL, synchronous=FULL); limit: raw better-sqlite3, same schema and pragmas`,
+    describe: () =>
+      `SQLite files in ${dir}: store with its shipped settings (WAL, synchronous=FULL); limit: raw better-sqlite3, same schema and pragmas`,
     async close() {
       for (const c of toClose) {
         try {

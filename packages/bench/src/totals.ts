@@ -96,7 +96,9 @@ export const rowDigest = () => {
   return {
     add(row: DigestedRow) {
       count++;
-      hash.update(`${row.streamName}\u0000${String(row.streamRevision)}\u0000${row.eventId}\u0000${row.type}\u0000${row.data}\u0000${row.metadata}\n`);
+      hash.update(
+        `${row.streamName}\u0000${String(row.streamRevision)}\u0000${row.eventId}\u0000${row.type}\u0000${row.data}\u0000${row.metadata}\n`,
+      );
     },
     done: () => ({ count, digest: hash.digest('hex').slice(0, 16) }),
   };
@@ -174,7 +176,9 @@ export const compareAging = (library: AgingTotals, raw: AgingTotals): Check => {
     library.collectibleMinor === raw.collectibleMinor &&
     library.overdueMinor === raw.overdueMinor &&
     Object.keys(raw.buckets).every((k) => library.buckets[k as AgingBucket] === raw.buckets[k as AgingBucket]);
-  return same ? { ok: true, detail: describeAging(library) } : { ok: false, detail: `library: ${describeAging(library)}; raw: ${describeAging(raw)}` };
+  return same
+    ? { ok: true, detail: describeAging(library) }
+    : { ok: false, detail: `library: ${describeAging(library)}; raw: ${describeAging(raw)}` };
 };
 
 // Top debtors: per contract, the overdue and collectible amounts summed over its open cycles.

@@ -47,7 +47,10 @@ test('every path on every store: the library ends with the raw fold figures', as
       const line = report.lines.find((l) => l.store === store && l.id === id);
       assert.ok(line, `${store} ${id} is reported`);
       assert.ok(line.check.ok, `${store} ${id}: ${line.check.detail}`);
-      assert.ok(line.count > 0 && Number.isFinite(line.ratio) && line.ratio > 0, `${store} ${id}: ${line.count} counted, ratio ${line.ratio}`);
+      assert.ok(
+        line.count > 0 && Number.isFinite(line.ratio) && line.ratio > 0,
+        `${store} ${id}: ${line.count} counted, ratio ${line.ratio}`,
+      );
       assert.ok(line.library.perSecond > 0 && line.limit.perSecond > 0);
     }
   }
@@ -64,12 +67,16 @@ test('every path on every store: the library ends with the raw fold figures', as
     assert.is(report.lines.find((l) => l.store === 'postgres' && l.id === 'd')!.count, report.workload.events);
   }
   // Every write path wrote the very rows its limit wrote.
-  for (const l of report.lines.filter((x) => x.id === 'a' || x.id === 'b' || x.id === 'f')) assert.match(l.check.detail, /rows byte-identical/);
+  for (const l of report.lines.filter((x) => x.id === 'a' || x.id === 'b' || x.id === 'f'))
+    assert.match(l.check.detail, /rows byte-identical/);
   // The month-end run billed November for every contract, and nothing it had billed before.
   assert.ok(report.monthEnd && report.monthEnd.historyRows > 2 * 50, `${report.monthEnd?.historyRows} rows before the run`);
   for (const l of report.lines.filter((x) => x.id === 'f')) {
     assert.is(l.count, 50);
-    assert.match(l.check.detail, /^50 cycles, due [\d,]+, net paid 0, outstanding [\d,]+; 50 rows byte-identical; renewDue: 50 contracts, 50 bills proposed, 50 issued, 0 already billed, 0 refused/);
+    assert.match(
+      l.check.detail,
+      /^50 cycles, due [\d,]+, net paid 0, outstanding [\d,]+; 50 rows byte-identical; renewDue: 50 contracts, 50 bills proposed, 50 issued, 0 already billed, 0 refused/,
+    );
   }
 });
 
@@ -81,7 +88,10 @@ test('a fast wrong answer fails the check', () => {
 });
 
 test('pnpm bench arguments: a leading -- is dropped, unknown options refused', () => {
-  const cli = parseArgs(['--', '--accounts', '200', '--json', 'out.json', '--stores', 'memory,sqlite', '--command-subset', 'all', '--contracts', '300'], {});
+  const cli = parseArgs(
+    ['--', '--accounts', '200', '--json', 'out.json', '--stores', 'memory,sqlite', '--command-subset', 'all', '--contracts', '300'],
+    {},
+  );
   assert.is(cli.bench.accounts, 200);
   assert.is(cli.bench.contracts, 300);
   assert.equal(parseArgs([], {}).bench.paths, ['a', 'b', 'c', 'd', 'e', 'f']);
@@ -116,7 +126,13 @@ test('the rebuild memory check runs each size in its own process and checks its 
     const out = join(dir, 'rss.json');
     const r = runCli(['--rss-check', '--rss-small', '3', '--rss-large', '6', '--months', '2', '--quiet', '--json', out]);
     assert.is(r.status, 0, r.stderr + r.stdout);
-    const { rssCheck } = JSON.parse(readFileSync(out, 'utf8')) as { rssCheck: { small: { events: number; peakRssMb: number; check: { ok: boolean } }; large: { events: number; check: { ok: boolean } }; ratio: number } };
+    const { rssCheck } = JSON.parse(readFileSync(out, 'utf8')) as {
+      rssCheck: {
+        small: { events: number; peakRssMb: number; check: { ok: boolean } };
+        large: { events: number; check: { ok: boolean } };
+        ratio: number;
+      };
+    };
     assert.ok(rssCheck.small.check.ok && rssCheck.large.check.ok);
     assert.ok(rssCheck.large.events > rssCheck.small.events && rssCheck.small.events > 0);
     assert.ok(rssCheck.small.peakRssMb > 0 && rssCheck.ratio > 0);
@@ -134,7 +150,13 @@ test('the apply memory check applies each file in its own process with the CLI a
     assert.is(r.status, 0, r.stderr + r.stdout);
     assert.match(r.stdout, /renewal apply peak RSS/);
     assert.match(r.stdout, /ratio \d\.\d{3} \(target <= 1\.2\): (met|MISSED)/);
-    const { applyRssCheck } = JSON.parse(readFileSync(out, 'utf8')) as { applyRssCheck: { small: { lines: number; peakRssMb: number; check: { ok: boolean; detail: string } }; large: { lines: number; check: { ok: boolean; detail: string } }; ratio: number } };
+    const { applyRssCheck } = JSON.parse(readFileSync(out, 'utf8')) as {
+      applyRssCheck: {
+        small: { lines: number; peakRssMb: number; check: { ok: boolean; detail: string } };
+        large: { lines: number; check: { ok: boolean; detail: string } };
+        ratio: number;
+      };
+    };
     assert.ok(applyRssCheck.small.check.ok, applyRssCheck.small.check.detail);
     assert.ok(applyRssCheck.large.check.ok, applyRssCheck.large.check.detail);
     assert.ok(applyRssCheck.large.lines > applyRssCheck.small.lines && applyRssCheck.small.lines > 2000);

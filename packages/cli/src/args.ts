@@ -28,7 +28,13 @@ export const COMMON_HELP = `Common options:
   -h, --help      this help`;
 
 export interface Parsed<O extends Options> {
-  readonly values: { [K in keyof (O & typeof COMMON_OPTIONS)]?: (O & typeof COMMON_OPTIONS)[K] extends { type: 'boolean' } ? boolean : (O & typeof COMMON_OPTIONS)[K] extends { multiple: true } ? string[] : string };
+  readonly values: {
+    [K in keyof (O & typeof COMMON_OPTIONS)]?: (O & typeof COMMON_OPTIONS)[K] extends { type: 'boolean' }
+      ? boolean
+      : (O & typeof COMMON_OPTIONS)[K] extends { multiple: true }
+        ? string[]
+        : string;
+  };
   readonly positionals: string[];
 }
 
@@ -81,7 +87,10 @@ export const pointInTimeOf = (command: string, flag: string, value: string): Poi
 export const instantOf = (command: string, flag: string, value: string): Instant => {
   const instant = normaliseInstant(value);
   if (instant === null)
-    throw new UsageError(`${flag} takes a timestamp with Z or an offset, e.g. 2026-05-29T18:00:00+08:00; got ${JSON.stringify(value)}`, command);
+    throw new UsageError(
+      `${flag} takes a timestamp with Z or an offset, e.g. 2026-05-29T18:00:00+08:00; got ${JSON.stringify(value)}`,
+      command,
+    );
   return instant;
 };
 

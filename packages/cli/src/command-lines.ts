@@ -32,7 +32,12 @@ const typeOf = (value: unknown): string | null => {
 export const isContractCommandType = (type: string | null): boolean =>
   type !== null && (CONTRACT_COMMAND_TYPES as readonly string[]).includes(type);
 
-const malformed = (line: number, message: string, type: string | null = null): CommandLine => ({ line, ok: false, type, problems: [{ path: '', message }] });
+const malformed = (line: number, message: string, type: string | null = null): CommandLine => ({
+  line,
+  ok: false,
+  type,
+  problems: [{ path: '', message }],
+});
 
 /** How deeply arrays and objects nest in JSON text (brackets inside strings do not count). */
 const nestingOf = (text: string): number => {
@@ -60,7 +65,8 @@ export const parseCommandLine = (raw: string, line: number): CommandLine | null 
   // Checked before parsing: a line of thousands of nested brackets parses, but every message about
   // it (and io-ts) would recurse as deep.
   const nesting = nestingOf(source);
-  if (nesting > MAX_NESTING) return malformed(line, `nested ${nesting.toLocaleString('en-US')} levels deep: a command nests at most ${MAX_NESTING}`);
+  if (nesting > MAX_NESTING)
+    return malformed(line, `nested ${nesting.toLocaleString('en-US')} levels deep: a command nests at most ${MAX_NESTING}`);
   let value: unknown;
   try {
     value = JSON.parse(source);
@@ -69,10 +75,14 @@ export const parseCommandLine = (raw: string, line: number): CommandLine | null 
   }
   if (isContractCommandType(typeOf(value))) {
     const decoded = decodeContractCommand(value);
-    return E.isRight(decoded) ? { line, ok: true, kind: 'contract', command: decoded.right } : { line, ok: false, type: typeOf(value), problems: decoded.left.problems };
+    return E.isRight(decoded)
+      ? { line, ok: true, kind: 'contract', command: decoded.right }
+      : { line, ok: false, type: typeOf(value), problems: decoded.left.problems };
   }
   const decoded = decodeCommand(value);
-  return E.isRight(decoded) ? { line, ok: true, kind: 'cycle', command: decoded.right } : { line, ok: false, type: typeOf(value), problems: decoded.left.problems };
+  return E.isRight(decoded)
+    ? { line, ok: true, kind: 'cycle', command: decoded.right }
+    : { line, ok: false, type: typeOf(value), problems: decoded.left.problems };
 };
 
 /** Offset of the first byte that breaks UTF-8 (a stray continuation, a truncated or overlong sequence, a surrogate). */
@@ -83,7 +93,8 @@ const firstInvalidUtf8 = (bytes: Uint8Array): number => {
     if (length === 0 || i + length > bytes.length) return i;
     for (let k = 1; k < length; k++) if ((bytes[i + k]! & 0xc0) !== 0x80) return i;
     const second = bytes[i + 1]!;
-    if ((b === 0xe0 && second < 0xa0) || (b === 0xed && second > 0x9f) || (b === 0xf0 && second < 0x90) || (b === 0xf4 && second > 0x8f)) return i;
+    if ((b === 0xe0 && second < 0xa0) || (b === 0xed && second > 0x9f) || (b === 0xf0 && second < 0x90) || (b === 0xf4 && second > 0x8f))
+      return i;
     i += length;
   }
   return bytes.length;
@@ -96,7 +107,10 @@ const lineOf = (bytes: Buffer, line: number): CommandLine | null => {
   const content = bytes.subarray(0, end);
   if (!isUtf8(content)) {
     const at = Math.min(firstInvalidUtf8(content), content.length - 1);
-    return malformed(line, `not valid UTF-8: byte ${at + 1} of the line is 0x${content[at]!.toString(16).padStart(2, '0')}; save the file as UTF-8`);
+    return malformed(
+      line,
+      `not valid UTF-8: byte ${at + 1} of the line is 0x${content[at]!.toString(16).padStart(2, '0')}; save the file as UTF-8`,
+    );
   }
   return parseCommandLine(content.toString('utf8'), line);
 };

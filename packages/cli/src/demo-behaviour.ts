@@ -61,7 +61,15 @@ export const renderReminderEffects = (effects: readonly ReminderEffect[]): strin
       ? '  (no reminders sent)'
       : table(
           ['channel', 'level', 'currency', 'reminders', 'reminded', 'paid within 7 days', 'share'],
-          effects.map((e) => [e.channel, e.level ?? '-', e.currency, count(e.reminders), amount(e.remindedMinor, e.currency), amount(e.paidWithinMinor, e.currency), rate(e.share)]),
+          effects.map((e) => [
+            e.channel,
+            e.level ?? '-',
+            e.currency,
+            count(e.reminders),
+            amount(e.remindedMinor, e.currency),
+            amount(e.paidWithinMinor, e.currency),
+            rate(e.share),
+          ]),
         ),
   ].join('\n');
 
@@ -72,7 +80,14 @@ export const renderCollection = (periods: readonly PeriodCollection[]): string =
       ? '  (no billing periods yet)'
       : table(
           ['month', 'currency', 'cycles', 'due', 'collected', 'rate'],
-          periods.map((p) => [p.billingMonth, p.currency, count(p.cycles), amount(p.dueMinor, p.currency), amount(p.collectedMinor, p.currency), rate(p.collectionRate)]),
+          periods.map((p) => [
+            p.billingMonth,
+            p.currency,
+            count(p.cycles),
+            amount(p.dueMinor, p.currency),
+            amount(p.collectedMinor, p.currency),
+            rate(p.collectionRate),
+          ]),
         ),
   ].join('\n');
 
@@ -85,7 +100,14 @@ export const renderChannelTakings = (title: string, channels: readonly ChannelTa
           ['channel', 'currency', 'payments', 'taken', 'refunds', 'net'],
           [...channels]
             .sort((a, b) => compareTotals(b.netMinor, a.netMinor))
-            .map((c) => [c.channel, c.currency, count(c.payments), amount(c.takenMinor, c.currency), count(c.refunds), amount(c.netMinor, c.currency)]),
+            .map((c) => [
+              c.channel,
+              c.currency,
+              count(c.payments),
+              amount(c.takenMinor, c.currency),
+              count(c.refunds),
+              amount(c.netMinor, c.currency),
+            ]),
         ),
   ].join('\n');
 

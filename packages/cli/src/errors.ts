@@ -1,6 +1,13 @@
 // What the CLI tells people when something goes wrong: one sentence and an exit status, never a
 // stack trace for a mistake they can fix (`--debug` shows it).
-import { IllFormedEventError, MissingPackageError, ReadOnlyStoreError, StoreNotFoundError, StoreUnavailableError, StoreUrlError } from '@renewal-ledger/eventstore';
+import {
+  IllFormedEventError,
+  MissingPackageError,
+  ReadOnlyStoreError,
+  StoreNotFoundError,
+  StoreUnavailableError,
+  StoreUrlError,
+} from '@renewal-ledger/eventstore';
 import { ViewNotReadyError } from '@renewal-ledger/projections';
 
 /** Exit statuses, as documented in docs/cli.md. */
@@ -52,7 +59,11 @@ export const describeError = (e: unknown): { message: string; exitCode: number; 
   if (e instanceof StoreUrlError) return { message: e.message, exitCode: EXIT.usage, expected: true };
   if (e instanceof MissingPackageError) return { message: e.message, exitCode: EXIT.usage, expected: true };
   if (e instanceof StoreNotFoundError)
-    return { message: `${e.message} (check --store; only renewal apply, renew, remind and demo create a store)`, exitCode: EXIT.usage, expected: true };
+    return {
+      message: `${e.message} (check --store; only renewal apply, renew, remind and demo create a store)`,
+      exitCode: EXIT.usage,
+      expected: true,
+    };
   if (e instanceof ReadOnlyStoreError || e instanceof IllFormedEventError || e instanceof StoreUnavailableError)
     return { message: e.message, exitCode: EXIT.failed, expected: true };
   if (e instanceof ViewNotReadyError) return { message: e.message, exitCode: EXIT.failed, expected: true };
@@ -62,8 +73,7 @@ export const describeError = (e: unknown): { message: string; exitCode: number; 
     return { message: `could not reach the database: ${message}`, exitCode: EXIT.failed, expected: true };
   if (typeof code === 'string' && code.startsWith('SQLITE_'))
     return { message: `the SQLite database refused: ${message}`, exitCode: EXIT.failed, expected: true };
-  if (typeof code === 'string' && code in NODE_FILE_ERRORS)
-    return { message, exitCode: EXIT.usage, expected: true };
+  if (typeof code === 'string' && code in NODE_FILE_ERRORS) return { message, exitCode: EXIT.usage, expected: true };
   // pg reports authentication and missing databases with SQLSTATE codes (5 characters).
   if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code))
     return { message: `PostgreSQL refused: ${message}`, exitCode: EXIT.failed, expected: true };

@@ -23,7 +23,8 @@ export const clockNow = (env: NodeJS.ProcessEnv = process.env): Instant => {
   const given = env.RENEWAL_NOW;
   if (given === undefined || given === '') return new Date().toISOString() as Instant;
   const n = normaliseInstant(given);
-  if (n === null) throw new UsageError(`RENEWAL_NOW must be a timestamp with Z or an offset (2026-07-01T00:30:00+08:00); got ${JSON.stringify(given)}`);
+  if (n === null)
+    throw new UsageError(`RENEWAL_NOW must be a timestamp with Z or an offset (2026-07-01T00:30:00+08:00); got ${JSON.stringify(given)}`);
   return n;
 };
 
@@ -46,7 +47,9 @@ let warned = false;
 const warnNoZone = () => {
   if (warned) return;
   warned = true;
-  warn('note: this ledger has no time zone recorded, so days are counted in UTC; set one with renewal init --tz ZONE --currency CODE (docs/time-zones-and-money.md)');
+  warn(
+    'note: this ledger has no time zone recorded, so days are counted in UTC; set one with renewal init --tz ZONE --currency CODE (docs/time-zones-and-money.md)',
+  );
 };
 
 /**

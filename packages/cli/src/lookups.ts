@@ -14,7 +14,8 @@ export const requireCycle = async (store: EventStore, cycleId: string): Promise<
   throw noCycle(cycleId);
 };
 
-export const noCycle = (cycleId: string): CliError => new CliError(`no cycle ${cycleId} in the store (cycle ids look like unit-0301/2026-01)`);
+export const noCycle = (cycleId: string): CliError =>
+  new CliError(`no cycle ${cycleId} in the store (cycle ids look like unit-0301/2026-01)`);
 
 /**
  * Throws the "no contract" error unless the ledger holds the contract: its stream (it was opened)
@@ -27,4 +28,5 @@ export const requireContract = async (session: Session, contractId: string, asOf
   if ((await getArrearsView(session.views).byContract(contractId, { asOf })).cycles.length === 0) throw noContract(contractId);
 };
 
-export const noContract = (contractId: string): CliError => new CliError(`no contract ${contractId} in the store: none opened, and no cycle billed to it`);
+export const noContract = (contractId: string): CliError =>
+  new CliError(`no contract ${contractId} in the store: none opened, and no cycle billed to it`);

@@ -45,10 +45,17 @@ export const table = (
   const maxWidth = options.maxWidth ?? MAX_COLUMN_WIDTH;
   // A column is numeric when every non-empty cell is a number (a total row may leave cells blank).
   const isNumber = (c: string | number | undefined) => typeof c === 'number' || /^-?[\d,.]+%?$|^-$/.test(String(c));
-  const numeric = header.map((_, i) => rows.some((r) => r[i] !== '' && r[i] !== undefined) && rows.every((r) => r[i] === '' || r[i] === undefined || isNumber(r[i])));
+  const numeric = header.map(
+    (_, i) => rows.some((r) => r[i] !== '' && r[i] !== undefined) && rows.every((r) => r[i] === '' || r[i] === undefined || isNumber(r[i])),
+  );
   // The last column is never cut: nothing follows it to misalign (an error's whole message).
   const last = header.length - 1;
-  const cells = [header.map(String), ...rows.map((r) => header.map((_, i) => (r[i] === undefined ? '' : String(r[i]))).map((c, i) => (numeric[i] || i === last ? c : truncate(c, maxWidth))))];
+  const cells = [
+    header.map(String),
+    ...rows.map((r) =>
+      header.map((_, i) => (r[i] === undefined ? '' : String(r[i]))).map((c, i) => (numeric[i] || i === last ? c : truncate(c, maxWidth))),
+    ),
+  ];
   const widths = header.map((_, i) => Math.max(...cells.map((r) => displayWidth(r[i]!))));
   const pad = (c: string, i: number) => {
     const gap = ' '.repeat(widths[i]! - displayWidth(c));
@@ -78,7 +85,8 @@ export const amount = (minor: number | bigint, currency: string | null | undefin
   formatGrouped(minor, currency ?? display.currency ?? undefined, display.locale);
 
 /** An amount for a sentence, with its currency: money(202853494, 'CNY') -> "2,028,534.94 CNY". */
-export const money = (minor: number | bigint, currency: string | null | undefined): string => `${amount(minor, currency)}${currency ? ` ${currency}` : ''}`;
+export const money = (minor: number | bigint, currency: string | null | undefined): string =>
+  `${amount(minor, currency)}${currency ? ` ${currency}` : ''}`;
 
 /** An amount as CSV writes it: the currency's decimals, no grouping ("1.500" for 1,500 fils). */
 export const csvAmount = (minor: number | bigint, currency: string): string => formatMinor(minor, currency).split(' ')[0]!;
@@ -104,8 +112,7 @@ export const setCsvBom = (on: boolean): void => {
 export const csv = (header: readonly string[], rows: readonly (readonly unknown[])[]): string => csvTable(header, rows, { bom: withBom });
 
 /** bigints as decimal strings: JSON has no 64-bit integers. */
-export const toJson = (value: unknown): string =>
-  JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2);
+export const toJson = (value: unknown): string => JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2);
 
 /** One line of JSON (JSON lines output). */
 export const toJsonLine = (value: unknown): string => JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));

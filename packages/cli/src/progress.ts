@@ -54,7 +54,9 @@ export const progress = (
           (final ? '\n' : ''),
       );
     } else {
-      out.write(`  ${label}: ${fmt(done)}/${fmt(total)} (${(share * 100).toFixed(0)}%), ${rateText}${final ? `, done in ${duration(seconds)}` : `, about ${duration(eta)} left`}\n`);
+      out.write(
+        `  ${label}: ${fmt(done)}/${fmt(total)} (${(share * 100).toFixed(0)}%), ${rateText}${final ? `, done in ${duration(seconds)}` : `, about ${duration(eta)} left`}\n`,
+      );
     }
   };
   return {

@@ -33,7 +33,15 @@ export const renderPeriods = (title: string, periods: readonly BillingPeriodFigu
       ? '  (no billing periods yet)'
       : table(
           ['month', 'currency', 'cycles', 'billed', 'due', 'collected', 'rate'],
-          periods.map((p) => [p.billingMonth, p.currency, count(p.cycles), amount(p.billedMinor, p.currency), amount(p.dueMinor, p.currency), amount(p.collectedMinor, p.currency), rate(p.collectionRate)]),
+          periods.map((p) => [
+            p.billingMonth,
+            p.currency,
+            count(p.cycles),
+            amount(p.billedMinor, p.currency),
+            amount(p.dueMinor, p.currency),
+            amount(p.collectedMinor, p.currency),
+            rate(p.collectionRate),
+          ]),
         ),
   ].join('\n');
 
@@ -44,7 +52,15 @@ export const renderDebtors = (asOf: BusinessDate, debtors: readonly Debtor[]): s
       ? '  (nobody owes anything overdue)'
       : table(
           ['contract', 'currency', 'overdue', 'collectible', 'days', 'bucket', 'cycles'],
-          debtors.map((d) => [d.contractId, d.currency, amount(d.overdueMinor, d.currency), amount(d.collectibleMinor, d.currency), d.daysPastDue, d.bucket, d.cycles]),
+          debtors.map((d) => [
+            d.contractId,
+            d.currency,
+            amount(d.overdueMinor, d.currency),
+            amount(d.collectibleMinor, d.currency),
+            d.daysPastDue,
+            d.bucket,
+            d.cycles,
+          ]),
         ),
   ].join('\n');
 
@@ -56,7 +72,15 @@ export const takingsOver = async (receipts: ReceiptsView, to: BusinessDate, days
     const date = addDaysTo(-i)(to);
     for (const c of (await receipts.takings(date, { basis: 'paid-at' })).channels) {
       const key = `${c.channel}\u0000${c.currency}`;
-      const w = acc.get(key) ?? { channel: c.channel, currency: c.currency, receipts: 0, takenMinor: 0n, refundNotes: 0, refundedMinor: 0n, netMinor: 0n };
+      const w = acc.get(key) ?? {
+        channel: c.channel,
+        currency: c.currency,
+        receipts: 0,
+        takenMinor: 0n,
+        refundNotes: 0,
+        refundedMinor: 0n,
+        netMinor: 0n,
+      };
       acc.set(key, {
         ...w,
         receipts: w.receipts + c.receipts,
@@ -73,13 +97,38 @@ export const takingsOver = async (receipts: ReceiptsView, to: BusinessDate, days
 
 export const renderTakings = (title: string, channels: readonly ChannelTakings[]): string => {
   if (channels.length === 0) return `${title}\n  (nothing taken)`;
-  const rows: (string | number)[][] = channels.map((c) => [c.channel, c.currency, c.receipts, amount(c.takenMinor, c.currency), c.refundNotes, amount(c.refundedMinor, c.currency), amount(c.netMinor, c.currency)]);
+  const rows: (string | number)[][] = channels.map((c) => [
+    c.channel,
+    c.currency,
+    c.receipts,
+    amount(c.takenMinor, c.currency),
+    c.refundNotes,
+    amount(c.refundedMinor, c.currency),
+    amount(c.netMinor, c.currency),
+  ]);
   const currencies = [...new Set(channels.map((c) => c.currency))];
   for (const cur of currencies) {
     const of = channels.filter((c) => c.currency === cur);
     const count = (f: (c: ChannelTakings) => number) => of.reduce((a, c) => a + f(c), 0);
     const total = (f: (c: ChannelTakings) => bigint) => of.reduce((a, c) => a + f(c), 0n);
-    rows.push(['total', cur, count((c) => c.receipts), amount(total((c) => c.takenMinor), cur), count((c) => c.refundNotes), amount(total((c) => c.refundedMinor), cur), amount(total((c) => c.netMinor), cur)]);
+    rows.push([
+      'total',
+      cur,
+      count((c) => c.receipts),
+      amount(
+        total((c) => c.takenMinor),
+        cur,
+      ),
+      count((c) => c.refundNotes),
+      amount(
+        total((c) => c.refundedMinor),
+        cur,
+      ),
+      amount(
+        total((c) => c.netMinor),
+        cur,
+      ),
+    ]);
   }
   return `${title}\n${table(['channel', 'currency', 'receipts', 'taken', 'refunds', 'refunded', 'net'], rows)}`;
 };

@@ -147,7 +147,10 @@ const checkViewsPath = (location: ViewsLocation): void => {
   if (!existsSync(dirname(location.path)))
     throw new CliError(`cannot open the views at ${location.path}: the directory ${dirname(location.path)} does not exist`, 2);
   if (existsSync(location.path) && statSync(location.path).isDirectory())
-    throw new CliError(`cannot open the views at ${location.path}: it is a directory (give the path of a views file, or --views :memory:)`, 2);
+    throw new CliError(
+      `cannot open the views at ${location.path}: it is a directory (give the path of a views file, or --views :memory:)`,
+      2,
+    );
 };
 
 export const openViews = async (location: ViewsLocation, create = true): Promise<ViewDatabase> => {
@@ -180,7 +183,11 @@ const resolveViews = async (location: ViewsLocation, access: Access, head: bigin
   throw notBuilt(location);
 };
 
-const existingViews = async (location: ViewsLocation, { views: access, reads = PROJECTION_NAMES }: Access, head: bigint): Promise<ResolvedViews> => {
+const existingViews = async (
+  location: ViewsLocation,
+  { views: access, reads = PROJECTION_NAMES }: Access,
+  head: bigint,
+): Promise<ResolvedViews> => {
   const here = async (at: ViewsLocation, note: string | null = null, release: () => void = () => undefined): Promise<ResolvedViews> => ({
     database: await openViews(at, access === 'create'),
     location: at,
@@ -212,11 +219,21 @@ const existingViews = async (location: ViewsLocation, { views: access, reads = P
     await database.close();
     return missing();
   }
-  const asTheyAre = (note: string | null, catchUp: boolean): ResolvedViews => ({ database, location, note, release: () => undefined, catchUp });
+  const asTheyAre = (note: string | null, catchUp: boolean): ResolvedViews => ({
+    database,
+    location,
+    note,
+    release: () => undefined,
+    catchUp,
+  });
   if (access === 'existing' || (await postgresViewsWritable(database))) return asTheyAre(null, true);
   // This user cannot write them (a role with SELECT only, a read replica): they are read as
   // they are, never caught up, and only when they hold everything the command reads.
-  const behind = await viewsBehind(database, PROJECTIONS.filter((p) => reads.includes(p.name)), head);
+  const behind = await viewsBehind(
+    database,
+    PROJECTIONS.filter((p) => reads.includes(p.name)),
+    head,
+  );
   if (behind.length === 0) return asTheyAre(null, false);
   if (access === 'audit') {
     const audited = behind[0]!.position;
@@ -291,7 +308,10 @@ export const projectionProgress = (label: string, mode: ProgressMode, projection
       totals.set(`${p.projection}/${p.phase}`, p.total ?? p.done);
       // The first report knows one projection's total; assume the others read as much.
       const known = [...totals.values()];
-      const total = Math.max(known.reduce((a, b) => a + b, 0), (known[0] ?? 0) * projections);
+      const total = Math.max(
+        known.reduce((a, b) => a + b, 0),
+        (known[0] ?? 0) * projections,
+      );
       bar ??= progress(label, total, { mode });
       bar.setTotal(total);
       bar.update([...done.values()].reduce((a, b) => a + b, 0));

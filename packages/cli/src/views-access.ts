@@ -27,13 +27,18 @@ export interface ViewReach {
 }
 
 /** The projections given whose views do not reach the store's head (not built, at another version, or behind). */
-export const viewsBehind = async (views: ViewDatabase, projections: readonly { readonly name: string; readonly version: number }[], head: bigint): Promise<ViewReach[]> => {
+export const viewsBehind = async (
+  views: ViewDatabase,
+  projections: readonly { readonly name: string; readonly version: number }[],
+  head: bigint,
+): Promise<ViewReach[]> => {
   const behind: ViewReach[] = [];
   for (const projection of projections) {
     const live = (await readRegistration(views, projection.name))?.live;
     const checkpoint = live && live.version === projection.version ? await readLiveCheckpoint(views, projection.name) : null;
     const position = checkpoint?.position ?? null;
-    if (position === null ? head >= 0n : position < head) behind.push({ projection: projection.name, position: checkpoint ? position : null });
+    if (position === null ? head >= 0n : position < head)
+      behind.push({ projection: projection.name, position: checkpoint ? position : null });
   }
   return behind;
 };

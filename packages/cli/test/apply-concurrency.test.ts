@@ -37,12 +37,18 @@ const shuffled = <A>(items: readonly A[], seed: number): A[] => {
 };
 
 const race = async (w: Workspace, storeArgs: readonly string[], storeUrl: string) => {
-  w.writeLines('bills.jsonl', Array.from({ length: CYCLES }, (_, c) => bill(cycleId(c), `race-${c}`, FITTING * 100, JAN, '2026-01-15')));
+  w.writeLines(
+    'bills.jsonl',
+    Array.from({ length: CYCLES }, (_, c) => bill(cycleId(c), `race-${c}`, FITTING * 100, JAN, '2026-01-15')),
+  );
   const billed = w.renewal(['apply', 'bills.jsonl', ...storeArgs]);
   assert.is(billed.status, 0, billed.stderr);
   for (let p = 0; p < PROCESSES; p++) w.writeLines(`payments-${p}.jsonl`, shuffled(payments, p + 1));
   const runs: Run[] = await Promise.all(
-    Array.from({ length: PROCESSES }, (_, p) => w.start(['apply', `payments-${p}.jsonl`, '--batch', '100', '--format', 'json', ...storeArgs]).exited),
+    Array.from(
+      { length: PROCESSES },
+      (_, p) => w.start(['apply', `payments-${p}.jsonl`, '--batch', '100', '--format', 'json', ...storeArgs]).exited,
+    ),
   );
 
   const appliedBy = new Map<string, number>();
@@ -78,7 +84,10 @@ const race = async (w: Workspace, storeArgs: readonly string[], storeUrl: string
       stored.set(e.metadata.commandId, (stored.get(e.metadata.commandId) ?? 0) + 1);
     }
     assert.is(paid, CYCLES * FITTING, 'each cycle took exactly the payments that fit: nothing lost, nothing doubled');
-    assert.ok([...stored.values()].every((n) => n === 1), 'no payment stored twice');
+    assert.ok(
+      [...stored.values()].every((n) => n === 1),
+      'no payment stored twice',
+    );
     for (const commandId of stored.keys()) assert.is(appliedBy.get(commandId), 1, `${commandId}: reported applied by exactly one process`);
     assert.is(appliedBy.size, stored.size, 'nothing reported applied that is not stored');
     assert.is(appliedTotal, paid, 'the applied counts add up to the events stored');

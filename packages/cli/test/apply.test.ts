@@ -23,20 +23,44 @@ test('applies each line and says what it wrote; the same file again writes nothi
   const first = w.renewal(['apply', file, '--format', 'json']);
   assert.is(first.status, 0, first.stderr);
   const out = first.json();
-  assert.equal(out.summary, { lines: 3, applied: 3, duplicate: 0, rejected: 0, malformed: 0, contended: 0, notWritten: 0, eventsWritten: 3 });
-  assert.equal(out.lines.map((l: any) => [l.line, l.status, l.type, l.events.map((e: any) => e.type)]), [
-    [1, 'applied', 'Bill', ['Billed']],
-    [2, 'applied', 'RecordPayment', ['Paid']],
-    [3, 'applied', 'RecordPayment', ['Paid']],
-  ]);
+  assert.equal(out.summary, {
+    lines: 3,
+    applied: 3,
+    duplicate: 0,
+    rejected: 0,
+    malformed: 0,
+    contended: 0,
+    notWritten: 0,
+    eventsWritten: 3,
+  });
+  assert.equal(
+    out.lines.map((l: any) => [l.line, l.status, l.type, l.events.map((e: any) => e.type)]),
+    [
+      [1, 'applied', 'Bill', ['Billed']],
+      [2, 'applied', 'RecordPayment', ['Paid']],
+      [3, 'applied', 'RecordPayment', ['Paid']],
+    ],
+  );
   // 315.20 - 100.00 - 50.00 = 165.20 left after the third line.
   assert.is(out.lines[2].figures.outstandingMinor, 16520);
-  assert.equal(out.lines.map((l: any) => l.events[0].position), ['1', '2', '3']);
+  assert.equal(
+    out.lines.map((l: any) => l.events[0].position),
+    ['1', '2', '3'],
+  );
   assert.is(await w.eventCount(), 3);
 
   const again = w.renewal(['apply', file, '--format', 'json']);
   assert.is(again.status, 0, again.stderr);
-  assert.equal(again.json().summary, { lines: 3, applied: 0, duplicate: 3, rejected: 0, malformed: 0, contended: 0, notWritten: 0, eventsWritten: 0 });
+  assert.equal(again.json().summary, {
+    lines: 3,
+    applied: 0,
+    duplicate: 3,
+    rejected: 0,
+    malformed: 0,
+    contended: 0,
+    notWritten: 0,
+    eventsWritten: 0,
+  });
   assert.equal(again.json().lines[1].duplicate, { key: 'commandId', id: 'cmd-pay-1' });
   assert.is(await w.eventCount(), 3, 'nothing written the second time');
 
@@ -71,7 +95,12 @@ test('a rejected line writes nothing, names its rule and figures, and the others
     type: 'RecordPayment',
     commandId: 'cmd-pay-1',
     cycleId: CYCLE,
-    error: { code: 'OVERPAYMENT', message: 'payment of 500.00 exceeds the outstanding 315.20', outstandingMinor: 31520, attemptedMinor: 50000 },
+    error: {
+      code: 'OVERPAYMENT',
+      message: 'payment of 500.00 exceeds the outstanding 315.20',
+      outstandingMinor: 31520,
+      attemptedMinor: 50000,
+    },
   });
   assert.is(out.lines[2].status, 'applied');
   assert.is(out.lines[2].figures.outstandingMinor, 21520);
@@ -79,7 +108,10 @@ test('a rejected line writes nothing, names its rule and figures, and the others
 
   const table = w.renewal(['apply', file]);
   assert.is(table.status, 1, 'rejected again the second time');
-  assert.match(table.stdout, /2\s+rejected\s+RecordPayment\s+unit-0301\/2026-01\s+OVERPAYMENT: payment of 500.00 exceeds the outstanding 215.20/);
+  assert.match(
+    table.stdout,
+    /2\s+rejected\s+RecordPayment\s+unit-0301\/2026-01\s+OVERPAYMENT: payment of 500.00 exceeds the outstanding 215.20/,
+  );
   assert.is(await w.eventCount(), 2);
 });
 
@@ -89,13 +121,25 @@ test('a malformed line is reported with its line number and io-ts paths, nothing
     '',
     { ...pay(CYCLE, 'pay-1', -5, '2026-01-20T10:30:00Z'), chanel: 'cash' },
     '{"type": "RecordPayment", "cycleId": ',
-    { ...bill('unit-0302/2026-01', 'unit-0302', 100, JAN, '2026-01-15'), lines: [{ code: 'service', description: 'x', amountMinor: '12' }] },
+    {
+      ...bill('unit-0302/2026-01', 'unit-0302', 100, JAN, '2026-01-15'),
+      lines: [{ code: 'service', description: 'x', amountMinor: '12' }],
+    },
     pay(CYCLE, 'pay-2', 10000, '2026-01-21T10:30:00Z'),
   ]);
   const r = w.renewal(['apply', file, '--format', 'json']);
   assert.is(r.status, 1);
   const out = r.json();
-  assert.equal(out.summary, { lines: 5, applied: 2, duplicate: 0, rejected: 0, malformed: 3, contended: 0, notWritten: 0, eventsWritten: 2 });
+  assert.equal(out.summary, {
+    lines: 5,
+    applied: 2,
+    duplicate: 0,
+    rejected: 0,
+    malformed: 3,
+    contended: 0,
+    notWritten: 0,
+    eventsWritten: 2,
+  });
   const byLine = Object.fromEntries(out.lines.map((l: any) => [l.line, l]));
   assert.is(byLine[3].status, 'malformed');
   assert.is(byLine[3].type, 'RecordPayment');
@@ -112,7 +156,10 @@ test('a malformed line is reported with its line number and io-ts paths, nothing
   assert.is(await w.eventCount(), 2);
 
   const table = w.renewal(['apply', file, '--problems-only']);
-  assert.match(table.stdout, /3\s+malformed\s+RecordPayment\s+amountMinor: expected a positive safe integer, got -5; chanel: is not a known field/);
+  assert.match(
+    table.stdout,
+    /3\s+malformed\s+RecordPayment\s+amountMinor: expected a positive safe integer, got -5; chanel: is not a known field/,
+  );
   assert.not.match(table.stdout, /applied\s+Bill/);
 });
 
@@ -126,7 +173,10 @@ test('--atomic: a rejected or malformed line means nothing of the file is writte
   const r = w.renewal(['apply', 'rejected.jsonl', '--atomic', '--format', 'json']);
   assert.is(r.status, 1);
   // The third line overpays only because of the second: lines are decided in order.
-  assert.equal(r.json().lines.map((l: any) => l.status), ['not-written', 'not-written', 'rejected']);
+  assert.equal(
+    r.json().lines.map((l: any) => l.status),
+    ['not-written', 'not-written', 'rejected'],
+  );
   assert.is(r.json().lines[2].error.outstandingMinor, 21520);
   assert.is(await w.eventCount(), 0);
 
@@ -151,18 +201,27 @@ test('--atomic: a rejected or malformed line means nothing of the file is writte
 test('a command id reused on another cycle is rejected alone; with --atomic nothing is written', async ({ w }) => {
   const feb = { start: '2026-02-01', end: '2026-03-01' };
   const reused = { ...bill('unit-0301/2026-02', 'unit-0301', 31520, feb, '2026-02-15'), commandId: `bill-${CYCLE}` };
-  w.writeLines('reuse.jsonl', [bill(CYCLE, 'unit-0301', 31520, JAN, '2026-01-15'), reused, pay(CYCLE, 'pay-1', 100, '2026-01-20T10:30:00Z')]);
+  w.writeLines('reuse.jsonl', [
+    bill(CYCLE, 'unit-0301', 31520, JAN, '2026-01-15'),
+    reused,
+    pay(CYCLE, 'pay-1', 100, '2026-01-20T10:30:00Z'),
+  ]);
   const atomic = w.renewal(['apply', 'reuse.jsonl', '--atomic', '--format', 'json']);
   assert.is(atomic.status, 1);
   assert.is(await w.eventCount(), 0);
   const r = w.renewal(['apply', 'reuse.jsonl', '--format', 'json']);
   assert.is(r.status, 1);
-  assert.equal(r.json().lines.map((l: any) => l.status), ['applied', 'rejected', 'applied']);
+  assert.equal(
+    r.json().lines.map((l: any) => l.status),
+    ['applied', 'rejected', 'applied'],
+  );
   assert.is(r.json().lines[1].error.code, 'COMMAND_ID_CONFLICT');
   assert.is(await w.eventCount(), 2);
 });
 
-test('a command id reused with other content is refused COMMAND_ID_CONFLICT (exit 1); the same content is a duplicate (exit 0)', async ({ w }) => {
+test('a command id reused with other content is refused COMMAND_ID_CONFLICT (exit 1); the same content is a duplicate (exit 0)', async ({
+  w,
+}) => {
   w.writeLines('bill.jsonl', [bill(CYCLE, 'unit-0301', 31520, JAN, '2026-01-15')]);
   assert.is(w.renewal(['apply', 'bill.jsonl']).status, 0);
   const k1 = { ...pay(CYCLE, 'P1', 1000, '2026-01-20T10:30:00Z'), commandId: 'K1' };
@@ -170,22 +229,24 @@ test('a command id reused with other content is refused COMMAND_ID_CONFLICT (exi
   assert.is(first.status, 0, first.stderr);
   const position = first.json().lines[0].events[0].position;
   // Another payment id and amount under the same key: not a duplicate, and P2 must not vanish silently.
-  const reused = w.renewal(['apply', '-', '--format', 'json'], { input: JSON.stringify({ ...pay(CYCLE, 'P2', 2000, '2026-01-20T10:30:00Z'), commandId: 'K1' }) });
+  const reused = w.renewal(['apply', '-', '--format', 'json'], {
+    input: JSON.stringify({ ...pay(CYCLE, 'P2', 2000, '2026-01-20T10:30:00Z'), commandId: 'K1' }),
+  });
   assert.is(reused.status, 1);
   const refused = reused.json().lines[0];
   assert.is(refused.status, 'rejected');
-  assert.equal([refused.error.code, refused.error.commandId, refused.error.streamName, refused.error.eventTypes, refused.error.position], [
-    'COMMAND_ID_CONFLICT',
-    'K1',
-    `renewal-cycle-${CYCLE}`,
-    ['Paid'],
-    position,
-  ]);
+  assert.equal(
+    [refused.error.code, refused.error.commandId, refused.error.streamName, refused.error.eventTypes, refused.error.position],
+    ['COMMAND_ID_CONFLICT', 'K1', `renewal-cycle-${CYCLE}`, ['Paid'], position],
+  );
   assert.is(await w.eventCount(), 2, 'P2 is not stored');
   // Only the business time differs: other content as well.
   const later = w.renewal(['apply', '-'], { input: JSON.stringify({ ...k1, at: '2026-01-20T10:31:00Z' }) });
   assert.is(later.status, 1);
-  assert.match(later.stdout, /rejected\s+RecordPayment\s+unit-0301\/2026-01\s+COMMAND_ID_CONFLICT: command id K1 was already used by another command \(Paid on renewal-cycle-unit-0301\/2026-01 at position 2\)/);
+  assert.match(
+    later.stdout,
+    /rejected\s+RecordPayment\s+unit-0301\/2026-01\s+COMMAND_ID_CONFLICT: command id K1 was already used by another command \(Paid on renewal-cycle-unit-0301\/2026-01 at position 2\)/,
+  );
   // The same content keyed by another clerk: a retry, nothing written.
   const retry = w.renewal(['apply', '-', '--format', 'json'], { input: JSON.stringify({ ...k1, actor: 'cashier-li' }) });
   assert.is(retry.status, 0, retry.stdout);
@@ -221,7 +282,14 @@ test('invalid UTF-8 bytes are refused with their line, never replaced by U+FFFD;
   const r = w.renewal(['apply', 'latin.jsonl', '--format', 'json']);
   assert.is(r.status, 1);
   const out = r.json();
-  assert.equal(out.lines.map((l: any) => [l.line, l.status]), [[1, 'applied'], [2, 'malformed'], [3, 'applied']]);
+  assert.equal(
+    out.lines.map((l: any) => [l.line, l.status]),
+    [
+      [1, 'applied'],
+      [2, 'malformed'],
+      [3, 'applied'],
+    ],
+  );
   assert.match(out.lines[1].problems[0].message, /^not valid UTF-8: byte \d+ of the line is 0xc3/);
   assert.is(await w.eventCount(), 2);
   const db = w.sqlite('renewal.db');
@@ -234,11 +302,24 @@ test('invalid UTF-8 bytes are refused with their line, never replaced by U+FFFD;
 });
 
 test('a line of 5,000 nested brackets is one malformed line with a clear message; the good lines apply', async ({ w }) => {
-  w.writeLines('deep.jsonl', [bill(CYCLE, 'unit-0301', 31520, JAN, '2026-01-15'), `${'['.repeat(5000)}${']'.repeat(5000)}`, '['.repeat(5000), pay(CYCLE, 'pay-1', 100, '2026-01-20T10:30:00Z')]);
+  w.writeLines('deep.jsonl', [
+    bill(CYCLE, 'unit-0301', 31520, JAN, '2026-01-15'),
+    `${'['.repeat(5000)}${']'.repeat(5000)}`,
+    '['.repeat(5000),
+    pay(CYCLE, 'pay-1', 100, '2026-01-20T10:30:00Z'),
+  ]);
   const r = w.renewal(['apply', 'deep.jsonl', '--format', 'json']);
   assert.is(r.status, 1, r.stderr);
   const out = r.json();
-  assert.equal(out.lines.map((l: any) => [l.line, l.status]), [[1, 'applied'], [2, 'malformed'], [3, 'malformed'], [4, 'applied']]);
+  assert.equal(
+    out.lines.map((l: any) => [l.line, l.status]),
+    [
+      [1, 'applied'],
+      [2, 'malformed'],
+      [3, 'malformed'],
+      [4, 'applied'],
+    ],
+  );
   assert.equal(out.lines[1].problems, [{ path: '', message: 'nested 5,000 levels deep: a command nests at most 64' }]);
   assert.is(await w.eventCount(), 2);
 });

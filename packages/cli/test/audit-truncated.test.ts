@@ -39,7 +39,10 @@ const scenario = async (where: Where) => {
     assert.is(w.renewal(['apply', 'day.jsonl', ...where.args]).status, 0);
     assert.is(w.renewal(['projections', 'rebuild', ...where.args]).status, 0);
     assert.is(w.renewal(['audit', 'verify', ...where.args]).status, 0);
-    const positions = w.renewal(['audit', 'history', CYCLE, ...where.args, '--format', 'json']).json().history.map((h: any) => h.position);
+    const positions = w
+      .renewal(['audit', 'history', CYCLE, ...where.args, '--format', 'json'])
+      .json()
+      .history.map((h: any) => h.position);
 
     // Someone deletes the chain's last three entries, then edits the fourth event (pay-3).
     const views = await where.views(w);
@@ -50,7 +53,10 @@ const scenario = async (where: Where) => {
     }
     const { db, table, cast } = await where.store(w);
     try {
-      const changed = await db.execute(`UPDATE ${table} SET data = replace(data${cast}, '"amountMinor":3000', '"amountMinor":300')${cast === '' ? '' : '::json'} WHERE global_position = ?`, [BigInt(positions[3])]);
+      const changed = await db.execute(
+        `UPDATE ${table} SET data = replace(data${cast}, '"amountMinor":3000', '"amountMinor":300')${cast === '' ? '' : '::json'} WHERE global_position = ?`,
+        [BigInt(positions[3])],
+      );
       assert.is(changed, 1);
     } finally {
       await db.close();
@@ -60,7 +66,10 @@ const scenario = async (where: Where) => {
     assert.is(verify.status, 1, verify.stdout);
     const v = verify.json();
     assert.equal([v.ok, v.problem.kind, v.problem.position, v.entries], [false, 'chain-truncated', positions[2], 2]);
-    assert.match(v.problem.reason, `the audit view has audited the events up to position ${positions[4]}, but its chain ends at position ${positions[1]}: entries were removed from its end`);
+    assert.match(
+      v.problem.reason,
+      `the audit view has audited the events up to position ${positions[4]}, but its chain ends at position ${positions[1]}: entries were removed from its end`,
+    );
 
     const seal = w.renewal(['audit', 'seal', ...where.args, '--format', 'json']);
     assert.is(seal.status, 1, 'no seal past the gap');
@@ -71,7 +80,10 @@ const scenario = async (where: Where) => {
     const audit = status.json().projections.find((p: any) => p.projection === 'audit');
     assert.equal([audit.behind, audit.live.position], [String(BigInt(positions[4]) - BigInt(positions[1])), positions[4]]);
     assert.match(audit.problem, 'entries were removed from its end');
-    assert.match(w.renewal(['projections', 'status', ...where.args]).stdout, 'audit: BROKEN: the audit view has audited the events up to position');
+    assert.match(
+      w.renewal(['projections', 'status', ...where.args]).stdout,
+      'audit: BROKEN: the audit view has audited the events up to position',
+    );
   } finally {
     w.cleanup();
   }

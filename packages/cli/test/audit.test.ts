@@ -99,17 +99,23 @@ test('seal: a --seal that is neither hash, JSON nor file is a usage error', ({ w
 
 test('history: the cycle as of a business time, as known at a recorded time, as of a position', ({ w }) => {
   const all = w.renewal(['audit', 'history', CYCLE, '--format', 'json']).json();
-  assert.equal(all.history.map((h: any) => [h.position, h.type, h.outstandingAfterMinor]), [
-    ['1', 'Billed', 31520],
-    ['2', 'Paid', 21520],
-    ['3', 'Paid', 16520],
-  ]);
+  assert.equal(
+    all.history.map((h: any) => [h.position, h.type, h.outstandingAfterMinor]),
+    [
+      ['1', 'Billed', 31520],
+      ['2', 'Paid', 21520],
+      ['3', 'Paid', 16520],
+    ],
+  );
   // As of 25 January: the bill and the offline payment of the 20th had happened; the 28th's had not.
   const asOf = w.renewal(['audit', 'history', CYCLE, '--as-of', '2026-01-25', '--format', 'json']).json();
   assert.is(asOf.figures.outstandingMinor, 21520);
   assert.equal([asOf.events, asOf.excluded], [2, 1]);
   assert.equal(asOf.aging, { ...asOf.aging, asOf: '2026-01-25', overdueMinor: 21520, daysPastDue: 10, bucket: '1-30' });
-  assert.equal(asOf.history.map((h: any) => h.inPicture), [true, true, false]);
+  assert.equal(
+    asOf.history.map((h: any) => h.inPicture),
+    [true, true, false],
+  );
   // As known at 1 January 2000 nothing had been recorded (everything was entered just now).
   const known = w.renewal(['audit', 'history', CYCLE, '--known-at', '2000-01-01T00:00:00Z', '--format', 'json']).json();
   assert.equal([known.events, known.figures.outstandingMinor], [0, 0]);
@@ -137,7 +143,10 @@ test('export: JSON lines that verify on their own, and CSV', async ({ w }) => {
 
   assert.is(w.renewal(['audit', 'export', '--format', 'csv', '--output', 'trail.csv']).status, 0);
   const csv = readFileSync(w.path('trail.csv'), 'utf8').split('\r\n');
-  assert.is(csv[0], 'position,stream,revision,event_id,type,schema_version,actor,at,recorded_at,command_id,correlation_id,causation_id,reason,note,data,prev_hash,hash');
+  assert.is(
+    csv[0],
+    'position,stream,revision,event_id,type,schema_version,actor,at,recorded_at,command_id,correlation_id,causation_id,reason,note,data,prev_hash,hash',
+  );
   assert.is(csv.filter(Boolean).length, 4);
   assert.is(w.renewal(['audit', 'export', '--format', 'table']).status, 2);
 });

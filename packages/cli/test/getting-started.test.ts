@@ -63,7 +63,11 @@ const runTheDemo = (dir: string, now: string, shell: (line: string) => ReturnTyp
     for (const f of readdirSync(demo.dir).filter((f) => DEMO_FILES.some((d) => f.startsWith(d)))) cpSync(join(demo.dir, f), join(dir, f));
     const again = shell(`node ${JSON.stringify(BIN)} demo`);
     assert.is(again.status, 0, String(again.stderr));
-    assert.match(String(again.stdout), 'Events written: none (every command was already applied)', `a second run with the clock at ${now} writes nothing`);
+    assert.match(
+      String(again.stdout),
+      'Events written: none (every command was already applied)',
+      `a second run with the clock at ${now} writes nothing`,
+    );
     return;
   }
   const r = shell(`node ${JSON.stringify(BIN)} demo`);
@@ -73,7 +77,10 @@ const runTheDemo = (dir: string, now: string, shell: (line: string) => ReturnTyp
   for (const f of readdirSync(dir).filter((f) => DEMO_FILES.some((d) => f.startsWith(d)))) cpSync(join(dir, f), join(demo.dir, f));
   // The figures the page gives of it: 2,000 contracts over 24 months, about 165,000 events (within
   // 1%), the reports as of 2026-11-28.
-  assert.match(stdout, `${figure(/\((\d[\d,]*) contracts for/).toLocaleString('en-US')} contracts x ${figure(/ over (\d+) months/)} months`);
+  assert.match(
+    stdout,
+    `${figure(/\((\d[\d,]*) contracts for/).toLocaleString('en-US')} contracts x ${figure(/ over (\d+) months/)} months`,
+  );
   const events = figure(/Events written: ([\d,]+)/, stdout);
   const about = figure(/about ([\d,]+) events\)/);
   assert.ok(Math.abs(events - about) / about < 0.01, `the demo wrote ${events} events; the page says about ${about}`);
@@ -131,22 +138,44 @@ const runThePage = async (now: string) => {
     // Exactly: the positions the payments got in the demo's store, the figures, the layout.
     assert.fixture(outputs.get(apply)!.trim(), printed!.trim());
     assert.match(outputs.get(`${apply} --problems-only`)!, '0 applied (0 events written), 5 duplicate, 1 rejected');
-    assert.match(outputs.get('renewal arrears --as-of 2026-11-28 --contract bldg-01-unit-0121')!, /bldg-01-unit-0121\/2026-11-01\s+2026-11-15\s+423.17\s+200.00\s+223.17/);
-    assert.match(outputs.get('renewal audit history bldg-01-unit-0121/2026-11-01 --as-of 2026-11-27')!, /423.17\s+423.17\s+200.00\s+0.00\s+223.17/);
-    assert.match(outputs.get('renewal audit history bldg-01-unit-0121/2026-11-01 --known-at 2026-11-28')!, /423.17\s+423.17\s+0.00\s+0.00\s+423.17/);
+    assert.match(
+      outputs.get('renewal arrears --as-of 2026-11-28 --contract bldg-01-unit-0121')!,
+      /bldg-01-unit-0121\/2026-11-01\s+2026-11-15\s+423.17\s+200.00\s+223.17/,
+    );
+    assert.match(
+      outputs.get('renewal audit history bldg-01-unit-0121/2026-11-01 --as-of 2026-11-27')!,
+      /423.17\s+423.17\s+200.00\s+0.00\s+223.17/,
+    );
+    assert.match(
+      outputs.get('renewal audit history bldg-01-unit-0121/2026-11-01 --known-at 2026-11-28')!,
+      /423.17\s+423.17\s+0.00\s+0.00\s+423.17/,
+    );
     assert.match(outputs.get('renewal audit verify --seal seals.jsonl')!, 'seals matched: 1');
     const json = JSON.parse(outputs.get('renewal arrears --as-of 2026-11-28 --format json')!);
     const c = json.currencies[0];
     // Totals over cycles are decimal strings in JSON (docs/cli.md): added up exactly as bigints.
-    assert.is(Object.values(c.buckets as Record<string, string>).reduce((a, b) => a + BigInt(b), 0n), BigInt(c.collectibleMinor));
+    assert.is(
+      Object.values(c.buckets as Record<string, string>).reduce((a, b) => a + BigInt(b), 0n),
+      BigInt(c.collectibleMinor),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 };
 
 /** Starts the dashboard as the page says, checks the page and the API agree with the CLI, stops it. */
-const checkDashboard = async (command: string, prelude: readonly string[], dir: string, env: NodeJS.ProcessEnv, outputs: Map<string, string>) => {
-  const child = spawn('bash', ['-c', [...prelude, `exec ${command} --port 0`].join('\n')], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+const checkDashboard = async (
+  command: string,
+  prelude: readonly string[],
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  outputs: Map<string, string>,
+) => {
+  const child = spawn('bash', ['-c', [...prelude, `exec ${command} --port 0`].join('\n')], {
+    cwd: dir,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));

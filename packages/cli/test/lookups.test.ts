@@ -68,7 +68,10 @@ test('a contract opened with no cycles yet: receipts, arrears and behaviour --co
   assert.is(table.stdout.trim(), 'Contract unit-0303 as of 2026-02-01: no cycles billed yet');
   const behaviour = w.renewal(['behaviour', '--contract', 'unit-0303', '--as-of', '2026-02-01', '--format', 'json']);
   assert.is(behaviour.status, 0, behaviour.stderr);
-  assert.equal([behaviour.json().contract.cycles, behaviour.json().contract.onTimeRate, behaviour.json().contract.standings], [0, null, []]);
+  assert.equal(
+    [behaviour.json().contract.cycles, behaviour.json().contract.onTimeRate, behaviour.json().contract.standings],
+    [0, null, []],
+  );
 });
 
 test.run();

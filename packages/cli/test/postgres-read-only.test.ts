@@ -33,7 +33,11 @@ it('a read-only role: arrears, receipts, behaviour and audit verify answer from 
       asReader.password = '';
       const reader = asReader.toString();
       const checkpoints = async () =>
-        (await admin.query(`SELECT projection, position::text, updated_at FROM "${schema}_views".renewal_projection_checkpoints ORDER BY projection`)).rows;
+        (
+          await admin.query(
+            `SELECT projection, position::text, updated_at FROM "${schema}_views".renewal_projection_checkpoints ORDER BY projection`,
+          )
+        ).rows;
       const before = await checkpoints();
 
       // 1. The views reach the store's head: read as they are, no note. 315.20 - 100.00 = 215.20
@@ -44,7 +48,10 @@ it('a read-only role: arrears, receipts, behaviour and audit verify answer from 
       assert.not.match(arrears.stderr, 'cannot be written');
       const receipts = w.renewal(['receipts', '--cycle', CYCLE, '--format', 'json', '--store', reader]);
       assert.is(receipts.status, 0, receipts.stderr);
-      assert.equal(receipts.json().documents.map((d: any) => d.paymentId), ['pay-1']);
+      assert.equal(
+        receipts.json().documents.map((d: any) => d.paymentId),
+        ['pay-1'],
+      );
       const verified = w.renewal(['audit', 'verify', '--format', 'json', '--store', reader]);
       assert.is(verified.status, 0, verified.stderr);
       assert.equal([verified.json().entries, verified.json().storeHead], [2, '2']);
@@ -57,22 +64,35 @@ it('a read-only role: arrears, receipts, behaviour and audit verify answer from 
       const behind = w.renewal(['arrears', '--as-of', '2026-02-01', '--format', 'json', '--store', reader]);
       assert.is(behind.status, 0, behind.stderr);
       assert.is(behind.json().currencies[0].buckets['1-30'], '16520');
-      assert.match(behind.stderr, `note: the views at PostgreSQL schema ${schema}_views cannot be written by this user and are behind the store (arrears at 2; the store is at 3): they were computed in memory for this run`);
+      assert.match(
+        behind.stderr,
+        `note: the views at PostgreSQL schema ${schema}_views cannot be written by this user and are behind the store (arrears at 2; the store is at 3): they were computed in memory for this run`,
+      );
       const laterReceipts = w.renewal(['receipts', '--cycle', CYCLE, '--format', 'json', '--store', reader]);
       assert.is(laterReceipts.status, 0, laterReceipts.stderr);
-      assert.equal(laterReceipts.json().documents.map((d: any) => d.paymentId), ['pay-1', 'pay-2']);
+      assert.equal(
+        laterReceipts.json().documents.map((d: any) => d.paymentId),
+        ['pay-1', 'pay-2'],
+      );
       const behaviour = w.renewal(['behaviour', '--as-of', '2026-02-01', '--format', 'json', '--store', reader]);
       assert.is(behaviour.status, 0, behaviour.stderr);
-      assert.equal(behaviour.json().collectionRates.map((r: any) => r.collectedMinor), ['15000']);
+      assert.equal(
+        behaviour.json().collectionRates.map((r: any) => r.collectedMinor),
+        ['15000'],
+      );
       // The audit trail cannot be brought up to date here: what is built is verified, and the
       // answer says how far it reaches (2 entries; the store is at 3).
       const audit = w.renewal(['audit', 'verify', '--format', 'json', '--store', reader]);
       assert.is(audit.status, 0, audit.stderr);
       assert.equal([audit.json().ok, audit.json().entries, audit.json().head.position, audit.json().storeHead], [true, 2, '2', '3']);
-      assert.match(audit.stderr, `note: the audit trail at PostgreSQL schema ${schema}_views cannot be brought up to date by this user: the chain is verified as it is built, up to position 2; the store is at 3`);
+      assert.match(
+        audit.stderr,
+        `note: the audit trail at PostgreSQL schema ${schema}_views cannot be brought up to date by this user: the chain is verified as it is built, up to position 2; the store is at 3`,
+      );
       const table = w.renewal(['audit', 'verify', '--store', reader]);
       assert.match(table.stdout, "the store's newest event is at position 3: the events after position 2 are not audited yet");
-      for (const r of [arrears, receipts, verified, behind, laterReceipts, behaviour, audit]) assert.not.match(r.stderr, 'permission denied');
+      for (const r of [arrears, receipts, verified, behind, laterReceipts, behaviour, audit])
+        assert.not.match(r.stderr, 'permission denied');
       assert.equal(await checkpoints(), before, 'the reader wrote nothing');
     } finally {
       await admin.query(`DROP OWNED BY "${role}"`).catch(() => undefined);

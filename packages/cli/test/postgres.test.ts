@@ -9,7 +9,10 @@ import { bill, pay } from './support/commands.js';
 import { workspace } from './support/cli.js';
 
 const url = process.env.POSTGRES_URL || undefined;
-const skip = url || process.env.REQUIRE_POSTGRES === '1' ? null : 'POSTGRES_URL is not set: the CLI on PostgreSQL was not tested (`export POSTGRES_URL="$(scripts/postgres.sh start)"`)';
+const skip =
+  url || process.env.REQUIRE_POSTGRES === '1'
+    ? null
+    : 'POSTGRES_URL is not set: the CLI on PostgreSQL was not tested (`export POSTGRES_URL="$(scripts/postgres.sh start)"`)';
 
 const test = suite('renewal on PostgreSQL');
 const CYCLE = 'unit-0301/2026-01';
@@ -37,14 +40,20 @@ const run = async () => {
     ]);
     const applied = w.renewal(['apply', 'day.jsonl', '--store', store, '--format', 'json']);
     assert.is(applied.status, 1, applied.stderr);
-    assert.equal(applied.json().lines.map((l: any) => l.status), ['applied', 'applied', 'rejected']);
+    assert.equal(
+      applied.json().lines.map((l: any) => l.status),
+      ['applied', 'applied', 'rejected'],
+    );
     assert.is(w.renewal(['apply', 'day.jsonl', '--store', store, '--format', 'json']).json().summary.duplicate, 2);
     // Before the views are built, a report computes them in memory; status says none are built.
     const first = w.renewal(['arrears', '--store', store, '--as-of', '2026-02-01', '--format', 'json']);
     assert.is(first.status, 0, first.stderr);
     assert.is(first.json().currencies[0].buckets['1-30'], '21520');
     assert.match(first.stderr, 'not built yet');
-    assert.is(w.renewal(['projections', 'status', '--store', store, '--format', 'json']).json().views, `PostgreSQL schema ${schema}_views (not built yet)`);
+    assert.is(
+      w.renewal(['projections', 'status', '--store', store, '--format', 'json']).json().views,
+      `PostgreSQL schema ${schema}_views (not built yet)`,
+    );
     assert.is(w.renewal(['projections', 'rebuild', '--store', store]).status, 0);
     const arrears = w.renewal(['arrears', '--store', store, '--as-of', '2026-02-01', '--format', 'json']);
     assert.is(arrears.status, 0, arrears.stderr);

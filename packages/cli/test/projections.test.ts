@@ -19,12 +19,15 @@ test('status says how far behind each view is; a report catches its view up wher
   assert.is(w.renewal(['apply', 'a.jsonl']).status, 0);
   const before = w.renewal(['projections', 'status', '--format', 'json']).json();
   assert.is(before.storeHead, '2');
-  assert.equal(before.projections.map((p: any) => [p.projection, p.live, p.behind]), [
-    ['arrears', null, '2'],
-    ['receipts', null, '2'],
-    ['audit', null, '2'],
-    ['behaviour', null, '2'],
-  ]);
+  assert.equal(
+    before.projections.map((p: any) => [p.projection, p.live, p.behind]),
+    [
+      ['arrears', null, '2'],
+      ['receipts', null, '2'],
+      ['audit', null, '2'],
+      ['behaviour', null, '2'],
+    ],
+  );
   // A report never creates the views: it computes them in memory, and says so.
   const report = w.renewal(['receipts', '--format', 'json']);
   assert.is(report.status, 0, report.stderr);
@@ -50,16 +53,23 @@ test('rebuild replays every view from zero and gives the same receipt numbers', 
     pay(CYCLE, 'pay-2', 10000, '2026-01-21T10:30:00Z'),
   ]);
   assert.is(w.renewal(['apply', 'a.jsonl']).status, 0);
-  const numbers = () => w.renewal(['receipts', '--format', 'json']).json().documents.map((d: any) => [d.number, d.paymentId]);
+  const numbers = () =>
+    w
+      .renewal(['receipts', '--format', 'json'])
+      .json()
+      .documents.map((d: any) => [d.number, d.paymentId]);
   const first = numbers();
   const r = w.renewal(['projections', 'rebuild', '--format', 'json']);
   assert.is(r.status, 0, r.stderr);
-  assert.equal(r.json().results.map((x: any) => [x.projection, x.status, x.eventsApplied, x.switched]), [
-    ['arrears', 'caught-up', 3, true],
-    ['receipts', 'caught-up', 3, true],
-    ['audit', 'caught-up', 3, true],
-    ['behaviour', 'caught-up', 3, true],
-  ]);
+  assert.equal(
+    r.json().results.map((x: any) => [x.projection, x.status, x.eventsApplied, x.switched]),
+    [
+      ['arrears', 'caught-up', 3, true],
+      ['receipts', 'caught-up', 3, true],
+      ['audit', 'caught-up', 3, true],
+      ['behaviour', 'caught-up', 3, true],
+    ],
+  );
   assert.equal(numbers(), first);
   assert.is(w.renewal(['audit', 'verify']).status, 0);
   const unknown = w.renewal(['projections', 'rebuild', '--only', 'ledger']);
@@ -130,7 +140,10 @@ test('demo: contracts and the renewal engine end to end, then again writing noth
   // The report's buckets add up to the collectible amount.
   const c = out.arrears.currencies[0];
   // Totals over cycles are decimal strings in JSON (docs/cli.md): added up exactly as bigints.
-  assert.is(Object.values(c.buckets as Record<string, string>).reduce((a, b) => a + BigInt(b), 0n), BigInt(c.collectibleMinor));
+  assert.is(
+    Object.values(c.buckets as Record<string, string>).reduce((a, b) => a + BigInt(b), 0n),
+    BigInt(c.collectibleMinor),
+  );
   // The same portfolio through the CLI's own reports.
   const arrears = w.renewal(['arrears', '--store', 'sqlite:./renewal-demo.db', '--as-of', '2026-11-28', '--format', 'json']).json();
   assert.equal(arrears.currencies, out.arrears.currencies);

@@ -42,7 +42,10 @@ test('every read command on a store that does not exist: exit 2, one sentence, n
   for (const args of READERS) {
     const r = w.renewal([...args, '--store', 'sqlite:./typo.db']);
     assert.is(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
-    assert.match(r.stderr, `renewal ${args.slice(0, args[0] === 'audit' || args[0] === 'projections' ? 2 : 1).join(' ')}: no SQLite event store at ./typo.db: there is no such file`);
+    assert.match(
+      r.stderr,
+      `renewal ${args.slice(0, args[0] === 'audit' || args[0] === 'projections' ? 2 : 1).join(' ')}: no SQLite event store at ./typo.db: there is no such file`,
+    );
     assert.not.match(r.stderr, 'unexpected');
     assert.not.ok(hasStackTrace(r.stderr));
     assert.equal(files(w), [], `${args.join(' ')} created nothing`);
@@ -56,7 +59,10 @@ test('a missing directory is exit 2 with a plain message, for readers and writer
   w.writeLines('a.jsonl', [bill(CYCLE, 'unit-0301', 31520, JAN, '2026-01-15')]);
   const writer = w.renewal(['apply', 'a.jsonl', '--store', 'sqlite:./no-such-dir/books.db']);
   assert.is(writer.status, 2);
-  assert.match(writer.stderr, 'renewal apply: cannot create the SQLite event store ./no-such-dir/books.db: the directory ./no-such-dir does not exist');
+  assert.match(
+    writer.stderr,
+    'renewal apply: cannot create the SQLite event store ./no-such-dir/books.db: the directory ./no-such-dir does not exist',
+  );
   assert.not.match(writer.stderr, 'unexpected');
   const views = w.renewal(['projections', 'rebuild', '--views', 'no-such-dir/views.db']);
   assert.is(views.status, 2, 'the store is missing first');
@@ -80,10 +86,17 @@ test('reports compute unbuilt views in memory; audit commands say the trail is n
   assert.is(arrears.status, 0, arrears.stderr);
   // 315.20 billed, 100.00 paid: 215.20 collectible, 17 days past the due date of 15 January.
   assert.is(String(arrears.json().currencies[0].buckets['1-30']), '21520');
-  for (const args of [['audit', 'verify'], ['audit', 'seal'], ['audit', 'export']]) {
+  for (const args of [
+    ['audit', 'verify'],
+    ['audit', 'seal'],
+    ['audit', 'export'],
+  ]) {
     const r = w.renewal(args);
     assert.is(r.status, 1, `${args.join(' ')}: ${r.stderr}`);
-    assert.match(r.stderr, 'the audit trail is not built yet (views: ./renewal-views.db): there is nothing to verify; build it with renewal projections rebuild --only audit');
+    assert.match(
+      r.stderr,
+      'the audit trail is not built yet (views: ./renewal-views.db): there is nothing to verify; build it with renewal projections rebuild --only audit',
+    );
   }
   const status = w.renewal(['projections', 'status']);
   assert.is(status.status, 0);
@@ -131,7 +144,10 @@ readOnlyTest('a store in a read-only place is read; its views are caught up else
     const verify = asReader(['audit', 'verify', '--format', 'json']);
     assert.is(verify.status, 0, verify.stderr);
     assert.is(verify.json().entries, 2);
-    assert.match(verify.stderr, 'note: the views at ledger/books-views.db cannot be written here: a temporary copy was caught up for this run');
+    assert.match(
+      verify.stderr,
+      'note: the views at ledger/books-views.db cannot be written here: a temporary copy was caught up for this run',
+    );
     const status = asReader(['projections', 'status', '--format', 'json']);
     assert.is(status.status, 0, status.stderr);
     assert.is(status.json().projections.find((p: any) => p.projection === 'audit').live.position, '2');
@@ -141,7 +157,9 @@ readOnlyTest('a store in a read-only place is read; its views are caught up else
     unlock();
     const writer = await openStore(`sqlite:${w.path('ledger/books.db')}`);
     try {
-      const handled = await getCommandHandler(renewalCycle, { store: writer }).handle(pay(CYCLE, 'pay-2', 5000, '2026-01-21T10:30:00Z') as unknown as RenewalCommand);
+      const handled = await getCommandHandler(renewalCycle, { store: writer }).handle(
+        pay(CYCLE, 'pay-2', 5000, '2026-01-21T10:30:00Z') as unknown as RenewalCommand,
+      );
       assert.is(handled.status, 'applied');
       assert.ok(files(w, 'ledger').includes('books.db-wal'));
       lockDown();

@@ -34,13 +34,25 @@ const messageOf = (stderr: string, command: string): string => {
 // Port 1 on this host: nothing listens there, so connections are refused at once.
 const UNREACHABLE = [
   { url: 'esdb://127.0.0.1:1?tls=false', says: 'could not reach EventStoreDB at 127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1' },
-  { url: 'postgres://renewal@127.0.0.1:1/ledger', says: 'could not reach PostgreSQL at 127.0.0.1:1/ledger: connect ECONNREFUSED 127.0.0.1:1' },
+  {
+    url: 'postgres://renewal@127.0.0.1:1/ledger',
+    says: 'could not reach PostgreSQL at 127.0.0.1:1/ledger: connect ECONNREFUSED 127.0.0.1:1',
+  },
 ];
 
 test('a store that cannot be reached: exit 1, "could not reach", on every server store and for every command', ({ w }) => {
   w.writeLines('a.jsonl', [bill('unit-0301/2026-01', 'unit-0301', 31520, JAN, '2026-01-15')]);
   for (const { url, says } of UNREACHABLE)
-    for (const args of [['arrears'], ['receipts', '--cycle', 'x'], ['audit', 'verify'], ['audit', 'seal'], ['projections', 'status'], ['apply', 'a.jsonl'], ['renew'], ['ledger']]) {
+    for (const args of [
+      ['arrears'],
+      ['receipts', '--cycle', 'x'],
+      ['audit', 'verify'],
+      ['audit', 'seal'],
+      ['projections', 'status'],
+      ['apply', 'a.jsonl'],
+      ['renew'],
+      ['ledger'],
+    ]) {
       const r = w.renewal([...args, '--store', url]);
       const command = args[0] === 'audit' || args[0] === 'projections' ? args.slice(0, 2).join(' ') : args[0]!;
       assert.is(r.status, 1, `${args.join(' ')} on ${url}: ${r.stderr}`);
@@ -61,7 +73,10 @@ test('a SQLite store URL that names a directory: exit 2, saying so, for readers 
     const r = w.renewal([...args, '--store', url]);
     assert.is(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
     const command = args[0] === 'audit' ? 'audit verify' : args[0];
-    assert.match(messageOf(r.stderr, command), `renewal ${command}: the SQLite event store ${url.slice('sqlite:'.length)} is a directory: name the database file in it`);
+    assert.match(
+      messageOf(r.stderr, command),
+      `renewal ${command}: the SQLite event store ${url.slice('sqlite:'.length)} is a directory: name the database file in it`,
+    );
   }
   assert.equal(readdirSync(join(w.dir, 'rd')), [], 'nothing was made in it');
 });
@@ -95,7 +110,16 @@ it('apply: PostgreSQL ending the connections mid-file: the report still ends, sa
     const application = `apply_${schema}`;
     const admin = new pg.Pool({ connectionString: url, max: 1 });
     try {
-      const run = w.start(['apply', 'big.jsonl', '--batch', '100', '--format', 'json', '--store', `${storeUrl}&application_name=${application}`]);
+      const run = w.start([
+        'apply',
+        'big.jsonl',
+        '--batch',
+        '100',
+        '--format',
+        'json',
+        '--store',
+        `${storeUrl}&application_name=${application}`,
+      ]);
       await run.waitFor(/"line": 1000,/, 120_000);
       // What an administrator (or a restart) does: end every session of the run, until it stops.
       while (run.child.exitCode === null) {
@@ -112,7 +136,10 @@ it('apply: PostgreSQL ending the connections mid-file: the report still ends, sa
       assert.is(report.lines.length, report.summary.lines);
       assert.ok(report.summary.lines >= 1000 && report.summary.lines < CYCLES + PAYMENTS, `stopped part-way: line ${report.stopped.line}`);
       assert.is(report.summary.applied, report.summary.lines);
-      assert.is(messageOf(cut.stderr, 'apply'), `renewal apply: stopped at line ${report.stopped.line.toLocaleString('en-US')}: ${report.stopped.reason}`);
+      assert.is(
+        messageOf(cut.stderr, 'apply'),
+        `renewal apply: stopped at line ${report.stopped.line.toLocaleString('en-US')}: ${report.stopped.reason}`,
+      );
 
       // Applied again, the file completes: what the cut run wrote (even a batch it could not
       // report) is a duplicate now, and every line is stored exactly once.
@@ -153,7 +180,13 @@ it('projections follow: PostgreSQL out of reach is said once, and the views catc
       }
       // Said once, not at every poll (ten a second here).
       await new Promise((r) => setTimeout(r, 1000));
-      assert.ok(follow.errors().split('\n').filter((l) => l.includes('PostgreSQL at')).length <= 2, follow.errors());
+      assert.ok(
+        follow
+          .errors()
+          .split('\n')
+          .filter((l) => l.includes('PostgreSQL at')).length <= 2,
+        follow.errors(),
+      );
       w.writeLines('b.jsonl', [pay('unit-0301/2026-01', 'pay-1', 10000, '2026-01-20T10:30:00Z')]);
       assert.is(w.renewal(['apply', 'b.jsonl', '--store', storeUrl]).status, 0);
       await proxy.up();

@@ -37,13 +37,24 @@ const scenario = (storeArgs: readonly string[]) => {
       [cny.dueMinor, cny.netPaidMinor, cny.outstandingMinor, cny.collectibleMinor, cny.overdueMinor, cny.buckets['31-60']],
       ['18014398509481986', SUM, SUM, SUM, SUM, SUM],
     );
-    assert.equal(a.topDebtors.map((d: any) => [d.contractId, d.overdueMinor, d.collectibleMinor, d.cycles]), [['unit-0301', SUM, SUM, 2]]);
-    assert.equal(a.billingPeriods.map((p: any) => [p.billedMinor, p.dueMinor, p.collectedMinor, p.outstandingMinor]), [['18014398509481986', '18014398509481986', SUM, SUM]]);
+    assert.equal(
+      a.topDebtors.map((d: any) => [d.contractId, d.overdueMinor, d.collectibleMinor, d.cycles]),
+      [['unit-0301', SUM, SUM, 2]],
+    );
+    assert.equal(
+      a.billingPeriods.map((p: any) => [p.billedMinor, p.dueMinor, p.collectedMinor, p.outstandingMinor]),
+      [['18014398509481986', '18014398509481986', SUM, SUM]],
+    );
     assert.is(a.billingPeriods[0].collectionRate, 0.5);
-    const contract = w.renewal(['arrears', '--as-of', '2026-03-01', '--contract', 'unit-0301', ...storeArgs, '--format', 'json']).json().contract;
+    const contract = w
+      .renewal(['arrears', '--as-of', '2026-03-01', '--contract', 'unit-0301', ...storeArgs, '--format', 'json'])
+      .json().contract;
     assert.equal([contract.totals[0].dueMinor, contract.totals[0].collectibleMinor], [SUM, SUM]);
     // Each cycle's own figures stay plain numbers: core keeps them within the safe range.
-    assert.equal(contract.cycles.map((c: any) => c.figures.dueMinor), [MAX, 2]);
+    assert.equal(
+      contract.cycles.map((c: any) => c.figures.dueMinor),
+      [MAX, 2],
+    );
 
     const table = w.renewal(['arrears', '--as-of', '2026-03-01', ...storeArgs]).stdout;
     assert.match(table, /31-60\s+2\s+90,071,992,547,409\.93/);
@@ -52,10 +63,19 @@ const scenario = (storeArgs: readonly string[]) => {
     assert.match(csv, `2026-03-01,CNY,31-60,2,${SUM},90071992547409.93\r\n`);
 
     const takings = w.renewal(['receipts', '--day', '2026-01-20', ...storeArgs, '--format', 'json']).json().takings;
-    assert.equal(takings.totals.map((t: any) => [t.takenMinor, t.netMinor]), [[SUM, SUM]]);
+    assert.equal(
+      takings.totals.map((t: any) => [t.takenMinor, t.netMinor]),
+      [[SUM, SUM]],
+    );
     const behaviour = w.renewal(['behaviour', '--as-of', '2026-01-31', ...storeArgs, '--format', 'json']).json();
-    assert.equal(behaviour.collectionRates.map((p: any) => [p.dueMinor, p.collectedMinor]), [['18014398509481986', SUM]]);
-    assert.equal(behaviour.takings.channels.map((t: any) => [t.channel, t.takenMinor]), [['bank-transfer', SUM]]);
+    assert.equal(
+      behaviour.collectionRates.map((p: any) => [p.dueMinor, p.collectedMinor]),
+      [['18014398509481986', SUM]],
+    );
+    assert.equal(
+      behaviour.takings.channels.map((t: any) => [t.channel, t.takenMinor]),
+      [['bank-transfer', SUM]],
+    );
   } finally {
     w.cleanup();
   }
@@ -66,6 +86,8 @@ const test = suite('totals beyond 2^53');
 test('SQLite: every sum over cycles is exact; JSON carries it as a decimal string', () => scenario([]));
 
 if (postgresSkip) console.log(`SKIPPED: totals beyond 2^53 on PostgreSQL: ${postgresSkip}`);
-(postgresSkip ? test.skip : test)('PostgreSQL: the same exact totals (it crashed before)', () => withPostgresStore('totals', (store) => scenario(['--store', store])));
+(postgresSkip ? test.skip : test)('PostgreSQL: the same exact totals (it crashed before)', () =>
+  withPostgresStore('totals', (store) => scenario(['--store', store])),
+);
 
 test.run();

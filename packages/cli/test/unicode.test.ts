@@ -27,8 +27,14 @@ const scenario = (storeArgs: readonly string[]) => {
     const r = w.renewal(['apply', 'day.jsonl', ...storeArgs, '--format', 'json']);
     assert.is(r.status, 1, r.stderr);
     const lines = r.json().lines;
-    assert.equal(lines.map((l: any) => l.status), ['malformed', 'malformed', 'malformed', 'malformed', 'applied', 'applied']);
-    assert.equal(lines.slice(0, 4).map((l: any) => l.problems[0].path), ['commandId', 'actor', 'cycleId', 'cycleId']);
+    assert.equal(
+      lines.map((l: any) => l.status),
+      ['malformed', 'malformed', 'malformed', 'malformed', 'applied', 'applied'],
+    );
+    assert.equal(
+      lines.slice(0, 4).map((l: any) => l.problems[0].path),
+      ['commandId', 'actor', 'cycleId', 'cycleId'],
+    );
     assert.match(lines[0].problems[0].message, 'is not well-formed Unicode');
     // The payment typed with the composed é went to the cycle billed with the decomposed one.
     assert.is(lines[5].cycleId, composed);
@@ -42,7 +48,10 @@ const scenario = (storeArgs: readonly string[]) => {
     assert.is(seal.status, 0, seal.stderr);
     const history = w.renewal(['audit', 'history', decomposed, ...storeArgs, '--format', 'json']);
     assert.is(history.status, 0, 'an NFD id on the command line finds the cycle too');
-    assert.equal(history.json().history.map((h: any) => h.type), ['Billed', 'Paid']);
+    assert.equal(
+      history.json().history.map((h: any) => h.type),
+      ['Billed', 'Paid'],
+    );
   } finally {
     w.cleanup();
   }
@@ -53,8 +62,9 @@ const test = suite('ill-formed Unicode through the CLI');
 test('SQLite: lines with a lone surrogate are malformed; the chain verifies and seals; ids compare in NFC', () => scenario([]));
 
 if (postgresSkip) console.log(`SKIPPED: ill-formed Unicode on PostgreSQL: ${postgresSkip}`);
-(postgresSkip ? test.skip : test)('PostgreSQL: two cycle ids differing only in a lone surrogate are refused, not merged into one stream', () =>
-  withPostgresStore('unicode', (store) => scenario(['--store', store])),
+(postgresSkip ? test.skip : test)(
+  'PostgreSQL: two cycle ids differing only in a lone surrogate are refused, not merged into one stream',
+  () => withPostgresStore('unicode', (store) => scenario(['--store', store])),
 );
 
 test.run();

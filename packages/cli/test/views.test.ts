@@ -64,7 +64,15 @@ test('arrears --format json: every collectible amount in exactly one bucket, fig
 test('arrears --top: contracts by overdue amount, aged from their oldest overdue cycle', ({ w }) => {
   const r = w.renewal(['arrears', '--as-of', '2026-03-01', '--top', '3', '--format', 'json']);
   assert.equal(r.json().topDebtors, [
-    { contractId: 'unit-A', currency: 'CNY', overdueMinor: '160000', collectibleMinor: '160000', daysPastDue: 45, bucket: '31-60', cycles: 2 },
+    {
+      contractId: 'unit-A',
+      currency: 'CNY',
+      overdueMinor: '160000',
+      collectibleMinor: '160000',
+      daysPastDue: 45,
+      bucket: '31-60',
+      cycles: 2,
+    },
     { contractId: 'unit-B', currency: 'CNY', overdueMinor: '50000', collectibleMinor: '50000', daysPastDue: 9, bucket: '1-30', cycles: 1 },
     { contractId: 'unit-D', currency: 'CNY', overdueMinor: '15000', collectibleMinor: '15000', daysPastDue: 120, bucket: '90+', cycles: 1 },
   ]);
@@ -93,7 +101,10 @@ test('arrears --contract: each cycle with its figures and aging', ({ w }) => {
   );
   assert.is(c.totals[0].collectibleMinor, '160000');
   const csv = w.renewal(['arrears', '--as-of', '2026-03-01', '--contract', 'unit-A', '--format', 'csv']);
-  assert.is(csv.stdout.split('\r\n')[1], 'unit-A/2026-01,unit-A,CNY,2026-01,2026-01-15,100000,1000.00,100000,1000.00,40000,400.00,60000,600.00,0,0.00,60000,600.00,60000,600.00,0,0.00,45,31-60,none');
+  assert.is(
+    csv.stdout.split('\r\n')[1],
+    'unit-A/2026-01,unit-A,CNY,2026-01,2026-01-15,100000,1000.00,100000,1000.00,40000,400.00,60000,600.00,0,0.00,60000,600.00,60000,600.00,0,0.00,45,31-60,none',
+  );
   const none = w.renewal(['arrears', '--contract', 'unit-Z']);
   assert.is(none.status, 1);
   assert.match(none.stderr, 'no contract unit-Z in the store: none opened, and no cycle billed to it');
@@ -137,17 +148,27 @@ test('receipts --day: the takings per channel of money taken that day, and its d
       ['wechat-pay', 1, '80000', '80000'],
     ],
   );
-  assert.equal(out.takings.totals, [{ currency: 'CNY', receipts: 2, takenMinor: '120000', refundNotes: 0, refundedMinor: '0', netMinor: '120000' }]);
+  assert.equal(out.takings.totals, [
+    { currency: 'CNY', receipts: 2, takenMinor: '120000', refundNotes: 0, refundedMinor: '0', netMinor: '120000' },
+  ]);
   // Numbered without gaps in the order they were recorded, per year of recording.
   const year = out.documents[0].recordedAt.slice(0, 4);
-  assert.equal(out.documents.map((d: any) => [d.number, d.paymentId, d.amountMinor, d.balanceAfterMinor]), [
-    [`R-${year}-000001`, 'pay-a1', 40000, 60000],
-    [`R-${year}-000002`, 'pay-e1', 80000, 0],
-  ]);
+  assert.equal(
+    out.documents.map((d: any) => [d.number, d.paymentId, d.amountMinor, d.balanceAfterMinor]),
+    [
+      [`R-${year}-000001`, 'pay-a1', 40000, 60000],
+      [`R-${year}-000002`, 'pay-e1', 80000, 0],
+    ],
+  );
   assert.is(w.renewal(['receipts', '--day', '2026-01-21', '--format', 'json']).json().documents.length, 0);
   const byContract = w.renewal(['receipts', '--contract', 'unit-E', '--format', 'csv']).stdout.split('\r\n');
   assert.is(byContract[0]!.split(',')[0], 'number');
-  assert.match(byContract[1]!, new RegExp(`^R-${year}-000002,receipt,unit-E,unit-E/2025-12,2025-12-01,2026-01-01,80000,800.00,CNY,wechat-pay,WX-1,false,cashier-chen,pay-e1,`));
+  assert.match(
+    byContract[1]!,
+    new RegExp(
+      `^R-${year}-000002,receipt,unit-E,unit-E/2025-12,2025-12-01,2026-01-01,80000,800.00,CNY,wechat-pay,WX-1,false,cashier-chen,pay-e1,`,
+    ),
+  );
   const table = w.renewal(['receipts', '--day', '2026-01-20']).stdout;
   assert.match(table, /total\s+CNY\s+2\s+1,200.00\s+0\s+0.00\s+1,200.00/);
 });

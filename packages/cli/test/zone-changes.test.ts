@@ -45,14 +45,22 @@ const at = (now: string) => ({ env: { RENEWAL_NOW: now } });
 const eastwardsToday = (w: Workspace, store: string) => {
   const renewal = (args: string[], now: string) => w.renewal([...args, '--store', store], at(now));
   assert.is(renewal(['init', '--tz', 'Europe/Berlin', '--currency', 'EUR', '--locale', 'de-DE'], '2026-11-01T09:00:00+01:00').status, 0);
-  w.writeLines('bill.jsonl', [{ ...bill('unit-7/2026-11', 'unit-7', 50000, { start: '2026-11-01', end: '2026-12-01' }, '2026-11-15'), currency: 'EUR' }]);
+  w.writeLines('bill.jsonl', [
+    { ...bill('unit-7/2026-11', 'unit-7', 50000, { start: '2026-11-01', end: '2026-12-01' }, '2026-11-15'), currency: 'EUR' },
+  ]);
   assert.is(renewal(['apply', 'bill.jsonl'], '2026-11-01T10:00:00+01:00').status, 0);
   w.writeLines('evening.jsonl', [pay('unit-7/2026-11', 'pay-evening', 10000, '2026-11-19T20:00:00+01:00')]);
   assert.is(renewal(['apply', 'evening.jsonl'], '2026-11-19T20:05:00+01:00').status, 0);
   const before = renewal(['receipts', '--day', '2026-11-19', '--format', 'json'], '2026-11-19T21:00:00+01:00').json();
-  assert.equal(before.documents.map((d: any) => [d.paymentId, d.atDate]), [['pay-evening', '2026-11-19']]);
+  assert.equal(
+    before.documents.map((d: any) => [d.paymentId, d.atDate]),
+    [['pay-evening', '2026-11-19']],
+  );
 
-  const moved = renewal(['ledger', 'set-zone', 'Asia/Shanghai', '--effective', '2026-11-20', '--reason', 'office moved'], '2026-11-20T10:00:00+01:00');
+  const moved = renewal(
+    ['ledger', 'set-zone', 'Asia/Shanghai', '--effective', '2026-11-20', '--reason', 'office moved'],
+    '2026-11-20T10:00:00+01:00',
+  );
   assert.is(moved.status, 0, moved.stderr);
   // A payment at 08:00 on 20 Nov in Shanghai (00:00Z): after the changeover, in 20 Nov.
   w.writeLines('morning.jsonl', [pay('unit-7/2026-11', 'pay-morning', 5000, '2026-11-20T08:00:00+08:00')]);
@@ -66,7 +74,10 @@ const eastwardsToday = (w: Workspace, store: string) => {
   assert.not.match(day19.stdout, 'pay-morning');
   assert.match(day19.stdout, 'at (local time, offset)');
   const day20 = renewal(['receipts', '--day', '2026-11-20', '--format', 'json'], now).json();
-  assert.equal(day20.documents.map((d: any) => [d.paymentId, d.atDate]), [['pay-morning', '2026-11-20']]);
+  assert.equal(
+    day20.documents.map((d: any) => [d.paymentId, d.atDate]),
+    [['pay-morning', '2026-11-20']],
+  );
   assert.match(renewal(['receipts', '--day', '2026-11-20'], now).stdout, /2026-11-20 08:00 \+08:00/);
   // --known-at 19 November ends at the instant before 20 November starts: 22:59:59.999Z.
   const known = renewal(['audit', 'history', 'unit-7/2026-11', '--known-at', '2026-11-19', '--format', 'json'], now).json();
@@ -74,24 +85,36 @@ const eastwardsToday = (w: Workspace, store: string) => {
   // A rebuild reads the same events in the same order: the same days.
   assert.is(renewal(['projections', 'rebuild'], now).status, 0);
   const rebuilt = renewal(['receipts', '--day', '2026-11-19', '--format', 'json'], now).json();
-  assert.equal(rebuilt.documents.map((d: any) => [d.paymentId, d.atDate, d.number]), [['pay-evening', '2026-11-19', 'R-2026-000001']]);
+  assert.equal(
+    rebuilt.documents.map((d: any) => [d.paymentId, d.atDate, d.number]),
+    [['pay-evening', '2026-11-19', 'R-2026-000001']],
+  );
   // `renewal ledger`: the zone in force now, and the history of changes.
   const ledger = renewal(['ledger', '--format', 'json'], now).json();
-  assert.equal([ledger.timeZone, ledger.opened.timeZone, ledger.today, ledger.zoneChanges.map((c: any) => [c.effectiveFrom, c.previousTimeZone, c.timeZone])], [
-    'Asia/Shanghai',
-    'Europe/Berlin',
-    '2026-11-21',
-    [['2026-11-20', 'Europe/Berlin', 'Asia/Shanghai']],
-  ]);
+  assert.equal(
+    [
+      ledger.timeZone,
+      ledger.opened.timeZone,
+      ledger.today,
+      ledger.zoneChanges.map((c: any) => [c.effectiveFrom, c.previousTimeZone, c.timeZone]),
+    ],
+    ['Asia/Shanghai', 'Europe/Berlin', '2026-11-21', [['2026-11-20', 'Europe/Berlin', 'Asia/Shanghai']]],
+  );
   const text = renewal(['ledger'], now).stdout;
   assert.match(text, 'Ledger: time zone Asia/Shanghai now, currency EUR, locale de-DE');
   assert.match(text, /opened in Europe\/Berlin by \S+ at 2026-11-01T08:00:00Z/);
   // The history: from 20 Nov, Shanghai, after Berlin, recorded at 10:00 Berlin time (09:00Z), and why.
   assert.match(text, 'Zone changes');
-  assert.match(text.slice(text.indexOf('Zone changes')), /\n\s*2026-11-20\s+Asia\/Shanghai\s+Europe\/Berlin\s+\S+\s+2026-11-20T09:00:00Z\s+office moved/);
+  assert.match(
+    text.slice(text.indexOf('Zone changes')),
+    /\n\s*2026-11-20\s+Asia\/Shanghai\s+Europe\/Berlin\s+\S+\s+2026-11-20T09:00:00Z\s+office moved/,
+  );
 };
 
-onBothStores('Berlin to Shanghai effective today: 19 November keeps its evening payment, in the views, --known-at and a rebuild', eastwardsToday);
+onBothStores(
+  'Berlin to Shanghai effective today: 19 November keeps its evening payment, in the views, --known-at and a rebuild',
+  eastwardsToday,
+);
 
 // QA's case: payments recorded while the store had no settings (UTC), then `renewal init` in
 // Shanghai. Those were counted in UTC when recorded; the opening is a change from UTC effective at
@@ -105,7 +128,10 @@ const lateInit = (w: Workspace, store: string) => {
   ]);
   assert.is(renewal(['apply', 'year-end.jsonl'], '2026-12-31T17:00:00Z').status, 0);
   const first = renewal(['receipts', '--day', '2026-12-31', '--format', 'json'], '2026-12-31T17:00:00Z');
-  assert.equal(first.json().documents.map((d: any) => [d.paymentId, d.atDate, d.number]), [['pay-new-year', '2026-12-31', 'R-2026-000001']]);
+  assert.equal(
+    first.json().documents.map((d: any) => [d.paymentId, d.atDate, d.number]),
+    [['pay-new-year', '2026-12-31', 'R-2026-000001']],
+  );
   const init = renewal(['init', '--tz', 'Asia/Shanghai', '--currency', 'CNY'], '2027-01-02T09:00:00+08:00');
   assert.is(init.status, 0, init.stderr);
   assert.match(init.stdout, 'instants before the opening keep their UTC day');
@@ -115,12 +141,18 @@ const lateInit = (w: Workspace, store: string) => {
   assert.not.match(table, '2027-01-01 00:30');
   assert.is(renewal(['projections', 'rebuild'], now).status, 0);
   const rebuilt = renewal(['receipts', '--day', '2026-12-31', '--format', 'json'], now).json();
-  assert.equal(rebuilt.documents.map((d: any) => [d.paymentId, d.atDate, d.number]), [['pay-new-year', '2026-12-31', 'R-2026-000001']]);
+  assert.equal(
+    rebuilt.documents.map((d: any) => [d.paymentId, d.atDate, d.number]),
+    [['pay-new-year', '2026-12-31', 'R-2026-000001']],
+  );
   // After the opening, Shanghai's days: 23:30Z on 2 Jan is 07:30 on 3 Jan.
   w.writeLines('after.jsonl', [pay('unit-9/2026-12', 'pay-after', 5000, '2027-01-02T23:30:00Z')]);
   assert.is(renewal(['apply', 'after.jsonl'], '2027-01-03T09:00:00+08:00').status, 0);
   const after = renewal(['receipts', '--day', '2027-01-03', '--format', 'json'], '2027-01-03T10:00:00+08:00').json();
-  assert.equal(after.documents.map((d: any) => [d.paymentId, d.atDate]), [['pay-after', '2027-01-03']]);
+  assert.equal(
+    after.documents.map((d: any) => [d.paymentId, d.atDate]),
+    [['pay-after', '2027-01-03']],
+  );
 };
 
 onBothStores('init on a store that holds events: what came before keeps its UTC day, shown in UTC, and a rebuild agrees', lateInit);
@@ -150,7 +182,11 @@ zones('zone names are stored and compared canonically: asia/tokyo, PRC, US/Easte
     const again = w.renewal(['init', '--tz', 'Asia/Tokyo', '--currency', 'JPY', '--store', 'sqlite:./tokyo.db'], now);
     assert.is(again.status, 0, again.stderr);
     assert.match(again.stdout, 'already opened with these settings');
-    assert.is(w.renewal(['init', '--tz', 'US/Eastern', '--currency', 'USD', '--format', 'json', '--store', 'sqlite:./ny.db'], now).json().ledger.timeZone, 'America/New_York');
+    assert.is(
+      w.renewal(['init', '--tz', 'US/Eastern', '--currency', 'USD', '--format', 'json', '--store', 'sqlite:./ny.db'], now).json().ledger
+        .timeZone,
+      'America/New_York',
+    );
     assert.is(w.renewal(['init', '--tz', 'PRC', '--currency', 'CNY', '--format', 'json'], now).json().ledger.timeZone, 'Asia/Shanghai');
     const same = w.renewal(['ledger', 'set-zone', 'asia/shanghai', '--effective', '2026-07-01'], now);
     assert.is(same.status, 1);
@@ -205,17 +241,26 @@ zones('apply --recorded-at: not in the future of the clock (exit 2), and no line
     // Nothing stored: the store holds the ledger's opening only.
     assert.equal(w.renewal(['arrears', '--as-of', '2026-06-01', '--format', 'json'], now).json().currencies, []);
     const lines = past.json().lines;
-    assert.equal(lines.map((l: any) => [l.status, l.error.code, l.error.at, l.error.recordedAt]), [
-      ['rejected', 'RECORDED_BEFORE_IT_HAPPENED', '2026-05-01T01:00:00Z', '1999-01-01T00:00:00Z'],
-      ['rejected', 'RECORDED_BEFORE_IT_HAPPENED', '2026-05-20T02:30:00Z', '1999-01-01T00:00:00Z'],
-    ]);
+    assert.equal(
+      lines.map((l: any) => [l.status, l.error.code, l.error.at, l.error.recordedAt]),
+      [
+        ['rejected', 'RECORDED_BEFORE_IT_HAPPENED', '2026-05-01T01:00:00Z', '1999-01-01T00:00:00Z'],
+        ['rejected', 'RECORDED_BEFORE_IT_HAPPENED', '2026-05-20T02:30:00Z', '1999-01-01T00:00:00Z'],
+      ],
+    );
     // A minute before the payment: the bill (1 May) is fine, the payment (10:30 on 20 May) is not.
     const minute = w.renewal(['apply', 'day.jsonl', '--recorded-at', '2026-05-20T10:29:00+08:00'], now);
     assert.is(minute.status, 1);
-    assert.match(minute.stdout, /RECORDED_BEFORE_IT_HAPPENED: command cmd-pay-1 says it happened at 2026-05-20T02:30:00Z but would be recorded at 2026-05-20T02:29:00Z/);
+    assert.match(
+      minute.stdout,
+      /RECORDED_BEFORE_IT_HAPPENED: command cmd-pay-1 says it happened at 2026-05-20T02:30:00Z but would be recorded at 2026-05-20T02:29:00Z/,
+    );
     assert.is(w.renewal(['apply', 'day.jsonl', '--recorded-at', '2026-05-20T18:00:00+08:00'], now).status, 0);
     const receipts = w.renewal(['receipts', '--day', '2026-05-20', '--format', 'json'], now).json();
-    assert.equal(receipts.documents.map((d: any) => d.number), ['R-2026-000001']);
+    assert.equal(
+      receipts.documents.map((d: any) => d.number),
+      ['R-2026-000001'],
+    );
   } finally {
     w.cleanup();
   }

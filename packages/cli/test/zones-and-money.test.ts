@@ -23,7 +23,13 @@ const renewJuly = (w: Workspace, store: string) => {
   const out = r.json();
   // Today is 1 July in Shanghai: June's and July's periods are due (315.20 each: 98.50 m2 x 3.20).
   assert.is(out.asOf, '2026-07-01');
-  assert.equal(out.bills.map((b: any) => [b.cycleId, b.totalMinor]), [['unit-0301/2026-06-01', 31520], ['unit-0301/2026-07-01', 31520]]);
+  assert.equal(
+    out.bills.map((b: any) => [b.cycleId, b.totalMinor]),
+    [
+      ['unit-0301/2026-06-01', 31520],
+      ['unit-0301/2026-07-01', 31520],
+    ],
+  );
   assert.is(r.stderr, '', 'a ledger with a zone needs no note');
   // The July bill is issued at 00:00 on 1 July Beijing time: 16:00 UTC on 30 June.
   const history = w.renewal(['audit', 'history', 'unit-0301/2026-07-01', '--store', store, '--format', 'json']).json();
@@ -63,7 +69,10 @@ renew('a store with no zone counts in UTC and says so once on stderr', () => {
     assert.is(r.status, 0, r.stderr);
     // 16:30 UTC on 30 June: only June is due.
     assert.is(r.json().asOf, '2026-06-30');
-    assert.equal(r.json().bills.map((b: any) => b.cycleId), ['unit-0301/2026-06-01']);
+    assert.equal(
+      r.json().bills.map((b: any) => b.cycleId),
+      ['unit-0301/2026-06-01'],
+    );
     const notes = r.stderr.split('\n').filter((l) => l.includes('no time zone'));
     assert.is(notes.length, 1, r.stderr);
     assert.match(notes[0]!, 'renewal init --tz ZONE --currency CODE');
@@ -101,11 +110,20 @@ renew('init, ledger and set-zone: the settings, their refusals and the zone hist
     const past = w.renewal(['ledger', 'set-zone', 'Europe/Berlin', '--effective', '2026-05-31'], now);
     assert.is(past.status, 1);
     assert.match(past.stderr, 'ZONE_CHANGE_IN_THE_PAST');
-    const moved = w.renewal(['ledger', 'set-zone', 'Europe/Berlin', '--effective', '2026-07-01', '--reason', 'office moved', '--actor', 'owner-li'], now);
+    const moved = w.renewal(
+      ['ledger', 'set-zone', 'Europe/Berlin', '--effective', '2026-07-01', '--reason', 'office moved', '--actor', 'owner-li'],
+      now,
+    );
     assert.is(moved.status, 0, moved.stderr);
     const shown = w.renewal(['ledger', '--format', 'json'], { env: { RENEWAL_NOW: '2026-07-01T23:30:00+02:00' } }).json();
     assert.equal(
-      [shown.timeZone, shown.currency, shown.locale, shown.today, shown.zoneChanges.map((c: any) => [c.effectiveFrom, c.timeZone, c.previousTimeZone, c.by, c.reason])],
+      [
+        shown.timeZone,
+        shown.currency,
+        shown.locale,
+        shown.today,
+        shown.zoneChanges.map((c: any) => [c.effectiveFrom, c.timeZone, c.previousTimeZone, c.by, c.reason]),
+      ],
       // 23:30 in Berlin on 1 July is 05:30 on 2 July in Shanghai, but Berlin counts from 1 July,
       // and it is the zone in force now.
       ['Europe/Berlin', 'CNY', 'zh-CN', '2026-07-01', [['2026-07-01', 'Europe/Berlin', 'Asia/Shanghai', 'owner-li', 'office moved']]],
@@ -137,7 +155,10 @@ const jpyAndKwd = (w: Workspace, store: string) => {
   const applied = renewal(['apply', 'day.jsonl', '--format', 'json']);
   assert.is(applied.status, 1);
   const lines = applied.json().lines;
-  assert.equal(lines.map((l: any) => l.status), ['applied', 'applied', 'applied', 'applied', 'malformed']);
+  assert.equal(
+    lines.map((l: any) => l.status),
+    ['applied', 'applied', 'applied', 'applied', 'malformed'],
+  );
   assert.equal(lines[4].problems, [{ path: 'currency', message: '"XYZ" is not an ISO 4217 currency code (such as CNY, JPY or KWD)' }]);
 
   const table = renewal(['receipts', '--day', '2026-05-20']).stdout;
@@ -154,7 +175,13 @@ const jpyAndKwd = (w: Workspace, store: string) => {
   assert.equal(col('amount'), ['50000', '1.500']);
   assert.equal(col('currency'), ['JPY', 'KWD']);
   const json = renewal(['receipts', '--day', '2026-05-20', '--format', 'json']).json();
-  assert.equal(json.documents.map((d: any) => [d.amountMinor, d.currency]), [[50000, 'JPY'], [1500, 'KWD']]);
+  assert.equal(
+    json.documents.map((d: any) => [d.amountMinor, d.currency]),
+    [
+      [50000, 'JPY'],
+      [1500, 'KWD'],
+    ],
+  );
   // Outstanding after the payments: 100,000 yen and 10.845 dinar.
   const tokyo = renewal(['arrears', '--as-of', '2026-05-31', '--contract', 'tokyo-1']).stdout;
   assert.match(tokyo, /tokyo-1\/2026-05\s+2026-05-15\s+150,000\s+50,000\s+100,000/);
@@ -215,22 +242,55 @@ const otherCurrenciesInACnyLedger = (w: Workspace, store: string) => {
   assert.match(kwd, 'due 1,234.567, paid 0.000, outstanding 1,234.567');
   // CSV: the minor units and, beside them, the amount in the currency's decimals.
   const csvOf = (args: string[]) => {
-    const [head, ...rows] = renewal([...args, '--format', 'csv']).stdout.trim().split('\r\n').map((r) => r.split(','));
+    const [head, ...rows] = renewal([...args, '--format', 'csv'])
+      .stdout.trim()
+      .split('\r\n')
+      .map((r) => r.split(','));
     return rows.map((r) => Object.fromEntries(head!.map((h, i) => [h, r[i]])));
   };
   const buckets = csvOf(['arrears', '--as-of', '2026-05-30']).filter((r) => r.bucket === '1-30');
-  assert.equal(buckets.map((r) => [r.currency, r.amount_minor, r.amount]), [['JPY', '1350000', '1350000'], ['KWD', '1234567', '1234.567']]);
+  assert.equal(
+    buckets.map((r) => [r.currency, r.amount_minor, r.amount]),
+    [
+      ['JPY', '1350000', '1350000'],
+      ['KWD', '1234567', '1234.567'],
+    ],
+  );
   const cycles = csvOf(['arrears', '--as-of', '2026-05-30', '--contract', 'kuwait-1']);
-  assert.equal([cycles[0]!.due_minor, cycles[0]!.due, cycles[0]!.overdue, cycles[0]!.not_yet_due], ['1234567', '1234.567', '1234.567', '0.000']);
+  assert.equal(
+    [cycles[0]!.due_minor, cycles[0]!.due, cycles[0]!.overdue, cycles[0]!.not_yet_due],
+    ['1234567', '1234.567', '1234.567', '0.000'],
+  );
   const debtors = csvOf(['arrears', '--as-of', '2026-05-30', '--top', '5']);
-  assert.equal(debtors.map((r) => [r.contract_id, r.overdue]), [['tokyo-1', '1350000'], ['kuwait-1', '1234.567']]);
+  assert.equal(
+    debtors.map((r) => [r.contract_id, r.overdue]),
+    [
+      ['tokyo-1', '1350000'],
+      ['kuwait-1', '1234.567'],
+    ],
+  );
   const periods = csvOf(['arrears', '--periods']);
-  assert.equal(periods.map((r) => [r.currency, r.billed, r.collected]), [['JPY', '1500000', '150000'], ['KWD', '1234.567', '0.000']]);
+  assert.equal(
+    periods.map((r) => [r.currency, r.billed, r.collected]),
+    [
+      ['JPY', '1500000', '150000'],
+      ['KWD', '1234.567', '0.000'],
+    ],
+  );
   const rates = csvOf(['behaviour', '--as-of', '2026-05-30']);
-  assert.equal(rates.map((r) => [r.currency, r.due_minor, r.due, r.collected]), [['JPY', '1500000', '1500000', '150000'], ['KWD', '1234567', '1234.567', '0.000']]);
+  assert.equal(
+    rates.map((r) => [r.currency, r.due_minor, r.due, r.collected]),
+    [
+      ['JPY', '1500000', '1500000', '150000'],
+      ['KWD', '1234567', '1234.567', '0.000'],
+    ],
+  );
 };
 
-onBothStores('a CNY ledger with JPY and KWD bills: every amount in its own currency\'s decimals (apply, aging, CSV)', otherCurrenciesInACnyLedger);
+onBothStores(
+  "a CNY ledger with JPY and KWD bills: every amount in its own currency's decimals (apply, aging, CSV)",
+  otherCurrenciesInACnyLedger,
+);
 
 const chineseTable = (w: Workspace, store: string) => {
   const renewal = (args: string[]) => w.renewal([...args, '--store', store]);
@@ -245,7 +305,11 @@ const chineseTable = (w: Workspace, store: string) => {
   const applied = renewal(['apply', 'day.jsonl', '--recorded-at', '2026-05-29T18:00:00+08:00']);
   assert.is(applied.status, 0, applied.stdout + applied.stderr);
   const out = renewal(['receipts', '--day', '2026-05-29']).stdout;
-  const table = out.slice(out.indexOf('Documents of')).split('\n').slice(1).filter((l) => l.trim() !== '');
+  const table = out
+    .slice(out.indexOf('Documents of'))
+    .split('\n')
+    .slice(1)
+    .filter((l) => l.trim() !== '');
   assert.is(table.length, 5, out); // header, rule, three receipts
   // Where each column starts, in display columns: the same on every line as on the rule.
   const starts = (line: string) => {
@@ -278,19 +342,28 @@ const chineseTable = (w: Workspace, store: string) => {
     }
     assert.ok(text.startsWith('CNY'), `${line}\n${text}`);
   }
-  assert.equal(table.slice(2).map((l) => stringWidth(l.slice(0, l.indexOf('CNY')))), [curStart, curStart, curStart]);
+  assert.equal(
+    table.slice(2).map((l) => stringWidth(l.slice(0, l.indexOf('CNY')))),
+    [curStart, curStart, curStart],
+  );
   assert.match(out, '收银员王芳');
   const cut = table[4]!.split(/\s{2,}/).find((c) => c.startsWith('收银员收银员'))!;
   assert.ok(cut.endsWith('…'), cut);
   assert.is(stringWidth(cut), 47); // 23 characters of 2 columns and the ellipsis of 1: at most 48
   // --recorded-at: every line recorded at 18:00 Beijing time, in UTC.
   const docs = renewal(['receipts', '--day', '2026-05-29', '--format', 'json']).json().documents;
-  assert.equal(docs.map((d: any) => [d.recordedAt, d.recordedDate, d.atDate]), Array(3).fill(['2026-05-29T10:00:00Z', '2026-05-29', '2026-05-29']));
+  assert.equal(
+    docs.map((d: any) => [d.recordedAt, d.recordedDate, d.atDate]),
+    Array(3).fill(['2026-05-29T10:00:00Z', '2026-05-29', '2026-05-29']),
+  );
   const bad = renewal(['apply', 'day.jsonl', '--recorded-at', '2026-05-29 18:00']);
   assert.is(bad.status, 2);
   assert.match(bad.stderr, '--recorded-at takes a timestamp with Z or an offset');
 };
 
-onBothStores('a receipts table with Chinese cashiers and references lines up by display width; an over-long cell ends in an ellipsis', chineseTable);
+onBothStores(
+  'a receipts table with Chinese cashiers and references lines up by display width; an over-long cell ends in an ellipsis',
+  chineseTable,
+);
 
 money.run();

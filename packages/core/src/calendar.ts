@@ -12,7 +12,18 @@
 // within ±3% (noise), aging 5% faster, schedules 3.3x faster. The one check left by hand is the
 // `YYYY-MM-DD` shape (and days 1-28, valid in every month), the same in every zone.
 import * as t from 'io-ts';
-import { addDays, addMonths, addYears, differenceInCalendarDays, format, formatISO, getDaysInMonth, lightFormat, parseISO, startOfDay } from 'date-fns';
+import {
+  addDays,
+  addMonths,
+  addYears,
+  differenceInCalendarDays,
+  format,
+  formatISO,
+  getDaysInMonth,
+  lightFormat,
+  parseISO,
+  startOfDay,
+} from 'date-fns';
 import { TZDate } from '@date-fns/tz';
 import { UTCDate } from '@date-fns/utc';
 
@@ -60,8 +71,14 @@ const digitAt = (s: string, i: number): number => {
 // each of them when a store is read. Days 29-31 go to date-fns (memoised per month).
 export const isBusinessDate = (u: unknown): u is BusinessDate => {
   if (typeof u !== 'string' || u.length !== 10 || u.charCodeAt(4) !== 45 || u.charCodeAt(7) !== 45) return false;
-  const y0 = digitAt(u, 0), y1 = digitAt(u, 1), y2 = digitAt(u, 2), y3 = digitAt(u, 3);
-  const m0 = digitAt(u, 5), m1 = digitAt(u, 6), d0 = digitAt(u, 8), d1 = digitAt(u, 9);
+  const y0 = digitAt(u, 0),
+    y1 = digitAt(u, 1),
+    y2 = digitAt(u, 2),
+    y3 = digitAt(u, 3);
+  const m0 = digitAt(u, 5),
+    m1 = digitAt(u, 6),
+    d0 = digitAt(u, 8),
+    d1 = digitAt(u, 9);
   if ((y0 | y1 | y2 | y3 | m0 | m1 | d0 | d1) < 0) return false;
   const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
   const month = m0 * 10 + m1;
@@ -244,7 +261,8 @@ export const dayInZone = (instant: Instant, zone: string): BusinessDate => {
 };
 
 /** Local date and time of an instant in a zone, to the minute, for people: `2026-05-29 07:30`. */
-export const localTimeInZone = (instant: Instant, zone: string): string => lightFormat(new TZDate(instantMillis(instant), zone), 'yyyy-MM-dd HH:mm');
+export const localTimeInZone = (instant: Instant, zone: string): string =>
+  lightFormat(new TZDate(instantMillis(instant), zone), 'yyyy-MM-dd HH:mm');
 
 /** The offset from UTC of a zone at an instant, as ISO 8601 writes it: `+08:00`, `-03:00`, `+05:45`. */
 export const offsetInZone = (instant: Instant, zone: string): string => format(new TZDate(instantMillis(instant), zone), 'xxx');

@@ -36,5 +36,12 @@ export const sameRecord = (recorded: readonly DomainEvent[], candidate: readonly
   recorded.length === candidate.length &&
   recorded.every((r, i) => {
     const c = candidate[i]!;
-    return r.type === c.type && typeof r.data === 'object' && r.data !== null && typeof c.data === 'object' && c.data !== null && sameFact(r.data, c.data);
+    return (
+      r.type === c.type &&
+      typeof r.data === 'object' &&
+      r.data !== null &&
+      typeof c.data === 'object' &&
+      c.data !== null &&
+      sameFact(r.data, c.data)
+    );
   });

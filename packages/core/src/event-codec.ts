@@ -58,7 +58,8 @@ export const eventCodec = <Ev extends DomainEvent>(spec: EventCodecSpec<Ev>): Ev
     types: Object.keys(versions) as Ev['type'][],
     owns,
     of: (event) => {
-      if (!owns(event.type)) throw new TypeError(`${JSON.stringify(event.type)} is not a ${spec.name} event (${Object.keys(versions).join(', ')})`);
+      if (!owns(event.type))
+        throw new TypeError(`${JSON.stringify(event.type)} is not a ${spec.name} event (${Object.keys(versions).join(', ')})`);
       return event as Ev;
     },
   };

@@ -18,7 +18,8 @@ const isStoredIdText = (u: unknown): u is string =>
 const idProblem = (s: string): string | null => {
   if (!isWellFormedText(s)) return 'is not well-formed Unicode (it holds a lone surrogate)';
   const forbidden = forbiddenIdCharacter(s);
-  if (forbidden) return `holds ${forbidden}, a control or invisible character (bidi control, zero-width character): an id must look like what it is`;
+  if (forbidden)
+    return `holds ${forbidden}, a control or invisible character (bidi control, zero-width character): an id must look like what it is`;
   return null;
 };
 
@@ -83,7 +84,11 @@ export const TextC = new t.Type<Text, string, unknown>(
   TEXT_NAME,
   (u): u is Text => isStoredText(u) && isWellFormedText(u),
   (u, c) =>
-    !isStoredText(u) ? t.failure(u, c) : isWellFormedText(u) ? t.success(u) : t.failure(u, c, 'is not well-formed Unicode (it holds a lone surrogate)'),
+    !isStoredText(u)
+      ? t.failure(u, c)
+      : isWellFormedText(u)
+        ? t.success(u)
+        : t.failure(u, c, 'is not well-formed Unicode (it holds a lone surrogate)'),
   (a) => a,
 );
 /** Free text as stored events hold it. */

@@ -135,7 +135,13 @@ export {
   type EnvelopeOptions,
   envelope,
 } from './envelope.js';
-export { LEDGER_EVENT_CODECS, type LedgerEvent, type LedgerEventType, STORED_EVENT_SCHEMA_VERSION, decodeStoredEvent } from './ledger-events.js';
+export {
+  LEDGER_EVENT_CODECS,
+  type LedgerEvent,
+  type LedgerEventType,
+  STORED_EVENT_SCHEMA_VERSION,
+  decodeStoredEvent,
+} from './ledger-events.js';
 
 // The renewal cycle (one bill and what happens to it): its wire contract (io-ts codecs and their types).
 export {
@@ -322,7 +328,13 @@ export {
 } from './contract/events.js';
 
 // The contract's decider: rules and refusals, state and figures, its stream.
-export { type ContractRuleDetails, type ContractRuleCode, type ContractErrorOf, type ContractError, CONTRACT_RULE_CODES } from './contract/errors.js';
+export {
+  type ContractRuleDetails,
+  type ContractRuleCode,
+  type ContractErrorOf,
+  type ContractError,
+  CONTRACT_RULE_CODES,
+} from './contract/errors.js';
 export {
   type FeePlanVersion,
   type MandateFact,
@@ -409,4 +421,10 @@ export { type BillRefused, type BillsDue, billsDue } from './billing/due.js';
 export { type LumpSumPlan, allocateLumpSum } from './allocation/lump-sum.js';
 export { type CreditApplicationPlan, type CreditOptions, planCreditApplications } from './allocation/credit.js';
 export { type ReminderStep, DEFAULT_REMINDER_POLICY, type ReminderOptions, type RemindersDue, remindersDue } from './reminders/policy.js';
-export { DEFAULT_RETRY_AFTER_DAYS, type CollectionDue, type CollectionResult, collectionsDue, collectionOutcome } from './auto-debit/policy.js';
+export {
+  DEFAULT_RETRY_AFTER_DAYS,
+  type CollectionDue,
+  type CollectionResult,
+  collectionsDue,
+  collectionOutcome,
+} from './auto-debit/policy.js';

@@ -26,14 +26,16 @@ export const isPositiveMinorUnits = (u: unknown): u is PositiveMinorUnits => isM
 export const isNonNegativeMinorUnits = (u: unknown): u is NonNegativeMinorUnits => isMinorUnits(u) && u >= 0;
 
 const refinedNumber = <A extends number>(name: string, is: (u: unknown) => u is A): t.Type<A, number, unknown> =>
-  new t.Type<A, number, unknown>(name, is, (u, c) => (is(u) ? t.success(u) : t.failure(u, c)), (a) => a);
+  new t.Type<A, number, unknown>(
+    name,
+    is,
+    (u, c) => (is(u) ? t.success(u) : t.failure(u, c)),
+    (a) => a,
+  );
 
 export const MinorUnitsC = refinedNumber<MinorUnits>('a safe integer of minor units', isMinorUnits);
 export const PositiveMinorUnitsC = refinedNumber<PositiveMinorUnits>('a positive safe integer', isPositiveMinorUnits);
-export const NonNegativeMinorUnitsC = refinedNumber<NonNegativeMinorUnits>(
-  'a non-negative safe integer',
-  isNonNegativeMinorUnits,
-);
+export const NonNegativeMinorUnitsC = refinedNumber<NonNegativeMinorUnits>('a non-negative safe integer', isNonNegativeMinorUnits);
 
 /** Raised when a sum or product would leave the safe-integer range: an error, never a wrong number. */
 export interface AmountOutOfRange {

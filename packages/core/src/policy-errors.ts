@@ -27,7 +27,8 @@ const messages: { [K in PolicyRuleCode]: (d: PolicyRuleDetails[K], m: AmountText
   NOTHING_TO_BILL: (d) => `contract ${d.contractId} has nothing to bill for [${d.start}, ${d.end}): every line rounds to zero`,
   BASIS_UNAVAILABLE: (d) => `fee ${d.feeCode} of contract ${d.contractId} cannot be computed for a ${d.subjectKind} subject`,
   AMOUNT_OUT_OF_RANGE: (d) => `${d.field} would leave the safe integer range (${d.operands.join(', ')})`,
-  DERIVED_ID_TOO_LONG: (d) => `the derived id ${d.id.slice(0, 60)}... has ${d.length} characters, more than ${d.maxLength}: use shorter ids`,
+  DERIVED_ID_TOO_LONG: (d) =>
+    `the derived id ${d.id.slice(0, 60)}... has ${d.length} characters, more than ${d.maxLength}: use shorter ids`,
   UNKNOWN_LUMP_SUM: (d) => `no lump sum ${d.lumpSumId} on contract ${d.contractId}`,
   ALLOCATION_INCONSISTENT: (d, m) =>
     `lump sum ${d.lumpSumId} of ${m(d.lumpSumMinor)} already has parts of ${m(d.recordedPartsMinor)} recorded: more than it`,

@@ -9,7 +9,9 @@ import * as t from 'io-ts';
 export type ShapeOf<R extends t.Props, O extends t.Props> = { readonly [K in keyof R]: t.TypeOf<R[K]> } & {
   readonly [K in keyof O]?: t.TypeOf<O[K]>;
 };
-export type ShapeOutput<R extends t.Props, O extends t.Props> = { [K in keyof R]: t.OutputOf<R[K]> } & Partial<{ [K in keyof O]: t.OutputOf<O[K]> }>;
+export type ShapeOutput<R extends t.Props, O extends t.Props> = { [K in keyof R]: t.OutputOf<R[K]> } & Partial<{
+  [K in keyof O]: t.OutputOf<O[K]>;
+}>;
 
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
 
@@ -140,5 +142,4 @@ export const oneOf = <V extends string>(values: readonly V[]) =>
   );
 
 /** A non-empty array with a readable name. */
-export const nonEmptyArray = <C extends t.Mixed>(item: C, name: string) =>
-  t.refinement(t.readonlyArray(item), (xs) => xs.length > 0, name);
+export const nonEmptyArray = <C extends t.Mixed>(item: C, name: string) => t.refinement(t.readonlyArray(item), (xs) => xs.length > 0, name);

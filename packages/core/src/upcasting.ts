@@ -12,9 +12,12 @@ export type Upcaster = (data: Readonly<Record<string, unknown>>) => Record<strin
 /** Per event type, per source version. */
 export type Upcasters = Readonly<Record<string, Readonly<Record<number, Upcaster>>>>;
 
-
 /** Brings stored data up to `target`, the current schema version of its type. */
-export const upcastTo = (stored: StoredEventInput, upcasters: Upcasters, target: number): E.Either<InvalidInput, { readonly type: string; readonly data: unknown }> => {
+export const upcastTo = (
+  stored: StoredEventInput,
+  upcasters: Upcasters,
+  target: number,
+): E.Either<InvalidInput, { readonly type: string; readonly data: unknown }> => {
   if (stored.schemaVersion > target)
     return E.left(
       invalidInput(`${stored.type} event`, [
@@ -29,9 +32,7 @@ export const upcastTo = (stored: StoredEventInput, upcasters: Upcasters, target:
     const step = upcasters[stored.type]?.[v];
     if (!step)
       return E.left(
-        invalidInput(`${stored.type} event`, [
-          { path: 'schemaVersion', message: `no upcaster from version ${v} to ${v + 1}` },
-        ]),
+        invalidInput(`${stored.type} event`, [{ path: 'schemaVersion', message: `no upcaster from version ${v} to ${v + 1}` }]),
       );
     data = step(data);
   }

@@ -90,8 +90,7 @@ export const decodeWith =
  * itself when it passes. For data the caller owns and will not mutate (freshly parsed stored
  * events): the hot path of every read.
  */
-export const decodeOwnedWith =
-  <A>(codec: t.Type<A, unknown, unknown>, subject: string) => {
-    const slow = decodeWith(codec, subject);
-    return (input: unknown): E.Either<InvalidInput, A> => (codec.is(input) ? E.right(input) : slow(input));
-  };
+export const decodeOwnedWith = <A>(codec: t.Type<A, unknown, unknown>, subject: string) => {
+  const slow = decodeWith(codec, subject);
+  return (input: unknown): E.Either<InvalidInput, A> => (codec.is(input) ? E.right(input) : slow(input));
+};

@@ -41,7 +41,17 @@ bills('bucket boundaries are half-open: 1-30, 31-60, 61-90, 90+', () => {
 });
 
 bills('agingBucketOf on its own', () => {
-  const cases: Array<[number, string]> = [[-5, 'current'], [0, 'current'], [1, '1-30'], [30, '1-30'], [31, '31-60'], [60, '31-60'], [61, '61-90'], [90, '61-90'], [91, '90+']];
+  const cases: Array<[number, string]> = [
+    [-5, 'current'],
+    [0, 'current'],
+    [1, '1-30'],
+    [30, '1-30'],
+    [31, '31-60'],
+    [60, '31-60'],
+    [61, '61-90'],
+    [90, '61-90'],
+    [91, '90+'],
+  ];
   for (const [days, bucket] of cases) assert.is(agingBucketOf(days), bucket, String(days));
 });
 
@@ -67,9 +77,12 @@ bills.run();
 // ---------------------------------------------------------------------------------------------
 const plans = suite('aging with an instalment plan');
 // 4000 paid before the plan; 40000 spread over three instalments.
-const PLAN = [['2026-02-01', 15000], ['2026-03-01', 15000], ['2026-04-01', 10000]] as const;
-const planned = (...after: ReturnType<typeof pay>[]) =>
-  history(bill(), pay('p1', 4000), agree('plan-1', PLAN), ...after);
+const PLAN = [
+  ['2026-02-01', 15000],
+  ['2026-03-01', 15000],
+  ['2026-04-01', 10000],
+] as const;
+const planned = (...after: ReturnType<typeof pay>[]) => history(bill(), pay('p1', 4000), agree('plan-1', PLAN), ...after);
 const since = (amount: number) => pay('p2', amount, { at: '2026-02-05T10:00:00Z' });
 
 plans('before the first instalment nothing is overdue, although the bill due date has passed', () => {
@@ -81,7 +94,10 @@ plans('before the first instalment nothing is overdue, although the bill due dat
 
 plans('payments before the plan do not pay instalments; on an instalment due date it is overdue, 0 days', () => {
   const a = on('2026-02-01', planned());
-  assert.equal(a.installments.map((i) => i.unpaidMinor), [15000, 15000, 10000]);
+  assert.equal(
+    a.installments.map((i) => i.unpaidMinor),
+    [15000, 15000, 10000],
+  );
   assert.equal([a.overdueMinor, a.notYetDueMinor, a.daysPastDue, a.bucket, a.agedFrom], [15000, 25000, 0, 'current', '2026-02-01']);
 });
 
@@ -104,7 +120,10 @@ plans('payments since the plan pay instalments oldest first', () => {
 
 plans('a refund of a payment since the plan takes back what it paid', () => {
   const a = on('2026-03-10', planned(since(20000), refund('r1', 'p2', 5000, { at: '2026-02-06T10:00:00Z' })));
-  assert.equal(a.installments.map((i) => i.unpaidMinor), [0, 15000, 10000]);
+  assert.equal(
+    a.installments.map((i) => i.unpaidMinor),
+    [0, 15000, 10000],
+  );
   assert.is(a.overdueMinor, 15000);
 });
 
@@ -119,7 +138,10 @@ plans('a completed plan: everything paid, nothing overdue, no next instalment', 
   const a = on('2026-05-01', planned(since(40000)));
   assert.equal([a.planStatus, a.planId], ['completed', 'plan-1']);
   assert.equal([a.overdueMinor, a.notYetDueMinor, a.daysPastDue, a.bucket, a.agedFrom], [0, 0, 0, 'current', null]);
-  assert.equal(a.installments.map((i) => i.unpaidMinor), [0, 0, 0]);
+  assert.equal(
+    a.installments.map((i) => i.unpaidMinor),
+    [0, 0, 0],
+  );
   assert.is(a.nextInstallment, null);
 });
 

@@ -19,7 +19,9 @@ import {
 import { changePlan, contractOf, endContract, must, open } from '@renewal-ledger/testing/contracts';
 
 const dateArb = fc.integer({ min: 0, max: 3 * 365 }).map((n) => addDaysTo(n)('2025-01-01' as BusinessDate));
-const areaArb = fc.tuple(fc.integer({ min: 1, max: 999 }), fc.integer({ min: 0, max: 99 })).map(([w, f]) => `${w}.${String(f).padStart(2, '0')}`);
+const areaArb = fc
+  .tuple(fc.integer({ min: 1, max: 999 }), fc.integer({ min: 0, max: 99 }))
+  .map(([w, f]) => `${w}.${String(f).padStart(2, '0')}`);
 const planArb = fc.record({
   area: areaArb,
   areaRate: fc.integer({ min: 1, max: 2000 }),
@@ -38,11 +40,11 @@ const feePlan = (p: { areaRate: number; fixed: number }) => ({
   ],
 });
 
-const openWith = (t: { startDate: string; billingDay: number; cadence: string }, p: { area: string; areaRate: number; fixed: number }, extra: ContractCommand[] = []) =>
-  contractOf(
-    open({ ...t, subject: { kind: 'property-unit', unit: 'u', areaM2: p.area }, feePlan: feePlan(p) }),
-    ...extra,
-  );
+const openWith = (
+  t: { startDate: string; billingDay: number; cadence: string },
+  p: { area: string; areaRate: number; fixed: number },
+  extra: ContractCommand[] = [],
+) => contractOf(open({ ...t, subject: { kind: 'property-unit', unit: 'u', areaM2: p.area }, feePlan: feePlan(p) }), ...extra);
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
@@ -99,7 +101,10 @@ test('a period split by fee plan changes adds up to the whole within one minor u
           const wholeAmount = whole.lines.find((l) => l.code === item)!.amountMinor;
           const partAmounts = parts.lines.filter((l) => l.code === item || l.code.startsWith(`${item}@`)).map((l) => l.amountMinor);
           assert.ok(partAmounts.length <= cuts.length + 1);
-          assert.ok(Math.abs(sum(partAmounts) - wholeAmount) <= cuts.length, `${item}: ${partAmounts.join(' + ')} vs ${wholeAmount} with ${cuts.length} splits`);
+          assert.ok(
+            Math.abs(sum(partAmounts) - wholeAmount) <= cuts.length,
+            `${item}: ${partAmounts.join(' + ')} vs ${wholeAmount} with ${cuts.length} splits`,
+          );
         }
       },
     ),

@@ -13,7 +13,10 @@ const parking = contractOf(
     feePlan: { items: [{ code: 'pass', description: 'Parking pass', basis: { kind: 'per-unit', rateMinor: 45000 } }] },
   }),
 );
-const leaving = contractOf(open({ contractId: 'unit-0302', startDate: '2025-11-01' }), endContract('2026-02-01', { contractId: 'unit-0302' }));
+const leaving = contractOf(
+  open({ contractId: 'unit-0302', startDate: '2025-11-01' }),
+  endContract('2026-02-01', { contractId: 'unit-0302' }),
+);
 const asOf = '2026-03-01' as BusinessDate;
 
 test('every period starting on or before the date, per contract in period order', () => {
@@ -37,19 +40,32 @@ test('every period starting on or before the date, per contract in period order'
 test('periods known to be billed are left out; asking again proposes the very same commands', () => {
   const billed = new Set(['unit-0301/2026-01-17', 'unit-0301/2026-02-01', 'park-07/2026-01-01']);
   const due = billsDue([flat, parking], billed, asOf);
-  assert.equal(due.bills.map((b) => b.cycleId), ['unit-0301/2026-03-01']);
+  assert.equal(
+    due.bills.map((b) => b.cycleId),
+    ['unit-0301/2026-03-01'],
+  );
   assert.is(canonicalJson(billsDue([flat, parking], null, asOf)), canonicalJson(billsDue([flat, parking], null, asOf)));
   assert.equal(billsDue([flat], null, '2026-01-16' as BusinessDate).bills, []);
 });
 
 test('a period that has nothing to bill is reported, not proposed', () => {
   const tiny = contractOf(
-    open({ contractId: 'tiny', startDate: '2026-02-27', feePlan: { items: [{ code: 'fee', description: 'Tiny fee', basis: { kind: 'fixed', rateMinor: 5 } }] } }),
+    open({
+      contractId: 'tiny',
+      startDate: '2026-02-27',
+      feePlan: { items: [{ code: 'fee', description: 'Tiny fee', basis: { kind: 'fixed', rateMinor: 5 } }] },
+    }),
   );
   // 2 of 28 days of 0.05 is 0.0036: nothing.
   const due = billsDue([tiny], null, asOf);
-  assert.equal(due.bills.map((b) => b.cycleId), ['tiny/2026-03-01']);
-  assert.equal(due.refused.map((r) => [r.contractId, r.period.start, r.error.code]), [['tiny', '2026-02-27', 'NOTHING_TO_BILL']]);
+  assert.equal(
+    due.bills.map((b) => b.cycleId),
+    ['tiny/2026-03-01'],
+  );
+  assert.equal(
+    due.refused.map((r) => [r.contractId, r.period.start, r.error.code]),
+    [['tiny', '2026-02-27', 'NOTHING_TO_BILL']],
+  );
 });
 
 test.run();

@@ -46,7 +46,12 @@ export const billJson = (over: Json = {}): Json => ({
   dueDate: '2026-01-15',
   currency: 'CNY',
   lines: [
-    { code: 'service', description: 'Property service', amountMinor: 31520, basis: { kind: 'per-area', quantity: '98.50', rateMinor: 320 } },
+    {
+      code: 'service',
+      description: 'Property service',
+      amountMinor: 31520,
+      basis: { kind: 'per-area', quantity: '98.50', rateMinor: 320 },
+    },
     { code: 'parking', description: 'Parking space', amountMinor: 15000, basis: { kind: 'per-unit', quantity: '1', rateMinor: 15000 } },
   ],
   discounts: [{ code: 'loyalty', description: 'Loyal customer discount', amountMinor: 2520 }],
@@ -65,7 +70,8 @@ export const paymentJson = (paymentId: string, amountMinor: number, over: Json =
   channel: 'cash',
   ...over,
 });
-export const pay = (paymentId: string, amountMinor: number, over: Json = {}): RenewalCommand => command(paymentJson(paymentId, amountMinor, over));
+export const pay = (paymentId: string, amountMinor: number, over: Json = {}): RenewalCommand =>
+  command(paymentJson(paymentId, amountMinor, over));
 
 /** The refusal of a command that must not decode (fails the test when it decodes). */
 export const refusalOf = (input: unknown, decode: (u: unknown) => E.Either<InvalidInput, unknown> = decodeCommand): InvalidInput => {

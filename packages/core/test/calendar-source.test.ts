@@ -10,7 +10,8 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const src = fileURLToPath(new URL('../src', import.meta.url));
-const files = (dir: string): string[] => readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? files(join(dir, n)) : n.endsWith('.ts') ? [join(dir, n)] : []));
+const files = (dir: string): string[] =>
+  readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? files(join(dir, n)) : n.endsWith('.ts') ? [join(dir, n)] : []));
 
 test('no hand-written calendar arithmetic in core: leap years, Date.UTC, getUTC*/setUTC*', () => {
   const found: string[] = [];
@@ -26,7 +27,10 @@ test('no hand-written calendar arithmetic in core: leap years, Date.UTC, getUTC*
 
 test('an instant is sliced to a date only in calendar.ts', () => {
   const found = files(src).filter((f) => !f.endsWith('calendar.ts') && /\.slice\(0, 10\)/.test(readFileSync(f, 'utf8')));
-  assert.equal(found.map((f) => relative(src, f)), []);
+  assert.equal(
+    found.map((f) => relative(src, f)),
+    [],
+  );
 });
 
 test.run();

@@ -53,14 +53,24 @@ commands('every problem at once, each with its path', () => {
 commands('an unknown key is a typo, reported with the known ones, at any depth', () => {
   const top = problems(paymentJson({ referenc: 'TX-1' }));
   assert.equal(top.problems, [
-    { path: 'referenc', message: 'is not a known field (known: type, commandId, cycleId, actor, at, paymentId, amountMinor, channel, reference, offline, currency, lumpSumId, creditApplicationId)' },
+    {
+      path: 'referenc',
+      message:
+        'is not a known field (known: type, commandId, cycleId, actor, at, paymentId, amountMinor, channel, reference, offline, currency, lumpSumId, creditApplicationId)',
+    },
   ]);
   const inLine = problems(billJson({ lines: [{ code: 'a', description: 'A', amountMinor: 100, amount: 100 }] }));
-  assert.equal(inLine.problems.map((p) => p.path), ['lines/0/amount']);
+  assert.equal(
+    inLine.problems.map((p) => p.path),
+    ['lines/0/amount'],
+  );
   const inPeriod = problems(billJson({ period: { start: '2026-01-01', end: '2026-02-01', ends: '2026-02-01' } }));
   assert.equal(inPeriod.problems, [{ path: 'period/ends', message: 'is not a known field (known: start, end)' }]);
   const inBasis = problems(billJson({ lines: [{ code: 'a', description: 'A', amountMinor: 100, basis: { kind: 'fixed', rate: 100 } }] }));
-  assert.equal(inBasis.problems.map((p) => p.path), ['lines/0/basis/rate']);
+  assert.equal(
+    inBasis.problems.map((p) => p.path),
+    ['lines/0/basis/rate'],
+  );
 });
 
 commands('missing fields say what was expected', () => {
@@ -91,7 +101,10 @@ commands('an unknown or missing command type lists the known ones', () => {
 commands('values out of their lists and malformed ids, dates and instants', () => {
   const e = problems(paymentJson({ channel: 'bitcoin', paymentId: ' p1', at: '2026-01-10T09:00:00', offline: 'yes' }));
   assert.equal(e.problems, [
-    { path: 'at', message: '"2026-01-10T09:00:00" has no time zone: add Z for UTC or the offset it was taken in, e.g. "2026-01-10T09:00:00+08:00"' },
+    {
+      path: 'at',
+      message: '"2026-01-10T09:00:00" has no time zone: add Z for UTC or the offset it was taken in, e.g. "2026-01-10T09:00:00+08:00"',
+    },
     { path: 'paymentId', message: 'expected an id (1-200 characters, no control characters), got " p1"' },
     { path: 'channel', message: 'expected one of cash, card, bank-transfer, alipay, wechat-pay, auto-debit, other, got "bitcoin"' },
     { path: 'offline', message: 'expected boolean, got "yes"' },
@@ -124,7 +137,15 @@ const events = suite('events');
 const viaJson = (e: unknown) => decodeEvent(JSON.parse(JSON.stringify(encodeEvent(e as never))));
 
 events('events of a realistic cycle survive encode -> JSON -> decode unchanged', () => {
-  const all = history(bill(), pay('p1', 10000, { reference: 'TX-1', offline: true }), dispute('d1', 500, { lineCode: 'service' }), agree('plan-1', [['2026-02-01', 17000], ['2026-03-01', 17000]]));
+  const all = history(
+    bill(),
+    pay('p1', 10000, { reference: 'TX-1', offline: true }),
+    dispute('d1', 500, { lineCode: 'service' }),
+    agree('plan-1', [
+      ['2026-02-01', 17000],
+      ['2026-03-01', 17000],
+    ]),
+  );
   for (const e of all) assert.equal(viaJson(e), E.right(e));
 });
 

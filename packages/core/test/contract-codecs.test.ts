@@ -28,13 +28,17 @@ const problems = (input: unknown) => {
 const commands = suite('contract commands');
 
 commands('a typo anywhere is reported with its path', () => {
-  const p = problems(openJson({ feePlan: { items: [{ code: 'service', description: 'Service', basis: { kind: 'per-area', rateMinor: 320, rat: 1 } }] } }));
+  const p = problems(
+    openJson({ feePlan: { items: [{ code: 'service', description: 'Service', basis: { kind: 'per-area', rateMinor: 320, rat: 1 } }] } }),
+  );
   assert.is(p.subject, 'OpenContract command');
   assert.equal(p.problems, [{ path: 'feePlan/items/0/basis/rat', message: 'is not a known field (known: kind, rateMinor, unit)' }]);
 });
 
 commands('schedule terms are checked at the boundary', () => {
-  assert.equal(problems(openJson({ billingDay: 32 })).problems, [{ path: 'billingDay', message: 'expected an integer from 1 to 31, got 32' }]);
+  assert.equal(problems(openJson({ billingDay: 32 })).problems, [
+    { path: 'billingDay', message: 'expected an integer from 1 to 31, got 32' },
+  ]);
   assert.equal(problems(openJson({ cadence: 'weekly' })).problems, [
     { path: 'cadence', message: 'expected one of monthly, quarterly, yearly, got "weekly"' },
   ]);
@@ -81,7 +85,10 @@ events('decodeStoredEvent reads both kinds; unknown types and newer versions are
 
 events('the cycle’s versions and type guard are unchanged; the stored versions cover cycle, contract and ledger settings', () => {
   assert.equal(Object.keys(CURRENT_SCHEMA_VERSION).sort(), [...RENEWAL_EVENT_TYPES].sort());
-  assert.equal(Object.keys(STORED_EVENT_SCHEMA_VERSION).sort(), [...RENEWAL_EVENT_TYPES, ...CONTRACT_EVENT_TYPES, 'LedgerOpened', 'TimeZoneChanged'].sort());
+  assert.equal(
+    Object.keys(STORED_EVENT_SCHEMA_VERSION).sort(),
+    [...RENEWAL_EVENT_TYPES, ...CONTRACT_EVENT_TYPES, 'LedgerOpened', 'TimeZoneChanged'].sort(),
+  );
   assert.equal(Object.keys(CONTRACT_SCHEMA_VERSION).sort(), [...CONTRACT_EVENT_TYPES].sort());
   assert.is(isRenewalEventType('ContractOpened'), false);
   assert.is(isRenewalEventType('Paid'), true);

@@ -37,15 +37,29 @@ envelopes('event ids derive from the command id, so a retried decision appends t
 
 envelopes('correlation and causation ids are carried only when given', () => {
   const [paid] = history(bill(), pay('p1', 100)).slice(1);
-  const [e] = envelope([paid!], { recordedAt: '2026-01-10T09:00:05Z' as Instant, actor: 'a', commandId: 'c', correlationId: 'batch-7', causationId: 'import-3' }, () => 1);
-  assert.equal(e!.metadata, { commandId: 'c', actor: 'a', recordedAt: '2026-01-10T09:00:05Z', correlationId: 'batch-7', causationId: 'import-3' });
+  const [e] = envelope(
+    [paid!],
+    { recordedAt: '2026-01-10T09:00:05Z' as Instant, actor: 'a', commandId: 'c', correlationId: 'batch-7', causationId: 'import-3' },
+    () => 1,
+  );
+  assert.equal(e!.metadata, {
+    commandId: 'c',
+    actor: 'a',
+    recordedAt: '2026-01-10T09:00:05Z',
+    correlationId: 'batch-7',
+    causationId: 'import-3',
+  });
 });
 
 envelopes('metadata decodes loosely and names a bad field', () => {
   assert.ok(E.isRight(decodeMetadata({ commandId: 'c', actor: 'a', recordedAt: '2026-01-10T09:00:05Z', host: 'node-2' })));
   const r = decodeMetadata({ commandId: 'c', actor: 'a', recordedAt: 'yesterday' });
   assert.ok(E.isLeft(r));
-  if (E.isLeft(r)) assert.equal(r.left.problems.map((p) => p.path), ['recordedAt']);
+  if (E.isLeft(r))
+    assert.equal(
+      r.left.problems.map((p) => p.path),
+      ['recordedAt'],
+    );
 });
 
 envelopes('stream names round-trip cycle ids, slashes included', () => {

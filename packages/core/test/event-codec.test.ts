@@ -18,16 +18,37 @@ import {
 import { event } from './builders.js';
 
 // A codec of one's own: a gate opened, with the gate's id.
-const GateOpenedC = shape('GateOpened event', { type: t.literal('GateOpened'), data: shape('GateOpened data', { gateId: IdC }, {}, false) }, {}, false);
+const GateOpenedC = shape(
+  'GateOpened event',
+  { type: t.literal('GateOpened'), data: shape('GateOpened data', { gateId: IdC }, {}, false) },
+  {},
+  false,
+);
 type GateOpened = t.TypeOf<typeof GateOpenedC>;
-const gateEvents = eventCodec<GateOpened>({ name: 'gate', schemaVersions: { GateOpened: 2 }, decode: decodeOwnedWith(GateOpenedC, 'gate event'), upcasters: { GateOpened: { 1: ({ gate, ...rest }) => ({ ...rest, gateId: gate }) } } });
+const gateEvents = eventCodec<GateOpened>({
+  name: 'gate',
+  schemaVersions: { GateOpened: 2 },
+  decode: decodeOwnedWith(GateOpenedC, 'gate event'),
+  upcasters: { GateOpened: { 1: ({ gate, ...rest }) => ({ ...rest, gateId: gate }) } },
+});
 
-const paid = event('Paid', { cycleId: 'c-1', commandId: 'k-1', actor: 'cashier', at: '2026-01-20T10:30:00Z', paymentId: 'p-1', amountMinor: 100, channel: 'cash' });
+const paid = event('Paid', {
+  cycleId: 'c-1',
+  commandId: 'k-1',
+  actor: 'cashier',
+  at: '2026-01-20T10:30:00Z',
+  paymentId: 'p-1',
+  amountMinor: 100,
+  channel: 'cash',
+});
 
 test('a composed decoder reads the ledger events and a user aggregate events, upcasting each with its own upcasters', () => {
   const decode = storedEventDecoder([...LEDGER_EVENT_CODECS, gateEvents]);
   assert.equal(decode({ type: 'Paid', schemaVersion: 1, data: paid.data }), E.right(paid));
-  assert.equal(decode({ type: 'GateOpened', schemaVersion: 1, data: { gate: 'north' } }), E.right({ type: 'GateOpened', data: { gateId: 'north' } }));
+  assert.equal(
+    decode({ type: 'GateOpened', schemaVersion: 1, data: { gate: 'north' } }),
+    E.right({ type: 'GateOpened', data: { gateId: 'north' } }),
+  );
   const bad = decode({ type: 'GateOpened', schemaVersion: 2, data: { gateId: '' } });
   assert.ok(E.isLeft(bad) && bad.left.problems[0]!.path === 'data/gateId', JSON.stringify(bad));
   // The ledger's decoder alone does not know the gate's events, and says so.
@@ -39,7 +60,10 @@ test('a composed decoder reads the ledger events and a user aggregate events, up
 
 test('a type owned by two codecs is refused when the decoder is made, naming both', () => {
   const twin = eventCodec<DomainEvent>({ name: 'impostor', schemaVersions: { Paid: 1 }, decode: (e) => E.right(e) });
-  assert.throws(() => storedEventDecoder([...LEDGER_EVENT_CODECS, twin]), /event type Paid is registered twice: by renewal cycle and by impostor/);
+  assert.throws(
+    () => storedEventDecoder([...LEDGER_EVENT_CODECS, twin]),
+    /event type Paid is registered twice: by renewal cycle and by impostor/,
+  );
 });
 
 test('of returns the stored event itself, typed; a type of another aggregate is a TypeError naming it', () => {

@@ -73,7 +73,10 @@ test('a rejected dispute stops counting as open and changes nothing due', () => 
 
 test('an upheld dispute moves its amount from open to dispute-adjusted', () => {
   const f = cycleFigures(stateOf(history(bill(), dispute('d1', 8000), resolve('d1', 'upheld', 8000))));
-  assert.equal([f.openDisputedMinor, f.disputeAdjustedMinor, f.dueMinor, f.outstandingMinor, f.collectibleMinor], [0, 8000, 36000, 36000, 36000]);
+  assert.equal(
+    [f.openDisputedMinor, f.disputeAdjustedMinor, f.dueMinor, f.outstandingMinor, f.collectibleMinor],
+    [0, 8000, 36000, 36000, 36000],
+  );
 });
 
 test.run();

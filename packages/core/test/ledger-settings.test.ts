@@ -28,9 +28,17 @@ const command = (json: Record<string, unknown>): LedgerSettingsCommand => {
   if (E.isLeft(r)) throw new Error(r.left.message);
   return r.right;
 };
-const open = (over: Record<string, unknown> = {}) => command({ type: 'OpenLedger', timeZone: 'Asia/Shanghai', currency: 'CNY', locale: 'zh-CN', ...over });
+const open = (over: Record<string, unknown> = {}) =>
+  command({ type: 'OpenLedger', timeZone: 'Asia/Shanghai', currency: 'CNY', locale: 'zh-CN', ...over });
 const change = (over: Record<string, unknown> = {}) =>
-  command({ type: 'ChangeTimeZone', commandId: 'c-2', at: '2026-06-01T02:00:00Z', timeZone: 'Europe/Berlin', effectiveFrom: '2026-07-01', ...over });
+  command({
+    type: 'ChangeTimeZone',
+    commandId: 'c-2',
+    at: '2026-06-01T02:00:00Z',
+    timeZone: 'Europe/Berlin',
+    effectiveFrom: '2026-07-01',
+    ...over,
+  });
 const historyOf = (...commands: LedgerSettingsCommand[]): LedgerSettingsEvent[] => {
   let state = ledgerSettingsDecider.initialState();
   const out: LedgerSettingsEvent[] = [];
@@ -48,50 +56,93 @@ const d = (s: string) => s as BusinessDate;
 const opening = suite('opening a ledger');
 
 opening('records zone, currency and locale with who and when', () => {
-  given([]).when(open()).then([
-    { type: 'LedgerOpened', data: { commandId: 'c-1', actor: 'owner-li', at: '2026-01-05T09:00:00Z', timeZone: 'Asia/Shanghai', currency: 'CNY', locale: 'zh-CN', zoneFrom: 'opening' } } as never,
-  ]);
+  given([])
+    .when(open())
+    .then([
+      {
+        type: 'LedgerOpened',
+        data: {
+          commandId: 'c-1',
+          actor: 'owner-li',
+          at: '2026-01-05T09:00:00Z',
+          timeZone: 'Asia/Shanghai',
+          currency: 'CNY',
+          locale: 'zh-CN',
+          zoneFrom: 'opening',
+        },
+      } as never,
+    ]);
   // The locale is stored in its canonical spelling; it defaults to en.
-  const state = given([]).when(open({ locale: 'zh-cn' })).thenState();
+  const state = given([])
+    .when(open({ locale: 'zh-cn' }))
+    .thenState();
   assert.is(state.opened?.locale, 'zh-CN');
-  assert.is(given([]).when(open({ locale: undefined })).thenState().opened?.locale, 'en');
+  assert.is(
+    given([])
+      .when(open({ locale: undefined }))
+      .thenState().opened?.locale,
+    'en',
+  );
 });
 
 opening('a zone that is not an IANA name, an unknown locale and a non-ISO currency are refused', () => {
-  given([]).when(open({ timeZone: 'Asia/Beijing' })).thenFails({ code: 'UNKNOWN_TIME_ZONE', timeZone: 'Asia/Beijing' });
-  given([]).when(open({ timeZone: '+08:00' })).thenFails({ code: 'UNKNOWN_TIME_ZONE' });
-  given([]).when(open({ locale: 'not a locale' })).thenFails({ code: 'UNKNOWN_LOCALE' });
-  const bad = decodeLedgerSettingsCommand({ type: 'OpenLedger', commandId: 'c', actor: 'a', at: '2026-01-05T09:00:00Z', timeZone: 'UTC', currency: 'XYZ' });
+  given([])
+    .when(open({ timeZone: 'Asia/Beijing' }))
+    .thenFails({ code: 'UNKNOWN_TIME_ZONE', timeZone: 'Asia/Beijing' });
+  given([])
+    .when(open({ timeZone: '+08:00' }))
+    .thenFails({ code: 'UNKNOWN_TIME_ZONE' });
+  given([])
+    .when(open({ locale: 'not a locale' }))
+    .thenFails({ code: 'UNKNOWN_LOCALE' });
+  const bad = decodeLedgerSettingsCommand({
+    type: 'OpenLedger',
+    commandId: 'c',
+    actor: 'a',
+    at: '2026-01-05T09:00:00Z',
+    timeZone: 'UTC',
+    currency: 'XYZ',
+  });
   assert.ok(E.isLeft(bad) && bad.left.problems[0]!.message.includes('not an ISO 4217'));
 });
 
 opening('the same settings again are a duplicate, other settings LEDGER_ALREADY_OPENED', () => {
   const events = historyOf(open());
-  given(events).when(open({ commandId: 'again', at: '2026-02-01T00:00:00Z' })).thenNothing();
-  given(events).when(open({ commandId: 'other', currency: 'USD' })).thenFails({ code: 'LEDGER_ALREADY_OPENED', openedByCommandId: 'c-1' });
+  given(events)
+    .when(open({ commandId: 'again', at: '2026-02-01T00:00:00Z' }))
+    .thenNothing();
+  given(events)
+    .when(open({ commandId: 'other', currency: 'USD' }))
+    .thenFails({ code: 'LEDGER_ALREADY_OPENED', openedByCommandId: 'c-1' });
 });
 
-opening('zoneFrom: an opening on an empty store counts from the start, a late one from its instant (and an event without it is a late one)', () => {
-  const zonesOf = (events: LedgerSettingsEvent[]) => {
-    let state = ledgerSettingsDecider.initialState();
-    for (const e of events) state = ledgerSettingsDecider.evolve(state, e);
-    return ledgerZonesOf(state);
-  };
-  // 23:30Z on 1 January, before the opening (09:00Z on 5 January): 07:30 on the 2nd in Shanghai.
-  const before = i('2026-01-01T23:30:00Z');
-  assert.is(businessDayOf(zonesOf(historyOf(open({ zoneFrom: 'start' }))), before), '2026-01-02');
-  assert.is(businessDayOf(zonesOf(historyOf(open({ zoneFrom: 'opening' }))), before), '2026-01-01');
-  const [late] = historyOf(open());
-  assert.is((late!.data as { zoneFrom?: string }).zoneFrom, 'opening');
-  const { zoneFrom: _omitted, ...stored } = late!.data as { zoneFrom?: string };
-  assert.is(businessDayOf(zonesOf([{ type: 'LedgerOpened', data: stored } as LedgerSettingsEvent]), before), '2026-01-01');
-  // After the opening both count in Shanghai: 23:30Z on 5 January is the 6th there.
-  assert.is(businessDayOf(zonesOf(historyOf(open({ zoneFrom: 'opening' }))), i('2026-01-05T23:30:00Z')), '2026-01-06');
-});
+opening(
+  'zoneFrom: an opening on an empty store counts from the start, a late one from its instant (and an event without it is a late one)',
+  () => {
+    const zonesOf = (events: LedgerSettingsEvent[]) => {
+      let state = ledgerSettingsDecider.initialState();
+      for (const e of events) state = ledgerSettingsDecider.evolve(state, e);
+      return ledgerZonesOf(state);
+    };
+    // 23:30Z on 1 January, before the opening (09:00Z on 5 January): 07:30 on the 2nd in Shanghai.
+    const before = i('2026-01-01T23:30:00Z');
+    assert.is(businessDayOf(zonesOf(historyOf(open({ zoneFrom: 'start' }))), before), '2026-01-02');
+    assert.is(businessDayOf(zonesOf(historyOf(open({ zoneFrom: 'opening' }))), before), '2026-01-01');
+    const [late] = historyOf(open());
+    assert.is((late!.data as { zoneFrom?: string }).zoneFrom, 'opening');
+    const { zoneFrom: _omitted, ...stored } = late!.data as { zoneFrom?: string };
+    assert.is(businessDayOf(zonesOf([{ type: 'LedgerOpened', data: stored } as LedgerSettingsEvent]), before), '2026-01-01');
+    // After the opening both count in Shanghai: 23:30Z on 5 January is the 6th there.
+    assert.is(businessDayOf(zonesOf(historyOf(open({ zoneFrom: 'opening' }))), i('2026-01-05T23:30:00Z')), '2026-01-06');
+  },
+);
 
 opening('stores decode the settings events like any other: decodeStoredEvent knows them', () => {
   const [opened] = historyOf(open());
-  assert.equal(decodeStoredEvent({ type: 'LedgerOpened', schemaVersion: 1, data: JSON.parse(JSON.stringify(opened!.data)) }), E.right(opened));
+  assert.equal(
+    decodeStoredEvent({ type: 'LedgerOpened', schemaVersion: 1, data: JSON.parse(JSON.stringify(opened!.data)) }),
+    E.right(opened),
+  );
   const bad = decodeStoredEvent({ type: 'TimeZoneChanged', schemaVersion: 1, data: { ...opened!.data, effectiveFrom: '2026-02-30' } });
   assert.ok(E.isLeft(bad) && bad.left.problems.some((p) => p.path === 'data/effectiveFrom'), JSON.stringify(bad));
 });
@@ -102,68 +153,149 @@ const changing = suite('changing the zone');
 
 changing('from a date on or after the day it is recorded, with the zone it replaces', () => {
   const events = historyOf(open());
-  given(events).when(change()).then([
-    {
-      type: 'TimeZoneChanged',
-      data: { commandId: 'c-2', actor: 'owner-li', at: '2026-06-01T02:00:00Z', timeZone: 'Europe/Berlin', effectiveFrom: '2026-07-01', previousTimeZone: 'Asia/Shanghai' },
-    } as never,
-  ]);
-  // Recorded at 2026-06-30T17:00Z: 01:00 on 1 July in Shanghai, so effective 1 July is today there, and fine.
-  const late = given(events).when(change({ at: '2026-06-30T17:00:00Z' })).thenState();
-  assert.equal(late.zoneChanges.map((c) => c.effectiveFrom), ['2026-07-01']);
-});
-
-changing('refused: before the day it is recorded (in the zone in force), not after the previous change, to the same zone, before opening', () => {
-  const events = historyOf(open());
-  // 2026-06-30T17:00Z is already 1 July in Shanghai: 30 June is in the past there.
   given(events)
-    .when(change({ at: '2026-06-30T17:00:00Z', effectiveFrom: '2026-06-30' }))
-    .thenFails({ code: 'ZONE_CHANGE_IN_THE_PAST', recordedOn: '2026-07-01', effectiveFrom: '2026-06-30', timeZone: 'Asia/Shanghai' });
-  // Eastwards: recorded in Berlin at 22:00 on 20 Nov (21:00Z), already 05:00 on 21 Nov in Shanghai.
-  // Effective 20 Nov would move that evening's payments to 21 Nov: refused, naming both days.
-  const berlin = historyOf(open({ timeZone: 'Europe/Berlin' }));
-  given(berlin)
-    .when(change({ at: '2026-11-20T21:00:00Z', effectiveFrom: '2026-11-20', timeZone: 'Asia/Shanghai' }))
-    .thenFails({ code: 'ZONE_CHANGE_IN_THE_PAST', recordedOn: '2026-11-20', timeZone: 'Europe/Berlin', recordedOnInNewZone: '2026-11-21', newTimeZone: 'Asia/Shanghai' });
-  given(berlin).when(change({ at: '2026-11-20T21:00:00Z', effectiveFrom: '2026-11-21', timeZone: 'Asia/Shanghai' })).then([
-    {
-      type: 'TimeZoneChanged',
-      data: { commandId: 'c-2', actor: 'owner-li', at: '2026-11-20T21:00:00Z', timeZone: 'Asia/Shanghai', effectiveFrom: '2026-11-21', previousTimeZone: 'Europe/Berlin' },
-    } as never,
-  ]);
-  const changed = historyOf(open(), change());
-  given(changed).when(change({ commandId: 'c-3', effectiveFrom: '2026-07-01', timeZone: 'America/New_York' })).thenFails({ code: 'ZONE_CHANGE_NOT_AFTER_PREVIOUS', previousEffectiveFrom: '2026-07-01' });
-  given(events).when(change({ timeZone: 'Asia/Shanghai' })).thenFails({ code: 'ZONE_UNCHANGED' });
-  given(events).when(change({ timeZone: 'Mars/Olympus_Mons' })).thenFails({ code: 'UNKNOWN_TIME_ZONE' });
-  given([]).when(change()).thenFails({ code: 'LEDGER_NOT_OPENED', commandType: 'ChangeTimeZone' });
-  given(changed).when(change()).thenNothing(); // the same command id again
-  // The same change again under another command id (renewal ledger set-zone run twice): nothing new.
-  given(changed).when(change({ commandId: 'c-9', at: '2026-06-02T02:00:00Z' })).thenNothing();
+    .when(change())
+    .then([
+      {
+        type: 'TimeZoneChanged',
+        data: {
+          commandId: 'c-2',
+          actor: 'owner-li',
+          at: '2026-06-01T02:00:00Z',
+          timeZone: 'Europe/Berlin',
+          effectiveFrom: '2026-07-01',
+          previousTimeZone: 'Asia/Shanghai',
+        },
+      } as never,
+    ]);
+  // Recorded at 2026-06-30T17:00Z: 01:00 on 1 July in Shanghai, so effective 1 July is today there, and fine.
+  const late = given(events)
+    .when(change({ at: '2026-06-30T17:00:00Z' }))
+    .thenState();
+  assert.equal(
+    late.zoneChanges.map((c) => c.effectiveFrom),
+    ['2026-07-01'],
+  );
 });
 
-changing('zone names are compared and stored canonically: asia/shanghai, PRC and US/Eastern name Asia/Shanghai and America/New_York', () => {
-  const r = decodeLedgerSettingsCommand({ type: 'OpenLedger', commandId: 'c', actor: 'a', at: '2026-01-05T09:00:00Z', timeZone: 'asia/tokyo', currency: 'JPY' });
-  assert.ok(E.isRight(r) && r.right.timeZone === 'Asia/Tokyo');
-  given([]).when(open({ timeZone: 'PRC' })).then([
-    { type: 'LedgerOpened', data: { commandId: 'c-1', actor: 'owner-li', at: '2026-01-05T09:00:00Z', timeZone: 'Asia/Shanghai', currency: 'CNY', locale: 'zh-CN', zoneFrom: 'opening' } } as never,
-  ]);
-  const events = historyOf(open());
-  given(events).when(change({ timeZone: 'asia/shanghai' })).thenFails({ code: 'ZONE_UNCHANGED', timeZone: 'Asia/Shanghai' });
-  given(events).when(change({ timeZone: 'US/Eastern' })).then([
-    {
-      type: 'TimeZoneChanged',
-      data: { commandId: 'c-2', actor: 'owner-li', at: '2026-06-01T02:00:00Z', timeZone: 'America/New_York', effectiveFrom: '2026-07-01', previousTimeZone: 'Asia/Shanghai' },
-    } as never,
-  ]);
-  // Stored before names were normalised: an `asia/tokyo` ledger is Asia/Tokyo when folded, so
-  // opening it again as Asia/Tokyo is the same ledger, and its days are Tokyo's.
-  const stored = [{ type: 'LedgerOpened', data: { commandId: 'c-0', actor: 'a', at: '2026-01-05T09:00:00Z', timeZone: 'asia/tokyo', currency: 'JPY', locale: 'ja-JP' } }] as LedgerSettingsEvent[];
-  given(stored).when(open({ commandId: 'again', timeZone: 'Asia/Tokyo', currency: 'JPY', locale: 'ja-JP' })).thenNothing();
-  let state = ledgerSettingsDecider.initialState();
-  for (const e of stored) state = ledgerSettingsDecider.evolve(state, e);
-  assert.is(state.opened?.timeZone, 'Asia/Tokyo');
-  assert.is(businessDayOf(ledgerZonesOf(state), i('2026-05-28T15:30:00Z')), '2026-05-29'); // 00:30 in Tokyo
-});
+changing(
+  'refused: before the day it is recorded (in the zone in force), not after the previous change, to the same zone, before opening',
+  () => {
+    const events = historyOf(open());
+    // 2026-06-30T17:00Z is already 1 July in Shanghai: 30 June is in the past there.
+    given(events)
+      .when(change({ at: '2026-06-30T17:00:00Z', effectiveFrom: '2026-06-30' }))
+      .thenFails({ code: 'ZONE_CHANGE_IN_THE_PAST', recordedOn: '2026-07-01', effectiveFrom: '2026-06-30', timeZone: 'Asia/Shanghai' });
+    // Eastwards: recorded in Berlin at 22:00 on 20 Nov (21:00Z), already 05:00 on 21 Nov in Shanghai.
+    // Effective 20 Nov would move that evening's payments to 21 Nov: refused, naming both days.
+    const berlin = historyOf(open({ timeZone: 'Europe/Berlin' }));
+    given(berlin)
+      .when(change({ at: '2026-11-20T21:00:00Z', effectiveFrom: '2026-11-20', timeZone: 'Asia/Shanghai' }))
+      .thenFails({
+        code: 'ZONE_CHANGE_IN_THE_PAST',
+        recordedOn: '2026-11-20',
+        timeZone: 'Europe/Berlin',
+        recordedOnInNewZone: '2026-11-21',
+        newTimeZone: 'Asia/Shanghai',
+      });
+    given(berlin)
+      .when(change({ at: '2026-11-20T21:00:00Z', effectiveFrom: '2026-11-21', timeZone: 'Asia/Shanghai' }))
+      .then([
+        {
+          type: 'TimeZoneChanged',
+          data: {
+            commandId: 'c-2',
+            actor: 'owner-li',
+            at: '2026-11-20T21:00:00Z',
+            timeZone: 'Asia/Shanghai',
+            effectiveFrom: '2026-11-21',
+            previousTimeZone: 'Europe/Berlin',
+          },
+        } as never,
+      ]);
+    const changed = historyOf(open(), change());
+    given(changed)
+      .when(change({ commandId: 'c-3', effectiveFrom: '2026-07-01', timeZone: 'America/New_York' }))
+      .thenFails({ code: 'ZONE_CHANGE_NOT_AFTER_PREVIOUS', previousEffectiveFrom: '2026-07-01' });
+    given(events)
+      .when(change({ timeZone: 'Asia/Shanghai' }))
+      .thenFails({ code: 'ZONE_UNCHANGED' });
+    given(events)
+      .when(change({ timeZone: 'Mars/Olympus_Mons' }))
+      .thenFails({ code: 'UNKNOWN_TIME_ZONE' });
+    given([]).when(change()).thenFails({ code: 'LEDGER_NOT_OPENED', commandType: 'ChangeTimeZone' });
+    given(changed).when(change()).thenNothing(); // the same command id again
+    // The same change again under another command id (renewal ledger set-zone run twice): nothing new.
+    given(changed)
+      .when(change({ commandId: 'c-9', at: '2026-06-02T02:00:00Z' }))
+      .thenNothing();
+  },
+);
+
+changing(
+  'zone names are compared and stored canonically: asia/shanghai, PRC and US/Eastern name Asia/Shanghai and America/New_York',
+  () => {
+    const r = decodeLedgerSettingsCommand({
+      type: 'OpenLedger',
+      commandId: 'c',
+      actor: 'a',
+      at: '2026-01-05T09:00:00Z',
+      timeZone: 'asia/tokyo',
+      currency: 'JPY',
+    });
+    assert.ok(E.isRight(r) && r.right.timeZone === 'Asia/Tokyo');
+    given([])
+      .when(open({ timeZone: 'PRC' }))
+      .then([
+        {
+          type: 'LedgerOpened',
+          data: {
+            commandId: 'c-1',
+            actor: 'owner-li',
+            at: '2026-01-05T09:00:00Z',
+            timeZone: 'Asia/Shanghai',
+            currency: 'CNY',
+            locale: 'zh-CN',
+            zoneFrom: 'opening',
+          },
+        } as never,
+      ]);
+    const events = historyOf(open());
+    given(events)
+      .when(change({ timeZone: 'asia/shanghai' }))
+      .thenFails({ code: 'ZONE_UNCHANGED', timeZone: 'Asia/Shanghai' });
+    given(events)
+      .when(change({ timeZone: 'US/Eastern' }))
+      .then([
+        {
+          type: 'TimeZoneChanged',
+          data: {
+            commandId: 'c-2',
+            actor: 'owner-li',
+            at: '2026-06-01T02:00:00Z',
+            timeZone: 'America/New_York',
+            effectiveFrom: '2026-07-01',
+            previousTimeZone: 'Asia/Shanghai',
+          },
+        } as never,
+      ]);
+    // Stored before names were normalised: an `asia/tokyo` ledger is Asia/Tokyo when folded, so
+    // opening it again as Asia/Tokyo is the same ledger, and its days are Tokyo's.
+    const stored = [
+      {
+        type: 'LedgerOpened',
+        data: { commandId: 'c-0', actor: 'a', at: '2026-01-05T09:00:00Z', timeZone: 'asia/tokyo', currency: 'JPY', locale: 'ja-JP' },
+      },
+    ] as LedgerSettingsEvent[];
+    given(stored)
+      .when(open({ commandId: 'again', timeZone: 'Asia/Tokyo', currency: 'JPY', locale: 'ja-JP' }))
+      .thenNothing();
+    let state = ledgerSettingsDecider.initialState();
+    for (const e of stored) state = ledgerSettingsDecider.evolve(state, e);
+    assert.is(state.opened?.timeZone, 'Asia/Tokyo');
+    assert.is(businessDayOf(ledgerZonesOf(state), i('2026-05-28T15:30:00Z')), '2026-05-29'); // 00:30 in Tokyo
+  },
+);
 
 changing.run();
 
@@ -204,7 +336,8 @@ days('Shanghai until 30 June, Berlin from 1 July: days before keep their zone', 
 /** The zones after opening in `open` at `openedAt` and changing to `to` from `from`, recorded at `at`. */
 const zonesOf = (openZone: string, to: string, from: string, at: string, openedAt = '2026-01-05T09:00:00Z') => {
   let state = ledgerSettingsDecider.initialState();
-  for (const e of historyOf(open({ timeZone: openZone, at: openedAt }), change({ timeZone: to, effectiveFrom: from, at }))) state = ledgerSettingsDecider.evolve(state, e);
+  for (const e of historyOf(open({ timeZone: openZone, at: openedAt }), change({ timeZone: to, effectiveFrom: from, at })))
+    state = ledgerSettingsDecider.evolve(state, e);
   return ledgerZonesOf(state);
 };
 

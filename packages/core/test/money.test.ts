@@ -144,7 +144,11 @@ const reference = (quantity: string, r: number, p?: Proration): bigint => {
 };
 
 const quantityArb = fc
-  .tuple(fc.oneof(fc.integer({ min: 0, max: 999 }), fc.integer({ min: 0, max: 999_999_999 })), fc.integer({ min: 0, max: 6 }), fc.nat({ max: 999_999 }))
+  .tuple(
+    fc.oneof(fc.integer({ min: 0, max: 999 }), fc.integer({ min: 0, max: 999_999_999 })),
+    fc.integer({ min: 0, max: 6 }),
+    fc.nat({ max: 999_999 }),
+  )
   .map(([whole, decimals, fraction]) =>
     decimals === 0 ? String(whole) : `${whole}.${String(fraction).padStart(6, '0').slice(0, decimals)}`,
   );
@@ -154,7 +158,11 @@ rates('property: matches an exact BigInt reference for quantities with 0-6 decim
     fc.property(
       quantityArb,
       fc.oneof(fc.integer({ min: 0, max: 100_000 }), fc.integer({ min: 0, max: 2_000_000_000 })),
-      fc.option(fc.integer({ min: 1, max: 31 }).chain((ofDays) => fc.record({ days: fc.integer({ min: 1, max: ofDays }), ofDays: fc.constant(ofDays) }))),
+      fc.option(
+        fc
+          .integer({ min: 1, max: 31 })
+          .chain((ofDays) => fc.record({ days: fc.integer({ min: 1, max: ofDays }), ofDays: fc.constant(ofDays) })),
+      ),
       (quantity, r, proration) => {
         assert.ok(isDecimalQuantity(quantity), quantity);
         const expected = reference(quantity, r, proration ?? undefined);
@@ -188,7 +196,7 @@ format('other numbers of decimals', () => {
   assert.is(formatMinor(7, undefined, 3), '0.007');
 });
 
-format('each currency its own ISO 4217 exponent, from ISO\'s list: JPY 0, CNY 2, KWD 3', () => {
+format("each currency its own ISO 4217 exponent, from ISO's list: JPY 0, CNY 2, KWD 3", () => {
   assert.equal(['JPY', 'CNY', 'USD', 'KWD', 'BHD', 'KRW'].map(currencyExponent), [0, 2, 2, 3, 3, 0]);
   // ISO 4217, not Intl's display digits (which give HUF, IDR, COP, PKR, MGA 0 and IQD 0).
   assert.equal(['HUF', 'IDR', 'COP', 'PKR', 'MGA', 'IQD'].map(currencyExponent), [2, 2, 2, 2, 2, 3]);
@@ -242,7 +250,8 @@ format('property: formatGrouped writes exactly the digits of the integer, in eve
       (x, currency, locale) => {
         const text = formatGrouped(x, currency, locale);
         // Read back through the same locale: the amount comes back exactly (when it fits the safe range).
-        if (x >= BigInt(Number.MIN_SAFE_INTEGER) && x <= BigInt(Number.MAX_SAFE_INTEGER)) assert.is(parseAmount(text, currency, locale), Number(x), `${text} ${locale}`);
+        if (x >= BigInt(Number.MIN_SAFE_INTEGER) && x <= BigInt(Number.MAX_SAFE_INTEGER))
+          assert.is(parseAmount(text, currency, locale), Number(x), `${text} ${locale}`);
         assert.not.match(text, /[eE]/);
       },
     ),
@@ -250,7 +259,7 @@ format('property: formatGrouped writes exactly the digits of the integer, in eve
   );
 });
 
-format('parseMinor reads what people type in the currency\'s minor units', () => {
+format("parseMinor reads what people type in the currency's minor units", () => {
   assert.is(parseMinor('315.2', 'CNY'), 31520);
   assert.is(parseMinor('1,500', 'JPY'), 1500);
   assert.is(parseMinor('1.5', 'KWD'), 1500);
@@ -259,13 +268,14 @@ format('parseMinor reads what people type in the currency\'s minor units', () =>
   assert.is(parseMinor('1.2345', 'KWD'), null);
 });
 
-format('parseAmount reads what a clerk types in the ledger\'s locale, and plain decimals, exactly', () => {
+format("parseAmount reads what a clerk types in the ledger's locale, and plain decimals, exactly", () => {
   // de-DE: "." groups, "," is the decimal sign.
   assert.is(parseAmount('1.234.517,74', 'EUR', 'de-DE'), 123451774);
   assert.is(parseAmount('1234517,74', 'EUR', 'de-DE'), 123451774);
   assert.is(parseAmount('1234.56', 'EUR', 'de-DE'), 123456); // plain: not a grouping of 3
   // fr-FR prints U+202F between groups; people type a space or a no-break space.
-  for (const typed of ['1 234 517,74', '1\u00a0234\u00a0517,74', '1\u202f234\u202f517,74']) assert.is(parseAmount(typed, 'EUR', 'fr-FR'), 123451774, typed);
+  for (const typed of ['1 234 517,74', '1\u00a0234\u00a0517,74', '1\u202f234\u202f517,74'])
+    assert.is(parseAmount(typed, 'EUR', 'fr-FR'), 123451774, typed);
   // de-CH groups with U+2019; an apostrophe is what a keyboard types.
   assert.is(parseAmount("1'234'517.74", 'CHF', 'de-CH'), 123451774);
   assert.is(parseAmount('1\u2019234\u2019517.74', 'CHF', 'de-CH'), 123451774);

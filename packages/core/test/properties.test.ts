@@ -38,7 +38,11 @@ const naiveFigures = (events: readonly RenewalEvent[]) => {
     sum(of('Adjusted').map((e) => e.data.amountMinor)) -
     sum(of('DisputeResolved').map((e) => e.data.adjustmentMinor)) -
     sum(of('WrittenOff').map((e) => e.data.amountMinor));
-  const openDisputed = sum(of('Disputed').filter((e) => !resolved.has(e.data.disputeId)).map((e) => e.data.amountMinor));
+  const openDisputed = sum(
+    of('Disputed')
+      .filter((e) => !resolved.has(e.data.disputeId))
+      .map((e) => e.data.amountMinor),
+  );
   return { paid, refunded, due, openDisputed };
 };
 
@@ -81,10 +85,7 @@ const checkStep = ({ command, before, result, after }: Played, events: readonly 
   assert.is(f.netPaidMinor, f.paidMinor - f.refundedMinor);
   assert.is(f.outstandingMinor, f.dueMinor - f.netPaidMinor);
   assert.is(f.collectibleMinor, Math.max(0, f.outstandingMinor - f.openDisputedMinor));
-  assert.equal(
-    { paid: f.paidMinor, refunded: f.refundedMinor, due: f.dueMinor, openDisputed: f.openDisputedMinor },
-    naive,
-  );
+  assert.equal({ paid: f.paidMinor, refunded: f.refundedMinor, due: f.dueMinor, openDisputed: f.openDisputedMinor }, naive);
   assert.ok(f.dueMinor >= 0, `due ${f.dueMinor}`);
   assert.ok(f.openDisputedMinor >= 0);
 
@@ -178,7 +179,18 @@ test('the scenarios reach every event type, duplicates of every kind and the ref
     { numRuns: RUNS, seed: 20260115 },
   );
   assert.equal([...types].sort(), [...RENEWAL_EVENT_TYPES].sort());
-  for (const key of ['commandId', 'cycleId', 'paymentId', 'refundId', 'disputeId', 'planId', 'adjustmentId', 'reminderId', 'writeOffId', 'attemptId'])
+  for (const key of [
+    'commandId',
+    'cycleId',
+    'paymentId',
+    'refundId',
+    'disputeId',
+    'planId',
+    'adjustmentId',
+    'reminderId',
+    'writeOffId',
+    'attemptId',
+  ])
     assert.ok(duplicates.has(key), `no ${key} duplicate generated`);
   for (const code of [
     'ALREADY_BILLED',

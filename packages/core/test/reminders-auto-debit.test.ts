@@ -78,13 +78,22 @@ reminders('each reminder once; a late run sends the latest step only; a higher l
   assert.equal(due(sent, '2026-01-12'), []);
   assert.equal(due(sent, '2026-01-15'), []);
   const sms = due(sent, '2026-01-16');
-  assert.equal(sms.map((r) => [r.channel, r.level]), [['sms', 2]]);
+  assert.equal(
+    sms.map((r) => [r.channel, r.level]),
+    [['sms', 2]],
+  );
   // The job did not run between 16 January and 20 February: the letter, not the phone call too.
-  assert.equal(due(january(), '2026-02-20').map((r) => [r.reminderId, r.channel, r.level]), [[`${JAN}/reminder/2026-01-15/4`, 'letter', 4]]);
+  assert.equal(
+    due(january(), '2026-02-20').map((r) => [r.reminderId, r.channel, r.level]),
+    [[`${JAN}/reminder/2026-01-15/4`, 'letter', 4]],
+  );
   // A clerk phoned (level 3) on 1 February: no phone step from the policy.
   const phoned = january(on('SendReminder', { reminderId: 'call-1', channel: 'phone', level: 3 }, '2026-02-01'));
   assert.equal(due(phoned, '2026-02-02'), []);
-  assert.equal(due(phoned, '2026-02-15').map((r) => r.channel), ['letter']);
+  assert.equal(
+    due(phoned, '2026-02-15').map((r) => r.channel),
+    ['letter'],
+  );
 });
 
 reminders('nothing collectible, nothing to remind: paid, disputed in full, or not billed', () => {
@@ -92,19 +101,41 @@ reminders('nothing collectible, nothing to remind: paid, disputed in full, or no
   assert.equal(due(january(on('RaiseDispute', { disputeId: 'd1', amountMinor: 31520, reason: 'wrong unit' })), '2026-01-20'), []);
   assert.equal(remindersDue([initialCycleState()], '2026-01-20' as BusinessDate, { at: at('2026-01-20') }).reminders, []);
   // Part paid: the rest is chased.
-  assert.equal(due(january(on('RecordPayment', { paymentId: 'p1', amountMinor: 20000, channel: 'cash' })), '2026-01-20').map((r) => r.level), [2]);
+  assert.equal(
+    due(january(on('RecordPayment', { paymentId: 'p1', amountMinor: 20000, channel: 'cash' })), '2026-01-20').map((r) => r.level),
+    [2],
+  );
 });
 
 reminders('under an instalment plan reminders follow the instalments', () => {
   const plan = january(
-    on('AgreeInstallments', { planId: 'plan-1', installments: [{ dueDate: '2026-02-10', amountMinor: 15760 }, { dueDate: '2026-03-10', amountMinor: 15760 }] }, '2026-01-12'),
+    on(
+      'AgreeInstallments',
+      {
+        planId: 'plan-1',
+        installments: [
+          { dueDate: '2026-02-10', amountMinor: 15760 },
+          { dueDate: '2026-03-10', amountMinor: 15760 },
+        ],
+      },
+      '2026-01-12',
+    ),
   );
   assert.equal(due(plan, '2026-01-20'), []);
-  assert.equal(due(plan, '2026-02-03').map((r) => r.reminderId), [`${JAN}/reminder/2026-02-10/1`]);
-  assert.equal(due(plan, '2026-02-11').map((r) => [r.reminderId, r.channel]), [[`${JAN}/reminder/2026-02-10/2`, 'sms']]);
+  assert.equal(
+    due(plan, '2026-02-03').map((r) => r.reminderId),
+    [`${JAN}/reminder/2026-02-10/1`],
+  );
+  assert.equal(
+    due(plan, '2026-02-11').map((r) => [r.reminderId, r.channel]),
+    [[`${JAN}/reminder/2026-02-10/2`, 'sms']],
+  );
   const firstPaid = run(plan, on('RecordPayment', { paymentId: 'p1', amountMinor: 15760, channel: 'alipay' }, '2026-02-09'));
   assert.equal(due(firstPaid, '2026-02-11'), []);
-  assert.equal(due(firstPaid, '2026-03-03').map((r) => r.reminderId), [`${JAN}/reminder/2026-03-10/1`]);
+  assert.equal(
+    due(firstPaid, '2026-03-03').map((r) => r.reminderId),
+    [`${JAN}/reminder/2026-03-10/1`],
+  );
 });
 
 const debit = suite('auto-debit schedule');
@@ -112,7 +143,13 @@ const debit = suite('auto-debit schedule');
 const mandated = contractOf(open(), giveMandate('m1'));
 const collect = (state: CycleState, date: string, c = mandated) => collectionsDue(c, [state], date as BusinessDate);
 const failure = (d: CollectionDue, retryable: boolean, date: string) =>
-  collectionOutcome(d, { status: 'failed', code: retryable ? 'insufficient-funds' : 'card-expired', reason: retryable ? 'Insufficient funds' : 'Card expired', retryable, at: at(date) });
+  collectionOutcome(d, {
+    status: 'failed',
+    code: retryable ? 'insufficient-funds' : 'card-expired',
+    reason: retryable ? 'Insufficient funds' : 'Card expired',
+    retryable,
+    at: at(date),
+  });
 
 debit('on the due date the overdue amount is collected through the mandate', () => {
   assert.equal(collect(january(), '2026-01-14'), []);
@@ -132,19 +169,27 @@ debit('on the due date the overdue amount is collected through the mandate', () 
   assert.equal(collect(january(), '2026-01-15', contract), []);
   assert.equal(collect(january(), '2026-01-15', contractOf(open(), giveMandate('m1'), revokeMandate('m1'))), []);
   const [d] = collect(january(), '2026-01-15');
-  const paid = collectionOutcome(d!, { status: 'collected', transactionId: 'ALI-0001', amountMinor: 31520, at: '2026-01-15T02:00:00Z' as Instant });
-  assert.equal(paid, cmd({
-    type: 'RecordPayment',
-    commandId: `auto-debit:${JAN}/auto-debit/2026-01-15/1`,
-    cycleId: JAN,
-    actor: 'auto-debit',
-    at: '2026-01-15T02:00:00Z',
-    paymentId: `${JAN}/auto-debit/2026-01-15/1`,
+  const paid = collectionOutcome(d!, {
+    status: 'collected',
+    transactionId: 'ALI-0001',
     amountMinor: 31520,
-    channel: 'auto-debit',
-    reference: 'ALI-0001',
-    currency: 'CNY',
-  }));
+    at: '2026-01-15T02:00:00Z' as Instant,
+  });
+  assert.equal(
+    paid,
+    cmd({
+      type: 'RecordPayment',
+      commandId: `auto-debit:${JAN}/auto-debit/2026-01-15/1`,
+      cycleId: JAN,
+      actor: 'auto-debit',
+      at: '2026-01-15T02:00:00Z',
+      paymentId: `${JAN}/auto-debit/2026-01-15/1`,
+      amountMinor: 31520,
+      channel: 'auto-debit',
+      reference: 'ALI-0001',
+      currency: 'CNY',
+    }),
+  );
   const settled = january(paid);
   assert.is(cycleFigures(settled).outstandingMinor, 0);
   assert.equal(collect(settled, '2026-01-20'), []);
@@ -160,22 +205,31 @@ debit('retryable failures are tried again 3 and 7 days after the due date, then 
     }
   }
   assert.equal(attempts, ['1@2026-01-15 on 2026-01-15', '2@2026-01-18 on 2026-01-18', '3@2026-01-22 on 2026-01-22']);
-  assert.equal(state.autoDebitFailures!.map((f) => [f.attempt, f.failureCode, f.retryable]), [
-    [1, 'insufficient-funds', true],
-    [2, 'insufficient-funds', true],
-    [3, 'insufficient-funds', true],
-  ]);
+  assert.equal(
+    state.autoDebitFailures!.map((f) => [f.attempt, f.failureCode, f.retryable]),
+    [
+      [1, 'insufficient-funds', true],
+      [2, 'insufficient-funds', true],
+      [3, 'insufficient-funds', true],
+    ],
+  );
   // A failure retrying cannot fix stops the schedule at once.
   const expired = january(failure(collect(january(), '2026-01-15')[0]!, false, '2026-01-15'));
   assert.equal(collect(expired, '2026-02-15'), []);
   // A run that comes late asks once, for the attempt that is due.
-  assert.equal(collect(january(), '2026-01-25').map((d) => [d.attempt, d.scheduledFor]), [[1, '2026-01-15']]);
+  assert.equal(
+    collect(january(), '2026-01-25').map((d) => [d.attempt, d.scheduledFor]),
+    [[1, '2026-01-15']],
+  );
   // Its retry then waits its days from that late attempt: never charged again at once, however
   // late the run or how often it runs that day.
   const lateFailure = january(failure(collect(january(), '2026-01-25')[0]!, true, '2026-01-25'));
   assert.equal(collect(lateFailure, '2026-01-25'), []);
   assert.equal(collect(lateFailure, '2026-01-27'), []);
-  assert.equal(collect(lateFailure, '2026-01-28').map((d) => [d.attempt, d.scheduledFor]), [[2, '2026-01-28']]);
+  assert.equal(
+    collect(lateFailure, '2026-01-28').map((d) => [d.attempt, d.scheduledFor]),
+    [[2, '2026-01-28']],
+  );
 });
 
 const failed = suite('AutoDebitFailed on the cycle');
@@ -209,13 +263,21 @@ failed('records the gateway’s answer without touching the figures; the same at
   assert.ok(E.isLeft(unbilled) && unbilled.left.code === 'NOT_BILLED');
   // States stored before the type existed have no autoDebitFailures field: they still fold.
   const { autoDebitFailures: _f, ...old } = january();
-  assert.equal(evolveCycle(old as CycleState, { type: 'AutoDebitFailed', data: state.autoDebitFailures![0]! }).autoDebitFailures!.length, 1);
+  assert.equal(
+    evolveCycle(old as CycleState, { type: 'AutoDebitFailed', data: state.autoDebitFailures![0]! }).autoDebitFailures!.length,
+    1,
+  );
 });
 
 failed('a payment may say which lump sum or credit application it comes from', () => {
   const part = on('RecordPayment', { paymentId: 'pay-77/2026-01-01', amountMinor: 31520, channel: 'bank-transfer', lumpSumId: 'pay-77' });
   assert.is(january(part).payments[0]!.lumpSumId, 'pay-77');
-  const credit = on('RecordPayment', { paymentId: `${JAN}/credit-1`, amountMinor: 100, channel: 'other', creditApplicationId: `${JAN}/credit-1` });
+  const credit = on('RecordPayment', {
+    paymentId: `${JAN}/credit-1`,
+    amountMinor: 100,
+    channel: 'other',
+    creditApplicationId: `${JAN}/credit-1`,
+  });
   assert.is(january(credit).payments[0]!.creditApplicationId, `${JAN}/credit-1`);
   // The link is part of the fact: the same payment id with another link is another fact.
   const relinked = decideCycle({ ...part, commandId: 'x', lumpSumId: 'pay-78' } as RenewalCommand, january(part));

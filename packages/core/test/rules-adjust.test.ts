@@ -18,8 +18,12 @@ test('an adjustment lowers what is due', () => {
 });
 
 test('ADJUSTMENT_EXCEEDS_DUE: more than is due; exactly what is due is accepted', () => {
-  given(billed()).when(adjust('a1', BILL_TOTAL + 1)).thenFails({ code: 'ADJUSTMENT_EXCEEDS_DUE', dueMinor: BILL_TOTAL, attemptedMinor: BILL_TOTAL + 1 });
-  given(billed()).when(adjust('a1', BILL_TOTAL)).thenState((s) => cycleFigures(s).dueMinor === 0);
+  given(billed())
+    .when(adjust('a1', BILL_TOTAL + 1))
+    .thenFails({ code: 'ADJUSTMENT_EXCEEDS_DUE', dueMinor: BILL_TOTAL, attemptedMinor: BILL_TOTAL + 1 });
+  given(billed())
+    .when(adjust('a1', BILL_TOTAL))
+    .thenState((s) => cycleFigures(s).dueMinor === 0);
   // After an upheld dispute of 6000 and an adjustment of 1000, 37000 is due.
   const events = history(bill(), dispute('d1', 6000), resolve('d1', 'upheld', 6000), adjust('a1', 1000));
   given(events).when(adjust('a2', 37001)).thenFails({ code: 'ADJUSTMENT_EXCEEDS_DUE', dueMinor: 37000, attemptedMinor: 37001 });
@@ -27,7 +31,9 @@ test('ADJUSTMENT_EXCEEDS_DUE: more than is due; exactly what is due is accepted'
 });
 
 test('an adjustment after full payment leaves the customer in credit (negative outstanding)', () => {
-  const s = given(history(bill(), pay('p1', BILL_TOTAL))).when(adjust('a1', 500)).thenState();
+  const s = given(history(bill(), pay('p1', BILL_TOTAL)))
+    .when(adjust('a1', 500))
+    .thenState();
   assert.is(cycleFigures(s).outstandingMinor, -500);
   assert.is(cycleFigures(s).collectibleMinor, 0);
 });
@@ -47,7 +53,9 @@ test('ID_CONFLICT: an adjustmentId used again with other data; the same adjustme
 
 test('INVALID_AMOUNT through decide', () => {
   for (const value of [0, -2000, 20.5])
-    given(billed()).when(cast(adjust('a1', 2000), { amountMinor: value })).thenFails({ code: 'INVALID_AMOUNT', field: 'amountMinor', value });
+    given(billed())
+      .when(cast(adjust('a1', 2000), { amountMinor: value }))
+      .thenFails({ code: 'INVALID_AMOUNT', field: 'amountMinor', value });
 });
 
 test.run();

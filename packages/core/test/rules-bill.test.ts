@@ -39,18 +39,20 @@ const line = (code: string, amountMinor: number, basis?: Record<string, unknown>
 
 test('a bill is accepted with its total worked out: 31520 + 15000 - 2520 = 44000', () => {
   const c = bill();
-  given([]).when(c).then([
-    event('Billed', {
-      ...meta(c),
-      contractId: 'unit-0301',
-      period: { start: '2026-01-01', end: '2026-02-01' },
-      dueDate: '2026-01-15',
-      currency: 'CNY',
-      lines: billJson().lines,
-      discounts: billJson().discounts,
-      totalMinor: 44000,
-    }),
-  ]);
+  given([])
+    .when(c)
+    .then([
+      event('Billed', {
+        ...meta(c),
+        contractId: 'unit-0301',
+        period: { start: '2026-01-01', end: '2026-02-01' },
+        dueDate: '2026-01-15',
+        currency: 'CNY',
+        lines: billJson().lines,
+        discounts: billJson().discounts,
+        totalMinor: 44000,
+      }),
+    ]);
 });
 
 test('a bill without discounts records an empty discount list and the sum of its lines', () => {
@@ -66,7 +68,10 @@ test('NOT_BILLED: every other command before the bill is refused, naming its typ
     refund('r1', 'p1', 100),
     dispute('d1', 100),
     resolve('d1', 'rejected', 0),
-    agree('plan-1', [['2026-02-01', 50], ['2026-03-01', 50]]),
+    agree('plan-1', [
+      ['2026-02-01', 50],
+      ['2026-03-01', 50],
+    ]),
     cancelPlan('plan-1'),
     adjust('a1', 100),
     remind('m1'),
@@ -77,7 +82,9 @@ test('NOT_BILLED: every other command before the bill is refused, naming its typ
 });
 
 test('NOT_BILLED lifts once billed: the same payment is accepted', () => {
-  given(billed()).when(pay('p1', 100)).thenState((s) => s.payments.length === 1);
+  given(billed())
+    .when(pay('p1', 100))
+    .thenState((s) => s.payments.length === 1);
 });
 
 test('ALREADY_BILLED: a second, different bill is refused with the first bill figures', () => {
@@ -124,7 +131,9 @@ test('CYCLE_MISMATCH: a command for another cycle sent to this one is refused', 
   given(billed())
     .when(bill({ commandId: 'bill-2', cycleId: 'unit-0301/2026-02' }))
     .thenFails({ code: 'CYCLE_MISMATCH', cycleId: CYCLE, commandCycleId: 'unit-0301/2026-02' });
-  given(billed()).when(pay('p1', 100, { cycleId: CYCLE })).thenState();
+  given(billed())
+    .when(pay('p1', 100, { cycleId: CYCLE }))
+    .thenState();
 });
 
 test('INVALID_PERIOD: a period must end after it starts (half-open, so one day is the least)', () => {
@@ -134,19 +143,27 @@ test('INVALID_PERIOD: a period must end after it starts (half-open, so one day i
   given([])
     .when(bill({ period: { start: '2026-02-01', end: '2026-01-01' } }))
     .thenFails({ code: 'INVALID_PERIOD', start: '2026-02-01', end: '2026-01-01' });
-  given([]).when(bill({ period: { start: '2026-02-01', end: '2026-02-02' } })).thenState();
+  given([])
+    .when(bill({ period: { start: '2026-02-01', end: '2026-02-02' } }))
+    .thenState();
 });
 
 test('NO_BILL_LINES: a bill needs a line', () => {
-  given([]).when(bill({ lines: [], discounts: [] })).thenFails({ code: 'NO_BILL_LINES', lineCount: 0 });
-  given([]).when(bill({ lines: [line('a', 1)], discounts: [] })).thenState((s) => s.bill?.totalMinor === 1);
+  given([])
+    .when(bill({ lines: [], discounts: [] }))
+    .thenFails({ code: 'NO_BILL_LINES', lineCount: 0 });
+  given([])
+    .when(bill({ lines: [line('a', 1)], discounts: [] }))
+    .thenState((s) => s.bill?.totalMinor === 1);
 });
 
 test('DUPLICATE_LINE_CODE: each line code once', () => {
   given([])
     .when(bill({ lines: [line('service', 100), line('parking', 100), line('service', 200)], discounts: [] }))
     .thenFails({ code: 'DUPLICATE_LINE_CODE', lineCode: 'service' });
-  given([]).when(bill({ lines: [line('service', 100), line('parking', 100)], discounts: [] })).thenState();
+  given([])
+    .when(bill({ lines: [line('service', 100), line('parking', 100)], discounts: [] }))
+    .thenState();
 });
 
 test('INVALID_AMOUNT through decide: a line or discount amount that is not a positive safe integer', () => {
@@ -158,7 +175,9 @@ test('INVALID_AMOUNT through decide: a line or discount amount that is not a pos
       .when(cast(bill(), { discounts: [{ code: 'd', description: 'd', amountMinor: value }] }))
       .thenFails({ code: 'INVALID_AMOUNT', field: 'discounts/0/amountMinor' });
   }
-  const err = given([]).when(cast(bill(), { lines: [line('a', -5)] })).thenFails({ code: 'INVALID_AMOUNT', field: 'lines/0/amountMinor', value: -5 });
+  const err = given([])
+    .when(cast(bill(), { lines: [line('a', -5)] }))
+    .thenFails({ code: 'INVALID_AMOUNT', field: 'lines/0/amountMinor', value: -5 });
   assert.is(err.message, 'lines/0/amountMinor must be a positive safe integer of minor units, got -5');
 });
 
@@ -177,10 +196,20 @@ test('AMOUNT_OUT_OF_RANGE: lines or discounts whose sum leaves the safe integer 
     .when(bill({ lines: [line('a', MAX), line('b', 1)], discounts: [] }))
     .thenFails({ code: 'AMOUNT_OUT_OF_RANGE', field: 'lines', operands: [MAX, 1] });
   given([])
-    .when(bill({ lines: [line('a', MAX)], discounts: [{ code: 'x', description: 'x', amountMinor: MAX }, { code: 'y', description: 'y', amountMinor: 1 }] }))
+    .when(
+      bill({
+        lines: [line('a', MAX)],
+        discounts: [
+          { code: 'x', description: 'x', amountMinor: MAX },
+          { code: 'y', description: 'y', amountMinor: 1 },
+        ],
+      }),
+    )
     .thenFails({ code: 'AMOUNT_OUT_OF_RANGE', field: 'discounts', operands: [MAX, 1] });
   // The largest safe total is fine.
-  given([]).when(bill({ lines: [line('a', MAX - 1), line('b', 1)], discounts: [] })).thenState((s) => s.bill?.totalMinor === MAX);
+  given([])
+    .when(bill({ lines: [line('a', MAX - 1), line('b', 1)], discounts: [] }))
+    .thenState((s) => s.bill?.totalMinor === MAX);
 });
 
 test('AMOUNT_OUT_OF_RANGE (not a crash) when a line basis computes beyond the safe range', () => {
@@ -192,7 +221,9 @@ test('AMOUNT_OUT_OF_RANGE (not a crash) when a line basis computes beyond the sa
 
 test('BASIS_MISMATCH: per-area "98.50" m2 x 320 = 31520 is accepted, 31521 refused', () => {
   const basis = { kind: 'per-area', quantity: '98.50', rateMinor: 320 };
-  given([]).when(bill({ lines: [line('service', 31520, basis)], discounts: [] })).thenState();
+  given([])
+    .when(bill({ lines: [line('service', 31520, basis)], discounts: [] }))
+    .thenState();
   given([])
     .when(bill({ lines: [line('service', 31521, basis)], discounts: [] }))
     .thenFails({ code: 'BASIS_MISMATCH', lineCode: 'service', amountMinor: 31521, computedMinor: 31520 });
@@ -200,7 +231,9 @@ test('BASIS_MISMATCH: per-area "98.50" m2 x 320 = 31520 is accepted, 31521 refus
 
 test('BASIS_MISMATCH: per-unit 2 x 15000 = 30000; the second line is named', () => {
   const basis = { kind: 'per-unit', quantity: '2', rateMinor: 15000, unit: 'parking space' };
-  given([]).when(bill({ lines: [line('service', 100), line('parking', 30000, basis)], discounts: [] })).thenState();
+  given([])
+    .when(bill({ lines: [line('service', 100), line('parking', 30000, basis)], discounts: [] }))
+    .thenState();
   given([])
     .when(bill({ lines: [line('service', 100), line('parking', 15000, basis)], discounts: [] }))
     .thenFails({ code: 'BASIS_MISMATCH', lineCode: 'parking', amountMinor: 15000, computedMinor: 30000 });
@@ -208,7 +241,9 @@ test('BASIS_MISMATCH: per-unit 2 x 15000 = 30000; the second line is named', () 
 
 test('BASIS_MISMATCH with proration: 14 of 31 days of 31520 = 441280 / 31 = 14234.84 -> 14235', () => {
   const basis = { kind: 'per-area', quantity: '98.50', rateMinor: 320, prorated: { days: 14, ofDays: 31 } };
-  given([]).when(bill({ lines: [line('service', 14235, basis)], discounts: [] })).thenState();
+  given([])
+    .when(bill({ lines: [line('service', 14235, basis)], discounts: [] }))
+    .thenState();
   given([])
     .when(bill({ lines: [line('service', 14234, basis)], discounts: [] }))
     .thenFails({ code: 'BASIS_MISMATCH', computedMinor: 14235 });
@@ -216,10 +251,16 @@ test('BASIS_MISMATCH with proration: 14 of 31 days of 31520 = 441280 / 31 = 1423
 
 test('BASIS_MISMATCH on a fixed basis with a rate: 5000 for 10 of 30 days = 1666.67 -> 1667', () => {
   const basis = { kind: 'fixed', rateMinor: 5000, prorated: { days: 10, ofDays: 30 } };
-  given([]).when(bill({ lines: [line('club', 1667, basis)], discounts: [] })).thenState();
-  given([]).when(bill({ lines: [line('club', 1666, basis)], discounts: [] })).thenFails({ code: 'BASIS_MISMATCH', computedMinor: 1667 });
+  given([])
+    .when(bill({ lines: [line('club', 1667, basis)], discounts: [] }))
+    .thenState();
+  given([])
+    .when(bill({ lines: [line('club', 1666, basis)], discounts: [] }))
+    .thenFails({ code: 'BASIS_MISMATCH', computedMinor: 1667 });
   // A fixed basis without a rate has nothing to check against.
-  given([]).when(bill({ lines: [line('club', 1234, { kind: 'fixed' })], discounts: [] })).thenState();
+  given([])
+    .when(bill({ lines: [line('club', 1234, { kind: 'fixed' })], discounts: [] }))
+    .thenState();
 });
 
 test('DISCOUNTS_EXCEED_LINES: discounts above the lines are refused; equal makes a zero bill', () => {

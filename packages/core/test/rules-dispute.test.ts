@@ -21,7 +21,9 @@ raise('UNKNOWN_LINE: a dispute about a line the bill does not have', () => {
   given(billed())
     .when(dispute('d1', 100, { lineCode: 'water' }))
     .thenFails({ code: 'UNKNOWN_LINE', lineCode: 'water', lineCodes: ['service', 'parking'] });
-  given(billed()).when(dispute('d1', 100, { lineCode: 'parking' })).thenState();
+  given(billed())
+    .when(dispute('d1', 100, { lineCode: 'parking' }))
+    .thenState();
   given(billed()).when(dispute('d1', 100)).thenState();
 });
 
@@ -59,7 +61,9 @@ raise('ID_CONFLICT: a disputeId used again with other data; the same dispute aga
 
 raise('INVALID_AMOUNT through decide', () => {
   for (const value of [0, -100, 0.5])
-    given(billed()).when(cast(dispute('d1', 100), { amountMinor: value })).thenFails({ code: 'INVALID_AMOUNT', field: 'amountMinor', value });
+    given(billed())
+      .when(cast(dispute('d1', 100), { amountMinor: value }))
+      .thenFails({ code: 'INVALID_AMOUNT', field: 'amountMinor', value });
 });
 
 raise.run();
@@ -69,14 +73,18 @@ const settle = suite('ResolveDispute');
 const disputed = () => history(bill(), dispute('d1', 6000, { lineCode: 'service' }));
 
 settle('UNKNOWN_DISPUTE', () => {
-  given(disputed()).when(resolve('d9', 'rejected', 0)).thenFails({ code: 'UNKNOWN_DISPUTE', disputeId: 'd9' });
+  given(disputed())
+    .when(resolve('d9', 'rejected', 0))
+    .thenFails({ code: 'UNKNOWN_DISPUTE', disputeId: 'd9' });
 });
 
 settle('upheld adjusts the whole disputed amount: due and open disputes go down', () => {
   const c = resolve('d1', 'upheld', 6000, { note: 'measured again: 95 m2' });
   given(disputed())
     .when(c)
-    .then([event('DisputeResolved', { ...meta(c), disputeId: 'd1', outcome: 'upheld', adjustmentMinor: 6000, note: 'measured again: 95 m2' })]);
+    .then([
+      event('DisputeResolved', { ...meta(c), disputeId: 'd1', outcome: 'upheld', adjustmentMinor: 6000, note: 'measured again: 95 m2' }),
+    ]);
   const f = cycleFigures(given(disputed()).when(c).thenState());
   assert.is(f.dueMinor, BILL_TOTAL - 6000);
   assert.is(f.openDisputedMinor, 0);
@@ -84,12 +92,18 @@ settle('upheld adjusts the whole disputed amount: due and open disputes go down'
 });
 
 settle('partially-upheld adjusts more than zero and less than disputed', () => {
-  given(disputed()).when(resolve('d1', 'partially-upheld', 1)).thenState();
-  given(disputed()).when(resolve('d1', 'partially-upheld', 5999)).thenState((s) => cycleFigures(s).dueMinor === BILL_TOTAL - 5999);
+  given(disputed())
+    .when(resolve('d1', 'partially-upheld', 1))
+    .thenState();
+  given(disputed())
+    .when(resolve('d1', 'partially-upheld', 5999))
+    .thenState((s) => cycleFigures(s).dueMinor === BILL_TOTAL - 5999);
 });
 
 settle('rejected adjusts nothing but closes the dispute', () => {
-  const s = given(disputed()).when(resolve('d1', 'rejected', 0)).thenState();
+  const s = given(disputed())
+    .when(resolve('d1', 'rejected', 0))
+    .thenState();
   assert.is(cycleFigures(s).dueMinor, BILL_TOTAL);
   assert.is(cycleFigures(s).openDisputedMinor, 0);
 });
@@ -119,11 +133,17 @@ settle('ADJUSTMENT_EXCEEDS_DISPUTE: more than was disputed, whatever the outcome
 settle('ADJUSTMENT_EXCEEDS_DUE: due fell after the dispute was raised', () => {
   // due 44000 - adjusted 40000 = 4000 < the 6000 upheld.
   const events = history(bill(), dispute('d1', 6000), adjust('a1', 40000));
-  given(events).when(resolve('d1', 'upheld', 6000)).thenFails({ code: 'ADJUSTMENT_EXCEEDS_DUE', dueMinor: 4000, attemptedMinor: 6000 });
-  given(events).when(resolve('d1', 'partially-upheld', 4000)).thenState((s) => cycleFigures(s).dueMinor === 0);
+  given(events)
+    .when(resolve('d1', 'upheld', 6000))
+    .thenFails({ code: 'ADJUSTMENT_EXCEEDS_DUE', dueMinor: 4000, attemptedMinor: 6000 });
+  given(events)
+    .when(resolve('d1', 'partially-upheld', 4000))
+    .thenState((s) => cycleFigures(s).dueMinor === 0);
   // A written-off balance lowers due the same way.
   const writtenOff = history(bill(), pay('p1', 4000), dispute('d1', 6000), writeOff('w1', 39000));
-  given(writtenOff).when(resolve('d1', 'upheld', 6000)).thenFails({ code: 'ADJUSTMENT_EXCEEDS_DUE', dueMinor: 5000, attemptedMinor: 6000 });
+  given(writtenOff)
+    .when(resolve('d1', 'upheld', 6000))
+    .thenFails({ code: 'ADJUSTMENT_EXCEEDS_DUE', dueMinor: 5000, attemptedMinor: 6000 });
 });
 
 settle('DISPUTE_ALREADY_RESOLVED: another resolution of a closed dispute; the same resolution is a duplicate', () => {

@@ -7,7 +7,11 @@ import { agree, bill, cancelPlan, cast, duplicateOf, event, given, history, MAX,
 const agreeing = suite('AgreeInstallments');
 // 44000 billed, 4000 paid: 40000 outstanding to spread.
 const partPaid = () => history(bill(), pay('p1', 4000));
-const threeMonths = [['2026-02-01', 15000], ['2026-03-01', 15000], ['2026-04-01', 10000]] as const;
+const threeMonths = [
+  ['2026-02-01', 15000],
+  ['2026-03-01', 15000],
+  ['2026-04-01', 10000],
+] as const;
 
 agreeing('a plan whose instalments add up to what is outstanding is agreed', () => {
   const c = agree('plan-1', threeMonths);
@@ -32,7 +36,14 @@ agreeing('PLAN_INVALID fewer-than-two: one instalment is not a plan', () => {
   given(partPaid())
     .when(agree('plan-1', []))
     .thenFails({ code: 'PLAN_INVALID', problem: 'fewer-than-two', installmentCount: 0, installmentsMinor: 0, outstandingMinor: 40000 });
-  given(partPaid()).when(agree('plan-1', [['2026-02-01', 20000], ['2026-03-01', 20000]])).thenState();
+  given(partPaid())
+    .when(
+      agree('plan-1', [
+        ['2026-02-01', 20000],
+        ['2026-03-01', 20000],
+      ]),
+    )
+    .thenState();
 });
 
 agreeing('PLAN_INVALID dates-not-increasing: equal or earlier due dates', () => {
@@ -41,29 +52,66 @@ agreeing('PLAN_INVALID dates-not-increasing: equal or earlier due dates', () => 
     ['2026-02-01', '2026-03-01', '2026-02-15'],
   ])
     given(partPaid())
-      .when(agree('plan-1', dates.map((d, i) => [d, threeMonths[i]![1]] as const)))
-      .thenFails({ code: 'PLAN_INVALID', problem: 'dates-not-increasing', installmentCount: 3, installmentsMinor: 40000, outstandingMinor: 40000 });
+      .when(
+        agree(
+          'plan-1',
+          dates.map((d, i) => [d, threeMonths[i]![1]] as const),
+        ),
+      )
+      .thenFails({
+        code: 'PLAN_INVALID',
+        problem: 'dates-not-increasing',
+        installmentCount: 3,
+        installmentsMinor: 40000,
+        outstandingMinor: 40000,
+      });
 });
 
 agreeing('PLAN_INVALID sum-mismatch: instalments must add up to outstanding, no more and no less', () => {
   for (const last of [9999, 10001])
     given(partPaid())
-      .when(agree('plan-1', [['2026-02-01', 15000], ['2026-03-01', 15000], ['2026-04-01', last]]))
-      .thenFails({ code: 'PLAN_INVALID', problem: 'sum-mismatch', installmentCount: 3, installmentsMinor: 30000 + last, outstandingMinor: 40000 });
+      .when(
+        agree('plan-1', [
+          ['2026-02-01', 15000],
+          ['2026-03-01', 15000],
+          ['2026-04-01', last],
+        ]),
+      )
+      .thenFails({
+        code: 'PLAN_INVALID',
+        problem: 'sum-mismatch',
+        installmentCount: 3,
+        installmentsMinor: 30000 + last,
+        outstandingMinor: 40000,
+      });
 });
 
 agreeing('PLAN_ALREADY_ACTIVE: a second plan while one is in force; after cancelling it a new plan is agreed', () => {
   const active = history(bill(), pay('p1', 4000), agree('plan-1', threeMonths));
-  const second = agree('plan-2', [['2026-03-01', 20000], ['2026-05-01', 20000]]);
+  const second = agree('plan-2', [
+    ['2026-03-01', 20000],
+    ['2026-05-01', 20000],
+  ]);
   given(active).when(second).thenFails({ code: 'PLAN_ALREADY_ACTIVE', activePlanId: 'plan-1' });
   const cancelled = history(bill(), pay('p1', 4000), agree('plan-1', threeMonths), cancelPlan('plan-1', 'renegotiated'));
-  given(cancelled).when(second).thenState((s) => activePlan(s)?.agreed.planId === 'plan-2');
+  given(cancelled)
+    .when(second)
+    .thenState((s) => activePlan(s)?.agreed.planId === 'plan-2');
 });
 
 agreeing('ID_CONFLICT: a planId used again with other instalments; the same plan again is a duplicate', () => {
   const active = history(bill(), pay('p1', 4000), agree('plan-1', threeMonths));
   given(active)
-    .when(agree('plan-1', [['2026-02-01', 20000], ['2026-03-01', 20000]], { commandId: 'agree-plan-1-b' }))
+    .when(
+      agree(
+        'plan-1',
+        [
+          ['2026-02-01', 20000],
+          ['2026-03-01', 20000],
+        ],
+        { commandId: 'agree-plan-1-b' },
+      ),
+    )
     .thenFails({ code: 'ID_CONFLICT', idField: 'planId', id: 'plan-1', existingCommandId: 'agree-plan-1' });
   const again = agree('plan-1', threeMonths, { commandId: 'agree-plan-1-b', actor: 'clerk-wang' });
   given(active).when(again).thenNothing();
@@ -73,15 +121,34 @@ agreeing('ID_CONFLICT: a planId used again with other instalments; the same plan
 agreeing('INVALID_AMOUNT through decide: an instalment that is not a positive safe integer', () => {
   for (const value of [0, -15000, 1.25])
     given(partPaid())
-      .when(cast(agree('plan-1', threeMonths), { installments: [{ dueDate: '2026-02-01', amountMinor: 40000 }, { dueDate: '2026-03-01', amountMinor: value }] }))
+      .when(
+        cast(agree('plan-1', threeMonths), {
+          installments: [
+            { dueDate: '2026-02-01', amountMinor: 40000 },
+            { dueDate: '2026-03-01', amountMinor: value },
+          ],
+        }),
+      )
       .thenFails({ code: 'INVALID_AMOUNT', field: 'installments/1/amountMinor', value });
 });
 
 agreeing('AMOUNT_OUT_OF_RANGE: instalments whose sum leaves the safe range', () => {
   given(history(simpleBill(MAX)))
-    .when(agree('plan-1', [['2026-02-01', MAX], ['2026-03-01', MAX]]))
+    .when(
+      agree('plan-1', [
+        ['2026-02-01', MAX],
+        ['2026-03-01', MAX],
+      ]),
+    )
     .thenFails({ code: 'AMOUNT_OUT_OF_RANGE', field: 'installments', operands: [MAX, MAX] });
-  given(history(simpleBill(MAX))).when(agree('plan-1', [['2026-02-01', MAX - 1], ['2026-03-01', 1]])).thenState();
+  given(history(simpleBill(MAX)))
+    .when(
+      agree('plan-1', [
+        ['2026-02-01', MAX - 1],
+        ['2026-03-01', 1],
+      ]),
+    )
+    .thenState();
 });
 
 agreeing.run();
@@ -92,7 +159,9 @@ const planned = () => history(bill(), pay('p1', 4000), agree('plan-1', threeMont
 
 cancelling('a plan in force is cancelled with a reason', () => {
   const c = cancelPlan('plan-1', 'defaulted');
-  given(planned()).when(c).then([event('InstallmentPlanCancelled', { ...meta(c), planId: 'plan-1', reason: 'defaulted' })]);
+  given(planned())
+    .when(c)
+    .then([event('InstallmentPlanCancelled', { ...meta(c), planId: 'plan-1', reason: 'defaulted' })]);
   assert.is(activePlan(given(planned()).when(c).thenState()), null);
 });
 

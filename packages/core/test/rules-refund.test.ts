@@ -17,8 +17,12 @@ test('a refund of part of a payment is recorded and raises what is outstanding',
 });
 
 test('UNKNOWN_PAYMENT: a refund of a payment this cycle never saw', () => {
-  given(paid()).when(refund('r1', 'p9', 100)).thenFails({ code: 'UNKNOWN_PAYMENT', paymentId: 'p9' });
-  given(paid()).when(refund('r1', 'p2', 100)).thenState();
+  given(paid())
+    .when(refund('r1', 'p9', 100))
+    .thenFails({ code: 'UNKNOWN_PAYMENT', paymentId: 'p9' });
+  given(paid())
+    .when(refund('r1', 'p2', 100))
+    .thenState();
 });
 
 test('REFUND_EXCEEDS_PAYMENT: refunds of one payment add up to more than it', () => {
@@ -29,12 +33,16 @@ test('REFUND_EXCEEDS_PAYMENT: refunds of one payment add up to more than it', ()
   given(partly)
     .when(refund('r2', 'p1', 4001))
     .thenFails({ code: 'REFUND_EXCEEDS_PAYMENT', paymentId: 'p1', paymentMinor: 10000, refundedMinor: 6000, attemptedMinor: 4001 });
-  given(partly).when(refund('r2', 'p1', 4000)).thenState((s) => cycleFigures(s).refundedMinor === 10000);
+  given(partly)
+    .when(refund('r2', 'p1', 4000))
+    .thenState((s) => cycleFigures(s).refundedMinor === 10000);
 });
 
 test('refunds of another payment do not count against this one', () => {
   const events = history(bill(), pay('p1', 10000), pay('p2', 5000), refund('r1', 'p2', 5000));
-  given(events).when(refund('r2', 'p1', 10000)).thenState();
+  given(events)
+    .when(refund('r2', 'p1', 10000))
+    .thenState();
   given(events)
     .when(refund('r2', 'p2', 1))
     .thenFails({ code: 'REFUND_EXCEEDS_PAYMENT', paymentId: 'p2', paymentMinor: 5000, refundedMinor: 5000, attemptedMinor: 1 });
@@ -42,7 +50,9 @@ test('refunds of another payment do not count against this one', () => {
 
 test('a refunded payment leaves room for a new payment of the same amount', () => {
   const events = history(bill(), pay('p1', BILL_TOTAL), refund('r1', 'p1', BILL_TOTAL));
-  given(events).when(pay('p2', BILL_TOTAL)).thenState((s) => cycleFigures(s).outstandingMinor === 0);
+  given(events)
+    .when(pay('p2', BILL_TOTAL))
+    .thenState((s) => cycleFigures(s).outstandingMinor === 0);
 });
 
 test('ID_CONFLICT: a refundId used again with other data', () => {

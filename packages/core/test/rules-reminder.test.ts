@@ -13,15 +13,21 @@ test('a reminder on a cycle with something outstanding is recorded', () => {
 });
 
 test('a reminder is still allowed when everything outstanding is disputed (outstanding, not collectible, counts)', () => {
-  given(history(bill(), pay('p1', 40000), dispute('d1', 4000))).when(remind('m1')).thenState((s) => s.reminders.length === 1);
+  given(history(bill(), pay('p1', 40000), dispute('d1', 4000)))
+    .when(remind('m1'))
+    .thenState((s) => s.reminders.length === 1);
 });
 
 test('NOTHING_OUTSTANDING: a reminder on a settled cycle, or one in credit', () => {
-  given(history(bill(), pay('p1', BILL_TOTAL))).when(remind('m1')).thenFails({ code: 'NOTHING_OUTSTANDING', outstandingMinor: 0 });
+  given(history(bill(), pay('p1', BILL_TOTAL)))
+    .when(remind('m1'))
+    .thenFails({ code: 'NOTHING_OUTSTANDING', outstandingMinor: 0 });
   given(history(bill(), pay('p1', BILL_TOTAL), adjust('a1', 300)))
     .when(remind('m1'))
     .thenFails({ code: 'NOTHING_OUTSTANDING', outstandingMinor: -300 });
-  given(history(bill(), pay('p1', BILL_TOTAL - 1))).when(remind('m1')).thenState();
+  given(history(bill(), pay('p1', BILL_TOTAL - 1)))
+    .when(remind('m1'))
+    .thenState();
 });
 
 test('ID_CONFLICT: a reminderId used again with other data; the same reminder again is a duplicate', () => {

@@ -27,61 +27,119 @@ test('a payment dated in 1900 (or 2062 for 2026) is refused with the window it m
     .when(pay('p1', 100, { at: '2062-01-10T09:00:00Z' }))
     .thenFails({ code: 'DATE_OUT_OF_RANGE', field: 'at', value: '2062-01-10T09:00:00Z', ...FACTS });
   // The edges of the window are inside it.
-  given(billed()).when(pay('p1', 100, { at: '2016-01-01T00:00:00Z' })).thenState();
-  given(billed()).when(pay('p1', 100, { at: '2036-02-02T23:59:59Z' })).thenState();
-  given(billed()).when(pay('p1', 100, { at: '2015-12-31T23:59:59Z' })).thenFails({ code: 'DATE_OUT_OF_RANGE' });
+  given(billed())
+    .when(pay('p1', 100, { at: '2016-01-01T00:00:00Z' }))
+    .thenState();
+  given(billed())
+    .when(pay('p1', 100, { at: '2036-02-02T23:59:59Z' }))
+    .thenState();
+  given(billed())
+    .when(pay('p1', 100, { at: '2015-12-31T23:59:59Z' }))
+    .thenFails({ code: 'DATE_OUT_OF_RANGE' });
 });
 
 test('real practice is inside the rule: early payment, prepayment, old debt, offline entry', () => {
   // Before the due date, and before the period starts (paid in advance at the counter).
-  given(billed()).when(pay('p1', 100, { at: '2026-01-05T09:00:00Z' })).thenState();
-  given(billed()).when(pay('p1', 100, { at: '2025-11-20T09:00:00Z' })).thenState();
+  given(billed())
+    .when(pay('p1', 100, { at: '2026-01-05T09:00:00Z' }))
+    .thenState();
+  given(billed())
+    .when(pay('p1', 100, { at: '2025-11-20T09:00:00Z' }))
+    .thenState();
   // Collected nine years late.
-  given(billed()).when(pay('p1', 100, { at: '2035-03-01T09:00:00Z' })).thenState();
+  given(billed())
+    .when(pay('p1', 100, { at: '2035-03-01T09:00:00Z' }))
+    .thenState();
   // An offline payment: `at` is when the money moved; when it was keyed in is not the rule's business.
-  given(billed()).when(pay('p1', 100, { at: '2026-01-20T09:00:00Z', offline: true })).thenState();
+  given(billed())
+    .when(pay('p1', 100, { at: '2026-01-20T09:00:00Z', offline: true }))
+    .thenState();
 });
 
 test('a bill dated or due implausibly far from its period', () => {
   // A year is 366 days: 2026-01-01 - 366 = 2024-12-31 (2025 has 365 days); 2026-02-01 + 366 = 2027-02-02.
   const due = { periodStart: '2026-01-01', periodEnd: '2026-02-01', earliest: '2024-12-31', latest: '2027-02-02' };
-  given([]).when(bill({ dueDate: '2023-01-15' })).thenFails({ code: 'DATE_OUT_OF_RANGE', field: 'dueDate', value: '2023-01-15', ...due });
-  given([]).when(bill({ dueDate: '2027-02-03' })).thenFails({ code: 'DATE_OUT_OF_RANGE', field: 'dueDate', value: '2027-02-03', ...due });
+  given([])
+    .when(bill({ dueDate: '2023-01-15' }))
+    .thenFails({ code: 'DATE_OUT_OF_RANGE', field: 'dueDate', value: '2023-01-15', ...due });
+  given([])
+    .when(bill({ dueDate: '2027-02-03' }))
+    .thenFails({ code: 'DATE_OUT_OF_RANGE', field: 'dueDate', value: '2027-02-03', ...due });
   // Billing in advance (due before the period) and in arrears (due after it) are both fine.
-  given([]).when(bill({ dueDate: '2025-12-15' })).thenState();
-  given([]).when(bill({ dueDate: '2026-03-15' })).thenState();
-  given([]).when(bill({ dueDate: '2024-12-31' })).thenState();
-  given([]).when(bill({ at: '1999-12-31T08:00:00Z' })).thenFails({ code: 'DATE_OUT_OF_RANGE', field: 'at', value: '1999-12-31T08:00:00Z', ...FACTS });
+  given([])
+    .when(bill({ dueDate: '2025-12-15' }))
+    .thenState();
+  given([])
+    .when(bill({ dueDate: '2026-03-15' }))
+    .thenState();
+  given([])
+    .when(bill({ dueDate: '2024-12-31' }))
+    .thenState();
+  given([])
+    .when(bill({ at: '1999-12-31T08:00:00Z' }))
+    .thenFails({ code: 'DATE_OUT_OF_RANGE', field: 'at', value: '1999-12-31T08:00:00Z', ...FACTS });
 });
 
 test('a refund dated before the payment it refunds', () => {
   const events = history(bill(), pay('p1', 10000, { at: '2026-01-20T10:30:00Z' }));
   given(events)
     .when(refund('r1', 'p1', 1000, { at: '2026-01-20T10:29:59Z' }))
-    .thenFails({ code: 'DATED_BEFORE_ORIGIN', origin: 'payment', originId: 'p1', originAt: '2026-01-20T10:30:00Z', at: '2026-01-20T10:29:59Z' });
+    .thenFails({
+      code: 'DATED_BEFORE_ORIGIN',
+      origin: 'payment',
+      originId: 'p1',
+      originAt: '2026-01-20T10:30:00Z',
+      at: '2026-01-20T10:29:59Z',
+    });
   // The same instant or later is fine.
-  given(events).when(refund('r1', 'p1', 1000, { at: '2026-01-20T10:30:00Z' })).thenState();
-  given(events).when(refund('r1', 'p1', 1000, { at: '2026-01-21T08:00:00Z' })).thenState();
+  given(events)
+    .when(refund('r1', 'p1', 1000, { at: '2026-01-20T10:30:00Z' }))
+    .thenState();
+  given(events)
+    .when(refund('r1', 'p1', 1000, { at: '2026-01-21T08:00:00Z' }))
+    .thenState();
 });
 
 test('a dispute resolved before it was raised, a plan cancelled before it was agreed, an instalment due in 1990', () => {
   const disputed = history(bill(), dispute('d1', 5000));
   given(disputed)
     .when(resolve('d1', 'rejected', 0, { at: '2026-01-10T09:00:00Z' }))
-    .thenFails({ code: 'DATED_BEFORE_ORIGIN', origin: 'dispute', originId: 'd1', originAt: '2026-01-11T09:00:00Z', at: '2026-01-10T09:00:00Z' });
-  const plan = [['2026-02-01', 20000], ['2026-03-01', 24000]] as const;
+    .thenFails({
+      code: 'DATED_BEFORE_ORIGIN',
+      origin: 'dispute',
+      originId: 'd1',
+      originAt: '2026-01-11T09:00:00Z',
+      at: '2026-01-10T09:00:00Z',
+    });
+  const plan = [
+    ['2026-02-01', 20000],
+    ['2026-03-01', 24000],
+  ] as const;
   const agreed = history(bill(), agree('plan-1', plan));
   given(agreed)
     .when(cancelPlan('plan-1', 'defaulted', { at: '2026-01-24T09:00:00Z' }))
-    .thenFails({ code: 'DATED_BEFORE_ORIGIN', origin: 'plan', originId: 'plan-1', originAt: '2026-01-25T09:00:00Z', at: '2026-01-24T09:00:00Z' });
+    .thenFails({
+      code: 'DATED_BEFORE_ORIGIN',
+      origin: 'plan',
+      originId: 'plan-1',
+      originAt: '2026-01-25T09:00:00Z',
+      at: '2026-01-24T09:00:00Z',
+    });
   given(billed())
-    .when(agree('plan-1', [['1990-02-01', 20000], ['2026-03-01', 24000]]))
+    .when(
+      agree('plan-1', [
+        ['1990-02-01', 20000],
+        ['2026-03-01', 24000],
+      ]),
+    )
     .thenFails({ code: 'DATE_OUT_OF_RANGE', field: 'installments/0/dueDate', value: '1990-02-01', ...FACTS });
 });
 
 test('idempotency first: the same payment entered again is a duplicate before any date rule', () => {
   const events = history(bill(), pay('p1', 100, { at: '2026-01-20T09:00:00Z' }));
-  given(events).when(pay('p1', 100, { at: '2026-01-20T09:00:00Z', commandId: 'again' })).thenNothing();
+  given(events)
+    .when(pay('p1', 100, { at: '2026-01-20T09:00:00Z', commandId: 'again' }))
+    .thenNothing();
 });
 
 test('a lump sum dated more than ten years before its contract starts is refused', () => {
@@ -90,7 +148,9 @@ test('a lump sum dated more than ten years before its contract starts is refused
   givenContract(opened)
     .when(lumpSum('l1', 10000, { at: '1900-03-10T10:00:00Z' }))
     .thenFails({ code: 'DATE_OUT_OF_RANGE', field: 'at', value: '1900-03-10T10:00:00Z', earliest: '2016-01-01', startDate: '2026-01-01' });
-  givenContract(opened).when(lumpSum('l1', 10000, { at: '2025-12-20T10:00:00Z' })).thenState();
+  givenContract(opened)
+    .when(lumpSum('l1', 10000, { at: '2025-12-20T10:00:00Z' }))
+    .thenState();
 });
 
 const days = (date: string, n: number) => addDaysTo(n)(date as BusinessDate);

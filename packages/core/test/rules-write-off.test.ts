@@ -19,12 +19,18 @@ test('a write-off of what is left lowers due and settles the cycle', () => {
 });
 
 test('WRITE_OFF_EXCEEDS_OUTSTANDING: more than outstanding; part of it is accepted', () => {
-  given(partPaid()).when(writeOff('w1', 4001)).thenFails({ code: 'WRITE_OFF_EXCEEDS_OUTSTANDING', outstandingMinor: 4000, attemptedMinor: 4001 });
-  given(partPaid()).when(writeOff('w1', 1)).thenState((s) => cycleFigures(s).outstandingMinor === 3999);
+  given(partPaid())
+    .when(writeOff('w1', 4001))
+    .thenFails({ code: 'WRITE_OFF_EXCEEDS_OUTSTANDING', outstandingMinor: 4000, attemptedMinor: 4001 });
+  given(partPaid())
+    .when(writeOff('w1', 1))
+    .thenState((s) => cycleFigures(s).outstandingMinor === 3999);
 });
 
 test('NOTHING_OUTSTANDING: a write-off on a settled cycle, or one in credit', () => {
-  given(history(bill(), pay('p1', BILL_TOTAL))).when(writeOff('w1', 1)).thenFails({ code: 'NOTHING_OUTSTANDING', outstandingMinor: 0 });
+  given(history(bill(), pay('p1', BILL_TOTAL)))
+    .when(writeOff('w1', 1))
+    .thenFails({ code: 'NOTHING_OUTSTANDING', outstandingMinor: 0 });
   given(history(bill(), pay('p1', BILL_TOTAL), adjust('a1', 10)))
     .when(writeOff('w1', 1))
     .thenFails({ code: 'NOTHING_OUTSTANDING', outstandingMinor: -10 });
@@ -47,7 +53,9 @@ test('the same write-off entered again after it settled the cycle is a duplicate
 
 test('INVALID_AMOUNT through decide', () => {
   for (const value of [0, -4000, 0.01])
-    given(partPaid()).when(cast(writeOff('w1', 4000), { amountMinor: value })).thenFails({ code: 'INVALID_AMOUNT', field: 'amountMinor', value });
+    given(partPaid())
+      .when(cast(writeOff('w1', 4000), { amountMinor: value }))
+      .thenFails({ code: 'INVALID_AMOUNT', field: 'amountMinor', value });
 });
 
 test.run();

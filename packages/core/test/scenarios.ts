@@ -24,7 +24,12 @@ const MAX = Number.MAX_SAFE_INTEGER;
 
 type Amount =
   | { readonly kind: 'fixed'; readonly value: number }
-  | { readonly kind: 'relative'; readonly of: 'outstanding' | 'due' | 'openDisputed' | 'collectible'; readonly eighths: number; readonly delta: number }
+  | {
+      readonly kind: 'relative';
+      readonly of: 'outstanding' | 'due' | 'openDisputed' | 'collectible';
+      readonly eighths: number;
+      readonly delta: number;
+    }
   | { readonly kind: 'invalid'; readonly value: number };
 
 const amountArb: fc.Arbitrary<Amount> = fc.oneof(
@@ -70,7 +75,15 @@ const TYPE_WEIGHTS: Record<(typeof COMMAND_TYPES)[number], number> = {
 };
 
 export type Step =
-  | { readonly kind: 'command'; readonly type: (typeof COMMAND_TYPES)[number]; readonly id: number; readonly other: number; readonly variant: number; readonly amount: Amount; readonly at: number }
+  | {
+      readonly kind: 'command';
+      readonly type: (typeof COMMAND_TYPES)[number];
+      readonly id: number;
+      readonly other: number;
+      readonly variant: number;
+      readonly amount: Amount;
+      readonly at: number;
+    }
   | { readonly kind: 'repeat' | 'retry'; readonly index: number };
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
@@ -147,7 +160,9 @@ const asCommand = (json: Record<string, unknown>): RenewalCommand => {
 const amountOf = (a: Amount, state: CycleState): number => {
   if (a.kind !== 'relative') return a.value;
   const f = cycleFigures(state);
-  const base = { outstanding: f.outstandingMinor, due: f.dueMinor, openDisputed: f.openDisputedMinor, collectible: f.collectibleMinor }[a.of];
+  const base = { outstanding: f.outstandingMinor, due: f.dueMinor, openDisputed: f.openDisputedMinor, collectible: f.collectibleMinor }[
+    a.of
+  ];
   return Math.floor((base * a.eighths) / 8) + a.delta;
 };
 
@@ -160,7 +175,10 @@ const concrete = (step: Extract<Step, { kind: 'command' }>, n: number, state: Cy
   switch (step.type) {
     case 'Bill': {
       // the same bill again, another bill, or a bill for another cycle
-      const json = billJson(v % 3 === 1 ? { ...spec, lines: [...spec.lines, { quantity: 1, rateMinor: 100, withBasis: false }] } : spec, `c${n}`);
+      const json = billJson(
+        v % 3 === 1 ? { ...spec, lines: [...spec.lines, { quantity: 1, rateMinor: 100, withBasis: false }] } : spec,
+        `c${n}`,
+      );
       return asCommand({ ...json, ...(v % 3 === 2 ? { cycleId: 'unit-0302/2026-01' } : {}) });
     }
     case 'RecordPayment':
@@ -177,9 +195,14 @@ const concrete = (step: Extract<Step, { kind: 'command' }>, n: number, state: Cy
         ...(v === 7 ? { currency: 'CNY' } : v === 11 ? { currency: 'USD' } : {}),
       });
     case 'Refund': {
-      const paymentId = known(state.payments.map((p) => p.paymentId), `p${step.other}`);
+      const paymentId = known(
+        state.payments.map((p) => p.paymentId),
+        `p${step.other}`,
+      );
       const payment = state.payments.find((p) => p.paymentId === paymentId);
-      const left = payment ? payment.amountMinor - state.refunds.filter((r) => r.paymentId === payment.paymentId).reduce((s, r) => s + r.amountMinor, 0) : 100;
+      const left = payment
+        ? payment.amountMinor - state.refunds.filter((r) => r.paymentId === payment.paymentId).reduce((s, r) => s + r.amountMinor, 0)
+        : 100;
       return asCommand({
         ...base,
         type: 'Refund',
@@ -199,7 +222,10 @@ const concrete = (step: Extract<Step, { kind: 'command' }>, n: number, state: Cy
         ...(v % 4 === 1 ? { lineCode: 'line-0' } : v % 4 === 2 ? { lineCode: 'water' } : {}),
       });
     case 'ResolveDispute': {
-      const disputeId = known(state.disputes.map((d) => d.raised.disputeId), `d${step.id}`);
+      const disputeId = known(
+        state.disputes.map((d) => d.raised.disputeId),
+        `d${step.id}`,
+      );
       const raised = state.disputes.find((d) => d.raised.disputeId === disputeId)?.raised.amountMinor ?? 100;
       const outcome = (['upheld', 'partially-upheld', 'rejected'] as const)[v % 3];
       const fitting = outcome === 'upheld' ? raised : outcome === 'rejected' ? 0 : Math.max(1, Math.floor(raised / 2));
@@ -216,7 +242,15 @@ const concrete = (step: Extract<Step, { kind: 'command' }>, n: number, state: Cy
       return asCommand({ ...base, type: 'AgreeInstallments', planId: `plan${step.id}`, installments });
     }
     case 'CancelInstallments':
-      return asCommand({ ...base, type: 'CancelInstallments', planId: known(state.plans.map((p) => p.agreed.planId), `plan${step.id}`), reason: ['defaulted', 'customer-request', 'renegotiated'][v % 3] });
+      return asCommand({
+        ...base,
+        type: 'CancelInstallments',
+        planId: known(
+          state.plans.map((p) => p.agreed.planId),
+          `plan${step.id}`,
+        ),
+        reason: ['defaulted', 'customer-request', 'renegotiated'][v % 3],
+      });
     case 'Adjust':
       return asCommand({ ...base, type: 'Adjust', adjustmentId: `a${step.id}`, amountMinor, reason: v % 2 ? 'goodwill' : 'correction' });
     case 'SendReminder':

@@ -16,7 +16,11 @@ const terms = (over: Partial<Record<keyof ScheduleTerms, unknown>> = {}): Schedu
   ({ startDate: '2026-01-17', billingDay: 1, cadence: 'monthly', ...over }) as ScheduleTerms;
 const d = (s: string) => s as BusinessDate;
 const rows = (t: ScheduleTerms, until: string) =>
-  scheduledPeriodsUntil(t, d(until)).map((p) => [p.period.start, p.period.end, p.full.start === p.period.start && p.full.end === p.period.end ? 'whole' : `of ${p.full.start}..${p.full.end}`]);
+  scheduledPeriodsUntil(t, d(until)).map((p) => [
+    p.period.start,
+    p.period.end,
+    p.full.start === p.period.start && p.full.end === p.period.end ? 'whole' : `of ${p.full.start}..${p.full.end}`,
+  ]);
 
 const test = suite('schedule');
 
@@ -38,7 +42,10 @@ test('billing day 31 falls on the last day of shorter months', () => {
     ['2026-05-31', '2026-06-30', 'whole'],
   ]);
   // In a leap year February has its 29th.
-  assert.equal(rows(terms({ startDate: '2028-01-31', billingDay: 31 }), '2028-02-29').map((r) => r[0]), ['2028-01-31', '2028-02-29']);
+  assert.equal(
+    rows(terms({ startDate: '2028-01-31', billingDay: 31 }), '2028-02-29').map((r) => r[0]),
+    ['2028-01-31', '2028-02-29'],
+  );
   // Billing day 30 joined on 2026-02-10: the first period ends on 28 February.
   assert.equal(rows(terms({ startDate: '2026-02-10', billingDay: 30 }), '2026-03-30'), [
     ['2026-02-10', '2026-02-28', 'of 2026-01-30..2026-02-28'],
@@ -81,8 +88,14 @@ test('finding periods by date', () => {
   assert.equal(nextScheduledPeriod(t, d('2025-12-01'))?.period.start, '2026-01-17');
   assert.is(nextScheduledPeriod(terms({ endDate: '2026-03-01' }), d('2026-02-02')), null);
   const first = scheduledPeriodStarting(t, d('2026-02-01'))!;
-  assert.equal(scheduledPeriodsFrom(t, first, 3).map((p) => p.period.start), ['2026-02-01', '2026-03-01', '2026-04-01']);
-  assert.equal(scheduledPeriodsFrom(terms({ endDate: '2026-03-15' }), first, 3).map((p) => p.period.start), ['2026-02-01', '2026-03-01']);
+  assert.equal(
+    scheduledPeriodsFrom(t, first, 3).map((p) => p.period.start),
+    ['2026-02-01', '2026-03-01', '2026-04-01'],
+  );
+  assert.equal(
+    scheduledPeriodsFrom(terms({ endDate: '2026-03-15' }), first, 3).map((p) => p.period.start),
+    ['2026-02-01', '2026-03-01'],
+  );
 });
 
 test.run();

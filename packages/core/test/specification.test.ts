@@ -26,7 +26,9 @@ const then = suite('then');
 
 then('passes on exactly the emitted events, whatever the key order', () => {
   const c = pay('p1', 10000);
-  given(billed()).when(c).then([paid(c)]);
+  given(billed())
+    .when(c)
+    .then([paid(c)]);
   const reordered = event('Paid', { channel: 'cash', amountMinor: 10000, paymentId: 'p1', ...meta(c) });
   given(billed()).when(c).then([reordered]);
 });
@@ -46,7 +48,11 @@ then('fails on other events, with what was expected and what came', () => {
 then('fails on missing or extra events', () => {
   const c = pay('p1', 10000);
   specFailure(() => given(billed()).when(c).then([]));
-  specFailure(() => given(billed()).when(c).then([paid(c), paid(c)]));
+  specFailure(() =>
+    given(billed())
+      .when(c)
+      .then([paid(c), paid(c)]),
+  );
 });
 
 then('fails when the command was refused, carrying the refusal', () => {
@@ -57,8 +63,14 @@ then('fails when the command was refused, carrying the refusal', () => {
 
 then('the given events are folded first: the same command fails or passes with the history', () => {
   const c = pay('p1', 10000);
-  specFailure(() => given([]).when(c).then([paid(c)]));
-  given(billed()).when(c).then([paid(c)]);
+  specFailure(() =>
+    given([])
+      .when(c)
+      .then([paid(c)]),
+  );
+  given(billed())
+    .when(c)
+    .then([paid(c)]);
 });
 
 then.run();
@@ -80,7 +92,9 @@ nothing.run();
 const fails = suite('thenFails');
 
 fails('returns the refusal when every given field matches', () => {
-  const err = given(billed()).when(pay('p1', BILL_TOTAL + 1)).thenFails({ code: 'OVERPAYMENT', outstandingMinor: BILL_TOTAL });
+  const err = given(billed())
+    .when(pay('p1', BILL_TOTAL + 1))
+    .thenFails({ code: 'OVERPAYMENT', outstandingMinor: BILL_TOTAL });
   assert.is(err.code, 'OVERPAYMENT');
   assert.match(err.message, 'exceeds the outstanding 440.00');
 });
@@ -99,8 +113,14 @@ fails('fails on another code or another figure, naming the field', () => {
 });
 
 fails('a predicate decides; a false one fails', () => {
-  given([]).when(pay('p1', 1)).thenFails((e) => e.code === 'NOT_BILLED');
-  specFailure(() => given([]).when(pay('p1', 1)).thenFails((e) => e.code === 'OVERPAYMENT'));
+  given([])
+    .when(pay('p1', 1))
+    .thenFails((e) => e.code === 'NOT_BILLED');
+  specFailure(() =>
+    given([])
+      .when(pay('p1', 1))
+      .thenFails((e) => e.code === 'OVERPAYMENT'),
+  );
 });
 
 fails('compares arrays and nested figures by value', () => {
@@ -117,8 +137,14 @@ const state = suite('thenState');
 state('returns the state after the events; a false check fails; a refusal fails', () => {
   const s = given(billed()).when(pay('p1', 10000)).thenState();
   assert.is(s.totals.paidMinor, 10000);
-  given(billed()).when(pay('p1', 10000)).thenState((x) => x.payments.length === 1);
-  specFailure(() => given(billed()).when(pay('p1', 10000)).thenState((x) => x.payments.length === 2));
+  given(billed())
+    .when(pay('p1', 10000))
+    .thenState((x) => x.payments.length === 1);
+  specFailure(() =>
+    given(billed())
+      .when(pay('p1', 10000))
+      .thenState((x) => x.payments.length === 2),
+  );
   specFailure(() => given([]).when(pay('p1', 10000)).thenState());
 });
 
@@ -132,7 +158,9 @@ type Ev = { readonly type: 'Stepped'; readonly by: number };
 const counter: Decider<{ readonly steps: readonly number[] }, Ev, number, { readonly code: 'NEGATIVE'; readonly at: number }> = {
   decide: (c, _s) => {
     const bad = c.steps.findIndex((n) => n < 0);
-    return bad >= 0 ? E.left({ code: 'NEGATIVE', at: bad }) : E.right({ events: c.steps.map((by) => ({ type: 'Stepped' as const, by })), duplicate: null });
+    return bad >= 0
+      ? E.left({ code: 'NEGATIVE', at: bad })
+      : E.right({ events: c.steps.map((by) => ({ type: 'Stepped' as const, by })), duplicate: null });
   },
   evolve: (s, e) => s + e.by,
   initialState: () => 0,
@@ -140,17 +168,43 @@ const counter: Decider<{ readonly steps: readonly number[] }, Ev, number, { read
 const givenCounter = DeciderSpecification.for(counter);
 
 generic('order of events matters', () => {
-  givenCounter([]).when({ steps: [1, 2] }).then([{ type: 'Stepped', by: 1 }, { type: 'Stepped', by: 2 }]);
-  specFailure(() => givenCounter([]).when({ steps: [1, 2] }).then([{ type: 'Stepped', by: 2 }, { type: 'Stepped', by: 1 }]));
+  givenCounter([])
+    .when({ steps: [1, 2] })
+    .then([
+      { type: 'Stepped', by: 1 },
+      { type: 'Stepped', by: 2 },
+    ]);
+  specFailure(() =>
+    givenCounter([])
+      .when({ steps: [1, 2] })
+      .then([
+        { type: 'Stepped', by: 2 },
+        { type: 'Stepped', by: 1 },
+      ]),
+  );
 });
 
 generic('thenState folds the new events onto the given ones', () => {
-  assert.is(givenCounter([{ type: 'Stepped', by: 10 }]).when({ steps: [1, 2] }).thenState(), 13);
+  assert.is(
+    givenCounter([{ type: 'Stepped', by: 10 }])
+      .when({ steps: [1, 2] })
+      .thenState(),
+    13,
+  );
 });
 
 generic('thenFails works on any error shape', () => {
-  assert.equal(givenCounter([]).when({ steps: [1, -1] }).thenFails({ code: 'NEGATIVE', at: 1 }), { code: 'NEGATIVE', at: 1 });
-  specFailure(() => givenCounter([]).when({ steps: [1, -1] }).thenFails({ at: 0 }));
+  assert.equal(
+    givenCounter([])
+      .when({ steps: [1, -1] })
+      .thenFails({ code: 'NEGATIVE', at: 1 }),
+    { code: 'NEGATIVE', at: 1 },
+  );
+  specFailure(() =>
+    givenCounter([])
+      .when({ steps: [1, -1] })
+      .thenFails({ at: 0 }),
+  );
 });
 
 generic.run();

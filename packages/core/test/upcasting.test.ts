@@ -40,8 +40,17 @@ test('a version-0 Paid event read through its upcaster is the current event', ()
 });
 
 test('an event at the current version passes through untouched (the upcaster is not called)', () => {
-  const throwing: Upcasters = { Paid: { 0: () => { throw new Error('must not run'); } } };
-  assert.equal(decodeStoredEvent({ type: 'Paid', schemaVersion: CURRENT_SCHEMA_VERSION.Paid, data: currentPaid.data }, throwing), E.right(currentPaid));
+  const throwing: Upcasters = {
+    Paid: {
+      0: () => {
+        throw new Error('must not run');
+      },
+    },
+  };
+  assert.equal(
+    decodeStoredEvent({ type: 'Paid', schemaVersion: CURRENT_SCHEMA_VERSION.Paid, data: currentPaid.data }, throwing),
+    E.right(currentPaid),
+  );
 });
 
 test('upcasters chain one version at a time, in order', () => {
@@ -65,12 +74,15 @@ test('upcasters chain one version at a time, in order', () => {
 
 test('a missing upcaster is a clear InvalidInput, not a half-read event', () => {
   const r = decodeStoredEvent({ type: 'Paid', schemaVersion: 0, data: v0Paid });
-  assert.equal(r, E.left({
-    code: 'INVALID_INPUT',
-    subject: 'Paid event',
-    message: 'invalid Paid event: schemaVersion: no upcaster from version 0 to 1',
-    problems: [{ path: 'schemaVersion', message: 'no upcaster from version 0 to 1' }],
-  }));
+  assert.equal(
+    r,
+    E.left({
+      code: 'INVALID_INPUT',
+      subject: 'Paid event',
+      message: 'invalid Paid event: schemaVersion: no upcaster from version 0 to 1',
+      problems: [{ path: 'schemaVersion', message: 'no upcaster from version 0 to 1' }],
+    }),
+  );
 });
 
 test('a version newer than the library knows asks for an upgrade', () => {
@@ -78,7 +90,9 @@ test('a version newer than the library knows asks for an upgrade', () => {
   assert.ok(E.isLeft(r));
   if (E.isLeft(r)) {
     assert.is(r.left.code, 'INVALID_INPUT');
-    assert.equal(r.left.problems, [{ path: 'schemaVersion', message: 'version 2 is newer than this library knows (1): upgrade the library' }]);
+    assert.equal(r.left.problems, [
+      { path: 'schemaVersion', message: 'version 2 is newer than this library knows (1): upgrade the library' },
+    ]);
   }
 });
 

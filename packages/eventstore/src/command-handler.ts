@@ -186,8 +186,11 @@ const readWhole = async (store: EventStore, streamName: string): Promise<Recorde
 };
 
 /** Reads an aggregate's stream and folds it: its state and the revision the next append expects. */
-export const loadAggregate = async <A extends AnyAggregate>(aggregate: A, store: EventStore, streamName: string): Promise<LoadedAggregate<StateOf<A>>> =>
-  foldRecorded(aggregate, await readWhole(store, streamName));
+export const loadAggregate = async <A extends AnyAggregate>(
+  aggregate: A,
+  store: EventStore,
+  streamName: string,
+): Promise<LoadedAggregate<StateOf<A>>> => foldRecorded(aggregate, await readWhole(store, streamName));
 
 /** The events as stored: revisions follow from the append result; positions too when it is one event. */
 const recordedFrom = async (
@@ -297,7 +300,12 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
       return { status: 'duplicate', duplicate: { key: 'commandId', id: command.commandId } };
     return {
       status: 'rejected',
-      error: commandIdConflict({ commandId: command.commandId, streamName: s.name, eventTypes: earlier.events.map((e) => e.type), position: earlier.position }),
+      error: commandIdConflict({
+        commandId: command.commandId,
+        streamName: s.name,
+        eventTypes: earlier.events.map((e) => e.type),
+        position: earlier.position,
+      }),
     };
   };
 
@@ -346,10 +354,17 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
       }
       const { events, duplicate } = decision.right;
       if (events.length === 0) {
-        planned.push({ request: null, outcome: { status: 'duplicate', duplicate: duplicate ?? { key: 'commandId', id: command.commandId } } });
+        planned.push({
+          request: null,
+          outcome: { status: 'duplicate', duplicate: duplicate ?? { key: 'commandId', id: command.commandId } },
+        });
         continue;
       }
-      const newEvents = envelope(events as readonly EventOf<A>[], metadataOf(command, handleOptions, recordedAtOf(command)), schemaVersionOf);
+      const newEvents = envelope(
+        events as readonly EventOf<A>[],
+        metadataOf(command, handleOptions, recordedAtOf(command)),
+        schemaVersionOf,
+      );
       requests.push({ streamName: s.name, events: newEvents, expectedRevision: s.revision });
       const before = s.state;
       for (const e of events) s.state = aggregate.evolve(s.state, e);
@@ -357,28 +372,52 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
       const from = s.revision === 'no-stream' ? -1n : (s.revision as bigint);
       s.revision = from + BigInt(newEvents.length);
       // State and figures after this command, not after the whole batch.
-      planned.push({ request: requests.length - 1, outcome: { status: 'applied', events: [], state: s.state, figures: aggregate.figures(s.state) } });
+      planned.push({
+        request: requests.length - 1,
+        outcome: { status: 'applied', events: [], state: s.state, figures: aggregate.figures(s.state) },
+      });
     }
     return { requests, planned };
   };
 
   /** The command of this attempt whose event id the store holds on another stream, and what holds it there. */
-  const takenElsewhere = async (e: EventIdConflictError, requests: readonly AppendRequest[], planned: readonly Planned<A>[], commands: readonly C[]) => {
-    const owner = planned.findIndex((p) => p.request !== null && requests[p.request]!.streamName === e.streamName && requests[p.request]!.events.some((x) => x.eventId === e.eventId));
+  const takenElsewhere = async (
+    e: EventIdConflictError,
+    requests: readonly AppendRequest[],
+    planned: readonly Planned<A>[],
+    commands: readonly C[],
+  ) => {
+    const owner = planned.findIndex(
+      (p) =>
+        p.request !== null &&
+        requests[p.request]!.streamName === e.streamName &&
+        requests[p.request]!.events.some((x) => x.eventId === e.eventId),
+    );
     if (owner < 0) throw e;
     const commandId = commands[owner]!.commandId;
     const stored: RecordedEvent[] = [];
     for await (const x of store.readStream(e.storedIn)) if (x.metadata.commandId === commandId) stored.push(x);
     // Not stored yet: the other command is earlier in this very batch.
-    const inBatch = requests.filter((r) => r.streamName === e.storedIn).flatMap((r) => r.events.filter((x) => x.metadata.commandId === commandId));
+    const inBatch = requests
+      .filter((r) => r.streamName === e.storedIn)
+      .flatMap((r) => r.events.filter((x) => x.metadata.commandId === commandId));
     const events: readonly { readonly type: string }[] = stored.length > 0 ? stored : inBatch;
     return new TakenElsewhere(
       owner,
-      commandIdConflict({ commandId, streamName: e.storedIn, eventTypes: events.map((x) => x.type), position: stored[0]?.globalPosition ?? null }),
+      commandIdConflict({
+        commandId,
+        streamName: e.storedIn,
+        eventTypes: events.map((x) => x.type),
+        position: stored[0]?.globalPosition ?? null,
+      }),
     );
   };
 
-  const attempt = async (commands: readonly C[], runOptions: RunOptions<C>, refused: ReadonlyMap<number, CommandIdConflict>): Promise<BatchResult<A>[]> => {
+  const attempt = async (
+    commands: readonly C[],
+    runOptions: RunOptions<C>,
+    refused: ReadonlyMap<number, CommandIdConflict>,
+  ): Promise<BatchResult<A>[]> => {
     const { requests, planned } = await plan(commands, runOptions, refused);
     if (requests.length === 0) return planned.map((p) => p.outcome);
     if (runOptions.dryRun || (runOptions.allOrNothing && planned.some((p) => p.outcome.status === 'rejected')))

@@ -51,7 +51,13 @@ export {
 export { loadLedgerSettings, readLedgerZones } from './ledger-settings.js';
 
 // The in-memory event store (tests, demos, a process that keeps nothing).
-export { type InMemoryRow, type InMemoryDatabase, createInMemoryDatabase, type InMemoryEventStoreOptions, getInMemoryEventStore } from './memory-store.js';
+export {
+  type InMemoryRow,
+  type InMemoryDatabase,
+  createInMemoryDatabase,
+  type InMemoryEventStoreOptions,
+  getInMemoryEventStore,
+} from './memory-store.js';
 
 // An optional package (a driver, an adapter) that is not installed: the error, and recognising it.
 export { MissingPackageError, missingPackageIn } from './missing-package.js';

@@ -189,7 +189,11 @@ export const getInMemoryEventStore = (options: InMemoryEventStoreOptions = {}): 
       const out = new Map<string, RecordedEvent[]>();
       for (const name of streamNames) {
         const positions = db.streams.get(name);
-        if (positions && positions.length > 0 && !out.has(name)) out.set(name, positions.map((p) => recorded(rowAt(db, p))));
+        if (positions && positions.length > 0 && !out.has(name))
+          out.set(
+            name,
+            positions.map((p) => recorded(rowAt(db, p))),
+          );
       }
       return out;
     },

@@ -16,7 +16,12 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 
 /** The SQLite codes of an open that could not set up its shared-memory index in place. */
-const CANNOT_READ_IN_PLACE = new Set(['SQLITE_READONLY_DIRECTORY', 'SQLITE_READONLY_CANTINIT', 'SQLITE_CANTOPEN', 'SQLITE_READONLY_CANTLOCK']);
+const CANNOT_READ_IN_PLACE = new Set([
+  'SQLITE_READONLY_DIRECTORY',
+  'SQLITE_READONLY_CANTINIT',
+  'SQLITE_CANTOPEN',
+  'SQLITE_READONLY_CANTLOCK',
+]);
 
 export const cannotReadInPlace = (e: unknown): boolean => CANNOT_READ_IN_PLACE.has((e as { code?: unknown } | null)?.code as string);
 

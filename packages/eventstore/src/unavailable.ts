@@ -65,7 +65,10 @@ export const unavailableOr = (e: unknown, server: string, opening = false): unkn
   if (problem === null) return e;
   const inner = e instanceof AggregateError ? (e.errors[0] as Error | undefined)?.message : undefined;
   const message = e instanceof Error ? e.message || inner || codeOf(e) : String(e);
-  return new StoreUnavailableError(opening || problem === 'unreachable' ? `could not reach ${server}: ${message}` : `lost the connection to ${server}: ${message}`, {
-    cause: e,
-  });
+  return new StoreUnavailableError(
+    opening || problem === 'unreachable' ? `could not reach ${server}: ${message}` : `lost the connection to ${server}: ${message}`,
+    {
+      cause: e,
+    },
+  );
 };

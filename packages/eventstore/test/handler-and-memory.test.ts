@@ -30,12 +30,28 @@ const must = (input: unknown): RenewalCommand => {
 };
 const bill = (cycleId: string, commandId: string) =>
   must({
-    type: 'Bill', commandId, cycleId, actor: 'clerk', at: '2026-01-01T08:00:00Z', contractId: 'unit-0301',
-    period: { start: '2026-01-01', end: '2026-02-01' }, dueDate: '2026-01-15', currency: 'CNY',
+    type: 'Bill',
+    commandId,
+    cycleId,
+    actor: 'clerk',
+    at: '2026-01-01T08:00:00Z',
+    contractId: 'unit-0301',
+    period: { start: '2026-01-01', end: '2026-02-01' },
+    dueDate: '2026-01-15',
+    currency: 'CNY',
     lines: [{ code: 'service', description: 'Property service', amountMinor: 10000 }],
   });
 const pay = (cycleId: string, commandId: string, amountMinor: number) =>
-  must({ type: 'RecordPayment', commandId, cycleId, actor: 'cashier', at: '2026-01-10T08:00:00Z', paymentId: `p-${commandId}`, amountMinor, channel: 'cash' });
+  must({
+    type: 'RecordPayment',
+    commandId,
+    cycleId,
+    actor: 'cashier',
+    at: '2026-01-10T08:00:00Z',
+    paymentId: `p-${commandId}`,
+    amountMinor,
+    channel: 'cash',
+  });
 
 const collect = async <A>(it: AsyncIterable<A>): Promise<A[]> => {
   const out: A[] = [];
@@ -63,17 +79,27 @@ test('a fact is not recorded before it happened: a command whose at is after its
   const handler = getCommandHandler(renewalCycle, { store, clock: () => '2026-01-01T07:59:59Z' as never });
   const early = await handler.handle(bill('c-early', 'b-1'));
   assert.is(early.status, 'rejected');
-  assert.equal(early.status === 'rejected' ? { code: early.error.code, ...('recordedAt' in early.error ? { at: early.error.at, recordedAt: early.error.recordedAt } : {}) } : null, {
-    code: 'RECORDED_BEFORE_IT_HAPPENED',
-    at: '2026-01-01T08:00:00Z',
-    recordedAt: '2026-01-01T07:59:59Z',
-  });
+  assert.equal(
+    early.status === 'rejected'
+      ? { code: early.error.code, ...('recordedAt' in early.error ? { at: early.error.at, recordedAt: early.error.recordedAt } : {}) }
+      : null,
+    {
+      code: 'RECORDED_BEFORE_IT_HAPPENED',
+      at: '2026-01-01T08:00:00Z',
+      recordedAt: '2026-01-01T07:59:59Z',
+    },
+  );
   assert.is(await store.headPosition(), -1n);
   // The same instant is fine, and so is recording later (an offline payment keyed in days after).
   assert.is((await handler.handle(bill('c-same', 'b-2'), { recordedAt: '2026-01-01T08:00:00Z' as never })).status, 'applied');
   // In a batch only the command dated after its recorded time is refused; the payment of 10 Jan recorded on 9 Jan is.
-  const batch = await handler.handleBatch([bill('c-batch', 'b-3'), pay('c-batch', 'p-3', 100)], { recordedAt: '2026-01-09T00:00:00Z' as never });
-  assert.equal(batch.map((r) => r.status), ['applied', 'rejected']);
+  const batch = await handler.handleBatch([bill('c-batch', 'b-3'), pay('c-batch', 'p-3', 100)], {
+    recordedAt: '2026-01-09T00:00:00Z' as never,
+  });
+  assert.equal(
+    batch.map((r) => r.status),
+    ['applied', 'rejected'],
+  );
 });
 
 test('the decode option upcasts older stored events as they are read', async () => {
@@ -87,7 +113,10 @@ test('the decode option upcasts older stored events as they are read', async () 
   // The default decoder has no upcaster from 0, and says so instead of guessing.
   const e = await collect(writer.readStream('renewal-cycle-c')).catch((x: unknown) => x);
   assert.instance(e, StoredEventDecodeError);
-  assert.ok((e as StoredEventDecodeError).problem.problems.some((p) => p.path === 'schemaVersion'), String(e));
+  assert.ok(
+    (e as StoredEventDecodeError).problem.problems.some((p) => p.path === 'schemaVersion'),
+    String(e),
+  );
 });
 
 test('an unknown event type or a newer schema version fails the read, naming the event', async () => {
@@ -132,7 +161,10 @@ test('batch options apply to every command; each correlates to itself by default
   const events = await collect(store.readAll());
   assert.equal(
     events.map((e) => [e.metadata.commandId, e.metadata.correlationId, e.metadata.causationId]),
-    [['b1', 'b1', 'import-7'], ['p1', 'p1', 'import-7']],
+    [
+      ['b1', 'b1', 'import-7'],
+      ['p1', 'p1', 'import-7'],
+    ],
   );
 });
 
@@ -140,13 +172,21 @@ test('recordedAt overrides the clock: one instant, or one per command in a batch
   const store = getInMemoryEventStore();
   const handler = getCommandHandler(renewalCycle, { store, clock: () => '2026-02-01T00:00:00Z' as never });
   await handler.handle(bill('c1', 'b1'), { recordedAt: '2026-01-02T03:04:05Z' as never });
-  const entered = new Map([['p1', '2026-01-20T10:00:00Z'], ['p2', '2026-01-21T11:00:00Z']]);
+  const entered = new Map([
+    ['p1', '2026-01-20T10:00:00Z'],
+    ['p2', '2026-01-21T11:00:00Z'],
+  ]);
   await handler.handleBatch([pay('c1', 'p1', 100), pay('c1', 'p2', 200)], { recordedAt: (c) => entered.get(c.commandId) as never });
   await handler.handle(pay('c1', 'p3', 300));
   const events = await collect(store.readAll());
   assert.equal(
     events.map((e) => [e.metadata.commandId, e.metadata.recordedAt]),
-    [['b1', '2026-01-02T03:04:05Z'], ['p1', '2026-01-20T10:00:00Z'], ['p2', '2026-01-21T11:00:00Z'], ['p3', '2026-02-01T00:00:00Z']],
+    [
+      ['b1', '2026-01-02T03:04:05Z'],
+      ['p1', '2026-01-20T10:00:00Z'],
+      ['p2', '2026-01-21T11:00:00Z'],
+      ['p3', '2026-02-01T00:00:00Z'],
+    ],
   );
 });
 
@@ -195,7 +235,9 @@ test('failures other than a revision conflict are not retried', async () => {
       throw new Error('disk full');
     },
   };
-  const e = await getCommandHandler(renewalCycle, { store: failing, backoff: () => 0 }).handle(bill('c1', 'b1')).catch((x: unknown) => x);
+  const e = await getCommandHandler(renewalCycle, { store: failing, backoff: () => 0 })
+    .handle(bill('c1', 'b1'))
+    .catch((x: unknown) => x);
   assert.match(String(e), /disk full/);
   assert.is(appends, 1);
 });

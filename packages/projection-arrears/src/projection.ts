@@ -2,7 +2,15 @@
 // cycleFigures gives for it. Aging is not stored: it depends on the date asked about, so the
 // view computes it at query time with core's agingAsOf on the stored state.
 import { agingAsOf, cycleFigures, RENEWAL_EVENT_TYPES, type CycleState } from '@renewal-ledger/core';
-import { cycleStateToJson, defineProjection, foldBatch, insertRows, loadCycleStates, cycleIdOf, type SqlValue } from '@renewal-ledger/projections';
+import {
+  cycleStateToJson,
+  defineProjection,
+  foldBatch,
+  insertRows,
+  loadCycleStates,
+  cycleIdOf,
+  type SqlValue,
+} from '@renewal-ledger/projections';
 
 export const ARREARS_PROJECTION = 'arrears';
 /** The table readers query (a SQL view over the live table set). */
@@ -118,4 +126,3 @@ export const arrearsProjection = defineProjection({
     await insertRows(tx, table, COLUMNS, rows, `ON CONFLICT (cycle_id) DO UPDATE SET ${updates}`);
   },
 });
-

@@ -143,7 +143,8 @@ export interface ArrearsView {
   portfolio(options: { readonly asOf: BusinessDate }): Promise<Portfolio>;
 }
 
-const zeroBuckets = <A extends number | bigint>(zero: A): Record<AgingBucket, A> => Object.fromEntries(AGING_BUCKETS.map((b) => [b, zero])) as Record<AgingBucket, A>;
+const zeroBuckets = <A extends number | bigint>(zero: A): Record<AgingBucket, A> =>
+  Object.fromEntries(AGING_BUCKETS.map((b) => [b, zero])) as Record<AgingBucket, A>;
 
 const figuresOf = (r: SqlRow): CycleFigures => ({
   totalMinor: asNumber(r.total_minor),
@@ -172,7 +173,12 @@ const cycleOf = (r: SqlRow, asOf: BusinessDate): ArrearsCycle => {
     aging: agingAsOf(asOf)(state),
     openDisputes: state.disputes
       .filter((d) => !d.resolution)
-      .map((d) => ({ disputeId: d.raised.disputeId, amountMinor: d.raised.amountMinor, reason: d.raised.reason, lineCode: d.raised.lineCode ?? null })),
+      .map((d) => ({
+        disputeId: d.raised.disputeId,
+        amountMinor: d.raised.amountMinor,
+        reason: d.raised.reason,
+        lineCode: d.raised.lineCode ?? null,
+      })),
     lastPosition: asBigInt(r.last_position),
     lastRecordedAt: asText(r.last_recorded_at),
   };
@@ -201,7 +207,10 @@ async function* openCycles(db: SqlExecutor, order: 'cycle' | 'contract', currenc
       where += cols.length === 1 ? ' AND cycle_id > ?' : ' AND (contract_id > ? OR (contract_id = ? AND cycle_id > ?))';
       params.push(...(cols.length === 1 ? key : [key[0]!, key[0]!, key[1]!]));
     }
-    const rows = await db.query(`SELECT ${columns} FROM ${ARREARS_CYCLES} WHERE ${where} ORDER BY ${cols.join(', ')} LIMIT ${PAGE}`, params);
+    const rows = await db.query(
+      `SELECT ${columns} FROM ${ARREARS_CYCLES} WHERE ${where} ORDER BY ${cols.join(', ')} LIMIT ${PAGE}`,
+      params,
+    );
     for (const r of rows) yield r;
     if (rows.length < PAGE) return;
     const lastRow = rows[rows.length - 1]!;
@@ -290,7 +299,8 @@ export const getArrearsView = (db: SqlExecutor): ArrearsView => {
       for await (const r of openCycles(db, 'cycle', currency)) {
         const cycle = cycleOf(r, asOf);
         const a = cycle.aging;
-        const amountMinor = (a.overdueMinor > 0 && a.bucket === bucket ? a.overdueMinor : 0) + (bucket === 'current' ? a.notYetDueMinor : 0);
+        const amountMinor =
+          (a.overdueMinor > 0 && a.bucket === bucket ? a.overdueMinor : 0) + (bucket === 'current' ? a.notYetDueMinor : 0);
         if (amountMinor > 0) out.push({ cycle, amountMinor });
       }
       out.sort(
@@ -315,7 +325,15 @@ export const getArrearsView = (db: SqlExecutor): ArrearsView => {
         if (contract === null) return;
         for (const [cur, d] of current)
           if (d.overdue > 0n)
-            top.push({ contractId: contract, currency: cur, overdueMinor: d.overdue, collectibleMinor: d.collectible, daysPastDue: d.days, bucket: d.bucket, cycles: d.cycles });
+            top.push({
+              contractId: contract,
+              currency: cur,
+              overdueMinor: d.overdue,
+              collectibleMinor: d.collectible,
+              daysPastDue: d.days,
+              bucket: d.bucket,
+              cycles: d.cycles,
+            });
         if (top.length > 2 * limit + 100) top = top.sort(rank).slice(0, limit);
         current = new Map();
       };
@@ -390,7 +408,8 @@ export const getArrearsView = (db: SqlExecutor): ArrearsView => {
         acc.creditMinor = asExactSum(r, 'credit');
         accs.set(acc.currency, acc);
       }
-      for await (const r of openCycles(db, 'cycle', undefined, 'cycle_id, currency, state_json')) addAging(accs.get(asText(r.currency))!, agingOfRow(r, asOf));
+      for await (const r of openCycles(db, 'cycle', undefined, 'cycle_id, currency, state_json'))
+        addAging(accs.get(asText(r.currency))!, agingOfRow(r, asOf));
       return { asOf, currencies: byCurrency(accs) };
     },
   };

@@ -3,7 +3,15 @@
 // figures folded straight from the store.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cycleEvents, agingAsOf, cycleFigures, evolveCycle, initialCycleState, type BusinessDate, type CycleState } from '@renewal-ledger/core';
+import {
+  cycleEvents,
+  agingAsOf,
+  cycleFigures,
+  evolveCycle,
+  initialCycleState,
+  type BusinessDate,
+  type CycleState,
+} from '@renewal-ledger/core';
 import { getProjectionRunner } from '@renewal-ledger/projections';
 import { arrearsProjection, getArrearsView } from '../src/index.js';
 import { dumpTable, openEnvironment, type StoreKind } from '@renewal-ledger/testing/environments';
@@ -18,7 +26,12 @@ const scenario = (kind: StoreKind) => async () => {
   try {
     await buildIncrementally(env.store, env.views, [arrearsProjection]);
     const incremental = await dumpTable(env.views, 'arrears_cycles', 'cycle_id');
-    const [rebuilt] = await getProjectionRunner({ store: env.store, database: env.views, projections: [arrearsProjection], batchSize: 500 }).rebuild();
+    const [rebuilt] = await getProjectionRunner({
+      store: env.store,
+      database: env.views,
+      projections: [arrearsProjection],
+      batchSize: 500,
+    }).rebuild();
     assert.is(rebuilt!.status, 'caught-up');
     assert.is(rebuilt!.tableSet, 'v1_2');
     assert.equal(await dumpTable(env.views, 'arrears_cycles', 'cycle_id'), incremental);

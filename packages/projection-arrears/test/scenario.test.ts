@@ -67,7 +67,9 @@ test('each cycle carries the figures of its events', async () => {
   assert.is(disputed.figures.outstandingMinor, 10000);
   assert.is(disputed.figures.openDisputedMinor, 10000);
   assert.is(disputed.figures.collectibleMinor, 0);
-  assert.equal(disputed.openDisputes, [{ disputeId: 'disp-h', amountMinor: 10000, reason: 'Lift out of order for three weeks', lineCode: 'service' }]);
+  assert.equal(disputed.openDisputes, [
+    { disputeId: 'disp-h', amountMinor: 10000, reason: 'Lift out of order for three weeks', lineCode: 'service' },
+  ]);
   assert.is(disputed.aging.overdueMinor, 0);
   // Written off in full: nothing due, nothing outstanding.
   const writtenOff = (await view.cycle(CYCLES.writtenOff, { asOf: d('2026-03-31') }))!;
@@ -108,7 +110,10 @@ test('portfolio totals put every collectible amount in exactly one bucket, for a
   assert.equal(cny.buckets, { current: 20000n, '1-30': 20000n, '31-60': 0n, '61-90': 115000n, '90+': 0n });
   assert.equal(cny.bucketCycles, { current: 1, '1-30': 1, '31-60': 0, '61-90': 3, '90+': 0 });
   assert.is(cny.collectibleMinor, 155000n);
-  assert.is(Object.values(cny.buckets).reduce((a, b) => a + b, 0n), cny.collectibleMinor);
+  assert.is(
+    Object.values(cny.buckets).reduce((a, b) => a + b, 0n),
+    cny.collectibleMinor,
+  );
   assert.is(cny.overdueMinor, 135000n);
   // 11 cycles. Due: 30000 (dec) + 3 x 30000 + 50000 + 52000 + 90000 + 60000 + 0 + 35000 + 40000
   // = 447000; net paid: 30000 + 90000 + 30000 + 52000 + 30000 + 20000 + 30000 = 282000;
@@ -141,9 +146,15 @@ test('by bucket lists each cycle with its amount in that bucket, oldest first', 
     ],
   );
   const current = await view.byBucket('current', { asOf: d('2026-03-31') });
-  assert.equal(current.map((e) => [e.cycle.cycleId, e.amountMinor]), [[CYCLES.plan, 20000]]);
+  assert.equal(
+    current.map((e) => [e.cycle.cycleId, e.amountMinor]),
+    [[CYCLES.plan, 20000]],
+  );
   const recent = await view.byBucket('1-30', { asOf: d('2026-03-31') });
-  assert.equal(recent.map((e) => [e.cycle.cycleId, e.amountMinor]), [[CYCLES.plan, 20000]]);
+  assert.equal(
+    recent.map((e) => [e.cycle.cycleId, e.amountMinor]),
+    [[CYCLES.plan, 20000]],
+  );
   assert.equal(await view.byBucket('90+', { asOf: d('2026-03-31') }), []);
 });
 
@@ -165,8 +176,14 @@ test('top debtors rank contracts by what is overdue', async () => {
 test('a contract shows all its cycles and their totals', async () => {
   const { view } = await setup();
   const lump = await view.byContract('unit-0101', { asOf: d('2026-03-31') });
-  assert.equal(lump.cycles.map((c) => c.cycleId), [CYCLES.lumpJan, CYCLES.lumpFeb, CYCLES.lumpMar]);
-  assert.equal(lump.cycles.map((c) => c.figures.outstandingMinor), [0, 0, 0]);
+  assert.equal(
+    lump.cycles.map((c) => c.cycleId),
+    [CYCLES.lumpJan, CYCLES.lumpFeb, CYCLES.lumpMar],
+  );
+  assert.equal(
+    lump.cycles.map((c) => c.figures.outstandingMinor),
+    [0, 0, 0],
+  );
   assert.is(lump.totals[0]!.netPaidMinor, 90000n);
   assert.is(lump.totals[0]!.collectibleMinor, 0n);
   const none = await view.byContract('unit-9999', { asOf: d('2026-03-31') });

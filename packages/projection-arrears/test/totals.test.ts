@@ -35,9 +35,15 @@ const billOf = (i: number) =>
 const scenario = (kind: StoreKind) => async () => {
   const env = await openEnvironment(kind);
   try {
-    const results = await getCommandHandler(renewalCycle, { store: env.store }).handleBatch(Array.from({ length: BILLS }, (_, i) => billOf(i)));
+    const results = await getCommandHandler(renewalCycle, { store: env.store }).handleBatch(
+      Array.from({ length: BILLS }, (_, i) => billOf(i)),
+    );
     assert.ok(results.every((r) => r.status === 'applied'));
-    const [a, b] = await getProjectionRunner({ store: env.store, database: env.views, projections: [arrearsProjection, behaviourProjection] }).catchUp();
+    const [a, b] = await getProjectionRunner({
+      store: env.store,
+      database: env.views,
+      projections: [arrearsProjection, behaviourProjection],
+    }).catchUp();
     assert.equal([a!.status, b!.status], ['caught-up', 'caught-up']);
     const view = getArrearsView(env.views);
     const cny = (await view.portfolio({ asOf: '2026-03-01' as BusinessDate })).currencies[0]!;

@@ -54,7 +54,10 @@ export interface CycleAsOf {
 
 const instantOf = (label: string, i: string): Instant => {
   const n = normaliseInstant(i);
-  if (n === null) throw new TypeError(`${label}: expected a timestamp with Z or an offset, YYYY-MM-DDTHH:mm:ss[.sss](Z|+HH:MM), got ${JSON.stringify(i)}`);
+  if (n === null)
+    throw new TypeError(
+      `${label}: expected a timestamp with Z or an offset, YYYY-MM-DDTHH:mm:ss[.sss](Z|+HH:MM), got ${JSON.stringify(i)}`,
+    );
   return n;
 };
 

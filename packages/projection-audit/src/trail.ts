@@ -107,7 +107,9 @@ export const coverageGap = ({ checkpoint, chainEnd }: AuditCoverage): string | n
   checkpoint === chainEnd
     ? null
     : `the audit view has audited the events up to position ${checkpoint ?? 'none'}, but its chain ends ${chainEnd === null ? 'before its first entry' : `at position ${chainEnd}`}: ${
-        chainEnd === null || (checkpoint !== null && chainEnd < checkpoint) ? 'entries were removed from its end' : 'rows were added past it'
+        chainEnd === null || (checkpoint !== null && chainEnd < checkpoint)
+          ? 'entries were removed from its end'
+          : 'rows were added past it'
       }`;
 
 /**
@@ -131,7 +133,11 @@ export const AUDIT_CSV_COLUMNS: readonly string[] = AUDIT_COLUMNS.map((c) => (c 
  * by the project's CSV writer: text a spreadsheet would run as a formula gets a leading apostrophe
  * (verify the trail from the JSON lines export, which is exact). `bom` starts with a byte order mark.
  */
-export async function* exportAuditCsv(db: SqlExecutor, query: AuditQuery = {}, options: { readonly bom?: boolean } = {}): AsyncGenerator<string> {
+export async function* exportAuditCsv(
+  db: SqlExecutor,
+  query: AuditQuery = {},
+  options: { readonly bom?: boolean } = {},
+): AsyncGenerator<string> {
   yield `${options.bom ? CSV_BOM : ''}${csvLine(AUDIT_CSV_COLUMNS)}`;
   for await (const r of auditEntries(db, query)) {
     const fields = [

@@ -125,7 +125,11 @@ export const verifyAuditChain = async (db: SqlExecutor, store: EventStore, optio
     // A seal between the previous entry and this one names a position the chain no longer has.
     while (nextSeal < seals.length && BigInt(seals[nextSeal]!.position) < position) {
       const s = seals[nextSeal]!;
-      return fail('seal-mismatch', BigInt(s.position), `the seal of ${s.sealedAt} names position ${s.position}, which the audit chain no longer has`);
+      return fail(
+        'seal-mismatch',
+        BigInt(s.position),
+        `the seal of ${s.sealedAt} names position ${s.position}, which the audit chain no longer has`,
+      );
     }
     if (hashEntry(row.prevHash, row) !== row.hash)
       return fail('entry-altered', position, 'the audit entry no longer matches its own hash: the audit row was edited');
@@ -145,9 +149,17 @@ export const verifyAuditChain = async (db: SqlExecutor, store: EventStore, optio
       return fail('event-unreadable', u.globalPosition, u.message);
     }
     if (!event || event.globalPosition > position)
-      return fail('event-missing', position, `the audited ${row.type} event (${row.stream}@${row.revision}) is no longer in the event store`);
+      return fail(
+        'event-missing',
+        position,
+        `the audited ${row.type} event (${row.stream}@${row.revision}) is no longer in the event store`,
+      );
     if (event.globalPosition < position)
-      return fail('entry-missing', event.globalPosition, `the stored ${event.type} event (${event.streamName}@${event.streamRevision}) has no audit entry`);
+      return fail(
+        'entry-missing',
+        event.globalPosition,
+        `the stored ${event.type} event (${event.streamName}@${event.streamRevision}) has no audit entry`,
+      );
     pending = null;
     const now = auditEntryOf(event);
     if (canonicalEntry(now) !== canonicalEntry(row))
@@ -174,7 +186,11 @@ export const verifyAuditChain = async (db: SqlExecutor, store: EventStore, optio
   }
   if (nextSeal < seals.length) {
     const s = seals[nextSeal]!;
-    return fail('seal-mismatch', BigInt(s.position), `the seal of ${s.sealedAt} names position ${s.position}, past the end of the audit chain: entries were removed`);
+    return fail(
+      'seal-mismatch',
+      BigInt(s.position),
+      `the seal of ${s.sealedAt} names position ${s.position}, past the end of the audit chain: entries were removed`,
+    );
   }
   // A chain cut short ends before the checkpoint: the events after its end would otherwise pass
   // as "not audited yet", and could be edited unnoticed.
@@ -204,7 +220,12 @@ export const sealAuditChain = async (
   const head = verification.head;
   const seal =
     verification.ok && head
-      ? { position: head.position.toString(), hash: head.hash, entries: head.entries, sealedAt: (options.clock ?? (() => new Date().toISOString()))() }
+      ? {
+          position: head.position.toString(),
+          hash: head.hash,
+          entries: head.entries,
+          sealedAt: (options.clock ?? (() => new Date().toISOString()))(),
+        }
       : null;
   return { verification, seal };
 };
@@ -234,7 +255,8 @@ export const verifyAuditExport = async (
     if (line.trim() === '') continue;
     const row = JSON.parse(line) as AuditRecord;
     const position = BigInt(row.position);
-    if (hashEntry(row.prevHash, row) !== row.hash) return result({ kind: 'entry-altered', position, reason: 'the line no longer matches its own hash' });
+    if (hashEntry(row.prevHash, row) !== row.hash)
+      return result({ kind: 'entry-altered', position, reason: 'the line no longer matches its own hash' });
     if (row.prevHash !== (previous ? previous.hash : GENESIS_HASH))
       return result({ kind: 'chain-broken', position, reason: 'its prevHash is not the hash of the line before it' });
     entries += 1;
@@ -247,8 +269,14 @@ export const verifyAuditExport = async (
       matched.add(s.position);
     }
   }
-  const missing = [...seals.values()].filter((s) => !matched.has(s.position)).sort((a, b) => (BigInt(a.position) < BigInt(b.position) ? -1 : 1))[0];
+  const missing = [...seals.values()]
+    .filter((s) => !matched.has(s.position))
+    .sort((a, b) => (BigInt(a.position) < BigInt(b.position) ? -1 : 1))[0];
   if (missing)
-    return result({ kind: 'seal-mismatch', position: BigInt(missing.position), reason: `the sealed position ${missing.position} is not in the export` });
+    return result({
+      kind: 'seal-mismatch',
+      position: BigInt(missing.position),
+      reason: `the sealed position ${missing.position} is not in the export`,
+    });
   return result(null);
 };

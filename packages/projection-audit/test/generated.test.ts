@@ -30,11 +30,17 @@ const scenario = (kind: StoreKind) => async () => {
 
     // Tamper with one payment in the event store's own table, as someone with database access would.
     const sql = await env.openEventStoreSql();
-    const [target] = await sql.query(`SELECT global_position, data FROM events WHERE type = 'Paid' ORDER BY global_position LIMIT 1 OFFSET 500`);
+    const [target] = await sql.query(
+      `SELECT global_position, data FROM events WHERE type = 'Paid' ORDER BY global_position LIMIT 1 OFFSET 500`,
+    );
     const position = BigInt(target!.global_position as number | string);
-    const data = typeof target!.data === 'string' ? (JSON.parse(target!.data) as Record<string, unknown>) : (target!.data as Record<string, unknown>);
+    const data =
+      typeof target!.data === 'string' ? (JSON.parse(target!.data) as Record<string, unknown>) : (target!.data as Record<string, unknown>);
     const edited = JSON.stringify({ ...data, amountMinor: (data.amountMinor as number) - 100 });
-    await sql.execute(`UPDATE events SET data = ${kind === 'postgres' ? 'CAST(? AS json)' : '?'} WHERE global_position = ?`, [edited, position]);
+    await sql.execute(`UPDATE events SET data = ${kind === 'postgres' ? 'CAST(? AS json)' : '?'} WHERE global_position = ?`, [
+      edited,
+      position,
+    ]);
 
     const caught = await verifyAuditChain(env.views, env.store);
     assert.not.ok(caught.ok);

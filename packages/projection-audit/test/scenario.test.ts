@@ -53,7 +53,12 @@ test('every event is an entry with who, when and why, chained by sha256 from 64 
   for (let i = 0; i < entries.length; i++) {
     const { prevHash, hash, ...entry } = entries[i]!;
     // Recomputed here from the definition, not with the package's own function.
-    assert.is(hash, createHash('sha256').update(prevHash + canonicalJson(entry)).digest('hex'));
+    assert.is(
+      hash,
+      createHash('sha256')
+        .update(prevHash + canonicalJson(entry))
+        .digest('hex'),
+    );
     if (i > 0) assert.is(prevHash, entries[i - 1]!.hash);
   }
   const refund = entries.find((e) => e.type === 'Refunded')!;
@@ -187,14 +192,20 @@ test('exports as JSON lines and CSV; an export verifies on its own and against a
 test('the history of a cycle: one readable line per event with the balance after it', async () => {
   const { store } = await setup();
   const history = await cycleHistory(store, CYCLES.refunded);
-  assert.equal(history.map((h) => [h.type, h.outstandingAfterMinor]), [
-    ['Billed', 60000],
-    ['Paid', 0],
-    ['Disputed', 0],
-    ['DisputeResolved', -8000],
-    ['Refunded', 0],
-  ]);
-  assert.match(history[1]!.line, /2026-01-08 10:00 UTC {2}Paid 600\.00 CNY by card, reference CARD-5501 \(payment ref-p1\)\. By cashier-zhao\. Outstanding 0\.00 CNY\./);
+  assert.equal(
+    history.map((h) => [h.type, h.outstandingAfterMinor]),
+    [
+      ['Billed', 60000],
+      ['Paid', 0],
+      ['Disputed', 0],
+      ['DisputeResolved', -8000],
+      ['Refunded', 0],
+    ],
+  );
+  assert.match(
+    history[1]!.line,
+    /2026-01-08 10:00 UTC {2}Paid 600\.00 CNY by card, reference CARD-5501 \(payment ref-p1\)\. By cashier-zhao\. Outstanding 0\.00 CNY\./,
+  );
   assert.match(history[3]!.text, /Dispute disp-c upheld, bill lowered by 80\.00 CNY: Re-measured with the customer/);
   assert.match(history[3]!.line, /Outstanding -80\.00 CNY/);
   const offline = await cycleHistory(store, CYCLES.partial);

@@ -81,7 +81,10 @@ const loadCycles = async (tx: SqlExecutor, table: string, ids: readonly string[]
   const out = new Map<string, CycleRow>();
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
-    const rows = await tx.query(`SELECT cycle_id, state_json, settled_on, settled_by FROM ${table} WHERE cycle_id IN (${placeholders(chunk.length)})`, chunk);
+    const rows = await tx.query(
+      `SELECT cycle_id, state_json, settled_on, settled_by FROM ${table} WHERE cycle_id IN (${placeholders(chunk.length)})`,
+      chunk,
+    );
     for (const r of rows)
       out.set(asText(r.cycle_id), {
         state: cycleStateFromJson(asText(r.state_json)),
@@ -122,15 +125,16 @@ const loadReminders = async (tx: SqlExecutor, table: string, cycleIds: readonly 
 
 export const BEHAVIOUR_LEDGER = 'behaviour_ledger';
 
-export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_reminders' | 'behaviour_takings' | 'behaviour_ledger'> = defineProjection({
-  name: BEHAVIOUR_PROJECTION,
-  // 2: days in the ledger's zone.
-  // 3: zone changeovers that never recount a day, the opening a change from UTC (business-days.ts).
-  version: 3,
-  eventTypes: [...RENEWAL_EVENT_TYPES, 'CreditReceived', ...LEDGER_ZONE_EVENT_TYPES],
-  tables: [BEHAVIOUR_CYCLES, BEHAVIOUR_REMINDERS, BEHAVIOUR_TAKINGS, BEHAVIOUR_LEDGER],
-  async createTables(tx, t) {
-    await tx.execute(`CREATE TABLE ${t.behaviour_cycles} (
+export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_reminders' | 'behaviour_takings' | 'behaviour_ledger'> =
+  defineProjection({
+    name: BEHAVIOUR_PROJECTION,
+    // 2: days in the ledger's zone.
+    // 3: zone changeovers that never recount a day, the opening a change from UTC (business-days.ts).
+    version: 3,
+    eventTypes: [...RENEWAL_EVENT_TYPES, 'CreditReceived', ...LEDGER_ZONE_EVENT_TYPES],
+    tables: [BEHAVIOUR_CYCLES, BEHAVIOUR_REMINDERS, BEHAVIOUR_TAKINGS, BEHAVIOUR_LEDGER],
+    async createTables(tx, t) {
+      await tx.execute(`CREATE TABLE ${t.behaviour_cycles} (
       cycle_id TEXT PRIMARY KEY,
       contract_id TEXT NOT NULL,
       currency TEXT NOT NULL,
@@ -143,9 +147,9 @@ export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_rem
       settled_on TEXT,
       settled_by TEXT,
       state_json TEXT NOT NULL)`);
-    await tx.execute(`CREATE INDEX ${t.behaviour_cycles}_contract ON ${t.behaviour_cycles} (contract_id, due_date)`);
-    await tx.execute(`CREATE INDEX ${t.behaviour_cycles}_month ON ${t.behaviour_cycles} (billing_month)`);
-    await tx.execute(`CREATE TABLE ${t.behaviour_reminders} (
+      await tx.execute(`CREATE INDEX ${t.behaviour_cycles}_contract ON ${t.behaviour_cycles} (contract_id, due_date)`);
+      await tx.execute(`CREATE INDEX ${t.behaviour_cycles}_month ON ${t.behaviour_cycles} (billing_month)`);
+      await tx.execute(`CREATE TABLE ${t.behaviour_reminders} (
       cycle_id TEXT NOT NULL,
       reminder_id TEXT NOT NULL,
       contract_id TEXT NOT NULL,
@@ -155,7 +159,7 @@ export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_rem
       reminded_minor BIGINT NOT NULL,
       paid_within_minor BIGINT NOT NULL,
       PRIMARY KEY (cycle_id, reminder_id))`);
-    await tx.execute(`CREATE TABLE ${t.behaviour_takings} (
+      await tx.execute(`CREATE TABLE ${t.behaviour_takings} (
       channel TEXT NOT NULL,
       currency TEXT NOT NULL,
       day TEXT NOT NULL,
@@ -164,135 +168,153 @@ export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_rem
       refunds BIGINT NOT NULL,
       refunded_minor BIGINT NOT NULL,
       PRIMARY KEY (channel, currency, day))`);
-    await createLedgerSettingsTable(tx, t.behaviour_ledger);
-  },
-  async applyBatch(events, tx, t) {
-    const ledger = await trackLedgerZones(tx, t.behaviour_ledger);
-    const onCycles = events.filter((e) => e.type !== 'CreditReceived' && !LEDGER_ZONE_EVENT_TYPES.includes(e.type));
-    const ids = [...new Set(onCycles.map((e) => (e.data as { cycleId: string }).cycleId))];
-    const cycles = await loadCycles(tx, t.behaviour_cycles, ids);
-    const reminders = await loadReminders(tx, t.behaviour_reminders, ids);
-    const takings = new Map<string, { channel: string; currency: string; day: string; payments: number; taken: bigint; refunds: number; refunded: bigint }>();
-    const take = (channel: string, currency: string, at: string, amount: number, kind: 'taken' | 'refunded') => {
-      const day = businessDayOf(ledger.zones, at as Instant);
-      const key = `${channel}\u0000${currency}\u0000${day}`;
-      // A day's takings are a sum over cycles: a bigint (BIGINT in the table), exact past 2^53.
-      const row = takings.get(key) ?? { channel, currency, day, payments: 0, taken: 0n, refunds: 0, refunded: 0n };
-      if (kind === 'taken') {
-        row.payments++;
-        row.taken += BigInt(amount);
-      } else {
-        row.refunds++;
-        row.refunded += BigInt(amount);
-      }
-      takings.set(key, row);
-    };
-
-    for (const e of events) {
-      if (ledger.apply(e)) continue;
-      if (e.type === 'CreditReceived') {
-        const d = e.data as CreditReceivedData;
-        take(d.channel, d.currency, d.at, d.amountMinor, 'taken');
-        continue;
-      }
-      const cycleId = (e.data as { cycleId: string }).cycleId;
-      const row = cycles.get(cycleId)!;
-      const before = row.state;
-      const after = evolveCycle(before, cycleEvents.of(e));
-      row.state = after;
-      row.changed = true;
-      const bill = after.bill;
-      if (!bill) continue;
-      const at = (e.data as { at: string }).at;
-      const outstanding = cycleFigures(after).outstandingMinor;
-      if (row.settledOn === null && outstanding <= 0) {
-        row.settledOn = businessDayOf(ledger.zones, at as Instant);
-        row.settledBy = settledByOf(e.type);
-      }
-      if (e.type === 'ReminderSent') {
-        const d = e.data as ReminderSentData;
-        const list = reminders.get(cycleId) ?? [];
-        list.push({
-          reminderId: d.reminderId,
-          cycleId,
-          contractId: bill.contractId,
-          channel: d.channel,
-          level: d.level ?? 0,
-          at: d.at,
-          windowEnd: Date.parse(d.at) + WEEK_MS,
-          remindedMinor: cycleFigures(after).collectibleMinor,
-          paidWithinMinor: 0,
-          changed: true,
-        });
-        reminders.set(cycleId, list);
-      } else if (e.type === 'Paid') {
-        const d = e.data as PaidData;
-        if (d.creditApplicationId !== undefined) continue;
-        take(d.channel, bill.currency, d.at, d.amountMinor, 'taken');
-        const paidAt = Date.parse(d.at);
-        for (const r of reminders.get(cycleId) ?? []) {
-          if (paidAt < Date.parse(r.at) || paidAt >= r.windowEnd) continue;
-          const counted = Math.min(d.amountMinor, r.remindedMinor - r.paidWithinMinor);
-          if (counted <= 0) continue;
-          r.paidWithinMinor += counted;
-          r.changed = true;
+      await createLedgerSettingsTable(tx, t.behaviour_ledger);
+    },
+    async applyBatch(events, tx, t) {
+      const ledger = await trackLedgerZones(tx, t.behaviour_ledger);
+      const onCycles = events.filter((e) => e.type !== 'CreditReceived' && !LEDGER_ZONE_EVENT_TYPES.includes(e.type));
+      const ids = [...new Set(onCycles.map((e) => (e.data as { cycleId: string }).cycleId))];
+      const cycles = await loadCycles(tx, t.behaviour_cycles, ids);
+      const reminders = await loadReminders(tx, t.behaviour_reminders, ids);
+      const takings = new Map<
+        string,
+        { channel: string; currency: string; day: string; payments: number; taken: bigint; refunds: number; refunded: bigint }
+      >();
+      const take = (channel: string, currency: string, at: string, amount: number, kind: 'taken' | 'refunded') => {
+        const day = businessDayOf(ledger.zones, at as Instant);
+        const key = `${channel}\u0000${currency}\u0000${day}`;
+        // A day's takings are a sum over cycles: a bigint (BIGINT in the table), exact past 2^53.
+        const row = takings.get(key) ?? { channel, currency, day, payments: 0, taken: 0n, refunds: 0, refunded: 0n };
+        if (kind === 'taken') {
+          row.payments++;
+          row.taken += BigInt(amount);
+        } else {
+          row.refunds++;
+          row.refunded += BigInt(amount);
         }
-      } else if (e.type === 'Refunded') {
-        const d = e.data as RefundedData;
-        const payment = before.payments.find((p) => p.paymentId === d.paymentId);
-        if (payment?.creditApplicationId !== undefined) continue;
-        take(payment?.channel ?? 'other', bill.currency, d.at, d.amountMinor, 'refunded');
-      }
-    }
+        takings.set(key, row);
+      };
 
-    const cycleRows: SqlValue[][] = [];
-    for (const [cycleId, row] of cycles) {
-      if (!row.changed || !row.state.bill) continue;
-      const bill = row.state.bill;
-      const f = cycleFigures(row.state);
-      cycleRows.push([
-        cycleId,
-        bill.contractId,
-        bill.currency,
-        bill.period.start,
-        bill.period.start.slice(0, 7),
-        bill.dueDate,
-        f.totalMinor,
-        f.dueMinor,
-        f.netPaidMinor,
-        row.settledOn,
-        row.settledBy,
-        cycleStateToJson(row.state),
-      ]);
-    }
-    await insertRows(
-      tx,
-      t.behaviour_cycles,
-      ['cycle_id', 'contract_id', 'currency', 'period_start', 'billing_month', 'due_date', 'total_minor', 'due_minor', 'net_paid_minor', 'settled_on', 'settled_by', 'state_json'],
-      cycleRows,
-      `ON CONFLICT (cycle_id) DO UPDATE SET due_minor = excluded.due_minor, net_paid_minor = excluded.net_paid_minor,
+      for (const e of events) {
+        if (ledger.apply(e)) continue;
+        if (e.type === 'CreditReceived') {
+          const d = e.data as CreditReceivedData;
+          take(d.channel, d.currency, d.at, d.amountMinor, 'taken');
+          continue;
+        }
+        const cycleId = (e.data as { cycleId: string }).cycleId;
+        const row = cycles.get(cycleId)!;
+        const before = row.state;
+        const after = evolveCycle(before, cycleEvents.of(e));
+        row.state = after;
+        row.changed = true;
+        const bill = after.bill;
+        if (!bill) continue;
+        const at = (e.data as { at: string }).at;
+        const outstanding = cycleFigures(after).outstandingMinor;
+        if (row.settledOn === null && outstanding <= 0) {
+          row.settledOn = businessDayOf(ledger.zones, at as Instant);
+          row.settledBy = settledByOf(e.type);
+        }
+        if (e.type === 'ReminderSent') {
+          const d = e.data as ReminderSentData;
+          const list = reminders.get(cycleId) ?? [];
+          list.push({
+            reminderId: d.reminderId,
+            cycleId,
+            contractId: bill.contractId,
+            channel: d.channel,
+            level: d.level ?? 0,
+            at: d.at,
+            windowEnd: Date.parse(d.at) + WEEK_MS,
+            remindedMinor: cycleFigures(after).collectibleMinor,
+            paidWithinMinor: 0,
+            changed: true,
+          });
+          reminders.set(cycleId, list);
+        } else if (e.type === 'Paid') {
+          const d = e.data as PaidData;
+          if (d.creditApplicationId !== undefined) continue;
+          take(d.channel, bill.currency, d.at, d.amountMinor, 'taken');
+          const paidAt = Date.parse(d.at);
+          for (const r of reminders.get(cycleId) ?? []) {
+            if (paidAt < Date.parse(r.at) || paidAt >= r.windowEnd) continue;
+            const counted = Math.min(d.amountMinor, r.remindedMinor - r.paidWithinMinor);
+            if (counted <= 0) continue;
+            r.paidWithinMinor += counted;
+            r.changed = true;
+          }
+        } else if (e.type === 'Refunded') {
+          const d = e.data as RefundedData;
+          const payment = before.payments.find((p) => p.paymentId === d.paymentId);
+          if (payment?.creditApplicationId !== undefined) continue;
+          take(payment?.channel ?? 'other', bill.currency, d.at, d.amountMinor, 'refunded');
+        }
+      }
+
+      const cycleRows: SqlValue[][] = [];
+      for (const [cycleId, row] of cycles) {
+        if (!row.changed || !row.state.bill) continue;
+        const bill = row.state.bill;
+        const f = cycleFigures(row.state);
+        cycleRows.push([
+          cycleId,
+          bill.contractId,
+          bill.currency,
+          bill.period.start,
+          bill.period.start.slice(0, 7),
+          bill.dueDate,
+          f.totalMinor,
+          f.dueMinor,
+          f.netPaidMinor,
+          row.settledOn,
+          row.settledBy,
+          cycleStateToJson(row.state),
+        ]);
+      }
+      await insertRows(
+        tx,
+        t.behaviour_cycles,
+        [
+          'cycle_id',
+          'contract_id',
+          'currency',
+          'period_start',
+          'billing_month',
+          'due_date',
+          'total_minor',
+          'due_minor',
+          'net_paid_minor',
+          'settled_on',
+          'settled_by',
+          'state_json',
+        ],
+        cycleRows,
+        `ON CONFLICT (cycle_id) DO UPDATE SET due_minor = excluded.due_minor, net_paid_minor = excluded.net_paid_minor,
          settled_on = excluded.settled_on, settled_by = excluded.settled_by, state_json = excluded.state_json`,
-    );
-    const reminderRows: SqlValue[][] = [];
-    for (const list of reminders.values())
-      for (const r of list) if (r.changed) reminderRows.push([r.cycleId, r.reminderId, r.contractId, r.channel, r.level, r.at, r.remindedMinor, r.paidWithinMinor]);
-    await insertRows(
-      tx,
-      t.behaviour_reminders,
-      ['cycle_id', 'reminder_id', 'contract_id', 'channel', 'level', 'at', 'reminded_minor', 'paid_within_minor'],
-      reminderRows,
-      'ON CONFLICT (cycle_id, reminder_id) DO UPDATE SET paid_within_minor = excluded.paid_within_minor',
-    );
-    const k = t.behaviour_takings;
-    await insertRows(
-      tx,
-      k,
-      ['channel', 'currency', 'day', 'payments', 'taken_minor', 'refunds', 'refunded_minor'],
-      [...takings.values()].map((x) => [x.channel, x.currency, x.day, x.payments, x.taken, x.refunds, x.refunded]),
-      `ON CONFLICT (channel, currency, day) DO UPDATE SET payments = ${k}.payments + excluded.payments,
+      );
+      const reminderRows: SqlValue[][] = [];
+      for (const list of reminders.values())
+        for (const r of list)
+          if (r.changed)
+            reminderRows.push([r.cycleId, r.reminderId, r.contractId, r.channel, r.level, r.at, r.remindedMinor, r.paidWithinMinor]);
+      await insertRows(
+        tx,
+        t.behaviour_reminders,
+        ['cycle_id', 'reminder_id', 'contract_id', 'channel', 'level', 'at', 'reminded_minor', 'paid_within_minor'],
+        reminderRows,
+        'ON CONFLICT (cycle_id, reminder_id) DO UPDATE SET paid_within_minor = excluded.paid_within_minor',
+      );
+      const k = t.behaviour_takings;
+      await insertRows(
+        tx,
+        k,
+        ['channel', 'currency', 'day', 'payments', 'taken_minor', 'refunds', 'refunded_minor'],
+        [...takings.values()].map((x) => [x.channel, x.currency, x.day, x.payments, x.taken, x.refunds, x.refunded]),
+        `ON CONFLICT (channel, currency, day) DO UPDATE SET payments = ${k}.payments + excluded.payments,
          taken_minor = ${k}.taken_minor + excluded.taken_minor, refunds = ${k}.refunds + excluded.refunds,
          refunded_minor = ${k}.refunded_minor + excluded.refunded_minor`,
-    );
-    await ledger.save();
-  },
-});
+      );
+      await ledger.save();
+    },
+  });

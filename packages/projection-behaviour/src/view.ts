@@ -9,7 +9,16 @@
 // - the current streak: how many of the most recent decided cycles (by due date) were on time in a row.
 // Cycles that had nothing to pay (a bill discounted to zero) are left out.
 import { daysBetween, type BusinessDate } from '@renewal-ledger/core';
-import { asExactSum, asNumber, asOptionalText, asText, exactSumSql, ratioOf, requireLiveView, type SqlExecutor } from '@renewal-ledger/projections';
+import {
+  asExactSum,
+  asNumber,
+  asOptionalText,
+  asText,
+  exactSumSql,
+  ratioOf,
+  requireLiveView,
+  type SqlExecutor,
+} from '@renewal-ledger/projections';
 import { BEHAVIOUR_CYCLES, BEHAVIOUR_PROJECTION, BEHAVIOUR_REMINDERS, BEHAVIOUR_TAKINGS } from './projection.js';
 
 export interface CycleStanding {
@@ -104,7 +113,14 @@ export const getBehaviourView = (db: SqlExecutor): BehaviourView => {
         if (by === 'nothing-due') continue;
         const settledBy = settled !== null && settled <= date ? settled : null;
         if (settledBy === null) {
-          if (dueDate < date) standings.push({ cycleId: asText(r.cycle_id), dueDate, status: 'open-late', daysLate: daysBetween(dueDate, date), settledOn: null });
+          if (dueDate < date)
+            standings.push({
+              cycleId: asText(r.cycle_id),
+              dueDate,
+              status: 'open-late',
+              daysLate: daysBetween(dueDate, date),
+              settledOn: null,
+            });
           continue;
         }
         const late = Math.max(0, daysBetween(dueDate, settledBy));
@@ -142,7 +158,15 @@ export const getBehaviourView = (db: SqlExecutor): BehaviourView => {
         const reminded = asExactSum(r, 'reminded');
         const paid = asExactSum(r, 'paid');
         const level = asNumber(r.level);
-        return { channel: asText(r.channel), currency: asText(r.currency), level: level === 0 ? null : level, reminders: asNumber(r.n), remindedMinor: reminded, paidWithinMinor: paid, share: ratioOf(paid, reminded) };
+        return {
+          channel: asText(r.channel),
+          currency: asText(r.currency),
+          level: level === 0 ? null : level,
+          reminders: asNumber(r.n),
+          remindedMinor: reminded,
+          paidWithinMinor: paid,
+          share: ratioOf(paid, reminded),
+        };
       });
     },
     async collectionRates() {

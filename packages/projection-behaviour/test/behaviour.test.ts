@@ -33,9 +33,31 @@ const scenario = async (): Promise<EventStore> => {
     return at;
   };
   const pay = (contract: string, month: string, amountMinor: number, channel: string, at: string) =>
-    e.handler.handle(cycleCommand({ type: 'RecordPayment', commandId: `c${++n}`, cycleId: cycle(contract, month), actor: 'cashier-chen', at: when(at), paymentId: `p${n}`, amountMinor, channel }));
+    e.handler.handle(
+      cycleCommand({
+        type: 'RecordPayment',
+        commandId: `c${++n}`,
+        cycleId: cycle(contract, month),
+        actor: 'cashier-chen',
+        at: when(at),
+        paymentId: `p${n}`,
+        amountMinor,
+        channel,
+      }),
+    );
   const remind = (contract: string, month: string, channel: string, level: number, at: string) =>
-    e.handler.handle(cycleCommand({ type: 'SendReminder', commandId: `c${++n}`, cycleId: cycle(contract, month), actor: 'reminder-bot', at: when(at), reminderId: `r${n}`, channel, level }));
+    e.handler.handle(
+      cycleCommand({
+        type: 'SendReminder',
+        commandId: `c${++n}`,
+        cycleId: cycle(contract, month),
+        actor: 'reminder-bot',
+        at: when(at),
+        reminderId: `r${n}`,
+        channel,
+        level,
+      }),
+    );
   const renew = (asOf: string) => {
     when(`${asOf}T00:30:00Z`);
     return renewDue({ ...e, asOf: asOf as BusinessDate });
@@ -51,7 +73,10 @@ const scenario = async (): Promise<EventStore> => {
   await pay(B, '01', 21520, 'wechat-pay', '2026-01-30T10:00:00Z');
   await renew('2026-02-01');
   when('2026-02-10T15:00:00Z');
-  await receiveLumpSum({ ...e, command: lumpSum('pay-b', 70000, { contractId: B, commandId: 'lump-b', at: '2026-02-10T15:00:00Z', reference: 'TRF-0102' }) });
+  await receiveLumpSum({
+    ...e,
+    command: lumpSum('pay-b', 70000, { contractId: B, commandId: 'lump-b', at: '2026-02-10T15:00:00Z', reference: 'TRF-0102' }),
+  });
   await pay(A, '02', 31520, 'wechat-pay', '2026-02-20T08:00:00Z');
   await renew('2026-03-01');
   await remind(A, '03', 'app', 1, '2026-03-08T09:00:00Z');
@@ -62,7 +87,17 @@ const scenario = async (): Promise<EventStore> => {
   await pay(A, '04', 31520, 'card', '2026-04-18T16:00:00Z');
   when('2026-04-20T10:00:00Z');
   await e.handler.handle(
-    cycleCommand({ type: 'Refund', commandId: 'refund-1', cycleId: cycle(A, '04'), actor: 'cashier-chen', at: '2026-04-20T10:00:00Z', refundId: 'rf1', paymentId: `p${n}`, amountMinor: 2000, reason: 'lift charge returned' }),
+    cycleCommand({
+      type: 'Refund',
+      commandId: 'refund-1',
+      cycleId: cycle(A, '04'),
+      actor: 'cashier-chen',
+      at: '2026-04-20T10:00:00Z',
+      refundId: 'rf1',
+      paymentId: `p${n}`,
+      amountMinor: 2000,
+      reason: 'lift charge returned',
+    }),
   );
   return store;
 };
@@ -79,30 +114,51 @@ const test = suite('payment behaviour');
 test('per contract: on-time rate, average days late and current streak, as of any date', async () => {
   const { view } = await build(await scenario());
   const a = await view.contract(A, { asOf: '2026-05-01' });
-  assert.equal(a.standings.map((s) => [s.cycleId, s.status, s.daysLate]), [
-    [cycle(A, '01'), 'on-time', 0],
-    [cycle(A, '02'), 'late', 5],
-    [cycle(A, '03'), 'on-time', 0],
-    [cycle(A, '04'), 'late', 3],
-  ]);
-  assert.equal({ cycles: a.cycles, onTime: a.onTime, rate: a.onTimeRate, avg: a.averageDaysLate, streak: a.currentStreak }, { cycles: 4, onTime: 2, rate: 0.5, avg: 2, streak: 0 });
+  assert.equal(
+    a.standings.map((s) => [s.cycleId, s.status, s.daysLate]),
+    [
+      [cycle(A, '01'), 'on-time', 0],
+      [cycle(A, '02'), 'late', 5],
+      [cycle(A, '03'), 'on-time', 0],
+      [cycle(A, '04'), 'late', 3],
+    ],
+  );
+  assert.equal(
+    { cycles: a.cycles, onTime: a.onTime, rate: a.onTimeRate, avg: a.averageDaysLate, streak: a.currentStreak },
+    { cycles: 4, onTime: 2, rate: 0.5, avg: 2, streak: 0 },
+  );
   // On 14 April, April was not due yet: 2 of 3, and March on time makes a streak of 1.
   const earlier = await view.contract(A, { asOf: '2026-04-14' });
-  assert.equal({ cycles: earlier.cycles, rate: earlier.onTimeRate, avg: earlier.averageDaysLate, streak: earlier.currentStreak }, { cycles: 3, rate: 2 / 3, avg: 5 / 3, streak: 1 });
+  assert.equal(
+    { cycles: earlier.cycles, rate: earlier.onTimeRate, avg: earlier.averageDaysLate, streak: earlier.currentStreak },
+    { cycles: 3, rate: 2 / 3, avg: 5 / 3, streak: 1 },
+  );
   // On 17 April, April is open and 2 days late.
   const open17 = await view.contract(A, { asOf: '2026-04-17' });
-  assert.equal(open17.standings.at(-1), { cycleId: cycle(A, '04'), dueDate: '2026-04-15', status: 'open-late', daysLate: 2, settledOn: null });
+  assert.equal(open17.standings.at(-1), {
+    cycleId: cycle(A, '04'),
+    dueDate: '2026-04-15',
+    status: 'open-late',
+    daysLate: 2,
+    settledOn: null,
+  });
   // B: January 15 days late; February paid by the transfer, March and April from credit and alipay, all on time.
   const b = await view.contract(B, { asOf: '2026-05-01' });
-  assert.equal(b.standings.map((s) => [s.status, s.daysLate, s.settledOn]), [
-    ['late', 15, '2026-01-30'],
-    ['on-time', 0, '2026-02-10'],
-    ['on-time', 0, '2026-03-01'],
-    ['on-time', 0, '2026-04-15'],
-  ]);
+  assert.equal(
+    b.standings.map((s) => [s.status, s.daysLate, s.settledOn]),
+    [
+      ['late', 15, '2026-01-30'],
+      ['on-time', 0, '2026-02-10'],
+      ['on-time', 0, '2026-03-01'],
+      ['on-time', 0, '2026-04-15'],
+    ],
+  );
   assert.equal({ rate: b.onTimeRate, avg: b.averageDaysLate, streak: b.currentStreak }, { rate: 0.75, avg: 3.75, streak: 3 });
   const none = await view.contract('unit-0999', { asOf: '2026-05-01' });
-  assert.equal({ cycles: none.cycles, rate: none.onTimeRate, avg: none.averageDaysLate, streak: none.currentStreak }, { cycles: 0, rate: null, avg: null, streak: 0 });
+  assert.equal(
+    { cycles: none.cycles, rate: none.onTimeRate, avg: none.averageDaysLate, streak: none.currentStreak },
+    { cycles: 0, rate: null, avg: null, streak: 0 },
+  );
 });
 
 test('per reminder channel and level: the share of what was chased that was paid within 7 days', async () => {
@@ -146,7 +202,10 @@ test('per channel: new money taken and refunded; payments from credit are not co
     ],
   );
   // Everything both flats paid, less the refund: 1,240.80 + 1,260.80.
-  assert.is(takings.reduce((s, t) => s + t.netMinor, 0n), 124080n + 126080n);
+  assert.is(
+    takings.reduce((s, t) => s + t.netMinor, 0n),
+    124080n + 126080n,
+  );
   assert.equal(
     (await view.takings({ from: '2026-02-10', to: '2026-02-10' })).map((t) => [t.channel, t.takenMinor]),
     [['bank-transfer', 70000n]],
@@ -171,7 +230,11 @@ test('built in small batches or in one, stopped half-way and resumed: the same f
   const head = await store.headPosition();
   const half: EventStore = {
     ...store,
-    readAll: (o) => store.readAll({ ...o, limit: Math.min(o?.limit ?? Number.MAX_SAFE_INTEGER, Math.max(0, Number(head / 2n) - Number(o?.after ?? 0n))) }),
+    readAll: (o) =>
+      store.readAll({
+        ...o,
+        limit: Math.min(o?.limit ?? Number.MAX_SAFE_INTEGER, Math.max(0, Number(head / 2n) - Number(o?.after ?? 0n))),
+      }),
     headPosition: async () => head / 2n,
   };
   const [first] = await getProjectionRunner({ store: half, database: db, projections: [behaviourProjection], batchSize: 3 }).catchUp();

@@ -20,4 +20,11 @@ export {
 export { type ReceiptSeries, formatReceiptNumber, parseReceiptNumber } from './numbering.js';
 
 // Reading the view: one document, a cycle's receipts, the takings of a day.
-export { type ReceiptLine, type ReceiptDocument, type ChannelTakings, type DayTakings, type ReceiptsView, getReceiptsView } from './view.js';
+export {
+  type ReceiptLine,
+  type ReceiptDocument,
+  type ChannelTakings,
+  type DayTakings,
+  type ReceiptsView,
+  getReceiptsView,
+} from './view.js';

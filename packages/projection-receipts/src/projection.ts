@@ -228,10 +228,17 @@ export const getReceiptsProjection = (): Projection<ReceiptsTable> =>
       const addLine = async (receipt: { number: string; lines: number }, line: Omit<LineRow, 'receipt_number' | 'line'>) => {
         receipt.lines++;
         const row: LineRow = { receipt_number: receipt.number, line: receipt.lines, ...line };
-        await tx.execute(insertLine, LINE_COLUMNS.map((c) => row[c]));
+        await tx.execute(
+          insertLine,
+          LINE_COLUMNS.map((c) => row[c]),
+        );
       };
 
-      const issue = async (event: RecordedEvent, series: ReceiptSeries, row: Omit<ReceiptRow, 'number' | 'series' | 'year' | 'sequence' | 'recorded_at' | 'recorded_date' | 'global_position'>) => {
+      const issue = async (
+        event: RecordedEvent,
+        series: ReceiptSeries,
+        row: Omit<ReceiptRow, 'number' | 'series' | 'year' | 'sequence' | 'recorded_at' | 'recorded_date' | 'global_position'>,
+      ) => {
         const recordedAt = event.metadata.recordedAt;
         const recordedDate = businessDayOf(ledger.zones, recordedAt);
         const year = Number(recordedDate.slice(0, 4));
@@ -247,7 +254,10 @@ export const getReceiptsProjection = (): Projection<ReceiptsTable> =>
           recorded_date: recordedDate,
           global_position: event.globalPosition,
         };
-        await tx.execute(insertReceipt, RECEIPT_COLUMNS.map((c) => full[c]));
+        await tx.execute(
+          insertReceipt,
+          RECEIPT_COLUMNS.map((c) => full[c]),
+        );
         return number;
       };
 
@@ -366,8 +376,16 @@ export const getReceiptsProjection = (): Projection<ReceiptsTable> =>
  * The receipt a refund gives money back from: the payment's own receipt, or the lump sum's that
  * the payment was a line of; none for a payment from credit.
  */
-const refundedReceipt = async (tx: SqlExecutor, t: TableNames<ReceiptsTable>, cycleId: string, paymentId: string): Promise<string | null> => {
-  const own = await tx.query(`SELECT number FROM ${t.receipts} WHERE cycle_id = ? AND payment_id = ? AND kind = 'receipt'`, [cycleId, paymentId]);
+const refundedReceipt = async (
+  tx: SqlExecutor,
+  t: TableNames<ReceiptsTable>,
+  cycleId: string,
+  paymentId: string,
+): Promise<string | null> => {
+  const own = await tx.query(`SELECT number FROM ${t.receipts} WHERE cycle_id = ? AND payment_id = ? AND kind = 'receipt'`, [
+    cycleId,
+    paymentId,
+  ]);
   if (own[0]) return asText(own[0].number);
   const line = await tx.query(`SELECT receipt_number FROM ${t.receipts_lines} WHERE cycle_id = ? AND payment_id = ?`, [cycleId, paymentId]);
   return line[0] ? asText(line[0].receipt_number) : null;

@@ -166,7 +166,10 @@ const documentsOf = async (db: SqlExecutor, rows: readonly SqlRow[]): Promise<Re
   const lines = new Map<string, ReceiptLine[]>();
   for (let i = 0; i < lumpSums.length; i += 500) {
     const chunk = lumpSums.slice(i, i + 500);
-    const found = await db.query(`SELECT * FROM ${RECEIPTS_LINES} WHERE receipt_number IN (${placeholders(chunk.length)}) ORDER BY receipt_number, line`, chunk);
+    const found = await db.query(
+      `SELECT * FROM ${RECEIPTS_LINES} WHERE receipt_number IN (${placeholders(chunk.length)}) ORDER BY receipt_number, line`,
+      chunk,
+    );
     for (const l of found) {
       const number = asText(l.receipt_number);
       const list = lines.get(number);
@@ -200,9 +203,10 @@ export const getReceiptsView = (db: SqlExecutor): ReceiptsView => {
     async list(options = {}) {
       await ready();
       const limit = options.limit ?? 1000;
-      const rows = await db.query(`SELECT * FROM ${RECEIPTS} WHERE global_position > ? ORDER BY global_position LIMIT ${Math.max(1, Math.floor(limit))}`, [
-        options.after ?? -1n,
-      ]);
+      const rows = await db.query(
+        `SELECT * FROM ${RECEIPTS} WHERE global_position > ? ORDER BY global_position LIMIT ${Math.max(1, Math.floor(limit))}`,
+        [options.after ?? -1n],
+      );
       return documentsOf(db, rows);
     },
     async takings(date, options = {}) {
@@ -239,7 +243,12 @@ export const getReceiptsView = (db: SqlExecutor): ReceiptsView => {
         channels.set(key, c);
         totals.set(currency, t);
       }
-      return { date, basis, channels: [...channels.values()], totals: [...totals.values()].sort((a, b) => (a.currency < b.currency ? -1 : 1)) };
+      return {
+        date,
+        basis,
+        channels: [...channels.values()],
+        totals: [...totals.values()].sort((a, b) => (a.currency < b.currency ? -1 : 1)),
+      };
     },
   };
 };

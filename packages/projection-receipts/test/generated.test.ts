@@ -17,7 +17,12 @@ const scenario = (kind: StoreKind) => async () => {
   try {
     await buildIncrementally(env.store, env.views, [receiptsProjection]);
     const incremental = await dumpTable(env.views, 'receipts', 'number');
-    const [rebuilt] = await getProjectionRunner({ store: env.store, database: env.views, projections: [receiptsProjection], batchSize: 500 }).rebuild();
+    const [rebuilt] = await getProjectionRunner({
+      store: env.store,
+      database: env.views,
+      projections: [receiptsProjection],
+      batchSize: 500,
+    }).rebuild();
     assert.is(rebuilt!.status, 'caught-up');
     assert.equal(await dumpTable(env.views, 'receipts', 'number'), incremental);
 

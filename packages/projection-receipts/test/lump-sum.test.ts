@@ -37,8 +37,27 @@ const later = async (e: Awaited<ReturnType<typeof history>>) => {
   await renewDue({ ...e, asOf: '2026-04-01' as BusinessDate });
   e.now.at = '2026-04-03T09:00:00Z' as Instant;
   await e.handler.handleBatch([
-    cycleCommand({ type: 'ResolveDispute', commandId: 'resolve-1', cycleId: FEB, actor: 'manager-zhou', at: '2026-04-03T09:00:00Z', disputeId: 'd1', outcome: 'upheld', adjustmentMinor: 5000 }),
-    cycleCommand({ type: 'Refund', commandId: 'refund-1', cycleId: FEB, actor: 'cashier-zhao', at: '2026-04-03T09:30:00Z', refundId: 'r1', paymentId: 'pay-77/2026-02-01', amountMinor: 5000, reason: 'dispute upheld' }),
+    cycleCommand({
+      type: 'ResolveDispute',
+      commandId: 'resolve-1',
+      cycleId: FEB,
+      actor: 'manager-zhou',
+      at: '2026-04-03T09:00:00Z',
+      disputeId: 'd1',
+      outcome: 'upheld',
+      adjustmentMinor: 5000,
+    }),
+    cycleCommand({
+      type: 'Refund',
+      commandId: 'refund-1',
+      cycleId: FEB,
+      actor: 'cashier-zhao',
+      at: '2026-04-03T09:30:00Z',
+      refundId: 'r1',
+      paymentId: 'pay-77/2026-02-01',
+      amountMinor: 5000,
+      reason: 'dispute upheld',
+    }),
   ]);
 };
 
@@ -91,7 +110,10 @@ const scenario = (open: () => Promise<Views>) => async () => {
       ['cycle', MAR, 'pay-77/2026-03-01', 21520, 0],
       ['credit', null, null, 15440, null],
     ]);
-    assert.equal(lump.lines.map((l) => l.period), [period('2026-01-01', '2026-02-01'), period('2026-02-01', '2026-03-01'), period('2026-03-01', '2026-04-01'), null]);
+    assert.equal(
+      lump.lines.map((l) => l.period),
+      [period('2026-01-01', '2026-02-01'), period('2026-02-01', '2026-03-01'), period('2026-03-01', '2026-04-01'), null],
+    );
     assert.equal(
       [lump.contractId, lump.reference, lump.cashier, lump.at, lump.recordedAt, lump.period, lump.balanceAfterMinor, lump.unallocatedMinor],
       ['unit-0301', 'TRF-77', 'cashier-zhao', '2026-03-10T10:00:00Z', '2026-03-10T10:00:05Z', null, null, 0],
@@ -100,9 +122,18 @@ const scenario = (open: () => Promise<Views>) => async () => {
     // Refunded against the transfer's receipt; the upheld 50.00 owed back is now settled.
     assert.equal([note.refundsReceipt, note.balanceAfterMinor, note.lines.length], ['R-2026-000002', 0, 1]);
 
-    assert.equal((await view.byCycle(FEB)).map((d) => d.number), ['R-2026-000002', 'RN-2026-000001']);
-    assert.equal((await view.byCycle(APR)).map((d) => d.number), []);
-    assert.equal((await view.byContract('unit-0301')).map((d) => d.number), ['R-2026-000001', 'R-2026-000002', 'RN-2026-000001']);
+    assert.equal(
+      (await view.byCycle(FEB)).map((d) => d.number),
+      ['R-2026-000002', 'RN-2026-000001'],
+    );
+    assert.equal(
+      (await view.byCycle(APR)).map((d) => d.number),
+      [],
+    );
+    assert.equal(
+      (await view.byContract('unit-0301')).map((d) => d.number),
+      ['R-2026-000001', 'R-2026-000002', 'RN-2026-000001'],
+    );
     assert.equal(await view.byNumber('R-2026-000002'), lump);
     // The day's takings count the transfer once, whole.
     assert.equal((await view.takings('2026-03-10')).channels, [
@@ -136,7 +167,10 @@ test('an allocation left pending by a crash: the receipt shows it unallocated, a
       ['credit', null, null, 15440, null],
     ]);
     assert.is(done.unallocatedMinor, 0);
-    assert.equal((await view.list()).map((d) => d.number), ['R-2026-000001', 'R-2026-000002']);
+    assert.equal(
+      (await view.list()).map((d) => d.number),
+      ['R-2026-000001', 'R-2026-000002'],
+    );
   } finally {
     await views.close();
   }

@@ -75,7 +75,16 @@ test('a receipt carries contract, cycle, period, channel, reference, cashier and
       recordedAt: '2026-01-02T09:00:00Z',
       recordedDate: '2026-01-02',
       balanceAfterMinor: 0,
-      lines: [{ kind: 'cycle', cycleId: CYCLES.dec, period: { start: '2025-12-01', end: '2026-01-01' }, paymentId: 'dec-p2', amountMinor: 20000, balanceAfterMinor: 0 }],
+      lines: [
+        {
+          kind: 'cycle',
+          cycleId: CYCLES.dec,
+          period: { start: '2025-12-01', end: '2026-01-01' },
+          paymentId: 'dec-p2',
+          amountMinor: 20000,
+          balanceAfterMinor: 0,
+        },
+      ],
       unallocatedMinor: 0,
       globalPosition: undefined,
     },
@@ -90,7 +99,10 @@ test('a receipt carries contract, cycle, period, channel, reference, cashier and
 test('a refund note names the receipt it refunds; the balance goes through the credit back to zero', async () => {
   const { view } = await setup();
   const docs = await view.byCycle(CYCLES.refunded);
-  assert.equal(docs.map((x) => x.number), ['R-2026-000002', 'RN-2026-000001']);
+  assert.equal(
+    docs.map((x) => x.number),
+    ['R-2026-000002', 'RN-2026-000001'],
+  );
   const note = docs[1]!;
   assert.is(note.kind, 'refund-note');
   assert.is(note.refundsReceipt, 'R-2026-000002');
@@ -102,14 +114,17 @@ test('a refund note names the receipt it refunds; the balance goes through the c
   assert.is(note.at, '2026-01-27T11:00:00Z');
 });
 
-test('by contract lists a contract\'s documents in issue order', async () => {
+test("by contract lists a contract's documents in issue order", async () => {
   const { view } = await setup();
   const lump = await view.byContract('unit-0101');
-  assert.equal(lump.map((x) => [x.number, x.cycleId, x.reference]), [
-    ['R-2026-000003', CYCLES.lumpJan, 'BT-778'],
-    ['R-2026-000004', CYCLES.lumpFeb, 'BT-778'],
-    ['R-2026-000005', CYCLES.lumpMar, 'BT-778'],
-  ]);
+  assert.equal(
+    lump.map((x) => [x.number, x.cycleId, x.reference]),
+    [
+      ['R-2026-000003', CYCLES.lumpJan, 'BT-778'],
+      ['R-2026-000004', CYCLES.lumpFeb, 'BT-778'],
+      ['R-2026-000005', CYCLES.lumpMar, 'BT-778'],
+    ],
+  );
   assert.equal(await view.byContract('unit-9999'), []);
 });
 
@@ -120,7 +135,9 @@ test("a day's takings per channel: by the day money moved, or by the day it was 
     { channel: 'bank-transfer', currency: 'CNY', receipts: 3, takenMinor: 90000n, refundNotes: 0, refundedMinor: 0n, netMinor: 90000n },
   ]);
   // The offline cash of 2026-02-20 counts that day when paid-at is the basis, on 02-23 when recorded-at.
-  assert.equal((await view.takings('2026-02-20')).totals, [{ currency: 'CNY', receipts: 1, takenMinor: 10000n, refundNotes: 0, refundedMinor: 0n, netMinor: 10000n }]);
+  assert.equal((await view.takings('2026-02-20')).totals, [
+    { currency: 'CNY', receipts: 1, takenMinor: 10000n, refundNotes: 0, refundedMinor: 0n, netMinor: 10000n },
+  ]);
   assert.equal((await view.takings('2026-02-20', { basis: 'recorded-at' })).channels, []);
   assert.is((await view.takings('2026-02-23', { basis: 'recorded-at' })).totals[0]!.takenMinor, 10000n);
   // New Year's Eve cash, numbered in 2026, is takings of 2025-12-31.
@@ -130,7 +147,10 @@ test("a day's takings per channel: by the day money moved, or by the day it was 
     { channel: 'card', currency: 'CNY', receipts: 0, takenMinor: 0n, refundNotes: 1, refundedMinor: 8000n, netMinor: -8000n },
   ]);
   // 01-14: 30000 cash (the dispute that day moves no money).
-  assert.equal((await view.takings('2026-01-14')).channels.map((c) => [c.channel, c.takenMinor]), [['cash', 30000n]]);
+  assert.equal(
+    (await view.takings('2026-01-14')).channels.map((c) => [c.channel, c.takenMinor]),
+    [['cash', 30000n]],
+  );
 });
 
 test('numbers have no gaps and do not depend on the batch size', async () => {
@@ -145,7 +165,12 @@ test('numbers have no gaps and do not depend on the batch size', async () => {
     const key = `${p.series}-${p.year}`;
     bySeries.set(key, [...(bySeries.get(key) ?? []), p.sequence]);
   }
-  for (const [key, seqs] of bySeries) assert.equal(seqs, seqs.map((_, i) => i + 1), key);
+  for (const [key, seqs] of bySeries)
+    assert.equal(
+      seqs,
+      seqs.map((_, i) => i + 1),
+      key,
+    );
 });
 
 test.run();

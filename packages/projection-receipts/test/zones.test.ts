@@ -44,25 +44,46 @@ const write = async (store: EventStore, json: readonly Record<string, unknown>[]
 };
 
 const bill = (cycleId: string, start: string, end: string, dueDate: string, amountMinor: number, currency: string, at: string) => ({
-  type: 'Bill', commandId: `bill-${cycleId}`, cycleId, actor: 'billing', at, contractId: 'unit-0301', period: { start, end }, dueDate, currency,
+  type: 'Bill',
+  commandId: `bill-${cycleId}`,
+  cycleId,
+  actor: 'billing',
+  at,
+  contractId: 'unit-0301',
+  period: { start, end },
+  dueDate,
+  currency,
   lines: [{ code: 'service', description: 'Property service fee', amountMinor }],
 });
 const pay = (cycleId: string, paymentId: string, amountMinor: number, at: string) => ({
-  type: 'RecordPayment', commandId: `cmd-${paymentId}`, cycleId, actor: '收银员王芳', at, paymentId, amountMinor, channel: 'wechat-pay',
+  type: 'RecordPayment',
+  commandId: `cmd-${paymentId}`,
+  cycleId,
+  actor: '收银员王芳',
+  at,
+  paymentId,
+  amountMinor,
+  channel: 'wechat-pay',
 });
 
 const build = async (env: Environment, rebuild = false) => {
   const runner = getProjectionRunner({ store: env.store, database: env.views, projections: [receiptsProjection, behaviourProjection] });
-  for (const r of await (rebuild ? runner.rebuild() : runner.catchUp())) assert.is(r.status, 'caught-up', r.status === 'failed' ? r.error.message : r.status);
+  for (const r of await (rebuild ? runner.rebuild() : runner.catchUp()))
+    assert.is(r.status, 'caught-up', r.status === 'failed' ? r.error.message : r.status);
 };
 
-const numbers = async (env: Environment) => (await getReceiptsView(env.views).list()).map((r) => [r.number, r.paymentId, r.atDate, r.recordedDate]);
+const numbers = async (env: Environment) =>
+  (await getReceiptsView(env.views).list()).map((r) => [r.number, r.paymentId, r.atDate, r.recordedDate]);
 const takenOn = async (env: Environment, day: string) => (await getReceiptsView(env.views).takings(day)).totals.map((t) => t.takenMinor);
 
 const shanghai = (kind: StoreKind) => async () => {
   const env = await openEnvironment(kind);
   try {
-    await settings(env.store, { type: 'OpenLedger', commandId: 'open', timeZone: 'Asia/Shanghai', currency: 'CNY', locale: 'zh-CN' }, '2026-01-01T00:00:00Z');
+    await settings(
+      env.store,
+      { type: 'OpenLedger', commandId: 'open', timeZone: 'Asia/Shanghai', currency: 'CNY', locale: 'zh-CN' },
+      '2026-01-01T00:00:00Z',
+    );
     await write(env.store, [
       bill('unit-0301/2026-05', '2026-05-01', '2026-06-01', '2026-05-15', 100000, 'CNY', '2026-05-01T00:00:00+08:00'),
       // 07:30 on 29 May in Beijing = 23:30 UTC on 28 May: 29 May's takings, not the 28th's.
@@ -84,7 +105,10 @@ const shanghai = (kind: StoreKind) => async () => {
     assert.equal(await takenOn(env, '2026-05-28'), []);
     assert.equal(await takenOn(env, '2027-01-01'), [30000n]);
     // The behaviour view counts the same days.
-    assert.equal((await getBehaviourView(env.views).takings({ from: '2026-05-29', to: '2026-05-29' })).map((t) => t.takenMinor), [10000n]);
+    assert.equal(
+      (await getBehaviourView(env.views).takings({ from: '2026-05-29', to: '2026-05-29' })).map((t) => t.takenMinor),
+      [10000n],
+    );
     // A rebuild (on a machine in any zone) gives the same numbers and days.
     await build(env, true);
     assert.equal(await numbers(env), expected);
@@ -96,7 +120,11 @@ const shanghai = (kind: StoreKind) => async () => {
 const berlin = (kind: StoreKind) => async () => {
   const env = await openEnvironment(kind);
   try {
-    await settings(env.store, { type: 'OpenLedger', commandId: 'open', timeZone: 'Europe/Berlin', currency: 'EUR', locale: 'de-DE' }, '2026-01-01T00:00:00Z');
+    await settings(
+      env.store,
+      { type: 'OpenLedger', commandId: 'open', timeZone: 'Europe/Berlin', currency: 'EUR', locale: 'de-DE' },
+      '2026-01-01T00:00:00Z',
+    );
     await write(env.store, [
       bill('unit-0301/2026-03', '2026-03-01', '2026-04-01', '2026-03-15', 50000, 'EUR', '2026-03-01T00:00:00+01:00'),
       // Spring forward, 29 March: 00:30 local is still CET (+01:00) = 23:30 UTC on 28 March.
@@ -116,7 +144,10 @@ const berlin = (kind: StoreKind) => async () => {
     // The payment (23:30 UTC) is not known yet: 50,000 outstanding, 13 days past the 15th.
     const before = await cycleAsOf(env.store, 'unit-0301/2026-03', { knownAt: endOfBusinessDay(zones, '2026-03-28' as BusinessDate) });
     assert.is(before.point.knownAt, '2026-03-28T22:59:59.999Z');
-    assert.equal([before.figures.outstandingMinor, before.aging?.asOf, before.aging?.daysPastDue, before.aging?.bucket], [50000, '2026-03-28', 13, '1-30']);
+    assert.equal(
+      [before.figures.outstandingMinor, before.aging?.asOf, before.aging?.daysPastDue, before.aging?.bucket],
+      [50000, '2026-03-28', 13, '1-30'],
+    );
     // --known-at 2026-03-29 ends at 21:59:59.999 UTC (CEST): paid 20,000, 30,000 left, 14 days.
     const after = await cycleAsOf(env.store, 'unit-0301/2026-03', { knownAt: endOfBusinessDay(zones, '2026-03-29' as BusinessDate) });
     assert.is(after.point.knownAt, '2026-03-29T21:59:59.999Z');
@@ -137,14 +168,22 @@ const berlin = (kind: StoreKind) => async () => {
 const zoneChange = (kind: StoreKind) => async () => {
   const env = await openEnvironment(kind);
   try {
-    await settings(env.store, { type: 'OpenLedger', commandId: 'open', timeZone: 'Asia/Shanghai', currency: 'CNY' }, '2026-01-01T00:00:00Z');
+    await settings(
+      env.store,
+      { type: 'OpenLedger', commandId: 'open', timeZone: 'Asia/Shanghai', currency: 'CNY' },
+      '2026-01-01T00:00:00Z',
+    );
     await write(env.store, [
       bill('unit-0301/2026-06', '2026-06-01', '2026-07-01', '2026-06-15', 100000, 'CNY', '2026-06-01T00:00:00+08:00'),
       // 20:00 UTC on 15 June is 04:00 on 16 June in Shanghai.
       pay('unit-0301/2026-06', 'p-june', 10000, '2026-06-15T20:00:00Z'),
     ]);
     // Recorded on 1 June, effective 1 July: Berlin from then on.
-    await settings(env.store, { type: 'ChangeTimeZone', commandId: 'to-berlin', timeZone: 'Europe/Berlin', effectiveFrom: '2026-07-01', reason: 'office moved' }, '2026-06-01T02:00:00Z');
+    await settings(
+      env.store,
+      { type: 'ChangeTimeZone', commandId: 'to-berlin', timeZone: 'Europe/Berlin', effectiveFrom: '2026-07-01', reason: 'office moved' },
+      '2026-06-01T02:00:00Z',
+    );
     await write(env.store, [
       // Entered after the change but taken before it: still counted in Shanghai (16 June).
       pay('unit-0301/2026-06', 'p-june-late', 5000, '2026-06-15T20:30:00Z'),

@@ -30,5 +30,8 @@ export const csvCell = (value: unknown): string => {
 export const csvLine = (values: readonly unknown[]): string => `${values.map(csvCell).join(',')}\r\n`;
 
 /** A header and its rows; with `bom`, preceded by the byte order mark. */
-export const csvTable = (header: readonly string[], rows: readonly (readonly unknown[])[], options: { readonly bom?: boolean } = {}): string =>
-  `${options.bom ? CSV_BOM : ''}${csvLine(header)}${rows.map(csvLine).join('')}`;
+export const csvTable = (
+  header: readonly string[],
+  rows: readonly (readonly unknown[])[],
+  options: { readonly bom?: boolean } = {},
+): string => `${options.bom ? CSV_BOM : ''}${csvLine(header)}${rows.map(csvLine).join('')}`;

@@ -15,11 +15,7 @@ export const cycleIdOf = (event: RecordedEvent): string => (event.data as { cycl
  * The states of the cycles a batch touches, read from `table` (columns `cycle_id`, `state_json`)
  * in chunks; cycles not there yet start from core's initial state.
  */
-export const loadCycleStates = async (
-  tx: SqlExecutor,
-  table: string,
-  cycleIds: Iterable<string>,
-): Promise<Map<string, CycleState>> => {
+export const loadCycleStates = async (tx: SqlExecutor, table: string, cycleIds: Iterable<string>): Promise<Map<string, CycleState>> => {
   const ids = [...new Set(cycleIds)];
   const states = new Map<string, CycleState>();
   for (let i = 0; i < ids.length; i += 500) {

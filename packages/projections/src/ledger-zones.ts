@@ -36,7 +36,9 @@ export interface LedgerZoneTracker {
 /** The ledger's settings as the view read them up to the batch, to fold the batch's into. */
 export const trackLedgerZones = async (tx: SqlExecutor, table: string): Promise<LedgerZoneTracker> => {
   const rows = await tx.query(`SELECT settings_json FROM ${table} WHERE id = 1`);
-  let settings: LedgerSettingsState = rows[0] ? (JSON.parse(asText(rows[0].settings_json)) as LedgerSettingsState) : initialLedgerSettings();
+  let settings: LedgerSettingsState = rows[0]
+    ? (JSON.parse(asText(rows[0].settings_json)) as LedgerSettingsState)
+    : initialLedgerSettings();
   let zones = ledgerZonesOf(settings);
   let changed = false;
   return {

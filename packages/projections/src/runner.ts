@@ -182,7 +182,8 @@ const failedOutsideEvents = (
 });
 
 /** A run that failed only because the store or the view database was out of reach. */
-const outOfReach = (r: ProjectionRunResult | undefined): boolean => r?.status === 'failed' && r.error.cause instanceof StoreUnavailableError;
+const outOfReach = (r: ProjectionRunResult | undefined): boolean =>
+  r?.status === 'failed' && r.error.cause instanceof StoreUnavailableError;
 
 const reasonOf = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
 
@@ -298,7 +299,12 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions): Projectio
                 position,
                 applied,
                 read,
-                error: new ProjectionFailure(p.name, event.globalPosition, `cannot apply ${event.type} (${event.streamName}@${event.streamRevision}): ${reasonOf(single)}`, single),
+                error: new ProjectionFailure(
+                  p.name,
+                  event.globalPosition,
+                  `cannot apply ${event.type} (${event.streamName}@${event.streamRevision}): ${reasonOf(single)}`,
+                  single,
+                ),
               };
             }
           }
@@ -392,7 +398,7 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions): Projectio
         // The view database or the store failed outside any one event: this projection stops
         // at its checkpoint, the others still get their turn.
         const checkpoint = await readRegistration(db, p.name)
-          .then(async (reg) => (reg?.building ?? reg?.live ? await readCheckpoint(db, p.name, (reg.building ?? reg.live)!.id) : null))
+          .then(async (reg) => ((reg?.building ?? reg?.live) ? await readCheckpoint(db, p.name, (reg.building ?? reg.live)!.id) : null))
           .catch(() => null);
         out.push(failedOutsideEvents(p, checkpoint ?? null, e));
       }

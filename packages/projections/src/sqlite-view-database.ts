@@ -28,7 +28,9 @@ const bind = (params: readonly SqlValue[] | undefined): SqlValue[] => (params ? 
 
 export const getSQLiteViewDatabase = (options: SQLiteViewDatabaseOptions): SQLiteViewDatabase => {
   const owned = 'path' in options;
-  const db: SQLiteConnection = owned ? new (loadDriver<typeof BetterSqlite3>('better-sqlite3', 'a SQLite view database'))(options.path) : options.database;
+  const db: SQLiteConnection = owned
+    ? new (loadDriver<typeof BetterSqlite3>('better-sqlite3', 'a SQLite view database'))(options.path)
+    : options.database;
   if (owned) {
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
     if (options.path !== ':memory:') db.pragma('journal_mode = WAL');
@@ -82,14 +84,16 @@ export const getSQLiteViewDatabase = (options: SQLiteViewDatabaseOptions): SQLit
   return {
     dialect: 'sqlite',
     connection: db,
-    query: (sql, params) => serial(() => {
-      open();
-      return query(sql, params);
-    }),
-    execute: (sql, params) => serial(() => {
-      open();
-      return execute(sql, params);
-    }),
+    query: (sql, params) =>
+      serial(() => {
+        open();
+        return query(sql, params);
+      }),
+    execute: (sql, params) =>
+      serial(() => {
+        open();
+        return execute(sql, params);
+      }),
     transaction: (work) =>
       serial(async () => {
         open();

@@ -71,15 +71,8 @@ const setOf = (id: unknown, version: unknown, tables: unknown): TableSet | null 
     ? null
     : { id: String(id), version: asNumber(version), tables: JSON.parse(String(tables)) as Record<string, string> };
 
-export const readRegistration = async (
-  exec: SqlExecutor,
-  projection: string,
-  lock = false,
-): Promise<Registration | null> => {
-  const rows = await exec.query(
-    `SELECT * FROM ${REGISTRY_TABLE} WHERE projection = ?${lock ? forUpdate(exec) : ''}`,
-    [projection],
-  );
+export const readRegistration = async (exec: SqlExecutor, projection: string, lock = false): Promise<Registration | null> => {
+  const rows = await exec.query(`SELECT * FROM ${REGISTRY_TABLE} WHERE projection = ?${lock ? forUpdate(exec) : ''}`, [projection]);
   const r = rows[0];
   if (!r) return null;
   return {
@@ -90,16 +83,11 @@ export const readRegistration = async (
   };
 };
 
-export const readCheckpoint = async (
-  exec: SqlExecutor,
-  projection: string,
-  tableSet: string,
-  lock = false,
-): Promise<Checkpoint | null> => {
-  const rows = await exec.query(
-    `SELECT * FROM ${CHECKPOINT_TABLE} WHERE projection = ? AND table_set = ?${lock ? forUpdate(exec) : ''}`,
-    [projection, tableSet],
-  );
+export const readCheckpoint = async (exec: SqlExecutor, projection: string, tableSet: string, lock = false): Promise<Checkpoint | null> => {
+  const rows = await exec.query(`SELECT * FROM ${CHECKPOINT_TABLE} WHERE projection = ? AND table_set = ?${lock ? forUpdate(exec) : ''}`, [
+    projection,
+    tableSet,
+  ]);
   const r = rows[0];
   if (!r) return null;
   return {
@@ -154,8 +142,7 @@ export const prepareTableSets = async (
     if (newest > projection.version) return { kind: 'newer', liveVersion: newest } as const;
     const liveIsCurrent = reg.live?.version === projection.version;
     const buildingIsCurrent = reg.building?.version === projection.version;
-    if (!options.rebuild && (buildingIsCurrent || (liveIsCurrent && !reg.building)))
-      return { kind: 'ready', registration: reg } as const;
+    if (!options.rebuild && (buildingIsCurrent || (liveIsCurrent && !reg.building))) return { kind: 'ready', registration: reg } as const;
     if (reg.building) {
       await dropTables(tx, reg.building);
       await tx.execute(`DELETE FROM ${CHECKPOINT_TABLE} WHERE projection = ? AND table_set = ?`, [projection.name, reg.building.id]);

@@ -23,7 +23,9 @@ interface Run {
 /** Runs the child; `killWhen` may kill it (SIGKILL) on a line of its output. */
 const run = (args: object, killWhen?: (line: string, lines: string[]) => boolean): Promise<Run> =>
   new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--conditions=@renewal-ledger/source', '--import', 'tsx', child, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, ['--conditions=@renewal-ledger/source', '--import', 'tsx', child, JSON.stringify(args)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const lines: string[] = [];
     let buffer = '';
     let stderr = '';
@@ -106,7 +108,10 @@ test('killed inside a batch, after its rows and before its checkpoint: the resta
 test('killed from outside at an arbitrary batch: the restart builds the same views', async () => {
   for (const [i, at] of [7, 23].entries()) {
     const path = views(`outside-${i}`);
-    const killed = await run({ eventsPath, viewsPath: path, batchSize: 25 }, (line, lines) => line.startsWith('progress') && lines.length === at);
+    const killed = await run(
+      { eventsPath, viewsPath: path, batchSize: 25 },
+      (line, lines) => line.startsWith('progress') && lines.length === at,
+    );
     assert.is(killed.signal, 'SIGKILL');
     const resumed = await run({ eventsPath, viewsPath: path, batchSize: 60 });
     assert.ok(resumed.lines.includes('done'), resumed.lines.join('\n'));
@@ -116,9 +121,15 @@ test('killed from outside at an arbitrary batch: the restart builds the same vie
 
 test('two processes running the same projections at once apply each event once', async () => {
   const path = views('racing');
-  const [a, b] = await Promise.all([run({ eventsPath, viewsPath: path, batchSize: 15 }), run({ eventsPath, viewsPath: path, batchSize: 35 })]);
+  const [a, b] = await Promise.all([
+    run({ eventsPath, viewsPath: path, batchSize: 15 }),
+    run({ eventsPath, viewsPath: path, batchSize: 35 }),
+  ]);
   assert.ok(a.lines.includes('done') && b.lines.includes('done'));
-  assert.not.ok([...a.lines, ...b.lines].some((l) => l.startsWith('failed')), [...a.lines, ...b.lines].filter((l) => l.startsWith('failed')).join('\n'));
+  assert.not.ok(
+    [...a.lines, ...b.lines].some((l) => l.startsWith('failed')),
+    [...a.lines, ...b.lines].filter((l) => l.startsWith('failed')).join('\n'),
+  );
   assert.equal(await snapshot(path), clean);
 });
 

@@ -41,11 +41,21 @@ pg('several runners at once apply every event exactly once', async () => {
   try {
     const dbs = [s.db, await s.open(), await s.open()];
     const results = await Promise.all(
-      dbs.map((db, i) => getProjectionRunner({ store: s.store, database: db, projections: [logProjection(), tallyProjection()], batchSize: 10 + i * 7 }).catchUp()),
+      dbs.map((db, i) =>
+        getProjectionRunner({
+          store: s.store,
+          database: db,
+          projections: [logProjection(), tallyProjection()],
+          batchSize: 10 + i * 7,
+        }).catchUp(),
+      ),
     );
     for (const r of results.flat()) assert.is(r.status, 'caught-up', r.status === 'failed' ? r.error.message : '');
     const head = s.memory.rows.length;
-    assert.equal(await loggedPositions(s.db), Array.from({ length: head }, (_, i) => BigInt(i + 1)));
+    assert.equal(
+      await loggedPositions(s.db),
+      Array.from({ length: head }, (_, i) => BigInt(i + 1)),
+    );
     const counts = Object.values(await tallyOf(s.db)).reduce((a, b) => a + b, 0);
     assert.is(counts, head);
     assert.ok((await listCheckpoints(s.db)).every((c) => c.position === BigInt(head) && c.events === head));
@@ -66,7 +76,10 @@ pg('an event that cannot be applied rolls its batch back and stops at its positi
     }).catchUp();
     assert.is(r!.status === 'failed' && r!.error.globalPosition, culprit.globalPosition);
     assert.is(r!.position, culprit.globalPosition - 1n);
-    assert.equal(await loggedPositions(s.db, 'log_events_v1_1'), Array.from({ length: 77 }, (_, i) => BigInt(i + 1)));
+    assert.equal(
+      await loggedPositions(s.db, 'log_events_v1_1'),
+      Array.from({ length: 77 }, (_, i) => BigInt(i + 1)),
+    );
   } finally {
     await s.cleanup();
   }
@@ -90,11 +103,20 @@ pg('a version bump switches readers over when caught up and drops the old tables
     // Queries sent while v2 was being built saw v1, whole; one sent at the last batch may run
     // after the switch (its own connection) and then sees v2, whole: never anything in between.
     const snapshots = await Promise.all(seen);
-    assert.ok(snapshots.filter((rows) => !rows.some((row) => 'amount_minor' in row)).length >= snapshots.length - 1, 'readers stayed on v1 while v2 was built');
+    assert.ok(
+      snapshots.filter((rows) => !rows.some((row) => 'amount_minor' in row)).length >= snapshots.length - 1,
+      'readers stayed on v1 while v2 was built',
+    );
     for (const rows of snapshots) assert.equal(Object.fromEntries(rows.map((row) => [row.type, Number(row.events)]).sort()), v1);
     assert.equal(await tallyOf(s.db), v1);
-    const tables = await s.db.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE' AND table_name LIKE 'tally%'`, [s.db.schema]);
-    assert.equal(tables.map((t) => t.table_name), ['tally_counts_v2_2']);
+    const tables = await s.db.query(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE' AND table_name LIKE 'tally%'`,
+      [s.db.schema],
+    );
+    assert.equal(
+      tables.map((t) => t.table_name),
+      ['tally_counts_v2_2'],
+    );
   } finally {
     await s.cleanup();
   }

@@ -63,25 +63,42 @@ test('catch-up applies every event once and checkpoints at the head; a second ru
   const s = await setup();
   try {
     const head = await s.store.headPosition();
-    const runner = getProjectionRunner({ store: s.store, database: s.db, projections: [tallyProjection(), logProjection()], batchSize: 37 });
+    const runner = getProjectionRunner({
+      store: s.store,
+      database: s.db,
+      projections: [tallyProjection(), logProjection()],
+      batchSize: 37,
+    });
     const first = await runner.catchUp();
-    assert.equal(first.map((r) => [r.projection, r.status, r.position, r.eventsApplied]), [
-      ['tally', 'caught-up', head, Number(head)],
-      ['log', 'caught-up', head, Number(head)],
-    ]);
+    assert.equal(
+      first.map((r) => [r.projection, r.status, r.position, r.eventsApplied]),
+      [
+        ['tally', 'caught-up', head, Number(head)],
+        ['log', 'caught-up', head, Number(head)],
+      ],
+    );
     assert.equal(await tallyOf(s.db), await expectedTally(s.store));
-    assert.equal(await loggedPositions(s.db), Array.from({ length: Number(head) }, (_, i) => BigInt(i + 1)));
+    assert.equal(
+      await loggedPositions(s.db),
+      Array.from({ length: Number(head) }, (_, i) => BigInt(i + 1)),
+    );
     const second = await runner.catchUp();
-    assert.equal(second.map((r) => [r.status, r.position, r.eventsApplied, r.eventsRead]), [
-      ['caught-up', head, 0, 0],
-      ['caught-up', head, 0, 0],
-    ]);
+    assert.equal(
+      second.map((r) => [r.status, r.position, r.eventsApplied, r.eventsRead]),
+      [
+        ['caught-up', head, 0, 0],
+        ['caught-up', head, 0, 0],
+      ],
+    );
     assert.equal(await tallyOf(s.db), await expectedTally(s.store));
     const checkpoints = await listCheckpoints(s.db);
-    assert.equal(checkpoints.map((c) => [c.projection, c.tableSet, c.position, c.events]), [
-      ['log', 'v1_1', head, Number(head)],
-      ['tally', 'v1_1', head, Number(head)],
-    ]);
+    assert.equal(
+      checkpoints.map((c) => [c.projection, c.tableSet, c.position, c.events]),
+      [
+        ['log', 'v1_1', head, Number(head)],
+        ['tally', 'v1_1', head, Number(head)],
+      ],
+    );
   } finally {
     await s.cleanup();
   }
@@ -91,7 +108,11 @@ test('events of types a projection does not handle only move its checkpoint', as
   const s = await setup();
   try {
     const head = await s.store.headPosition();
-    const [r] = await getProjectionRunner({ store: s.store, database: s.db, projections: [logProjection({ eventTypes: ['Paid'] })] }).catchUp();
+    const [r] = await getProjectionRunner({
+      store: s.store,
+      database: s.db,
+      projections: [logProjection({ eventTypes: ['Paid'] })],
+    }).catchUp();
     const paid: bigint[] = [];
     for await (const e of s.store.readAll()) if (e.type === 'Paid') paid.push(e.globalPosition);
     assert.equal(await loggedPositions(s.db), paid);
@@ -118,7 +139,10 @@ test('an event a projection cannot apply stops it at that position, keeps what c
     assert.is(failed!.position, culprit.globalPosition - 1n);
     assert.is((await readCheckpoint(s.db, 'fussy', 'v1_1'))!.position, culprit.globalPosition - 1n);
     // Its first build never caught up, so readers have no view yet: look at the table being built.
-    assert.equal(await loggedPositions(s.db, 'fussy_events_v1_1'), Array.from({ length: 99 }, (_, i) => BigInt(i + 1)));
+    assert.equal(
+      await loggedPositions(s.db, 'fussy_events_v1_1'),
+      Array.from({ length: 99 }, (_, i) => BigInt(i + 1)),
+    );
     assert.is(other!.status, 'caught-up');
     assert.equal(await tallyOf(s.db), await expectedTally(s.store));
     // Still refused on the next run, at the same place.
@@ -157,7 +181,12 @@ test('a stored event that no longer decodes stops every projection right before 
     const bad = s.memory.rows[150]!;
     const original = bad.data;
     bad.data = original.replace(/"at":"[^"]+"/, '"at":"yesterday"');
-    const runner = getProjectionRunner({ store: s.store, database: s.db, projections: [tallyProjection(), logProjection()], batchSize: 64 });
+    const runner = getProjectionRunner({
+      store: s.store,
+      database: s.db,
+      projections: [tallyProjection(), logProjection()],
+      batchSize: 64,
+    });
     const results = await runner.catchUp();
     for (const r of results) {
       assert.is(r.status, 'failed');
@@ -170,7 +199,10 @@ test('a stored event that no longer decodes stops every projection right before 
     assert.equal(await tallyOf(s.db, 'tally_counts_v1_1'), await expectedTally(s.store, bad.globalPosition - 1n));
     bad.data = original;
     const fixed = await runner.catchUp();
-    assert.equal(fixed.map((r) => r.status), ['caught-up', 'caught-up']);
+    assert.equal(
+      fixed.map((r) => r.status),
+      ['caught-up', 'caught-up'],
+    );
     assert.equal(await tallyOf(s.db), await expectedTally(s.store));
     assert.is((await loggedPositions(s.db)).length, s.memory.rows.length);
   } finally {
@@ -209,7 +241,9 @@ test('a version bump builds into fresh tables; readers see the old view until th
     const after = await s.db.query('SELECT * FROM tally_counts ORDER BY type');
     assert.ok(after.every((row) => 'amount_minor' in row));
     assert.equal(await tallyOf(s.db), v1);
-    const tables = (await s.db.query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'tally_counts%'`)).map((x) => x.name);
+    const tables = (await s.db.query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'tally_counts%'`)).map(
+      (x) => x.name,
+    );
     assert.equal(tables, ['tally_counts_v2_2']);
     // Code of the old version refuses to run against the newer view.
     const [old] = await getProjectionRunner({ store: s.store, database: s.db, projections: [tallyProjection()] }).catchUp();
@@ -224,7 +258,12 @@ test('a version bump builds into fresh tables; readers see the old view until th
 test('rebuild replays from zero into a new table set and gives the same view', async () => {
   const s = await setup();
   try {
-    const runner = getProjectionRunner({ store: s.store, database: s.db, projections: [tallyProjection(), logProjection()], batchSize: 25 });
+    const runner = getProjectionRunner({
+      store: s.store,
+      database: s.db,
+      projections: [tallyProjection(), logProjection()],
+      batchSize: 25,
+    });
     await runner.catchUp();
     const before = [await tallyOf(s.db), await loggedPositions(s.db)];
     const [t, l] = await runner.rebuild({ only: ['tally'] });
@@ -247,7 +286,13 @@ test('progress reports events done, the total to the head, and a rate', async ()
   try {
     const head = Number(await s.store.headPosition());
     const reports: ProgressReport[] = [];
-    await getProjectionRunner({ store: s.store, database: s.db, projections: [tallyProjection()], batchSize: 100, onProgress: (p) => reports.push(p) }).catchUp();
+    await getProjectionRunner({
+      store: s.store,
+      database: s.db,
+      projections: [tallyProjection()],
+      batchSize: 100,
+      onProgress: (p) => reports.push(p),
+    }).catchUp();
     assert.equal(
       reports.map((r) => r.done),
       Array.from({ length: Math.ceil(head / 100) }, (_, i) => Math.min(head, (i + 1) * 100)),
@@ -344,14 +389,17 @@ test('two runners on one view database never apply an event twice', async () => 
       assert.ok(Array.isArray(r), String(r));
       assert.is((r as ProjectionRunResult[])[0]!.status, 'caught-up');
     }
-    assert.equal(await loggedPositions(s.db), Array.from({ length: s.memory.rows.length }, (_, i) => BigInt(i + 1)));
+    assert.equal(
+      await loggedPositions(s.db),
+      Array.from({ length: s.memory.rows.length }, (_, i) => BigInt(i + 1)),
+    );
     await other.close();
   } finally {
     await s.cleanup();
   }
 });
 
-test('views may live in the SQLite event store\'s own file', async () => {
+test("views may live in the SQLite event store's own file", async () => {
   const tmp = tempDir('same-file');
   const path = join(tmp.dir, 'ledger.db');
   const store = getSQLiteEventStore({ path });
@@ -375,4 +423,3 @@ test('views may live in the SQLite event store\'s own file', async () => {
 });
 
 test.run();
-

@@ -3,20 +3,17 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import {
-  asBigInt,
-  asNumber,
-  getPostgresViewDatabase,
-  getSQLiteViewDatabase,
-  type ViewDatabase,
-} from '../src/index.js';
+import { asBigInt, asNumber, getPostgresViewDatabase, getSQLiteViewDatabase, type ViewDatabase } from '../src/index.js';
 import { toNumberedPlaceholders } from '../src/sql.js';
 import { dropSchemas, pgTest, requirePostgresUrl, uniqueSchema } from '@renewal-ledger/testing/postgres';
 
 const test = suite('view database');
 
 test('? placeholders become $n for PostgreSQL, except inside quotes', () => {
-  assert.is(toNumberedPlaceholders(`SELECT * FROM t WHERE a = ? AND b = '?' AND "c?" = ?`), `SELECT * FROM t WHERE a = $1 AND b = '?' AND "c?" = $2`);
+  assert.is(
+    toNumberedPlaceholders(`SELECT * FROM t WHERE a = ? AND b = '?' AND "c?" = ?`),
+    `SELECT * FROM t WHERE a = $1 AND b = '?' AND "c?" = $2`,
+  );
 });
 
 const behaves = async (db: ViewDatabase) => {
@@ -71,7 +68,10 @@ pgTest(test)('PostgreSQL: statements, values and transactions, in a schema of it
   try {
     await behaves(db);
     const where = await db.query(`SELECT table_schema FROM information_schema.tables WHERE table_name = 'things'`);
-    assert.equal(where.map((r) => r.table_schema), [schema]);
+    assert.equal(
+      where.map((r) => r.table_schema),
+      [schema],
+    );
   } finally {
     await db.close();
     await dropSchemas(schema);

@@ -60,7 +60,15 @@ export const collectAutoDebits = async (options: CollectAutoDebitsOptions): Prom
   }
   const due: CollectionDue[] = [];
   for (const [contractId, contract] of portfolio.contracts)
-    due.push(...collectionsDue(contract, byContract.get(contractId) ?? [], asOf, options.retryAfterDays ?? DEFAULT_RETRY_AFTER_DAYS, portfolio.zones));
+    due.push(
+      ...collectionsDue(
+        contract,
+        byContract.get(contractId) ?? [],
+        asOf,
+        options.retryAfterDays ?? DEFAULT_RETRY_AFTER_DAYS,
+        portfolio.zones,
+      ),
+    );
 
   const commands: (RecordPayment | RecordAutoDebitFailure)[] = [];
   const unanswered: { attemptId: string; error: string }[] = [];
@@ -112,4 +120,3 @@ export const collectAutoDebits = async (options: CollectAutoDebitsOptions): Prom
     recorded: tally,
   };
 };
-

@@ -1,6 +1,12 @@
 // What every service of the engine is given: the store, the cycle command handler (eventstore's,
 // whose batch path every run goes through) and the contract command handler.
-import { contractDecider, type CommandIdConflict, type LedgerZones, type RecordedBeforeItHappened, type RenewalError } from '@renewal-ledger/core';
+import {
+  contractDecider,
+  type CommandIdConflict,
+  type LedgerZones,
+  type RecordedBeforeItHappened,
+  type RenewalError,
+} from '@renewal-ledger/core';
 import { getCommandHandler, readLedgerZones, type EventStore } from '@renewal-ledger/eventstore';
 import type { ContractHandler, CycleHandleResult, CycleHandler } from './handlers.js';
 import type { PortfolioReader } from './ledger.js';
@@ -35,7 +41,11 @@ export interface Tally {
   readonly applied: number;
   readonly duplicate: number;
   /** Refused by a rule, with the cycle and the error. */
-  readonly rejected: readonly { readonly cycleId: string; readonly commandId: string; readonly error: RenewalError | CommandIdConflict | RecordedBeforeItHappened }[];
+  readonly rejected: readonly {
+    readonly cycleId: string;
+    readonly commandId: string;
+    readonly error: RenewalError | CommandIdConflict | RecordedBeforeItHappened;
+  }[];
 }
 
 export const emptyTally = (): Tally => ({ applied: 0, duplicate: 0, rejected: [] });

@@ -34,5 +34,10 @@ export { type SendRemindersOptions, type RemindersReport, sendReminders } from '
 
 // Auto-debit: collecting through a payment gateway, and a simulated gateway for demos and tests.
 export type { CollectionRequest, PaymentGateway } from './gateway.js';
-export { type SimulatedPaymentGatewayOptions, type SimulatedPaymentGateway, SIMULATED_FAILURES, getSimulatedPaymentGateway } from './simulated-gateway.js';
+export {
+  type SimulatedPaymentGatewayOptions,
+  type SimulatedPaymentGateway,
+  SIMULATED_FAILURES,
+  getSimulatedPaymentGateway,
+} from './simulated-gateway.js';
 export { type CollectAutoDebitsOptions, type AutoDebitReport, collectAutoDebits } from './auto-debit.js';

@@ -76,12 +76,7 @@ const emptyPortfolio = (): Accumulated => ({
 });
 
 /** The fold of the log into a portfolio, from where an earlier read stopped. */
-const readInto = async (
-  store: EventStore,
-  acc: Accumulated,
-  options: ReadPortfolioOptions,
-  knownUntil?: BusinessDate,
-): Promise<void> => {
+const readInto = async (store: EventStore, acc: Accumulated, options: ReadPortfolioOptions, knownUntil?: BusinessDate): Promise<void> => {
   const { contracts, cycles, billedCycleIds, creditPaymentIds } = acc;
   for await (const e of store.readAll({ batchSize: options.batchSize ?? 1000, ...(acc.position >= 0n ? { after: acc.position } : {}) })) {
     // Recorded after the day asked for: stop here, the next read starts from this event.
@@ -109,7 +104,14 @@ const readInto = async (
 export const readPortfolio = async (store: EventStore, options: ReadPortfolioOptions = {}): Promise<Portfolio> => {
   const acc = emptyPortfolio();
   await readInto(store, acc, options);
-  return { contracts: acc.contracts, cycles: acc.cycles, billedCycleIds: acc.billedCycleIds, creditPaymentIds: acc.creditPaymentIds, position: acc.position, zones: acc.zones };
+  return {
+    contracts: acc.contracts,
+    cycles: acc.cycles,
+    billedCycleIds: acc.billedCycleIds,
+    creditPaymentIds: acc.creditPaymentIds,
+    position: acc.position,
+    zones: acc.zones,
+  };
 };
 
 /**
@@ -137,7 +139,14 @@ export const getPortfolioReader = (store: EventStore, options: PortfolioReaderOp
   return {
     read: async () => {
       await readInto(store, acc, { ...(options.batchSize ? { batchSize: options.batchSize } : {}), cycles: true }, options.knownUntil?.());
-      return { contracts: acc.contracts, cycles: acc.cycles, billedCycleIds: acc.billedCycleIds, creditPaymentIds: acc.creditPaymentIds, position: acc.position, zones: acc.zones };
+      return {
+        contracts: acc.contracts,
+        cycles: acc.cycles,
+        billedCycleIds: acc.billedCycleIds,
+        creditPaymentIds: acc.creditPaymentIds,
+        position: acc.position,
+        zones: acc.zones,
+      };
     },
   };
 };
@@ -178,4 +187,3 @@ export const readContractCycles = async (store: EventStore, contract: ContractSt
     }
   return [...out.values()];
 };
-

@@ -75,7 +75,16 @@ export const receiveLumpSum = async (options: ReceiveLumpSumOptions): Promise<Lu
   const { command } = options;
   const received = await contractHandlerOf(options).handle(command);
   if (received.status === 'rejected')
-    return { contractId: command.contractId, lumpSumId: command.lumpSumId, status: 'refused', received, plan: null, parts: [], allocation: null, error: null };
+    return {
+      contractId: command.contractId,
+      lumpSumId: command.lumpSumId,
+      status: 'refused',
+      received,
+      plan: null,
+      parts: [],
+      allocation: null,
+      error: null,
+    };
   const finished = await finishLumpSum({ ...options, contractId: command.contractId, lumpSumId: command.lumpSumId });
   return { ...finished, received };
 };

@@ -37,7 +37,10 @@ export const renewDue = async (options: RenewDueOptions): Promise<RenewDueReport
   const { store, handler, asOf } = options;
   const portfolio = await (options.portfolio ? options.portfolio.read() : readPortfolio(store));
   const contracts = [...portfolio.contracts.values()];
-  const due = billsDue(contracts, portfolio.billedCycleIds, asOf, { zones: portfolio.zones, ...(options.actor ? { actor: options.actor } : {}) });
+  const due = billsDue(contracts, portfolio.billedCycleIds, asOf, {
+    zones: portfolio.zones,
+    ...(options.actor ? { actor: options.actor } : {}),
+  });
   const { tally } = await inBatches(handler, due.bills, options.batchSize ?? 500, options.onProgress);
 
   const settled: SettleReport[] = [];
@@ -61,5 +64,12 @@ export const renewDue = async (options: RenewDueOptions): Promise<RenewDueReport
       );
     }
   }
-  return { asOf, contracts: contracts.filter((c) => c.opened).length, proposed: due.bills.length, bills: tally, refused: due.refused, settled };
+  return {
+    asOf,
+    contracts: contracts.filter((c) => c.opened).length,
+    proposed: due.bills.length,
+    bills: tally,
+    refused: due.refused,
+    settled,
+  };
 };

@@ -27,8 +27,16 @@ test('a contract is one stream; its events carry the command’s metadata', asyn
 
 test('a batch decides each command against the ones before it, in one append', async () => {
   const e = memoryEngine();
-  const results = await e.contractHandler.handleBatch([open(), giveMandate('m1'), giveMandate('m2'), lumpSum('pay-1', 500, { contractId: 'unit-0999' })]);
-  assert.equal(results.map((r) => (r.status === 'rejected' ? r.error.code : r.status)), ['applied', 'applied', 'MANDATE_ALREADY_ACTIVE', 'NOT_OPENED']);
+  const results = await e.contractHandler.handleBatch([
+    open(),
+    giveMandate('m1'),
+    giveMandate('m2'),
+    lumpSum('pay-1', 500, { contractId: 'unit-0999' }),
+  ]);
+  assert.equal(
+    results.map((r) => (r.status === 'rejected' ? r.error.code : r.status)),
+    ['applied', 'applied', 'MANDATE_ALREADY_ACTIVE', 'NOT_OPENED'],
+  );
   const loaded = await loadContract(e.store, 'unit-0301');
   assert.is(loaded.revision, 1n);
   assert.is(loaded.state.mandates.length, 1);
@@ -37,7 +45,11 @@ test('a batch decides each command against the ones before it, in one append', a
 test('two writers on one contract: the second reads again and decides again', async () => {
   const e = memoryEngine();
   await e.contractHandler.handle(open());
-  const other = getCommandHandler(contractDecider, { store: getInMemoryEventStore({ database: e.database }), clock: () => '2026-03-10T10:00:00Z' as Instant, backoff: () => 0 });
+  const other = getCommandHandler(contractDecider, {
+    store: getInMemoryEventStore({ database: e.database }),
+    clock: () => '2026-03-10T10:00:00Z' as Instant,
+    backoff: () => 0,
+  });
   const [a, b] = await Promise.all([e.contractHandler.handle(lumpSum('pay-1', 1000)), other.handle(lumpSum('pay-2', 2000))]);
   assert.is(a.status, 'applied');
   assert.is(b.status, 'applied');
@@ -50,7 +62,10 @@ test('one store holds contracts and cycles; reading it all decodes both', async 
   await e.contractHandler.handleBatch([open(), endContract('2026-03-01')]);
   await renewDue({ ...e, asOf: '2026-06-01' as never });
   const events = await allEvents(e.store);
-  assert.equal(events.map((x) => x.type), ['ContractOpened', 'ContractEnded', 'Billed', 'Billed']);
+  assert.equal(
+    events.map((x) => x.type),
+    ['ContractOpened', 'ContractEnded', 'Billed', 'Billed'],
+  );
   const portfolio = await readPortfolio(e.store, { cycles: true });
   assert.equal([...portfolio.billedCycleIds], ['unit-0301/2026-01-01', 'unit-0301/2026-02-01']);
   assert.equal([...portfolio.contracts.keys()], ['unit-0301']);

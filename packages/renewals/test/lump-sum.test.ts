@@ -46,7 +46,10 @@ test('1,000.00 by transfer: January, February (disputed part last), March, 154.4
   assert.equal(await outcome(e.store), EXPECTED);
   assert.equal(r.allocation?.status === 'applied' && r.allocation.events.map((x) => x.type), ['LumpSumAllocated', 'CreditReceived']);
   const jan = await loadCycle(e.store, JAN);
-  assert.equal(jan.payments.map((p) => [p.paymentId, p.channel, p.reference, p.lumpSumId, p.at]), [['pay-77/2026-01-01', 'bank-transfer', 'TRF-77', 'pay-77', '2026-03-10T10:00:00Z']]);
+  assert.equal(
+    jan.payments.map((p) => [p.paymentId, p.channel, p.reference, p.lumpSumId, p.at]),
+    [['pay-77/2026-01-01', 'bank-transfer', 'TRF-77', 'pay-77', '2026-03-10T10:00:00Z']],
+  );
   for (const id of [JAN, FEB, MAR]) assert.is(cycleFigures(await loadCycle(e.store, id)).outstandingMinor, 0);
   // The credit goes to April's bill when it comes: 315.20 - 154.40 = 160.80 left.
   await renewDue({ ...e, asOf: '2026-04-01' as BusinessDate });
@@ -80,7 +83,9 @@ for (const [name, plan] of [
     const again = await receiveLumpSum({ ...e, command: TRANSFER });
     assert.equal([again.status, again.received?.status], ['allocated', 'duplicate']);
     assert.equal(await outcome(e.store), EXPECTED);
-    const paidTotal = (await allEvents(e.store)).filter((x) => x.type === 'Paid').reduce((s, x) => s + (x.data as { amountMinor: number }).amountMinor, 0);
+    const paidTotal = (await allEvents(e.store))
+      .filter((x) => x.type === 'Paid')
+      .reduce((s, x) => s + (x.data as { amountMinor: number }).amountMinor, 0);
     assert.is(paidTotal, 10000 + 84560);
   });
 }
@@ -91,7 +96,10 @@ test('a lump sum left pending by a crash is finished by the next renewal run (or
   await receiveLumpSum({ ...engineOn(dying, e.now), command: TRANSFER }).catch(() => null);
   assert.equal((await outcome(e.store)).allocated, [false]);
   const run = await renewDue({ ...e, asOf: '2026-03-01' as BusinessDate });
-  assert.equal(run.settled.map((s) => [s.contractId, s.lumpSums.map((l) => l.status)]), [['unit-0301', ['allocated']]]);
+  assert.equal(
+    run.settled.map((s) => [s.contractId, s.lumpSums.map((l) => l.status)]),
+    [['unit-0301', ['allocated']]],
+  );
   assert.equal(await outcome(e.store), EXPECTED);
   const nothing = await settleContract({ ...e, contractId: 'unit-0301', at: '2026-03-10T12:00:00Z' as Instant });
   assert.equal(nothing.lumpSums, []);
@@ -108,7 +116,18 @@ test('a cycle paid at the counter while the lump sum is being allocated: the pla
     appendBatch: async (requests: readonly AppendRequest[]) => {
       if (!interfered && requests.some((r) => r.events.some((x) => x.type === 'Paid'))) {
         interfered = true;
-        await counter.handle(cycleCommand({ type: 'RecordPayment', commandId: 'counter-1', cycleId: FEB, actor: 'cashier-chen', at: '2026-03-10T10:00:00Z', paymentId: 'p-counter', amountMinor: 26520, channel: 'cash' }));
+        await counter.handle(
+          cycleCommand({
+            type: 'RecordPayment',
+            commandId: 'counter-1',
+            cycleId: FEB,
+            actor: 'cashier-chen',
+            at: '2026-03-10T10:00:00Z',
+            paymentId: 'p-counter',
+            amountMinor: 26520,
+            channel: 'cash',
+          }),
+        );
       }
       return e.store.appendBatch(requests);
     },
@@ -119,7 +138,15 @@ test('a cycle paid at the counter while the lump sum is being allocated: the pla
   assert.is(r.status, 'allocated');
   const o = await outcome(e.store);
   // February needed only the disputed 50.00 by then: 265.20 more goes to credit.
-  assert.equal(o, { parts: [[JAN, 31520], [FEB, 5000], [MAR, 21520]], creditMinor: 15440 + 26520, allocated: [true] });
+  assert.equal(o, {
+    parts: [
+      [JAN, 31520],
+      [FEB, 5000],
+      [MAR, 21520],
+    ],
+    creditMinor: 15440 + 26520,
+    allocated: [true],
+  });
 });
 
 test('finishing a lump sum that is not on the contract says so', async () => {

@@ -20,7 +20,16 @@ const january = async () => {
   await renewDue({ ...e, asOf: d('2026-01-01') });
   e.now.at = '2026-01-05T10:00:00Z' as Instant;
   await e.handler.handle(
-    cycleCommand({ type: 'RecordPayment', commandId: 'pay-0101', cycleId: JAN('unit-0101'), actor: 'cashier-chen', at: '2026-01-05T10:00:00Z', paymentId: 'p1', amountMinor: 31520, channel: 'wechat-pay' }),
+    cycleCommand({
+      type: 'RecordPayment',
+      commandId: 'pay-0101',
+      cycleId: JAN('unit-0101'),
+      actor: 'cashier-chen',
+      at: '2026-01-05T10:00:00Z',
+      paymentId: 'p1',
+      amountMinor: 31520,
+      channel: 'wechat-pay',
+    }),
   );
   return e;
 };
@@ -44,7 +53,10 @@ reminders('each unpaid cycle gets the step it is at, once', async () => {
     ['2026-02-20'],
   ]);
   const events = await allEvents(e.store);
-  assert.equal([...countBy(events, 'ReminderSent', 'cycleId')].sort(), [[JAN('unit-0102'), 4], [JAN('unit-0103'), 4]]);
+  assert.equal([...countBy(events, 'ReminderSent', 'cycleId')].sort(), [
+    [JAN('unit-0102'), 4],
+    [JAN('unit-0103'), 4],
+  ]);
   const first = events.find((x) => x.type === 'ReminderSent')!;
   assert.equal(first.data, {
     cycleId: JAN('unit-0102'),
@@ -64,17 +76,24 @@ debit('on the due date the mandated contract is collected; the others are not', 
   const gateway = getSimulatedPaymentGateway({ seed: 7, failureRate: 0 });
   assert.is((await collectAutoDebits({ ...e, gateway, asOf: d('2026-01-14') })).attempted, 0);
   const r = await collectAutoDebits({ ...e, gateway, asOf: d('2026-01-15') });
-  assert.equal({ attempted: r.attempted, collected: r.collected, failed: r.failed.count, applied: r.recorded.applied }, {
-    attempted: 1,
-    collected: { count: 1, amountMinor: 31520n, byCurrency: { CNY: 31520n } },
-    failed: 0,
-    applied: 1,
-  });
-  assert.equal(gateway.requests.map((q) => [q.attemptId, q.amountMinor, q.mandate.mandateId, q.requestedAt]), [
-    [`${JAN('unit-0102')}/auto-debit/2026-01-15/1`, 31520, 'm-0102', '2026-01-15T02:00:00Z'],
-  ]);
+  assert.equal(
+    { attempted: r.attempted, collected: r.collected, failed: r.failed.count, applied: r.recorded.applied },
+    {
+      attempted: 1,
+      collected: { count: 1, amountMinor: 31520n, byCurrency: { CNY: 31520n } },
+      failed: 0,
+      applied: 1,
+    },
+  );
+  assert.equal(
+    gateway.requests.map((q) => [q.attemptId, q.amountMinor, q.mandate.mandateId, q.requestedAt]),
+    [[`${JAN('unit-0102')}/auto-debit/2026-01-15/1`, 31520, 'm-0102', '2026-01-15T02:00:00Z']],
+  );
   const cycle = await loadCycle(e.store, JAN('unit-0102'));
-  assert.equal(cycle.payments.map((p) => [p.channel, p.paymentId, p.reference?.startsWith('SIM-')]), [['auto-debit', `${JAN('unit-0102')}/auto-debit/2026-01-15/1`, true]]);
+  assert.equal(
+    cycle.payments.map((p) => [p.channel, p.paymentId, p.reference?.startsWith('SIM-')]),
+    [['auto-debit', `${JAN('unit-0102')}/auto-debit/2026-01-15/1`, true]],
+  );
   assert.is(cycleFigures(cycle).outstandingMinor, 0);
   assert.is((await collectAutoDebits({ ...e, gateway, asOf: d('2026-01-16') })).attempted, 0);
 });
@@ -97,10 +116,13 @@ debit('failures are recorded with their reason and retried on schedule until the
   }
   assert.equal(attempts, ['2026-01-15: failed (insufficient-funds)', '2026-01-18: failed (insufficient-funds)', '2026-01-22: collected']);
   const cycle = await loadCycle(e.store, JAN('unit-0102'));
-  assert.equal(cycle.autoDebitFailures?.map((f) => [f.attempt, f.failureCode, f.reason, f.mandateId]), [
-    [1, 'insufficient-funds', 'Insufficient funds', 'm-0102'],
-    [2, 'insufficient-funds', 'Insufficient funds', 'm-0102'],
-  ]);
+  assert.equal(
+    cycle.autoDebitFailures?.map((f) => [f.attempt, f.failureCode, f.reason, f.mandateId]),
+    [
+      [1, 'insufficient-funds', 'Insufficient funds', 'm-0102'],
+      [2, 'insufficient-funds', 'Insufficient funds', 'm-0102'],
+    ],
+  );
   assert.is(cycleFigures(cycle).outstandingMinor, 0);
 });
 

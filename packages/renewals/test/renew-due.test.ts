@@ -4,7 +4,17 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { billsDue, cycleFigures, type BusinessDate, type Instant } from '@renewal-ledger/core';
 import { loadContract, loadCycle, readPortfolio, receiveLumpSum, renewDue } from '../src/index.js';
-import { allEvents, countBy, crashingStore, cycleCommand, engineOn, lumpSum, memoryEngine, open, SimulatedCrash } from '@renewal-ledger/testing/engine';
+import {
+  allEvents,
+  countBy,
+  crashingStore,
+  cycleCommand,
+  engineOn,
+  lumpSum,
+  memoryEngine,
+  open,
+  SimulatedCrash,
+} from '@renewal-ledger/testing/engine';
 
 const d = (s: string) => s as BusinessDate;
 
@@ -45,7 +55,10 @@ const EXPECTED = [
 const billedOnce = async (store: Parameters<typeof allEvents>[0]) => {
   const counts = countBy(await allEvents(store), 'Billed', 'cycleId');
   assert.equal([...counts.keys()].sort(), EXPECTED);
-  assert.ok([...counts.values()].every((n) => n === 1), `billed twice: ${JSON.stringify([...counts])}`);
+  assert.ok(
+    [...counts.values()].every((n) => n === 1),
+    `billed twice: ${JSON.stringify([...counts])}`,
+  );
 };
 
 const test = suite('renewDue');
@@ -54,13 +67,22 @@ test('bills every period due, through the batch path; a second run finds nothing
   const e = memoryEngine();
   await e.contractHandler.handleBatch(portfolio());
   const first = await renewDue({ ...e, asOf: d('2026-06-01'), batchSize: 4 });
-  assert.equal({ contracts: first.contracts, proposed: first.proposed, applied: first.bills.applied, duplicate: first.bills.duplicate, rejected: first.bills.rejected }, {
-    contracts: 3,
-    proposed: 10,
-    applied: 10,
-    duplicate: 0,
-    rejected: [],
-  });
+  assert.equal(
+    {
+      contracts: first.contracts,
+      proposed: first.proposed,
+      applied: first.bills.applied,
+      duplicate: first.bills.duplicate,
+      rejected: first.bills.rejected,
+    },
+    {
+      contracts: 3,
+      proposed: 10,
+      applied: 10,
+      duplicate: 0,
+      rejected: [],
+    },
+  );
   await billedOnce(e.store);
   assert.is((await loadCycle(e.store, 'unit-0301/2026-01-17')).bill?.totalMinor, 15252);
   assert.is((await loadCycle(e.store, 'park-07/2026-04-01')).bill?.dueDate, '2026-04-11');
@@ -117,17 +139,33 @@ credit('four quarters paid in advance: each quarter billed with the prepay disco
       dueAfterDays: 10,
       feePlan: {
         items: [{ code: 'pass', description: 'Parking pass', basis: { kind: 'per-unit', rateMinor: 45000 } }],
-        discounts: [{ code: 'prepay', description: 'Four quarters in advance', amount: { kind: 'percent', percent: '5' }, eligibility: { kind: 'paid-periods-in-advance', periods: 4 } }],
+        discounts: [
+          {
+            code: 'prepay',
+            description: 'Four quarters in advance',
+            amount: { kind: 'percent', percent: '5' },
+            eligibility: { kind: 'paid-periods-in-advance', periods: 4 },
+          },
+        ],
       },
     }),
   );
   e.now.at = '2025-12-20T10:00:00Z' as Instant;
   const paid = await receiveLumpSum({
     ...e,
-    command: lumpSum('pay-2026', 342000, { contractId: 'park-07', at: '2025-12-20T10:00:00Z', channel: 'wechat-pay', reference: 'WX-2026', advance: { from: '2026-01-01', periods: 4 } }),
+    command: lumpSum('pay-2026', 342000, {
+      contractId: 'park-07',
+      at: '2025-12-20T10:00:00Z',
+      channel: 'wechat-pay',
+      reference: 'WX-2026',
+      advance: { from: '2026-01-01', periods: 4 },
+    }),
   });
   // Nothing is billed yet: all of it is credit.
-  assert.equal({ status: paid.status, parts: paid.plan?.parts, credit: paid.plan?.creditMinor }, { status: 'allocated', parts: [], credit: 342000 });
+  assert.equal(
+    { status: paid.status, parts: paid.plan?.parts, credit: paid.plan?.creditMinor },
+    { status: 'allocated', parts: [], credit: 342000 },
+  );
   const balances: number[] = [];
   for (const asOf of ['2026-01-01', '2026-04-01', '2026-07-01', '2026-10-01', '2027-01-01']) {
     e.now.at = `${asOf}T01:00:00Z` as Instant;
@@ -137,11 +175,18 @@ credit('four quarters paid in advance: each quarter billed with the prepay disco
   // 855.00 a quarter: 3,420.00 - 4 x 855.00 = 0; the fifth quarter is billed 900.00 in full.
   assert.equal(balances, [256500, 171000, 85500, 0, 0]);
   const q1 = await loadCycle(e.store, 'park-07/2026-01-01');
-  assert.equal({ total: q1.bill?.totalMinor, outstanding: cycleFigures(q1).outstandingMinor, paidBy: q1.payments.map((p) => [p.paymentId, p.channel, p.creditApplicationId]) }, {
-    total: 85500,
-    outstanding: 0,
-    paidBy: [['park-07/2026-01-01/credit-1', 'other', 'park-07/2026-01-01/credit-1']],
-  });
+  assert.equal(
+    {
+      total: q1.bill?.totalMinor,
+      outstanding: cycleFigures(q1).outstandingMinor,
+      paidBy: q1.payments.map((p) => [p.paymentId, p.channel, p.creditApplicationId]),
+    },
+    {
+      total: 85500,
+      outstanding: 0,
+      paidBy: [['park-07/2026-01-01/credit-1', 'other', 'park-07/2026-01-01/credit-1']],
+    },
+  );
   const fifth = await loadCycle(e.store, 'park-07/2027-01-01');
   assert.equal([fifth.bill?.totalMinor, cycleFigures(fifth).outstandingMinor], [90000, 90000]);
 });
@@ -172,17 +217,35 @@ credit('a cycle paid at the counter before its credit payment is recorded: the a
   assert.ok(dying.crashed());
   // The customer pays January in full at the counter before the next run.
   await e.handler.handle(
-    cycleCommand({ type: 'RecordPayment', commandId: 'counter-1', cycleId: 'unit-0301/2026-01-01', actor: 'cashier-chen', at: '2026-01-02T09:00:00Z', paymentId: 'p-counter', amountMinor: 31520, channel: 'cash' }),
+    cycleCommand({
+      type: 'RecordPayment',
+      commandId: 'counter-1',
+      cycleId: 'unit-0301/2026-01-01',
+      actor: 'cashier-chen',
+      at: '2026-01-02T09:00:00Z',
+      paymentId: 'p-counter',
+      amountMinor: 31520,
+      channel: 'cash',
+    }),
   );
   const rerun = await renewDue({ ...e, asOf: d('2026-01-02') });
   const credit = rerun.settled[0]!.credit;
-  assert.equal(credit.finished.map((r) => (r.status === 'rejected' ? r.error.code : r.status)), ['OVERPAYMENT']);
-  assert.equal(credit.cancelled.map((r) => r.status), ['applied']);
+  assert.equal(
+    credit.finished.map((r) => (r.status === 'rejected' ? r.error.code : r.status)),
+    ['OVERPAYMENT'],
+  );
+  assert.equal(
+    credit.cancelled.map((r) => r.status),
+    ['applied'],
+  );
   const { state } = await loadContract(e.store, 'unit-0301');
-  assert.equal({ balance: state.creditBalanceMinor, cancelled: state.applications.map((a) => a.cancellation?.reason) }, {
-    balance: 20000,
-    cancelled: ['the cycle refused the payment: OVERPAYMENT'],
-  });
+  assert.equal(
+    { balance: state.creditBalanceMinor, cancelled: state.applications.map((a) => a.cancellation?.reason) },
+    {
+      balance: 20000,
+      cancelled: ['the cycle refused the payment: OVERPAYMENT'],
+    },
+  );
   // February's bill takes the credit.
   await renewDue({ ...e, asOf: d('2026-02-01') });
   assert.is(cycleFigures(await loadCycle(e.store, 'unit-0301/2026-02-01')).outstandingMinor, 11520);

@@ -73,7 +73,12 @@ const comparePositions = (a: Position, b: Position): number =>
   a.commit !== b.commit ? (a.commit < b.commit ? -1 : 1) : a.prepare === b.prepare ? 0 : a.prepare < b.prepare ? -1 : 1;
 
 /** Reads a stream's raw events; a stream that does not exist reads as empty. */
-async function* rawStream(client: EventStoreDBClient, streamName: string, fromRevision: bigint, maxCount?: number): AsyncGenerator<{ event: StreamEvent; commitPosition?: bigint }> {
+async function* rawStream(
+  client: EventStoreDBClient,
+  streamName: string,
+  fromRevision: bigint,
+  maxCount?: number,
+): AsyncGenerator<{ event: StreamEvent; commitPosition?: bigint }> {
   const read = client.readStream(streamName, { fromRevision, direction: FORWARDS, ...(maxCount === undefined ? {} : { maxCount }) });
   try {
     for await (const resolved of read as AsyncIterable<ResolvedEvent>) {
@@ -129,7 +134,11 @@ export const getEventStoreDBEventStore = (options: EventStoreDBEventStoreOptions
    * append that succeeded): the first append's result, or null; the same ids there with other
    * data are an EventIdConflictError.
    */
-  const alreadyStored = async (streamName: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult | null> => {
+  const alreadyStored = async (
+    streamName: string,
+    events: readonly NewEvent[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult | null> => {
     const uuids = events.map((e) => eventUuid(e.eventId));
     let found: { event: StreamEvent; commitPosition?: bigint }[] = [];
     if (expected === 'any') {
@@ -149,7 +158,8 @@ export const getEventStoreDBEventStore = (options: EventStoreDBEventStoreOptions
     // The same ids where this append would have put them, but other data: the same command id
     // was used for another command, not retried. (The client parses JSON keeping key order.)
     for (let i = 0; i < found.length; i++)
-      if (JSON.stringify(found[i]!.event.data) !== JSON.stringify(events[i]!.data)) throw new EventIdConflictError(streamName, events[i]!.eventId, streamName);
+      if (JSON.stringify(found[i]!.event.data) !== JSON.stringify(events[i]!.data))
+        throw new EventIdConflictError(streamName, events[i]!.eventId, streamName);
     const last = found[found.length - 1]!;
     return {
       nextExpectedRevision: last.event.revision,
@@ -162,7 +172,8 @@ export const getEventStoreDBEventStore = (options: EventStoreDBEventStoreOptions
     if (events.length === 0 || new Set(events.map((e) => e.eventId)).size !== events.length) {
       // Nothing to send (or a request EventStoreDB would half-dedupe): check the revision here.
       const actual = await currentRevision(streamName);
-      if (events.length > 0 || !revisionMatches(expectedRevision, actual)) throw new WrongExpectedRevisionError(streamName, expectedRevision, actual);
+      if (events.length > 0 || !revisionMatches(expectedRevision, actual))
+        throw new WrongExpectedRevisionError(streamName, expectedRevision, actual);
       return { nextExpectedRevision: actual === 'no-stream' ? -1n : actual, lastGlobalPosition: -1n, outcome: 'appended' };
     }
     const retry = await alreadyStored(streamName, events, expectedRevision);
@@ -174,7 +185,8 @@ export const getEventStoreDBEventStore = (options: EventStoreDBEventStoreOptions
       let position = knownPosition(result.position?.commit);
       if (position === undefined) {
         // Servers that do not report the position: read the last event back.
-        for await (const r of rawStream(client, streamName, result.nextExpectedRevision, 1)) position = positionOf(r.event, r.commitPosition);
+        for await (const r of rawStream(client, streamName, result.nextExpectedRevision, 1))
+          position = positionOf(r.event, r.commitPosition);
       }
       if (position === undefined) throw new Error(`EventStoreDB reported no position for the append to ${streamName}`);
       return { nextExpectedRevision: result.nextExpectedRevision, lastGlobalPosition: position, outcome: 'appended' };
@@ -203,7 +215,11 @@ export const getEventStoreDBEventStore = (options: EventStoreDBEventStoreOptions
     let seen: Position | null = null;
     while (left > 0) {
       const page: AllStreamResolvedEvent[] = [];
-      for await (const resolved of client.readAll({ fromPosition: from, direction: FORWARDS, maxCount: batchSize }) as AsyncIterable<AllStreamResolvedEvent>)
+      for await (const resolved of client.readAll({
+        fromPosition: from,
+        direction: FORWARDS,
+        maxCount: batchSize,
+      }) as AsyncIterable<AllStreamResolvedEvent>)
         page.push(resolved);
       for (const resolved of page) {
         const e = resolved.event;
@@ -227,7 +243,11 @@ export const getEventStoreDBEventStore = (options: EventStoreDBEventStoreOptions
     const page = 100;
     for (;;) {
       const events: AllStreamResolvedEvent[] = [];
-      for await (const resolved of client.readAll({ fromPosition: from, direction: BACKWARDS, maxCount: page }) as AsyncIterable<AllStreamResolvedEvent>)
+      for await (const resolved of client.readAll({
+        fromPosition: from,
+        direction: BACKWARDS,
+        maxCount: page,
+      }) as AsyncIterable<AllStreamResolvedEvent>)
         events.push(resolved);
       for (const resolved of events) {
         const e = resolved.event;

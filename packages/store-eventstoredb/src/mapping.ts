@@ -21,14 +21,20 @@ import {
   type AllStreamResolvedEvent,
 } from '@eventstore/db-client';
 import { invalidInput, type NewEvent, type Problem } from '@renewal-ledger/core';
-import { serverOfUrl, StoreUnavailableError, StoredEventDecodeError, WrongExpectedRevisionError, type ExpectedRevision, type StoredEventRow } from '@renewal-ledger/eventstore';
+import {
+  serverOfUrl,
+  StoreUnavailableError,
+  StoredEventDecodeError,
+  WrongExpectedRevisionError,
+  type ExpectedRevision,
+  type StoredEventRow,
+} from '@renewal-ledger/eventstore';
 import { eventUuid } from './event-id.js';
 
 export const toEsdbExpectedRevision = (expected: ExpectedRevision): AppendExpectedRevision =>
   expected === 'no-stream' ? NO_STREAM : expected === 'any' ? ANY : expected;
 
-export const fromEsdbCurrentRevision = (current: CurrentRevision): bigint | 'no-stream' =>
-  current === NO_STREAM ? 'no-stream' : current;
+export const fromEsdbCurrentRevision = (current: CurrentRevision): bigint | 'no-stream' => (current === NO_STREAM ? 'no-stream' : current);
 
 /** The port's error for EventStoreDB's WrongExpectedVersionError; null for any other error. */
 export const wrongExpectedRevisionFrom = (
@@ -48,7 +54,9 @@ export const wrongExpectedRevisionFrom = (
  */
 export const esdbUnavailableOr = (error: unknown, connectionString: string | undefined): unknown => {
   if (!(error instanceof UnavailableError)) return error;
-  const cause = /Last error: (?:Error: )?(.*?)\.?\s*(?:Resolution note:.*)?$/s.exec(error.message)?.[1] || error.message.replace(/^14 UNAVAILABLE:\s*/, '');
+  const cause =
+    /Last error: (?:Error: )?(.*?)\.?\s*(?:Resolution note:.*)?$/s.exec(error.message)?.[1] ||
+    error.message.replace(/^14 UNAVAILABLE:\s*/, '');
   const server = serverOfUrl(connectionString ?? '', 2113).replace(/\/$/, '');
   return new StoreUnavailableError(`could not reach EventStoreDB at ${server}: ${cause}`, { cause: error });
 };
@@ -80,7 +88,8 @@ export const toEventData = (e: NewEvent): EventData =>
 
 /** Servers that cannot tell an event's position on a stream read send the largest 64-bit value. */
 const NO_POSITION = 2n ** 64n - 1n;
-export const knownPosition = (p: bigint | undefined): bigint | undefined => (p === undefined || p === NO_POSITION || p < 0n ? undefined : p);
+export const knownPosition = (p: bigint | undefined): bigint | undefined =>
+  p === undefined || p === NO_POSITION || p < 0n ? undefined : p;
 
 type EsdbRecorded = NonNullable<ResolvedEvent['event']> | NonNullable<AllStreamResolvedEvent['event']>;
 
@@ -88,7 +97,8 @@ type EsdbRecorded = NonNullable<ResolvedEvent['event']> | NonNullable<AllStreamR
 export const isSystemEvent = (e: { readonly type: string; readonly streamId: string }): boolean =>
   e.type.startsWith('$') || e.streamId.startsWith('$');
 
-const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u) && !(u instanceof Uint8Array);
+const isRecord = (u: unknown): u is Record<string, unknown> =>
+  typeof u === 'object' && u !== null && !Array.isArray(u) && !(u instanceof Uint8Array);
 
 /**
  * A recorded EventStoreDB event as the row every store decodes (see `recordedEventFrom`). Throws
@@ -107,7 +117,8 @@ export const storedRowOf = (e: EsdbRecorded, commitPosition?: bigint): StoredEve
   const schemaVersion = metadata?.schemaVersion;
   if (!metadata) problems.push({ path: 'metadata', message: 'is not a JSON object' });
   else {
-    if (typeof eventId !== 'string' || eventId.length === 0) problems.push({ path: 'metadata/eventId', message: 'is required: expected the library event id' });
+    if (typeof eventId !== 'string' || eventId.length === 0)
+      problems.push({ path: 'metadata/eventId', message: 'is required: expected the library event id' });
     if (typeof schemaVersion !== 'number' || !Number.isSafeInteger(schemaVersion) || schemaVersion < 0)
       problems.push({ path: 'metadata/schemaVersion', message: 'is required: expected a non-negative integer' });
   }

@@ -12,7 +12,15 @@ import { eventIdFor, type EventMetadata, type NewEvent } from '@renewal-ledger/c
 import { StoredEventDecodeError, WrongExpectedRevisionError, recordedEventFrom } from '@renewal-ledger/eventstore';
 import { RENEWAL_EVENT_ID_NAMESPACE, eventUuid, getEventStoreDBEventStore } from '@renewal-ledger/store-eventstoredb';
 import { uuidV5 } from '../src/event-id.js';
-import { esdbMetadataOf, fromEsdbCurrentRevision, isSystemEvent, storedRowOf, toEsdbExpectedRevision, toEventData, wrongExpectedRevisionFrom } from '../src/mapping.js';
+import {
+  esdbMetadataOf,
+  fromEsdbCurrentRevision,
+  isSystemEvent,
+  storedRowOf,
+  toEsdbExpectedRevision,
+  toEventData,
+  wrongExpectedRevisionFrom,
+} from '../src/mapping.js';
 
 const { WrongExpectedVersion } = sharedPb;
 
@@ -71,7 +79,7 @@ Revisions("the client's WrongExpectedVersionError becomes WrongExpectedRevisionE
   assert.is(refused.actual, 0n);
 });
 
-Revisions("a refusal as the server sends it (WrongExpectedVersion details) maps the same way", () => {
+Revisions('a refusal as the server sends it (WrongExpectedVersion details) maps the same way', () => {
   const details = new WrongExpectedVersion();
   details.setExpectedStreamPosition('1');
   details.setCurrentStreamRevision('4');
@@ -181,8 +189,14 @@ Events('an event without the library metadata fails to decode, naming stream, re
       ['metadata/eventId', 'metadata/schemaVersion'],
     );
   }
-  const binaryMetadata = { ...asRecorded('orders-2', 0n, 5n, paid('cmd-12')), metadata: new Uint8Array([1, 2]) } as unknown as JSONRecordedEvent;
-  assert.throws(() => storedRowOf(binaryMetadata), (e: Error) => e instanceof StoredEventDecodeError && /metadata/.test(e.message));
+  const binaryMetadata = {
+    ...asRecorded('orders-2', 0n, 5n, paid('cmd-12')),
+    metadata: new Uint8Array([1, 2]),
+  } as unknown as JSONRecordedEvent;
+  assert.throws(
+    () => storedRowOf(binaryMetadata),
+    (e: Error) => e instanceof StoredEventDecodeError && /metadata/.test(e.message),
+  );
 });
 
 Events('changed data fails the decode with the io-ts path', () => {

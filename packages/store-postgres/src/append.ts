@@ -105,7 +105,13 @@ interface BatchState {
 const readBatchState = async (client: PoolClient, sql: Statements, requests: readonly AppendRequest[]): Promise<BatchState> => {
   const streams = [...new Set(requests.map((r) => r.streamName))];
   const ids = requests.flatMap((r) => r.events.map((e) => e.eventId));
-  const { rows } = await client.query<{ stream_id: string; event_id: string | null; stream_revision: string; global_position: string | null; data: string | null }>({
+  const { rows } = await client.query<{
+    stream_id: string;
+    event_id: string | null;
+    stream_revision: string;
+    global_position: string | null;
+    data: string | null;
+  }>({
     ...sql.batchState,
     values: [streams, ids],
   });
@@ -158,7 +164,9 @@ const alreadyStored = (
  * the streams and the revisions they must still be at ($9, $10; -1: no stream).
  */
 const insertParameters = (inserts: readonly Insert[], guard: ReadonlyMap<string, bigint> | null): unknown[] | null => {
-  const rows = inserts.flatMap(({ request, base }) => request.events.map((e, i) => ({ streamName: request.streamName, revision: base + BigInt(i), e })));
+  const rows = inserts.flatMap(({ request, base }) =>
+    request.events.map((e, i) => ({ streamName: request.streamName, revision: base + BigInt(i), e })),
+  );
   if (rows.length === 0) return null;
   const values: unknown[] = [
     rows.map((r) => r.streamName),
@@ -299,7 +307,11 @@ const refuseRepeatedIds = (requests: readonly AppendRequest[]): void => {
 /** Still losing after every attempt: the first request's refusal, at the revision its stream is at now. */
 const stillMoving = async (pool: Pool, sql: Statements, requests: readonly AppendRequest[]): Promise<WrongExpectedRevisionError> => {
   const r = requests[0]!;
-  return new WrongExpectedRevisionError(r.streamName, r.expectedRevision, await withConnection(pool, (client) => lastRevision(client, sql, r.streamName)));
+  return new WrongExpectedRevisionError(
+    r.streamName,
+    r.expectedRevision,
+    await withConnection(pool, (client) => lastRevision(client, sql, r.streamName)),
+  );
 };
 
 /**
@@ -319,7 +331,8 @@ export const getAppender =
         return await inAppendTransaction(
           pool,
           sql,
-          async (client) => (attempt === 1 ? await appendExpected(client, sql, requests) : null) ?? (await appendChecked(client, sql, requests)),
+          async (client) =>
+            (attempt === 1 ? await appendExpected(client, sql, requests) : null) ?? (await appendChecked(client, sql, requests)),
         );
       } catch (e) {
         if (!isUniqueViolation(e)) throw e;

@@ -113,7 +113,11 @@ export const checkSchema = async (client: PoolClient, schema: string): Promise<v
   const { rows: versions } = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${s}.schema_migrations`);
   const version = versions[0]?.version ?? 0;
   if (version > SCHEMA_VERSION)
-    throw new Error(`schema ${schema} is at version ${version}, newer than this library knows (${SCHEMA_VERSION}): upgrade @renewal-ledger/store-postgres`);
+    throw new Error(
+      `schema ${schema} is at version ${version}, newer than this library knows (${SCHEMA_VERSION}): upgrade @renewal-ledger/store-postgres`,
+    );
   if (version < SCHEMA_VERSION)
-    throw new Error(`schema ${schema} is at version ${version}; this library needs ${SCHEMA_VERSION}: open it once for writing to migrate it`);
+    throw new Error(
+      `schema ${schema} is at version ${version}; this library needs ${SCHEMA_VERSION}: open it once for writing to migrate it`,
+    );
 };

@@ -25,7 +25,14 @@
 import pg from 'pg';
 import type { Pool } from 'pg';
 import type { RecordedEvent } from '@renewal-ledger/core';
-import { checkAppend, defaultDecoder, StoreNotFoundError, unavailableOr, type EventStore, type EventStoreOptions } from '@renewal-ledger/eventstore';
+import {
+  checkAppend,
+  defaultDecoder,
+  StoreNotFoundError,
+  unavailableOr,
+  type EventStore,
+  type EventStoreOptions,
+} from '@renewal-ledger/eventstore';
 import { getAppender } from './append.js';
 import { withConnection } from './connections.js';
 import { checkSchema, checkSchemaName, migrate } from './migrations.js';
@@ -104,7 +111,8 @@ export const getPostgresEventStore = async (options: PostgresEventStoreOptions):
   } catch (e) {
     if (ownsPool) await pool.end().catch(() => undefined);
     // 3D000: the database named does not exist (the store never creates databases).
-    if ((e as { code?: unknown }).code === '3D000') throw new StoreNotFoundError(`no PostgreSQL event store: ${(e as Error).message}`, { cause: e });
+    if ((e as { code?: unknown }).code === '3D000')
+      throw new StoreNotFoundError(`no PostgreSQL event store: ${(e as Error).message}`, { cause: e });
     throw unavailableOr(e, server, true);
   }
 

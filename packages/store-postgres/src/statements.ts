@@ -95,7 +95,10 @@ export const statementsFor = (schema: string) => {
       'read_stream',
       `SELECT ${COLUMNS} FROM ${table} WHERE stream_id = $1 AND stream_revision >= $2 ORDER BY stream_revision LIMIT $3`,
     ),
-    readStreams: named('read_streams', `SELECT ${COLUMNS} FROM ${table} WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_revision`),
+    readStreams: named(
+      'read_streams',
+      `SELECT ${COLUMNS} FROM ${table} WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_revision`,
+    ),
     /** `settled`: the row's transaction is below the oldest one still running (see read-all.ts). */
     readAll: named(
       'read_all',

@@ -5,7 +5,13 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Pool, PoolClient } from 'pg';
 import type { RecordedEvent } from '@renewal-ledger/core';
-import { EventIdConflictError, ReadOnlyStoreError, StoreNotFoundError, WrongExpectedRevisionError, type EventStore } from '@renewal-ledger/eventstore';
+import {
+  EventIdConflictError,
+  ReadOnlyStoreError,
+  StoreNotFoundError,
+  WrongExpectedRevisionError,
+  type EventStore,
+} from '@renewal-ledger/eventstore';
 import { getPostgresEventStore, SCHEMA_VERSION, type PostgresEventStore } from '@renewal-ledger/store-postgres';
 import { adminPool, dropSchema, pgTest, requirePostgresUrl, uniqueSchema } from '@renewal-ledger/testing/postgres';
 import { paid } from './events.js';
@@ -131,21 +137,18 @@ it('opening creates the schema and records its migrations once, even when proces
     `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'events' ORDER BY ordinal_position`,
     [schema],
   );
-  assert.equal(
-    Object.fromEntries(columns.rows.map((c) => [c.column_name, c.data_type])),
-    {
-      global_position: 'bigint',
-      stream_id: 'text',
-      stream_revision: 'bigint',
-      event_id: 'text',
-      type: 'text',
-      schema_version: 'integer',
-      data: 'json',
-      metadata: 'json',
-      recorded_at: 'timestamp with time zone',
-      transaction_id: 'xid8',
-    },
-  );
+  assert.equal(Object.fromEntries(columns.rows.map((c) => [c.column_name, c.data_type])), {
+    global_position: 'bigint',
+    stream_id: 'text',
+    stream_revision: 'bigint',
+    event_id: 'text',
+    type: 'text',
+    schema_version: 'integer',
+    data: 'json',
+    metadata: 'json',
+    recorded_at: 'timestamp with time zone',
+    transaction_id: 'xid8',
+  });
   // Every store works on the one table.
   await stores[0]!.appendToStream('cycle-a', [paid('a', 'cmd-a1', 100)], { expectedRevision: 'no-stream' });
   assert.is((await collect(stores[3]!.readStream('cycle-a'))).length, 1);
@@ -202,13 +205,19 @@ it('late commit: a reader tailing readAll never passes an event whose transactio
     `SELECT stream_id, global_position FROM "${schema}".events WHERE global_position > $1 ORDER BY global_position`,
     [checkpoint.toString()],
   );
-  assert.equal(visible.rows.map((r) => r.stream_id), ['cycle-b']);
+  assert.equal(
+    visible.rows.map((r) => r.stream_id),
+    ['cycle-b'],
+  );
   assert.is(BigInt(visible.rows[0]!.global_position), b.lastGlobalPosition);
   assert.ok(b.lastGlobalPosition > checkpoint + 1n, 'A holds the position between the checkpoint and B');
 
   // The tailing reader must not hand out B (and so checkpoint past A) while A is open.
   const whileOpen = await collect(reader.readAll({ after: checkpoint }));
-  assert.equal(whileOpen.map((e) => e.streamName), []);
+  assert.equal(
+    whileOpen.map((e) => e.streamName),
+    [],
+  );
 
   holding.release();
   const a = await appendA;
@@ -285,7 +294,10 @@ it('an append that loses the race on the unique constraint gets WrongExpectedRev
   assert.instance(error, WrongExpectedRevisionError);
   assert.is((error as WrongExpectedRevisionError).expected, 'no-stream');
   assert.is((error as WrongExpectedRevisionError).actual, 0n);
-  assert.equal((await collect(second.readStream('cycle-r'))).map((e) => e.eventId), ['cmd-r1#0']);
+  assert.equal(
+    (await collect(second.readStream('cycle-r'))).map((e) => e.eventId),
+    ['cmd-r1#0'],
+  );
 });
 
 it('the same append retried while the first attempt is still committing is answered already-stored', async () => {
@@ -326,13 +338,18 @@ it('readAll pages by batchSize, stops at limit and reads strictly after `after`'
   const schema = uniqueSchema('paging');
   const store = await open(schema);
   const events = Array.from({ length: 7 }, (_, i) => paid('p', `cmd-p${i}`, 10 + i));
-  for (const [i, e] of events.entries())
-    await store.appendToStream(`cycle-p${i % 3}`, [e], { expectedRevision: 'any' });
+  for (const [i, e] of events.entries()) await store.appendToStream(`cycle-p${i % 3}`, [e], { expectedRevision: 'any' });
   const all = await collect(store.readAll({ batchSize: 2 }));
-  assert.equal(all.map((e) => e.eventId), events.map((e) => e.eventId));
+  assert.equal(
+    all.map((e) => e.eventId),
+    events.map((e) => e.eventId),
+  );
   assert.ok(all.every((e, i) => i === 0 || e.globalPosition > all[i - 1]!.globalPosition));
   const page = await collect(store.readAll({ after: all[2]!.globalPosition, limit: 3, batchSize: 2 }));
-  assert.equal(page.map((e) => e.eventId), events.slice(3, 6).map((e) => e.eventId));
+  assert.equal(
+    page.map((e) => e.eventId),
+    events.slice(3, 6).map((e) => e.eventId),
+  );
   assert.is(await store.headPosition(), all[6]!.globalPosition);
 });
 
@@ -381,7 +398,11 @@ it('create: false and readOnly open an existing schema only, create nothing, and
     assert.not.ok(await schemaExists(), 'no schema was created');
   }
   try {
-    await getPostgresEventStore({ connectionString: requirePostgresUrl().replace(/\/[^/?]*(\?|$)/, '/no_such_database_here$1'), schema, create: false });
+    await getPostgresEventStore({
+      connectionString: requirePostgresUrl().replace(/\/[^/?]*(\?|$)/, '/no_such_database_here$1'),
+      schema,
+      create: false,
+    });
     assert.unreachable('opened a database that does not exist');
   } catch (e) {
     assert.instance(e, StoreNotFoundError);

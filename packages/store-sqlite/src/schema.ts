@@ -46,7 +46,11 @@ export const checkSchema = (db: Database.Database, path: string): void => {
   const version = schemaVersionOf(db);
   if (version === 0) throw new StoreNotFoundError(`${path} is not a renewal-ledger event store: it has no events table`);
   if (version > LATEST_SCHEMA_VERSION)
-    throw new Error(`the SQLite event store at ${path} has schema version ${version}, newer than this library knows (${LATEST_SCHEMA_VERSION}): upgrade the library`);
+    throw new Error(
+      `the SQLite event store at ${path} has schema version ${version}, newer than this library knows (${LATEST_SCHEMA_VERSION}): upgrade the library`,
+    );
   if (version < LATEST_SCHEMA_VERSION)
-    throw new Error(`the SQLite event store at ${path} has schema version ${version}; this library needs ${LATEST_SCHEMA_VERSION}: open it once for writing to migrate it`);
+    throw new Error(
+      `the SQLite event store at ${path} has schema version ${version}; this library needs ${LATEST_SCHEMA_VERSION}: open it once for writing to migrate it`,
+    );
 };

@@ -82,11 +82,16 @@ export const getSQLiteEventStore = (options: SQLiteEventStoreOptions): EventStor
   if (path === ':memory:' && !create)
     throw new StoreNotFoundError('a SQLite :memory: database exists only inside the connection that made it: there is none to open here');
   if (path !== ':memory:' && !existsSync(dirname(path)))
-    throw new StoreNotFoundError(`${create ? 'cannot create the' : 'no'} SQLite event store ${path}: the directory ${dirname(path)} does not exist`);
-  if (path !== ':memory:' && !create && !existsSync(path)) throw new StoreNotFoundError(`no SQLite event store at ${path}: there is no such file`);
+    throw new StoreNotFoundError(
+      `${create ? 'cannot create the' : 'no'} SQLite event store ${path}: the directory ${dirname(path)} does not exist`,
+    );
+  if (path !== ':memory:' && !create && !existsSync(path))
+    throw new StoreNotFoundError(`no SQLite event store at ${path}: there is no such file`);
   // SQLite would only say "unable to open database file": the path names no store, whatever the mode.
   if (path !== ':memory:' && existsSync(path) && statSync(path).isDirectory())
-    throw new StoreUrlError(`the SQLite event store ${path} is a directory: name the database file in it (sqlite:${join(path, 'renewal.db')})`);
+    throw new StoreUrlError(
+      `the SQLite event store ${path} is a directory: name the database file in it (sqlite:${join(path, 'renewal.db')})`,
+    );
 
   // Read-only is `query_only` on a read-write connection rather than SQLite's read-only open: the
   // database refuses every write all the same, and the last connection to close still checkpoints
@@ -140,7 +145,9 @@ export const getSQLiteEventStore = (options: SQLiteEventStoreOptions): EventStor
     // Pages by revision range, not LIMIT: a stream's revisions are gapless, so a range of N
     // revisions holds at most N events, and without LIMIT the query runs in half the time.
     readStream: db
-      .prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND stream_revision >= ? AND stream_revision < ? ORDER BY stream_revision`)
+      .prepare(
+        `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND stream_revision >= ? AND stream_revision < ? ORDER BY stream_revision`,
+      )
       .safeIntegers(true),
     readAll: db.prepare(`SELECT ${COLUMNS} FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?`).safeIntegers(true),
     head: db.prepare('SELECT MAX(global_position) AS p FROM events').safeIntegers(true),
@@ -156,19 +163,24 @@ export const getSQLiteEventStore = (options: SQLiteEventStoreOptions): EventStor
    * the same ids there with other data are an EventIdConflictError.
    */
   const alreadyStored = (streamName: string, events: readonly NewEvent[], expected: ExpectedRevision): AppendResult | null => {
-    const first = q.byEventId.get(events[0]!.eventId) as { stream_id: string; stream_revision: bigint; global_position: bigint } | undefined;
+    const first = q.byEventId.get(events[0]!.eventId) as
+      | { stream_id: string; stream_revision: bigint; global_position: bigint }
+      | undefined;
     if (!first || first.stream_id !== streamName) return null;
     if (expected !== 'any' && first.stream_revision !== (expected === 'no-stream' ? 0n : expected + 1n)) return null;
     let position = first.global_position;
     for (let i = 1; i < events.length; i++) {
-      const at = q.eventIdAt.get(streamName, first.stream_revision + BigInt(i)) as { event_id: string; global_position: bigint } | undefined;
+      const at = q.eventIdAt.get(streamName, first.stream_revision + BigInt(i)) as
+        | { event_id: string; global_position: bigint }
+        | undefined;
       if (!at || at.event_id !== events[i]!.eventId) return null;
       position = at.global_position;
     }
     // The same ids where this append would have put them, but other data: the same command id
     // was used for another command, not retried.
     for (const e of events)
-      if ((q.dataOf.get(e.eventId) as { data: string }).data !== JSON.stringify(e.data)) throw new EventIdConflictError(streamName, e.eventId, streamName);
+      if ((q.dataOf.get(e.eventId) as { data: string }).data !== JSON.stringify(e.data))
+        throw new EventIdConflictError(streamName, e.eventId, streamName);
     return {
       nextExpectedRevision: first.stream_revision + BigInt(events.length - 1),
       lastGlobalPosition: position,
@@ -222,7 +234,8 @@ export const getSQLiteEventStore = (options: SQLiteEventStoreOptions): EventStor
     } catch (e) {
       // The revision was checked under the write lock, so a unique violation here is an event id
       // stored elsewhere (or twice in this request): the append is refused like a conflict.
-      if (isUniqueViolation(e)) throw eventIdConflict(streamName, events) ?? new WrongExpectedRevisionError(streamName, expectedRevision, actual);
+      if (isUniqueViolation(e))
+        throw eventIdConflict(streamName, events) ?? new WrongExpectedRevisionError(streamName, expectedRevision, actual);
       throw e;
     }
     return { nextExpectedRevision: revision, lastGlobalPosition: position, outcome: 'appended' };

@@ -1,6 +1,10 @@
 // `sqlite:` URLs as openStore takes them. Written by hand rather than with `new URL`, because
 // `sqlite:./renewal.db` is a relative path, which WHATWG URLs cannot express.
-export const SQLITE_URL_FORMS = ['sqlite:./renewal.db (relative to the working directory)', 'sqlite:/abs/path/renewal.db', 'sqlite::memory:'] as const;
+export const SQLITE_URL_FORMS = [
+  'sqlite:./renewal.db (relative to the working directory)',
+  'sqlite:/abs/path/renewal.db',
+  'sqlite::memory:',
+] as const;
 
 /** The file path a `sqlite:` URL names, or throws a TypeError saying which forms are accepted. */
 export const sqlitePathFromUrl = (url: string): string => {

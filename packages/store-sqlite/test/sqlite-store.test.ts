@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { decodeStoredEvent, eventIdFor, type EventMetadata, type NewEvent } from '@renewal-ledger/core';
-import { EventIdConflictError, } from '@renewal-ledger/eventstore';
+import { EventIdConflictError } from '@renewal-ledger/eventstore';
 import { getSQLiteEventStore, LATEST_SCHEMA_VERSION, sqlitePathFromUrl } from '@renewal-ledger/store-sqlite';
 
 const root = mkdtempSync(join(tmpdir(), 'renewal-sqlite-'));
@@ -21,7 +21,16 @@ const paid = (commandId: string, amountMinor = 500, schemaVersion = 1, data: Rec
   eventId: eventIdFor(commandId, 0),
   type: 'Paid',
   schemaVersion,
-  data: { cycleId: 'unit-1/2026-01', commandId, actor: 'cashier', at: '2026-01-10T08:00:00Z', paymentId: `p-${commandId}`, amountMinor, channel: 'cash', ...data },
+  data: {
+    cycleId: 'unit-1/2026-01',
+    commandId,
+    actor: 'cashier',
+    at: '2026-01-10T08:00:00Z',
+    paymentId: `p-${commandId}`,
+    amountMinor,
+    channel: 'cash',
+    ...data,
+  },
   metadata: { commandId, actor: 'cashier', recordedAt: '2026-01-10T08:00:01.5Z', correlationId: commandId } as EventMetadata,
 });
 
@@ -44,10 +53,10 @@ test('opening creates the events table with its keys, in WAL mode', async () => 
   const path = freshPath();
   const store = getSQLiteEventStore({ path });
   const { columns, indexes, mode, migrations } = inspect(path, (db) => ({
-    columns: (db.prepare("SELECT name, type, pk FROM pragma_table_info('events')").all() as { name: string; type: string; pk: number }[]).map(
-      (c) => `${c.name}:${c.type}${c.pk ? ':pk' : ''}`,
-    ),
-    indexes: (db.prepare("SELECT name FROM pragma_index_list('events') WHERE \"unique\" = 1").all() as { name: string }[]).map((i) =>
+    columns: (
+      db.prepare("SELECT name, type, pk FROM pragma_table_info('events')").all() as { name: string; type: string; pk: number }[]
+    ).map((c) => `${c.name}:${c.type}${c.pk ? ':pk' : ''}`),
+    indexes: (db.prepare('SELECT name FROM pragma_index_list(\'events\') WHERE "unique" = 1').all() as { name: string }[]).map((i) =>
       (db.prepare(`SELECT name FROM pragma_index_info('${i.name}')`).all() as { name: string }[]).map((c) => c.name).join(','),
     ),
     mode: db.pragma('journal_mode', { simple: true }),
@@ -77,7 +86,11 @@ test('events are plain JSON text that SQL can query; revisions from 0, positions
   await store.appendToStream('renewal-cycle-unit-1/2026-01', [paid('a', 500), paid('b', 700)], { expectedRevision: 'no-stream' });
   await store.close();
   const rows = inspect(path, (db) =>
-    db.prepare("SELECT global_position, stream_revision, json_extract(data, '$.amountMinor') AS amount, json_extract(metadata, '$.commandId') AS cmd, recorded_at FROM events ORDER BY global_position").all(),
+    db
+      .prepare(
+        "SELECT global_position, stream_revision, json_extract(data, '$.amountMinor') AS amount, json_extract(metadata, '$.commandId') AS cmd, recorded_at FROM events ORDER BY global_position",
+      )
+      .all(),
   );
   assert.equal(rows, [
     { global_position: 1, stream_revision: 0, amount: 500, cmd: 'a', recorded_at: '2026-01-10T08:00:01.5Z' },
@@ -91,9 +104,15 @@ test('reopening keeps the events and does not migrate again', async () => {
   await first.appendToStream('s', [paid('a')], { expectedRevision: 'no-stream' });
   await first.close();
   const second = getSQLiteEventStore({ url: `sqlite:${path}` });
-  assert.equal((await collect(second.readStream('s'))).map((e) => e.eventId), ['a#0']);
+  assert.equal(
+    (await collect(second.readStream('s'))).map((e) => e.eventId),
+    ['a#0'],
+  );
   await second.close();
-  assert.is(inspect(path, (db) => (db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get() as { n: number }).n), 1);
+  assert.is(
+    inspect(path, (db) => (db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get() as { n: number }).n),
+    1,
+  );
 });
 
 test('a database from a newer version of the library is refused, not written to', async () => {
@@ -117,20 +136,27 @@ test('several processes opening a new file at once all succeed and migrate it on
   `;
   const run = () =>
     new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, [...process.execArgv, '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [...process.execArgv, '--input-type=module', '-e', script], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
       child.stdout.on('data', (d) => (out += d));
       child.stderr.on('data', (d) => (out += d));
       child.on('close', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`exit ${code}: ${out}`))));
     });
   assert.equal(await Promise.all([run(), run(), run(), run()]), ['opened', 'opened', 'opened', 'opened']);
-  assert.is(inspect(path, (db) => (db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get() as { n: number }).n), 1);
+  assert.is(
+    inspect(path, (db) => (db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get() as { n: number }).n),
+    1,
+  );
 });
 
 test('an event id already stored in another stream is refused as a reused command id, writing nothing', async () => {
   const store = getSQLiteEventStore({ path: freshPath() });
   await store.appendToStream('s-1', [paid('same-command')], { expectedRevision: 'no-stream' });
-  const e = await store.appendToStream('s-2', [paid('other'), paid('same-command')], { expectedRevision: 'no-stream' }).catch((x: unknown) => x);
+  const e = await store
+    .appendToStream('s-2', [paid('other'), paid('same-command')], { expectedRevision: 'no-stream' })
+    .catch((x: unknown) => x);
   assert.instance(e, EventIdConflictError);
   assert.is((e as EventIdConflictError).storedIn, 's-1');
   assert.equal(await collect(store.readStream('s-2')), [], 'the first event of the refused append was rolled back');

@@ -1,7 +1,13 @@
 // One entry point to every store, chosen by URL. Each adapter is an optional peer dependency,
 // loaded lazily with a dynamic import: an application on PostgreSQL installs and loads only
 // @renewal-ledger/store-postgres (and pg), never better-sqlite3 or the EventStoreDB client.
-import { getInMemoryEventStore, missingPackageIn, StoreUrlError, type EventStore, type EventStoreOptions } from '@renewal-ledger/eventstore';
+import {
+  getInMemoryEventStore,
+  missingPackageIn,
+  StoreUrlError,
+  type EventStore,
+  type EventStoreOptions,
+} from '@renewal-ledger/eventstore';
 
 export const STORE_URL_FORMS = [
   'memory:                                  (in memory, for tests and trials)',
@@ -29,7 +35,10 @@ const load = async (neededFor: string, pkg: () => Promise<unknown>, name: string
   try {
     mod = (await pkg()) as Record<string, unknown>;
   } catch (e) {
-    throw missingPackageIn(e, neededFor) ?? new Error(`${neededFor} needs ${name}, which could not be loaded: ${(e as Error).message}`, { cause: e });
+    throw (
+      missingPackageIn(e, neededFor) ??
+      new Error(`${neededFor} needs ${name}, which could not be loaded: ${(e as Error).message}`, { cause: e })
+    );
   }
   const factory = mod[exportName];
   if (typeof factory !== 'function') throw new Error(`${name} does not export ${exportName}()`);
@@ -51,13 +60,23 @@ export const openStore = async (url: string, options: EventStoreOptions = {}): P
       return getInMemoryEventStore(options);
     case 'sqlite': {
       if (/^sqlite:(\/\/)?$/i.test(text)) return refuse(url, 'a sqlite: URL needs a file path');
-      const factory = await load('a SQLite store URL (sqlite:)', () => import('@renewal-ledger/store-sqlite'), '@renewal-ledger/store-sqlite', 'getSQLiteEventStore');
+      const factory = await load(
+        'a SQLite store URL (sqlite:)',
+        () => import('@renewal-ledger/store-sqlite'),
+        '@renewal-ledger/store-sqlite',
+        'getSQLiteEventStore',
+      );
       return factory({ ...options, url: text });
     }
     case 'postgres':
     case 'postgresql': {
       if (!text.includes('//')) return refuse(url, 'a PostgreSQL URL starts with postgres://');
-      const factory = await load('a PostgreSQL store URL (postgres://)', () => import('@renewal-ledger/store-postgres'), '@renewal-ledger/store-postgres', 'getPostgresEventStore');
+      const factory = await load(
+        'a PostgreSQL store URL (postgres://)',
+        () => import('@renewal-ledger/store-postgres'),
+        '@renewal-ledger/store-postgres',
+        'getPostgresEventStore',
+      );
       return factory({ ...options, connectionString: text });
     }
     case 'esdb':

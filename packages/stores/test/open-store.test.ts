@@ -16,7 +16,15 @@ const paid = (cycleId: string, commandId: string): NewEvent => ({
   eventId: eventIdFor(commandId, 0),
   type: 'Paid',
   schemaVersion: 1,
-  data: { cycleId, commandId, actor: 'cashier', at: '2026-01-10T08:00:00Z', paymentId: `p-${commandId}`, amountMinor: 500, channel: 'cash' },
+  data: {
+    cycleId,
+    commandId,
+    actor: 'cashier',
+    at: '2026-01-10T08:00:00Z',
+    paymentId: `p-${commandId}`,
+    amountMinor: 500,
+    channel: 'cash',
+  },
   metadata: { commandId, actor: 'cashier', recordedAt: '2026-01-10T08:00:01Z' } as EventMetadata,
 });
 
@@ -26,7 +34,10 @@ const roundTrip = async (store: EventStore, stream = `renewal-cycle-open-store-$
   await store.appendToStream(stream, [event], { expectedRevision: 'no-stream' });
   const read = [];
   for await (const e of store.readStream(stream)) read.push(e);
-  assert.equal(read.map((e) => e.eventId), [event.eventId]);
+  assert.equal(
+    read.map((e) => e.eventId),
+    [event.eventId],
+  );
 };
 
 test('memory: opens an empty in-memory store', async () => {
@@ -63,7 +74,18 @@ test('sqlite:./file is relative to the working directory', async () => {
 });
 
 test('wrong URLs are refused with StoreUrlError listing every accepted form', async () => {
-  for (const url of ['', '   ', 'mysql://localhost/db', './renewal.db', 'renewal.db', 'sqlite:', 'memory:extra', 'postgres:localhost', 'esdb:host', 'http://example.com']) {
+  for (const url of [
+    '',
+    '   ',
+    'mysql://localhost/db',
+    './renewal.db',
+    'renewal.db',
+    'sqlite:',
+    'memory:extra',
+    'postgres:localhost',
+    'esdb:host',
+    'http://example.com',
+  ]) {
     try {
       await openStore(url);
       assert.unreachable(`${JSON.stringify(url)} was accepted`);

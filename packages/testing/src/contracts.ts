@@ -23,7 +23,13 @@ export const must = <A>(e: E.Either<unknown, A>): A => {
 
 export const contractCommand = (json: Json): ContractCommand => must(decodeContractCommand(json));
 
-const base = (type: string, commandId: string, at: string, contractId = CONTRACT) => ({ type, commandId, contractId, actor: 'clerk-li', at });
+const base = (type: string, commandId: string, at: string, contractId = CONTRACT) => ({
+  type,
+  commandId,
+  contractId,
+  actor: 'clerk-li',
+  at,
+});
 
 export const serviceFee = { code: 'service', description: 'Property service fee', basis: { kind: 'per-area', rateMinor: 320 } };
 
@@ -45,15 +51,34 @@ export const changePlan = (changeId: string, effectiveFrom: string, feePlan: Jso
   contractCommand({ ...base('ChangeFeePlan', `change-${changeId}`, '2026-05-20T09:00:00Z'), changeId, effectiveFrom, feePlan, ...over });
 
 export const giveMandate = (mandateId: string, over: Json = {}): ContractCommand =>
-  contractCommand({ ...base('GiveMandate', `mandate-${mandateId}`, '2026-01-06T09:00:00Z'), mandateId, method: 'alipay', accountRef: 'alipay ****0301', ...over });
+  contractCommand({
+    ...base('GiveMandate', `mandate-${mandateId}`, '2026-01-06T09:00:00Z'),
+    mandateId,
+    method: 'alipay',
+    accountRef: 'alipay ****0301',
+    ...over,
+  });
 
 export const revokeMandate = (mandateId: string, over: Json = {}): ContractCommand =>
   contractCommand({ ...base('RevokeMandate', `revoke-${mandateId}`, '2026-03-01T09:00:00Z'), mandateId, ...over });
 
 export const lumpSum = (lumpSumId: string, amountMinor: number, over: Json = {}): ReceiveLumpSum =>
-  <ReceiveLumpSum>contractCommand({ ...base('ReceiveLumpSum', `lump-${lumpSumId}`, '2026-03-10T10:00:00Z'), lumpSumId, amountMinor, channel: 'bank-transfer', ...over });
+  <ReceiveLumpSum>(
+    contractCommand({
+      ...base('ReceiveLumpSum', `lump-${lumpSumId}`, '2026-03-10T10:00:00Z'),
+      lumpSumId,
+      amountMinor,
+      channel: 'bank-transfer',
+      ...over,
+    })
+  );
 
-export const allocate = (lumpSumId: string, parts: ReadonlyArray<readonly [string, string, number]>, creditMinor: number, over: Json = {}): ContractCommand =>
+export const allocate = (
+  lumpSumId: string,
+  parts: ReadonlyArray<readonly [string, string, number]>,
+  creditMinor: number,
+  over: Json = {},
+): ContractCommand =>
   contractCommand({
     ...base('AllocateLumpSum', `allocate-${lumpSumId}`, '2026-03-10T10:00:00Z'),
     lumpSumId,
@@ -63,10 +88,21 @@ export const allocate = (lumpSumId: string, parts: ReadonlyArray<readonly [strin
   });
 
 export const applyCredit = (applicationId: string, cycleId: string, amountMinor: number, over: Json = {}): ContractCommand =>
-  contractCommand({ ...base('ApplyCredit', `apply-${applicationId}`, '2026-04-01T00:00:00Z'), applicationId, cycleId, amountMinor, ...over });
+  contractCommand({
+    ...base('ApplyCredit', `apply-${applicationId}`, '2026-04-01T00:00:00Z'),
+    applicationId,
+    cycleId,
+    amountMinor,
+    ...over,
+  });
 
 export const cancelApplication = (applicationId: string, reason = 'the cycle was paid meanwhile', over: Json = {}): ContractCommand =>
-  contractCommand({ ...base('CancelCreditApplication', `cancel-${applicationId}`, '2026-04-01T00:05:00Z'), applicationId, reason, ...over });
+  contractCommand({
+    ...base('CancelCreditApplication', `cancel-${applicationId}`, '2026-04-01T00:05:00Z'),
+    applicationId,
+    reason,
+    ...over,
+  });
 
 export const endContract = (endDate: string, over: Json = {}): ContractCommand =>
   contractCommand({ ...base('EndContract', 'end-1', '2026-08-01T09:00:00Z'), endDate, ...over });

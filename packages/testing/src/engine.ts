@@ -57,7 +57,10 @@ export const engineOn = (store: EventStore, now: { at: Instant } = { at: '2026-0
   };
 };
 
-export const memoryEngine = (database: InMemoryDatabase = createInMemoryDatabase()) => ({ database, ...engineOn(getInMemoryEventStore({ database })) });
+export const memoryEngine = (database: InMemoryDatabase = createInMemoryDatabase()) => ({
+  database,
+  ...engineOn(getInMemoryEventStore({ database })),
+});
 
 export const allEvents = async (store: EventStore): Promise<RecordedEvent[]> => {
   const out: RecordedEvent[] = [];
@@ -68,10 +71,11 @@ export const allEvents = async (store: EventStore): Promise<RecordedEvent[]> => 
 /** How many times each id occurs among the events of a type, by a field of their data. */
 export const countBy = (events: readonly RecordedEvent[], type: string, field: string): Map<string, number> => {
   const m = new Map<string, number>();
-  for (const e of events) if (e.type === type) {
-    const k = String((e.data as Record<string, unknown>)[field]);
-    m.set(k, (m.get(k) ?? 0) + 1);
-  }
+  for (const e of events)
+    if (e.type === type) {
+      const k = String((e.data as Record<string, unknown>)[field]);
+      m.set(k, (m.get(k) ?? 0) + 1);
+    }
   return m;
 };
 
@@ -114,7 +118,8 @@ export const crashingStore = (inner: EventStore, plan: CrashPlan): EventStore & 
     appendBatch: async (requests: readonly AppendRequest[]) => {
       if (!plan.oneByOne) return step(() => inner.appendBatch(requests));
       const out = [];
-      for (const r of requests) out.push(await step(() => inner.appendToStream(r.streamName, r.events, { expectedRevision: r.expectedRevision })));
+      for (const r of requests)
+        out.push(await step(() => inner.appendToStream(r.streamName, r.events, { expectedRevision: r.expectedRevision })));
       return out;
     },
     readStream: (s, o) => inner.readStream(s, o),
@@ -149,8 +154,26 @@ export const flatInArrears = async () => {
   await renewDue({ ...e, asOf: '2026-03-01' as BusinessDate });
   e.now.at = '2026-03-02T09:00:00Z' as Instant;
   await e.handler.handleBatch([
-    cycleCommand({ type: 'RaiseDispute', commandId: 'dispute-1', cycleId: 'unit-0301/2026-02-01', actor: 'clerk-li', at: '2026-02-20T09:00:00Z', disputeId: 'd1', amountMinor: 5000, reason: 'lift out of order' }),
-    cycleCommand({ type: 'RecordPayment', commandId: 'pay-cash-1', cycleId: 'unit-0301/2026-03-01', actor: 'cashier-chen', at: '2026-03-02T09:00:00Z', paymentId: 'p1', amountMinor: 10000, channel: 'cash' }),
+    cycleCommand({
+      type: 'RaiseDispute',
+      commandId: 'dispute-1',
+      cycleId: 'unit-0301/2026-02-01',
+      actor: 'clerk-li',
+      at: '2026-02-20T09:00:00Z',
+      disputeId: 'd1',
+      amountMinor: 5000,
+      reason: 'lift out of order',
+    }),
+    cycleCommand({
+      type: 'RecordPayment',
+      commandId: 'pay-cash-1',
+      cycleId: 'unit-0301/2026-03-01',
+      actor: 'cashier-chen',
+      at: '2026-03-02T09:00:00Z',
+      paymentId: 'p1',
+      amountMinor: 10000,
+      channel: 'cash',
+    }),
   ]);
   e.now.at = '2026-03-10T10:00:05Z' as Instant;
   return e;

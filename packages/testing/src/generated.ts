@@ -21,7 +21,8 @@ export const buildIncrementally = async (
   for (let i = 0; i < slices; i++) {
     await feed(store, commands.slice(Math.floor((commands.length * i) / slices), Math.floor((commands.length * (i + 1)) / slices)));
     results = await runner.catchUp();
-    for (const r of results) if (r.status !== 'caught-up') throw new Error(`${r.projection}: ${r.status === 'failed' ? r.error.message : r.status}`);
+    for (const r of results)
+      if (r.status !== 'caught-up') throw new Error(`${r.projection}: ${r.status === 'failed' ? r.error.message : r.status}`);
   }
   return results;
 };

@@ -9,7 +9,9 @@ export const postgresUrl: string | undefined = process.env.POSTGRES_URL || undef
 const required = process.env.REQUIRE_POSTGRES === '1';
 
 export const postgresSkipReason: string | undefined =
-  postgresUrl || required ? undefined : 'POSTGRES_URL is not set: PostgreSQL tests skipped (start one with `export POSTGRES_URL="$(scripts/postgres.sh start)"`)';
+  postgresUrl || required
+    ? undefined
+    : 'POSTGRES_URL is not set: PostgreSQL tests skipped (start one with `export POSTGRES_URL="$(scripts/postgres.sh start)"`)';
 
 export const requirePostgresUrl = (): string => {
   if (postgresUrl) return postgresUrl;

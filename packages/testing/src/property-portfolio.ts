@@ -25,7 +25,12 @@ const at = (
   json: Record<string, unknown> & { type: string; cycleId: string },
   options: { actor?: string; happenedAt?: string } = {},
 ): Scheduled => ({
-  command: command({ commandId: `cmd-${String(++seq).padStart(3, '0')}`, actor: options.actor ?? 'clerk-li', at: options.happenedAt ?? recordedAt, ...json }),
+  command: command({
+    commandId: `cmd-${String(++seq).padStart(3, '0')}`,
+    actor: options.actor ?? 'clerk-li',
+    at: options.happenedAt ?? recordedAt,
+    ...json,
+  }),
   recordedAt,
 });
 
@@ -47,8 +52,20 @@ const bill = (cycleId: string, contractId: string, month: string, amountMinor: n
   );
 };
 
-const pay = (cycleId: string, paymentId: string, amountMinor: number, channel: string, recordedAt: string, extra: Record<string, unknown> = {}, options: { actor?: string; happenedAt?: string } = {}) =>
-  at(recordedAt, { type: 'RecordPayment', cycleId, paymentId, amountMinor, channel, ...extra }, { actor: options.actor ?? 'cashier-chen', ...options });
+const pay = (
+  cycleId: string,
+  paymentId: string,
+  amountMinor: number,
+  channel: string,
+  recordedAt: string,
+  extra: Record<string, unknown> = {},
+  options: { actor?: string; happenedAt?: string } = {},
+) =>
+  at(
+    recordedAt,
+    { type: 'RecordPayment', cycleId, paymentId, amountMinor, channel, ...extra },
+    { actor: options.actor ?? 'cashier-chen', ...options },
+  );
 
 export const CYCLES = {
   dec: 'unit-0109/2025-12',
@@ -83,16 +100,39 @@ export const propertyPortfolio = (): Scheduled[] => {
     bill(c.writtenOff, 'unit-0106', '2026-01', 45000, JAN_BILLS),
     bill(c.unpaid, 'unit-0107', '2026-01', 35000, JAN_BILLS),
     bill(c.disputed, 'unit-0108', '2026-01', 40000, JAN_BILLS),
-    pay(c.dec, 'dec-p2', 20000, 'cash', '2026-01-02T09:00:00Z', { offline: true }, { actor: 'cashier-liu', happenedAt: '2025-12-31T16:00:00Z' }),
+    pay(
+      c.dec,
+      'dec-p2',
+      20000,
+      'cash',
+      '2026-01-02T09:00:00Z',
+      { offline: true },
+      { actor: 'cashier-liu', happenedAt: '2025-12-31T16:00:00Z' },
+    ),
     pay(c.refunded, 'ref-p1', 60000, 'card', '2026-01-08T10:00:00Z', { reference: 'CARD-5501' }, { actor: 'cashier-zhao' }),
     pay(c.lumpJan, 'lump-jan', 30000, 'bank-transfer', '2026-01-10T09:00:00Z', { reference: 'BT-778' }),
     pay(c.lumpFeb, 'lump-feb', 30000, 'bank-transfer', '2026-01-10T09:00:00Z', { reference: 'BT-778' }),
     pay(c.lumpMar, 'lump-mar', 30000, 'bank-transfer', '2026-01-10T09:00:00Z', { reference: 'BT-778' }),
     pay(c.partial, 'part-p1', 20000, 'wechat-pay', '2026-01-12T11:00:00Z', { reference: 'WX-1201' }),
-    at('2026-01-14T10:00:00Z', { type: 'RaiseDispute', cycleId: c.disputed, disputeId: 'disp-h', amountMinor: 10000, lineCode: 'service', reason: 'Lift out of order for three weeks' }),
+    at('2026-01-14T10:00:00Z', {
+      type: 'RaiseDispute',
+      cycleId: c.disputed,
+      disputeId: 'disp-h',
+      amountMinor: 10000,
+      lineCode: 'service',
+      reason: 'Lift out of order for three weeks',
+    }),
     pay(c.disputed, 'disp-p1', 30000, 'cash', '2026-01-14T15:00:00Z'),
-    at('2026-01-16T09:00:00Z', { type: 'SendReminder', cycleId: c.writtenOff, reminderId: 'rem-f1', channel: 'sms', level: 1 }, { actor: 'reminder-bot' }),
-    at('2026-01-16T09:05:00Z', { type: 'SendReminder', cycleId: c.unpaid, reminderId: 'rem-g1', channel: 'sms', level: 1 }, { actor: 'reminder-bot' }),
+    at(
+      '2026-01-16T09:00:00Z',
+      { type: 'SendReminder', cycleId: c.writtenOff, reminderId: 'rem-f1', channel: 'sms', level: 1 },
+      { actor: 'reminder-bot' },
+    ),
+    at(
+      '2026-01-16T09:05:00Z',
+      { type: 'SendReminder', cycleId: c.unpaid, reminderId: 'rem-g1', channel: 'sms', level: 1 },
+      { actor: 'reminder-bot' },
+    ),
     at('2026-01-18T14:00:00Z', {
       type: 'AgreeInstallments',
       cycleId: c.plan,
@@ -103,7 +143,14 @@ export const propertyPortfolio = (): Scheduled[] => {
         { dueDate: '2026-04-15', amountMinor: 20000 },
       ],
     }),
-    at('2026-01-20T10:00:00Z', { type: 'RaiseDispute', cycleId: c.refunded, disputeId: 'disp-c', amountMinor: 8000, lineCode: 'service', reason: 'Area measured 95 m2, billed for 98.50' }),
+    at('2026-01-20T10:00:00Z', {
+      type: 'RaiseDispute',
+      cycleId: c.refunded,
+      disputeId: 'disp-c',
+      amountMinor: 8000,
+      lineCode: 'service',
+      reason: 'Area measured 95 m2, billed for 98.50',
+    }),
     at('2026-01-20T14:00:00Z', {
       type: 'AgreeInstallments',
       cycleId: c.defaulted,
@@ -114,13 +161,51 @@ export const propertyPortfolio = (): Scheduled[] => {
         { dueDate: '2026-04-01', amountMinor: 30000 },
       ],
     }),
-    at('2026-01-25T15:00:00Z', { type: 'ResolveDispute', cycleId: c.refunded, disputeId: 'disp-c', outcome: 'upheld', adjustmentMinor: 8000, note: 'Re-measured with the customer: 95 m2' }, { actor: 'manager-zhou' }),
-    at('2026-01-27T11:00:00Z', { type: 'Refund', cycleId: c.refunded, refundId: 'ref-r1', paymentId: 'ref-p1', amountMinor: 8000, reason: 'Dispute upheld after full payment' }, { actor: 'cashier-zhao' }),
+    at(
+      '2026-01-25T15:00:00Z',
+      {
+        type: 'ResolveDispute',
+        cycleId: c.refunded,
+        disputeId: 'disp-c',
+        outcome: 'upheld',
+        adjustmentMinor: 8000,
+        note: 'Re-measured with the customer: 95 m2',
+      },
+      { actor: 'manager-zhou' },
+    ),
+    at(
+      '2026-01-27T11:00:00Z',
+      {
+        type: 'Refund',
+        cycleId: c.refunded,
+        refundId: 'ref-r1',
+        paymentId: 'ref-p1',
+        amountMinor: 8000,
+        reason: 'Dispute upheld after full payment',
+      },
+      { actor: 'cashier-zhao' },
+    ),
     pay(c.defaulted, 'def-p1', 30000, 'alipay', '2026-02-01T09:30:00Z', { reference: 'ALI-0201' }),
     pay(c.plan, 'plan-p1', 20000, 'alipay', '2026-02-14T10:00:00Z', { reference: 'ALI-0214' }),
-    pay(c.partial, 'part-p2', 10000, 'cash', '2026-02-23T18:00:00Z', { offline: true }, { actor: 'cashier-sun', happenedAt: '2026-02-20T10:00:00Z' }),
-    at('2026-03-16T10:00:00Z', { type: 'CancelInstallments', cycleId: c.defaulted, planId: 'plan-d', reason: 'defaulted' }, { actor: 'manager-zhou' }),
-    at('2026-03-20T12:00:00Z', { type: 'WriteOff', cycleId: c.writtenOff, writeOffId: 'wo-f', amountMinor: 45000, reason: 'Tenant moved out, not recoverable' }, { actor: 'manager-zhou' }),
+    pay(
+      c.partial,
+      'part-p2',
+      10000,
+      'cash',
+      '2026-02-23T18:00:00Z',
+      { offline: true },
+      { actor: 'cashier-sun', happenedAt: '2026-02-20T10:00:00Z' },
+    ),
+    at(
+      '2026-03-16T10:00:00Z',
+      { type: 'CancelInstallments', cycleId: c.defaulted, planId: 'plan-d', reason: 'defaulted' },
+      { actor: 'manager-zhou' },
+    ),
+    at(
+      '2026-03-20T12:00:00Z',
+      { type: 'WriteOff', cycleId: c.writtenOff, writeOffId: 'wo-f', amountMinor: 45000, reason: 'Tenant moved out, not recoverable' },
+      { actor: 'manager-zhou' },
+    ),
   ];
 };
 

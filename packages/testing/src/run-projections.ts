@@ -31,7 +31,8 @@ const results = await getProjectionRunner({
   batchSize: args.batchSize,
   onProgress: (p) => console.log(`progress ${p.projection} ${p.position}`),
 }).catchUp();
-for (const r of results) if (r.status !== 'caught-up') console.log(`failed ${r.projection} ${r.status === 'failed' ? r.error.message : r.status}`);
+for (const r of results)
+  if (r.status !== 'caught-up') console.log(`failed ${r.projection} ${r.status === 'failed' ? r.error.message : r.status}`);
 await database.close();
 await store.close();
 console.log('done');

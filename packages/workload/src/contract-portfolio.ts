@@ -116,15 +116,37 @@ const feePlanOf = (p: Profile, serviceRate: number) => {
       ? [
           { code: 'service', description: 'Property service fee', basis: { kind: 'per-area', rateMinor: serviceRate, unit: 'm2' } },
           { code: 'utilities', description: 'Shared utilities', basis: { kind: 'fixed', rateMinor: UTILITIES } },
-          ...(c.parkingSpaces > 0 ? [{ code: 'parking', description: 'Parking space', basis: { kind: 'per-unit', rateMinor: PARKING_RATE, quantity: String(c.parkingSpaces), unit: 'space' } }] : []),
+          ...(c.parkingSpaces > 0
+            ? [
+                {
+                  code: 'parking',
+                  description: 'Parking space',
+                  basis: { kind: 'per-unit', rateMinor: PARKING_RATE, quantity: String(c.parkingSpaces), unit: 'space' },
+                },
+              ]
+            : []),
         ]
       : [{ code: 'pass', description: 'Monthly parking pass', basis: { kind: 'per-unit', rateMinor: PASS_RATE, unit: 'space' } }];
   const discounts = [
     ...(p.loyalty
-      ? [{ code: 'loyalty', description: 'Loyal customer discount', amount: { kind: 'fixed', amountMinor: LOYALTY_DISCOUNT }, eligibility: { kind: 'tenure-at-least', years: 1 } }]
+      ? [
+          {
+            code: 'loyalty',
+            description: 'Loyal customer discount',
+            amount: { kind: 'fixed', amountMinor: LOYALTY_DISCOUNT },
+            eligibility: { kind: 'tenure-at-least', years: 1 },
+          },
+        ]
       : []),
     ...(p.behaviour === 'year-in-advance'
-      ? [{ code: 'prepay-year', description: 'A year paid in advance', amount: { kind: 'percent', percent: '5' }, eligibility: { kind: 'paid-periods-in-advance', periods: 12 } }]
+      ? [
+          {
+            code: 'prepay-year',
+            description: 'A year paid in advance',
+            amount: { kind: 'percent', percent: '5' },
+            eligibility: { kind: 'paid-periods-in-advance', periods: 12 },
+          },
+        ]
       : []),
   ];
   return { items, ...(discounts.length ? { discounts } : {}) };
@@ -167,7 +189,17 @@ export const generateContractPortfolio = (options: ContractPortfolioOptions = {}
   const lumpSums: PlannedCommand<ReceiveLumpSum>[] = [];
   const cycleCommands: ScheduledCommand[] = [];
   const contractIds: string[] = [];
-  const counts = { mandates: 0, ended: 0, feePlanChanges: 0, quarterPayers: 0, yearInAdvance: 0, loyalty: 0, lateJoiners: 0, cycleCommands: 0, lumpSums: 0 };
+  const counts = {
+    mandates: 0,
+    ended: 0,
+    feePlanChanges: 0,
+    quarterPayers: 0,
+    yearInAdvance: 0,
+    loyalty: 0,
+    lateJoiners: 0,
+    cycleCommands: 0,
+    lumpSums: 0,
+  };
 
   for (let index = 0; index < o.accounts; index++) {
     const p = profileOf(index, o.seed, firstDay, o.months);
@@ -177,12 +209,18 @@ export const generateContractPortfolio = (options: ContractPortfolioOptions = {}
     const rng = randomFor(o.seed, index, 0xc2);
     const building01 = c.kind === 'property' && contractId.startsWith('bldg-01-');
     // Not for a contract that ends before the change takes effect: there is nothing to change.
-    const changesLater = building01 && p.startDate < FEE_CHANGE_FROM && FEE_CHANGE_RECORDED >= firstDay && (p.endDate === null || p.endDate > FEE_CHANGE_FROM);
+    const changesLater =
+      building01 && p.startDate < FEE_CHANGE_FROM && FEE_CHANGE_RECORDED >= firstDay && (p.endDate === null || p.endDate > FEE_CHANGE_FROM);
     const openingRate = building01 && !changesLater && p.startDate >= FEE_CHANGE_FROM ? SERVICE_RATE_FROM_2026 : SERVICE_RATE;
     // Commands of the contract in recorded order, folded as they go (the lump sums' quotes need
     // the contract as it is when the money comes in).
     const own: { recordedAt: Instant; command: ContractCommand; lumpSum?: boolean }[] = [];
-    const contractBase = (suffix: string, at: Instant) => ({ commandId: `${contractId}:${suffix}`, contractId, actor: rng.pick(CLERKS), at });
+    const contractBase = (suffix: string, at: Instant) => ({
+      commandId: `${contractId}:${suffix}`,
+      contractId,
+      actor: rng.pick(CLERKS),
+      at,
+    });
     const openAt = instant(p.startDate, 8, rng.int(0, 59));
     own.push({
       recordedAt: openAt,
@@ -191,9 +229,15 @@ export const generateContractPortfolio = (options: ContractPortfolioOptions = {}
         type: 'OpenContract',
         customer: {
           name: c.customer,
-          contact: { phone: `+86 138 0${String(100000 + index).slice(-6)}0`, ...(c.kind === 'property' ? { address: `Building ${contractId.slice(5, 7)}, unit ${contractId.slice(-4)}` } : {}) },
+          contact: {
+            phone: `+86 138 0${String(100000 + index).slice(-6)}0`,
+            ...(c.kind === 'property' ? { address: `Building ${contractId.slice(5, 7)}, unit ${contractId.slice(-4)}` } : {}),
+          },
         },
-        subject: c.kind === 'property' ? { kind: 'property-unit', unit: contractId.slice(5), areaM2: c.areaM2! } : { kind: 'parking', spaces: c.parkingSpaces, location: `Car park ${contractId.slice(5, 7)}` },
+        subject:
+          c.kind === 'property'
+            ? { kind: 'property-unit', unit: contractId.slice(5), areaM2: c.areaM2! }
+            : { kind: 'parking', spaces: c.parkingSpaces, location: `Car park ${contractId.slice(5, 7)}` },
         currency: 'CNY',
         cadence: 'monthly',
         startDate: p.startDate,
@@ -207,7 +251,13 @@ export const generateContractPortfolio = (options: ContractPortfolioOptions = {}
       const at = instant(addDaysTo(rng.int(0, 3))(p.startDate), 10, rng.int(0, 59));
       own.push({
         recordedAt: at,
-        command: { ...contractBase('mandate-1', at), type: 'GiveMandate', mandateId: `${contractId}/mandate-1`, method, accountRef: `${method} ****${String(rng.int(0, 9999)).padStart(4, '0')}` } as unknown as ContractCommand,
+        command: {
+          ...contractBase('mandate-1', at),
+          type: 'GiveMandate',
+          mandateId: `${contractId}/mandate-1`,
+          method,
+          accountRef: `${method} ****${String(rng.int(0, 9999)).padStart(4, '0')}`,
+        } as unknown as ContractCommand,
       });
     }
     if (changesLater) {
@@ -227,15 +277,36 @@ export const generateContractPortfolio = (options: ContractPortfolioOptions = {}
     }
     if (p.endDate) {
       const at = instant(addDaysTo(-20)(p.endDate), 11, rng.int(0, 59));
-      own.push({ recordedAt: at, command: { ...contractBase('end', at), type: 'EndContract', endDate: p.endDate, reason: 'Moved out' } as unknown as ContractCommand });
+      own.push({
+        recordedAt: at,
+        command: { ...contractBase('end', at), type: 'EndContract', endDate: p.endDate, reason: 'Moved out' } as unknown as ContractCommand,
+      });
     }
     // Lump sums, on the contract's schedule.
     const lumpOf = (id: string, at: Instant, amountMinor: number, extra: Record<string, unknown>): ReceiveLumpSum =>
-      ({ ...contractBase(`lump-sum-${id}`, at), type: 'ReceiveLumpSum', lumpSumId: `${contractId}/${id}`, amountMinor, channel: 'bank-transfer', reference: `TRF-${contractId.replace(/[^a-z0-9]/gi, '')}-${id}`, ...extra }) as unknown as ReceiveLumpSum;
+      ({
+        ...contractBase(`lump-sum-${id}`, at),
+        type: 'ReceiveLumpSum',
+        lumpSumId: `${contractId}/${id}`,
+        amountMinor,
+        channel: 'bank-transfer',
+        reference: `TRF-${contractId.replace(/[^a-z0-9]/gi, '')}-${id}`,
+        ...extra,
+      }) as unknown as ReceiveLumpSum;
     if (p.behaviour === 'quarter-payer')
-      for (let m = 0; m < o.months; m += 3) own.push({ recordedAt: instant(addDaysTo(rng.int(2, 9))(monthsAfter(firstDay, m)), 11, rng.int(0, 59)), command: null as never, lumpSum: true });
+      for (let m = 0; m < o.months; m += 3)
+        own.push({
+          recordedAt: instant(addDaysTo(rng.int(2, 9))(monthsAfter(firstDay, m)), 11, rng.int(0, 59)),
+          command: null as never,
+          lumpSum: true,
+        });
     if (p.behaviour === 'year-in-advance')
-      for (let m = 1; m < o.months; m += 12) own.push({ recordedAt: instant(addDaysTo(-rng.int(3, 12))(monthsAfter(firstDay, m)), 11, rng.int(0, 59)), command: null as never, lumpSum: true });
+      for (let m = 1; m < o.months; m += 12)
+        own.push({
+          recordedAt: instant(addDaysTo(-rng.int(3, 12))(monthsAfter(firstDay, m)), 11, rng.int(0, 59)),
+          command: null as never,
+          lumpSum: true,
+        });
     own.sort((a, b) => (a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : 0));
 
     let state = initialContractState();
@@ -246,7 +317,10 @@ export const generateContractPortfolio = (options: ContractPortfolioOptions = {}
         contractCommands.push({ command: entry.command, recordedAt: entry.recordedAt });
         continue;
       }
-      const month = monthsAfter(dateOf(entry.recordedAt), dateOf(entry.recordedAt).endsWith('-01') ? 0 : p.behaviour === 'year-in-advance' ? 1 : 0);
+      const month = monthsAfter(
+        dateOf(entry.recordedAt),
+        dateOf(entry.recordedAt).endsWith('-01') ? 0 : p.behaviour === 'year-in-advance' ? 1 : 0,
+      );
       let command: ReceiveLumpSum;
       if (p.behaviour === 'year-in-advance') {
         const advance = { from: month, periods: 12 };
@@ -302,12 +376,16 @@ export const generateContractPortfolio = (options: ContractPortfolioOptions = {}
   }
 
   // Group by recorded day, in recorded order (ties keep generation order).
-  const byRecorded = <T extends { recordedAt: Instant }>(xs: T[]) => xs.sort((a, b) => (a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : 0));
+  const byRecorded = <T extends { recordedAt: Instant }>(xs: T[]) =>
+    xs.sort((a, b) => (a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : 0));
   byRecorded(contractCommands);
   byRecorded(lumpSums);
   byRecorded(cycleCommands);
   const days: PlannedDay[] = [];
-  const index = new Map<string, { contractCommands: PlannedCommand<ContractCommand>[]; cycleCommands: ScheduledCommand[]; lumpSums: PlannedCommand<ReceiveLumpSum>[] }>();
+  const index = new Map<
+    string,
+    { contractCommands: PlannedCommand<ContractCommand>[]; cycleCommands: ScheduledCommand[]; lumpSums: PlannedCommand<ReceiveLumpSum>[] }
+  >();
   for (let d = firstDay; d <= asOf; d = addDaysTo(1)(d)) {
     const day = { date: d, contractCommands: [], cycleCommands: [], lumpSums: [] };
     index.set(d, day);
@@ -318,7 +396,14 @@ export const generateContractPortfolio = (options: ContractPortfolioOptions = {}
   for (const c of cycleCommands) index.get(dateOf(c.recordedAt))?.cycleCommands.push(c);
   counts.cycleCommands = cycleCommands.length;
   counts.lumpSums = lumpSums.length;
-  return { firstDay, asOf, days: o.timeZone === 'UTC' ? days : days.map((d) => inZone(d, o.timeZone)), contracts: o.accounts, contractIds, counts };
+  return {
+    firstDay,
+    asOf,
+    days: o.timeZone === 'UTC' ? days : days.map((d) => inZone(d, o.timeZone)),
+    contracts: o.accounts,
+    contractIds,
+    counts,
+  };
 };
 
 /** A day planned on the office's wall clock, its instants made real in the ledger's zone (the day stays the local day). */
@@ -328,5 +413,10 @@ const inZone = (day: PlannedDay, zone: string): PlannedDay => {
     command: { ...p.command, at: localInstant(p.command.at, zone) },
     recordedAt: localInstant(p.recordedAt, zone),
   });
-  return { ...day, contractCommands: day.contractCommands.map(at), cycleCommands: day.cycleCommands.map(at), lumpSums: day.lumpSums.map(at) };
+  return {
+    ...day,
+    contractCommands: day.contractCommands.map(at),
+    cycleCommands: day.cycleCommands.map(at),
+    lumpSums: day.lumpSums.map(at),
+  };
 };

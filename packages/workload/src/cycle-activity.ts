@@ -46,7 +46,17 @@ const disputedBill = (ctx: CycleContext, lines: readonly DisputableLine[], total
   const adjustment = outcome === 'upheld' ? disputed : outcome === 'rejected' ? 0 : Math.max(1, Math.floor(disputed / 2));
   const paidFirst = rng.chance(0.35);
   const fullPayment = paidFirst ? pay(ctx, total, -3) : '';
-  push(ctx, { type: 'RaiseDispute', disputeId: `${cycleId}/dispute-1`, amountMinor: disputed, lineCode: line.code, reason: 'Customer says the line was charged for a service not received' }, on(ctx, paidFirst ? 1 : -5, 10));
+  push(
+    ctx,
+    {
+      type: 'RaiseDispute',
+      disputeId: `${cycleId}/dispute-1`,
+      amountMinor: disputed,
+      lineCode: line.code,
+      reason: 'Customer says the line was charged for a service not received',
+    },
+    on(ctx, paidFirst ? 1 : -5, 10),
+  );
   if (!paidFirst) pay(ctx, total - disputed, -2);
   // A one-unit dispute cannot be partly upheld: half of it rounds up to all of it. Rejected.
   const realAdjustment = outcome === 'partially-upheld' && adjustment >= disputed ? 0 : adjustment;
@@ -62,7 +72,17 @@ const disputedBill = (ctx: CycleContext, lines: readonly DisputableLine[], total
     on(ctx, 10, 15),
   );
   if (paidFirst && realAdjustment > 0)
-    push(ctx, { type: 'Refund', refundId: `${cycleId}/refund-1`, paymentId: fullPayment, amountMinor: realAdjustment, reason: 'Dispute upheld after full payment' }, on(ctx, 12, 11));
+    push(
+      ctx,
+      {
+        type: 'Refund',
+        refundId: `${cycleId}/refund-1`,
+        paymentId: fullPayment,
+        amountMinor: realAdjustment,
+        reason: 'Dispute upheld after full payment',
+      },
+      on(ctx, 12, 11),
+    );
   if (!paidFirst) pay(ctx, disputed - realAdjustment, 15);
 };
 
@@ -93,16 +113,33 @@ const paidInFull = (ctx: CycleContext, total: number): void => {
   const day = rng.chance(0.8) ? rng.int(-12, 0) : rng.int(1, 40);
   const paymentId = pay(ctx, total, day);
   if (rng.chance(0.01))
-    push(ctx, { type: 'Refund', refundId: `${cycleId}/refund-1`, paymentId, amountMinor: Math.max(1, Math.floor(total / 10)), reason: 'Overcharged utilities returned at the counter' }, on(ctx, day + 7, 16));
+    push(
+      ctx,
+      {
+        type: 'Refund',
+        refundId: `${cycleId}/refund-1`,
+        paymentId,
+        amountMinor: Math.max(1, Math.floor(total / 10)),
+        reason: 'Overcharged utilities returned at the counter',
+      },
+      on(ctx, day + 7, 16),
+    );
   const first = ctx.out.find((c) => c.command.type === 'RecordPayment');
   if (first && rng.chance(0.004)) {
     // A clerk keys the same paper receipt twice: same payment id, same facts: a duplicate.
-    ctx.out.push({ command: { ...first.command, commandId: `${first.command.commandId}-rekeyed` } as RenewalCommand, recordedAt: keyedAgain(first.recordedAt) });
+    ctx.out.push({
+      command: { ...first.command, commandId: `${first.command.commandId}-rekeyed` } as RenewalCommand,
+      recordedAt: keyedAgain(first.recordedAt),
+    });
     // biome-ignore lint/suspicious/noDuplicateElseIf: rng.chance draws a new number each call, so this is a second, independent draw
   } else if (first && first.command.type === 'RecordPayment' && first.command.reference && rng.chance(0.004)) {
     // A bank transfer entered again under a new payment id: the reference gives it away.
     ctx.out.push({
-      command: { ...first.command, commandId: `${first.command.commandId}-again`, paymentId: `${first.command.paymentId}-again` } as RenewalCommand,
+      command: {
+        ...first.command,
+        commandId: `${first.command.commandId}-again`,
+        paymentId: `${first.command.paymentId}-again`,
+      } as RenewalCommand,
       recordedAt: keyedAgain(first.recordedAt),
     });
   }
@@ -127,7 +164,13 @@ const unpaid = (ctx: CycleContext, total: number, options: ActivityOptions): voi
     remind(ctx, 30, 'letter', 3);
   }
   if (ctx.rng.chance(0.3))
-    push(ctx, { type: 'WriteOff', writeOffId: `${ctx.cycleId}/write-off-1`, amountMinor: total, reason: 'Tenant moved out, not recoverable' }, on(ctx, 180, 12), undefined, 'manager-zhou');
+    push(
+      ctx,
+      { type: 'WriteOff', writeOffId: `${ctx.cycleId}/write-off-1`, amountMinor: total, reason: 'Tenant moved out, not recoverable' },
+      on(ctx, 180, 12),
+      undefined,
+      'manager-zhou',
+    );
 };
 
 /** The same entry made again within the minute it was first made. */

@@ -42,11 +42,18 @@ export const cycleContext = (cycleId: string, due: BusinessDate, rng: Random, ch
 });
 
 /** `dayOffset` days from the due date at `hour`, at a drawn minute. */
-export const on = (ctx: CycleContext, dayOffset: number, hour: number): Instant => instant(addDaysTo(dayOffset)(ctx.due), hour, ctx.rng.int(0, 59));
+export const on = (ctx: CycleContext, dayOffset: number, hour: number): Instant =>
+  instant(addDaysTo(dayOffset)(ctx.due), hour, ctx.rng.int(0, 59));
 
 /** Writes the next command of the cycle; a clerk is drawn when no actor is given. */
 export const push = (ctx: CycleContext, body: Record<string, unknown>, at: Instant, recordedAt: Instant = at, actor?: string): void => {
-  const command = { commandId: `${ctx.cycleId}:${++ctx.seq}`, cycleId: ctx.cycleId, actor: actor ?? ctx.rng.pick(CLERKS), at, ...body } as unknown as RenewalCommand;
+  const command = {
+    commandId: `${ctx.cycleId}:${++ctx.seq}`,
+    cycleId: ctx.cycleId,
+    actor: actor ?? ctx.rng.pick(CLERKS),
+    at,
+    ...body,
+  } as unknown as RenewalCommand;
   ctx.out.push({ command, recordedAt });
 };
 
@@ -72,4 +79,10 @@ export const pay = (ctx: CycleContext, amountMinor: number, dayOffset: number): 
 
 /** A reminder at level `level`, sent at nine on the day. */
 export const remind = (ctx: CycleContext, dayOffset: number, channel: string, level: number): void =>
-  push(ctx, { type: 'SendReminder', reminderId: `${ctx.cycleId}/reminder-${level}`, channel, level }, on(ctx, dayOffset, 9), undefined, 'reminder-bot');
+  push(
+    ctx,
+    { type: 'SendReminder', reminderId: `${ctx.cycleId}/reminder-${level}`, channel, level },
+    on(ctx, dayOffset, 9),
+    undefined,
+    'reminder-bot',
+  );

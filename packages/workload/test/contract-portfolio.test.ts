@@ -56,16 +56,35 @@ test('the mix: contracts with their fee plans, mandates, a fee increase, endings
   assert.ok(ends >= 1 && ends <= 25, `ends ${ends}`);
   // Property units: service per m2 at 3.20, utilities 20.00 fixed, parking per space; passes 300.00 a space.
   const unit = opened.find((o) => o.subject.kind === 'property-unit' && o.feePlan.items.length === 3)!;
-  assert.equal(unit.feePlan.items.map((i: any) => [i.code, i.basis.kind, i.basis.rateMinor]), [['service', 'per-area', 320], ['utilities', 'fixed', 2000], ['parking', 'per-unit', 15000]]);
+  assert.equal(
+    unit.feePlan.items.map((i: any) => [i.code, i.basis.kind, i.basis.rateMinor]),
+    [
+      ['service', 'per-area', 320],
+      ['utilities', 'fixed', 2000],
+      ['parking', 'per-unit', 15000],
+    ],
+  );
   const pass = opened.find((o) => o.subject.kind === 'parking')!;
-  assert.equal(pass.feePlan.items.map((i: any) => [i.code, i.basis.kind, i.basis.rateMinor]), [['pass', 'per-unit', 30000]]);
+  assert.equal(
+    pass.feePlan.items.map((i: any) => [i.code, i.basis.kind, i.basis.rateMinor]),
+    [['pass', 'per-unit', 30000]],
+  );
   assert.ok(opened.every((o) => o.cadence === 'monthly' && o.billingDay === 1 && o.dueAfterDays === 14 && o.startDate >= p.firstDay));
-  assert.ok(opened.some((o) => o.startDate > p.firstDay), 'some join later');
-  assert.ok(opened.some((o) => o.feePlan.discounts?.some((d: any) => d.eligibility.kind === 'tenure-at-least' && d.eligibility.years === 1)));
+  assert.ok(
+    opened.some((o) => o.startDate > p.firstDay),
+    'some join later',
+  );
+  assert.ok(
+    opened.some((o) => o.feePlan.discounts?.some((d: any) => d.eligibility.kind === 'tenure-at-least' && d.eligibility.years === 1)),
+  );
   // The fee increase: building 01 from 3.20 to 3.40 per m2 from 2026-01-01.
   const changes = of('ChangeFeePlan');
   assert.ok(changes.length > 100);
-  assert.ok(changes.every((c) => c.contractId.startsWith('bldg-01-') && c.effectiveFrom === '2026-01-01' && c.feePlan.items[0].basis.rateMinor === 340));
+  assert.ok(
+    changes.every(
+      (c) => c.contractId.startsWith('bldg-01-') && c.effectiveFrom === '2026-01-01' && c.feePlan.items[0].basis.rateMinor === 340,
+    ),
+  );
   // Lump sums: about 3% pay a quarter at once, about 1% a year in advance (with the discount in their plan).
   const lumps = of('ReceiveLumpSum');
   const quarters = new Set(lumps.filter((l) => !l.advance).map((l) => l.contractId)).size / 2000;
@@ -73,7 +92,11 @@ test('the mix: contracts with their fee plans, mandates, a fee increase, endings
   assert.ok(quarters > 0.015 && quarters < 0.045, `quarter payers ${quarters}`);
   assert.ok(years.length > 0 && years.every((l) => l.advance.periods === 12));
   for (const y of years)
-    assert.ok(opened.find((o) => o.contractId === y.contractId)!.feePlan.discounts.some((d: any) => d.eligibility.kind === 'paid-periods-in-advance' && d.eligibility.periods === 12));
+    assert.ok(
+      opened
+        .find((o) => o.contractId === y.contractId)!
+        .feePlan.discounts.some((d: any) => d.eligibility.kind === 'paid-periods-in-advance' && d.eligibility.periods === 12),
+    );
   // Cycle activity: payments (some offline, entered later), disputes, plans, refunds.
   const payments = of('RecordPayment');
   assert.ok(payments.some((c) => c.offline));
@@ -95,7 +118,11 @@ test('growing the portfolio keeps the plan of the contracts already in it', () =
   const a = generateContractPortfolio({ accounts: 40, months: 12 });
   const b = generateContractPortfolio({ accounts: 70, months: 12 });
   const ids = new Set(a.contractIds);
-  const ofFirst = everything(b).filter((c) => ids.has((c.command as { contractId?: string }).contractId ?? c.command.commandId.split('/')[0]!) || ids.has(((c.command as { cycleId?: string }).cycleId ?? '').split('/')[0]!));
+  const ofFirst = everything(b).filter(
+    (c) =>
+      ids.has((c.command as { contractId?: string }).contractId ?? c.command.commandId.split('/')[0]!) ||
+      ids.has(((c.command as { cycleId?: string }).cycleId ?? '').split('/')[0]!),
+  );
   assert.is(canonicalJson(ofFirst), canonicalJson(everything(a)));
 });
 

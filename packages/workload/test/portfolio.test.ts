@@ -1,7 +1,15 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as E from 'fp-ts/lib/Either.js';
-import { canonicalJson, cycleFigures, decideCycle, decodeCommand, evolveCycle, initialCycleState, type CycleState } from '@renewal-ledger/core';
+import {
+  canonicalJson,
+  cycleFigures,
+  decideCycle,
+  decodeCommand,
+  evolveCycle,
+  initialCycleState,
+  type CycleState,
+} from '@renewal-ledger/core';
 import { generatePortfolio } from '@renewal-ledger/workload';
 
 const small = { accounts: 300, months: 24 };

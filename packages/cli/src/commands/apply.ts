@@ -189,11 +189,16 @@ const detailOf = (o: LineOutcome): string => {
   switch (o.status) {
     case 'applied': {
       const f = o.figures!;
-      const after = 'outstandingMinor' in f ? `outstanding ${amount(f.outstandingMinor, o.currency)}` : `credit ${amount(f.creditBalanceMinor, o.currency)}`;
+      const after =
+        'outstandingMinor' in f
+          ? `outstanding ${amount(f.outstandingMinor, o.currency)}`
+          : `credit ${amount(f.creditBalanceMinor, o.currency)}`;
       return `${o.events!.map((e) => `${e.type} #${e.position}`).join(', ')}; ${after}`;
     }
     case 'duplicate':
-      return o.duplicate!.key === 'commandId' ? `command ${o.duplicate!.id} was already applied` : `the same fact as ${o.duplicate!.key} ${o.duplicate!.id}: nothing new`;
+      return o.duplicate!.key === 'commandId'
+        ? `command ${o.duplicate!.id} was already applied`
+        : `the same fact as ${o.duplicate!.key} ${o.duplicate!.id}: nothing new`;
     case 'rejected':
       return `${o.error!.code}: ${o.error!.message}`;
     case 'contended':
@@ -218,8 +223,24 @@ export interface ApplySummary {
 
 /** The report's counts, kept as outcomes go by: nothing else of a line is kept. */
 const counter = () => {
-  const summary: ApplySummary = { lines: 0, applied: 0, duplicate: 0, rejected: 0, malformed: 0, contended: 0, notWritten: 0, eventsWritten: 0 };
-  const key = { applied: 'applied', duplicate: 'duplicate', rejected: 'rejected', malformed: 'malformed', contended: 'contended', 'not-written': 'notWritten' } as const;
+  const summary: ApplySummary = {
+    lines: 0,
+    applied: 0,
+    duplicate: 0,
+    rejected: 0,
+    malformed: 0,
+    contended: 0,
+    notWritten: 0,
+    eventsWritten: 0,
+  };
+  const key = {
+    applied: 'applied',
+    duplicate: 'duplicate',
+    rejected: 'rejected',
+    malformed: 'malformed',
+    contended: 'contended',
+    'not-written': 'notWritten',
+  } as const;
   return {
     summary,
     add(o: LineOutcome) {
@@ -231,7 +252,15 @@ const counter = () => {
 };
 
 const CSV_HEADER = ['line', 'status', 'type', 'command_id', 'cycle_id', 'code', 'detail'];
-const csvRowOf = (o: LineOutcome) => [o.line, o.status, o.type, o.commandId, o.cycleId, o.error?.code ?? (o.status === 'malformed' ? 'INVALID_INPUT' : ''), detailOf(o)];
+const csvRowOf = (o: LineOutcome) => [
+  o.line,
+  o.status,
+  o.type,
+  o.commandId,
+  o.cycleId,
+  o.error?.code ?? (o.status === 'malformed' ? 'INVALID_INPUT' : ''),
+  detailOf(o),
+];
 const tableRowOf = (o: LineOutcome) => [String(o.line), o.status, o.type ?? '', o.cycleId ?? o.contractId ?? '', detailOf(o)];
 
 /**
@@ -251,7 +280,11 @@ interface Report {
 }
 
 /** The report in the chosen format, written line by line as batches finish. */
-const reportOf = async (format: 'table' | 'json' | 'csv', head: { file: string; store: string; atomic: boolean }, problemsOnly: boolean): Promise<Report> => {
+const reportOf = async (
+  format: 'table' | 'json' | 'csv',
+  head: { file: string; store: string; atomic: boolean },
+  problemsOnly: boolean,
+): Promise<Report> => {
   const { summary, add } = counter();
   if (format === 'json') {
     const doc = await jsonDocumentStream(head, 'lines');
@@ -282,7 +315,12 @@ const reportOf = async (format: 'table' | 'json' | 'csv', head: { file: string; 
   return {
     add: async (outcomes) => {
       for (const o of outcomes) add(o);
-      await rows.rows((problemsOnly ? outcomes.filter((o) => o.status === 'rejected' || o.status === 'malformed' || o.status === 'contended') : outcomes).map(tableRowOf));
+      await rows.rows(
+        (problemsOnly
+          ? outcomes.filter((o) => o.status === 'rejected' || o.status === 'malformed' || o.status === 'contended')
+          : outcomes
+        ).map(tableRowOf),
+      );
     },
     end: async (stopped) => {
       await rows.end();
@@ -297,7 +335,9 @@ const reportOf = async (format: 'table' | 'json' | 'csv', head: { file: string; 
       if (summary.notWritten) parts.push(`${count(summary.notWritten)} not written`);
       const atomic = head.atomic && failed ? '. --atomic: nothing was written' : '';
       const stop = stopped ? `. Stopped at line ${count(stopped.line)}: ${stopped.reason}` : '';
-      await writeOutLine(`\n${head.file}: ${count(summary.lines)} line${summary.lines === 1 ? '' : 's'}: ${parts.join(', ')}${atomic}${stop}`);
+      await writeOutLine(
+        `\n${head.file}: ${count(summary.lines)} line${summary.lines === 1 ? '' : 's'}: ${parts.join(', ')}${atomic}${stop}`,
+      );
       return summary;
     },
   };
@@ -400,7 +440,10 @@ or contended, 2 for a usage error or a file that cannot be read.`,
     if (atomicEntries) {
       const contractLine = atomicEntries.find((e) => e.ok && e.kind === 'contract');
       if (contractLine)
-        throw new UsageError(`--atomic takes cycle commands only; line ${contractLine.line} is a contract command (apply contract commands without --atomic)`, NAME);
+        throw new UsageError(
+          `--atomic takes cycle commands only; line ${contractLine.line} is a contract command (apply contract commands without --atomic)`,
+          NAME,
+        );
     }
     const storeUrl = storeUrlOf(values.store);
     const store = await openStore(storeUrl);
@@ -414,7 +457,14 @@ or contended, 2 for a usage error or a file that cannot be read.`,
       const at: Whereabouts = { line: atomicEntries ? (atomicEntries[0]?.line ?? 1) : null, reported: 0 };
       try {
         if (atomicEntries) await report.add(await applyAtomically(cycles, atomicEntries));
-        else await applyStreaming({ cycles, contracts: getCommandHandler(contractDecider, { store, clock }) }, lines, batchSize, report.add, at);
+        else
+          await applyStreaming(
+            { cycles, contracts: getCommandHandler(contractDecider, { store, clock }) },
+            lines,
+            batchSize,
+            report.add,
+            at,
+          );
       } catch (e) {
         // The report still ends, saying what was done before the error and where it stopped;
         // then the error is told in one sentence (a bug keeps its own, for --debug).

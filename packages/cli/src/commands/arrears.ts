@@ -29,7 +29,11 @@ const renderContract = (c: ContractArrears): string => {
   const totals = c.totals.map(
     (t) =>
       `  ${t.currency}: due ${amount(t.dueMinor, t.currency)}, paid ${amount(t.netPaidMinor, t.currency)}, outstanding ${amount(t.outstandingMinor, t.currency)}, collectible ${amount(t.collectibleMinor, t.currency)}, overdue ${amount(t.overdueMinor, t.currency)}` +
-      ` (${AGING_BUCKETS.filter((b) => t.buckets[b] > 0).map((b) => `${b} ${amount(t.buckets[b], t.currency)}`).join(', ') || 'nothing collectible'})`,
+      ` (${
+        AGING_BUCKETS.filter((b) => t.buckets[b] > 0)
+          .map((b) => `${b} ${amount(t.buckets[b], t.currency)}`)
+          .join(', ') || 'nothing collectible'
+      })`,
   );
   if (c.cycles.length === 0) return `Contract ${c.contractId} as of ${c.asOf}: no cycles billed yet`;
   return [
@@ -41,7 +45,7 @@ const renderContract = (c: ContractArrears): string => {
 
 export const arrearsCommand: Command = {
   name: NAME,
-  summary: 'aging buckets, a contract\'s cycles, top debtors, collection rate per month',
+  summary: "aging buckets, a contract's cycles, top debtors, collection rate per month",
   common: true,
   help: `usage: renewal arrears [--as-of DATE] [--contract ID] [--top N] [--periods] [--format table|json|csv]
 
@@ -95,11 +99,37 @@ cycles, the debtors, the periods, or the buckets, in that order of preference.`,
         if (contract)
           print(
             csv(
-              ['cycle_id', 'contract_id', 'currency', 'billing_month', 'due_date', ...amountHeaders('total', 'due', 'net_paid', 'outstanding', 'open_disputed', 'collectible', 'overdue', 'not_yet_due'), 'days_past_due', 'bucket', 'plan_status'],
+              [
+                'cycle_id',
+                'contract_id',
+                'currency',
+                'billing_month',
+                'due_date',
+                ...amountHeaders('total', 'due', 'net_paid', 'outstanding', 'open_disputed', 'collectible', 'overdue', 'not_yet_due'),
+                'days_past_due',
+                'bucket',
+                'plan_status',
+              ],
               contract.cycles.map((c) => [
-                c.cycleId, c.contractId, c.currency, c.billingMonth, c.dueDate,
-                ...amountCells(c.currency, c.figures.totalMinor, c.figures.dueMinor, c.figures.netPaidMinor, c.figures.outstandingMinor, c.figures.openDisputedMinor, c.figures.collectibleMinor, c.aging.overdueMinor, c.aging.notYetDueMinor),
-                c.aging.daysPastDue, c.aging.bucket, c.aging.planStatus,
+                c.cycleId,
+                c.contractId,
+                c.currency,
+                c.billingMonth,
+                c.dueDate,
+                ...amountCells(
+                  c.currency,
+                  c.figures.totalMinor,
+                  c.figures.dueMinor,
+                  c.figures.netPaidMinor,
+                  c.figures.outstandingMinor,
+                  c.figures.openDisputedMinor,
+                  c.figures.collectibleMinor,
+                  c.aging.overdueMinor,
+                  c.aging.notYetDueMinor,
+                ),
+                c.aging.daysPastDue,
+                c.aging.bucket,
+                c.aging.planStatus,
               ]),
             ),
           );
@@ -107,21 +137,42 @@ cycles, the debtors, the periods, or the buckets, in that order of preference.`,
           print(
             csv(
               ['contract_id', 'currency', ...amountHeaders('overdue', 'collectible'), 'days_past_due', 'bucket', 'cycles'],
-              debtors.map((d) => [d.contractId, d.currency, ...amountCells(d.currency, d.overdueMinor, d.collectibleMinor), d.daysPastDue, d.bucket, d.cycles]),
+              debtors.map((d) => [
+                d.contractId,
+                d.currency,
+                ...amountCells(d.currency, d.overdueMinor, d.collectibleMinor),
+                d.daysPastDue,
+                d.bucket,
+                d.cycles,
+              ]),
             ),
           );
         else if (periods)
           print(
             csv(
-              ['billing_month', 'currency', 'cycles', ...amountHeaders('billed', 'due', 'collected', 'outstanding', 'written_off'), 'collection_rate'],
-              periods.map((p) => [p.billingMonth, p.currency, p.cycles, ...amountCells(p.currency, p.billedMinor, p.dueMinor, p.collectedMinor, p.outstandingMinor, p.writtenOffMinor), p.collectionRate === null ? '' : p.collectionRate.toFixed(6)]),
+              [
+                'billing_month',
+                'currency',
+                'cycles',
+                ...amountHeaders('billed', 'due', 'collected', 'outstanding', 'written_off'),
+                'collection_rate',
+              ],
+              periods.map((p) => [
+                p.billingMonth,
+                p.currency,
+                p.cycles,
+                ...amountCells(p.currency, p.billedMinor, p.dueMinor, p.collectedMinor, p.outstandingMinor, p.writtenOffMinor),
+                p.collectionRate === null ? '' : p.collectionRate.toFixed(6),
+              ]),
             ),
           );
         else
           print(
             csv(
               ['as_of', 'currency', 'bucket', 'cycles', ...amountHeaders('amount')],
-              portfolio!.currencies.flatMap((c) => AGING_BUCKETS.map((b) => [asOf, c.currency, b, c.bucketCycles[b], ...amountCells(c.currency, c.buckets[b])])),
+              portfolio!.currencies.flatMap((c) =>
+                AGING_BUCKETS.map((b) => [asOf, c.currency, b, c.bucketCycles[b], ...amountCells(c.currency, c.buckets[b])]),
+              ),
             ),
           );
       } else {

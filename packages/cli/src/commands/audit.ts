@@ -50,7 +50,15 @@ const sealsFromJson = (text: string): AuditSeal[] | null => {
     }
   };
   const whole = tryParse(text);
-  const values = whole !== undefined ? (Array.isArray(whole) ? whole : [whole]) : text.split(/\r?\n/).filter((l) => l.trim()).map(tryParse);
+  const values =
+    whole !== undefined
+      ? Array.isArray(whole)
+        ? whole
+        : [whole]
+      : text
+          .split(/\r?\n/)
+          .filter((l) => l.trim())
+          .map(tryParse);
   const seals = values.map((v) => (isSeal(v) ? v : (v as { seal?: unknown })?.seal)).filter(isSeal);
   return seals.length === values.length && seals.length > 0 ? seals : null;
 };
@@ -60,7 +68,11 @@ const sealsFromJson = (text: string): AuditSeal[] | null => {
  * or a file holding seals. A bare hash is looked up in the chain: its position and entry count
  * come from there, so the check is that the chain still passes through that hash.
  */
-const resolveSeals = async (command: string, session: Session, given: readonly string[]): Promise<{ seals: AuditSeal[]; missing: string | null }> => {
+const resolveSeals = async (
+  command: string,
+  session: Session,
+  given: readonly string[],
+): Promise<{ seals: AuditSeal[]; missing: string | null }> => {
   const seals: AuditSeal[] = [];
   for (const g of given) {
     const text = g.trim();
@@ -69,7 +81,12 @@ const resolveSeals = async (command: string, session: Session, given: readonly s
       if (!rows[0]) return { seals, missing: text };
       const position = asBigInt(rows[0].position);
       const n = await session.views.query(`SELECT COUNT(*) AS n FROM ${AUDIT_ENTRIES} WHERE position <= ?`, [position]);
-      seals.push({ position: position.toString(), hash: text.toLowerCase(), entries: asNumber(n[0]!.n), sealedAt: 'given on the command line' });
+      seals.push({
+        position: position.toString(),
+        hash: text.toLowerCase(),
+        entries: asNumber(n[0]!.n),
+        sealedAt: 'given on the command line',
+      });
       continue;
     }
     const inline = text.startsWith('{') || text.startsWith('[') ? sealsFromJson(text) : null;
@@ -83,11 +100,18 @@ const resolveSeals = async (command: string, session: Session, given: readonly s
       content = await readFile(text, 'utf8');
     } catch (e) {
       if ((e as { code?: string }).code === 'ENOENT')
-        throw new UsageError(`--seal takes a 64-character hash, a seal's JSON, or a file of seals; ${JSON.stringify(g)} is none of these`, command);
+        throw new UsageError(
+          `--seal takes a 64-character hash, a seal's JSON, or a file of seals; ${JSON.stringify(g)} is none of these`,
+          command,
+        );
       throw fileProblem(text, e);
     }
     const fromFile = sealsFromJson(content);
-    if (!fromFile) throw new UsageError(`${text} holds no seals (expected JSON like {"position":"41","hash":"...","entries":41,"sealedAt":"..."})`, command);
+    if (!fromFile)
+      throw new UsageError(
+        `${text} holds no seals (expected JSON like {"position":"41","hash":"...","entries":41,"sealedAt":"..."})`,
+        command,
+      );
     seals.push(...fromFile);
   }
   return { seals, missing: null };
@@ -152,7 +176,11 @@ Exit status: 0 when the chain holds, 1 when it is broken (the first bad position
         v = {
           ...v,
           ok: false,
-          problem: { kind: 'seal-mismatch', position: v.head?.position ?? -1n, reason: `no entry of the chain has the sealed hash ${missing}: history up to the seal was rewritten, or the seal is of another ledger` },
+          problem: {
+            kind: 'seal-mismatch',
+            position: v.head?.position ?? -1n,
+            reason: `no entry of the chain has the sealed hash ${missing}: history up to the seal was rewritten, or the seal is of another ledger`,
+          },
         };
       if (format === 'json') printJson(auditJson(v));
       else print(verifyText(v));
@@ -218,7 +246,8 @@ audit view is caught up first; one that was never built is exit 1 (nothing to ex
     const { values, positionals } = parse('audit export', argv, { cycle: { type: 'string' }, output: { type: 'string', short: 'o' } });
     noPositionals('audit export', positionals);
     const format = values.format ?? 'jsonl';
-    if (format !== 'jsonl' && format !== 'csv') throw new UsageError(`--format takes jsonl or csv; got ${JSON.stringify(format)}`, 'audit export');
+    if (format !== 'jsonl' && format !== 'csv')
+      throw new UsageError(`--format takes jsonl or csv; got ${JSON.stringify(format)}`, 'audit export');
     const cycleId = values.cycle === undefined ? undefined : idOf('audit export', '--cycle', values.cycle);
     const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views, access: READ_AUDIT });
     try {
@@ -227,7 +256,10 @@ audit view is caught up first; one that was never built is exit 1 (nothing to ex
       const query = cycleId === undefined ? {} : { stream: cycleStreamName(cycleId) };
       const lines = format === 'csv' ? exportAuditCsv(session.views, query, { bom: csvBom() }) : exportAuditJsonLines(session.views, query);
       const out = values.output ? createWriteStream(values.output) : process.stdout;
-      if (values.output) await once(out, 'open').catch((e: unknown) => Promise.reject(new CliError(`cannot write ${values.output}: ${(e as Error).message}`, 2)));
+      if (values.output)
+        await once(out, 'open').catch((e: unknown) =>
+          Promise.reject(new CliError(`cannot write ${values.output}: ${(e as Error).message}`, 2)),
+        );
       let n = 0;
       for await (const line of lines) {
         if (!out.write(line)) await once(out, 'drain');
@@ -247,7 +279,7 @@ audit view is caught up first; one that was never built is exit 1 (nothing to ex
 
 const historyCommand: Command = {
   name: 'audit history',
-  summary: 'a cycle\'s events, and its state as of a past time',
+  summary: "a cycle's events, and its state as of a past time",
   common: true,
   help: `usage: renewal audit history <cycleId> [--as-of TIME | --known-at TIME | --position N] [--format table|json]
 
@@ -279,7 +311,9 @@ timestamp with Z or an offset: 2026-05-29T09:30:00Z, 2026-05-29T17:30:00+08:00.
     const store = await openStore(storeUrlOf(values.store), { create: false, readOnly: true });
     try {
       // A date means the end of that business day, in the ledger's zone.
-      const ledger = await readLedger(store, { daysFromInstants: (asOfGiven !== null && 'date' in asOfGiven) || (knownAtGiven !== null && 'date' in knownAtGiven) });
+      const ledger = await readLedger(store, {
+        daysFromInstants: (asOfGiven !== null && 'date' in asOfGiven) || (knownAtGiven !== null && 'date' in knownAtGiven),
+      });
       const resolve = (p: PointGiven) => ('date' in p ? ledger.endOfDay(p.date) : p.instant);
       const point: PointInTime | null =
         asOfGiven === null && knownAtGiven === null && position === null
@@ -288,7 +322,11 @@ timestamp with Z or an offset: 2026-05-29T09:30:00Z, 2026-05-29T17:30:00+08:00.
               ...(asOfGiven ? { at: resolve(asOfGiven) } : {}),
               ...(knownAtGiven ? { knownAt: resolve(knownAtGiven) } : {}),
               ...(position !== null ? { position } : {}),
-              ...(asOfGiven && 'date' in asOfGiven ? { agingDate: asOfGiven.date } : knownAtGiven && 'date' in knownAtGiven ? { agingDate: knownAtGiven.date } : {}),
+              ...(asOfGiven && 'date' in asOfGiven
+                ? { agingDate: asOfGiven.date }
+                : knownAtGiven && 'date' in knownAtGiven
+                  ? { agingDate: knownAtGiven.date }
+                  : {}),
             };
       const lines = await cycleHistory(store, cycleId);
       if (lines.length === 0) throw noCycle(cycleId);
@@ -303,7 +341,13 @@ timestamp with Z or an offset: 2026-05-29T09:30:00Z, 2026-05-29T17:30:00+08:00.
           cycleId,
           point: point ? { at: point.at ?? null, knownAt: point.knownAt ?? null, position: point.position?.toString() ?? null } : null,
           ...(asOf
-            ? { figures: asOf.figures, aging: asOf.aging, events: asOf.events, excluded: asOf.excluded, lastPosition: asOf.lastPosition?.toString() ?? null }
+            ? {
+                figures: asOf.figures,
+                aging: asOf.aging,
+                events: asOf.events,
+                excluded: asOf.excluded,
+                lastPosition: asOf.lastPosition?.toString() ?? null,
+              }
             : {}),
           history: lines.map((l) => ({
             position: l.position.toString(),
@@ -322,19 +366,28 @@ timestamp with Z or an offset: 2026-05-29T09:30:00Z, 2026-05-29T17:30:00+08:00.
       }
       const out: string[] = [];
       if (asOf && point) {
-        const show = (given: PointGiven | null, i: string) => (given && 'date' in given ? `${given.date} (end of day, ${ledger.zones.spans.length === 1 ? ledger.defaults.timeZone : 'ledger time'})` : i);
+        const show = (given: PointGiven | null, i: string) =>
+          given && 'date' in given
+            ? `${given.date} (end of day, ${ledger.zones.spans.length === 1 ? ledger.defaults.timeZone : 'ledger time'})`
+            : i;
         const when = [
           point.at ? `as of ${show(asOfGiven, point.at)}` : '',
           point.knownAt ? `as known at ${show(knownAtGiven, point.knownAt)}` : '',
           point.position !== undefined ? `as of position ${point.position}` : '',
-        ].filter(Boolean).join(', ');
+        ]
+          .filter(Boolean)
+          .join(', ');
         const f = asOf.figures;
         const currency = asOf.state.bill?.currency;
         out.push(`Cycle ${cycleId} ${when}: ${asOf.events} of ${asOf.events + asOf.excluded} events`);
         out.push(
           table(
             ['billed', 'due', 'paid', 'refunded', 'outstanding', 'disputed', 'collectible'],
-            [[f.totalMinor, f.dueMinor, f.paidMinor, f.refundedMinor, f.outstandingMinor, f.openDisputedMinor, f.collectibleMinor].map((n) => amount(n, currency))],
+            [
+              [f.totalMinor, f.dueMinor, f.paidMinor, f.refundedMinor, f.outstandingMinor, f.openDisputedMinor, f.collectibleMinor].map(
+                (n) => amount(n, currency),
+              ),
+            ],
           ),
         );
         if (asOf.aging)
@@ -354,4 +407,3 @@ timestamp with Z or an offset: 2026-05-29T09:30:00Z, 2026-05-29T17:30:00+08:00.
 };
 
 export const auditCommands: readonly Command[] = [verifyCommand, historyCommand, exportCommand, sealCommand];
-

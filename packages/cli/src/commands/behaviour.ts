@@ -3,7 +3,13 @@
 // takings per channel over some days; with --contract, one contract's punctuality.
 import type { BusinessDate } from '@renewal-ledger/core';
 import { getArrearsView } from '@renewal-ledger/projection-arrears';
-import { getBehaviourView, type ChannelTakings, type ContractBehaviour, type PeriodCollection, type ReminderEffect } from '@renewal-ledger/projection-behaviour';
+import {
+  getBehaviourView,
+  type ChannelTakings,
+  type ContractBehaviour,
+  type PeriodCollection,
+  type ReminderEffect,
+} from '@renewal-ledger/projection-behaviour';
 import { dateOf, formatOf, idOf, noPositionals, parse } from '../args.js';
 import { readLedger } from '../ledger.js';
 import type { Command } from '../command.js';
@@ -21,7 +27,10 @@ const renderContract = (c: ContractBehaviour): string =>
       `average ${c.averageDaysLate === null ? '-' : c.averageDaysLate.toFixed(1)} days late, current streak ${count(c.currentStreak)} on time`,
     c.standings.length === 0
       ? '  (no cycle is decided yet: none settled, none past its due date)'
-      : table(['cycle', 'due date', 'status', 'days late', 'settled on'], c.standings.map((s) => [s.cycleId, s.dueDate, s.status, s.daysLate, s.settledOn ?? ''])),
+      : table(
+          ['cycle', 'due date', 'status', 'days late', 'settled on'],
+          c.standings.map((s) => [s.cycleId, s.dueDate, s.status, s.daysLate, s.settledOn ?? '']),
+        ),
   ].join('\n');
 
 const renderReminders = (effects: readonly ReminderEffect[]): string =>
@@ -29,7 +38,18 @@ const renderReminders = (effects: readonly ReminderEffect[]): string =>
     'Reminder effectiveness (paid within 7 days of the reminder / chased)',
     effects.length === 0
       ? '  (no reminders sent yet)'
-      : table(['channel', 'level', 'currency', 'reminders', 'chased', 'paid within 7 days', 'share'], effects.map((e) => [e.channel, e.level ?? '', e.currency, count(e.reminders), amount(e.remindedMinor, e.currency), amount(e.paidWithinMinor, e.currency), rate(e.share)])),
+      : table(
+          ['channel', 'level', 'currency', 'reminders', 'chased', 'paid within 7 days', 'share'],
+          effects.map((e) => [
+            e.channel,
+            e.level ?? '',
+            e.currency,
+            count(e.reminders),
+            amount(e.remindedMinor, e.currency),
+            amount(e.paidWithinMinor, e.currency),
+            rate(e.share),
+          ]),
+        ),
   ].join('\n');
 
 const renderRates = (rates: readonly PeriodCollection[]): string =>
@@ -37,7 +57,18 @@ const renderRates = (rates: readonly PeriodCollection[]): string =>
     'Collection rate per billing month (collected / due)',
     rates.length === 0
       ? '  (nothing billed yet)'
-      : table(['month', 'currency', 'cycles', 'billed', 'due', 'collected', 'rate'], rates.map((p) => [p.billingMonth, p.currency, count(p.cycles), amount(p.billedMinor, p.currency), amount(p.dueMinor, p.currency), amount(p.collectedMinor, p.currency), rate(p.collectionRate)])),
+      : table(
+          ['month', 'currency', 'cycles', 'billed', 'due', 'collected', 'rate'],
+          rates.map((p) => [
+            p.billingMonth,
+            p.currency,
+            count(p.cycles),
+            amount(p.billedMinor, p.currency),
+            amount(p.dueMinor, p.currency),
+            amount(p.collectedMinor, p.currency),
+            rate(p.collectionRate),
+          ]),
+        ),
   ].join('\n');
 
 const renderTakings = (from: string, to: string, takings: readonly ChannelTakings[]): string =>
@@ -45,7 +76,18 @@ const renderTakings = (from: string, to: string, takings: readonly ChannelTaking
     `Takings per channel from ${from} to ${to} (new money; payments from credit not counted again)`,
     takings.length === 0
       ? '  (no money taken on those days)'
-      : table(['channel', 'currency', 'payments', 'taken', 'refunds', 'refunded', 'net'], takings.map((t) => [t.channel, t.currency, count(t.payments), amount(t.takenMinor, t.currency), count(t.refunds), amount(t.refundedMinor, t.currency), amount(t.netMinor, t.currency)])),
+      : table(
+          ['channel', 'currency', 'payments', 'taken', 'refunds', 'refunded', 'net'],
+          takings.map((t) => [
+            t.channel,
+            t.currency,
+            count(t.payments),
+            amount(t.takenMinor, t.currency),
+            count(t.refunds),
+            amount(t.refundedMinor, t.currency),
+            amount(t.netMinor, t.currency),
+          ]),
+        ),
   ].join('\n');
 
 /** The first day of the month of `date`. */
@@ -108,7 +150,12 @@ cycles with --contract, else the collection rate per month.`,
         const contract = await view.contract(contractId, { asOf });
         if (format === 'json') printJson({ asOf, contract });
         else if (format === 'csv')
-          print(csv(['contract_id', 'cycle_id', 'due_date', 'status', 'days_late', 'settled_on'], contract.standings.map((s) => [contract.contractId, s.cycleId, s.dueDate, s.status, s.daysLate, s.settledOn])));
+          print(
+            csv(
+              ['contract_id', 'cycle_id', 'due_date', 'status', 'days_late', 'settled_on'],
+              contract.standings.map((s) => [contract.contractId, s.cycleId, s.dueDate, s.status, s.daysLate, s.settledOn]),
+            ),
+          );
         else print(renderContract(contract));
         return 0;
       }
@@ -121,7 +168,13 @@ cycles with --contract, else the collection rate per month.`,
         print(
           csv(
             ['billing_month', 'currency', 'cycles', ...amountHeaders('billed', 'due', 'collected'), 'collection_rate'],
-            collectionRates.map((p) => [p.billingMonth, p.currency, p.cycles, ...amountCells(p.currency, p.billedMinor, p.dueMinor, p.collectedMinor), p.collectionRate === null ? '' : p.collectionRate.toFixed(6)]),
+            collectionRates.map((p) => [
+              p.billingMonth,
+              p.currency,
+              p.cycles,
+              ...amountCells(p.currency, p.billedMinor, p.dueMinor, p.collectedMinor),
+              p.collectionRate === null ? '' : p.collectionRate.toFixed(6),
+            ]),
           ),
         );
       } else {

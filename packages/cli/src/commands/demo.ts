@@ -5,7 +5,18 @@
 // its dates. Then the arrears, receipts, audit and behaviour views are brought up to date and the
 // reports are printed. Deterministic: running it again finds every command already applied and
 // writes nothing.
-import { contractDecider, renewalCycle, addDaysTo, decodeLedgerSettingsCommand, ledgerSettingsDecider, ledgerZonesOf, type BusinessDate, type ContractCommand, type Instant, type RenewalCommand } from '@renewal-ledger/core';
+import {
+  contractDecider,
+  renewalCycle,
+  addDaysTo,
+  decodeLedgerSettingsCommand,
+  ledgerSettingsDecider,
+  ledgerZonesOf,
+  type BusinessDate,
+  type ContractCommand,
+  type Instant,
+  type RenewalCommand,
+} from '@renewal-ledger/core';
 import { getCommandHandler, loadLedgerSettings } from '@renewal-ledger/eventstore';
 import { generateContractPortfolio, localInstant, type ContractPortfolio } from '@renewal-ledger/workload';
 import * as E from 'fp-ts/lib/Either.js';
@@ -34,7 +45,9 @@ import { readLedger } from '../ledger.js';
 import { punctualityOf, renderChannelTakings, renderCollection, renderPunctuality, renderReminderEffects } from '../demo-behaviour.js';
 
 // The demo's views: the CLI's, and payment behaviour (unless the CLI keeps it already).
-const DEMO_PROJECTIONS = PROJECTIONS.some((p) => p.name === behaviourProjection.name) ? [...PROJECTIONS] : [...PROJECTIONS, behaviourProjection];
+const DEMO_PROJECTIONS = PROJECTIONS.some((p) => p.name === behaviourProjection.name)
+  ? [...PROJECTIONS]
+  : [...PROJECTIONS, behaviourProjection];
 
 const NAME = 'demo';
 export const DEMO_STORE = 'sqlite:./renewal-demo.db';
@@ -49,7 +62,9 @@ const planDemo = (accounts: number, months: number, timeZone: string, storeUrl: 
   const started = performance.now();
   const plan = generateContractPortfolio({ accounts, months, timeZone });
   const k = plan.counts;
-  say(`renewal-ledger demo: ${count(accounts)} contracts x ${months} months (${plan.firstDay} to ${plan.asOf}, ${timeZone}) into ${storeUrl}`);
+  say(
+    `renewal-ledger demo: ${count(accounts)} contracts x ${months} months (${plan.firstDay} to ${plan.asOf}, ${timeZone}) into ${storeUrl}`,
+  );
   say(
     `  planned in ${((performance.now() - started) / 1000).toFixed(1)} s: ${count(k.mandates)} auto-debit mandates, ${count(k.quarterPayers)} pay a quarter at once, ${count(k.yearInAdvance)} a year in advance, ${count(k.loyalty)} with a loyalty discount, ${count(k.lateJoiners)} join later, ${count(k.ended)} end, ${count(k.feePlanChanges)} fee changes; ${count(k.cycleCommands)} cycle commands, ${count(k.lumpSums)} lump sums`,
   );
@@ -67,14 +82,22 @@ const ensureLedger = async (session: Session, firstDay: BusinessDate): Promise<s
     // A fresh store: the zone counts from the start (nothing was counted in UTC before it).
     const zoneFrom = (await session.store.headPosition()) < 0n ? 'start' : 'opening';
     const command = decodeLedgerSettingsCommand({
-      type: 'OpenLedger', commandId: 'demo:open-ledger', actor: 'demo', at, timeZone: DEMO_TIME_ZONE, currency: DEMO_CURRENCY, locale: 'zh-CN', zoneFrom,
+      type: 'OpenLedger',
+      commandId: 'demo:open-ledger',
+      actor: 'demo',
+      at,
+      timeZone: DEMO_TIME_ZONE,
+      currency: DEMO_CURRENCY,
+      locale: 'zh-CN',
+      zoneFrom,
     });
     if (E.isLeft(command)) throw new Error(command.left.message);
     const r = await getCommandHandler(ledgerSettingsDecider, { store: session.store }).handle(command.right, { recordedAt: at });
     if (r.status === 'rejected') throw new Error(r.error.message);
   }
   const ledger = await readLedger(session.store);
-  if (ledger.defaults.timeZone !== DEMO_TIME_ZONE) warn(`note: this store's ledger is in ${ledger.defaults.timeZone}, not ${DEMO_TIME_ZONE}: the demo uses the ledger's zone`);
+  if (ledger.defaults.timeZone !== DEMO_TIME_ZONE)
+    warn(`note: this store's ledger is in ${ledger.defaults.timeZone}, not ${DEMO_TIME_ZONE}: the demo uses the ledger's zone`);
   return ledger.defaults.timeZone;
 };
 
@@ -134,7 +157,13 @@ const simulate = async (
   // what each day appended, instead of the whole log per run; and only what was recorded by
   // the simulated day, so a second run proposes what the first did then (duplicates), not
   // what the end state would (a reminder for a plan that was cancelled later).
-  const engine = { store: session.store, handler, contractHandler, zones, portfolio: getPortfolioReader(session.store, { knownUntil: () => today }) };
+  const engine = {
+    store: session.store,
+    handler,
+    contractHandler,
+    zones,
+    portfolio: getPortfolioReader(session.store, { knownUntil: () => today }),
+  };
   const tally = { applied: 0, duplicate: 0, rejected: 0, events: 0 };
   const rejectedBy: Record<string, number> = {};
   const did = emptyDid();
@@ -224,7 +253,8 @@ const simulate = async (
         did.autoDebitsCollected += r.collected.count;
         did.autoDebitsCollectedMinor += r.collected.amountMinor;
         did.autoDebitsFailed += r.failed.count;
-        for (const [code, n] of Object.entries(r.failed.byCode)) did.autoDebitFailuresByCode[code] = (did.autoDebitFailuresByCode[code] ?? 0) + n;
+        for (const [code, n] of Object.entries(r.failed.byCode))
+          did.autoDebitFailuresByCode[code] = (did.autoDebitFailuresByCode[code] ?? 0) + n;
       }
     }
     if (dom === 8 || dom === 16 || lastOfMonth) {
@@ -232,7 +262,8 @@ const simulate = async (
       const r = await sendReminders({ ...engine, asOf: date, batchSize });
       did.reminderRuns++;
       tallyEngine(r.reminders);
-      for (const s of r.sent) did.remindersSent[`${s.channel} (level ${s.level})`] = (did.remindersSent[`${s.channel} (level ${s.level})`] ?? 0) + s.count;
+      for (const s of r.sent)
+        did.remindersSent[`${s.channel} (level ${s.level})`] = (did.remindersSent[`${s.channel} (level ${s.level})`] ?? 0) + s.count;
     }
     writing.update(++dayIndex);
   }
@@ -246,9 +277,15 @@ const simulate = async (
 
 /** What the engine did, in the summary lines. */
 const renderSimulated = ({ tally, rejectedBy, did, writeSeconds }: Simulated, days: number): string => {
-  const rejections = Object.entries(rejectedBy).map(([code, n]) => `${code} ${count(n)}`).join(', ');
-  const reminderList = Object.entries(did.remindersSent).map(([k, n]) => `${k} ${count(n)}`).join(', ');
-  const failures = Object.entries(did.autoDebitFailuresByCode).map(([k, n]) => `${k} ${count(n)}`).join(', ');
+  const rejections = Object.entries(rejectedBy)
+    .map(([code, n]) => `${code} ${count(n)}`)
+    .join(', ');
+  const reminderList = Object.entries(did.remindersSent)
+    .map(([k, n]) => `${k} ${count(n)}`)
+    .join(', ');
+  const failures = Object.entries(did.autoDebitFailuresByCode)
+    .map(([k, n]) => `${k} ${count(n)}`)
+    .join(', ');
   return [
     `\nCommands: applied ${count(tally.applied)}  duplicate ${count(tally.duplicate)}  rejected by rule ${count(tally.rejected)}${rejections ? ` (${rejections}: clerks key some payments twice or pay what credit or auto-debit settled already, and the rules refuse them)` : ''}`,
     tally.events === 0
@@ -268,7 +305,12 @@ const report = async (session: Session, plan: ContractPortfolio, say: Say) => {
   const viewsStarted = performance.now();
   const head = await session.store.headPosition();
   const bar = projectionProgress('views', 'always', DEMO_PROJECTIONS.length);
-  const results = await getProjectionRunner({ store: session.store, database: session.views, projections: [...DEMO_PROJECTIONS], onProgress: bar.onProgress }).catchUp();
+  const results = await getProjectionRunner({
+    store: session.store,
+    database: session.views,
+    projections: [...DEMO_PROJECTIONS],
+    onProgress: bar.onProgress,
+  }).catchUp();
   bar.finish();
   const failed = results.filter((r) => r.status === 'failed');
   for (const r of failed) warn(`warning: the ${r.projection} view stopped: ${r.status === 'failed' ? r.error.message : ''}`);
@@ -287,7 +329,9 @@ const report = async (session: Session, plan: ContractPortfolio, say: Say) => {
   say(`\n${renderPeriods('Collection rate, last six billing months (collected / due)', periods)}`);
   say(`\n${renderDebtors(asOf, debtors)}`);
   say(`\n${renderTakings(`The day's takings, ${asOf}, per channel (money taken that day, offline payments included)`, day.channels)}`);
-  say(`\n${renderTakings(`Takings ${week.from} to ${week.to} per channel (money taken on those days, offline payments included)`, week.channels)}`);
+  say(
+    `\n${renderTakings(`Takings ${week.from} to ${week.to} per channel (money taken on those days, offline payments included)`, week.channels)}`,
+  );
 
   // Payment behaviour: which reminders work, how much of each month is collected, where the
   // money comes from, and who pays on time.

@@ -2,7 +2,16 @@
 // safe to repeat (the engine derives every id from business ids): a second run the same day
 // writes nothing. What a run wrote is listed from the events stored after the store's head as it
 // was when the run started.
-import { contractDecider, renewalCycle, type AutoDebitFailedData, type BilledData, type BusinessDate, type PaidData, type RecordedEvent, type ReminderSentData } from '@renewal-ledger/core';
+import {
+  contractDecider,
+  renewalCycle,
+  type AutoDebitFailedData,
+  type BilledData,
+  type BusinessDate,
+  type PaidData,
+  type RecordedEvent,
+  type ReminderSentData,
+} from '@renewal-ledger/core';
 import { getCommandHandler, type EventStore } from '@renewal-ledger/eventstore';
 import {
   collectAutoDebits,
@@ -28,7 +37,8 @@ const writtenSince = async (store: EventStore, after: bigint, types: readonly st
   return out;
 };
 
-const rejectedOf = (tally: Tally) => tally.rejected.map((r) => ({ cycleId: r.cycleId, commandId: r.commandId, code: r.error.code, message: r.error.message }));
+const rejectedOf = (tally: Tally) =>
+  tally.rejected.map((r) => ({ cycleId: r.cycleId, commandId: r.commandId, code: r.error.code, message: r.error.message }));
 
 const settledOf = (s: SettleReport) => ({
   contractId: s.contractId,
@@ -72,13 +82,33 @@ bills issued. Exit status 1 when a bill was rejected or a period could not be bi
       const asOf = givenAsOf ?? ledger.today;
       const head = await store.headPosition();
       const clock = () => clockNow();
-      const report = await renewDue({ store, handler: getCommandHandler(renewalCycle, { store, clock }), contractHandler: getCommandHandler(contractDecider, { store, clock }), asOf, batchSize, zones: ledger.zones });
+      const report = await renewDue({
+        store,
+        handler: getCommandHandler(renewalCycle, { store, clock }),
+        contractHandler: getCommandHandler(contractDecider, { store, clock }),
+        asOf,
+        batchSize,
+        zones: ledger.zones,
+      });
       const issued = (await writtenSince(store, head, ['Billed'])).map((e) => {
         const d = e.data as BilledData;
-        return { contractId: d.contractId, cycleId: d.cycleId, period: d.period, dueDate: d.dueDate, currency: d.currency, totalMinor: d.totalMinor, position: e.globalPosition };
+        return {
+          contractId: d.contractId,
+          cycleId: d.cycleId,
+          period: d.period,
+          dueDate: d.dueDate,
+          currency: d.currency,
+          totalMinor: d.totalMinor,
+          position: e.globalPosition,
+        };
       });
       const rejected = rejectedOf(report.bills);
-      const refused = report.refused.map((r) => ({ contractId: r.contractId, period: r.period, code: r.error.code, message: r.error.message }));
+      const refused = report.refused.map((r) => ({
+        contractId: r.contractId,
+        period: r.period,
+        code: r.error.code,
+        message: r.error.message,
+      }));
       const settled = report.settled.map(settledOf).filter((s) => s.lumpSumsAllocated > 0 || s.creditAppliedMinor > 0);
       const summary = {
         contracts: report.contracts,
@@ -94,17 +124,40 @@ bills issued. Exit status 1 when a bill was rejected or a period could not be bi
         print(
           csv(
             ['contract_id', 'cycle_id', 'period_start', 'period_end', 'due_date', 'currency', 'total_minor', 'total'],
-            issued.map((b) => [b.contractId, b.cycleId, b.period.start, b.period.end, b.dueDate, b.currency, b.totalMinor, csvAmount(b.totalMinor, b.currency)]),
+            issued.map((b) => [
+              b.contractId,
+              b.cycleId,
+              b.period.start,
+              b.period.end,
+              b.dueDate,
+              b.currency,
+              b.totalMinor,
+              csvAmount(b.totalMinor, b.currency),
+            ]),
           ),
         );
       } else {
         const parts: string[] = [];
         if (issued.length > 0)
-          parts.push(table(['contract', 'cycle', 'period', 'due date', 'total', 'currency'], issued.map((b) => [b.contractId, b.cycleId, `${b.period.start} to ${b.period.end}`, b.dueDate, amount(b.totalMinor, b.currency), b.currency])));
+          parts.push(
+            table(
+              ['contract', 'cycle', 'period', 'due date', 'total', 'currency'],
+              issued.map((b) => [
+                b.contractId,
+                b.cycleId,
+                `${b.period.start} to ${b.period.end}`,
+                b.dueDate,
+                amount(b.totalMinor, b.currency),
+                b.currency,
+              ]),
+            ),
+          );
         for (const r of rejected) parts.push(`  rejected ${r.cycleId}: ${r.code}: ${r.message}`);
         for (const r of refused) parts.push(`  not billed ${r.contractId} ${r.period.start}: ${r.code}: ${r.message}`);
         for (const s of settled)
-          parts.push(`  settled ${s.contractId}: ${plural(s.lumpSumsAllocated, 'lump sum')} allocated, credit applied ${money(s.creditAppliedMinor, s.currency)}`);
+          parts.push(
+            `  settled ${s.contractId}: ${plural(s.lumpSumsAllocated, 'lump sum')} allocated, credit applied ${money(s.creditAppliedMinor, s.currency)}`,
+          );
         parts.push(
           `\nRenewals as of ${asOf}: ${plural(summary.contracts, 'open contract')}; ${plural(summary.issued, 'bill')} issued` +
             (summary.alreadyBilled ? `, ${count(summary.alreadyBilled)} already billed` : '') +
@@ -128,12 +181,14 @@ const REMIND = 'remind';
 
 const rateOf = (command: string, flag: string, value: string): number => {
   const n = Number(value);
-  if (!/^(0(\.\d+)?|1(\.0+)?)$/.test(value) || !(n >= 0 && n <= 1)) throw new UsageError(`${flag} takes a share from 0 to 1, e.g. 0.1; got ${JSON.stringify(value)}`, command);
+  if (!/^(0(\.\d+)?|1(\.0+)?)$/.test(value) || !(n >= 0 && n <= 1))
+    throw new UsageError(`${flag} takes a share from 0 to 1, e.g. 0.1; got ${JSON.stringify(value)}`, command);
   return n;
 };
 
 const wholeOf = (command: string, flag: string, value: string): number => {
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) throw new UsageError(`${flag} takes a whole number; got ${JSON.stringify(value)}`, command);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)))
+    throw new UsageError(`${flag} takes a whole number; got ${JSON.stringify(value)}`, command);
   return Number(value);
 };
 
@@ -189,19 +244,51 @@ ReminderSent events); this records them.
       const report = await sendReminders({ store, handler, asOf });
       const reminders = (await writtenSince(store, head, ['ReminderSent'])).map((e) => {
         const d = e.data as ReminderSentData;
-        return { cycleId: d.cycleId, reminderId: d.reminderId, channel: d.channel, level: d.level ?? null, at: d.at, position: e.globalPosition };
+        return {
+          cycleId: d.cycleId,
+          reminderId: d.reminderId,
+          channel: d.channel,
+          level: d.level ?? null,
+          at: d.at,
+          position: e.globalPosition,
+        };
       });
       const rejected = [...rejectedOf(report.reminders), ...(autoDebit ? autoDebit.rejected : [])];
       const refused = report.refused.map((r) => ({ cycleId: r.cycleId, code: r.error.code, message: r.error.message }));
-      const summary = { proposed: report.proposed, sent: report.reminders.applied, alreadySent: report.reminders.duplicate, rejected: rejected.length };
+      const summary = {
+        proposed: report.proposed,
+        sent: report.reminders.applied,
+        alreadySent: report.reminders.duplicate,
+        rejected: rejected.length,
+      };
       if (format === 'json') {
-        printJson({ asOf, store: storeUrl, ...(autoDebit ? { autoDebit } : {}), summary, byChannel: report.sent, reminders, rejected, refused });
+        printJson({
+          asOf,
+          store: storeUrl,
+          ...(autoDebit ? { autoDebit } : {}),
+          summary,
+          byChannel: report.sent,
+          reminders,
+          rejected,
+          refused,
+        });
       } else if (format === 'csv') {
-        print(csv(['cycle_id', 'reminder_id', 'channel', 'level', 'at'], reminders.map((r) => [r.cycleId, r.reminderId, r.channel, r.level, r.at])));
+        print(
+          csv(
+            ['cycle_id', 'reminder_id', 'channel', 'level', 'at'],
+            reminders.map((r) => [r.cycleId, r.reminderId, r.channel, r.level, r.at]),
+          ),
+        );
       } else {
         const parts: string[] = [];
         if (autoDebit) parts.push(renderAutoDebit(asOf, autoDebit));
-        if (reminders.length > 0) parts.push(table(['cycle', 'channel', 'level', 'reminder'], reminders.map((r) => [r.cycleId, r.channel, r.level ?? '', r.reminderId])));
+        if (reminders.length > 0)
+          parts.push(
+            table(
+              ['cycle', 'channel', 'level', 'reminder'],
+              reminders.map((r) => [r.cycleId, r.channel, r.level ?? '', r.reminderId]),
+            ),
+          );
         for (const r of rejected) parts.push(`  rejected ${r.cycleId}: ${r.code}: ${r.message}`);
         const byChannel = report.sent.map((s) => `${s.channel} ${count(s.count)}`).join(', ');
         parts.push(
@@ -231,13 +318,28 @@ const autoDebitOf = (report: AutoDebitReport, settings: { seed: number; failureR
     .filter((e) => e.type === 'Paid' && (e.data as PaidData).channel === 'auto-debit')
     .map((e) => {
       const d = e.data as PaidData;
-      return { cycleId: d.cycleId, attemptId: d.paymentId, currency: report.currencies[d.paymentId] ?? null, amountMinor: d.amountMinor, transactionId: d.reference ?? null };
+      return {
+        cycleId: d.cycleId,
+        attemptId: d.paymentId,
+        currency: report.currencies[d.paymentId] ?? null,
+        amountMinor: d.amountMinor,
+        transactionId: d.reference ?? null,
+      };
     }),
   failures: written
     .filter((e) => e.type === 'AutoDebitFailed')
     .map((e) => {
       const d = e.data as AutoDebitFailedData;
-      return { cycleId: d.cycleId, attemptId: d.attemptId, attempt: d.attempt, currency: report.currencies[d.attemptId] ?? null, amountMinor: d.amountMinor, code: d.failureCode, reason: d.reason, retryable: d.retryable };
+      return {
+        cycleId: d.cycleId,
+        attemptId: d.attemptId,
+        attempt: d.attempt,
+        currency: report.currencies[d.attemptId] ?? null,
+        amountMinor: d.amountMinor,
+        code: d.failureCode,
+        reason: d.reason,
+        retryable: d.retryable,
+      };
     }),
   rejected: rejectedOf(report.recorded),
 });
@@ -245,12 +347,21 @@ const autoDebitOf = (report: AutoDebitReport, settings: { seed: number; failureR
 const renderAutoDebit = (asOf: BusinessDate, a: NonNullable<ReturnType<typeof autoDebitOf>>): string => {
   const rows = [
     ...a.payments.map((p) => [p.cycleId, 'collected', money(p.amountMinor, p.currency), p.transactionId ?? '']),
-    ...a.failures.map((f) => [f.cycleId, `failed (attempt ${f.attempt})`, money(f.amountMinor, f.currency), `${f.code}${f.retryable ? ', will retry' : ', left to staff'}`]),
+    ...a.failures.map((f) => [
+      f.cycleId,
+      `failed (attempt ${f.attempt})`,
+      money(f.amountMinor, f.currency),
+      `${f.code}${f.retryable ? ', will retry' : ', left to staff'}`,
+    ]),
   ];
   return [
     `Auto-debit as of ${asOf} through the SIMULATED gateway (seed ${a.seed}, failure rate ${a.failureRate}; no money moved):`,
     ...(rows.length > 0 ? [table(['cycle', 'outcome', 'amount', 'detail'], rows)] : []),
-    `  ${plural(a.attempted, 'attempt')}: ${count(a.collected.count)} collected (${Object.entries(a.collected.byCurrency).map(([c, m]) => money(m, c)).join(', ') || 'nothing'}), ${count(a.failed.count)} failed (${count(a.failed.retryable)} to retry)` +
+    `  ${plural(a.attempted, 'attempt')}: ${count(a.collected.count)} collected (${
+      Object.entries(a.collected.byCurrency)
+        .map(([c, m]) => money(m, c))
+        .join(', ') || 'nothing'
+    }), ${count(a.failed.count)} failed (${count(a.failed.retryable)} to retry)` +
       (a.unanswered.length ? `, ${count(a.unanswered.length)} unanswered (asked again next run)` : ''),
     '',
   ].join('\n');

@@ -2,7 +2,16 @@
 // in the store as events (LedgerOpened, TimeZoneChanged) with who set them and when, so every view,
 // report and rebuild on any machine counts days in the same zone.
 import { randomUUID } from 'node:crypto';
-import { currentZone, decodeLedgerSettingsCommand, formatProblem, ledgerSettingsDecider, ledgerZonesOf, zoneAt, type Instant, type LedgerSettingsState } from '@renewal-ledger/core';
+import {
+  currentZone,
+  decodeLedgerSettingsCommand,
+  formatProblem,
+  ledgerSettingsDecider,
+  ledgerZonesOf,
+  zoneAt,
+  type Instant,
+  type LedgerSettingsState,
+} from '@renewal-ledger/core';
 import { getCommandHandler, loadLedgerSettings, type EventStore, type HandleResult } from '@renewal-ledger/eventstore';
 import { openStore } from '@renewal-ledger/stores';
 import * as E from 'fp-ts/lib/Either.js';
@@ -25,7 +34,11 @@ type LedgerHandleResult = HandleResult<typeof ledgerSettingsDecider>;
  */
 const record = async (store: EventStore, name: string, json: Record<string, unknown>): Promise<LedgerHandleResult> => {
   const at = clockNow();
-  const command = decodeLedgerSettingsCommand({ commandId: `${name.replace(/^ledger /, '')}:${at}:${randomUUID().slice(0, 8)}`, at, ...json });
+  const command = decodeLedgerSettingsCommand({
+    commandId: `${name.replace(/^ledger /, '')}:${at}:${randomUUID().slice(0, 8)}`,
+    at,
+    ...json,
+  });
   if (E.isLeft(command)) throw new UsageError(command.left.problems.map(formatProblem).join('; '), name);
   return getCommandHandler(ledgerSettingsDecider, { store, clock: () => at }).handle(command.right);
 };
@@ -40,8 +53,17 @@ const settingsJson = (s: LedgerSettingsState, now: Instant) => {
     latestTimeZone: currentZone(zones),
     currency: s.opened?.currency ?? null,
     locale: s.opened?.locale ?? 'en',
-    opened: s.opened ? { timeZone: s.opened.timeZone, by: s.opened.actor, at: s.opened.at, zoneFrom: s.opened.zoneFrom ?? 'opening' } : null,
-    zoneChanges: s.zoneChanges.map((c) => ({ timeZone: c.timeZone, effectiveFrom: c.effectiveFrom, previousTimeZone: c.previousTimeZone, by: c.actor, at: c.at, reason: c.reason ?? null })),
+    opened: s.opened
+      ? { timeZone: s.opened.timeZone, by: s.opened.actor, at: s.opened.at, zoneFrom: s.opened.zoneFrom ?? 'opening' }
+      : null,
+    zoneChanges: s.zoneChanges.map((c) => ({
+      timeZone: c.timeZone,
+      effectiveFrom: c.effectiveFrom,
+      previousTimeZone: c.previousTimeZone,
+      by: c.actor,
+      at: c.at,
+      reason: c.reason ?? null,
+    })),
   };
 };
 
@@ -65,9 +87,13 @@ const outcome = async (store: EventStore, name: string, r: LedgerHandleResult, f
   if (r.status === 'rejected') throw new CliError(`${r.error.code}: ${r.error.message}`);
   const state = r.status === 'applied' ? r.state : (await loadLedgerSettings(store)).state;
   const now = clockNow();
-  if (format === 'json') printJson({ status: r.status, ...(r.status === 'duplicate' ? { duplicate: r.duplicate } : {}), ledger: settingsJson(state, now) });
+  if (format === 'json')
+    printJson({ status: r.status, ...(r.status === 'duplicate' ? { duplicate: r.duplicate } : {}), ledger: settingsJson(state, now) });
   else if (r.status === 'applied') print(renderSettings(state, now));
-  else print(`${name}: nothing to change: ${r.duplicate.key === 'zoneChange' ? 'this zone change is recorded already' : 'the ledger is already opened with these settings'}\n${renderSettings(state, now)}`);
+  else
+    print(
+      `${name}: nothing to change: ${r.duplicate.key === 'zoneChange' ? 'this zone change is recorded already' : 'the ledger is already opened with these settings'}\n${renderSettings(state, now)}`,
+    );
   return 0;
 };
 
@@ -89,11 +115,16 @@ renewal ledger set-zone.
   --locale TAG     how amounts are written: zh-CN, en-US, de-DE (default en)
   --actor NAME     who sets it (default: $USER)`,
   async run(argv) {
-    const { values, positionals } = parse(INIT, argv, { tz: { type: 'string' }, currency: { type: 'string' }, locale: { type: 'string' }, actor: { type: 'string' } });
+    const { values, positionals } = parse(INIT, argv, {
+      tz: { type: 'string' },
+      currency: { type: 'string' },
+      locale: { type: 'string' },
+      actor: { type: 'string' },
+    });
     noPositionals(INIT, positionals);
     const format = formatOf(INIT, values.format, ['table', 'json']);
     if (values.tz === undefined) throw new UsageError('--tz is missing: the IANA time zone of the ledger, e.g. Asia/Shanghai', INIT);
-    if (values.currency === undefined) throw new UsageError('--currency is missing: the ledger\'s ISO 4217 currency, e.g. CNY', INIT);
+    if (values.currency === undefined) throw new UsageError("--currency is missing: the ledger's ISO 4217 currency, e.g. CNY", INIT);
     const store = await openStore(storeUrlOf(values.store));
     try {
       // On an empty store nothing was counted in UTC yet: the zone counts every instant, so a
@@ -156,10 +187,15 @@ days already reported. Views learn the change as they read the log; nothing need
   --reason TEXT     why (kept with the event)
   --actor NAME      who changes it (default: $USER)`,
   async run(argv) {
-    const { values, positionals } = parse(SET_ZONE, argv, { effective: { type: 'string' }, reason: { type: 'string' }, actor: { type: 'string' } });
+    const { values, positionals } = parse(SET_ZONE, argv, {
+      effective: { type: 'string' },
+      reason: { type: 'string' },
+      actor: { type: 'string' },
+    });
     const zone = onePositional(SET_ZONE, positionals, 'the new time zone (an IANA name such as Europe/Berlin)');
     const format = formatOf(SET_ZONE, values.format, ['table', 'json']);
-    if (values.effective === undefined) throw new UsageError('--effective is missing: the first day counted in the new zone, YYYY-MM-DD', SET_ZONE);
+    if (values.effective === undefined)
+      throw new UsageError('--effective is missing: the first day counted in the new zone, YYYY-MM-DD', SET_ZONE);
     const effectiveFrom = dateOf(SET_ZONE, '--effective', values.effective);
     // A zone change needs an opened ledger: no store is created just to refuse it (LEDGER_NOT_OPENED).
     const store = await openStore(storeUrlOf(values.store), { create: false });

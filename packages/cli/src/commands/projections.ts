@@ -11,7 +11,8 @@ import { openSession, PROJECTION_NAMES, PROJECTIONS, projectionProgress, storeUr
 const onlyOf = (command: string, given: string[] | undefined): string[] => {
   if (!given || given.length === 0) return [...PROJECTION_NAMES];
   for (const g of given)
-    if (!PROJECTION_NAMES.includes(g)) throw new UsageError(`no projection named ${JSON.stringify(g)}; the projections are ${PROJECTION_NAMES.join(', ')}`, command);
+    if (!PROJECTION_NAMES.includes(g))
+      throw new UsageError(`no projection named ${JSON.stringify(g)}; the projections are ${PROJECTION_NAMES.join(', ')}`, command);
   return given;
 };
 
@@ -30,7 +31,15 @@ const resultJson = (r: ProjectionRunResult) => ({
 const renderResults = (results: readonly ProjectionRunResult[]) =>
   table(
     ['projection', 'version', 'status', 'table set', 'position', 'applied', 'read'],
-    results.map((r) => [r.projection, r.version, r.status, r.tableSet ?? '', r.position === null ? '-' : count(r.position), count(r.eventsApplied), count(r.eventsRead)]),
+    results.map((r) => [
+      r.projection,
+      r.version,
+      r.status,
+      r.tableSet ?? '',
+      r.position === null ? '-' : count(r.position),
+      count(r.eventsApplied),
+      count(r.eventsRead),
+    ]),
   );
 
 const ONLY = { only: { type: 'string', multiple: true } } as const;
@@ -51,15 +60,26 @@ numbers come out the same.
     noPositionals('projections rebuild', positionals);
     const format = formatOf('projections rebuild', values.format, ['table', 'json']);
     const only = onlyOf('projections rebuild', values.only as string[] | undefined);
-    const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views, access: { store: 'read', views: 'create' } });
+    const session = await openSession({
+      storeUrl: storeUrlOf(values.store),
+      views: values.views,
+      access: { store: 'read', views: 'create' },
+    });
     try {
       const bar = projectionProgress('rebuilding', 'always', only.length);
       const started = performance.now();
-      const results = await getProjectionRunner({ store: session.store, database: session.views, projections: [...PROJECTIONS], onProgress: bar.onProgress }).rebuild({ only });
+      const results = await getProjectionRunner({
+        store: session.store,
+        database: session.views,
+        projections: [...PROJECTIONS],
+        onProgress: bar.onProgress,
+      }).rebuild({ only });
       bar.finish();
       if (format === 'json') printJson({ views: session.viewsLocation.label, results: results.map(resultJson) });
       else {
-        print(`Rebuilt in ${((performance.now() - started) / 1000).toFixed(1)} s (${session.viewsLocation.label})\n${renderResults(results)}`);
+        print(
+          `Rebuilt in ${((performance.now() - started) / 1000).toFixed(1)} s (${session.viewsLocation.label})\n${renderResults(results)}`,
+        );
         for (const r of results) if (r.status === 'failed') warn(`${r.projection} stopped: ${r.error.message}`);
       }
       return results.some((r) => r.status === 'failed') ? 1 : 0;
@@ -119,15 +139,41 @@ Exit status: 1 when a view does not hold what its checkpoint says (an audit chai
     const { values, positionals } = parse('projections status', argv, {});
     noPositionals('projections status', positionals);
     const format = formatOf('projections status', values.format);
-    const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views, access: { store: 'read', views: 'existing' } });
+    const session = await openSession({
+      storeUrl: storeUrlOf(values.store),
+      views: values.views,
+      access: { store: 'read', views: 'existing' },
+    });
     try {
       const s = await projectionStatus(session);
       if (format === 'json') printJson(s);
       else if (format === 'csv')
         print(
           csv(
-            ['projection', 'table_set', 'version', 'position', 'events', 'updated_at', 'behind', 'building_set', 'building_position', 'problem'],
-            s.projections.map((p) => [p.projection, p.live?.tableSet, p.live?.version, p.live?.position?.toString(), p.live?.events, p.live?.updatedAt, p.behind.toString(), p.building?.tableSet, p.building?.position?.toString(), p.problem]),
+            [
+              'projection',
+              'table_set',
+              'version',
+              'position',
+              'events',
+              'updated_at',
+              'behind',
+              'building_set',
+              'building_position',
+              'problem',
+            ],
+            s.projections.map((p) => [
+              p.projection,
+              p.live?.tableSet,
+              p.live?.version,
+              p.live?.position?.toString(),
+              p.live?.events,
+              p.live?.updatedAt,
+              p.behind.toString(),
+              p.building?.tableSet,
+              p.building?.position?.toString(),
+              p.problem,
+            ]),
           ),
         );
       else
@@ -177,7 +223,11 @@ said once on standard error; it tries again every interval and catches up when i
     const format = formatOf('projections follow', values.format, ['table', 'json']);
     const only = onlyOf('projections follow', values.only as string[] | undefined);
     const interval = positiveIntOf('projections follow', '--interval', values.interval ?? '1000');
-    const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views, access: { store: 'read', views: 'create' } });
+    const session = await openSession({
+      storeUrl: storeUrlOf(values.store),
+      views: values.views,
+      access: { store: 'read', views: 'create' },
+    });
     const controller = new AbortController();
     const stop = () => controller.abort();
     let outOfReach: string | null = null;
@@ -202,7 +252,10 @@ said once on standard error; it tries again every interval and catches up when i
           }
           outOfReach = null;
           if (format === 'json') print(toJsonLine({ at, results: rs.map(resultJson) }));
-          else print(`${at}  caught up: ${rs.map((r) => `${r.projection} ${r.status === 'failed' ? 'FAILED' : `at ${r.position ?? '-'} (+${count(r.eventsApplied)})`}`).join(', ')}`);
+          else
+            print(
+              `${at}  caught up: ${rs.map((r) => `${r.projection} ${r.status === 'failed' ? 'FAILED' : `at ${r.position ?? '-'} (+${count(r.eventsApplied)})`}`).join(', ')}`,
+            );
           for (const r of rs) if (r.status === 'failed') warn(`${r.projection} stopped: ${r.error.message}`);
         },
       });

@@ -15,7 +15,11 @@ import { catchUp, openSession, readViews, storeUrlOf } from '../session.js';
 const NAME = 'receipts';
 
 /** A document's row; a lump sum's receipt is followed by a row per allocation line. */
-const documentRows = (docs: readonly ReceiptDocument[], zones: LedgerZones, timeOf: (zones: LedgerZones, at: ReceiptDocument['at']) => string) =>
+const documentRows = (
+  docs: readonly ReceiptDocument[],
+  zones: LedgerZones,
+  timeOf: (zones: LedgerZones, at: ReceiptDocument['at']) => string,
+) =>
   docs.flatMap((d) => {
     const balance = (minor: number | null) => (minor === null ? '' : amount(minor, d.currency));
     return [
@@ -23,7 +27,8 @@ const documentRows = (docs: readonly ReceiptDocument[], zones: LedgerZones, time
         d.number,
         timeOf(zones, d.at),
         d.contractId,
-        d.cycleId ?? `lump sum, ${d.lines.length} line${d.lines.length === 1 ? '' : 's'}${d.unallocatedMinor > 0 ? `, ${amount(d.unallocatedMinor, d.currency)} not allocated yet` : ''}`,
+        d.cycleId ??
+          `lump sum, ${d.lines.length} line${d.lines.length === 1 ? '' : 's'}${d.unallocatedMinor > 0 ? `, ${amount(d.unallocatedMinor, d.currency)} not allocated yet` : ''}`,
         d.channel ?? '',
         `${d.kind === 'refund-note' ? '-' : ''}${amount(d.amountMinor, d.currency)}`,
         d.currency,
@@ -33,7 +38,18 @@ const documentRows = (docs: readonly ReceiptDocument[], zones: LedgerZones, time
       ],
       ...(d.cycleId !== null
         ? []
-        : d.lines.map((l) => ['', '', '', `  ${l.kind === 'credit' ? 'credit' : l.cycleId}`, '', amount(l.amountMinor, d.currency), '', '', '', balance(l.balanceAfterMinor)])),
+        : d.lines.map((l) => [
+            '',
+            '',
+            '',
+            `  ${l.kind === 'credit' ? 'credit' : l.cycleId}`,
+            '',
+            amount(l.amountMinor, d.currency),
+            '',
+            '',
+            '',
+            balance(l.balanceAfterMinor),
+          ])),
     ];
   });
 
@@ -46,27 +62,69 @@ const renderDocuments = (docs: readonly ReceiptDocument[], zones: LedgerZones) =
   if (docs.length === 0) return '  (no receipts)';
   const one = zones.spans.length === 1;
   const header = one ? `at (${zones.spans[0]!.timeZone})` : 'at (local time, offset)';
-  return table(['number', header, 'contract', 'cycle', 'channel', 'amount', 'cur', 'cashier', 'offline', 'balance after'], documentRows(docs, zones, one ? businessTimeOf : businessTimeWithOffsetOf));
+  return table(
+    ['number', header, 'contract', 'cycle', 'channel', 'amount', 'cur', 'cashier', 'offline', 'balance after'],
+    documentRows(docs, zones, one ? businessTimeOf : businessTimeWithOffsetOf),
+  );
 };
 
 export const RECEIPT_CSV_COLUMNS = [
-  'number', 'kind', 'contract_id', 'cycle_id', 'period_start', 'period_end', 'amount_minor', 'amount', 'currency', 'channel', 'reference',
-  'offline', 'cashier', 'payment_id', 'refund_id', 'refunds_receipt', 'reason', 'at', 'recorded_at', 'balance_after_minor', 'position',
+  'number',
+  'kind',
+  'contract_id',
+  'cycle_id',
+  'period_start',
+  'period_end',
+  'amount_minor',
+  'amount',
+  'currency',
+  'channel',
+  'reference',
+  'offline',
+  'cashier',
+  'payment_id',
+  'refund_id',
+  'refunds_receipt',
+  'reason',
+  'at',
+  'recorded_at',
+  'balance_after_minor',
+  'position',
   'lines',
 ] as const;
 
 /** A lump sum's allocation in one cell: `unit-0301/2026-01-01=31520;credit=15440`. */
-const linesCell = (d: ReceiptDocument) => (d.cycleId !== null ? '' : d.lines.map((l) => `${l.kind === 'credit' ? 'credit' : l.cycleId}=${l.amountMinor}`).join(';'));
+const linesCell = (d: ReceiptDocument) =>
+  d.cycleId !== null ? '' : d.lines.map((l) => `${l.kind === 'credit' ? 'credit' : l.cycleId}=${l.amountMinor}`).join(';');
 
 const csvRow = (d: ReceiptDocument) => [
-  d.number, d.kind, d.contractId, d.cycleId, d.period?.start ?? null, d.period?.end ?? null, d.amountMinor, csvAmount(d.amountMinor, d.currency), d.currency, d.channel, d.reference,
-  d.offline, d.cashier, d.paymentId, d.refundId, d.refundsReceipt, d.reason, d.at, d.recordedAt, d.balanceAfterMinor, d.globalPosition.toString(),
+  d.number,
+  d.kind,
+  d.contractId,
+  d.cycleId,
+  d.period?.start ?? null,
+  d.period?.end ?? null,
+  d.amountMinor,
+  csvAmount(d.amountMinor, d.currency),
+  d.currency,
+  d.channel,
+  d.reference,
+  d.offline,
+  d.cashier,
+  d.paymentId,
+  d.refundId,
+  d.refundsReceipt,
+  d.reason,
+  d.at,
+  d.recordedAt,
+  d.balanceAfterMinor,
+  d.globalPosition.toString(),
   linesCell(d),
 ];
 
 export const receiptsCommand: Command = {
   name: NAME,
-  summary: 'receipts and refund notes; a day\'s takings per channel',
+  summary: "receipts and refund notes; a day's takings per channel",
   common: true,
   help: `usage: renewal receipts [--day DATE [--basis paid-at|recorded-at]] [--contract ID] [--cycle ID] [--limit N] [--format table|json|csv]
 
@@ -97,14 +155,19 @@ are when they reach the store's head, else computed in memory too. A --cycle or 
     const format = formatOf(NAME, values.format);
     const day = values.day === undefined ? null : dateOf(NAME, '--day', values.day);
     const basis = values.basis ?? 'paid-at';
-    if (basis !== 'paid-at' && basis !== 'recorded-at') throw new UsageError(`--basis takes paid-at or recorded-at; got ${JSON.stringify(basis)}`, NAME);
+    if (basis !== 'paid-at' && basis !== 'recorded-at')
+      throw new UsageError(`--basis takes paid-at or recorded-at; got ${JSON.stringify(basis)}`, NAME);
     if (values.basis !== undefined && day === null) throw new UsageError('--basis goes with --day', NAME);
     const cycleId = values.cycle === undefined ? undefined : idOf(NAME, '--cycle', values.cycle);
     const contractId = values.contract === undefined ? undefined : idOf(NAME, '--contract', values.contract);
     const filtered = day !== null || contractId !== undefined || cycleId !== undefined;
     const limit = values.limit === undefined ? (filtered ? null : 20) : positiveIntOf(NAME, '--limit', values.limit);
 
-    const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views, access: readViews(...(contractId === undefined ? ['receipts'] : ['receipts', 'arrears'])) });
+    const session = await openSession({
+      storeUrl: storeUrlOf(values.store),
+      views: values.views,
+      access: readViews(...(contractId === undefined ? ['receipts'] : ['receipts', 'arrears'])),
+    });
     try {
       const ledger = await readLedger(session.store, { daysFromInstants: day !== null });
       await catchUp(session, { only: ['receipts'], required: ['receipts'] });
@@ -117,8 +180,7 @@ are when they reach the store's head, else computed in memory too. A --cycle or 
       } else if (contractId !== undefined) {
         docs = [...(await view.byContract(contractId))];
         if (docs.length === 0) await requireContract(session, contractId, day ?? ledger.today);
-      }
-      else if (day !== null) {
+      } else if (day !== null) {
         const column = basis === 'paid-at' ? 'at_date' : 'recorded_date';
         const numbers = await session.views.query(`SELECT number FROM ${RECEIPTS} WHERE ${column} = ? ORDER BY global_position`, [day]);
         docs = [];
@@ -142,7 +204,12 @@ are when they reach the store's head, else computed in memory too. A --cycle or 
         const parts: string[] = [];
         if (takings) {
           const channels = takings.channels.map((c) => ({ ...c }));
-          parts.push(renderTakings(`Takings on ${day} per channel (${basis === 'paid-at' ? 'money taken that day, offline payments included' : 'entered that day'})`, channels));
+          parts.push(
+            renderTakings(
+              `Takings on ${day} per channel (${basis === 'paid-at' ? 'money taken that day, offline payments included' : 'entered that day'})`,
+              channels,
+            ),
+          );
         }
         const what =
           cycleId !== undefined
@@ -151,7 +218,9 @@ are when they reach the store's head, else computed in memory too. A --cycle or 
               ? `Documents of contract ${contractId}`
               : day !== null
                 ? `Documents of ${day}`
-                : docs.length === 1 ? 'The latest document' : `The latest ${docs.length} documents`;
+                : docs.length === 1
+                  ? 'The latest document'
+                  : `The latest ${docs.length} documents`;
         parts.push(`${what}${day && (cycleId || contractId) ? ` on ${day}` : ''}\n${renderDocuments(docs, ledger.zones)}`);
         print(parts.join('\n\n'));
       }

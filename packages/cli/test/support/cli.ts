@@ -15,7 +15,12 @@ const checkBuilt = () => {
   const built = join(ROOT, 'packages/cli/dist/.tsbuildinfo');
   if (!existsSync(BIN) || !existsSync(built)) throw new Error('packages/cli/dist/bin.js is missing: run `npx tsc -b` before these tests');
   const newest = (dir: string): number =>
-    Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((d) => (d.isDirectory() ? newest(join(dir, d.name)) : statSync(join(dir, d.name)).mtimeMs)));
+    Math.max(
+      0,
+      ...readdirSync(dir, { withFileTypes: true }).map((d) =>
+        d.isDirectory() ? newest(join(dir, d.name)) : statSync(join(dir, d.name)).mtimeMs,
+      ),
+    );
   if (newest(join(ROOT, 'packages/cli/src')) > statSync(built).mtimeMs)
     throw new Error('packages/cli/src is newer than its build: run `npx tsc -b` before these tests');
 };
@@ -57,7 +62,9 @@ const runOf = (status: number | null, stdout: string, stderr: string): Run => ({
 export const otherUser: { readonly prefix: readonly string[] } | { readonly skip: string } = (() => {
   if (process.getuid?.() !== 0) return { prefix: [] };
   const probe = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, '-e', '0'], { encoding: 'utf8' });
-  return probe.status === 0 ? { prefix: ['runuser', '-u', 'nobody', '--'] } : { skip: `running as root without a working runuser (${(probe.stderr || probe.error?.message || '').trim()})` };
+  return probe.status === 0
+    ? { prefix: ['runuser', '-u', 'nobody', '--'] }
+    : { skip: `running as root without a working runuser (${(probe.stderr || probe.error?.message || '').trim()})` };
 })();
 
 /** A scratch directory the binary runs in, with helpers to write files and read its SQLite files. */
@@ -119,7 +126,17 @@ export const workspace = () => {
       await db.close();
     }
   };
-  return { dir, renewal, start, write, writeLines, sqlite, eventCount, path: (name: string) => join(dir, name), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    renewal,
+    start,
+    write,
+    writeLines,
+    sqlite,
+    eventCount,
+    path: (name: string) => join(dir, name),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 };
 
 export type Workspace = ReturnType<typeof workspace>;

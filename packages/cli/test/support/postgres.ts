@@ -8,7 +8,10 @@ export const postgresUrl = process.env.POSTGRES_URL || undefined;
 export const postgresSkip = postgresUrl || process.env.REQUIRE_POSTGRES === '1' ? null : 'POSTGRES_URL is not set';
 
 /** Runs `body` with a store URL naming a fresh schema (`?schema=`), then drops it and `<schema>_views`. */
-export const withPostgresStore = async (label: string, body: (storeUrl: string, schema: string, url: string) => Promise<void> | void): Promise<void> => {
+export const withPostgresStore = async (
+  label: string,
+  body: (storeUrl: string, schema: string, url: string) => Promise<void> | void,
+): Promise<void> => {
   const url = postgresUrl;
   if (!url) throw new Error('REQUIRE_POSTGRES=1 but POSTGRES_URL is not set');
   const schema = `t_cli_${label}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;

@@ -49,7 +49,14 @@ export const allocateLumpSum = (
   const lump = contract.lumpSums.find((l) => l.received.lumpSumId === lumpSumId);
   if (!lump) return E.left(policyError('UNKNOWN_LUMP_SUM', { contractId, lumpSumId }));
   if (lump.allocation)
-    return E.right({ contractId, lumpSumId, parts: lump.allocation.parts, creditMinor: lump.allocation.creditMinor, payments: [], allocate: null });
+    return E.right({
+      contractId,
+      lumpSumId,
+      parts: lump.allocation.parts,
+      creditMinor: lump.allocation.creditMinor,
+      payments: [],
+      allocate: null,
+    });
   const received = lump.received;
 
   const recorded: AllocationPart[] = [];
@@ -64,7 +71,13 @@ export const allocateLumpSum = (
   }
   const recordedMinor = recorded.reduce((s, p) => s + p.amountMinor, 0);
   if (recordedMinor > received.amountMinor)
-    return E.left(policyError('ALLOCATION_INCONSISTENT', { lumpSumId, lumpSumMinor: received.amountMinor, recordedPartsMinor: recordedMinor }, received.currency));
+    return E.left(
+      policyError(
+        'ALLOCATION_INCONSISTENT',
+        { lumpSumId, lumpSumMinor: received.amountMinor, recordedPartsMinor: recordedMinor },
+        received.currency,
+      ),
+    );
 
   let left = received.amountMinor - recordedMinor;
   const planned = new Map<string, { start: string; amountMinor: number }>();

@@ -46,7 +46,6 @@ export const billCommandId = (cycleId: string): string => `bill:${cycleId}`;
  */
 const issuedAt = (start: BusinessDate, zones: LedgerZones): Instant => startOfBusinessDay(zones, start);
 
-
 const quantityOf = (item: FeeItem, subject: Subject): DecimalQuantity | null => {
   const basis = item.basis;
   if (basis.kind === 'fixed') return '1' as DecimalQuantity;
@@ -104,7 +103,8 @@ export const billForScheduledPeriod = (
       if (quantity === null)
         return E.left(policyError('BASIS_UNAVAILABLE', { contractId, feeCode: item.code, subjectKind: opened.subject.kind }));
       const amount = amountFromRate(quantity, item.basis.rateMinor as number as NonNegativeMinorUnits, prorated);
-      if (E.isLeft(amount)) return E.left(policyError('AMOUNT_OUT_OF_RANGE', { field: `fee ${item.code}`, operands: amount.left.operands }));
+      if (E.isLeft(amount))
+        return E.left(policyError('AMOUNT_OUT_OF_RANGE', { field: `fee ${item.code}`, operands: amount.left.operands }));
       // A sliver of a day's worth that rounds to nothing is not a line (bill lines are positive).
       if (amount.right === 0) continue;
       lines.push({
@@ -123,7 +123,8 @@ export const billForScheduledPeriod = (
 
   const discounts: Discount[] = [];
   let discountedMinor = 0;
-  const wholePeriod = period.start === full.start && period.end === full.end ? undefined : { days: daysBetween(period.start, period.end), ofDays };
+  const wholePeriod =
+    period.start === full.start && period.end === full.end ? undefined : { days: daysBetween(period.start, period.end), ofDays };
   for (const d of feePlanOn(state, period.start)!.feePlan.discounts ?? []) {
     const reason = eligibilityReason(state, terms, scheduled, d.eligibility);
     if (reason === null) continue;
@@ -133,7 +134,8 @@ export const billForScheduledPeriod = (
       d.amount.kind === 'percent'
         ? amountFromRate(d.amount.percent, linesMinor as NonNegativeMinorUnits, { days: 1, ofDays: 100 })
         : amountFromRate('1' as DecimalQuantity, d.amount.amountMinor as number as NonNegativeMinorUnits, wholePeriod);
-    if (E.isLeft(amount)) return E.left(policyError('AMOUNT_OUT_OF_RANGE', { field: `discount ${d.code}`, operands: amount.left.operands }));
+    if (E.isLeft(amount))
+      return E.left(policyError('AMOUNT_OUT_OF_RANGE', { field: `discount ${d.code}`, operands: amount.left.operands }));
     const capped = Math.min(amount.right, linesMinor - discountedMinor);
     if (capped <= 0) continue;
     discountedMinor += capped;

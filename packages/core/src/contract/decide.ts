@@ -42,7 +42,6 @@ const duplicate = (key: ContractDuplicate['key'], id: string): Result => E.right
 
 const baseOf = (c: ContractCommand) => ({ contractId: c.contractId, commandId: c.commandId, actor: c.actor, at: c.at });
 
-
 const earlier = <F extends { readonly commandId: string }>(
   key: ContractDuplicate['key'],
   id: string,
@@ -130,7 +129,9 @@ const decideChangeFeePlan = (c: ChangeFeePlan, state: ContractState, opened: Con
   const seen = earlier('changeId', c.changeId, found, data);
   if (seen) return seen;
   if (c.effectiveFrom <= opened.startDate)
-    return E.left(contractError('EFFECTIVE_DATE_INVALID', { problem: 'not-after-start', effectiveFrom: c.effectiveFrom, limit: opened.startDate }));
+    return E.left(
+      contractError('EFFECTIVE_DATE_INVALID', { problem: 'not-after-start', effectiveFrom: c.effectiveFrom, limit: opened.startDate }),
+    );
   const last = state.feePlans[state.feePlans.length - 1];
   if (last?.change && c.effectiveFrom <= last.effectiveFrom)
     return E.left(
@@ -192,7 +193,9 @@ const decideReceiveLumpSum = (c: ReceiveLumpSum, state: ContractState, opened: C
   if (c.reference !== undefined) {
     const same = state.lumpSums.find((l) => l.received.reference === c.reference && l.received.channel === c.channel);
     if (same)
-      return E.left(contractError('DUPLICATE_REFERENCE', { reference: c.reference, channel: c.channel, lumpSumId: same.received.lumpSumId }));
+      return E.left(
+        contractError('DUPLICATE_REFERENCE', { reference: c.reference, channel: c.channel, lumpSumId: same.received.lumpSumId }),
+      );
   }
   if (c.advance) {
     const terms = termsOf(state)!;
@@ -204,8 +207,7 @@ const decideReceiveLumpSum = (c: ReceiveLumpSum, state: ContractState, opened: C
         }),
       );
     const quote = quoteAdvance(state, c.advance);
-    if (E.isLeft(quote))
-      return E.left(contractError('ADVANCE_NOT_ON_SCHEDULE', { from: c.advance.from, nextPeriodStart: null }));
+    if (E.isLeft(quote)) return E.left(contractError('ADVANCE_NOT_ON_SCHEDULE', { from: c.advance.from, nextPeriodStart: null }));
     if (c.amountMinor < quote.right.totalMinor)
       return E.left(
         contractError('ADVANCE_SHORT', { periods: c.advance.periods, amountMinor: c.amountMinor, quotedMinor: quote.right.totalMinor }),
@@ -228,7 +230,8 @@ const decideAllocate = (c: AllocateLumpSum, state: ContractState): Result => {
     const part = c.parts[i]!;
     const bad = positive(`parts/${i}/amountMinor`, part.amountMinor);
     if (bad) return E.left(bad);
-    if (cycles.has(part.cycleId)) return E.left(contractError('DUPLICATE_ALLOCATION_CYCLE', { lumpSumId: c.lumpSumId, cycleId: part.cycleId }));
+    if (cycles.has(part.cycleId))
+      return E.left(contractError('DUPLICATE_ALLOCATION_CYCLE', { lumpSumId: c.lumpSumId, cycleId: part.cycleId }));
     cycles.add(part.cycleId);
     partsMinor += part.amountMinor;
   }
@@ -287,7 +290,8 @@ const decideEnd = (c: EndContract, state: ContractState, opened: ContractOpenedD
     return sameFact(state.ended, data)
       ? duplicate('contractId', c.contractId)
       : E.left(contractError('ALREADY_ENDED', { endDate: state.ended.endDate }));
-  if (c.endDate <= opened.startDate) return E.left(contractError('END_NOT_AFTER_START', { startDate: opened.startDate, endDate: c.endDate }));
+  if (c.endDate <= opened.startDate)
+    return E.left(contractError('END_NOT_AFTER_START', { startDate: opened.startDate, endDate: c.endDate }));
   return emit({ type: 'ContractEnded', data });
 };
 

@@ -8,11 +8,12 @@ import { contractEvents, type ContractEvent } from './events.js';
 import { contractFigures, evolveContract, initialContractState, type ContractFigures, type ContractState } from './state.js';
 import { contractStreamName } from './stream.js';
 
-export const contractDecider: Aggregate<ContractCommand, ContractEvent, ContractState, ContractError, ContractDuplicate, ContractFigures> = {
-  decide: decideContract,
-  evolve: evolveContract,
-  initialState: initialContractState,
-  streamName: (command) => contractStreamName(command.contractId),
-  events: contractEvents,
-  figures: contractFigures,
-};
+export const contractDecider: Aggregate<ContractCommand, ContractEvent, ContractState, ContractError, ContractDuplicate, ContractFigures> =
+  {
+    decide: decideContract,
+    evolve: evolveContract,
+    initialState: initialContractState,
+    streamName: (command) => contractStreamName(command.contractId),
+    events: contractEvents,
+    figures: contractFigures,
+  };

@@ -44,9 +44,7 @@ export interface ContractRuleDetails {
 }
 
 export type ContractRuleCode = keyof ContractRuleDetails;
-export type ContractErrorOf<K extends ContractRuleCode> = { readonly code: K; readonly message: string } & Readonly<
-  ContractRuleDetails[K]
->;
+export type ContractErrorOf<K extends ContractRuleCode> = { readonly code: K; readonly message: string } & Readonly<ContractRuleDetails[K]>;
 export type ContractError = { [K in ContractRuleCode]: ContractErrorOf<K> }[ContractRuleCode];
 
 // Amounts in messages with the decimals of the contract's currency when it is known (JPY 0, KWD 3).
@@ -93,11 +91,15 @@ const messages: { [K in ContractRuleCode]: (d: ContractRuleDetails[K], m: Amount
   CREDIT_APPLICATION_CANCELLED: (d) => `credit application ${d.applicationId} was already cancelled (${d.reason})`,
   END_NOT_AFTER_START: (d) => `the contract must end after it starts (${d.startDate}), got ${d.endDate}`,
   ALREADY_ENDED: (d) => `the contract already ends on ${d.endDate}`,
-  DATE_OUT_OF_RANGE: (d) => `${d.field} ${d.value} is implausible for a contract that starts on ${d.startDate}: expected a date from ${d.earliest} on`,
+  DATE_OUT_OF_RANGE: (d) =>
+    `${d.field} ${d.value} is implausible for a contract that starts on ${d.startDate}: expected a date from ${d.earliest} on`,
 };
 
 /** A refusal; `currency` (the contract's) writes its amounts in that currency's decimals. */
-export const contractError = <K extends ContractRuleCode>(code: K, details: ContractRuleDetails[K], currency?: string): ContractErrorOf<K> =>
-  ({ code, message: messages[code](details, amountText(currency)), ...details }) as ContractErrorOf<K>;
+export const contractError = <K extends ContractRuleCode>(
+  code: K,
+  details: ContractRuleDetails[K],
+  currency?: string,
+): ContractErrorOf<K> => ({ code, message: messages[code](details, amountText(currency)), ...details }) as ContractErrorOf<K>;
 
 export const CONTRACT_RULE_CODES = Object.keys(messages) as ContractRuleCode[];

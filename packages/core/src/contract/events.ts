@@ -52,7 +52,11 @@ export const CreditReceived = event('CreditReceived', {
   channel: PaymentChannelC,
   currency: StoredCurrencyC,
 });
-export const CreditApplied = event('CreditApplied', { applicationId: StoredIdC, cycleId: StoredCycleIdC, amountMinor: PositiveMinorUnitsC });
+export const CreditApplied = event('CreditApplied', {
+  applicationId: StoredIdC,
+  cycleId: StoredCycleIdC,
+  amountMinor: PositiveMinorUnitsC,
+});
 export const CreditApplicationCancelled = event('CreditApplicationCancelled', { applicationId: StoredIdC, reason: StoredTextC });
 export const ContractEnded = event('ContractEnded', { endDate: BusinessDateC }, { reason: StoredTextC });
 
@@ -98,7 +102,6 @@ export const CONTRACT_SCHEMA_VERSION: Readonly<Record<ContractEventType, number>
   ContractEnded: 1,
 };
 
-
 /** Decodes a contract event the caller owns (e.g. just parsed from storage): it may be returned as is. */
 export const decodeContractEvent: (input: unknown) => E.Either<InvalidInput, ContractEvent> = decodeOwnedWith(
   ContractEventC,
@@ -108,7 +111,11 @@ export const decodeContractEvent: (input: unknown) => E.Either<InvalidInput, Con
 export const encodeContractEvent = (e: ContractEvent): t.OutputOf<typeof ContractEventC> => ContractEventC.encode(e);
 
 /** The contract's events for stores and handlers: versions, validation, and `of` for events read. */
-export const contractEvents = eventCodec<ContractEvent>({ name: 'contract', schemaVersions: CONTRACT_SCHEMA_VERSION, decode: decodeContractEvent });
+export const contractEvents = eventCodec<ContractEvent>({
+  name: 'contract',
+  schemaVersions: CONTRACT_SCHEMA_VERSION,
+  decode: decodeContractEvent,
+});
 
 export const isContractEventType = contractEvents.owns;
 

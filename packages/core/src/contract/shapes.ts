@@ -37,12 +37,7 @@ export const contractShapes = (strict: boolean) => {
   const contact = shape('Contact', {}, { phone: text, email: text, address: text }, strict);
   const customer = shape('Customer', { name: text, contact }, {}, strict);
   const subject = tagged('Subject', 'kind', {
-    'property-unit': shape(
-      'property-unit subject',
-      { kind: t.literal('property-unit'), unit: text, areaM2: DecimalQuantityC },
-      {},
-      strict,
-    ),
+    'property-unit': shape('property-unit subject', { kind: t.literal('property-unit'), unit: text, areaM2: DecimalQuantityC }, {}, strict),
     parking: shape('parking subject', { kind: t.literal('parking'), spaces: PositiveIntC }, { location: text }, strict),
     membership: shape('membership subject', { kind: t.literal('membership'), plan: text }, { members: PositiveIntC }, strict),
   });
@@ -80,12 +75,7 @@ export const contractShapes = (strict: boolean) => {
   const feePlan = shape('FeePlan', { items: t.readonlyArray(feeItem) }, { discounts: t.readonlyArray(discount) }, strict);
   /** A lump sum paid for `periods` scheduled periods starting with the one that starts on `from`. */
   const advance = shape('Advance', { from: BusinessDateC, periods: PositiveIntC }, {}, strict);
-  const allocationPart = shape(
-    'AllocationPart',
-    { cycleId, paymentId: id, amountMinor: PositiveMinorUnitsC },
-    {},
-    strict,
-  );
+  const allocationPart = shape('AllocationPart', { cycleId, paymentId: id, amountMinor: PositiveMinorUnitsC }, {}, strict);
   return { contact, customer, subject, feeBasis, feeItem, discountAmount, eligibility, discount, feePlan, advance, allocationPart };
 };
 

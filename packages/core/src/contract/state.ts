@@ -159,5 +159,10 @@ export const contractFigures = (state: ContractState): ContractFigures => {
   for (const c of state.credits) received += c.amountMinor;
   for (const a of state.applications) if (!a.cancellation) applied += a.applied.amountMinor;
   for (const l of state.lumpSums) lumpSums += l.received.amountMinor;
-  return { creditReceivedMinor: received, creditAppliedMinor: applied, creditBalanceMinor: state.creditBalanceMinor, lumpSumsMinor: lumpSums };
+  return {
+    creditReceivedMinor: received,
+    creditAppliedMinor: applied,
+    creditBalanceMinor: state.creditBalanceMinor,
+    lumpSumsMinor: lumpSums,
+  };
 };

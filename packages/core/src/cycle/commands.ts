@@ -7,14 +7,7 @@ import { NonNegativeMinorUnitsC, PositiveMinorUnitsC } from '../money.js';
 import { ContractIdC, CurrencyC, CycleIdC, IdC, TextC } from '../ids.js';
 import { shape, tagged } from '../shape.js';
 import { decodeWith, type InvalidInput } from '../validation.js';
-import {
-  billShapes,
-  DisputeOutcomeC,
-  PaymentChannelC,
-  PlanCancelReasonC,
-  PositiveIntC,
-  ReminderChannelC,
-} from './shapes.js';
+import { billShapes, DisputeOutcomeC, PaymentChannelC, PlanCancelReasonC, PositiveIntC, ReminderChannelC } from './shapes.js';
 
 const s = billShapes(true);
 
@@ -63,11 +56,7 @@ export const RefundC = command('Refund', {
   reason: TextC,
 });
 export const AdjustC = command('Adjust', { adjustmentId: IdC, amountMinor: PositiveMinorUnitsC, reason: TextC });
-export const SendReminderC = command(
-  'SendReminder',
-  { reminderId: IdC, channel: ReminderChannelC },
-  { level: PositiveIntC },
-);
+export const SendReminderC = command('SendReminder', { reminderId: IdC, channel: ReminderChannelC }, { level: PositiveIntC });
 export const WriteOffC = command('WriteOff', { writeOffId: IdC, amountMinor: PositiveMinorUnitsC, reason: TextC });
 /** A payment gateway could not collect an auto-debit: the failure and whether to try again. */
 export const RecordAutoDebitFailureC = command(

@@ -7,8 +7,30 @@ import { isPeriodValid, type BusinessDate, type Instant, type Period } from '../
 import type { Decision } from '../decider.js';
 import { dueDateWindow, factWindow, isBefore, outsideWindow, type DateWindow } from '../timing.js';
 import { sameFact } from '../same-fact.js';
-import { amountFromRate, currencyExponent, isNonNegativeMinorUnits, isPositiveMinorUnits, sumMinor, type AmountOutOfRange, type DecimalQuantity, type NonNegativeMinorUnits } from '../money.js';
-import type { Adjust, AgreeInstallments, Bill, CancelInstallments, RaiseDispute, RecordAutoDebitFailure, RecordPayment, Refund, RenewalCommand, ResolveDispute, SendReminder, WriteOff } from './commands.js';
+import {
+  amountFromRate,
+  currencyExponent,
+  isNonNegativeMinorUnits,
+  isPositiveMinorUnits,
+  sumMinor,
+  type AmountOutOfRange,
+  type DecimalQuantity,
+  type NonNegativeMinorUnits,
+} from '../money.js';
+import type {
+  Adjust,
+  AgreeInstallments,
+  Bill,
+  CancelInstallments,
+  RaiseDispute,
+  RecordAutoDebitFailure,
+  RecordPayment,
+  Refund,
+  RenewalCommand,
+  ResolveDispute,
+  SendReminder,
+  WriteOff,
+} from './commands.js';
 import { inCurrency, ruleError, type RenewalError } from './errors.js';
 import type { BilledData, RenewalEvent } from './events.js';
 import { cycleFigures } from './figures.js';
@@ -18,7 +40,17 @@ import { activePlan, refundedOf, type CycleState } from './state.js';
 /** Why a command emitted nothing: the fact it repeats. */
 export interface Duplicate {
   /** `commandId` for a repeated command; otherwise the business id that names the same fact. */
-  readonly key: 'commandId' | 'cycleId' | 'paymentId' | 'refundId' | 'disputeId' | 'planId' | 'adjustmentId' | 'reminderId' | 'writeOffId' | 'attemptId';
+  readonly key:
+    | 'commandId'
+    | 'cycleId'
+    | 'paymentId'
+    | 'refundId'
+    | 'disputeId'
+    | 'planId'
+    | 'adjustmentId'
+    | 'reminderId'
+    | 'writeOffId'
+    | 'attemptId';
   readonly id: string;
 }
 
@@ -33,7 +65,6 @@ const duplicate = (key: Duplicate['key'], id: string): Result => E.right({ event
 // actor and at (that order is the stored JSON's), never as `{ ...base, more }`: on Node 20 each
 // key added after a spread costs about a microsecond (a Bill's data took 10 us that way, measured
 // in benchmarks), which the command and batch paths pay per command.
-
 
 /**
  * Looks for an earlier fact with the same business id: the same data is a duplicate, other data
@@ -52,10 +83,24 @@ const earlier = <F extends { readonly commandId: string }>(
 };
 
 /** DATE_OUT_OF_RANGE when `value` lies outside the window of the cycle's period (../timing.ts). */
-const outOfRange = (field: string, value: BusinessDate | Instant, period: Period, window: DateWindow = factWindow(period)): Result | null =>
+const outOfRange = (
+  field: string,
+  value: BusinessDate | Instant,
+  period: Period,
+  window: DateWindow = factWindow(period),
+): Result | null =>
   outsideWindow(value, window) === null
     ? null
-    : E.left(ruleError('DATE_OUT_OF_RANGE', { field, value, earliest: window.earliest, latest: window.latest!, periodStart: period.start, periodEnd: period.end }));
+    : E.left(
+        ruleError('DATE_OUT_OF_RANGE', {
+          field,
+          value,
+          earliest: window.earliest,
+          latest: window.latest!,
+          periodStart: period.start,
+          periodEnd: period.end,
+        }),
+      );
 
 /** A fact about a billed cycle dated implausibly far from its period. */
 const factDated = (c: { readonly at: Instant }, state: CycleState): Result | null => outOfRange('at', c.at, state.bill!.period);
@@ -113,9 +158,7 @@ const decideBill = (c: Bill, state: CycleState): Result => {
       if (computed !== null && E.isLeft(computed))
         return E.left(ruleError('AMOUNT_OUT_OF_RANGE', { field: `lines/${i}/basis`, operands: computed.left.operands }));
       if (computed !== null && computed.right !== line.amountMinor) {
-        return E.left(
-          ruleError('BASIS_MISMATCH', { lineCode: line.code, amountMinor: line.amountMinor, computedMinor: computed.right }),
-        );
+        return E.left(ruleError('BASIS_MISMATCH', { lineCode: line.code, amountMinor: line.amountMinor, computedMinor: computed.right }));
       }
     }
   }
@@ -124,8 +167,7 @@ const decideBill = (c: Bill, state: CycleState): Result => {
     if (bad) return E.left(bad);
   }
   if (E.isLeft(lines)) return E.left(ruleError('AMOUNT_OUT_OF_RANGE', { field: 'lines', operands: lines.left.operands }));
-  if (E.isLeft(discounted))
-    return E.left(ruleError('AMOUNT_OUT_OF_RANGE', { field: 'discounts', operands: discounted.left.operands }));
+  if (E.isLeft(discounted)) return E.left(ruleError('AMOUNT_OUT_OF_RANGE', { field: 'discounts', operands: discounted.left.operands }));
   if (discounted.right > lines.right)
     return E.left(ruleError('DISCOUNTS_EXCEED_LINES', { linesMinor: lines.right, discountsMinor: discounted.right }));
   return emit({ type: 'Billed', data: billed });
@@ -146,7 +188,12 @@ const decidePayment = (c: RecordPayment, state: CycleState, bill: BilledData): R
     ...(c.lumpSumId !== undefined ? { lumpSumId: c.lumpSumId } : {}),
     ...(c.creditApplicationId !== undefined ? { creditApplicationId: c.creditApplicationId } : {}),
   };
-  const seen = earlier('paymentId', c.paymentId, state.payments.find((p) => p.paymentId === c.paymentId), data);
+  const seen = earlier(
+    'paymentId',
+    c.paymentId,
+    state.payments.find((p) => p.paymentId === c.paymentId),
+    data,
+  );
   if (seen) return seen;
   const dated = factDated(c, state);
   if (dated) return dated;
@@ -156,12 +203,10 @@ const decidePayment = (c: RecordPayment, state: CycleState, bill: BilledData): R
     return E.left(ruleError('CURRENCY_MISMATCH', { billCurrency: bill.currency, paymentCurrency: c.currency }));
   if (c.reference !== undefined) {
     const same = state.payments.find((p) => p.reference === c.reference && p.channel === c.channel);
-    if (same)
-      return E.left(ruleError('DUPLICATE_REFERENCE', { reference: c.reference, channel: c.channel, paymentId: same.paymentId }));
+    if (same) return E.left(ruleError('DUPLICATE_REFERENCE', { reference: c.reference, channel: c.channel, paymentId: same.paymentId }));
   }
   const { outstandingMinor } = cycleFigures(state);
-  if (c.amountMinor > outstandingMinor)
-    return E.left(ruleError('OVERPAYMENT', { outstandingMinor, attemptedMinor: c.amountMinor }));
+  if (c.amountMinor > outstandingMinor) return E.left(ruleError('OVERPAYMENT', { outstandingMinor, attemptedMinor: c.amountMinor }));
   if (!Number.isSafeInteger(state.totals.paidMinor + c.amountMinor))
     return E.left(ruleError('AMOUNT_OUT_OF_RANGE', { field: 'payments', operands: [state.totals.paidMinor, c.amountMinor] }));
   return emit({ type: 'Paid', data });
@@ -178,7 +223,12 @@ const decideRefund = (c: Refund, state: CycleState): Result => {
     amountMinor: c.amountMinor,
     reason: c.reason,
   };
-  const seen = earlier('refundId', c.refundId, state.refunds.find((r) => r.refundId === c.refundId), data);
+  const seen = earlier(
+    'refundId',
+    c.refundId,
+    state.refunds.find((r) => r.refundId === c.refundId),
+    data,
+  );
   if (seen) return seen;
   const bad = positive('amountMinor', c.amountMinor);
   if (bad) return E.left(bad);
@@ -255,9 +305,7 @@ const decideResolution = (c: ResolveDispute, state: CycleState): Result => {
     return E.left(ruleError('INVALID_AMOUNT', { field: 'adjustmentMinor', value: c.adjustmentMinor }));
   const disputedMinor: number = found.raised.amountMinor;
   if (c.adjustmentMinor > disputedMinor)
-    return E.left(
-      ruleError('ADJUSTMENT_EXCEEDS_DISPUTE', { disputeId: c.disputeId, disputedMinor, attemptedMinor: c.adjustmentMinor }),
-    );
+    return E.left(ruleError('ADJUSTMENT_EXCEEDS_DISPUTE', { disputeId: c.disputeId, disputedMinor, attemptedMinor: c.adjustmentMinor }));
   const fits =
     c.outcome === 'upheld'
       ? c.adjustmentMinor === disputedMinor
@@ -269,8 +317,7 @@ const decideResolution = (c: ResolveDispute, state: CycleState): Result => {
       ruleError('OUTCOME_MISMATCH', { disputeId: c.disputeId, outcome: c.outcome, disputedMinor, adjustmentMinor: c.adjustmentMinor }),
     );
   const { dueMinor } = cycleFigures(state);
-  if (c.adjustmentMinor > dueMinor)
-    return E.left(ruleError('ADJUSTMENT_EXCEEDS_DUE', { dueMinor, attemptedMinor: c.adjustmentMinor }));
+  if (c.adjustmentMinor > dueMinor) return E.left(ruleError('ADJUSTMENT_EXCEEDS_DUE', { dueMinor, attemptedMinor: c.adjustmentMinor }));
   return emit({ type: 'DisputeResolved', data });
 };
 
@@ -279,7 +326,12 @@ const decidePlan = (c: AgreeInstallments, state: CycleState): Result => {
   const found = state.plans.find((p) => p.agreed.planId === c.planId);
   const seen = earlier('planId', c.planId, found?.agreed, data);
   if (seen) return seen;
-  const dated = factDated(c, state) ?? c.installments.reduce<Result | null>((bad, i, n) => bad ?? outOfRange(`installments/${n}/dueDate`, i.dueDate, state.bill!.period), null);
+  const dated =
+    factDated(c, state) ??
+    c.installments.reduce<Result | null>(
+      (bad, i, n) => bad ?? outOfRange(`installments/${n}/dueDate`, i.dueDate, state.bill!.period),
+      null,
+    );
   if (dated) return dated;
   const active = activePlan(state);
   if (active) return E.left(ruleError('PLAN_ALREADY_ACTIVE', { activePlanId: active.agreed.planId }));
@@ -324,7 +376,12 @@ const decideAdjustment = (c: Adjust, state: CycleState): Result => {
     amountMinor: c.amountMinor,
     reason: c.reason,
   };
-  const seen = earlier('adjustmentId', c.adjustmentId, state.adjustments.find((a) => a.adjustmentId === c.adjustmentId), data);
+  const seen = earlier(
+    'adjustmentId',
+    c.adjustmentId,
+    state.adjustments.find((a) => a.adjustmentId === c.adjustmentId),
+    data,
+  );
   if (seen) return seen;
   const dated = factDated(c, state);
   if (dated) return dated;
@@ -345,7 +402,12 @@ const decideReminder = (c: SendReminder, state: CycleState): Result => {
     channel: c.channel,
     ...(c.level !== undefined ? { level: c.level } : {}),
   };
-  const seen = earlier('reminderId', c.reminderId, state.reminders.find((r) => r.reminderId === c.reminderId), data);
+  const seen = earlier(
+    'reminderId',
+    c.reminderId,
+    state.reminders.find((r) => r.reminderId === c.reminderId),
+    data,
+  );
   if (seen) return seen;
   const dated = factDated(c, state);
   if (dated) return dated;
@@ -364,7 +426,12 @@ const decideWriteOff = (c: WriteOff, state: CycleState): Result => {
     amountMinor: c.amountMinor,
     reason: c.reason,
   };
-  const seen = earlier('writeOffId', c.writeOffId, state.writeOffs.find((w) => w.writeOffId === c.writeOffId), data);
+  const seen = earlier(
+    'writeOffId',
+    c.writeOffId,
+    state.writeOffs.find((w) => w.writeOffId === c.writeOffId),
+    data,
+  );
   if (seen) return seen;
   const dated = factDated(c, state);
   if (dated) return dated;
@@ -394,7 +461,12 @@ const decideAutoDebitFailure = (c: RecordAutoDebitFailure, state: CycleState): R
     retryable: c.retryable,
     ...(c.mandateId !== undefined ? { mandateId: c.mandateId } : {}),
   };
-  const seen = earlier('attemptId', c.attemptId, state.autoDebitFailures?.find((f) => f.attemptId === c.attemptId), data);
+  const seen = earlier(
+    'attemptId',
+    c.attemptId,
+    state.autoDebitFailures?.find((f) => f.attemptId === c.attemptId),
+    data,
+  );
   if (seen) return seen;
   const dated = factDated(c, state);
   if (dated) return dated;

@@ -56,8 +56,7 @@ const messages: { [K in RuleCode]: (d: RuleDetails[K], m: Amount) => string } = 
   INVALID_PERIOD: (d) => `the period must end after it starts, got [${d.start}, ${d.end})`,
   NO_BILL_LINES: () => 'a bill needs at least one line',
   DUPLICATE_LINE_CODE: (d) => `line code ${d.lineCode} appears more than once on the bill`,
-  BASIS_MISMATCH: (d, m) =>
-    `line ${d.lineCode}: amount ${m(d.amountMinor)} does not match its basis, which computes ${m(d.computedMinor)}`,
+  BASIS_MISMATCH: (d, m) => `line ${d.lineCode}: amount ${m(d.amountMinor)} does not match its basis, which computes ${m(d.computedMinor)}`,
   DISCOUNTS_EXCEED_LINES: (d, m) => `discounts ${m(d.discountsMinor)} exceed the lines ${m(d.linesMinor)}`,
   CURRENCY_MISMATCH: (d) => `the bill is in ${d.billCurrency}, the payment in ${d.paymentCurrency}`,
   OVERPAYMENT: (d, m) => `payment of ${m(d.attemptedMinor)} exceeds the outstanding ${m(d.outstandingMinor)}`,
@@ -69,12 +68,10 @@ const messages: { [K in RuleCode]: (d: RuleDetails[K], m: Amount) => string } = 
     `refund of ${m(d.attemptedMinor)} on payment ${d.paymentId} of ${m(d.paymentMinor)} exceeds what is left (${m(d.paymentMinor - d.refundedMinor)} after ${m(d.refundedMinor)} refunded)`,
   UNKNOWN_LINE: (d) => `no bill line ${d.lineCode} (lines: ${d.lineCodes.join(', ')})`,
   UNKNOWN_DISPUTE: (d) => `no dispute ${d.disputeId} on this cycle`,
-  DISPUTE_ALREADY_RESOLVED: (d, m) =>
-    `dispute ${d.disputeId} was already resolved (${d.outcome}, adjustment ${m(d.adjustmentMinor)})`,
+  DISPUTE_ALREADY_RESOLVED: (d, m) => `dispute ${d.disputeId} was already resolved (${d.outcome}, adjustment ${m(d.adjustmentMinor)})`,
   DISPUTE_EXCEEDS_DUE: (d, m) =>
     `disputing ${m(d.attemptedMinor)} with ${m(d.openDisputedMinor)} already open exceeds the due ${m(d.dueMinor)}`,
-  ADJUSTMENT_EXCEEDS_DISPUTE: (d, m) =>
-    `adjustment ${m(d.attemptedMinor)} exceeds dispute ${d.disputeId} of ${m(d.disputedMinor)}`,
+  ADJUSTMENT_EXCEEDS_DISPUTE: (d, m) => `adjustment ${m(d.attemptedMinor)} exceeds dispute ${d.disputeId} of ${m(d.disputedMinor)}`,
   OUTCOME_MISMATCH: (d, m) =>
     `outcome ${d.outcome} of dispute ${d.disputeId} (${m(d.disputedMinor)}) does not fit an adjustment of ${m(d.adjustmentMinor)}: upheld adjusts the whole disputed amount, partially-upheld less than it and more than zero, rejected zero`,
   PLAN_ALREADY_ACTIVE: (d) => `instalment plan ${d.activePlanId} is still active`,
@@ -87,8 +84,7 @@ const messages: { [K in RuleCode]: (d: RuleDetails[K], m: Amount) => string } = 
         ? 'instalment due dates must be strictly increasing'
         : `instalments add up to ${m(d.installmentsMinor)} but ${m(d.outstandingMinor)} is outstanding`,
   ADJUSTMENT_EXCEEDS_DUE: (d, m) => `adjustment of ${m(d.attemptedMinor)} exceeds the due ${m(d.dueMinor)}`,
-  WRITE_OFF_EXCEEDS_OUTSTANDING: (d, m) =>
-    `write-off of ${m(d.attemptedMinor)} exceeds the outstanding ${m(d.outstandingMinor)}`,
+  WRITE_OFF_EXCEEDS_OUTSTANDING: (d, m) => `write-off of ${m(d.attemptedMinor)} exceeds the outstanding ${m(d.outstandingMinor)}`,
   NOTHING_OUTSTANDING: (d, m) => `nothing is outstanding on this cycle (${m(d.outstandingMinor)})`,
   DATE_OUT_OF_RANGE: (d) =>
     `${d.field} ${d.value} is implausible for the period [${d.periodStart}, ${d.periodEnd}): expected a date from ${d.earliest} to ${d.latest}`,

@@ -9,14 +9,7 @@ import { StoredContractIdC, StoredCurrencyC, StoredCycleIdC, StoredIdC, StoredTe
 import { shape, tagged } from '../shape.js';
 import { decodeOwnedWith, type InvalidInput } from '../validation.js';
 import { eventCodec } from '../event-codec.js';
-import {
-  billShapes,
-  DisputeOutcomeC,
-  PaymentChannelC,
-  PlanCancelReasonC,
-  PositiveIntC,
-  ReminderChannelC,
-} from './shapes.js';
+import { billShapes, DisputeOutcomeC, PaymentChannelC, PlanCancelReasonC, PositiveIntC, ReminderChannelC } from './shapes.js';
 
 const s = billShapes(false);
 const base = { cycleId: StoredCycleIdC, commandId: StoredIdC, actor: StoredIdC, at: InstantC };
@@ -26,18 +19,15 @@ const event = <T extends string, R extends t.Props, O extends t.Props = Record<n
   return { data, codec: shape(`${type} event`, { type: t.literal(type), data }, {}, false) };
 };
 
-export const Billed = event(
-  'Billed',
-  {
-    contractId: StoredContractIdC,
-    period: s.period,
-    dueDate: BusinessDateC,
-    currency: StoredCurrencyC,
-    lines: t.readonlyArray(s.line),
-    discounts: t.readonlyArray(s.discount),
-    totalMinor: NonNegativeMinorUnitsC,
-  },
-);
+export const Billed = event('Billed', {
+  contractId: StoredContractIdC,
+  period: s.period,
+  dueDate: BusinessDateC,
+  currency: StoredCurrencyC,
+  lines: t.readonlyArray(s.line),
+  discounts: t.readonlyArray(s.discount),
+  totalMinor: NonNegativeMinorUnitsC,
+});
 export const Paid = event(
   'Paid',
   { paymentId: StoredIdC, amountMinor: PositiveMinorUnitsC, channel: PaymentChannelC },
@@ -128,10 +118,7 @@ export const CURRENT_SCHEMA_VERSION: Readonly<Record<RenewalEventType, number>> 
 };
 
 /** Decodes an event the caller owns (e.g. just parsed from storage): it may be returned as is. */
-export const decodeEvent: (input: unknown) => E.Either<InvalidInput, RenewalEvent> = decodeOwnedWith(
-  RenewalEventC,
-  'renewal event',
-);
+export const decodeEvent: (input: unknown) => E.Either<InvalidInput, RenewalEvent> = decodeOwnedWith(RenewalEventC, 'renewal event');
 
 export const encodeEvent = (e: RenewalEvent): t.OutputOf<typeof RenewalEventC> => RenewalEventC.encode(e);
 

@@ -87,13 +87,7 @@ export const agingAsOf =
     const bill = state.bill;
     const lastPlan = state.plans.length ? state.plans[state.plans.length - 1]! : null;
     const plan = activePlan(state);
-    const planStatus: PlanStatus = !lastPlan
-      ? 'none'
-      : !plan
-        ? 'cancelled'
-        : f.outstandingMinor <= 0
-          ? 'completed'
-          : 'active';
+    const planStatus: PlanStatus = !lastPlan ? 'none' : !plan ? 'cancelled' : f.outstandingMinor <= 0 ? 'completed' : 'active';
     const none: Aging = {
       asOf,
       overdueMinor: 0,

@@ -34,18 +34,8 @@ export const billShapes = (strict: boolean) => {
       strict,
     ),
   });
-  const line = shape(
-    'BillLine',
-    { code: id, description: text, amountMinor: PositiveMinorUnitsC },
-    { basis },
-    strict,
-  );
-  const discount = shape(
-    'Discount',
-    { code: id, description: text, amountMinor: PositiveMinorUnitsC },
-    { eligibility: text },
-    strict,
-  );
+  const line = shape('BillLine', { code: id, description: text, amountMinor: PositiveMinorUnitsC }, { basis }, strict);
+  const discount = shape('Discount', { code: id, description: text, amountMinor: PositiveMinorUnitsC }, { eligibility: text }, strict);
   const installment = shape('Installment', { dueDate: BusinessDateC, amountMinor: PositiveMinorUnitsC }, {}, strict);
   // A shape rather than calendar's PeriodC (t.type, which lets unknown keys through into the
   // stored event): a typo inside `period` is reported like one anywhere else in a command.

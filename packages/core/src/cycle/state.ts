@@ -149,7 +149,12 @@ export const evolveCycle = (state: CycleState, event: RenewalEvent): CycleState 
       };
     case 'InstallmentPlanCancelled': {
       const d = event.data;
-      return { ...s, commandIds, eventCount, plans: state.plans.map((p) => (p.agreed.planId === d.planId ? { ...p, cancellation: d } : p)) };
+      return {
+        ...s,
+        commandIds,
+        eventCount,
+        plans: state.plans.map((p) => (p.agreed.planId === d.planId ? { ...p, cancellation: d } : p)),
+      };
     }
     case 'Adjusted':
       return {

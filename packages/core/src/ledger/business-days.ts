@@ -163,7 +163,8 @@ export const startOfBusinessDay = (zones: LedgerZones, date: BusinessDate): Inst
 };
 
 /** The last millisecond of a business day, the one before the next day's first (what `--known-at DATE` means). */
-export const endOfBusinessDay = (zones: LedgerZones, date: BusinessDate): Instant => justBefore(startOfBusinessDay(zones, addDaysTo(1)(date)));
+export const endOfBusinessDay = (zones: LedgerZones, date: BusinessDate): Instant =>
+  justBefore(startOfBusinessDay(zones, addDaysTo(1)(date)));
 
 /** The zone business day `date` begins in. */
 export const zoneOn = (zones: LedgerZones, date: BusinessDate): string => zoneAt(zones, startOfBusinessDay(zones, date));
@@ -196,5 +197,10 @@ export interface LedgerDefaults {
 /** The settings in force at an instant (the zone of that instant; currency and locale as opened). */
 export const ledgerDefaultsAt = (settings: LedgerSettingsState, instant: Instant): LedgerDefaults =>
   settings.opened
-    ? { timeZone: zoneAt(ledgerZonesOf(settings), instant), currency: settings.opened.currency, locale: settings.opened.locale, recorded: true }
+    ? {
+        timeZone: zoneAt(ledgerZonesOf(settings), instant),
+        currency: settings.opened.currency,
+        locale: settings.opened.locale,
+        recorded: true,
+      }
     : { timeZone: DEFAULT_TIME_ZONE, currency: null, locale: 'en', recorded: false };

@@ -51,7 +51,15 @@ const decideOpen = (c: OpenLedger, state: LedgerSettingsState): Result => {
           }),
         );
   }
-  const data = { commandId: c.commandId, actor: c.actor, at: c.at, timeZone, currency: c.currency, locale, zoneFrom: c.zoneFrom ?? 'opening' } as LedgerOpenedData;
+  const data = {
+    commandId: c.commandId,
+    actor: c.actor,
+    at: c.at,
+    timeZone,
+    currency: c.currency,
+    locale,
+    zoneFrom: c.zoneFrom ?? 'opening',
+  } as LedgerOpenedData;
   return E.right({ events: [{ type: 'LedgerOpened', data }], duplicate: null });
 };
 
@@ -70,10 +78,18 @@ const decideChangeZone = (c: ChangeTimeZone, state: LedgerSettingsState): Result
   const recordedOnInNewZone = dayInZone(c.at, timeZone);
   if (c.effectiveFrom < recordedOn || c.effectiveFrom < recordedOnInNewZone)
     return E.left(
-      ledgerError('ZONE_CHANGE_IN_THE_PAST', { effectiveFrom: c.effectiveFrom, recordedOn, timeZone: zoneAt(zones, c.at), recordedOnInNewZone, newTimeZone: timeZone }),
+      ledgerError('ZONE_CHANGE_IN_THE_PAST', {
+        effectiveFrom: c.effectiveFrom,
+        recordedOn,
+        timeZone: zoneAt(zones, c.at),
+        recordedOnInNewZone,
+        newTimeZone: timeZone,
+      }),
     );
   if (last && c.effectiveFrom <= last.effectiveFrom)
-    return E.left(ledgerError('ZONE_CHANGE_NOT_AFTER_PREVIOUS', { effectiveFrom: c.effectiveFrom, previousEffectiveFrom: last.effectiveFrom }));
+    return E.left(
+      ledgerError('ZONE_CHANGE_NOT_AFTER_PREVIOUS', { effectiveFrom: c.effectiveFrom, previousEffectiveFrom: last.effectiveFrom }),
+    );
   const previousTimeZone = currentZone(zones);
   if (previousTimeZone === timeZone) return E.left(ledgerError('ZONE_UNCHANGED', { timeZone }));
   return E.right({

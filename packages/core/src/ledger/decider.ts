@@ -8,7 +8,14 @@ import { ledgerSettingsEvents, type LedgerSettingsEvent } from './events.js';
 import { evolveLedgerSettings, initialLedgerSettings, type LedgerSettingsState } from './state.js';
 import { LEDGER_SETTINGS_STREAM } from './stream.js';
 
-export const ledgerSettingsDecider: Aggregate<LedgerSettingsCommand, LedgerSettingsEvent, LedgerSettingsState, LedgerError, LedgerDuplicate, LedgerSettingsState> = {
+export const ledgerSettingsDecider: Aggregate<
+  LedgerSettingsCommand,
+  LedgerSettingsEvent,
+  LedgerSettingsState,
+  LedgerError,
+  LedgerDuplicate,
+  LedgerSettingsState
+> = {
   decide: decideLedgerSettings,
   evolve: evolveLedgerSettings,
   initialState: initialLedgerSettings,

@@ -4,7 +4,13 @@ export interface LedgerRuleDetails {
   LEDGER_ALREADY_OPENED: { timeZone: string; currency: string; locale: string; openedByCommandId: string };
   UNKNOWN_TIME_ZONE: { timeZone: string };
   UNKNOWN_LOCALE: { locale: string };
-  ZONE_CHANGE_IN_THE_PAST: { effectiveFrom: string; recordedOn: string; timeZone: string; recordedOnInNewZone: string; newTimeZone: string };
+  ZONE_CHANGE_IN_THE_PAST: {
+    effectiveFrom: string;
+    recordedOn: string;
+    timeZone: string;
+    recordedOnInNewZone: string;
+    newTimeZone: string;
+  };
   ZONE_CHANGE_NOT_AFTER_PREVIOUS: { effectiveFrom: string; previousEffectiveFrom: string };
   ZONE_UNCHANGED: { timeZone: string };
 }
@@ -17,11 +23,13 @@ const messages: { [K in LedgerRuleCode]: (d: LedgerRuleDetails[K]) => string } =
   LEDGER_NOT_OPENED: (d) => `${d.commandType} refused: the ledger has no settings yet (renewal init --tz ZONE --currency CODE)`,
   LEDGER_ALREADY_OPENED: (d) =>
     `the ledger is already open in ${d.timeZone}, ${d.currency}, ${d.locale} (command ${d.openedByCommandId}): its currency and locale stay as opened; change its zone with renewal ledger set-zone ZONE --effective DATE`,
-  UNKNOWN_TIME_ZONE: (d) => `${JSON.stringify(d.timeZone)} is not an IANA time zone name this runtime knows, such as Asia/Shanghai or Europe/Berlin`,
+  UNKNOWN_TIME_ZONE: (d) =>
+    `${JSON.stringify(d.timeZone)} is not an IANA time zone name this runtime knows, such as Asia/Shanghai or Europe/Berlin`,
   UNKNOWN_LOCALE: (d) => `${JSON.stringify(d.locale)} is not a locale (a BCP 47 tag such as zh-CN or en-US)`,
   ZONE_CHANGE_IN_THE_PAST: (d) =>
     `a time zone change takes effect on or after the day it is recorded, in the zone in force and in the new one (${d.recordedOn} in ${d.timeZone}, ${d.recordedOnInNewZone} in ${d.newTimeZone}), got ${d.effectiveFrom}: days already counted keep their zone`,
-  ZONE_CHANGE_NOT_AFTER_PREVIOUS: (d) => `a time zone change must take effect after the previous one (${d.previousEffectiveFrom}), got ${d.effectiveFrom}`,
+  ZONE_CHANGE_NOT_AFTER_PREVIOUS: (d) =>
+    `a time zone change must take effect after the previous one (${d.previousEffectiveFrom}), got ${d.effectiveFrom}`,
   ZONE_UNCHANGED: (d) => `the ledger is already in ${d.timeZone} from that day`,
 };
 

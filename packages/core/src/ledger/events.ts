@@ -15,7 +15,11 @@ const event = <T extends string, R extends t.Props, O extends t.Props = Record<n
 };
 
 /** `zoneFrom` absent (events stored before it existed): `opening`. */
-export const LedgerOpened = event('LedgerOpened', { timeZone: t.string, currency: StoredCurrencyC, locale: t.string }, { zoneFrom: t.union([t.literal('start'), t.literal('opening')]) });
+export const LedgerOpened = event(
+  'LedgerOpened',
+  { timeZone: t.string, currency: StoredCurrencyC, locale: t.string },
+  { zoneFrom: t.union([t.literal('start'), t.literal('opening')]) },
+);
 export const TimeZoneChanged = event(
   'TimeZoneChanged',
   { timeZone: t.string, effectiveFrom: BusinessDateC, previousTimeZone: t.string },

@@ -25,7 +25,10 @@ export const evolveLedgerSettings = (state: LedgerSettingsState, event: LedgerSe
     case 'TimeZoneChanged':
       return {
         ...s,
-        zoneChanges: [...state.zoneChanges, { ...event.data, timeZone: canonical(event.data.timeZone), previousTimeZone: canonical(event.data.previousTimeZone) }],
+        zoneChanges: [
+          ...state.zoneChanges,
+          { ...event.data, timeZone: canonical(event.data.timeZone), previousTimeZone: canonical(event.data.previousTimeZone) },
+        ],
       };
   }
 };

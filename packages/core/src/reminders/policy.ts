@@ -56,7 +56,11 @@ export const reminderStepOf = (
   if (!bill || cycleFigures(state).collectibleMinor <= 0) return null;
   const aging = agingAsOf(asOf)(state);
   const dueDate =
-    aging.overdueMinor > 0 && aging.agedFrom ? aging.agedFrom : aging.planStatus === 'active' ? aging.nextInstallment?.dueDate : bill.dueDate;
+    aging.overdueMinor > 0 && aging.agedFrom
+      ? aging.agedFrom
+      : aging.planStatus === 'active'
+        ? aging.nextInstallment?.dueDate
+        : bill.dueDate;
   if (!dueDate) return null;
   const days = daysBetween(dueDate, asOf);
   let best: ReminderStep | null = null;

@@ -104,7 +104,12 @@ export const billCommand = (cycleId: string, commandId: string, totalMinor: numb
     lines: [{ code: 'service', description: 'Property service', amountMinor: totalMinor }],
   });
 
-export const paymentCommand = (cycleId: string, commandId: string, amountMinor: number, paymentId = `payment-${commandId}`): RenewalCommand =>
+export const paymentCommand = (
+  cycleId: string,
+  commandId: string,
+  amountMinor: number,
+  paymentId = `payment-${commandId}`,
+): RenewalCommand =>
   must({
     type: 'RecordPayment',
     commandId,

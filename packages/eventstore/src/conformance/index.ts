@@ -13,7 +13,15 @@ import type { ConformanceTarget } from './target.js';
 export type { EventStore, AppendRequest, AppendResult, ExpectedRevision, ReadStreamOptions, ReadAllOptions } from '../port.js';
 
 // What a store under test gives the suite, and the areas the suite covers.
-export { type StoredEventLocation, type ChildProcessStore, type ConformanceFixture, type ConformanceTarget, type RaceSize, CONFORMANCE_AREAS, type ConformanceArea } from './target.js';
+export {
+  type StoredEventLocation,
+  type ChildProcessStore,
+  type ConformanceFixture,
+  type ConformanceTarget,
+  type RaceSize,
+  CONFORMANCE_AREAS,
+  type ConformanceArea,
+} from './target.js';
 
 /**
  * Registers the conformance suites for one store and queues them on uvu. Call it at the top level

@@ -9,7 +9,8 @@ import { payments, type Names } from './fixtures.js';
 import type { ConformanceArea, ConformanceFixture, ConformanceTarget } from './target.js';
 
 /** The cycle's command handler on a store under test. */
-export const cycleHandler = (options: CommandHandlerOptions): CommandHandler<typeof renewalCycle> => getCommandHandler(renewalCycle, options);
+export const cycleHandler = (options: CommandHandlerOptions): CommandHandler<typeof renewalCycle> =>
+  getCommandHandler(renewalCycle, options);
 export type CycleResult = HandleResult<typeof renewalCycle>;
 
 export interface Context {
@@ -124,7 +125,9 @@ export const withConnection = async (fx: ConformanceFixture, body: (other: Event
 };
 
 export const statuses = (results: readonly CycleResult[]) =>
-  results.map((r) => (r.status === 'rejected' ? `rejected:${r.error.code}` : r.status === 'duplicate' ? `duplicate:${r.duplicate.key}` : 'applied'));
+  results.map((r) =>
+    r.status === 'rejected' ? `rejected:${r.error.code}` : r.status === 'duplicate' ? `duplicate:${r.duplicate.key}` : 'applied',
+  );
 
 export type AddTest = (name: string, body: Body, unsupported?: string) => void;
 /** One area of the suite: adds its tests, given the target (what it can run and how big). */
@@ -132,7 +135,9 @@ export type AreaTests = (add: AddTest, target: ConformanceTarget) => void;
 
 /** Why a test that needs event ids unique across streams, or an atomic batch, cannot run on a target. */
 export const perStreamIdsOf = (target: ConformanceTarget) =>
-  target.eventIdsUniqueAcrossStreams === false ? 'this store checks event ids per stream only (eventIdsUniqueAcrossStreams: false)' : undefined;
+  target.eventIdsUniqueAcrossStreams === false
+    ? 'this store checks event ids per stream only (eventIdsUniqueAcrossStreams: false)'
+    : undefined;
 export const notAtomicOf = (target: ConformanceTarget) =>
   target.atomicBatch === false ? 'this store appends a batch one request at a time (atomicBatch: false)' : undefined;
 

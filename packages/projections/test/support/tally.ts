@@ -3,9 +3,16 @@
 import type { RecordedEvent } from '@renewal-ledger/core';
 import { asNumber, defineProjection, type Projection, type SqlExecutor } from '../../src/index.js';
 
-const amountOf = (e: RecordedEvent) => ((e.data as { amountMinor?: number }).amountMinor ?? 0);
+const amountOf = (e: RecordedEvent) => (e.data as { amountMinor?: number }).amountMinor ?? 0;
 
-export const tallyProjection = (options: { version?: number; name?: string; beforeEach?: (e: RecordedEvent) => void; afterBatch?: (events: readonly RecordedEvent[]) => void } = {}) => {
+export const tallyProjection = (
+  options: {
+    version?: number;
+    name?: string;
+    beforeEach?: (e: RecordedEvent) => void;
+    afterBatch?: (events: readonly RecordedEvent[]) => void;
+  } = {},
+) => {
   const name = options.name ?? 'tally';
   const version = options.version ?? 1;
   return defineProjection({
@@ -29,14 +36,19 @@ export const tallyProjection = (options: { version?: number; name?: string; befo
             [e.type, amountOf(e)],
           );
         else
-          await tx.execute(`INSERT INTO ${table} (type, events) VALUES (?, 1) ON CONFLICT (type) DO UPDATE SET events = ${table}.events + 1`, [e.type]);
+          await tx.execute(
+            `INSERT INTO ${table} (type, events) VALUES (?, 1) ON CONFLICT (type) DO UPDATE SET events = ${table}.events + 1`,
+            [e.type],
+          );
       }
       options.afterBatch?.(events);
     },
   });
 };
 
-export const logProjection = (options: { name?: string; eventTypes?: readonly string[] | 'all'; failOn?: (e: RecordedEvent) => boolean } = {}): Projection => {
+export const logProjection = (
+  options: { name?: string; eventTypes?: readonly string[] | 'all'; failOn?: (e: RecordedEvent) => boolean } = {},
+): Projection => {
   const name = options.name ?? 'log';
   return defineProjection({
     name,

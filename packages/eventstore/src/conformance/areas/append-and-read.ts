@@ -10,7 +10,10 @@ export const appendAndRead: AreaTests = (add, _target) => {
     const cycleId = names.cycle('round-trip');
     const written = [
       billedEvent({ cycleId, commandId: names.id('bill') }),
-      { ...paidEvent(cycleId, names.id('pay-1'), 2500), metadata: metadataFor(names.id('pay-1'), { correlationId: names.id('batch-7'), causationId: names.id('bill') }) },
+      {
+        ...paidEvent(cycleId, names.id('pay-1'), 2500),
+        metadata: metadataFor(names.id('pay-1'), { correlationId: names.id('batch-7'), causationId: names.id('bill') }),
+      },
       paidEvent(cycleId, names.id('pay-2'), 1200),
     ];
     const result = await store.appendToStream(stream, written, { expectedRevision: 'no-stream' });
@@ -66,10 +69,16 @@ export const appendAndRead: AreaTests = (add, _target) => {
 
   add('readStream starts at fromRevision', async ({ store, names }) => {
     const stream = names.stream('from-revision');
-    const written = [billedEvent({ cycleId: names.cycle('from-revision'), commandId: names.id('b') }), ...payments(names, 'from-revision', 4)];
+    const written = [
+      billedEvent({ cycleId: names.cycle('from-revision'), commandId: names.id('b') }),
+      ...payments(names, 'from-revision', 4),
+    ];
     await store.appendToStream(stream, written, { expectedRevision: 'no-stream' });
     const from3 = await collect(store.readStream(stream, { fromRevision: 3n }));
-    assert.equal(from3.map((e) => e.streamRevision), [3n, 4n]);
+    assert.equal(
+      from3.map((e) => e.streamRevision),
+      [3n, 4n],
+    );
     assert.equal(ids(from3), ids(written.slice(3)));
     assert.equal(await collect(store.readStream(stream, { fromRevision: 5n })), [], 'past the end: nothing');
     assert.equal(ids(await collect(store.readStream(stream, { fromRevision: 0n }))), ids(written));
@@ -87,33 +96,49 @@ export const appendAndRead: AreaTests = (add, _target) => {
     }
   });
 
-  add('a batch loads many cycles at once (readStreams where the store has it) exactly as readStream reads them', async ({ store, names }) => {
-    const [a, b, fresh] = ['many-a', 'many-b', 'many-fresh'].map((x) => names.cycle(x)) as [string, string, string];
-    await store.appendToStream(cycleStreamName(a), [billedEvent({ cycleId: a, commandId: names.id('ma-bill') }), paidEvent(a, names.id('ma-pay'), 2500)], {
-      expectedRevision: 'no-stream',
-    });
-    await store.appendToStream(cycleStreamName(b), [billedEvent({ cycleId: b, commandId: names.id('mb-bill') })], { expectedRevision: 'no-stream' });
-    // Positions of a's events interleave with b's: a whole stream is still read in revision order.
-    await store.appendToStream(cycleStreamName(a), [paidEvent(a, names.id('ma-pay-2'), 1500)], { expectedRevision: 1n });
-    if (store.readStreams) {
-      const streams = [a, fresh, b, a].map(cycleStreamName);
-      const read = await store.readStreams(streams);
-      assert.equal([...read.keys()].sort(), [cycleStreamName(a), cycleStreamName(b)].sort(), 'a stream without events is absent');
-      for (const name of [a, b].map(cycleStreamName)) assert.equal(read.get(name), await streamOf(store, name), `${name} as readStream reads it`);
-    }
-    const handler = cycleHandler({ store, clock: () => FIXED_CLOCK });
-    const results = await handler.handleBatch([
-      paymentCommand(a, names.id('ma-pay-3'), 6000),
-      paymentCommand(b, names.id('mb-pay'), 10000),
-      billCommand(fresh, names.id('mf-bill'), 3000),
-      paymentCommand(a, names.id('ma-pay-4'), 1),
-    ]);
-    // Each command decided on its own cycle's history: a had 4000 paid of 10000.
-    assert.equal(
-      results.map((r) => (r.status === 'applied' ? [r.figures.outstandingMinor, r.events[0]!.streamRevision] : r.status === 'rejected' ? r.error.code : r.status)),
-      [[0, 3n], [0, 1n], [3000, 0n], 'OVERPAYMENT'],
-    );
-  });
+  add(
+    'a batch loads many cycles at once (readStreams where the store has it) exactly as readStream reads them',
+    async ({ store, names }) => {
+      const [a, b, fresh] = ['many-a', 'many-b', 'many-fresh'].map((x) => names.cycle(x)) as [string, string, string];
+      await store.appendToStream(
+        cycleStreamName(a),
+        [billedEvent({ cycleId: a, commandId: names.id('ma-bill') }), paidEvent(a, names.id('ma-pay'), 2500)],
+        {
+          expectedRevision: 'no-stream',
+        },
+      );
+      await store.appendToStream(cycleStreamName(b), [billedEvent({ cycleId: b, commandId: names.id('mb-bill') })], {
+        expectedRevision: 'no-stream',
+      });
+      // Positions of a's events interleave with b's: a whole stream is still read in revision order.
+      await store.appendToStream(cycleStreamName(a), [paidEvent(a, names.id('ma-pay-2'), 1500)], { expectedRevision: 1n });
+      if (store.readStreams) {
+        const streams = [a, fresh, b, a].map(cycleStreamName);
+        const read = await store.readStreams(streams);
+        assert.equal([...read.keys()].sort(), [cycleStreamName(a), cycleStreamName(b)].sort(), 'a stream without events is absent');
+        for (const name of [a, b].map(cycleStreamName))
+          assert.equal(read.get(name), await streamOf(store, name), `${name} as readStream reads it`);
+      }
+      const handler = cycleHandler({ store, clock: () => FIXED_CLOCK });
+      const results = await handler.handleBatch([
+        paymentCommand(a, names.id('ma-pay-3'), 6000),
+        paymentCommand(b, names.id('mb-pay'), 10000),
+        billCommand(fresh, names.id('mf-bill'), 3000),
+        paymentCommand(a, names.id('ma-pay-4'), 1),
+      ]);
+      // Each command decided on its own cycle's history: a had 4000 paid of 10000.
+      assert.equal(
+        results.map((r) =>
+          r.status === 'applied'
+            ? [r.figures.outstandingMinor, r.events[0]!.streamRevision]
+            : r.status === 'rejected'
+              ? r.error.code
+              : r.status,
+        ),
+        [[0, 3n], [0, 1n], [3000, 0n], 'OVERPAYMENT'],
+      );
+    },
+  );
   add('headPosition is -1 on an empty store, then the last global position', async ({ store, names }) => {
     const empty = (await collect(store.readAll({ limit: 1 }))).length === 0;
     if (empty) assert.is(await store.headPosition(), -1n, 'an empty store is at -1');
@@ -124,5 +149,4 @@ export const appendAndRead: AreaTests = (add, _target) => {
     if (empty) assert.is(head, second.lastGlobalPosition, 'head is the newest event');
     else assert.ok(head >= second.lastGlobalPosition, 'head is at least the newest event we wrote');
   });
-
 };

@@ -13,14 +13,22 @@ export const appendBatch: AreaTests = (add, target) => {
       { streamName: names.stream('batch-b'), events: payments(names, 'batch-b', 1), expectedRevision: 'any' },
     ];
     const results = await store.appendBatch(requests);
-    assert.equal(results.map((r) => r.nextExpectedRevision), [1n, 2n, 0n]);
-    assert.equal(results.map((r) => r.outcome), ['appended', 'appended', 'appended']);
+    assert.equal(
+      results.map((r) => r.nextExpectedRevision),
+      [1n, 2n, 0n],
+    );
+    assert.equal(
+      results.map((r) => r.outcome),
+      ['appended', 'appended', 'appended'],
+    );
     for (const [i, r] of requests.entries()) {
       const read = await streamOf(store, r.streamName);
       assert.equal(ids(read.slice(read.length - r.events.length)), ids(r.events), `request ${i} stored`);
       assert.is(results[i]!.lastGlobalPosition, read[read.length - 1]!.globalPosition, `request ${i} position`);
     }
-    assert.ok(results[0]!.lastGlobalPosition < results[1]!.lastGlobalPosition && results[1]!.lastGlobalPosition < results[2]!.lastGlobalPosition);
+    assert.ok(
+      results[0]!.lastGlobalPosition < results[1]!.lastGlobalPosition && results[1]!.lastGlobalPosition < results[2]!.lastGlobalPosition,
+    );
   });
   add('a later request may extend a stream an earlier request of the batch wrote', async ({ store, names }) => {
     const stream = names.stream('batch-chain');
@@ -30,7 +38,10 @@ export const appendBatch: AreaTests = (add, target) => {
       { streamName: stream, events: first, expectedRevision: 'no-stream' },
       { streamName: stream, events: second, expectedRevision: 1n },
     ]);
-    assert.equal(results.map((r) => r.nextExpectedRevision), [1n, 2n]);
+    assert.equal(
+      results.map((r) => r.nextExpectedRevision),
+      [1n, 2n],
+    );
     assert.equal(ids(await streamOf(store, stream)), ids([...first, ...second]));
   });
   add(
@@ -61,9 +72,14 @@ export const appendBatch: AreaTests = (add, target) => {
     ];
     const first = await store.appendBatch(requests);
     const again = await store.appendBatch(requests);
-    assert.equal(again.map((r) => r.outcome), ['already-stored', 'already-stored']);
-    assert.equal(again.map((r) => r.lastGlobalPosition), first.map((r) => r.lastGlobalPosition));
+    assert.equal(
+      again.map((r) => r.outcome),
+      ['already-stored', 'already-stored'],
+    );
+    assert.equal(
+      again.map((r) => r.lastGlobalPosition),
+      first.map((r) => r.lastGlobalPosition),
+    );
     assert.equal(ids(await ours(store, names)), ids(requests.flatMap((r) => r.events)));
   });
-
 };

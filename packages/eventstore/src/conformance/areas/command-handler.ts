@@ -3,7 +3,19 @@ import * as assert from 'uvu/assert';
 import { cycleStreamName, type Instant, type RenewalCommand } from '@renewal-ledger/core';
 import { WrongExpectedRevisionError } from '../../port.js';
 import { billCommand, paymentCommand } from '../fixtures.js';
-import { cycleHandler, FIXED_CLOCK, interleaved, noWait, perStreamIdsOf, rejects, statuses, streamOf, withConnection, type AreaTests, type CycleResult } from '../support.js';
+import {
+  cycleHandler,
+  FIXED_CLOCK,
+  interleaved,
+  noWait,
+  perStreamIdsOf,
+  rejects,
+  statuses,
+  streamOf,
+  withConnection,
+  type AreaTests,
+  type CycleResult,
+} from '../support.js';
 
 export const commandHandler: AreaTests = (add, target) => {
   add('applied: events stored with revisions, positions, figures and metadata', async ({ store, names }) => {
@@ -21,8 +33,17 @@ export const commandHandler: AreaTests = (add, target) => {
       stored.map((e) => [e.eventId, e.streamName, e.streamRevision, e.globalPosition, e.type]),
       'the events returned are the events stored',
     );
-    assert.equal(stored.map((e) => e.eventId), [`${names.id('handle-bill')}#0`, `${names.id('handle-pay')}#0`], 'ids derive from command ids');
-    assert.equal(stored[0]!.metadata, { commandId: names.id('handle-bill'), actor: 'conformance-clerk', recordedAt: FIXED_CLOCK, correlationId: names.id('handle-bill') });
+    assert.equal(
+      stored.map((e) => e.eventId),
+      [`${names.id('handle-bill')}#0`, `${names.id('handle-pay')}#0`],
+      'ids derive from command ids',
+    );
+    assert.equal(stored[0]!.metadata, {
+      commandId: names.id('handle-bill'),
+      actor: 'conformance-clerk',
+      recordedAt: FIXED_CLOCK,
+      correlationId: names.id('handle-bill'),
+    });
     assert.equal(stored[1]!.metadata, {
       commandId: names.id('handle-pay'),
       actor: 'conformance-cashier',
@@ -43,7 +64,9 @@ export const commandHandler: AreaTests = (add, target) => {
     assert.is((await handler.handle(pay)).status, 'applied');
     const again = await handler.handle(pay);
     assert.equal(again, { status: 'duplicate', duplicate: { key: 'commandId', id: names.id('dup-pay') } });
-    const samePayment = await handler.handle(paymentCommand(cycleId, names.id('dup-pay-typed-twice'), 3000, `payment-${names.id('dup-pay')}`));
+    const samePayment = await handler.handle(
+      paymentCommand(cycleId, names.id('dup-pay-typed-twice'), 3000, `payment-${names.id('dup-pay')}`),
+    );
     assert.equal(samePayment, { status: 'duplicate', duplicate: { key: 'paymentId', id: `payment-${names.id('dup-pay')}` } });
     assert.is((await streamOf(store, cycleStreamName(cycleId))).length, 2, 'still two events');
   });
@@ -56,7 +79,8 @@ export const commandHandler: AreaTests = (add, target) => {
     await handler.handle(billCommand(cycleId, names.id('reject-bill'), 10000));
     const head = await store.headPosition();
     const over = await handler.handle(paymentCommand(cycleId, names.id('reject-over'), 10001));
-    if (over.status !== 'rejected' || over.error.code !== 'OVERPAYMENT') return assert.unreachable(`expected OVERPAYMENT, got ${statuses([over])}`);
+    if (over.status !== 'rejected' || over.error.code !== 'OVERPAYMENT')
+      return assert.unreachable(`expected OVERPAYMENT, got ${statuses([over])}`);
     assert.is(over.error.outstandingMinor, 10000);
     assert.is(over.error.attemptedMinor, 10001);
     assert.is(await store.headPosition(), head, 'nothing was written');
@@ -82,7 +106,10 @@ export const commandHandler: AreaTests = (add, target) => {
       assert.is(late.appendCalls, 1, 'the rejection after the retry wrote nothing');
     });
     const stored = await streamOf(fx.store, cycleStreamName(cycleId));
-    assert.equal(stored.map((e) => e.metadata.commandId), [names.id('sneak-bill'), names.id('sneak-other'), names.id('sneak-fits'), names.id('sneak-last')]);
+    assert.equal(
+      stored.map((e) => e.metadata.commandId),
+      [names.id('sneak-bill'), names.id('sneak-other'), names.id('sneak-fits'), names.id('sneak-last')],
+    );
   });
   add('the same command decided twice at once is stored once; the caller that found it stored is told duplicate', async ({ fx, names }) => {
     const cycleId = names.cycle('twice');
@@ -103,34 +130,42 @@ export const commandHandler: AreaTests = (add, target) => {
       assert.is(store.appendCalls, 1, 'no conflict: the identical append answered already-stored');
     });
     const stored = await streamOf(fx.store, cycleStreamName(cycleId));
-    assert.equal(stored.map((e) => e.metadata.commandId), [names.id('twice-bill'), names.id('twice-pay')], 'stored once');
+    assert.equal(
+      stored.map((e) => e.metadata.commandId),
+      [names.id('twice-bill'), names.id('twice-pay')],
+      'stored once',
+    );
     assert.is(stored[1]!.metadata.recordedAt, '2026-03-01T09:00:00Z');
   });
-  add('a command id reused with other content on the same cycle is refused COMMAND_ID_CONFLICT; the same content by another actor is a duplicate', async ({ store, names }) => {
-    const cycleId = names.cycle('reuse');
-    const handler = cycleHandler({ store, clock: () => FIXED_CLOCK });
-    await handler.handle(billCommand(cycleId, names.id('reuse-bill'), 10000));
-    const first = await handler.handle(paymentCommand(cycleId, names.id('K1'), 1000, names.id('P1')));
-    if (first.status !== 'applied') return assert.unreachable(first.status);
-    const head = await store.headPosition();
-    // Another payment id and amount under the same key: refused, naming the command that holds it.
-    const other = await handler.handle(paymentCommand(cycleId, names.id('K1'), 2000, names.id('P2')));
-    if (other.status !== 'rejected' || other.error.code !== 'COMMAND_ID_CONFLICT') return assert.unreachable(JSON.stringify(statuses([other])));
-    assert.equal(
-      [other.error.commandId, other.error.streamName, other.error.eventTypes, other.error.position],
-      [names.id('K1'), cycleStreamName(cycleId), ['Paid'], first.events[0]!.globalPosition],
-    );
-    // Only the business time differs: other content too.
-    const later = { ...paymentCommand(cycleId, names.id('K1'), 1000, names.id('P1')), at: '2026-01-06T08:00:00Z' } as RenewalCommand;
-    assert.is((await handler.handle(later)).status, 'rejected');
-    // The same content keyed by another clerk, recorded later: a retry.
-    const retry = { ...paymentCommand(cycleId, names.id('K1'), 1000, names.id('P1')), actor: 'another-clerk' } as RenewalCommand;
-    assert.equal(await cycleHandler({ store, clock: () => '2026-04-01T00:00:00Z' as Instant }).handle(retry), {
-      status: 'duplicate',
-      duplicate: { key: 'commandId', id: names.id('K1') },
-    });
-    assert.is(await store.headPosition(), head, 'nothing written');
-  });
+  add(
+    'a command id reused with other content on the same cycle is refused COMMAND_ID_CONFLICT; the same content by another actor is a duplicate',
+    async ({ store, names }) => {
+      const cycleId = names.cycle('reuse');
+      const handler = cycleHandler({ store, clock: () => FIXED_CLOCK });
+      await handler.handle(billCommand(cycleId, names.id('reuse-bill'), 10000));
+      const first = await handler.handle(paymentCommand(cycleId, names.id('K1'), 1000, names.id('P1')));
+      if (first.status !== 'applied') return assert.unreachable(first.status);
+      const head = await store.headPosition();
+      // Another payment id and amount under the same key: refused, naming the command that holds it.
+      const other = await handler.handle(paymentCommand(cycleId, names.id('K1'), 2000, names.id('P2')));
+      if (other.status !== 'rejected' || other.error.code !== 'COMMAND_ID_CONFLICT')
+        return assert.unreachable(JSON.stringify(statuses([other])));
+      assert.equal(
+        [other.error.commandId, other.error.streamName, other.error.eventTypes, other.error.position],
+        [names.id('K1'), cycleStreamName(cycleId), ['Paid'], first.events[0]!.globalPosition],
+      );
+      // Only the business time differs: other content too.
+      const later = { ...paymentCommand(cycleId, names.id('K1'), 1000, names.id('P1')), at: '2026-01-06T08:00:00Z' } as RenewalCommand;
+      assert.is((await handler.handle(later)).status, 'rejected');
+      // The same content keyed by another clerk, recorded later: a retry.
+      const retry = { ...paymentCommand(cycleId, names.id('K1'), 1000, names.id('P1')), actor: 'another-clerk' } as RenewalCommand;
+      assert.equal(await cycleHandler({ store, clock: () => '2026-04-01T00:00:00Z' as Instant }).handle(retry), {
+        status: 'duplicate',
+        duplicate: { key: 'commandId', id: names.id('K1') },
+      });
+      assert.is(await store.headPosition(), head, 'nothing written');
+    },
+  );
   add('a command id reused with other content earlier in the same batch is refused too', async ({ store, names }) => {
     const cycleId = names.cycle('reuse-batch');
     const handler = cycleHandler({ store, clock: () => FIXED_CLOCK });
@@ -142,7 +177,8 @@ export const commandHandler: AreaTests = (add, target) => {
     ]);
     assert.equal(statuses(results), ['applied', 'applied', 'duplicate:commandId', 'rejected:COMMAND_ID_CONFLICT']);
     const refused = results[3]!;
-    if (refused.status === 'rejected' && refused.error.code === 'COMMAND_ID_CONFLICT') assert.is(refused.error.position, null, 'not stored before the batch');
+    if (refused.status === 'rejected' && refused.error.code === 'COMMAND_ID_CONFLICT')
+      assert.is(refused.error.position, null, 'not stored before the batch');
     assert.is((await streamOf(store, cycleStreamName(cycleId))).length, 2);
   });
   add(
@@ -155,32 +191,52 @@ export const commandHandler: AreaTests = (add, target) => {
       const paid = await handler.handle(paymentCommand(a, names.id('K3'), 1000));
       if (paid.status !== 'applied') return assert.unreachable(paid.status);
       const single = await handler.handle(paymentCommand(b, names.id('K3'), 1000));
-      if (single.status !== 'rejected' || single.error.code !== 'COMMAND_ID_CONFLICT') return assert.unreachable(JSON.stringify(statuses([single])));
-      assert.equal([single.error.streamName, single.error.eventTypes, single.error.position], [cycleStreamName(a), ['Paid'], paid.events[0]!.globalPosition]);
+      if (single.status !== 'rejected' || single.error.code !== 'COMMAND_ID_CONFLICT')
+        return assert.unreachable(JSON.stringify(statuses([single])));
+      assert.equal(
+        [single.error.streamName, single.error.eventTypes, single.error.position],
+        [cycleStreamName(a), ['Paid'], paid.events[0]!.globalPosition],
+      );
       // In a batch, the others still go in (one transaction, decided again without it).
-      const batch = await handler.handleBatch([paymentCommand(b, names.id('eb-pay-1'), 100), paymentCommand(b, names.id('K3'), 1000), paymentCommand(b, names.id('eb-pay-2'), 200)]);
+      const batch = await handler.handleBatch([
+        paymentCommand(b, names.id('eb-pay-1'), 100),
+        paymentCommand(b, names.id('K3'), 1000),
+        paymentCommand(b, names.id('eb-pay-2'), 200),
+      ]);
       assert.equal(statuses(batch), ['applied', 'rejected:COMMAND_ID_CONFLICT', 'applied']);
       const inB = await streamOf(store, cycleStreamName(b));
-      assert.equal(inB.map((e) => e.metadata.commandId), [names.id('eb-bill'), names.id('eb-pay-1'), names.id('eb-pay-2')]);
+      assert.equal(
+        inB.map((e) => e.metadata.commandId),
+        [names.id('eb-bill'), names.id('eb-pay-1'), names.id('eb-pay-2')],
+      );
     },
     perStreamIdsOf(target),
   );
-  add('the same command id with other content stored by another writer in between: refused, not taken for a retry', async ({ fx, names }) => {
-    const cycleId = names.cycle('race-reuse');
-    await cycleHandler({ store: fx.store }).handle(billCommand(cycleId, names.id('rr-bill'), 10000));
-    await withConnection(fx, async (other) => {
-      const rival = cycleHandler({ store: other, clock: () => FIXED_CLOCK });
-      // The rival stores K4 (1000) right after this handler read the cycle: the same event id at
-      // the revision this append expects, with other data (5000).
-      const store = interleaved(fx.store, async (attempt) => {
-        if (attempt === 1) await rival.handle(paymentCommand(cycleId, names.id('K4'), 1000, names.id('P-rival')));
+  add(
+    'the same command id with other content stored by another writer in between: refused, not taken for a retry',
+    async ({ fx, names }) => {
+      const cycleId = names.cycle('race-reuse');
+      await cycleHandler({ store: fx.store }).handle(billCommand(cycleId, names.id('rr-bill'), 10000));
+      await withConnection(fx, async (other) => {
+        const rival = cycleHandler({ store: other, clock: () => FIXED_CLOCK });
+        // The rival stores K4 (1000) right after this handler read the cycle: the same event id at
+        // the revision this append expects, with other data (5000).
+        const store = interleaved(fx.store, async (attempt) => {
+          if (attempt === 1) await rival.handle(paymentCommand(cycleId, names.id('K4'), 1000, names.id('P-rival')));
+        });
+        const mine = await cycleHandler({ store, clock: () => FIXED_CLOCK, backoff: noWait }).handle(
+          paymentCommand(cycleId, names.id('K4'), 5000, names.id('P-mine')),
+        );
+        assert.equal(statuses([mine]), ['rejected:COMMAND_ID_CONFLICT']);
       });
-      const mine = await cycleHandler({ store, clock: () => FIXED_CLOCK, backoff: noWait }).handle(paymentCommand(cycleId, names.id('K4'), 5000, names.id('P-mine')));
-      assert.equal(statuses([mine]), ['rejected:COMMAND_ID_CONFLICT']);
-    });
-    const stored = await streamOf(fx.store, cycleStreamName(cycleId));
-    assert.equal(stored.map((e) => (e.data as { amountMinor?: number }).amountMinor ?? null), [null, 1000], 'only the rival payment is stored');
-  });
+      const stored = await streamOf(fx.store, cycleStreamName(cycleId));
+      assert.equal(
+        stored.map((e) => (e.data as { amountMinor?: number }).amountMinor ?? null),
+        [null, 1000],
+        'only the rival payment is stored',
+      );
+    },
+  );
   add('retries are bounded: a cycle that always moves on makes handle throw', async ({ fx, names }) => {
     const cycleId = names.cycle('bounded');
     await cycleHandler({ store: fx.store }).handle(billCommand(cycleId, names.id('bounded-bill'), 100000));
@@ -194,7 +250,9 @@ export const commandHandler: AreaTests = (add, target) => {
       assert.is(store.appendCalls, 3, 'one attempt and two retries');
     });
     const stored = await streamOf(fx.store, cycleStreamName(cycleId));
-    assert.not.ok(stored.some((e) => e.metadata.commandId === names.id('bounded-pay')), 'the command was not written');
+    assert.not.ok(
+      stored.some((e) => e.metadata.commandId === names.id('bounded-pay')),
+      'the command was not written',
+    );
   });
-
 };

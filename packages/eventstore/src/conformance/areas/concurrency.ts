@@ -68,9 +68,12 @@ export const concurrency: AreaTests = (add, target) => {
     }
     const read = await streamOf(fx.store, stream);
     assert.is(read.length, connections * perWriter, 'every append stored once');
-    assert.equal(read.map((e) => e.streamRevision), read.map((_, i) => BigInt(i)), 'revisions 0..n-1 without gaps');
+    assert.equal(
+      read.map((e) => e.streamRevision),
+      read.map((_, i) => BigInt(i)),
+      'revisions 0..n-1 without gaps',
+    );
     assert.is(new Set(ids(read)).size, read.length, 'no event twice');
     strictlyIncreasing(read);
   });
-
 };

@@ -27,7 +27,10 @@ export const expectedRevision: AreaTests = (add, _target) => {
     const stream = await seeded(store, names, 'any-existing');
     const r = await store.appendToStream(stream, payments(names, 'any-existing-new', 1), { expectedRevision: 'any' });
     assert.is(r.nextExpectedRevision, 2n);
-    assert.equal((await streamOf(store, stream)).map((e) => e.streamRevision), [0n, 1n, 2n]);
+    assert.equal(
+      (await streamOf(store, stream)).map((e) => e.streamRevision),
+      [0n, 1n, 2n],
+    );
   });
   add('an exact revision on a missing stream is refused, naming no-stream as actual', async ({ store, names }) => {
     const stream = names.stream('exact-missing');
@@ -64,5 +67,4 @@ export const expectedRevision: AreaTests = (add, _target) => {
     });
     await unchanged(store, stream, names, 'exact-ahead');
   });
-
 };

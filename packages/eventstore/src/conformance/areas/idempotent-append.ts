@@ -33,7 +33,10 @@ export const idempotentAppend: AreaTests = (add, target) => {
     const again = await store.appendToStream(stream, events, { expectedRevision: 1n });
     assert.is(again.outcome, 'already-stored');
     assert.is(again.lastGlobalPosition, first.lastGlobalPosition);
-    assert.equal((await streamOf(store, stream)).map((e) => e.streamRevision), [0n, 1n, 2n, 3n]);
+    assert.equal(
+      (await streamOf(store, stream)).map((e) => e.streamRevision),
+      [0n, 1n, 2n, 3n],
+    );
   });
   add('new events at a taken revision are a conflict, not a retry', async ({ store, names }) => {
     const stream = await seeded(store, names, 'retry-not');
@@ -45,22 +48,25 @@ export const idempotentAppend: AreaTests = (add, target) => {
     await unchanged(store, stream, names, 'retry-not');
   });
 
-  add('an event id already stored in another stream is refused as a reused command id', async ({ store, names }) => {
-    const first = names.stream('id-owner');
-    const events = payments(names, 'id-reused', 1);
-    await store.appendToStream(first, events, { expectedRevision: 'no-stream' });
-    const other = names.stream('id-thief');
-    try {
-      await store.appendToStream(other, events, { expectedRevision: 'no-stream' });
-      assert.unreachable('the reused event id was stored');
-    } catch (e) {
-      assert.instance(e, EventIdConflictError);
-      const conflict = e as EventIdConflictError;
-      assert.is(conflict.eventId, events[0]!.eventId);
-      assert.is(conflict.streamName, other);
-      assert.is(conflict.storedIn, first);
-    }
-    assert.is((await streamOf(store, other)).length, 0, 'nothing written to the other stream');
-  }, perStreamIdsOf(target));
-
+  add(
+    'an event id already stored in another stream is refused as a reused command id',
+    async ({ store, names }) => {
+      const first = names.stream('id-owner');
+      const events = payments(names, 'id-reused', 1);
+      await store.appendToStream(first, events, { expectedRevision: 'no-stream' });
+      const other = names.stream('id-thief');
+      try {
+        await store.appendToStream(other, events, { expectedRevision: 'no-stream' });
+        assert.unreachable('the reused event id was stored');
+      } catch (e) {
+        assert.instance(e, EventIdConflictError);
+        const conflict = e as EventIdConflictError;
+        assert.is(conflict.eventId, events[0]!.eventId);
+        assert.is(conflict.streamName, other);
+        assert.is(conflict.storedIn, first);
+      }
+      assert.is((await streamOf(store, other)).length, 0, 'nothing written to the other stream');
+    },
+    perStreamIdsOf(target),
+  );
 };

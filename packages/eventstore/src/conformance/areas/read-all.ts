@@ -46,9 +46,14 @@ export const readAll: AreaTests = (add, _target) => {
   });
   add('batchSize changes round trips, never the events', async ({ store, names }) => {
     const written = await manyStreams(store, names);
-    for (const batchSize of [1, 7, 64, 10_000]) assert.equal(ids(await ours(store, names, { batchSize })), ids(written), `batchSize ${batchSize}`);
+    for (const batchSize of [1, 7, 64, 10_000])
+      assert.equal(ids(await ours(store, names, { batchSize })), ids(written), `batchSize ${batchSize}`);
     const all = await ours(store, names);
-    assert.equal(ids(await ours(store, names, { after: all[9]!.globalPosition, batchSize: 4 })), ids(written.slice(10)), 'after + batchSize');
+    assert.equal(
+      ids(await ours(store, names, { after: all[9]!.globalPosition, batchSize: 4 })),
+      ids(written.slice(10)),
+      'after + batchSize',
+    );
   });
   add('pages of after + limit cover everything exactly once', async ({ store, names }) => {
     const written = await manyStreams(store, names);
@@ -65,5 +70,4 @@ export const readAll: AreaTests = (add, _target) => {
     assert.equal(ids(paged), ids(everything));
     assert.equal(ids(paged.filter(mine(names))), ids(written));
   });
-
 };

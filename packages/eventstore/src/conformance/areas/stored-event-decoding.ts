@@ -17,8 +17,15 @@ export const storedEventDecoding: AreaTests = (add, target) => {
     const store = fx.store;
     const badCycle = names.cycle('corrupt');
     const goodCycle = names.cycle('intact');
-    const bad = [billedEvent({ cycleId: badCycle, commandId: names.id('corrupt-bill') }), paidEvent(badCycle, names.id('corrupt-pay'), 300), paidEvent(badCycle, names.id('corrupt-pay-2'), 400)];
-    const good = [billedEvent({ cycleId: goodCycle, commandId: names.id('intact-bill') }), paidEvent(goodCycle, names.id('intact-pay'), 500)];
+    const bad = [
+      billedEvent({ cycleId: badCycle, commandId: names.id('corrupt-bill') }),
+      paidEvent(badCycle, names.id('corrupt-pay'), 300),
+      paidEvent(badCycle, names.id('corrupt-pay-2'), 400),
+    ];
+    const good = [
+      billedEvent({ cycleId: goodCycle, commandId: names.id('intact-bill') }),
+      paidEvent(goodCycle, names.id('intact-pay'), 500),
+    ];
     await store.appendToStream(cycleStreamName(badCycle), bad.slice(0, 2), { expectedRevision: 'no-stream' });
     await store.appendToStream(cycleStreamName(goodCycle), good, { expectedRevision: 'no-stream' });
     await store.appendToStream(cycleStreamName(badCycle), bad.slice(2), { expectedRevision: 1n });
@@ -35,7 +42,10 @@ export const storedEventDecoding: AreaTests = (add, target) => {
     assert.is(e.streamRevision, target.streamRevision, 'names the revision');
     assert.is(e.globalPosition, target.globalPosition, 'names the global position');
     assert.is(e.eventType, 'Paid');
-    assert.ok(e.problem.problems.some((p) => p.path === path), `names the path ${path}: ${e.message}`);
+    assert.ok(
+      e.problem.problems.some((p) => p.path === path),
+      `names the path ${path}: ${e.message}`,
+    );
     assert.ok(e.message.includes(target.streamName) && e.message.includes(path), 'the message says where');
   };
   const corruption = target.unsupported?.corruptEventData;
@@ -50,7 +60,11 @@ export const storedEventDecoding: AreaTests = (add, target) => {
         for await (const ev of fx.store.readStream(cycleStreamName(badCycle))) seen.push(ev);
       }, StoredEventDecodeError);
       decodeError(e, target, 'data/amountMinor');
-      assert.equal(seen.map((x) => x.streamRevision), [0n], 'events before it were read, nothing after it');
+      assert.equal(
+        seen.map((x) => x.streamRevision),
+        [0n],
+        'events before it were read, nothing after it',
+      );
     },
     corruption,
   );
@@ -63,7 +77,10 @@ export const storedEventDecoding: AreaTests = (add, target) => {
         for await (const ev of fx.store.readAll()) seen.push(ev);
       }, StoredEventDecodeError);
       decodeError(e, target, 'data/amountMinor');
-      assert.ok(seen.every((x) => x.globalPosition < target.globalPosition), 'nothing past it was yielded, nothing skipped');
+      assert.ok(
+        seen.every((x) => x.globalPosition < target.globalPosition),
+        'nothing past it was yielded, nothing skipped',
+      );
       assert.equal(ids(seen.filter(mine(names))), [bad[0]!.eventId]);
       assert.equal(ids(await streamOf(fx.store, cycleStreamName(goodCycle))), ids(good), 'another stream reads');
       const after = await ours(fx.store, names, { after: target.globalPosition });
@@ -86,5 +103,4 @@ export const storedEventDecoding: AreaTests = (add, target) => {
     },
     corruption,
   );
-
 };
