@@ -63,15 +63,13 @@ export const revokeMandate = (mandateId: string, over: Json = {}): ContractComma
   contractCommand({ ...base('RevokeMandate', `revoke-${mandateId}`, '2026-03-01T09:00:00Z'), mandateId, ...over });
 
 export const lumpSum = (lumpSumId: string, amountMinor: number, over: Json = {}): ReceiveLumpSum =>
-  <ReceiveLumpSum>(
-    contractCommand({
-      ...base('ReceiveLumpSum', `lump-${lumpSumId}`, '2026-03-10T10:00:00Z'),
-      lumpSumId,
-      amountMinor,
-      channel: 'bank-transfer',
-      ...over,
-    })
-  );
+  contractCommand({
+    ...base('ReceiveLumpSum', `lump-${lumpSumId}`, '2026-03-10T10:00:00Z'),
+    lumpSumId,
+    amountMinor,
+    channel: 'bank-transfer',
+    ...over,
+  }) as ReceiveLumpSum;
 
 export const allocate = (
   lumpSumId: string,
