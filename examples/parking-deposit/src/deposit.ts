@@ -35,10 +35,7 @@ export const DepositCommandC = tagged('DepositCommand', 'type', {
   RefundDeposit: command('RefundDeposit', {}),
 });
 export type DepositCommand = t.TypeOf<typeof DepositCommandC>;
-export const decodeDepositCommand: (input: unknown) => E.Either<InvalidInput, DepositCommand> = decodeWith(
-  DepositCommandC,
-  'deposit command',
-);
+export const decodeDepositCommand: (input: unknown) => E.Either<InvalidInput, DepositCommand> = decodeWith(DepositCommandC, 'deposit command');
 
 // Events: stored forever, decoded loosely (fields a newer writer adds are ignored).
 const base = { cardId: IdC, commandId: IdC, actor: IdC, at: InstantC };
@@ -106,32 +103,19 @@ export const decideDeposit = (c: DepositCommand, state: DepositState): Result =>
     // The same deposit keyed twice is one fact; another one on the same card is refused.
     return sameFact(state.taken, data)
       ? duplicate('cardId', c.cardId)
-      : E.left({
-          code: 'ALREADY_TAKEN',
-          message: `card ${c.cardId} already has a deposit (command ${state.taken.commandId})`,
-          takenByCommandId: state.taken.commandId,
-        });
+      : E.left({ code: 'ALREADY_TAKEN', message: `card ${c.cardId} already has a deposit (command ${state.taken.commandId})`, takenByCommandId: state.taken.commandId });
   }
   const taken = state.taken;
   if (!taken) return E.left({ code: 'NOT_TAKEN', message: `${c.type} refused: no deposit was taken for card ${c.cardId}` });
   if (state.refund)
-    return E.left({
-      code: 'ALREADY_REFUNDED',
-      message: `the deposit of card ${c.cardId} was refunded (${formatMinor(state.refund.amountMinor, taken.currency)})`,
-      refundedMinor: state.refund.amountMinor,
-    });
+    return E.left({ code: 'ALREADY_REFUNDED', message: `the deposit of card ${c.cardId} was refunded (${formatMinor(state.refund.amountMinor, taken.currency)})`, refundedMinor: state.refund.amountMinor });
   if (c.type === 'DeductForDamage') {
     const data = { ...meta, deductionId: c.deductionId, amountMinor: c.amountMinor, reason: c.reason };
     const earlier = state.deductions.find((d) => d.deductionId === c.deductionId);
     if (earlier)
       return sameFact(earlier, data)
         ? duplicate('deductionId', c.deductionId)
-        : E.left({
-            code: 'ID_CONFLICT',
-            message: `deduction ${c.deductionId} was already recorded with other data`,
-            deductionId: c.deductionId,
-            existingCommandId: earlier.commandId,
-          });
+        : E.left({ code: 'ID_CONFLICT', message: `deduction ${c.deductionId} was already recorded with other data`, deductionId: c.deductionId, existingCommandId: earlier.commandId });
     if (c.amountMinor > state.heldMinor)
       return E.left({
         code: 'DEDUCTION_EXCEEDS_HELD',

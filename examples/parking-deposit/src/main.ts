@@ -13,24 +13,8 @@ const deposits = getCommandHandler(parkingDeposit, { store });
 
 const card = { cardId: 'card-0417', actor: 'gate-office' };
 const inputs = [
-  {
-    type: 'TakeDeposit',
-    commandId: 'dep-0417-take',
-    ...card,
-    at: '2026-01-05T08:30:00Z',
-    holder: 'Zhang Wei',
-    amountMinor: 20000,
-    currency: 'CNY',
-  },
-  {
-    type: 'DeductForDamage',
-    commandId: 'dep-0417-scratch',
-    ...card,
-    at: '2026-06-30T17:00:00Z',
-    deductionId: 'scratch-1',
-    amountMinor: 3500,
-    reason: 'bent card, reader damaged',
-  },
+  { type: 'TakeDeposit', commandId: 'dep-0417-take', ...card, at: '2026-01-05T08:30:00Z', holder: 'Zhang Wei', amountMinor: 20000, currency: 'CNY' },
+  { type: 'DeductForDamage', commandId: 'dep-0417-scratch', ...card, at: '2026-06-30T17:00:00Z', deductionId: 'scratch-1', amountMinor: 3500, reason: 'bent card, reader damaged' },
   { type: 'RefundDeposit', commandId: 'dep-0417-refund', ...card, at: '2026-07-01T09:00:00Z' },
 ];
 try {
