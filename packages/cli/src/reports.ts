@@ -26,7 +26,13 @@ const renderCurrencyAging = (asOf: BusinessDate, c: CurrencyTotals): string => {
   ].join('\n');
 };
 
-export const renderPeriods = (title: string, periods: readonly BillingPeriodFigures[]): string =>
+/** What a collection-rate line needs: the arrears view's billing periods and the behaviour view's both have it. */
+type CollectionLine = Pick<
+  BillingPeriodFigures,
+  'billingMonth' | 'currency' | 'cycles' | 'billedMinor' | 'dueMinor' | 'collectedMinor' | 'collectionRate'
+>;
+
+export const renderPeriods = (title: string, periods: readonly CollectionLine[]): string =>
   [
     title,
     periods.length === 0

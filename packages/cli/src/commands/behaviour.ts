@@ -3,19 +3,14 @@
 // takings per channel over some days; with --contract, one contract's punctuality.
 import type { BusinessDate } from '@renewal-ledger/core';
 import { getArrearsView } from '@renewal-ledger/projection-arrears';
-import {
-  getBehaviourView,
-  type ChannelTakings,
-  type ContractBehaviour,
-  type PeriodCollection,
-  type ReminderEffect,
-} from '@renewal-ledger/projection-behaviour';
+import { getBehaviourView, type ChannelTakings, type ContractBehaviour } from '@renewal-ledger/projection-behaviour';
 import { dateOf, formatOf, idOf, noPositionals, parse } from '../args.js';
 import { readLedger } from '../ledger.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { amount, amountCells, amountHeaders, count, csv, print, printJson, table } from '../output.js';
-import { rate } from '../reports.js';
+import { rate, renderPeriods } from '../reports.js';
+import { renderReminderEffects } from '../demo-behaviour.js';
 import { requireContract } from '../lookups.js';
 import { catchUp, openSession, readViews, storeUrlOf } from '../session.js';
 
@@ -30,44 +25,6 @@ const renderContract = (c: ContractBehaviour): string =>
       : table(
           ['cycle', 'due date', 'status', 'days late', 'settled on'],
           c.standings.map((s) => [s.cycleId, s.dueDate, s.status, s.daysLate, s.settledOn ?? '']),
-        ),
-  ].join('\n');
-
-const renderReminders = (effects: readonly ReminderEffect[]): string =>
-  [
-    'Reminder effectiveness (paid within 7 days of the reminder / chased)',
-    effects.length === 0
-      ? '  (no reminders sent yet)'
-      : table(
-          ['channel', 'level', 'currency', 'reminders', 'chased', 'paid within 7 days', 'share'],
-          effects.map((e) => [
-            e.channel,
-            e.level ?? '',
-            e.currency,
-            count(e.reminders),
-            amount(e.remindedMinor, e.currency),
-            amount(e.paidWithinMinor, e.currency),
-            rate(e.share),
-          ]),
-        ),
-  ].join('\n');
-
-const renderRates = (rates: readonly PeriodCollection[]): string =>
-  [
-    'Collection rate per billing month (collected / due)',
-    rates.length === 0
-      ? '  (nothing billed yet)'
-      : table(
-          ['month', 'currency', 'cycles', 'billed', 'due', 'collected', 'rate'],
-          rates.map((p) => [
-            p.billingMonth,
-            p.currency,
-            count(p.cycles),
-            amount(p.billedMinor, p.currency),
-            amount(p.dueMinor, p.currency),
-            amount(p.collectedMinor, p.currency),
-            rate(p.collectionRate),
-          ]),
         ),
   ].join('\n');
 
@@ -178,7 +135,13 @@ cycles with --contract, else the collection rate per month.`,
           ),
         );
       } else {
-        print([renderReminders(reminderEffectiveness), renderRates(collectionRates), renderTakings(from, to, takings)].join('\n\n'));
+        print(
+          [
+            renderReminderEffects(reminderEffectiveness),
+            renderPeriods('Collection rate per billing month (collected / due)', collectionRates),
+            renderTakings(from, to, takings),
+          ].join('\n\n'),
+        );
       }
       return 0;
     } finally {
