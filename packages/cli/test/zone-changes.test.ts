@@ -9,32 +9,13 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { bill, pay } from './support/commands.js';
 import { workspace, type Workspace } from './support/cli.js';
-import { postgresSkip, withPostgresStore } from './support/postgres.js';
+import { onBothStores as onBothStoresOf } from './support/postgres.js';
 
 const zones = suite('zone changes and late openings through the CLI');
 
 /** Runs a scenario in a fresh workspace on SQLite, and on PostgreSQL when there is one. */
-const onBothStores = (name: string, scenario: (w: Workspace, store: string) => void) => {
-  zones(`SQLite: ${name}`, () => {
-    const w = workspace();
-    try {
-      scenario(w, 'sqlite:./renewal.db');
-    } finally {
-      w.cleanup();
-    }
-  });
-  const pg = () =>
-    withPostgresStore('zones', (store) => {
-      const w = workspace();
-      try {
-        scenario(w, store);
-      } finally {
-        w.cleanup();
-      }
-    });
-  if (!postgresSkip) zones(`PostgreSQL: ${name}`, pg);
-  else zones.skip(`PostgreSQL: ${name}`, pg);
-};
+const onBothStores = (name: string, scenario: (w: Workspace, store: string) => void) =>
+  onBothStoresOf(zones, 'zones', workspace, name, scenario);
 
 const at = (now: string) => ({ env: { RENEWAL_NOW: now } });
 

@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import stringWidth from 'string-width';
 import { bill, openFlat, pay } from './support/commands.js';
 import { workspace, type Workspace } from './support/cli.js';
-import { postgresSkip, withPostgresStore } from './support/postgres.js';
+import { onBothStores as onBothStoresOf, postgresSkip, withPostgresStore } from './support/postgres.js';
 
 // ---------------------------------------------------------------------------------------------
 const renew = suite('today in the ledger zone');
@@ -190,27 +190,8 @@ const jpyAndKwd = (w: Workspace, store: string) => {
 };
 
 /** Runs a scenario in a fresh workspace on SQLite, and on PostgreSQL when there is one. */
-const onBothStores = (name: string, scenario: (w: Workspace, store: string) => void) => {
-  money(`SQLite: ${name}`, () => {
-    const w = workspace();
-    try {
-      scenario(w, 'sqlite:./renewal.db');
-    } finally {
-      w.cleanup();
-    }
-  });
-  const pg = () =>
-    withPostgresStore('money', (store) => {
-      const w = workspace();
-      try {
-        scenario(w, store);
-      } finally {
-        w.cleanup();
-      }
-    });
-  if (!postgresSkip) money(`PostgreSQL: ${name}`, pg);
-  else money.skip(`PostgreSQL: ${name}`, pg);
-};
+const onBothStores = (name: string, scenario: (w: Workspace, store: string) => void) =>
+  onBothStoresOf(money, 'money', workspace, name, scenario);
 
 onBothStores('JPY with 0 decimals and KWD with 3 in tables and CSV; JSON in minor units; XYZ refused', jpyAndKwd);
 

@@ -24,3 +24,32 @@ export const withPostgresStore = async (
     await admin.close();
   }
 };
+
+type Suite = ((name: string, body: () => void | Promise<void>) => void) & {
+  skip: (name: string, body: () => void | Promise<void>) => void;
+};
+
+/**
+ * Adds `scenario` to `suite` twice: in a fresh workspace on SQLite, and in one on a PostgreSQL
+ * schema of its own (skipped, saying so, when there is no server).
+ */
+export const onBothStores = <W extends { cleanup(): void }>(
+  suite: Suite,
+  label: string,
+  makeWorkspace: () => W,
+  name: string,
+  scenario: (w: W, store: string) => void,
+): void => {
+  const inWorkspace = (store: string) => {
+    const w = makeWorkspace();
+    try {
+      scenario(w, store);
+    } finally {
+      w.cleanup();
+    }
+  };
+  suite(`SQLite: ${name}`, () => inWorkspace('sqlite:./renewal.db'));
+  const pg = () => withPostgresStore(label, inWorkspace);
+  if (!postgresSkip) suite(`PostgreSQL: ${name}`, pg);
+  else suite.skip(`PostgreSQL: ${name}`, pg);
+};
