@@ -7,7 +7,7 @@ import { getPostgresViewDatabase, type ViewDatabase } from '@renewal-ledger/proj
 import { getPostgresEventStore, migrations } from '@renewal-ledger/store-postgres';
 import { transactionsOf, type Backend, type Limit, type StoreName } from './backend.js';
 import type { PlannedRow } from './plan.js';
-import { PORTFOLIO_SUMS, agingAccumulator, debtorAccumulator, foldInto, rowsCheck, totalsOfStates } from './totals.js';
+import { PORTFOLIO_SUMS, agingAccumulator, debtorAccumulator, digestedRowOf, foldInto, rowsCheck, totalsOfStates } from './totals.js';
 
 interface EventRow {
   global_position: string;
@@ -77,15 +77,7 @@ export const getPostgresBackend = async (options: { url: string }): Promise<Back
         `SELECT ${COLUMNS} FROM ${q(schema)}.events WHERE global_position > $1 ORDER BY global_position LIMIT ${REPLAY_PAGE}`,
         [after],
       );
-      for (const r of rows)
-        check.add({
-          streamName: r.stream_id,
-          streamRevision: r.stream_revision,
-          eventId: r.event_id,
-          type: r.type,
-          data: r.data,
-          metadata: r.metadata,
-        });
+      for (const r of rows) check.add(digestedRowOf(r));
       if (rows.length < REPLAY_PAGE) break;
       after = rows[rows.length - 1]!.global_position;
     }

@@ -11,7 +11,7 @@ import { getSQLiteEventStore, MIGRATIONS } from '@renewal-ledger/store-sqlite';
 import { transactionsOf, type Backend, type Limit, type StoreName } from './backend.js';
 import type { Tick } from './measure.js';
 import type { PlannedRow } from './plan.js';
-import { PORTFOLIO_SUMS, agingAccumulator, debtorAccumulator, foldInto, rowsCheck, totalsOfStates } from './totals.js';
+import { PORTFOLIO_SUMS, agingAccumulator, debtorAccumulator, digestedRowOf, foldInto, rowsCheck, totalsOfStates } from './totals.js';
 
 const COLUMNS = 'global_position, stream_id, stream_revision, event_id, type, schema_version, data, metadata';
 const INSERT_COLUMNS = 'stream_id, stream_revision, event_id, type, schema_version, data, metadata, recorded_at';
@@ -93,14 +93,7 @@ const readBack = (path: string, skip = 0) => {
     for (const r of db
       .prepare(`SELECT ${COLUMNS} FROM events ORDER BY global_position LIMIT -1 OFFSET ?`)
       .iterate(skip) as IterableIterator<EventRow>)
-      check.add({
-        streamName: r.stream_id,
-        streamRevision: r.stream_revision,
-        eventId: r.event_id,
-        type: r.type,
-        data: r.data,
-        metadata: r.metadata,
-      });
+      check.add(digestedRowOf(r));
     return check.done();
   } finally {
     db.close();

@@ -89,6 +89,25 @@ export interface DigestedRow {
   readonly metadata: string;
 }
 
+/** The columns of the SQL stores' events table that the checks read (snake_case, as queried). */
+export interface EventColumns {
+  readonly stream_id: string;
+  readonly stream_revision: number | string;
+  readonly event_id: string;
+  readonly type: string;
+  readonly data: string;
+  readonly metadata: string;
+}
+
+export const digestedRowOf = (r: EventColumns): DigestedRow => ({
+  streamName: r.stream_id,
+  streamRevision: r.stream_revision,
+  eventId: r.event_id,
+  type: r.type,
+  data: r.data,
+  metadata: r.metadata,
+});
+
 /** A digest of event rows in global order: library and limit stored the same bytes. */
 export const rowDigest = () => {
   const hash = createHash('sha256');
