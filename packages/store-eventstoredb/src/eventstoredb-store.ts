@@ -214,13 +214,7 @@ export const getEventStoreDBEventStore = (options: EventStoreDBEventStoreOptions
     let from: Position | typeof START = after === undefined || after < 0n ? START : { commit: after, prepare: after };
     let seen: Position | null = null;
     while (left > 0) {
-      const page: AllStreamResolvedEvent[] = [];
-      for await (const resolved of client.readAll({
-        fromPosition: from,
-        direction: FORWARDS,
-        maxCount: batchSize,
-      }) as AsyncIterable<AllStreamResolvedEvent>)
-        page.push(resolved);
+      const page = await allPage(from, FORWARDS, batchSize);
       for (const resolved of page) {
         const e = resolved.event;
         if (!e) continue;
@@ -238,17 +232,23 @@ export const getEventStoreDBEventStore = (options: EventStoreDBEventStoreOptions
     }
   }
 
+  /** One page of the $all stream, read whole: `readAll` yields events one by one. */
+  const allPage = async (
+    fromPosition: Position | typeof START | typeof END,
+    direction: typeof FORWARDS | typeof BACKWARDS,
+    maxCount: number,
+  ): Promise<AllStreamResolvedEvent[]> => {
+    const page: AllStreamResolvedEvent[] = [];
+    for await (const resolved of client.readAll({ fromPosition, direction, maxCount }) as AsyncIterable<AllStreamResolvedEvent>)
+      page.push(resolved);
+    return page;
+  };
+
   const headPosition = async (): Promise<bigint> => {
     let from: Position | typeof END = END;
     const page = 100;
     for (;;) {
-      const events: AllStreamResolvedEvent[] = [];
-      for await (const resolved of client.readAll({
-        fromPosition: from,
-        direction: BACKWARDS,
-        maxCount: page,
-      }) as AsyncIterable<AllStreamResolvedEvent>)
-        events.push(resolved);
+      const events = await allPage(from, BACKWARDS, page);
       for (const resolved of events) {
         const e = resolved.event;
         if (e && !isSystemEvent(e)) return e.position.commit;
