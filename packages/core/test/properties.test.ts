@@ -61,6 +61,7 @@ const amountsAreValid = (e: RenewalEvent): boolean => {
     case 'Adjusted':
     case 'WrittenOff':
     case 'AutoDebitFailed':
+    case 'ApprovalRequested':
       return isPositive(e.data.amountMinor);
     case 'DisputeResolved':
       return isNonNegative(e.data.adjustmentMinor);
@@ -68,6 +69,9 @@ const amountsAreValid = (e: RenewalEvent): boolean => {
       return e.data.installments.every((i) => isPositive(i.amountMinor));
     case 'InstallmentPlanCancelled':
     case 'ReminderSent':
+    case 'RequestApproved':
+    case 'RequestRejected':
+    case 'RequestExpired':
       return true;
   }
 };
