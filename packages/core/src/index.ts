@@ -471,3 +471,38 @@ export {
   collectionsDue,
   collectionOutcome,
 } from './auto-debit/policy.js';
+
+// The ledger's users and their roles (docs/roles-and-approvals.md): commands, events, the aggregate.
+export {
+  PasswordHashC,
+  AddUserC,
+  DisableUserC,
+  UserCommandC,
+  type AddUser,
+  type DisableUser,
+  type UserCommand,
+  decodeUserCommand,
+} from './users/commands.js';
+export {
+  UserAdded,
+  UserDisabled,
+  UserEventC,
+  type UserEvent,
+  type UserAddedData,
+  type UserEventType,
+  USER_SCHEMA_VERSION,
+  decodeUserEvent,
+  userEvents,
+} from './users/events.js';
+export {
+  USERS_STREAM,
+  type User,
+  type UsersState,
+  type UserRuleDetails,
+  type UserRuleCode,
+  type UserError,
+  type UserDuplicate,
+  initialUsers,
+  evolveUsers,
+  usersDecider,
+} from './users/decider.js';

@@ -3,8 +3,25 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as E from 'fp-ts/lib/Either.js';
-import { contractDecider, DEFAULT_ACCESS_POLICY, decodeCommand, renewalCycle, type RenewalCommand } from '@renewal-ledger/core';
-import { getCommandHandler, getInMemoryEventStore, type EventStore } from '@renewal-ledger/eventstore';
+import {
+  contractDecider,
+  DEFAULT_ACCESS_POLICY,
+  decodeCommand,
+  decodeUserCommand,
+  renewalCycle,
+  usersDecider,
+  type RenewalCommand,
+  type UserCommand,
+} from '@renewal-ledger/core';
+import {
+  activeUser,
+  getCommandHandler,
+  getInMemoryEventStore,
+  hashPassword,
+  readUsers,
+  verifyPassword,
+  type EventStore,
+} from '@renewal-ledger/eventstore';
 
 const test = suite('access in the command handler');
 
@@ -114,6 +131,51 @@ test('every aggregate gets the check: the contract too', async () => {
   const contracts = getCommandHandler(contractDecider, { store, access: DEFAULT_ACCESS_POLICY });
   const r = await contracts.handle({ type: 'EndContract', commandId: 'x', actor: 'wang', contractId: 'k' } as never, { role: 'cashier' });
   assert.equal(r.status === 'rejected' && r.error.code, 'NOT_PERMITTED');
+});
+
+test('users: added with a role by a manager, the same again a duplicate, disabled ones are no longer active', async () => {
+  const store = getInMemoryEventStore();
+  const users = getCommandHandler(usersDecider, { store, access: DEFAULT_ACCESS_POLICY });
+  const user = (input: Record<string, unknown>): UserCommand => {
+    const r = decodeUserCommand({ actor: 'manager-zhao', at: '2026-01-01T08:00:00Z', ...input });
+    if (E.isLeft(r)) throw new Error(r.left.message);
+    return r.right;
+  };
+  const add = user({
+    type: 'AddUser',
+    commandId: 'u1',
+    userId: 'cashier-wang',
+    role: 'cashier',
+    passwordHash: hashPassword('s3cret-pass'),
+  });
+  assert.is((await users.handle(add, { role: 'manager' })).status, 'applied');
+  assert.equal(await users.handle({ ...add, commandId: 'u1-again' } as UserCommand, { role: 'manager' }), {
+    status: 'duplicate',
+    duplicate: { key: 'userId', id: 'cashier-wang' },
+  });
+  const other = await users.handle({ ...add, commandId: 'u1-other', role: 'manager' } as UserCommand, { role: 'manager' });
+  assert.is(other.status === 'rejected' && other.error.code, 'USER_EXISTS');
+  const byCashier = await users.handle(user({ type: 'DisableUser', commandId: 'd0', userId: 'cashier-wang' }), { role: 'cashier' });
+  assert.is(byCashier.status === 'rejected' && byCashier.error.code, 'NOT_PERMITTED');
+  const wang = activeUser(await readUsers(store), 'cashier-wang');
+  assert.is(wang?.role, 'cashier');
+  assert.ok(verifyPassword('s3cret-pass', wang!.passwordHash!));
+  assert.not.ok(verifyPassword('s3cret-pas', wang!.passwordHash!));
+  assert.is(
+    (await users.handle(user({ type: 'DisableUser', commandId: 'd1', userId: 'cashier-wang' }), { role: 'manager' })).status,
+    'applied',
+  );
+  assert.is(activeUser(await readUsers(store), 'cashier-wang'), null);
+  const unknown = await users.handle(user({ type: 'DisableUser', commandId: 'd2', userId: 'nobody' }), { role: 'manager' });
+  assert.is(unknown.status === 'rejected' && unknown.error.code, 'UNKNOWN_USER');
+});
+
+test('two hashes of one password differ (salted), and each verifies', () => {
+  const a = hashPassword('密码 correct horse');
+  const b = hashPassword('密码 correct horse');
+  assert.is.not(a, b);
+  assert.ok(verifyPassword('密码 correct horse', a) && verifyPassword('密码 correct horse', b));
+  assert.not.ok(verifyPassword('anything', 'not-a-hash'));
 });
 
 test.run();
