@@ -61,6 +61,8 @@ export interface CommandHandlerOptions {
    * (`HandleOptions.role`; none is refused NOT_PERMITTED). Without one, nothing is checked.
    */
   readonly access?: AccessPolicy;
+  /** The role every command is handled with unless `HandleOptions.role` says otherwise: a handler per signed-in actor. */
+  readonly role?: string;
 }
 
 export interface HandleOptions<Command = never> {
@@ -325,13 +327,15 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
     };
   };
 
+  const roleOf = (handleOptions: HandleOptions<C>): string | null => handleOptions.role ?? options.role ?? null;
+
   const metadataOf = (command: C, handleOptions: HandleOptions<C>, recordedAt: Instant) => ({
     recordedAt,
     actor: command.actor,
     commandId: command.commandId,
     correlationId: handleOptions.correlationId ?? command.commandId,
     ...(handleOptions.causationId ? { causationId: handleOptions.causationId } : {}),
-    ...(handleOptions.role ? { role: handleOptions.role } : {}),
+    ...(roleOf(handleOptions) ? { role: roleOf(handleOptions)! } : {}),
   });
 
   /** Decides every command against the streams as read, in order, and plans one append per applied command. */
@@ -354,7 +358,7 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
       const s = streams.get(names[i]!)!;
       // First, before idempotency: a role's rights do not change with what the command wrote.
       if (options.access) {
-        const checked = authorise(options.access, handleOptions.role ?? null, command, s.state, aggregate.access);
+        const checked = authorise(options.access, roleOf(handleOptions), command, s.state, aggregate.access);
         if (E.isLeft(checked)) {
           planned.push({ request: null, outcome: { status: 'rejected', error: checked.left } });
           continue;
