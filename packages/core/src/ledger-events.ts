@@ -7,16 +7,17 @@ import type * as E from 'fp-ts/lib/Either.js';
 import { contractEvents, type ContractEvent, type ContractEventType } from './contract/events.js';
 import { cycleEvents, type RenewalEvent, type RenewalEventType } from './cycle/events.js';
 import { ledgerSettingsEvents, type LedgerSettingsEvent, type LedgerSettingsEventType } from './ledger/events.js';
+import { userEvents, type UserEvent, type UserEventType } from './users/events.js';
 import { schemaVersionsOf, storedEventDecoder, type StoredEventDecoder, type StoredEventInput } from './event-codec.js';
 import type { Upcasters } from './upcasting.js';
 import type { InvalidInput } from './validation.js';
 
-/** The codecs of the ledger's aggregates: the renewal cycle's, the contract's and the ledger settings'. One store holds all. */
-export const LEDGER_EVENT_CODECS = [cycleEvents, contractEvents, ledgerSettingsEvents] as const;
+/** The codecs of the ledger's aggregates: the renewal cycle's, the contract's, the ledger settings' and the users'. One store holds all. */
+export const LEDGER_EVENT_CODECS = [cycleEvents, contractEvents, ledgerSettingsEvents, userEvents] as const;
 
-/** Any event core knows: a renewal cycle's, a contract's or the ledger settings'. */
-export type LedgerEvent = RenewalEvent | ContractEvent | LedgerSettingsEvent;
-export type LedgerEventType = RenewalEventType | ContractEventType | LedgerSettingsEventType;
+/** Any event core knows: a renewal cycle's, a contract's, the ledger settings' or a user's. */
+export type LedgerEvent = RenewalEvent | ContractEvent | LedgerSettingsEvent | UserEvent;
+export type LedgerEventType = RenewalEventType | ContractEventType | LedgerSettingsEventType | UserEventType;
 
 /** The library's own history of schema changes: none yet, every event is at version 1. */
 export const renewalUpcasters: Upcasters = {};

@@ -42,6 +42,7 @@ import { progress } from '../progress.js';
 import { auditJson, renderAging, renderDebtors, renderPeriods, renderTakings, takingsOver } from '../reports.js';
 import { openSession, projectionProgress, PROJECTIONS, type Session } from '../session.js';
 import { readLedger } from '../ledger.js';
+import { dayOfApprovals, renderApprovals } from '../demo-approvals.js';
 import { punctualityOf, renderChannelTakings, renderCollection, renderPunctuality, renderReminderEffects } from '../demo-behaviour.js';
 
 // The demo's views: the CLI's, and payment behaviour (unless the CLI keeps it already).
@@ -134,6 +135,12 @@ const emptyDid = () => ({
  * at their local hours (the renewal run at 00:05 on the 1st, auto-debit at 02:00, reminders at
  * 09:00), every instant on the simulated clock in the ledger's zone.
  */
+/** The office's wall clock in the ledger's zone: a day and an hour as an instant. */
+const officeClock =
+  (timeZone: string) =>
+  (date: BusinessDate, hour: number, minute = 0): Instant =>
+    localInstant(`${date}T${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00Z` as Instant, timeZone);
+
 const simulate = async (
   session: Session,
   plan: ContractPortfolio,
@@ -144,8 +151,7 @@ const simulate = async (
 ): Promise<Simulated> => {
   // Every handler stamps recordedAt from the simulated day's clock, never the machine's: a
   // second run of the same plan finds every event already stored and writes nothing.
-  const at = (date: BusinessDate, hour: number, minute = 0) =>
-    localInstant(`${date}T${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00Z` as Instant, timeZone);
+  const at = officeClock(timeZone);
   let now = at(plan.firstDay, 0);
   let today = plan.firstDay;
   const clock = () => now;
@@ -415,7 +421,11 @@ $RENEWAL_STORE, so it never writes demo data into a store you configured for rea
       const timeZone = await ensureLedger(session, firstDay);
       const plan = planDemo(accounts, months, timeZone, storeUrl, say);
       const simulated = await simulate(session, plan, timeZone, batchSize, headBefore);
+      const approvals = await dayOfApprovals(session.store, plan, officeClock(timeZone));
+      // The office's users and the day of approvals are events of this run too.
+      simulated.tally.events += approvals.usersAdded + approvals.steps.reduce((n, s) => n + s.events.length, 0);
       say(renderSimulated(simulated, plan.days.length));
+      say(`\n${renderApprovals(plan.asOf, approvals.usersAdded, approvals.steps)}`);
       const reported = await report(session, plan, say);
       say(`\nDone in ${((performance.now() - started) / 1000).toFixed(1)} s. Run it again: nothing is written twice.`);
       say('Next: docs/getting-started.md (apply a file of payments, read the arrears, verify the audit chain, open the dashboard).');
@@ -427,6 +437,7 @@ $RENEWAL_STORE, so it never writes demo data into a store you configured for rea
           portfolio: { contracts: accounts, months, firstDay: plan.firstDay, asOf: plan.asOf, planned: plan.counts },
           commands: { ...simulated.tally, rejectedBy: simulated.rejectedBy },
           engine: simulated.did,
+          approvals: approvals.steps,
           ...reported.json,
         });
       return reported.ok ? 0 : 1;

@@ -72,6 +72,22 @@ export const AutoDebitFailed = event(
   { mandateId: StoredIdC },
 );
 
+/** Added with approvals (docs/roles-and-approvals.md): new types, no earlier event changes meaning. */
+export const ApprovalRequested = event(
+  'ApprovalRequested',
+  {
+    requestId: StoredIdC,
+    role: StoredIdC,
+    kind: t.union([t.literal('Refund'), t.literal('Adjust'), t.literal('WriteOff')]),
+    amountMinor: PositiveMinorUnitsC,
+    reason: StoredTextC,
+  },
+  { paymentId: StoredIdC },
+);
+export const RequestApproved = event('RequestApproved', { requestId: StoredIdC }, { note: StoredTextC });
+export const RequestRejected = event('RequestRejected', { requestId: StoredIdC, reason: StoredTextC });
+export const RequestExpired = event('RequestExpired', { requestId: StoredIdC });
+
 export const RenewalEventC = tagged('RenewalEvent', 'type', {
   Billed: Billed.codec,
   Paid: Paid.codec,
@@ -84,6 +100,10 @@ export const RenewalEventC = tagged('RenewalEvent', 'type', {
   ReminderSent: ReminderSent.codec,
   WrittenOff: WrittenOff.codec,
   AutoDebitFailed: AutoDebitFailed.codec,
+  ApprovalRequested: ApprovalRequested.codec,
+  RequestApproved: RequestApproved.codec,
+  RequestRejected: RequestRejected.codec,
+  RequestExpired: RequestExpired.codec,
 });
 
 export type BilledData = t.TypeOf<typeof Billed.data>;
@@ -97,6 +117,10 @@ export type AdjustedData = t.TypeOf<typeof Adjusted.data>;
 export type ReminderSentData = t.TypeOf<typeof ReminderSent.data>;
 export type WrittenOffData = t.TypeOf<typeof WrittenOff.data>;
 export type AutoDebitFailedData = t.TypeOf<typeof AutoDebitFailed.data>;
+export type ApprovalRequestedData = t.TypeOf<typeof ApprovalRequested.data>;
+export type RequestApprovedData = t.TypeOf<typeof RequestApproved.data>;
+export type RequestRejectedData = t.TypeOf<typeof RequestRejected.data>;
+export type RequestExpiredData = t.TypeOf<typeof RequestExpired.data>;
 
 export type RenewalEvent = t.TypeOf<typeof RenewalEventC>;
 export type RenewalEventType = RenewalEvent['type'];
@@ -115,6 +139,10 @@ export const CURRENT_SCHEMA_VERSION: Readonly<Record<RenewalEventType, number>> 
   ReminderSent: 1,
   WrittenOff: 1,
   AutoDebitFailed: 1,
+  ApprovalRequested: 1,
+  RequestApproved: 1,
+  RequestRejected: 1,
+  RequestExpired: 1,
 };
 
 /** Decodes an event the caller owns (e.g. just parsed from storage): it may be returned as is. */
