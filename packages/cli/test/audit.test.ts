@@ -145,7 +145,7 @@ test('export: JSON lines that verify on their own, and CSV', async ({ w }) => {
   const csv = readFileSync(w.path('trail.csv'), 'utf8').split('\r\n');
   assert.is(
     csv[0],
-    'position,stream,revision,event_id,type,schema_version,actor,at,recorded_at,command_id,correlation_id,causation_id,reason,note,data,prev_hash,hash',
+    'position,stream,revision,event_id,type,schema_version,actor,role,at,recorded_at,command_id,correlation_id,causation_id,reason,note,data,prev_hash,hash',
   );
   assert.is(csv.filter(Boolean).length, 4);
   assert.is(w.renewal(['audit', 'export', '--format', 'table']).status, 2);

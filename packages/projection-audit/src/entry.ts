@@ -2,6 +2,8 @@
 //   hash = sha256(prevHash + canonicalJson(entry))   (hex; the first prevHash is 64 zeros)
 // `entry` is exactly the fields of AuditEntry below (no prevHash, no hash), keys sorted, no
 // white space, positions and revisions as decimal strings (JSON has no 64-bit integers).
+// `role` is there only when the command was checked against an access policy: entries written
+// before roles existed have none, so their hashes (and every seal over them) stay as they were.
 import { createHash } from 'node:crypto';
 import { canonicalJson, type RecordedEvent } from '@renewal-ledger/core';
 
@@ -19,6 +21,8 @@ export interface AuditEntry {
   readonly schemaVersion: number;
   /** Who asked for it (the command's actor). */
   readonly actor: string;
+  /** The actor's role when the command was checked against an access policy (docs/roles-and-approvals.md). */
+  readonly role?: string;
   /** Business time: when it happened in the world (the event data's `at`). */
   readonly at: string | null;
   /** When the store recorded it. */
@@ -51,6 +55,7 @@ export const auditEntryOf = (event: RecordedEvent): AuditEntry => {
     type: event.type,
     schemaVersion: event.schemaVersion,
     actor: event.metadata.actor,
+    ...(event.metadata.role !== undefined ? { role: event.metadata.role } : {}),
     at: textOr(data.at),
     recordedAt: event.metadata.recordedAt,
     commandId: event.metadata.commandId,
@@ -72,6 +77,7 @@ export const canonicalEntry = (entry: AuditEntry): string =>
     type: entry.type,
     schemaVersion: entry.schemaVersion,
     actor: entry.actor,
+    ...(entry.role !== undefined ? { role: entry.role } : {}),
     at: entry.at,
     recordedAt: entry.recordedAt,
     commandId: entry.commandId,

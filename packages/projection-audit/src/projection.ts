@@ -14,6 +14,7 @@ export const AUDIT_COLUMNS = [
   'type',
   'schema_version',
   'actor',
+  'role',
   'at',
   'recorded_at',
   'command_id',
@@ -28,7 +29,7 @@ export const AUDIT_COLUMNS = [
 
 export const auditProjection = defineProjection({
   name: AUDIT_PROJECTION,
-  version: 1,
+  version: 2,
   eventTypes: 'all',
   tables: [AUDIT_ENTRIES],
   async createTables(tx, t) {
@@ -41,6 +42,7 @@ export const auditProjection = defineProjection({
       type TEXT NOT NULL,
       schema_version BIGINT NOT NULL,
       actor TEXT NOT NULL,
+      role TEXT,
       at TEXT,
       recorded_at TEXT NOT NULL,
       command_id TEXT NOT NULL,
@@ -68,6 +70,7 @@ export const auditProjection = defineProjection({
         r.type,
         r.schemaVersion,
         r.actor,
+        r.role ?? null,
         r.at,
         r.recordedAt,
         r.commandId,

@@ -16,6 +16,7 @@ import {
 import type { AuditRecord } from './entry.js';
 import { AUDIT_COLUMNS, AUDIT_ENTRIES, AUDIT_PROJECTION } from './projection.js';
 
+// An entry without a role has no `role` key (not null), so a JSON line hashes as its entry did.
 export const recordOf = (r: SqlRow): AuditRecord => ({
   position: asBigInt(r.position).toString(),
   stream: asText(r.stream),
@@ -24,6 +25,7 @@ export const recordOf = (r: SqlRow): AuditRecord => ({
   type: asText(r.type),
   schemaVersion: asNumber(r.schema_version),
   actor: asText(r.actor),
+  ...(r.role !== null && r.role !== undefined ? { role: asText(r.role) } : {}),
   at: asOptionalText(r.at),
   recordedAt: asText(r.recorded_at),
   commandId: asText(r.command_id),
@@ -148,6 +150,7 @@ export async function* exportAuditCsv(
       r.type,
       r.schemaVersion,
       r.actor,
+      r.role ?? null,
       r.at,
       r.recordedAt,
       r.commandId,

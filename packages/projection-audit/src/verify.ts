@@ -71,7 +71,8 @@ export interface VerifyOptions {
 
 /** Names the fields in which the audited entry and the event as stored now differ. */
 const differences = (audited: AuditEntry, now: AuditEntry): string[] => {
-  const keys = Object.keys(now) as (keyof AuditEntry)[];
+  // Both sides' keys: an optional field (the role) present on one side only is a difference too.
+  const keys = [...new Set([...Object.keys(audited), ...Object.keys(now)])] as (keyof AuditEntry)[];
   return keys.filter((k) => canonicalJson(audited[k] ?? null) !== canonicalJson(now[k] ?? null));
 };
 

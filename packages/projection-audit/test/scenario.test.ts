@@ -95,7 +95,7 @@ test('an intact chain verifies, and its head can be sealed', async () => {
 test('an edited audit row is named by its position', async () => {
   const { db, store } = await setup();
   const target = (await collect(auditEntries(db)))[9]!;
-  await db.execute(`UPDATE audit_entries_v1_1 SET actor = 'someone-else' WHERE position = ?`, [BigInt(target.position)]);
+  await db.execute(`UPDATE audit_entries_v2_1 SET actor = 'someone-else' WHERE position = ?`, [BigInt(target.position)]);
   const v = await verifyAuditChain(db, store);
   assert.not.ok(v.ok);
   assert.is(v.problem!.kind, 'entry-altered');
@@ -106,7 +106,7 @@ test('an edited audit row is named by its position', async () => {
 test('an audit row removed breaks the chain at the next entry', async () => {
   const { db, store } = await setup();
   const entries = await collect(auditEntries(db));
-  await db.execute(`DELETE FROM audit_entries_v1_1 WHERE position = ?`, [BigInt(entries[4]!.position)]);
+  await db.execute(`DELETE FROM audit_entries_v2_1 WHERE position = ?`, [BigInt(entries[4]!.position)]);
   const v = await verifyAuditChain(db, store);
   assert.is(v.problem!.kind, 'chain-broken');
   assert.is(v.problem!.position, BigInt(entries[5]!.position));
@@ -182,7 +182,7 @@ test('exports as JSON lines and CSV; an export verifies on its own and against a
 
   const csv = await collect(exportAuditCsv(db));
   assert.is(csv.length, commands.length + 1);
-  assert.ok(csv[0]!.startsWith('position,stream,revision,event_id,type,schema_version,actor,at,recorded_at'));
+  assert.ok(csv[0]!.startsWith('position,stream,revision,event_id,type,schema_version,actor,role,at,recorded_at'));
   // JSON data has commas and quotes: the field is quoted and its quotes doubled.
   const refund = csv.find((l) => l.includes(',Refunded,'))!;
   assert.match(refund, /,"\{""actor"":""cashier-zhao"",""amountMinor"":8000,/);
