@@ -175,6 +175,8 @@ export {
   SendReminderC,
   WriteOffC,
   RecordAutoDebitFailureC,
+  ChargeLateFeeC,
+  WaiveLateFeeC,
   RenewalCommandC,
   type Bill,
   type RecordPayment,
@@ -187,6 +189,8 @@ export {
   type SendReminder,
   type WriteOff,
   type RecordAutoDebitFailure,
+  type ChargeLateFee,
+  type WaiveLateFee,
   type RenewalCommand,
   type RenewalCommandType,
   RENEWAL_COMMAND_TYPES,
@@ -205,6 +209,8 @@ export {
   ReminderSent,
   WrittenOff,
   AutoDebitFailed,
+  LateFeeCharged,
+  LateFeeWaived,
   RenewalEventC,
   type BilledData,
   type PaidData,
@@ -217,6 +223,8 @@ export {
   type ReminderSentData,
   type WrittenOffData,
   type AutoDebitFailedData,
+  type LateFeeChargedData,
+  type LateFeeWaivedData,
   type RenewalEvent,
   type RenewalEventType,
   type RenewalEventOf,
@@ -230,7 +238,16 @@ export {
 
 // The renewal cycle's decider: rules and refusals, state, figures and aging.
 export { type RuleDetails, type RuleCode, type RenewalErrorOf, type RenewalError, RULE_CODES } from './cycle/errors.js';
-export { type DisputeFact, type PlanFact, type CycleTotals, type CycleState, initialCycleState, evolveCycle } from './cycle/state.js';
+export {
+  type DisputeFact,
+  type PlanFact,
+  type CycleTotals,
+  type LateFeeFacts,
+  type CycleState,
+  initialCycleState,
+  evolveCycle,
+  lateFeesOf,
+} from './cycle/state.js';
 export {
   type CycleFigures,
   cycleFigures,
@@ -356,18 +373,22 @@ export { LEDGER_SETTINGS_STREAM } from './ledger/stream.js';
 export {
   OpenLedgerC,
   ChangeTimeZoneC,
+  SetLateFeePolicyC,
   LedgerSettingsCommandC,
   type OpenLedger,
   type ChangeTimeZone,
+  type SetLateFeePolicy,
   type LedgerSettingsCommand,
   decodeLedgerSettingsCommand,
 } from './ledger/commands.js';
 export {
   LedgerOpened,
   TimeZoneChanged,
+  LateFeePolicySet,
   LedgerSettingsEventC,
   type LedgerOpenedData,
   type TimeZoneChangedData,
+  type LateFeePolicySetData,
   type LedgerSettingsEvent,
   type LedgerSettingsEventType,
   LEDGER_SETTINGS_EVENT_TYPES,
@@ -421,6 +442,29 @@ export { type BillRefused, type BillsDue, billsDue } from './billing/due.js';
 export { type LumpSumPlan, allocateLumpSum } from './allocation/lump-sum.js';
 export { type CreditApplicationPlan, type CreditOptions, planCreditApplications } from './allocation/credit.js';
 export { type ReminderStep, DEFAULT_REMINDER_POLICY, type ReminderOptions, type RemindersDue, remindersDue } from './reminders/policy.js';
+export {
+  LATE_FEE_PLAN_RULES,
+  type LateFeePlanRule,
+  LATE_FEE_DISPUTE_RULES,
+  type LateFeeDisputeRule,
+  LATE_FEE_ALLOCATIONS,
+  type LateFeeAllocation,
+  lateFeePolicyShapes,
+  type LateFeeRate,
+  type LateFeeCap,
+  type LateFeePolicy,
+  LateFeePolicyC,
+  StoredLateFeePolicyC,
+  lateFeeDefaults,
+} from './late-fees/policy.js';
+export {
+  type LateFeeAccrual,
+  lateFeeAccrual,
+  lateFeeChargeId,
+  lateFeeCommandId,
+  type LateFeesDue,
+  lateFeesDue,
+} from './late-fees/accrual.js';
 export {
   DEFAULT_RETRY_AFTER_DAYS,
   type CollectionDue,

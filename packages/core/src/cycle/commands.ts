@@ -1,4 +1,4 @@
-// The eleven commands of a renewal cycle, exactly as they travel as JSON (see docs/events.md).
+// The commands of a renewal cycle, exactly as they travel as JSON (see docs/events.md).
 // Strict: an unknown field is an error, so a typo is reported instead of silently dropped.
 import * as t from 'io-ts';
 import type * as E from 'fp-ts/lib/Either.js';
@@ -32,7 +32,16 @@ export const RecordPaymentC = command(
   { paymentId: IdC, amountMinor: PositiveMinorUnitsC, channel: PaymentChannelC },
   // lumpSumId: a part of a lump sum received for the contract; creditApplicationId: paid from
   // the contract's credit (not new money). Both set by the renewal engine (docs/renewals.md).
-  { reference: IdC, offline: t.boolean, currency: CurrencyC, lumpSumId: IdC, creditApplicationId: IdC },
+  // lateFeeMinor: the part that pays the cycle's late fee (absent: what exceeds the principal
+  // outstanding, principal first); the lump-sum allocation sets it by the late-fee policy.
+  {
+    reference: IdC,
+    offline: t.boolean,
+    currency: CurrencyC,
+    lumpSumId: IdC,
+    creditApplicationId: IdC,
+    lateFeeMinor: NonNegativeMinorUnitsC,
+  },
 );
 export const RaiseDisputeC = command(
   'RaiseDispute',
@@ -73,6 +82,17 @@ export const RecordAutoDebitFailureC = command(
   { mandateId: IdC },
 );
 
+/** The late-fee run's charge (docs/late-fees.md): chargeId and commandId derive from the cycle and `asOf`. */
+export const ChargeLateFeeC = command('ChargeLateFee', {
+  chargeId: IdC,
+  asOf: BusinessDateC,
+  amountMinor: PositiveMinorUnitsC,
+  overdueMinor: NonNegativeMinorUnitsC,
+  chargeableDays: PositiveIntC,
+});
+/** Waives all or part of the late fee still open on the cycle, with a reason. */
+export const WaiveLateFeeC = command('WaiveLateFee', { waiverId: IdC, amountMinor: PositiveMinorUnitsC, reason: TextC });
+
 export const RenewalCommandC = tagged('RenewalCommand', 'type', {
   Bill: BillC,
   RecordPayment: RecordPaymentC,
@@ -85,6 +105,8 @@ export const RenewalCommandC = tagged('RenewalCommand', 'type', {
   SendReminder: SendReminderC,
   WriteOff: WriteOffC,
   RecordAutoDebitFailure: RecordAutoDebitFailureC,
+  ChargeLateFee: ChargeLateFeeC,
+  WaiveLateFee: WaiveLateFeeC,
 });
 
 export type Bill = t.TypeOf<typeof BillC>;
@@ -98,6 +120,8 @@ export type Adjust = t.TypeOf<typeof AdjustC>;
 export type SendReminder = t.TypeOf<typeof SendReminderC>;
 export type WriteOff = t.TypeOf<typeof WriteOffC>;
 export type RecordAutoDebitFailure = t.TypeOf<typeof RecordAutoDebitFailureC>;
+export type ChargeLateFee = t.TypeOf<typeof ChargeLateFeeC>;
+export type WaiveLateFee = t.TypeOf<typeof WaiveLateFeeC>;
 export type RenewalCommand = t.TypeOf<typeof RenewalCommandC>;
 export type RenewalCommandType = RenewalCommand['type'];
 export const RENEWAL_COMMAND_TYPES = Object.keys(RenewalCommandC.members) as RenewalCommandType[];

@@ -39,6 +39,9 @@ export interface RuleDetails {
   NOTHING_OUTSTANDING: { outstandingMinor: number };
   DATE_OUT_OF_RANGE: { field: string; value: string; earliest: string; latest: string; periodStart: string; periodEnd: string };
   DATED_BEFORE_ORIGIN: { origin: 'payment' | 'dispute' | 'plan'; originId: string; originAt: string; at: string };
+  LATE_FEE_OVERPAYMENT: { lateFeeOutstandingMinor: number; attemptedMinor: number };
+  LATE_FEE_BEFORE_DUE: { asOf: string; dueDate: string };
+  WAIVER_EXCEEDS_LATE_FEE: { chargedMinor: number; waivedMinor: number; paidMinor: number; attemptedMinor: number };
 }
 
 export type RuleCode = keyof RuleDetails;
@@ -94,6 +97,11 @@ const messages: { [K in RuleCode]: (d: RuleDetails[K], m: Amount) => string } = 
       : d.origin === 'dispute'
         ? `a resolution dated ${d.at} is before dispute ${d.originId} was raised (${d.originAt})`
         : `a cancellation dated ${d.at} is before plan ${d.originId} was agreed (${d.originAt})`,
+  LATE_FEE_OVERPAYMENT: (d, m) =>
+    `a late-fee part of ${m(d.attemptedMinor)} exceeds the late fee outstanding ${m(d.lateFeeOutstandingMinor)}`,
+  LATE_FEE_BEFORE_DUE: (d) => `a late fee as of ${d.asOf} is not due: the cycle is due ${d.dueDate}`,
+  WAIVER_EXCEEDS_LATE_FEE: (d, m) =>
+    `waiving ${m(d.attemptedMinor)} exceeds the late fee open: ${m(d.chargedMinor - d.waivedMinor - d.paidMinor)} (charged ${m(d.chargedMinor)}, waived ${m(d.waivedMinor)}, paid ${m(d.paidMinor)})`,
 };
 
 export const ruleError = <K extends RuleCode>(code: K, details: RuleDetails[K], currency?: string): RenewalErrorOf<K> => {

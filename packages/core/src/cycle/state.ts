@@ -10,6 +10,8 @@ import type {
   DisputeResolvedData,
   InstallmentAgreedData,
   InstallmentPlanCancelledData,
+  LateFeeChargedData,
+  LateFeeWaivedData,
   PaidData,
   RefundedData,
   RenewalEvent,
@@ -38,6 +40,17 @@ export interface CycleTotals {
   readonly openDisputedMinor: number;
 }
 
+/** The cycle's late fees, kept apart from the principal (docs/late-fees.md). */
+export interface LateFeeFacts {
+  readonly charges: readonly LateFeeChargedData[];
+  readonly waivers: readonly LateFeeWaivedData[];
+  readonly chargedMinor: number;
+  readonly waivedMinor: number;
+  /** The late-fee parts of payments (`Paid.lateFeeMinor`), and of refunds. */
+  readonly paidMinor: number;
+  readonly refundedMinor: number;
+}
+
 export interface CycleState {
   readonly bill: BilledData | null;
   /** Every command id that produced an event here, for idempotency. */
@@ -54,6 +67,8 @@ export interface CycleState {
    * first failure: states folded and stored before the event type existed stay valid as they are.
    */
   readonly autoDebitFailures?: readonly AutoDebitFailedData[];
+  /** Late fees: absent until the first late-fee fact, like autoDebitFailures. */
+  readonly lateFees?: LateFeeFacts;
   readonly totals: CycleTotals;
   /** Number of events folded: the stream revision + 1. */
   readonly eventCount: number;
@@ -82,6 +97,18 @@ export const initialCycleState = (): CycleState => ({
   eventCount: 0,
 });
 
+const noLateFees: LateFeeFacts = { charges: [], waivers: [], chargedMinor: 0, waivedMinor: 0, paidMinor: 0, refundedMinor: 0 };
+
+/** The cycle's late-fee facts (all zero before the first). */
+export const lateFeesOf = (state: CycleState): LateFeeFacts => state.lateFees ?? noLateFees;
+
+/** Late-fee parts of a payment or refund, added to what the cycle holds. */
+const withLateFeeMoney = (state: CycleState, paidMinor: number, refundedMinor: number): LateFeeFacts | undefined => {
+  if (!paidMinor && !refundedMinor) return state.lateFees;
+  const lf = lateFeesOf(state);
+  return { ...lf, paidMinor: lf.paidMinor + paidMinor, refundedMinor: lf.refundedMinor + refundedMinor };
+};
+
 const append = <A>(xs: readonly A[], x: A): readonly A[] => {
   const out = xs.slice();
   out.push(x);
@@ -103,6 +130,7 @@ export const evolveCycle = (state: CycleState, event: RenewalEvent): CycleState 
         commandIds,
         eventCount,
         payments: append(state.payments, event.data),
+        lateFees: withLateFeeMoney(state, event.data.lateFeeMinor ?? 0, 0),
         totals: { ...t, paidMinor: t.paidMinor + event.data.amountMinor },
       };
     case 'Refunded':
@@ -111,6 +139,7 @@ export const evolveCycle = (state: CycleState, event: RenewalEvent): CycleState 
         commandIds,
         eventCount,
         refunds: append(state.refunds, event.data),
+        lateFees: withLateFeeMoney(state, 0, event.data.lateFeeMinor ?? 0),
         totals: { ...t, refundedMinor: t.refundedMinor + event.data.amountMinor },
       };
     case 'Disputed':
@@ -144,7 +173,8 @@ export const evolveCycle = (state: CycleState, event: RenewalEvent): CycleState 
         plans: append(state.plans, {
           agreed: event.data,
           cancellation: null,
-          netPaidAtAgreementMinor: t.paidMinor - t.refundedMinor,
+          // The principal paid: late-fee parts of payments never count towards instalments.
+          netPaidAtAgreementMinor: t.paidMinor - t.refundedMinor - lateFeesOf(state).paidMinor + lateFeesOf(state).refundedMinor,
         }),
       };
     case 'InstallmentPlanCancelled': {
@@ -176,6 +206,16 @@ export const evolveCycle = (state: CycleState, event: RenewalEvent): CycleState 
       };
     case 'AutoDebitFailed':
       return { ...s, commandIds, eventCount, autoDebitFailures: append(state.autoDebitFailures ?? [], event.data) };
+    case 'LateFeeCharged': {
+      const lf = lateFeesOf(state);
+      const lateFees = { ...lf, charges: append(lf.charges, event.data), chargedMinor: lf.chargedMinor + event.data.amountMinor };
+      return { ...s, commandIds, eventCount, lateFees };
+    }
+    case 'LateFeeWaived': {
+      const lf = lateFeesOf(state);
+      const lateFees = { ...lf, waivers: append(lf.waivers, event.data), waivedMinor: lf.waivedMinor + event.data.amountMinor };
+      return { ...s, commandIds, eventCount, lateFees };
+    }
   }
 };
 
