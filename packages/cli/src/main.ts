@@ -11,6 +11,7 @@ import { behaviourCommand } from './commands/behaviour.js';
 import { demoCommand } from './commands/demo.js';
 import { ledgerCommands } from './commands/ledger.js';
 import { remindCommand, renewCommand } from './commands/engine.js';
+import { lateFeeCommands } from './commands/late-fees.js';
 import { projectionCommands } from './commands/projections.js';
 import { receiptsCommand } from './commands/receipts.js';
 import { print, setCsvBom, warn } from './output.js';
@@ -21,6 +22,7 @@ export const COMMANDS: readonly Command[] = [
   applyCommand,
   renewCommand,
   remindCommand,
+  ...lateFeeCommands,
   arrearsCommand,
   receiptsCommand,
   behaviourCommand,
@@ -29,7 +31,7 @@ export const COMMANDS: readonly Command[] = [
 ];
 
 /** Commands that only group others: `renewal audit` lists `audit verify`, ... */
-const GROUPS = ['audit', 'projections'] as const;
+const GROUPS = ['audit', 'projections', 'late-fees'] as const;
 
 const version = (): string => {
   try {
