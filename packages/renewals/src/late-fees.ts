@@ -31,6 +31,8 @@ export interface LateFeesReport {
   readonly charges: Tally;
   /** Charged by this run, per currency. */
   readonly charged: readonly { readonly currency: string; readonly cycles: number; readonly amountMinor: number }[];
+  /** Each charge this run applied, in cycle id order. */
+  readonly applied: readonly { readonly cycleId: string; readonly currency: string; readonly amountMinor: number }[];
   readonly refused: readonly { readonly cycleId: string; readonly error: PolicyError }[];
 }
 
@@ -41,7 +43,7 @@ export const readLateFeePolicy = async (options: EngineOptions): Promise<LateFee
 export const chargeLateFees = async (options: ChargeLateFeesOptions): Promise<LateFeesReport> => {
   const { store, handler, asOf } = options;
   const policy = options.policy ?? (await readLateFeePolicy(options));
-  const none = { asOf, policy, proposed: 0, charges: { applied: 0, duplicate: 0, rejected: [] }, charged: [], refused: [] };
+  const none = { asOf, policy, proposed: 0, charges: { applied: 0, duplicate: 0, rejected: [] }, charged: [], applied: [], refused: [] };
   if (!policy) return none;
   const portfolio = await (options.portfolio ? options.portfolio.read() : readPortfolio(store, { cycles: true }));
   const due = lateFeesDue(portfolio.cycles.values(), asOf, policy, {
@@ -50,11 +52,13 @@ export const chargeLateFees = async (options: ChargeLateFeesOptions): Promise<La
   });
   const { tally, results } = await inBatches(handler, due.charges, options.batchSize ?? 500);
   const charged = new Map<string, { currency: string; cycles: number; amountMinor: number }>();
+  const applied: { cycleId: string; currency: string; amountMinor: number }[] = [];
   due.charges.forEach((c, i) => {
     if (results[i]!.status !== 'applied') return;
     const currency = portfolio.cycles.get(c.cycleId)?.bill?.currency ?? '';
     const s = charged.get(currency) ?? { currency, cycles: 0, amountMinor: 0 };
     charged.set(currency, { currency, cycles: s.cycles + 1, amountMinor: s.amountMinor + c.amountMinor });
+    applied.push({ cycleId: c.cycleId, currency, amountMinor: c.amountMinor });
   });
-  return { ...none, proposed: due.charges.length, charges: tally, charged: [...charged.values()], refused: due.refused };
+  return { ...none, proposed: due.charges.length, charges: tally, charged: [...charged.values()], applied, refused: due.refused };
 };

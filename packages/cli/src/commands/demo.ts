@@ -21,6 +21,7 @@ import { getCommandHandler, loadLedgerSettings } from '@renewal-ledger/eventstor
 import { generateContractPortfolio, localInstant, type ContractPortfolio } from '@renewal-ledger/workload';
 import * as E from 'fp-ts/lib/Either.js';
 import {
+  chargeLateFees,
   collectAutoDebits,
   getPortfolioReader,
   getSimulatedPaymentGateway,
@@ -39,7 +40,16 @@ import { formatOf, noPositionals, parse, positiveIntOf } from '../args.js';
 import type { Command } from '../command.js';
 import { count, money, print, printJson, warn } from '../output.js';
 import { progress } from '../progress.js';
-import { auditJson, renderAging, renderDebtors, renderPeriods, renderTakings, takingsOver } from '../reports.js';
+import {
+  auditJson,
+  lateFeesOf,
+  renderLateFees,
+  renderAging,
+  renderDebtors,
+  renderPeriods,
+  renderTakings,
+  takingsOver,
+} from '../reports.js';
 import { openSession, projectionProgress, PROJECTIONS, type Session } from '../session.js';
 import { readLedger } from '../ledger.js';
 import { punctualityOf, renderChannelTakings, renderCollection, renderPunctuality, renderReminderEffects } from '../demo-behaviour.js';
@@ -54,6 +64,12 @@ export const DEMO_STORE = 'sqlite:./renewal-demo.db';
 /** The demo's ledger: a property office in China. */
 export const DEMO_TIME_ZONE = 'Asia/Shanghai';
 export const DEMO_CURRENCY = 'CNY';
+/** The demo's late fees: 0.05% a day after 15 days' grace, at most 10% of what is overdue. */
+export const DEMO_LATE_FEE_POLICY = {
+  rate: { kind: 'daily-rate', basisPoints: 5 },
+  graceDays: 15,
+  cap: { kind: 'percent-of-overdue', basisPoints: 1000 },
+} as const;
 
 type Say = (text: string) => void;
 
@@ -95,6 +111,23 @@ const ensureLedger = async (session: Session, firstDay: BusinessDate): Promise<s
     const r = await getCommandHandler(ledgerSettingsDecider, { store: session.store }).handle(command.right, { recordedAt: at });
     if (r.status === 'rejected') throw new Error(r.error.message);
   }
+  // The late-fee policy, set with the ledger the first time (a store with a policy keeps its own).
+  const settings = (await loadLedgerSettings(session.store)).state;
+  if (!settings.lateFeePolicy && settings.opened?.commandId === 'demo:open-ledger') {
+    const command = decodeLedgerSettingsCommand({
+      type: 'SetLateFeePolicy',
+      commandId: 'demo:late-fee-policy',
+      actor: 'demo',
+      at: settings.opened.at,
+      policy: DEMO_LATE_FEE_POLICY,
+      reason: 'the contracts charge 0.05% a day after 15 days, at most 10%',
+    });
+    if (E.isLeft(command)) throw new Error(command.left.message);
+    const r = await getCommandHandler(ledgerSettingsDecider, { store: session.store }).handle(command.right, {
+      recordedAt: settings.opened.at,
+    });
+    if (r.status === 'rejected') throw new Error(r.error.message);
+  }
   const ledger = await readLedger(session.store);
   if (ledger.defaults.timeZone !== DEMO_TIME_ZONE)
     warn(`note: this store's ledger is in ${ledger.defaults.timeZone}, not ${DEMO_TIME_ZONE}: the demo uses the ledger's zone`);
@@ -127,6 +160,13 @@ const emptyDid = () => ({
   autoDebitsCollectedMinor: 0n,
   autoDebitsFailed: 0,
   autoDebitFailuresByCode: {} as Record<string, number>,
+  lateFeeRuns: 0,
+  lateFeesCharged: 0,
+  lateFeesChargedMinor: 0n,
+  lateFeesWaived: 0,
+  lateFeesWaivedMinor: 0n,
+  lateFeesPaid: 0,
+  lateFeesPaidMinor: 0n,
 });
 
 /**
@@ -219,6 +259,63 @@ const simulate = async (
       tallyEngine(report.bills);
       settled(report.settled);
     }
+    // 2b. The monthly late-fee run (the ledger's policy), then the office waives one charge in
+    //     ten, in full, as goodwill for a first late payment.
+    if (dom === 1) {
+      now = at(date, 0, 30);
+      const r = await chargeLateFees({ ...engine, asOf: date, batchSize });
+      did.lateFeeRuns++;
+      tallyEngine(r.charges);
+      did.lateFeesCharged += r.charges.applied;
+      for (const c of r.charged) did.lateFeesChargedMinor += BigInt(c.amountMinor);
+      const waivers = r.applied
+        .filter((_, i) => i % 10 === 0)
+        .map((c) => ({
+          type: 'WaiveLateFee',
+          commandId: `demo:waive:${c.cycleId}:${date}`,
+          cycleId: c.cycleId,
+          actor: 'manager-zhao',
+          at: now,
+          waiverId: `${c.cycleId}/waiver/${date}`,
+          amountMinor: c.amountMinor,
+          reason: 'goodwill: a first late payment',
+        })) as unknown as RenewalCommand[];
+      if (waivers.length > 0) {
+        const results = await handler.handleBatch(waivers);
+        results.forEach((x, i) => {
+          tallyOne(x);
+          if (x.status === 'applied') {
+            did.lateFeesWaived++;
+            did.lateFeesWaivedMinor += BigInt((waivers[i] as unknown as { amountMinor: number }).amountMinor);
+          }
+        });
+      }
+      // Two in ten pay the late fee alone at 10:00, by WeChat Pay (the principal stays open).
+      now = at(date, 10);
+      const payments = r.applied
+        .filter((_, i) => i % 10 === 5 || i % 10 === 7)
+        .map((c) => ({
+          type: 'RecordPayment',
+          commandId: `demo:late-fee-paid:${c.cycleId}:${date}`,
+          cycleId: c.cycleId,
+          actor: 'cashier-chen',
+          at: now,
+          paymentId: `${c.cycleId}/late-fee/${date}`,
+          amountMinor: c.amountMinor,
+          channel: 'wechat-pay',
+          lateFeeMinor: c.amountMinor,
+        })) as unknown as RenewalCommand[];
+      if (payments.length > 0) {
+        const results = await handler.handleBatch(payments);
+        results.forEach((x, i) => {
+          tallyOne(x);
+          if (x.status === 'applied') {
+            did.lateFeesPaid++;
+            did.lateFeesPaidMinor += BigInt((payments[i] as unknown as { amountMinor: number }).amountMinor);
+          }
+        });
+      }
+    }
     // 3. The day's payments, disputes, plans, refunds as recorded (offline ones days late).
     for (let i = 0; i < day.cycleCommands.length; i += batchSize) {
       const batch = day.cycleCommands.slice(i, i + batchSize);
@@ -297,6 +394,7 @@ const renderSimulated = ({ tally, rejectedBy, did, writeSeconds }: Simulated, da
     `  lump sums allocated ${count(did.lumpSumsAllocated)} of ${count(did.lumpSums)} received (${count(did.lumpSumParts)} parts on cycles, ${money(did.creditReceivedMinor, DEMO_CURRENCY)} left as credit); credit applied to ${count(did.creditApplications)} bills (${money(did.creditAppliedMinor, DEMO_CURRENCY)})`,
     `  reminders sent ${count(Object.values(did.remindersSent).reduce((a, b) => a + b, 0))} in ${count(did.reminderRuns)} runs${reminderList ? `: ${reminderList}` : ''}`,
     `  auto-debits collected ${count(did.autoDebitsCollected)} (${money(did.autoDebitsCollectedMinor, DEMO_CURRENCY)}), failed ${count(did.autoDebitsFailed)}${failures ? ` (${failures})` : ''} in ${count(did.autoDebitRuns)} runs, simulated gateway`,
+    `  late fees charged on ${count(did.lateFeesCharged)} cycles (${money(did.lateFeesChargedMinor, DEMO_CURRENCY)}) in ${count(did.lateFeeRuns)} monthly runs; ${count(did.lateFeesWaived)} waived (${money(did.lateFeesWaivedMinor, DEMO_CURRENCY)}), ${count(did.lateFeesPaid)} paid at once (${money(did.lateFeesPaidMinor, DEMO_CURRENCY)})`,
   ].join('\n');
 };
 
@@ -328,6 +426,8 @@ const report = async (session: Session, plan: ContractPortfolio, say: Say) => {
   say(`\n${renderAging(aging)}`);
   say(`\n${renderPeriods('Collection rate, last six billing months (collected / due)', periods)}`);
   say(`\n${renderDebtors(asOf, debtors)}`);
+  const lateFees = lateFeesOf(await arrears.billingPeriods());
+  say(`\n${renderLateFees(lateFees)}`);
   say(`\n${renderTakings(`The day's takings, ${asOf}, per channel (money taken that day, offline payments included)`, day.channels)}`);
   say(
     `\n${renderTakings(`Takings ${week.from} to ${week.to} per channel (money taken on those days, offline payments included)`, week.channels)}`,
@@ -362,6 +462,7 @@ const report = async (session: Session, plan: ContractPortfolio, say: Say) => {
       billingPeriods: periods,
       dayTakings: day,
       topDebtors: debtors,
+      lateFees,
       takings: week,
       behaviour: { reminders, collectionRates: collection, channels, punctuality },
       audit: auditJson(verification),
