@@ -259,63 +259,6 @@ const simulate = async (
       tallyEngine(report.bills);
       settled(report.settled);
     }
-    // 2b. The monthly late-fee run (the ledger's policy), then the office waives one charge in
-    //     ten, in full, as goodwill for a first late payment.
-    if (dom === 1) {
-      now = at(date, 0, 30);
-      const r = await chargeLateFees({ ...engine, asOf: date, batchSize });
-      did.lateFeeRuns++;
-      tallyEngine(r.charges);
-      did.lateFeesCharged += r.charges.applied;
-      for (const c of r.charged) did.lateFeesChargedMinor += BigInt(c.amountMinor);
-      const waivers = r.applied
-        .filter((_, i) => i % 10 === 0)
-        .map((c) => ({
-          type: 'WaiveLateFee',
-          commandId: `demo:waive:${c.cycleId}:${date}`,
-          cycleId: c.cycleId,
-          actor: 'manager-zhao',
-          at: now,
-          waiverId: `${c.cycleId}/waiver/${date}`,
-          amountMinor: c.amountMinor,
-          reason: 'goodwill: a first late payment',
-        })) as unknown as RenewalCommand[];
-      if (waivers.length > 0) {
-        const results = await handler.handleBatch(waivers);
-        results.forEach((x, i) => {
-          tallyOne(x);
-          if (x.status === 'applied') {
-            did.lateFeesWaived++;
-            did.lateFeesWaivedMinor += BigInt((waivers[i] as unknown as { amountMinor: number }).amountMinor);
-          }
-        });
-      }
-      // Two in ten pay the late fee alone at 10:00, by WeChat Pay (the principal stays open).
-      now = at(date, 10);
-      const payments = r.applied
-        .filter((_, i) => i % 10 === 5 || i % 10 === 7)
-        .map((c) => ({
-          type: 'RecordPayment',
-          commandId: `demo:late-fee-paid:${c.cycleId}:${date}`,
-          cycleId: c.cycleId,
-          actor: 'cashier-chen',
-          at: now,
-          paymentId: `${c.cycleId}/late-fee/${date}`,
-          amountMinor: c.amountMinor,
-          channel: 'wechat-pay',
-          lateFeeMinor: c.amountMinor,
-        })) as unknown as RenewalCommand[];
-      if (payments.length > 0) {
-        const results = await handler.handleBatch(payments);
-        results.forEach((x, i) => {
-          tallyOne(x);
-          if (x.status === 'applied') {
-            did.lateFeesPaid++;
-            did.lateFeesPaidMinor += BigInt((payments[i] as unknown as { amountMinor: number }).amountMinor);
-          }
-        });
-      }
-    }
     // 3. The day's payments, disputes, plans, refunds as recorded (offline ones days late).
     for (let i = 0; i < day.cycleCommands.length; i += batchSize) {
       const batch = day.cycleCommands.slice(i, i + batchSize);
@@ -361,6 +304,65 @@ const simulate = async (
       tallyEngine(r.reminders);
       for (const s of r.sent)
         did.remindersSent[`${s.channel} (level ${s.level})`] = (did.remindersSent[`${s.channel} (level ${s.level})`] ?? 0) + s.count;
+    }
+    // 6. The monthly late-fee run (the ledger's policy), at the end of the 1st: after every
+    //    command recorded that day, so a second run of the demo sees what the first saw (the
+    //    reader knows whole days). Then the office waives one charge in ten, in full, as goodwill
+    //    for a first late payment, and two in ten pay their late fee at once.
+    if (dom === 1) {
+      now = at(date, 23);
+      const r = await chargeLateFees({ ...engine, asOf: date, at: now, batchSize });
+      did.lateFeeRuns++;
+      tallyEngine(r.charges);
+      did.lateFeesCharged += r.charges.applied;
+      for (const c of r.charged) did.lateFeesChargedMinor += BigInt(c.amountMinor);
+      const waivers = r.applied
+        .filter((_, i) => i % 10 === 0)
+        .map((c) => ({
+          type: 'WaiveLateFee',
+          commandId: `demo:waive:${c.cycleId}:${date}`,
+          cycleId: c.cycleId,
+          actor: 'manager-zhao',
+          at: now,
+          waiverId: `${c.cycleId}/waiver/${date}`,
+          amountMinor: c.amountMinor,
+          reason: 'goodwill: a first late payment',
+        })) as unknown as RenewalCommand[];
+      if (waivers.length > 0) {
+        const results = await handler.handleBatch(waivers);
+        results.forEach((x, i) => {
+          tallyOne(x);
+          if (x.status === 'applied') {
+            did.lateFeesWaived++;
+            did.lateFeesWaivedMinor += BigInt((waivers[i] as unknown as { amountMinor: number }).amountMinor);
+          }
+        });
+      }
+      // Two in ten pay the late fee alone, by WeChat Pay (the principal stays open).
+      now = at(date, 23, 30);
+      const payments = r.applied
+        .filter((_, i) => i % 10 === 5 || i % 10 === 7)
+        .map((c) => ({
+          type: 'RecordPayment',
+          commandId: `demo:late-fee-paid:${c.cycleId}:${date}`,
+          cycleId: c.cycleId,
+          actor: 'cashier-chen',
+          at: now,
+          paymentId: `${c.cycleId}/late-fee/${date}`,
+          amountMinor: c.amountMinor,
+          channel: 'wechat-pay',
+          lateFeeMinor: c.amountMinor,
+        })) as unknown as RenewalCommand[];
+      if (payments.length > 0) {
+        const results = await handler.handleBatch(payments);
+        results.forEach((x, i) => {
+          tallyOne(x);
+          if (x.status === 'applied') {
+            did.lateFeesPaid++;
+            did.lateFeesPaidMinor += BigInt((payments[i] as unknown as { amountMinor: number }).amountMinor);
+          }
+        });
+      }
     }
     writing.update(++dayIndex);
   }
