@@ -112,6 +112,15 @@ test('a policy set, a run as of 1 March charges 4.73 once, a later run the incre
   );
 });
 
+test('a waiver with an empty reason is a usage error, and nothing is written', async ({ w }) => {
+  january(w);
+  const before = await w.eventCount();
+  const r = w.renewal(['late-fees', 'waive', JAN, '--amount', '1.00', '--reason', '']);
+  assert.is(r.status, 2);
+  assert.match(r.stderr, 'reason');
+  assert.is(await w.eventCount(), before);
+});
+
 test('a policy file with a mistake is a usage error naming the field', ({ w }) => {
   january(w);
   w.write('bad.json', JSON.stringify({ ...POLICY, graceDays: -1, rate: { kind: 'daily-rate', basisPoint: 5 } }));

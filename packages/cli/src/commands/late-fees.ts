@@ -4,6 +4,7 @@
 // repeated, or rerun after one that stopped half-way, charges each cycle once (docs/late-fees.md).
 import { readFileSync } from 'node:fs';
 import {
+  decodeCommand,
   decodeWith,
   formatProblem,
   LateFeePolicyC,
@@ -267,7 +268,8 @@ WAIVER_EXCEEDS_LATE_FEE. The same waiver (id, amount, reason and --at) again is 
       const at = values.at === undefined ? clockNow() : instantOf(WAIVE, '--at', values.at);
       const waiverId = values['waiver-id'] === undefined ? `${cycleId}/waiver/${at}` : idOf(WAIVE, '--waiver-id', values['waiver-id']);
       const handler = getCommandHandler(renewalCycle, { store, clock: () => clockNow() });
-      const r = await handler.handle({
+      // Through the command's codec, like any line of renewal apply: the reason is checked text.
+      const command = decodeCommand({
         type: 'WaiveLateFee',
         commandId: `waive:${waiverId}`,
         cycleId,
@@ -276,7 +278,9 @@ WAIVER_EXCEEDS_LATE_FEE. The same waiver (id, amount, reason and --at) again is 
         waiverId,
         amountMinor,
         reason: values.reason,
-      } as never);
+      });
+      if (E.isLeft(command)) throw new UsageError(command.left.problems.map(formatProblem).join('; '), WAIVE);
+      const r = await handler.handle(command.right);
       if (r.status === 'rejected') throw new CliError(`${r.error.code}: ${r.error.message}`);
       const after = r.status === 'applied' ? r.state : await loadCycle(store, cycleId);
       const f = renewalCycle.figures(after);
