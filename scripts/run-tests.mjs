@@ -37,6 +37,7 @@ const INTEGRATION = [
   'packages/projections/test/crash.test.ts',
   'packages/projections/test/postgres-runner.test.ts',
   'packages/projections/test/view-database.test.ts',
+  'packages/renewals/test/late-fees.test.ts',
   'packages/store-eventstoredb/test/conformance.test.ts',
   'packages/store-postgres/test/',
   'packages/store-sqlite/test/',

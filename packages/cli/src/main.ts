@@ -12,6 +12,7 @@ import { behaviourCommand } from './commands/behaviour.js';
 import { demoCommand } from './commands/demo.js';
 import { ledgerCommands } from './commands/ledger.js';
 import { remindCommand, renewCommand } from './commands/engine.js';
+import { lateFeeCommands } from './commands/late-fees.js';
 import { projectionCommands } from './commands/projections.js';
 import { receiptsCommand } from './commands/receipts.js';
 import { usersCommands } from './commands/users.js';
@@ -23,6 +24,7 @@ export const COMMANDS: readonly Command[] = [
   applyCommand,
   renewCommand,
   remindCommand,
+  ...lateFeeCommands,
   arrearsCommand,
   receiptsCommand,
   behaviourCommand,
@@ -33,7 +35,7 @@ export const COMMANDS: readonly Command[] = [
 ];
 
 /** Commands that only group others: `renewal audit` lists `audit verify`, ... */
-const GROUPS = ['audit', 'projections', 'users', 'approvals'] as const;
+const GROUPS = ['audit', 'projections', 'users', 'approvals', 'late-fees'] as const;
 
 const version = (): string => {
   try {

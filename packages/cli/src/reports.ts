@@ -3,7 +3,7 @@
 import { AGING_BUCKETS, addDaysTo, type BusinessDate } from '@renewal-ledger/core';
 import type { BillingPeriodFigures, CurrencyTotals, Debtor, Portfolio } from '@renewal-ledger/projection-arrears';
 import type { ChannelTakings, ReceiptsView } from '@renewal-ledger/projection-receipts';
-import { compareTotals } from '@renewal-ledger/projections';
+import { compareTotals, ratioOf } from '@renewal-ledger/projections';
 import type { AuditVerification } from '@renewal-ledger/projection-audit';
 import { amount, count, plural, table } from './output.js';
 
@@ -23,8 +23,48 @@ const renderCurrencyAging = (asOf: BusinessDate, c: CurrencyTotals): string => {
     table(['bucket', 'cycles', 'amount'], rows),
     `  ${plural(c.cycles, 'cycle')} billed; due ${of(c.dueMinor)}, paid ${of(c.netPaidMinor)}, outstanding ${of(c.outstandingMinor)}`,
     `  collectible ${of(c.collectibleMinor)} (overdue ${of(c.overdueMinor)}), open disputes ${of(c.openDisputedMinor)}, owed to customers ${of(c.creditMinor)}`,
+    ...(c.lateFeeOutstandingMinor > 0n
+      ? [`  late fees open ${of(c.lateFeeOutstandingMinor)}, apart from the principal above (docs/late-fees.md)`]
+      : []),
   ].join('\n');
 };
+
+/** Late fees per currency over billing months: charged, waived, collected, still open, and the rate collected. */
+export const lateFeesOf = (periods: readonly BillingPeriodFigures[]) => {
+  const acc = new Map<string, { currency: string; chargedMinor: bigint; waivedMinor: bigint; collectedMinor: bigint }>();
+  for (const p of periods) {
+    const a = acc.get(p.currency) ?? { currency: p.currency, chargedMinor: 0n, waivedMinor: 0n, collectedMinor: 0n };
+    acc.set(p.currency, {
+      currency: p.currency,
+      chargedMinor: a.chargedMinor + p.lateFeeChargedMinor,
+      waivedMinor: a.waivedMinor + p.lateFeeWaivedMinor,
+      collectedMinor: a.collectedMinor + p.lateFeeCollectedMinor,
+    });
+  }
+  return [...acc.values()].map((a) => ({
+    ...a,
+    outstandingMinor: a.chargedMinor - a.waivedMinor - a.collectedMinor,
+    collectionRate: ratioOf(a.collectedMinor, a.chargedMinor - a.waivedMinor),
+  }));
+};
+
+export const renderLateFees = (lines: ReturnType<typeof lateFeesOf>): string =>
+  [
+    'Late fees (apart from the principal: charged, waived, collected, open)',
+    lines.every((l) => l.chargedMinor === 0n)
+      ? '  (no late fees charged)'
+      : table(
+          ['currency', 'charged', 'waived', 'collected', 'open', 'rate'],
+          lines.map((l) => [
+            l.currency,
+            amount(l.chargedMinor, l.currency),
+            amount(l.waivedMinor, l.currency),
+            amount(l.collectedMinor, l.currency),
+            amount(l.outstandingMinor, l.currency),
+            rate(l.collectionRate),
+          ]),
+        ),
+  ].join('\n');
 
 /** What a collection-rate line needs: the arrears view's billing periods and the behaviour view's both have it. */
 type CollectionLine = Pick<

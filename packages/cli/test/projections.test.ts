@@ -113,6 +113,16 @@ test('demo: contracts and the renewal engine end to end, then again writing noth
   assert.is(one.audit.entries, one.commands.events);
   assert.ok(one.behaviour.reminders.length > 0 && one.behaviour.collectionRates.length === 4 && one.behaviour.channels.length > 0);
   assert.is(one.behaviour.punctuality.contracts, 40);
+  // Late fees: charged by the monthly runs, one in ten waived, two in ten paid at once; the
+  // arrears view's figures agree with what the engine wrote.
+  assert.ok(one.engine.lateFeeRuns === 4 && one.engine.lateFeesCharged > 0, `${one.engine.lateFeesCharged} late fees`);
+  const [fees] = one.lateFees;
+  assert.equal(
+    [fees.currency, fees.chargedMinor, fees.waivedMinor, fees.collectedMinor],
+    ['CNY', one.engine.lateFeesChargedMinor, one.engine.lateFeesWaivedMinor, one.engine.lateFeesPaidMinor],
+  );
+  assert.is(BigInt(fees.outstandingMinor), BigInt(fees.chargedMinor) - BigInt(fees.waivedMinor) - BigInt(fees.collectedMinor));
+  assert.ok(BigInt(fees.waivedMinor) > 0n && BigInt(fees.collectedMinor) > 0n);
 
   const again = w.renewal(['demo', '--accounts', '40', '--months', '4']);
   assert.is(again.status, 0, again.stderr);
@@ -130,6 +140,8 @@ test('demo: contracts and the renewal engine end to end, then again writing noth
   assert.match(again.stdout, 'Events written: none (every command was already applied)');
   assert.match(again.stdout, 'bills issued by renewDue 0 in 4 monthly runs');
   assert.match(again.stdout, /reminders sent 0 in \d+ runs/);
+  assert.match(again.stdout, 'late fees charged on 0 cycles (0.00 CNY) in 4 monthly runs; 0 waived (0.00 CNY), 0 paid at once (0.00 CNY)');
+  assert.match(again.stdout, 'Late fees (apart from the principal: charged, waived, collected, open)');
   assert.match(again.stdout, `Audit chain: ${one.commands.events.toLocaleString('en-US')} entries verified against the event store`);
 
   const out = w.renewal(['demo', '--accounts', '40', '--months', '4', '--format', 'json']).json();

@@ -55,6 +55,7 @@ test('arrears --format json: every collectible amount in exactly one bucket, fig
       collectibleMinor: '255000',
       overdueMinor: '225000',
       creditMinor: '0',
+      lateFeeOutstandingMinor: '0',
       buckets: { current: '30000', '1-30': '150000', '31-60': '60000', '61-90': '0', '90+': '15000' },
       bucketCycles: { current: 1, '1-30': 2, '31-60': 1, '61-90': 0, '90+': 1 },
     },

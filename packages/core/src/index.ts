@@ -185,6 +185,8 @@ export {
   type ApproveRequest,
   type RejectRequest,
   type ExpireRequest,
+  ChargeLateFeeC,
+  WaiveLateFeeC,
   RenewalCommandC,
   type Bill,
   type RecordPayment,
@@ -197,6 +199,8 @@ export {
   type SendReminder,
   type WriteOff,
   type RecordAutoDebitFailure,
+  type ChargeLateFee,
+  type WaiveLateFee,
   type RenewalCommand,
   type RenewalCommandType,
   RENEWAL_COMMAND_TYPES,
@@ -223,6 +227,8 @@ export {
   type RequestApprovedData,
   type RequestRejectedData,
   type RequestExpiredData,
+  LateFeeCharged,
+  LateFeeWaived,
   RenewalEventC,
   type BilledData,
   type PaidData,
@@ -235,6 +241,8 @@ export {
   type ReminderSentData,
   type WrittenOffData,
   type AutoDebitFailedData,
+  type LateFeeChargedData,
+  type LateFeeWaivedData,
   type RenewalEvent,
   type RenewalEventType,
   type RenewalEventOf,
@@ -253,10 +261,12 @@ export {
   type PlanFact,
   type ApprovalFact,
   type CycleTotals,
+  type LateFeeFacts,
   type CycleState,
   initialCycleState,
   evolveCycle,
   pendingRequests,
+  lateFeesOf,
 } from './cycle/state.js';
 export {
   type CycleFigures,
@@ -399,18 +409,22 @@ export { LEDGER_SETTINGS_STREAM } from './ledger/stream.js';
 export {
   OpenLedgerC,
   ChangeTimeZoneC,
+  SetLateFeePolicyC,
   LedgerSettingsCommandC,
   type OpenLedger,
   type ChangeTimeZone,
+  type SetLateFeePolicy,
   type LedgerSettingsCommand,
   decodeLedgerSettingsCommand,
 } from './ledger/commands.js';
 export {
   LedgerOpened,
   TimeZoneChanged,
+  LateFeePolicySet,
   LedgerSettingsEventC,
   type LedgerOpenedData,
   type TimeZoneChangedData,
+  type LateFeePolicySetData,
   type LedgerSettingsEvent,
   type LedgerSettingsEventType,
   LEDGER_SETTINGS_EVENT_TYPES,
@@ -464,6 +478,29 @@ export { type BillRefused, type BillsDue, billsDue } from './billing/due.js';
 export { type LumpSumPlan, allocateLumpSum } from './allocation/lump-sum.js';
 export { type CreditApplicationPlan, type CreditOptions, planCreditApplications } from './allocation/credit.js';
 export { type ReminderStep, DEFAULT_REMINDER_POLICY, type ReminderOptions, type RemindersDue, remindersDue } from './reminders/policy.js';
+export {
+  LATE_FEE_PLAN_RULES,
+  type LateFeePlanRule,
+  LATE_FEE_DISPUTE_RULES,
+  type LateFeeDisputeRule,
+  LATE_FEE_ALLOCATIONS,
+  type LateFeeAllocation,
+  lateFeePolicyShapes,
+  type LateFeeRate,
+  type LateFeeCap,
+  type LateFeePolicy,
+  LateFeePolicyC,
+  StoredLateFeePolicyC,
+  lateFeeDefaults,
+} from './late-fees/policy.js';
+export {
+  type LateFeeAccrual,
+  lateFeeAccrual,
+  lateFeeChargeId,
+  lateFeeCommandId,
+  type LateFeesDue,
+  lateFeesDue,
+} from './late-fees/accrual.js';
 export {
   DEFAULT_RETRY_AFTER_DAYS,
   type CollectionDue,

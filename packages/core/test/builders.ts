@@ -145,18 +145,23 @@ export const writeOff = (writeOffId: string, amountMinor: number, over: Json = {
 export const given = DeciderSpecification.for(renewalCycle);
 export const stateOf = (events: readonly RenewalEvent[]): CycleState => fold(renewalCycle)(events);
 
-/** The events of commands that must all be accepted, in order: the `given` of a scenario. */
-export const history = (...commands: RenewalCommand[]): RenewalEvent[] => {
+const accepted = (from: CycleState, commands: readonly RenewalCommand[]) => {
   const events: RenewalEvent[] = [];
-  let state = renewalCycle.initialState();
+  let state = from;
   for (const c of commands) {
     const r = renewalCycle.decide(c, state);
     if (E.isLeft(r)) throw new Error(`history: ${c.type} ${c.commandId} refused: ${r.left.message}`);
     events.push(...r.right.events);
     state = fold(renewalCycle)(r.right.events, state);
   }
-  return events;
+  return { events, state };
 };
+
+/** The events of commands that must all be accepted, in order: the `given` of a scenario. */
+export const history = (...commands: RenewalCommand[]): RenewalEvent[] => accepted(renewalCycle.initialState(), commands).events;
+
+/** The state after commands that must all be accepted, from `state`. */
+export const applied = (state: CycleState, ...commands: RenewalCommand[]): CycleState => accepted(state, commands).state;
 
 export const decision = (events: readonly RenewalEvent[], c: RenewalCommand): E.Either<RenewalError, CycleDecision> =>
   decideCycle(c, stateOf(events));

@@ -56,7 +56,7 @@ commands('an unknown key is a typo, reported with the known ones, at any depth',
     {
       path: 'referenc',
       message:
-        'is not a known field (known: type, commandId, cycleId, actor, at, paymentId, amountMinor, channel, reference, offline, currency, lumpSumId, creditApplicationId)',
+        'is not a known field (known: type, commandId, cycleId, actor, at, paymentId, amountMinor, channel, reference, offline, currency, lumpSumId, creditApplicationId, lateFeeMinor)',
     },
   ]);
   const inLine = problems(billJson({ lines: [{ code: 'a', description: 'A', amountMinor: 100, amount: 100 }] }));

@@ -87,7 +87,15 @@ events('the cycle’s versions and type guard are unchanged; the stored versions
   assert.equal(Object.keys(CURRENT_SCHEMA_VERSION).sort(), [...RENEWAL_EVENT_TYPES].sort());
   assert.equal(
     Object.keys(STORED_EVENT_SCHEMA_VERSION).sort(),
-    [...RENEWAL_EVENT_TYPES, ...CONTRACT_EVENT_TYPES, 'LedgerOpened', 'TimeZoneChanged', 'UserAdded', 'UserDisabled'].sort(),
+    [
+      ...RENEWAL_EVENT_TYPES,
+      ...CONTRACT_EVENT_TYPES,
+      'LedgerOpened',
+      'TimeZoneChanged',
+      'LateFeePolicySet',
+      'UserAdded',
+      'UserDisabled',
+    ].sort(),
   );
   assert.equal(Object.keys(CONTRACT_SCHEMA_VERSION).sort(), [...CONTRACT_EVENT_TYPES].sort());
   assert.is(isRenewalEventType('ContractOpened'), false);

@@ -17,6 +17,10 @@ test('an empty cycle has every figure at zero', () => {
     adjustedMinor: 0,
     disputeAdjustedMinor: 0,
     writtenOffMinor: 0,
+    lateFeeChargedMinor: 0,
+    lateFeeWaivedMinor: 0,
+    lateFeePaidMinor: 0,
+    lateFeeOutstandingMinor: 0,
   });
 });
 
@@ -46,6 +50,10 @@ test('a cycle with every kind of fact', () => {
     adjustedMinor: 1000,
     disputeAdjustedMinor: 500,
     writtenOffMinor: 1500,
+    lateFeeChargedMinor: 0,
+    lateFeeWaivedMinor: 0,
+    lateFeePaidMinor: 0,
+    lateFeeOutstandingMinor: 0,
   });
 });
 

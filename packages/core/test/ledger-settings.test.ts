@@ -243,7 +243,7 @@ changing(
       timeZone: 'asia/tokyo',
       currency: 'JPY',
     });
-    assert.ok(E.isRight(r) && r.right.timeZone === 'Asia/Tokyo');
+    assert.ok(E.isRight(r) && r.right.type === 'OpenLedger' && r.right.timeZone === 'Asia/Tokyo');
     given([])
       .when(open({ timeZone: 'PRC' }))
       .then([

@@ -31,8 +31,14 @@ const naiveFigures = (events: readonly RenewalEvent[]) => {
   const of = <T extends RenewalEvent['type']>(type: T) => events.filter((e): e is Extract<RenewalEvent, { type: T }> => e.type === type);
   const billed = of('Billed')[0];
   const resolved = new Set(of('DisputeResolved').map((e) => e.data.disputeId));
-  const paid = sum(of('Paid').map((e) => e.data.amountMinor));
-  const refunded = sum(of('Refunded').map((e) => e.data.amountMinor));
+  // Principal only: the late-fee parts of payments and refunds are figures of their own.
+  const paid = sum(of('Paid').map((e) => e.data.amountMinor - (e.data.lateFeeMinor ?? 0)));
+  const refunded = sum(of('Refunded').map((e) => e.data.amountMinor - (e.data.lateFeeMinor ?? 0)));
+  const lateFee =
+    sum(of('LateFeeCharged').map((e) => e.data.amountMinor)) -
+    sum(of('LateFeeWaived').map((e) => e.data.amountMinor)) -
+    sum(of('Paid').map((e) => e.data.lateFeeMinor ?? 0)) +
+    sum(of('Refunded').map((e) => e.data.lateFeeMinor ?? 0));
   const due =
     (billed?.data.totalMinor ?? 0) -
     sum(of('Adjusted').map((e) => e.data.amountMinor)) -
@@ -43,7 +49,7 @@ const naiveFigures = (events: readonly RenewalEvent[]) => {
       .filter((e) => !resolved.has(e.data.disputeId))
       .map((e) => e.data.amountMinor),
   );
-  return { paid, refunded, due, openDisputed };
+  return { paid, refunded, due, openDisputed, lateFee };
 };
 
 const amountsAreValid = (e: RenewalEvent): boolean => {
@@ -62,6 +68,8 @@ const amountsAreValid = (e: RenewalEvent): boolean => {
     case 'WrittenOff':
     case 'AutoDebitFailed':
     case 'ApprovalRequested':
+    case 'LateFeeCharged':
+    case 'LateFeeWaived':
       return isPositive(e.data.amountMinor);
     case 'DisputeResolved':
       return isNonNegative(e.data.adjustmentMinor);
@@ -89,7 +97,18 @@ const checkStep = ({ command, before, result, after }: Played, events: readonly 
   assert.is(f.netPaidMinor, f.paidMinor - f.refundedMinor);
   assert.is(f.outstandingMinor, f.dueMinor - f.netPaidMinor);
   assert.is(f.collectibleMinor, Math.max(0, f.outstandingMinor - f.openDisputedMinor));
-  assert.equal({ paid: f.paidMinor, refunded: f.refundedMinor, due: f.dueMinor, openDisputed: f.openDisputedMinor }, naive);
+  assert.equal(
+    {
+      paid: f.paidMinor,
+      refunded: f.refundedMinor,
+      due: f.dueMinor,
+      openDisputed: f.openDisputedMinor,
+      lateFee: f.lateFeeOutstandingMinor,
+    },
+    naive,
+  );
+  // A late fee open is never negative, and a payment never pays more of it than was open.
+  assert.ok(f.lateFeeOutstandingMinor >= 0, `late fee open ${f.lateFeeOutstandingMinor}`);
   assert.ok(f.dueMinor >= 0, `due ${f.dueMinor}`);
   assert.ok(f.openDisputedMinor >= 0);
 
@@ -120,7 +139,10 @@ const checkStep = ({ command, before, result, after }: Played, events: readonly 
         { cycleId: command.cycleId, commandId: command.commandId, actor: command.actor, at: command.at },
       );
       // Rules visible in the figures right after the event.
-      if (e.type === 'Paid' || e.type === 'WrittenOff') assert.ok(f.outstandingMinor >= 0, `${e.type} left ${f.outstandingMinor}`);
+      // (a payment wholly of late fee leaves a principal the customer was owed as it was)
+      if (e.type === 'Paid' || e.type === 'WrittenOff')
+        assert.ok(f.outstandingMinor >= Math.min(0, cycleFigures(before).outstandingMinor), `${e.type} left ${f.outstandingMinor}`);
+      if (e.type === 'Paid' && f.outstandingMinor < 0) assert.is(e.data.lateFeeMinor, e.data.amountMinor);
       if (e.type === 'Disputed') assert.ok(f.openDisputedMinor <= f.dueMinor);
       if (e.type === 'InstallmentAgreed') {
         const i = e.data.installments;
@@ -196,6 +218,8 @@ test('the scenarios reach every event type, duplicates of every kind and the ref
     'writeOffId',
     'attemptId',
     'requestId',
+    'chargeId',
+    'waiverId',
   ])
     assert.ok(duplicates.has(key), `no ${key} duplicate generated`);
   for (const code of [
@@ -221,6 +245,9 @@ test('the scenarios reach every event type, duplicates of every kind and the ref
     'ADJUSTMENT_EXCEEDS_DUE',
     'WRITE_OFF_EXCEEDS_OUTSTANDING',
     'NOTHING_OUTSTANDING',
+    'LATE_FEE_OVERPAYMENT',
+    'LATE_FEE_BEFORE_DUE',
+    'WAIVER_EXCEEDS_LATE_FEE',
   ])
     assert.ok(codes.has(code), `no ${code} generated`);
 });

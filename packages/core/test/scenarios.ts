@@ -26,7 +26,7 @@ type Amount =
   | { readonly kind: 'fixed'; readonly value: number }
   | {
       readonly kind: 'relative';
-      readonly of: 'outstanding' | 'due' | 'openDisputed' | 'collectible';
+      readonly of: 'outstanding' | 'due' | 'openDisputed' | 'collectible' | 'lateFee';
       readonly eighths: number;
       readonly delta: number;
     }
@@ -38,7 +38,7 @@ const amountArb: fc.Arbitrary<Amount> = fc.oneof(
     weight: 6,
     arbitrary: fc.record({
       kind: fc.constant('relative' as const),
-      of: fc.constantFrom('outstanding' as const, 'due' as const, 'openDisputed' as const, 'collectible' as const),
+      of: fc.constantFrom('outstanding' as const, 'due' as const, 'openDisputed' as const, 'collectible' as const, 'lateFee' as const),
       eighths: fc.integer({ min: 0, max: 9 }),
       delta: fc.constantFrom(-1, 0, 0, 0, 1),
     }),
@@ -62,6 +62,8 @@ const COMMAND_TYPES = [
   'ApproveRequest',
   'RejectRequest',
   'ExpireRequest',
+  'ChargeLateFee',
+  'WaiveLateFee',
 ] as const;
 
 const TYPE_WEIGHTS: Record<(typeof COMMAND_TYPES)[number], number> = {
@@ -80,6 +82,8 @@ const TYPE_WEIGHTS: Record<(typeof COMMAND_TYPES)[number], number> = {
   ApproveRequest: 2,
   RejectRequest: 1,
   ExpireRequest: 1,
+  ChargeLateFee: 3,
+  WaiveLateFee: 3,
 };
 
 export type Step =
@@ -168,9 +172,13 @@ const asCommand = (json: Record<string, unknown>): RenewalCommand => {
 const amountOf = (a: Amount, state: CycleState): number => {
   if (a.kind !== 'relative') return a.value;
   const f = cycleFigures(state);
-  const base = { outstanding: f.outstandingMinor, due: f.dueMinor, openDisputed: f.openDisputedMinor, collectible: f.collectibleMinor }[
-    a.of
-  ];
+  const base = {
+    outstanding: f.outstandingMinor,
+    due: f.dueMinor,
+    openDisputed: f.openDisputedMinor,
+    collectible: f.collectibleMinor,
+    lateFee: f.lateFeeOutstandingMinor,
+  }[a.of];
   return Math.floor((base * a.eighths) / 8) + a.delta;
 };
 
@@ -201,6 +209,8 @@ const concrete = (step: Extract<Step, { kind: 'command' }>, n: number, state: Cy
           : { channel: ['cash', 'card', 'bank-transfer', 'wechat-pay'][v % 4] }),
         ...(v === 5 ? { offline: true } : {}),
         ...(v === 7 ? { currency: 'CNY' } : v === 11 ? { currency: 'USD' } : {}),
+        // a late-fee part named by the caller: what is open of it, or one more
+        ...(v === 4 || v === 10 ? { lateFeeMinor: cycleFigures(state).lateFeeOutstandingMinor + (v === 10 ? 1 : 0) } : {}),
       });
     case 'Refund': {
       const paymentId = known(
@@ -313,6 +323,19 @@ const concrete = (step: Extract<Step, { kind: 'command' }>, n: number, state: Cy
       const actor = v % 4 === 0 ? 'cashier-wang' : v % 4 === 1 ? 'clerk-li' : v % 4 === 2 ? 'manager-zhao' : 'manager-qian';
       return asCommand({ ...base, actor, type: step.type, requestId, ...(step.type === 'RejectRequest' ? { reason: 'not agreed' } : {}) });
     }
+    case 'ChargeLateFee':
+      return asCommand({
+        ...base,
+        type: 'ChargeLateFee',
+        chargeId: `f${step.id}`,
+        // the due date itself (refused), or a run date after it
+        asOf: v % 6 === 0 ? '2026-01-15' : DATES[v % 4],
+        amountMinor,
+        overdueMinor: Math.max(0, cycleFigures(state).collectibleMinor),
+        chargeableDays: 1 + (v % 30),
+      });
+    case 'WaiveLateFee':
+      return asCommand({ ...base, type: 'WaiveLateFee', waiverId: `lw${step.id}`, amountMinor, reason: 'goodwill' });
   }
 };
 

@@ -60,6 +60,11 @@ const FIGURE_COLUMNS = [
   'adjusted_minor',
   'dispute_adjusted_minor',
   'written_off_minor',
+  // Late fees (docs/late-fees.md), kept apart from the principal figures above.
+  'late_fee_charged_minor',
+  'late_fee_waived_minor',
+  'late_fee_paid_minor',
+  'late_fee_outstanding_minor',
 ] as const;
 
 const COLUMNS = [
@@ -102,6 +107,10 @@ const rowOf = (cycleId: string, state: CycleState, lastPosition: bigint, lastRec
     f.adjustedMinor,
     f.disputeAdjustedMinor,
     f.writtenOffMinor,
+    f.lateFeeChargedMinor,
+    f.lateFeeWaivedMinor,
+    f.lateFeePaidMinor,
+    f.lateFeeOutstandingMinor,
     state.disputes.filter((d) => !d.resolution).length,
     planStatus,
     cycleStateToJson(state),
@@ -112,7 +121,7 @@ const rowOf = (cycleId: string, state: CycleState, lastPosition: bigint, lastRec
 
 export const arrearsProjection = defineProjection({
   name: ARREARS_PROJECTION,
-  // 2: pending approvals.
+  // 2: pending approvals; the late-fee columns, and principal figures without the late-fee parts of payments.
   version: 2,
   eventTypes: RENEWAL_EVENT_TYPES,
   tables: [ARREARS_CYCLES, ARREARS_PENDING_APPROVALS],

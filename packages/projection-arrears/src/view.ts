@@ -92,6 +92,8 @@ export interface CurrencyTotals {
   readonly overdueMinor: bigint;
   /** Owed to customers: sum of negative outstanding balances, as a positive amount. */
   readonly creditMinor: bigint;
+  /** Late fees still to collect (charged - waived - paid): apart from every principal figure and bucket. */
+  readonly lateFeeOutstandingMinor: bigint;
   /** collectibleMinor split by bucket: the buckets add up to it exactly. */
   readonly buckets: BucketAmounts;
   /** Cycles with an amount in each bucket (a cycle on a plan may count in two). */
@@ -138,6 +140,12 @@ export interface BillingPeriodFigures {
   readonly writtenOffMinor: bigint;
   /** collected / due, or null when nothing is due. A ratio, not money. */
   readonly collectionRate: number | null;
+  /** Late fees charged on the month's cycles, waived, and collected (net of refunds): apart from the principal. */
+  readonly lateFeeChargedMinor: bigint;
+  readonly lateFeeWaivedMinor: bigint;
+  readonly lateFeeCollectedMinor: bigint;
+  /** late fees collected / (charged - waived), or null when none is due. */
+  readonly lateFeeCollectionRate: number | null;
 }
 
 export interface Portfolio {
@@ -178,6 +186,10 @@ const figuresOf = (r: SqlRow): CycleFigures => ({
   adjustedMinor: asNumber(r.adjusted_minor),
   disputeAdjustedMinor: asNumber(r.dispute_adjusted_minor),
   writtenOffMinor: asNumber(r.written_off_minor),
+  lateFeeChargedMinor: asNumber(r.late_fee_charged_minor),
+  lateFeeWaivedMinor: asNumber(r.late_fee_waived_minor),
+  lateFeePaidMinor: asNumber(r.late_fee_paid_minor),
+  lateFeeOutstandingMinor: asNumber(r.late_fee_outstanding_minor),
 });
 
 const cycleOf = (r: SqlRow, asOf: BusinessDate): ArrearsCycle => {
@@ -261,6 +273,7 @@ interface Accumulator {
   collectibleMinor: bigint;
   overdueMinor: bigint;
   creditMinor: bigint;
+  lateFeeOutstandingMinor: bigint;
   buckets: Record<AgingBucket, bigint>;
   bucketCycles: Record<AgingBucket, number>;
 }
@@ -275,6 +288,7 @@ const accumulator = (currency: string): Accumulator => ({
   collectibleMinor: 0n,
   overdueMinor: 0n,
   creditMinor: 0n,
+  lateFeeOutstandingMinor: 0n,
   buckets: zeroBuckets(0n),
   bucketCycles: zeroBuckets(0),
 });
@@ -341,6 +355,7 @@ export const getArrearsView = (db: SqlExecutor): ArrearsView => {
         acc.openDisputedMinor += BigInt(f.openDisputedMinor);
         acc.collectibleMinor += BigInt(f.collectibleMinor);
         acc.creditMinor += BigInt(Math.max(0, -f.outstandingMinor));
+        acc.lateFeeOutstandingMinor += BigInt(f.lateFeeOutstandingMinor);
         addAging(acc, c.aging);
       }
       return { contractId, asOf, cycles, totals: byCurrency(accs) };
@@ -418,7 +433,8 @@ export const getArrearsView = (db: SqlExecutor): ArrearsView => {
       const rows = await db.query(
         `SELECT billing_month, currency, COUNT(*) AS cycles, ${exactSumSql('total_minor', 'billed')}, ${exactSumSql('due_minor', 'due')},
                 ${exactSumSql('net_paid_minor', 'collected')}, ${exactSumSql('outstanding_minor', 'outstanding')},
-                ${exactSumSql('written_off_minor', 'written_off')}
+                ${exactSumSql('written_off_minor', 'written_off')}, ${exactSumSql('late_fee_charged_minor', 'late_fee_charged')},
+                ${exactSumSql('late_fee_waived_minor', 'late_fee_waived')}, ${exactSumSql('late_fee_paid_minor', 'late_fee_collected')}
            FROM ${ARREARS_CYCLES} ${options.month ? 'WHERE billing_month = ?' : ''}
           GROUP BY billing_month, currency ORDER BY billing_month, currency`,
         options.month ? [options.month] : [],
@@ -426,6 +442,9 @@ export const getArrearsView = (db: SqlExecutor): ArrearsView => {
       return rows.map((r) => {
         const dueMinor = asExactSum(r, 'due');
         const collectedMinor = asExactSum(r, 'collected');
+        const lateFeeChargedMinor = asExactSum(r, 'late_fee_charged');
+        const lateFeeWaivedMinor = asExactSum(r, 'late_fee_waived');
+        const lateFeeCollectedMinor = asExactSum(r, 'late_fee_collected');
         return {
           billingMonth: asText(r.billing_month),
           currency: asText(r.currency),
@@ -436,6 +455,10 @@ export const getArrearsView = (db: SqlExecutor): ArrearsView => {
           outstandingMinor: asExactSum(r, 'outstanding'),
           writtenOffMinor: asExactSum(r, 'written_off'),
           collectionRate: ratioOf(collectedMinor, dueMinor),
+          lateFeeChargedMinor,
+          lateFeeWaivedMinor,
+          lateFeeCollectedMinor,
+          lateFeeCollectionRate: ratioOf(lateFeeCollectedMinor, lateFeeChargedMinor - lateFeeWaivedMinor),
         };
       });
     },
@@ -447,7 +470,8 @@ export const getArrearsView = (db: SqlExecutor): ArrearsView => {
         `SELECT currency, COUNT(*) AS cycles, ${exactSumSql('due_minor', 'due')}, ${exactSumSql('net_paid_minor', 'net_paid')},
                 ${exactSumSql('outstanding_minor', 'outstanding')}, ${exactSumSql('open_disputed_minor', 'open_disputed')},
                 ${exactSumSql('collectible_minor', 'collectible')},
-                ${exactSumSql('CASE WHEN outstanding_minor < 0 THEN -outstanding_minor ELSE 0 END', 'credit')}
+                ${exactSumSql('CASE WHEN outstanding_minor < 0 THEN -outstanding_minor ELSE 0 END', 'credit')},
+                ${exactSumSql('late_fee_outstanding_minor', 'late_fee_outstanding')}
            FROM ${ARREARS_CYCLES} GROUP BY currency`,
       );
       for (const r of sums) {
@@ -459,6 +483,7 @@ export const getArrearsView = (db: SqlExecutor): ArrearsView => {
         acc.openDisputedMinor = asExactSum(r, 'open_disputed');
         acc.collectibleMinor = asExactSum(r, 'collectible');
         acc.creditMinor = asExactSum(r, 'credit');
+        acc.lateFeeOutstandingMinor = asExactSum(r, 'late_fee_outstanding');
         accs.set(acc.currency, acc);
       }
       for await (const r of openCycles(db, 'cycle', undefined, 'cycle_id, currency, state_json'))

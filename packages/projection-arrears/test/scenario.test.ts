@@ -51,6 +51,10 @@ test('each cycle carries the figures of its events', async () => {
       adjustedMinor: 0,
       disputeAdjustedMinor: 8000,
       writtenOffMinor: 0,
+      lateFeeChargedMinor: 0,
+      lateFeeWaivedMinor: 0,
+      lateFeePaidMinor: 0,
+      lateFeeOutstandingMinor: 0,
     },
   );
   // Partial payments 20000 + 10000 of 50000: 20000 left, due 2026-01-15; on 2026-03-01 that is
@@ -210,6 +214,10 @@ test('collection rate of a billing period is collected over due', async () => {
     outstandingMinor: 165000n,
     writtenOffMinor: 45000n,
     collectionRate: 192000 / 357000,
+    lateFeeChargedMinor: 0n,
+    lateFeeWaivedMinor: 0n,
+    lateFeeCollectedMinor: 0n,
+    lateFeeCollectionRate: null,
   });
   const dec = periods[0]!;
   assert.is(dec.collectionRate, 1);

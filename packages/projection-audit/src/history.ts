@@ -53,11 +53,13 @@ export const describeEvent = (event: RenewalEvent, state: CycleState): string =>
     }
     case 'Paid': {
       const d = event.data;
-      return `Paid ${money(d.amountMinor)} by ${d.channel}${d.reference ? `, reference ${d.reference}` : ''}${d.offline ? ', taken offline' : ''} (payment ${d.paymentId})`;
+      const lateFee = d.lateFeeMinor ? `, ${money(d.lateFeeMinor)} of it late fee` : '';
+      return `Paid ${money(d.amountMinor)} by ${d.channel}${d.reference ? `, reference ${d.reference}` : ''}${d.offline ? ', taken offline' : ''}${lateFee} (payment ${d.paymentId})`;
     }
     case 'Refunded': {
       const d = event.data;
-      return `Refunded ${money(d.amountMinor)} of payment ${d.paymentId}: ${d.reason}`;
+      const lateFee = d.lateFeeMinor ? ` (${money(d.lateFeeMinor)} of it late fee)` : '';
+      return `Refunded ${money(d.amountMinor)} of payment ${d.paymentId}${lateFee}: ${d.reason}`;
     }
     case 'Disputed': {
       const d = event.data;
@@ -93,6 +95,12 @@ export const describeEvent = (event: RenewalEvent, state: CycleState): string =>
       return `Request ${event.data.requestId} rejected by ${event.data.actor}${requestedBy(state, event.data.requestId)}: ${event.data.reason}`;
     case 'RequestExpired':
       return `Request ${event.data.requestId} expired${requestedBy(state, event.data.requestId)}`;
+    case 'LateFeeCharged': {
+      const d = event.data;
+      return `Late fee of ${money(d.amountMinor)} charged as of ${d.asOf} on ${money(d.overdueMinor)} overdue, ${d.chargeableDays} days past the grace (charge ${d.chargeId})`;
+    }
+    case 'LateFeeWaived':
+      return `Late fee of ${money(event.data.amountMinor)} waived: ${event.data.reason} (waiver ${event.data.waiverId})`;
   }
 };
 

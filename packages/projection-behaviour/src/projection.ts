@@ -239,7 +239,8 @@ export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_rem
           const paidAt = Date.parse(d.at);
           for (const r of reminders.get(cycleId) ?? []) {
             if (paidAt < Date.parse(r.at) || paidAt >= r.windowEnd) continue;
-            const counted = Math.min(d.amountMinor, r.remindedMinor - r.paidWithinMinor);
+            // The principal part only: a reminder chases what was billed, not the late fee.
+            const counted = Math.min(d.amountMinor - (d.lateFeeMinor ?? 0), r.remindedMinor - r.paidWithinMinor);
             if (counted <= 0) continue;
             r.paidWithinMinor += counted;
             r.changed = true;

@@ -78,6 +78,7 @@ const RECEIPT_COLUMNS = [
   'recorded_date',
   'reason',
   'balance_after_minor',
+  'late_fee_minor',
   'global_position',
 ] as const;
 type ReceiptRow = Record<(typeof RECEIPT_COLUMNS)[number], SqlValue>;
@@ -92,6 +93,7 @@ const LINE_COLUMNS = [
   'payment_id',
   'amount_minor',
   'balance_after_minor',
+  'late_fee_minor',
   'global_position',
 ] as const;
 type LineRow = Record<(typeof LINE_COLUMNS)[number], SqlValue>;
@@ -126,6 +128,7 @@ const createTables = async (tx: SqlExecutor, t: TableNames<ReceiptsTable>) => {
     recorded_date TEXT NOT NULL,
     reason TEXT,
     balance_after_minor BIGINT,
+    late_fee_minor BIGINT,
     global_position BIGINT NOT NULL UNIQUE)`);
   await tx.execute(`CREATE INDEX ${r}_cycle ON ${r} (cycle_id, payment_id)`);
   await tx.execute(`CREATE INDEX ${r}_contract ON ${r} (contract_id, global_position)`);
@@ -142,6 +145,7 @@ const createTables = async (tx: SqlExecutor, t: TableNames<ReceiptsTable>) => {
     payment_id TEXT,
     amount_minor BIGINT NOT NULL,
     balance_after_minor BIGINT,
+    late_fee_minor BIGINT,
     global_position BIGINT NOT NULL UNIQUE,
     PRIMARY KEY (receipt_number, line))`);
   await tx.execute(`CREATE INDEX ${l}_cycle ON ${l} (cycle_id, payment_id)`);
@@ -161,7 +165,8 @@ export const getReceiptsProjection = (): Projection<ReceiptsTable> =>
     // 2: lump sums became one receipt with allocation lines; payments from credit, no receipt.
     // 3: days and number years in the ledger's zone.
     // 4: zone changeovers that never recount a day, the opening a change from UTC (business-days.ts).
-    version: 4,
+    // 5: the late-fee part of a payment or refund (late_fee_minor); the balance is the principal's.
+    version: 5,
     eventTypes: [...RENEWAL_EVENT_TYPES, 'LumpSumReceived', 'CreditReceived', ...LEDGER_ZONE_EVENT_TYPES],
     tables: [RECEIPTS, RECEIPTS_LINES, RECEIPTS_CYCLES, RECEIPTS_COUNTERS, RECEIPTS_LEDGER],
     createTables,
@@ -275,6 +280,7 @@ export const getReceiptsProjection = (): Projection<ReceiptsTable> =>
             period_end: null,
             currency: d.currency,
             balance_after_minor: null,
+            late_fee_minor: null,
           });
           lumpReceipts.set(`${d.contractId}\u0000${d.lumpSumId}`, { number, lines: 0 });
           continue;
@@ -291,6 +297,7 @@ export const getReceiptsProjection = (): Projection<ReceiptsTable> =>
             payment_id: null,
             amount_minor: d.amountMinor,
             balance_after_minor: null,
+            late_fee_minor: null,
             global_position: event.globalPosition,
           });
           continue;
@@ -326,12 +333,13 @@ export const getReceiptsProjection = (): Projection<ReceiptsTable> =>
               payment_id: d.paymentId,
               amount_minor: d.amountMinor,
               balance_after_minor: forCycle.balance_after_minor,
+              late_fee_minor: d.lateFeeMinor ?? null,
               global_position: event.globalPosition,
             });
             continue;
           }
           // A payment of its own (or a part whose lump sum was never recorded on a contract).
-          await issue(event, 'R', { ...forCycle, ...moneyReceived(d.paymentId, d) });
+          await issue(event, 'R', { ...forCycle, ...moneyReceived(d.paymentId, d), late_fee_minor: d.lateFeeMinor ?? null });
         } else {
           const d = event.data as RefundedData;
           const payment = before.payments.find((p) => p.paymentId === d.paymentId);
@@ -349,6 +357,7 @@ export const getReceiptsProjection = (): Projection<ReceiptsTable> =>
             at: d.at,
             at_date: businessDayOf(ledger.zones, d.at),
             reason: d.reason,
+            late_fee_minor: d.lateFeeMinor ?? null,
           });
         }
       }

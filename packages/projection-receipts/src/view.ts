@@ -23,8 +23,10 @@ export interface ReceiptLine {
   /** The payment on the cycle (a lump sum's part: `<lumpSumId>/<period start>`). */
   readonly paymentId: string | null;
   readonly amountMinor: number;
-  /** The cycle's outstanding balance right after this line (null for credit). */
+  /** The cycle's outstanding balance right after this line (null for credit): the principal's. */
   readonly balanceAfterMinor: number | null;
+  /** The part of the amount that paid (or gave back) a late fee; absent when none (docs/late-fees.md). */
+  readonly lateFeeMinor?: number;
 }
 
 export interface ReceiptDocument {
@@ -112,6 +114,10 @@ export interface ReceiptsView {
 const periodOf = (start: unknown, end: unknown): Period | null =>
   start === null || start === undefined ? null : { start: asText(start) as BusinessDate, end: asText(end) as BusinessDate };
 
+/** `{ lateFeeMinor }` when the row has a late-fee part, else nothing: documents without late fees keep their shape. */
+const lateFeeOf = (r: SqlRow): { lateFeeMinor?: number } =>
+  r.late_fee_minor === null || r.late_fee_minor === undefined ? {} : { lateFeeMinor: asNumber(r.late_fee_minor) };
+
 const lineOf = (r: SqlRow): ReceiptLine => ({
   kind: asText(r.kind) as ReceiptLine['kind'],
   cycleId: asOptionalText(r.cycle_id),
@@ -119,6 +125,7 @@ const lineOf = (r: SqlRow): ReceiptLine => ({
   paymentId: asOptionalText(r.payment_id),
   amountMinor: asNumber(r.amount_minor),
   balanceAfterMinor: r.balance_after_minor === null ? null : asNumber(r.balance_after_minor),
+  ...lateFeeOf(r),
 });
 
 const documentOf = (r: SqlRow, lumpSumLines: ReadonlyMap<string, ReceiptLine[]>): ReceiptDocument => {
@@ -129,7 +136,7 @@ const documentOf = (r: SqlRow, lumpSumLines: ReadonlyMap<string, ReceiptLine[]>)
   const lines: readonly ReceiptLine[] =
     cycleId === null
       ? (lumpSumLines.get(asText(r.number)) ?? [])
-      : [{ kind: 'cycle', cycleId, period, paymentId: asText(r.payment_id), amountMinor, balanceAfterMinor }];
+      : [{ kind: 'cycle', cycleId, period, paymentId: asText(r.payment_id), amountMinor, balanceAfterMinor, ...lateFeeOf(r) }];
   return {
     kind: asText(r.kind) as ReceiptDocument['kind'],
     number: asText(r.number),

@@ -31,6 +31,7 @@ export { type LumpSumReport, type FinishLumpSumOptions, finishLumpSum, type Rece
 export { type SettleCreditOptions, type CreditReport, settleCredit } from './credit.js';
 export { type SettleContractOptions, type SettleReport, settleContract } from './settle.js';
 export { type SendRemindersOptions, type RemindersReport, sendReminders } from './reminders.js';
+export { type ChargeLateFeesOptions, type LateFeesReport, chargeLateFees, readLateFeePolicy } from './late-fees.js';
 
 // Auto-debit: collecting through a payment gateway, and a simulated gateway for demos and tests.
 export type { CollectionRequest, PaymentGateway } from './gateway.js';

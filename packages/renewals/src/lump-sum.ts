@@ -13,6 +13,7 @@ import {
   type PolicyError,
   type ReceiveLumpSum,
 } from '@renewal-ledger/core';
+import { loadLedgerSettings } from '@renewal-ledger/eventstore';
 import type { ContractHandleResult, CycleHandleResult } from './handlers.js';
 import { contractHandlerOf, zonesOf, type EngineOptions } from './engine.js';
 import { loadContract, readContractCycles } from './ledger.js';
@@ -44,6 +45,8 @@ export const finishLumpSum = async (options: FinishLumpSumOptions): Promise<Lump
   const { store, handler, contractId, lumpSumId } = options;
   const contracts = contractHandlerOf(options);
   const zones = await zonesOf(options);
+  // Whether the late fee is paid before or after the principal is the ledger's late-fee policy's.
+  const lateFees = (await loadLedgerSettings(store)).state.lateFeePolicy?.policy.allocation;
   let last: Omit<LumpSumReport, 'status' | 'received'> = { contractId, lumpSumId, plan: null, parts: [], allocation: null, error: null };
   for (let attempt = 0; attempt < (options.attempts ?? 3); attempt++) {
     const { state } = await loadContract(store, contractId);
@@ -51,7 +54,7 @@ export const finishLumpSum = async (options: FinishLumpSumOptions): Promise<Lump
     const lumpDate = lump ? businessDayOf(zones, lump.received.at) : undefined;
     const through = options.through && lumpDate && options.through > lumpDate ? options.through : (lumpDate ?? options.through);
     const cycles = through ? await readContractCycles(store, state, through) : [];
-    const plan = allocateLumpSum(state, cycles, lumpSumId);
+    const plan = allocateLumpSum(state, cycles, lumpSumId, lateFees ? { lateFees } : {});
     if (E.isLeft(plan)) return { ...last, status: 'refused', received: null, error: plan.left };
     if (!plan.right.allocate) return { ...last, plan: plan.right, status: 'allocated', received: null };
     const parts = plan.right.payments.length ? await handler.handleBatch(plan.right.payments) : [];

@@ -21,6 +21,7 @@ import { getCommandHandler, loadLedgerSettings } from '@renewal-ledger/eventstor
 import { generateContractPortfolio, localInstant, type ContractPortfolio } from '@renewal-ledger/workload';
 import * as E from 'fp-ts/lib/Either.js';
 import {
+  chargeLateFees,
   collectAutoDebits,
   getPortfolioReader,
   getSimulatedPaymentGateway,
@@ -39,7 +40,16 @@ import { formatOf, noPositionals, parse, positiveIntOf } from '../args.js';
 import type { Command } from '../command.js';
 import { count, money, print, printJson, warn } from '../output.js';
 import { progress } from '../progress.js';
-import { auditJson, renderAging, renderDebtors, renderPeriods, renderTakings, takingsOver } from '../reports.js';
+import {
+  auditJson,
+  lateFeesOf,
+  renderLateFees,
+  renderAging,
+  renderDebtors,
+  renderPeriods,
+  renderTakings,
+  takingsOver,
+} from '../reports.js';
 import { openSession, projectionProgress, PROJECTIONS, type Session } from '../session.js';
 import { readLedger } from '../ledger.js';
 import { dayOfApprovals, renderApprovals } from '../demo-approvals.js';
@@ -55,6 +65,12 @@ export const DEMO_STORE = 'sqlite:./renewal-demo.db';
 /** The demo's ledger: a property office in China. */
 export const DEMO_TIME_ZONE = 'Asia/Shanghai';
 export const DEMO_CURRENCY = 'CNY';
+/** The demo's late fees: 0.05% a day after 15 days' grace, at most 10% of what is overdue. */
+export const DEMO_LATE_FEE_POLICY = {
+  rate: { kind: 'daily-rate', basisPoints: 5 },
+  graceDays: 15,
+  cap: { kind: 'percent-of-overdue', basisPoints: 1000 },
+} as const;
 
 type Say = (text: string) => void;
 
@@ -96,6 +112,23 @@ const ensureLedger = async (session: Session, firstDay: BusinessDate): Promise<s
     const r = await getCommandHandler(ledgerSettingsDecider, { store: session.store }).handle(command.right, { recordedAt: at });
     if (r.status === 'rejected') throw new Error(r.error.message);
   }
+  // The late-fee policy, set with the ledger the first time (a store with a policy keeps its own).
+  const settings = (await loadLedgerSettings(session.store)).state;
+  if (!settings.lateFeePolicy && settings.opened?.commandId === 'demo:open-ledger') {
+    const command = decodeLedgerSettingsCommand({
+      type: 'SetLateFeePolicy',
+      commandId: 'demo:late-fee-policy',
+      actor: 'demo',
+      at: settings.opened.at,
+      policy: DEMO_LATE_FEE_POLICY,
+      reason: 'the contracts charge 0.05% a day after 15 days, at most 10%',
+    });
+    if (E.isLeft(command)) throw new Error(command.left.message);
+    const r = await getCommandHandler(ledgerSettingsDecider, { store: session.store }).handle(command.right, {
+      recordedAt: settings.opened.at,
+    });
+    if (r.status === 'rejected') throw new Error(r.error.message);
+  }
   const ledger = await readLedger(session.store);
   if (ledger.defaults.timeZone !== DEMO_TIME_ZONE)
     warn(`note: this store's ledger is in ${ledger.defaults.timeZone}, not ${DEMO_TIME_ZONE}: the demo uses the ledger's zone`);
@@ -128,6 +161,13 @@ const emptyDid = () => ({
   autoDebitsCollectedMinor: 0n,
   autoDebitsFailed: 0,
   autoDebitFailuresByCode: {} as Record<string, number>,
+  lateFeeRuns: 0,
+  lateFeesCharged: 0,
+  lateFeesChargedMinor: 0n,
+  lateFeesWaived: 0,
+  lateFeesWaivedMinor: 0n,
+  lateFeesPaid: 0,
+  lateFeesPaidMinor: 0n,
 });
 
 /**
@@ -271,6 +311,65 @@ const simulate = async (
       for (const s of r.sent)
         did.remindersSent[`${s.channel} (level ${s.level})`] = (did.remindersSent[`${s.channel} (level ${s.level})`] ?? 0) + s.count;
     }
+    // 6. The monthly late-fee run (the ledger's policy), at the end of the 1st: after every
+    //    command recorded that day, so a second run of the demo sees what the first saw (the
+    //    reader knows whole days). Then the office waives one charge in ten, in full, as goodwill
+    //    for a first late payment, and two in ten pay their late fee at once.
+    if (dom === 1) {
+      now = at(date, 23);
+      const r = await chargeLateFees({ ...engine, asOf: date, at: now, batchSize });
+      did.lateFeeRuns++;
+      tallyEngine(r.charges);
+      did.lateFeesCharged += r.charges.applied;
+      for (const c of r.charged) did.lateFeesChargedMinor += BigInt(c.amountMinor);
+      const waivers = r.applied
+        .filter((_, i) => i % 10 === 0)
+        .map((c) => ({
+          type: 'WaiveLateFee',
+          commandId: `demo:waive:${c.cycleId}:${date}`,
+          cycleId: c.cycleId,
+          actor: 'manager-zhao',
+          at: now,
+          waiverId: `${c.cycleId}/waiver/${date}`,
+          amountMinor: c.amountMinor,
+          reason: 'goodwill: a first late payment',
+        })) as unknown as RenewalCommand[];
+      if (waivers.length > 0) {
+        const results = await handler.handleBatch(waivers);
+        results.forEach((x, i) => {
+          tallyOne(x);
+          if (x.status === 'applied') {
+            did.lateFeesWaived++;
+            did.lateFeesWaivedMinor += BigInt((waivers[i] as unknown as { amountMinor: number }).amountMinor);
+          }
+        });
+      }
+      // Two in ten pay the late fee alone, by WeChat Pay (the principal stays open).
+      now = at(date, 23, 30);
+      const payments = r.applied
+        .filter((_, i) => i % 10 === 5 || i % 10 === 7)
+        .map((c) => ({
+          type: 'RecordPayment',
+          commandId: `demo:late-fee-paid:${c.cycleId}:${date}`,
+          cycleId: c.cycleId,
+          actor: 'cashier-chen',
+          at: now,
+          paymentId: `${c.cycleId}/late-fee/${date}`,
+          amountMinor: c.amountMinor,
+          channel: 'wechat-pay',
+          lateFeeMinor: c.amountMinor,
+        })) as unknown as RenewalCommand[];
+      if (payments.length > 0) {
+        const results = await handler.handleBatch(payments);
+        results.forEach((x, i) => {
+          tallyOne(x);
+          if (x.status === 'applied') {
+            did.lateFeesPaid++;
+            did.lateFeesPaidMinor += BigInt((payments[i] as unknown as { amountMinor: number }).amountMinor);
+          }
+        });
+      }
+    }
     writing.update(++dayIndex);
   }
   writing.finish();
@@ -303,6 +402,7 @@ const renderSimulated = ({ tally, rejectedBy, did, writeSeconds }: Simulated, da
     `  lump sums allocated ${count(did.lumpSumsAllocated)} of ${count(did.lumpSums)} received (${count(did.lumpSumParts)} parts on cycles, ${money(did.creditReceivedMinor, DEMO_CURRENCY)} left as credit); credit applied to ${count(did.creditApplications)} bills (${money(did.creditAppliedMinor, DEMO_CURRENCY)})`,
     `  reminders sent ${count(Object.values(did.remindersSent).reduce((a, b) => a + b, 0))} in ${count(did.reminderRuns)} runs${reminderList ? `: ${reminderList}` : ''}`,
     `  auto-debits collected ${count(did.autoDebitsCollected)} (${money(did.autoDebitsCollectedMinor, DEMO_CURRENCY)}), failed ${count(did.autoDebitsFailed)}${failures ? ` (${failures})` : ''} in ${count(did.autoDebitRuns)} runs, simulated gateway`,
+    `  late fees charged on ${count(did.lateFeesCharged)} cycles (${money(did.lateFeesChargedMinor, DEMO_CURRENCY)}) in ${count(did.lateFeeRuns)} monthly runs; ${count(did.lateFeesWaived)} waived (${money(did.lateFeesWaivedMinor, DEMO_CURRENCY)}), ${count(did.lateFeesPaid)} paid at once (${money(did.lateFeesPaidMinor, DEMO_CURRENCY)})`,
   ].join('\n');
 };
 
@@ -334,6 +434,8 @@ const report = async (session: Session, plan: ContractPortfolio, say: Say) => {
   say(`\n${renderAging(aging)}`);
   say(`\n${renderPeriods('Collection rate, last six billing months (collected / due)', periods)}`);
   say(`\n${renderDebtors(asOf, debtors)}`);
+  const lateFees = lateFeesOf(await arrears.billingPeriods());
+  say(`\n${renderLateFees(lateFees)}`);
   say(`\n${renderTakings(`The day's takings, ${asOf}, per channel (money taken that day, offline payments included)`, day.channels)}`);
   say(
     `\n${renderTakings(`Takings ${week.from} to ${week.to} per channel (money taken on those days, offline payments included)`, week.channels)}`,
@@ -368,6 +470,7 @@ const report = async (session: Session, plan: ContractPortfolio, say: Say) => {
       billingPeriods: periods,
       dayTakings: day,
       topDebtors: debtors,
+      lateFees,
       takings: week,
       behaviour: { reminders, collectionRates: collection, channels, punctuality },
       audit: auditJson(verification),
@@ -393,7 +496,7 @@ prints the aging table, the collection rate, the top debtors, a week's takings p
 reminder effectiveness, punctuality and the verified audit chain. Every id is derived, so running
 it again writes nothing twice.
 
-  --accounts N   contracts in the portfolio (default 2000: about 165,000 events)
+  --accounts N   contracts in the portfolio (default 2000: about 198,000 events)
   --months N     months simulated, ending 2026-11-28 (default 24)
   --batch N      commands per transaction (default 500)
 

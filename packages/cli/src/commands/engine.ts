@@ -31,7 +31,7 @@ import { amount, count, csv, csvAmount, money, plural, print, printJson, table }
 import { storeUrlOf } from '../session.js';
 
 /** The events stored after `after`, of the given types. */
-const writtenSince = async (store: EventStore, after: bigint, types: readonly string[]): Promise<RecordedEvent[]> => {
+export const writtenSince = async (store: EventStore, after: bigint, types: readonly string[]): Promise<RecordedEvent[]> => {
   const out: RecordedEvent[] = [];
   for await (const e of store.readAll({ after })) if (types.includes(e.type)) out.push(e);
   return out;

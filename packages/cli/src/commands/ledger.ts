@@ -22,7 +22,7 @@ import { clockNow, readLedger } from '../ledger.js';
 import { print, printJson, table } from '../output.js';
 import { storeUrlOf } from '../session.js';
 
-const actorOf = (given: string | undefined): string => given ?? process.env.USER ?? 'renewal-cli';
+export const actorOf = (given: string | undefined): string => given ?? process.env.USER ?? 'renewal-cli';
 
 type LedgerHandleResult = HandleResult<typeof ledgerSettingsDecider>;
 
@@ -32,7 +32,7 @@ type LedgerHandleResult = HandleResult<typeof ledgerSettingsDecider>;
  * ledger opened again, the same change again), so each run has a command id of its own: the
  * instant it runs at and a random part (two runs may share an instant: RENEWAL_NOW).
  */
-const record = async (store: EventStore, name: string, json: Record<string, unknown>): Promise<LedgerHandleResult> => {
+export const record = async (store: EventStore, name: string, json: Record<string, unknown>): Promise<LedgerHandleResult> => {
   const at = clockNow();
   const command = decodeLedgerSettingsCommand({
     commandId: `${name.replace(/^ledger /, '')}:${at}:${randomUUID().slice(0, 8)}`,

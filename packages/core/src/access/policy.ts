@@ -58,6 +58,9 @@ export const DEFAULT_ACCESS_POLICY: AccessPolicy = {
     WriteOff: ['clerk', 'manager'],
     SendReminder: operators,
     RecordAutoDebitFailure: ['system'],
+    // The late-fee run charges what the policy computes; forgoing a fee is a manager's call.
+    ChargeLateFee: ['manager', 'system'],
+    WaiveLateFee: ['manager'],
     ApproveRequest: ['manager'],
     RejectRequest: ['manager'],
     ExpireRequest: ['manager', 'system'],
@@ -74,6 +77,7 @@ export const DEFAULT_ACCESS_POLICY: AccessPolicy = {
     // The ledger's settings and its users.
     OpenLedger: ['manager', 'system'],
     ChangeTimeZone: ['manager'],
+    SetLateFeePolicy: ['manager'],
     AddUser: ['manager', 'system'],
     DisableUser: ['manager', 'system'],
   },

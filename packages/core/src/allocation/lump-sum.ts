@@ -6,6 +6,8 @@
 //     `lump-sum:<cycleId>:<lumpSumId>`, the same however often it is planned;
 //   - parts already on their cycles (a run that stopped half-way) are kept as recorded, and only
 //     what is left of the lump sum is allocated again, over the cycles without a part;
+//   - a cycle's late fee is settled before or after the principal by the late-fee policy's
+//     `allocation` (principal first by default); the part names what paid it (`lateFeeMinor`);
 //   - the allocation closes with `AllocateLumpSum` on the contract (parts + credit = the lump sum),
 //     which also records the credit (`CreditReceived`). After it, planning again proposes nothing.
 import * as E from 'fp-ts/lib/Either.js';
@@ -16,6 +18,7 @@ import type { RecordPayment } from '../cycle/commands.js';
 import type { CycleState } from '../cycle/state.js';
 import { derivedId, policyError, type PolicyError } from '../policy-errors.js';
 import { openAmountsInOrder } from './open-amounts.js';
+import type { LateFeeAllocation } from '../late-fees/policy.js';
 
 export const lumpSumPartPaymentId = (lumpSumId: string, periodStart: string): string => `${lumpSumId}/${periodStart}`;
 export const lumpSumPartCommandId = (cycleId: string, lumpSumId: string): string => `lump-sum:${cycleId}:${lumpSumId}`;
@@ -42,6 +45,7 @@ export const allocateLumpSum = (
   contract: ContractState,
   cycles: Iterable<CycleState>,
   lumpSumId: string,
+  options: { readonly lateFees?: LateFeeAllocation } = {},
 ): E.Either<PolicyError, LumpSumPlan> => {
   const opened = contract.opened;
   if (!opened) return E.left(policyError('NOT_OPENED', { contractId: '(not opened)' }));
@@ -80,18 +84,19 @@ export const allocateLumpSum = (
     );
 
   let left = received.amountMinor - recordedMinor;
-  const planned = new Map<string, { start: string; amountMinor: number }>();
-  for (const amount of openAmountsInOrder(open)) {
+  const planned = new Map<string, { start: string; amountMinor: number; lateFeeMinor: number }>();
+  for (const amount of openAmountsInOrder(open, options.lateFees ?? 'principal-first')) {
     if (left === 0) break;
     const take = Math.min(left, amount.amountMinor);
-    const p = planned.get(amount.cycleId) ?? { start: amount.bill.period.start, amountMinor: 0 };
-    planned.set(amount.cycleId, { ...p, amountMinor: p.amountMinor + take });
+    const p = planned.get(amount.cycleId) ?? { start: amount.bill.period.start, amountMinor: 0, lateFeeMinor: 0 };
+    const lateFeeMinor = p.lateFeeMinor + (amount.kind === 'late-fee' ? take : 0);
+    planned.set(amount.cycleId, { ...p, amountMinor: p.amountMinor + take, lateFeeMinor });
     left -= take;
   }
 
   const payments: RecordPayment[] = [];
   const parts: AllocationPart[] = [...recorded];
-  for (const [cycleId, { start, amountMinor }] of planned) {
+  for (const [cycleId, { start, amountMinor, lateFeeMinor }] of planned) {
     const paymentId = lumpSumPartPaymentId(lumpSumId, start);
     const commandId = lumpSumPartCommandId(cycleId, lumpSumId);
     const tooLong = derivedId(paymentId) ?? derivedId(commandId);
@@ -110,6 +115,7 @@ export const allocateLumpSum = (
       ...(received.offline !== undefined ? { offline: received.offline } : {}),
       currency: received.currency,
       lumpSumId,
+      ...(lateFeeMinor > 0 ? { lateFeeMinor } : {}),
     } as RecordPayment);
   }
   parts.sort((a, b) => (a.cycleId < b.cycleId ? -1 : a.cycleId > b.cycleId ? 1 : 0));

@@ -32,7 +32,16 @@ export const RecordPaymentC = command(
   { paymentId: IdC, amountMinor: PositiveMinorUnitsC, channel: PaymentChannelC },
   // lumpSumId: a part of a lump sum received for the contract; creditApplicationId: paid from
   // the contract's credit (not new money). Both set by the renewal engine (docs/renewals.md).
-  { reference: IdC, offline: t.boolean, currency: CurrencyC, lumpSumId: IdC, creditApplicationId: IdC },
+  // lateFeeMinor: the part that pays the cycle's late fee (absent: what exceeds the principal
+  // outstanding, principal first); the lump-sum allocation sets it by the late-fee policy.
+  {
+    reference: IdC,
+    offline: t.boolean,
+    currency: CurrencyC,
+    lumpSumId: IdC,
+    creditApplicationId: IdC,
+    lateFeeMinor: NonNegativeMinorUnitsC,
+  },
 );
 export const RaiseDisputeC = command(
   'RaiseDispute',
@@ -85,6 +94,16 @@ export const RequestApprovalC = command(
 export const ApproveRequestC = command('ApproveRequest', { requestId: IdC }, { note: TextC });
 export const RejectRequestC = command('RejectRequest', { requestId: IdC, reason: TextC });
 export const ExpireRequestC = command('ExpireRequest', { requestId: IdC });
+/** The late-fee run's charge (docs/late-fees.md): chargeId and commandId derive from the cycle and `asOf`. */
+export const ChargeLateFeeC = command('ChargeLateFee', {
+  chargeId: IdC,
+  asOf: BusinessDateC,
+  amountMinor: PositiveMinorUnitsC,
+  overdueMinor: NonNegativeMinorUnitsC,
+  chargeableDays: PositiveIntC,
+});
+/** Waives all or part of the late fee still open on the cycle, with a reason. */
+export const WaiveLateFeeC = command('WaiveLateFee', { waiverId: IdC, amountMinor: PositiveMinorUnitsC, reason: TextC });
 
 export const RenewalCommandC = tagged('RenewalCommand', 'type', {
   Bill: BillC,
@@ -102,6 +121,8 @@ export const RenewalCommandC = tagged('RenewalCommand', 'type', {
   ApproveRequest: ApproveRequestC,
   RejectRequest: RejectRequestC,
   ExpireRequest: ExpireRequestC,
+  ChargeLateFee: ChargeLateFeeC,
+  WaiveLateFee: WaiveLateFeeC,
 });
 
 export type Bill = t.TypeOf<typeof BillC>;
@@ -120,6 +141,8 @@ export type RequestApproval = t.TypeOf<typeof RequestApprovalC>;
 export type ApproveRequest = t.TypeOf<typeof ApproveRequestC>;
 export type RejectRequest = t.TypeOf<typeof RejectRequestC>;
 export type ExpireRequest = t.TypeOf<typeof ExpireRequestC>;
+export type ChargeLateFee = t.TypeOf<typeof ChargeLateFeeC>;
+export type WaiveLateFee = t.TypeOf<typeof WaiveLateFeeC>;
 export type RenewalCommand = t.TypeOf<typeof RenewalCommandC>;
 export type RenewalCommandType = RenewalCommand['type'];
 export const RENEWAL_COMMAND_TYPES = Object.keys(RenewalCommandC.members) as RenewalCommandType[];

@@ -16,6 +16,7 @@ import {
   type AmountOutOfRange,
   type DecimalQuantity,
   type NonNegativeMinorUnits,
+  type PositiveMinorUnits,
 } from '../money.js';
 import type {
   Adjust,
@@ -26,6 +27,7 @@ import type {
   RequestApproval,
   Bill,
   CancelInstallments,
+  ChargeLateFee,
   RaiseDispute,
   RecordAutoDebitFailure,
   RecordPayment,
@@ -33,13 +35,14 @@ import type {
   RenewalCommand,
   ResolveDispute,
   SendReminder,
+  WaiveLateFee,
   WriteOff,
 } from './commands.js';
 import { inCurrency, ruleError, type RenewalError } from './errors.js';
 import type { ApprovalRequestedData, BilledData, RenewalEvent } from './events.js';
-import { cycleFigures } from './figures.js';
+import { cycleFigures, type CycleFigures } from './figures.js';
 import type { Basis } from './shapes.js';
-import { activePlan, refundedOf, type ApprovalFact, type CycleState } from './state.js';
+import { activePlan, lateFeesOf, refundedOf, type ApprovalFact, type CycleState } from './state.js';
 
 /** Why a command emitted nothing: the fact it repeats. */
 export interface Duplicate {
@@ -55,7 +58,9 @@ export interface Duplicate {
     | 'reminderId'
     | 'writeOffId'
     | 'attemptId'
-    | 'requestId';
+    | 'requestId'
+    | 'chargeId'
+    | 'waiverId';
   readonly id: string;
 }
 
@@ -193,12 +198,12 @@ const decidePayment = (c: RecordPayment, state: CycleState, bill: BilledData): R
     ...(c.lumpSumId !== undefined ? { lumpSumId: c.lumpSumId } : {}),
     ...(c.creditApplicationId !== undefined ? { creditApplicationId: c.creditApplicationId } : {}),
   };
-  const seen = earlier(
-    'paymentId',
-    c.paymentId,
-    state.payments.find((p) => p.paymentId === c.paymentId),
-    data,
-  );
+  const found = state.payments.find((p) => p.paymentId === c.paymentId);
+  // The split the decider chose is no part of what the caller said: compare without it, unless
+  // the caller named a split itself.
+  if (found && c.lateFeeMinor !== undefined && (found.lateFeeMinor ?? 0) !== c.lateFeeMinor)
+    return E.left(ruleError('ID_CONFLICT', { idField: 'paymentId', id: c.paymentId, existingCommandId: found.commandId }));
+  const seen = earlier('paymentId', c.paymentId, found && withoutLateFee(found), data);
   if (seen) return seen;
   const dated = factDated(c, state);
   if (dated) return dated;
@@ -210,11 +215,38 @@ const decidePayment = (c: RecordPayment, state: CycleState, bill: BilledData): R
     const same = state.payments.find((p) => p.reference === c.reference && p.channel === c.channel);
     if (same) return E.left(ruleError('DUPLICATE_REFERENCE', { reference: c.reference, channel: c.channel, paymentId: same.paymentId }));
   }
-  const { outstandingMinor } = cycleFigures(state);
-  if (c.amountMinor > outstandingMinor) return E.left(ruleError('OVERPAYMENT', { outstandingMinor, attemptedMinor: c.amountMinor }));
+  const split = lateFeePart(c, cycleFigures(state));
+  if (E.isLeft(split)) return split;
   if (!Number.isSafeInteger(state.totals.paidMinor + c.amountMinor))
     return E.left(ruleError('AMOUNT_OUT_OF_RANGE', { field: 'payments', operands: [state.totals.paidMinor, c.amountMinor] }));
-  return emit({ type: 'Paid', data });
+  return emit({ type: 'Paid', data: split.right > 0 ? { ...data, lateFeeMinor: split.right as PositiveMinorUnits } : data });
+};
+
+const withoutLateFee = <D extends { readonly lateFeeMinor?: number }>(d: D): Omit<D, 'lateFeeMinor'> => {
+  if (d.lateFeeMinor === undefined) return d;
+  const { lateFeeMinor: _split, ...rest } = d;
+  return rest;
+};
+
+/**
+ * How much of a payment pays the late fee. Named by the caller (the lump-sum allocation, by the
+ * policy's order), or principal first: only what exceeds the principal outstanding. A payment
+ * beyond both is an OVERPAYMENT whose outstanding is the principal plus the late fee open.
+ */
+const lateFeePart = (c: RecordPayment, f: CycleFigures): E.Either<RenewalError, number> => {
+  const lateFeeOutstandingMinor = f.lateFeeOutstandingMinor;
+  if (c.lateFeeMinor === undefined) {
+    const outstandingMinor = f.outstandingMinor + lateFeeOutstandingMinor;
+    if (c.amountMinor > outstandingMinor) return E.left(ruleError('OVERPAYMENT', { outstandingMinor, attemptedMinor: c.amountMinor }));
+    return E.right(Math.max(0, c.amountMinor - Math.max(0, f.outstandingMinor)));
+  }
+  if (c.lateFeeMinor > c.amountMinor) return E.left(ruleError('INVALID_AMOUNT', { field: 'lateFeeMinor', value: c.lateFeeMinor }));
+  if (c.lateFeeMinor > lateFeeOutstandingMinor)
+    return E.left(ruleError('LATE_FEE_OVERPAYMENT', { lateFeeOutstandingMinor, attemptedMinor: c.lateFeeMinor }));
+  const principal = c.amountMinor - c.lateFeeMinor;
+  if (principal > f.outstandingMinor)
+    return E.left(ruleError('OVERPAYMENT', { outstandingMinor: f.outstandingMinor, attemptedMinor: principal }));
+  return E.right(c.lateFeeMinor);
 };
 
 const decideRefund = (c: Refund, state: CycleState): Result => {
@@ -228,12 +260,8 @@ const decideRefund = (c: Refund, state: CycleState): Result => {
     amountMinor: c.amountMinor,
     reason: c.reason,
   };
-  const seen = earlier(
-    'refundId',
-    c.refundId,
-    state.refunds.find((r) => r.refundId === c.refundId),
-    data,
-  );
+  const found = state.refunds.find((r) => r.refundId === c.refundId);
+  const seen = earlier('refundId', c.refundId, found && withoutLateFee(found), data);
   if (seen) return seen;
   const bad = positive('amountMinor', c.amountMinor);
   if (bad) return E.left(bad);
@@ -251,7 +279,12 @@ const decideRefund = (c: Refund, state: CycleState): Result => {
         attemptedMinor: c.amountMinor,
       }),
     );
-  return emit({ type: 'Refunded', data });
+  // A refund gives back the payment's principal part first, then its late-fee part.
+  let principalRefunded = 0;
+  for (const r of state.refunds) if (r.paymentId === c.paymentId) principalRefunded += r.amountMinor - (r.lateFeeMinor ?? 0);
+  const principalPart = payment.amountMinor - (payment.lateFeeMinor ?? 0);
+  const lateFeeMinor = c.amountMinor - Math.min(c.amountMinor, principalPart - principalRefunded);
+  return emit({ type: 'Refunded', data: lateFeeMinor > 0 ? { ...data, lateFeeMinor: lateFeeMinor as PositiveMinorUnits } : data });
 };
 
 const decideDispute = (c: RaiseDispute, state: CycleState, bill: BilledData): Result => {
@@ -596,6 +629,71 @@ const decideExpiry = (c: ExpireRequest, state: CycleState): Result => {
   return E.isLeft(open) ? open.left : emit({ type: 'RequestExpired', data });
 };
 
+// The late-fee run's charge: the amount is the policy's (core's lateFeeAccrual), so the cycle
+// checks only what it knows: the id, the dates, and that there is something overdue to charge on.
+const decideLateFeeCharge = (c: ChargeLateFee, state: CycleState, bill: BilledData): Result => {
+  const data = {
+    cycleId: c.cycleId,
+    commandId: c.commandId,
+    actor: c.actor,
+    at: c.at,
+    chargeId: c.chargeId,
+    asOf: c.asOf,
+    amountMinor: c.amountMinor,
+    overdueMinor: c.overdueMinor,
+    chargeableDays: c.chargeableDays,
+  };
+  const seen = earlier(
+    'chargeId',
+    c.chargeId,
+    lateFeesOf(state).charges.find((x) => x.chargeId === c.chargeId),
+    data,
+  );
+  if (seen) return seen;
+  const dated = factDated(c, state) ?? outOfRange('asOf', c.asOf, bill.period);
+  if (dated) return dated;
+  const bad = positive('amountMinor', c.amountMinor);
+  if (bad) return E.left(bad);
+  if (c.asOf <= bill.dueDate) return E.left(ruleError('LATE_FEE_BEFORE_DUE', { asOf: c.asOf, dueDate: bill.dueDate }));
+  const { outstandingMinor } = cycleFigures(state);
+  if (outstandingMinor <= 0) return E.left(ruleError('NOTHING_OUTSTANDING', { outstandingMinor }));
+  return emit({ type: 'LateFeeCharged', data });
+};
+
+const decideLateFeeWaiver = (c: WaiveLateFee, state: CycleState): Result => {
+  const data = {
+    cycleId: c.cycleId,
+    commandId: c.commandId,
+    actor: c.actor,
+    at: c.at,
+    waiverId: c.waiverId,
+    amountMinor: c.amountMinor,
+    reason: c.reason,
+  };
+  const seen = earlier(
+    'waiverId',
+    c.waiverId,
+    lateFeesOf(state).waivers.find((w) => w.waiverId === c.waiverId),
+    data,
+  );
+  if (seen) return seen;
+  const dated = factDated(c, state);
+  if (dated) return dated;
+  const bad = positive('amountMinor', c.amountMinor);
+  if (bad) return E.left(bad);
+  const f = cycleFigures(state);
+  if (c.amountMinor > f.lateFeeOutstandingMinor)
+    return E.left(
+      ruleError('WAIVER_EXCEEDS_LATE_FEE', {
+        chargedMinor: f.lateFeeChargedMinor,
+        waivedMinor: f.lateFeeWaivedMinor,
+        paidMinor: f.lateFeePaidMinor,
+        attemptedMinor: c.amountMinor,
+      }),
+    );
+  return emit({ type: 'LateFeeWaived', data });
+};
+
 /** Decide a command against a cycle's state, saying whether it was a duplicate. */
 /** Every rule, in one fixed order; a refusal's amounts in the decimals of the bill's currency. */
 export const decideCycle = (command: RenewalCommand, state: CycleState): E.Either<RenewalError, CycleDecision> => {
@@ -639,5 +737,9 @@ const decideInOrder = (command: RenewalCommand, state: CycleState): Result => {
       return decideRejection(command, state);
     case 'ExpireRequest':
       return decideExpiry(command, state);
+    case 'ChargeLateFee':
+      return decideLateFeeCharge(command, state, bill);
+    case 'WaiveLateFee':
+      return decideLateFeeWaiver(command, state);
   }
 };

@@ -42,6 +42,9 @@ export interface RuleDetails {
   UNKNOWN_REQUEST: { requestId: string };
   REQUEST_CLOSED: { requestId: string; status: 'approved' | 'rejected' | 'expired' };
   SELF_APPROVAL: { requestId: string; requester: string };
+  LATE_FEE_OVERPAYMENT: { lateFeeOutstandingMinor: number; attemptedMinor: number };
+  LATE_FEE_BEFORE_DUE: { asOf: string; dueDate: string };
+  WAIVER_EXCEEDS_LATE_FEE: { chargedMinor: number; waivedMinor: number; paidMinor: number; attemptedMinor: number };
 }
 
 export type RuleCode = keyof RuleDetails;
@@ -102,6 +105,11 @@ const messages: { [K in RuleCode]: (d: RuleDetails[K], m: Amount) => string } = 
   UNKNOWN_REQUEST: (d) => `no request ${d.requestId} on this cycle`,
   REQUEST_CLOSED: (d) => `request ${d.requestId} is already closed (${d.status})`,
   SELF_APPROVAL: (d) => `${d.requester} asked for request ${d.requestId} and cannot approve it: a second person must (four eyes)`,
+  LATE_FEE_OVERPAYMENT: (d, m) =>
+    `a late-fee part of ${m(d.attemptedMinor)} exceeds the late fee outstanding ${m(d.lateFeeOutstandingMinor)}`,
+  LATE_FEE_BEFORE_DUE: (d) => `a late fee as of ${d.asOf} is not due: the cycle is due ${d.dueDate}`,
+  WAIVER_EXCEEDS_LATE_FEE: (d, m) =>
+    `waiving ${m(d.attemptedMinor)} exceeds the late fee open: ${m(d.chargedMinor - d.waivedMinor - d.paidMinor)} (charged ${m(d.chargedMinor)}, waived ${m(d.waivedMinor)}, paid ${m(d.paidMinor)})`,
 };
 
 export const ruleError = <K extends RuleCode>(code: K, details: RuleDetails[K], currency?: string): RenewalErrorOf<K> => {

@@ -31,7 +31,15 @@ export const Billed = event('Billed', {
 export const Paid = event(
   'Paid',
   { paymentId: StoredIdC, amountMinor: PositiveMinorUnitsC, channel: PaymentChannelC },
-  { reference: StoredIdC, offline: t.boolean, currency: StoredCurrencyC, lumpSumId: StoredIdC, creditApplicationId: StoredIdC },
+  // lateFeeMinor (added with late fees): the part of the payment that paid the cycle's late fee.
+  {
+    reference: StoredIdC,
+    offline: t.boolean,
+    currency: StoredCurrencyC,
+    lumpSumId: StoredIdC,
+    creditApplicationId: StoredIdC,
+    lateFeeMinor: PositiveMinorUnitsC,
+  },
 );
 export const Disputed = event(
   'Disputed',
@@ -48,12 +56,12 @@ export const InstallmentAgreed = event('InstallmentAgreed', {
   installments: t.readonlyArray(s.installment),
 });
 export const InstallmentPlanCancelled = event('InstallmentPlanCancelled', { planId: StoredIdC, reason: PlanCancelReasonC });
-export const Refunded = event('Refunded', {
-  refundId: StoredIdC,
-  paymentId: StoredIdC,
-  amountMinor: PositiveMinorUnitsC,
-  reason: StoredTextC,
-});
+export const Refunded = event(
+  'Refunded',
+  { refundId: StoredIdC, paymentId: StoredIdC, amountMinor: PositiveMinorUnitsC, reason: StoredTextC },
+  // lateFeeMinor (added with late fees): the part of the refund that gives back a late fee paid.
+  { lateFeeMinor: PositiveMinorUnitsC },
+);
 export const Adjusted = event('Adjusted', { adjustmentId: StoredIdC, amountMinor: PositiveMinorUnitsC, reason: StoredTextC });
 export const ReminderSent = event('ReminderSent', { reminderId: StoredIdC, channel: ReminderChannelC }, { level: PositiveIntC });
 export const WrittenOff = event('WrittenOff', { writeOffId: StoredIdC, amountMinor: PositiveMinorUnitsC, reason: StoredTextC });
@@ -87,6 +95,15 @@ export const ApprovalRequested = event(
 export const RequestApproved = event('RequestApproved', { requestId: StoredIdC }, { note: StoredTextC });
 export const RequestRejected = event('RequestRejected', { requestId: StoredIdC, reason: StoredTextC });
 export const RequestExpired = event('RequestExpired', { requestId: StoredIdC });
+/** Added with late fees (docs/late-fees.md): the late fee accrued as of `asOf`, beyond what was charged before. */
+export const LateFeeCharged = event('LateFeeCharged', {
+  chargeId: StoredIdC,
+  asOf: BusinessDateC,
+  amountMinor: PositiveMinorUnitsC,
+  overdueMinor: NonNegativeMinorUnitsC,
+  chargeableDays: PositiveIntC,
+});
+export const LateFeeWaived = event('LateFeeWaived', { waiverId: StoredIdC, amountMinor: PositiveMinorUnitsC, reason: StoredTextC });
 
 export const RenewalEventC = tagged('RenewalEvent', 'type', {
   Billed: Billed.codec,
@@ -104,6 +121,8 @@ export const RenewalEventC = tagged('RenewalEvent', 'type', {
   RequestApproved: RequestApproved.codec,
   RequestRejected: RequestRejected.codec,
   RequestExpired: RequestExpired.codec,
+  LateFeeCharged: LateFeeCharged.codec,
+  LateFeeWaived: LateFeeWaived.codec,
 });
 
 export type BilledData = t.TypeOf<typeof Billed.data>;
@@ -121,6 +140,8 @@ export type ApprovalRequestedData = t.TypeOf<typeof ApprovalRequested.data>;
 export type RequestApprovedData = t.TypeOf<typeof RequestApproved.data>;
 export type RequestRejectedData = t.TypeOf<typeof RequestRejected.data>;
 export type RequestExpiredData = t.TypeOf<typeof RequestExpired.data>;
+export type LateFeeChargedData = t.TypeOf<typeof LateFeeCharged.data>;
+export type LateFeeWaivedData = t.TypeOf<typeof LateFeeWaived.data>;
 
 export type RenewalEvent = t.TypeOf<typeof RenewalEventC>;
 export type RenewalEventType = RenewalEvent['type'];
@@ -143,6 +164,8 @@ export const CURRENT_SCHEMA_VERSION: Readonly<Record<RenewalEventType, number>> 
   RequestApproved: 1,
   RequestRejected: 1,
   RequestExpired: 1,
+  LateFeeCharged: 1,
+  LateFeeWaived: 1,
 };
 
 /** Decodes an event the caller owns (e.g. just parsed from storage): it may be returned as is. */

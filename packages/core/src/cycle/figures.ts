@@ -1,14 +1,16 @@
 // The figures of a cycle and what is overdue as of a date. Every view, report and rule calls
 // these two functions: the arithmetic of the model lives here and nowhere else.
 import { daysBetween, type BusinessDate } from '../calendar.js';
-import { activePlan, type CycleState } from './state.js';
+import { activePlan, lateFeesOf, type CycleState } from './state.js';
 
 export interface CycleFigures {
   /** The bill: sum of lines - sum of discounts. */
   readonly totalMinor: number;
   /** total - adjustments - dispute adjustments - write-offs. */
   readonly dueMinor: number;
+  /** Payments, less their late-fee parts: every principal figure here leaves late fees out. */
   readonly paidMinor: number;
+  /** Refunds, less their late-fee parts. */
   readonly refundedMinor: number;
   /** payments - refunds. */
   readonly netPaidMinor: number;
@@ -21,19 +23,30 @@ export interface CycleFigures {
   readonly adjustedMinor: number;
   readonly disputeAdjustedMinor: number;
   readonly writtenOffMinor: number;
+  /** Late fees charged on the cycle (LateFeeCharged), kept apart from the principal above. */
+  readonly lateFeeChargedMinor: number;
+  readonly lateFeeWaivedMinor: number;
+  /** The late-fee parts of payments less those of refunds. */
+  readonly lateFeePaidMinor: number;
+  /** charged - waived - paid: the late fee still to collect. */
+  readonly lateFeeOutstandingMinor: number;
 }
 
 export const cycleFigures = (state: CycleState): CycleFigures => {
   const t = state.totals;
+  const lf = lateFeesOf(state);
   const totalMinor = state.bill ? state.bill.totalMinor : 0;
   const dueMinor = totalMinor - t.adjustedMinor - t.disputeAdjustedMinor - t.writtenOffMinor;
-  const netPaidMinor = t.paidMinor - t.refundedMinor;
+  const paidMinor = t.paidMinor - lf.paidMinor;
+  const refundedMinor = t.refundedMinor - lf.refundedMinor;
+  const netPaidMinor = paidMinor - refundedMinor;
+  const lateFeePaidMinor = lf.paidMinor - lf.refundedMinor;
   const outstandingMinor = dueMinor - netPaidMinor;
   return {
     totalMinor,
     dueMinor,
-    paidMinor: t.paidMinor,
-    refundedMinor: t.refundedMinor,
+    paidMinor,
+    refundedMinor,
     netPaidMinor,
     outstandingMinor,
     openDisputedMinor: t.openDisputedMinor,
@@ -41,6 +54,10 @@ export const cycleFigures = (state: CycleState): CycleFigures => {
     adjustedMinor: t.adjustedMinor,
     disputeAdjustedMinor: t.disputeAdjustedMinor,
     writtenOffMinor: t.writtenOffMinor,
+    lateFeeChargedMinor: lf.chargedMinor,
+    lateFeeWaivedMinor: lf.waivedMinor,
+    lateFeePaidMinor,
+    lateFeeOutstandingMinor: lf.chargedMinor - lf.waivedMinor - lateFeePaidMinor,
   };
 };
 

@@ -11,6 +11,8 @@ import type {
   DisputeResolvedData,
   InstallmentAgreedData,
   InstallmentPlanCancelledData,
+  LateFeeChargedData,
+  LateFeeWaivedData,
   PaidData,
   RefundedData,
   RenewalEvent,
@@ -52,6 +54,17 @@ export interface CycleTotals {
   readonly openDisputedMinor: number;
 }
 
+/** The cycle's late fees, kept apart from the principal (docs/late-fees.md). */
+export interface LateFeeFacts {
+  readonly charges: readonly LateFeeChargedData[];
+  readonly waivers: readonly LateFeeWaivedData[];
+  readonly chargedMinor: number;
+  readonly waivedMinor: number;
+  /** The late-fee parts of payments (`Paid.lateFeeMinor`), and of refunds. */
+  readonly paidMinor: number;
+  readonly refundedMinor: number;
+}
+
 export interface CycleState {
   readonly bill: BilledData | null;
   /** Every command id that produced an event here, for idempotency. */
@@ -70,6 +83,8 @@ export interface CycleState {
   readonly autoDebitFailures?: readonly AutoDebitFailedData[];
   /** Requests for approval (ApprovalRequested), absent until the first: as autoDebitFailures. */
   readonly requests?: readonly ApprovalFact[];
+  /** Late fees: absent until the first late-fee fact, like autoDebitFailures. */
+  readonly lateFees?: LateFeeFacts;
   readonly totals: CycleTotals;
   /** Number of events folded: the stream revision + 1. */
   readonly eventCount: number;
@@ -98,6 +113,18 @@ export const initialCycleState = (): CycleState => ({
   eventCount: 0,
 });
 
+const noLateFees: LateFeeFacts = { charges: [], waivers: [], chargedMinor: 0, waivedMinor: 0, paidMinor: 0, refundedMinor: 0 };
+
+/** The cycle's late-fee facts (all zero before the first). */
+export const lateFeesOf = (state: CycleState): LateFeeFacts => state.lateFees ?? noLateFees;
+
+/** Late-fee parts of a payment or refund, added to what the cycle holds. */
+const withLateFeeMoney = (state: CycleState, paidMinor: number, refundedMinor: number): LateFeeFacts | undefined => {
+  if (!paidMinor && !refundedMinor) return state.lateFees;
+  const lf = lateFeesOf(state);
+  return { ...lf, paidMinor: lf.paidMinor + paidMinor, refundedMinor: lf.refundedMinor + refundedMinor };
+};
+
 const append = <A>(xs: readonly A[], x: A): readonly A[] => {
   const out = xs.slice();
   out.push(x);
@@ -119,6 +146,7 @@ export const evolveCycle = (state: CycleState, event: RenewalEvent): CycleState 
         commandIds,
         eventCount,
         payments: append(state.payments, event.data),
+        lateFees: withLateFeeMoney(state, event.data.lateFeeMinor ?? 0, 0),
         totals: { ...t, paidMinor: t.paidMinor + event.data.amountMinor },
       };
     case 'Refunded':
@@ -127,6 +155,7 @@ export const evolveCycle = (state: CycleState, event: RenewalEvent): CycleState 
         commandIds,
         eventCount,
         refunds: append(state.refunds, event.data),
+        lateFees: withLateFeeMoney(state, 0, event.data.lateFeeMinor ?? 0),
         totals: { ...t, refundedMinor: t.refundedMinor + event.data.amountMinor },
       };
     case 'Disputed':
@@ -160,7 +189,8 @@ export const evolveCycle = (state: CycleState, event: RenewalEvent): CycleState 
         plans: append(state.plans, {
           agreed: event.data,
           cancellation: null,
-          netPaidAtAgreementMinor: t.paidMinor - t.refundedMinor,
+          // The principal paid: late-fee parts of payments never count towards instalments.
+          netPaidAtAgreementMinor: t.paidMinor - t.refundedMinor - lateFeesOf(state).paidMinor + lateFeesOf(state).refundedMinor,
         }),
       };
     case 'InstallmentPlanCancelled': {
@@ -200,6 +230,16 @@ export const evolveCycle = (state: CycleState, event: RenewalEvent): CycleState 
       return { ...s, commandIds, eventCount, requests: closeRequest(state, { status: 'rejected', data: event.data }) };
     case 'RequestExpired':
       return { ...s, commandIds, eventCount, requests: closeRequest(state, { status: 'expired', data: event.data }) };
+    case 'LateFeeCharged': {
+      const lf = lateFeesOf(state);
+      const lateFees = { ...lf, charges: append(lf.charges, event.data), chargedMinor: lf.chargedMinor + event.data.amountMinor };
+      return { ...s, commandIds, eventCount, lateFees };
+    }
+    case 'LateFeeWaived': {
+      const lf = lateFeesOf(state);
+      const lateFees = { ...lf, waivers: append(lf.waivers, event.data), waivedMinor: lf.waivedMinor + event.data.amountMinor };
+      return { ...s, commandIds, eventCount, lateFees };
+    }
   }
 };
 

@@ -5,6 +5,7 @@ import { BusinessDateC, InstantC, TimeZoneNameC } from '../calendar.js';
 import { CurrencyC, IdC, TextC } from '../ids.js';
 import { shape, tagged } from '../shape.js';
 import { decodeWith, type InvalidInput } from '../validation.js';
+import { LateFeePolicyC } from '../late-fees/policy.js';
 
 const base = { commandId: IdC, actor: IdC, at: InstantC };
 
@@ -28,10 +29,22 @@ export const ChangeTimeZoneC = shape(
   { reason: TextC },
 );
 
-export const LedgerSettingsCommandC = tagged('LedgerSettingsCommand', 'type', { OpenLedger: OpenLedgerC, ChangeTimeZone: ChangeTimeZoneC });
+/** Sets (or replaces) the late-fee policy the late-fee run charges by, from the next run on (docs/late-fees.md). */
+export const SetLateFeePolicyC = shape(
+  'SetLateFeePolicy command',
+  { type: t.literal('SetLateFeePolicy'), ...base, policy: LateFeePolicyC },
+  { reason: TextC },
+);
+
+export const LedgerSettingsCommandC = tagged('LedgerSettingsCommand', 'type', {
+  OpenLedger: OpenLedgerC,
+  ChangeTimeZone: ChangeTimeZoneC,
+  SetLateFeePolicy: SetLateFeePolicyC,
+});
 
 export type OpenLedger = t.TypeOf<typeof OpenLedgerC>;
 export type ChangeTimeZone = t.TypeOf<typeof ChangeTimeZoneC>;
+export type SetLateFeePolicy = t.TypeOf<typeof SetLateFeePolicyC>;
 export type LedgerSettingsCommand = t.TypeOf<typeof LedgerSettingsCommandC>;
 
 const commandName = (input: unknown): string => {

@@ -4,7 +4,8 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { canonicalTimeZone, dayInZone } from '../calendar.js';
 import type { Decision } from '../decider.js';
-import type { ChangeTimeZone, LedgerSettingsCommand, OpenLedger } from './commands.js';
+import type { ChangeTimeZone, LedgerSettingsCommand, OpenLedger, SetLateFeePolicy } from './commands.js';
+import { sameFact } from '../same-fact.js';
 import { businessDayOf, currentZone, ledgerZonesOf, zoneAt } from './business-days.js';
 import { ledgerError, type LedgerError } from './errors.js';
 import type { LedgerOpenedData, LedgerSettingsEvent } from './events.js';
@@ -13,7 +14,7 @@ import type { LedgerSettingsState } from './state.js';
 /** Why a ledger command emitted nothing: the fact it repeats. */
 export interface LedgerDuplicate {
   /** commandId: the command again; ledger: opened already with these settings; zoneChange: this very change is recorded. */
-  readonly key: 'commandId' | 'ledger' | 'zoneChange';
+  readonly key: 'commandId' | 'ledger' | 'zoneChange' | 'lateFeePolicy';
   readonly id: string;
 }
 
@@ -111,9 +112,25 @@ const decideChangeZone = (c: ChangeTimeZone, state: LedgerSettingsState): Result
   });
 };
 
+// The policy in force is the only rule: setting the same one again changes nothing.
+const decideLateFeePolicy = (c: SetLateFeePolicy, state: LedgerSettingsState): Result => {
+  const current = state.lateFeePolicy;
+  if (current && sameFact({ policy: current.policy }, { policy: c.policy }))
+    return E.right({ events: [], duplicate: { key: 'lateFeePolicy', id: current.commandId } });
+  const data = {
+    commandId: c.commandId,
+    actor: c.actor,
+    at: c.at,
+    policy: c.policy,
+    ...(c.reason !== undefined ? { reason: c.reason } : {}),
+  };
+  return E.right({ events: [{ type: 'LateFeePolicySet', data } as LedgerSettingsEvent], duplicate: null });
+};
+
 export const decideLedgerSettings = (command: LedgerSettingsCommand, state: LedgerSettingsState): E.Either<LedgerError, LedgerDecision> => {
   if (state.commandIds.includes(command.commandId)) return E.right({ events: [], duplicate: { key: 'commandId', id: command.commandId } });
   if (command.type === 'OpenLedger') return decideOpen(command, state);
   if (!state.opened) return E.left(ledgerError('LEDGER_NOT_OPENED', { commandType: command.type }));
+  if (command.type === 'SetLateFeePolicy') return decideLateFeePolicy(command, state);
   return decideChangeZone(command, state);
 };

@@ -6,6 +6,7 @@ import { StoredCurrencyC, StoredIdC, StoredTextC } from '../ids.js';
 import { eventCodec } from '../event-codec.js';
 import { shape, tagged } from '../shape.js';
 import { decodeOwnedWith, type InvalidInput } from '../validation.js';
+import { StoredLateFeePolicyC } from '../late-fees/policy.js';
 
 const base = { commandId: StoredIdC, actor: StoredIdC, at: InstantC };
 
@@ -26,19 +27,28 @@ export const TimeZoneChanged = event(
   { reason: StoredTextC },
 );
 
+/** Added with late fees: the policy in force from now on. */
+export const LateFeePolicySet = event('LateFeePolicySet', { policy: StoredLateFeePolicyC }, { reason: StoredTextC });
+
 export const LedgerSettingsEventC = tagged('LedgerSettingsEvent', 'type', {
   LedgerOpened: LedgerOpened.codec,
   TimeZoneChanged: TimeZoneChanged.codec,
+  LateFeePolicySet: LateFeePolicySet.codec,
 });
 
 export type LedgerOpenedData = t.TypeOf<typeof LedgerOpened.data>;
 export type TimeZoneChangedData = t.TypeOf<typeof TimeZoneChanged.data>;
+export type LateFeePolicySetData = t.TypeOf<typeof LateFeePolicySet.data>;
 export type LedgerSettingsEvent = t.TypeOf<typeof LedgerSettingsEventC>;
 export type LedgerSettingsEventType = LedgerSettingsEvent['type'];
 export const LEDGER_SETTINGS_EVENT_TYPES = Object.keys(LedgerSettingsEventC.members) as LedgerSettingsEventType[];
 
 /** The schema version each ledger settings event is written with today. */
-export const LEDGER_SETTINGS_SCHEMA_VERSION: Readonly<Record<LedgerSettingsEventType, number>> = { LedgerOpened: 1, TimeZoneChanged: 1 };
+export const LEDGER_SETTINGS_SCHEMA_VERSION: Readonly<Record<LedgerSettingsEventType, number>> = {
+  LedgerOpened: 1,
+  TimeZoneChanged: 1,
+  LateFeePolicySet: 1,
+};
 
 export const decodeLedgerSettingsEvent: (input: unknown) => E.Either<InvalidInput, LedgerSettingsEvent> = decodeOwnedWith(
   LedgerSettingsEventC,

@@ -1,6 +1,6 @@
 // The ledger's settings, folded from its events: a handful of events for the life of a store.
 import { canonicalTimeZone } from '../calendar.js';
-import type { LedgerOpenedData, LedgerSettingsEvent, TimeZoneChangedData } from './events.js';
+import type { LateFeePolicySetData, LedgerOpenedData, LedgerSettingsEvent, TimeZoneChangedData } from './events.js';
 
 // Zone names are folded in their canonical spelling (`asia/shanghai` -> `Asia/Shanghai`): events
 // stored before names were normalised read as the zone they name, and compare equal to it.
@@ -11,6 +11,8 @@ export interface LedgerSettingsState {
   /** Oldest first, each effective after the one before. */
   readonly zoneChanges: readonly TimeZoneChangedData[];
   readonly commandIds: readonly string[];
+  /** The late-fee policy in force (the last LateFeePolicySet); absent: no late fees are charged. */
+  readonly lateFeePolicy?: LateFeePolicySetData;
   /** Number of events folded: the stream revision + 1. */
   readonly eventCount: number;
 }
@@ -30,5 +32,7 @@ export const evolveLedgerSettings = (state: LedgerSettingsState, event: LedgerSe
           { ...event.data, timeZone: canonical(event.data.timeZone), previousTimeZone: canonical(event.data.previousTimeZone) },
         ],
       };
+    case 'LateFeePolicySet':
+      return { ...s, lateFeePolicy: event.data };
   }
 };
