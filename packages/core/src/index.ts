@@ -288,6 +288,8 @@ export {
   type ApplyCredit,
   type CancelCreditApplication,
   type EndContract,
+  SetInvoiceBuyerC,
+  type SetInvoiceBuyer,
   type ContractCommand,
   type ContractCommandType,
   CONTRACT_COMMAND_TYPES,
@@ -305,6 +307,8 @@ export {
   CreditApplied,
   CreditApplicationCancelled,
   ContractEnded,
+  InvoiceBuyerSet,
+  type InvoiceBuyerSetData,
   ContractEventC,
   type ContractOpenedData,
   type FeePlanChangedData,
@@ -428,3 +432,99 @@ export {
   collectionsDue,
   collectionOutcome,
 } from './auto-debit/policy.js';
+
+// Invoices (fapiao): the tax split, the ledger's invoicing rules, a contract's invoices as an aggregate.
+export { MAX_TAX_RATE_BP, type TaxSplit, taxPartOf, splitTax, creditTaxOf, formatTaxRate } from './invoice/tax.js';
+export {
+  TaxRateBpC,
+  INVOICE_TRIGGERS,
+  type InvoiceTrigger,
+  REFUND_CREDIT_MODES,
+  type RefundCreditMode,
+  CREDIT_REASONS,
+  type CreditReason,
+  invoiceShapes,
+  type InvoiceBuyer,
+  type InvoiceTaxRate,
+  type InvoicingRules,
+  type InvoiceRequestLine,
+  type InvoiceBilledCycle,
+  type InvoiceCreditLine,
+  type InvoiceLine,
+} from './invoice/shapes.js';
+export {
+  RequestInvoiceC,
+  RecordInvoiceIssuedC,
+  RecordInvoiceRefusedC,
+  CancelInvoiceC,
+  CreditInvoiceC,
+  InvoiceCommandC,
+  type RequestInvoice,
+  type RecordInvoiceIssued,
+  type RecordInvoiceRefused,
+  type CancelInvoice,
+  type CreditInvoice,
+  type InvoiceCommand,
+  type InvoiceCommandType,
+  decodeInvoiceCommand,
+} from './invoice/commands.js';
+export {
+  INVOICE_KINDS,
+  type InvoiceKind,
+  InvoiceRequested,
+  InvoiceCredited,
+  InvoiceIssued,
+  InvoiceRefused,
+  InvoiceCancelled,
+  InvoiceEventC,
+  type InvoiceRequestedData,
+  type InvoiceCreditedData,
+  type InvoiceIssuedData,
+  type InvoiceRefusedData,
+  type InvoiceCancelledData,
+  type InvoiceEvent,
+  type InvoiceEventType,
+  INVOICE_SCHEMA_VERSION,
+  decodeInvoiceEvent,
+  invoiceEvents,
+  INVOICE_EVENT_TYPES,
+} from './invoice/events.js';
+export {
+  type InvoiceRuleDetails,
+  type InvoiceRuleCode,
+  type InvoiceErrorOf,
+  type InvoiceError,
+  INVOICE_RULE_CODES,
+} from './invoice/errors.js';
+export {
+  type InvoiceStatus,
+  type InvoiceFact,
+  type InvoiceState,
+  initialInvoiceState,
+  evolveInvoice,
+  invoicedOnCycle,
+  creditedOnLine,
+  invoiceOf,
+  type InvoiceFigures,
+  invoiceFigures,
+} from './invoice/state.js';
+export { type InvoiceDuplicate, type InvoiceDecision, decideInvoice } from './invoice/decide.js';
+export { invoiceDecider } from './invoice/decider.js';
+export { INVOICE_STREAM_PREFIX, invoiceStreamName, contractIdOfInvoiceStream } from './invoice/stream.js';
+export {
+  INVOICING_RULES_STREAM,
+  SetInvoicingRulesC,
+  type SetInvoicingRules,
+  InvoicingRulesCommandC,
+  type InvoicingRulesCommand,
+  decodeInvoicingRulesCommand,
+  InvoicingRulesEventC,
+  type InvoicingRulesSetData,
+  type InvoicingRulesEvent,
+  invoicingRulesEvents,
+  type InvoicingRulesState,
+  type InvoicingRulesDuplicate,
+  invoicingRulesDecider,
+  taxRateOf,
+} from './invoice/rules.js';
+export { shareOut, type InvoiceableCycle, invoiceableLinesOf, redLinesForRefund } from './invoice/figures.js';

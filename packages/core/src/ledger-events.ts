@@ -7,16 +7,18 @@ import type * as E from 'fp-ts/lib/Either.js';
 import { contractEvents, type ContractEvent, type ContractEventType } from './contract/events.js';
 import { cycleEvents, type RenewalEvent, type RenewalEventType } from './cycle/events.js';
 import { ledgerSettingsEvents, type LedgerSettingsEvent, type LedgerSettingsEventType } from './ledger/events.js';
+import { invoiceEvents, type InvoiceEvent, type InvoiceEventType } from './invoice/events.js';
+import { invoicingRulesEvents, type InvoicingRulesEvent } from './invoice/rules.js';
 import { schemaVersionsOf, storedEventDecoder, type StoredEventDecoder, type StoredEventInput } from './event-codec.js';
 import type { Upcasters } from './upcasting.js';
 import type { InvalidInput } from './validation.js';
 
-/** The codecs of the ledger's aggregates: the renewal cycle's, the contract's and the ledger settings'. One store holds all. */
-export const LEDGER_EVENT_CODECS = [cycleEvents, contractEvents, ledgerSettingsEvents] as const;
+/** The codecs of the ledger's aggregates: the renewal cycle's, the contract's, the ledger settings', the invoices' and the invoicing rules'. One store holds all. */
+export const LEDGER_EVENT_CODECS = [cycleEvents, contractEvents, ledgerSettingsEvents, invoiceEvents, invoicingRulesEvents] as const;
 
 /** Any event core knows: a renewal cycle's, a contract's or the ledger settings'. */
-export type LedgerEvent = RenewalEvent | ContractEvent | LedgerSettingsEvent;
-export type LedgerEventType = RenewalEventType | ContractEventType | LedgerSettingsEventType;
+export type LedgerEvent = RenewalEvent | ContractEvent | LedgerSettingsEvent | InvoiceEvent | InvoicingRulesEvent;
+export type LedgerEventType = RenewalEventType | ContractEventType | LedgerSettingsEventType | InvoiceEventType | 'InvoicingRulesSet';
 
 /** The library's own history of schema changes: none yet, every event is at version 1. */
 export const renewalUpcasters: Upcasters = {};
