@@ -71,7 +71,7 @@ const decideRequest = (c: RequestInvoice, state: InvoiceState): Result => {
   const perCycle = new Map<string, number>();
   for (const l of c.lines) {
     const key = `${l.cycleId}\u0000${l.code}`;
-    if (keys.has(key)) return E.left(invoiceError('DUPLICATE_INVOICE_LINE', { cycleId: l.cycleId, code: l.code }));
+    if (keys.has(key)) return E.left(invoiceError('DUPLICATE_INVOICE_LINE', { cycleId: l.cycleId, feeCode: l.code }));
     keys.add(key);
     perCycle.set(l.cycleId, (perCycle.get(l.cycleId) ?? 0) + l.amountMinor);
   }
@@ -130,11 +130,11 @@ const decideCredit = (c: CreditInvoice, state: InvoiceState): Result => {
   const keys = new Set<string>();
   for (const l of c.lines) {
     const key = `${l.cycleId}\u0000${l.code}`;
-    if (keys.has(key)) return E.left(invoiceError('DUPLICATE_INVOICE_LINE', { cycleId: l.cycleId, code: l.code }));
+    if (keys.has(key)) return E.left(invoiceError('DUPLICATE_INVOICE_LINE', { cycleId: l.cycleId, feeCode: l.code }));
     keys.add(key);
     const line = original.requested.lines.find((o) => o.cycleId === l.cycleId && o.code === l.code);
     if (!line)
-      return E.left(invoiceError('UNKNOWN_INVOICE_LINE', { originalInvoiceId: c.originalInvoiceId, cycleId: l.cycleId, code: l.code }));
+      return E.left(invoiceError('UNKNOWN_INVOICE_LINE', { originalInvoiceId: c.originalInvoiceId, cycleId: l.cycleId, feeCode: l.code }));
     const credited = creditedOnLine(state, c.originalInvoiceId, l.cycleId, l.code);
     const remainingMinor = line.amountMinor - credited.amountMinor;
     if (l.amountMinor > remainingMinor)
@@ -144,7 +144,7 @@ const decideCredit = (c: CreditInvoice, state: InvoiceState): Result => {
           {
             originalInvoiceId: c.originalInvoiceId,
             cycleId: l.cycleId,
-            code: l.code,
+            feeCode: l.code,
             invoicedMinor: line.amountMinor,
             creditedMinor: credited.amountMinor,
             requestedMinor: l.amountMinor,
