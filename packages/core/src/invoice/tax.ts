@@ -42,9 +42,9 @@ export const splitTax = (grossMinor: number, rateBp: number): TaxSplit => {
 
 /** A rate in basis points as people write it: 600 -> `6%`, 150 -> `1.5%`. */
 export const formatTaxRate = (rateBp: number): string => {
-  const whole = Math.floor(rateBp / 100);
-  const rest = rateBp % 100;
-  return rest === 0 ? `${whole}%` : `${whole}.${String(rest).padStart(2, '0').replace(/0$/, '')}%`;
+  const digits = String(rateBp).padStart(3, '0');
+  const fraction = digits.slice(-2).replace(/0+$/, '');
+  return `${digits.slice(0, -2)}${fraction ? `.${fraction}` : ''}%`;
 };
 
 /**
