@@ -13,6 +13,7 @@ import { ledgerCommands } from './commands/ledger.js';
 import { remindCommand, renewCommand } from './commands/engine.js';
 import { projectionCommands } from './commands/projections.js';
 import { receiptsCommand } from './commands/receipts.js';
+import { invoicesCommand } from './commands/invoices.js';
 import { print, setCsvBom, warn } from './output.js';
 
 export const COMMANDS: readonly Command[] = [
@@ -23,6 +24,7 @@ export const COMMANDS: readonly Command[] = [
   remindCommand,
   arrearsCommand,
   receiptsCommand,
+  invoicesCommand,
   behaviourCommand,
   ...auditCommands,
   ...projectionCommands,

@@ -60,6 +60,8 @@ export const printableInvoice = (invoice: InvoiceToIssue, officialNumber: string
 
 export const getFileInvoiceIssuer = (options: FileInvoiceIssuerOptions): InvoiceIssuer => {
   const seller = options.seller ?? 'renewal-ledger';
+  // The last number per series directory, counted from the directory once, then kept.
+  const last = new Map<string, number>();
   return {
     name: 'file',
     async issue(invoice: InvoiceToIssue): Promise<IssuerAnswer> {
@@ -71,12 +73,13 @@ export const getFileInvoiceIssuer = (options: FileInvoiceIssuerOptions): Invoice
       const seriesDir = join(options.dir, `${invoice.series}-${year}`);
       await mkdir(seriesDir, { recursive: true });
       // The next number is one more than the documents of the series and year: gapless.
-      const issued = (await readdir(seriesDir)).filter((f) => f.endsWith('.json')).length;
+      const issued = last.get(seriesDir) ?? (await readdir(seriesDir)).filter((f) => f.endsWith('.json')).length;
       const officialNumber = formatFileInvoiceNumber(invoice.series, year, issued + 1);
       const record = JSON.stringify({ officialNumber, ...invoice }, null, 2);
       await writeFile(join(seriesDir, `${officialNumber}.txt`), printableInvoice(invoice, officialNumber, seller));
       await writeFile(join(seriesDir, `${officialNumber}.json`), record);
       await writeFile(join(byId, fileName(invoice.invoiceId)), record);
+      last.set(seriesDir, issued + 1);
       return { status: 'issued', officialNumber };
     },
   };

@@ -45,11 +45,13 @@ export { type CollectAutoDebitsOptions, type AutoDebitReport, collectAutoDebits 
 // Invoices (fapiao): the issuing port, the file-based issuer, and the invoicing run.
 export type { InvoiceToIssue, IssuerAnswer, InvoiceIssuer } from './invoice-issuer.js';
 export { type FileInvoiceIssuerOptions, formatFileInvoiceNumber, printableInvoice, getFileInvoiceIssuer } from './file-invoice-issuer.js';
+export { type MemoryInvoiceIssuer, getMemoryInvoiceIssuer } from './memory-invoice-issuer.js';
 export {
   type InvoiceHandler,
   readInvoicingRules,
   loadInvoices,
-  readAllInvoices,
+  type InvoicesReader,
+  getInvoicesReader,
   type IssueInvoicesOptions,
   type IssuedInvoice,
   type RedInvoiceTask,

@@ -15,6 +15,7 @@ import {
   invoiceDecider,
   invoiceEvents,
   invoicedOnCycle,
+  invoiceOf,
   invoiceStreamName,
   invoicingRulesDecider,
   evolveInvoice,
@@ -35,7 +36,7 @@ import {
 } from '@renewal-ledger/core';
 import { getCommandHandler, loadAggregate, type CommandHandler, type EventStore } from '@renewal-ledger/eventstore';
 import type { EngineOptions } from './engine.js';
-import type { InvoiceIssuer, InvoiceToIssue } from './invoice-issuer.js';
+import type { InvoiceIssuer, IssuerAnswer } from './invoice-issuer.js';
 import { readPortfolio } from './ledger.js';
 
 /** `getCommandHandler(invoiceDecider, { store })`. */
@@ -48,18 +49,6 @@ export const readInvoicingRules = async (store: EventStore): Promise<InvoicingRu
 /** One contract's invoices, read from its stream. */
 export const loadInvoices = async (store: EventStore, contractId: string): Promise<InvoiceState> =>
   (await loadAggregate(invoiceDecider, store, invoiceStreamName(contractId))).state;
-
-/** Every contract's invoices, in one pass over the log. */
-export const readAllInvoices = async (store: EventStore): Promise<Map<string, InvoiceState>> => {
-  const out = new Map<string, InvoiceState>();
-  for await (const e of store.readAll({ batchSize: 1000 })) {
-    if (!invoiceEvents.owns(e.type)) continue;
-    const event = invoiceEvents.of(e);
-    const id = event.data.contractId;
-    out.set(id, evolveInvoice(out.get(id) ?? initialInvoiceState(), event));
-  }
-  return out;
-};
 
 export interface IssueInvoicesOptions extends EngineOptions {
   readonly issuer: InvoiceIssuer;
@@ -77,6 +66,10 @@ export interface IssueInvoicesOptions extends EngineOptions {
    * billed and not invoiced yet.
    */
   readonly cycleIds?: readonly string[];
+  /** Where the contracts' invoices are read from. Default: one pass over the log (`getInvoicesReader(store).read()`). */
+  readonly invoices?: InvoicesReader;
+  /** Commands per handler batch (one transaction each). Default 500. */
+  readonly batchSize?: number;
 }
 
 export interface IssuedInvoice {
@@ -148,6 +141,117 @@ const invoiceToCredit = (state: InvoiceState, cycleId: string): InvoiceFact | nu
   return null;
 };
 
+/** A contract's invoice commands for a run, with ids that follow the invoices it has so far. */
+const proposals = (
+  rules: InvoicingRules,
+  contract: ContractState,
+  cycles: readonly CycleState[],
+  state: InvoiceState,
+  onRequest: ReadonlySet<string>,
+  tasks: RedInvoiceTask[],
+): Record<string, unknown>[] => {
+  const contractId = contract.opened!.contractId;
+  let count = state.invoices.length;
+  const nextId = () => `${contractId}/invoice/${++count}`;
+  const out: Record<string, unknown>[] = [];
+
+  // Blue: every cycle due and not invoiced yet, on one invoice.
+  const lines = [];
+  const billed = [];
+  for (const cycle of cycles) {
+    if (!due(rules, cycle, onRequest) || invoicedOnCycle(state, cycle.bill!.cycleId) !== 0) continue;
+    const invoiceable = invoiceableLinesOf(cycle, rules);
+    if (!invoiceable || invoiceable.lines.length === 0) continue;
+    lines.push(...invoiceable.lines);
+    billed.push(invoiceable.billed);
+  }
+  if (lines.length > 0) {
+    const invoiceId = nextId();
+    out.push({
+      type: 'RequestInvoice',
+      commandId: `${invoiceId}/request`,
+      contractId,
+      invoiceId,
+      currency: contract.opened!.currency,
+      buyer: buyerOf(contract),
+      trigger: onRequest.size > 0 ? 'request' : rules.issueOn,
+      lines,
+      billed,
+    });
+  }
+
+  // Red: a refund recorded after a cycle was invoiced takes back what it refunded.
+  for (const cycle of cycles) {
+    const cycleId = cycle.bill!.cycleId;
+    for (const refund of cycle.refunds) {
+      const named = state.invoices.some(
+        (f) =>
+          f.kind === 'red' &&
+          (f.requested as { refundId?: string }).refundId === refund.refundId &&
+          f.requested.lines.some((l) => l.cycleId === cycleId),
+      );
+      if (named) continue;
+      const original = invoiceToCredit(state, cycleId);
+      if (!original || refund.at < original.requested.at) continue;
+      const remaining = original.requested.lines
+        .filter((l) => l.cycleId === cycleId)
+        .map((l) => ({
+          cycleId,
+          code: l.code,
+          remainingMinor: l.amountMinor - creditedOnLine(state, original.invoiceId, cycleId, l.code).amountMinor,
+        }));
+      const redLines = redLinesForRefund(remaining, refund.amountMinor);
+      if (redLines.length === 0) continue;
+      // Only a ledger that invoices on payment knows a refund takes back what was invoiced; one
+      // that invoices on billing may be refunding an overpayment: a person decides.
+      if (rules.refundCredit === 'task' || rules.issueOn !== 'payment') {
+        tasks.push({
+          contractId,
+          cycleId,
+          refundId: refund.refundId,
+          originalInvoiceId: original.invoiceId,
+          amountMinor: redLines.reduce((a, l) => a + l.amountMinor, 0),
+        });
+        continue;
+      }
+      const invoiceId = nextId();
+      out.push({
+        type: 'CreditInvoice',
+        commandId: `${invoiceId}/credit`,
+        contractId,
+        invoiceId,
+        originalInvoiceId: original.invoiceId,
+        reason: 'refund',
+        refundId: refund.refundId,
+        lines: redLines,
+      });
+    }
+  }
+  return out;
+};
+
+/** Reads every contract's invoices once, then on each `read()` only what was appended since. */
+export interface InvoicesReader {
+  read(): Promise<ReadonlyMap<string, InvoiceState>>;
+}
+
+export const getInvoicesReader = (store: EventStore): InvoicesReader => {
+  const books = new Map<string, InvoiceState>();
+  let position = -1n;
+  return {
+    async read() {
+      for await (const e of store.readAll({ batchSize: 1000, ...(position >= 0n ? { after: position } : {}) })) {
+        position = e.globalPosition;
+        if (!invoiceEvents.owns(e.type)) continue;
+        const event = invoiceEvents.of(e);
+        const id = event.data.contractId;
+        books.set(id, evolveInvoice(books.get(id) ?? initialInvoiceState(), event));
+      }
+      return books;
+    },
+  };
+};
+
 export const issueInvoices = async (options: IssueInvoicesOptions): Promise<InvoicesReport> => {
   const { store, issuer, asOf } = options;
   const report = {
@@ -162,12 +266,34 @@ export const issueInvoices = async (options: IssueInvoicesOptions): Promise<Invo
   const rules = options.rules ?? (await readInvoicingRules(store));
   if (!rules) return report;
   const handler = options.invoiceHandler ?? getCommandHandler(invoiceDecider, { store });
+  const batchSize = Math.max(1, Math.floor(options.batchSize ?? 500));
   const portfolio = await (options.portfolio ? options.portfolio.read() : readPortfolio(store, { cycles: true }));
   const zones = options.zones ?? portfolio.zones;
   const at = options.at ?? businessHourOf(zones, asOf, 17);
+  const issuedOn = businessDayOf(zones, at);
   const actor = options.actor ?? 'invoicing';
-  const invoices = await readAllInvoices(store);
+  const books = new Map(await (options.invoices ?? getInvoicesReader(store)).read());
   const onRequest = new Set(options.cycleIds ?? []);
+  const decode = (json: Record<string, unknown>): InvoiceCommand => {
+    const d = decodeInvoiceCommand({ actor, at, ...json });
+    if (d._tag === 'Left') throw new Error(`invoice command ${JSON.stringify(json.commandId)} does not decode: ${d.left.message}`);
+    return d.right;
+  };
+  /** Handles commands in batches; the contracts' invoices as the applied ones left them. */
+  const handleAll = async (commands: readonly InvoiceCommand[]): Promise<boolean[]> => {
+    const done: boolean[] = [];
+    for (let i = 0; i < commands.length; i += batchSize) {
+      const chunk = commands.slice(i, i + batchSize);
+      const results = await handler.handleBatch(chunk);
+      results.forEach((r, j) => {
+        const c = chunk[j]!;
+        if (r.status === 'applied') books.set(c.contractId, r.state);
+        if (r.status === 'rejected') report.rejected.push({ invoiceId: c.invoiceId, error: r.error });
+        done.push(r.status === 'applied');
+      });
+    }
+    return done;
+  };
 
   const cyclesOf = new Map<string, CycleState[]>();
   for (const cycle of portfolio.cycles.values()) {
@@ -176,170 +302,71 @@ export const issueInvoices = async (options: IssueInvoicesOptions): Promise<Invo
     list.push(cycle);
     cyclesOf.set(cycle.bill.contractId, list);
   }
-
-  const handle = async (command: InvoiceCommand): Promise<InvoiceState | null> => {
-    const r = await handler.handle(command);
-    if (r.status === 'rejected') {
-      report.rejected.push({ invoiceId: command.invoiceId, error: r.error });
-      return null;
-    }
-    if (r.status === 'applied') return r.state;
-    return loadInvoices(store, command.contractId);
-  };
-  const decode = (json: Record<string, unknown>): InvoiceCommand => {
-    const d = decodeInvoiceCommand({ actor, at, ...json });
-    if (d._tag === 'Left') throw new Error(`invoice command ${JSON.stringify(json.commandId)} does not decode: ${d.left.message}`);
-    return d.right;
-  };
-
+  const requests: InvoiceCommand[] = [];
   for (const [contractId, contract] of portfolio.contracts) {
     if (!contract.opened) continue;
-    let state = invoices.get(contractId) ?? initialInvoiceState();
-    const nextId = () => `${contractId}/invoice/${state.invoices.length + 1}`;
     const cycles = (cyclesOf.get(contractId) ?? []).sort((a, b) => (a.bill!.period.start < b.bill!.period.start ? -1 : 1));
+    const state = books.get(contractId) ?? initialInvoiceState();
+    for (const json of proposals(rules, contract, cycles, state, onRequest, report.tasks)) requests.push(decode(json));
+  }
+  report.requested = (await handleAll(requests)).filter(Boolean).length;
 
-    // Blue: every cycle due and not invoiced yet, on one invoice.
-    const lines = [];
-    const billed = [];
-    for (const cycle of cycles) {
-      if (!due(rules, cycle, onRequest) || invoicedOnCycle(state, cycle.bill!.cycleId) !== 0) continue;
-      const invoiceable = invoiceableLinesOf(cycle, rules);
-      if (!invoiceable || invoiceable.lines.length === 0) continue;
-      lines.push(...invoiceable.lines);
-      billed.push(invoiceable.billed);
-    }
-    if (lines.length > 0) {
-      const invoiceId = nextId();
-      const after = await handle(
-        decode({
-          type: 'RequestInvoice',
-          commandId: `${invoiceId}/request`,
-          contractId,
-          invoiceId,
-          currency: contract.opened.currency,
-          buyer: buyerOf(contract),
-          trigger: onRequest.size > 0 ? 'request' : rules.issueOn,
-          lines,
-          billed,
-        }),
-      );
-      if (after) {
-        state = after;
-        report.requested++;
-      }
-    }
-
-    // Red: a refund recorded after a cycle was invoiced takes back what it refunded.
-    for (const cycle of cycles) {
-      for (const refund of cycle.refunds) {
-        const cycleId = cycle.bill!.cycleId;
-        const named = state.invoices.some(
-          (f) =>
-            f.kind === 'red' &&
-            'refundId' in f.requested &&
-            f.requested.refundId === refund.refundId &&
-            f.requested.lines.some((l) => l.cycleId === cycleId),
-        );
-        if (named) continue;
-        const original = invoiceToCredit(state, cycleId);
-        if (!original || refund.at < original.requested.at) continue;
-        const remaining = original.requested.lines
-          .filter((l) => l.cycleId === cycleId)
-          .map((l) => ({
-            cycleId,
-            code: l.code,
-            remainingMinor: l.amountMinor - creditedOnLine(state, original.invoiceId, cycleId, l.code).amountMinor,
-          }));
-        const redLines = redLinesForRefund(remaining, refund.amountMinor);
-        if (redLines.length === 0) continue;
-        if (rules.refundCredit === 'task' || rules.issueOn !== 'payment') {
-          report.tasks.push({
-            contractId,
-            cycleId,
-            refundId: refund.refundId,
-            originalInvoiceId: original.invoiceId,
-            amountMinor: redLines.reduce((a, l) => a + l.amountMinor, 0),
-          });
-          continue;
-        }
-        const invoiceId = nextId();
-        const after = await handle(
-          decode({
-            type: 'CreditInvoice',
-            commandId: `${invoiceId}/credit`,
-            contractId,
-            invoiceId,
-            originalInvoiceId: original.invoiceId,
-            reason: 'refund',
-            refundId: refund.refundId,
-            lines: redLines,
-          }),
-        );
-        if (after) {
-          state = after;
-          report.requested++;
-        }
-      }
-    }
-
-    // Issue what waits for the issuer, in the order it was asked for.
+  // Issue what waits for the issuer, contract by contract, in the order it was asked for.
+  const answers: InvoiceCommand[] = [];
+  const answered: { fact: InvoiceFact; answer: IssuerAnswer }[] = [];
+  for (const [contractId, state] of books) {
     for (const f of state.invoices) {
       if (f.status !== 'requested') continue;
-      const original = f.originalInvoiceId === null ? null : state.invoices.find((o) => o.invoiceId === f.originalInvoiceId);
-      const issuedOn = businessDayOf(zones, at);
-      const toIssue: InvoiceToIssue = {
-        invoiceId: f.invoiceId,
-        contractId,
-        kind: f.kind,
-        original: original?.issued ? { invoiceId: original.invoiceId, officialNumber: original.issued.officialNumber } : null,
-        series: rules.series,
-        issuedOn,
-        currency: f.requested.currency,
-        buyer: f.requested.buyer,
-        lines: f.requested.lines,
-        amountMinor: f.requested.amountMinor,
-        taxMinor: f.requested.taxMinor,
-      };
-      let answer: Awaited<ReturnType<InvoiceIssuer['issue']>>;
+      const original = f.originalInvoiceId === null ? null : invoiceOf(state, f.originalInvoiceId);
+      let answer: IssuerAnswer;
       try {
-        answer = await issuer.issue(toIssue);
+        answer = await issuer.issue({
+          invoiceId: f.invoiceId,
+          contractId,
+          kind: f.kind,
+          original: original?.issued ? { invoiceId: original.invoiceId, officialNumber: original.issued.officialNumber } : null,
+          series: rules.series,
+          issuedOn,
+          currency: f.requested.currency,
+          buyer: f.requested.buyer,
+          lines: f.requested.lines,
+          amountMinor: f.requested.amountMinor,
+          taxMinor: f.requested.taxMinor,
+        });
       } catch (e) {
         report.noAnswer.push({ invoiceId: f.invoiceId, error: e instanceof Error ? e.message : String(e) });
         continue;
       }
       const base = { contractId, invoiceId: f.invoiceId, issuer: issuer.name };
-      if (answer.status === 'issued') {
-        const after = await handle(
-          decode({
-            type: 'RecordInvoiceIssued',
-            commandId: `${f.invoiceId}/issued`,
-            ...base,
-            officialNumber: answer.officialNumber,
-            issuedOn,
-          }),
-        );
-        if (after)
-          report.issued.push({
-            invoiceId: f.invoiceId,
-            contractId,
-            kind: f.kind,
-            officialNumber: answer.officialNumber,
-            amountMinor: f.requested.amountMinor,
-            taxMinor: f.requested.taxMinor,
-          });
-      } else {
-        const after = await handle(
-          decode({
-            type: 'RecordInvoiceRefused',
-            commandId: `${f.invoiceId}/refused`,
-            ...base,
-            refusalCode: answer.code,
-            reason: answer.reason,
-          }),
-        );
-        if (after) report.refused.push({ invoiceId: f.invoiceId, code: answer.code, reason: answer.reason });
-      }
+      answers.push(
+        decode(
+          answer.status === 'issued'
+            ? { type: 'RecordInvoiceIssued', commandId: `${f.invoiceId}/issued`, ...base, officialNumber: answer.officialNumber, issuedOn }
+            : {
+                type: 'RecordInvoiceRefused',
+                commandId: `${f.invoiceId}/refused`,
+                ...base,
+                refusalCode: answer.code,
+                reason: answer.reason,
+              },
+        ),
+      );
+      answered.push({ fact: f, answer });
     }
   }
+  (await handleAll(answers)).forEach((applied, i) => {
+    if (!applied) return;
+    const { fact: f, answer } = answered[i]!;
+    if (answer.status === 'issued')
+      report.issued.push({
+        invoiceId: f.invoiceId,
+        contractId: f.requested.contractId,
+        kind: f.kind,
+        officialNumber: answer.officialNumber,
+        amountMinor: f.requested.amountMinor,
+        taxMinor: f.requested.taxMinor,
+      });
+    else report.refused.push({ invoiceId: f.invoiceId, code: answer.code, reason: answer.reason });
+  });
   return report;
 };
