@@ -365,15 +365,23 @@ red("a refund's red lines: shared over what is left of the cycle's lines", () =>
 });
 
 const rules = suite('invoicing rules and what a cycle may be invoiced');
-const RULES: InvoicingRules = {
-  issueOn: 'payment',
-  rates: [
-    { feeCode: 'service', rateBp: 600 },
-    { feeCode: 'parking', rateBp: 900 },
-  ],
-  series: 'FP',
-  refundCredit: 'automatic',
-} as InvoicingRules;
+const RULES: InvoicingRules = must(
+  decodeInvoicingRulesCommand({
+    type: 'SetInvoicingRules',
+    commandId: 'rules',
+    actor: 'manager-zhao',
+    at: '2026-01-01T00:00:00Z',
+    rules: {
+      issueOn: 'payment',
+      rates: [
+        { feeCode: 'service', rateBp: 600 },
+        { feeCode: 'parking', rateBp: 900 },
+      ],
+      series: 'FP',
+      refundCredit: 'automatic',
+    },
+  }),
+).rules;
 
 rules('the bill net of discounts and adjustments, shared over the invoiced lines', () => {
   // The default bill: service 315.20 + parking 150.00 - discount 25.20 = 440.00.
@@ -397,7 +405,7 @@ rules('the bill net of discounts and adjustments, shared over the invoiced lines
     [29135, 13865],
   );
   // Parking not invoiced: only the service line, and the cap is its share alone.
-  const serviceOnly = invoiceableLinesOf(billed, { ...RULES, rates: [RULES.rates[0]!] } as InvoicingRules)!;
+  const serviceOnly = invoiceableLinesOf(billed, { ...RULES, rates: [RULES.rates[0]!] })!;
   assert.equal(
     serviceOnly.lines.map((l) => l.code),
     ['service'],

@@ -18,7 +18,7 @@ import {
 import { getCommandHandler } from '@renewal-ledger/eventstore';
 import { getFileInvoiceIssuer, issueInvoices, loadInvoices, renewDue, type InvoiceIssuer } from '../src/index.js';
 import { cycleCommand, memoryEngine } from '@renewal-ledger/testing/engine';
-import { open } from '@renewal-ledger/testing/contracts';
+import { must, open } from '@renewal-ledger/testing/contracts';
 import { tempDir } from '@renewal-ledger/testing/environments';
 
 const CYCLES = ['unit-0301/2026-01-01', 'unit-0301/2026-02-01', 'unit-0301/2026-03-01'];
@@ -42,8 +42,9 @@ const quarterPaid = async (rules: Record<string, unknown> = RULES) => {
     at: '2026-03-01T09:00:00Z',
     rules,
   });
-  assert.is(set._tag, 'Right');
-  await getCommandHandler(invoicingRulesDecider, { store: e.store, clock: () => e.now.at }).handle((set as { right: never }).right);
+  await getCommandHandler(invoicingRulesDecider, { store: e.store, clock: () => e.now.at }).handle(
+    must(set),
+  );
   await e.handler.handleBatch(
     CYCLES.map((cycleId, i) =>
       cycleCommand({
@@ -252,7 +253,7 @@ test('invoicing beyond what was billed is refused through the handler, with the 
       lines: [{ cycleId: CYCLES[0], code: 'service', description: 'Property service', amountMinor: 100, taxRateBp: 600 }],
       billed: [{ cycleId: CYCLES[0], billedMinor: 31520 }],
     });
-    const r = await handler.handle((command as { right: never }).right);
+    const r = await handler.handle(must(command));
     assert.is(r.status, 'rejected');
     assert.equal(r.status === 'rejected' && { ...r.error, message: undefined }, {
       code: 'INVOICE_EXCEEDS_BILLED',
