@@ -519,6 +519,7 @@ export {
   type InvoicingRulesCommand,
   decodeInvoicingRulesCommand,
   InvoicingRulesEventC,
+  InvoicingRulesSetDataC,
   type InvoicingRulesSetData,
   type InvoicingRulesEvent,
   invoicingRulesEvents,

@@ -227,7 +227,7 @@ const decideCancel = (c: CancelInvoice, state: InvoiceState): Result => {
 };
 
 /** Decide an invoice command against the state of its contract's invoices. */
-export const decideInvoice = (command: InvoiceCommand, state: InvoiceState): Result => {
+export const decideInvoice = (command: InvoiceCommand, state: InvoiceState): E.Either<InvoiceError, InvoiceDecision> => {
   if (state.commandIds.includes(command.commandId)) return duplicate('commandId', command.commandId);
   switch (command.type) {
     case 'RequestInvoice':

@@ -30,16 +30,17 @@ export type InvoicingRulesCommand = t.TypeOf<typeof InvoicingRulesCommandC>;
 export const decodeInvoicingRulesCommand = (input: unknown): E.Either<InvalidInput, InvoicingRulesCommand> =>
   decodeWith(InvoicingRulesCommandC, 'SetInvoicingRules command')(input);
 
-const InvoicingRulesSetData = shape(
+/** The data of `InvoicingRulesSet`. */
+export const InvoicingRulesSetDataC = shape(
   'InvoicingRulesSet data',
   { commandId: StoredIdC, actor: StoredIdC, at: InstantC, rules: invoiceShapes(false).rules },
   { reason: StoredTextC },
   false,
 );
 export const InvoicingRulesEventC = tagged('InvoicingRulesEvent', 'type', {
-  InvoicingRulesSet: shape('InvoicingRulesSet event', { type: t.literal('InvoicingRulesSet'), data: InvoicingRulesSetData }, {}, false),
+  InvoicingRulesSet: shape('InvoicingRulesSet event', { type: t.literal('InvoicingRulesSet'), data: InvoicingRulesSetDataC }, {}, false),
 });
-export type InvoicingRulesSetData = t.TypeOf<typeof InvoicingRulesSetData>;
+export type InvoicingRulesSetData = t.TypeOf<typeof InvoicingRulesSetDataC>;
 export type InvoicingRulesEvent = t.TypeOf<typeof InvoicingRulesEventC>;
 
 export const invoicingRulesEvents = eventCodec<InvoicingRulesEvent>({
