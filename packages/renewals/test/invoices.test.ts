@@ -42,9 +42,7 @@ const quarterPaid = async (rules: Record<string, unknown> = RULES) => {
     at: '2026-03-01T09:00:00Z',
     rules,
   });
-  await getCommandHandler(invoicingRulesDecider, { store: e.store, clock: () => e.now.at }).handle(
-    must(set),
-  );
+  await getCommandHandler(invoicingRulesDecider, { store: e.store, clock: () => e.now.at }).handle(must(set));
   await e.handler.handleBatch(
     CYCLES.map((cycleId, i) =>
       cycleCommand({
