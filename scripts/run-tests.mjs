@@ -32,6 +32,7 @@ const INTEGRATION = [
   'packages/projection-arrears/test/generated.test.ts',
   'packages/projection-audit/test/generated.test.ts',
   'packages/projection-behaviour/test/',
+  'packages/projection-invoices/test/numbering.test.ts',
   'packages/projection-receipts/test/generated.test.ts',
   'packages/projection-receipts/test/lump-sum.test.ts',
   'packages/projections/test/crash.test.ts',

@@ -16,6 +16,7 @@ import { lateFeeCommands } from './commands/late-fees.js';
 import { projectionCommands } from './commands/projections.js';
 import { receiptsCommand } from './commands/receipts.js';
 import { usersCommands } from './commands/users.js';
+import { invoicesCommand } from './commands/invoices.js';
 import { print, setCsvBom, warn } from './output.js';
 
 export const COMMANDS: readonly Command[] = [
@@ -27,6 +28,7 @@ export const COMMANDS: readonly Command[] = [
   ...lateFeeCommands,
   arrearsCommand,
   receiptsCommand,
+  invoicesCommand,
   behaviourCommand,
   ...auditCommands,
   ...projectionCommands,

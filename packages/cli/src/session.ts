@@ -22,6 +22,7 @@ import { arrearsProjection } from '@renewal-ledger/projection-arrears';
 import { receiptsProjection } from '@renewal-ledger/projection-receipts';
 import { auditProjection } from '@renewal-ledger/projection-audit';
 import { behaviourProjection } from '@renewal-ledger/projection-behaviour';
+import { invoicesProjection } from '@renewal-ledger/projection-invoices';
 import { CliError, UsageError } from './errors.js';
 import { progress, type ProgressMode } from './progress.js';
 import { warn } from './output.js';
@@ -31,7 +32,7 @@ export const DEFAULT_STORE = 'sqlite:./renewal.db';
 export const VIEWS_SCHEMA = 'renewal_views';
 
 /** The projections the CLI keeps up to date, in the order they run. */
-export const PROJECTIONS = [arrearsProjection, receiptsProjection, auditProjection, behaviourProjection] as const;
+export const PROJECTIONS = [arrearsProjection, receiptsProjection, auditProjection, behaviourProjection, invoicesProjection] as const;
 export const PROJECTION_NAMES = PROJECTIONS.map((p) => p.name);
 
 export type ViewsLocation =

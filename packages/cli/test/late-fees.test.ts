@@ -112,6 +112,35 @@ test('a policy set, a run as of 1 March charges 4.73 once, a later run the incre
   );
 });
 
+test('on a ledger with users, the policy and waivers are a manager’s: a clerk is refused NOT_PERMITTED and nothing is written', ({ w }) => {
+  january(w);
+  for (const args of [
+    ['users', 'add', 'manager-zhao', '--role', 'manager'],
+    ['users', 'add', 'clerk-li', '--role', 'clerk', '--actor', 'manager-zhao'],
+  ])
+    assert.is(w.renewal(args).status, 0);
+  w.write('policy.json', JSON.stringify(POLICY));
+  const byClerk = w.renewal(['late-fees', 'policy', '--set', 'policy.json', '--actor', 'clerk-li']);
+  assert.is(byClerk.status, 1);
+  assert.match(byClerk.stderr, 'NOT_PERMITTED: role clerk may not issue SetLateFeePolicy');
+  assert.match(w.renewal(['late-fees', 'policy']).stdout, 'Late fees: no policy set');
+  const nobody = w.renewal(['late-fees', 'policy', '--set', 'policy.json'], { env: { RENEWAL_ACTOR: '' } });
+  assert.is(nobody.status, 2);
+  assert.match(nobody.stderr, 'this ledger has users');
+  assert.is(w.renewal(['late-fees', 'policy', '--set', 'policy.json', '--actor', 'manager-zhao']).status, 0);
+  assert.is(w.renewal(['late-fees', 'run', '--as-of', '2026-03-01']).status, 0);
+  const WAIVE = ['late-fees', 'waive', JAN, '--amount', '1.00', '--reason', 'goodwill', '--waiver-id', 'w-1'];
+  const clerkWaives = w.renewal([...WAIVE, '--actor', 'clerk-li']);
+  assert.is(clerkWaives.status, 1);
+  assert.match(clerkWaives.stderr, 'NOT_PERMITTED: role clerk may not issue WaiveLateFee');
+  const managerWaives = w.renewal([...WAIVE, '--actor', 'manager-zhao']);
+  assert.is(managerWaives.status, 0, managerWaives.stderr);
+  // 4.73 charged as of 1 March; 1.00 waived by the manager, the clerk's attempt left nothing.
+  assert.match(managerWaives.stdout, 'charged 4.73 CNY, waived 1.00 CNY, paid 0.00 CNY, open 3.73 CNY');
+  const history = w.renewal(['audit', 'history', JAN]);
+  assert.match(history.stdout, /Late fee of 1\.00 CNY waived: goodwill \(waiver w-1\)\. By manager-zhao \(manager\)/);
+});
+
 test('a waiver with an empty reason is a usage error, and nothing is written', async ({ w }) => {
   january(w);
   const before = await w.eventCount();

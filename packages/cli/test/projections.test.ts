@@ -26,6 +26,7 @@ test('status says how far behind each view is; a report catches its view up wher
       ['receipts', null, '2'],
       ['audit', null, '2'],
       ['behaviour', null, '2'],
+      ['invoices', null, '2'],
     ],
   );
   // A report never creates the views: it computes them in memory, and says so.
@@ -68,13 +69,14 @@ test('rebuild replays every view from zero and gives the same receipt numbers', 
       ['receipts', 'caught-up', 3, true],
       ['audit', 'caught-up', 3, true],
       ['behaviour', 'caught-up', 3, true],
+      ['invoices', 'caught-up', 0, true],
     ],
   );
   assert.equal(numbers(), first);
   assert.is(w.renewal(['audit', 'verify']).status, 0);
   const unknown = w.renewal(['projections', 'rebuild', '--only', 'ledger']);
   assert.is(unknown.status, 2, unknown.stderr);
-  assert.match(unknown.stderr, 'no projection named "ledger"; the projections are arrears, receipts, audit, behaviour');
+  assert.match(unknown.stderr, 'no projection named "ledger"; the projections are arrears, receipts, audit, behaviour, invoices');
 });
 
 test('follow applies new events as they arrive and stops cleanly on SIGTERM', async ({ w }) => {

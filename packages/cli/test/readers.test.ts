@@ -20,6 +20,7 @@ const JAN = { start: '2026-01-01', end: '2026-02-01' };
 const READERS: readonly (readonly string[])[] = [
   ['arrears'],
   ['receipts'],
+  ['invoices'],
   ['behaviour'],
   ['audit', 'verify'],
   ['audit', 'seal'],

@@ -8,16 +8,31 @@ import { contractEvents, type ContractEvent, type ContractEventType } from './co
 import { cycleEvents, type RenewalEvent, type RenewalEventType } from './cycle/events.js';
 import { ledgerSettingsEvents, type LedgerSettingsEvent, type LedgerSettingsEventType } from './ledger/events.js';
 import { userEvents, type UserEvent, type UserEventType } from './users/events.js';
+import { invoiceEvents, type InvoiceEvent, type InvoiceEventType } from './invoice/events.js';
+import { invoicingRulesEvents, type InvoicingRulesEvent } from './invoice/rules.js';
 import { schemaVersionsOf, storedEventDecoder, type StoredEventDecoder, type StoredEventInput } from './event-codec.js';
 import type { Upcasters } from './upcasting.js';
 import type { InvalidInput } from './validation.js';
 
-/** The codecs of the ledger's aggregates: the renewal cycle's, the contract's, the ledger settings' and the users'. One store holds all. */
-export const LEDGER_EVENT_CODECS = [cycleEvents, contractEvents, ledgerSettingsEvents, userEvents] as const;
+/** The codecs of the ledger's aggregates: the renewal cycle's, the contract's, the ledger settings', the users', the invoices' and the invoicing rules'. One store holds all. */
+export const LEDGER_EVENT_CODECS = [
+  cycleEvents,
+  contractEvents,
+  ledgerSettingsEvents,
+  userEvents,
+  invoiceEvents,
+  invoicingRulesEvents,
+] as const;
 
-/** Any event core knows: a renewal cycle's, a contract's, the ledger settings' or a user's. */
-export type LedgerEvent = RenewalEvent | ContractEvent | LedgerSettingsEvent | UserEvent;
-export type LedgerEventType = RenewalEventType | ContractEventType | LedgerSettingsEventType | UserEventType;
+/** Any event core knows: a renewal cycle's, a contract's, the ledger settings', a user's, an invoice's or the invoicing rules'. */
+export type LedgerEvent = RenewalEvent | ContractEvent | LedgerSettingsEvent | UserEvent | InvoiceEvent | InvoicingRulesEvent;
+export type LedgerEventType =
+  | RenewalEventType
+  | ContractEventType
+  | LedgerSettingsEventType
+  | UserEventType
+  | InvoiceEventType
+  | 'InvoicingRulesSet';
 
 /** The library's own history of schema changes: none yet, every event is at version 1. */
 export const renewalUpcasters: Upcasters = {};

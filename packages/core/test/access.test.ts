@@ -8,6 +8,8 @@ import {
   authorise,
   CONTRACT_COMMAND_TYPES,
   cycleAccess,
+  InvoiceCommandC,
+  InvoicingRulesCommandC,
   LedgerSettingsCommandC,
   RENEWAL_COMMAND_TYPES,
   UserCommandC,
@@ -53,6 +55,13 @@ AllocateLumpSum          x x x . x
 ApplyCredit              . x x . x
 CancelCreditApplication  . x x . .
 EndContract              . x x . .
+SetInvoiceBuyer          . x x . .
+RequestInvoice           . x x . x
+RecordInvoiceIssued      . x x . x
+RecordInvoiceRefused     . x x . x
+CancelInvoice            . x x . .
+CreditInvoice            . . x . x
+SetInvoicingRules        . . x . .
 OpenLedger               . . x . x
 ChangeTimeZone           . . x . .
 SetLateFeePolicy         . . x . .
@@ -88,6 +97,8 @@ test('every command of the library’s aggregates is in the default policy (a ne
     ...CONTRACT_COMMAND_TYPES,
     ...Object.keys(LedgerSettingsCommandC.members),
     ...Object.keys(UserCommandC.members),
+    ...Object.keys(InvoiceCommandC.members),
+    ...Object.keys(InvoicingRulesCommandC.members),
   ];
   assert.equal(
     all.filter((t) => !(t in DEFAULT_ACCESS_POLICY.commands)),

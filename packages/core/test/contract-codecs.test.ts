@@ -6,6 +6,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import {
   CONTRACT_COMMAND_TYPES,
   CONTRACT_EVENT_TYPES,
+  INVOICE_EVENT_TYPES,
   CONTRACT_SCHEMA_VERSION,
   CURRENT_SCHEMA_VERSION,
   decodeContractCommand,
@@ -83,27 +84,32 @@ events('decodeStoredEvent reads both kinds; unknown types and newer versions are
   assert.ok(E.isLeft(unknown) && unknown.left.problems[0]!.message === 'unknown event type "ContractRenamed"');
 });
 
-events('the cycle’s versions and type guard are unchanged; the stored versions cover cycle, contract, ledger settings and users', () => {
-  assert.equal(Object.keys(CURRENT_SCHEMA_VERSION).sort(), [...RENEWAL_EVENT_TYPES].sort());
-  assert.equal(
-    Object.keys(STORED_EVENT_SCHEMA_VERSION).sort(),
-    [
-      ...RENEWAL_EVENT_TYPES,
-      ...CONTRACT_EVENT_TYPES,
-      'LedgerOpened',
-      'TimeZoneChanged',
-      'LateFeePolicySet',
-      'UserAdded',
-      'UserDisabled',
-    ].sort(),
-  );
-  assert.equal(Object.keys(CONTRACT_SCHEMA_VERSION).sort(), [...CONTRACT_EVENT_TYPES].sort());
-  assert.is(isRenewalEventType('ContractOpened'), false);
-  assert.is(isRenewalEventType('Paid'), true);
-  assert.is(isContractEventType('ContractOpened'), true);
-  assert.is(isContractEventType('Paid'), false);
-  assert.is(isContractEventType('toString'), false);
-});
+events(
+  'the cycle’s versions and type guard are unchanged; the stored versions cover cycle, contract, ledger settings, users, invoices and invoicing rules',
+  () => {
+    assert.equal(Object.keys(CURRENT_SCHEMA_VERSION).sort(), [...RENEWAL_EVENT_TYPES].sort());
+    assert.equal(
+      Object.keys(STORED_EVENT_SCHEMA_VERSION).sort(),
+      [
+        ...RENEWAL_EVENT_TYPES,
+        ...CONTRACT_EVENT_TYPES,
+        'LedgerOpened',
+        'TimeZoneChanged',
+        'LateFeePolicySet',
+        'UserAdded',
+        'UserDisabled',
+        ...INVOICE_EVENT_TYPES,
+        'InvoicingRulesSet',
+      ].sort(),
+    );
+    assert.equal(Object.keys(CONTRACT_SCHEMA_VERSION).sort(), [...CONTRACT_EVENT_TYPES].sort());
+    assert.is(isRenewalEventType('ContractOpened'), false);
+    assert.is(isRenewalEventType('Paid'), true);
+    assert.is(isContractEventType('ContractOpened'), true);
+    assert.is(isContractEventType('Paid'), false);
+    assert.is(isContractEventType('toString'), false);
+  },
+);
 
 commands.run();
 events.run();

@@ -42,3 +42,20 @@ export {
   getSimulatedPaymentGateway,
 } from './simulated-gateway.js';
 export { type CollectAutoDebitsOptions, type AutoDebitReport, collectAutoDebits } from './auto-debit.js';
+
+// Invoices (fapiao): the issuing port, the file-based issuer, and the invoicing run.
+export type { InvoiceToIssue, IssuerAnswer, InvoiceIssuer } from './invoice-issuer.js';
+export { type FileInvoiceIssuerOptions, formatFileInvoiceNumber, printableInvoice, getFileInvoiceIssuer } from './file-invoice-issuer.js';
+export { type MemoryInvoiceIssuer, getMemoryInvoiceIssuer } from './memory-invoice-issuer.js';
+export {
+  type InvoiceHandler,
+  readInvoicingRules,
+  loadInvoices,
+  type InvoicesReader,
+  getInvoicesReader,
+  type IssueInvoicesOptions,
+  type IssuedInvoice,
+  type RedInvoiceTask,
+  type InvoicesReport,
+  issueInvoices,
+} from './invoices.js';

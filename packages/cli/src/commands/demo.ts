@@ -9,7 +9,10 @@ import {
   contractDecider,
   renewalCycle,
   addDaysTo,
+  decodeInvoicingRulesCommand,
   decodeLedgerSettingsCommand,
+  invoiceDecider,
+  invoicingRulesDecider,
   ledgerSettingsDecider,
   ledgerZonesOf,
   type BusinessDate,
@@ -23,8 +26,11 @@ import * as E from 'fp-ts/lib/Either.js';
 import {
   chargeLateFees,
   collectAutoDebits,
+  getInvoicesReader,
+  getMemoryInvoiceIssuer,
   getPortfolioReader,
   getSimulatedPaymentGateway,
+  issueInvoices,
   receiveLumpSum,
   renewDue,
   sendReminders,
@@ -35,6 +41,7 @@ import { getProjectionRunner } from '@renewal-ledger/projections';
 import { behaviourProjection, getBehaviourView } from '@renewal-ledger/projection-behaviour';
 import { getArrearsView } from '@renewal-ledger/projection-arrears';
 import { getReceiptsView } from '@renewal-ledger/projection-receipts';
+import { getInvoicesView } from '@renewal-ledger/projection-invoices';
 import { verifyAuditChain } from '@renewal-ledger/projection-audit';
 import { formatOf, noPositionals, parse, positiveIntOf } from '../args.js';
 import type { Command } from '../command.js';
@@ -53,6 +60,7 @@ import {
 import { openSession, projectionProgress, PROJECTIONS, type Session } from '../session.js';
 import { readLedger } from '../ledger.js';
 import { dayOfApprovals, renderApprovals } from '../demo-approvals.js';
+import { renderTaxTotals } from './invoices.js';
 import { punctualityOf, renderChannelTakings, renderCollection, renderPunctuality, renderReminderEffects } from '../demo-behaviour.js';
 
 // The demo's views: the CLI's, and payment behaviour (unless the CLI keeps it already).
@@ -168,7 +176,28 @@ const emptyDid = () => ({
   lateFeesWaivedMinor: 0n,
   lateFeesPaid: 0,
   lateFeesPaidMinor: 0n,
+  invoiceRuns: 0,
+  invoicesIssued: 0,
+  redInvoicesIssued: 0,
+  invoicedMinor: 0n,
+  invoicedTaxMinor: 0n,
 });
+
+/**
+ * The demo's invoicing rules (docs/invoices.md): invoices on payment; property service at 6%,
+ * shared utilities, parking spaces and passes at 9%; a refund takes its part back at once.
+ */
+const DEMO_INVOICING_RULES = {
+  issueOn: 'payment',
+  rates: [
+    { feeCode: 'service', rateBp: 600 },
+    { feeCode: 'utilities', rateBp: 900 },
+    { feeCode: 'parking', rateBp: 900 },
+    { feeCode: 'pass', rateBp: 900 },
+  ],
+  series: 'FP',
+  refundCredit: 'automatic',
+};
 
 /**
  * The simulation, day by day: the office's commands through the handlers, and the engine's runs
@@ -210,6 +239,21 @@ const simulate = async (
     zones,
     portfolio: getPortfolioReader(session.store, { knownUntil: () => today }),
   };
+  // Invoicing: the rules set once at the start; the run at 18:00 on the 28th and the month's last
+  // day, through an issuer that keeps its numbers in memory (tens of thousands of invoices).
+  const invoicingRules = decodeInvoicingRulesCommand({
+    type: 'SetInvoicingRules',
+    commandId: 'demo:invoicing-rules',
+    actor: 'demo',
+    at: at(plan.firstDay, 0),
+    rules: DEMO_INVOICING_RULES,
+  });
+  if (E.isLeft(invoicingRules)) throw new Error(invoicingRules.left.message);
+  const rulesSet = await getCommandHandler(invoicingRulesDecider, { store: session.store, clock }).handle(invoicingRules.right);
+  if (rulesSet.status === 'rejected') throw new Error(rulesSet.error.message);
+  const invoiceHandler = getCommandHandler(invoiceDecider, { store: session.store, clock });
+  const invoices = getInvoicesReader(session.store);
+  const issuer = getMemoryInvoiceIssuer({ name: 'demo-issuer' });
   const tally = { applied: 0, duplicate: 0, rejected: 0, events: 0 };
   const rejectedBy: Record<string, number> = {};
   const did = emptyDid();
@@ -370,6 +414,20 @@ const simulate = async (
         });
       }
     }
+    if (dom === 28 || lastOfMonth) {
+      now = at(date, 18);
+      const r = await issueInvoices({ ...engine, issuer, invoiceHandler, invoices, asOf: date, batchSize });
+      did.invoiceRuns++;
+      for (const i of r.issued) {
+        if (i.kind === 'red') did.redInvoicesIssued++;
+        else did.invoicesIssued++;
+        const sign = i.kind === 'red' ? -1n : 1n;
+        did.invoicedMinor += sign * BigInt(i.amountMinor);
+        did.invoicedTaxMinor += sign * BigInt(i.taxMinor);
+      }
+      tally.rejected += r.rejected.length;
+      for (const x of r.rejected) rejectedBy[x.error.code] = (rejectedBy[x.error.code] ?? 0) + 1;
+    }
     writing.update(++dayIndex);
   }
   writing.finish();
@@ -401,6 +459,7 @@ const renderSimulated = ({ tally, rejectedBy, did, writeSeconds }: Simulated, da
     `  bills issued by renewDue ${count(did.billsIssued)} in ${count(did.billRuns)} monthly runs`,
     `  lump sums allocated ${count(did.lumpSumsAllocated)} of ${count(did.lumpSums)} received (${count(did.lumpSumParts)} parts on cycles, ${money(did.creditReceivedMinor, DEMO_CURRENCY)} left as credit); credit applied to ${count(did.creditApplications)} bills (${money(did.creditAppliedMinor, DEMO_CURRENCY)})`,
     `  reminders sent ${count(Object.values(did.remindersSent).reduce((a, b) => a + b, 0))} in ${count(did.reminderRuns)} runs${reminderList ? `: ${reminderList}` : ''}`,
+    `  invoices issued ${count(did.invoicesIssued)}, red invoices ${count(did.redInvoicesIssued)} (refunds) in ${count(did.invoiceRuns)} runs: ${money(did.invoicedMinor, DEMO_CURRENCY)} invoiced net, tax ${money(did.invoicedTaxMinor, DEMO_CURRENCY)}`,
     `  auto-debits collected ${count(did.autoDebitsCollected)} (${money(did.autoDebitsCollectedMinor, DEMO_CURRENCY)}), failed ${count(did.autoDebitsFailed)}${failures ? ` (${failures})` : ''} in ${count(did.autoDebitRuns)} runs, simulated gateway`,
     `  late fees charged on ${count(did.lateFeesCharged)} cycles (${money(did.lateFeesChargedMinor, DEMO_CURRENCY)}) in ${count(did.lateFeeRuns)} monthly runs; ${count(did.lateFeesWaived)} waived (${money(did.lateFeesWaivedMinor, DEMO_CURRENCY)}), ${count(did.lateFeesPaid)} paid at once (${money(did.lateFeesPaidMinor, DEMO_CURRENCY)})`,
   ].join('\n');
@@ -452,6 +511,9 @@ const report = async (session: Session, plan: ContractPortfolio, say: Say) => {
   say(`\n${renderCollection(collection)}`);
   say(`\n${renderChannelTakings(`Takings per channel ${plan.firstDay} to ${asOf} (credit payments not counted again)`, channels)}`);
   say(`\n${renderPunctuality(asOf, punctuality)}`);
+  const invoiceMonth = asOf.slice(0, 7);
+  const taxTotals = await getInvoicesView(session.views).taxTotals(invoiceMonth);
+  say(`\n${renderTaxTotals(invoiceMonth, taxTotals)}`);
 
   const verifying = progress('audit', head < 0n ? 0 : Number(head), { mode: 'lazy' });
   const verification = await verifyAuditChain(session.views, session.store, { onProgress: (n) => verifying.update(n) });
@@ -473,6 +535,7 @@ const report = async (session: Session, plan: ContractPortfolio, say: Say) => {
       lateFees,
       takings: week,
       behaviour: { reminders, collectionRates: collection, channels, punctuality },
+      invoices: { month: invoiceMonth, taxTotals },
       audit: auditJson(verification),
     },
   };
@@ -491,12 +554,12 @@ mandates; a few endings), the renewal engine billing every month (renewDue), the
 payments (late, partial, offline and entered days later, disputes, instalment plans, refunds,
 write-offs), lump sums allocated oldest due first with the rest as credit (a quarter at once, a
 year in advance with a discount), auto-debits through a simulated gateway (8% fail) and the
-reminder policy. Then it brings the arrears, receipts, audit and behaviour views up to date and
+reminder policy, and invoices (fapiao) on payment with red invoices for refunds (docs/invoices.md). Then it brings the arrears, receipts, audit, behaviour and invoices views up to date and
 prints the aging table, the collection rate, the top debtors, a week's takings per channel,
-reminder effectiveness, punctuality and the verified audit chain. Every id is derived, so running
+reminder effectiveness, punctuality, the month's invoiced tax per rate and the verified audit chain. Every id is derived, so running
 it again writes nothing twice.
 
-  --accounts N   contracts in the portfolio (default 2000: about 198,000 events)
+  --accounts N   contracts in the portfolio (default 2000: about 280,000 events)
   --months N     months simulated, ending 2026-11-28 (default 24)
   --batch N      commands per transaction (default 500)
 

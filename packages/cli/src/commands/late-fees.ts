@@ -21,6 +21,7 @@ import { openStore } from '@renewal-ledger/stores';
 import * as E from 'fp-ts/lib/Either.js';
 import { dateOf, formatOf, idOf, instantOf, noPositionals, onePositional, parse, positiveIntOf } from '../args.js';
 import type { Command } from '../command.js';
+import { actorOf as whoActs } from '../actor.js';
 import { CliError, UsageError } from '../errors.js';
 import { clockNow, readLedger } from '../ledger.js';
 import { amount, count, csv, csvAmount, money, plural, print, printJson, table } from '../output.js';
@@ -83,12 +84,17 @@ again changes nothing. The policy's fields are in docs/late-fees.md, for example
     try {
       let changed = false;
       if (policy) {
-        const r = await record(store, POLICY, {
-          type: 'SetLateFeePolicy',
-          actor: actorOf(values.actor),
-          policy,
-          ...(values.reason !== undefined ? { reason: values.reason } : {}),
-        });
+        const r = await record(
+          store,
+          POLICY,
+          {
+            type: 'SetLateFeePolicy',
+            actor: actorOf(values.actor),
+            policy,
+            ...(values.reason !== undefined ? { reason: values.reason } : {}),
+          },
+          values.actor,
+        );
         if (r.status === 'rejected') throw new CliError(`${r.error.code}: ${r.error.message}`);
         changed = r.status === 'applied';
       }
@@ -267,13 +273,16 @@ WAIVER_EXCEEDS_LATE_FEE. The same waiver (id, amount, reason and --at) again is 
         throw new UsageError(`--amount takes a positive amount in ${currency}, e.g. 4.73; got ${JSON.stringify(values.amount)}`, WAIVE);
       const at = values.at === undefined ? clockNow() : instantOf(WAIVE, '--at', values.at);
       const waiverId = values['waiver-id'] === undefined ? `${cycleId}/waiver/${at}` : idOf(WAIVE, '--waiver-id', values['waiver-id']);
-      const handler = getCommandHandler(renewalCycle, { store, clock: () => clockNow() });
+      // Once the ledger has users, only a role the policy allows may waive (docs/roles-and-approvals.md).
+      const who = await whoActs(store, WAIVE, values.actor);
+      const access = who.access ? { access: who.access, role: who.role! } : {};
+      const handler = getCommandHandler(renewalCycle, { store, clock: () => clockNow(), ...access });
       // Through the command's codec, like any line of renewal apply: the reason is checked text.
       const command = decodeCommand({
         type: 'WaiveLateFee',
         commandId: `waive:${waiverId}`,
         cycleId,
-        actor: actorOf(values.actor),
+        actor: who.actor ?? actorOf(values.actor),
         at,
         waiverId,
         amountMinor,

@@ -18,6 +18,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { dateOf, formatOf, noPositionals, onePositional, parse } from '../args.js';
 import type { Command } from '../command.js';
 import { CliError, UsageError } from '../errors.js';
+import { actorOf as whoActs } from '../actor.js';
 import { clockNow, readLedger } from '../ledger.js';
 import { print, printJson, table } from '../output.js';
 import { storeUrlOf } from '../session.js';
@@ -32,15 +33,24 @@ type LedgerHandleResult = HandleResult<typeof ledgerSettingsDecider>;
  * ledger opened again, the same change again), so each run has a command id of its own: the
  * instant it runs at and a random part (two runs may share an instant: RENEWAL_NOW).
  */
-export const record = async (store: EventStore, name: string, json: Record<string, unknown>): Promise<LedgerHandleResult> => {
+export const record = async (
+  store: EventStore,
+  name: string,
+  json: Record<string, unknown>,
+  givenActor: string | undefined,
+): Promise<LedgerHandleResult> => {
   const at = clockNow();
+  // Once the ledger has users, its settings are changed by one of them, as their role allows.
+  const who = await whoActs(store, name, givenActor);
   const command = decodeLedgerSettingsCommand({
     commandId: `${name.replace(/^ledger /, '')}:${at}:${randomUUID().slice(0, 8)}`,
     at,
     ...json,
+    actor: who.actor ?? actorOf(givenActor),
   });
   if (E.isLeft(command)) throw new UsageError(command.left.problems.map(formatProblem).join('; '), name);
-  return getCommandHandler(ledgerSettingsDecider, { store, clock: () => at }).handle(command.right);
+  const access = who.access ? { access: who.access, role: who.role! } : {};
+  return getCommandHandler(ledgerSettingsDecider, { store, clock: () => at, ...access }).handle(command.right);
 };
 
 /** The settings as `--format json` prints them: the zone in force now, the opening and every change. */
@@ -130,14 +140,19 @@ renewal ledger set-zone.
       // On an empty store nothing was counted in UTC yet: the zone counts every instant, so a
       // history imported after init is counted in it too (docs/time-zones-and-money.md).
       const empty = (await store.headPosition()) < 0n;
-      const r = await record(store, INIT, {
-        type: 'OpenLedger',
-        actor: actorOf(values.actor),
-        timeZone: values.tz,
-        currency: values.currency,
-        zoneFrom: empty ? 'start' : 'opening',
-        ...(values.locale !== undefined ? { locale: values.locale } : {}),
-      });
+      const r = await record(
+        store,
+        INIT,
+        {
+          type: 'OpenLedger',
+          actor: actorOf(values.actor),
+          timeZone: values.tz,
+          currency: values.currency,
+          zoneFrom: empty ? 'start' : 'opening',
+          ...(values.locale !== undefined ? { locale: values.locale } : {}),
+        },
+        values.actor,
+      );
       return await outcome(store, INIT, r, format);
     } finally {
       await store.close();
@@ -200,13 +215,18 @@ days already reported. Views learn the change as they read the log; nothing need
     // A zone change needs an opened ledger: no store is created just to refuse it (LEDGER_NOT_OPENED).
     const store = await openStore(storeUrlOf(values.store), { create: false });
     try {
-      const r = await record(store, SET_ZONE, {
-        type: 'ChangeTimeZone',
-        actor: actorOf(values.actor),
-        timeZone: zone,
-        effectiveFrom,
-        ...(values.reason !== undefined ? { reason: values.reason } : {}),
-      });
+      const r = await record(
+        store,
+        SET_ZONE,
+        {
+          type: 'ChangeTimeZone',
+          actor: actorOf(values.actor),
+          timeZone: zone,
+          effectiveFrom,
+          ...(values.reason !== undefined ? { reason: values.reason } : {}),
+        },
+        values.actor,
+      );
       return await outcome(store, SET_ZONE, r, format);
     } finally {
       await store.close();

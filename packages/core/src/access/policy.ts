@@ -74,6 +74,15 @@ export const DEFAULT_ACCESS_POLICY: AccessPolicy = {
     ApplyCredit: operators,
     CancelCreditApplication: ['clerk', 'manager'],
     EndContract: ['clerk', 'manager'],
+    SetInvoiceBuyer: ['clerk', 'manager'],
+    // Invoices (docs/invoices.md): the invoicing run (system) asks for and records them; a red
+    // invoice takes tax back, so it is a manager's or the run's after a refund.
+    RequestInvoice: operators,
+    RecordInvoiceIssued: operators,
+    RecordInvoiceRefused: operators,
+    CancelInvoice: ['clerk', 'manager'],
+    CreditInvoice: ['manager', 'system'],
+    SetInvoicingRules: ['manager'],
     // The ledger's settings and its users.
     OpenLedger: ['manager', 'system'],
     ChangeTimeZone: ['manager'],

@@ -9,6 +9,7 @@ import { shape, tagged } from '../shape.js';
 import { decodeWith, type InvalidInput } from '../validation.js';
 import { PaymentChannelC } from '../cycle/shapes.js';
 import { BillingDayC, CadenceC, contractShapes, DueAfterDaysC, MandateMethodC } from './shapes.js';
+import { invoiceShapes } from '../invoice/shapes.js';
 
 const s = contractShapes(true);
 
@@ -47,6 +48,8 @@ export const AllocateLumpSumC = command('AllocateLumpSum', {
 export const ApplyCreditC = command('ApplyCredit', { applicationId: IdC, cycleId: CycleIdC, amountMinor: PositiveMinorUnitsC });
 export const CancelCreditApplicationC = command('CancelCreditApplication', { applicationId: IdC, reason: TextC });
 export const EndContractC = command('EndContract', { endDate: BusinessDateC }, { reason: TextC });
+/** Sets the buyer the contract's invoices name (name, tax id, address, bank account): an audited change. */
+export const SetInvoiceBuyerC = command('SetInvoiceBuyer', { buyer: invoiceShapes(true).buyer }, { reason: TextC });
 
 export const ContractCommandC = tagged('ContractCommand', 'type', {
   OpenContract: OpenContractC,
@@ -58,6 +61,7 @@ export const ContractCommandC = tagged('ContractCommand', 'type', {
   ApplyCredit: ApplyCreditC,
   CancelCreditApplication: CancelCreditApplicationC,
   EndContract: EndContractC,
+  SetInvoiceBuyer: SetInvoiceBuyerC,
 });
 
 export type OpenContract = t.TypeOf<typeof OpenContractC>;
@@ -69,6 +73,7 @@ export type AllocateLumpSum = t.TypeOf<typeof AllocateLumpSumC>;
 export type ApplyCredit = t.TypeOf<typeof ApplyCreditC>;
 export type CancelCreditApplication = t.TypeOf<typeof CancelCreditApplicationC>;
 export type EndContract = t.TypeOf<typeof EndContractC>;
+export type SetInvoiceBuyer = t.TypeOf<typeof SetInvoiceBuyerC>;
 export type ContractCommand = t.TypeOf<typeof ContractCommandC>;
 export type ContractCommandType = ContractCommand['type'];
 export const CONTRACT_COMMAND_TYPES = Object.keys(ContractCommandC.members) as ContractCommandType[];

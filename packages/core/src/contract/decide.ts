@@ -20,6 +20,7 @@ import type {
   OpenContract,
   ReceiveLumpSum,
   RevokeMandate,
+  SetInvoiceBuyer,
 } from './commands.js';
 import { contractError, type ContractError } from './errors.js';
 import type { ContractEvent, ContractOpenedData, LumpSumAllocatedData, LumpSumReceivedData } from './events.js';
@@ -295,6 +296,13 @@ const decideEnd = (c: EndContract, state: ContractState, opened: ContractOpenedD
   return emit({ type: 'ContractEnded', data });
 };
 
+const decideSetInvoiceBuyer = (c: SetInvoiceBuyer, state: ContractState): Result => {
+  // The buyer decides, not who sets it: the same buyer again changes nothing.
+  if (state.invoiceBuyer && sameFact({ b: state.invoiceBuyer.buyer }, { b: c.buyer })) return duplicate('contractId', c.contractId);
+  if (state.ended) return E.left(contractError('CONTRACT_ENDED', { commandType: c.type, endDate: state.ended.endDate }));
+  return emit({ type: 'InvoiceBuyerSet', data: { ...baseOf(c), buyer: c.buyer, ...(c.reason !== undefined ? { reason: c.reason } : {}) } });
+};
+
 /**
  * Decide a command against a contract's state, saying whether it was a duplicate; a refusal's
  * amounts in the decimals of the contract's currency (JPY 0, KWD 3).
@@ -331,5 +339,7 @@ const decideInOrder = (command: ContractCommand, state: ContractState): Result =
       return decideCancelApplication(command, state);
     case 'EndContract':
       return decideEnd(command, state, opened);
+    case 'SetInvoiceBuyer':
+      return decideSetInvoiceBuyer(command, state);
   }
 };

@@ -10,6 +10,7 @@ import { decodeOwnedWith, type InvalidInput } from '../validation.js';
 import { eventCodec } from '../event-codec.js';
 import { PaymentChannelC } from '../cycle/shapes.js';
 import { BillingDayC, CadenceC, contractShapes, DueAfterDaysC, MandateMethodC } from './shapes.js';
+import { invoiceShapes } from '../invoice/shapes.js';
 
 const s = contractShapes(false);
 const base = { contractId: StoredContractIdC, commandId: StoredIdC, actor: StoredIdC, at: InstantC };
@@ -59,6 +60,8 @@ export const CreditApplied = event('CreditApplied', {
 });
 export const CreditApplicationCancelled = event('CreditApplicationCancelled', { applicationId: StoredIdC, reason: StoredTextC });
 export const ContractEnded = event('ContractEnded', { endDate: BusinessDateC }, { reason: StoredTextC });
+/** The buyer the contract's invoices name from now on; earlier invoices keep the buyer they name. */
+export const InvoiceBuyerSet = event('InvoiceBuyerSet', { buyer: invoiceShapes(false).buyer }, { reason: StoredTextC });
 
 export const ContractEventC = tagged('ContractEvent', 'type', {
   ContractOpened: ContractOpened.codec,
@@ -71,6 +74,7 @@ export const ContractEventC = tagged('ContractEvent', 'type', {
   CreditApplied: CreditApplied.codec,
   CreditApplicationCancelled: CreditApplicationCancelled.codec,
   ContractEnded: ContractEnded.codec,
+  InvoiceBuyerSet: InvoiceBuyerSet.codec,
 });
 
 export type ContractOpenedData = t.TypeOf<typeof ContractOpened.data>;
@@ -83,6 +87,7 @@ export type CreditReceivedData = t.TypeOf<typeof CreditReceived.data>;
 export type CreditAppliedData = t.TypeOf<typeof CreditApplied.data>;
 export type CreditApplicationCancelledData = t.TypeOf<typeof CreditApplicationCancelled.data>;
 export type ContractEndedData = t.TypeOf<typeof ContractEnded.data>;
+export type InvoiceBuyerSetData = t.TypeOf<typeof InvoiceBuyerSet.data>;
 
 export type ContractEvent = t.TypeOf<typeof ContractEventC>;
 export type ContractEventType = ContractEvent['type'];
@@ -100,6 +105,7 @@ export const CONTRACT_SCHEMA_VERSION: Readonly<Record<ContractEventType, number>
   CreditApplied: 1,
   CreditApplicationCancelled: 1,
   ContractEnded: 1,
+  InvoiceBuyerSet: 1,
 };
 
 /** Decodes a contract event the caller owns (e.g. just parsed from storage): it may be returned as is. */

@@ -8,7 +8,7 @@ import { CycleIdC, IdC, StoredCycleIdC, StoredIdC, StoredTextC, TextC } from '..
 import { oneOf, shape, tagged } from '../shape.js';
 import { PositiveIntC } from '../cycle/shapes.js';
 
-const intBetween = (min: number, max: number) =>
+export const intBetween = (min: number, max: number) =>
   new t.Type<number, number, unknown>(
     `an integer from ${min} to ${max}`,
     (u): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u >= min && u <= max,

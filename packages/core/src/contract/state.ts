@@ -10,6 +10,7 @@ import type {
   CreditApplicationCancelledData,
   CreditReceivedData,
   FeePlanChangedData,
+  InvoiceBuyerSetData,
   LumpSumAllocatedData,
   LumpSumReceivedData,
   MandateGivenData,
@@ -54,6 +55,8 @@ export interface ContractState {
   /** Credit received - credit applied (applications cancelled give it back). Never negative. */
   readonly creditBalanceMinor: number;
   readonly ended: ContractEndedData | null;
+  /** The buyer invoices name: the latest set, with who set it and when (every change is an event). */
+  readonly invoiceBuyer: InvoiceBuyerSetData | null;
   /** Number of events folded: the stream revision + 1. */
   readonly eventCount: number;
 }
@@ -68,6 +71,7 @@ export const initialContractState = (): ContractState => ({
   applications: [],
   creditBalanceMinor: 0,
   ended: null,
+  invoiceBuyer: null,
   eventCount: 0,
 });
 
@@ -122,6 +126,8 @@ export const evolveContract = (state: ContractState, event: ContractEvent): Cont
     }
     case 'ContractEnded':
       return { ...s, ended: event.data };
+    case 'InvoiceBuyerSet':
+      return { ...s, invoiceBuyer: event.data };
   }
 };
 

@@ -1,0 +1,269 @@
+// The invoicing run through the generic command handler on a store: a quarter paid at once is one
+// invoice of three cycles, issued by the file-based issuer; a refund leads to a red invoice that
+// refers to the original; an issuer that does not answer, or a run that stops after issuing,
+// never issues twice; invoicing beyond what was billed is refused.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  decodeInvoiceCommand,
+  decodeInvoicingRulesCommand,
+  invoiceDecider,
+  invoiceFigures,
+  invoicingRulesDecider,
+  type BusinessDate,
+  type Instant,
+} from '@renewal-ledger/core';
+import { getCommandHandler } from '@renewal-ledger/eventstore';
+import { getFileInvoiceIssuer, issueInvoices, loadInvoices, renewDue, type InvoiceIssuer } from '../src/index.js';
+import { cycleCommand, memoryEngine } from '@renewal-ledger/testing/engine';
+import { must, open } from '@renewal-ledger/testing/contracts';
+import { tempDir } from '@renewal-ledger/testing/environments';
+
+const CYCLES = ['unit-0301/2026-01-01', 'unit-0301/2026-02-01', 'unit-0301/2026-03-01'];
+const RULES = {
+  issueOn: 'payment',
+  rates: [{ feeCode: 'service', rateBp: 600 }],
+  series: 'FP',
+  refundCredit: 'automatic',
+};
+
+/** unit-0301 at 315.20 a month, billed January to March, all three paid on 5 March. */
+const quarterPaid = async (rules: Record<string, unknown> = RULES) => {
+  const e = memoryEngine();
+  await e.contractHandler.handle(open());
+  await renewDue({ ...e, asOf: '2026-03-01' as BusinessDate });
+  e.now.at = '2026-03-05T10:00:00Z' as Instant;
+  const set = decodeInvoicingRulesCommand({
+    type: 'SetInvoicingRules',
+    commandId: 'rules-1',
+    actor: 'manager-zhao',
+    at: '2026-03-01T09:00:00Z',
+    rules,
+  });
+  await getCommandHandler(invoicingRulesDecider, { store: e.store, clock: () => e.now.at }).handle(must(set));
+  await e.handler.handleBatch(
+    CYCLES.map((cycleId, i) =>
+      cycleCommand({
+        type: 'RecordPayment',
+        commandId: `pay-${i}`,
+        cycleId,
+        actor: 'cashier-chen',
+        at: '2026-03-05T09:30:00Z',
+        paymentId: `p${i}`,
+        amountMinor: 31520,
+        channel: 'wechat-pay',
+      }),
+    ),
+  );
+  const files = tempDir('invoices');
+  return { ...e, files, issuer: getFileInvoiceIssuer({ dir: files.dir, seller: 'Green Garden Property Management' }) };
+};
+
+const run = (e: Awaited<ReturnType<typeof quarterPaid>>, asOf: string, issuer: InvoiceIssuer = e.issuer) =>
+  issueInvoices({ ...e, issuer, asOf: asOf as BusinessDate, at: `${asOf}T10:00:00Z` as Instant });
+
+const test = suite('the invoicing run');
+
+test('a quarter paid at once: one invoice of three cycles, numbered by the file issuer, written as JSON and text', async () => {
+  const e = await quarterPaid();
+  try {
+    const r = await run(e, '2026-03-05');
+    // 3 x 315.20 = 945.60; tax 3 x 17.84 = 53.52 (31520 x 600 / 10600 = 1784.15 -> 1784 per line).
+    assert.equal(r.issued, [
+      {
+        invoiceId: 'unit-0301/invoice/1',
+        contractId: 'unit-0301',
+        kind: 'blue',
+        officialNumber: 'FP-2026-00000001',
+        amountMinor: 94560,
+        taxMinor: 5352,
+      },
+    ]);
+    const state = await loadInvoices(e.store, 'unit-0301');
+    assert.equal(
+      state.invoices[0]!.requested.lines.map((l) => [l.cycleId, l.amountMinor, l.taxMinor]),
+      CYCLES.map((c) => [c, 31520, 1784]),
+    );
+    assert.is(state.invoices[0]!.issued!.issuedOn, '2026-03-05');
+    const json = JSON.parse(readFileSync(join(e.files.dir, 'FP-2026', 'FP-2026-00000001.json'), 'utf8'));
+    assert.is(json.buyer.name, 'Wang Fang');
+    const text = readFileSync(join(e.files.dir, 'FP-2026', 'FP-2026-00000001.txt'), 'utf8');
+    assert.match(text, /Total: 945\.60 CNY \(net 892\.08, tax 53\.52\)/);
+    // A second run the same day finds nothing to do.
+    const again = await run(e, '2026-03-05');
+    assert.equal([again.requested, again.issued.length], [0, 0]);
+  } finally {
+    e.files.remove();
+  }
+});
+
+test('a refund leads to a red invoice that refers to the original and nets the totals', async () => {
+  const e = await quarterPaid();
+  try {
+    await run(e, '2026-03-05');
+    e.now.at = '2026-03-20T10:00:00Z' as Instant;
+    await e.handler.handle(
+      cycleCommand({
+        type: 'Refund',
+        commandId: 'refund-1',
+        cycleId: CYCLES[1],
+        actor: 'clerk-li',
+        at: '2026-03-20T09:00:00Z',
+        refundId: 'rf1',
+        paymentId: 'p1',
+        amountMinor: 10000,
+        reason: 'moved out early',
+      }),
+    );
+    const r = await run(e, '2026-03-20');
+    // 100.00 back of February's 315.20: tax 1784 x 10000 / 31520 = 565.99 -> 566.
+    assert.equal(r.issued, [
+      {
+        invoiceId: 'unit-0301/invoice/2',
+        contractId: 'unit-0301',
+        kind: 'red',
+        officialNumber: 'FP-2026-00000002',
+        amountMinor: 10000,
+        taxMinor: 566,
+      },
+    ]);
+    const state = await loadInvoices(e.store, 'unit-0301');
+    const red = state.invoices[1]!;
+    assert.equal(
+      [red.originalInvoiceId, (red.requested as { refundId?: string }).refundId, red.requested.lines[0]!.cycleId],
+      ['unit-0301/invoice/1', 'rf1', CYCLES[1]],
+    );
+    // 945.60 - 100.00 = 845.60 invoiced; tax 53.52 - 5.66 = 47.86.
+    assert.equal(invoiceFigures(state), {
+      pending: 0,
+      issuedBlueMinor: 94560,
+      issuedRedMinor: 10000,
+      netInvoicedMinor: 84560,
+      netTaxMinor: 4786,
+    });
+    assert.match(
+      readFileSync(join(e.files.dir, 'FP-2026', 'FP-2026-00000002.txt'), 'utf8'),
+      /RED INVOICE[\s\S]*Corrects: FP-2026-00000001[\s\S]*Total: -100\.00 CNY/,
+    );
+    // Once is enough: the next run takes nothing back again.
+    assert.is((await run(e, '2026-03-21')).requested, 0);
+  } finally {
+    e.files.remove();
+  }
+});
+
+test('refunds as tasks when the rules say so: nothing recorded, the task names refund and invoice', async () => {
+  const e = await quarterPaid({ ...RULES, refundCredit: 'task' });
+  try {
+    await run(e, '2026-03-05');
+    e.now.at = '2026-03-20T10:00:00Z' as Instant;
+    await e.handler.handle(
+      cycleCommand({
+        type: 'Refund',
+        commandId: 'refund-1',
+        cycleId: CYCLES[1],
+        actor: 'clerk-li',
+        at: '2026-03-20T09:00:00Z',
+        refundId: 'rf1',
+        paymentId: 'p1',
+        amountMinor: 10000,
+        reason: 'moved out early',
+      }),
+    );
+    const r = await run(e, '2026-03-20');
+    assert.equal(r.tasks, [
+      { contractId: 'unit-0301', cycleId: CYCLES[1], refundId: 'rf1', originalInvoiceId: 'unit-0301/invoice/1', amountMinor: 10000 },
+    ]);
+    assert.is((await loadInvoices(e.store, 'unit-0301')).invoices.length, 1);
+  } finally {
+    e.files.remove();
+  }
+});
+
+test('an issuer without an answer records nothing; one that issued before its answer was recorded is not asked to issue twice', async () => {
+  const e = await quarterPaid();
+  try {
+    const silent: InvoiceIssuer = { name: 'file', issue: async () => Promise.reject(new Error('timeout')) };
+    const r = await run(e, '2026-03-05', silent);
+    assert.equal([r.requested, r.issued.length, r.noAnswer], [1, 0, [{ invoiceId: 'unit-0301/invoice/1', error: 'timeout' }]]);
+    // The issuer issues, then the run stops before recording: the file is written, the ledger knows nothing.
+    const issuedFirst = await e.issuer.issue({
+      invoiceId: 'unit-0301/invoice/1',
+      contractId: 'unit-0301',
+      kind: 'blue',
+      original: null,
+      series: 'FP',
+      issuedOn: '2026-03-05' as BusinessDate,
+      currency: 'CNY',
+      buyer: (await loadInvoices(e.store, 'unit-0301')).invoices[0]!.requested.buyer,
+      lines: (await loadInvoices(e.store, 'unit-0301')).invoices[0]!.requested.lines,
+      amountMinor: 94560,
+      taxMinor: 5352,
+    });
+    assert.equal(issuedFirst, { status: 'issued', officialNumber: 'FP-2026-00000001' });
+    const next = await run(e, '2026-03-06');
+    assert.equal(
+      next.issued.map((i) => i.officialNumber),
+      ['FP-2026-00000001'],
+    );
+    assert.not.ok(existsSync(join(e.files.dir, 'FP-2026', 'FP-2026-00000002.json')));
+  } finally {
+    e.files.remove();
+  }
+});
+
+test('an issuer refusal is recorded; the cycles are invoiced again by the next run', async () => {
+  const e = await quarterPaid();
+  try {
+    const refusing: InvoiceIssuer = {
+      name: 'strict',
+      issue: async () => ({ status: 'refused', code: 'BUYER_TAX_ID', reason: 'a company buyer needs a tax id' }),
+    };
+    const r = await run(e, '2026-03-05', refusing);
+    assert.equal(r.refused, [{ invoiceId: 'unit-0301/invoice/1', code: 'BUYER_TAX_ID', reason: 'a company buyer needs a tax id' }]);
+    const next = await run(e, '2026-03-06');
+    assert.equal(
+      next.issued.map((i) => [i.invoiceId, i.officialNumber]),
+      [['unit-0301/invoice/2', 'FP-2026-00000001']],
+    );
+  } finally {
+    e.files.remove();
+  }
+});
+
+test('invoicing beyond what was billed is refused through the handler, with the figures', async () => {
+  const e = await quarterPaid();
+  try {
+    await run(e, '2026-03-05');
+    const handler = getCommandHandler(invoiceDecider, { store: e.store, clock: () => e.now.at });
+    const command = decodeInvoiceCommand({
+      type: 'RequestInvoice',
+      commandId: 'by-hand',
+      contractId: 'unit-0301',
+      invoiceId: 'by-hand',
+      actor: 'clerk-li',
+      at: '2026-03-05T09:00:00Z',
+      currency: 'CNY',
+      buyer: { name: 'Wang Fang' },
+      trigger: 'request',
+      lines: [{ cycleId: CYCLES[0], code: 'service', description: 'Property service', amountMinor: 100, taxRateBp: 600 }],
+      billed: [{ cycleId: CYCLES[0], billedMinor: 31520 }],
+    });
+    const r = await handler.handle(must(command));
+    assert.is(r.status, 'rejected');
+    assert.equal(r.status === 'rejected' && { ...r.error, message: undefined }, {
+      code: 'INVOICE_EXCEEDS_BILLED',
+      message: undefined,
+      cycleId: CYCLES[0],
+      billedMinor: 31520,
+      invoicedMinor: 31520,
+      requestedMinor: 100,
+    });
+  } finally {
+    e.files.remove();
+  }
+});
+
+test.run();
