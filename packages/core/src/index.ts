@@ -175,6 +175,7 @@ export {
   SendReminderC,
   WriteOffC,
   RecordAutoDebitFailureC,
+  ReversePaymentC,
   RenewalCommandC,
   type Bill,
   type RecordPayment,
@@ -187,6 +188,7 @@ export {
   type SendReminder,
   type WriteOff,
   type RecordAutoDebitFailure,
+  type ReversePayment,
   type RenewalCommand,
   type RenewalCommandType,
   RENEWAL_COMMAND_TYPES,
@@ -217,6 +219,8 @@ export {
   type ReminderSentData,
   type WrittenOffData,
   type AutoDebitFailedData,
+  PaymentReversed,
+  type PaymentReversedData,
   type RenewalEvent,
   type RenewalEventType,
   type RenewalEventOf,
@@ -230,7 +234,15 @@ export {
 
 // The renewal cycle's decider: rules and refusals, state, figures and aging.
 export { type RuleDetails, type RuleCode, type RenewalErrorOf, type RenewalError, RULE_CODES } from './cycle/errors.js';
-export { type DisputeFact, type PlanFact, type CycleTotals, type CycleState, initialCycleState, evolveCycle } from './cycle/state.js';
+export {
+  type DisputeFact,
+  type PlanFact,
+  type CycleTotals,
+  type CycleState,
+  initialCycleState,
+  evolveCycle,
+  reversalOf,
+} from './cycle/state.js';
 export {
   type CycleFigures,
   cycleFigures,
@@ -278,6 +290,7 @@ export {
   ApplyCreditC,
   CancelCreditApplicationC,
   EndContractC,
+  CreditOverCollectionC,
   ContractCommandC,
   type OpenContract,
   type ChangeFeePlan,
@@ -288,6 +301,7 @@ export {
   type ApplyCredit,
   type CancelCreditApplication,
   type EndContract,
+  type CreditOverCollection,
   type ContractCommand,
   type ContractCommandType,
   CONTRACT_COMMAND_TYPES,
@@ -305,6 +319,7 @@ export {
   CreditApplied,
   CreditApplicationCancelled,
   ContractEnded,
+  OverCollectionCredited,
   ContractEventC,
   type ContractOpenedData,
   type FeePlanChangedData,
@@ -316,6 +331,7 @@ export {
   type CreditAppliedData,
   type CreditApplicationCancelledData,
   type ContractEndedData,
+  type OverCollectionCreditedData,
   type ContractEvent,
   type ContractEventType,
   type ContractEventOf,

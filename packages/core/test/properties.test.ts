@@ -33,6 +33,7 @@ const naiveFigures = (events: readonly RenewalEvent[]) => {
   const resolved = new Set(of('DisputeResolved').map((e) => e.data.disputeId));
   const paid = sum(of('Paid').map((e) => e.data.amountMinor));
   const refunded = sum(of('Refunded').map((e) => e.data.amountMinor));
+  const reversed = sum(of('PaymentReversed').map((e) => e.data.amountMinor));
   const due =
     (billed?.data.totalMinor ?? 0) -
     sum(of('Adjusted').map((e) => e.data.amountMinor)) -
@@ -43,7 +44,7 @@ const naiveFigures = (events: readonly RenewalEvent[]) => {
       .filter((e) => !resolved.has(e.data.disputeId))
       .map((e) => e.data.amountMinor),
   );
-  return { paid, refunded, due, openDisputed };
+  return { paid, refunded, reversed, due, openDisputed };
 };
 
 const amountsAreValid = (e: RenewalEvent): boolean => {
@@ -61,6 +62,7 @@ const amountsAreValid = (e: RenewalEvent): boolean => {
     case 'Adjusted':
     case 'WrittenOff':
     case 'AutoDebitFailed':
+    case 'PaymentReversed':
       return isPositive(e.data.amountMinor);
     case 'DisputeResolved':
       return isNonNegative(e.data.adjustmentMinor);
@@ -82,17 +84,23 @@ const checkStep = ({ command, before, result, after }: Played, events: readonly 
   const naive = naiveFigures(events);
 
   // The figures add up, and the running totals agree with the events.
-  assert.is(f.netPaidMinor, f.paidMinor - f.refundedMinor);
+  assert.is(f.netPaidMinor, f.paidMinor - f.refundedMinor - f.reversedMinor);
   assert.is(f.outstandingMinor, f.dueMinor - f.netPaidMinor);
   assert.is(f.collectibleMinor, Math.max(0, f.outstandingMinor - f.openDisputedMinor));
-  assert.equal({ paid: f.paidMinor, refunded: f.refundedMinor, due: f.dueMinor, openDisputed: f.openDisputedMinor }, naive);
+  assert.equal(
+    { paid: f.paidMinor, refunded: f.refundedMinor, reversed: f.reversedMinor, due: f.dueMinor, openDisputed: f.openDisputedMinor },
+    naive,
+  );
   assert.ok(f.dueMinor >= 0, `due ${f.dueMinor}`);
   assert.ok(f.openDisputedMinor >= 0);
 
-  // Refunds of each payment never exceed it.
+  // Refunds and the reversal of each payment never exceed it; a payment is reversed at most once.
   for (const p of after.payments) {
     const refunded = sum(after.refunds.filter((r) => r.paymentId === p.paymentId).map((r) => r.amountMinor));
-    assert.ok(refunded <= p.amountMinor, `refunds of ${p.paymentId}: ${refunded} > ${p.amountMinor}`);
+    const reversals = (after.reversals ?? []).filter((r) => r.paymentId === p.paymentId);
+    assert.ok(reversals.length <= 1, `${p.paymentId} reversed ${reversals.length} times`);
+    const reversed = sum(reversals.map((r) => r.amountMinor));
+    assert.ok(refunded + reversed <= p.amountMinor, `refunds and reversal of ${p.paymentId}: ${refunded} + ${reversed} > ${p.amountMinor}`);
   }
   assert.ok(after.plans.filter((p) => !p.cancellation).length <= 1, 'at most one plan in force');
   assert.ok(events.filter((e) => e.type === 'Billed').length <= 1, 'billed once');
@@ -190,6 +198,7 @@ test('the scenarios reach every event type, duplicates of every kind and the ref
     'reminderId',
     'writeOffId',
     'attemptId',
+    'reversalId',
   ])
     assert.ok(duplicates.has(key), `no ${key} duplicate generated`);
   for (const code of [
@@ -215,6 +224,8 @@ test('the scenarios reach every event type, duplicates of every kind and the ref
     'ADJUSTMENT_EXCEEDS_DUE',
     'WRITE_OFF_EXCEEDS_OUTSTANDING',
     'NOTHING_OUTSTANDING',
+    'PAYMENT_ALREADY_REVERSED',
+    'REVERSAL_EXCEEDS_PAYMENT',
   ])
     assert.ok(codes.has(code), `no ${code} generated`);
 });

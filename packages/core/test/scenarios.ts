@@ -58,6 +58,7 @@ const COMMAND_TYPES = [
   'SendReminder',
   'WriteOff',
   'RecordAutoDebitFailure',
+  'ReversePayment',
 ] as const;
 
 const TYPE_WEIGHTS: Record<(typeof COMMAND_TYPES)[number], number> = {
@@ -72,6 +73,7 @@ const TYPE_WEIGHTS: Record<(typeof COMMAND_TYPES)[number], number> = {
   SendReminder: 2,
   WriteOff: 2,
   RecordAutoDebitFailure: 1,
+  ReversePayment: 3,
 };
 
 export type Step =
@@ -263,6 +265,24 @@ const concrete = (step: Extract<Step, { kind: 'command' }>, n: number, state: Cy
       });
     case 'WriteOff':
       return asCommand({ ...base, type: 'WriteOff', writeOffId: `w${step.id}`, amountMinor, reason: 'uncollectable' });
+    case 'ReversePayment': {
+      // What is left of the payment after refunds (sometimes one more or less), or an amount.
+      const paymentId = known(
+        state.payments.map((p) => p.paymentId),
+        `p${step.other}`,
+      );
+      const payment = state.payments.find((p) => p.paymentId === paymentId);
+      const refunded = state.refunds.filter((r) => r.paymentId === paymentId).reduce((s, r) => s + r.amountMinor, 0);
+      const left = payment ? payment.amountMinor - refunded : 100;
+      return asCommand({
+        ...base,
+        type: 'ReversePayment',
+        reversalId: `rv${step.id}`,
+        paymentId,
+        amountMinor: v % 3 === 0 ? left : v % 3 === 1 ? left + 1 : amountMinor,
+        reason: 'chargeback',
+      });
+    }
     case 'RecordAutoDebitFailure':
       return asCommand({
         ...base,

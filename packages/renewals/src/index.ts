@@ -40,4 +40,4 @@ export {
   SIMULATED_FAILURES,
   getSimulatedPaymentGateway,
 } from './simulated-gateway.js';
-export { type CollectAutoDebitsOptions, type AutoDebitReport, collectAutoDebits } from './auto-debit.js';
+export { type CollectAutoDebitsOptions, type AutoDebitReport, collectAutoDebits, overCollectionCommandId } from './auto-debit.js';

@@ -46,6 +46,15 @@ export const AllocateLumpSumC = command('AllocateLumpSum', {
 });
 export const ApplyCreditC = command('ApplyCredit', { applicationId: IdC, cycleId: CycleIdC, amountMinor: PositiveMinorUnitsC });
 export const CancelCreditApplicationC = command('CancelCreditApplication', { applicationId: IdC, reason: TextC });
+/**
+ * Money a provider collected for a cycle that then refused it (paid at the counter in between:
+ * OVERPAYMENT): kept as the contract's credit, never lost in a run's tally.
+ */
+export const CreditOverCollectionC = command(
+  'CreditOverCollection',
+  { collectionId: IdC, cycleId: CycleIdC, amountMinor: PositiveMinorUnitsC, channel: PaymentChannelC, reason: TextC },
+  { reference: IdC },
+);
 export const EndContractC = command('EndContract', { endDate: BusinessDateC }, { reason: TextC });
 
 export const ContractCommandC = tagged('ContractCommand', 'type', {
@@ -58,6 +67,7 @@ export const ContractCommandC = tagged('ContractCommand', 'type', {
   ApplyCredit: ApplyCreditC,
   CancelCreditApplication: CancelCreditApplicationC,
   EndContract: EndContractC,
+  CreditOverCollection: CreditOverCollectionC,
 });
 
 export type OpenContract = t.TypeOf<typeof OpenContractC>;
@@ -68,6 +78,7 @@ export type ReceiveLumpSum = t.TypeOf<typeof ReceiveLumpSumC>;
 export type AllocateLumpSum = t.TypeOf<typeof AllocateLumpSumC>;
 export type ApplyCredit = t.TypeOf<typeof ApplyCreditC>;
 export type CancelCreditApplication = t.TypeOf<typeof CancelCreditApplicationC>;
+export type CreditOverCollection = t.TypeOf<typeof CreditOverCollectionC>;
 export type EndContract = t.TypeOf<typeof EndContractC>;
 export type ContractCommand = t.TypeOf<typeof ContractCommandC>;
 export type ContractCommandType = ContractCommand['type'];

@@ -1,4 +1,4 @@
-// The eleven commands of a renewal cycle, exactly as they travel as JSON (see docs/events.md).
+// The twelve commands of a renewal cycle, exactly as they travel as JSON (see docs/events.md).
 // Strict: an unknown field is an error, so a typo is reported instead of silently dropped.
 import * as t from 'io-ts';
 import type * as E from 'fp-ts/lib/Either.js';
@@ -72,6 +72,15 @@ export const RecordAutoDebitFailureC = command(
   },
   { mandateId: IdC },
 );
+/**
+ * A recorded payment that did not hold (a bounced transfer, a card chargeback, a provider's
+ * reversal): not a refund (the business returned nothing), so it reopens what it paid.
+ */
+export const ReversePaymentC = command(
+  'ReversePayment',
+  { reversalId: IdC, paymentId: IdC, amountMinor: PositiveMinorUnitsC, reason: TextC },
+  { reference: IdC },
+);
 
 export const RenewalCommandC = tagged('RenewalCommand', 'type', {
   Bill: BillC,
@@ -85,6 +94,7 @@ export const RenewalCommandC = tagged('RenewalCommand', 'type', {
   SendReminder: SendReminderC,
   WriteOff: WriteOffC,
   RecordAutoDebitFailure: RecordAutoDebitFailureC,
+  ReversePayment: ReversePaymentC,
 });
 
 export type Bill = t.TypeOf<typeof BillC>;
@@ -98,6 +108,7 @@ export type Adjust = t.TypeOf<typeof AdjustC>;
 export type SendReminder = t.TypeOf<typeof SendReminderC>;
 export type WriteOff = t.TypeOf<typeof WriteOffC>;
 export type RecordAutoDebitFailure = t.TypeOf<typeof RecordAutoDebitFailureC>;
+export type ReversePayment = t.TypeOf<typeof ReversePaymentC>;
 export type RenewalCommand = t.TypeOf<typeof RenewalCommandC>;
 export type RenewalCommandType = RenewalCommand['type'];
 export const RENEWAL_COMMAND_TYPES = Object.keys(RenewalCommandC.members) as RenewalCommandType[];

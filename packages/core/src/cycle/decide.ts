@@ -28,6 +28,7 @@ import type {
   Refund,
   RenewalCommand,
   ResolveDispute,
+  ReversePayment,
   SendReminder,
   WriteOff,
 } from './commands.js';
@@ -35,7 +36,7 @@ import { inCurrency, ruleError, type RenewalError } from './errors.js';
 import type { BilledData, RenewalEvent } from './events.js';
 import { cycleFigures } from './figures.js';
 import type { Basis } from './shapes.js';
-import { activePlan, refundedOf, type CycleState } from './state.js';
+import { activePlan, refundedOf, reversalOf, type CycleState } from './state.js';
 
 /** Why a command emitted nothing: the fact it repeats. */
 export interface Duplicate {
@@ -50,7 +51,8 @@ export interface Duplicate {
     | 'adjustmentId'
     | 'reminderId'
     | 'writeOffId'
-    | 'attemptId';
+    | 'attemptId'
+    | 'reversalId';
   readonly id: string;
 }
 
@@ -212,6 +214,36 @@ const decidePayment = (c: RecordPayment, state: CycleState, bill: BilledData): R
   return emit({ type: 'Paid', data });
 };
 
+/**
+ * The rules a refund and a reversal share: the payment exists, the fact follows it, it was not
+ * reversed (a reversal takes all that is left), and refunds plus this stay within it.
+ */
+const takenFromPayment = (
+  c: Refund | ReversePayment,
+  state: CycleState,
+  exceeds: 'REFUND_EXCEEDS_PAYMENT' | 'REVERSAL_EXCEEDS_PAYMENT',
+): Result | null => {
+  const payment = state.payments.find((p) => p.paymentId === c.paymentId);
+  if (!payment) return E.left(ruleError('UNKNOWN_PAYMENT', { paymentId: c.paymentId }));
+  const dated = factDated(c, state) ?? beforeOrigin(c.at, 'payment', payment.paymentId, payment.at);
+  if (dated) return dated;
+  const reversed = reversalOf(state, c.paymentId);
+  if (reversed)
+    return E.left(
+      ruleError('PAYMENT_ALREADY_REVERSED', {
+        paymentId: c.paymentId,
+        reversalId: reversed.reversalId,
+        reversedMinor: reversed.amountMinor,
+      }),
+    );
+  const refundedMinor = refundedOf(state, c.paymentId);
+  if (refundedMinor + c.amountMinor > payment.amountMinor)
+    return E.left(
+      ruleError(exceeds, { paymentId: c.paymentId, paymentMinor: payment.amountMinor, refundedMinor, attemptedMinor: c.amountMinor }),
+    );
+  return null;
+};
+
 const decideRefund = (c: Refund, state: CycleState): Result => {
   const data = {
     cycleId: c.cycleId,
@@ -232,20 +264,8 @@ const decideRefund = (c: Refund, state: CycleState): Result => {
   if (seen) return seen;
   const bad = positive('amountMinor', c.amountMinor);
   if (bad) return E.left(bad);
-  const payment = state.payments.find((p) => p.paymentId === c.paymentId);
-  if (!payment) return E.left(ruleError('UNKNOWN_PAYMENT', { paymentId: c.paymentId }));
-  const dated = factDated(c, state) ?? beforeOrigin(c.at, 'payment', payment.paymentId, payment.at);
-  if (dated) return dated;
-  const refundedMinor = refundedOf(state, c.paymentId);
-  if (refundedMinor + c.amountMinor > payment.amountMinor)
-    return E.left(
-      ruleError('REFUND_EXCEEDS_PAYMENT', {
-        paymentId: c.paymentId,
-        paymentMinor: payment.amountMinor,
-        refundedMinor,
-        attemptedMinor: c.amountMinor,
-      }),
-    );
+  const taken = takenFromPayment(c, state, 'REFUND_EXCEEDS_PAYMENT');
+  if (taken) return taken;
   return emit({ type: 'Refunded', data });
 };
 
@@ -475,6 +495,34 @@ const decideAutoDebitFailure = (c: RecordAutoDebitFailure, state: CycleState): R
   return emit({ type: 'AutoDebitFailed', data });
 };
 
+// A reversal takes back at most what is left of the payment after its refunds (the refunded part
+// went back to the customer through the business and cannot bounce again), once per payment.
+const decideReversal = (c: ReversePayment, state: CycleState): Result => {
+  const data = {
+    cycleId: c.cycleId,
+    commandId: c.commandId,
+    actor: c.actor,
+    at: c.at,
+    reversalId: c.reversalId,
+    paymentId: c.paymentId,
+    amountMinor: c.amountMinor,
+    reason: c.reason,
+    ...(c.reference !== undefined ? { reference: c.reference } : {}),
+  };
+  const seen = earlier(
+    'reversalId',
+    c.reversalId,
+    state.reversals?.find((r) => r.reversalId === c.reversalId),
+    data,
+  );
+  if (seen) return seen;
+  const bad = positive('amountMinor', c.amountMinor);
+  if (bad) return E.left(bad);
+  const taken = takenFromPayment(c, state, 'REVERSAL_EXCEEDS_PAYMENT');
+  if (taken) return taken;
+  return emit({ type: 'PaymentReversed', data });
+};
+
 /** Decide a command against a cycle's state, saying whether it was a duplicate. */
 /** Every rule, in one fixed order; a refusal's amounts in the decimals of the bill's currency. */
 export const decideCycle = (command: RenewalCommand, state: CycleState): E.Either<RenewalError, CycleDecision> => {
@@ -510,5 +558,7 @@ const decideInOrder = (command: RenewalCommand, state: CycleState): Result => {
       return decideWriteOff(command, state);
     case 'RecordAutoDebitFailure':
       return decideAutoDebitFailure(command, state);
+    case 'ReversePayment':
+      return decideReversal(command, state);
   }
 };

@@ -39,6 +39,8 @@ export interface RuleDetails {
   NOTHING_OUTSTANDING: { outstandingMinor: number };
   DATE_OUT_OF_RANGE: { field: string; value: string; earliest: string; latest: string; periodStart: string; periodEnd: string };
   DATED_BEFORE_ORIGIN: { origin: 'payment' | 'dispute' | 'plan'; originId: string; originAt: string; at: string };
+  PAYMENT_ALREADY_REVERSED: { paymentId: string; reversalId: string; reversedMinor: number };
+  REVERSAL_EXCEEDS_PAYMENT: { paymentId: string; paymentMinor: number; refundedMinor: number; attemptedMinor: number };
 }
 
 export type RuleCode = keyof RuleDetails;
@@ -94,6 +96,9 @@ const messages: { [K in RuleCode]: (d: RuleDetails[K], m: Amount) => string } = 
       : d.origin === 'dispute'
         ? `a resolution dated ${d.at} is before dispute ${d.originId} was raised (${d.originAt})`
         : `a cancellation dated ${d.at} is before plan ${d.originId} was agreed (${d.originAt})`,
+  PAYMENT_ALREADY_REVERSED: (d, m) => `payment ${d.paymentId} was already reversed (${m(d.reversedMinor)}, reversal ${d.reversalId})`,
+  REVERSAL_EXCEEDS_PAYMENT: (d, m) =>
+    `reversing ${m(d.attemptedMinor)} of payment ${d.paymentId} of ${m(d.paymentMinor)} exceeds what is left (${m(d.paymentMinor - d.refundedMinor)} after ${m(d.refundedMinor)} refunded)`,
 };
 
 export const ruleError = <K extends RuleCode>(code: K, details: RuleDetails[K], currency?: string): RenewalErrorOf<K> => {

@@ -72,6 +72,13 @@ export const AutoDebitFailed = event(
   { mandateId: StoredIdC },
 );
 
+/** Added with reconciliation: a payment that bounced or was charged back (see ReversePayment). */
+export const PaymentReversed = event(
+  'PaymentReversed',
+  { reversalId: StoredIdC, paymentId: StoredIdC, amountMinor: PositiveMinorUnitsC, reason: StoredTextC },
+  { reference: StoredIdC },
+);
+
 export const RenewalEventC = tagged('RenewalEvent', 'type', {
   Billed: Billed.codec,
   Paid: Paid.codec,
@@ -84,6 +91,7 @@ export const RenewalEventC = tagged('RenewalEvent', 'type', {
   ReminderSent: ReminderSent.codec,
   WrittenOff: WrittenOff.codec,
   AutoDebitFailed: AutoDebitFailed.codec,
+  PaymentReversed: PaymentReversed.codec,
 });
 
 export type BilledData = t.TypeOf<typeof Billed.data>;
@@ -97,6 +105,7 @@ export type AdjustedData = t.TypeOf<typeof Adjusted.data>;
 export type ReminderSentData = t.TypeOf<typeof ReminderSent.data>;
 export type WrittenOffData = t.TypeOf<typeof WrittenOff.data>;
 export type AutoDebitFailedData = t.TypeOf<typeof AutoDebitFailed.data>;
+export type PaymentReversedData = t.TypeOf<typeof PaymentReversed.data>;
 
 export type RenewalEvent = t.TypeOf<typeof RenewalEventC>;
 export type RenewalEventType = RenewalEvent['type'];
@@ -115,6 +124,7 @@ export const CURRENT_SCHEMA_VERSION: Readonly<Record<RenewalEventType, number>> 
   ReminderSent: 1,
   WrittenOff: 1,
   AutoDebitFailed: 1,
+  PaymentReversed: 1,
 };
 
 /** Decodes an event the caller owns (e.g. just parsed from storage): it may be returned as is. */

@@ -10,7 +10,9 @@ export interface CycleFigures {
   readonly dueMinor: number;
   readonly paidMinor: number;
   readonly refundedMinor: number;
-  /** payments - refunds. */
+  /** Payments that bounced or were charged back: they paid nothing after all. */
+  readonly reversedMinor: number;
+  /** payments - refunds - reversals. */
   readonly netPaidMinor: number;
   /** due - net paid; negative when the customer is owed money. */
   readonly outstandingMinor: number;
@@ -27,13 +29,15 @@ export const cycleFigures = (state: CycleState): CycleFigures => {
   const t = state.totals;
   const totalMinor = state.bill ? state.bill.totalMinor : 0;
   const dueMinor = totalMinor - t.adjustedMinor - t.disputeAdjustedMinor - t.writtenOffMinor;
-  const netPaidMinor = t.paidMinor - t.refundedMinor;
+  const reversedMinor = t.reversedMinor ?? 0;
+  const netPaidMinor = t.paidMinor - t.refundedMinor - reversedMinor;
   const outstandingMinor = dueMinor - netPaidMinor;
   return {
     totalMinor,
     dueMinor,
     paidMinor: t.paidMinor,
     refundedMinor: t.refundedMinor,
+    reversedMinor,
     netPaidMinor,
     outstandingMinor,
     openDisputedMinor: t.openDisputedMinor,

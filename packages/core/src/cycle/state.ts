@@ -11,6 +11,7 @@ import type {
   InstallmentAgreedData,
   InstallmentPlanCancelledData,
   PaidData,
+  PaymentReversedData,
   RefundedData,
   RenewalEvent,
   ReminderSentData,
@@ -36,6 +37,8 @@ export interface CycleTotals {
   readonly disputeAdjustedMinor: number;
   readonly writtenOffMinor: number;
   readonly openDisputedMinor: number;
+  /** Payments reversed. Optional: totals stored before reversals existed stay valid (absent = 0). */
+  readonly reversedMinor?: number;
 }
 
 export interface CycleState {
@@ -54,6 +57,8 @@ export interface CycleState {
    * first failure: states folded and stored before the event type existed stay valid as they are.
    */
   readonly autoDebitFailures?: readonly AutoDebitFailedData[];
+  /** Payments that bounced or were charged back (PaymentReversed). Optional, like `autoDebitFailures`. */
+  readonly reversals?: readonly PaymentReversedData[];
   readonly totals: CycleTotals;
   /** Number of events folded: the stream revision + 1. */
   readonly eventCount: number;
@@ -144,7 +149,7 @@ export const evolveCycle = (state: CycleState, event: RenewalEvent): CycleState 
         plans: append(state.plans, {
           agreed: event.data,
           cancellation: null,
-          netPaidAtAgreementMinor: t.paidMinor - t.refundedMinor,
+          netPaidAtAgreementMinor: t.paidMinor - t.refundedMinor - (t.reversedMinor ?? 0),
         }),
       };
     case 'InstallmentPlanCancelled': {
@@ -176,6 +181,14 @@ export const evolveCycle = (state: CycleState, event: RenewalEvent): CycleState 
       };
     case 'AutoDebitFailed':
       return { ...s, commandIds, eventCount, autoDebitFailures: append(state.autoDebitFailures ?? [], event.data) };
+    case 'PaymentReversed':
+      return {
+        ...s,
+        commandIds,
+        eventCount,
+        reversals: append(state.reversals ?? [], event.data),
+        totals: { ...t, reversedMinor: (t.reversedMinor ?? 0) + event.data.amountMinor },
+      };
   }
 };
 
@@ -194,3 +207,7 @@ export const refundedOf = (state: CycleState, paymentId: string): number => {
   for (const r of state.refunds) if (r.paymentId === paymentId) sum += r.amountMinor;
   return sum;
 };
+
+/** The reversal of one payment, if it was reversed (a payment is reversed at most once). */
+export const reversalOf = (state: CycleState, paymentId: string): PaymentReversedData | null =>
+  state.reversals?.find((r) => r.paymentId === paymentId) ?? null;
