@@ -444,3 +444,52 @@ export {
   collectionsDue,
   collectionOutcome,
 } from './auto-debit/policy.js';
+
+// Statement reconciliation (one per statement file, named by its sha256): its wire contract and decider.
+export {
+  STATEMENT_SOURCES,
+  type StatementSource,
+  StatementSourceC,
+  DIFFERENCE_KINDS,
+  type DifferenceKind,
+  RESOLUTIONS,
+  type Resolution,
+  type Difference,
+  type ReconciliationCounts,
+  type ReconciliationFigures,
+} from './reconciliation/shapes.js';
+export {
+  ReconcileStatementC,
+  ResolveDifferenceC,
+  ReconciliationCommandC,
+  type ReconcileStatement,
+  type ResolveDifference,
+  type ReconciliationCommand,
+  decodeReconciliationCommand,
+} from './reconciliation/commands.js';
+export {
+  StatementReconciled,
+  DifferenceResolved,
+  type StatementReconciledData,
+  type DifferenceResolvedData,
+  type ReconciliationEvent,
+  type ReconciliationEventType,
+  RECONCILIATION_SCHEMA_VERSION,
+  reconciliationEvents,
+} from './reconciliation/events.js';
+export {
+  type ReconciliationRuleDetails,
+  type ReconciliationRuleCode,
+  type ReconciliationError,
+  RECONCILIATION_RULE_CODES,
+} from './reconciliation/errors.js';
+export {
+  type ReconciliationState,
+  initialReconciliationState,
+  evolveReconciliation,
+  type ReconciliationStatus,
+  reconciliationStatus,
+} from './reconciliation/state.js';
+export { RECONCILIATION_STREAM_PREFIX, reconciliationStreamName, MAX_LISTED_DIFFERENCES } from './reconciliation/stream.js';
+export { type ReconciliationDuplicate, type ReconciliationDecision, decideReconciliation } from './reconciliation/decide.js';
+export { reconciliationDecider } from './reconciliation/decider.js';

@@ -83,19 +83,29 @@ events('decodeStoredEvent reads both kinds; unknown types and newer versions are
   assert.ok(E.isLeft(unknown) && unknown.left.problems[0]!.message === 'unknown event type "ContractRenamed"');
 });
 
-events('the cycle’s versions and type guard are unchanged; the stored versions cover cycle, contract and ledger settings', () => {
-  assert.equal(Object.keys(CURRENT_SCHEMA_VERSION).sort(), [...RENEWAL_EVENT_TYPES].sort());
-  assert.equal(
-    Object.keys(STORED_EVENT_SCHEMA_VERSION).sort(),
-    [...RENEWAL_EVENT_TYPES, ...CONTRACT_EVENT_TYPES, 'LedgerOpened', 'TimeZoneChanged'].sort(),
-  );
-  assert.equal(Object.keys(CONTRACT_SCHEMA_VERSION).sort(), [...CONTRACT_EVENT_TYPES].sort());
-  assert.is(isRenewalEventType('ContractOpened'), false);
-  assert.is(isRenewalEventType('Paid'), true);
-  assert.is(isContractEventType('ContractOpened'), true);
-  assert.is(isContractEventType('Paid'), false);
-  assert.is(isContractEventType('toString'), false);
-});
+events(
+  'the cycle’s versions and type guard are unchanged; the stored versions cover cycle, contract, ledger settings and reconciliation',
+  () => {
+    assert.equal(Object.keys(CURRENT_SCHEMA_VERSION).sort(), [...RENEWAL_EVENT_TYPES].sort());
+    assert.equal(
+      Object.keys(STORED_EVENT_SCHEMA_VERSION).sort(),
+      [
+        ...RENEWAL_EVENT_TYPES,
+        ...CONTRACT_EVENT_TYPES,
+        'LedgerOpened',
+        'TimeZoneChanged',
+        'StatementReconciled',
+        'DifferenceResolved',
+      ].sort(),
+    );
+    assert.equal(Object.keys(CONTRACT_SCHEMA_VERSION).sort(), [...CONTRACT_EVENT_TYPES].sort());
+    assert.is(isRenewalEventType('ContractOpened'), false);
+    assert.is(isRenewalEventType('Paid'), true);
+    assert.is(isContractEventType('ContractOpened'), true);
+    assert.is(isContractEventType('Paid'), false);
+    assert.is(isContractEventType('toString'), false);
+  },
+);
 
 commands.run();
 events.run();
