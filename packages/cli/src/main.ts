@@ -13,6 +13,7 @@ import { ledgerCommands } from './commands/ledger.js';
 import { remindCommand, renewCommand } from './commands/engine.js';
 import { projectionCommands } from './commands/projections.js';
 import { receiptsCommand } from './commands/receipts.js';
+import { reconcileCommands } from './commands/reconcile.js';
 import { print, setCsvBom, warn } from './output.js';
 
 export const COMMANDS: readonly Command[] = [
@@ -26,6 +27,7 @@ export const COMMANDS: readonly Command[] = [
   behaviourCommand,
   ...auditCommands,
   ...projectionCommands,
+  ...reconcileCommands,
 ];
 
 /** Commands that only group others: `renewal audit` lists `audit verify`, ... */
