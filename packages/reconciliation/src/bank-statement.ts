@@ -1,9 +1,8 @@
 // A bank's statement as CSV, read through a column mapping (banks name their columns as they
 // like): a date or time, a signed amount (money in positive, money out negative: a refund), a
 // reference and, optionally, a fee. Times are wall-clock in the bank's zone.
-import type { Readable } from 'node:stream';
 import { decimalToMinor } from './amounts.js';
-import { headedRows, timeIn, type StatementEncoding } from './rows.js';
+import { headedRowBatches, timeIn, type StatementEncoding } from './rows.js';
 import type { StatementLine } from './statement-line.js';
 
 export interface BankColumnMapping {
@@ -50,7 +49,10 @@ export const parseBankMapping = (text: string): BankColumnMapping => {
   };
 };
 
-export async function* bankStatementLines(input: Readable, options: BankStatementOptions): AsyncGenerator<StatementLine> {
+export async function* readBankStatement(
+  input: AsyncIterable<Buffer | string>,
+  options: BankStatementOptions,
+): AsyncGenerator<StatementLine[]> {
   const { mapping } = options;
   const decimals = options.decimals ?? 2;
   // Optional columns the mapping leaves out are looked for under no name ('').
@@ -61,25 +63,29 @@ export async function* bankStatementLines(input: Readable, options: BankStatemen
     bankRef: mapping.bankRef ? [mapping.bankRef] : [''],
     fee: mapping.fee ? [mapping.fee] : [''],
   };
-  for await (const row of headedRows('bank', input, columns, options.encoding, 'a CSV with a header')) {
-    const money = (column: 'amount' | 'fee', label: string) => {
-      const text = row.cell(column);
-      if (column === 'fee' && text === '') return 0;
-      const amount = decimalToMinor(text, decimals);
-      if (amount === null || amount === 0) throw row.bad(`${label} ${JSON.stringify(text)} is not an amount`);
-      return amount;
-    };
-    const amount = money('amount', mapping.amount);
-    yield {
-      line: row.line,
-      direction: amount < 0 ? 'refund' : 'payment',
-      providerRef: row.cell('bankRef') || null,
-      merchantRef: row.cell('reference') || null,
-      refundRef: amount < 0 ? row.cell('reference') || null : null,
-      at: timeIn(row, 'date', mapping.date, options.zone),
-      amountMinor: Math.abs(amount),
-      feeMinor: Math.abs(money('fee', mapping.fee ?? 'fee')),
-      currency: options.currency,
-    };
+  for await (const batch of headedRowBatches('bank', input, columns, options.encoding, 'a CSV with a header')) {
+    const lines: StatementLine[] = [];
+    for (const row of batch) {
+      const money = (column: 'amount' | 'fee', label: string) => {
+        const text = row.cell(column);
+        if (column === 'fee' && text === '') return 0;
+        const amount = decimalToMinor(text, decimals);
+        if (amount === null || amount === 0) throw row.bad(`${label} ${JSON.stringify(text)} is not an amount`);
+        return amount;
+      };
+      const amount = money('amount', mapping.amount);
+      lines.push({
+        line: row.line,
+        direction: amount < 0 ? 'refund' : 'payment',
+        providerRef: row.cell('bankRef') || null,
+        merchantRef: row.cell('reference') || null,
+        refundRef: amount < 0 ? row.cell('reference') || null : null,
+        at: timeIn(row, 'date', mapping.date, options.zone),
+        amountMinor: Math.abs(amount),
+        feeMinor: Math.abs(money('fee', mapping.fee ?? 'fee')),
+        currency: options.currency,
+      });
+    }
+    yield lines;
   }
 }

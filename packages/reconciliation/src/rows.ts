@@ -1,6 +1,5 @@
 // A statement file as CSV records, streamed: csv-parse reads the bytes as they come, so memory
 // stays flat however long the file is. Each record comes with its line number for the report.
-import { Transform, type Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import type { Instant } from '@renewal-ledger/core';
 import { decimalToMinor } from './amounts.js';
@@ -14,21 +13,13 @@ export interface Row {
   readonly cells: readonly string[];
 }
 
-/** Bytes in `encoding` to UTF-8 text, chunk by chunk (a character split between chunks is kept whole). */
-const decoding = (encoding: StatementEncoding): Transform => {
-  const decoder = new TextDecoder(encoding);
-  return new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      done(null, decoder.decode(chunk, { stream: true }));
-    },
-    flush(done) {
-      done(null, decoder.decode());
-    },
-  });
-};
-
-/** The records of a CSV statement. Lines starting with `#` (Alipay's title and totals) are skipped. */
-export async function* csvRows(input: Readable, encoding: StatementEncoding = 'utf-8'): AsyncGenerator<Row> {
+/**
+ * The records of a CSV statement, in batches: one per read of the file. csv-parse turns each chunk
+ * into records at once and they are handed over together, so a record lives for one batch and
+ * dies young (a promise per record kept hundreds of them waiting and grew the old generation with
+ * the file). Lines starting with `#` (Alipay's title and totals) are skipped.
+ */
+export async function* csvRowBatches(input: AsyncIterable<Buffer | string>, encoding: StatementEncoding = 'utf-8'): AsyncGenerator<Row[]> {
   const parser = parse({
     bom: true,
     comment: '#',
@@ -37,11 +28,32 @@ export async function* csvRows(input: Readable, encoding: StatementEncoding = 'u
     skip_empty_lines: true,
     info: true,
   });
-  const source = encoding === 'utf-8' ? input : input.pipe(decoding(encoding));
-  source.on('error', (e) => parser.destroy(e));
-  source.pipe(parser);
-  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>)
-    yield { line: info.lines, cells: record };
+  let failure: Error | null = null;
+  parser.on('error', (e) => {
+    failure = e;
+  });
+  const decoder = encoding === 'utf-8' ? null : new TextDecoder(encoding);
+  type Parsed = { record: string[]; info: { lines: number } };
+  const drain = (): Row[] => {
+    const rows: Row[] = [];
+    for (let r = parser.read() as Parsed | null; r !== null; r = parser.read() as Parsed | null)
+      rows.push({ line: r.info.lines, cells: r.record });
+    return rows;
+  };
+  for await (const chunk of input) {
+    if (failure) throw failure;
+    parser.write(decoder && typeof chunk !== 'string' ? decoder.decode(chunk, { stream: true }) : chunk);
+    const rows = drain();
+    if (failure) throw failure;
+    if (rows.length) yield rows;
+  }
+  if (decoder) parser.write(decoder.decode());
+  parser.end();
+  // The last line (no newline after it) comes out of the parser's flush.
+  const rest: Row[] = [];
+  for await (const r of parser as AsyncIterable<Parsed>) rest.push({ line: r.info.lines, cells: r.record });
+  if (failure) throw failure;
+  if (rest.length) yield rest;
 }
 
 /** A header's column names, trimmed, with the units a title carries ("订单金额（元）" is "订单金额"). */
@@ -77,28 +89,37 @@ export interface HeadedRow<K extends string> {
   readonly bad: (problem: string) => StatementFormatError;
 }
 
-/** The rows after the header, which must name `columns` (a list with '' names an optional column). */
-export async function* headedRows<K extends string>(
+/** The rows after the header, in batches, which must name `columns` (a list with '' names an optional column). */
+export async function* headedRowBatches<K extends string>(
   format: string,
-  input: Readable,
+  input: AsyncIterable<Buffer | string>,
   columns: Readonly<Record<K, readonly string[]>>,
   encoding: StatementEncoding | undefined,
   what: string,
-): AsyncGenerator<HeadedRow<K>> {
+): AsyncGenerator<HeadedRow<K>[]> {
   let at: Record<K, number> | null = null;
-  for await (const { line, cells } of csvRows(input, encoding)) {
-    const bad = (problem: string) => new StatementFormatError(format, line, problem);
-    if (!at) {
-      const found = columnsOf(cells, columns);
-      if ('missing' in found) throw bad(`no column ${found.missing} in the header`);
-      at = found;
-      continue;
+  for await (const batch of csvRowBatches(input, encoding)) {
+    const rows: HeadedRow<K>[] = [];
+    for (const { line, cells } of batch) {
+      const bad = (problem: string) => new StatementFormatError(format, line, problem);
+      if (!at) {
+        const found = columnsOf(cells, columns);
+        if ('missing' in found) throw bad(`no column ${found.missing} in the header`);
+        at = found;
+        continue;
+      }
+      const index = at;
+      const cell = (column: K) => (index[column] >= 0 ? (cells[index[column]] ?? '').replace(/^`/, '').trim() : '');
+      rows.push({ line, cells, cell, bad });
     }
-    const index = at;
-    const cell = (column: K) => (index[column] >= 0 ? (cells[index[column]] ?? '').replace(/^`/, '').trim() : '');
-    yield { line, cells, cell, bad };
+    if (rows.length) yield rows;
   }
   if (!at) throw new StatementFormatError(format, 0, `no header line: is this ${what}?`);
+}
+
+/** Statement lines one by one, from batches: for a caller that does not mind a promise per line. */
+export async function* oneByOne<T>(batches: AsyncIterable<readonly T[]>): AsyncGenerator<T> {
+  for await (const batch of batches) yield* batch;
 }
 
 /** A cell's amount in minor units (2 decimals), or the line's error naming the column. */

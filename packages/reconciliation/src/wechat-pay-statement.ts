@@ -2,8 +2,7 @@
 // per payment (交易状态 SUCCESS) or refund (REFUND), every field prefixed with a backtick, then a
 // totals header (总交易单数...) and a totals line. Amounts in yuan, fees padded to five decimals,
 // times China time. Columns as documented at pay.weixin.qq.com (format-trade), found by name.
-import type { Readable } from 'node:stream';
-import { amountIn, headedRows, timeIn, type StatementEncoding } from './rows.js';
+import { amountIn, headedRowBatches, timeIn, type StatementEncoding } from './rows.js';
 import type { StatementLine } from './statement-line.js';
 
 export const WECHAT_PAY_ZONE = 'Asia/Shanghai';
@@ -25,31 +24,38 @@ export interface WeChatPayStatementOptions {
   readonly encoding?: StatementEncoding;
 }
 
-export async function* wechatPayStatementLines(input: Readable, options: WeChatPayStatementOptions = {}): AsyncGenerator<StatementLine> {
+export async function* readWeChatPayStatement(
+  input: AsyncIterable<Buffer | string>,
+  options: WeChatPayStatementOptions = {},
+): AsyncGenerator<StatementLine[]> {
   let totals = false;
-  for await (const row of headedRows('wechat-pay', input, COLUMNS, options.encoding, 'a WeChat Pay trade bill')) {
-    if (totals || row.cell('at') === '总交易单数') {
-      totals = true;
-      continue;
+  for await (const batch of headedRowBatches('wechat-pay', input, COLUMNS, options.encoding, 'a WeChat Pay trade bill')) {
+    const lines: StatementLine[] = [];
+    for (const row of batch) {
+      if (totals || row.cell('at') === '总交易单数') {
+        totals = true;
+        continue;
+      }
+      const status = row.cell('status');
+      if (status !== 'SUCCESS' && status !== 'REFUND' && status !== 'REVOKED')
+        throw row.bad(`交易状态 ${JSON.stringify(status)}: expected SUCCESS, REFUND or REVOKED`);
+      const refund = status !== 'SUCCESS';
+      const amount =
+        refund && row.cell('refundAmount') !== ''
+          ? amountIn(row, 'refundAmount', '退款金额', { nonZero: true })
+          : amountIn(row, 'orderAmount', '订单金额', { nonZero: true });
+      lines.push({
+        line: row.line,
+        direction: refund ? 'refund' : 'payment',
+        providerRef: row.cell('providerRef') || null,
+        merchantRef: row.cell('merchantRef') || null,
+        refundRef: refund ? row.cell('refundRef') || null : null,
+        at: timeIn(row, 'at', '交易时间', WECHAT_PAY_ZONE),
+        amountMinor: Math.abs(amount),
+        feeMinor: amountIn(row, 'fee', '手续费', { optional: true }),
+        currency: row.cell('currency') || 'CNY',
+      });
     }
-    const status = row.cell('status');
-    if (status !== 'SUCCESS' && status !== 'REFUND' && status !== 'REVOKED')
-      throw row.bad(`交易状态 ${JSON.stringify(status)}: expected SUCCESS, REFUND or REVOKED`);
-    const refund = status !== 'SUCCESS';
-    const amount =
-      refund && row.cell('refundAmount') !== ''
-        ? amountIn(row, 'refundAmount', '退款金额', { nonZero: true })
-        : amountIn(row, 'orderAmount', '订单金额', { nonZero: true });
-    yield {
-      line: row.line,
-      direction: refund ? 'refund' : 'payment',
-      providerRef: row.cell('providerRef') || null,
-      merchantRef: row.cell('merchantRef') || null,
-      refundRef: refund ? row.cell('refundRef') || null : null,
-      at: timeIn(row, 'at', '交易时间', WECHAT_PAY_ZONE),
-      amountMinor: Math.abs(amount),
-      feeMinor: amountIn(row, 'fee', '手续费', { optional: true }),
-      currency: row.cell('currency') || 'CNY',
-    };
+    yield lines;
   }
 }

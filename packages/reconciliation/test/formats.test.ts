@@ -4,12 +4,19 @@
 import { Readable } from 'node:stream';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decimalToMinor, instantOfLocal, StatementFormatError, wechatPayStatementLines, type StatementLine } from '../src/index.js';
+import {
+  decimalToMinor,
+  instantOfLocal,
+  oneByOne,
+  readWeChatPayStatement,
+  StatementFormatError,
+  type StatementLine,
+} from '../src/index.js';
 
 const test = suite('statement formats');
-const all = async (lines: AsyncGenerator<StatementLine>) => {
+const all = async (batches: AsyncGenerator<StatementLine[]>) => {
   const out: StatementLine[] = [];
-  for await (const l of lines) out.push(l);
+  for await (const l of oneByOne(batches)) out.push(l);
   return out;
 };
 
@@ -83,7 +90,7 @@ const WECHAT = [
 ].join('\r\n');
 
 test('WeChat Pay: a payment and a refund, China time, the totals skipped', async () => {
-  const lines = await all(wechatPayStatementLines(Readable.from([Buffer.from(WECHAT)])));
+  const lines = await all(readWeChatPayStatement(Readable.from([Buffer.from(WECHAT)])));
   assert.equal(lines, [
     {
       line: 2,
@@ -113,12 +120,12 @@ test('WeChat Pay: a payment and a refund, China time, the totals skipped', async
 
 test('WeChat Pay: an unknown status or a fee finer than the fen is refused with its line', async () => {
   const bad = WECHAT.replace('`SUCCESS', '`CLOSED');
-  const err = await all(wechatPayStatementLines(Readable.from([Buffer.from(bad)]))).catch((e: unknown) => e);
+  const err = await all(readWeChatPayStatement(Readable.from([Buffer.from(bad)]))).catch((e: unknown) => e);
   assert.ok(err instanceof StatementFormatError);
   assert.is((err as StatementFormatError).line, 2);
   const fine = WECHAT.replace('`1.89000', '`1.89100');
   assert.match(
-    String(await all(wechatPayStatementLines(Readable.from([Buffer.from(fine)]))).catch((e: unknown) => e)),
+    String(await all(readWeChatPayStatement(Readable.from([Buffer.from(fine)]))).catch((e: unknown) => e)),
     '手续费 "1.89100" is not an amount of fen',
   );
 });
