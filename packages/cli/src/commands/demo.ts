@@ -17,6 +17,8 @@ import {
   type Instant,
   type RenewalCommand,
 } from '@renewal-ledger/core';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { getCommandHandler, loadLedgerSettings } from '@renewal-ledger/eventstore';
 import { generateContractPortfolio, localInstant, type ContractPortfolio } from '@renewal-ledger/workload';
 import * as E from 'fp-ts/lib/Either.js';
@@ -42,6 +44,7 @@ import { progress } from '../progress.js';
 import { auditJson, renderAging, renderDebtors, renderPeriods, renderTakings, takingsOver } from '../reports.js';
 import { openSession, projectionProgress, PROJECTIONS, type Session } from '../session.js';
 import { readLedger } from '../ledger.js';
+import { reconcileDemoDays, renderDemoReconciliations } from '../demo-reconciliation.js';
 import { punctualityOf, renderChannelTakings, renderCollection, renderPunctuality, renderReminderEffects } from '../demo-behaviour.js';
 
 // The demo's views: the CLI's, and payment behaviour (unless the CLI keeps it already).
@@ -369,6 +372,15 @@ const report = async (session: Session, plan: ContractPortfolio, say: Say) => {
   };
 };
 
+/** The last days whose provider statements the demo simulates and reconciles. */
+const RECONCILED_DAYS = 3;
+
+/** Where the demo writes the simulated statements: beside a SQLite store, else the temp dir. */
+const statementsDirOf = (storeUrl: string): string => {
+  const path = storeUrl.startsWith('sqlite:') ? storeUrl.slice('sqlite:'.length) : null;
+  return path && path !== ':memory:' ? join(dirname(path), 'renewal-demo-statements') : join(tmpdir(), 'renewal-demo-statements');
+};
+
 export const demoCommand: Command = {
   name: NAME,
   summary: 'write the seeded demo portfolio into a store and print the reports',
@@ -417,6 +429,11 @@ $RENEWAL_STORE, so it never writes demo data into a store you configured for rea
       const simulated = await simulate(session, plan, timeZone, batchSize, headBefore);
       say(renderSimulated(simulated, plan.days.length));
       const reported = await report(session, plan, say);
+      const statements = statementsDirOf(storeUrl);
+      const reconciled = await reconcileDemoDays(session.store, plan.asOf, RECONCILED_DAYS, statements, 'demo-accountant');
+      say(
+        `\n${renderDemoReconciliations(reconciled)}\n  (statements in ${statements}; renewal reconcile FILE --source alipay|wechat-pay --date DAY does the same)`,
+      );
       say(`\nDone in ${((performance.now() - started) / 1000).toFixed(1)} s. Run it again: nothing is written twice.`);
       say('Next: docs/getting-started.md (apply a file of payments, read the arrears, verify the audit chain, open the dashboard).');
       if (format === 'json')
@@ -428,6 +445,13 @@ $RENEWAL_STORE, so it never writes demo data into a store you configured for rea
           commands: { ...simulated.tally, rejectedBy: simulated.rejectedBy },
           engine: simulated.did,
           ...reported.json,
+          reconciliations: reconciled.map((r) => ({
+            day: r.day,
+            channel: r.channel,
+            status: r.status,
+            counts: r.reconciliation.counts,
+            figures: r.reconciliation.figures,
+          })),
         });
       return reported.ok ? 0 : 1;
     } finally {
