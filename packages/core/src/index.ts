@@ -457,6 +457,7 @@ export {
   type Difference,
   type ReconciliationCounts,
   type ReconciliationFigures,
+  reconciliationShapes,
 } from './reconciliation/shapes.js';
 export {
   ReconcileStatementC,
@@ -470,6 +471,7 @@ export {
 export {
   StatementReconciled,
   DifferenceResolved,
+  ReconciliationEventC,
   type StatementReconciledData,
   type DifferenceResolvedData,
   type ReconciliationEvent,

@@ -61,7 +61,10 @@ const decideResolve = (c: ResolveDifference, state: ReconciliationState): Result
   return emit({ type: 'DifferenceResolved', data });
 };
 
-export const decideReconciliation = (command: ReconciliationCommand, state: ReconciliationState): Result => {
+export const decideReconciliation = (
+  command: ReconciliationCommand,
+  state: ReconciliationState,
+): E.Either<ReconciliationError, ReconciliationDecision> => {
   if (state.commandIds.includes(command.commandId)) return duplicate('commandId', command.commandId);
   switch (command.type) {
     case 'ReconcileStatement':
