@@ -8,7 +8,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { addDaysTo, businessHourOf, reconciliationDecider, type BusinessDate, type StatementReconciledData } from '@renewal-ledger/core';
 import { getCommandHandler, readLedgerZones, type EventStore } from '@renewal-ledger/eventstore';
-import { readLedgerEntries, reconcileStatement, type LedgerEntry, type ReconciliationReport } from '@renewal-ledger/reconciliation';
+import {
+  LOOKAROUND_DAYS,
+  readLedgerEntries,
+  reconcileStatement,
+  type LedgerEntry,
+  type ReconciliationReport,
+} from '@renewal-ledger/reconciliation';
 import { amount, table } from './output.js';
 
 export interface DemoReconciliation {
@@ -24,6 +30,7 @@ const yuan = (minor: number) =>
 const feeOf = (minor: number) => Math.round((minor * 6) / 1000);
 
 interface Line {
+  readonly refund?: string;
   readonly ref: string;
   readonly outTradeNo: string;
   readonly time: string;
@@ -41,8 +48,12 @@ const linesOf = (entries: readonly LedgerEntry[], day: BusinessDate, channel: st
   }));
   // Planted: the first payment never settled by the provider (missing in the statement), the
   // second 1.00 more in the statement than in the ledger, and one payment nobody recorded.
-  const planted = lines.slice(1).map((l, i) => (i === 0 ? { ...l, amountMinor: l.amountMinor + 100 } : l));
+  const planted: Line[] = lines.slice(1).map((l, i) => (i === 0 ? { ...l, amountMinor: l.amountMinor + 100 } : l));
   planted.push({ ref: `UNRECORDED-${channel}-${day}`, outTradeNo: `walk-in-${day}`, time: `${day} 18:30:00`, amountMinor: 31520 });
+  // The day's refunds, as the provider shows them: under the refund's own number.
+  for (const e of entries)
+    if (e.direction === 'refund' && e.day === day)
+      planted.push({ refund: e.id, ref: `RF-${e.id}`, outTradeNo: e.key, time: `${day} 15:00:00`, amountMinor: e.amountMinor });
   return planted;
 };
 
@@ -51,80 +62,45 @@ const ALIPAY_HEADER =
 const WECHAT_HEADER =
   '交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注';
 
+const alipayRow = (l: Line): string => {
+  // A refund is written negative, its fee given back positive: as Alipay's bill shows them.
+  const amount = yuan(l.refund ? -l.amountMinor : l.amountMinor);
+  const fee = yuan(l.refund ? feeOf(l.amountMinor) : -feeOf(l.amountMinor));
+  const kind = l.refund ? '退款' : '交易';
+  const cells = [l.ref, l.outTradeNo, kind, '物业服务费', l.time, l.time, '', '', '', '', 'demo***@example.com', amount, amount];
+  return [...cells, '0.00', '0.00', '0.00', '0.00', '0.00', '', '0.00', '0.00', l.refund ?? '', fee, '0.00', ''].join(',');
+};
+
 const alipayBill = (day: BusinessDate, lines: readonly Line[]): string =>
-  [
-    '#支付宝业务明细查询',
-    `#起始日期：[${day} 00:00:00]`,
-    ALIPAY_HEADER,
-    ...lines.map((l) =>
-      [
-        l.ref,
-        l.outTradeNo,
-        '交易',
-        '物业服务费',
-        l.time,
-        l.time,
-        '',
-        '',
-        '',
-        '',
-        'demo***@example.com',
-        yuan(l.amountMinor),
-        yuan(l.amountMinor),
-        '0.00',
-        '0.00',
-        '0.00',
-        '0.00',
-        '0.00',
-        '',
-        '0.00',
-        '0.00',
-        '',
-        yuan(-feeOf(l.amountMinor)),
-        '0.00',
-        '',
-      ].join(','),
-    ),
-    '#-----------------------------------------业务明细列表结束------------------------------------',
+  ['#支付宝业务明细查询', `#起始日期：[${day} 00:00:00]`, ALIPAY_HEADER, ...lines.map(alipayRow), '#业务明细列表结束', ''].join('\n');
+
+const wechatRow = (l: Line): string => {
+  const amount = yuan(l.amountMinor);
+  const fee = `${yuan(l.refund ? -feeOf(l.amountMinor) : feeOf(l.amountMinor))}000`;
+  const order = [
+    l.time,
+    'wxdemo00000000000',
+    '1900000109',
+    '0',
     '',
-  ].join('\n');
+    l.ref,
+    l.outTradeNo,
+    'odemo',
+    'NATIVE',
+    l.refund ? 'REFUND' : 'SUCCESS',
+    'OTHERS',
+    'CNY',
+    amount,
+    '0.00',
+  ];
+  const refund = l.refund ? [`50000${l.ref}`, l.refund, amount, '0.00', 'ORIGINAL', 'SUCCESS'] : ['0', '0', '0.00', '0.00', '', ''];
+  return [...order, ...refund, '物业服务费', '', fee, '0.60%', amount, l.refund ? amount : '0.00', ''].map((c) => `\`${c}`).join(',');
+};
 
 const wechatBill = (lines: readonly Line[]): string =>
   [
     WECHAT_HEADER,
-    ...lines.map((l) =>
-      [
-        l.time,
-        'wxdemo00000000000',
-        '1900000109',
-        '0',
-        '',
-        l.ref,
-        l.outTradeNo,
-        'odemo',
-        'NATIVE',
-        'SUCCESS',
-        'OTHERS',
-        'CNY',
-        yuan(l.amountMinor),
-        '0.00',
-        '0',
-        '0',
-        '0.00',
-        '0.00',
-        '',
-        '',
-        '物业服务费',
-        '',
-        `${yuan(feeOf(l.amountMinor))}000`,
-        '0.60%',
-        yuan(l.amountMinor),
-        '0.00',
-        '',
-      ]
-        .map((c) => `\`${c}`)
-        .join(','),
-    ),
+    ...lines.map(wechatRow),
     '总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额',
     '',
   ].join('\r\n');
@@ -142,7 +118,8 @@ export const reconcileDemoDays = async (
   const first = addDaysTo(-(days - 1))(asOf);
   const out: DemoReconciliation[] = [];
   for (const channel of ['alipay', 'wechat-pay'] as const) {
-    const entries = await readLedgerEntries(store, zones, { channel, from: first, to: asOf, lookaroundDays: 0 });
+    // The channel's payments around the days, read once for all its statements.
+    const entries = await readLedgerEntries(store, zones, { channel, from: first, to: asOf, lookaroundDays: LOOKAROUND_DAYS });
     for (let d = first; d <= asOf; d = addDaysTo(1)(d)) {
       const lines = linesOf(entries, d, channel);
       const file = join(dir, `${channel}-${d}.csv`);
@@ -157,6 +134,7 @@ export const reconcileDemoDays = async (
         from: d,
         actor,
         at,
+        entries,
       });
       out.push({ day: d, channel, status: r.status, reconciliation: r.reconciliation });
     }

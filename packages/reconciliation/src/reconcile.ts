@@ -20,7 +20,7 @@ import {
 import { getCommandHandler, readLedgerZones, type CommandHandler, type EventStore } from '@renewal-ledger/eventstore';
 import { readAlipayStatement } from './alipay-statement.js';
 import { readBankStatement, type BankColumnMapping } from './bank-statement.js';
-import { LOOKAROUND_DAYS, readLedgerEntries } from './ledger-entries.js';
+import { LOOKAROUND_DAYS, readLedgerEntries, type LedgerEntry } from './ledger-entries.js';
 import { createMatcher } from './matcher.js';
 import type { StatementEncoding } from './rows.js';
 import type { StatementLine } from './statement-line.js';
@@ -50,6 +50,11 @@ export interface ReconcileOptions {
   readonly at: Instant;
   /** Every difference as found, with the command that would record a missing payment. */
   readonly onDifference?: (difference: Difference, proposal: ProposedPayment | null) => void;
+  /**
+   * The ledger's side, when the caller read it already (`readLedgerEntries` over these days and a
+   * month around): several statements of one channel then read the store once. Copied, not changed.
+   */
+  readonly entries?: readonly LedgerEntry[];
   /** The cycle a merchant reference names, when the ledger's references carry it (a provider's out-trade-no). */
   readonly cycleOfReference?: (reference: string) => string | null;
 }
@@ -108,7 +113,9 @@ export const reconcileStatement = async (options: ReconcileOptions): Promise<Rec
   const to = options.to ?? options.from;
   const toleranceDays = options.toleranceDays ?? 1;
   const zones = await readLedgerZones(store);
-  const entries = await readLedgerEntries(store, zones, { channel, from, to, lookaroundDays: LOOKAROUND_DAYS });
+  const entries = options.entries
+    ? options.entries.map((e) => ({ ...e, matched: false }))
+    : await readLedgerEntries(store, zones, { channel, from, to, lookaroundDays: LOOKAROUND_DAYS });
   // A bank's memo is free text: a bank line may match an entry by amount and day whatever the
   // references say; a provider's ids are exact, so two different ones are two transactions.
   const matcher = createMatcher(entries, zones, { toleranceDays, amountMatchIgnoresReferences: options.source === 'bank' });
