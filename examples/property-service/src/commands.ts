@@ -15,6 +15,7 @@ import {
   ledgerSettingsDecider,
   RENEWAL_COMMAND_TYPES,
   renewalCycle,
+  type AccessPolicy,
   type AnyAggregate,
   type CommandOf,
   type InvalidInput,
@@ -45,11 +46,19 @@ const CONFLICTS = new Set([
   'ALREADY_ENDED',
   'LEDGER_ALREADY_OPENED',
 ]);
-export const statusOfRefusal = (error: { readonly code: string }): number => (CONFLICTS.has(error.code) ? 409 : 422);
+export const statusOfRefusal = (error: { readonly code: string }): number =>
+  error.code === 'NOT_PERMITTED' ? 403 : CONFLICTS.has(error.code) ? 409 : 422;
+
+/** Who sends the command: their user id replaces the body's `actor`, their role is checked against the policy. */
+export interface Sender {
+  readonly actor: string;
+  readonly role: string;
+  readonly policy: AccessPolicy;
+}
 
 interface Route {
   readonly types: readonly string[];
-  answer(input: unknown): Promise<CommandAnswer>;
+  answer(input: unknown, sender?: Sender): Promise<CommandAnswer>;
 }
 
 /** One aggregate's commands: decoded with its codec, decided and stored by its handler. */
@@ -61,16 +70,28 @@ const route = <A extends AnyAggregate>(
   location: (command: CommandOf<A>) => string,
   options: CommandHandlerOptions,
 ): Route => {
-  const handler = getCommandHandler(aggregate, options);
+  const open = getCommandHandler(aggregate, options);
   return {
     types,
-    answer: async (input): Promise<CommandAnswer> => {
-      const decoded = decode(input);
+    answer: async (input, sender): Promise<CommandAnswer> => {
+      // The actor is who signed in, whatever the body says.
+      const stamped =
+        sender && typeof input === 'object' && input !== null && !Array.isArray(input) ? { ...input, actor: sender.actor } : input;
+      const decoded = decode(stamped);
       if (E.isLeft(decoded)) return { status: 400, body: { error: decoded.left } };
+      const handler = sender ? getCommandHandler(aggregate, { ...options, access: sender.policy, role: sender.role }) : open;
       try {
         const result = await handler.handle(decoded.right);
         if (result.status === 'applied') {
           const events = result.events.map((e) => ({ type: e.type, position: e.globalPosition, revision: e.streamRevision }));
+          // Over the sender's limit: asked for, not done. 202: accepted, waiting for a second person.
+          const asked = result.events[0]?.type === 'ApprovalRequested' ? result.events[0] : null;
+          if (asked)
+            return {
+              status: 202,
+              body: { status: 'pending', request: asked.data, position: events[0]!.position, events, figures: result.figures },
+              headers: { location: '/api/approvals' },
+            };
           return {
             status: 201,
             body: { status: 'applied', position: events[events.length - 1]?.position ?? null, events, figures: result.figures },
@@ -99,7 +120,7 @@ export interface Commands {
   /** Every command type the service takes, each aggregate's in turn. */
   readonly types: readonly string[];
   /** The answer to a command given as JSON (its `type` says which aggregate it is for). */
-  answer(input: unknown): Promise<CommandAnswer>;
+  answer(input: unknown, sender?: Sender): Promise<CommandAnswer>;
 }
 
 export const getCommands = (options: CommandHandlerOptions): Commands => {
@@ -123,10 +144,10 @@ export const getCommands = (options: CommandHandlerOptions): Commands => {
   const types = routes.flatMap((r) => r.types);
   return {
     types,
-    answer: async (input) => {
+    answer: async (input, sender) => {
       const type = typeof input === 'object' && input !== null && !Array.isArray(input) ? (input as { type?: unknown }).type : undefined;
       const found = routes.find((r) => typeof type === 'string' && r.types.includes(type));
-      if (found) return found.answer(input);
+      if (found) return found.answer(input, sender);
       const message =
         typeof input !== 'object' || input === null || Array.isArray(input)
           ? `expected a command: a JSON object with a type, got ${Array.isArray(input) ? 'an array' : JSON.stringify(input)}`

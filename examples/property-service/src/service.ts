@@ -9,6 +9,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { Worker } from 'node:worker_threads';
 import type { AddressInfo } from 'node:net';
 import {
+  DEFAULT_ACCESS_POLICY,
+  mayIssue,
+  type AccessPolicy,
   businessDayOf,
   businessTimeWithOffsetOf,
   currencyExponent,
@@ -41,6 +44,7 @@ import { HttpError, readJson, sendHtml, sendJson, sendScript } from './http.js';
 import { dashboardHtml, dashboardModule } from './dashboard.js';
 import { openViewDatabase } from './views.js';
 import { getCommands } from './commands.js';
+import { getAuth, type AuthOptions, type Caller } from './auth.js';
 import type { VerifyJob, VerifyOutcome } from './verify-worker.js';
 
 export interface PropertyServiceOptions {
@@ -58,6 +62,10 @@ export interface PropertyServiceOptions {
   readonly log?: (line: string) => void;
   /** The clock "today" is read from (in the ledger's zone). Default: the machine's. */
   readonly clock?: () => Instant;
+  /** Who may do what (docs/roles-and-approvals.md). Default: core's DEFAULT_ACCESS_POLICY. */
+  readonly policy?: AccessPolicy;
+  /** Sessions and the sign-in limiter (auth.ts). */
+  readonly auth?: Omit<AuthOptions, 'store'>;
 }
 
 export interface PropertyService {
@@ -140,6 +148,10 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
   });
   const clock = options.clock ?? systemClock;
   const commands = getCommands({ store, clock });
+  const policy = options.policy ?? DEFAULT_ACCESS_POLICY;
+  const auth = getAuth({ store, ...options.auth });
+  /** The commands a role may issue: the dashboard shows only those forms. */
+  const permissionsOf = (role: string) => Object.keys(policy.commands).filter((type) => mayIssue(policy, role, type));
   // "Today" is today in the ledger's zone, read from the store's settings on each request (a
   // zone change takes effect without a restart).
   const ledger = async () => {
@@ -219,7 +231,7 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
       );
   };
 
-  const postCommand = async (req: IncomingMessage, res: ServerResponse, typeInPath: string | null) => {
+  const postCommand = async (req: IncomingMessage, res: ServerResponse, typeInPath: string | null, caller: Caller) => {
     let input = await readJson(req);
     if (typeInPath !== null) {
       if (!commands.types.includes(typeInPath))
@@ -239,7 +251,7 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
         input = { ...(input as object), type: typeInPath };
       }
     }
-    const answer = await commands.answer(input);
+    const answer = await commands.answer(input, { actor: caller.userId, role: caller.role, policy });
     return sendJson(res, answer.status, answer.body, answer.headers);
   };
 
@@ -376,6 +388,7 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
         history: lines.map((l) => withLocalTimes(zones, l)),
       };
     },
+    '/api/approvals': async (q) => arrears.pendingApprovals({ limit: intParam(q, 'limit', 100, 1000) }),
     '/api/ledger': async () => {
       const l = await ledger();
       const currency = l.defaults.currency;
@@ -387,6 +400,42 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
     },
   };
 
+  /** POST signs in, GET says who is signed in (and what they may do), DELETE signs out. */
+  const session = async (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method === 'POST') {
+      const opened = await auth.signIn(req, await readJson(req));
+      return sendJson(
+        res,
+        200,
+        {
+          userId: opened.userId,
+          role: opened.role,
+          token: opened.token,
+          csrfToken: opened.csrfToken,
+          expiresAt: new Date(opened.expiresAt).toISOString(),
+          permissions: permissionsOf(opened.role),
+        },
+        { 'set-cookie': auth.cookie(opened) },
+      );
+    }
+    const caller = await auth.caller(req);
+    if (req.method === 'GET')
+      return sendJson(res, 200, {
+        userId: caller.userId,
+        role: caller.role,
+        csrfToken: caller.session.csrfToken,
+        permissions: permissionsOf(caller.role),
+      });
+    if (req.method === 'DELETE') {
+      auth.checkCsrf(req, caller);
+      auth.signOut(caller);
+      return sendJson(res, 200, { status: 'signed-out' }, { 'set-cookie': auth.cookie(null) });
+    }
+    throw new HttpError(405, {
+      error: { code: 'METHOD_NOT_ALLOWED', message: '/api/session answers POST (sign in), GET and DELETE (sign out)' },
+    });
+  };
+
   const serve = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname.replace(/\/+$/, '') || '/';
@@ -396,9 +445,14 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
       if (script === null) throw new HttpError(404, { error: { code: 'NOT_FOUND', message: `nothing at ${path}` } });
       return sendScript(res, script);
     }
+    if (path === '/api/session') return session(req, res);
+    if (!path.startsWith('/api/')) throw new HttpError(404, { error: { code: 'NOT_FOUND', message: `nothing at ${path}` } });
+    // Everything else under /api answers only a signed-in user.
+    const caller = await auth.caller(req);
     if (path === '/api/commands' || path.startsWith('/api/commands/')) {
       if (req.method !== 'POST') throw new HttpError(405, { error: { code: 'METHOD_NOT_ALLOWED', message: 'commands are POSTed' } });
-      return postCommand(req, res, path === '/api/commands' ? null : decodeURIComponent(path.slice('/api/commands/'.length)));
+      auth.checkCsrf(req, caller);
+      return postCommand(req, res, path === '/api/commands' ? null : decodeURIComponent(path.slice('/api/commands/'.length)), caller);
     }
     const route = routes[path];
     if (!route) throw new HttpError(404, { error: { code: 'NOT_FOUND', message: `nothing at ${path}` } });

@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as E from 'fp-ts/lib/Either.js';
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { decodeLedgerSettingsCommand, ledgerSettingsDecider } from '@renewal-ledger/core';
 import { getCommandHandler } from '@renewal-ledger/eventstore';
-import { bill, payment, startOnSQLite, type Running } from './support.js';
+import { bill, PASSWORD, payment, startOnSQLite, type Running } from './support.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/', import.meta.url));
@@ -53,9 +53,20 @@ const inBrowser = async (fn: (s: Running, context: BrowserContext) => Promise<vo
   }
 };
 
+/** Signs in through the page's sign-in form and waits for the dashboard of that role. */
+const signIn = async (page: Page, userId: string) => {
+  await page.locator('#signin-user').waitFor();
+  await page.fill('#signin-user', userId);
+  await page.fill('#signin-password', PASSWORD);
+  await page.click('#signin-submit');
+  await page.locator(`body[data-role]`).waitFor();
+};
+
 const run = () =>
   inBrowser(async (s, context) => {
     const errors: string[] = [];
+    // The cashier at the counter: receipts name who signed in.
+    await s.addUser('cashier-web', 'cashier');
     // Two bills due 15 January, one partly paid on the 20th.
     await s.post('/api/commands', bill('unit-0301/2026-01', 'unit-0301', 31520));
     await s.post('/api/commands', bill('unit-0302/2026-01', 'unit-0302', 50000));
@@ -65,6 +76,7 @@ const run = () =>
     const page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${s.url}/?asOf=2026-02-01&day=2026-01-20`);
+    await signIn(page, 'cashier-web');
     const bar = (bucket: string) => page.locator(`#aging-chart .bar[data-bucket="${bucket}"]`);
     await bar('1-30').waitFor();
     // As of 1 February: 215.20 + 500.00 are 17 days past due.
@@ -136,6 +148,7 @@ const runZoneAndMoney = () =>
       ).status,
       'applied',
     );
+    await s.addUser('cashier-web', 'cashier');
     // 1234.567 KWD and 200000 JPY, due 15 January.
     await s.post('/api/commands', { ...bill('kw-01/2026-01', 'kw-01', 1234567), currency: 'KWD' });
     const billed = await s.post('/api/commands', { ...bill('jp-01/2026-01', 'jp-01', 200000), currency: 'JPY' });
@@ -147,6 +160,7 @@ const runZoneAndMoney = () =>
     // The clerk's clock: 23:30 UTC on 21 January is 07:30 on the 22nd in Shanghai.
     await page.clock.setFixedTime(new Date('2026-01-21T23:30:00Z'));
     await page.goto(`${s.url}/?asOf=2026-02-01`);
+    await signIn(page, 'cashier-web');
     await page.locator('#aging-chart .bar').first().waitFor();
     // The ledger's currency names the form's amount until a cycle is chosen.
     assert.is(await page.locator('#pay-currency').innerText(), 'CNY');
@@ -196,6 +210,57 @@ const runZoneAndMoney = () =>
     assert.equal(errors, [], 'no script errors on the page');
   });
 
+// Four eyes in the browser: a cashier asks for a refund over the limit (no money moves), an auditor
+// sees no forms at all, a manager approves it from the pending-approvals panel and the refund note
+// appears.
+const runApproval = () =>
+  inBrowser(async (s, context) => {
+    await s.addUser('cashier-web', 'cashier');
+    await s.addUser('auditor-sun', 'auditor');
+    await s.addUser('manager-zhao', 'manager');
+    await s.post('/api/commands', bill('unit-0301/2026-01', 'unit-0301', 100000));
+    const paid = await s.post('/api/commands/RecordPayment', payment('unit-0301/2026-01', 'pay-1', 100000, '2026-01-20T10:30:00Z'));
+    assert.ok(await s.service.viewsReach(BigInt(paid.body.position)));
+    const page = context.pages()[0] ?? (await context.newPage());
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${s.url}/?asOf=2026-02-01`);
+
+    // The cashier: a payment form and a refund form, no approvals. 600.00 is over the 500.00 limit.
+    await signIn(page, 'cashier-web');
+    assert.ok(await page.locator('#pay-card').isVisible());
+    assert.not.ok(await page.locator('#approvals-card').isVisible());
+    await page.fill('#refund-cycle', 'unit-0301/2026-01');
+    await page.fill('#refund-payment', 'pay-1');
+    await page.fill('#refund-amount', '600.00');
+    await page.fill('#refund-reason', 'paid twice');
+    await page.click('#refund-submit');
+    await page.locator('#refund-result[data-status="202"]').waitFor();
+    assert.match(await page.locator('#refund-result').innerText(), 'Waiting for approval');
+    await page.click('#signout');
+
+    // The auditor reads and changes nothing: no payment, refund or approval forms.
+    await signIn(page, 'auditor-sun');
+    await page.locator('#aging-chart .bar').first().waitFor();
+    for (const card of ['#pay-card', '#refund-card', '#approvals-card']) assert.not.ok(await page.locator(card).isVisible(), card);
+    await page.click('#signout');
+
+    // The manager approves it from the panel: the refund is recorded in the same decision.
+    await signIn(page, 'manager-zhao');
+    const row = page.locator('#approvals tr[data-request]');
+    await row.first().waitFor();
+    assert.match(await row.first().innerText(), /cashier-web \(cashier\)/);
+    await row.first().locator('[data-decide="ApproveRequest"]').click();
+    await page.locator('#approvals-result[data-status="201"]').waitFor();
+    assert.match(await page.locator('#approvals-result').innerText(), 'RequestApproved, Refunded');
+    await page.locator('#approvals .empty').waitFor();
+    const cycle = await s.get('/api/arrears/cycle?cycleId=unit-0301%2F2026-01');
+    assert.is(cycle.body.figures.refundedMinor, 60000);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'property-service-approvals.png'), fullPage: true });
+    assert.equal(errors, [], 'no script errors on the page');
+  });
+
 const browserTest = (name: string, fn: () => Promise<void>) => {
   if (missing && !required) {
     console.log(
@@ -215,5 +280,7 @@ browserTest(
   'a de-DE ledger in Asia/Shanghai: KWD and JPY amounts in their own decimals, typed and shown as de-DE writes them; days and times in the ledger zone',
   runZoneAndMoney,
 );
+
+browserTest('a cashier asks for a refund over the limit, an auditor sees no forms, a manager approves it', runApproval);
 
 test.run();

@@ -35,7 +35,7 @@ it('PostgreSQL ending the connections or out of reach: 503s that say so, then an
   through.searchParams.set('application_name', application);
   const admin = new pg.Pool({ connectionString: postgresUrl, max: 1 });
   const logged: string[] = [];
-  const s = wrap(
+  const s = await wrap(
     await startPropertyService({ store: through.toString(), port: 0, pollIntervalMs: 50, log: (l) => logged.push(l) }),
     async () => {
       await proxy.close();
@@ -64,7 +64,7 @@ it('PostgreSQL ending the connections or out of reach: 503s that say so, then an
       const r = await s.get('/api/status');
       return r.status === 200 ? r : undefined;
     });
-    assert.is(status.body.storeHead, '2');
+    assert.is(status.body.storeHead, '3', 'the user signed in as, the bill and the payment');
 
     // 2. PostgreSQL out of reach: every request that needs it gets a 503 saying so.
     await proxy.down();

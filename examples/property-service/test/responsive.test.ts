@@ -12,6 +12,7 @@ import { eventIdFor, type EventMetadata, type NewEvent } from '@renewal-ledger/c
 import type { AppendRequest } from '@renewal-ledger/eventstore';
 import { openStore } from '@renewal-ledger/stores';
 import { startPropertyService } from '../src/service.js';
+import { wrap } from './support.js';
 
 const CYCLES = 30_000;
 
@@ -53,26 +54,31 @@ test('a status request is answered while GET /api/audit/verify runs, before the 
     }
     await writer.close();
 
-    const service = await startPropertyService({ store: storeUrl, port: 0, pollIntervalMs: 50, log: () => undefined });
+    const s = await wrap(
+      await startPropertyService({ store: storeUrl, port: 0, pollIntervalMs: 50, log: () => undefined }),
+      async () => undefined,
+    );
+    const service = s.service;
     try {
       assert.ok(await service.viewsReach(BigInt(CYCLES), 300_000), 'the views caught up');
       const order: string[] = [];
-      const verify = fetch(`${service.url}/api/audit/verify`).then(async (res) => {
+      const verify = fetch(`${service.url}/api/audit/verify`, { headers: s.headers }).then(async (res) => {
         order.push('verify');
         return { status: res.status, body: (await res.json()) as { ok: boolean; entries: number } };
       });
       // Asked a little after the verification started; on the service's own thread the timer
       // itself would not fire until the verification had ended.
       await new Promise((resolve) => setTimeout(resolve, 200));
-      const status = await fetch(`${service.url}/api/status`);
+      const status = await fetch(`${service.url}/api/status`, { headers: s.headers });
       order.push('status');
       assert.is(status.status, 200);
       const verified = await verify;
       assert.equal(order, ['status', 'verify'], 'the status answer came while the verification was still running');
       assert.is(verified.status, 200);
-      assert.equal([verified.body.ok, verified.body.entries], [true, CYCLES]);
+      // Every bill, and the user the test signed in as (an event on renewal-users).
+      assert.equal([verified.body.ok, verified.body.entries], [true, CYCLES + 1]);
     } finally {
-      await service.close();
+      await s.stop();
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

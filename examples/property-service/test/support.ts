@@ -4,6 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as uvuTest, type Test } from 'uvu';
+import * as E from 'fp-ts/lib/Either.js';
+import { decodeUserCommand, usersDecider } from '@renewal-ledger/core';
+import { getCommandHandler, hashPassword } from '@renewal-ledger/eventstore';
 import { getPostgresViewDatabase } from '@renewal-ledger/projections';
 import { startPropertyService, type PropertyService } from '../src/service.js';
 
@@ -32,35 +35,86 @@ export const payment = (cycleId: string, paymentId: string, amountMinor: number,
   channel,
 });
 
-export interface Running {
-  readonly service: PropertyService;
-  readonly url: string;
+/** Requests as one signed-in user (a bearer token), or as no one. */
+export interface Client {
+  /** The Authorization header of this client (empty for no one), for raw fetches. */
+  readonly headers: Record<string, string>;
   post(path: string, body: unknown): Promise<{ status: number; body: any }>;
   get(path: string): Promise<{ status: number; body: any }>;
+}
+
+export interface Running extends Client {
+  readonly service: PropertyService;
+  readonly url: string;
+  /** Adds a user of the ledger (as the CLI's renewal users add does) with this password. */
+  addUser(userId: string, role: string, password?: string): Promise<void>;
+  /** Signs in (POST /api/session) and answers as that user. */
+  as(userId: string, password?: string): Promise<Client>;
+  /** No one signed in. */
+  readonly anonymous: Client;
   stop(): Promise<void>;
 }
 
-export const wrap = (service: PropertyService, cleanup: () => Promise<void>): Running => ({
-  service,
-  url: service.url,
+/** The password every test user gets unless a test says otherwise. */
+export const PASSWORD = 'correct horse battery staple';
+
+const client = (url: string, headers: Record<string, string>): Client => ({
+  headers,
   post: async (path, body) => {
-    const res = await fetch(`${service.url}${path}`, {
+    const res = await fetch(`${url}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...headers },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
     return { status: res.status, body: await res.json() };
   },
   get: async (path) => {
-    const res = await fetch(`${service.url}${path}`);
+    const res = await fetch(`${url}${path}`, { headers });
     const text = await res.text();
     return { status: res.status, body: res.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(text) : text };
   },
-  stop: async () => {
-    await service.close();
-    await cleanup();
-  },
 });
+
+/**
+ * The running service, with a signed-in manager `admin` (the tests before sign-in existed posted
+ * as anyone; a manager may issue every command they send) as the default client.
+ */
+export const wrap = async (service: PropertyService, cleanup: () => Promise<void>): Promise<Running> => {
+  const users = getCommandHandler(usersDecider, { store: service.store });
+  const addUser = async (userId: string, role: string, password = PASSWORD) => {
+    const c = decodeUserCommand({
+      type: 'AddUser',
+      commandId: `add-user:${userId}`,
+      actor: 'setup',
+      at: '2026-01-01T00:00:00Z',
+      userId,
+      role,
+      passwordHash: hashPassword(password),
+    });
+    if (E.isLeft(c)) throw new Error(c.left.message);
+    const r = await users.handle(c.right);
+    if (r.status === 'rejected') throw new Error(r.error.message);
+  };
+  const as = async (userId: string, password = PASSWORD): Promise<Client> => {
+    const signedIn = await client(service.url, {}).post('/api/session', { userId, password });
+    if (signedIn.status !== 200) throw new Error(`${userId} could not sign in: ${JSON.stringify(signedIn.body)}`);
+    return client(service.url, { authorization: `Bearer ${signedIn.body.token}` });
+  };
+  await addUser('admin', 'manager');
+  const admin = await as('admin');
+  return {
+    ...admin,
+    service,
+    url: service.url,
+    addUser,
+    as,
+    anonymous: client(service.url, {}),
+    stop: async () => {
+      await service.close();
+      await cleanup();
+    },
+  };
+};
 
 /** The service on SQLite files in a temporary directory, on a free port. */
 export const startOnSQLite = async (): Promise<Running> => {

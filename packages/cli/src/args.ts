@@ -15,6 +15,7 @@ export const COMMON_OPTIONS = {
   format: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   debug: { type: 'boolean' },
+  actor: { type: 'string' },
 } as const satisfies Options;
 
 export const COMMON_HELP = `Common options:
@@ -24,6 +25,8 @@ export const COMMON_HELP = `Common options:
                   a SQLite file path, :memory:, or a postgres:// URL
   --format F      table (default), json or csv, where the command prints data
   --bom           with --format csv: begin with a UTF-8 byte order mark (for Excel)
+  --actor USER    who runs the command (or $RENEWAL_ACTOR): once the ledger has users, one of
+                  them, whose role is checked and recorded (docs/roles-and-approvals.md)
   --debug         show the stack trace of an unexpected error
   -h, --help      this help`;
 

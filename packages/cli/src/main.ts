@@ -5,6 +5,7 @@ import { COMMON_HELP } from './args.js';
 import type { Command } from './command.js';
 import { describeError, EXIT, UsageError } from './errors.js';
 import { applyCommand } from './commands/apply.js';
+import { approvalsCommands } from './commands/approvals.js';
 import { arrearsCommand } from './commands/arrears.js';
 import { auditCommands } from './commands/audit.js';
 import { behaviourCommand } from './commands/behaviour.js';
@@ -14,6 +15,7 @@ import { remindCommand, renewCommand } from './commands/engine.js';
 import { projectionCommands } from './commands/projections.js';
 import { receiptsCommand } from './commands/receipts.js';
 import { reconcileCommands } from './commands/reconcile.js';
+import { usersCommands } from './commands/users.js';
 import { print, setCsvBom, warn } from './output.js';
 
 export const COMMANDS: readonly Command[] = [
@@ -28,10 +30,12 @@ export const COMMANDS: readonly Command[] = [
   ...auditCommands,
   ...projectionCommands,
   ...reconcileCommands,
+  ...usersCommands,
+  ...approvalsCommands,
 ];
 
 /** Commands that only group others: `renewal audit` lists `audit verify`, ... */
-const GROUPS = ['audit', 'projections'] as const;
+const GROUPS = ['audit', 'projections', 'users', 'approvals'] as const;
 
 const version = (): string => {
   try {

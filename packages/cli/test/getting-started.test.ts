@@ -191,10 +191,18 @@ const checkDashboard = async (
     const page = await fetch(`${url}/?asOf=2026-11-28`);
     assert.is(page.status, 200);
     assert.match(await page.text(), 'Arrears aging');
-    // The service reads the same views as the CLI: the same buckets.
+    // Signed in as the page says (a user the demo added), the service reads the same views as the CLI: the same buckets.
+    const [user, password] = [/sign in as `([\w-]+)`/.exec(doc)![1]!, /password `([\w-]+)`/.exec(doc)![1]!];
+    const signedIn = await fetch(`${url}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: user, password }),
+    });
+    assert.is(signedIn.status, 200);
+    const { token } = (await signedIn.json()) as { token: string };
     let arrears: Response;
     for (let i = 0; ; i++) {
-      arrears = await fetch(`${url}/api/arrears?asOf=2026-11-28`);
+      arrears = await fetch(`${url}/api/arrears?asOf=2026-11-28`, { headers: { authorization: `Bearer ${token}` } });
       if (arrears.status !== 503 || i > 100) break;
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -4,6 +4,7 @@
 // typed way from a stored event back to one of its events) and the figures a caller is answered
 // with after a command. The renewal cycle (`renewalCycle`) and the contract (`contractDecider`)
 // are two of these; a user's own aggregate is a third, run by the same handler.
+import type { AccessHooks } from './access/authorise.js';
 import type { Decider } from './decider.js';
 import type { DomainEvent, EventCodec } from './event-codec.js';
 
@@ -21,6 +22,8 @@ export interface Aggregate<Command extends AggregateCommand, Event extends Domai
   readonly events: EventCodec<Event>;
   /** What a caller is told after an applied command, from the state right after it. */
   readonly figures: (state: State) => Figures;
+  /** What the access check needs beyond the command's type (docs/roles-and-approvals.md); none: the type alone. */
+  readonly access?: AccessHooks<Command, State>;
 }
 
 // `any` is the point of these: they match every aggregate, whatever its types (`unknown` would not:

@@ -11,7 +11,8 @@ import { decodeWith, invalidInput, type InvalidInput } from './validation.js';
 export const EventMetadataC = shape(
   'EventMetadata',
   { commandId: StoredIdC, actor: StoredIdC, recordedAt: InstantC },
-  { correlationId: StoredIdC, causationId: StoredIdC },
+  // role: the actor's role when the command was checked against an access policy (docs/roles-and-approvals.md).
+  { correlationId: StoredIdC, causationId: StoredIdC, role: StoredIdC },
   false,
 );
 export type EventMetadata = t.TypeOf<typeof EventMetadataC>;
@@ -71,6 +72,7 @@ export interface EnvelopeOptions {
   readonly commandId: string;
   readonly correlationId?: string;
   readonly causationId?: string;
+  readonly role?: string;
 }
 
 /** Wraps events decided for one command in envelopes with derived ids and shared metadata. */
@@ -90,6 +92,7 @@ export const envelope = <Ev extends { readonly type: string; readonly data: unkn
       recordedAt: options.recordedAt,
       ...(options.correlationId ? { correlationId: options.correlationId } : {}),
       ...(options.causationId ? { causationId: options.causationId } : {}),
+      ...(options.role ? { role: options.role } : {}),
     } as EventMetadata,
   }));
 

@@ -176,6 +176,16 @@ export {
   WriteOffC,
   RecordAutoDebitFailureC,
   ReversePaymentC,
+  MoneyOutKindC,
+  RequestApprovalC,
+  ApproveRequestC,
+  RejectRequestC,
+  ExpireRequestC,
+  type MoneyOutKind,
+  type RequestApproval,
+  type ApproveRequest,
+  type RejectRequest,
+  type ExpireRequest,
   RenewalCommandC,
   type Bill,
   type RecordPayment,
@@ -207,6 +217,14 @@ export {
   ReminderSent,
   WrittenOff,
   AutoDebitFailed,
+  ApprovalRequested,
+  RequestApproved,
+  RequestRejected,
+  RequestExpired,
+  type ApprovalRequestedData,
+  type RequestApprovedData,
+  type RequestRejectedData,
+  type RequestExpiredData,
   RenewalEventC,
   type BilledData,
   type PaidData,
@@ -237,11 +255,13 @@ export { type RuleDetails, type RuleCode, type RenewalErrorOf, type RenewalError
 export {
   type DisputeFact,
   type PlanFact,
+  type ApprovalFact,
   type CycleTotals,
   type CycleState,
   initialCycleState,
   evolveCycle,
   reversalOf,
+  pendingRequests,
 } from './cycle/state.js';
 export {
   type CycleFigures,
@@ -254,8 +274,24 @@ export {
   type Aging,
   agingAsOf,
 } from './cycle/figures.js';
-export { type Duplicate, type CycleDecision, decideCycle } from './cycle/decide.js';
+export { type Duplicate, type CycleDecision, decideCycle, moneyOutOf } from './cycle/decide.js';
 export { renewalCycle } from './cycle/decider.js';
+export { cycleAccess } from './cycle/access.js';
+
+// Who may do what (docs/roles-and-approvals.md): roles, the policy as data, and the access check.
+export {
+  type MoneyOutLimit,
+  type AccessPolicy,
+  MoneyOutLimitC,
+  AccessPolicyC,
+  ROLES,
+  type Role,
+  DEFAULT_ACCESS_POLICY,
+  mayIssue,
+  moneyOutLimit,
+  decodeAccessPolicy,
+} from './access/policy.js';
+export { type NotPermitted, notPermitted, type MoneyOut, type AccessHooks, authorise } from './access/authorise.js';
 
 // The contract (a customer's agreement: fee plan, mandate, lump sums, credit): its wire contract.
 export {
@@ -495,3 +531,37 @@ export {
 export { RECONCILIATION_STREAM_PREFIX, reconciliationStreamName, MAX_LISTED_DIFFERENCES } from './reconciliation/stream.js';
 export { type ReconciliationDuplicate, type ReconciliationDecision, decideReconciliation } from './reconciliation/decide.js';
 export { reconciliationDecider } from './reconciliation/decider.js';
+// The ledger's users and their roles (docs/roles-and-approvals.md): commands, events, the aggregate.
+export {
+  PasswordHashC,
+  AddUserC,
+  DisableUserC,
+  UserCommandC,
+  type AddUser,
+  type DisableUser,
+  type UserCommand,
+  decodeUserCommand,
+} from './users/commands.js';
+export {
+  UserAdded,
+  UserDisabled,
+  UserEventC,
+  type UserEvent,
+  type UserAddedData,
+  type UserEventType,
+  USER_SCHEMA_VERSION,
+  decodeUserEvent,
+  userEvents,
+} from './users/events.js';
+export {
+  USERS_STREAM,
+  type User,
+  type UsersState,
+  type UserRuleDetails,
+  type UserRuleCode,
+  type UserError,
+  type UserDuplicate,
+  initialUsers,
+  evolveUsers,
+  usersDecider,
+} from './users/decider.js';

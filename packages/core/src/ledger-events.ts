@@ -8,19 +8,20 @@ import { contractEvents, type ContractEvent, type ContractEventType } from './co
 import { cycleEvents, type RenewalEvent, type RenewalEventType } from './cycle/events.js';
 import { ledgerSettingsEvents, type LedgerSettingsEvent, type LedgerSettingsEventType } from './ledger/events.js';
 import { reconciliationEvents, type ReconciliationEvent, type ReconciliationEventType } from './reconciliation/events.js';
+import { userEvents, type UserEvent, type UserEventType } from './users/events.js';
 import { schemaVersionsOf, storedEventDecoder, type StoredEventDecoder, type StoredEventInput } from './event-codec.js';
 import type { Upcasters } from './upcasting.js';
 import type { InvalidInput } from './validation.js';
 
 /**
- * The codecs of the ledger's aggregates: the renewal cycle's, the contract's, the ledger settings'
- * and the statement reconciliations'. One store holds all.
+ * The codecs of the ledger's aggregates: the renewal cycle's, the contract's, the ledger settings',
+ * the users' and the statement reconciliations'. One store holds all.
  */
-export const LEDGER_EVENT_CODECS = [cycleEvents, contractEvents, ledgerSettingsEvents, reconciliationEvents] as const;
+export const LEDGER_EVENT_CODECS = [cycleEvents, contractEvents, ledgerSettingsEvents, userEvents, reconciliationEvents] as const;
 
-/** Any event core knows: a renewal cycle's, a contract's, the ledger settings' or a reconciliation's. */
-export type LedgerEvent = RenewalEvent | ContractEvent | LedgerSettingsEvent | ReconciliationEvent;
-export type LedgerEventType = RenewalEventType | ContractEventType | LedgerSettingsEventType | ReconciliationEventType;
+/** Any event core knows: a renewal cycle's, a contract's, the ledger settings', a user's or a reconciliation's. */
+export type LedgerEvent = RenewalEvent | ContractEvent | LedgerSettingsEvent | UserEvent | ReconciliationEvent;
+export type LedgerEventType = RenewalEventType | ContractEventType | LedgerSettingsEventType | UserEventType | ReconciliationEventType;
 
 /** The library's own history of schema changes: none yet, every event is at version 1. */
 export const renewalUpcasters: Upcasters = {};

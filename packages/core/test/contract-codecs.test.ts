@@ -84,7 +84,7 @@ events('decodeStoredEvent reads both kinds; unknown types and newer versions are
 });
 
 events(
-  'the cycle’s versions and type guard are unchanged; the stored versions cover cycle, contract, ledger settings and reconciliation',
+  'the cycle’s versions and type guard are unchanged; the stored versions cover cycle, contract, ledger settings, users and reconciliation',
   () => {
     assert.equal(Object.keys(CURRENT_SCHEMA_VERSION).sort(), [...RENEWAL_EVENT_TYPES].sort());
     assert.equal(
@@ -94,6 +94,8 @@ events(
         ...CONTRACT_EVENT_TYPES,
         'LedgerOpened',
         'TimeZoneChanged',
+        'UserAdded',
+        'UserDisabled',
         'StatementReconciled',
         'DifferenceResolved',
       ].sort(),

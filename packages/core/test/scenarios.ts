@@ -59,6 +59,10 @@ const COMMAND_TYPES = [
   'WriteOff',
   'RecordAutoDebitFailure',
   'ReversePayment',
+  'RequestApproval',
+  'ApproveRequest',
+  'RejectRequest',
+  'ExpireRequest',
 ] as const;
 
 const TYPE_WEIGHTS: Record<(typeof COMMAND_TYPES)[number], number> = {
@@ -74,6 +78,10 @@ const TYPE_WEIGHTS: Record<(typeof COMMAND_TYPES)[number], number> = {
   WriteOff: 2,
   RecordAutoDebitFailure: 1,
   ReversePayment: 3,
+  RequestApproval: 2,
+  ApproveRequest: 2,
+  RejectRequest: 1,
+  ExpireRequest: 1,
 };
 
 export type Step =
@@ -295,6 +303,36 @@ const concrete = (step: Extract<Step, { kind: 'command' }>, n: number, state: Cy
         reason: v % 2 ? 'Insufficient funds' : 'The card has expired',
         retryable: v % 2 === 1,
       });
+    case 'RequestApproval': {
+      // A refund, adjustment or write-off over a cashier's or clerk's limit, as the access check asks for it.
+      const kind = (['Refund', 'Adjust', 'WriteOff'] as const)[v % 3];
+      const paymentId = known(
+        state.payments.map((p) => p.paymentId),
+        `p${step.other}`,
+      );
+      return asCommand({
+        ...base,
+        actor: v % 2 ? 'cashier-wang' : 'clerk-li',
+        type: 'RequestApproval',
+        requestId: `${kind === 'Refund' ? 'r' : kind === 'Adjust' ? 'a' : 'w'}${step.id}`,
+        role: v % 2 ? 'cashier' : 'clerk',
+        kind,
+        amountMinor,
+        reason: 'over the limit',
+        ...(kind === 'Refund' ? { paymentId } : {}),
+      });
+    }
+    case 'ApproveRequest':
+    case 'RejectRequest':
+    case 'ExpireRequest': {
+      const requestId = known(
+        (state.requests ?? []).map((r) => r.requested.requestId),
+        `r${step.id}`,
+      );
+      // Sometimes the requester themselves, sometimes one of two managers.
+      const actor = v % 4 === 0 ? 'cashier-wang' : v % 4 === 1 ? 'clerk-li' : v % 4 === 2 ? 'manager-zhao' : 'manager-qian';
+      return asCommand({ ...base, actor, type: step.type, requestId, ...(step.type === 'RejectRequest' ? { reason: 'not agreed' } : {}) });
+    }
   }
 };
 

@@ -10,8 +10,14 @@
 // looks for the id on the stream (and earlier in the batch). The same content again is a
 // duplicate; other content is refused COMMAND_ID_CONFLICT, as is an id the store already holds
 // on another stream (EventIdConflictError).
+//
+// Access (docs/roles-and-approvals.md), for every aggregate alike: given a policy, the handler
+// checks each command against the role it is issued with before anything else, refuses
+// NOT_PERMITTED what the role may not do, and decides an over-limit money-out command as its
+// request for approval (the aggregate's `access` hooks say which commands those are).
 import * as E from 'fp-ts/lib/Either.js';
 import {
+  authorise,
   commandIdConflict,
   envelope,
   isInstant,
@@ -25,8 +31,10 @@ import {
   type ErrorOf,
   type EventOf,
   type FiguresOf,
+  type AccessPolicy,
   type Instant,
   type NewEvent,
+  type NotPermitted,
   type RecordedBeforeItHappened,
   type RecordedEvent,
   type StateOf,
@@ -48,6 +56,13 @@ export interface CommandHandlerOptions {
   readonly maxRetries?: number;
   /** Milliseconds to wait before retry `attempt` (1, 2, ...). Default: exponential with jitter, capped. */
   readonly backoff?: (attempt: number) => number;
+  /**
+   * Who may do what: with a policy, every command is checked against the role it is handled with
+   * (`HandleOptions.role`; none is refused NOT_PERMITTED). Without one, nothing is checked.
+   */
+  readonly access?: AccessPolicy;
+  /** The role every command is handled with unless `HandleOptions.role` says otherwise: a handler per signed-in actor. */
+  readonly role?: string;
 }
 
 export interface HandleOptions<Command = never> {
@@ -61,6 +76,8 @@ export interface HandleOptions<Command = never> {
    * its own time.
    */
   readonly recordedAt?: Instant | ((command: Command) => Instant);
+  /** The role of the actor issuing the commands: checked against the handler's access policy and recorded in `metadata.role`. */
+  readonly role?: string;
 }
 
 export interface Applied<A extends AnyAggregate> {
@@ -86,9 +103,10 @@ export interface Rejected<A extends AnyAggregate> {
   readonly status: 'rejected';
   /**
    * The rule that refused the command, its id taken by another command, or its `at` after the
-   * instant it would be recorded at (RECORDED_BEFORE_IT_HAPPENED); nothing was written.
+   * instant it would be recorded at (RECORDED_BEFORE_IT_HAPPENED), or the actor's role may not
+   * issue it (NOT_PERMITTED); nothing was written.
    */
-  readonly error: ErrorOf<A> | CommandIdConflict | RecordedBeforeItHappened;
+  readonly error: ErrorOf<A> | CommandIdConflict | RecordedBeforeItHappened | NotPermitted;
 }
 /** With `allOrNothing` or `check`: the command was fine, but nothing was written. */
 export interface NotWritten {
@@ -309,12 +327,15 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
     };
   };
 
+  const roleOf = (handleOptions: HandleOptions<C>): string | null => handleOptions.role ?? options.role ?? null;
+
   const metadataOf = (command: C, handleOptions: HandleOptions<C>, recordedAt: Instant) => ({
     recordedAt,
     actor: command.actor,
     commandId: command.commandId,
     correlationId: handleOptions.correlationId ?? command.commandId,
     ...(handleOptions.causationId ? { causationId: handleOptions.causationId } : {}),
+    ...(roleOf(handleOptions) ? { role: roleOf(handleOptions)! } : {}),
   });
 
   /** Decides every command against the streams as read, in order, and plans one append per applied command. */
@@ -328,13 +349,22 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
     const requests: AppendRequest[] = [];
     const planned: Planned<A>[] = [];
     for (let i = 0; i < commands.length; i++) {
-      const command = commands[i]!;
+      let command = commands[i]!;
       const taken = refused.get(i);
       if (taken) {
         planned.push({ request: null, outcome: { status: 'rejected', error: taken } });
         continue;
       }
       const s = streams.get(names[i]!)!;
+      // First, before idempotency: a role's rights do not change with what the command wrote.
+      if (options.access) {
+        const checked = authorise(options.access, roleOf(handleOptions), command, s.state, aggregate.access);
+        if (E.isLeft(checked)) {
+          planned.push({ request: null, outcome: { status: 'rejected', error: checked.left } });
+          continue;
+        }
+        command = checked.right;
+      }
       const earlier = earlierUnder(s, command.commandId);
       if (earlier) {
         planned.push({ request: null, outcome: repeated(command, s, earlier) });

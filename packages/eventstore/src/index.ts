@@ -47,6 +47,9 @@ export {
   getCommandHandler,
 } from './command-handler.js';
 
+// The ledger's users (docs/roles-and-approvals.md) and their passwords' hashes.
+export { readUsers, activeUser, hashPassword, verifyPassword } from './users.js';
+
 // The ledger's settings as a store holds them (time zone history, locale).
 export { loadLedgerSettings, readLedgerZones } from './ledger-settings.js';
 

@@ -1,7 +1,7 @@
 // The arrears projection: one row per billed cycle with its folded state and the figures core's
 // cycleFigures gives for it. Aging is not stored: it depends on the date asked about, so the
 // view computes it at query time with core's agingAsOf on the stored state.
-import { agingAsOf, cycleFigures, RENEWAL_EVENT_TYPES, type CycleState } from '@renewal-ledger/core';
+import { agingAsOf, cycleFigures, pendingRequests, RENEWAL_EVENT_TYPES, type CycleState } from '@renewal-ledger/core';
 import {
   cycleStateToJson,
   defineProjection,
@@ -15,6 +15,38 @@ import {
 export const ARREARS_PROJECTION = 'arrears';
 /** The table readers query (a SQL view over the live table set). */
 export const ARREARS_CYCLES = 'arrears_cycles';
+/** Requests for money to go out that wait for approval (docs/roles-and-approvals.md): one row each. */
+export const ARREARS_PENDING_APPROVALS = 'arrears_pending_approvals';
+
+const APPROVAL_EVENTS = new Set(['ApprovalRequested', 'RequestApproved', 'RequestRejected', 'RequestExpired']);
+const PENDING_COLUMNS = [
+  'cycle_id',
+  'request_id',
+  'contract_id',
+  'currency',
+  'kind',
+  'amount_minor',
+  'reason',
+  'requester',
+  'role',
+  'requested_at',
+  'payment_id',
+] as const;
+
+const pendingRowsOf = (cycleId: string, state: CycleState): SqlValue[][] =>
+  pendingRequests(state).map((r) => [
+    cycleId,
+    r.requestId,
+    state.bill!.contractId,
+    state.bill!.currency,
+    r.kind,
+    r.amountMinor,
+    r.reason,
+    r.actor,
+    r.role,
+    r.at,
+    r.paymentId ?? null,
+  ]);
 
 const FIGURE_COLUMNS = [
   'total_minor',
@@ -80,9 +112,10 @@ const rowOf = (cycleId: string, state: CycleState, lastPosition: bigint, lastRec
 
 export const arrearsProjection = defineProjection({
   name: ARREARS_PROJECTION,
-  version: 1,
+  // 2: pending approvals.
+  version: 2,
   eventTypes: RENEWAL_EVENT_TYPES,
-  tables: [ARREARS_CYCLES],
+  tables: [ARREARS_CYCLES, ARREARS_PENDING_APPROVALS],
   async createTables(tx, t) {
     const table = t.arrears_cycles;
     await tx.execute(`CREATE TABLE ${table} (
@@ -104,6 +137,19 @@ export const arrearsProjection = defineProjection({
     // Aging scans only what can still be collected: a small part of a mature portfolio.
     await tx.execute(`CREATE INDEX ${table}_open ON ${table} (cycle_id) WHERE collectible_minor > 0`);
     await tx.execute(`CREATE INDEX ${table}_open_contract ON ${table} (contract_id, cycle_id) WHERE collectible_minor > 0`);
+    await tx.execute(`CREATE TABLE ${t.arrears_pending_approvals} (
+      cycle_id TEXT NOT NULL,
+      request_id TEXT NOT NULL,
+      contract_id TEXT NOT NULL,
+      currency TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      amount_minor BIGINT NOT NULL,
+      reason TEXT NOT NULL,
+      requester TEXT NOT NULL,
+      role TEXT NOT NULL,
+      requested_at TEXT NOT NULL,
+      payment_id TEXT,
+      PRIMARY KEY (cycle_id, request_id))`);
   },
   async applyBatch(events, tx, t) {
     const table = t.arrears_cycles;
@@ -124,5 +170,16 @@ export const arrearsProjection = defineProjection({
       rows.push(rowOf(id, state, l.position, l.recordedAt));
     }
     await insertRows(tx, table, COLUMNS, rows, `ON CONFLICT (cycle_id) DO UPDATE SET ${updates}`);
+    // Pending approvals: rewritten from the state for the few cycles whose requests changed.
+    const asked = [...new Set(events.filter((e) => APPROVAL_EVENTS.has(e.type)).map(cycleIdOf))];
+    if (asked.length === 0) return;
+    const pending = t.arrears_pending_approvals;
+    await tx.execute(`DELETE FROM ${pending} WHERE cycle_id IN (${asked.map(() => '?').join(', ')})`, asked);
+    await insertRows(
+      tx,
+      pending,
+      PENDING_COLUMNS,
+      asked.flatMap((id) => pendingRowsOf(id, states.get(id)!)),
+    );
   },
 });

@@ -5,6 +5,7 @@
 import {
   AGING_BUCKETS,
   agingAsOf,
+  pendingRequests,
   type Aging,
   type AgingBucket,
   type BusinessDate,
@@ -26,13 +27,28 @@ import {
   type SqlRow,
   type SqlValue,
 } from '@renewal-ledger/projections';
-import { ARREARS_CYCLES, ARREARS_PROJECTION } from './projection.js';
+import { ARREARS_CYCLES, ARREARS_PENDING_APPROVALS, ARREARS_PROJECTION } from './projection.js';
 
 export interface OpenDispute {
   readonly disputeId: string;
   readonly amountMinor: number;
   readonly reason: string;
   readonly lineCode: string | null;
+}
+
+/** A refund, adjustment or write-off asked for and not yet approved, rejected or expired: no money has moved. */
+export interface PendingApproval {
+  readonly cycleId: string;
+  readonly requestId: string;
+  readonly contractId: string;
+  readonly currency: string;
+  readonly kind: 'Refund' | 'Adjust' | 'WriteOff';
+  readonly amountMinor: number;
+  readonly reason: string;
+  readonly requester: string;
+  readonly role: string;
+  readonly requestedAt: string;
+  readonly paymentId: string | null;
 }
 
 export interface ArrearsCycle {
@@ -48,6 +64,8 @@ export interface ArrearsCycle {
   /** core's agingAsOf at the date asked: overdue, not yet due, days past due, bucket, plan. */
   readonly aging: Aging;
   readonly openDisputes: readonly OpenDispute[];
+  /** Money asked to go out, waiting for a second person: not in the figures until approved. */
+  readonly pendingApprovals: readonly PendingApproval[];
   /** Global position and recorded time of the last event of the cycle in the view. */
   readonly lastPosition: bigint;
   readonly lastRecordedAt: string;
@@ -141,6 +159,8 @@ export interface ArrearsView {
   billingPeriods(options?: { readonly month?: string }): Promise<readonly BillingPeriodFigures[]>;
   /** Totals per currency with every collectible amount in exactly one aging bucket as of the date. */
   portfolio(options: { readonly asOf: BusinessDate }): Promise<Portfolio>;
+  /** Every request waiting for approval, oldest first (docs/roles-and-approvals.md). */
+  pendingApprovals(options?: { readonly limit?: number }): Promise<readonly PendingApproval[]>;
 }
 
 const zeroBuckets = <A extends number | bigint>(zero: A): Record<AgingBucket, A> =>
@@ -182,6 +202,19 @@ const cycleOf = (r: SqlRow, asOf: BusinessDate): ArrearsCycle => {
         reason: d.raised.reason,
         lineCode: d.raised.lineCode ?? null,
       })),
+    pendingApprovals: pendingRequests(state).map((p) => ({
+      cycleId: p.cycleId,
+      requestId: p.requestId,
+      contractId: state.bill!.contractId,
+      currency: state.bill!.currency,
+      kind: p.kind,
+      amountMinor: p.amountMinor,
+      reason: p.reason,
+      requester: p.actor,
+      role: p.role,
+      requestedAt: p.at,
+      paymentId: p.paymentId ?? null,
+    })),
     lastPosition: asBigInt(r.last_position),
     lastRecordedAt: asText(r.last_recorded_at),
   };
@@ -269,6 +302,26 @@ export const getArrearsView = (db: SqlExecutor): ArrearsView => {
   const ready = () => requireLiveView(db, ARREARS_PROJECTION);
 
   return {
+    async pendingApprovals(options = {}) {
+      await ready();
+      const rows = await db.query(
+        `SELECT * FROM ${ARREARS_PENDING_APPROVALS} ORDER BY requested_at, cycle_id, request_id${options.limit ? ` LIMIT ${Math.floor(options.limit)}` : ''}`,
+      );
+      return rows.map((r) => ({
+        cycleId: asText(r.cycle_id),
+        requestId: asText(r.request_id),
+        contractId: asText(r.contract_id),
+        currency: asText(r.currency),
+        kind: asText(r.kind) as PendingApproval['kind'],
+        amountMinor: asNumber(r.amount_minor),
+        reason: asText(r.reason),
+        requester: asText(r.requester),
+        role: asText(r.role),
+        requestedAt: asText(r.requested_at),
+        paymentId: r.payment_id === null ? null : asText(r.payment_id),
+      }));
+    },
+
     async cycle(cycleId, { asOf }) {
       await ready();
       const rows = await db.query(`SELECT * FROM ${ARREARS_CYCLES} WHERE cycle_id = ?`, [cycleId]);

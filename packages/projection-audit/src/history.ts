@@ -7,6 +7,7 @@ import {
   evolveCycle,
   formatMinor,
   initialCycleState,
+  type ApprovalRequestedData,
   type CycleState,
   type RecordedEvent,
   type RenewalEvent,
@@ -21,6 +22,8 @@ export interface HistoryLine {
   readonly at: string | null;
   readonly recordedAt: string;
   readonly actor: string;
+  /** The actor's role, when the command was checked against an access policy. */
+  readonly role: string | null;
   readonly commandId: string;
   /** What happened, in a sentence. */
   readonly text: string;
@@ -84,7 +87,29 @@ export const describeEvent = (event: RenewalEvent, state: CycleState): string =>
       const d = event.data;
       return `Payment ${d.paymentId} reversed, ${money(d.amountMinor)} no longer paid: ${d.reason}${d.reference ? ` (reference ${d.reference})` : ''} (reversal ${d.reversalId})`;
     }
+    case 'ApprovalRequested': {
+      const d = event.data;
+      return `Approval requested by ${d.actor} (${d.role}) for ${requestText(d, money)}: ${d.reason} (request ${d.requestId}, pending)`;
+    }
+    case 'RequestApproved':
+      return `Request ${event.data.requestId} approved by ${event.data.actor}${requestedBy(state, event.data.requestId)}${event.data.note ? `: ${event.data.note}` : ''}`;
+    case 'RequestRejected':
+      return `Request ${event.data.requestId} rejected by ${event.data.actor}${requestedBy(state, event.data.requestId)}: ${event.data.reason}`;
+    case 'RequestExpired':
+      return `Request ${event.data.requestId} expired${requestedBy(state, event.data.requestId)}`;
   }
+};
+
+const requestText = (d: ApprovalRequestedData, money: (n: number) => string): string =>
+  d.kind === 'Refund'
+    ? `a refund of ${money(d.amountMinor)} of payment ${d.paymentId}`
+    : d.kind === 'Adjust'
+      ? `an adjustment of ${money(d.amountMinor)}`
+      : `a write-off of ${money(d.amountMinor)}`;
+
+const requestedBy = (state: CycleState, requestId: string): string => {
+  const r = state.requests?.find((x) => x.requested.requestId === requestId)?.requested;
+  return r ? ` (asked by ${r.actor}, ${r.role})` : '';
 };
 
 const lineOf = (e: RecordedEvent, before: CycleState, after: CycleState): HistoryLine => {
@@ -101,10 +126,11 @@ const lineOf = (e: RecordedEvent, before: CycleState, after: CycleState): Histor
     at,
     recordedAt: e.metadata.recordedAt,
     actor: e.metadata.actor,
+    role: e.metadata.role ?? null,
     commandId: e.metadata.commandId,
     text,
     outstandingAfterMinor,
-    line: `#${e.globalPosition} ${at ? formatInstant(at) : formatInstant(e.metadata.recordedAt)}  ${text}. By ${e.metadata.actor}${late}. Outstanding ${formatMinor(outstandingAfterMinor, currency)}.`,
+    line: `#${e.globalPosition} ${at ? formatInstant(at) : formatInstant(e.metadata.recordedAt)}  ${text}. By ${e.metadata.actor}${e.metadata.role ? ` (${e.metadata.role})` : ''}${late}. Outstanding ${formatMinor(outstandingAfterMinor, currency)}.`,
   };
 };
 

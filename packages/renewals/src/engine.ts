@@ -5,6 +5,7 @@ import {
   type CommandIdConflict,
   type LedgerZones,
   type RecordedBeforeItHappened,
+  type NotPermitted,
   type RenewalError,
 } from '@renewal-ledger/core';
 import { getCommandHandler, readLedgerZones, type EventStore } from '@renewal-ledger/eventstore';
@@ -44,7 +45,7 @@ export interface Tally {
   readonly rejected: readonly {
     readonly cycleId: string;
     readonly commandId: string;
-    readonly error: RenewalError | CommandIdConflict | RecordedBeforeItHappened;
+    readonly error: RenewalError | CommandIdConflict | RecordedBeforeItHappened | NotPermitted;
   }[];
 }
 

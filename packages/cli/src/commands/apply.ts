@@ -25,6 +25,7 @@ import { getCommandHandler, WrongExpectedRevisionError, type BatchResult, type P
 import type { ContractHandler, CycleHandler } from '@renewal-ledger/renewals';
 import { openStore } from '@renewal-ledger/stores';
 import { formatOf, instantOf, onePositional, parse, positiveIntOf } from '../args.js';
+import { actorOf } from '../actor.js';
 import { clockNow, readLedger } from '../ledger.js';
 import type { Command } from '../command.js';
 import { commandLines, type CommandLine } from '../command-lines.js';
@@ -412,7 +413,12 @@ file of any size takes little memory. \`-\` reads standard input.
                     typing up a day of paper receipts; each line's "at" stays when it happened
 
 Exit status: 0 when every line was applied or a duplicate, 1 when some were rejected, malformed
-or contended, 2 for a usage error or a file that cannot be read.`,
+or contended, 2 for a usage error or a file that cannot be read.
+
+Once the ledger has users (renewal users add), --actor (or RENEWAL_ACTOR) names the user applying
+the file: every line is checked against that user's role (NOT_PERMITTED otherwise) and the role
+is recorded with its events; a refund, adjustment or write-off over the role's limit is recorded
+as a request for approval (renewal approvals list).`,
   async run(argv) {
     const { values, positionals } = parse(NAME, argv, {
       atomic: { type: 'boolean' },
@@ -450,16 +456,19 @@ or contended, 2 for a usage error or a file that cannot be read.`,
     let summary: ApplySummary;
     try {
       await readLedger(store);
+      // Once the ledger has users, every line is checked against the role of whoever applies the file.
+      const who = await actorOf(store, NAME, values.actor);
+      const access = who.access ? { access: who.access, role: who.role! } : {};
       // --recorded-at: every line recorded at that instant (paper receipts typed up later).
       const clock = () => recordedAt ?? clockNow();
-      const cycles = getCommandHandler(renewalCycle, { store, clock });
+      const cycles = getCommandHandler(renewalCycle, { store, clock, ...access });
       const report = await reportOf(format, { file, store: storeUrl, atomic: values.atomic === true }, values['problems-only'] === true);
       const at: Whereabouts = { line: atomicEntries ? (atomicEntries[0]?.line ?? 1) : null, reported: 0 };
       try {
         if (atomicEntries) await report.add(await applyAtomically(cycles, atomicEntries));
         else
           await applyStreaming(
-            { cycles, contracts: getCommandHandler(contractDecider, { store, clock }) },
+            { cycles, contracts: getCommandHandler(contractDecider, { store, clock, ...access }) },
             lines,
             batchSize,
             report.add,

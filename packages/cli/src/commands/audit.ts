@@ -356,6 +356,7 @@ timestamp with Z or an offset: 2026-05-29T09:30:00Z, 2026-05-29T17:30:00+08:00.
             at: l.at,
             recordedAt: l.recordedAt,
             actor: l.actor,
+            role: l.role,
             commandId: l.commandId,
             text: l.text,
             outstandingAfterMinor: l.outstandingAfterMinor,

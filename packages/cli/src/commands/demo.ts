@@ -45,6 +45,7 @@ import { auditJson, renderAging, renderDebtors, renderPeriods, renderTakings, ta
 import { openSession, projectionProgress, PROJECTIONS, type Session } from '../session.js';
 import { readLedger } from '../ledger.js';
 import { reconcileDemoDays, renderDemoReconciliations } from '../demo-reconciliation.js';
+import { dayOfApprovals, renderApprovals } from '../demo-approvals.js';
 import { punctualityOf, renderChannelTakings, renderCollection, renderPunctuality, renderReminderEffects } from '../demo-behaviour.js';
 
 // The demo's views: the CLI's, and payment behaviour (unless the CLI keeps it already).
@@ -137,6 +138,12 @@ const emptyDid = () => ({
  * at their local hours (the renewal run at 00:05 on the 1st, auto-debit at 02:00, reminders at
  * 09:00), every instant on the simulated clock in the ledger's zone.
  */
+/** The office's wall clock in the ledger's zone: a day and an hour as an instant. */
+const officeClock =
+  (timeZone: string) =>
+  (date: BusinessDate, hour: number, minute = 0): Instant =>
+    localInstant(`${date}T${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00Z` as Instant, timeZone);
+
 const simulate = async (
   session: Session,
   plan: ContractPortfolio,
@@ -147,8 +154,7 @@ const simulate = async (
 ): Promise<Simulated> => {
   // Every handler stamps recordedAt from the simulated day's clock, never the machine's: a
   // second run of the same plan finds every event already stored and writes nothing.
-  const at = (date: BusinessDate, hour: number, minute = 0) =>
-    localInstant(`${date}T${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00Z` as Instant, timeZone);
+  const at = officeClock(timeZone);
   let now = at(plan.firstDay, 0);
   let today = plan.firstDay;
   const clock = () => now;
@@ -427,10 +433,14 @@ $RENEWAL_STORE, so it never writes demo data into a store you configured for rea
       const timeZone = await ensureLedger(session, firstDay);
       const plan = planDemo(accounts, months, timeZone, storeUrl, say);
       const simulated = await simulate(session, plan, timeZone, batchSize, headBefore);
+      const approvals = await dayOfApprovals(session.store, plan, officeClock(timeZone));
+      // The office's users and the day of approvals are events of this run too.
+      simulated.tally.events += approvals.usersAdded + approvals.steps.reduce((n, s) => n + s.events.length, 0);
       say(renderSimulated(simulated, plan.days.length));
       // The days closed before the views are brought up to date: the audit chain covers their records.
       const statements = statementsDirOf(storeUrl);
       const reconciled = await reconcileDemoDays(session.store, plan.asOf, RECONCILED_DAYS, statements, 'demo-accountant');
+      say(`\n${renderApprovals(plan.asOf, approvals.usersAdded, approvals.steps)}`);
       const reported = await report(session, plan, say);
       say(
         `\n${renderDemoReconciliations(reconciled)}\n  (statements in ${statements}; renewal reconcile FILE --source alipay|wechat-pay --date DAY does the same)`,
@@ -445,6 +455,7 @@ $RENEWAL_STORE, so it never writes demo data into a store you configured for rea
           portfolio: { contracts: accounts, months, firstDay: plan.firstDay, asOf: plan.asOf, planned: plan.counts },
           commands: { ...simulated.tally, rejectedBy: simulated.rejectedBy },
           engine: simulated.did,
+          approvals: approvals.steps,
           ...reported.json,
           reconciliations: reconciled.map((r) => ({
             day: r.day,

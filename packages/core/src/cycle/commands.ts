@@ -1,4 +1,5 @@
 // The twelve commands of a renewal cycle, exactly as they travel as JSON (see docs/events.md).
+// The commands of a renewal cycle, exactly as they travel as JSON (see docs/events.md).
 // Strict: an unknown field is an error, so a typo is reported instead of silently dropped.
 import * as t from 'io-ts';
 import type * as E from 'fp-ts/lib/Either.js';
@@ -82,6 +83,19 @@ export const ReversePaymentC = command(
   { reference: IdC },
 );
 
+// Approvals (docs/roles-and-approvals.md): money going out over the actor's limit is first asked
+// for; the generic command handler turns an over-limit Refund, Adjust or WriteOff into a
+// RequestApproval. `requestId` is the money-out id (refundId, adjustmentId or writeOffId).
+export const MoneyOutKindC = t.union([t.literal('Refund'), t.literal('Adjust'), t.literal('WriteOff')], 'MoneyOutKind');
+export const RequestApprovalC = command(
+  'RequestApproval',
+  { requestId: IdC, role: IdC, kind: MoneyOutKindC, amountMinor: PositiveMinorUnitsC, reason: TextC },
+  { paymentId: IdC },
+);
+export const ApproveRequestC = command('ApproveRequest', { requestId: IdC }, { note: TextC });
+export const RejectRequestC = command('RejectRequest', { requestId: IdC, reason: TextC });
+export const ExpireRequestC = command('ExpireRequest', { requestId: IdC });
+
 export const RenewalCommandC = tagged('RenewalCommand', 'type', {
   Bill: BillC,
   RecordPayment: RecordPaymentC,
@@ -95,6 +109,10 @@ export const RenewalCommandC = tagged('RenewalCommand', 'type', {
   WriteOff: WriteOffC,
   RecordAutoDebitFailure: RecordAutoDebitFailureC,
   ReversePayment: ReversePaymentC,
+  RequestApproval: RequestApprovalC,
+  ApproveRequest: ApproveRequestC,
+  RejectRequest: RejectRequestC,
+  ExpireRequest: ExpireRequestC,
 });
 
 export type Bill = t.TypeOf<typeof BillC>;
@@ -109,6 +127,11 @@ export type SendReminder = t.TypeOf<typeof SendReminderC>;
 export type WriteOff = t.TypeOf<typeof WriteOffC>;
 export type RecordAutoDebitFailure = t.TypeOf<typeof RecordAutoDebitFailureC>;
 export type ReversePayment = t.TypeOf<typeof ReversePaymentC>;
+export type MoneyOutKind = t.TypeOf<typeof MoneyOutKindC>;
+export type RequestApproval = t.TypeOf<typeof RequestApprovalC>;
+export type ApproveRequest = t.TypeOf<typeof ApproveRequestC>;
+export type RejectRequest = t.TypeOf<typeof RejectRequestC>;
+export type ExpireRequest = t.TypeOf<typeof ExpireRequestC>;
 export type RenewalCommand = t.TypeOf<typeof RenewalCommandC>;
 export type RenewalCommandType = RenewalCommand['type'];
 export const RENEWAL_COMMAND_TYPES = Object.keys(RenewalCommandC.members) as RenewalCommandType[];

@@ -20,6 +20,10 @@ import {
 import type {
   Adjust,
   AgreeInstallments,
+  ApproveRequest,
+  ExpireRequest,
+  RejectRequest,
+  RequestApproval,
   Bill,
   CancelInstallments,
   RaiseDispute,
@@ -33,10 +37,10 @@ import type {
   WriteOff,
 } from './commands.js';
 import { inCurrency, ruleError, type RenewalError } from './errors.js';
-import type { BilledData, RenewalEvent } from './events.js';
+import type { ApprovalRequestedData, BilledData, RenewalEvent } from './events.js';
 import { cycleFigures } from './figures.js';
 import type { Basis } from './shapes.js';
-import { activePlan, refundedOf, reversalOf, type CycleState } from './state.js';
+import { activePlan, refundedOf, reversalOf, type ApprovalFact, type CycleState } from './state.js';
 
 /** Why a command emitted nothing: the fact it repeats. */
 export interface Duplicate {
@@ -52,6 +56,7 @@ export interface Duplicate {
     | 'reminderId'
     | 'writeOffId'
     | 'attemptId'
+    | 'requestId'
     | 'reversalId';
   readonly id: string;
 }
@@ -495,6 +500,122 @@ const decideAutoDebitFailure = (c: RecordAutoDebitFailure, state: CycleState): R
   return emit({ type: 'AutoDebitFailed', data });
 };
 
+// Approvals. A request is decided as the money-out command it asks for would be (so a request
+// that could never be carried out is refused at once), and that command is decided again, on
+// the state of the day, when it is approved: the money moves in the same decision as the
+// approval, never before.
+
+/** The money-out command a request asks for, as `base` (a command's id, actor and time) would issue it. */
+export const moneyOutOf = (
+  r: Pick<RequestApproval, 'requestId' | 'kind' | 'amountMinor' | 'reason' | 'paymentId'>,
+  base: {
+    readonly cycleId: RenewalCommand['cycleId'];
+    readonly commandId: RenewalCommand['commandId'];
+    readonly actor: RenewalCommand['actor'];
+    readonly at: Instant;
+  },
+): Refund | Adjust | WriteOff => {
+  const common = {
+    cycleId: base.cycleId,
+    commandId: base.commandId,
+    actor: base.actor,
+    at: base.at,
+    amountMinor: r.amountMinor,
+    reason: r.reason,
+  };
+  switch (r.kind) {
+    case 'Refund':
+      return { type: 'Refund', ...common, refundId: r.requestId, paymentId: r.paymentId ?? ('' as Refund['paymentId']) };
+    case 'Adjust':
+      return { type: 'Adjust', ...common, adjustmentId: r.requestId };
+    case 'WriteOff':
+      return { type: 'WriteOff', ...common, writeOffId: r.requestId };
+  }
+};
+
+const decideMoneyOut = (c: Refund | Adjust | WriteOff, state: CycleState): Result =>
+  c.type === 'Refund' ? decideRefund(c, state) : c.type === 'Adjust' ? decideAdjustment(c, state) : decideWriteOff(c, state);
+
+const requestOf = (state: CycleState, requestId: string): ApprovalFact | undefined =>
+  state.requests?.find((r) => r.requested.requestId === requestId);
+
+const decideRequest = (c: RequestApproval, state: CycleState): Result => {
+  const data: ApprovalRequestedData = {
+    cycleId: c.cycleId,
+    commandId: c.commandId,
+    actor: c.actor,
+    at: c.at,
+    requestId: c.requestId,
+    role: c.role,
+    kind: c.kind,
+    amountMinor: c.amountMinor,
+    reason: c.reason,
+    ...(c.paymentId !== undefined ? { paymentId: c.paymentId } : {}),
+  };
+  const seen = earlier('requestId', c.requestId, requestOf(state, c.requestId)?.requested, data);
+  if (seen) return seen;
+  if (c.kind === 'Refund' && c.paymentId === undefined) return E.left(ruleError('UNKNOWN_PAYMENT', { paymentId: '' }));
+  const asked = decideMoneyOut(moneyOutOf(c, c), state);
+  if (E.isLeft(asked) || asked.right.events.length === 0) return asked;
+  return emit({ type: 'ApprovalRequested', data });
+};
+
+/** The request `c` closes, or why it cannot: unknown, or closed already (the same closing again is a duplicate). */
+const openRequest = (
+  c: ApproveRequest | RejectRequest | ExpireRequest,
+  state: CycleState,
+  status: 'approved' | 'rejected' | 'expired',
+  data: object,
+): E.Either<Result, ApprovalFact> => {
+  const found = requestOf(state, c.requestId);
+  if (!found) return E.left(E.left(ruleError('UNKNOWN_REQUEST', { requestId: c.requestId })));
+  if (!found.closing) return E.right(found);
+  // The same closing by the same person is a retry; anything else comes too late.
+  const again = found.closing.status === status && found.closing.data.actor === c.actor && sameFact(found.closing.data, data);
+  return E.left(
+    again
+      ? duplicate('requestId', c.requestId)
+      : E.left(ruleError('REQUEST_CLOSED', { requestId: c.requestId, status: found.closing.status })),
+  );
+};
+
+const decideApproval = (c: ApproveRequest, state: CycleState): Result => {
+  const data = {
+    cycleId: c.cycleId,
+    commandId: c.commandId,
+    actor: c.actor,
+    at: c.at,
+    requestId: c.requestId,
+    ...(c.note !== undefined ? { note: c.note } : {}),
+  };
+  const open = openRequest(c, state, 'approved', data);
+  if (E.isLeft(open)) return open.left;
+  const requested = open.right.requested;
+  // Four eyes: whoever asked for the money to go out cannot be the one who lets it.
+  if (requested.actor === c.actor) return E.left(ruleError('SELF_APPROVAL', { requestId: c.requestId, requester: requested.actor }));
+  const dated =
+    factDated(c, state) ??
+    (isBefore(c.at, requested.at)
+      ? E.left(ruleError('DATED_BEFORE_ORIGIN', { origin: 'request', originId: c.requestId, originAt: requested.at, at: c.at }))
+      : null);
+  if (dated) return dated;
+  const moved = decideMoneyOut(moneyOutOf(requested as RequestApproval, c), state);
+  if (E.isLeft(moved)) return moved;
+  return E.right({ events: [{ type: 'RequestApproved', data }, ...moved.right.events], duplicate: null });
+};
+
+const decideRejection = (c: RejectRequest, state: CycleState): Result => {
+  const data = { cycleId: c.cycleId, commandId: c.commandId, actor: c.actor, at: c.at, requestId: c.requestId, reason: c.reason };
+  const open = openRequest(c, state, 'rejected', data);
+  return E.isLeft(open) ? open.left : emit({ type: 'RequestRejected', data });
+};
+
+const decideExpiry = (c: ExpireRequest, state: CycleState): Result => {
+  const data = { cycleId: c.cycleId, commandId: c.commandId, actor: c.actor, at: c.at, requestId: c.requestId };
+  const open = openRequest(c, state, 'expired', data);
+  return E.isLeft(open) ? open.left : emit({ type: 'RequestExpired', data });
+};
+
 // A reversal takes back at most what is left of the payment after its refunds (the refunded part
 // went back to the customer through the business and cannot bounce again), once per payment.
 const decideReversal = (c: ReversePayment, state: CycleState): Result => {
@@ -558,6 +679,14 @@ const decideInOrder = (command: RenewalCommand, state: CycleState): Result => {
       return decideWriteOff(command, state);
     case 'RecordAutoDebitFailure':
       return decideAutoDebitFailure(command, state);
+    case 'RequestApproval':
+      return decideRequest(command, state);
+    case 'ApproveRequest':
+      return decideApproval(command, state);
+    case 'RejectRequest':
+      return decideRejection(command, state);
+    case 'ExpireRequest':
+      return decideExpiry(command, state);
     case 'ReversePayment':
       return decideReversal(command, state);
   }

@@ -2,6 +2,7 @@
 // its events' codec and its figures. What the generic command handler, tests and users run.
 import type { Aggregate } from '../aggregate.js';
 import { cycleStreamName } from '../ids.js';
+import { cycleAccess } from './access.js';
 import type { RenewalCommand } from './commands.js';
 import { decideCycle, type Duplicate } from './decide.js';
 import type { RenewalError } from './errors.js';
@@ -16,4 +17,5 @@ export const renewalCycle: Aggregate<RenewalCommand, RenewalEvent, CycleState, R
   streamName: (command) => cycleStreamName(command.cycleId),
   events: cycleEvents,
   figures: cycleFigures,
+  access: cycleAccess,
 };

@@ -38,7 +38,10 @@ export interface RuleDetails {
   WRITE_OFF_EXCEEDS_OUTSTANDING: { outstandingMinor: number; attemptedMinor: number };
   NOTHING_OUTSTANDING: { outstandingMinor: number };
   DATE_OUT_OF_RANGE: { field: string; value: string; earliest: string; latest: string; periodStart: string; periodEnd: string };
-  DATED_BEFORE_ORIGIN: { origin: 'payment' | 'dispute' | 'plan'; originId: string; originAt: string; at: string };
+  DATED_BEFORE_ORIGIN: { origin: 'payment' | 'dispute' | 'plan' | 'request'; originId: string; originAt: string; at: string };
+  UNKNOWN_REQUEST: { requestId: string };
+  REQUEST_CLOSED: { requestId: string; status: 'approved' | 'rejected' | 'expired' };
+  SELF_APPROVAL: { requestId: string; requester: string };
   PAYMENT_ALREADY_REVERSED: { paymentId: string; reversalId: string; reversedMinor: number };
   REVERSAL_EXCEEDS_PAYMENT: { paymentId: string; paymentMinor: number; refundedMinor: number; attemptedMinor: number };
 }
@@ -95,10 +98,15 @@ const messages: { [K in RuleCode]: (d: RuleDetails[K], m: Amount) => string } = 
       ? `a refund dated ${d.at} is before the payment ${d.originId} it refunds (${d.originAt})`
       : d.origin === 'dispute'
         ? `a resolution dated ${d.at} is before dispute ${d.originId} was raised (${d.originAt})`
-        : `a cancellation dated ${d.at} is before plan ${d.originId} was agreed (${d.originAt})`,
+        : d.origin === 'plan'
+          ? `a cancellation dated ${d.at} is before plan ${d.originId} was agreed (${d.originAt})`
+          : `an approval dated ${d.at} is before request ${d.originId} was made (${d.originAt})`,
   PAYMENT_ALREADY_REVERSED: (d, m) => `payment ${d.paymentId} was already reversed (${m(d.reversedMinor)}, reversal ${d.reversalId})`,
   REVERSAL_EXCEEDS_PAYMENT: (d, m) =>
     `reversing ${m(d.attemptedMinor)} of payment ${d.paymentId} of ${m(d.paymentMinor)} exceeds what is left (${m(d.paymentMinor - d.refundedMinor)} after ${m(d.refundedMinor)} refunded)`,
+  UNKNOWN_REQUEST: (d) => `no request ${d.requestId} on this cycle`,
+  REQUEST_CLOSED: (d) => `request ${d.requestId} is already closed (${d.status})`,
+  SELF_APPROVAL: (d) => `${d.requester} asked for request ${d.requestId} and cannot approve it: a second person must (four eyes)`,
 };
 
 export const ruleError = <K extends RuleCode>(code: K, details: RuleDetails[K], currency?: string): RenewalErrorOf<K> => {

@@ -78,6 +78,21 @@ export const PaymentReversed = event(
   { reversalId: StoredIdC, paymentId: StoredIdC, amountMinor: PositiveMinorUnitsC, reason: StoredTextC },
   { reference: StoredIdC },
 );
+/** Added with approvals (docs/roles-and-approvals.md): new types, no earlier event changes meaning. */
+export const ApprovalRequested = event(
+  'ApprovalRequested',
+  {
+    requestId: StoredIdC,
+    role: StoredIdC,
+    kind: t.union([t.literal('Refund'), t.literal('Adjust'), t.literal('WriteOff')]),
+    amountMinor: PositiveMinorUnitsC,
+    reason: StoredTextC,
+  },
+  { paymentId: StoredIdC },
+);
+export const RequestApproved = event('RequestApproved', { requestId: StoredIdC }, { note: StoredTextC });
+export const RequestRejected = event('RequestRejected', { requestId: StoredIdC, reason: StoredTextC });
+export const RequestExpired = event('RequestExpired', { requestId: StoredIdC });
 
 export const RenewalEventC = tagged('RenewalEvent', 'type', {
   Billed: Billed.codec,
@@ -92,6 +107,10 @@ export const RenewalEventC = tagged('RenewalEvent', 'type', {
   WrittenOff: WrittenOff.codec,
   AutoDebitFailed: AutoDebitFailed.codec,
   PaymentReversed: PaymentReversed.codec,
+  ApprovalRequested: ApprovalRequested.codec,
+  RequestApproved: RequestApproved.codec,
+  RequestRejected: RequestRejected.codec,
+  RequestExpired: RequestExpired.codec,
 });
 
 export type BilledData = t.TypeOf<typeof Billed.data>;
@@ -106,6 +125,10 @@ export type ReminderSentData = t.TypeOf<typeof ReminderSent.data>;
 export type WrittenOffData = t.TypeOf<typeof WrittenOff.data>;
 export type AutoDebitFailedData = t.TypeOf<typeof AutoDebitFailed.data>;
 export type PaymentReversedData = t.TypeOf<typeof PaymentReversed.data>;
+export type ApprovalRequestedData = t.TypeOf<typeof ApprovalRequested.data>;
+export type RequestApprovedData = t.TypeOf<typeof RequestApproved.data>;
+export type RequestRejectedData = t.TypeOf<typeof RequestRejected.data>;
+export type RequestExpiredData = t.TypeOf<typeof RequestExpired.data>;
 
 export type RenewalEvent = t.TypeOf<typeof RenewalEventC>;
 export type RenewalEventType = RenewalEvent['type'];
@@ -125,6 +148,10 @@ export const CURRENT_SCHEMA_VERSION: Readonly<Record<RenewalEventType, number>> 
   WrittenOff: 1,
   AutoDebitFailed: 1,
   PaymentReversed: 1,
+  ApprovalRequested: 1,
+  RequestApproved: 1,
+  RequestRejected: 1,
+  RequestExpired: 1,
 };
 
 /** Decodes an event the caller owns (e.g. just parsed from storage): it may be returned as is. */

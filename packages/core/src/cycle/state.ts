@@ -4,6 +4,7 @@
 // to be 40x slower.
 import type {
   AdjustedData,
+  ApprovalRequestedData,
   AutoDebitFailedData,
   BilledData,
   DisputedData,
@@ -15,6 +16,9 @@ import type {
   RefundedData,
   RenewalEvent,
   ReminderSentData,
+  RequestApprovedData,
+  RequestExpiredData,
+  RequestRejectedData,
   WrittenOffData,
 } from './events.js';
 
@@ -28,6 +32,16 @@ export interface PlanFact {
   readonly cancellation: InstallmentPlanCancelledData | null;
   /** Net paid (payments - refunds) when the plan was agreed: what is paid since counts towards it. */
   readonly netPaidAtAgreementMinor: number;
+}
+
+/** A request for money to go out, and what closed it (approval, rejection or expiry) once closed. */
+export interface ApprovalFact {
+  readonly requested: ApprovalRequestedData;
+  readonly closing:
+    | { readonly status: 'approved'; readonly data: RequestApprovedData }
+    | { readonly status: 'rejected'; readonly data: RequestRejectedData }
+    | { readonly status: 'expired'; readonly data: RequestExpiredData }
+    | null;
 }
 
 export interface CycleTotals {
@@ -59,6 +73,8 @@ export interface CycleState {
   readonly autoDebitFailures?: readonly AutoDebitFailedData[];
   /** Payments that bounced or were charged back (PaymentReversed). Optional, like `autoDebitFailures`. */
   readonly reversals?: readonly PaymentReversedData[];
+  /** Requests for approval (ApprovalRequested), absent until the first: as autoDebitFailures. */
+  readonly requests?: readonly ApprovalFact[];
   readonly totals: CycleTotals;
   /** Number of events folded: the stream revision + 1. */
   readonly eventCount: number;
@@ -189,6 +205,14 @@ export const evolveCycle = (state: CycleState, event: RenewalEvent): CycleState 
         reversals: append(state.reversals ?? [], event.data),
         totals: { ...t, reversedMinor: (t.reversedMinor ?? 0) + event.data.amountMinor },
       };
+    case 'ApprovalRequested':
+      return { ...s, commandIds, eventCount, requests: append(state.requests ?? [], { requested: event.data, closing: null }) };
+    case 'RequestApproved':
+      return { ...s, commandIds, eventCount, requests: closeRequest(state, { status: 'approved', data: event.data }) };
+    case 'RequestRejected':
+      return { ...s, commandIds, eventCount, requests: closeRequest(state, { status: 'rejected', data: event.data }) };
+    case 'RequestExpired':
+      return { ...s, commandIds, eventCount, requests: closeRequest(state, { status: 'expired', data: event.data }) };
   }
 };
 
@@ -211,3 +235,9 @@ export const refundedOf = (state: CycleState, paymentId: string): number => {
 /** The reversal of one payment, if it was reversed (a payment is reversed at most once). */
 export const reversalOf = (state: CycleState, paymentId: string): PaymentReversedData | null =>
   state.reversals?.find((r) => r.paymentId === paymentId) ?? null;
+const closeRequest = (state: CycleState, closing: NonNullable<ApprovalFact['closing']>): readonly ApprovalFact[] =>
+  (state.requests ?? []).map((r) => (r.requested.requestId === closing.data.requestId ? { ...r, closing } : r));
+
+/** The requests still waiting for a decision, oldest first. */
+export const pendingRequests = (state: CycleState): readonly ApprovalRequestedData[] =>
+  (state.requests ?? []).filter((r) => r.closing === null).map((r) => r.requested);
