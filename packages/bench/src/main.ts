@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // `pnpm bench`: runs the harness and prints the table (and JSON with --json), or the rebuild
-// memory check with --rss-check, or the memory check of `renewal apply` with --apply-rss-check.
+// memory check with --rss-check, or the memory check of `renewal apply` with --apply-rss-check,
+// or that of reconciling a statement with --reconcile-rss-check.
 import { writeFileSync } from 'node:fs';
 import { runBenchmarks } from './harness.js';
 import { parseArgs, USAGE } from './options.js';
 import { formatDetails, formatTable } from './report.js';
 import { formatRssCheck, rebuildChild, runRssCheck, seedChild } from './rss-check.js';
 import { applyChild, formatApplyRssCheck, runApplyRssCheck } from './apply-rss.js';
+import { formatReconcileRssCheck, reconcileChild, runReconcileRssCheck } from './reconcile-rss.js';
 
 const main = async (): Promise<number> => {
   const cli = parseArgs(process.argv.slice(2));
@@ -26,6 +28,22 @@ const main = async (): Promise<number> => {
     if (!bench.dir) throw new TypeError('--apply-rss-child needs --dir');
     await applyChild({ dir: bench.dir });
     return 0;
+  }
+  if (cli.reconcileRssChild) {
+    if (!bench.dir) throw new TypeError('--reconcile-rss-child needs --dir');
+    await reconcileChild({ dir: bench.dir });
+    return 0;
+  }
+  if (cli.reconcileRssCheck) {
+    const r = await runReconcileRssCheck({ ...cli.reconcileRssCheck, ...(bench.dir ? { dir: bench.dir } : {}), ...(log ? { log } : {}) });
+    console.log(formatReconcileRssCheck(r));
+    if (cli.jsonFile)
+      writeFileSync(
+        cli.jsonFile,
+        `${JSON.stringify({ reconcileRssCheck: r }, null, 2)}
+`,
+      );
+    return r.small.check.ok && r.large.check.ok ? 0 : 1;
   }
   if (cli.applyRssCheck) {
     const r = await runApplyRssCheck({ ...cli.applyRssCheck, ...(bench.dir ? { dir: bench.dir } : {}), ...(log ? { log } : {}) });

@@ -24,6 +24,10 @@ export const USAGE = `pnpm bench [-- options]
                       commands (generated in the temp dir, deleted after)
   --apply-small MB    size of the small file (default 100)
   --apply-large MB    size of the large file (default 1000)
+  --reconcile-rss-check  instead: peak RSS of reconciling a generated Alipay bill of 100,000
+                      vs 1,000,000 lines against the same small ledger
+  --reconcile-small N lines of the small bill (default 100000)
+  --reconcile-large N lines of the large bill (default 1000000)
   --dir DIR           where the SQLite files go (default: the OS temp dir)
   --no-warmup         skip the unmeasured warm-up run of every path on a small portfolio
   --quiet             no progress on stderr
@@ -39,6 +43,9 @@ export interface CliOptions {
   readonly applyRssCheck: { readonly small: number; readonly large: number } | null;
   /** Internal: this process is the one that applies a file (`--apply-rss-child --dir DIR`). */
   readonly applyRssChild: boolean;
+  readonly reconcileRssCheck: { readonly small: number; readonly large: number } | null;
+  /** Internal: this process is the one that reconciles (`--reconcile-rss-child --dir DIR`). */
+  readonly reconcileRssChild: boolean;
   readonly help: boolean;
 }
 
@@ -77,6 +84,10 @@ export const parseArgs = (argv: readonly string[], env: NodeJS.ProcessEnv = proc
   let applySmall = 100;
   let applyLarge = 1000;
   let applyRssChild = false;
+  let reconcileRss = false;
+  let reconcileSmall = 100_000;
+  let reconcileLarge = 1_000_000;
+  let reconcileRssChild = false;
   let help = false;
   // `pnpm bench -- --accounts 200` hands the script a literal `--` first.
   const args = argv.filter((a, i) => !(a === '--' && i === 0));
@@ -155,6 +166,18 @@ export const parseArgs = (argv: readonly string[], env: NodeJS.ProcessEnv = proc
       case '--apply-large':
         applyLarge = positiveNumber(flag, value());
         break;
+      case '--reconcile-rss-check':
+        reconcileRss = true;
+        break;
+      case '--reconcile-small':
+        reconcileSmall = positive(flag, value());
+        break;
+      case '--reconcile-large':
+        reconcileLarge = positive(flag, value());
+        break;
+      case '--reconcile-rss-child':
+        reconcileRssChild = true;
+        break;
       case '--apply-rss-child':
         applyRssChild = true;
         break;
@@ -174,6 +197,8 @@ export const parseArgs = (argv: readonly string[], env: NodeJS.ProcessEnv = proc
     rssChild,
     applyRssCheck: applyRss ? { small: applySmall, large: applyLarge } : null,
     applyRssChild,
+    reconcileRssCheck: reconcileRss ? { small: reconcileSmall, large: reconcileLarge } : null,
+    reconcileRssChild,
     help,
   };
 };

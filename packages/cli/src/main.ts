@@ -15,6 +15,7 @@ import { remindCommand, renewCommand } from './commands/engine.js';
 import { lateFeeCommands } from './commands/late-fees.js';
 import { projectionCommands } from './commands/projections.js';
 import { receiptsCommand } from './commands/receipts.js';
+import { reconcileCommands } from './commands/reconcile.js';
 import { usersCommands } from './commands/users.js';
 import { invoicesCommand } from './commands/invoices.js';
 import { print, setCsvBom, warn } from './output.js';
@@ -32,6 +33,7 @@ export const COMMANDS: readonly Command[] = [
   behaviourCommand,
   ...auditCommands,
   ...projectionCommands,
+  ...reconcileCommands,
   ...usersCommands,
   ...approvalsCommands,
 ];

@@ -125,6 +125,8 @@ export const takingsOver = async (receipts: ReceiptsView, to: BusinessDate, days
         takenMinor: 0n,
         refundNotes: 0,
         refundedMinor: 0n,
+        reversalNotes: 0,
+        reversedMinor: 0n,
         netMinor: 0n,
       };
       acc.set(key, {
@@ -133,6 +135,8 @@ export const takingsOver = async (receipts: ReceiptsView, to: BusinessDate, days
         takenMinor: w.takenMinor + c.takenMinor,
         refundNotes: w.refundNotes + c.refundNotes,
         refundedMinor: w.refundedMinor + c.refundedMinor,
+        reversalNotes: w.reversalNotes + c.reversalNotes,
+        reversedMinor: w.reversedMinor + c.reversedMinor,
         netMinor: w.netMinor + c.netMinor,
       });
     }

@@ -112,7 +112,13 @@ test('demo: contracts and the renewal engine end to end, then again writing noth
   assert.ok(one.engine.autoDebitsCollected > 0, 'auto-debits collected');
   assert.ok(Object.values(one.engine.remindersSent as Record<string, number>).reduce((a, b) => a + b, 0) > 0, 'reminders sent');
   assert.ok(one.commands.events > 0);
-  assert.is(one.audit.entries, one.commands.events);
+  // Then the last three days' Alipay and WeChat Pay statements were reconciled: one record each.
+  assert.equal(
+    one.reconciliations.map((r: { day: string; channel: string; status: string }) => `${r.channel} ${r.day} ${r.status}`),
+    ['alipay', 'wechat-pay'].flatMap((c) => ['2026-11-26', '2026-11-27', '2026-11-28'].map((d) => `${c} ${d} recorded`)),
+  );
+  for (const r of one.reconciliations) assert.ok(r.counts.missingInLedger >= 1, `${r.channel} ${r.day}: the planted unrecorded payment`);
+  assert.is(one.audit.entries, one.commands.events + 6);
   assert.ok(one.behaviour.reminders.length > 0 && one.behaviour.collectionRates.length === 4 && one.behaviour.channels.length > 0);
   assert.is(one.behaviour.punctuality.contracts, 40);
   // Late fees: charged by the monthly runs, one in ten waived, two in ten paid at once; the
@@ -144,10 +150,12 @@ test('demo: contracts and the renewal engine end to end, then again writing noth
   assert.match(again.stdout, /reminders sent 0 in \d+ runs/);
   assert.match(again.stdout, 'late fees charged on 0 cycles (0.00 CNY) in 4 monthly runs; 0 waived (0.00 CNY), 0 paid at once (0.00 CNY)');
   assert.match(again.stdout, 'Late fees (apart from the principal: charged, waived, collected, open)');
-  assert.match(again.stdout, `Audit chain: ${one.commands.events.toLocaleString('en-US')} entries verified against the event store`);
+  assert.match(again.stdout, `Audit chain: ${one.audit.entries.toLocaleString('en-US')} entries verified against the event store`);
+  assert.match(again.stdout, "Reconciliation of the providers' statements");
 
   const out = w.renewal(['demo', '--accounts', '40', '--months', '4', '--format', 'json']).json();
   assert.is(out.commands.applied, 0);
+  assert.ok(out.reconciliations.every((r: { status: string }) => r.status === 'already-reconciled'));
   assert.is(out.commands.events, 0);
   assert.is(out.audit.ok, true);
   assert.equal(out.arrears, one.arrears);

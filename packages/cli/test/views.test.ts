@@ -150,7 +150,16 @@ test('receipts --day: the takings per channel of money taken that day, and its d
     ],
   );
   assert.equal(out.takings.totals, [
-    { currency: 'CNY', receipts: 2, takenMinor: '120000', refundNotes: 0, refundedMinor: '0', netMinor: '120000' },
+    {
+      currency: 'CNY',
+      receipts: 2,
+      takenMinor: '120000',
+      refundNotes: 0,
+      refundedMinor: '0',
+      reversalNotes: 0,
+      reversedMinor: '0',
+      netMinor: '120000',
+    },
   ]);
   // Numbered without gaps in the order they were recorded, per year of recording.
   const year = out.documents[0].recordedAt.slice(0, 4);

@@ -175,6 +175,7 @@ export {
   SendReminderC,
   WriteOffC,
   RecordAutoDebitFailureC,
+  ReversePaymentC,
   MoneyOutKindC,
   RequestApprovalC,
   ApproveRequestC,
@@ -201,6 +202,7 @@ export {
   type RecordAutoDebitFailure,
   type ChargeLateFee,
   type WaiveLateFee,
+  type ReversePayment,
   type RenewalCommand,
   type RenewalCommandType,
   RENEWAL_COMMAND_TYPES,
@@ -243,6 +245,8 @@ export {
   type AutoDebitFailedData,
   type LateFeeChargedData,
   type LateFeeWaivedData,
+  PaymentReversed,
+  type PaymentReversedData,
   type RenewalEvent,
   type RenewalEventType,
   type RenewalEventOf,
@@ -265,6 +269,7 @@ export {
   type CycleState,
   initialCycleState,
   evolveCycle,
+  reversalOf,
   pendingRequests,
   lateFeesOf,
 } from './cycle/state.js';
@@ -331,6 +336,7 @@ export {
   ApplyCreditC,
   CancelCreditApplicationC,
   EndContractC,
+  CreditOverCollectionC,
   ContractCommandC,
   type OpenContract,
   type ChangeFeePlan,
@@ -343,6 +349,7 @@ export {
   type EndContract,
   SetInvoiceBuyerC,
   type SetInvoiceBuyer,
+  type CreditOverCollection,
   type ContractCommand,
   type ContractCommandType,
   CONTRACT_COMMAND_TYPES,
@@ -362,6 +369,7 @@ export {
   ContractEnded,
   InvoiceBuyerSet,
   type InvoiceBuyerSetData,
+  OverCollectionCredited,
   ContractEventC,
   type ContractOpenedData,
   type FeePlanChangedData,
@@ -373,6 +381,7 @@ export {
   type CreditAppliedData,
   type CreditApplicationCancelledData,
   type ContractEndedData,
+  type OverCollectionCreditedData,
   type ContractEvent,
   type ContractEventType,
   type ContractEventOf,
@@ -513,6 +522,56 @@ export {
   collectionOutcome,
 } from './auto-debit/policy.js';
 
+// Statement reconciliation (one per statement file, named by its sha256): its wire contract and decider.
+export {
+  STATEMENT_SOURCES,
+  type StatementSource,
+  StatementSourceC,
+  DIFFERENCE_KINDS,
+  type DifferenceKind,
+  RESOLUTIONS,
+  type Resolution,
+  type Difference,
+  type ReconciliationCounts,
+  type ReconciliationFigures,
+  reconciliationShapes,
+} from './reconciliation/shapes.js';
+export {
+  ReconcileStatementC,
+  ResolveDifferenceC,
+  ReconciliationCommandC,
+  type ReconcileStatement,
+  type ResolveDifference,
+  type ReconciliationCommand,
+  decodeReconciliationCommand,
+} from './reconciliation/commands.js';
+export {
+  StatementReconciled,
+  DifferenceResolved,
+  ReconciliationEventC,
+  type StatementReconciledData,
+  type DifferenceResolvedData,
+  type ReconciliationEvent,
+  type ReconciliationEventType,
+  RECONCILIATION_SCHEMA_VERSION,
+  reconciliationEvents,
+} from './reconciliation/events.js';
+export {
+  type ReconciliationRuleDetails,
+  type ReconciliationRuleCode,
+  type ReconciliationError,
+  RECONCILIATION_RULE_CODES,
+} from './reconciliation/errors.js';
+export {
+  type ReconciliationState,
+  initialReconciliationState,
+  evolveReconciliation,
+  type ReconciliationStatus,
+  reconciliationStatus,
+} from './reconciliation/state.js';
+export { RECONCILIATION_STREAM_PREFIX, reconciliationStreamName, MAX_LISTED_DIFFERENCES } from './reconciliation/stream.js';
+export { type ReconciliationDuplicate, type ReconciliationDecision, decideReconciliation } from './reconciliation/decide.js';
+export { reconciliationDecider } from './reconciliation/decider.js';
 // The ledger's users and their roles (docs/roles-and-approvals.md): commands, events, the aggregate.
 export {
   PasswordHashC,

@@ -7,6 +7,7 @@ import type * as E from 'fp-ts/lib/Either.js';
 import { contractEvents, type ContractEvent, type ContractEventType } from './contract/events.js';
 import { cycleEvents, type RenewalEvent, type RenewalEventType } from './cycle/events.js';
 import { ledgerSettingsEvents, type LedgerSettingsEvent, type LedgerSettingsEventType } from './ledger/events.js';
+import { reconciliationEvents, type ReconciliationEvent, type ReconciliationEventType } from './reconciliation/events.js';
 import { userEvents, type UserEvent, type UserEventType } from './users/events.js';
 import { invoiceEvents, type InvoiceEvent, type InvoiceEventType } from './invoice/events.js';
 import { invoicingRulesEvents, type InvoicingRulesEvent } from './invoice/rules.js';
@@ -14,7 +15,10 @@ import { schemaVersionsOf, storedEventDecoder, type StoredEventDecoder, type Sto
 import type { Upcasters } from './upcasting.js';
 import type { InvalidInput } from './validation.js';
 
-/** The codecs of the ledger's aggregates: the renewal cycle's, the contract's, the ledger settings', the users', the invoices' and the invoicing rules'. One store holds all. */
+/**
+ * The codecs of the ledger's aggregates: the renewal cycle's, the contract's, the ledger settings',
+ * the users', the invoices', the invoicing rules' and the statement reconciliations'. One store holds all.
+ */
 export const LEDGER_EVENT_CODECS = [
   cycleEvents,
   contractEvents,
@@ -22,17 +26,26 @@ export const LEDGER_EVENT_CODECS = [
   userEvents,
   invoiceEvents,
   invoicingRulesEvents,
+  reconciliationEvents,
 ] as const;
 
-/** Any event core knows: a renewal cycle's, a contract's, the ledger settings', a user's, an invoice's or the invoicing rules'. */
-export type LedgerEvent = RenewalEvent | ContractEvent | LedgerSettingsEvent | UserEvent | InvoiceEvent | InvoicingRulesEvent;
+/** Any event core knows: a renewal cycle's, a contract's, the ledger settings', a user's, an invoice's, the invoicing rules' or a reconciliation's. */
+export type LedgerEvent =
+  | RenewalEvent
+  | ContractEvent
+  | LedgerSettingsEvent
+  | UserEvent
+  | InvoiceEvent
+  | InvoicingRulesEvent
+  | ReconciliationEvent;
 export type LedgerEventType =
   | RenewalEventType
   | ContractEventType
   | LedgerSettingsEventType
   | UserEventType
   | InvoiceEventType
-  | 'InvoicingRulesSet';
+  | 'InvoicingRulesSet'
+  | ReconciliationEventType;
 
 /** The library's own history of schema changes: none yet, every event is at version 1. */
 export const renewalUpcasters: Upcasters = {};

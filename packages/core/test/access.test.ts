@@ -11,6 +11,7 @@ import {
   InvoiceCommandC,
   InvoicingRulesCommandC,
   LedgerSettingsCommandC,
+  ReconciliationCommandC,
   RENEWAL_COMMAND_TYPES,
   UserCommandC,
   decodeAccessPolicy,
@@ -41,6 +42,7 @@ Adjust                   . x x . .
 WriteOff                 . x x . .
 SendReminder             . x x . x
 RecordAutoDebitFailure   . . . . x
+ReversePayment           . x x . x
 ChargeLateFee            . . x . x
 WaiveLateFee             . . x . .
 ApproveRequest           . . x . .
@@ -56,6 +58,9 @@ ApplyCredit              . x x . x
 CancelCreditApplication  . x x . .
 EndContract              . x x . .
 SetInvoiceBuyer          . x x . .
+CreditOverCollection     . . x . x
+ReconcileStatement       . x x . x
+ResolveDifference        . x x . .
 RequestInvoice           . x x . x
 RecordInvoiceIssued      . x x . x
 RecordInvoiceRefused     . x x . x
@@ -99,6 +104,7 @@ test('every command of the library’s aggregates is in the default policy (a ne
     ...Object.keys(UserCommandC.members),
     ...Object.keys(InvoiceCommandC.members),
     ...Object.keys(InvoicingRulesCommandC.members),
+    ...Object.keys(ReconciliationCommandC.members),
   ];
   assert.equal(
     all.filter((t) => !(t in DEFAULT_ACCESS_POLICY.commands)),

@@ -90,6 +90,16 @@ export const refund = (refundId: string, paymentId: string, amountMinor: number,
     ...over,
   });
 
+export const reverse = (reversalId: string, paymentId: string, amountMinor: number, over: Json = {}): RenewalCommand =>
+  command({
+    ...base('ReversePayment', `reverse-${reversalId}`, '2026-01-13T09:00:00Z'),
+    reversalId,
+    paymentId,
+    amountMinor,
+    reason: 'transfer bounced',
+    ...over,
+  });
+
 export const dispute = (disputeId: string, amountMinor: number, over: Json = {}): RenewalCommand =>
   command({
     ...base('RaiseDispute', `dispute-${disputeId}`, '2026-01-11T09:00:00Z'),

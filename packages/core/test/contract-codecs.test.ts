@@ -85,7 +85,7 @@ events('decodeStoredEvent reads both kinds; unknown types and newer versions are
 });
 
 events(
-  'the cycle’s versions and type guard are unchanged; the stored versions cover cycle, contract, ledger settings, users, invoices and invoicing rules',
+  'the cycle’s versions and type guard are unchanged; the stored versions cover cycle, contract, ledger settings, users, invoices, invoicing rules and reconciliation',
   () => {
     assert.equal(Object.keys(CURRENT_SCHEMA_VERSION).sort(), [...RENEWAL_EVENT_TYPES].sort());
     assert.equal(
@@ -100,6 +100,8 @@ events(
         'UserDisabled',
         ...INVOICE_EVENT_TYPES,
         'InvoicingRulesSet',
+        'StatementReconciled',
+        'DifferenceResolved',
       ].sort(),
     );
     assert.equal(Object.keys(CONTRACT_SCHEMA_VERSION).sort(), [...CONTRACT_EVENT_TYPES].sort());

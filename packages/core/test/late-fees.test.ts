@@ -204,6 +204,27 @@ money('a refund gives back the principal part first, then the late fee part, whi
   assert.equal([f.netPaidMinor, f.outstandingMinor, f.lateFeePaidMinor, f.lateFeeOutstandingMinor], [0, 46520, 218, 480]);
 });
 
+money('a reversal takes back the principal part first, then the late-fee part; a refund before it counts', () => {
+  // 472.18 paid = 465.20 principal + 6.98 late fee. 100.00 refunded first: all principal (365.20 left
+  // of it). Then the rest, 372.18, bounces: 365.20 of principal, then 6.98 of late fee.
+  const paid = run(charge(overdue(), '2026-03-01'), pay('p1', 47218, { at: '2026-03-02T09:00:00Z' }));
+  const refunded = run(
+    paid,
+    at('Refund', 'r-1', { refundId: 'r1', paymentId: 'p1', amountMinor: 10000, reason: 'goodwill' }, '2026-03-03T09:00:00Z'),
+  );
+  assert.is(refunded.refunds[0]!.lateFeeMinor, undefined);
+  const reversed = run(
+    refunded,
+    at('ReversePayment', 'v-1', { reversalId: 'v1', paymentId: 'p1', amountMinor: 37218, reason: 'chargeback' }, '2026-03-05T09:00:00Z'),
+  );
+  assert.is(reversed.reversals![0]!.lateFeeMinor, 698);
+  const f = cycleFigures(reversed);
+  // Principal: 465.20 paid - 100.00 refunded - 365.20 reversed = 0 net: 465.20 outstanding again.
+  assert.equal([f.paidMinor, f.refundedMinor, f.reversedMinor, f.netPaidMinor, f.outstandingMinor], [46520, 10000, 36520, 0, 46520]);
+  // Late fee: 6.98 paid - 6.98 reversed: 6.98 open again.
+  assert.equal([f.lateFeePaidMinor, f.lateFeeOutstandingMinor], [0, 698]);
+});
+
 money('a charge before the due date, or on a settled cycle, is refused', () => {
   const early = at('ChargeLateFee', 'c-1', { chargeId: 'c1', asOf: '2026-01-15', amountMinor: 10, overdueMinor: 46520, chargeableDays: 1 });
   assert.is(refusal(overdue(), early).code, 'LATE_FEE_BEFORE_DUE');

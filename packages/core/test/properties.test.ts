@@ -31,14 +31,16 @@ const naiveFigures = (events: readonly RenewalEvent[]) => {
   const of = <T extends RenewalEvent['type']>(type: T) => events.filter((e): e is Extract<RenewalEvent, { type: T }> => e.type === type);
   const billed = of('Billed')[0];
   const resolved = new Set(of('DisputeResolved').map((e) => e.data.disputeId));
-  // Principal only: the late-fee parts of payments and refunds are figures of their own.
+  // Principal only: the late-fee parts of payments, refunds and reversals are figures of their own.
   const paid = sum(of('Paid').map((e) => e.data.amountMinor - (e.data.lateFeeMinor ?? 0)));
   const refunded = sum(of('Refunded').map((e) => e.data.amountMinor - (e.data.lateFeeMinor ?? 0)));
+  const reversed = sum(of('PaymentReversed').map((e) => e.data.amountMinor - (e.data.lateFeeMinor ?? 0)));
   const lateFee =
     sum(of('LateFeeCharged').map((e) => e.data.amountMinor)) -
     sum(of('LateFeeWaived').map((e) => e.data.amountMinor)) -
     sum(of('Paid').map((e) => e.data.lateFeeMinor ?? 0)) +
-    sum(of('Refunded').map((e) => e.data.lateFeeMinor ?? 0));
+    sum(of('Refunded').map((e) => e.data.lateFeeMinor ?? 0)) +
+    sum(of('PaymentReversed').map((e) => e.data.lateFeeMinor ?? 0));
   const due =
     (billed?.data.totalMinor ?? 0) -
     sum(of('Adjusted').map((e) => e.data.amountMinor)) -
@@ -49,7 +51,7 @@ const naiveFigures = (events: readonly RenewalEvent[]) => {
       .filter((e) => !resolved.has(e.data.disputeId))
       .map((e) => e.data.amountMinor),
   );
-  return { paid, refunded, due, openDisputed, lateFee };
+  return { paid, refunded, reversed, due, openDisputed, lateFee };
 };
 
 const amountsAreValid = (e: RenewalEvent): boolean => {
@@ -67,6 +69,7 @@ const amountsAreValid = (e: RenewalEvent): boolean => {
     case 'Adjusted':
     case 'WrittenOff':
     case 'AutoDebitFailed':
+    case 'PaymentReversed':
     case 'ApprovalRequested':
     case 'LateFeeCharged':
     case 'LateFeeWaived':
@@ -94,13 +97,14 @@ const checkStep = ({ command, before, result, after }: Played, events: readonly 
   const naive = naiveFigures(events);
 
   // The figures add up, and the running totals agree with the events.
-  assert.is(f.netPaidMinor, f.paidMinor - f.refundedMinor);
+  assert.is(f.netPaidMinor, f.paidMinor - f.refundedMinor - f.reversedMinor);
   assert.is(f.outstandingMinor, f.dueMinor - f.netPaidMinor);
   assert.is(f.collectibleMinor, Math.max(0, f.outstandingMinor - f.openDisputedMinor));
   assert.equal(
     {
       paid: f.paidMinor,
       refunded: f.refundedMinor,
+      reversed: f.reversedMinor,
       due: f.dueMinor,
       openDisputed: f.openDisputedMinor,
       lateFee: f.lateFeeOutstandingMinor,
@@ -112,10 +116,13 @@ const checkStep = ({ command, before, result, after }: Played, events: readonly 
   assert.ok(f.dueMinor >= 0, `due ${f.dueMinor}`);
   assert.ok(f.openDisputedMinor >= 0);
 
-  // Refunds of each payment never exceed it.
+  // Refunds and the reversal of each payment never exceed it; a payment is reversed at most once.
   for (const p of after.payments) {
     const refunded = sum(after.refunds.filter((r) => r.paymentId === p.paymentId).map((r) => r.amountMinor));
-    assert.ok(refunded <= p.amountMinor, `refunds of ${p.paymentId}: ${refunded} > ${p.amountMinor}`);
+    const reversals = (after.reversals ?? []).filter((r) => r.paymentId === p.paymentId);
+    assert.ok(reversals.length <= 1, `${p.paymentId} reversed ${reversals.length} times`);
+    const reversed = sum(reversals.map((r) => r.amountMinor));
+    assert.ok(refunded + reversed <= p.amountMinor, `refunds and reversal of ${p.paymentId}: ${refunded} + ${reversed} > ${p.amountMinor}`);
   }
   assert.ok(after.plans.filter((p) => !p.cancellation).length <= 1, 'at most one plan in force');
   assert.ok(events.filter((e) => e.type === 'Billed').length <= 1, 'billed once');
@@ -217,6 +224,7 @@ test('the scenarios reach every event type, duplicates of every kind and the ref
     'reminderId',
     'writeOffId',
     'attemptId',
+    'reversalId',
     'requestId',
     'chargeId',
     'waiverId',
@@ -248,6 +256,8 @@ test('the scenarios reach every event type, duplicates of every kind and the ref
     'LATE_FEE_OVERPAYMENT',
     'LATE_FEE_BEFORE_DUE',
     'WAIVER_EXCEEDS_LATE_FEE',
+    'PAYMENT_ALREADY_REVERSED',
+    'REVERSAL_EXCEEDS_PAYMENT',
   ])
     assert.ok(codes.has(code), `no ${code} generated`);
 });

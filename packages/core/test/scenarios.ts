@@ -58,6 +58,7 @@ const COMMAND_TYPES = [
   'SendReminder',
   'WriteOff',
   'RecordAutoDebitFailure',
+  'ReversePayment',
   'RequestApproval',
   'ApproveRequest',
   'RejectRequest',
@@ -78,12 +79,13 @@ const TYPE_WEIGHTS: Record<(typeof COMMAND_TYPES)[number], number> = {
   SendReminder: 2,
   WriteOff: 2,
   RecordAutoDebitFailure: 1,
+  ReversePayment: 3,
   RequestApproval: 2,
   ApproveRequest: 2,
   RejectRequest: 1,
   ExpireRequest: 1,
-  ChargeLateFee: 3,
-  WaiveLateFee: 3,
+  ChargeLateFee: 4,
+  WaiveLateFee: 4,
 };
 
 export type Step =
@@ -281,6 +283,24 @@ const concrete = (step: Extract<Step, { kind: 'command' }>, n: number, state: Cy
       });
     case 'WriteOff':
       return asCommand({ ...base, type: 'WriteOff', writeOffId: `w${step.id}`, amountMinor, reason: 'uncollectable' });
+    case 'ReversePayment': {
+      // What is left of the payment after refunds (sometimes one more or less), or an amount.
+      const paymentId = known(
+        state.payments.map((p) => p.paymentId),
+        `p${step.other}`,
+      );
+      const payment = state.payments.find((p) => p.paymentId === paymentId);
+      const refunded = state.refunds.filter((r) => r.paymentId === paymentId).reduce((s, r) => s + r.amountMinor, 0);
+      const left = payment ? payment.amountMinor - refunded : 100;
+      return asCommand({
+        ...base,
+        type: 'ReversePayment',
+        reversalId: `rv${step.id}`,
+        paymentId,
+        amountMinor: v % 3 === 0 ? left : v % 3 === 1 ? left + 1 : amountMinor,
+        reason: 'chargeback',
+      });
+    }
     case 'RecordAutoDebitFailure':
       return asCommand({
         ...base,

@@ -179,6 +179,9 @@ const figuresOf = (r: SqlRow): CycleFigures => ({
   dueMinor: asNumber(r.due_minor),
   paidMinor: asNumber(r.paid_minor),
   refundedMinor: asNumber(r.refunded_minor),
+  // No column of its own: net paid is stored as cycleFigures computed it (payments - refunds -
+  // reversals), so the reversals are what is left, and rows written before reversals read 0.
+  reversedMinor: asNumber(r.paid_minor) - asNumber(r.refunded_minor) - asNumber(r.net_paid_minor),
   netPaidMinor: asNumber(r.net_paid_minor),
   outstandingMinor: asNumber(r.outstanding_minor),
   openDisputedMinor: asNumber(r.open_disputed_minor),

@@ -44,6 +44,7 @@ test('each cycle carries the figures of its events', async () => {
       dueMinor: 52000,
       paidMinor: 60000,
       refundedMinor: 8000,
+      reversedMinor: 0,
       netPaidMinor: 52000,
       outstandingMinor: 0,
       openDisputedMinor: 0,

@@ -85,6 +85,10 @@ export const describeEvent = (event: RenewalEvent, state: CycleState): string =>
       const d = event.data;
       return `Auto-debit of ${money(d.amountMinor)} (attempt ${d.attempt} for ${d.dueDate}) failed: ${d.reason} (${d.failureCode}${d.retryable ? ', will retry' : ''})`;
     }
+    case 'PaymentReversed': {
+      const d = event.data;
+      return `Payment ${d.paymentId} reversed, ${money(d.amountMinor)} no longer paid: ${d.reason}${d.reference ? ` (reference ${d.reference})` : ''} (reversal ${d.reversalId})`;
+    }
     case 'ApprovalRequested': {
       const d = event.data;
       return `Approval requested by ${d.actor} (${d.role}) for ${requestText(d, money)}: ${d.reason} (request ${d.requestId}, pending)`;

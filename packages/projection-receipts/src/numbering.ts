@@ -7,12 +7,12 @@
 // the ledger's zone (a payment entered at 07:30 on 1 January in Shanghai is 2027's, though it is
 // still 31 December in UTC). Orders, instants and the ledger's zone changes are stored facts, so
 // every rebuild on every store gives each payment the same number.
-export type ReceiptSeries = 'R' | 'RN';
+export type ReceiptSeries = 'R' | 'RN' | 'RV';
 
 export const formatReceiptNumber = (series: ReceiptSeries, year: number, sequence: number): string =>
   `${series}-${year}-${String(sequence).padStart(6, '0')}`;
 
-const NUMBER = /^(R|RN)-(\d{4})-(\d{6,})$/;
+const NUMBER = /^(R|RN|RV)-(\d{4})-(\d{6,})$/;
 
 export const parseReceiptNumber = (n: string): { series: ReceiptSeries; year: number; sequence: number } | null => {
   const m = NUMBER.exec(n);

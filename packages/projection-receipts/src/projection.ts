@@ -1,4 +1,5 @@
-// The receipts projection: one receipt per receipt of money and one refund note per Refunded,
+// The receipts projection: one receipt per receipt of money, one refund note per Refunded and one
+// reversal note per PaymentReversed (series RV: the money did not stay, nothing was given back),
 // numbered in global event order (see numbering.ts), with the cycle's balance after each.
 // - A payment at the counter (a `Paid` of its own) is a receipt for its cycle.
 // - A lump sum (`LumpSumReceived` on the contract) is one receipt for the whole amount; its parts
@@ -22,6 +23,7 @@ import {
   type LumpSumReceivedData,
   type PaidData,
   type RecordedEvent,
+  type PaymentReversedData,
   type RefundedData,
 } from '@renewal-ledger/core';
 import {
@@ -308,7 +310,7 @@ export const getReceiptsProjection = (): Projection<ReceiptsTable> =>
         const after = evolveCycle(before, cycleEvents.of(event));
         states.set(cycleId, after);
         touched.add(cycleId);
-        if (event.type !== 'Paid' && event.type !== 'Refunded') continue;
+        if (event.type !== 'Paid' && event.type !== 'Refunded' && event.type !== 'PaymentReversed') continue;
         const bill = after.bill;
         if (!bill) throw new Error(`${event.type} on cycle ${cycleId}, which has no bill`);
         const forCycle = {
@@ -340,6 +342,25 @@ export const getReceiptsProjection = (): Projection<ReceiptsTable> =>
           }
           // A payment of its own (or a part whose lump sum was never recorded on a contract).
           await issue(event, 'R', { ...forCycle, ...moneyReceived(d.paymentId, d), late_fee_minor: d.lateFeeMinor ?? null });
+        } else if (event.type === 'PaymentReversed') {
+          const d = event.data as PaymentReversedData;
+          const payment = before.payments.find((p) => p.paymentId === d.paymentId);
+          await issue(event, 'RV', {
+            ...forCycle,
+            kind: 'reversal-note',
+            payment_id: d.paymentId,
+            refund_id: d.reversalId,
+            refunds_receipt: await refundedReceipt(tx, t, forCycle.cycle_id, d.paymentId),
+            amount_minor: d.amountMinor,
+            channel: payment?.channel ?? null,
+            reference: d.reference ?? null,
+            offline: 0,
+            cashier: d.actor,
+            at: d.at,
+            at_date: businessDayOf(ledger.zones, d.at),
+            reason: d.reason,
+            late_fee_minor: d.lateFeeMinor ?? null,
+          });
         } else {
           const d = event.data as RefundedData;
           const payment = before.payments.find((p) => p.paymentId === d.paymentId);

@@ -30,9 +30,9 @@ export interface ReceiptLine {
 }
 
 export interface ReceiptDocument {
-  /** `receipt` for a payment, `refund-note` for a refund. */
-  readonly kind: 'receipt' | 'refund-note';
-  /** `R-2026-000001` or `RN-2026-000001`. */
+  /** `receipt` for a payment, `refund-note` for a refund, `reversal-note` for a payment that bounced or was charged back. */
+  readonly kind: 'receipt' | 'refund-note' | 'reversal-note';
+  /** `R-2026-000001`, `RN-2026-000001` or `RV-2026-000001`. */
   readonly number: string;
   readonly series: ReceiptSeries;
   readonly year: number;
@@ -52,8 +52,9 @@ export interface ReceiptDocument {
   readonly cashier: string;
   /** The payment's id; for a lump sum's receipt, the lump sum's id. */
   readonly paymentId: string;
+  /** Refund note: the refund's id; reversal note: the reversal's id. */
   readonly refundId: string | null;
-  /** Refund note: the number of the receipt it refunds (null: a payment made from credit). */
+  /** Refund or reversal note: the number of the receipt it refunds or reverses (null: a payment made from credit). */
   readonly refundsReceipt: string | null;
   /** Refund note: why. */
   readonly reason: string | null;
@@ -87,7 +88,10 @@ export interface ChannelTakings {
   readonly takenMinor: bigint;
   readonly refundNotes: number;
   readonly refundedMinor: bigint;
-  /** taken - refunded. */
+  /** Payments that bounced or were charged back: money that never stayed (reversal notes). */
+  readonly reversalNotes: number;
+  readonly reversedMinor: bigint;
+  /** taken - refunded - reversed. */
   readonly netMinor: bigint;
 }
 
@@ -232,8 +236,27 @@ export const getReceiptsView = (db: SqlExecutor): ReceiptsView => {
         const channel = asOptionalText(r.channel) ?? 'unknown';
         const currency = asText(r.currency);
         const key = `${channel}\u0000${currency}`;
-        const c = channels.get(key) ?? { channel, currency, receipts: 0, takenMinor: 0n, refundNotes: 0, refundedMinor: 0n, netMinor: 0n };
-        const t = totals.get(currency) ?? { currency, receipts: 0, takenMinor: 0n, refundNotes: 0, refundedMinor: 0n, netMinor: 0n };
+        const c = channels.get(key) ?? {
+          channel,
+          currency,
+          receipts: 0,
+          takenMinor: 0n,
+          refundNotes: 0,
+          refundedMinor: 0n,
+          reversalNotes: 0,
+          reversedMinor: 0n,
+          netMinor: 0n,
+        };
+        const t = totals.get(currency) ?? {
+          currency,
+          receipts: 0,
+          takenMinor: 0n,
+          refundNotes: 0,
+          refundedMinor: 0n,
+          reversalNotes: 0,
+          reversedMinor: 0n,
+          netMinor: 0n,
+        };
         const n = asNumber(r.n);
         const amount = asExactSum(r, 'amount');
         for (const acc of [c, t]) {
@@ -241,6 +264,10 @@ export const getReceiptsView = (db: SqlExecutor): ReceiptsView => {
             acc.receipts += n;
             acc.takenMinor += amount;
             acc.netMinor += amount;
+          } else if (asText(r.kind) === 'reversal-note') {
+            acc.reversalNotes += n;
+            acc.reversedMinor += amount;
+            acc.netMinor -= amount;
           } else {
             acc.refundNotes += n;
             acc.refundedMinor += amount;

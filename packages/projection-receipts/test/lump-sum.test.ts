@@ -137,7 +137,17 @@ const scenario = (open: () => Promise<Views>) => async () => {
     assert.equal(await view.byNumber('R-2026-000002'), lump);
     // The day's takings count the transfer once, whole.
     assert.equal((await view.takings('2026-03-10')).channels, [
-      { channel: 'bank-transfer', currency: 'CNY', receipts: 1, takenMinor: 100000n, refundNotes: 0, refundedMinor: 0n, netMinor: 100000n },
+      {
+        channel: 'bank-transfer',
+        currency: 'CNY',
+        receipts: 1,
+        takenMinor: 100000n,
+        refundNotes: 0,
+        refundedMinor: 0n,
+        reversalNotes: 0,
+        reversedMinor: 0n,
+        netMinor: 100000n,
+      },
     ]);
   } finally {
     await views.close();

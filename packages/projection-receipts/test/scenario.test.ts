@@ -132,11 +132,30 @@ test("a day's takings per channel: by the day money moved, or by the day it was 
   const { view } = await setup();
   const lumpDay = await view.takings('2026-01-10');
   assert.equal(lumpDay.channels, [
-    { channel: 'bank-transfer', currency: 'CNY', receipts: 3, takenMinor: 90000n, refundNotes: 0, refundedMinor: 0n, netMinor: 90000n },
+    {
+      channel: 'bank-transfer',
+      currency: 'CNY',
+      receipts: 3,
+      takenMinor: 90000n,
+      refundNotes: 0,
+      refundedMinor: 0n,
+      reversalNotes: 0,
+      reversedMinor: 0n,
+      netMinor: 90000n,
+    },
   ]);
   // The offline cash of 2026-02-20 counts that day when paid-at is the basis, on 02-23 when recorded-at.
   assert.equal((await view.takings('2026-02-20')).totals, [
-    { currency: 'CNY', receipts: 1, takenMinor: 10000n, refundNotes: 0, refundedMinor: 0n, netMinor: 10000n },
+    {
+      currency: 'CNY',
+      receipts: 1,
+      takenMinor: 10000n,
+      refundNotes: 0,
+      refundedMinor: 0n,
+      reversalNotes: 0,
+      reversedMinor: 0n,
+      netMinor: 10000n,
+    },
   ]);
   assert.equal((await view.takings('2026-02-20', { basis: 'recorded-at' })).channels, []);
   assert.is((await view.takings('2026-02-23', { basis: 'recorded-at' })).totals[0]!.takenMinor, 10000n);
@@ -144,7 +163,17 @@ test("a day's takings per channel: by the day money moved, or by the day it was 
   assert.is((await view.takings('2025-12-31')).channels[0]!.takenMinor, 20000n);
   const refundDay = await view.takings('2026-01-27');
   assert.equal(refundDay.channels, [
-    { channel: 'card', currency: 'CNY', receipts: 0, takenMinor: 0n, refundNotes: 1, refundedMinor: 8000n, netMinor: -8000n },
+    {
+      channel: 'card',
+      currency: 'CNY',
+      receipts: 0,
+      takenMinor: 0n,
+      refundNotes: 1,
+      refundedMinor: 8000n,
+      reversalNotes: 0,
+      reversedMinor: 0n,
+      netMinor: -8000n,
+    },
   ]);
   // 01-14: 30000 cash (the dispute that day moves no money).
   assert.equal(

@@ -2,7 +2,10 @@
 // cycles on or after their due date, retries on the schedule), each asked of the gateway under
 // its attempt id; the answers go through the cycle handler's batch path as `RecordPayment`
 // (channel auto-debit) or `RecordAutoDebitFailure`. A gateway that does not answer leaves the
-// attempt for the next run, under the same id.
+// attempt for the next run, under the same id. Money a gateway collected for a cycle that then
+// refuses it (paid at the counter meanwhile: OVERPAYMENT) is kept as the contract's credit
+// (`CreditOverCollection`, which settleCredit applies to the next open cycle), never only counted.
+// The run does not apply it: settleCredit does, when the engine runs it.
 import {
   businessHourOf,
   collectionOutcome,
@@ -10,13 +13,15 @@ import {
   DEFAULT_RETRY_AFTER_DAYS,
   type BusinessDate,
   type CollectionDue,
+  type CreditOverCollection,
   type CycleState,
   type Instant,
   type RecordAutoDebitFailure,
   type RecordPayment,
 } from '@renewal-ledger/core';
 import type { PaymentGateway } from './gateway.js';
-import { inBatches, type EngineOptions, type Tally } from './engine.js';
+import { contractHandlerOf, inBatches, type EngineOptions, type Tally } from './engine.js';
+import type { ContractHandleResult } from './handlers.js';
 import { readPortfolio } from './ledger.js';
 
 export interface CollectAutoDebitsOptions extends EngineOptions {
@@ -45,7 +50,21 @@ export interface AutoDebitReport {
   /** Attempts the gateway did not answer: asked again next run. */
   readonly unanswered: readonly { readonly attemptId: string; readonly error: string }[];
   readonly recorded: Tally;
+  /**
+   * Collections their cycle refused, kept as the contract's credit: one `CreditOverCollection`
+   * each (its result: applied, or duplicate when an earlier run kept it already).
+   */
+  readonly overCollected: readonly {
+    readonly attemptId: string;
+    readonly contractId: string;
+    readonly cycleId: string;
+    readonly amountMinor: number;
+    readonly refusal: string;
+    readonly credited: ContractHandleResult;
+  }[];
 }
+
+export const overCollectionCommandId = (attemptId: string): string => `over-collection:${attemptId}`;
 
 export const collectAutoDebits = async (options: CollectAutoDebitsOptions): Promise<AutoDebitReport> => {
   const { store, handler, gateway, asOf } = options;
@@ -71,6 +90,7 @@ export const collectAutoDebits = async (options: CollectAutoDebitsOptions): Prom
     );
 
   const commands: (RecordPayment | RecordAutoDebitFailure)[] = [];
+  const dueOf: CollectionDue[] = [];
   const unanswered: { attemptId: string; error: string }[] = [];
   let collectedCount = 0;
   let collectedMinor = 0n;
@@ -94,6 +114,7 @@ export const collectAutoDebits = async (options: CollectAutoDebitsOptions): Prom
         description: `Renewal fee ${d.cycleId}`,
       });
       commands.push(collectionOutcome(d, result, options.actor));
+      dueOf.push(d);
       currencies[d.attemptId] = d.currency;
       if (result.status === 'collected') {
         collectedCount++;
@@ -108,7 +129,32 @@ export const collectAutoDebits = async (options: CollectAutoDebitsOptions): Prom
       unanswered.push({ attemptId: d.attemptId, error: e instanceof Error ? e.message : String(e) });
     }
   }
-  const { tally } = await inBatches(handler, commands, options.batchSize ?? 500);
+  const { tally, results } = await inBatches(handler, commands, options.batchSize ?? 500);
+  const keep: CreditOverCollection[] = [];
+  const kept: { attemptId: string; contractId: string; cycleId: string; amountMinor: number; refusal: string }[] = [];
+  results.forEach((r, i) => {
+    const pay = commands[i]!;
+    // Only OVERPAYMENT says "this money is more than the cycle can take": other refusals (a
+    // reference or id already recorded, a clock problem) may mean the money is already counted.
+    if (r.status !== 'rejected' || pay.type !== 'RecordPayment' || r.error.code !== 'OVERPAYMENT') return;
+    const d = dueOf[i]!;
+    const refusal = r.error.code;
+    keep.push({
+      type: 'CreditOverCollection',
+      commandId: overCollectionCommandId(d.attemptId),
+      contractId: d.contractId,
+      actor: pay.actor,
+      at: pay.at,
+      collectionId: d.attemptId,
+      cycleId: d.cycleId,
+      amountMinor: pay.amountMinor,
+      channel: 'auto-debit',
+      reason: `collected for ${d.cycleId}, which refused it: ${refusal}`,
+      ...(pay.reference !== undefined ? { reference: pay.reference } : {}),
+    } as CreditOverCollection);
+    kept.push({ attemptId: d.attemptId, contractId: d.contractId, cycleId: d.cycleId, amountMinor: pay.amountMinor, refusal });
+  });
+  const credited = keep.length ? await contractHandlerOf(options).handleBatch(keep) : [];
   return {
     asOf,
     gateway: gateway.name,
@@ -118,5 +164,6 @@ export const collectAutoDebits = async (options: CollectAutoDebitsOptions): Prom
     failed: { count: failedCount, retryable, byCode },
     unanswered,
     recorded: tally,
+    overCollected: kept.map((k, i) => ({ ...k, credited: credited[i]! })),
   };
 };

@@ -41,7 +41,7 @@ export {
   SIMULATED_FAILURES,
   getSimulatedPaymentGateway,
 } from './simulated-gateway.js';
-export { type CollectAutoDebitsOptions, type AutoDebitReport, collectAutoDebits } from './auto-debit.js';
+export { type CollectAutoDebitsOptions, type AutoDebitReport, collectAutoDebits, overCollectionCommandId } from './auto-debit.js';
 
 // Invoices (fapiao): the issuing port, the file-based issuer, and the invoicing run.
 export type { InvoiceToIssue, IssuerAnswer, InvoiceIssuer } from './invoice-issuer.js';

@@ -20,6 +20,8 @@ import {
   type Instant,
   type RenewalCommand,
 } from '@renewal-ledger/core';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { getCommandHandler, loadLedgerSettings } from '@renewal-ledger/eventstore';
 import { generateContractPortfolio, localInstant, type ContractPortfolio } from '@renewal-ledger/workload';
 import * as E from 'fp-ts/lib/Either.js';
@@ -59,6 +61,7 @@ import {
 } from '../reports.js';
 import { openSession, projectionProgress, PROJECTIONS, type Session } from '../session.js';
 import { readLedger } from '../ledger.js';
+import { reconcileDemoDays, renderDemoReconciliations } from '../demo-reconciliation.js';
 import { dayOfApprovals, renderApprovals } from '../demo-approvals.js';
 import { renderTaxTotals } from './invoices.js';
 import { punctualityOf, renderChannelTakings, renderCollection, renderPunctuality, renderReminderEffects } from '../demo-behaviour.js';
@@ -541,6 +544,15 @@ const report = async (session: Session, plan: ContractPortfolio, say: Say) => {
   };
 };
 
+/** The last days whose provider statements the demo simulates and reconciles. */
+const RECONCILED_DAYS = 3;
+
+/** Where the demo writes the simulated statements: beside a SQLite store, else the temp dir. */
+const statementsDirOf = (storeUrl: string): string => {
+  const path = storeUrl.startsWith('sqlite:') ? storeUrl.slice('sqlite:'.length) : null;
+  return path && path !== ':memory:' ? join(dirname(path), 'renewal-demo-statements') : join(tmpdir(), 'renewal-demo-statements');
+};
+
 export const demoCommand: Command = {
   name: NAME,
   summary: 'write the seeded demo portfolio into a store and print the reports',
@@ -591,8 +603,14 @@ $RENEWAL_STORE, so it never writes demo data into a store you configured for rea
       // The office's users and the day of approvals are events of this run too.
       simulated.tally.events += approvals.usersAdded + approvals.steps.reduce((n, s) => n + s.events.length, 0);
       say(renderSimulated(simulated, plan.days.length));
+      // The days closed before the views are brought up to date: the audit chain covers their records.
+      const statements = statementsDirOf(storeUrl);
+      const reconciled = await reconcileDemoDays(session.store, plan.asOf, RECONCILED_DAYS, statements, 'demo-accountant');
       say(`\n${renderApprovals(plan.asOf, approvals.usersAdded, approvals.steps)}`);
       const reported = await report(session, plan, say);
+      say(
+        `\n${renderDemoReconciliations(reconciled)}\n  (statements in ${statements}; renewal reconcile FILE --source alipay|wechat-pay --date DAY does the same)`,
+      );
       say(`\nDone in ${((performance.now() - started) / 1000).toFixed(1)} s. Run it again: nothing is written twice.`);
       say('Next: docs/getting-started.md (apply a file of payments, read the arrears, verify the audit chain, open the dashboard).');
       if (format === 'json')
@@ -605,6 +623,13 @@ $RENEWAL_STORE, so it never writes demo data into a store you configured for rea
           engine: simulated.did,
           approvals: approvals.steps,
           ...reported.json,
+          reconciliations: reconciled.map((r) => ({
+            day: r.day,
+            channel: r.channel,
+            status: r.status,
+            counts: r.reconciliation.counts,
+            figures: r.reconciliation.figures,
+          })),
         });
       return reported.ok ? 0 : 1;
     } finally {

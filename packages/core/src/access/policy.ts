@@ -59,6 +59,8 @@ export const DEFAULT_ACCESS_POLICY: AccessPolicy = {
     SendReminder: operators,
     RecordAutoDebitFailure: ['system'],
     // The late-fee run charges what the policy computes; forgoing a fee is a manager's call.
+    // A bounce or chargeback reopens a bill: found by reconciliation (the system) or by a clerk.
+    ReversePayment: ['clerk', 'manager', 'system'],
     ChargeLateFee: ['manager', 'system'],
     WaiveLateFee: ['manager'],
     ApproveRequest: ['manager'],
@@ -75,6 +77,10 @@ export const DEFAULT_ACCESS_POLICY: AccessPolicy = {
     CancelCreditApplication: ['clerk', 'manager'],
     EndContract: ['clerk', 'manager'],
     SetInvoiceBuyer: ['clerk', 'manager'],
+    CreditOverCollection: ['manager', 'system'],
+    // Closing a day against the providers' statements, and settling what differed.
+    ReconcileStatement: operators,
+    ResolveDifference: ['clerk', 'manager'],
     // Invoices (docs/invoices.md): the invoicing run (system) asks for and records them; a red
     // invoice takes tax back, so it is a manager's or the run's after a refund.
     RequestInvoice: operators,

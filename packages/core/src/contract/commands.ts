@@ -47,6 +47,15 @@ export const AllocateLumpSumC = command('AllocateLumpSum', {
 });
 export const ApplyCreditC = command('ApplyCredit', { applicationId: IdC, cycleId: CycleIdC, amountMinor: PositiveMinorUnitsC });
 export const CancelCreditApplicationC = command('CancelCreditApplication', { applicationId: IdC, reason: TextC });
+/**
+ * Money a provider collected for a cycle that then refused it (paid at the counter in between:
+ * OVERPAYMENT): kept as the contract's credit, never lost in a run's tally.
+ */
+export const CreditOverCollectionC = command(
+  'CreditOverCollection',
+  { collectionId: IdC, cycleId: CycleIdC, amountMinor: PositiveMinorUnitsC, channel: PaymentChannelC, reason: TextC },
+  { reference: IdC },
+);
 export const EndContractC = command('EndContract', { endDate: BusinessDateC }, { reason: TextC });
 /** Sets the buyer the contract's invoices name (name, tax id, address, bank account): an audited change. */
 export const SetInvoiceBuyerC = command('SetInvoiceBuyer', { buyer: invoiceShapes(true).buyer }, { reason: TextC });
@@ -62,6 +71,7 @@ export const ContractCommandC = tagged('ContractCommand', 'type', {
   CancelCreditApplication: CancelCreditApplicationC,
   EndContract: EndContractC,
   SetInvoiceBuyer: SetInvoiceBuyerC,
+  CreditOverCollection: CreditOverCollectionC,
 });
 
 export type OpenContract = t.TypeOf<typeof OpenContractC>;
@@ -72,6 +82,7 @@ export type ReceiveLumpSum = t.TypeOf<typeof ReceiveLumpSumC>;
 export type AllocateLumpSum = t.TypeOf<typeof AllocateLumpSumC>;
 export type ApplyCredit = t.TypeOf<typeof ApplyCreditC>;
 export type CancelCreditApplication = t.TypeOf<typeof CancelCreditApplicationC>;
+export type CreditOverCollection = t.TypeOf<typeof CreditOverCollectionC>;
 export type EndContract = t.TypeOf<typeof EndContractC>;
 export type SetInvoiceBuyer = t.TypeOf<typeof SetInvoiceBuyerC>;
 export type ContractCommand = t.TypeOf<typeof ContractCommandC>;

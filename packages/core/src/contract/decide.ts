@@ -15,6 +15,7 @@ import type {
   CancelCreditApplication,
   ChangeFeePlan,
   ContractCommand,
+  CreditOverCollection,
   EndContract,
   GiveMandate,
   OpenContract,
@@ -30,7 +31,7 @@ import { MAX_CONTRACT_ID_LENGTH } from './stream.js';
 
 /** Why a contract command emitted nothing: the fact it repeats. */
 export interface ContractDuplicate {
-  readonly key: 'commandId' | 'contractId' | 'changeId' | 'mandateId' | 'lumpSumId' | 'applicationId';
+  readonly key: 'commandId' | 'contractId' | 'changeId' | 'mandateId' | 'lumpSumId' | 'applicationId' | 'collectionId';
   readonly id: string;
 }
 
@@ -285,6 +286,31 @@ const decideCancelApplication = (c: CancelCreditApplication, state: ContractStat
   return emit({ type: 'CreditApplicationCancelled', data });
 };
 
+// Whatever the cycle's refusal, the money arrived: it is credited even after the contract ended
+// (it is the customer's until applied or refunded).
+const decideOverCollection = (c: CreditOverCollection, state: ContractState, opened: ContractOpenedData): Result => {
+  const data = {
+    ...baseOf(c),
+    collectionId: c.collectionId,
+    cycleId: c.cycleId,
+    amountMinor: c.amountMinor,
+    channel: c.channel,
+    currency: opened.currency,
+    reason: c.reason,
+    ...(c.reference !== undefined ? { reference: c.reference } : {}),
+  };
+  const seen = earlier(
+    'collectionId',
+    c.collectionId,
+    state.overCollections?.find((o) => o.collectionId === c.collectionId),
+    data,
+  );
+  if (seen) return seen;
+  const bad = positive('amountMinor', c.amountMinor);
+  if (bad) return E.left(bad);
+  return emit({ type: 'OverCollectionCredited', data });
+};
+
 const decideEnd = (c: EndContract, state: ContractState, opened: ContractOpenedData): Result => {
   const data = { ...baseOf(c), endDate: c.endDate, ...(c.reason !== undefined ? { reason: c.reason } : {}) };
   if (state.ended)
@@ -341,5 +367,7 @@ const decideInOrder = (command: ContractCommand, state: ContractState): Result =
       return decideEnd(command, state, opened);
     case 'SetInvoiceBuyer':
       return decideSetInvoiceBuyer(command, state);
+    case 'CreditOverCollection':
+      return decideOverCollection(command, state, opened);
   }
 };

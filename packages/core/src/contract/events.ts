@@ -59,6 +59,19 @@ export const CreditApplied = event('CreditApplied', {
   amountMinor: PositiveMinorUnitsC,
 });
 export const CreditApplicationCancelled = event('CreditApplicationCancelled', { applicationId: StoredIdC, reason: StoredTextC });
+/** Added with reconciliation: an over-collection kept as credit (see CreditOverCollection). */
+export const OverCollectionCredited = event(
+  'OverCollectionCredited',
+  {
+    collectionId: StoredIdC,
+    cycleId: StoredCycleIdC,
+    amountMinor: PositiveMinorUnitsC,
+    channel: PaymentChannelC,
+    currency: StoredCurrencyC,
+    reason: StoredTextC,
+  },
+  { reference: StoredIdC },
+);
 export const ContractEnded = event('ContractEnded', { endDate: BusinessDateC }, { reason: StoredTextC });
 /** The buyer the contract's invoices name from now on; earlier invoices keep the buyer they name. */
 export const InvoiceBuyerSet = event('InvoiceBuyerSet', { buyer: invoiceShapes(false).buyer }, { reason: StoredTextC });
@@ -75,6 +88,7 @@ export const ContractEventC = tagged('ContractEvent', 'type', {
   CreditApplicationCancelled: CreditApplicationCancelled.codec,
   ContractEnded: ContractEnded.codec,
   InvoiceBuyerSet: InvoiceBuyerSet.codec,
+  OverCollectionCredited: OverCollectionCredited.codec,
 });
 
 export type ContractOpenedData = t.TypeOf<typeof ContractOpened.data>;
@@ -86,6 +100,7 @@ export type LumpSumAllocatedData = t.TypeOf<typeof LumpSumAllocated.data>;
 export type CreditReceivedData = t.TypeOf<typeof CreditReceived.data>;
 export type CreditAppliedData = t.TypeOf<typeof CreditApplied.data>;
 export type CreditApplicationCancelledData = t.TypeOf<typeof CreditApplicationCancelled.data>;
+export type OverCollectionCreditedData = t.TypeOf<typeof OverCollectionCredited.data>;
 export type ContractEndedData = t.TypeOf<typeof ContractEnded.data>;
 export type InvoiceBuyerSetData = t.TypeOf<typeof InvoiceBuyerSet.data>;
 
@@ -106,6 +121,7 @@ export const CONTRACT_SCHEMA_VERSION: Readonly<Record<ContractEventType, number>
   CreditApplicationCancelled: 1,
   ContractEnded: 1,
   InvoiceBuyerSet: 1,
+  OverCollectionCredited: 1,
 };
 
 /** Decodes a contract event the caller owns (e.g. just parsed from storage): it may be returned as is. */

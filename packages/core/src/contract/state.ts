@@ -9,6 +9,7 @@ import type {
   CreditAppliedData,
   CreditApplicationCancelledData,
   CreditReceivedData,
+  OverCollectionCreditedData,
   FeePlanChangedData,
   InvoiceBuyerSetData,
   LumpSumAllocatedData,
@@ -52,7 +53,12 @@ export interface ContractState {
   readonly lumpSums: readonly LumpSumFact[];
   readonly credits: readonly CreditReceivedData[];
   readonly applications: readonly CreditApplicationFact[];
-  /** Credit received - credit applied (applications cancelled give it back). Never negative. */
+  /**
+   * Money collected for cycles that refused it, kept as credit. Optional: states stored before
+   * the event existed stay valid (absent = none).
+   */
+  readonly overCollections?: readonly OverCollectionCreditedData[];
+  /** Credit received (lump sums' rest, over-collections) - credit applied (applications cancelled give it back). Never negative. */
   readonly creditBalanceMinor: number;
   readonly ended: ContractEndedData | null;
   /** The buyer invoices name: the latest set, with who set it and when (every change is an event). */
@@ -128,6 +134,12 @@ export const evolveContract = (state: ContractState, event: ContractEvent): Cont
       return { ...s, ended: event.data };
     case 'InvoiceBuyerSet':
       return { ...s, invoiceBuyer: event.data };
+    case 'OverCollectionCredited':
+      return {
+        ...s,
+        overCollections: append(state.overCollections ?? [], event.data),
+        creditBalanceMinor: state.creditBalanceMinor + event.data.amountMinor,
+      };
   }
 };
 
@@ -163,6 +175,7 @@ export const contractFigures = (state: ContractState): ContractFigures => {
   let applied = 0;
   let lumpSums = 0;
   for (const c of state.credits) received += c.amountMinor;
+  for (const o of state.overCollections ?? []) received += o.amountMinor;
   for (const a of state.applications) if (!a.cancellation) applied += a.applied.amountMinor;
   for (const l of state.lumpSums) lumpSums += l.received.amountMinor;
   return {

@@ -1,3 +1,4 @@
+// The twelve commands of a renewal cycle, exactly as they travel as JSON (see docs/events.md).
 // The commands of a renewal cycle, exactly as they travel as JSON (see docs/events.md).
 // Strict: an unknown field is an error, so a typo is reported instead of silently dropped.
 import * as t from 'io-ts';
@@ -81,6 +82,15 @@ export const RecordAutoDebitFailureC = command(
   },
   { mandateId: IdC },
 );
+/**
+ * A recorded payment that did not hold (a bounced transfer, a card chargeback, a provider's
+ * reversal): not a refund (the business returned nothing), so it reopens what it paid.
+ */
+export const ReversePaymentC = command(
+  'ReversePayment',
+  { reversalId: IdC, paymentId: IdC, amountMinor: PositiveMinorUnitsC, reason: TextC },
+  { reference: IdC },
+);
 
 // Approvals (docs/roles-and-approvals.md): money going out over the actor's limit is first asked
 // for; the generic command handler turns an over-limit Refund, Adjust or WriteOff into a
@@ -117,6 +127,7 @@ export const RenewalCommandC = tagged('RenewalCommand', 'type', {
   SendReminder: SendReminderC,
   WriteOff: WriteOffC,
   RecordAutoDebitFailure: RecordAutoDebitFailureC,
+  ReversePayment: ReversePaymentC,
   RequestApproval: RequestApprovalC,
   ApproveRequest: ApproveRequestC,
   RejectRequest: RejectRequestC,
@@ -136,6 +147,7 @@ export type Adjust = t.TypeOf<typeof AdjustC>;
 export type SendReminder = t.TypeOf<typeof SendReminderC>;
 export type WriteOff = t.TypeOf<typeof WriteOffC>;
 export type RecordAutoDebitFailure = t.TypeOf<typeof RecordAutoDebitFailureC>;
+export type ReversePayment = t.TypeOf<typeof ReversePaymentC>;
 export type MoneyOutKind = t.TypeOf<typeof MoneyOutKindC>;
 export type RequestApproval = t.TypeOf<typeof RequestApprovalC>;
 export type ApproveRequest = t.TypeOf<typeof ApproveRequestC>;

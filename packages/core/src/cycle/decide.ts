@@ -34,6 +34,7 @@ import type {
   Refund,
   RenewalCommand,
   ResolveDispute,
+  ReversePayment,
   SendReminder,
   WaiveLateFee,
   WriteOff,
@@ -42,7 +43,7 @@ import { inCurrency, ruleError, type RenewalError } from './errors.js';
 import type { ApprovalRequestedData, BilledData, RenewalEvent } from './events.js';
 import { cycleFigures, type CycleFigures } from './figures.js';
 import type { Basis } from './shapes.js';
-import { activePlan, lateFeesOf, refundedOf, type ApprovalFact, type CycleState } from './state.js';
+import { activePlan, lateFeesOf, refundedOf, reversalOf, type ApprovalFact, type CycleState } from './state.js';
 
 /** Why a command emitted nothing: the fact it repeats. */
 export interface Duplicate {
@@ -60,7 +61,8 @@ export interface Duplicate {
     | 'attemptId'
     | 'requestId'
     | 'chargeId'
-    | 'waiverId';
+    | 'waiverId'
+    | 'reversalId';
   readonly id: string;
 }
 
@@ -249,6 +251,48 @@ const lateFeePart = (c: RecordPayment, f: CycleFigures): E.Either<RenewalError, 
   return E.right(c.lateFeeMinor);
 };
 
+/**
+ * The rules a refund and a reversal share: the payment exists, the fact follows it, it was not
+ * reversed (a reversal takes all that is left), and refunds plus this stay within it.
+ */
+const takenFromPayment = (
+  c: Refund | ReversePayment,
+  state: CycleState,
+  exceeds: 'REFUND_EXCEEDS_PAYMENT' | 'REVERSAL_EXCEEDS_PAYMENT',
+): Result | null => {
+  const payment = state.payments.find((p) => p.paymentId === c.paymentId);
+  if (!payment) return E.left(ruleError('UNKNOWN_PAYMENT', { paymentId: c.paymentId }));
+  const dated = factDated(c, state) ?? beforeOrigin(c.at, 'payment', payment.paymentId, payment.at);
+  if (dated) return dated;
+  const reversed = reversalOf(state, c.paymentId);
+  if (reversed)
+    return E.left(
+      ruleError('PAYMENT_ALREADY_REVERSED', {
+        paymentId: c.paymentId,
+        reversalId: reversed.reversalId,
+        reversedMinor: reversed.amountMinor,
+      }),
+    );
+  const refundedMinor = refundedOf(state, c.paymentId);
+  if (refundedMinor + c.amountMinor > payment.amountMinor)
+    return E.left(
+      ruleError(exceeds, { paymentId: c.paymentId, paymentMinor: payment.amountMinor, refundedMinor, attemptedMinor: c.amountMinor }),
+    );
+  return null;
+};
+
+/**
+ * The late-fee part of money taken back from a payment (a refund or a reversal, checked by
+ * takenFromPayment): the payment's principal part goes back first, then its late-fee part.
+ */
+const lateFeePartTaken = (c: Refund | ReversePayment, state: CycleState): number => {
+  const payment = state.payments.find((p) => p.paymentId === c.paymentId)!;
+  let principalTaken = 0;
+  for (const r of state.refunds) if (r.paymentId === c.paymentId) principalTaken += r.amountMinor - (r.lateFeeMinor ?? 0);
+  const principalPart = payment.amountMinor - (payment.lateFeeMinor ?? 0);
+  return c.amountMinor - Math.min(c.amountMinor, principalPart - principalTaken);
+};
+
 const decideRefund = (c: Refund, state: CycleState): Result => {
   const data = {
     cycleId: c.cycleId,
@@ -265,25 +309,9 @@ const decideRefund = (c: Refund, state: CycleState): Result => {
   if (seen) return seen;
   const bad = positive('amountMinor', c.amountMinor);
   if (bad) return E.left(bad);
-  const payment = state.payments.find((p) => p.paymentId === c.paymentId);
-  if (!payment) return E.left(ruleError('UNKNOWN_PAYMENT', { paymentId: c.paymentId }));
-  const dated = factDated(c, state) ?? beforeOrigin(c.at, 'payment', payment.paymentId, payment.at);
-  if (dated) return dated;
-  const refundedMinor = refundedOf(state, c.paymentId);
-  if (refundedMinor + c.amountMinor > payment.amountMinor)
-    return E.left(
-      ruleError('REFUND_EXCEEDS_PAYMENT', {
-        paymentId: c.paymentId,
-        paymentMinor: payment.amountMinor,
-        refundedMinor,
-        attemptedMinor: c.amountMinor,
-      }),
-    );
-  // A refund gives back the payment's principal part first, then its late-fee part.
-  let principalRefunded = 0;
-  for (const r of state.refunds) if (r.paymentId === c.paymentId) principalRefunded += r.amountMinor - (r.lateFeeMinor ?? 0);
-  const principalPart = payment.amountMinor - (payment.lateFeeMinor ?? 0);
-  const lateFeeMinor = c.amountMinor - Math.min(c.amountMinor, principalPart - principalRefunded);
+  const taken = takenFromPayment(c, state, 'REFUND_EXCEEDS_PAYMENT');
+  if (taken) return taken;
+  const lateFeeMinor = lateFeePartTaken(c, state);
   return emit({ type: 'Refunded', data: lateFeeMinor > 0 ? { ...data, lateFeeMinor: lateFeeMinor as PositiveMinorUnits } : data });
 };
 
@@ -694,6 +722,35 @@ const decideLateFeeWaiver = (c: WaiveLateFee, state: CycleState): Result => {
   return emit({ type: 'LateFeeWaived', data });
 };
 
+// A reversal takes back at most what is left of the payment after its refunds (the refunded part
+// went back to the customer through the business and cannot bounce again), once per payment.
+const decideReversal = (c: ReversePayment, state: CycleState): Result => {
+  const data = {
+    cycleId: c.cycleId,
+    commandId: c.commandId,
+    actor: c.actor,
+    at: c.at,
+    reversalId: c.reversalId,
+    paymentId: c.paymentId,
+    amountMinor: c.amountMinor,
+    reason: c.reason,
+    ...(c.reference !== undefined ? { reference: c.reference } : {}),
+  };
+  const seen = earlier(
+    'reversalId',
+    c.reversalId,
+    state.reversals?.find((r) => r.reversalId === c.reversalId),
+    data,
+  );
+  if (seen) return seen;
+  const bad = positive('amountMinor', c.amountMinor);
+  if (bad) return E.left(bad);
+  const taken = takenFromPayment(c, state, 'REVERSAL_EXCEEDS_PAYMENT');
+  if (taken) return taken;
+  const lateFeeMinor = lateFeePartTaken(c, state);
+  return emit({ type: 'PaymentReversed', data: lateFeeMinor > 0 ? { ...data, lateFeeMinor: lateFeeMinor as PositiveMinorUnits } : data });
+};
+
 /** Decide a command against a cycle's state, saying whether it was a duplicate. */
 /** Every rule, in one fixed order; a refusal's amounts in the decimals of the bill's currency. */
 export const decideCycle = (command: RenewalCommand, state: CycleState): E.Either<RenewalError, CycleDecision> => {
@@ -741,5 +798,7 @@ const decideInOrder = (command: RenewalCommand, state: CycleState): Result => {
       return decideLateFeeCharge(command, state, bill);
     case 'WaiveLateFee':
       return decideLateFeeWaiver(command, state);
+    case 'ReversePayment':
+      return decideReversal(command, state);
   }
 };

@@ -45,6 +45,8 @@ export interface RuleDetails {
   LATE_FEE_OVERPAYMENT: { lateFeeOutstandingMinor: number; attemptedMinor: number };
   LATE_FEE_BEFORE_DUE: { asOf: string; dueDate: string };
   WAIVER_EXCEEDS_LATE_FEE: { chargedMinor: number; waivedMinor: number; paidMinor: number; attemptedMinor: number };
+  PAYMENT_ALREADY_REVERSED: { paymentId: string; reversalId: string; reversedMinor: number };
+  REVERSAL_EXCEEDS_PAYMENT: { paymentId: string; paymentMinor: number; refundedMinor: number; attemptedMinor: number };
 }
 
 export type RuleCode = keyof RuleDetails;
@@ -102,6 +104,9 @@ const messages: { [K in RuleCode]: (d: RuleDetails[K], m: Amount) => string } = 
         : d.origin === 'plan'
           ? `a cancellation dated ${d.at} is before plan ${d.originId} was agreed (${d.originAt})`
           : `an approval dated ${d.at} is before request ${d.originId} was made (${d.originAt})`,
+  PAYMENT_ALREADY_REVERSED: (d, m) => `payment ${d.paymentId} was already reversed (${m(d.reversedMinor)}, reversal ${d.reversalId})`,
+  REVERSAL_EXCEEDS_PAYMENT: (d, m) =>
+    `reversing ${m(d.attemptedMinor)} of payment ${d.paymentId} of ${m(d.paymentMinor)} exceeds what is left (${m(d.paymentMinor - d.refundedMinor)} after ${m(d.refundedMinor)} refunded)`,
   UNKNOWN_REQUEST: (d) => `no request ${d.requestId} on this cycle`,
   REQUEST_CLOSED: (d) => `request ${d.requestId} is already closed (${d.status})`,
   SELF_APPROVAL: (d) => `${d.requester} asked for request ${d.requestId} and cannot approve it: a second person must (four eyes)`,

@@ -80,6 +80,13 @@ export const AutoDebitFailed = event(
   { mandateId: StoredIdC },
 );
 
+/** Added with reconciliation: a payment that bounced or was charged back (see ReversePayment). */
+export const PaymentReversed = event(
+  'PaymentReversed',
+  { reversalId: StoredIdC, paymentId: StoredIdC, amountMinor: PositiveMinorUnitsC, reason: StoredTextC },
+  // lateFeeMinor (set by the decider, like Refunded's): the part that reverses a late-fee payment.
+  { reference: StoredIdC, lateFeeMinor: PositiveMinorUnitsC },
+);
 /** Added with approvals (docs/roles-and-approvals.md): new types, no earlier event changes meaning. */
 export const ApprovalRequested = event(
   'ApprovalRequested',
@@ -117,6 +124,7 @@ export const RenewalEventC = tagged('RenewalEvent', 'type', {
   ReminderSent: ReminderSent.codec,
   WrittenOff: WrittenOff.codec,
   AutoDebitFailed: AutoDebitFailed.codec,
+  PaymentReversed: PaymentReversed.codec,
   ApprovalRequested: ApprovalRequested.codec,
   RequestApproved: RequestApproved.codec,
   RequestRejected: RequestRejected.codec,
@@ -136,6 +144,7 @@ export type AdjustedData = t.TypeOf<typeof Adjusted.data>;
 export type ReminderSentData = t.TypeOf<typeof ReminderSent.data>;
 export type WrittenOffData = t.TypeOf<typeof WrittenOff.data>;
 export type AutoDebitFailedData = t.TypeOf<typeof AutoDebitFailed.data>;
+export type PaymentReversedData = t.TypeOf<typeof PaymentReversed.data>;
 export type ApprovalRequestedData = t.TypeOf<typeof ApprovalRequested.data>;
 export type RequestApprovedData = t.TypeOf<typeof RequestApproved.data>;
 export type RequestRejectedData = t.TypeOf<typeof RequestRejected.data>;
@@ -160,6 +169,7 @@ export const CURRENT_SCHEMA_VERSION: Readonly<Record<RenewalEventType, number>> 
   ReminderSent: 1,
   WrittenOff: 1,
   AutoDebitFailed: 1,
+  PaymentReversed: 1,
   ApprovalRequested: 1,
   RequestApproved: 1,
   RequestRejected: 1,

@@ -12,7 +12,9 @@ export interface CycleFigures {
   readonly paidMinor: number;
   /** Refunds, less their late-fee parts. */
   readonly refundedMinor: number;
-  /** payments - refunds. */
+  /** Payments that bounced or were charged back: they paid nothing after all. */
+  readonly reversedMinor: number;
+  /** payments - refunds - reversals. */
   readonly netPaidMinor: number;
   /** due - net paid; negative when the customer is owed money. */
   readonly outstandingMinor: number;
@@ -37,16 +39,19 @@ export const cycleFigures = (state: CycleState): CycleFigures => {
   const lf = lateFeesOf(state);
   const totalMinor = state.bill ? state.bill.totalMinor : 0;
   const dueMinor = totalMinor - t.adjustedMinor - t.disputeAdjustedMinor - t.writtenOffMinor;
+  // Principal only: the late-fee parts of payments, refunds and reversals are counted apart.
   const paidMinor = t.paidMinor - lf.paidMinor;
   const refundedMinor = t.refundedMinor - lf.refundedMinor;
-  const netPaidMinor = paidMinor - refundedMinor;
-  const lateFeePaidMinor = lf.paidMinor - lf.refundedMinor;
+  const reversedMinor = (t.reversedMinor ?? 0) - lf.reversedMinor;
+  const netPaidMinor = paidMinor - refundedMinor - reversedMinor;
+  const lateFeePaidMinor = lf.paidMinor - lf.refundedMinor - lf.reversedMinor;
   const outstandingMinor = dueMinor - netPaidMinor;
   return {
     totalMinor,
     dueMinor,
     paidMinor,
     refundedMinor,
+    reversedMinor,
     netPaidMinor,
     outstandingMinor,
     openDisputedMinor: t.openDisputedMinor,

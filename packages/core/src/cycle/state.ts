@@ -14,6 +14,7 @@ import type {
   LateFeeChargedData,
   LateFeeWaivedData,
   PaidData,
+  PaymentReversedData,
   RefundedData,
   RenewalEvent,
   ReminderSentData,
@@ -52,6 +53,8 @@ export interface CycleTotals {
   readonly disputeAdjustedMinor: number;
   readonly writtenOffMinor: number;
   readonly openDisputedMinor: number;
+  /** Payments reversed. Optional: totals stored before reversals existed stay valid (absent = 0). */
+  readonly reversedMinor?: number;
 }
 
 /** The cycle's late fees, kept apart from the principal (docs/late-fees.md). */
@@ -60,9 +63,10 @@ export interface LateFeeFacts {
   readonly waivers: readonly LateFeeWaivedData[];
   readonly chargedMinor: number;
   readonly waivedMinor: number;
-  /** The late-fee parts of payments (`Paid.lateFeeMinor`), and of refunds. */
+  /** The late-fee parts of payments (`Paid.lateFeeMinor`), of refunds and of reversals. */
   readonly paidMinor: number;
   readonly refundedMinor: number;
+  readonly reversedMinor: number;
 }
 
 export interface CycleState {
@@ -81,6 +85,8 @@ export interface CycleState {
    * first failure: states folded and stored before the event type existed stay valid as they are.
    */
   readonly autoDebitFailures?: readonly AutoDebitFailedData[];
+  /** Payments that bounced or were charged back (PaymentReversed). Optional, like `autoDebitFailures`. */
+  readonly reversals?: readonly PaymentReversedData[];
   /** Requests for approval (ApprovalRequested), absent until the first: as autoDebitFailures. */
   readonly requests?: readonly ApprovalFact[];
   /** Late fees: absent until the first late-fee fact, like autoDebitFailures. */
@@ -113,16 +119,36 @@ export const initialCycleState = (): CycleState => ({
   eventCount: 0,
 });
 
-const noLateFees: LateFeeFacts = { charges: [], waivers: [], chargedMinor: 0, waivedMinor: 0, paidMinor: 0, refundedMinor: 0 };
+const noLateFees: LateFeeFacts = {
+  charges: [],
+  waivers: [],
+  chargedMinor: 0,
+  waivedMinor: 0,
+  paidMinor: 0,
+  refundedMinor: 0,
+  reversedMinor: 0,
+};
 
 /** The cycle's late-fee facts (all zero before the first). */
 export const lateFeesOf = (state: CycleState): LateFeeFacts => state.lateFees ?? noLateFees;
 
-/** Late-fee parts of a payment or refund, added to what the cycle holds. */
-const withLateFeeMoney = (state: CycleState, paidMinor: number, refundedMinor: number): LateFeeFacts | undefined => {
-  if (!paidMinor && !refundedMinor) return state.lateFees;
+/** Late-fee parts of a payment, refund or reversal, added to what the cycle holds. */
+const withLateFeeMoney = (state: CycleState, paidMinor: number, refundedMinor: number, reversedMinor = 0): LateFeeFacts | undefined => {
+  if (!paidMinor && !refundedMinor && !reversedMinor) return state.lateFees;
   const lf = lateFeesOf(state);
-  return { ...lf, paidMinor: lf.paidMinor + paidMinor, refundedMinor: lf.refundedMinor + refundedMinor };
+  return {
+    ...lf,
+    paidMinor: lf.paidMinor + paidMinor,
+    refundedMinor: lf.refundedMinor + refundedMinor,
+    reversedMinor: lf.reversedMinor + reversedMinor,
+  };
+};
+
+/** What was paid towards the principal, net of refunds and reversals (their late-fee parts apart). */
+const principalNetPaid = (state: CycleState): number => {
+  const t = state.totals;
+  const lf = lateFeesOf(state);
+  return t.paidMinor - lf.paidMinor - (t.refundedMinor - lf.refundedMinor) - ((t.reversedMinor ?? 0) - lf.reversedMinor);
 };
 
 const append = <A>(xs: readonly A[], x: A): readonly A[] => {
@@ -190,7 +216,7 @@ export const evolveCycle = (state: CycleState, event: RenewalEvent): CycleState 
           agreed: event.data,
           cancellation: null,
           // The principal paid: late-fee parts of payments never count towards instalments.
-          netPaidAtAgreementMinor: t.paidMinor - t.refundedMinor - lateFeesOf(state).paidMinor + lateFeesOf(state).refundedMinor,
+          netPaidAtAgreementMinor: principalNetPaid(state),
         }),
       };
     case 'InstallmentPlanCancelled': {
@@ -222,6 +248,15 @@ export const evolveCycle = (state: CycleState, event: RenewalEvent): CycleState 
       };
     case 'AutoDebitFailed':
       return { ...s, commandIds, eventCount, autoDebitFailures: append(state.autoDebitFailures ?? [], event.data) };
+    case 'PaymentReversed':
+      return {
+        ...s,
+        commandIds,
+        eventCount,
+        reversals: append(state.reversals ?? [], event.data),
+        lateFees: withLateFeeMoney(state, 0, 0, event.data.lateFeeMinor ?? 0),
+        totals: { ...t, reversedMinor: (t.reversedMinor ?? 0) + event.data.amountMinor },
+      };
     case 'ApprovalRequested':
       return { ...s, commandIds, eventCount, requests: append(state.requests ?? [], { requested: event.data, closing: null }) };
     case 'RequestApproved':
@@ -259,6 +294,9 @@ export const refundedOf = (state: CycleState, paymentId: string): number => {
   return sum;
 };
 
+/** The reversal of one payment, if it was reversed (a payment is reversed at most once). */
+export const reversalOf = (state: CycleState, paymentId: string): PaymentReversedData | null =>
+  state.reversals?.find((r) => r.paymentId === paymentId) ?? null;
 const closeRequest = (state: CycleState, closing: NonNullable<ApprovalFact['closing']>): readonly ApprovalFact[] =>
   (state.requests ?? []).map((r) => (r.requested.requestId === closing.data.requestId ? { ...r, closing } : r));
 

@@ -1,0 +1,12 @@
+// @renewal-ledger/channel-wechatpay: WeChat Pay API v3 notifications into the ledger (docs/payment-channels.md).
+export {
+  type NotificationHeaders,
+  type WeChatPayKeys,
+  type WeChatPayTransaction,
+  type NotificationCheck,
+  MAX_SKEW_SECONDS,
+  readNotification,
+  decryptResource,
+} from './notification.js';
+export { type OutTradeNoCodec, cycleOutTradeNo } from './out-trade-no.js';
+export { type NotificationOutcome, paymentOf, receiveNotification } from './receive.js';
