@@ -571,7 +571,7 @@ prints the aging table, the collection rate, the top debtors, a week's takings p
 reminder effectiveness, punctuality, the month's invoiced tax per rate and the verified audit chain. Every id is derived, so running
 it again writes nothing twice.
 
-  --accounts N   contracts in the portfolio (default 2000: about 280,000 events)
+  --accounts N   contracts in the portfolio (default 2000: about 276,000 events)
   --months N     months simulated, ending 2026-11-28 (default 24)
   --batch N      commands per transaction (default 500)
 
