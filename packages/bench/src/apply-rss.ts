@@ -5,15 +5,13 @@
 // cycle's payment keyed again and again under new command ids (the same fact: a duplicate), so
 // the run reads, decides and reports every line while the store stays small, and the memory
 // measured is the apply's own. Flat memory means the large file's peak is within 1.2x the small's.
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { closeSync, createWriteStream, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createWriteStream, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { main as renewal } from '@renewal-ledger/cli';
 import { TARGETS } from './harness.js';
-import { compareSizes, ratioLine, type SizeComparison } from './rss-check.js';
+import { childPoint, compareSizes, ratioLine, type SizeComparison } from './rss-check.js';
 import type { Check } from './totals.js';
 
 export interface ApplyRssPoint {
@@ -121,31 +119,7 @@ export const applyChild = async (o: { dir: string }): Promise<void> => {
   writeFileSync(join(o.dir, 'result.json'), JSON.stringify(point));
 };
 
-/** This module's CLI entry, as compiled (dist/main.js) or as source under tsx (src/main.ts). */
-const mainFile = () => {
-  const here = fileURLToPath(import.meta.url);
-  return join(here, '..', `main${extname(here)}`);
-};
-
-const child = (dir: string, log: (m: string) => void): Promise<ApplyRssPoint> =>
-  new Promise((resolve, reject) => {
-    // Standard output (the JSON report) goes to /dev/null: kept nowhere, written like to a file.
-    const devNull = openSync('/dev/null', 'w');
-    const p = spawn(process.execPath, [...process.execArgv, mainFile(), '--apply-rss-child', '--dir', dir], {
-      stdio: ['ignore', devNull, 'pipe'],
-    });
-    closeSync(devNull);
-    p.stderr?.on('data', (d) => log(String(d).trimEnd()));
-    p.on('error', reject);
-    p.on('close', (code) => {
-      try {
-        if (code !== 0) throw new Error(`apply rss child exited with ${code}`);
-        resolve(JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as ApplyRssPoint);
-      } catch (e) {
-        reject(e);
-      }
-    });
-  });
+const child = (dir: string, log: (m: string) => void): Promise<ApplyRssPoint> => childPoint<ApplyRssPoint>('--apply-rss-child', dir, log);
 
 export const runApplyRssCheck = async (o: {
   small: number;

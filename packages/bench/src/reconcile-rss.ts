@@ -4,11 +4,9 @@
 // grows is the statement alone: its first thousand lines match the ledger, every other line is
 // money the ledger never recorded (a difference, reported to a sink that keeps nothing). Flat
 // memory means the large statement's peak is within 1.2x the small one's.
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import {
   decodeCommand,
   ledgerSettingsDecider,
@@ -21,7 +19,7 @@ import { getCommandHandler } from '@renewal-ledger/eventstore';
 import { reconcileStatement } from '@renewal-ledger/reconciliation';
 import { getSQLiteEventStore } from '@renewal-ledger/store-sqlite';
 import { TARGETS } from './harness.js';
-import { compareSizes, ratioLine, type SizeComparison } from './rss-check.js';
+import { childPoint, compareSizes, ratioLine, type SizeComparison } from './rss-check.js';
 import type { Check } from './totals.js';
 
 export interface ReconcileRssPoint {
@@ -153,27 +151,8 @@ export const reconcileChild = async (o: { dir: string }): Promise<void> => {
   writeFileSync(join(o.dir, 'result.json'), JSON.stringify(point));
 };
 
-const mainFile = () => {
-  const here = fileURLToPath(import.meta.url);
-  return join(here, '..', `main${extname(here)}`);
-};
-
 const child = (dir: string, log: (m: string) => void): Promise<ReconcileRssPoint> =>
-  new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [...process.execArgv, mainFile(), '--reconcile-rss-child', '--dir', dir], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    p.stderr?.on('data', (d) => log(String(d).trimEnd()));
-    p.on('error', reject);
-    p.on('close', (code) => {
-      try {
-        if (code !== 0) throw new Error(`reconcile rss child exited with ${code}`);
-        resolve(JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as ReconcileRssPoint);
-      } catch (e) {
-        reject(e);
-      }
-    });
-  });
+  childPoint<ReconcileRssPoint>('--reconcile-rss-child', dir, log);
 
 export const runReconcileRssCheck = async (o: {
   small: number;

@@ -2,7 +2,7 @@
 // one. Each rebuild runs in a fresh process (peak RSS is per process and never goes down), on a
 // SQLite store filled beforehand by another process, so nothing but the rebuild is in the peak.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,7 +35,7 @@ export type RssCheck = SizeComparison<RssPoint>;
 const RESULT = 'RSS-CHILD-RESULT ';
 
 /** This module's CLI entry, as compiled (dist/main.js) or as source under tsx (src/main.ts). */
-const mainFile = () => {
+export const mainFile = () => {
   const here = fileURLToPath(import.meta.url);
   return join(here, '..', `main${extname(here)}`);
 };
@@ -51,6 +51,28 @@ const child = (args: readonly string[], log: (m: string) => void): Promise<unkno
       const line = out.split('\n').find((l) => l.startsWith(RESULT));
       if (code !== 0 || !line) return reject(new Error(`rss child ${args.join(' ')} exited with ${code}: ${out.slice(-2000)}`));
       resolve(JSON.parse(line.slice(RESULT.length)));
+    });
+  });
+
+/**
+ * Runs this module's CLI with `flag --dir dir` in a fresh process (peak RSS is per process) and
+ * reads the point it wrote to `dir/result.json`. Its standard output goes to /dev/null: kept
+ * nowhere, written as to a file.
+ */
+export const childPoint = <P>(flag: string, dir: string, log: (m: string) => void): Promise<P> =>
+  new Promise((resolve, reject) => {
+    const devNull = openSync('/dev/null', 'w');
+    const p = spawn(process.execPath, [...process.execArgv, mainFile(), flag, '--dir', dir], { stdio: ['ignore', devNull, 'pipe'] });
+    closeSync(devNull);
+    p.stderr?.on('data', (d) => log(String(d).trimEnd()));
+    p.on('error', reject);
+    p.on('close', (code) => {
+      try {
+        if (code !== 0) throw new Error(`${flag} child exited with ${code}`);
+        resolve(JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as P);
+      } catch (e) {
+        reject(e);
+      }
     });
   });
 
