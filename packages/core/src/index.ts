@@ -572,6 +572,43 @@ export {
 export { RECONCILIATION_STREAM_PREFIX, reconciliationStreamName, MAX_LISTED_DIFFERENCES } from './reconciliation/stream.js';
 export { type ReconciliationDuplicate, type ReconciliationDecision, decideReconciliation } from './reconciliation/decide.js';
 export { reconciliationDecider } from './reconciliation/decider.js';
+// Payment channels (docs/payment-channels.md): refused notifications and providers' refund answers as facts.
+export {
+  PROVIDERS,
+  type Provider,
+  ProviderC,
+  REFUSAL_REASONS,
+  type RefusalReason,
+  RefusalReasonC,
+  PROVIDER_REFUND_STATUSES,
+  type ProviderRefundStatus,
+  ProviderRefundStatusC,
+} from './channel/shapes.js';
+export {
+  RecordRefusedNotificationC,
+  RecordProviderRefundC,
+  ChannelCommandC,
+  type RecordRefusedNotification,
+  type RecordProviderRefund,
+  type ChannelCommand,
+  decodeChannelCommand,
+} from './channel/commands.js';
+export {
+  NotificationRefused,
+  ProviderRefundAnswered,
+  ChannelEventC,
+  type NotificationRefusedData,
+  type ProviderRefundAnsweredData,
+  type ChannelEvent,
+  type ChannelEventType,
+  CHANNEL_SCHEMA_VERSION,
+  channelEvents,
+} from './channel/events.js';
+export { type ChannelRuleDetails, type ChannelRuleCode, type ChannelError, channelError, CHANNEL_RULE_CODES } from './channel/errors.js';
+export { type ChannelState, initialChannelState, evolveChannel, type ChannelStatus, channelStatus } from './channel/state.js';
+export { CHANNEL_STREAM_PREFIX, refusedNotificationStreamName, providerRefundStreamName } from './channel/stream.js';
+export { type ChannelDuplicate, type ChannelDecision, decideChannel } from './channel/decide.js';
+export { channelDecider } from './channel/decider.js';
 // The ledger's users and their roles (docs/roles-and-approvals.md): commands, events, the aggregate.
 export {
   PasswordHashC,

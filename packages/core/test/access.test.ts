@@ -12,6 +12,7 @@ import {
   InvoicingRulesCommandC,
   LedgerSettingsCommandC,
   ReconciliationCommandC,
+  ChannelCommandC,
   RENEWAL_COMMAND_TYPES,
   UserCommandC,
   decodeAccessPolicy,
@@ -105,6 +106,7 @@ test('every command of the library’s aggregates is in the default policy (a ne
     ...Object.keys(InvoiceCommandC.members),
     ...Object.keys(InvoicingRulesCommandC.members),
     ...Object.keys(ReconciliationCommandC.members),
+    ...Object.keys(ChannelCommandC.members),
   ];
   assert.equal(
     all.filter((t) => !(t in DEFAULT_ACCESS_POLICY.commands)),

@@ -81,6 +81,10 @@ export const DEFAULT_ACCESS_POLICY: AccessPolicy = {
     // Closing a day against the providers' statements, and settling what differed.
     ReconcileStatement: operators,
     ResolveDifference: ['clerk', 'manager'],
+    // What a payment provider said that is not a payment: the notification endpoints and the
+    // refund sender record it (system); a clerk or manager may record an answer read elsewhere.
+    RecordRefusedNotification: ['system'],
+    RecordProviderRefund: operators,
     // Invoices (docs/invoices.md): the invoicing run (system) asks for and records them; a red
     // invoice takes tax back, so it is a manager's or the run's after a refund.
     RequestInvoice: operators,
