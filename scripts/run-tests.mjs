@@ -29,6 +29,7 @@ const INTEGRATION = [
   'examples/',
   'packages/bench/test/',
   'packages/cli/test/',
+  'packages/channel-alipay/test/',
   'packages/channel-wechatpay/test/',
   'packages/projection-arrears/test/generated.test.ts',
   'packages/projection-audit/test/generated.test.ts',

@@ -8,5 +8,5 @@ export {
   readNotification,
   decryptResource,
 } from './notification.js';
-export { type OutTradeNoCodec, cycleOutTradeNo } from './out-trade-no.js';
+export { type OutTradeNoCodec, cycleOutTradeNo } from '@renewal-ledger/core';
 export { type NotificationOutcome, paymentOf, receiveNotification } from './receive.js';

@@ -4,7 +4,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { decodeCommand, type Instant, type RecordPayment } from '@renewal-ledger/core';
 import type { CommandHandler } from '@renewal-ledger/eventstore';
-import type { renewalCycle } from '@renewal-ledger/core';
+import type { OutTradeNoCodec, renewalCycle } from '@renewal-ledger/core';
 import {
   readNotification,
   type NotificationCheck,
@@ -12,7 +12,6 @@ import {
   type WeChatPayKeys,
   type WeChatPayTransaction,
 } from './notification.js';
-import type { OutTradeNoCodec } from './out-trade-no.js';
 
 export type NotificationOutcome =
   | { readonly status: 'recorded' | 'duplicate'; readonly paymentId: string; readonly cycleId: string }

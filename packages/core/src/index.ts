@@ -609,6 +609,8 @@ export { type ChannelState, initialChannelState, evolveChannel, type ChannelStat
 export { CHANNEL_STREAM_PREFIX, refusedNotificationStreamName, providerRefundStreamName } from './channel/stream.js';
 export { type ChannelDuplicate, type ChannelDecision, decideChannel } from './channel/decide.js';
 export { channelDecider } from './channel/decider.js';
+export { type OutTradeNoCodec, cycleOutTradeNo } from './channel/out-trade-no.js';
+export { refusedNotification } from './channel/refusal.js';
 // The ledger's users and their roles (docs/roles-and-approvals.md): commands, events, the aggregate.
 export {
   PasswordHashC,

@@ -45,7 +45,9 @@ const run = (commands: ChannelCommand[]) => {
   const results = [];
   for (const c of commands) {
     const r = channelDecider.decide(c, state);
-    results.push(E.isLeft(r) ? r.left.code : r.right.duplicate ? `duplicate:${r.right.duplicate.key}` : r.right.events.map((e) => e.type).join());
+    results.push(
+      E.isLeft(r) ? r.left.code : r.right.duplicate ? `duplicate:${r.right.duplicate.key}` : r.right.events.map((e) => e.type).join(),
+    );
     if (E.isRight(r)) state = fold(channelDecider)(r.right.events, state);
   }
   return { results, state };
@@ -71,7 +73,13 @@ test('a refund answer: processing then succeeded; the same answer again is a dup
     answer({ commandId: 'y', status: 'refused', providerCode: 'ACQ.TRADE_NOT_EXIST' }),
     answer({ commandId: 'z', amountMinor: 6000, status: 'succeeded' }),
   ]);
-  assert.equal(results, ['ProviderRefundAnswered', 'duplicate:answer', 'ProviderRefundAnswered', 'REFUND_ALREADY_SETTLED', 'REFUND_ANSWER_CHANGED']);
+  assert.equal(results, [
+    'ProviderRefundAnswered',
+    'duplicate:answer',
+    'ProviderRefundAnswered',
+    'REFUND_ALREADY_SETTLED',
+    'REFUND_ANSWER_CHANGED',
+  ]);
   assert.is(channelStatus(state).refundStatus, 'succeeded');
   assert.is(channelDecider.streamName(answer()), 'channel-alipay-refund-refund-1');
 });

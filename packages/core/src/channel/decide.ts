@@ -37,13 +37,20 @@ const decideRefundAnswer = (c: RecordProviderRefund, state: ChannelState): Resul
     for (const field of ['cycleId', 'paymentId', 'amountMinor', 'currency'] as const)
       if (last[field] !== c[field])
         return E.left(
-          channelError('REFUND_ANSWER_CHANGED', { refundId: c.refundId, field, recorded: String(last[field]), attempted: String(c[field]) }),
+          channelError('REFUND_ANSWER_CHANGED', {
+            refundId: c.refundId,
+            field,
+            recorded: String(last[field]),
+            attempted: String(c[field]),
+          }),
         );
     const { commandId: _a, actor: _b, at: _c, ...lastAnswer } = last;
     const { commandId: _d, actor: _e, at: _f, ...answer } = data;
     if (sameFact(lastAnswer, answer)) return duplicate('answer', c.refundId);
     if (last.status !== 'processing')
-      return E.left(channelError('REFUND_ALREADY_SETTLED', { refundId: c.refundId, status: last.status, answeredByCommandId: last.commandId }));
+      return E.left(
+        channelError('REFUND_ALREADY_SETTLED', { refundId: c.refundId, status: last.status, answeredByCommandId: last.commandId }),
+      );
   }
   return emit({ type: 'ProviderRefundAnswered', data });
 };

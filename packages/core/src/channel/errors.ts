@@ -14,7 +14,8 @@ const messages: { [K in ChannelRuleCode]: (d: ChannelRuleDetails[K]) => string }
   INVALID_SHA256: (d) => `payloadSha256 must be 64 lowercase hex digits, got ${JSON.stringify(d.payloadSha256)}`,
   REFUND_ALREADY_SETTLED: (d) =>
     `the provider's answer to refund ${d.refundId} is already final (${d.status}, command ${d.answeredByCommandId}): a later answer cannot change it`,
-  REFUND_ANSWER_CHANGED: (d) => `refund ${d.refundId} was sent with ${d.field} ${d.recorded}: an answer for ${d.attempted} is another refund`,
+  REFUND_ANSWER_CHANGED: (d) =>
+    `refund ${d.refundId} was sent with ${d.field} ${d.recorded}: an answer for ${d.attempted} is another refund`,
 };
 
 export const channelError = <K extends ChannelRuleCode>(code: K, details: ChannelRuleDetails[K]): ChannelError =>

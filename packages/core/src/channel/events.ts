@@ -45,7 +45,10 @@ export const CHANNEL_SCHEMA_VERSION: Readonly<Record<ChannelEventType, number>> 
   ProviderRefundAnswered: 1,
 };
 
-const decodeChannelEvent: (input: unknown) => E.Either<InvalidInput, ChannelEvent> = decodeOwnedWith(ChannelEventC, 'payment channel event');
+const decodeChannelEvent: (input: unknown) => E.Either<InvalidInput, ChannelEvent> = decodeOwnedWith(
+  ChannelEventC,
+  'payment channel event',
+);
 
 /** The payment channels' events for stores and handlers. */
 export const channelEvents = eventCodec<ChannelEvent>({

@@ -1,6 +1,7 @@
-// The out-trade-no the ledger sends WeChat Pay (6 to 32 of [0-9A-Za-z_-|*]): the cycle and the
-// amount, so a notification names what it pays, and the same request always the same number
-// (idempotent on retry: WeChat Pay refuses a second order under one out-trade-no). A cycle id has
+// The out-trade-no the ledger sends a provider (WeChat Pay: 6 to 32 of [0-9A-Za-z_-|*]; Alipay: up
+// to 64 of letters, digits and _): the cycle and the amount, so a notification names what it pays,
+// and the same request always the same number (idempotent on retry: both providers refuse a second
+// order under one out-trade-no). Shared by the channel packages, so it lives here. A cycle id has
 // characters WeChat Pay does not take ('/'), so the number carries a registry key instead when
 // needed: here the caller maps it.
 export interface OutTradeNoCodec {
