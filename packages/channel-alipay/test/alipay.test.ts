@@ -9,7 +9,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { cycleFigures, decodeCommand, type Instant } from '@renewal-ledger/core';
 import { alipayOutTradeNo, alipaySdk, precreate, queryAndRecord, receiveAlipayNotification, refundThroughAlipay } from '../src/index.js';
 import { keyPair, startFakeAlipay, type FakeAlipay } from './support/alipay-gateway.js';
-import { CYCLE, ledger } from './support/ledger.js';
+import { CYCLE, ledger } from '@renewal-ledger/testing/channel-ledger';
 
 const test = suite('Alipay');
 const stranger = keyPair();

@@ -6,7 +6,18 @@ export {
   type NotificationCheck,
   MAX_SKEW_SECONDS,
   readNotification,
+  verifySigned,
   decryptResource,
 } from './notification.js';
 export { type OutTradeNoCodec, cycleOutTradeNo } from '@renewal-ledger/core';
 export { type NotificationOutcome, paymentOf, receiveNotification } from './receive.js';
+export { payloadSha256, recordRefusal } from './refusal.js';
+export { type WeChatPayMerchant, WeChatPayRefusal, authorization, callWeChatPay } from './client.js';
+export {
+  type NativeOrder,
+  nativeOrder,
+  type WeChatQueryOutcome,
+  queryAndRecordWeChatPay,
+  type WeChatLedgerRefund,
+  refundThroughWeChatPay,
+} from './trade.js';

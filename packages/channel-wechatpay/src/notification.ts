@@ -49,18 +49,8 @@ export const readNotification = (
   keys: WeChatPayKeys,
   nowSeconds: number,
 ): NotificationCheck => {
-  const timestamp = headers['wechatpay-timestamp'];
-  const nonce = headers['wechatpay-nonce'];
-  const signature = headers['wechatpay-signature'];
-  const serial = headers['wechatpay-serial'];
-  if (!timestamp || !nonce || !signature || !serial)
-    return { ok: false, problem: 'missing-header', detail: 'Wechatpay-Timestamp, -Nonce, -Signature and -Serial are required' };
-  if (!/^\d+$/.test(timestamp) || Math.abs(nowSeconds - Number(timestamp)) > MAX_SKEW_SECONDS)
-    return { ok: false, problem: 'stale', detail: `timestamp ${timestamp} is more than ${MAX_SKEW_SECONDS} s from now (${nowSeconds})` };
-  const key = keys.platformKeys.get(serial);
-  if (!key) return { ok: false, problem: 'unknown-serial', detail: `no platform key with serial ${serial}` };
-  const verified = createVerify('RSA-SHA256').update(`${timestamp}\n${nonce}\n${body}\n`).verify(key, signature, 'base64');
-  if (!verified) return { ok: false, problem: 'bad-signature', detail: 'the signature does not match the timestamp, nonce and body' };
+  const unverified = verifySigned(headers, body, keys, nowSeconds);
+  if (unverified) return { ok: false, ...unverified };
   let parsed: {
     event_type?: unknown;
     resource?: { algorithm?: unknown; ciphertext?: unknown; nonce?: unknown; associated_data?: unknown };
@@ -79,6 +69,33 @@ export const readNotification = (
   } catch (e) {
     return { ok: false, problem: 'undecryptable', detail: (e as Error).message };
   }
+};
+
+type SignatureProblem = { readonly problem: 'missing-header' | 'stale' | 'unknown-serial' | 'bad-signature'; readonly detail: string };
+
+/**
+ * The platform signature of a notification or of an API answer (the same scheme): null when it
+ * verifies and is fresh, else the problem.
+ */
+export const verifySigned = (
+  headers: NotificationHeaders,
+  body: string,
+  keys: WeChatPayKeys,
+  nowSeconds: number,
+): SignatureProblem | null => {
+  const timestamp = headers['wechatpay-timestamp'];
+  const nonce = headers['wechatpay-nonce'];
+  const signature = headers['wechatpay-signature'];
+  const serial = headers['wechatpay-serial'];
+  if (!timestamp || !nonce || !signature || !serial)
+    return { problem: 'missing-header', detail: 'Wechatpay-Timestamp, -Nonce, -Signature and -Serial are required' };
+  if (!/^\d+$/.test(timestamp) || Math.abs(nowSeconds - Number(timestamp)) > MAX_SKEW_SECONDS)
+    return { problem: 'stale', detail: `timestamp ${timestamp} is more than ${MAX_SKEW_SECONDS} s from now (${nowSeconds})` };
+  const key = keys.platformKeys.get(serial);
+  if (!key) return { problem: 'unknown-serial', detail: `no platform key with serial ${serial}` };
+  const verified = createVerify('RSA-SHA256').update(`${timestamp}\n${nonce}\n${body}\n`).verify(key, signature, 'base64');
+  if (!verified) return { problem: 'bad-signature', detail: 'the signature does not match the timestamp, nonce and body' };
+  return null;
 };
 
 /** AES-256-GCM of API v3: the base64 ciphertext ends in the 16-byte tag. */

@@ -4,7 +4,8 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { decodeCommand, type Instant, type RecordPayment } from '@renewal-ledger/core';
 import type { CommandHandler } from '@renewal-ledger/eventstore';
-import type { OutTradeNoCodec, renewalCycle } from '@renewal-ledger/core';
+import type { channelDecider, OutTradeNoCodec, RefusalReason, renewalCycle } from '@renewal-ledger/core';
+import { recordRefusal } from './refusal.js';
 import {
   readNotification,
   type NotificationCheck,
@@ -15,7 +16,14 @@ import {
 
 export type NotificationOutcome =
   | { readonly status: 'recorded' | 'duplicate'; readonly paymentId: string; readonly cycleId: string }
-  | { readonly status: 'refused'; readonly problem: string; readonly detail: string };
+  | {
+      readonly status: 'refused';
+      /** The check that failed (`bad-signature`...), `not-a-payment`, or the cycle's rule code (`OVERPAYMENT`). */
+      readonly problem: string;
+      readonly detail: string;
+      /** With a channelHandler: the NotificationRefused fact, written now or already there. */
+      readonly refusal?: 'applied' | 'duplicate';
+    };
 
 /** The RecordPayment a successful transaction is, or why it is none. */
 export const paymentOf = (t: WeChatPayTransaction, outTradeNo: OutTradeNoCodec): E.Either<string, RecordPayment> => {
@@ -46,12 +54,22 @@ export const receiveNotification = async (o: {
   readonly nowSeconds: number;
   readonly handler: CommandHandler<typeof renewalCycle>;
   readonly outTradeNo: OutTradeNoCodec;
+  /** Keeps every refusal as a fact (NotificationRefused, once per signed message and reason). */
+  readonly channelHandler?: CommandHandler<typeof channelDecider>;
 }): Promise<NotificationOutcome> => {
+  const refuse = async (reason: RefusalReason, problem: string, detail: string): Promise<NotificationOutcome> => {
+    if (!o.channelHandler) return { status: 'refused', problem, detail };
+    // The payload is the signed message: a replay of it is the same payload, however often.
+    const payload = `${o.headers['wechatpay-timestamp'] ?? ''}\n${o.headers['wechatpay-nonce'] ?? ''}\n${o.body}\n`;
+    const at = new Date(o.nowSeconds * 1000).toISOString().replace('.000Z', 'Z') as Instant;
+    const refusal = await recordRefusal(o.channelHandler, { payload, reason, detail, at, actor: 'wechat-pay-notify' });
+    return { status: 'refused', problem, detail, refusal };
+  };
   const check: NotificationCheck = readNotification(o.headers, o.body, o.keys, o.nowSeconds);
-  if (!check.ok) return { status: 'refused', problem: check.problem, detail: check.detail };
+  if (!check.ok) return refuse(check.problem, check.problem, check.detail);
   const payment = paymentOf(check.transaction, o.outTradeNo);
-  if (E.isLeft(payment)) return { status: 'refused', problem: 'not-a-payment', detail: payment.left };
+  if (E.isLeft(payment)) return refuse('not-a-payment', 'not-a-payment', payment.left);
   const r = await o.handler.handle(payment.right);
-  if (r.status === 'rejected') return { status: 'refused', problem: r.error.code, detail: r.error.message };
+  if (r.status === 'rejected') return refuse('refused-by-cycle', r.error.code, `${r.error.code}: ${r.error.message}`);
   return { status: r.status === 'applied' ? 'recorded' : 'duplicate', paymentId: payment.right.paymentId, cycleId: payment.right.cycleId };
 };

@@ -1,4 +1,4 @@
-// A ledger on a real SQLite file with March's bill of unit-0301: 315.20.
+// A ledger on a real SQLite file with March's bill of unit-0301, 315.20, for the payment channels' tests.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
