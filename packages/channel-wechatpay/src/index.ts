@@ -6,6 +6,7 @@ export {
   type NotificationCheck,
   MAX_SKEW_SECONDS,
   readNotification,
+  type SignatureProblem,
   verifySigned,
   decryptResource,
 } from './notification.js';
