@@ -62,6 +62,8 @@ SetInvoiceBuyer          . x x . .
 CreditOverCollection     . . x . x
 ReconcileStatement       . x x . x
 ResolveDifference        . x x . .
+RecordRefusedNotification . . . . x
+RecordProviderRefund     . x x . x
 RequestInvoice           . x x . x
 RecordInvoiceIssued      . x x . x
 RecordInvoiceRefused     . x x . x
