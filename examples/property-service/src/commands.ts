@@ -1,6 +1,7 @@
 // The commands the service takes: those of every aggregate of the ledger, told apart by `type`. A
 // renewal cycle's (Bill, RecordPayment, ...), a contract's (OpenContract, GiveMandate, ...) and the
-// ledger's settings (OpenLedger, ChangeTimeZone) each go through the one generic command handler
+// ledger's settings (OpenLedger, ChangeTimeZone) and a reconciliation's (ReconcileStatement,
+// ResolveDifference) each go through the one generic command handler
 // with their own aggregate, and are answered alike: 201 applied, 200 duplicate, 400 a body that
 // does not decode, 422 a rule's refusal or 409 a conflict with what is recorded, 503 contended.
 import * as E from 'fp-ts/lib/Either.js';
@@ -13,6 +14,9 @@ import {
   invalidInput,
   LedgerSettingsCommandC,
   ledgerSettingsDecider,
+  ReconciliationCommandC,
+  reconciliationDecider,
+  decodeReconciliationCommand,
   RENEWAL_COMMAND_TYPES,
   renewalCycle,
   type AccessPolicy,
@@ -140,6 +144,14 @@ export const getCommands = (options: CommandHandlerOptions): Commands => {
       options,
     ),
     route(ledgerSettingsDecider, LEDGER_SETTINGS_COMMAND_TYPES, decodeLedgerSettingsCommand, () => '/api/ledger', options),
+    // Closing a day against a statement, and settling its differences (docs/reconciliation.md).
+    route(
+      reconciliationDecider,
+      Object.keys(ReconciliationCommandC.members),
+      decodeReconciliationCommand,
+      () => '/api/reconciliation',
+      options,
+    ),
   ];
   const types = routes.flatMap((r) => r.types);
   return {

@@ -18,8 +18,8 @@ export class HttpError extends Error {
 
 const MAX_BODY = 1024 * 1024;
 
-/** The request's body parsed as JSON, or a 400/413 saying why not. */
-export const readJson = async (req: IncomingMessage): Promise<unknown> => {
+/** The request's body as UTF-8 text, or a 400/413 saying why not. */
+export const readText = async (req: IncomingMessage): Promise<string> => {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -28,14 +28,18 @@ export const readJson = async (req: IncomingMessage): Promise<unknown> => {
       throw new HttpError(413, { error: { code: 'BODY_TOO_LARGE', message: `a request body is at most ${MAX_BODY} bytes` } });
     chunks.push(chunk as Buffer);
   }
-  let text: string;
   try {
     // Fatal: bytes that are not UTF-8 are refused rather than silently replaced by U+FFFD.
-    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
   } catch {
     const message = 'the request body is not valid UTF-8: send JSON encoded as UTF-8';
     throw new HttpError(400, { error: { code: 'INVALID_INPUT', message, problems: [{ path: '', message }] } });
   }
+};
+
+/** The request's body parsed as JSON, or a 400/413 saying why not. */
+export const readJson = async (req: IncomingMessage): Promise<unknown> => {
+  const text = await readText(req);
   if (text.trim() === '')
     throw new HttpError(400, {
       error: {
@@ -67,4 +71,9 @@ export const sendHtml = (res: ServerResponse, html: string): void => {
 export const sendScript = (res: ServerResponse, js: string): void => {
   res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
   res.end(js);
+};
+
+export const sendText = (res: ServerResponse, status: number, text: string): void => {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(text);
 };

@@ -1,7 +1,31 @@
 #!/usr/bin/env node
 // Starts the property service: node examples/property-service/dist/main.js [--store URL] [--port N]
+import { createPublicKey } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import type { NotificationChannels } from './notify.js';
 import { startPropertyService } from './service.js';
+
+/** The providers' settings from the environment (README: "Notification endpoints"); none set, no endpoint. */
+const channelsFromEnv = (env: NodeJS.ProcessEnv): NotificationChannels => ({
+  ...(env.ALIPAY_APP_ID && env.ALIPAY_PRIVATE_KEY && env.ALIPAY_PUBLIC_KEY
+    ? {
+        alipay: {
+          appId: env.ALIPAY_APP_ID,
+          privateKey: env.ALIPAY_PRIVATE_KEY,
+          alipayPublicKey: env.ALIPAY_PUBLIC_KEY,
+          ...(env.ALIPAY_GATEWAY ? { gateway: env.ALIPAY_GATEWAY } : {}),
+        },
+      }
+    : {}),
+  ...(env.WECHATPAY_API_V3_KEY && env.WECHATPAY_PLATFORM_SERIAL && env.WECHATPAY_PLATFORM_KEY
+    ? {
+        wechatPay: {
+          apiV3Key: env.WECHATPAY_API_V3_KEY,
+          platformKeys: new Map([[env.WECHATPAY_PLATFORM_SERIAL, createPublicKey(env.WECHATPAY_PLATFORM_KEY)]]),
+        },
+      }
+    : {}),
+});
 
 const usage = `usage: node examples/property-service/dist/main.js [--store URL] [--views WHERE] [--port N] [--host H]
   --store URL    the event store (default $RENEWAL_STORE, else sqlite:./renewal.db); postgres://... works too
@@ -42,6 +66,7 @@ const main = async () => {
     ...(values.views ? { views: values.views } : {}),
     port,
     ...(values.host ? { host: values.host } : {}),
+    channels: channelsFromEnv(process.env),
   });
   console.log(`Property service on ${store}: dashboard at ${service.url}/ , API under ${service.url}/api/`);
   await new Promise<void>((resolve) => {

@@ -45,6 +45,8 @@ import { dashboardHtml, dashboardModule } from './dashboard.js';
 import { openViewDatabase } from './views.js';
 import { getCommands } from './commands.js';
 import { getAuth, type AuthOptions, type Caller } from './auth.js';
+import { getNotificationEndpoints, type NotificationChannels } from './notify.js';
+import { reconciliationOfDay, reconciliationsProjection } from './reconciliations.js';
 import type { VerifyJob, VerifyOutcome } from './verify-worker.js';
 
 export interface PropertyServiceOptions {
@@ -66,6 +68,8 @@ export interface PropertyServiceOptions {
   readonly policy?: AccessPolicy;
   /** Sessions and the sign-in limiter (auth.ts). */
   readonly auth?: Omit<AuthOptions, 'store'>;
+  /** The providers whose notifications the service takes (POST /notify/alipay, /notify/wechat-pay). Default none. */
+  readonly channels?: NotificationChannels;
 }
 
 export interface PropertyService {
@@ -79,7 +83,7 @@ export interface PropertyService {
   close(): Promise<void>;
 }
 
-const PROJECTIONS = [arrearsProjection, receiptsProjection, auditProjection];
+const PROJECTIONS = [arrearsProjection, receiptsProjection, auditProjection, reconciliationsProjection];
 
 // Kept here too: the example's entry point exports it from this module.
 export { statusOfRefusal } from './commands.js';
@@ -150,6 +154,7 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
   const commands = getCommands({ store, clock });
   const policy = options.policy ?? DEFAULT_ACCESS_POLICY;
   const auth = getAuth({ store, ...options.auth });
+  const notify = getNotificationEndpoints({ store, policy, clock, channels: options.channels ?? {} });
   /** The commands a role may issue: the dashboard shows only those forms. */
   const permissionsOf = (role: string) => Object.keys(policy.commands).filter((type) => mayIssue(policy, role, type));
   // "Today" is today in the ledger's zone, read from the store's settings on each request (a
@@ -388,6 +393,7 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
         history: lines.map((l) => withLocalTimes(zones, l)),
       };
     },
+    '/api/reconciliation': async (q) => reconciliationOfDay(views, dateParam(q, 'day', await today()), intParam(q, 'limit', 20, 1000)),
     '/api/approvals': async (q) => arrears.pendingApprovals({ limit: intParam(q, 'limit', 100, 1000) }),
     '/api/ledger': async () => {
       const l = await ledger();
@@ -446,6 +452,12 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
       return sendScript(res, script);
     }
     if (path === '/api/session') return session(req, res);
+    const notification = notify[path];
+    if (notification) {
+      if (req.method !== 'POST')
+        throw new HttpError(405, { error: { code: 'METHOD_NOT_ALLOWED', message: `${path} is POSTed by the provider` } });
+      return notification(req, res);
+    }
     if (!path.startsWith('/api/')) throw new HttpError(404, { error: { code: 'NOT_FOUND', message: `nothing at ${path}` } });
     // Everything else under /api answers only a signed-in user.
     const caller = await auth.caller(req);

@@ -261,6 +261,108 @@ const runApproval = () =>
     assert.equal(errors, [], 'no script errors on the page');
   });
 
+// Closing the day: an Alipay statement for 20 January reconciled with one payment the ledger does
+// not have (88.00), nothing yet from WeChat Pay or the bank. The dashboard shows each channel's
+// status for the day and the open difference; resolving it closes the day.
+const SHA = 'a1'.repeat(32);
+const runReconciliation = () =>
+  inBrowser(async (s, context) => {
+    await s.addUser('clerk-li', 'clerk');
+    await s.post('/api/commands', bill('unit-0301/2026-01', 'unit-0301', 31520));
+    const reconciled = await s.post('/api/commands', {
+      type: 'ReconcileStatement',
+      commandId: `reconcile:${SHA}`,
+      sha256: SHA,
+      actor: 'admin',
+      at: '2026-01-21T02:00:00Z',
+      source: 'alipay',
+      channel: 'alipay',
+      fileName: 'alipay-2026-01-20.csv',
+      currency: 'CNY',
+      from: '2026-01-20',
+      to: '2026-01-20',
+      toleranceDays: 1,
+      counts: {
+        lines: 3,
+        matched: 2,
+        missingInLedger: 1,
+        missingInStatement: 0,
+        amountDifferences: 0,
+        dateDifferences: 0,
+        linesWithFees: 0,
+      },
+      figures: {
+        statementPaymentsMinor: 40320,
+        statementRefundsMinor: 0,
+        feesMinor: 0,
+        ledgerPaymentsMinor: 31520,
+        ledgerRefundsMinor: 0,
+        matchedMinor: 31520,
+        missingInLedgerMinor: 8800,
+        missingInStatementMinor: 0,
+        amountDifferenceMinor: 0,
+      },
+      differences: [
+        {
+          key: 'line-4',
+          kind: 'missing-in-ledger',
+          direction: 'payment',
+          amountMinor: 8800,
+          line: 4,
+          day: '2026-01-20',
+          reference: '2026012022001488',
+        },
+      ],
+    });
+    assert.is(reconciled.status, 201, JSON.stringify(reconciled.body));
+    assert.ok(await s.service.viewsReach(BigInt(reconciled.body.position)));
+    const page = context.pages()[0] ?? (await context.newPage());
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${s.url}/?asOf=2026-02-01&day=2026-01-20`);
+    await signIn(page, 'clerk-li');
+    const channel = (name: string) => page.locator(`#recon .recon-channel[data-channel="${name}"]`);
+    await channel('alipay').waitFor();
+    assert.match((await page.locator('#recon-title').textContent()) ?? '', 'on 2026-01-20');
+    assert.equal(
+      await page
+        .locator('#recon .recon-channel')
+        .evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-channel'), r.getAttribute('data-status')])),
+      [
+        ['alipay', 'open'],
+        ['wechat-pay', 'not-reconciled'],
+        ['bank-transfer', 'not-reconciled'],
+      ],
+    );
+    assert.is(await channel('alipay').locator('.recon-open-count').innerText(), '1');
+    const open = page.locator('#recon-open .recon-difference');
+    assert.is(await open.count(), 1);
+    assert.match(
+      await open.first().innerText(),
+      /2026-01-20\s+alipay\s+in the statement, not in the ledger\s+2026012022001488\s+88\.00 CNY/,
+    );
+
+    // The clerk records the missing payment elsewhere and resolves the difference: the day closes.
+    const resolved = await s.post('/api/commands', {
+      type: 'ResolveDifference',
+      commandId: 'resolve-line-4',
+      sha256: SHA,
+      actor: 'admin',
+      at: '2026-01-21T03:00:00Z',
+      differenceKey: 'line-4',
+      resolution: 'recorded-in-ledger',
+      note: 'paid at the counter app, entered late',
+    });
+    assert.is(resolved.status, 201, JSON.stringify(resolved.body));
+    assert.ok(await s.service.viewsReach(BigInt(resolved.body.position)));
+    await page.reload();
+    await page.locator('#recon .recon-channel[data-channel="alipay"][data-status="closed"]').waitFor();
+    assert.is(await page.locator('#recon-open .recon-difference').count(), 0);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'property-service-reconciliation.png'), fullPage: true });
+    assert.equal(errors, [], 'no script errors on the page');
+  });
+
 const browserTest = (name: string, fn: () => Promise<void>) => {
   if (missing && !required) {
     console.log(
@@ -282,5 +384,6 @@ browserTest(
 );
 
 browserTest('a cashier asks for a refund over the limit, an auditor sees no forms, a manager approves it', runApproval);
+browserTest("the day's reconciliation per channel and its open differences; resolving the difference closes the day", runReconciliation);
 
 test.run();

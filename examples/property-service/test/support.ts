@@ -8,7 +8,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { decodeUserCommand, usersDecider } from '@renewal-ledger/core';
 import { getCommandHandler, hashPassword } from '@renewal-ledger/eventstore';
 import { getPostgresViewDatabase } from '@renewal-ledger/projections';
-import { startPropertyService, type PropertyService } from '../src/service.js';
+import { startPropertyService, type PropertyService, type PropertyServiceOptions } from '../src/service.js';
 
 export const JAN = { start: '2026-01-01', end: '2026-02-01' };
 
@@ -117,13 +117,14 @@ export const wrap = async (service: PropertyService, cleanup: () => Promise<void
 };
 
 /** The service on SQLite files in a temporary directory, on a free port. */
-export const startOnSQLite = async (): Promise<Running> => {
+export const startOnSQLite = async (options: Pick<PropertyServiceOptions, 'channels' | 'clock'> = {}): Promise<Running> => {
   const dir = mkdtempSync(join(tmpdir(), 'renewal-service-'));
   const service = await startPropertyService({
     store: `sqlite:${join(dir, 'renewal.db')}`,
     port: 0,
     pollIntervalMs: 50,
     log: () => undefined,
+    ...options,
   });
   return wrap(service, async () => rmSync(dir, { recursive: true, force: true }));
 };

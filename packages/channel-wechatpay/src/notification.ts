@@ -71,7 +71,10 @@ export const readNotification = (
   }
 };
 
-export type SignatureProblem = { readonly problem: 'missing-header' | 'stale' | 'unknown-serial' | 'bad-signature'; readonly detail: string };
+export type SignatureProblem = {
+  readonly problem: 'missing-header' | 'stale' | 'unknown-serial' | 'bad-signature';
+  readonly detail: string;
+};
 
 /**
  * The platform signature of a notification or of an API answer (the same scheme): null when it
