@@ -6,27 +6,12 @@
 // Alipay answers a paid one ACQ.TRADE_HAS_SUCCESS, and the trade is then read back by query.
 import { createHash } from 'node:crypto';
 import type { AlipaySdk, AlipaySdkCommonResult } from 'alipay-sdk';
-import type { BusinessDate, CollectionResult, Instant, MandateMethod } from '@renewal-ledger/core';
+import type { ChannelGateway, CollectionResult, Instant } from '@renewal-ledger/core';
 import { fenOf, yuanText } from './amount.js';
 import { instantOfBeijingTime } from './payment.js';
 import { AlipayRefusal } from './trade.js';
 
-/** What the auto-debit run asks (the port's CollectionRequest, the fields used here). */
-export interface AgreementCollection {
-  readonly attemptId: string;
-  readonly cycleId: string;
-  readonly dueDate: BusinessDate;
-  readonly amountMinor: number;
-  readonly currency: string;
-  readonly mandate: { readonly mandateId: string; readonly method: MandateMethod; readonly accountRef: string };
-  readonly requestedAt: Instant;
-  readonly description: string;
-}
-
-export interface AlipayAgreementGateway {
-  readonly name: 'alipay';
-  collect(request: AgreementCollection): Promise<CollectionResult>;
-}
+export type AlipayAgreementGateway = ChannelGateway<'alipay'>;
 
 /** `AD` and 40 hex digits of the attempt id's sha256: Alipay takes letters and digits, and the attempt id has '/'. */
 export const agreementOutTradeNo = (attemptId: string): string => `AD${createHash('sha256').update(attemptId).digest('hex').slice(0, 40)}`;

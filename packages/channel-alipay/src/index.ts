@@ -16,4 +16,4 @@ export {
   type RefundAnswer,
   refundThroughAlipay,
 } from './trade.js';
-export { type AgreementCollection, type AlipayAgreementGateway, agreementOutTradeNo, alipayAgreementGateway } from './agreement.js';
+export { type AlipayAgreementGateway, agreementOutTradeNo, alipayAgreementGateway } from './agreement.js';

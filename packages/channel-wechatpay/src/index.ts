@@ -22,3 +22,4 @@ export {
   type WeChatLedgerRefund,
   refundThroughWeChatPay,
 } from './trade.js';
+export { type WeChatPayEntrustGateway, entrustOutTradeNo, weChatPayEntrustGateway } from './entrust.js';

@@ -611,6 +611,7 @@ export { type ChannelDuplicate, type ChannelDecision, decideChannel } from './ch
 export { channelDecider } from './channel/decider.js';
 export { type OutTradeNoCodec, cycleOutTradeNo } from './channel/out-trade-no.js';
 export { refusedNotification } from './channel/refusal.js';
+export type { ChannelCollection, ChannelGateway } from './channel/gateway.js';
 // The ledger's users and their roles (docs/roles-and-approvals.md): commands, events, the aggregate.
 export {
   PasswordHashC,

@@ -12,7 +12,8 @@ export const PLATFORM_SERIAL = '5157F09EFDC096DE15EBE81A47057A7232F1B8E1';
 interface Order {
   body: Record<string, any>;
   transactionId: string;
-  state: 'NOTPAY' | 'SUCCESS';
+  state: 'NOTPAY' | 'SUCCESS' | 'PAYERROR';
+  stateDesc?: string;
   successTime: string;
   refunded: number;
 }
@@ -23,6 +24,8 @@ export interface FakeWeChatPay {
   readonly orders: Map<string, Order>;
   readonly refunds: Map<string, { refund_id: string; amount: number }>;
   readonly calls: { method: string; url: string; signed: boolean }[];
+  /** 委托代扣 contracts: contract_id -> the customer's balance in fen. */
+  readonly contracts: Map<string, number>;
   forgeAnswersWith: KeyObject | null;
   /** The transaction as WeChat Pay reports it (and encrypts into the notification). */
   pay(outTradeNo: string, successTime: string): Record<string, unknown>;
@@ -37,6 +40,7 @@ export const startFakeWeChatPay = async (platformPrivateKey: KeyObject, nowSecon
   const orders = new Map<string, Order>();
   const refunds = new Map<string, { refund_id: string; amount: number }>();
   const calls: { method: string; url: string; signed: boolean }[] = [];
+  const contracts = new Map<string, number>();
   let transactions = 0;
   const transactionOf = (outTradeNo: string, o: Order) => ({
     appid: o.body.appid,
@@ -45,6 +49,7 @@ export const startFakeWeChatPay = async (platformPrivateKey: KeyObject, nowSecon
     ...(o.state === 'SUCCESS' ? { transaction_id: o.transactionId, success_time: o.successTime } : {}),
     trade_type: 'NATIVE',
     trade_state: o.state,
+    ...(o.stateDesc ? { trade_state_desc: o.stateDesc } : {}),
     amount: { total: o.body.amount.total, payer_total: o.body.amount.total, currency: 'CNY', payer_currency: 'CNY' },
   });
   const route = (method: string, url: string, body: Record<string, any>): [number, Record<string, unknown>] => {
@@ -79,6 +84,22 @@ export const startFakeWeChatPay = async (platformPrivateKey: KeyObject, nowSecon
         { refund_id: refund.refund_id, out_refund_no: body.out_refund_no, status: 'SUCCESS', amount: { refund: refund.amount } },
       ];
     }
+    if (method === 'POST' && path === '/v3/papay/pay/transactions/apply') {
+      // Accepted, deducted at once here (WeChat Pay does it asynchronously); the same out_trade_no again is the same order.
+      if (orders.has(body.out_trade_no)) return [204, {}];
+      const balance = contracts.get(body.contract_id);
+      if (balance === undefined) return [400, { code: 'CONTRACT_NOT_EXIST', message: '委托代扣协议不存在' }];
+      const o: Order = { body: { ...body, mchid: '1900000109' }, transactionId: '', state: 'PAYERROR', successTime: '', refunded: 0 };
+      orders.set(body.out_trade_no, o);
+      if (balance < body.amount.total) o.stateDesc = '用户余额不足';
+      else {
+        contracts.set(body.contract_id, balance - body.amount.total);
+        o.state = 'SUCCESS';
+        o.transactionId = `42000000012026011500000000${++transactions}`;
+        o.successTime = '2026-01-15T10:00:05+08:00';
+      }
+      return [204, {}];
+    }
     return [404, { code: 'NOT_FOUND', message: `${method} ${path}` }];
   };
   const fake: FakeWeChatPay = {
@@ -87,6 +108,7 @@ export const startFakeWeChatPay = async (platformPrivateKey: KeyObject, nowSecon
     orders,
     refunds,
     calls,
+    contracts,
     forgeAnswersWith: null,
     pay(outTradeNo, successTime) {
       const o = orders.get(outTradeNo)!;
@@ -114,7 +136,7 @@ export const startFakeWeChatPay = async (platformPrivateKey: KeyObject, nowSecon
       const [status, answer] = signed
         ? route(method, url, body ? JSON.parse(body) : {})
         : [401, { code: 'SIGN_ERROR', message: '签名错误' }];
-      const text = JSON.stringify(answer);
+      const text = status === 204 ? '' : JSON.stringify(answer);
       const nonce = `n${calls.length}`;
       const signature = createSign('RSA-SHA256')
         .update(`${nowSeconds}\n${nonce}\n${text}\n`)
