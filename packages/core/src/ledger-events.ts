@@ -10,6 +10,7 @@ import { ledgerSettingsEvents, type LedgerSettingsEvent, type LedgerSettingsEven
 import { reconciliationEvents, type ReconciliationEvent, type ReconciliationEventType } from './reconciliation/events.js';
 import { userEvents, type UserEvent, type UserEventType } from './users/events.js';
 import { invoiceEvents, type InvoiceEvent, type InvoiceEventType } from './invoice/events.js';
+import { deliveryEvents, type DeliveryEvent, type DeliveryEventType } from './delivery/events.js';
 import { invoicingRulesEvents, type InvoicingRulesEvent } from './invoice/rules.js';
 import { schemaVersionsOf, storedEventDecoder, type StoredEventDecoder, type StoredEventInput } from './event-codec.js';
 import type { Upcasters } from './upcasting.js';
@@ -17,7 +18,7 @@ import type { InvalidInput } from './validation.js';
 
 /**
  * The codecs of the ledger's aggregates: the renewal cycle's, the contract's, the ledger settings',
- * the users', the invoices', the invoicing rules' and the statement reconciliations'. One store holds all.
+ * the users', the invoices', the invoicing rules', the statement reconciliations' and the messages' deliveries. One store holds all.
  */
 export const LEDGER_EVENT_CODECS = [
   cycleEvents,
@@ -27,6 +28,7 @@ export const LEDGER_EVENT_CODECS = [
   invoiceEvents,
   invoicingRulesEvents,
   reconciliationEvents,
+  deliveryEvents,
 ] as const;
 
 /** Any event core knows: a renewal cycle's, a contract's, the ledger settings', a user's, an invoice's, the invoicing rules' or a reconciliation's. */
@@ -37,7 +39,8 @@ export type LedgerEvent =
   | UserEvent
   | InvoiceEvent
   | InvoicingRulesEvent
-  | ReconciliationEvent;
+  | ReconciliationEvent
+  | DeliveryEvent;
 export type LedgerEventType =
   | RenewalEventType
   | ContractEventType
@@ -45,7 +48,8 @@ export type LedgerEventType =
   | UserEventType
   | InvoiceEventType
   | 'InvoicingRulesSet'
-  | ReconciliationEventType;
+  | ReconciliationEventType
+  | DeliveryEventType;
 
 /** The library's own history of schema changes: none yet, every event is at version 1. */
 export const renewalUpcasters: Upcasters = {};

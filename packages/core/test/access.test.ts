@@ -72,6 +72,7 @@ ChangeTimeZone           . . x . .
 SetLateFeePolicy         . . x . .
 AddUser                  . . x . x
 DisableUser              . . x . x
+RecordDelivery           . x x . x
 `
   .trim()
   .split('\n')
@@ -105,6 +106,7 @@ test('every command of the library’s aggregates is in the default policy (a ne
     ...Object.keys(InvoiceCommandC.members),
     ...Object.keys(InvoicingRulesCommandC.members),
     ...Object.keys(ReconciliationCommandC.members),
+    'RecordDelivery',
   ];
   assert.equal(
     all.filter((t) => !(t in DEFAULT_ACCESS_POLICY.commands)),
