@@ -176,13 +176,19 @@ export const dispatchOutbox = async (options: DispatchOptions): Promise<Dispatch
         idempotencyKey: `${m.messageId}#${channel}`,
       };
       if (channel === 'letter') {
-        if (!options.printer) continue;
+        if (!options.printer) {
+          first = false;
+          continue;
+        }
         letters.push({ out, attempts: 1 });
         if (!first) fellBack++;
         return;
       }
       const adapter = options.adapters[channel];
-      if (!adapter) continue;
+      if (!adapter) {
+        first = false;
+        continue;
+      }
       const { result, attempts } = await sendWithRetries(out, adapter);
       if (result.status === 'sent') {
         await record(m, channel, 'sent', attempts, { providerId: result.providerId, to: out.to });

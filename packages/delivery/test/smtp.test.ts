@@ -10,7 +10,8 @@ import type { Instant } from '@renewal-ledger/core';
 import { allEvents, cycleCommand } from '@renewal-ledger/testing/engine';
 import { openEnvironment, tempDir } from '@renewal-ledger/testing/environments';
 import { dispatchOutbox, getFileChannel, getLetterPrinter, getOutboxView, getSmtpChannel, messageIdFor, type DispatchOptions } from '../src/index.js';
-import { billedFlats, remindByEmail, startSmtp } from './support.js';
+import { startSmtp } from '@renewal-ledger/testing/smtp';
+import { billedFlats, remindByEmail } from '@renewal-ledger/testing/delivery';
 
 const FROM = 'Property office <office@estate.example>';
 const REMINDER = 'reminder:unit-0301/2026-01-01/reminder/2026-01-15/2';
