@@ -30,6 +30,7 @@ const INTEGRATION = [
   'packages/bench/test/',
   'packages/cli/test/',
   'packages/channel-wechatpay/test/',
+  'packages/delivery/test/outbox-stores.test.ts',
   'packages/projection-arrears/test/generated.test.ts',
   'packages/projection-audit/test/generated.test.ts',
   'packages/projection-behaviour/test/',
