@@ -33,7 +33,7 @@ import { getCommandHandler, type EventStore } from '@renewal-ledger/eventstore';
 import { getProjectionRunner, type ViewDatabase } from '@renewal-ledger/projections';
 import type { ChannelAdapter, LetterPrinter, OutgoingMessage, SendResult } from './channels.js';
 import { getOutboxProjection, getOutboxView, type OutboxRow } from './outbox.js';
-import type { AccessPolicy, DeliveryPolicy } from '@renewal-ledger/core';
+import type { AccessPolicy, BusinessDate, DeliveryPolicy } from '@renewal-ledger/core';
 
 export interface RetryPolicy {
   /** Sends tried on one channel before it counts as failed. Default 3. */
@@ -62,6 +62,8 @@ export interface DispatchOptions {
   readonly retry?: Partial<RetryPolicy>;
   /** Only these kinds (reminder, notice, receipt). Default all. */
   readonly kinds?: readonly string[];
+  /** Only messages of facts on or after this business day (older ones stay pending). */
+  readonly fromDay?: BusinessDate;
   /** At most this many messages this run. */
   readonly limit?: number;
   readonly actor?: string;
@@ -205,7 +207,7 @@ export const dispatchOutbox = async (options: DispatchOptions): Promise<Dispatch
   let after = -1n;
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
   for (;;) {
-    const page = await view.list({ status: 'pending', after, limit: 500 });
+    const page = await view.list({ status: 'pending', after, limit: 500, ...(options.fromDay ? { fromDay: options.fromDay } : {}) });
     if (page.length === 0) break;
     for (const row of page) {
       after = row.position > after ? row.position : after;

@@ -42,6 +42,7 @@ import {
   cycleStateToJson,
   defineProjection,
   foldBatch,
+  insertRows,
   loadCycleStates,
   placeholders,
   requireLiveView,
@@ -77,6 +78,7 @@ const createTables = async (tx: SqlExecutor, t: TableNames<OutboxTable>) => {
   await createLedgerSettingsTable(tx, t.outbox_settings);
 };
 
+const MESSAGE_COLUMNS = ['message_id', 'kind', 'contract_id', 'cycle_id', 'channels', 'status', 'sent_on', 'tried', 'day', 'message_json', 'global_position'];
 const CYCLE_TYPES = new Set<string>(RENEWAL_EVENT_TYPES);
 const DELIVERY_TYPES = new Set<string>(DELIVERY_EVENT_TYPES);
 
@@ -151,20 +153,24 @@ export const getOutboxProjection = (options: { readonly policy?: DeliveryPolicy;
           `INSERT INTO ${t.outbox_contacts} (contract_id, recipient_json) VALUES (?, ?) ON CONFLICT (contract_id) DO UPDATE SET recipient_json = excluded.recipient_json`,
           [contractId, JSON.stringify(r)],
         );
-      for (const id of changed)
-        await tx.execute(
-          `INSERT INTO ${t.outbox_cycles} (cycle_id, state_json) VALUES (?, ?) ON CONFLICT (cycle_id) DO UPDATE SET state_json = excluded.state_json`,
-          [id, cycleStateToJson(states.get(id)!)],
-        );
-      for (const { message: m, position } of derived) {
-        const channels = deliveryChannels(m.channel, m.recipient, policy);
-        // A message derived again (the runner re-reading a batch it had not committed) is the same message.
-        await tx.execute(
-          `INSERT INTO ${t.outbox_messages} (message_id, kind, contract_id, cycle_id, channels, status, sent_on, tried, day, message_json, global_position)
-           VALUES (?, ?, ?, ?, ?, ?, NULL, '', ?, ?, ?) ON CONFLICT (message_id) DO NOTHING`,
-          [m.messageId, m.kind, m.contractId, m.cycleId, channels.join(','), channels.length ? 'pending' : 'undeliverable', m.day, JSON.stringify(m), position],
-        );
-      }
+      await insertRows(
+        tx,
+        t.outbox_cycles,
+        ['cycle_id', 'state_json'],
+        [...changed].map((id) => [id, cycleStateToJson(states.get(id)!)]),
+        'ON CONFLICT (cycle_id) DO UPDATE SET state_json = excluded.state_json',
+      );
+      // A message derived again (the runner re-reading a batch it had not committed) is the same message.
+      await insertRows(
+        tx,
+        t.outbox_messages,
+        MESSAGE_COLUMNS,
+        derived.map(({ message: m, position }) => {
+          const channels = deliveryChannels(m.channel, m.recipient, policy);
+          return [m.messageId, m.kind, m.contractId, m.cycleId, channels.join(','), channels.length ? 'pending' : 'undeliverable', null, '', m.day, JSON.stringify(m), position];
+        }),
+        'ON CONFLICT (message_id) DO NOTHING',
+      );
       for (const o of outcomes) await applyOutcome(tx, t.outbox_messages, o.type, o.data);
       await zones.save();
     },
@@ -223,6 +229,8 @@ const rowOf = (r: Record<string, unknown>): OutboxRow => ({
 export interface OutboxQuery {
   readonly status?: OutboxStatus;
   readonly kind?: string;
+  /** Only messages of facts on or after this business day. */
+  readonly fromDay?: string;
   /** Messages after this global position (paging). */
   readonly after?: bigint;
   readonly limit?: number;
@@ -236,6 +244,7 @@ export const getOutboxView = (db: SqlExecutor) => ({
     const params: (string | number)[] = [Number(query.after ?? -1n)];
     if (query.status) (where.push('status = ?'), params.push(query.status));
     if (query.kind) (where.push('kind = ?'), params.push(query.kind));
+    if (query.fromDay) (where.push('day >= ?'), params.push(query.fromDay));
     const rows = await db.query(
       `SELECT * FROM outbox_messages WHERE ${where.join(' AND ')} ORDER BY global_position, message_id LIMIT ${Math.max(1, Math.floor(query.limit ?? 1000))}`,
       params,
