@@ -21,7 +21,13 @@ export interface DemoDelivery {
   readonly byChannel: readonly { readonly channel: DeliveryChannel; readonly outcome: DeliveryOutcome; readonly count: number }[];
 }
 
-export const deliverDemoReminders = async (store: EventStore, views: ViewDatabase, asOf: BusinessDate, dir: string, clock: () => Instant): Promise<DemoDelivery> => {
+export const deliverDemoReminders = async (
+  store: EventStore,
+  views: ViewDatabase,
+  asOf: BusinessDate,
+  dir: string,
+  clock: () => Instant,
+): Promise<DemoDelivery> => {
   const from = addDaysTo(1 - DELIVERED_DAYS)(asOf);
   const tally = new Map<string, { channel: DeliveryChannel; outcome: DeliveryOutcome; count: number }>();
   const report = await dispatchOutbox({

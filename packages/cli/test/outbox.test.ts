@@ -29,7 +29,9 @@ const ledgerWithReminder = async (path: string, contact: Record<string, string>)
 const deliveryEvents = async (path: string) => {
   const store = getSQLiteEventStore({ path });
   try {
-    return (await allEvents(store)).filter((e) => e.streamName.startsWith('delivery-')).map((e) => [e.type, (e.data as { messageId: string }).messageId, (e.data as { channel: string }).channel]);
+    return (await allEvents(store))
+      .filter((e) => e.streamName.startsWith('delivery-'))
+      .map((e) => [e.type, (e.data as { messageId: string }).messageId, (e.data as { channel: string }).channel]);
   } finally {
     await store.close();
   }
@@ -41,7 +43,20 @@ test('a dispatcher killed between the send and its record: sent again once under
   const smtp = await startSmtp({ onData: () => kill?.() });
   try {
     await ledgerWithReminder(ws.path('renewal.db'), { email: 'wang.fang@example.com' });
-    const args = ['outbox', 'dispatch', '--kind', 'reminder', '--smtp-host', '127.0.0.1', '--smtp-port', String(smtp.port), '--smtp-from', FROM, '--dir', 'out'];
+    const args = [
+      'outbox',
+      'dispatch',
+      '--kind',
+      'reminder',
+      '--smtp-host',
+      '127.0.0.1',
+      '--smtp-port',
+      String(smtp.port),
+      '--smtp-from',
+      FROM,
+      '--dir',
+      'out',
+    ];
     const run = ws.start(args);
     kill = () => run.child.kill('SIGKILL');
     const killed = await run.exited;

@@ -163,7 +163,12 @@ export const formatMoney = (amount: number | bigint, currency: string, locale = 
   const key = `${locale}\u0000${currency}`;
   let f = moneyFormatters.get(key);
   if (!f) {
-    const nf = new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+    const nf = new Intl.NumberFormat(locale, {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: decimals,
+      maximumFractionDigits: decimals,
+    });
     f = nf.format.bind(nf) as unknown as (text: string) => string;
     moneyFormatters.set(key, f);
   }

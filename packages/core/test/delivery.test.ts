@@ -44,15 +44,12 @@ const options = { sender: '物业服务中心' };
 
 test('a reminder in zh-CN on every channel: the amount in yuan with its sign and grouping, dates as Chinese writes them', () => {
   const sms = renderMessage(reminder, 'sms', 'zh-CN', options);
-  assert.equal(
-    sms,
-    {
-      channel: 'sms',
-      language: 'zh-CN',
-      subject: null,
-      body: '【物业服务中心】王芳您好，您有¥1,234,567.05待缴，到期日2026年1月15日。请通过支付宝、微信支付、银行转账或到物业服务中心缴纳，并注明编号 unit-0301/2026-01-01。',
-    },
-  );
+  assert.equal(sms, {
+    channel: 'sms',
+    language: 'zh-CN',
+    subject: null,
+    body: '【物业服务中心】王芳您好，您有¥1,234,567.05待缴，到期日2026年1月15日。请通过支付宝、微信支付、银行转账或到物业服务中心缴纳，并注明编号 unit-0301/2026-01-01。',
+  });
   const email = renderMessage(reminder, 'email', 'zh-CN', options);
   assert.equal(email.subject, '缴费提醒：¥1,234,567.05，到期日2026年1月15日');
   assert.equal(
@@ -67,7 +64,10 @@ test('a reminder in zh-CN on every channel: the amount in yuan with its sign and
 test('the same reminder in English (and any locale that is not Chinese)', () => {
   const en = { ...reminder, recipient: { ...reminder.recipient, name: 'Wang Fang' } };
   const o = { sender: 'Property office' };
-  assert.equal(renderMessage(en, 'sms', 'en', o).body, 'Property office: Dear Wang Fang, CN¥1,234,567.05 is due on 15 January 2026. Pay by Alipay, WeChat Pay, bank transfer or at the service office, quoting unit-0301/2026-01-01.');
+  assert.equal(
+    renderMessage(en, 'sms', 'en', o).body,
+    'Property office: Dear Wang Fang, CN¥1,234,567.05 is due on 15 January 2026. Pay by Alipay, WeChat Pay, bank transfer or at the service office, quoting unit-0301/2026-01-01.',
+  );
   const email = renderMessage(en, 'email', 'en-GB', o);
   assert.equal([email.language, email.subject], ['en', 'Payment reminder: CN¥1,234,567.05 due 15 January 2026']);
   assert.ok(email.body.includes('CN¥1,234,567.05 of your fees for 1 January 2026 to 31 January 2026 is unpaid'));
@@ -78,8 +78,19 @@ test('notices and receipts in both languages; a currency without decimals keeps 
   const notice: OutboxMessage = { ...reminder, messageId: 'notice:x', kind: 'notice', amountMinor: 31520 };
   assert.equal(renderMessage(notice, 'email', 'zh-CN', options).subject, '缴费通知：¥315.20，请于2026年1月15日前缴纳');
   assert.equal(renderMessage(notice, 'email', 'en', options).subject, 'Payment notice: CN¥315.20 due 15 January 2026');
-  const receipt: OutboxMessage = { ...reminder, messageId: 'receipt:x', kind: 'receipt', amountMinor: 1500, currency: 'JPY', reference: 'TRF-77', dueDate: null };
-  assert.equal(renderMessage(receipt, 'sms', 'zh-CN', options).body, '【物业服务中心】王芳您好，我们已于2026年1月16日收到您缴纳的JP¥1,500（凭证号 TRF-77），谢谢。');
+  const receipt: OutboxMessage = {
+    ...reminder,
+    messageId: 'receipt:x',
+    kind: 'receipt',
+    amountMinor: 1500,
+    currency: 'JPY',
+    reference: 'TRF-77',
+    dueDate: null,
+  };
+  assert.equal(
+    renderMessage(receipt, 'sms', 'zh-CN', options).body,
+    '【物业服务中心】王芳您好，我们已于2026年1月16日收到您缴纳的JP¥1,500（凭证号 TRF-77），谢谢。',
+  );
   assert.equal(renderMessage(receipt, 'email', 'en', options).subject, 'Payment received: ¥1,500');
 });
 
@@ -90,7 +101,14 @@ test('formatMoney writes exact minor units with the currency decimals, never thr
   // Every safe amount: the digits (separators dropped) are the integer's own.
   fc.assert(
     fc.property(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), (n) => {
-      assert.equal(formatMoney(n, 'CNY', 'zh-CN').replace(/[^0-9]/g, '').replace(/^0+(?=\d)/, ''), String(n).padStart(3, '0').replace(/^0+(?=\d)/, ''));
+      assert.equal(
+        formatMoney(n, 'CNY', 'zh-CN')
+          .replace(/[^0-9]/g, '')
+          .replace(/^0+(?=\d)/, ''),
+        String(n)
+          .padStart(3, '0')
+          .replace(/^0+(?=\d)/, ''),
+      );
     }),
   );
   assert.equal(formatDateFor('2026-12-01' as BusinessDate, 'en'), '1 December 2026');
@@ -103,7 +121,11 @@ test('the channels a message is tried on: the first, then its fallbacks, those t
   assert.equal(deliveryChannels('letter', { name: 'x' }), []);
 });
 
-const record = (outcome: RecordDelivery['outcome'], channel: RecordDelivery['channel'] = 'email', over: Record<string, unknown> = {}): RecordDelivery => {
+const record = (
+  outcome: RecordDelivery['outcome'],
+  channel: RecordDelivery['channel'] = 'email',
+  over: Record<string, unknown> = {},
+): RecordDelivery => {
   const r = decodeDeliveryCommand({
     type: 'RecordDelivery',
     commandId: deliveryCommandId('m-1', channel, outcome),
@@ -121,7 +143,11 @@ const record = (outcome: RecordDelivery['outcome'], channel: RecordDelivery['cha
 const apply = (state: DeliveryState, c: RecordDelivery) => {
   const d = decideDelivery(c, state);
   if (E.isLeft(d)) return { state, error: d.left.code };
-  return { state: d.right.events.reduce((s, e) => evolveDelivery(s, e as DeliveryEvent), state), events: d.right.events.map((e) => e.type), duplicate: d.right.duplicate };
+  return {
+    state: d.right.events.reduce((s, e) => evolveDelivery(s, e as DeliveryEvent), state),
+    events: d.right.events.map((e) => e.type),
+    duplicate: d.right.duplicate,
+  };
 };
 
 test('one final outcome per channel: the same again is a duplicate, another is refused; delivered only after sent', () => {
@@ -148,7 +174,11 @@ test('one final outcome per channel: the same again is a duplicate, another is r
 
 test('whatever order outcomes are asked in, each channel ends with at most one final outcome', () => {
   const asks = fc.array(
-    fc.record({ outcome: fc.constantFrom('sent', 'delivered', 'bounced', 'failed' as const), channel: fc.constantFrom('email', 'sms' as const), n: fc.nat(3) }),
+    fc.record({
+      outcome: fc.constantFrom('sent', 'delivered', 'bounced', 'failed' as const),
+      channel: fc.constantFrom('email', 'sms' as const),
+      n: fc.nat(3),
+    }),
     { maxLength: 12 },
   );
   fc.assert(

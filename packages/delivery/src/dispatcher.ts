@@ -46,7 +46,8 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 3, baseDelayMs: 1000, maxDelayMs: 60_000 };
 
 /** The wait before attempt `attempt` (2, 3, ...): base x 2^(attempt - 2), capped. */
-export const backoffDelay = (retry: RetryPolicy, attempt: number): number => Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 2));
+export const backoffDelay = (retry: RetryPolicy, attempt: number): number =>
+  Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 2));
 
 export interface DispatchOptions {
   readonly store: EventStore;
@@ -121,7 +122,13 @@ export const dispatchOutbox = async (options: DispatchOptions): Promise<Dispatch
   let messages = 0;
   const letters: { out: OutgoingMessage; attempts: number }[] = [];
 
-  const record = async (message: OutboxMessage, channel: DeliveryChannel, outcome: DeliveryOutcome, attempts: number, extra: { providerId?: string; to?: string; reason?: string }) => {
+  const record = async (
+    message: OutboxMessage,
+    channel: DeliveryChannel,
+    outcome: DeliveryOutcome,
+    attempts: number,
+    extra: { providerId?: string; to?: string; reason?: string },
+  ) => {
     const raw = {
       type: 'RecordDelivery',
       commandId: deliveryCommandId(message.messageId, channel, outcome),
@@ -223,7 +230,10 @@ export const dispatchOutbox = async (options: DispatchOptions): Promise<Dispatch
   if (letters.length > 0 && options.printer) {
     document = await options.printer.print(
       letters.map((l) => l.out),
-      options.batchId ?? clock().replace(/[^0-9]/g, '').slice(0, 14),
+      options.batchId ??
+        clock()
+          .replace(/[^0-9]/g, '')
+          .slice(0, 14),
     );
     for (const l of letters) await record(l.out.message, 'letter', 'sent', l.attempts, { providerId: document, to: l.out.to });
   }

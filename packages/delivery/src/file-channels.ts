@@ -33,7 +33,13 @@ export const getFileChannel = (channel: 'sms' | 'app', dir: string): ChannelAdap
       keys ??= mkdir(dir, { recursive: true }).then(() => keysIn(file));
       const known = await keys;
       if (!known.has(m.idempotencyKey)) {
-        const line = { idempotencyKey: m.idempotencyKey, messageId: m.message.messageId, to: m.to, subject: m.rendered.subject, body: m.rendered.body };
+        const line = {
+          idempotencyKey: m.idempotencyKey,
+          messageId: m.message.messageId,
+          to: m.to,
+          subject: m.rendered.subject,
+          body: m.rendered.body,
+        };
         await appendFile(file, `${JSON.stringify(line)}\n`, 'utf8');
         known.add(m.idempotencyKey);
       }

@@ -20,7 +20,6 @@ import {
   type Recipient,
   type ReminderSentData,
   type BilledData,
-  CONTRACT_EVENT_TYPES,
   DEFAULT_DELIVERY_POLICY,
   DELIVERY_EVENT_TYPES,
   RENEWAL_EVENT_TYPES,
@@ -78,7 +77,19 @@ const createTables = async (tx: SqlExecutor, t: TableNames<OutboxTable>) => {
   await createLedgerSettingsTable(tx, t.outbox_settings);
 };
 
-const MESSAGE_COLUMNS = ['message_id', 'kind', 'contract_id', 'cycle_id', 'channels', 'status', 'sent_on', 'tried', 'day', 'message_json', 'global_position'];
+const MESSAGE_COLUMNS = [
+  'message_id',
+  'kind',
+  'contract_id',
+  'cycle_id',
+  'channels',
+  'status',
+  'sent_on',
+  'tried',
+  'day',
+  'message_json',
+  'global_position',
+];
 const CYCLE_TYPES = new Set<string>(RENEWAL_EVENT_TYPES);
 const DELIVERY_TYPES = new Set<string>(DELIVERY_EVENT_TYPES);
 
@@ -88,7 +99,9 @@ const DELIVERY_TYPES = new Set<string>(DELIVERY_EVENT_TYPES);
  * address for), so the dispatcher and `renewal outbox list` agree on them. Bump `version` with
  * a new policy to derive the rows again.
  */
-export const getOutboxProjection = (options: { readonly policy?: DeliveryPolicy; readonly version?: number } = {}): Projection<OutboxTable> => {
+export const getOutboxProjection = (
+  options: { readonly policy?: DeliveryPolicy; readonly version?: number } = {},
+): Projection<OutboxTable> => {
   const policy = options.policy ?? DEFAULT_DELIVERY_POLICY;
   return defineProjection({
     name: OUTBOX_PROJECTION,
@@ -137,7 +150,8 @@ export const getOutboxProjection = (options: { readonly policy?: DeliveryPolicy;
         } else if (e.type === 'LumpSumReceived') {
           const d = e.data as LumpSumReceivedData;
           const recipient = recipients.get(d.contractId);
-          if (recipient) derived.push({ message: lumpSumReceiptMessage(d, { recipient, zones: zones.zones, policy }), position: e.globalPosition });
+          if (recipient)
+            derived.push({ message: lumpSumReceiptMessage(d, { recipient, zones: zones.zones, policy }), position: e.globalPosition });
         } else if (DELIVERY_TYPES.has(e.type)) {
           outcomes.push({ data: e.data as DeliveryEventData, type: e.type });
         } else if (CYCLE_TYPES.has(e.type)) {
@@ -167,7 +181,19 @@ export const getOutboxProjection = (options: { readonly policy?: DeliveryPolicy;
         MESSAGE_COLUMNS,
         derived.map(({ message: m, position }) => {
           const channels = deliveryChannels(m.channel, m.recipient, policy);
-          return [m.messageId, m.kind, m.contractId, m.cycleId, channels.join(','), channels.length ? 'pending' : 'undeliverable', null, '', m.day, JSON.stringify(m), position];
+          return [
+            m.messageId,
+            m.kind,
+            m.contractId,
+            m.cycleId,
+            channels.join(','),
+            channels.length ? 'pending' : 'undeliverable',
+            null,
+            '',
+            m.day,
+            JSON.stringify(m),
+            position,
+          ];
         }),
         'ON CONFLICT (message_id) DO NOTHING',
       );
@@ -182,7 +208,10 @@ const loadRecipients = async (tx: SqlExecutor, table: string, ids: Iterable<stri
   const out = new Map<string, Recipient>();
   for (let i = 0; i < list.length; i += 500) {
     const chunk = list.slice(i, i + 500);
-    const rows = await tx.query(`SELECT contract_id, recipient_json FROM ${table} WHERE contract_id IN (${placeholders(chunk.length)})`, chunk);
+    const rows = await tx.query(
+      `SELECT contract_id, recipient_json FROM ${table} WHERE contract_id IN (${placeholders(chunk.length)})`,
+      chunk,
+    );
     for (const r of rows) out.set(asText(r.contract_id), JSON.parse(asText(r.recipient_json)) as Recipient);
   }
   return out;
@@ -199,11 +228,10 @@ const applyOutcome = async (tx: SqlExecutor, table: string, type: string, d: Del
   }
   const tried = [...splitList(asText(row.tried)), d.channel];
   const left = splitList(asText(row.channels)).filter((c) => !tried.includes(c));
-  await tx.execute(`UPDATE ${table} SET tried = ?, status = CASE WHEN status = 'sent' THEN status WHEN ? THEN 'undeliverable' ELSE status END WHERE message_id = ?`, [
-    tried.join(','),
-    left.length === 0 ? 1 : 0,
-    d.messageId,
-  ]);
+  await tx.execute(
+    `UPDATE ${table} SET tried = ?, status = CASE WHEN status = 'sent' THEN status WHEN ? THEN 'undeliverable' ELSE status END WHERE message_id = ?`,
+    [tried.join(','), left.length === 0 ? 1 : 0, d.messageId],
+  );
 };
 
 const splitList = (text: string): string[] => (text === '' ? [] : text.split(','));
@@ -242,9 +270,14 @@ export const getOutboxView = (db: SqlExecutor) => ({
     await requireLiveView(db, OUTBOX_PROJECTION);
     const where: string[] = ['global_position > ?'];
     const params: (string | number)[] = [Number(query.after ?? -1n)];
-    if (query.status) (where.push('status = ?'), params.push(query.status));
-    if (query.kind) (where.push('kind = ?'), params.push(query.kind));
-    if (query.fromDay) (where.push('day >= ?'), params.push(query.fromDay));
+    const and = (clause: string, value: string | undefined) => {
+      if (value === undefined) return;
+      where.push(clause);
+      params.push(value);
+    };
+    and('status = ?', query.status);
+    and('kind = ?', query.kind);
+    and('day >= ?', query.fromDay);
     const rows = await db.query(
       `SELECT * FROM outbox_messages WHERE ${where.join(' AND ')} ORDER BY global_position, message_id LIMIT ${Math.max(1, Math.floor(query.limit ?? 1000))}`,
       params,

@@ -37,18 +37,37 @@ const onStore = (kind: StoreKind) => async () => {
     e.now.at = '2026-01-08T01:00:05Z' as Instant;
     await sendReminders({ ...e, asOf: d('2026-01-08'), at: '2026-01-08T01:00:00Z' as Instant });
     await e.handler.handle(
-      cycleCommand({ type: 'SendReminder', commandId: 'call-0302', cycleId: 'unit-0302/2026-01-01', actor: 'clerk-li', at: '2026-01-08T01:00:00Z', reminderId: 'call-0302', channel: 'phone' }),
+      cycleCommand({
+        type: 'SendReminder',
+        commandId: 'call-0302',
+        cycleId: 'unit-0302/2026-01-01',
+        actor: 'clerk-li',
+        at: '2026-01-08T01:00:00Z',
+        reminderId: 'call-0302',
+        channel: 'phone',
+      }),
     );
     e.now.at = '2026-01-20T02:00:05Z' as Instant;
     await e.handler.handle(
-      cycleCommand({ type: 'RecordPayment', commandId: 'pay-1', cycleId: 'unit-0301/2026-01-01', actor: 'cashier-zhao', at: '2026-01-20T02:00:00Z', paymentId: 'p-1', amountMinor: 31520, channel: 'cash' }),
+      cycleCommand({
+        type: 'RecordPayment',
+        commandId: 'pay-1',
+        cycleId: 'unit-0301/2026-01-01',
+        actor: 'cashier-zhao',
+        at: '2026-01-20T02:00:00Z',
+        paymentId: 'p-1',
+        amountMinor: 31520,
+        channel: 'cash',
+      }),
     );
     const projection = getOutboxProjection();
     // One event per batch: every fact commits its message with the checkpoint past it.
     await getProjectionRunner({ store: env.store, database: env.views, projections: [projection], batchSize: 1 }).catchUp();
     await getProjectionRunner({ store: env.store, database: env.views, projections: [projection] }).catchUp();
     const rows = async (db = env.views) =>
-      (await getOutboxView(db).list()).map((r) => [r.message.messageId, r.channels.join(','), r.status]).sort((a, b) => a[0]!.localeCompare(b[0]!));
+      (await getOutboxView(db).list())
+        .map((r) => [r.message.messageId, r.channels.join(','), r.status])
+        .sort((a, b) => a[0]!.localeCompare(b[0]!));
     assert.equal(await rows(), EXPECTED);
     const reminder = (await getOutboxView(env.views).list({ kind: 'reminder' }))[1]!.message;
     assert.equal([reminder.amountMinor, reminder.dueDate, reminder.day, reminder.level], [31520, '2026-01-15', '2026-01-08', 1]);

@@ -9,7 +9,15 @@ import * as assert from 'uvu/assert';
 import type { Instant } from '@renewal-ledger/core';
 import { allEvents, cycleCommand } from '@renewal-ledger/testing/engine';
 import { openEnvironment, tempDir } from '@renewal-ledger/testing/environments';
-import { dispatchOutbox, getFileChannel, getLetterPrinter, getOutboxView, getSmtpChannel, messageIdFor, type DispatchOptions } from '../src/index.js';
+import {
+  dispatchOutbox,
+  getFileChannel,
+  getLetterPrinter,
+  getOutboxView,
+  getSmtpChannel,
+  messageIdFor,
+  type DispatchOptions,
+} from '../src/index.js';
 import { startSmtp } from '@renewal-ledger/testing/smtp';
 import { billedFlats, remindByEmail } from '@renewal-ledger/testing/delivery';
 
@@ -66,7 +74,10 @@ test('a reminder committed is delivered once to the SMTP server, with the amount
     const mail = s.smtp.received[0]!;
     assert.equal(mail.to && !Array.isArray(mail.to) ? mail.to.text : null, 'wang.fang@example.com');
     assert.equal(mail.subject, 'Payment reminder: CN¥315.20 due 15 January 2026');
-    assert.ok(mail.text!.includes('CN¥315.20 of your fees for 1 January 2026 to 31 January 2026 is unpaid; it is due on 15 January 2026.'), mail.text);
+    assert.ok(
+      mail.text!.includes('CN¥315.20 of your fees for 1 January 2026 to 31 January 2026 is unpaid; it is due on 15 January 2026.'),
+      mail.text,
+    );
     // Signed on the reminder's day in Shanghai: 16 January (a UTC slice of the instant says 15).
     assert.ok(mail.text!.includes('Property office\n16 January 2026'), mail.text);
     assert.equal(mail.messageId, messageIdFor(`${REMINDER}#email`, 'estate.example'));
@@ -123,7 +134,10 @@ test('the notice says what is billed and by when; the receipt the day the money 
     assert.equal(notice!.subject, 'Payment notice: CN¥315.20 due 15 January 2026');
     assert.ok(notice!.text!.includes('Pay by Alipay, WeChat Pay, bank transfer or at the service office, quoting unit-0301/2026-01-01.'));
     assert.equal(receipt!.subject, 'Payment received: CN¥315.20');
-    assert.ok(receipt!.text!.includes('We received CN¥315.20 on 21 January 2026 (reference WX-7781) for unit-0301/2026-01-01.'), receipt!.text);
+    assert.ok(
+      receipt!.text!.includes('We received CN¥315.20 on 21 January 2026 (reference WX-7781) for unit-0301/2026-01-01.'),
+      receipt!.text,
+    );
   } finally {
     await s.close();
   }
@@ -138,10 +152,19 @@ test('a bounce (the server refuses the recipient) falls back to SMS by the polic
     assert.equal(r.fellBack, 1);
     assert.equal(s.smtp.received.length, 0);
     assert.equal(s.sleeps, [], 'a bounce is not retried');
-    const lines = readFileSync(join(s.files.dir, 'sms.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(s.files.dir, 'sms.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const id = 'reminder:unit-0302/2026-01-01/reminder/2026-01-15/2';
-    assert.equal(lines.map((l) => [l.messageId, l.to]), [[id, '+86 138 0000 0302']]);
-    assert.equal(lines[0].body, 'Property office: Dear Wang Fang, CN¥315.20 is due on 15 January 2026. Pay by Alipay, WeChat Pay, bank transfer or at the service office, quoting unit-0302/2026-01-01.');
+    assert.equal(
+      lines.map((l) => [l.messageId, l.to]),
+      [[id, '+86 138 0000 0302']],
+    );
+    assert.equal(
+      lines[0].body,
+      'Property office: Dear Wang Fang, CN¥315.20 is due on 15 January 2026. Pay by Alipay, WeChat Pay, bank transfer or at the service office, quoting unit-0302/2026-01-01.',
+    );
     const outcomes = (await allEvents(s.env.store)).filter((x) => x.streamName === `delivery-${id}`);
     assert.equal(
       outcomes.map((x) => [x.type, (x.data as { channel: string }).channel]),
@@ -174,7 +197,7 @@ test('a passing failure (451) is tried again after 1x then 2x the backoff; attem
     const r = await dispatchOutbox(t.options({ kinds: ['reminder'], retry: { attempts: 2, baseDelayMs: 10 } }));
     assert.equal(t.sleeps, [10]);
     assert.equal(r.outcomes, { sent: 1, delivered: 0, bounced: 0, failed: 1 });
-    assert.ok(r.letters && r.letters.startsWith('letters-'));
+    assert.ok(r.letters?.startsWith('letters-'));
     const html = readFileSync(join(t.files.dir, r.letters!), 'utf8');
     assert.equal(html.match(/<section class="letter"/g)?.length, 1);
     assert.ok(html.includes('Building 3, unit 303') && html.includes('CN¥315.20'));

@@ -24,7 +24,11 @@ export const openLedger = (store: EventStore, locale = 'en') =>
  * Flats of 98.50 m2 at 3.20 a m2 (testing's default contract): January billed 315.20, due 15
  * January; each flat's contact as given.
  */
-export const billedFlats = async (store: EventStore, flats: readonly { contractId: string; contact: Record<string, string> }[], locale = 'en') => {
+export const billedFlats = async (
+  store: EventStore,
+  flats: readonly { contractId: string; contact: Record<string, string> }[],
+  locale = 'en',
+) => {
   await openLedger(store, locale);
   const e = engineOn(store);
   await e.contractHandler.handleBatch(
@@ -40,5 +44,10 @@ export const billedFlats = async (store: EventStore, flats: readonly { contractI
  */
 export const remindByEmail = async (e: ReturnType<typeof engineOn>) => {
   e.now.at = '2026-01-15T16:30:05Z' as Instant;
-  return sendReminders({ ...e, asOf: d('2026-01-16'), at: '2026-01-15T16:30:00Z' as Instant, policy: [{ offsetDays: 1, channel: 'email', level: 2 }] });
+  return sendReminders({
+    ...e,
+    asOf: d('2026-01-16'),
+    at: '2026-01-15T16:30:00Z' as Instant,
+    policy: [{ offsetDays: 1, channel: 'email', level: 2 }],
+  });
 };

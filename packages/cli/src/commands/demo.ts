@@ -611,10 +611,14 @@ $RENEWAL_STORE, so it never writes demo data into a store you configured for rea
       const statements = statementsDirOf(storeUrl);
       const reconciled = await reconcileDemoDays(session.store, plan.asOf, RECONCILED_DAYS, statements, 'demo-accountant');
       const deliveryStarted = performance.now();
-      const delivered = await deliverDemoReminders(session.store, session.views, plan.asOf, outboxDirOf(storeUrl), () => officeClock(timeZone)(plan.asOf, 18));
+      const delivered = await deliverDemoReminders(session.store, session.views, plan.asOf, outboxDirOf(storeUrl), () =>
+        officeClock(timeZone)(plan.asOf, 18),
+      );
       const deliverySeconds = (performance.now() - deliveryStarted) / 1000;
       say(`\n${renderApprovals(plan.asOf, approvals.usersAdded, approvals.steps)}`);
-      say(`\n${renderDemoDelivery(delivered)}\n  (in ${deliverySeconds.toFixed(1)} s; renewal outbox list shows every message, renewal outbox dispatch sends the older ones)`);
+      say(
+        `\n${renderDemoDelivery(delivered)}\n  (in ${deliverySeconds.toFixed(1)} s; renewal outbox list shows every message, renewal outbox dispatch sends the older ones)`,
+      );
       const reported = await report(session, plan, say);
       say(
         `\n${renderDemoReconciliations(reconciled)}\n  (statements in ${statements}; renewal reconcile FILE --source alipay|wechat-pay --date DAY does the same)`,

@@ -70,7 +70,14 @@ follows the list.
       const counts = await view.counts();
       if (format === 'json') {
         printJson({
-          messages: rows.map((r) => ({ ...r.message, channels: r.channels, status: r.status, sentOn: r.sentOn, tried: r.tried, position: r.position })),
+          messages: rows.map((r) => ({
+            ...r.message,
+            channels: r.channels,
+            status: r.status,
+            sentOn: r.sentOn,
+            tried: r.tried,
+            position: r.position,
+          })),
           counts,
         });
         return 0;
@@ -80,10 +87,25 @@ follows the list.
           ? 'Outbox: no messages'
           : table(
               ['message', 'kind', 'contract', 'day', 'channels', 'status', 'sent on', 'bounced/failed'],
-              rows.map((r) => [r.message.messageId, r.message.kind, r.message.contractId, r.message.day, r.channels.join(' > '), r.status, r.sentOn ?? '', r.tried.join(', ')]),
+              rows.map((r) => [
+                r.message.messageId,
+                r.message.kind,
+                r.message.contractId,
+                r.message.day,
+                r.channels.join(' > '),
+                r.status,
+                r.sentOn ?? '',
+                r.tried.join(', '),
+              ]),
             ),
       );
-      if (!values.status) print(`\n${table(['kind', 'status', 'messages'], counts.map((c) => [c.kind, c.status, count(c.count)]))}`);
+      if (!values.status)
+        print(
+          `\n${table(
+            ['kind', 'status', 'messages'],
+            counts.map((c) => [c.kind, c.status, count(c.count)]),
+          )}`,
+        );
       return 0;
     } finally {
       await views.close();
@@ -98,7 +120,8 @@ const smtpOf = (command: string, v: Record<string, string | boolean | undefined>
   if (!host) return null;
   const portText = (v['smtp-port'] as string | undefined) ?? env.RENEWAL_SMTP_PORT ?? '587';
   const from = (v['smtp-from'] as string | undefined) ?? env.RENEWAL_SMTP_FROM;
-  if (!from) throw new UsageError('an SMTP host needs a sender: --smtp-from or RENEWAL_SMTP_FROM (Property office <office@example.com>)', command);
+  if (!from)
+    throw new UsageError('an SMTP host needs a sender: --smtp-from or RENEWAL_SMTP_FROM (Property office <office@example.com>)', command);
   const user = (v['smtp-user'] as string | undefined) ?? (env.RENEWAL_SMTP_USER || undefined);
   const password = env.RENEWAL_SMTP_PASSWORD || undefined;
   return {

@@ -72,14 +72,19 @@ export const evolveDelivery = (state: DeliveryState, event: DeliveryEvent): Deli
   return { messageId: d.messageId, channels, commandIds: [...state.commandIds, d.commandId] };
 };
 
-export const decideDelivery = (c: RecordDelivery, state: DeliveryState): E.Either<DeliveryError, Decision<DeliveryEvent, DeliveryDuplicate>> => {
+export const decideDelivery = (
+  c: RecordDelivery,
+  state: DeliveryState,
+): E.Either<DeliveryError, Decision<DeliveryEvent, DeliveryDuplicate>> => {
   if (state.commandIds.includes(c.commandId)) return E.right({ events: [], duplicate: { key: 'commandId', id: c.commandId } });
   const { type: _type, outcome, ...data } = c;
   const found = state.channels.find((x) => x.channel === c.channel);
   const event = { type: EVENT_OF[outcome], data } as DeliveryEvent;
   if (outcome === 'delivered') {
-    if (!found || found.outcome !== 'sent') return E.left(deliveryError('NOT_SENT', { messageId: c.messageId, channel: c.channel }));
-    return found.delivered ? E.right({ events: [], duplicate: { key: 'outcome', id: c.messageId } }) : E.right({ events: [event], duplicate: null });
+    if (found?.outcome !== 'sent') return E.left(deliveryError('NOT_SENT', { messageId: c.messageId, channel: c.channel }));
+    return found.delivered
+      ? E.right({ events: [], duplicate: { key: 'outcome', id: c.messageId } })
+      : E.right({ events: [event], duplicate: null });
   }
   if (found)
     return found.outcome === outcome

@@ -52,6 +52,13 @@ export const DELIVERY_SCHEMA_VERSION: Readonly<Record<DeliveryEventType, number>
   MessageFailed: 1,
 };
 
-export const decodeDeliveryEvent: (input: unknown) => E.Either<InvalidInput, DeliveryEvent> = decodeOwnedWith(DeliveryEventC, 'delivery event');
+export const decodeDeliveryEvent: (input: unknown) => E.Either<InvalidInput, DeliveryEvent> = decodeOwnedWith(
+  DeliveryEventC,
+  'delivery event',
+);
 
-export const deliveryEvents = eventCodec<DeliveryEvent>({ name: 'delivery', schemaVersions: DELIVERY_SCHEMA_VERSION, decode: decodeDeliveryEvent });
+export const deliveryEvents = eventCodec<DeliveryEvent>({
+  name: 'delivery',
+  schemaVersions: DELIVERY_SCHEMA_VERSION,
+  decode: decodeDeliveryEvent,
+});

@@ -74,7 +74,11 @@ export const addressOn = (message: Pick<OutboxMessage, 'recipient' | 'contractId
         : message.contractId;
 
 /** The channels to try in order: the first, then its fallbacks (each once), those the recipient can receive on. */
-export const deliveryChannels = (first: DeliveryChannel, recipient: Recipient, policy: DeliveryPolicy = DEFAULT_DELIVERY_POLICY): DeliveryChannel[] => {
+export const deliveryChannels = (
+  first: DeliveryChannel,
+  recipient: Recipient,
+  policy: DeliveryPolicy = DEFAULT_DELIVERY_POLICY,
+): DeliveryChannel[] => {
   const order = [first, ...policy.fallback[first]];
   return order.filter((c, i) => order.indexOf(c) === i && canReceive(recipient, c));
 };

@@ -30,7 +30,20 @@ export interface TemplateOptions {
   readonly howToPay?: (message: OutboxMessage, language: MessageLanguage) => string;
 }
 
-const EN_MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const EN_MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 /** 2026-06-10 -> "2026年6月10日" / "10 June 2026". */
 export const formatDateFor = (date: BusinessDate, language: MessageLanguage): string => {
@@ -70,12 +83,22 @@ const wordsOf: Record<MessageKind, (m: OutboxMessage, l: MessageLanguage, o: Tem
       ? {
           subject: `缴费提醒：${amount}，到期日${due}`,
           line: `【${o.sender}】${m.recipient.name}您好，您有${amount}待缴，到期日${due}。${howToPay}`,
-          paragraphs: [`${m.recipient.name}您好：`, `您的费用（${periodText(m, l)}）尚有${amount}未缴，到期日为${due}。`, howToPay, `如已缴纳，请忽略本提醒。`],
+          paragraphs: [
+            `${m.recipient.name}您好：`,
+            `您的费用（${periodText(m, l)}）尚有${amount}未缴，到期日为${due}。`,
+            howToPay,
+            `如已缴纳，请忽略本提醒。`,
+          ],
         }
       : {
           subject: `Payment reminder: ${amount} due ${due}`,
           line: `${o.sender}: Dear ${m.recipient.name}, ${amount} is due on ${due}. ${howToPay}`,
-          paragraphs: [`Dear ${m.recipient.name},`, `${amount} of your fees for ${periodText(m, 'en')} is unpaid; it is due on ${due}.`, howToPay, 'If you have paid already, please ignore this reminder.'],
+          paragraphs: [
+            `Dear ${m.recipient.name},`,
+            `${amount} of your fees for ${periodText(m, 'en')} is unpaid; it is due on ${due}.`,
+            howToPay,
+            'If you have paid already, please ignore this reminder.',
+          ],
         };
   },
   notice: (m, l, o) => {
@@ -102,18 +125,31 @@ const wordsOf: Record<MessageKind, (m: OutboxMessage, l: MessageLanguage, o: Tem
       ? {
           subject: `收款通知：已收到${amount}`,
           line: `【${o.sender}】${m.recipient.name}您好，我们已于${day}收到您缴纳的${amount}${ref}，谢谢。`,
-          paragraphs: [`${m.recipient.name}您好：`, `我们已于${day}收到您缴纳的${amount}${ref}，编号 ${referenceOf(m)}。`, '感谢您按时缴费。'],
+          paragraphs: [
+            `${m.recipient.name}您好：`,
+            `我们已于${day}收到您缴纳的${amount}${ref}，编号 ${referenceOf(m)}。`,
+            '感谢您按时缴费。',
+          ],
         }
       : {
           subject: `Payment received: ${amount}`,
           line: `${o.sender}: Dear ${m.recipient.name}, we received ${amount} on ${day}${ref}. Thank you.`,
-          paragraphs: [`Dear ${m.recipient.name},`, `We received ${amount} on ${day}${ref} for ${referenceOf(m)}.`, 'Thank you for paying.'],
+          paragraphs: [
+            `Dear ${m.recipient.name},`,
+            `We received ${amount} on ${day}${ref} for ${referenceOf(m)}.`,
+            'Thank you for paying.',
+          ],
         };
   },
 };
 
 /** The message as it goes out on a channel, in the language of the locale. */
-export const renderMessage = (message: OutboxMessage, channel: DeliveryChannel, locale: string, options: TemplateOptions): RenderedMessage => {
+export const renderMessage = (
+  message: OutboxMessage,
+  channel: DeliveryChannel,
+  locale: string,
+  options: TemplateOptions,
+): RenderedMessage => {
   const language = messageLanguageOf(locale);
   const w = wordsOf[message.kind](message, language, options);
   const signOff = `${options.sender}\n${formatDateFor(message.day, language)}`;
