@@ -751,6 +751,7 @@ export {
   type MessageKind,
   type Recipient,
   type OutboxMessage,
+  type MessageContext,
   type DeliveryPolicy,
   DEFAULT_DELIVERY_POLICY,
   canReceive,

@@ -92,14 +92,15 @@ export const recipientOf = (name: string, contact: Contact): Recipient => ({
 
 const DUE_IN_REMINDER_ID = /\/reminder\/(\d{4}-\d{2}-\d{2})\/\d+$/;
 
-interface Context {
+/** What a message is derived with besides its fact: who it goes to, the ledger's zones, the policy. */
+export interface MessageContext {
   readonly recipient: Recipient;
   readonly zones: LedgerZones;
   readonly policy?: DeliveryPolicy;
 }
 
 /** The reminder a ReminderSent asks for, with what is collectible after it; none for a phone call or a cycle not billed. */
-export const reminderMessage = (data: ReminderSentData, after: CycleState, ctx: Context): OutboxMessage | null => {
+export const reminderMessage = (data: ReminderSentData, after: CycleState, ctx: MessageContext): OutboxMessage | null => {
   const bill = after.bill;
   if (data.channel === 'phone' || !bill) return null;
   const due = DUE_IN_REMINDER_ID.exec(data.reminderId)?.[1] as BusinessDate | undefined;
@@ -122,7 +123,7 @@ export const reminderMessage = (data: ReminderSentData, after: CycleState, ctx: 
   };
 };
 
-export const noticeMessage = (data: BilledData, ctx: Context): OutboxMessage => ({
+export const noticeMessage = (data: BilledData, ctx: MessageContext): OutboxMessage => ({
   messageId: `notice:${data.cycleId}`,
   kind: 'notice',
   contractId: data.contractId,
@@ -141,7 +142,7 @@ export const noticeMessage = (data: BilledData, ctx: Context): OutboxMessage => 
 });
 
 /** A receipt for new money: none for a lump sum's part (the lump sum has its own) or a payment from credit. */
-export const receiptMessage = (data: PaidData, after: CycleState, ctx: Context): OutboxMessage | null => {
+export const receiptMessage = (data: PaidData, after: CycleState, ctx: MessageContext): OutboxMessage | null => {
   const bill = after.bill;
   if (data.lumpSumId !== undefined || data.creditApplicationId !== undefined || !bill) return null;
   return {
@@ -173,7 +174,7 @@ export interface LumpSumReceipt {
   readonly at: Instant;
 }
 
-export const lumpSumReceiptMessage = (data: LumpSumReceipt, ctx: Context): OutboxMessage => ({
+export const lumpSumReceiptMessage = (data: LumpSumReceipt, ctx: MessageContext): OutboxMessage => ({
   messageId: `receipt:${data.contractId}/${data.lumpSumId}`,
   kind: 'receipt',
   contractId: data.contractId,
