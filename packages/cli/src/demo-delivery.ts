@@ -41,6 +41,8 @@ export const deliverDemoReminders = async (
     fromDay: from,
     actor: 'demo-delivery',
     batchId: asOf,
+    // The file adapters skip a key they have written: a crash costs no copy, so record in batches.
+    recordEvery: 200,
     clock,
     onOutcome: (o) => {
       if (o.recorded !== 'now') return;
