@@ -615,6 +615,8 @@ $RENEWAL_STORE, so it never writes demo data into a store you configured for rea
         officeClock(timeZone)(plan.asOf, 18),
       );
       const deliverySeconds = (performance.now() - deliveryStarted) / 1000;
+      // Its outcomes are events of this run too (the audit counts them).
+      simulated.tally.events += delivered.byChannel.reduce((n, c) => n + c.count, 0);
       say(`\n${renderApprovals(plan.asOf, approvals.usersAdded, approvals.steps)}`);
       say(
         `\n${renderDemoDelivery(delivered)}\n  (in ${deliverySeconds.toFixed(1)} s; renewal outbox list shows every message, renewal outbox dispatch sends the older ones)`,
