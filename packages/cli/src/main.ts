@@ -18,6 +18,7 @@ import { receiptsCommand } from './commands/receipts.js';
 import { reconcileCommands } from './commands/reconcile.js';
 import { usersCommands } from './commands/users.js';
 import { invoicesCommand } from './commands/invoices.js';
+import { outboxCommands } from './commands/outbox.js';
 import { print, setCsvBom, warn } from './output.js';
 
 export const COMMANDS: readonly Command[] = [
@@ -36,10 +37,11 @@ export const COMMANDS: readonly Command[] = [
   ...reconcileCommands,
   ...usersCommands,
   ...approvalsCommands,
+  ...outboxCommands,
 ];
 
 /** Commands that only group others: `renewal audit` lists `audit verify`, ... */
-const GROUPS = ['audit', 'projections', 'users', 'approvals', 'late-fees'] as const;
+const GROUPS = ['audit', 'projections', 'users', 'approvals', 'late-fees', 'outbox'] as const;
 
 const version = (): string => {
   try {

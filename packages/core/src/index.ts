@@ -30,6 +30,7 @@ export {
   currencyExponent,
   formatMinor,
   formatGrouped,
+  formatMoney,
   parseAmount,
   parseMinor,
   iso4217MinorUnits,
@@ -742,3 +743,73 @@ export {
   taxRateOf,
 } from './invoice/rules.js';
 export { shareOut, type InvoiceableCycle, invoiceableLinesOf, redLinesForRefund } from './invoice/figures.js';
+
+// Delivery (docs/reminders-and-notices.md): the messages the ledger's facts ask for, their words
+// per channel and language, and what became of each message, one stream per message.
+export {
+  DELIVERY_CHANNELS,
+  type DeliveryChannel,
+  DeliveryChannelC,
+  MessageSent,
+  MessageDelivered,
+  MessageBounced,
+  MessageFailed,
+  DeliveryEventC,
+  type DeliveryEvent,
+  type DeliveryEventType,
+  type DeliveryEventData,
+  DELIVERY_EVENT_TYPES,
+  DELIVERY_SCHEMA_VERSION,
+  decodeDeliveryEvent,
+  deliveryEvents,
+} from './delivery/events.js';
+export {
+  DELIVERY_OUTCOMES,
+  type DeliveryOutcome,
+  RecordDeliveryC,
+  type RecordDelivery,
+  decodeDeliveryCommand,
+  deliveryCommandId,
+} from './delivery/commands.js';
+export {
+  DELIVERY_STREAM_PREFIX,
+  deliveryStreamName,
+  type ChannelDelivery,
+  type DeliveryState,
+  type DeliveryRuleDetails,
+  type DeliveryRuleCode,
+  type DeliveryError,
+  type DeliveryDuplicate,
+  initialDeliveryState,
+  evolveDelivery,
+  decideDelivery,
+  type DeliveryStatus,
+  deliveryStatus,
+  deliveryDecider,
+} from './delivery/decider.js';
+export {
+  type MessageKind,
+  type Recipient,
+  type OutboxMessage,
+  type MessageContext,
+  type DeliveryPolicy,
+  DEFAULT_DELIVERY_POLICY,
+  canReceive,
+  addressOn,
+  deliveryChannels,
+  recipientOf,
+  reminderMessage,
+  noticeMessage,
+  receiptMessage,
+  type LumpSumReceipt,
+  lumpSumReceiptMessage,
+} from './delivery/messages.js';
+export {
+  type MessageLanguage,
+  MESSAGE_LANGUAGES,
+  messageLanguageOf,
+  type RenderedMessage,
+  type TemplateOptions,
+  formatDateFor,
+  renderMessage,
+} from './delivery/templates.js';

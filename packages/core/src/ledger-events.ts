@@ -11,6 +11,7 @@ import { reconciliationEvents, type ReconciliationEvent, type ReconciliationEven
 import { channelEvents, type ChannelEvent, type ChannelEventType } from './channel/events.js';
 import { userEvents, type UserEvent, type UserEventType } from './users/events.js';
 import { invoiceEvents, type InvoiceEvent, type InvoiceEventType } from './invoice/events.js';
+import { deliveryEvents, type DeliveryEvent, type DeliveryEventType } from './delivery/events.js';
 import { invoicingRulesEvents, type InvoicingRulesEvent } from './invoice/rules.js';
 import { schemaVersionsOf, storedEventDecoder, type StoredEventDecoder, type StoredEventInput } from './event-codec.js';
 import type { Upcasters } from './upcasting.js';
@@ -18,7 +19,7 @@ import type { InvalidInput } from './validation.js';
 
 /**
  * The codecs of the ledger's aggregates: the renewal cycle's, the contract's, the ledger settings',
- * the users', the invoices', the invoicing rules' the statement reconciliations' and the payment channels'. One store holds all.
+ * the users', the invoices', the invoicing rules', the statement reconciliations', the payment channels' and the messages' deliveries. One store holds all.
  */
 export const LEDGER_EVENT_CODECS = [
   cycleEvents,
@@ -29,9 +30,10 @@ export const LEDGER_EVENT_CODECS = [
   invoicingRulesEvents,
   reconciliationEvents,
   channelEvents,
+  deliveryEvents,
 ] as const;
 
-/** Any event core knows: a renewal cycle's, a contract's, the ledger settings', a user's, an invoice's, the invoicing rules', a reconciliation's or a payment channel's. */
+/** Any event core knows: a renewal cycle's, a contract's, the ledger settings', a user's, an invoice's, the invoicing rules', a reconciliation's, a payment channel's or a message delivery's. */
 export type LedgerEvent =
   | RenewalEvent
   | ContractEvent
@@ -40,7 +42,8 @@ export type LedgerEvent =
   | InvoiceEvent
   | InvoicingRulesEvent
   | ReconciliationEvent
-  | ChannelEvent;
+  | ChannelEvent
+  | DeliveryEvent;
 export type LedgerEventType =
   | RenewalEventType
   | ContractEventType
@@ -49,7 +52,8 @@ export type LedgerEventType =
   | InvoiceEventType
   | 'InvoicingRulesSet'
   | ReconciliationEventType
-  | ChannelEventType;
+  | ChannelEventType
+  | DeliveryEventType;
 
 /** The library's own history of schema changes: none yet, every event is at version 1. */
 export const renewalUpcasters: Upcasters = {};

@@ -151,3 +151,26 @@ export const parseAmount = (text: string, currency: string, locale = 'en'): Mino
  * currency has, or anything else. For text written in a locale, see parseAmount.
  */
 export const parseMinor = (text: string, currency: string): MinorUnits | null => parseAmount(text, currency, 'en');
+
+const moneyFormatters = new Map<string, (text: string) => string>();
+/**
+ * Minor units as an amount of money in the locale's way with the currency's sign:
+ * formatMoney(123456705, 'CNY', 'zh-CN') -> "¥1,234,567.05", (31520, 'CNY', 'en') -> "CN¥315.20",
+ * (1500, 'JPY', 'en') -> "¥1,500". The exact decimal text goes to Intl, as in formatGrouped.
+ */
+export const formatMoney = (amount: number | bigint, currency: string, locale = 'en'): string => {
+  const decimals = currencyExponent(currency);
+  const key = `${locale}\u0000${currency}`;
+  let f = moneyFormatters.get(key);
+  if (!f) {
+    const nf = new Intl.NumberFormat(locale, {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: decimals,
+      maximumFractionDigits: decimals,
+    });
+    f = nf.format.bind(nf) as unknown as (text: string) => string;
+    moneyFormatters.set(key, f);
+  }
+  return f(decimalText(amount, decimals));
+};

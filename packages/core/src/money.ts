@@ -131,4 +131,4 @@ export const amountFromRate = (
 };
 
 // How amounts read and are written per currency and locale (money-text.ts).
-export { iso4217MinorUnits, currencyExponent, formatMinor, formatGrouped, parseAmount, parseMinor } from './money-text.js';
+export { iso4217MinorUnits, currencyExponent, formatMinor, formatGrouped, formatMoney, parseAmount, parseMinor } from './money-text.js';

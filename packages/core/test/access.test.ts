@@ -75,6 +75,7 @@ ChangeTimeZone           . . x . .
 SetLateFeePolicy         . . x . .
 AddUser                  . . x . x
 DisableUser              . . x . x
+RecordDelivery           . x x . x
 `
   .trim()
   .split('\n')
@@ -109,6 +110,7 @@ test('every command of the library’s aggregates is in the default policy (a ne
     ...Object.keys(InvoicingRulesCommandC.members),
     ...Object.keys(ReconciliationCommandC.members),
     ...Object.keys(ChannelCommandC.members),
+    'RecordDelivery',
   ];
   assert.equal(
     all.filter((t) => !(t in DEFAULT_ACCESS_POLICY.commands)),

@@ -7,6 +7,7 @@ import {
   CONTRACT_COMMAND_TYPES,
   CONTRACT_EVENT_TYPES,
   INVOICE_EVENT_TYPES,
+  DELIVERY_EVENT_TYPES,
   CONTRACT_SCHEMA_VERSION,
   CURRENT_SCHEMA_VERSION,
   decodeContractCommand,
@@ -85,7 +86,7 @@ events('decodeStoredEvent reads both kinds; unknown types and newer versions are
 });
 
 events(
-  'the cycle’s versions and type guard are unchanged; the stored versions cover cycle, contract, ledger settings, users, invoices, invoicing rules, reconciliation and payment channels',
+  'the cycle’s versions and type guard are unchanged; the stored versions cover cycle, contract, ledger settings, users, invoices, invoicing rules, reconciliation, payment channels and delivery',
   () => {
     assert.equal(Object.keys(CURRENT_SCHEMA_VERSION).sort(), [...RENEWAL_EVENT_TYPES].sort());
     assert.equal(
@@ -104,6 +105,7 @@ events(
         'DifferenceResolved',
         'NotificationRefused',
         'ProviderRefundAnswered',
+        ...DELIVERY_EVENT_TYPES,
       ].sort(),
     );
     assert.equal(Object.keys(CONTRACT_SCHEMA_VERSION).sort(), [...CONTRACT_EVENT_TYPES].sort());

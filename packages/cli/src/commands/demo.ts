@@ -63,6 +63,7 @@ import { openSession, projectionProgress, PROJECTIONS, type Session } from '../s
 import { readLedger } from '../ledger.js';
 import { reconcileDemoDays, renderDemoReconciliations } from '../demo-reconciliation.js';
 import { dayOfApprovals, renderApprovals } from '../demo-approvals.js';
+import { deliverDemoReminders, renderDemoDelivery } from '../demo-delivery.js';
 import { renderTaxTotals } from './invoices.js';
 import { punctualityOf, renderChannelTakings, renderCollection, renderPunctuality, renderReminderEffects } from '../demo-behaviour.js';
 
@@ -553,6 +554,9 @@ const statementsDirOf = (storeUrl: string): string => {
   return path && path !== ':memory:' ? join(dirname(path), 'renewal-demo-statements') : join(tmpdir(), 'renewal-demo-statements');
 };
 
+/** Where the demo's outbox writes SMS, push and letters: beside a SQLite store, else the temp dir. */
+const outboxDirOf = (storeUrl: string): string => join(dirname(statementsDirOf(storeUrl)), 'renewal-demo-outbox');
+
 export const demoCommand: Command = {
   name: NAME,
   summary: 'write the seeded demo portfolio into a store and print the reports',
@@ -606,7 +610,17 @@ $RENEWAL_STORE, so it never writes demo data into a store you configured for rea
       // The days closed before the views are brought up to date: the audit chain covers their records.
       const statements = statementsDirOf(storeUrl);
       const reconciled = await reconcileDemoDays(session.store, plan.asOf, RECONCILED_DAYS, statements, 'demo-accountant');
+      const deliveryStarted = performance.now();
+      const delivered = await deliverDemoReminders(session.store, session.views, plan.asOf, outboxDirOf(storeUrl), () =>
+        officeClock(timeZone)(plan.asOf, 18),
+      );
+      const deliverySeconds = (performance.now() - deliveryStarted) / 1000;
+      // Its outcomes are events of this run too (the audit counts them).
+      simulated.tally.events += delivered.byChannel.reduce((n, c) => n + c.count, 0);
       say(`\n${renderApprovals(plan.asOf, approvals.usersAdded, approvals.steps)}`);
+      say(
+        `\n${renderDemoDelivery(delivered)}\n  (in ${deliverySeconds.toFixed(1)} s; renewal outbox list shows every message, renewal outbox dispatch sends the older ones)`,
+      );
       const reported = await report(session, plan, say);
       say(
         `\n${renderDemoReconciliations(reconciled)}\n  (statements in ${statements}; renewal reconcile FILE --source alipay|wechat-pay --date DAY does the same)`,
@@ -622,6 +636,7 @@ $RENEWAL_STORE, so it never writes demo data into a store you configured for rea
           commands: { ...simulated.tally, rejectedBy: simulated.rejectedBy },
           engine: simulated.did,
           approvals: approvals.steps,
+          delivery: { from: delivered.from, ...delivered.report, byChannel: delivered.byChannel },
           ...reported.json,
           reconciliations: reconciled.map((r) => ({
             day: r.day,

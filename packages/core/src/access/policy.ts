@@ -99,6 +99,9 @@ export const DEFAULT_ACCESS_POLICY: AccessPolicy = {
     SetLateFeePolicy: ['manager'],
     AddUser: ['manager', 'system'],
     DisableUser: ['manager', 'system'],
+    // What became of a reminder, notice or receipt sent (docs/reminders-and-notices.md): the
+    // dispatcher (system) records it, or a clerk from a provider's report.
+    RecordDelivery: operators,
   },
   limits: {
     // 500.00 in a currency of two decimals; 50,000 yen (JPY has none).
