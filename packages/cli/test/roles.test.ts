@@ -140,6 +140,55 @@ test('a refund over the cashier limit waits for a manager; self-approval is refu
   );
 });
 
+test('renewal receipts lists a refund waiting for approval until it is approved (its note), rejected or expired', ({ w }) => {
+  office(w);
+  const refund = (refundId: string, amountMinor: number) => ({
+    type: 'Refund',
+    commandId: `refund-${refundId}`,
+    cycleId: CYCLE,
+    actor: 'cashier-chen',
+    at: '2026-01-22T09:00:00Z',
+    refundId,
+    paymentId: 'pay-1',
+    amountMinor,
+    reason: 'paid twice',
+  });
+  // 600.00 and 550.00, both over the cashier's 500.00: two requests, no refund note.
+  w.writeLines('refunds.jsonl', [refund('r1', 60000), refund('r2', 55000)]);
+  ok(w.renewal(['apply', 'refunds.jsonl', '--actor', 'cashier-chen'], { env: NOW }));
+  const pending = () =>
+    (JSON.parse(ok(w.renewal(['receipts', '--pending', '--contract', 'unit-0301', '--format', 'json']))) as { pendingRefunds: any[] }).pendingRefunds.map(
+      (p) => [p.requestId, p.amountMinor, p.refundsReceipt, p.requester],
+    );
+  assert.equal(pending(), [
+    ['r1', 60000, 'R-2026-000001', 'cashier-chen'],
+    ['r2', 55000, 'R-2026-000001', 'cashier-chen'],
+  ]);
+  const table = ok(w.renewal(['receipts', '--cycle', CYCLE]));
+  assert.match(table, 'Refunds waiting for approval');
+  assert.match(table, /r1 .*-600\.00 .*cashier-chen \(cashier\)/);
+  const all = JSON.parse(ok(w.renewal(['receipts', '--format', 'json']))) as { documents: any[]; pendingRefunds: any[] };
+  assert.equal(all.documents.map((d) => d.number), ['R-2026-000001']);
+  assert.is(all.pendingRefunds.length, 2);
+
+  ok(w.renewal(['approvals', 'approve', 'r1', '--cycle', CYCLE, '--actor', 'manager-zhao'], { env: NOW }));
+  assert.equal(pending(), [['r2', 55000, 'R-2026-000001', 'cashier-chen']]);
+  const docs = JSON.parse(ok(w.renewal(['receipts', '--cycle', CYCLE, '--format', 'json']))) as { documents: any[] };
+  assert.equal(
+    docs.documents.map((d) => [d.number, d.amountMinor, d.refundId, d.refundsReceipt]),
+    [
+      ['R-2026-000001', 100000, null, null],
+      ['RN-2026-000001', 60000, 'r1', 'R-2026-000001'],
+    ],
+  );
+  ok(w.renewal(['approvals', 'reject', 'r2', '--cycle', CYCLE, '--reason', 'refund to the card', '--actor', 'manager-zhao'], { env: NOW }));
+  assert.equal(pending(), []);
+  assert.match(ok(w.renewal(['receipts', '--pending'])), '(no refunds waiting for approval)');
+  assert.not.match(ok(w.renewal(['receipts', '--cycle', CYCLE])), 'waiting for approval');
+  const csv = ok(w.renewal(['receipts', '--cycle', CYCLE, '--format', 'csv'])).trim().split('\r\n');
+  assert.is(csv.length, 3, 'a receipt and one refund note: nothing numbered for the rejected request');
+});
+
 test('a clerk adjustment (limit 0) waits; a manager rejects it and nothing moves', ({ w }) => {
   office(w);
   w.writeLines('adjust.jsonl', [
