@@ -428,7 +428,7 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
       });
     if (req.method === 'DELETE') {
       auth.checkCsrf(req, caller);
-      auth.signOut(caller);
+      await auth.signOut(caller);
       return sendJson(res, 200, { status: 'signed-out' }, { 'set-cookie': auth.cookie(null) });
     }
     throw new HttpError(405, {

@@ -111,14 +111,14 @@ test('a policy set, a run as of 1 March charges 4.73 once, a later run the incre
     [0, 630, 30, 600, 0],
   );
   // The receipt's table row says how much of the 321.20 was late fee (6.00); the balance after
-  // is the principal's (0.00). The CSV's last column has it in minor units.
+  // is the principal's (0.00). The CSV has it in minor units, before the (empty) lump-sum lines.
   const receipts = w.renewal(['receipts', '--cycle', JAN]);
   assert.is(receipts.status, 0, receipts.stderr);
   assert.match(receipts.stdout, /late fee +\S* *balance after/);
   assert.match(receipts.stdout, /321\.20 +CNY +\S+ +6\.00 +0\.00/);
   const csv = w.renewal(['receipts', '--cycle', JAN, '--format', 'csv']).stdout.trim().split('\r\n');
-  assert.ok(csv[0]!.endsWith(',lines,late_fee_minor'), csv[0]);
-  assert.ok(csv[1]!.endsWith(',600'), csv[1]);
+  assert.ok(csv[0]!.endsWith(',late_fee_minor,lines'), csv[0]);
+  assert.ok(csv[1]!.endsWith(',600,'), csv[1]);
 });
 
 test('on a ledger with users, the policy and waivers are a manager’s: a clerk is refused NOT_PERMITTED and nothing is written', ({ w }) => {

@@ -9,6 +9,7 @@ import { cycleEvents, type RenewalEvent, type RenewalEventType } from './cycle/e
 import { ledgerSettingsEvents, type LedgerSettingsEvent, type LedgerSettingsEventType } from './ledger/events.js';
 import { reconciliationEvents, type ReconciliationEvent, type ReconciliationEventType } from './reconciliation/events.js';
 import { userEvents, type UserEvent, type UserEventType } from './users/events.js';
+import { sessionEvents, type SessionEvent, type SessionEventType } from './users/sessions.js';
 import { invoiceEvents, type InvoiceEvent, type InvoiceEventType } from './invoice/events.js';
 import { invoicingRulesEvents, type InvoicingRulesEvent } from './invoice/rules.js';
 import { schemaVersionsOf, storedEventDecoder, type StoredEventDecoder, type StoredEventInput } from './event-codec.js';
@@ -17,13 +18,14 @@ import type { InvalidInput } from './validation.js';
 
 /**
  * The codecs of the ledger's aggregates: the renewal cycle's, the contract's, the ledger settings',
- * the users', the invoices', the invoicing rules' and the statement reconciliations'. One store holds all.
+ * the users', their sessions', the invoices', the invoicing rules' and the statement reconciliations'. One store holds all.
  */
 export const LEDGER_EVENT_CODECS = [
   cycleEvents,
   contractEvents,
   ledgerSettingsEvents,
   userEvents,
+  sessionEvents,
   invoiceEvents,
   invoicingRulesEvents,
   reconciliationEvents,
@@ -35,6 +37,7 @@ export type LedgerEvent =
   | ContractEvent
   | LedgerSettingsEvent
   | UserEvent
+  | SessionEvent
   | InvoiceEvent
   | InvoicingRulesEvent
   | ReconciliationEvent;
@@ -43,6 +46,7 @@ export type LedgerEventType =
   | ContractEventType
   | LedgerSettingsEventType
   | UserEventType
+  | SessionEventType
   | InvoiceEventType
   | 'InvoicingRulesSet'
   | ReconciliationEventType;

@@ -85,7 +85,7 @@ events('decodeStoredEvent reads both kinds; unknown types and newer versions are
 });
 
 events(
-  'the cycle’s versions and type guard are unchanged; the stored versions cover cycle, contract, ledger settings, users, invoices, invoicing rules and reconciliation',
+  'the cycle’s versions and type guard are unchanged; the stored versions cover cycle, contract, ledger settings, users, sessions, invoices, invoicing rules and reconciliation',
   () => {
     assert.equal(Object.keys(CURRENT_SCHEMA_VERSION).sort(), [...RENEWAL_EVENT_TYPES].sort());
     assert.equal(
@@ -98,6 +98,8 @@ events(
         'LateFeePolicySet',
         'UserAdded',
         'UserDisabled',
+        'SessionStarted',
+        'SessionEnded',
         ...INVOICE_EVENT_TYPES,
         'InvoicingRulesSet',
         'StatementReconciled',

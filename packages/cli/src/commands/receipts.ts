@@ -113,8 +113,8 @@ export const RECEIPT_CSV_COLUMNS = [
   'recorded_at',
   'balance_after_minor',
   'position',
-  'lines',
   'late_fee_minor',
+  'lines',
 ] as const;
 
 const PENDING_CSV_COLUMNS = [
@@ -172,9 +172,9 @@ const csvRow = (d: ReceiptDocument) => [
   d.recordedAt,
   d.balanceAfterMinor,
   d.globalPosition.toString(),
-  linesCell(d),
   // A lump sum's late-fee parts are its lines' (JSON has them line by line).
   d.lines.some((l) => l.lateFeeMinor !== undefined) ? d.lines.reduce((sum, l) => sum + (l.lateFeeMinor ?? 0), 0) : null,
+  linesCell(d),
 ];
 
 export const receiptsCommand: Command = {
