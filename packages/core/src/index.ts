@@ -737,4 +737,4 @@ export {
   invoicingRulesDecider,
   taxRateOf,
 } from './invoice/rules.js';
-export { shareOut, type InvoiceableCycle, invoiceableLinesOf, redLinesForRefund } from './invoice/figures.js';
+export { shareOut, type InvoiceableCycle, invoiceableLinesOf, overInvoicedMinor, redLinesForRefund } from './invoice/figures.js';

@@ -20,6 +20,7 @@ import {
   invoicingRulesDecider,
   evolveInvoice,
   initialInvoiceState,
+  overInvoicedMinor,
   redLinesForRefund,
   type BusinessDate,
   type ContractState,
@@ -86,7 +87,12 @@ export interface IssuedInvoice {
 export interface RedInvoiceTask {
   readonly contractId: string;
   readonly cycleId: string;
-  readonly refundId: string;
+  /** What lowered what the cycle may be invoiced: a refund, an adjustment or an upheld dispute. */
+  readonly reason: 'refund' | 'adjustment' | 'dispute';
+  /** The refund's id; null for an adjustment or a dispute (`sourceId` names it). */
+  readonly refundId: string | null;
+  /** The refund's, the adjustment's or the dispute's id. */
+  readonly sourceId: string;
   readonly originalInvoiceId: string;
   readonly amountMinor: number;
 }
@@ -142,6 +148,16 @@ const invoiceToCredit = (state: InvoiceState, cycleId: string): InvoiceFact | nu
   return null;
 };
 
+/** What is left invoiced of each of a cycle's lines on one blue invoice: what a red invoice may take back. */
+const remainingOn = (state: InvoiceState, original: InvoiceFact, cycleId: string) =>
+  original.requested.lines
+    .filter((l) => l.cycleId === cycleId)
+    .map((l) => ({
+      cycleId,
+      code: l.code,
+      remainingMinor: l.amountMinor - creditedOnLine(state, original.invoiceId, cycleId, l.code).amountMinor,
+    }));
+
 /** A contract's invoice commands for a run, with ids that follow the invoices it has so far. */
 const proposals = (
   rules: InvoicingRules,
@@ -155,6 +171,11 @@ const proposals = (
   let count = state.invoices.length;
   const nextId = () => `${contractId}/invoice/${++count}`;
   const out: Record<string, unknown>[] = [];
+  /** A red invoice against `original`, its id the contract's next. */
+  const credit = (original: InvoiceFact, lines: readonly unknown[], why: Record<string, string>) => {
+    const invoiceId = nextId();
+    out.push({ type: 'CreditInvoice', commandId: `${invoiceId}/credit`, contractId, invoiceId, originalInvoiceId: original.invoiceId, ...why, lines });
+  };
 
   // Blue: every cycle due and not invoiced yet, on one invoice.
   const lines = [];
@@ -194,14 +215,7 @@ const proposals = (
       if (named) continue;
       const original = invoiceToCredit(state, cycleId);
       if (!original || refund.at < original.requested.at) continue;
-      const remaining = original.requested.lines
-        .filter((l) => l.cycleId === cycleId)
-        .map((l) => ({
-          cycleId,
-          code: l.code,
-          remainingMinor: l.amountMinor - creditedOnLine(state, original.invoiceId, cycleId, l.code).amountMinor,
-        }));
-      const redLines = redLinesForRefund(remaining, refund.amountMinor);
+      const redLines = redLinesForRefund(remainingOn(state, original, cycleId), refund.amountMinor);
       if (redLines.length === 0) continue;
       // Only a ledger that invoices on payment knows a refund takes back what was invoiced; one
       // that invoices on billing may be refunding an overpayment: a person decides.
@@ -209,26 +223,60 @@ const proposals = (
         tasks.push({
           contractId,
           cycleId,
+          reason: 'refund',
           refundId: refund.refundId,
+          sourceId: refund.refundId,
           originalInvoiceId: original.invoiceId,
           amountMinor: redLines.reduce((a, l) => a + l.amountMinor, 0),
         });
         continue;
       }
-      const invoiceId = nextId();
-      out.push({
-        type: 'CreditInvoice',
-        commandId: `${invoiceId}/credit`,
-        contractId,
-        invoiceId,
-        originalInvoiceId: original.invoiceId,
-        reason: 'refund',
-        refundId: refund.refundId,
-        lines: redLines,
-      });
+      credit(original, redLines, { reason: 'refund', refundId: refund.refundId });
     }
   }
+
+  // Adjustments and upheld disputes: a cycle may never stay invoiced above its bill net of them.
+  // What is above is taken back by a red invoice (reason adjustment or dispute) or listed as a
+  // task, by the same rule as refunds. A cycle a refund's red invoice of this run touches waits
+  // for the next run, which sees that invoice: nothing is taken back twice.
+  const touched = new Set(out.flatMap((c) => (c.type === 'CreditInvoice' ? (c.lines as { cycleId: string }[]).map((l) => l.cycleId) : [])));
+  for (const cycle of cycles) {
+    const cycleId = cycle.bill!.cycleId;
+    if (touched.has(cycleId)) continue;
+    const excess = overInvoicedMinor(cycle, rules, invoicedOnCycle(state, cycleId));
+    if (excess <= 0) continue;
+    const original = invoiceToCredit(state, cycleId);
+    if (!original) continue;
+    const source = latestLowering(cycle);
+    if (!source) continue;
+    const redLines = redLinesForRefund(remainingOn(state, original, cycleId), excess);
+    if (redLines.length === 0) continue;
+    if (rules.refundCredit === 'task') {
+      tasks.push({
+        contractId,
+        cycleId,
+        reason: source.reason,
+        refundId: null,
+        sourceId: source.id,
+        originalInvoiceId: original.invoiceId,
+        amountMinor: redLines.reduce((a, l) => a + l.amountMinor, 0),
+      });
+      continue;
+    }
+    credit(original, redLines, { reason: source.reason, note: `${source.reason} ${source.id}` });
+  }
   return out;
+};
+
+/** The newest fact that lowered what a cycle may be invoiced: an adjustment, or a dispute upheld with an adjustment. */
+const latestLowering = (cycle: CycleState): { reason: 'adjustment' | 'dispute'; id: string } | null => {
+  let latest: { reason: 'adjustment' | 'dispute'; id: string; at: string } | null = null;
+  for (const a of cycle.adjustments) if (!latest || a.at >= latest.at) latest = { reason: 'adjustment', id: a.adjustmentId, at: a.at };
+  for (const d of cycle.disputes) {
+    const r = d.resolution;
+    if (r && r.adjustmentMinor > 0 && (!latest || r.at >= latest.at)) latest = { reason: 'dispute', id: d.raised.disputeId, at: r.at };
+  }
+  return latest;
 };
 
 /** Reads every contract's invoices once, then on each `read()` only what was appended since. */

@@ -30,7 +30,7 @@ const RULES = {
 };
 
 /** unit-0301 at 315.20 a month, billed January to March, all three paid on 5 March. */
-const quarterPaid = async (rules: Record<string, unknown> = RULES) => {
+const quarterPaid = async (rules: Record<string, unknown> = RULES, paid = true) => {
   const e = memoryEngine();
   await e.contractHandler.handle(open());
   await renewDue({ ...e, asOf: '2026-03-01' as BusinessDate });
@@ -43,7 +43,7 @@ const quarterPaid = async (rules: Record<string, unknown> = RULES) => {
     rules,
   });
   await getCommandHandler(invoicingRulesDecider, { store: e.store, clock: () => e.now.at }).handle(must(set));
-  await e.handler.handleBatch(
+  if (paid) await e.handler.handleBatch(
     CYCLES.map((cycleId, i) =>
       cycleCommand({
         type: 'RecordPayment',
@@ -174,7 +174,77 @@ test('refunds as tasks when the rules say so: nothing recorded, the task names r
     );
     const r = await run(e, '2026-03-20');
     assert.equal(r.tasks, [
-      { contractId: 'unit-0301', cycleId: CYCLES[1], refundId: 'rf1', originalInvoiceId: 'unit-0301/invoice/1', amountMinor: 10000 },
+      {
+        contractId: 'unit-0301',
+        cycleId: CYCLES[1],
+        reason: 'refund',
+        refundId: 'rf1',
+        sourceId: 'rf1',
+        originalInvoiceId: 'unit-0301/invoice/1',
+        amountMinor: 10000,
+      },
+    ]);
+    assert.is((await loadInvoices(e.store, 'unit-0301')).invoices.length, 1);
+  } finally {
+    e.files.remove();
+  }
+});
+
+// Invoiced on billing (nothing paid), then February adjusted by 50.00 and a dispute upheld on March
+// for 100.00: each leads to a red invoice of what it took off the bill. Tax taken back, half up,
+// of the original line's 17.84 (31520 x 600 / 10600 = 1784.15 -> 1784):
+//   1784 x 5000 / 31520 = 282.99 -> 2.83;   1784 x 10000 / 31520 = 565.99 -> 5.66.
+const adjustedAndDisputed = async (refundCredit: 'automatic' | 'task') => {
+  const e = await quarterPaid({ ...RULES, issueOn: 'billing', refundCredit }, false);
+  await run(e, '2026-03-05');
+  e.now.at = '2026-03-20T10:00:00Z' as Instant;
+  for (const c of [
+    { type: 'Adjust', commandId: 'adj-1', cycleId: CYCLES[1], adjustmentId: 'a1', amountMinor: 5000, reason: 'lift out of order' },
+    { type: 'RaiseDispute', commandId: 'dis-1', cycleId: CYCLES[2], disputeId: 'd1', amountMinor: 10000, reason: 'billed for a closed parking space' },
+    { type: 'ResolveDispute', commandId: 'res-1', cycleId: CYCLES[2], disputeId: 'd1', outcome: 'upheld', adjustmentMinor: 10000 },
+  ])
+    assert.is(
+      (await e.handler.handle(cycleCommand({ actor: 'manager-zhao', at: '2026-03-20T09:00:00Z', ...c }))).status,
+      'applied',
+      c.type,
+    );
+  return e;
+};
+
+test('an adjustment and an upheld dispute on invoiced cycles lead to red invoices of what they took off', async () => {
+  const e = await adjustedAndDisputed('automatic');
+  try {
+    const r = await run(e, '2026-03-20');
+    assert.equal(
+      r.issued.map((i) => [i.invoiceId, i.kind, i.amountMinor, i.taxMinor]),
+      [
+        ['unit-0301/invoice/2', 'red', 5000, 283],
+        ['unit-0301/invoice/3', 'red', 10000, 566],
+      ],
+    );
+    const state = await loadInvoices(e.store, 'unit-0301');
+    assert.equal(
+      state.invoices.slice(1).map((f) => [f.originalInvoiceId, (f.requested as { reason?: string }).reason, f.requested.lines.map((l) => [l.cycleId, l.amountMinor])]),
+      [
+        ['unit-0301/invoice/1', 'adjustment', [[CYCLES[1], 5000]]],
+        ['unit-0301/invoice/1', 'dispute', [[CYCLES[2], 10000]]],
+      ],
+    );
+    // 945.60 - 50.00 - 100.00 = 795.60 invoiced, what the three cycles are billed now; tax 53.52 - 2.83 - 5.66 = 45.03.
+    assert.equal(invoiceFigures(state), { pending: 0, issuedBlueMinor: 94560, issuedRedMinor: 15000, netInvoicedMinor: 79560, netTaxMinor: 4503 });
+    assert.is((await run(e, '2026-03-21')).requested, 0, 'nothing is taken back twice');
+  } finally {
+    e.files.remove();
+  }
+});
+
+test('with refundCredit task, an adjustment and an upheld dispute are tasks: nothing recorded', async () => {
+  const e = await adjustedAndDisputed('task');
+  try {
+    const r = await run(e, '2026-03-20');
+    assert.equal(r.tasks, [
+      { contractId: 'unit-0301', cycleId: CYCLES[1], reason: 'adjustment', refundId: null, sourceId: 'a1', originalInvoiceId: 'unit-0301/invoice/1', amountMinor: 5000 },
+      { contractId: 'unit-0301', cycleId: CYCLES[2], reason: 'dispute', refundId: null, sourceId: 'd1', originalInvoiceId: 'unit-0301/invoice/1', amountMinor: 10000 },
     ]);
     assert.is((await loadInvoices(e.store, 'unit-0301')).invoices.length, 1);
   } finally {
