@@ -6,6 +6,8 @@
 // run that stopped half way is finished by the next one, and nothing is issued twice.
 import {
   businessDayOf,
+  cycleIdOfStream,
+  cycleStreamName,
   businessHourOf,
   creditedOnLine,
   cycleFigures,
@@ -36,10 +38,10 @@ import {
   type NotPermitted,
   type RecordedBeforeItHappened,
 } from '@renewal-ledger/core';
-import { getCommandHandler, loadAggregate, type CommandHandler, type EventStore } from '@renewal-ledger/eventstore';
+import { getCommandHandler, loadAggregate, WrongExpectedRevisionError, type CommandHandler, type EventStore } from '@renewal-ledger/eventstore';
 import type { EngineOptions } from './engine.js';
 import type { InvoiceIssuer, IssuerAnswer } from './invoice-issuer.js';
-import { readPortfolio } from './ledger.js';
+import { loadCycle, readPortfolio } from './ledger.js';
 
 /** `getCommandHandler(invoiceDecider, { store })`. */
 export type InvoiceHandler = CommandHandler<typeof invoiceDecider>;
@@ -351,14 +353,67 @@ export const issueInvoices = async (options: IssueInvoicesOptions): Promise<Invo
     list.push(cycle);
     cyclesOf.set(cycle.bill.contractId, list);
   }
+  const byStart = (a: CycleState, b: CycleState) => (a.bill!.period.start < b.bill!.period.start ? -1 : 1);
   const requests: InvoiceCommand[] = [];
   for (const [contractId, contract] of portfolio.contracts) {
     if (!contract.opened) continue;
-    const cycles = (cyclesOf.get(contractId) ?? []).sort((a, b) => (a.bill!.period.start < b.bill!.period.start ? -1 : 1));
+    const cycles = (cyclesOf.get(contractId) ?? []).sort(byStart);
     const state = books.get(contractId) ?? initialInvoiceState();
     for (const json of proposals(rules, contract, cycles, state, onRequest, report.tasks)) requests.push(decode(json));
   }
-  report.requested = (await handleAll(requests)).filter(Boolean).length;
+  // The cap holds at write time: a blue invoice is asked for only if every cycle it names is still
+  // at the revision its billed figure was read at (an adjustment landing meanwhile moves it). A
+  // chunk that meets a moved cycle is handled again contract by contract; a contract whose cycles
+  // moved is read again and its invoices computed anew.
+  const revisionOf = (cycleId: string): bigint => BigInt((portfolio.cycles.get(cycleId)?.eventCount ?? 0) - 1);
+  const conditionsOf = (commands: readonly InvoiceCommand[], revision: (cycleId: string) => bigint) => [
+    ...new Set(commands.flatMap((c) => (c.type === 'RequestInvoice' ? c.billed.map((b) => b.cycleId as string) : []))),
+  ].map((cycleId) => ({ streamName: cycleStreamName(cycleId), expectedRevision: revision(cycleId) }));
+  const handleChunk = async (chunk: readonly InvoiceCommand[], revision: (cycleId: string) => bigint) => {
+    const results = await handler.handleBatch(chunk, { conditions: conditionsOf(chunk, revision) });
+    results.forEach((r, j) => {
+      const c = chunk[j]!;
+      if (r.status === 'applied') books.set(c.contractId, r.state);
+      if (r.status === 'rejected') report.rejected.push({ invoiceId: c.invoiceId, error: r.error });
+    });
+    return results.filter((r) => r.status === 'applied').length;
+  };
+  const movedCycle = (e: unknown) => e instanceof WrongExpectedRevisionError && cycleIdOfStream(e.streamName) !== null;
+  /** One contract's invoices, computed again from its cycles as they are now when one moved. */
+  const handleContract = async (contractId: string, commands: readonly InvoiceCommand[]): Promise<number> => {
+    let attempt = commands;
+    let revision = revisionOf;
+    for (let tries = 0; ; tries++) {
+      try {
+        return await handleChunk(attempt, revision);
+      } catch (e) {
+        if (!movedCycle(e) || tries >= 3) throw e;
+      }
+      const fresh = await Promise.all((cyclesOf.get(contractId) ?? []).map((c) => loadCycle(store, c.bill!.cycleId)));
+      const counts = new Map(fresh.map((c) => [c.bill!.cycleId as string, c.eventCount]));
+      revision = (cycleId) => BigInt((counts.get(cycleId) ?? 0) - 1);
+      const state = books.get(contractId) ?? initialInvoiceState();
+      attempt = proposals(rules, portfolio.contracts.get(contractId)!, fresh.sort(byStart), state, onRequest, []).map(decode);
+    }
+  };
+  const redone = new Set<string>();
+  for (let i = 0; i < requests.length; i += batchSize) {
+    // A contract computed anew had all its invoices asked for then: later chunks skip it.
+    const chunk = requests.slice(i, i + batchSize).filter((c) => !redone.has(c.contractId));
+    if (chunk.length === 0) continue;
+    try {
+      report.requested += await handleChunk(chunk, revisionOf);
+    } catch (e) {
+      if (!movedCycle(e)) throw e;
+      for (const contractId of new Set(chunk.map((c) => c.contractId as string))) {
+        report.requested += await handleContract(
+          contractId,
+          requests.filter((c) => c.contractId === contractId),
+        );
+        redone.add(contractId);
+      }
+    }
+  }
 
   // Issue what waits for the issuer, contract by contract, in the order it was asked for.
   const answers: InvoiceCommand[] = [];
