@@ -11,7 +11,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import * as E from 'fp-ts/lib/Either.js';
-import { decodeSessionCommand, SESSION_STREAM_PREFIX, sessionDecider, sessionIsLive, type Instant, type SessionCommand } from '@renewal-ledger/core';
+import {
+  decodeSessionCommand,
+  SESSION_STREAM_PREFIX,
+  sessionDecider,
+  sessionIsLive,
+  type Instant,
+  type SessionCommand,
+} from '@renewal-ledger/core';
 import { activeUser, getCommandHandler, loadAggregate, readUsers, verifyPassword, type EventStore } from '@renewal-ledger/eventstore';
 import { HttpError } from './http.js';
 

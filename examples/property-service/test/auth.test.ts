@@ -180,13 +180,22 @@ test('sessions are kept in the ledger: a restart on the same SQLite file keeps t
   const store = `sqlite:${join(dir, 'renewal.db')}`;
   let clock = Date.parse('2026-01-20T09:00:00Z');
   // One hour sessions on a clock the test moves.
-  const start = () => startPropertyService({ store, port: 0, pollIntervalMs: 50, log: () => undefined, auth: { now: () => clock, sessionMs: 3600_000 } });
+  const start = () =>
+    startPropertyService({ store, port: 0, pollIntervalMs: 50, log: () => undefined, auth: { now: () => clock, sessionMs: 3600_000 } });
   let service = await start();
   try {
     const user = async (type: 'AddUser' | 'DisableUser', userId: string) => {
       const c = decodeUserCommand(
         type === 'AddUser'
-          ? { type, commandId: `add:${userId}`, actor: 'setup', at: '2026-01-01T00:00:00Z', userId, role: 'cashier', passwordHash: hashPassword(PASSWORD) }
+          ? {
+              type,
+              commandId: `add:${userId}`,
+              actor: 'setup',
+              at: '2026-01-01T00:00:00Z',
+              userId,
+              role: 'cashier',
+              passwordHash: hashPassword(PASSWORD),
+            }
           : { type, commandId: `disable:${userId}`, actor: 'setup', at: '2026-01-20T09:30:00Z', userId },
       );
       if (E.isLeft(c)) throw new Error(c.left.message);
@@ -231,7 +240,11 @@ test('sessions are kept in the ledger: a restart on the same SQLite file keeps t
     assert.is(paid.status, 422);
 
     // Signed out: ended in the store, so a restart does not bring it back.
-    assert.is((await fetch(`${service.url}/api/session`, { method: 'DELETE', headers: { cookie: chen.cookie, 'x-csrf-token': chen.csrfToken } })).status, 200);
+    assert.is(
+      (await fetch(`${service.url}/api/session`, { method: 'DELETE', headers: { cookie: chen.cookie, 'x-csrf-token': chen.csrfToken } }))
+        .status,
+      200,
+    );
     await service.close();
     service = await start();
     assert.is((await whoAmI(chen.cookie)).status, 401);

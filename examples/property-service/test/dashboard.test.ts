@@ -331,7 +331,11 @@ const runInvoicesAndLateFees = () =>
     });
     assert.is(refunded.status, 201);
     await issueInvoices({ store, handler, issuer, asOf: '2026-02-28' as BusinessDate });
-    const policy = LateFeePolicyC.decode({ rate: { kind: 'daily-rate', basisPoints: 5 }, graceDays: 15, cap: { kind: 'percent-of-overdue', basisPoints: 1000 } });
+    const policy = LateFeePolicyC.decode({
+      rate: { kind: 'daily-rate', basisPoints: 5 },
+      graceDays: 15,
+      cap: { kind: 'percent-of-overdue', basisPoints: 1000 },
+    });
     if (E.isLeft(policy)) throw new Error('the late-fee policy does not decode');
     const charged = await chargeLateFees({ store, handler, asOf: '2026-03-01' as BusinessDate, policy: policy.right });
     // The refund made 100.00 of unit-0301 owed again, overdue since 15 January too: 10000 x 5 x 30 / 10000 = 1.50.
@@ -371,7 +375,7 @@ const runInvoicesAndLateFees = () =>
     const fee = page.locator('#late-fees tr[data-late-fee="unit-0302/2026-01"]');
     await fee.waitFor();
     assert.is((await fee.locator('.open').innerText()).trim(), '6.98 CNY');
-    assert.is((await page.locator('#late-fees tr[data-late-fee]').count()), 2);
+    assert.is(await page.locator('#late-fees tr[data-late-fee]').count(), 2);
     assert.is(await page.locator('#late-fees [data-waive]').count(), 0, 'an auditor waives nothing');
     await page.click('#signout');
 

@@ -147,9 +147,9 @@ test('renewal receipts lists a refund waiting for approval until it is approved 
   w.writeLines('refunds.jsonl', [refund('r1', 60000), refund('r2', 55000)]);
   ok(w.renewal(['apply', 'refunds.jsonl', '--actor', 'cashier-chen'], { env: NOW }));
   const pending = () =>
-    (JSON.parse(ok(w.renewal(['receipts', '--pending', '--contract', 'unit-0301', '--format', 'json']))) as { pendingRefunds: any[] }).pendingRefunds.map(
-      (p) => [p.requestId, p.amountMinor, p.refundsReceipt, p.requester],
-    );
+    (
+      JSON.parse(ok(w.renewal(['receipts', '--pending', '--contract', 'unit-0301', '--format', 'json']))) as { pendingRefunds: any[] }
+    ).pendingRefunds.map((p) => [p.requestId, p.amountMinor, p.refundsReceipt, p.requester]);
   assert.equal(pending(), [
     ['r1', 60000, 'R-2026-000001', 'cashier-chen'],
     ['r2', 55000, 'R-2026-000001', 'cashier-chen'],
@@ -158,7 +158,10 @@ test('renewal receipts lists a refund waiting for approval until it is approved 
   assert.match(table, 'Refunds waiting for approval');
   assert.match(table, /r1 .*-600\.00 .*cashier-chen \(cashier\)/);
   const all = JSON.parse(ok(w.renewal(['receipts', '--format', 'json']))) as { documents: any[]; pendingRefunds: any[] };
-  assert.equal(all.documents.map((d) => d.number), ['R-2026-000001']);
+  assert.equal(
+    all.documents.map((d) => d.number),
+    ['R-2026-000001'],
+  );
   assert.is(all.pendingRefunds.length, 2);
 
   ok(w.renewal(['approvals', 'approve', 'r1', '--cycle', CYCLE, '--actor', 'manager-zhao'], { env: NOW }));
@@ -175,11 +178,15 @@ test('renewal receipts lists a refund waiting for approval until it is approved 
   assert.equal(pending(), []);
   assert.match(ok(w.renewal(['receipts', '--pending'])), '(no refunds waiting for approval)');
   assert.not.match(ok(w.renewal(['receipts', '--cycle', CYCLE])), 'waiting for approval');
-  const csv = ok(w.renewal(['receipts', '--cycle', CYCLE, '--format', 'csv'])).trim().split('\r\n');
+  const csv = ok(w.renewal(['receipts', '--cycle', CYCLE, '--format', 'csv']))
+    .trim()
+    .split('\r\n');
   assert.is(csv.length, 3, 'a receipt and one refund note: nothing numbered for the rejected request');
 });
 
-test('renewal approvals expire closes the requests whose window has passed as of a business day, once; only a role that may', async ({ w }) => {
+test('renewal approvals expire closes the requests whose window has passed as of a business day, once; only a role that may', async ({
+  w,
+}) => {
   office(w);
   // Asked on 22 January (UTC: this ledger has no zone set): with the default 14 days it expires
   // on 5 February, not on the 4th.
@@ -209,7 +216,9 @@ test('renewal approvals expire closes the requests whose window has passed as of
   assert.equal(JSON.parse(ok(expire('2026-02-06', 'manager-zhao'))).summary, { proposed: 0, expired: 0, alreadyExpired: 0, rejected: 0 });
   assert.match(ok(w.renewal(['approvals', 'list'])), 'no requests waiting for approval');
   assert.equal(JSON.parse(ok(w.renewal(['receipts', '--pending', '--format', 'json']))).pendingRefunds, []);
-  const history = JSON.parse(ok(w.renewal(['audit', 'history', CYCLE, '--format', 'json']))) as { history: { type: string; actor: string; role: string | null }[] };
+  const history = JSON.parse(ok(w.renewal(['audit', 'history', CYCLE, '--format', 'json']))) as {
+    history: { type: string; actor: string; role: string | null }[];
+  };
   assert.equal(history.history.at(-1), { ...history.history.at(-1)!, type: 'RequestExpired', actor: 'manager-zhao', role: 'manager' });
   // Approving it now is too late.
   const late = w.renewal(['approvals', 'approve', 'r1', '--cycle', CYCLE, '--actor', 'manager-zhao'], { env: LATER });
@@ -217,12 +226,17 @@ test('renewal approvals expire closes the requests whose window has passed as of
   assert.match(late.stderr, 'REQUEST_CLOSED');
 
   // --window-days: a request asked on 10 February expires on the 13th with a 3-day window.
-  w.writeLines('refund2.jsonl', [
-    refund('r2', 55000, '2026-02-10T09:00:00Z', 'moved out'),
-  ]);
+  w.writeLines('refund2.jsonl', [refund('r2', 55000, '2026-02-10T09:00:00Z', 'moved out')]);
   ok(w.renewal(['apply', 'refund2.jsonl', '--actor', 'cashier-chen'], { env: LATER }));
   const LATEST = { RENEWAL_NOW: '2026-02-20T10:00:00Z' };
-  const short = (asOf: string) => JSON.parse(ok(w.renewal(['approvals', 'expire', '--as-of', asOf, '--window-days', '3', '--format', 'json', '--actor', 'manager-zhao'], { env: LATEST }))).summary.expired;
+  const short = (asOf: string) =>
+    JSON.parse(
+      ok(
+        w.renewal(['approvals', 'expire', '--as-of', asOf, '--window-days', '3', '--format', 'json', '--actor', 'manager-zhao'], {
+          env: LATEST,
+        }),
+      ),
+    ).summary.expired;
   assert.is(short('2026-02-12'), 0);
   assert.is(short('2026-02-13'), 1);
 });
@@ -230,7 +244,11 @@ test('renewal approvals expire closes the requests whose window has passed as of
 test('renew, remind, late-fees run and reconcile check --actor against the ledger users and their role', async ({ w }) => {
   office(w);
   ok(w.renewal(['apply', w.writeLines('contract.jsonl', [openFlat('unit-0302')]), '--actor', 'clerk-li'], { env: NOW }));
-  for (const args of [['renew', '--as-of', '2026-01-01'], ['remind', '--as-of', '2026-01-20'], ['late-fees', 'run', '--as-of', '2026-03-01']]) {
+  for (const args of [
+    ['renew', '--as-of', '2026-01-01'],
+    ['remind', '--as-of', '2026-01-20'],
+    ['late-fees', 'run', '--as-of', '2026-03-01'],
+  ]) {
     const nobody = w.renewal(args, { env: NOW });
     assert.is(nobody.status, 2, `${args[0]}: ${nobody.stderr}`);
     assert.match(nobody.stderr, 'this ledger has users: say who you are with --actor USER or RENEWAL_ACTOR');
@@ -247,8 +265,13 @@ test('renew, remind, late-fees run and reconcile check --actor against the ledge
   // A clerk may: the bill is recorded with the clerk's role.
   const renewed = JSON.parse(ok(w.renewal(['renew', '--as-of', '2026-01-01', '--actor', 'clerk-li', '--format', 'json'], { env: NOW })));
   assert.is(renewed.summary.issued, 1);
-  const history = JSON.parse(ok(w.renewal(['audit', 'history', 'unit-0302/2026-01-01', '--format', 'json']))) as { history: { type: string; role: string | null }[] };
-  assert.equal(history.history.map((h) => [h.type, h.role]), [['Billed', 'clerk']]);
+  const history = JSON.parse(ok(w.renewal(['audit', 'history', 'unit-0302/2026-01-01', '--format', 'json']))) as {
+    history: { type: string; role: string | null }[];
+  };
+  assert.equal(
+    history.history.map((h) => [h.type, h.role]),
+    [['Billed', 'clerk']],
+  );
   assert.is(w.renewal(['remind', '--as-of', '2026-01-20', '--actor', 'RENEWAL_ACTOR-unused'], { env: NOW }).status, 1);
   ok(w.renewal(['remind', '--as-of', '2026-01-20'], { env: { ...NOW, RENEWAL_ACTOR: 'clerk-li' } }));
 });

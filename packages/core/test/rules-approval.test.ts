@@ -3,7 +3,16 @@
 // request is refused.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cycleFigures, fixedZone, pendingRequests, requestExpiresOn, requestsToExpire, type BusinessDate, type Instant, type RenewalCommand } from '@renewal-ledger/core';
+import {
+  cycleFigures,
+  fixedZone,
+  pendingRequests,
+  requestExpiresOn,
+  requestsToExpire,
+  type BusinessDate,
+  type Instant,
+  type RenewalCommand,
+} from '@renewal-ledger/core';
 import { bill, BILL_TOTAL, command, CYCLE, duplicateOf, event, given, history, meta, pay, refund, stateOf } from './builders.js';
 
 const test = suite('approvals');
@@ -152,7 +161,9 @@ test('approved adjustments and write-offs record Adjusted and WrittenOff', () =>
 test('a request expires on its business day in the ledger zone plus the window, as of that day, once', () => {
   // Asked at 2026-01-12T17:00Z: 13 January in Shanghai (UTC+8), 12 January in UTC. With a
   // 14-day window it expires on 27 January in Shanghai, on the 26th in UTC.
-  const state = stateOf(history(bill(), pay('p1', 10000), request('r1', { at: '2026-01-12T17:00:00Z' }), request('r2', { amountMinor: 100 })));
+  const state = stateOf(
+    history(bill(), pay('p1', 10000), request('r1', { at: '2026-01-12T17:00:00Z' }), request('r2', { amountMinor: 100 })),
+  );
   const shanghai = fixedZone('Asia/Shanghai');
   assert.is(requestExpiresOn(shanghai, '2026-01-12T17:00:00Z' as Instant, 14), '2026-01-27');
   assert.is(requestExpiresOn(fixedZone('UTC'), '2026-01-12T17:00:00Z' as Instant, 14), '2026-01-26');
@@ -173,8 +184,14 @@ test('a request expires on its business day in the ledger zone plus the window, 
   const after = stateOf(
     history(bill(), pay('p1', 10000), request('r1', { at: '2026-01-12T17:00:00Z' }), request('r2', { amountMinor: 100 }), first!),
   );
-  assert.equal(pendingRequests(after).map((r) => r.requestId), ['r1']);
-  assert.equal(requestsToExpire([after], '2026-01-27' as BusinessDate, { zones: shanghai, windowDays: 14, at }).expiries.map((c) => c.requestId), ['r1']);
+  assert.equal(
+    pendingRequests(after).map((r) => r.requestId),
+    ['r1'],
+  );
+  assert.equal(
+    requestsToExpire([after], '2026-01-27' as BusinessDate, { zones: shanghai, windowDays: 14, at }).expiries.map((c) => c.requestId),
+    ['r1'],
+  );
 });
 
 test.run();

@@ -56,7 +56,13 @@ export const RECEIPTS_LEDGER = 'receipts_ledger';
 export const RECEIPTS_PENDING = 'receipts_pending';
 
 /** The base names of the receipts view's tables. */
-export type ReceiptsTable = 'receipts' | 'receipts_lines' | 'receipts_cycles' | 'receipts_counters' | 'receipts_ledger' | 'receipts_pending';
+export type ReceiptsTable =
+  | 'receipts'
+  | 'receipts_lines'
+  | 'receipts_cycles'
+  | 'receipts_counters'
+  | 'receipts_ledger'
+  | 'receipts_pending';
 
 const APPROVAL_EVENTS = new Set(['ApprovalRequested', 'RequestApproved', 'RequestRejected', 'RequestExpired']);
 const PENDING_COLUMNS = [

@@ -38,7 +38,13 @@ import {
   type NotPermitted,
   type RecordedBeforeItHappened,
 } from '@renewal-ledger/core';
-import { getCommandHandler, loadAggregate, WrongExpectedRevisionError, type CommandHandler, type EventStore } from '@renewal-ledger/eventstore';
+import {
+  getCommandHandler,
+  loadAggregate,
+  WrongExpectedRevisionError,
+  type CommandHandler,
+  type EventStore,
+} from '@renewal-ledger/eventstore';
 import type { EngineOptions } from './engine.js';
 import type { InvoiceIssuer, IssuerAnswer } from './invoice-issuer.js';
 import { loadCycle, readPortfolio } from './ledger.js';
@@ -176,7 +182,15 @@ const proposals = (
   /** A red invoice against `original`, its id the contract's next. */
   const credit = (original: InvoiceFact, lines: readonly unknown[], why: Record<string, string>) => {
     const invoiceId = nextId();
-    out.push({ type: 'CreditInvoice', commandId: `${invoiceId}/credit`, contractId, invoiceId, originalInvoiceId: original.invoiceId, ...why, lines });
+    out.push({
+      type: 'CreditInvoice',
+      commandId: `${invoiceId}/credit`,
+      contractId,
+      invoiceId,
+      originalInvoiceId: original.invoiceId,
+      ...why,
+      lines,
+    });
   };
 
   // Blue: every cycle due and not invoiced yet, on one invoice.
@@ -366,9 +380,11 @@ export const issueInvoices = async (options: IssueInvoicesOptions): Promise<Invo
   // chunk that meets a moved cycle is handled again contract by contract; a contract whose cycles
   // moved is read again and its invoices computed anew.
   const revisionOf = (cycleId: string): bigint => BigInt((portfolio.cycles.get(cycleId)?.eventCount ?? 0) - 1);
-  const conditionsOf = (commands: readonly InvoiceCommand[], revision: (cycleId: string) => bigint) => [
-    ...new Set(commands.flatMap((c) => (c.type === 'RequestInvoice' ? c.billed.map((b) => b.cycleId as string) : []))),
-  ].map((cycleId) => ({ streamName: cycleStreamName(cycleId), expectedRevision: revision(cycleId) }));
+  const conditionsOf = (commands: readonly InvoiceCommand[], revision: (cycleId: string) => bigint) =>
+    [...new Set(commands.flatMap((c) => (c.type === 'RequestInvoice' ? c.billed.map((b) => b.cycleId as string) : [])))].map((cycleId) => ({
+      streamName: cycleStreamName(cycleId),
+      expectedRevision: revision(cycleId),
+    }));
   const handleChunk = async (chunk: readonly InvoiceCommand[], revision: (cycleId: string) => bigint) => {
     const results = await handler.handleBatch(chunk, { conditions: conditionsOf(chunk, revision) });
     results.forEach((r, j) => {

@@ -57,20 +57,21 @@ const quarterBilled = async <E extends ReturnType<typeof engineOn>>(e: E, rules:
 /** The quarter billed, all three paid on 5 March (unless `paid` is false). */
 const quarterPaid = async (rules: Record<string, unknown> = RULES, paid = true) => {
   const e = await quarterBilled(memoryEngine(), rules);
-  if (paid) await e.handler.handleBatch(
-    CYCLES.map((cycleId, i) =>
-      cycleCommand({
-        type: 'RecordPayment',
-        commandId: `pay-${i}`,
-        cycleId,
-        actor: 'cashier-chen',
-        at: '2026-03-05T09:30:00Z',
-        paymentId: `p${i}`,
-        amountMinor: 31520,
-        channel: 'wechat-pay',
-      }),
-    ),
-  );
+  if (paid)
+    await e.handler.handleBatch(
+      CYCLES.map((cycleId, i) =>
+        cycleCommand({
+          type: 'RecordPayment',
+          commandId: `pay-${i}`,
+          cycleId,
+          actor: 'cashier-chen',
+          at: '2026-03-05T09:30:00Z',
+          paymentId: `p${i}`,
+          amountMinor: 31520,
+          channel: 'wechat-pay',
+        }),
+      ),
+    );
   const files = tempDir('invoices');
   return { ...e, files, issuer: getFileInvoiceIssuer({ dir: files.dir, seller: 'Green Garden Property Management' }) };
 };
@@ -214,7 +215,14 @@ const adjustedAndDisputed = async (refundCredit: 'automatic' | 'task') => {
   e.now.at = '2026-03-20T10:00:00Z' as Instant;
   for (const c of [
     { type: 'Adjust', commandId: 'adj-1', cycleId: CYCLES[1], adjustmentId: 'a1', amountMinor: 5000, reason: 'lift out of order' },
-    { type: 'RaiseDispute', commandId: 'dis-1', cycleId: CYCLES[2], disputeId: 'd1', amountMinor: 10000, reason: 'billed for a closed parking space' },
+    {
+      type: 'RaiseDispute',
+      commandId: 'dis-1',
+      cycleId: CYCLES[2],
+      disputeId: 'd1',
+      amountMinor: 10000,
+      reason: 'billed for a closed parking space',
+    },
     { type: 'ResolveDispute', commandId: 'res-1', cycleId: CYCLES[2], disputeId: 'd1', outcome: 'upheld', adjustmentMinor: 10000 },
   ])
     assert.is(
@@ -238,14 +246,26 @@ test('an adjustment and an upheld dispute on invoiced cycles lead to red invoice
     );
     const state = await loadInvoices(e.store, 'unit-0301');
     assert.equal(
-      state.invoices.slice(1).map((f) => [f.originalInvoiceId, (f.requested as { reason?: string }).reason, f.requested.lines.map((l) => [l.cycleId, l.amountMinor])]),
+      state.invoices
+        .slice(1)
+        .map((f) => [
+          f.originalInvoiceId,
+          (f.requested as { reason?: string }).reason,
+          f.requested.lines.map((l) => [l.cycleId, l.amountMinor]),
+        ]),
       [
         ['unit-0301/invoice/1', 'adjustment', [[CYCLES[1], 5000]]],
         ['unit-0301/invoice/1', 'dispute', [[CYCLES[2], 10000]]],
       ],
     );
     // 945.60 - 50.00 - 100.00 = 795.60 invoiced, what the three cycles are billed now; tax 53.52 - 2.83 - 5.66 = 45.03.
-    assert.equal(invoiceFigures(state), { pending: 0, issuedBlueMinor: 94560, issuedRedMinor: 15000, netInvoicedMinor: 79560, netTaxMinor: 4503 });
+    assert.equal(invoiceFigures(state), {
+      pending: 0,
+      issuedBlueMinor: 94560,
+      issuedRedMinor: 15000,
+      netInvoicedMinor: 79560,
+      netTaxMinor: 4503,
+    });
     assert.is((await run(e, '2026-03-21')).requested, 0, 'nothing is taken back twice');
   } finally {
     e.files.remove();
@@ -257,8 +277,24 @@ test('with refundCredit task, an adjustment and an upheld dispute are tasks: not
   try {
     const r = await run(e, '2026-03-20');
     assert.equal(r.tasks, [
-      { contractId: 'unit-0301', cycleId: CYCLES[1], reason: 'adjustment', refundId: null, sourceId: 'a1', originalInvoiceId: 'unit-0301/invoice/1', amountMinor: 5000 },
-      { contractId: 'unit-0301', cycleId: CYCLES[2], reason: 'dispute', refundId: null, sourceId: 'd1', originalInvoiceId: 'unit-0301/invoice/1', amountMinor: 10000 },
+      {
+        contractId: 'unit-0301',
+        cycleId: CYCLES[1],
+        reason: 'adjustment',
+        refundId: null,
+        sourceId: 'a1',
+        originalInvoiceId: 'unit-0301/invoice/1',
+        amountMinor: 5000,
+      },
+      {
+        contractId: 'unit-0301',
+        cycleId: CYCLES[2],
+        reason: 'dispute',
+        refundId: null,
+        sourceId: 'd1',
+        originalInvoiceId: 'unit-0301/invoice/1',
+        amountMinor: 10000,
+      },
     ]);
     assert.is((await loadInvoices(e.store, 'unit-0301')).invoices.length, 1);
   } finally {

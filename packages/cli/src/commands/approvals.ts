@@ -155,7 +155,12 @@ Exit status 1 when an expiry was rejected.`,
         ...(windowDays !== undefined ? { windowDays } : {}),
         ...(who.actor !== null ? { actor: who.actor } : {}),
       });
-      const rejected = report.expiries.rejected.map((r) => ({ cycleId: r.cycleId, commandId: r.commandId, code: r.error.code, message: r.error.message }));
+      const rejected = report.expiries.rejected.map((r) => ({
+        cycleId: r.cycleId,
+        commandId: r.commandId,
+        code: r.error.code,
+        message: r.error.message,
+      }));
       const summary = {
         proposed: report.proposed,
         expired: report.expiries.applied,

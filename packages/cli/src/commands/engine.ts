@@ -235,7 +235,11 @@ ReminderSent events); this records them.
     try {
       const ledger = await readLedger(store, { daysFromInstants: givenAsOf === null });
       const asOf: BusinessDate = givenAsOf ?? ledger.today;
-      const handler = getCommandHandler(renewalCycle, { store, clock: () => clockNow(), ...accessOf(await actorOf(store, REMIND, values.actor)) });
+      const handler = getCommandHandler(renewalCycle, {
+        store,
+        clock: () => clockNow(),
+        ...accessOf(await actorOf(store, REMIND, values.actor)),
+      });
       let autoDebit: ReturnType<typeof autoDebitOf> | null = null;
       if (values['auto-debit']) {
         // Auto-debit first: what it collects is not chased by a reminder.

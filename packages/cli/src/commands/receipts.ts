@@ -236,7 +236,9 @@ are when they reach the store's head, else computed in memory too. A --cycle or 
       const ledger = await readLedger(session.store, { daysFromInstants: day !== null });
       await catchUp(session, { only: ['receipts'], required: ['receipts'] });
       const view = getReceiptsView(session.views);
-      const pendingRefunds = await view.pendingRefunds(cycleId !== undefined ? { cycleId } : contractId !== undefined ? { contractId } : {});
+      const pendingRefunds = await view.pendingRefunds(
+        cycleId !== undefined ? { cycleId } : contractId !== undefined ? { contractId } : {},
+      );
       if (values.pending) {
         if (pendingRefunds.length === 0) {
           if (cycleId !== undefined) await requireCycle(session.store, cycleId);
@@ -276,7 +278,11 @@ are when they reach the store's head, else computed in memory too. A --cycle or 
       // A day's documents are what moved that day; a pending refund has not moved yet.
       const shownPending = day === null ? pendingRefunds : [];
       if (format === 'json')
-        printJson({ ...(day ? { day, basis, takings } : {}), documents: docs, ...(shownPending.length > 0 ? { pendingRefunds: shownPending } : {}) });
+        printJson({
+          ...(day ? { day, basis, takings } : {}),
+          documents: docs,
+          ...(shownPending.length > 0 ? { pendingRefunds: shownPending } : {}),
+        });
       else if (format === 'csv') print(csv(RECEIPT_CSV_COLUMNS, docs.map(csvRow)));
       else {
         const parts: string[] = [];
@@ -300,7 +306,8 @@ are when they reach the store's head, else computed in memory too. A --cycle or 
                   ? 'The latest document'
                   : `The latest ${docs.length} documents`;
         parts.push(`${what}${day && (cycleId || contractId) ? ` on ${day}` : ''}\n${renderDocuments(docs, ledger.zones)}`);
-        if (shownPending.length > 0) parts.push(`Refunds waiting for approval (no note until approved)\n${renderPending(shownPending, ledger.zones)}`);
+        if (shownPending.length > 0)
+          parts.push(`Refunds waiting for approval (no note until approved)\n${renderPending(shownPending, ledger.zones)}`);
         print(parts.join('\n\n'));
       }
       return 0;

@@ -48,7 +48,11 @@ export type SessionEndedData = Extract<SessionEvent, { type: 'SessionEnded' }>['
 
 export const SESSION_SCHEMA_VERSION: Readonly<Record<SessionEventType, number>> = { SessionStarted: 1, SessionEnded: 1 };
 export const decodeSessionEvent: (input: unknown) => E.Either<InvalidInput, SessionEvent> = decodeOwnedWith(SessionEventC, 'session event');
-export const sessionEvents = eventCodec<SessionEvent>({ name: 'sessions', schemaVersions: SESSION_SCHEMA_VERSION, decode: decodeSessionEvent });
+export const sessionEvents = eventCodec<SessionEvent>({
+  name: 'sessions',
+  schemaVersions: SESSION_SCHEMA_VERSION,
+  decode: decodeSessionEvent,
+});
 
 export interface SessionState {
   readonly started: SessionStartedData | null;
