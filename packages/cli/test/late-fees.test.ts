@@ -137,7 +137,14 @@ test('on a ledger with users, the policy and waivers are a manager’s: a clerk 
   assert.is(nobody.status, 2);
   assert.match(nobody.stderr, 'this ledger has users');
   assert.is(w.renewal(['late-fees', 'policy', '--set', 'policy.json', '--actor', 'manager-zhao']).status, 0);
-  assert.is(w.renewal(['late-fees', 'run', '--as-of', '2026-03-01']).status, 0);
+  // The run is checked too: it names who runs it, in a role that may charge late fees.
+  const unnamed = w.renewal(['late-fees', 'run', '--as-of', '2026-03-01'], { env: { RENEWAL_ACTOR: '' } });
+  assert.is(unnamed.status, 2);
+  assert.match(unnamed.stderr, 'this ledger has users');
+  const clerkRuns = w.renewal(['late-fees', 'run', '--as-of', '2026-03-01', '--actor', 'clerk-li']);
+  assert.is(clerkRuns.status, 1);
+  assert.match(clerkRuns.stdout, 'NOT_PERMITTED');
+  assert.is(w.renewal(['late-fees', 'run', '--as-of', '2026-03-01', '--actor', 'manager-zhao']).status, 0);
   const WAIVE = ['late-fees', 'waive', JAN, '--amount', '1.00', '--reason', 'goodwill', '--waiver-id', 'w-1'];
   const clerkWaives = w.renewal([...WAIVE, '--actor', 'clerk-li']);
   assert.is(clerkWaives.status, 1);
