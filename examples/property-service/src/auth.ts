@@ -3,11 +3,23 @@
 // session, carried by an HttpOnly SameSite=Strict cookie (the dashboard) or as a bearer token
 // (programs). A request made with the cookie that changes anything must carry the session's CSRF
 // token in `x-csrf-token`: a page of another site can make the browser send the cookie, but
-// cannot read the token. Failed sign-ins are limited per address and per user name. Sessions live
-// in this process: a restart signs everyone out, which is the safe way round.
-import { randomBytes } from 'node:crypto';
+// cannot read the token. Failed sign-ins are limited per address and per user name.
+// Sessions are facts in the ledger's database (core's sessionDecider, one stream each): a restart
+// keeps everyone signed in until their session expires. The store holds only a hash of the token
+// (the session id), so reading the database does not let anyone act as a user; the CSRF token is
+// derived from the token, so nothing secret is stored for it either.
+import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { activeUser, readUsers, verifyPassword, type EventStore } from '@renewal-ledger/eventstore';
+import * as E from 'fp-ts/lib/Either.js';
+import {
+  decodeSessionCommand,
+  SESSION_STREAM_PREFIX,
+  sessionDecider,
+  sessionIsLive,
+  type Instant,
+  type SessionCommand,
+} from '@renewal-ledger/core';
+import { activeUser, getCommandHandler, loadAggregate, readUsers, verifyPassword, type EventStore } from '@renewal-ledger/eventstore';
 import { HttpError } from './http.js';
 
 export interface Session {
@@ -39,6 +51,12 @@ export interface AuthOptions {
 
 export const SESSION_COOKIE = 'renewal_session';
 
+const hashOf = (text: string) => createHash('sha256').update(text).digest('base64url');
+/** The session's id in the store: a hash of its token, never the token. */
+export const sessionIdOf = (token: string): string => hashOf(`session\u0000${token}`);
+/** The session's CSRF token: derived from its token, so a restart answers the same one. */
+const csrfTokenOf = (token: string): string => hashOf(`csrf\u0000${token}`);
+
 const unauthenticated = (message: string) =>
   new HttpError(401, { error: { code: 'UNAUTHENTICATED', message } }, { 'www-authenticate': 'Bearer realm="renewal"' });
 
@@ -55,7 +73,15 @@ export const getAuth = (options: AuthOptions) => {
   const sessionMs = options.sessionMs ?? 8 * 3600_000;
   const maxFailures = options.maxFailures ?? 5;
   const windowMs = options.failureWindowMs ?? 60_000;
-  const sessions = new Map<string, Session>();
+  const sessions = getCommandHandler(sessionDecider, { store: options.store });
+  const instant = (ms: number) => new Date(ms).toISOString() as Instant;
+  /** Records a session's start or end; a refusal here is a defect (ids are hashes), not the caller's mistake. */
+  const record = async (input: Record<string, unknown>) => {
+    const command = decodeSessionCommand(input);
+    if (E.isLeft(command)) throw new Error(`a session command did not decode: ${command.left.message}`);
+    const result = await sessions.handle(command.right as SessionCommand);
+    if (result.status === 'rejected') throw new Error(`the session could not be recorded: ${result.error.message}`);
+  };
   const failures = new Map<string, { count: number; until: number }>();
 
   const limited = (key: string): number | null => {
@@ -67,6 +93,19 @@ export const getAuth = (options: AuthOptions) => {
     const f = failures.get(key);
     if (!f || f.until <= now()) failures.set(key, { count: 1, until: now() + windowMs });
     else f.count += 1;
+  };
+
+  const end = async (session: Session, actor: string, reason: string) => {
+    const sessionId = sessionIdOf(session.token);
+    await record({
+      type: 'EndSession',
+      commandId: `session-end:${sessionId}`,
+      actor,
+      at: instant(now()),
+      sessionId,
+      userId: session.userId,
+      reason,
+    });
   };
 
   return {
@@ -101,18 +140,24 @@ export const getAuth = (options: AuthOptions) => {
         throw unauthenticated('the user name or the password is wrong');
       }
       for (const k of keys) failures.delete(k);
-      const session: Session = {
-        token: randomBytes(32).toString('base64url'),
-        csrfToken: randomBytes(32).toString('base64url'),
+      const token = randomBytes(32).toString('base64url');
+      const session: Session = { token, csrfToken: csrfTokenOf(token), userId: user.userId, expiresAt: now() + sessionMs };
+      const sessionId = sessionIdOf(token);
+      await record({
+        type: 'StartSession',
+        commandId: `session-start:${sessionId}`,
+        actor: user.userId,
+        at: instant(now()),
+        sessionId,
         userId: user.userId,
-        expiresAt: now() + sessionMs,
-      };
-      sessions.set(session.token, session);
+        expiresAt: instant(session.expiresAt),
+      });
       return { ...session, role: user.role };
     },
 
-    signOut(caller: Caller): void {
-      sessions.delete(caller.session.token);
+    /** Ends the caller's session in the store: a restart does not bring it back. */
+    async signOut(caller: Caller): Promise<void> {
+      await end(caller.session, caller.userId, 'signed out');
     },
 
     cookie(session: Session | null): string {
@@ -126,14 +171,18 @@ export const getAuth = (options: AuthOptions) => {
       const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? null;
       const token = bearer ?? cookieOf(req, SESSION_COOKIE);
       if (!token) throw unauthenticated('sign in first: POST /api/session with your user name and password');
-      const session = sessions.get(token);
-      if (!session || session.expiresAt <= now()) {
-        sessions.delete(token);
-        throw unauthenticated('the session has ended: sign in again');
-      }
+      const { state } = await loadAggregate(sessionDecider, options.store, `${SESSION_STREAM_PREFIX}${sessionIdOf(token)}`);
+      if (!state.started || !sessionIsLive(state, instant(now()))) throw unauthenticated('the session has ended: sign in again');
+      const session: Session = {
+        token,
+        csrfToken: csrfTokenOf(token),
+        userId: state.started.userId,
+        expiresAt: Date.parse(state.started.expiresAt),
+      };
       const user = activeUser(await readUsers(options.store), session.userId);
       if (!user) {
-        sessions.delete(token);
+        // Disabled: the session ends now, recorded, whatever happens to the user later.
+        await end(session, session.userId, 'user disabled');
         throw unauthenticated(`user ${session.userId} may no longer sign in`);
       }
       return { userId: user.userId, role: user.role, session, via: bearer ? 'bearer' : 'cookie' };

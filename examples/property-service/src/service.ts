@@ -37,7 +37,8 @@ import {
   type ProjectionRunResult,
   type ViewDatabase,
 } from '@renewal-ledger/projections';
-import { arrearsProjection, getArrearsView } from '@renewal-ledger/projection-arrears';
+import { ARREARS_CYCLES, arrearsProjection, getArrearsView } from '@renewal-ledger/projection-arrears';
+import { getInvoicesView, INVOICES, invoicesProjection } from '@renewal-ledger/projection-invoices';
 import { getReceiptsView, RECEIPTS, receiptsProjection, type ReceiptDocument } from '@renewal-ledger/projection-receipts';
 import { auditProjection, cycleAsOf, cycleHistory, verifyAuditChain, type AuditVerification } from '@renewal-ledger/projection-audit';
 import { HttpError, readJson, sendHtml, sendJson, sendScript } from './http.js';
@@ -83,7 +84,7 @@ export interface PropertyService {
   close(): Promise<void>;
 }
 
-const PROJECTIONS = [arrearsProjection, receiptsProjection, auditProjection, reconciliationsProjection];
+const PROJECTIONS = [arrearsProjection, receiptsProjection, auditProjection, reconciliationsProjection, invoicesProjection];
 
 // Kept here too: the example's entry point exports it from this module.
 export { statusOfRefusal } from './commands.js';
@@ -178,6 +179,7 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
     }));
   const arrears = getArrearsView(views);
   const receipts = getReceiptsView(views);
+  const invoices = getInvoicesView(views);
 
   // The views, followed in the background. Each time every view has caught up, readers waiting
   // for their own write (`?after=<position>`) are let through.
@@ -394,6 +396,47 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
       };
     },
     '/api/reconciliation': async (q) => reconciliationOfDay(views, dateParam(q, 'day', await today()), intParam(q, 'limit', 20, 1000)),
+    // Issued invoices, the latest first (a contract's with contractId); red ones name their original.
+    '/api/invoices': async (q) => {
+      const limit = intParam(q, 'limit', 20, 1000);
+      if (q.get('contractId')) {
+        const contractId = textParam(q, 'contractId');
+        const all = await invoices.byContract(contractId);
+        if (all.length === 0) await requireContract(contractId);
+        return all.slice(-limit).reverse();
+      }
+      const rows = await views.query(`SELECT number FROM ${INVOICES} ORDER BY global_position DESC LIMIT ${limit}`);
+      const out = [];
+      for (const r of rows) out.push((await invoices.byNumber(asText(r.number)))!);
+      return out;
+    },
+    // Late fees per cycle: charged, waived, paid and still open, kept apart from the principal
+    // (docs/late-fees.md); a contract's cycles with contractId, else every cycle ever charged one.
+    '/api/late-fees': async (q) => {
+      const asOf = dateParam(q, 'asOf', await today());
+      const limit = intParam(q, 'limit', 50, 1000);
+      const cycles = q.get('contractId')
+        ? (await arrears.byContract(textParam(q, 'contractId'), { asOf })).cycles
+        : await Promise.all(
+            (
+              await views.query(
+                `SELECT cycle_id FROM ${ARREARS_CYCLES} WHERE late_fee_charged_minor > 0 ORDER BY late_fee_outstanding_minor DESC, cycle_id LIMIT ${limit}`,
+              )
+            ).map(async (r) => (await arrears.cycle(asText(r.cycle_id), { asOf }))!),
+          );
+      return cycles
+        .filter((c) => c.figures.lateFeeChargedMinor > 0)
+        .slice(0, limit)
+        .map((c) => ({
+          cycleId: c.cycleId,
+          contractId: c.contractId,
+          currency: c.currency,
+          chargedMinor: c.figures.lateFeeChargedMinor,
+          waivedMinor: c.figures.lateFeeWaivedMinor,
+          paidMinor: c.figures.lateFeePaidMinor,
+          outstandingMinor: c.figures.lateFeeOutstandingMinor,
+        }));
+    },
     '/api/approvals': async (q) => arrears.pendingApprovals({ limit: intParam(q, 'limit', 100, 1000) }),
     '/api/ledger': async () => {
       const l = await ledger();
@@ -434,7 +477,7 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
       });
     if (req.method === 'DELETE') {
       auth.checkCsrf(req, caller);
-      auth.signOut(caller);
+      await auth.signOut(caller);
       return sendJson(res, 200, { status: 'signed-out' }, { 'set-cookie': auth.cookie(null) });
     }
     throw new HttpError(405, {

@@ -16,8 +16,8 @@ test.after.each(async (ctx) => ctx.s.stop());
 test('a command is applied (201), repeated (200 duplicate), and its figures come back', async ({ s }) => {
   const billed = await s.post('/api/commands', bill('unit-0301/2026-01', 'unit-0301', 31520));
   assert.is(billed.status, 201);
-  // Position 1 is the user the test signed in as (renewal-users).
-  assert.equal(billed.body.events, [{ type: 'Billed', position: '2', revision: '0' }]);
+  // Position 1 is the user the test signed in as (renewal-users), 2 their session.
+  assert.equal(billed.body.events, [{ type: 'Billed', position: '3', revision: '0' }]);
   assert.is(billed.body.figures.outstandingMinor, 31520);
   const again = await s.post('/api/commands', bill('unit-0301/2026-01', 'unit-0301', 31520));
   assert.is(again.status, 200);
@@ -26,7 +26,7 @@ test('a command is applied (201), repeated (200 duplicate), and its figures come
   const paid = await s.post('/api/commands/RecordPayment', payment('unit-0301/2026-01', 'pay-1', 10000, '2026-01-20T10:30:00Z'));
   assert.is(paid.status, 201);
   assert.is(paid.body.figures.outstandingMinor, 21520);
-  assert.is(paid.body.position, '3');
+  assert.is(paid.body.position, '4');
 });
 
 test('a bad body is a 400 naming each problem by its path; nothing is written', async ({ s }) => {
@@ -52,7 +52,7 @@ test('a bad body is a 400 naming each problem by its path; nothing is written', 
   assert.is(mismatch.status, 400);
   assert.is(mismatch.body.error.problems[0].path, 'type');
   assert.is((await s.post('/api/commands/Pay', {})).status, 404);
-  assert.is(await s.service.store.headPosition(), 2n, 'only the user and the bill were stored');
+  assert.is(await s.service.store.headPosition(), 3n, 'only the user, their session and the bill were stored');
 });
 
 test('ill-formed text is a 400: a lone surrogate in a JSON escape, bytes that are not UTF-8', async ({ s }) => {
@@ -80,7 +80,7 @@ test('ill-formed text is a 400: a lone surrogate in a JSON escape, bytes that ar
   });
   assert.is(res.status, 400);
   assert.is(((await res.json()) as any).error.message, 'the request body is not valid UTF-8: send JSON encoded as UTF-8');
-  assert.is(await s.service.store.headPosition(), 2n, 'only the user and the bill were stored');
+  assert.is(await s.service.store.headPosition(), 3n, 'only the user, their session and the bill were stored');
 });
 
 test('a rule refusal is a 422 with the code and figures; a conflict with recorded facts a 409', async ({ s }) => {
@@ -105,7 +105,7 @@ test('a rule refusal is a 422 with the code and figures; a conflict with recorde
   assert.is(rebill.status, 409);
   assert.is(rebill.body.error.code, 'ALREADY_BILLED');
   assert.is(rebill.body.error.totalMinor, 31520);
-  assert.is(await s.service.store.headPosition(), 2n);
+  assert.is(await s.service.store.headPosition(), 3n);
 });
 
 test('a command id reused for other content is a 409 COMMAND_ID_CONFLICT naming the earlier command; the same content a 200 duplicate', async ({
@@ -141,7 +141,7 @@ test('a command id reused for other content is a 409 COMMAND_ID_CONFLICT naming 
   });
   assert.is(retry.status, 200);
   assert.equal(retry.body, { status: 'duplicate', duplicate: { key: 'commandId', id: 'K1' } });
-  assert.is(await s.service.store.headPosition(), 4n, 'the user, two bills and P1 only');
+  assert.is(await s.service.store.headPosition(), 5n, 'the user, their session, two bills and P1 only');
 });
 
 test("the views, read back once they include the client's own write (?after=)", async ({ s }) => {
@@ -188,8 +188,8 @@ test("the views, read back once they include the client's own write (?after=)", 
   );
   assert.is(trail.body.asOf.figures.outstandingMinor, 31520, 'on the 19th nothing had been paid');
   const verify = await s.get(`/api/audit/verify?${after}`);
-  // The user the test signed in as, two bills and two payments.
-  assert.equal([verify.body.ok, verify.body.entries], [true, 5]);
+  // The user the test signed in as, their session, two bills and two payments.
+  assert.equal([verify.body.ok, verify.body.entries], [true, 6]);
 });
 
 test('bad queries are 400s, unknown paths 404, wrong methods 405; the page is served', async ({ s }) => {

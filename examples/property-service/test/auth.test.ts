@@ -2,8 +2,15 @@
 // not issue a command a 403, a cashier's refund over the limit a 202 with the pending request
 // (the actor taken from the session, never the body), a manager's approval the refund note;
 // CSRF on cookie sessions, and a limit on failed sign-ins.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import * as E from 'fp-ts/lib/Either.js';
+import { decodeUserCommand, usersDecider } from '@renewal-ledger/core';
+import { getCommandHandler, hashPassword } from '@renewal-ledger/eventstore';
+import { startPropertyService } from '../src/index.js';
 import { bill, PASSWORD, payment, pgTest, startOnPostgres, startOnSQLite, type Running } from './support.js';
 
 const CYCLE = 'unit-0301/2026-01';
@@ -165,6 +172,104 @@ test('wrong passwords are 401 without saying which part was wrong; the sixth try
     assert.is((await s.anonymous.post('/api/session', { userId: 'nobody', password: 'x' })).status, 429, 'the address is limited too');
   } finally {
     await s.stop();
+  }
+});
+
+test('sessions are kept in the ledger: a restart on the same SQLite file keeps the cookie signed in until it expires; sign-out and disabling end it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'renewal-sessions-'));
+  const store = `sqlite:${join(dir, 'renewal.db')}`;
+  let clock = Date.parse('2026-01-20T09:00:00Z');
+  // One hour sessions on a clock the test moves.
+  const start = () =>
+    startPropertyService({ store, port: 0, pollIntervalMs: 50, log: () => undefined, auth: { now: () => clock, sessionMs: 3600_000 } });
+  let service = await start();
+  try {
+    const user = async (type: 'AddUser' | 'DisableUser', userId: string) => {
+      const c = decodeUserCommand(
+        type === 'AddUser'
+          ? {
+              type,
+              commandId: `add:${userId}`,
+              actor: 'setup',
+              at: '2026-01-01T00:00:00Z',
+              userId,
+              role: 'cashier',
+              passwordHash: hashPassword(PASSWORD),
+            }
+          : { type, commandId: `disable:${userId}`, actor: 'setup', at: '2026-01-20T09:30:00Z', userId },
+      );
+      if (E.isLeft(c)) throw new Error(c.left.message);
+      assert.is((await getCommandHandler(usersDecider, { store: service.store }).handle(c.right)).status, 'applied');
+    };
+    await user('AddUser', 'cashier-chen');
+    await user('AddUser', 'cashier-wu');
+    const signIn = async (userId: string) => {
+      const r = await fetch(`${service.url}/api/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ userId, password: PASSWORD }),
+      });
+      assert.is(r.status, 200);
+      const body = (await r.json()) as { token: string; csrfToken: string };
+      return { cookie: r.headers.get('set-cookie')!.split(';')[0]!, ...body };
+    };
+    const chen = await signIn('cashier-chen');
+    const wu = await signIn('cashier-wu');
+    const whoAmI = (cookie: string) => fetch(`${service.url}/api/session`, { headers: { cookie } });
+    assert.is((await whoAmI(chen.cookie)).status, 200);
+
+    // The store holds a hash of each token, never the token (nor the CSRF token).
+    for await (const e of service.store.readAll()) {
+      const text = JSON.stringify({ data: e.data, metadata: e.metadata, streamName: e.streamName });
+      assert.not.ok(text.includes(chen.token) || text.includes(chen.csrfToken), `${e.type} holds a secret`);
+    }
+
+    // Restarted on the same file: the same cookie is still signed in, with the same CSRF token,
+    // and a change made with them reaches the rules (the cycle is not billed: 422, not 401 or 403).
+    await service.close();
+    service = await start();
+    const again = await whoAmI(chen.cookie);
+    assert.is(again.status, 200);
+    const me = (await again.json()) as { userId: string; csrfToken: string };
+    assert.equal([me.userId, me.csrfToken], ['cashier-chen', chen.csrfToken]);
+    const paid = await fetch(`${service.url}/api/commands`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: chen.cookie, 'x-csrf-token': chen.csrfToken },
+      body: JSON.stringify({ ...payment(CYCLE, 'pay-1', 100, '2026-01-20T10:30:00Z'), type: 'RecordPayment' }),
+    });
+    assert.is(paid.status, 422);
+
+    // Signed out: ended in the store, so a restart does not bring it back.
+    assert.is(
+      (await fetch(`${service.url}/api/session`, { method: 'DELETE', headers: { cookie: chen.cookie, 'x-csrf-token': chen.csrfToken } }))
+        .status,
+      200,
+    );
+    await service.close();
+    service = await start();
+    assert.is((await whoAmI(chen.cookie)).status, 401);
+
+    // A disabled user's session ends at their next request, recorded; a restart keeps it ended.
+    assert.is((await whoAmI(wu.cookie)).status, 200);
+    await user('DisableUser', 'cashier-wu');
+    assert.is((await whoAmI(wu.cookie)).status, 401);
+    const ended: string[] = [];
+    for await (const e of service.store.readAll())
+      if (e.type === 'SessionEnded') ended.push(`${(e.data as { userId: string }).userId}: ${(e.data as { reason: string }).reason}`);
+    assert.equal(ended, ['cashier-chen: signed out', 'cashier-wu: user disabled']);
+
+    // Expiry: a session opened now lives one hour, across a restart, and not a millisecond more.
+    await user('AddUser', 'cashier-li');
+    const li = await signIn('cashier-li');
+    clock += 3600_000 - 1;
+    await service.close();
+    service = await start();
+    assert.is((await whoAmI(li.cookie)).status, 200);
+    clock += 1;
+    assert.is((await whoAmI(li.cookie)).status, 401);
+  } finally {
+    await service.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

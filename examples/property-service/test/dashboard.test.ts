@@ -12,8 +12,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as E from 'fp-ts/lib/Either.js';
 import type { BrowserContext, Page } from 'playwright-core';
-import { decodeLedgerSettingsCommand, ledgerSettingsDecider } from '@renewal-ledger/core';
+import {
+  decodeInvoicingRulesCommand,
+  decodeLedgerSettingsCommand,
+  invoicingRulesDecider,
+  LateFeePolicyC,
+  ledgerSettingsDecider,
+  renewalCycle,
+  type BusinessDate,
+} from '@renewal-ledger/core';
 import { getCommandHandler } from '@renewal-ledger/eventstore';
+import { chargeLateFees, getMemoryInvoiceIssuer, issueInvoices } from '@renewal-ledger/renewals';
 import { bill, PASSWORD, payment, startOnSQLite, type Running } from './support.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -363,6 +372,132 @@ const runReconciliation = () =>
     assert.equal(errors, [], 'no script errors on the page');
   });
 
+// Invoices and late fees on the dashboard: an auditor sees the invoices (a blue one and the red one
+// a refund led to, naming its original) and the late fees, with no waive button; a manager waives
+// the open late fee from the panel. Figures (docs/invoices.md, docs/late-fees.md): 315.20 at 6%
+// has a tax of 31520 x 600 / 10600 = 1784.15, half up 17.84; 100.00 refunded of it takes back
+// 1784 x 10000 / 31520 = 565.99, 5.66. 465.20 due 15 January, unpaid on 1 March: 45 days late,
+// 30 past 15 days' grace, 46520 x 5 x 30 / 10000 = 697.8, half up 6.98 (under the 10% cap, 46.52).
+const runInvoicesAndLateFees = () =>
+  inBrowser(async (s, context) => {
+    await s.addUser('auditor-sun', 'auditor');
+    await s.addUser('manager-zhao', 'manager');
+    const store = s.service.store;
+    const rules = decodeInvoicingRulesCommand({
+      type: 'SetInvoicingRules',
+      commandId: 'rules',
+      actor: 'setup',
+      at: '2026-01-01T00:00:00Z',
+      rules: { issueOn: 'payment', rates: [{ feeCode: 'service', rateBp: 600 }], series: 'FP', refundCredit: 'automatic' },
+    });
+    if (E.isLeft(rules)) throw new Error(rules.left.message);
+    assert.is((await getCommandHandler(invoicingRulesDecider, { store }).handle(rules.right)).status, 'applied');
+    // Invoices name the contract's customer: the two flats are opened first.
+    for (const contractId of ['unit-0301', 'unit-0302'])
+      assert.is(
+        (
+          await s.post('/api/commands', {
+            type: 'OpenContract',
+            commandId: `open-${contractId}`,
+            contractId,
+            actor: 'clerk-li',
+            at: '2025-12-20T09:00:00Z',
+            customer: { name: 'Wang Fang', contact: { phone: '+86 138 0000 0301' } },
+            subject: { kind: 'property-unit', unit: contractId, areaM2: '98.50' },
+            currency: 'CNY',
+            cadence: 'monthly',
+            startDate: '2026-01-01',
+            billingDay: 1,
+            dueAfterDays: 14,
+            feePlan: { items: [{ code: 'service', description: 'Property service fee', basis: { kind: 'per-area', rateMinor: 320 } }] },
+          })
+        ).status,
+        201,
+      );
+    await s.post('/api/commands', bill('unit-0301/2026-01', 'unit-0301', 31520));
+    await s.post('/api/commands', bill('unit-0302/2026-01', 'unit-0302', 46520));
+    await s.post('/api/commands/RecordPayment', payment('unit-0301/2026-01', 'pay-1', 31520, '2026-01-10T09:00:00Z'));
+    const handler = getCommandHandler(renewalCycle, { store });
+    const issuer = getMemoryInvoiceIssuer();
+    await issueInvoices({ store, handler, issuer, asOf: '2026-01-31' as BusinessDate });
+    const refunded = await s.post('/api/commands', {
+      type: 'Refund',
+      commandId: 'refund-1',
+      cycleId: 'unit-0301/2026-01',
+      actor: 'admin',
+      at: '2026-02-03T09:00:00Z',
+      refundId: 'r1',
+      paymentId: 'pay-1',
+      amountMinor: 10000,
+      reason: 'moved out early',
+    });
+    assert.is(refunded.status, 201);
+    await issueInvoices({ store, handler, issuer, asOf: '2026-02-28' as BusinessDate });
+    const policy = LateFeePolicyC.decode({
+      rate: { kind: 'daily-rate', basisPoints: 5 },
+      graceDays: 15,
+      cap: { kind: 'percent-of-overdue', basisPoints: 1000 },
+    });
+    if (E.isLeft(policy)) throw new Error('the late-fee policy does not decode');
+    const charged = await chargeLateFees({ store, handler, asOf: '2026-03-01' as BusinessDate, policy: policy.right });
+    // The refund made 100.00 of unit-0301 owed again, overdue since 15 January too: 10000 x 5 x 30 / 10000 = 1.50.
+    assert.equal(
+      charged.applied.map((a) => [a.cycleId, a.amountMinor]),
+      [
+        ['unit-0301/2026-01', 150],
+        ['unit-0302/2026-01', 698],
+      ],
+    );
+    assert.ok(await s.service.viewsReach(await store.headPosition()));
+
+    const page = context.pages()[0] ?? (await context.newPage());
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${s.url}/?asOf=2026-03-01`);
+
+    // The auditor reads both panels and may waive nothing.
+    await signIn(page, 'auditor-sun');
+    const invoiceRows = page.locator('#invoices tr[data-invoice]');
+    await invoiceRows.first().waitFor();
+    const rows = await invoiceRows.evaluateAll((trs) =>
+      trs.map((tr) => [
+        tr.getAttribute('data-invoice'),
+        tr.getAttribute('data-kind'),
+        tr.querySelector('.amount')!.textContent!.trim(),
+        tr.querySelector('.tax')!.textContent!.trim(),
+        tr.querySelector('.original')?.textContent ?? null,
+      ]),
+    );
+    // The latest first: the red invoice, then the blue one it corrects.
+    assert.equal(rows, [
+      ['FP-2026-000002', 'red', '-100.00 CNY', '-5.66', 'FP-2026-000001'],
+      ['FP-2026-000001', 'blue', '315.20 CNY', '17.84', null],
+    ]);
+    assert.match(await invoiceRows.first().innerText(), 'Wang Fang');
+    const fee = page.locator('#late-fees tr[data-late-fee="unit-0302/2026-01"]');
+    await fee.waitFor();
+    assert.is((await fee.locator('.open').innerText()).trim(), '6.98 CNY');
+    assert.is(await page.locator('#late-fees tr[data-late-fee]').count(), 2);
+    assert.is(await page.locator('#late-fees [data-waive]').count(), 0, 'an auditor waives nothing');
+    await page.click('#signout');
+
+    // The manager waives it from the panel, with a reason: nothing of it is open any more.
+    await signIn(page, 'manager-zhao');
+    const waive = page.locator('#late-fees [data-waive="unit-0302/2026-01"]');
+    await waive.waitFor();
+    page.once('dialog', (d) => void d.accept('goodwill: a first late payment'));
+    await waive.click();
+    await page.locator('#late-fees-result[data-status="201"]').waitFor();
+    assert.match(await page.locator('#late-fees-result').innerText(), 'Waived 6.98 CNY');
+    await page.locator('#late-fees tr[data-late-fee="unit-0302/2026-01"] .waived', { hasText: '6.98' }).waitFor();
+    assert.is((await page.locator('#late-fees tr[data-late-fee="unit-0302/2026-01"] .open').innerText()).trim(), '0.00 CNY');
+    const cycle = await s.get('/api/arrears/cycle?cycleId=unit-0302%2F2026-01&asOf=2026-03-01');
+    assert.equal([cycle.body.figures.lateFeeWaivedMinor, cycle.body.figures.lateFeeOutstandingMinor], [698, 0]);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'property-service-invoices-late-fees.png'), fullPage: true });
+    assert.equal(errors, [], 'no script errors on the page');
+  });
+
 const browserTest = (name: string, fn: () => Promise<void>) => {
   if (missing && !required) {
     console.log(
@@ -385,5 +520,6 @@ browserTest(
 
 browserTest('a cashier asks for a refund over the limit, an auditor sees no forms, a manager approves it', runApproval);
 browserTest("the day's reconciliation per channel and its open differences; resolving the difference closes the day", runReconciliation);
+browserTest('invoices (a red one naming its original) and late fees on the dashboard; a manager waives one', runInvoicesAndLateFees);
 
 test.run();

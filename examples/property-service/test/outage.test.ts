@@ -64,7 +64,7 @@ it('PostgreSQL ending the connections or out of reach: 503s that say so, then an
       const r = await s.get('/api/status');
       return r.status === 200 ? r : undefined;
     });
-    assert.is(status.body.storeHead, '3', 'the user signed in as, the bill and the payment');
+    assert.is(status.body.storeHead, '4', 'the user signed in as, their session, the bill and the payment');
 
     // 2. PostgreSQL out of reach: every request that needs it gets a 503 saying so.
     await proxy.down();

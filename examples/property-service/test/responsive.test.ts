@@ -75,8 +75,8 @@ test('a status request is answered while GET /api/audit/verify runs, before the 
       const verified = await verify;
       assert.equal(order, ['status', 'verify'], 'the status answer came while the verification was still running');
       assert.is(verified.status, 200);
-      // Every bill, and the user the test signed in as (an event on renewal-users).
-      assert.equal([verified.body.ok, verified.body.entries], [true, CYCLES + 1]);
+      // Every bill, the user the test signed in as (an event on renewal-users) and their session.
+      assert.equal([verified.body.ok, verified.body.entries], [true, CYCLES + 2]);
     } finally {
       await s.stop();
     }

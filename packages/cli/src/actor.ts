@@ -63,3 +63,7 @@ export const actorOf = async (
     );
   return { actor, role: user.role, access: accessPolicyOf(env), hasUsers: true };
 };
+
+/** What a handler checks the actor with: their role under the policy, or nothing on a ledger without users. */
+export const accessOf = (who: Actor): { access: AccessPolicy; role: string } | Record<string, never> =>
+  who.access && who.role !== null ? { access: who.access, role: who.role } : {};

@@ -110,6 +110,15 @@ test('a policy set, a run as of 1 March charges 4.73 once, a later run the incre
     ],
     [0, 630, 30, 600, 0],
   );
+  // The receipt's table row says how much of the 321.20 was late fee (6.00); the balance after
+  // is the principal's (0.00). The CSV has it in minor units, before the (empty) lump-sum lines.
+  const receipts = w.renewal(['receipts', '--cycle', JAN]);
+  assert.is(receipts.status, 0, receipts.stderr);
+  assert.match(receipts.stdout, /late fee +\S* *balance after/);
+  assert.match(receipts.stdout, /321\.20 +CNY +\S+ +6\.00 +0\.00/);
+  const csv = w.renewal(['receipts', '--cycle', JAN, '--format', 'csv']).stdout.trim().split('\r\n');
+  assert.ok(csv[0]!.endsWith(',late_fee_minor,lines'), csv[0]);
+  assert.ok(csv[1]!.endsWith(',600,'), csv[1]);
 });
 
 test('on a ledger with users, the policy and waivers are a manager’s: a clerk is refused NOT_PERMITTED and nothing is written', ({ w }) => {
@@ -128,7 +137,14 @@ test('on a ledger with users, the policy and waivers are a manager’s: a clerk 
   assert.is(nobody.status, 2);
   assert.match(nobody.stderr, 'this ledger has users');
   assert.is(w.renewal(['late-fees', 'policy', '--set', 'policy.json', '--actor', 'manager-zhao']).status, 0);
-  assert.is(w.renewal(['late-fees', 'run', '--as-of', '2026-03-01']).status, 0);
+  // The run is checked too: it names who runs it, in a role that may charge late fees.
+  const unnamed = w.renewal(['late-fees', 'run', '--as-of', '2026-03-01'], { env: { RENEWAL_ACTOR: '' } });
+  assert.is(unnamed.status, 2);
+  assert.match(unnamed.stderr, 'this ledger has users');
+  const clerkRuns = w.renewal(['late-fees', 'run', '--as-of', '2026-03-01', '--actor', 'clerk-li']);
+  assert.is(clerkRuns.status, 1);
+  assert.match(clerkRuns.stdout, 'NOT_PERMITTED');
+  assert.is(w.renewal(['late-fees', 'run', '--as-of', '2026-03-01', '--actor', 'manager-zhao']).status, 0);
   const WAIVE = ['late-fees', 'waive', JAN, '--amount', '1.00', '--reason', 'goodwill', '--waiver-id', 'w-1'];
   const clerkWaives = w.renewal([...WAIVE, '--actor', 'clerk-li']);
   assert.is(clerkWaives.status, 1);

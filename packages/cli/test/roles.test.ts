@@ -3,7 +3,7 @@
 // manager approves it, self-approval refused, and `audit history` showing roles and the approver.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { bill, pay } from './support/commands.js';
+import { bill, openFlat, pay } from './support/commands.js';
 import { workspace, type Workspace } from './support/cli.js';
 
 const CYCLE = 'unit-0301/2026-01';
@@ -15,6 +15,19 @@ test.before.each((ctx) => {
   ctx.w = workspace();
 });
 test.after.each((ctx) => ctx.w.cleanup());
+
+/** A cashier's refund of the 1,000.00 payment `pay-1`. */
+const refund = (refundId: string, amountMinor: number, at = '2026-01-22T09:00:00Z', reason = 'paid twice') => ({
+  type: 'Refund',
+  commandId: `refund-${refundId}`,
+  cycleId: CYCLE,
+  actor: 'cashier-chen',
+  at,
+  refundId,
+  paymentId: 'pay-1',
+  amountMinor,
+  reason,
+});
 
 const ok = (r: { status: number | null; stdout: string; stderr: string }) => {
   if (r.status !== 0) throw new Error(`exit ${r.status}\n${r.stdout}\n${r.stderr}`);
@@ -82,19 +95,7 @@ test('--actor is required once the ledger has users, must be one of them, and en
 test('a refund over the cashier limit waits for a manager; self-approval is refused; history shows who and in which role', ({ w }) => {
   office(w);
   // 600.00, over the cashier's 500.00.
-  w.writeLines('refund.jsonl', [
-    {
-      type: 'Refund',
-      commandId: 'refund-1',
-      cycleId: CYCLE,
-      actor: 'cashier-chen',
-      at: '2026-01-22T09:00:00Z',
-      refundId: 'r1',
-      paymentId: 'pay-1',
-      amountMinor: 60000,
-      reason: 'paid twice',
-    },
-  ]);
+  w.writeLines('refund.jsonl', [refund('r1', 60000)]);
   const asked = JSON.parse(ok(w.renewal(['apply', 'refund.jsonl', '--actor', 'cashier-chen', '--format', 'json'], { env: NOW }))) as {
     lines: { events: { type: string }[]; figures: { refundedMinor: number } }[];
   };
@@ -138,6 +139,141 @@ test('a refund over the cashier limit waits for a manager; self-approval is refu
       ['Refunded', 'manager-zhao', 'manager'],
     ],
   );
+});
+
+test('renewal receipts lists a refund waiting for approval until it is approved (its note), rejected or expired', ({ w }) => {
+  office(w);
+  // 600.00 and 550.00, both over the cashier's 500.00: two requests, no refund note.
+  w.writeLines('refunds.jsonl', [refund('r1', 60000), refund('r2', 55000)]);
+  ok(w.renewal(['apply', 'refunds.jsonl', '--actor', 'cashier-chen'], { env: NOW }));
+  const pending = () =>
+    (
+      JSON.parse(ok(w.renewal(['receipts', '--pending', '--contract', 'unit-0301', '--format', 'json']))) as { pendingRefunds: any[] }
+    ).pendingRefunds.map((p) => [p.requestId, p.amountMinor, p.refundsReceipt, p.requester]);
+  assert.equal(pending(), [
+    ['r1', 60000, 'R-2026-000001', 'cashier-chen'],
+    ['r2', 55000, 'R-2026-000001', 'cashier-chen'],
+  ]);
+  const table = ok(w.renewal(['receipts', '--cycle', CYCLE]));
+  assert.match(table, 'Refunds waiting for approval');
+  assert.match(table, /r1 .*-600\.00 .*cashier-chen \(cashier\)/);
+  const all = JSON.parse(ok(w.renewal(['receipts', '--format', 'json']))) as { documents: any[]; pendingRefunds: any[] };
+  assert.equal(
+    all.documents.map((d) => d.number),
+    ['R-2026-000001'],
+  );
+  assert.is(all.pendingRefunds.length, 2);
+
+  ok(w.renewal(['approvals', 'approve', 'r1', '--cycle', CYCLE, '--actor', 'manager-zhao'], { env: NOW }));
+  assert.equal(pending(), [['r2', 55000, 'R-2026-000001', 'cashier-chen']]);
+  const docs = JSON.parse(ok(w.renewal(['receipts', '--cycle', CYCLE, '--format', 'json']))) as { documents: any[] };
+  assert.equal(
+    docs.documents.map((d) => [d.number, d.amountMinor, d.refundId, d.refundsReceipt]),
+    [
+      ['R-2026-000001', 100000, null, null],
+      ['RN-2026-000001', 60000, 'r1', 'R-2026-000001'],
+    ],
+  );
+  ok(w.renewal(['approvals', 'reject', 'r2', '--cycle', CYCLE, '--reason', 'refund to the card', '--actor', 'manager-zhao'], { env: NOW }));
+  assert.equal(pending(), []);
+  assert.match(ok(w.renewal(['receipts', '--pending'])), '(no refunds waiting for approval)');
+  assert.not.match(ok(w.renewal(['receipts', '--cycle', CYCLE])), 'waiting for approval');
+  const csv = ok(w.renewal(['receipts', '--cycle', CYCLE, '--format', 'csv']))
+    .trim()
+    .split('\r\n');
+  assert.is(csv.length, 3, 'a receipt and one refund note: nothing numbered for the rejected request');
+});
+
+test('renewal approvals expire closes the requests whose window has passed as of a business day, once; only a role that may', async ({
+  w,
+}) => {
+  office(w);
+  // Asked on 22 January (UTC: this ledger has no zone set): with the default 14 days it expires
+  // on 5 February, not on the 4th.
+  w.writeLines('refund.jsonl', [refund('r1', 60000)]);
+  ok(w.renewal(['apply', 'refund.jsonl', '--actor', 'cashier-chen'], { env: NOW }));
+  const LATER = { RENEWAL_NOW: '2026-02-10T10:00:00Z' };
+  const expire = (asOf: string, actor?: string, extra: string[] = []) =>
+    w.renewal(['approvals', 'expire', '--as-of', asOf, '--format', 'json', ...(actor ? ['--actor', actor] : []), ...extra], { env: LATER });
+
+  const nobody = expire('2026-02-05');
+  assert.is(nobody.status, 2);
+  assert.match(nobody.stderr, 'this ledger has users: say who you are');
+  const before = await w.eventCount();
+  const cashier = expire('2026-02-05', 'cashier-chen');
+  assert.is(cashier.status, 1);
+  assert.match(cashier.stdout, 'NOT_PERMITTED');
+  assert.is(await w.eventCount(), before, 'a cashier may not expire requests: nothing written');
+
+  const early = JSON.parse(ok(expire('2026-02-04', 'manager-zhao')));
+  assert.equal([early.windowDays, early.summary.proposed], [14, 0]);
+  const out = JSON.parse(ok(expire('2026-02-05', 'manager-zhao')));
+  assert.equal(out.summary, { proposed: 1, expired: 1, alreadyExpired: 0, rejected: 0 });
+  assert.equal(
+    out.expired.map((e: any) => [e.cycleId, e.requestId, e.kind, e.amountMinor, e.requester]),
+    [[CYCLE, 'r1', 'Refund', 60000, 'cashier-chen']],
+  );
+  assert.equal(JSON.parse(ok(expire('2026-02-06', 'manager-zhao'))).summary, { proposed: 0, expired: 0, alreadyExpired: 0, rejected: 0 });
+  assert.match(ok(w.renewal(['approvals', 'list'])), 'no requests waiting for approval');
+  assert.equal(JSON.parse(ok(w.renewal(['receipts', '--pending', '--format', 'json']))).pendingRefunds, []);
+  const history = JSON.parse(ok(w.renewal(['audit', 'history', CYCLE, '--format', 'json']))) as {
+    history: { type: string; actor: string; role: string | null }[];
+  };
+  assert.equal(history.history.at(-1), { ...history.history.at(-1)!, type: 'RequestExpired', actor: 'manager-zhao', role: 'manager' });
+  // Approving it now is too late.
+  const late = w.renewal(['approvals', 'approve', 'r1', '--cycle', CYCLE, '--actor', 'manager-zhao'], { env: LATER });
+  assert.is(late.status, 1);
+  assert.match(late.stderr, 'REQUEST_CLOSED');
+
+  // --window-days: a request asked on 10 February expires on the 13th with a 3-day window.
+  w.writeLines('refund2.jsonl', [refund('r2', 55000, '2026-02-10T09:00:00Z', 'moved out')]);
+  ok(w.renewal(['apply', 'refund2.jsonl', '--actor', 'cashier-chen'], { env: LATER }));
+  const LATEST = { RENEWAL_NOW: '2026-02-20T10:00:00Z' };
+  const short = (asOf: string) =>
+    JSON.parse(
+      ok(
+        w.renewal(['approvals', 'expire', '--as-of', asOf, '--window-days', '3', '--format', 'json', '--actor', 'manager-zhao'], {
+          env: LATEST,
+        }),
+      ),
+    ).summary.expired;
+  assert.is(short('2026-02-12'), 0);
+  assert.is(short('2026-02-13'), 1);
+});
+
+test('renew, remind, late-fees run and reconcile check --actor against the ledger users and their role', async ({ w }) => {
+  office(w);
+  ok(w.renewal(['apply', w.writeLines('contract.jsonl', [openFlat('unit-0302')]), '--actor', 'clerk-li'], { env: NOW }));
+  for (const args of [
+    ['renew', '--as-of', '2026-01-01'],
+    ['remind', '--as-of', '2026-01-20'],
+    ['late-fees', 'run', '--as-of', '2026-03-01'],
+  ]) {
+    const nobody = w.renewal(args, { env: NOW });
+    assert.is(nobody.status, 2, `${args[0]}: ${nobody.stderr}`);
+    assert.match(nobody.stderr, 'this ledger has users: say who you are with --actor USER or RENEWAL_ACTOR');
+    const stranger = w.renewal([...args, '--actor', 'mallory'], { env: NOW });
+    assert.is(stranger.status, 1);
+    assert.match(stranger.stderr, 'no user mallory in this ledger');
+  }
+  // A cashier may not bill: the run's bill is rejected NOT_PERMITTED and nothing is written.
+  const before = await w.eventCount();
+  const cashier = w.renewal(['renew', '--as-of', '2026-01-01', '--actor', 'cashier-chen', '--format', 'json'], { env: NOW });
+  assert.is(cashier.status, 1);
+  assert.match(cashier.stdout, 'NOT_PERMITTED');
+  assert.is(await w.eventCount(), before);
+  // A clerk may: the bill is recorded with the clerk's role.
+  const renewed = JSON.parse(ok(w.renewal(['renew', '--as-of', '2026-01-01', '--actor', 'clerk-li', '--format', 'json'], { env: NOW })));
+  assert.is(renewed.summary.issued, 1);
+  const history = JSON.parse(ok(w.renewal(['audit', 'history', 'unit-0302/2026-01-01', '--format', 'json']))) as {
+    history: { type: string; role: string | null }[];
+  };
+  assert.equal(
+    history.history.map((h) => [h.type, h.role]),
+    [['Billed', 'clerk']],
+  );
+  assert.is(w.renewal(['remind', '--as-of', '2026-01-20', '--actor', 'RENEWAL_ACTOR-unused'], { env: NOW }).status, 1);
+  ok(w.renewal(['remind', '--as-of', '2026-01-20'], { env: { ...NOW, RENEWAL_ACTOR: 'clerk-li' } }));
 });
 
 test('a clerk adjustment (limit 0) waits; a manager rejects it and nothing moves', ({ w }) => {

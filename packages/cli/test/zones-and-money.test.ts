@@ -310,7 +310,8 @@ const chineseTable = (w: Workspace, store: string) => {
     return out;
   };
   const rule = starts(table[1]!);
-  assert.is(rule.length, 10, table[1]);
+  // number, at, contract, cycle, channel, amount, cur, cashier, offline, late fee, balance after.
+  assert.is(rule.length, 11, table[1]);
   // The amount column ends at the same display column on every row (numbers are right-aligned),
   // and the currency column starts at the same one.
   const curStart = rule[6]!;

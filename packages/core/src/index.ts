@@ -303,6 +303,14 @@ export {
   decodeAccessPolicy,
 } from './access/policy.js';
 export { type NotPermitted, notPermitted, type MoneyOut, type AccessHooks, authorise } from './access/authorise.js';
+// Expiry of requests for approval: the window and the commands a scheduled run sends.
+export {
+  DEFAULT_REQUEST_EXPIRY_DAYS,
+  requestExpiryDaysOf,
+  requestExpiresOn,
+  type RequestsToExpire,
+  requestsToExpire,
+} from './access/expiry.js';
 
 // The contract (a customer's agreement: fee plan, mandate, lump sums, credit): its wire contract.
 export {
@@ -647,6 +655,34 @@ export {
   evolveUsers,
   usersDecider,
 } from './users/decider.js';
+// Signed-in sessions as facts, one stream each (a service restart keeps them; the id is a token's hash).
+export {
+  SESSION_STREAM_PREFIX,
+  StartSessionC,
+  EndSessionC,
+  SessionCommandC,
+  type SessionCommand,
+  decodeSessionCommand,
+  SessionStarted,
+  SessionEnded,
+  SessionEventC,
+  type SessionEvent,
+  type SessionEventType,
+  type SessionStartedData,
+  type SessionEndedData,
+  SESSION_SCHEMA_VERSION,
+  decodeSessionEvent,
+  sessionEvents,
+  type SessionState,
+  type SessionRuleDetails,
+  type SessionRuleCode,
+  type SessionError,
+  type SessionDuplicate,
+  initialSession,
+  evolveSession,
+  sessionIsLive,
+  sessionDecider,
+} from './users/sessions.js';
 // Invoices (fapiao): the tax split, the ledger's invoicing rules, a contract's invoices as an aggregate.
 export { MAX_TAX_RATE_BP, type TaxSplit, taxPartOf, splitTax, creditTaxOf, formatTaxRate } from './invoice/tax.js';
 export {
@@ -742,7 +778,6 @@ export {
   invoicingRulesDecider,
   taxRateOf,
 } from './invoice/rules.js';
-export { shareOut, type InvoiceableCycle, invoiceableLinesOf, redLinesForRefund } from './invoice/figures.js';
 
 // Delivery (docs/reminders-and-notices.md): the messages the ledger's facts ask for, their words
 // per channel and language, and what became of each message, one stream per message.
@@ -813,3 +848,4 @@ export {
   formatDateFor,
   renderMessage,
 } from './delivery/templates.js';
+export { shareOut, type InvoiceableCycle, invoiceableLinesOf, overInvoicedMinor, redLinesForRefund } from './invoice/figures.js';

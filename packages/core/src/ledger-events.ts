@@ -10,6 +10,7 @@ import { ledgerSettingsEvents, type LedgerSettingsEvent, type LedgerSettingsEven
 import { reconciliationEvents, type ReconciliationEvent, type ReconciliationEventType } from './reconciliation/events.js';
 import { channelEvents, type ChannelEvent, type ChannelEventType } from './channel/events.js';
 import { userEvents, type UserEvent, type UserEventType } from './users/events.js';
+import { sessionEvents, type SessionEvent, type SessionEventType } from './users/sessions.js';
 import { invoiceEvents, type InvoiceEvent, type InvoiceEventType } from './invoice/events.js';
 import { deliveryEvents, type DeliveryEvent, type DeliveryEventType } from './delivery/events.js';
 import { invoicingRulesEvents, type InvoicingRulesEvent } from './invoice/rules.js';
@@ -19,13 +20,14 @@ import type { InvalidInput } from './validation.js';
 
 /**
  * The codecs of the ledger's aggregates: the renewal cycle's, the contract's, the ledger settings',
- * the users', the invoices', the invoicing rules', the statement reconciliations', the payment channels' and the messages' deliveries. One store holds all.
+ * the users', their sessions', the invoices', the invoicing rules', the statement reconciliations', the payment channels' and the messages' deliveries. One store holds all.
  */
 export const LEDGER_EVENT_CODECS = [
   cycleEvents,
   contractEvents,
   ledgerSettingsEvents,
   userEvents,
+  sessionEvents,
   invoiceEvents,
   invoicingRulesEvents,
   reconciliationEvents,
@@ -39,6 +41,7 @@ export type LedgerEvent =
   | ContractEvent
   | LedgerSettingsEvent
   | UserEvent
+  | SessionEvent
   | InvoiceEvent
   | InvoicingRulesEvent
   | ReconciliationEvent
@@ -49,6 +52,7 @@ export type LedgerEventType =
   | ContractEventType
   | LedgerSettingsEventType
   | UserEventType
+  | SessionEventType
   | InvoiceEventType
   | 'InvoicingRulesSet'
   | ReconciliationEventType

@@ -86,7 +86,7 @@ events('decodeStoredEvent reads both kinds; unknown types and newer versions are
 });
 
 events(
-  'the cycle’s versions and type guard are unchanged; the stored versions cover cycle, contract, ledger settings, users, invoices, invoicing rules, reconciliation, payment channels and delivery',
+  'the cycle’s versions and type guard are unchanged; the stored versions cover cycle, contract, ledger settings, users, sessions, invoices, invoicing rules, reconciliation, payment channels and delivery',
   () => {
     assert.equal(Object.keys(CURRENT_SCHEMA_VERSION).sort(), [...RENEWAL_EVENT_TYPES].sort());
     assert.equal(
@@ -99,6 +99,8 @@ events(
         'LateFeePolicySet',
         'UserAdded',
         'UserDisabled',
+        'SessionStarted',
+        'SessionEnded',
         ...INVOICE_EVENT_TYPES,
         'InvoicingRulesSet',
         'StatementReconciled',

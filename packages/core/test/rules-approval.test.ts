@@ -3,8 +3,17 @@
 // request is refused.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cycleFigures, pendingRequests, type RenewalCommand } from '@renewal-ledger/core';
-import { bill, BILL_TOTAL, command, CYCLE, duplicateOf, event, given, history, meta, pay, refund } from './builders.js';
+import {
+  cycleFigures,
+  fixedZone,
+  pendingRequests,
+  requestExpiresOn,
+  requestsToExpire,
+  type BusinessDate,
+  type Instant,
+  type RenewalCommand,
+} from '@renewal-ledger/core';
+import { bill, BILL_TOTAL, command, CYCLE, duplicateOf, event, given, history, meta, pay, refund, stateOf } from './builders.js';
 
 const test = suite('approvals');
 
@@ -147,6 +156,42 @@ test('approved adjustments and write-offs record Adjusted and WrittenOff', () =>
   given(history(bill(), w))
     .when(approve('w1', 'manager-zhao', { at: '2026-06-30T10:00:00Z' }))
     .thenState((s) => s.writeOffs[0]!.writeOffId === 'w1' && cycleFigures(s).writtenOffMinor === 4000);
+});
+
+test('a request expires on its business day in the ledger zone plus the window, as of that day, once', () => {
+  // Asked at 2026-01-12T17:00Z: 13 January in Shanghai (UTC+8), 12 January in UTC. With a
+  // 14-day window it expires on 27 January in Shanghai, on the 26th in UTC.
+  const state = stateOf(
+    history(bill(), pay('p1', 10000), request('r1', { at: '2026-01-12T17:00:00Z' }), request('r2', { amountMinor: 100 })),
+  );
+  const shanghai = fixedZone('Asia/Shanghai');
+  assert.is(requestExpiresOn(shanghai, '2026-01-12T17:00:00Z' as Instant, 14), '2026-01-27');
+  assert.is(requestExpiresOn(fixedZone('UTC'), '2026-01-12T17:00:00Z' as Instant, 14), '2026-01-26');
+  const at = '2026-01-26T16:00:00Z' as Instant;
+  const due = (asOf: string, zones = shanghai) =>
+    requestsToExpire([state], asOf as BusinessDate, { zones, windowDays: 14, at }).expiries.map((c) => [c.requestId, c.commandId, c.actor]);
+  // r2 was asked at 2026-01-12T09:00Z: the 12th in both zones, expiring on the 26th.
+  assert.equal(due('2026-01-25'), []);
+  assert.equal(due('2026-01-26'), [['r2', `expire:${CYCLE}:r2`, 'request-expiry']]);
+  assert.equal(due('2026-01-27'), [
+    ['r1', `expire:${CYCLE}:r1`, 'request-expiry'],
+    ['r2', `expire:${CYCLE}:r2`, 'request-expiry'],
+  ]);
+  assert.equal(due('2026-01-26', fixedZone('UTC')).length, 2);
+  // Once expired (or closed otherwise), a request is not proposed again.
+  const [first] = requestsToExpire([state], '2026-01-26' as BusinessDate, { zones: shanghai, windowDays: 14, at }).expiries;
+  assert.ok(first);
+  const after = stateOf(
+    history(bill(), pay('p1', 10000), request('r1', { at: '2026-01-12T17:00:00Z' }), request('r2', { amountMinor: 100 }), first!),
+  );
+  assert.equal(
+    pendingRequests(after).map((r) => r.requestId),
+    ['r1'],
+  );
+  assert.equal(
+    requestsToExpire([after], '2026-01-27' as BusinessDate, { zones: shanghai, windowDays: 14, at }).expiries.map((c) => c.requestId),
+    ['r1'],
+  );
 });
 
 test.run();

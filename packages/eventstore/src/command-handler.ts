@@ -78,6 +78,14 @@ export interface HandleOptions<Command = never> {
   readonly recordedAt?: Instant | ((command: Command) => Instant);
   /** The role of the actor issuing the commands: checked against the handler's access policy and recorded in `metadata.role`. */
   readonly role?: string;
+  /**
+   * Other streams the commands were computed from, each at the revision it was read at: the
+   * append is made only if every one is still there, in the same transaction on SQL stores (on
+   * EventStoreDB it is checked just before). One that moved is a WrongExpectedRevisionError naming
+   * it, thrown at once, never retried: deciding again would decide the same stale command. The
+   * caller reads again and computes the command anew (the invoicing run's cap, docs/invoices.md).
+   */
+  readonly conditions?: readonly { readonly streamName: string; readonly expectedRevision: ExpectedRevision }[];
 }
 
 export interface Applied<A extends AnyAggregate> {
@@ -453,11 +461,13 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
     if (runOptions.dryRun || (runOptions.allOrNothing && planned.some((p) => p.outcome.status === 'rejected')))
       return planned.map((p): BatchResult<A> => (p.outcome.status === 'applied' ? { status: 'not-written' } : p.outcome));
     let results: readonly AppendResult[];
+    // Conditions go last, as appends of nothing: a store checks an empty append's revision.
+    const conditions = (runOptions.conditions ?? []).map((c): AppendRequest => ({ ...c, events: [] }));
     try {
       results =
-        requests.length === 1
+        requests.length === 1 && conditions.length === 0
           ? [await store.appendToStream(requests[0]!.streamName, requests[0]!.events, { expectedRevision: requests[0]!.expectedRevision })]
-          : await store.appendBatch(requests);
+          : await store.appendBatch([...requests, ...conditions]);
     } catch (e) {
       if (e instanceof EventIdConflictError && e.storedIn !== e.streamName) throw await takenElsewhere(e, requests, planned, commands);
       throw e;
@@ -499,7 +509,8 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
         // Same stream, other data under the same event id: another writer stored this command id
         // meanwhile. Read again: the command-id check then judges it.
         const moved = e instanceof WrongExpectedRevisionError || e instanceof EventIdConflictError;
-        if (!moved || tries >= maxRetries) throw e;
+        const stale = e instanceof WrongExpectedRevisionError && (runOptions.conditions ?? []).some((c) => c.streamName === e.streamName);
+        if (!moved || stale || tries >= maxRetries) throw e;
         tries += 1;
         await sleep(backoff(tries));
       }

@@ -12,6 +12,7 @@ export {
   RECEIPTS_CYCLES,
   RECEIPTS_COUNTERS,
   RECEIPTS_LEDGER,
+  RECEIPTS_PENDING,
   type ReceiptsTable,
   receiptsProjection,
 } from './projection.js';
@@ -23,6 +24,7 @@ export { type ReceiptSeries, formatReceiptNumber, parseReceiptNumber } from './n
 export {
   type ReceiptLine,
   type ReceiptDocument,
+  type PendingRefund,
   type ChannelTakings,
   type DayTakings,
   type ReceiptsView,

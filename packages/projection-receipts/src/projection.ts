@@ -15,6 +15,7 @@ import {
   cycleFigures,
   evolveCycle,
   initialCycleState,
+  pendingRequests,
   RENEWAL_EVENT_TYPES,
   type CreditReceivedData,
   businessDayOf,
@@ -51,9 +52,32 @@ export const RECEIPTS_LINES = 'receipts_lines';
 export const RECEIPTS_CYCLES = 'receipts_cycles';
 export const RECEIPTS_COUNTERS = 'receipts_counters';
 export const RECEIPTS_LEDGER = 'receipts_ledger';
+/** Refunds asked for and waiting for approval: no note yet, no number (docs/roles-and-approvals.md). */
+export const RECEIPTS_PENDING = 'receipts_pending';
 
 /** The base names of the receipts view's tables. */
-export type ReceiptsTable = 'receipts' | 'receipts_lines' | 'receipts_cycles' | 'receipts_counters' | 'receipts_ledger';
+export type ReceiptsTable =
+  | 'receipts'
+  | 'receipts_lines'
+  | 'receipts_cycles'
+  | 'receipts_counters'
+  | 'receipts_ledger'
+  | 'receipts_pending';
+
+const APPROVAL_EVENTS = new Set(['ApprovalRequested', 'RequestApproved', 'RequestRejected', 'RequestExpired']);
+const PENDING_COLUMNS = [
+  'cycle_id',
+  'request_id',
+  'contract_id',
+  'currency',
+  'payment_id',
+  'refunds_receipt',
+  'amount_minor',
+  'reason',
+  'requester',
+  'role',
+  'requested_at',
+] as const;
 
 const RECEIPT_COLUMNS = [
   'number',
@@ -156,6 +180,20 @@ const createTables = async (tx: SqlExecutor, t: TableNames<ReceiptsTable>) => {
     `CREATE TABLE ${t.receipts_counters} (series TEXT NOT NULL, year BIGINT NOT NULL, last_sequence BIGINT NOT NULL, PRIMARY KEY (series, year))`,
   );
   await createLedgerSettingsTable(tx, t.receipts_ledger);
+  await tx.execute(`CREATE TABLE ${t.receipts_pending} (
+    cycle_id TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    contract_id TEXT NOT NULL,
+    currency TEXT NOT NULL,
+    payment_id TEXT NOT NULL,
+    refunds_receipt TEXT,
+    amount_minor BIGINT NOT NULL,
+    reason TEXT NOT NULL,
+    requester TEXT NOT NULL,
+    role TEXT NOT NULL,
+    requested_at TEXT NOT NULL,
+    PRIMARY KEY (cycle_id, request_id))`);
+  await tx.execute(`CREATE INDEX ${t.receipts_pending}_contract ON ${t.receipts_pending} (contract_id)`);
 };
 
 const insertSql = (table: string, columns: readonly string[]) =>
@@ -168,9 +206,10 @@ export const getReceiptsProjection = (): Projection<ReceiptsTable> =>
     // 3: days and number years in the ledger's zone.
     // 4: zone changeovers that never recount a day, the opening a change from UTC (business-days.ts).
     // 5: the late-fee part of a payment or refund (late_fee_minor); the balance is the principal's.
-    version: 5,
+    // 6: refunds waiting for approval (receipts_pending).
+    version: 6,
     eventTypes: [...RENEWAL_EVENT_TYPES, 'LumpSumReceived', 'CreditReceived', ...LEDGER_ZONE_EVENT_TYPES],
-    tables: [RECEIPTS, RECEIPTS_LINES, RECEIPTS_CYCLES, RECEIPTS_COUNTERS, RECEIPTS_LEDGER],
+    tables: [RECEIPTS, RECEIPTS_LINES, RECEIPTS_CYCLES, RECEIPTS_COUNTERS, RECEIPTS_LEDGER, RECEIPTS_PENDING],
     createTables,
     async applyBatch(events, tx, t) {
       const ledger = await trackLedgerZones(tx, t.receipts_ledger);
@@ -390,6 +429,34 @@ export const getReceiptsProjection = (): Projection<ReceiptsTable> =>
            ON CONFLICT (series, year) DO UPDATE SET last_sequence = excluded.last_sequence`,
           [key.slice(0, dash), Number(key.slice(dash + 1)), last],
         );
+      }
+      // Refunds waiting for approval: rewritten from the state for the few cycles whose requests
+      // changed. An approved one leaves the list in the batch that numbers its refund note.
+      const asked = [...new Set(events.filter((e) => APPROVAL_EVENTS.has(e.type)).map(cycleIdOf))];
+      if (asked.length > 0) {
+        await tx.execute(`DELETE FROM ${t.receipts_pending} WHERE cycle_id IN (${asked.map(() => '?').join(', ')})`, asked);
+        const rows: SqlValue[][] = [];
+        for (const id of asked) {
+          const state = states.get(id)!;
+          if (!state.bill) continue;
+          for (const r of pendingRequests(state)) {
+            if (r.kind !== 'Refund' || r.paymentId === undefined) continue;
+            rows.push([
+              id,
+              r.requestId,
+              state.bill.contractId,
+              state.bill.currency,
+              r.paymentId,
+              await refundedReceipt(tx, t, id, r.paymentId),
+              r.amountMinor,
+              r.reason,
+              r.actor,
+              r.role,
+              r.at,
+            ]);
+          }
+        }
+        await insertRows(tx, t.receipts_pending, PENDING_COLUMNS, rows);
       }
       await insertRows(
         tx,

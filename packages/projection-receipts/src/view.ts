@@ -12,7 +12,7 @@ import {
   type SqlExecutor,
   type SqlRow,
 } from '@renewal-ledger/projections';
-import { RECEIPTS, RECEIPTS_LINES, RECEIPTS_PROJECTION } from './projection.js';
+import { RECEIPTS, RECEIPTS_LINES, RECEIPTS_PENDING, RECEIPTS_PROJECTION } from './projection.js';
 import type { ReceiptSeries } from './numbering.js';
 
 /** What a document was for: a cycle's payment or refund, or what a lump sum left as credit. */
@@ -104,7 +104,29 @@ export interface DayTakings {
   readonly totals: readonly Omit<ChannelTakings, 'channel'>[];
 }
 
+/**
+ * A refund asked for over its requester's limit and waiting for a second person: no money has
+ * moved and no refund note is numbered until it is approved; a rejection or an expiry takes it off.
+ */
+export interface PendingRefund {
+  readonly cycleId: string;
+  /** The request's id: the refund's `refundId`. */
+  readonly requestId: string;
+  readonly contractId: string;
+  readonly currency: string;
+  readonly paymentId: string;
+  /** The receipt the refund would give money back from (null: a payment from credit). */
+  readonly refundsReceipt: string | null;
+  readonly amountMinor: number;
+  readonly reason: string;
+  readonly requester: string;
+  readonly role: string;
+  readonly requestedAt: Instant;
+}
+
 export interface ReceiptsView {
+  /** Refunds waiting for approval, oldest first; of one contract or one cycle when asked. */
+  pendingRefunds(options?: { readonly contractId?: string; readonly cycleId?: string }): Promise<readonly PendingRefund[]>;
   byNumber(number: string): Promise<ReceiptDocument | null>;
   /** Receipts and refund notes of a cycle (a lump sum's receipt too), in the order they were issued. */
   byCycle(cycleId: string): Promise<readonly ReceiptDocument[]>;
@@ -194,6 +216,27 @@ const documentsOf = async (db: SqlExecutor, rows: readonly SqlRow[]): Promise<Re
 export const getReceiptsView = (db: SqlExecutor): ReceiptsView => {
   const ready = () => requireLiveView(db, RECEIPTS_PROJECTION);
   return {
+    async pendingRefunds(options = {}) {
+      await ready();
+      const where = options.cycleId !== undefined ? 'WHERE cycle_id = ?' : options.contractId !== undefined ? 'WHERE contract_id = ?' : '';
+      const rows = await db.query(
+        `SELECT * FROM ${RECEIPTS_PENDING} ${where} ORDER BY requested_at, cycle_id, request_id`,
+        options.cycleId !== undefined ? [options.cycleId] : options.contractId !== undefined ? [options.contractId] : [],
+      );
+      return rows.map((r) => ({
+        cycleId: asText(r.cycle_id),
+        requestId: asText(r.request_id),
+        contractId: asText(r.contract_id),
+        currency: asText(r.currency),
+        paymentId: asText(r.payment_id),
+        refundsReceipt: asOptionalText(r.refunds_receipt),
+        amountMinor: asNumber(r.amount_minor),
+        reason: asText(r.reason),
+        requester: asText(r.requester),
+        role: asText(r.role),
+        requestedAt: asText(r.requested_at) as Instant,
+      }));
+    },
     async byNumber(number) {
       await ready();
       const rows = await db.query(`SELECT * FROM ${RECEIPTS} WHERE number = ?`, [number]);

@@ -32,6 +32,8 @@ export { type SettleCreditOptions, type CreditReport, settleCredit } from './cre
 export { type SettleContractOptions, type SettleReport, settleContract } from './settle.js';
 export { type SendRemindersOptions, type RemindersReport, sendReminders } from './reminders.js';
 export { type ChargeLateFeesOptions, type LateFeesReport, chargeLateFees, readLateFeePolicy } from './late-fees.js';
+// Requests for approval closed when their window has passed (docs/roles-and-approvals.md).
+export { type ExpireRequestsOptions, type RequestExpiryReport, expireRequests } from './request-expiry.js';
 
 // Auto-debit: collecting through a payment gateway, and a simulated gateway for demos and tests.
 export type { CollectionRequest, PaymentGateway } from './gateway.js';

@@ -6,6 +6,8 @@
 // run that stopped half way is finished by the next one, and nothing is issued twice.
 import {
   businessDayOf,
+  cycleIdOfStream,
+  cycleStreamName,
   businessHourOf,
   creditedOnLine,
   cycleFigures,
@@ -20,6 +22,7 @@ import {
   invoicingRulesDecider,
   evolveInvoice,
   initialInvoiceState,
+  overInvoicedMinor,
   redLinesForRefund,
   type BusinessDate,
   type ContractState,
@@ -35,10 +38,16 @@ import {
   type NotPermitted,
   type RecordedBeforeItHappened,
 } from '@renewal-ledger/core';
-import { getCommandHandler, loadAggregate, type CommandHandler, type EventStore } from '@renewal-ledger/eventstore';
+import {
+  getCommandHandler,
+  loadAggregate,
+  WrongExpectedRevisionError,
+  type CommandHandler,
+  type EventStore,
+} from '@renewal-ledger/eventstore';
 import type { EngineOptions } from './engine.js';
 import type { InvoiceIssuer, IssuerAnswer } from './invoice-issuer.js';
-import { readPortfolio } from './ledger.js';
+import { loadCycle, readPortfolio } from './ledger.js';
 
 /** `getCommandHandler(invoiceDecider, { store })`. */
 export type InvoiceHandler = CommandHandler<typeof invoiceDecider>;
@@ -86,7 +95,12 @@ export interface IssuedInvoice {
 export interface RedInvoiceTask {
   readonly contractId: string;
   readonly cycleId: string;
-  readonly refundId: string;
+  /** What lowered what the cycle may be invoiced: a refund, an adjustment or an upheld dispute. */
+  readonly reason: 'refund' | 'adjustment' | 'dispute';
+  /** The refund's id; null for an adjustment or a dispute (`sourceId` names it). */
+  readonly refundId: string | null;
+  /** The refund's, the adjustment's or the dispute's id. */
+  readonly sourceId: string;
   readonly originalInvoiceId: string;
   readonly amountMinor: number;
 }
@@ -142,6 +156,16 @@ const invoiceToCredit = (state: InvoiceState, cycleId: string): InvoiceFact | nu
   return null;
 };
 
+/** What is left invoiced of each of a cycle's lines on one blue invoice: what a red invoice may take back. */
+const remainingOn = (state: InvoiceState, original: InvoiceFact, cycleId: string) =>
+  original.requested.lines
+    .filter((l) => l.cycleId === cycleId)
+    .map((l) => ({
+      cycleId,
+      code: l.code,
+      remainingMinor: l.amountMinor - creditedOnLine(state, original.invoiceId, cycleId, l.code).amountMinor,
+    }));
+
 /** A contract's invoice commands for a run, with ids that follow the invoices it has so far. */
 const proposals = (
   rules: InvoicingRules,
@@ -155,6 +179,19 @@ const proposals = (
   let count = state.invoices.length;
   const nextId = () => `${contractId}/invoice/${++count}`;
   const out: Record<string, unknown>[] = [];
+  /** A red invoice against `original`, its id the contract's next. */
+  const credit = (original: InvoiceFact, lines: readonly unknown[], why: Record<string, string>) => {
+    const invoiceId = nextId();
+    out.push({
+      type: 'CreditInvoice',
+      commandId: `${invoiceId}/credit`,
+      contractId,
+      invoiceId,
+      originalInvoiceId: original.invoiceId,
+      ...why,
+      lines,
+    });
+  };
 
   // Blue: every cycle due and not invoiced yet, on one invoice.
   const lines = [];
@@ -194,14 +231,7 @@ const proposals = (
       if (named) continue;
       const original = invoiceToCredit(state, cycleId);
       if (!original || refund.at < original.requested.at) continue;
-      const remaining = original.requested.lines
-        .filter((l) => l.cycleId === cycleId)
-        .map((l) => ({
-          cycleId,
-          code: l.code,
-          remainingMinor: l.amountMinor - creditedOnLine(state, original.invoiceId, cycleId, l.code).amountMinor,
-        }));
-      const redLines = redLinesForRefund(remaining, refund.amountMinor);
+      const redLines = redLinesForRefund(remainingOn(state, original, cycleId), refund.amountMinor);
       if (redLines.length === 0) continue;
       // Only a ledger that invoices on payment knows a refund takes back what was invoiced; one
       // that invoices on billing may be refunding an overpayment: a person decides.
@@ -209,26 +239,60 @@ const proposals = (
         tasks.push({
           contractId,
           cycleId,
+          reason: 'refund',
           refundId: refund.refundId,
+          sourceId: refund.refundId,
           originalInvoiceId: original.invoiceId,
           amountMinor: redLines.reduce((a, l) => a + l.amountMinor, 0),
         });
         continue;
       }
-      const invoiceId = nextId();
-      out.push({
-        type: 'CreditInvoice',
-        commandId: `${invoiceId}/credit`,
-        contractId,
-        invoiceId,
-        originalInvoiceId: original.invoiceId,
-        reason: 'refund',
-        refundId: refund.refundId,
-        lines: redLines,
-      });
+      credit(original, redLines, { reason: 'refund', refundId: refund.refundId });
     }
   }
+
+  // Adjustments and upheld disputes: a cycle may never stay invoiced above its bill net of them.
+  // What is above is taken back by a red invoice (reason adjustment or dispute) or listed as a
+  // task, by the same rule as refunds. A cycle a refund's red invoice of this run touches waits
+  // for the next run, which sees that invoice: nothing is taken back twice.
+  const touched = new Set(out.flatMap((c) => (c.type === 'CreditInvoice' ? (c.lines as { cycleId: string }[]).map((l) => l.cycleId) : [])));
+  for (const cycle of cycles) {
+    const cycleId = cycle.bill!.cycleId;
+    if (touched.has(cycleId)) continue;
+    const excess = overInvoicedMinor(cycle, rules, invoicedOnCycle(state, cycleId));
+    if (excess <= 0) continue;
+    const original = invoiceToCredit(state, cycleId);
+    if (!original) continue;
+    const source = latestLowering(cycle);
+    if (!source) continue;
+    const redLines = redLinesForRefund(remainingOn(state, original, cycleId), excess);
+    if (redLines.length === 0) continue;
+    if (rules.refundCredit === 'task') {
+      tasks.push({
+        contractId,
+        cycleId,
+        reason: source.reason,
+        refundId: null,
+        sourceId: source.id,
+        originalInvoiceId: original.invoiceId,
+        amountMinor: redLines.reduce((a, l) => a + l.amountMinor, 0),
+      });
+      continue;
+    }
+    credit(original, redLines, { reason: source.reason, note: `${source.reason} ${source.id}` });
+  }
   return out;
+};
+
+/** The newest fact that lowered what a cycle may be invoiced: an adjustment, or a dispute upheld with an adjustment. */
+const latestLowering = (cycle: CycleState): { reason: 'adjustment' | 'dispute'; id: string } | null => {
+  let latest: { reason: 'adjustment' | 'dispute'; id: string; at: string } | null = null;
+  for (const a of cycle.adjustments) if (!latest || a.at >= latest.at) latest = { reason: 'adjustment', id: a.adjustmentId, at: a.at };
+  for (const d of cycle.disputes) {
+    const r = d.resolution;
+    if (r && r.adjustmentMinor > 0 && (!latest || r.at >= latest.at)) latest = { reason: 'dispute', id: d.raised.disputeId, at: r.at };
+  }
+  return latest;
 };
 
 /** Reads every contract's invoices once, then on each `read()` only what was appended since. */
@@ -303,14 +367,69 @@ export const issueInvoices = async (options: IssueInvoicesOptions): Promise<Invo
     list.push(cycle);
     cyclesOf.set(cycle.bill.contractId, list);
   }
+  const byStart = (a: CycleState, b: CycleState) => (a.bill!.period.start < b.bill!.period.start ? -1 : 1);
   const requests: InvoiceCommand[] = [];
   for (const [contractId, contract] of portfolio.contracts) {
     if (!contract.opened) continue;
-    const cycles = (cyclesOf.get(contractId) ?? []).sort((a, b) => (a.bill!.period.start < b.bill!.period.start ? -1 : 1));
+    const cycles = (cyclesOf.get(contractId) ?? []).sort(byStart);
     const state = books.get(contractId) ?? initialInvoiceState();
     for (const json of proposals(rules, contract, cycles, state, onRequest, report.tasks)) requests.push(decode(json));
   }
-  report.requested = (await handleAll(requests)).filter(Boolean).length;
+  // The cap holds at write time: a blue invoice is asked for only if every cycle it names is still
+  // at the revision its billed figure was read at (an adjustment landing meanwhile moves it). A
+  // chunk that meets a moved cycle is handled again contract by contract; a contract whose cycles
+  // moved is read again and its invoices computed anew.
+  const revisionOf = (cycleId: string): bigint => BigInt((portfolio.cycles.get(cycleId)?.eventCount ?? 0) - 1);
+  const conditionsOf = (commands: readonly InvoiceCommand[], revision: (cycleId: string) => bigint) =>
+    [...new Set(commands.flatMap((c) => (c.type === 'RequestInvoice' ? c.billed.map((b) => b.cycleId as string) : [])))].map((cycleId) => ({
+      streamName: cycleStreamName(cycleId),
+      expectedRevision: revision(cycleId),
+    }));
+  const handleChunk = async (chunk: readonly InvoiceCommand[], revision: (cycleId: string) => bigint) => {
+    const results = await handler.handleBatch(chunk, { conditions: conditionsOf(chunk, revision) });
+    results.forEach((r, j) => {
+      const c = chunk[j]!;
+      if (r.status === 'applied') books.set(c.contractId, r.state);
+      if (r.status === 'rejected') report.rejected.push({ invoiceId: c.invoiceId, error: r.error });
+    });
+    return results.filter((r) => r.status === 'applied').length;
+  };
+  const movedCycle = (e: unknown) => e instanceof WrongExpectedRevisionError && cycleIdOfStream(e.streamName) !== null;
+  /** One contract's invoices, computed again from its cycles as they are now when one moved. */
+  const handleContract = async (contractId: string, commands: readonly InvoiceCommand[]): Promise<number> => {
+    let attempt = commands;
+    let revision = revisionOf;
+    for (let tries = 0; ; tries++) {
+      try {
+        return await handleChunk(attempt, revision);
+      } catch (e) {
+        if (!movedCycle(e) || tries >= 3) throw e;
+      }
+      const fresh = await Promise.all((cyclesOf.get(contractId) ?? []).map((c) => loadCycle(store, c.bill!.cycleId)));
+      const counts = new Map(fresh.map((c) => [c.bill!.cycleId as string, c.eventCount]));
+      revision = (cycleId) => BigInt((counts.get(cycleId) ?? 0) - 1);
+      const state = books.get(contractId) ?? initialInvoiceState();
+      attempt = proposals(rules, portfolio.contracts.get(contractId)!, fresh.sort(byStart), state, onRequest, []).map(decode);
+    }
+  };
+  const redone = new Set<string>();
+  for (let i = 0; i < requests.length; i += batchSize) {
+    // A contract computed anew had all its invoices asked for then: later chunks skip it.
+    const chunk = requests.slice(i, i + batchSize).filter((c) => !redone.has(c.contractId));
+    if (chunk.length === 0) continue;
+    try {
+      report.requested += await handleChunk(chunk, revisionOf);
+    } catch (e) {
+      if (!movedCycle(e)) throw e;
+      for (const contractId of new Set(chunk.map((c) => c.contractId as string))) {
+        report.requested += await handleContract(
+          contractId,
+          requests.filter((c) => c.contractId === contractId),
+        );
+        redone.add(contractId);
+      }
+    }
+  }
 
   // Issue what waits for the issuer, contract by contract, in the order it was asked for.
   const answers: InvoiceCommand[] = [];

@@ -16,10 +16,19 @@ import {
   type Instant,
 } from '@renewal-ledger/core';
 import { getCommandHandler } from '@renewal-ledger/eventstore';
-import { getFileInvoiceIssuer, issueInvoices, loadInvoices, renewDue, type InvoiceIssuer } from '../src/index.js';
-import { cycleCommand, memoryEngine } from '@renewal-ledger/testing/engine';
+import {
+  getFileInvoiceIssuer,
+  getMemoryInvoiceIssuer,
+  issueInvoices,
+  loadInvoices,
+  readPortfolio,
+  renewDue,
+  type InvoiceIssuer,
+} from '../src/index.js';
+import { cycleCommand, engineOn, memoryEngine } from '@renewal-ledger/testing/engine';
 import { must, open } from '@renewal-ledger/testing/contracts';
-import { tempDir } from '@renewal-ledger/testing/environments';
+import { openEnvironment, tempDir, type StoreKind } from '@renewal-ledger/testing/environments';
+import { pgTest } from '@renewal-ledger/testing/postgres';
 
 const CYCLES = ['unit-0301/2026-01-01', 'unit-0301/2026-02-01', 'unit-0301/2026-03-01'];
 const RULES = {
@@ -29,9 +38,8 @@ const RULES = {
   refundCredit: 'automatic',
 };
 
-/** unit-0301 at 315.20 a month, billed January to March, all three paid on 5 March. */
-const quarterPaid = async (rules: Record<string, unknown> = RULES) => {
-  const e = memoryEngine();
+/** unit-0301 at 315.20 a month, billed January to March, with invoicing rules set; 5 March. */
+const quarterBilled = async <E extends ReturnType<typeof engineOn>>(e: E, rules: Record<string, unknown>): Promise<E> => {
   await e.contractHandler.handle(open());
   await renewDue({ ...e, asOf: '2026-03-01' as BusinessDate });
   e.now.at = '2026-03-05T10:00:00Z' as Instant;
@@ -43,20 +51,27 @@ const quarterPaid = async (rules: Record<string, unknown> = RULES) => {
     rules,
   });
   await getCommandHandler(invoicingRulesDecider, { store: e.store, clock: () => e.now.at }).handle(must(set));
-  await e.handler.handleBatch(
-    CYCLES.map((cycleId, i) =>
-      cycleCommand({
-        type: 'RecordPayment',
-        commandId: `pay-${i}`,
-        cycleId,
-        actor: 'cashier-chen',
-        at: '2026-03-05T09:30:00Z',
-        paymentId: `p${i}`,
-        amountMinor: 31520,
-        channel: 'wechat-pay',
-      }),
-    ),
-  );
+  return e;
+};
+
+/** The quarter billed, all three paid on 5 March (unless `paid` is false). */
+const quarterPaid = async (rules: Record<string, unknown> = RULES, paid = true) => {
+  const e = await quarterBilled(memoryEngine(), rules);
+  if (paid)
+    await e.handler.handleBatch(
+      CYCLES.map((cycleId, i) =>
+        cycleCommand({
+          type: 'RecordPayment',
+          commandId: `pay-${i}`,
+          cycleId,
+          actor: 'cashier-chen',
+          at: '2026-03-05T09:30:00Z',
+          paymentId: `p${i}`,
+          amountMinor: 31520,
+          channel: 'wechat-pay',
+        }),
+      ),
+    );
   const files = tempDir('invoices');
   return { ...e, files, issuer: getFileInvoiceIssuer({ dir: files.dir, seller: 'Green Garden Property Management' }) };
 };
@@ -174,13 +189,177 @@ test('refunds as tasks when the rules say so: nothing recorded, the task names r
     );
     const r = await run(e, '2026-03-20');
     assert.equal(r.tasks, [
-      { contractId: 'unit-0301', cycleId: CYCLES[1], refundId: 'rf1', originalInvoiceId: 'unit-0301/invoice/1', amountMinor: 10000 },
+      {
+        contractId: 'unit-0301',
+        cycleId: CYCLES[1],
+        reason: 'refund',
+        refundId: 'rf1',
+        sourceId: 'rf1',
+        originalInvoiceId: 'unit-0301/invoice/1',
+        amountMinor: 10000,
+      },
     ]);
     assert.is((await loadInvoices(e.store, 'unit-0301')).invoices.length, 1);
   } finally {
     e.files.remove();
   }
 });
+
+// Invoiced on billing (nothing paid), then February adjusted by 50.00 and a dispute upheld on March
+// for 100.00: each leads to a red invoice of what it took off the bill. Tax taken back, half up,
+// of the original line's 17.84 (31520 x 600 / 10600 = 1784.15 -> 1784):
+//   1784 x 5000 / 31520 = 282.99 -> 2.83;   1784 x 10000 / 31520 = 565.99 -> 5.66.
+const adjustedAndDisputed = async (refundCredit: 'automatic' | 'task') => {
+  const e = await quarterPaid({ ...RULES, issueOn: 'billing', refundCredit }, false);
+  await run(e, '2026-03-05');
+  e.now.at = '2026-03-20T10:00:00Z' as Instant;
+  for (const c of [
+    { type: 'Adjust', commandId: 'adj-1', cycleId: CYCLES[1], adjustmentId: 'a1', amountMinor: 5000, reason: 'lift out of order' },
+    {
+      type: 'RaiseDispute',
+      commandId: 'dis-1',
+      cycleId: CYCLES[2],
+      disputeId: 'd1',
+      amountMinor: 10000,
+      reason: 'billed for a closed parking space',
+    },
+    { type: 'ResolveDispute', commandId: 'res-1', cycleId: CYCLES[2], disputeId: 'd1', outcome: 'upheld', adjustmentMinor: 10000 },
+  ])
+    assert.is(
+      (await e.handler.handle(cycleCommand({ actor: 'manager-zhao', at: '2026-03-20T09:00:00Z', ...c }))).status,
+      'applied',
+      c.type,
+    );
+  return e;
+};
+
+test('an adjustment and an upheld dispute on invoiced cycles lead to red invoices of what they took off', async () => {
+  const e = await adjustedAndDisputed('automatic');
+  try {
+    const r = await run(e, '2026-03-20');
+    assert.equal(
+      r.issued.map((i) => [i.invoiceId, i.kind, i.amountMinor, i.taxMinor]),
+      [
+        ['unit-0301/invoice/2', 'red', 5000, 283],
+        ['unit-0301/invoice/3', 'red', 10000, 566],
+      ],
+    );
+    const state = await loadInvoices(e.store, 'unit-0301');
+    assert.equal(
+      state.invoices
+        .slice(1)
+        .map((f) => [
+          f.originalInvoiceId,
+          (f.requested as { reason?: string }).reason,
+          f.requested.lines.map((l) => [l.cycleId, l.amountMinor]),
+        ]),
+      [
+        ['unit-0301/invoice/1', 'adjustment', [[CYCLES[1], 5000]]],
+        ['unit-0301/invoice/1', 'dispute', [[CYCLES[2], 10000]]],
+      ],
+    );
+    // 945.60 - 50.00 - 100.00 = 795.60 invoiced, what the three cycles are billed now; tax 53.52 - 2.83 - 5.66 = 45.03.
+    assert.equal(invoiceFigures(state), {
+      pending: 0,
+      issuedBlueMinor: 94560,
+      issuedRedMinor: 15000,
+      netInvoicedMinor: 79560,
+      netTaxMinor: 4503,
+    });
+    assert.is((await run(e, '2026-03-21')).requested, 0, 'nothing is taken back twice');
+  } finally {
+    e.files.remove();
+  }
+});
+
+test('with refundCredit task, an adjustment and an upheld dispute are tasks: nothing recorded', async () => {
+  const e = await adjustedAndDisputed('task');
+  try {
+    const r = await run(e, '2026-03-20');
+    assert.equal(r.tasks, [
+      {
+        contractId: 'unit-0301',
+        cycleId: CYCLES[1],
+        reason: 'adjustment',
+        refundId: null,
+        sourceId: 'a1',
+        originalInvoiceId: 'unit-0301/invoice/1',
+        amountMinor: 5000,
+      },
+      {
+        contractId: 'unit-0301',
+        cycleId: CYCLES[2],
+        reason: 'dispute',
+        refundId: null,
+        sourceId: 'd1',
+        originalInvoiceId: 'unit-0301/invoice/1',
+        amountMinor: 10000,
+      },
+    ]);
+    assert.is((await loadInvoices(e.store, 'unit-0301')).invoices.length, 1);
+  } finally {
+    e.files.remove();
+  }
+});
+
+// The cap at write time. The run reads the cycles, then an adjustment of 50.00 lands on February
+// before the run asks for the invoice. Without a check at write time the invoice would carry
+// February's stale 315.20 and the cycle would be invoiced 50.00 above its bill net of
+// adjustments (265.20). The interleaving is made deterministic by giving the run the portfolio as
+// it was read before the adjustment: the request names February at revision 0 (its Billed), the
+// store holds revision 1, so the append is refused and the contract is computed again from its
+// cycles as they are: 315.20 + 265.20 + 315.20 = 895.60, tax 1784 + 1501 + 1784 = 50.69
+// (26520 x 600 / 10600 = 1501.13 -> 1501).
+const capAtWriteTime = (kind: StoreKind) => async () => {
+  const env = await openEnvironment(kind);
+  try {
+    const e = await quarterBilled(engineOn(env.store), { ...RULES, issueOn: 'billing' });
+    const readBefore = await readPortfolio(env.store, { cycles: true });
+    assert.is(
+      (
+        await e.handler.handle(
+          cycleCommand({
+            type: 'Adjust',
+            commandId: 'adj-1',
+            cycleId: CYCLES[1],
+            actor: 'manager-zhao',
+            at: '2026-03-05T09:00:00Z',
+            adjustmentId: 'a1',
+            amountMinor: 5000,
+            reason: 'lift out of order',
+          }),
+        )
+      ).status,
+      'applied',
+    );
+    const r = await issueInvoices({
+      ...e,
+      issuer: getMemoryInvoiceIssuer(),
+      asOf: '2026-03-05' as BusinessDate,
+      at: '2026-03-05T10:00:00Z' as Instant,
+      portfolio: { read: async () => readBefore },
+    });
+    assert.equal(
+      r.issued.map((i) => [i.invoiceId, i.kind, i.amountMinor, i.taxMinor]),
+      [['unit-0301/invoice/1', 'blue', 89560, 5069]],
+    );
+    const state = await loadInvoices(env.store, 'unit-0301');
+    assert.equal(
+      state.invoices[0]!.requested.lines.map((l) => [l.cycleId, l.amountMinor]),
+      [
+        [CYCLES[0], 31520],
+        [CYCLES[1], 26520],
+        [CYCLES[2], 31520],
+      ],
+    );
+    assert.equal(r.rejected, []);
+    assert.is(state.invoices.length, 1, 'asked for once');
+  } finally {
+    await env.close();
+  }
+};
+test('the cap holds at write time on SQLite: an adjustment between the run’s read and its request', capAtWriteTime('sqlite'));
+pgTest(test)('the cap holds at write time on PostgreSQL: an adjustment between the run’s read and its request', capAtWriteTime('postgres'));
 
 test('an issuer without an answer records nothing; one that issued before its answer was recorded is not asked to issue twice', async () => {
   const e = await quarterPaid();

@@ -6,8 +6,9 @@ import { getArrearsView } from '@renewal-ledger/projection-arrears';
 import { getCommandHandler } from '@renewal-ledger/eventstore';
 import { openStore } from '@renewal-ledger/stores';
 import * as E from 'fp-ts/lib/Either.js';
-import { actorOf } from '../actor.js';
-import { formatOf, idOf, noPositionals, onePositional, parse } from '../args.js';
+import { expireRequests } from '@renewal-ledger/renewals';
+import { accessOf, accessPolicyOf, actorOf } from '../actor.js';
+import { dateOf, formatOf, idOf, noPositionals, onePositional, parse, positiveIntOf } from '../args.js';
 import type { Command } from '../command.js';
 import { CliError, UsageError } from '../errors.js';
 import { clockNow, readLedger } from '../ledger.js';
@@ -111,8 +112,86 @@ ${
   },
 });
 
+const EXPIRE = 'approvals expire';
+const expireCommand: Command = {
+  name: EXPIRE,
+  summary: 'close the requests whose window has passed (safe to rerun; schedule it daily)',
+  help: `usage: renewal approvals expire [--as-of DATE] [--window-days N] [--batch N] [--actor USER] [--store URL] [--format table|json]
+
+Closes with RequestExpired every request still waiting whose window has passed as of the date: a
+request asked on day D (its business day in the ledger's time zone) expires on D + N days. Nothing
+moves for an expired request. The ids derive from the cycle and the request, so running it again,
+or after a run that stopped half-way, closes each request once.
+
+  --as-of DATE       the business day to expire as of, YYYY-MM-DD (default: today in the ledger's time zone)
+  --window-days N    days a request waits (default: the access policy's requestExpiryDays, else 14)
+  --batch N          expiries per transaction (default 500)
+
+Once the ledger has users, --actor names who runs it (a manager, or a user of role system).
+Exit status 1 when an expiry was rejected.`,
+  async run(argv) {
+    const { values, positionals } = parse(EXPIRE, argv, {
+      'as-of': { type: 'string' },
+      'window-days': { type: 'string' },
+      batch: { type: 'string' },
+    });
+    noPositionals(EXPIRE, positionals);
+    const format = formatOf(EXPIRE, values.format, ['table', 'json']);
+    const givenAsOf = values['as-of'] === undefined ? null : dateOf(EXPIRE, '--as-of', values['as-of']);
+    const windowDays = values['window-days'] === undefined ? undefined : positiveIntOf(EXPIRE, '--window-days', values['window-days']);
+    const batchSize = positiveIntOf(EXPIRE, '--batch', values.batch ?? '500');
+    const store = await openStore(storeUrlOf(values.store), { create: false });
+    try {
+      const ledger = await readLedger(store, { daysFromInstants: givenAsOf === null });
+      const asOf = givenAsOf ?? ledger.today;
+      const who = await actorOf(store, EXPIRE, values.actor);
+      const report = await expireRequests({
+        store,
+        handler: getCommandHandler(renewalCycle, { store, clock: clockNow, ...accessOf(who) }),
+        asOf,
+        batchSize,
+        zones: ledger.zones,
+        policy: who.access ?? accessPolicyOf(),
+        ...(windowDays !== undefined ? { windowDays } : {}),
+        ...(who.actor !== null ? { actor: who.actor } : {}),
+      });
+      const rejected = report.expiries.rejected.map((r) => ({
+        cycleId: r.cycleId,
+        commandId: r.commandId,
+        code: r.error.code,
+        message: r.error.message,
+      }));
+      const summary = {
+        proposed: report.proposed,
+        expired: report.expiries.applied,
+        alreadyExpired: report.expiries.duplicate,
+        rejected: rejected.length,
+      };
+      if (format === 'json') printJson({ asOf, windowDays: report.windowDays, summary, expired: report.expired, rejected });
+      else {
+        const lines = [
+          `Requests expired as of ${asOf} (window ${report.windowDays} days): ${report.expiries.applied}${report.expiries.duplicate > 0 ? `, ${report.expiries.duplicate} expired already` : ''}`,
+        ];
+        if (report.expired.length > 0)
+          lines.push(
+            table(
+              ['cycle', 'request', 'kind', 'amount', 'asked by', 'asked at'],
+              report.expired.map((e) => [e.cycleId, e.requestId, e.kind, money(e.amountMinor, e.currency), e.requester, e.requestedAt]),
+            ),
+          );
+        for (const r of rejected) lines.push(`rejected ${r.cycleId} (${r.commandId}): ${r.code}: ${r.message}`);
+        print(lines.join('\n'));
+      }
+      return rejected.length > 0 ? 1 : 0;
+    } finally {
+      await store.close();
+    }
+  },
+};
+
 export const approvalsCommands: readonly Command[] = [
   listCommand,
   closing('approvals approve', 'ApproveRequest'),
   closing('approvals reject', 'RejectRequest'),
+  expireCommand,
 ];

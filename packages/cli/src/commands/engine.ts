@@ -24,6 +24,7 @@ import {
 } from '@renewal-ledger/renewals';
 import { openStore } from '@renewal-ledger/stores';
 import { dateOf, formatOf, noPositionals, parse, positiveIntOf } from '../args.js';
+import { accessOf, actorOf } from '../actor.js';
 import { clockNow, readLedger } from '../ledger.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
@@ -82,10 +83,12 @@ bills issued. Exit status 1 when a bill was rejected or a period could not be bi
       const asOf = givenAsOf ?? ledger.today;
       const head = await store.headPosition();
       const clock = () => clockNow();
+      // Once the ledger has users, the one named runs the engine: its role is checked on every bill.
+      const access = accessOf(await actorOf(store, RENEW, values.actor));
       const report = await renewDue({
         store,
-        handler: getCommandHandler(renewalCycle, { store, clock }),
-        contractHandler: getCommandHandler(contractDecider, { store, clock }),
+        handler: getCommandHandler(renewalCycle, { store, clock, ...access }),
+        contractHandler: getCommandHandler(contractDecider, { store, clock, ...access }),
         asOf,
         batchSize,
         zones: ledger.zones,
@@ -232,7 +235,11 @@ ReminderSent events); this records them.
     try {
       const ledger = await readLedger(store, { daysFromInstants: givenAsOf === null });
       const asOf: BusinessDate = givenAsOf ?? ledger.today;
-      const handler = getCommandHandler(renewalCycle, { store, clock: () => clockNow() });
+      const handler = getCommandHandler(renewalCycle, {
+        store,
+        clock: () => clockNow(),
+        ...accessOf(await actorOf(store, REMIND, values.actor)),
+      });
       let autoDebit: ReturnType<typeof autoDebitOf> | null = null;
       if (values['auto-debit']) {
         // Auto-debit first: what it collects is not chased by a reminder.

@@ -21,7 +21,7 @@ import { openStore } from '@renewal-ledger/stores';
 import * as E from 'fp-ts/lib/Either.js';
 import { dateOf, formatOf, idOf, instantOf, noPositionals, onePositional, parse, positiveIntOf } from '../args.js';
 import type { Command } from '../command.js';
-import { actorOf as whoActs } from '../actor.js';
+import { accessOf, actorOf as whoActs } from '../actor.js';
 import { CliError, UsageError } from '../errors.js';
 import { clockNow, readLedger } from '../ledger.js';
 import { amount, count, csv, csvAmount, money, plural, print, printJson, table } from '../output.js';
@@ -151,8 +151,18 @@ each cycle once.
       const ledger = await readLedger(store, { daysFromInstants: givenAsOf === null });
       const asOf: BusinessDate = givenAsOf ?? ledger.today;
       const head = await store.headPosition();
-      const handler = getCommandHandler(renewalCycle, { store, clock: () => clockNow() });
-      const report = await chargeLateFees({ store, handler, asOf, batchSize, zones: ledger.zones, ...(given ? { policy: given } : {}) });
+      // Once the ledger has users, the one named runs the charges: its role is checked on each.
+      const who = await whoActs(store, RUN, values.actor);
+      const handler = getCommandHandler(renewalCycle, { store, clock: () => clockNow(), ...accessOf(who) });
+      const report = await chargeLateFees({
+        store,
+        handler,
+        asOf,
+        batchSize,
+        zones: ledger.zones,
+        ...(given ? { policy: given } : {}),
+        ...(who.actor !== null ? { actor: who.actor } : {}),
+      });
       const currencies = new Map<string, string>();
       const charges = [];
       for (const e of await writtenSince(store, head, ['LateFeeCharged'])) {

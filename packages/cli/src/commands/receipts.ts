@@ -2,7 +2,7 @@
 // day's takings per channel, a contract's or a cycle's documents.
 import { businessTimeOf, businessTimeWithOffsetOf, type LedgerZones } from '@renewal-ledger/core';
 import { asText } from '@renewal-ledger/projections';
-import { getReceiptsView, RECEIPTS, type ReceiptDocument, type DayTakings } from '@renewal-ledger/projection-receipts';
+import { getReceiptsView, RECEIPTS, type ReceiptDocument, type DayTakings, type PendingRefund } from '@renewal-ledger/projection-receipts';
 import { dateOf, formatOf, idOf, noPositionals, parse, positiveIntOf } from '../args.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
@@ -22,6 +22,8 @@ const documentRows = (
 ) =>
   docs.flatMap((d) => {
     const balance = (minor: number | null) => (minor === null ? '' : amount(minor, d.currency));
+    // The part of the money that paid (or gave back) a late fee: the balance is the principal's.
+    const lateFee = (minor: number | undefined) => (minor === undefined ? '' : amount(minor, d.currency));
     return [
       [
         d.number,
@@ -34,6 +36,7 @@ const documentRows = (
         d.currency,
         d.cashier,
         d.offline ? 'offline' : '',
+        lateFee(d.lines.length === 1 && d.cycleId !== null ? d.lines[0]!.lateFeeMinor : undefined),
         balance(d.balanceAfterMinor),
       ],
       ...(d.cycleId !== null
@@ -48,6 +51,7 @@ const documentRows = (
             '',
             '',
             '',
+            lateFee(l.lateFeeMinor),
             balance(l.balanceAfterMinor),
           ])),
     ];
@@ -63,10 +67,29 @@ const renderDocuments = (docs: readonly ReceiptDocument[], zones: LedgerZones) =
   const one = zones.spans.length === 1;
   const header = one ? `at (${zones.spans[0]!.timeZone})` : 'at (local time, offset)';
   return table(
-    ['number', header, 'contract', 'cycle', 'channel', 'amount', 'cur', 'cashier', 'offline', 'balance after'],
+    ['number', header, 'contract', 'cycle', 'channel', 'amount', 'cur', 'cashier', 'offline', 'late fee', 'balance after'],
     documentRows(docs, zones, one ? businessTimeOf : businessTimeWithOffsetOf),
   );
 };
+
+/** Refunds asked for over the requester's limit: no note until a manager approves (docs/roles-and-approvals.md). */
+const renderPending = (pending: readonly PendingRefund[], zones: LedgerZones) =>
+  pending.length === 0
+    ? '  (no refunds waiting for approval)'
+    : table(
+        ['request', 'asked at', 'contract', 'cycle', 'refunds', 'amount', 'cur', 'asked by', 'reason'],
+        pending.map((p) => [
+          p.requestId,
+          businessTimeWithOffsetOf(zones, p.requestedAt),
+          p.contractId,
+          p.cycleId,
+          p.refundsReceipt ?? '',
+          `-${amount(p.amountMinor, p.currency)}`,
+          p.currency,
+          `${p.requester} (${p.role})`,
+          p.reason,
+        ]),
+      );
 
 export const RECEIPT_CSV_COLUMNS = [
   'number',
@@ -90,8 +113,38 @@ export const RECEIPT_CSV_COLUMNS = [
   'recorded_at',
   'balance_after_minor',
   'position',
+  'late_fee_minor',
   'lines',
 ] as const;
+
+const PENDING_CSV_COLUMNS = [
+  'request_id',
+  'requested_at',
+  'contract_id',
+  'cycle_id',
+  'refunds_receipt',
+  'payment_id',
+  'amount_minor',
+  'amount',
+  'currency',
+  'requester',
+  'role',
+  'reason',
+] as const;
+const pendingCsvRow = (p: PendingRefund) => [
+  p.requestId,
+  p.requestedAt,
+  p.contractId,
+  p.cycleId,
+  p.refundsReceipt,
+  p.paymentId,
+  p.amountMinor,
+  csvAmount(p.amountMinor, p.currency),
+  p.currency,
+  p.requester,
+  p.role,
+  p.reason,
+];
 
 /** A lump sum's allocation in one cell: `unit-0301/2026-01-01=31520;credit=15440`. */
 const linesCell = (d: ReceiptDocument) =>
@@ -119,6 +172,8 @@ const csvRow = (d: ReceiptDocument) => [
   d.recordedAt,
   d.balanceAfterMinor,
   d.globalPosition.toString(),
+  // A lump sum's late-fee parts are its lines' (JSON has them line by line).
+  d.lines.some((l) => l.lateFeeMinor !== undefined) ? d.lines.reduce((sum, l) => sum + (l.lateFeeMinor ?? 0), 0) : null,
   linesCell(d),
 ];
 
@@ -126,7 +181,7 @@ export const receiptsCommand: Command = {
   name: NAME,
   summary: "receipts and refund notes; a day's takings per channel",
   common: true,
-  help: `usage: renewal receipts [--day DATE [--basis paid-at|recorded-at]] [--contract ID] [--cycle ID] [--limit N] [--format table|json|csv]
+  help: `usage: renewal receipts [--day DATE [--basis paid-at|recorded-at]] [--contract ID] [--cycle ID] [--limit N] [--pending] [--format table|json|csv]
 
 Receipts (R-2026-000001) and refund notes (RN-2026-000001), numbered without gaps per series and
 year in the order they were recorded. A lump sum is one receipt; its lines are the cycles it paid
@@ -139,6 +194,12 @@ year in the order they were recorded. A lump sum is one receipt; its lines are t
   --contract ID     the contract's documents
   --cycle ID        the cycle's documents
   --limit N         at most N documents (default: all with a filter, the latest 20 without)
+  --pending         only the refunds waiting for approval (of the --contract or --cycle): asked
+                    over the requester's limit, no refund note until a manager approves them
+
+Refunds waiting for approval are listed after the documents (of the --contract or --cycle when
+given; JSON: pendingRefunds); an approved one becomes its refund note, a rejected or expired one
+leaves the list with nothing numbered.
 
 The views are caught up with the store first where they are built (renewal projections rebuild),
 else computed in memory for this run; PostgreSQL views this user cannot write are read as they
@@ -150,6 +211,7 @@ are when they reach the store's head, else computed in memory too. A --cycle or 
       contract: { type: 'string' },
       cycle: { type: 'string' },
       limit: { type: 'string' },
+      pending: { type: 'boolean' },
     });
     noPositionals(NAME, positionals);
     const format = formatOf(NAME, values.format);
@@ -158,6 +220,8 @@ are when they reach the store's head, else computed in memory too. A --cycle or 
     if (basis !== 'paid-at' && basis !== 'recorded-at')
       throw new UsageError(`--basis takes paid-at or recorded-at; got ${JSON.stringify(basis)}`, NAME);
     if (values.basis !== undefined && day === null) throw new UsageError('--basis goes with --day', NAME);
+    if (values.pending && (day !== null || values.limit !== undefined))
+      throw new UsageError('--pending lists every refund waiting for approval: it takes --contract or --cycle, not --day or --limit', NAME);
     const cycleId = values.cycle === undefined ? undefined : idOf(NAME, '--cycle', values.cycle);
     const contractId = values.contract === undefined ? undefined : idOf(NAME, '--contract', values.contract);
     const filtered = day !== null || contractId !== undefined || cycleId !== undefined;
@@ -172,6 +236,19 @@ are when they reach the store's head, else computed in memory too. A --cycle or 
       const ledger = await readLedger(session.store, { daysFromInstants: day !== null });
       await catchUp(session, { only: ['receipts'], required: ['receipts'] });
       const view = getReceiptsView(session.views);
+      const pendingRefunds = await view.pendingRefunds(
+        cycleId !== undefined ? { cycleId } : contractId !== undefined ? { contractId } : {},
+      );
+      if (values.pending) {
+        if (pendingRefunds.length === 0) {
+          if (cycleId !== undefined) await requireCycle(session.store, cycleId);
+          else if (contractId !== undefined) await requireContract(session, contractId, ledger.today);
+        }
+        if (format === 'json') printJson({ pendingRefunds });
+        else if (format === 'csv') print(csv(PENDING_CSV_COLUMNS, pendingRefunds.map(pendingCsvRow)));
+        else print(`Refunds waiting for approval\n${renderPending(pendingRefunds, ledger.zones)}`);
+        return 0;
+      }
       let takings: DayTakings | null = null;
       let docs: ReceiptDocument[];
       if (cycleId !== undefined) {
@@ -198,7 +275,14 @@ are when they reach the store's head, else computed in memory too. A --cycle or 
       }
       if (limit !== null && docs.length > limit) docs = docs.slice(-limit);
 
-      if (format === 'json') printJson({ ...(day ? { day, basis, takings } : {}), documents: docs });
+      // A day's documents are what moved that day; a pending refund has not moved yet.
+      const shownPending = day === null ? pendingRefunds : [];
+      if (format === 'json')
+        printJson({
+          ...(day ? { day, basis, takings } : {}),
+          documents: docs,
+          ...(shownPending.length > 0 ? { pendingRefunds: shownPending } : {}),
+        });
       else if (format === 'csv') print(csv(RECEIPT_CSV_COLUMNS, docs.map(csvRow)));
       else {
         const parts: string[] = [];
@@ -222,6 +306,8 @@ are when they reach the store's head, else computed in memory too. A --cycle or 
                   ? 'The latest document'
                   : `The latest ${docs.length} documents`;
         parts.push(`${what}${day && (cycleId || contractId) ? ` on ${day}` : ''}\n${renderDocuments(docs, ledger.zones)}`);
+        if (shownPending.length > 0)
+          parts.push(`Refunds waiting for approval (no note until approved)\n${renderPending(shownPending, ledger.zones)}`);
         print(parts.join('\n\n'));
       }
       return 0;

@@ -21,6 +21,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { dateOf, formatOf, nonNegativeBigIntOf, onePositional, parse } from '../args.js';
 import type { Command } from '../command.js';
 import { CliError, UsageError } from '../errors.js';
+import { accessOf, actorOf as whoActs } from '../actor.js';
 import { clockNow } from '../ledger.js';
 import { amount, print, printJson, table } from '../output.js';
 import { storeUrlOf } from '../session.js';
@@ -160,15 +161,17 @@ an auditor sees each day closed; the same file again changes nothing.
     const store = await openStore(storeUrlOf(values.store), { create: false });
     try {
       const at = clockNow();
+      // Once the ledger has users, whoever reconciles must be one of them, in a role that may.
+      const who = await whoActs(store, RECONCILE, values.actor);
       const report = await reconcileStatement({
         store,
-        handler: getCommandHandler(reconciliationDecider, { store, clock: () => at }),
+        handler: getCommandHandler(reconciliationDecider, { store, clock: () => at, ...accessOf(who) }),
         file,
         source,
         from,
         to,
         toleranceDays,
-        actor: actorOf(values.actor),
+        actor: who.actor ?? actorOf(values.actor),
         at,
         ...(channel ? { channel } : {}),
         ...(bank ? { bank } : {}),
@@ -214,20 +217,21 @@ Each difference is resolved once; the same resolution again changes nothing.
     const format = formatOf(RESOLVE, values.format, ['table', 'json']);
     if (values.note === undefined) throw new UsageError('--note is missing: what was done to settle it', RESOLVE);
     const at = clockNow();
-    const command = decodeReconciliationCommand({
-      type: 'ResolveDifference',
-      commandId: `resolve:${sha256}:${differenceKey}:${at}`,
-      sha256,
-      actor: actorOf(values.actor),
-      at,
-      differenceKey,
-      resolution: values.resolution,
-      note: values.note,
-    });
-    if (E.isLeft(command)) throw new UsageError(command.left.problems.map(formatProblem).join('; '), RESOLVE);
     const store = await openStore(storeUrlOf(values.store), { create: false });
     try {
-      const r = await getCommandHandler(reconciliationDecider, { store, clock: () => at }).handle(command.right);
+      const who = await whoActs(store, RESOLVE, values.actor);
+      const command = decodeReconciliationCommand({
+        type: 'ResolveDifference',
+        commandId: `resolve:${sha256}:${differenceKey}:${at}`,
+        sha256,
+        actor: who.actor ?? actorOf(values.actor),
+        at,
+        differenceKey,
+        resolution: values.resolution,
+        note: values.note,
+      });
+      if (E.isLeft(command)) throw new UsageError(command.left.problems.map(formatProblem).join('; '), RESOLVE);
+      const r = await getCommandHandler(reconciliationDecider, { store, clock: () => at, ...accessOf(who) }).handle(command.right);
       if (r.status === 'rejected') throw new CliError(`${r.error.code}: ${r.error.message}`);
       const figures = r.status === 'applied' ? r.figures : null;
       if (format === 'json') printJson({ status: r.status, ...(figures ? { reconciliation: figures } : {}) });

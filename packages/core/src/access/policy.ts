@@ -5,6 +5,7 @@
 import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
 import { NonNegativeMinorUnitsC, type NonNegativeMinorUnits } from '../money.js';
+import { PositiveIntC } from '../cycle/shapes.js';
 import { shape } from '../shape.js';
 import { decodeWith, invalidInput, type InvalidInput, type Problem } from '../validation.js';
 
@@ -22,13 +23,23 @@ export const MoneyOutLimitC = shape(
   { minor: NonNegativeMinorUnitsC, currencies: t.record(t.string, NonNegativeMinorUnitsC) },
 );
 
-export const AccessPolicyC = shape('AccessPolicy', {
-  roles: t.readonlyArray(RoleNameC),
-  /** Command type -> the roles that may issue it. A command type not listed is refused to everyone. */
-  commands: t.record(t.string, t.readonlyArray(RoleNameC)),
-  /** Role -> its money-out limit. A role not listed has none: it may let any amount go out. */
-  limits: t.record(t.string, MoneyOutLimitC),
-});
+export const AccessPolicyC = shape(
+  'AccessPolicy',
+  {
+    roles: t.readonlyArray(RoleNameC),
+    /** Command type -> the roles that may issue it. A command type not listed is refused to everyone. */
+    commands: t.record(t.string, t.readonlyArray(RoleNameC)),
+    /** Role -> its money-out limit. A role not listed has none: it may let any amount go out. */
+    limits: t.record(t.string, MoneyOutLimitC),
+  },
+  {
+    /**
+     * How many days a request for approval waits before the expiry run closes it
+     * (`requestsToExpire`); absent: `DEFAULT_REQUEST_EXPIRY_DAYS`.
+     */
+    requestExpiryDays: PositiveIntC,
+  },
+);
 
 export type MoneyOutLimit = t.TypeOf<typeof MoneyOutLimitC>;
 export type AccessPolicy = t.TypeOf<typeof AccessPolicyC>;

@@ -63,6 +63,17 @@ export const invoiceableLinesOf = (state: CycleState, rules: InvoicingRules): In
 };
 
 /**
+ * How much a cycle is invoiced above what it may be: `invoicedMinor` (blue minus red, asked for or
+ * issued) beyond its bill net of adjustments and upheld disputes, of the fee codes the rules
+ * invoice (`invoiceableLinesOf`). 0 when within. An adjustment or an upheld dispute after the
+ * cycle was invoiced makes it positive: the red invoice the run asks for takes exactly this back.
+ */
+export const overInvoicedMinor = (state: CycleState, rules: InvoicingRules, invoicedMinor: number): number => {
+  const invoiceable = invoiceableLinesOf(state, rules);
+  return invoiceable ? Math.max(0, invoicedMinor - invoiceable.billed.billedMinor) : 0;
+};
+
+/**
  * The red lines a refund leads to: the refunded amount, up to what is left invoiced on the
  * cycle's lines of one invoice, shared out over those lines in proportion to what is left of each.
  */
