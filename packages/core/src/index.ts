@@ -702,3 +702,68 @@ export {
   taxRateOf,
 } from './invoice/rules.js';
 export { shareOut, type InvoiceableCycle, invoiceableLinesOf, redLinesForRefund } from './invoice/figures.js';
+// Complaint cases (docs/complaints.md): one case per stream, opened, owned, followed up, resolved, closed.
+export {
+  COMPLAINT_SUBJECTS,
+  type ComplaintSubject,
+  COMPLAINT_OUTCOMES,
+  type ComplaintOutcome,
+  SATISFACTION_LEVELS,
+  type Satisfaction,
+  complaintShapes,
+  type ComplaintAbout,
+  type ComplaintCompensation,
+} from './complaint/shapes.js';
+export {
+  OpenComplaintC,
+  AssignComplaintC,
+  FollowUpComplaintC,
+  ResolveComplaintC,
+  CloseComplaintC,
+  ComplaintCommandC,
+  type OpenComplaint,
+  type AssignComplaint,
+  type FollowUpComplaint,
+  type ResolveComplaint,
+  type CloseComplaint,
+  type ComplaintCommand,
+  decodeComplaintCommand,
+} from './complaint/commands.js';
+export {
+  ComplaintOpened,
+  ComplaintAssigned,
+  ComplaintFollowedUp,
+  ComplaintResolved,
+  ComplaintClosed,
+  ComplaintEventC,
+  type ComplaintOpenedData,
+  type ComplaintAssignedData,
+  type ComplaintFollowedUpData,
+  type ComplaintResolvedData,
+  type ComplaintClosedData,
+  type ComplaintEvent,
+  type ComplaintEventType,
+  COMPLAINT_SCHEMA_VERSION,
+  complaintEvents,
+} from './complaint/events.js';
+export {
+  type ComplaintRuleDetails,
+  type ComplaintRuleCode,
+  type ComplaintError,
+  complaintError,
+  COMPLAINT_RULE_CODES,
+} from './complaint/errors.js';
+export {
+  type ComplaintState,
+  initialComplaintState,
+  evolveComplaint,
+  type ComplaintStatus,
+  type ComplaintFigures,
+  complaintStatusOf,
+  complaintFigures,
+  type OverdueFollowUp,
+  overdueFollowUp,
+} from './complaint/state.js';
+export { COMPLAINT_STREAM_PREFIX, complaintStreamName, caseIdOfComplaintStream } from './complaint/stream.js';
+export { type ComplaintDuplicate, type ComplaintDecision, decideComplaint } from './complaint/decide.js';
+export { complaintDecider } from './complaint/decider.js';

@@ -11,13 +11,14 @@ import { reconciliationEvents, type ReconciliationEvent, type ReconciliationEven
 import { userEvents, type UserEvent, type UserEventType } from './users/events.js';
 import { invoiceEvents, type InvoiceEvent, type InvoiceEventType } from './invoice/events.js';
 import { invoicingRulesEvents, type InvoicingRulesEvent } from './invoice/rules.js';
+import { complaintEvents, type ComplaintEvent, type ComplaintEventType } from './complaint/events.js';
 import { schemaVersionsOf, storedEventDecoder, type StoredEventDecoder, type StoredEventInput } from './event-codec.js';
 import type { Upcasters } from './upcasting.js';
 import type { InvalidInput } from './validation.js';
 
 /**
  * The codecs of the ledger's aggregates: the renewal cycle's, the contract's, the ledger settings',
- * the users', the invoices', the invoicing rules' and the statement reconciliations'. One store holds all.
+ * the users', the invoices', the invoicing rules', the statement reconciliations' and the complaint cases'. One store holds all.
  */
 export const LEDGER_EVENT_CODECS = [
   cycleEvents,
@@ -27,9 +28,10 @@ export const LEDGER_EVENT_CODECS = [
   invoiceEvents,
   invoicingRulesEvents,
   reconciliationEvents,
+  complaintEvents,
 ] as const;
 
-/** Any event core knows: a renewal cycle's, a contract's, the ledger settings', a user's, an invoice's, the invoicing rules' or a reconciliation's. */
+/** Any event core knows: a renewal cycle's, a contract's, the ledger settings', a user's, an invoice's, the invoicing rules', a reconciliation's or a complaint case's. */
 export type LedgerEvent =
   | RenewalEvent
   | ContractEvent
@@ -37,7 +39,8 @@ export type LedgerEvent =
   | UserEvent
   | InvoiceEvent
   | InvoicingRulesEvent
-  | ReconciliationEvent;
+  | ReconciliationEvent
+  | ComplaintEvent;
 export type LedgerEventType =
   | RenewalEventType
   | ContractEventType
@@ -45,7 +48,8 @@ export type LedgerEventType =
   | UserEventType
   | InvoiceEventType
   | 'InvoicingRulesSet'
-  | ReconciliationEventType;
+  | ReconciliationEventType
+  | ComplaintEventType;
 
 /** The library's own history of schema changes: none yet, every event is at version 1. */
 export const renewalUpcasters: Upcasters = {};

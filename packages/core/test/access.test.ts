@@ -16,6 +16,7 @@ import {
   UserCommandC,
   decodeAccessPolicy,
   DEFAULT_ACCESS_POLICY,
+  ComplaintCommandC,
   moneyOutLimit,
   ROLES,
   type AccessPolicy,
@@ -61,6 +62,11 @@ SetInvoiceBuyer          . x x . .
 CreditOverCollection     . . x . x
 ReconcileStatement       . x x . x
 ResolveDifference        . x x . .
+OpenComplaint            x x x . .
+AssignComplaint          . x x . .
+FollowUpComplaint        . x x . .
+ResolveComplaint         . x x . .
+CloseComplaint           . x x . .
 RequestInvoice           . x x . x
 RecordInvoiceIssued      . x x . x
 RecordInvoiceRefused     . x x . x
@@ -105,6 +111,7 @@ test('every command of the library’s aggregates is in the default policy (a ne
     ...Object.keys(InvoiceCommandC.members),
     ...Object.keys(InvoicingRulesCommandC.members),
     ...Object.keys(ReconciliationCommandC.members),
+    ...Object.keys(ComplaintCommandC.members),
   ];
   assert.equal(
     all.filter((t) => !(t in DEFAULT_ACCESS_POLICY.commands)),
