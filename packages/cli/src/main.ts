@@ -17,6 +17,7 @@ import { projectionCommands } from './commands/projections.js';
 import { receiptsCommand } from './commands/receipts.js';
 import { reconcileCommands } from './commands/reconcile.js';
 import { usersCommands } from './commands/users.js';
+import { complaintsCommands } from './commands/complaints.js';
 import { invoicesCommand } from './commands/invoices.js';
 import { print, setCsvBom, warn } from './output.js';
 
@@ -36,10 +37,11 @@ export const COMMANDS: readonly Command[] = [
   ...reconcileCommands,
   ...usersCommands,
   ...approvalsCommands,
+  ...complaintsCommands,
 ];
 
 /** Commands that only group others: `renewal audit` lists `audit verify`, ... */
-const GROUPS = ['audit', 'projections', 'users', 'approvals', 'late-fees'] as const;
+const GROUPS = ['audit', 'projections', 'users', 'approvals', 'late-fees', 'complaints'] as const;
 
 const version = (): string => {
   try {

@@ -31,6 +31,15 @@ export { type LumpSumReport, type FinishLumpSumOptions, finishLumpSum, type Rece
 export { type SettleCreditOptions, type CreditReport, settleCredit } from './credit.js';
 export { type SettleContractOptions, type SettleReport, settleContract } from './settle.js';
 export { type SendRemindersOptions, type RemindersReport, sendReminders } from './reminders.js';
+// Complaint cases: a compensation as an adjustment of the bill (through the access check), and every case as of a day.
+export {
+  type CompensateComplaintOptions,
+  type CompensationOutcome,
+  compensationIdOf,
+  compensateComplaint,
+  type ComplaintAsOf,
+  readComplaints,
+} from './complaints.js';
 export { type ChargeLateFeesOptions, type LateFeesReport, chargeLateFees, readLateFeePolicy } from './late-fees.js';
 
 // Auto-debit: collecting through a payment gateway, and a simulated gateway for demos and tests.
