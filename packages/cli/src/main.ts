@@ -18,6 +18,7 @@ import { receiptsCommand } from './commands/receipts.js';
 import { reconcileCommands } from './commands/reconcile.js';
 import { usersCommands } from './commands/users.js';
 import { complaintsCommands } from './commands/complaints.js';
+import { collectorsCommands } from './commands/collectors.js';
 import { invoicesCommand } from './commands/invoices.js';
 import { print, setCsvBom, warn } from './output.js';
 
@@ -38,10 +39,11 @@ export const COMMANDS: readonly Command[] = [
   ...usersCommands,
   ...approvalsCommands,
   ...complaintsCommands,
+  ...collectorsCommands,
 ];
 
 /** Commands that only group others: `renewal audit` lists `audit verify`, ... */
-const GROUPS = ['audit', 'projections', 'users', 'approvals', 'late-fees', 'complaints'] as const;
+const GROUPS = ['audit', 'projections', 'users', 'approvals', 'late-fees', 'complaints', 'collectors'] as const;
 
 const version = (): string => {
   try {

@@ -767,3 +767,55 @@ export {
 export { COMPLAINT_STREAM_PREFIX, complaintStreamName, caseIdOfComplaintStream } from './complaint/stream.js';
 export { type ComplaintDuplicate, type ComplaintDecision, decideComplaint } from './complaint/decide.js';
 export { complaintDecider } from './complaint/decider.js';
+// The collection office (docs/collectors-and-targets.md): contracts assigned to collectors and teams, monthly targets, performance.
+export { MonthC, TARGET_SCOPES, type TargetScope, TargetScopeC, RateBpC } from './collectors/shapes.js';
+export {
+  AssignCollectorC,
+  SetCollectionTargetC,
+  CollectorsCommandC,
+  type AssignCollector,
+  type SetCollectionTarget,
+  type CollectorsCommand,
+  decodeCollectorsCommand,
+} from './collectors/commands.js';
+export {
+  CollectorAssigned,
+  CollectionTargetSet,
+  CollectorsEventC,
+  type CollectorAssignedData,
+  type CollectionTargetSetData,
+  type CollectorsEvent,
+  type CollectorsEventType,
+  COLLECTORS_SCHEMA_VERSION,
+  collectorsEvents,
+} from './collectors/events.js';
+export {
+  type CollectorsRuleDetails,
+  type CollectorsRuleCode,
+  type CollectorsError,
+  collectorsError,
+  COLLECTORS_RULE_CODES,
+} from './collectors/errors.js';
+export {
+  type CollectorsState,
+  targetKey,
+  initialCollectorsState,
+  evolveCollectors,
+  assignmentOn,
+  teamOf,
+  type CollectorsFigures,
+  collectorsFigures,
+} from './collectors/state.js';
+export { COLLECTORS_STREAM } from './collectors/stream.js';
+export { type CollectorsDuplicate, decideCollectors } from './collectors/decide.js';
+export { collectorsDecider } from './collectors/decider.js';
+export {
+  type CyclePosition,
+  type Taking,
+  type TargetFigures,
+  type Performance,
+  type PerformanceReport,
+  monthWindow,
+  basisPoints,
+  collectorsPerformance,
+} from './collectors/performance.js';

@@ -12,13 +12,14 @@ import { userEvents, type UserEvent, type UserEventType } from './users/events.j
 import { invoiceEvents, type InvoiceEvent, type InvoiceEventType } from './invoice/events.js';
 import { invoicingRulesEvents, type InvoicingRulesEvent } from './invoice/rules.js';
 import { complaintEvents, type ComplaintEvent, type ComplaintEventType } from './complaint/events.js';
+import { collectorsEvents, type CollectorsEvent, type CollectorsEventType } from './collectors/events.js';
 import { schemaVersionsOf, storedEventDecoder, type StoredEventDecoder, type StoredEventInput } from './event-codec.js';
 import type { Upcasters } from './upcasting.js';
 import type { InvalidInput } from './validation.js';
 
 /**
  * The codecs of the ledger's aggregates: the renewal cycle's, the contract's, the ledger settings',
- * the users', the invoices', the invoicing rules', the statement reconciliations' and the complaint cases'. One store holds all.
+ * the users', the invoices', the invoicing rules', the statement reconciliations', the complaint cases' and the collection office's. One store holds all.
  */
 export const LEDGER_EVENT_CODECS = [
   cycleEvents,
@@ -29,9 +30,10 @@ export const LEDGER_EVENT_CODECS = [
   invoicingRulesEvents,
   reconciliationEvents,
   complaintEvents,
+  collectorsEvents,
 ] as const;
 
-/** Any event core knows: a renewal cycle's, a contract's, the ledger settings', a user's, an invoice's, the invoicing rules', a reconciliation's or a complaint case's. */
+/** Any event core knows: a renewal cycle's, a contract's, the ledger settings', a user's, an invoice's, the invoicing rules', a reconciliation's, a complaint case's or the collection office's. */
 export type LedgerEvent =
   | RenewalEvent
   | ContractEvent
@@ -40,7 +42,8 @@ export type LedgerEvent =
   | InvoiceEvent
   | InvoicingRulesEvent
   | ReconciliationEvent
-  | ComplaintEvent;
+  | ComplaintEvent
+  | CollectorsEvent;
 export type LedgerEventType =
   | RenewalEventType
   | ContractEventType
@@ -49,7 +52,8 @@ export type LedgerEventType =
   | InvoiceEventType
   | 'InvoicingRulesSet'
   | ReconciliationEventType
-  | ComplaintEventType;
+  | ComplaintEventType
+  | CollectorsEventType;
 
 /** The library's own history of schema changes: none yet, every event is at version 1. */
 export const renewalUpcasters: Upcasters = {};

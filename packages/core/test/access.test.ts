@@ -17,6 +17,7 @@ import {
   decodeAccessPolicy,
   DEFAULT_ACCESS_POLICY,
   ComplaintCommandC,
+  CollectorsCommandC,
   moneyOutLimit,
   ROLES,
   type AccessPolicy,
@@ -67,6 +68,8 @@ AssignComplaint          . x x . .
 FollowUpComplaint        . x x . .
 ResolveComplaint         . x x . .
 CloseComplaint           . x x . .
+AssignCollector          . x x . .
+SetCollectionTarget      . . x . .
 RequestInvoice           . x x . x
 RecordInvoiceIssued      . x x . x
 RecordInvoiceRefused     . x x . x
@@ -112,6 +115,7 @@ test('every command of the library’s aggregates is in the default policy (a ne
     ...Object.keys(InvoicingRulesCommandC.members),
     ...Object.keys(ReconciliationCommandC.members),
     ...Object.keys(ComplaintCommandC.members),
+    ...Object.keys(CollectorsCommandC.members),
   ];
   assert.equal(
     all.filter((t) => !(t in DEFAULT_ACCESS_POLICY.commands)),

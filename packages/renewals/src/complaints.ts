@@ -55,6 +55,21 @@ export const compensateComplaint = async (
   o: CompensateComplaintOptions,
 ): Promise<CompensationOutcome> => {
   const adjustmentId = compensationIdOf(o.caseId);
+  // Asked before (a retry, perhaps the next day): the cycle already says which way it went.
+  const before = await loadCycle(store, o.cycleId);
+  const earlier =
+    before.adjustments.find((a) => a.adjustmentId === adjustmentId) ?? before.requests?.find((r) => r.requested.requestId === adjustmentId)?.requested;
+  if (earlier && before.bill)
+    return {
+      status: 'ok',
+      compensation: {
+        cycleId: o.cycleId,
+        adjustmentId,
+        amountMinor: earlier.amountMinor,
+        currency: before.bill.currency,
+        approval: before.adjustments.some((a) => a.adjustmentId === adjustmentId) ? 'adjusted' : 'requested',
+      },
+    } as CompensationOutcome;
   const result = await cycles.handle({
     type: 'Adjust',
     commandId: `${adjustmentId}:adjust`,

@@ -40,6 +40,8 @@ export {
   type ComplaintAsOf,
   readComplaints,
 } from './complaints.js';
+// The collection office: collectors' and teams' performance for a month as of a day.
+export { type CollectorsPerformanceOptions, readCollectorsPerformance } from './collectors.js';
 export { type ChargeLateFeesOptions, type LateFeesReport, chargeLateFees, readLateFeePolicy } from './late-fees.js';
 
 // Auto-debit: collecting through a payment gateway, and a simulated gateway for demos and tests.

@@ -49,7 +49,9 @@ const accessOf = (who: Actor) => (who.access ? { access: who.access, role: who.r
 
 /** Decodes and handles one complaint command; prints `done` or that nothing new was written. */
 const runComplaintCommand = async (name: string, c: Context, input: Record<string, unknown>, done: string) => {
-  const decoded = decodeComplaintCommand({ ...input, actor: c.who.actor, at: c.ledger.now });
+  // The command id names this run (its business ids and its instant); the same fact entered again
+  // at another time is found by the case's own business ids instead, and is a duplicate too.
+  const decoded = decodeComplaintCommand({ ...input, commandId: `${input.commandId}@${c.ledger.now}`, actor: c.who.actor, at: c.ledger.now });
   if (E.isLeft(decoded)) throw new UsageError(decoded.left.problems.map(formatProblem).join('; '), name);
   const handler = getCommandHandler(complaintDecider, { store: c.store, clock: () => c.ledger.now, ...accessOf(c.who) });
   const r = await handler.handle(decoded.right as ComplaintCommand);

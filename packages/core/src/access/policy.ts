@@ -97,6 +97,10 @@ export const DEFAULT_ACCESS_POLICY: AccessPolicy = {
     FollowUpComplaint: ['clerk', 'manager'],
     ResolveComplaint: ['clerk', 'manager'],
     CloseComplaint: ['clerk', 'manager'],
+    // The collection office (docs/collectors-and-targets.md): clerks and managers assign
+    // contracts to collectors; a target, which pay may follow, is a manager's.
+    AssignCollector: ['clerk', 'manager'],
+    SetCollectionTarget: ['manager'],
     // The ledger's settings and its users.
     OpenLedger: ['manager', 'system'],
     ChangeTimeZone: ['manager'],

@@ -17,6 +17,13 @@ export interface ComplaintDuplicate {
 export type ComplaintDecision = Decision<ComplaintEvent, ComplaintDuplicate>;
 type Result = E.Either<ComplaintError, ComplaintDecision>;
 
+// The same fact entered again later (a retry the next morning) is still the same fact: `at` aside.
+const sameFactAnyTime = (recorded: { readonly at: string }, candidate: { readonly at: string }): boolean => {
+  const { at: _r, ...was } = recorded;
+  const { at: _c, ...now } = candidate;
+  return sameFact(was, now);
+};
+
 const emit = (event: ComplaintEvent): Result => E.right({ events: [event], duplicate: null });
 const duplicate = (key: ComplaintDuplicate['key'], id: string): Result => E.right({ events: [], duplicate: { key, id } });
 const dataOf = <C extends { readonly type: string }>(c: C): Omit<C, 'type'> => {
@@ -30,7 +37,7 @@ const tooEarly = (caseId: string, dueOn: string | undefined, receivedOn: string)
 const decideOpen = (c: OpenComplaint, state: ComplaintState): Result => {
   const data = dataOf(c);
   if (state.opened)
-    return sameFact(state.opened, data)
+    return sameFactAnyTime(state.opened, data)
       ? duplicate('caseId', c.caseId)
       : E.left(complaintError('COMPLAINT_EXISTS', { caseId: c.caseId, contractId: state.opened.contractId }));
   const early = tooEarly(c.caseId, c.followUpBy, c.receivedOn);
@@ -42,7 +49,7 @@ const decideFollowUp = (c: FollowUpComplaint, state: ComplaintState, receivedOn:
   const data = dataOf(c);
   const earlier = state.followUps.find((f) => f.followUpId === c.followUpId);
   if (earlier)
-    return sameFact(earlier, data)
+    return sameFactAnyTime(earlier, data)
       ? duplicate('followUpId', c.followUpId)
       : E.left(complaintError('FOLLOW_UP_EXISTS', { caseId: c.caseId, followUpId: c.followUpId }));
   const early = tooEarly(c.caseId, c.nextFollowUpBy, receivedOn);
@@ -53,7 +60,7 @@ const decideFollowUp = (c: FollowUpComplaint, state: ComplaintState, receivedOn:
 const decideResolve = (c: ResolveComplaint, state: ComplaintState, receivedOn: string): Result => {
   const data = dataOf(c);
   if (state.resolved)
-    return sameFact(state.resolved, data)
+    return sameFactAnyTime(state.resolved, data)
       ? duplicate('caseId', c.caseId)
       : E.left(
           complaintError('COMPLAINT_ALREADY_RESOLVED', {
@@ -75,6 +82,7 @@ export const decideComplaint = (command: ComplaintCommand, state: ComplaintState
   if (command.type === 'OpenComplaint') return decideOpen(command, state);
   const opened = state.opened;
   if (!opened) return E.left(complaintError('COMPLAINT_NOT_OPEN', { caseId: command.caseId, commandType: command.type }));
+  if (state.closed && command.type === 'CloseComplaint' && sameFactAnyTime(state.closed, dataOf(command))) return duplicate('caseId', command.caseId);
   if (state.closed)
     return E.left(complaintError('COMPLAINT_CLOSED', { caseId: command.caseId, commandType: command.type, closedAt: state.closed.at }));
   switch (command.type) {
