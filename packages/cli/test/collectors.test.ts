@@ -4,7 +4,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { bill, pay } from './support/commands.js';
-import { workspace, type Workspace } from './support/cli.js';
+import { ok, workspace, type Workspace } from './support/cli.js';
 
 const at = (instant: string) => ({ RENEWAL_NOW: instant });
 const test = suite<{ w: Workspace }>('renewal collectors');
@@ -13,10 +13,6 @@ test.before.each((ctx) => {
 });
 test.after.each((ctx) => ctx.w.cleanup());
 
-const ok = (r: { status: number | null; stdout: string; stderr: string }) => {
-  if (r.status !== 0) throw new Error(`exit ${r.status}\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-};
 
 interface Row {
   id: string;

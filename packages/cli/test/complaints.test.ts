@@ -5,7 +5,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { bill } from './support/commands.js';
-import { workspace, type Workspace } from './support/cli.js';
+import { ok, workspace, type Workspace } from './support/cli.js';
 
 const CYCLE = 'unit-0301/2026-02';
 const FEB = { start: '2026-02-01', end: '2026-03-01' };
@@ -17,10 +17,6 @@ test.before.each((ctx) => {
 });
 test.after.each((ctx) => ctx.w.cleanup());
 
-const ok = (r: { status: number | null; stdout: string; stderr: string }) => {
-  if (r.status !== 0) throw new Error(`exit ${r.status}\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-};
 
 interface Listed {
   asOf: string;
