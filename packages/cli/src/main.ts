@@ -19,6 +19,7 @@ import { reconcileCommands } from './commands/reconcile.js';
 import { usersCommands } from './commands/users.js';
 import { complaintsCommands } from './commands/complaints.js';
 import { collectorsCommands } from './commands/collectors.js';
+import { customersTypesCommand } from './commands/customers.js';
 import { invoicesCommand } from './commands/invoices.js';
 import { print, setCsvBom, warn } from './output.js';
 
@@ -40,10 +41,11 @@ export const COMMANDS: readonly Command[] = [
   ...approvalsCommands,
   ...complaintsCommands,
   ...collectorsCommands,
+  customersTypesCommand,
 ];
 
 /** Commands that only group others: `renewal audit` lists `audit verify`, ... */
-const GROUPS = ['audit', 'projections', 'users', 'approvals', 'late-fees', 'complaints', 'collectors'] as const;
+const GROUPS = ['audit', 'projections', 'users', 'approvals', 'late-fees', 'complaints', 'collectors', 'customers'] as const;
 
 const version = (): string => {
   try {

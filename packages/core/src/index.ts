@@ -819,3 +819,18 @@ export {
   basisPoints,
   collectorsPerformance,
 } from './collectors/performance.js';
+// Customer types from behaviour (docs/customer-types.md): thresholds, the course's approach per type, the classification.
+export {
+  CustomerTypeThresholdsC,
+  type CustomerTypeThresholds,
+  DEFAULT_CUSTOMER_TYPE_THRESHOLDS,
+  decodeCustomerTypeThresholds,
+} from './customer-types/thresholds.js';
+export { CUSTOMER_TYPES, type CustomerType, type CustomerApproach, CUSTOMER_APPROACHES } from './customer-types/approaches.js';
+export {
+  type CustomerFigures,
+  type TypeMatch,
+  type CustomerClassification,
+  burstCyclesOf,
+  classifyCustomer,
+} from './customer-types/classify.js';

@@ -42,6 +42,8 @@ export {
 } from './complaints.js';
 // The collection office: collectors' and teams' performance for a month as of a day.
 export { type CollectorsPerformanceOptions, readCollectorsPerformance } from './collectors.js';
+// Customer types: the disputes and complaints per contract the "demanding" type counts.
+export { type CustomerCases, readCustomerCases } from './customer-cases.js';
 export { type ChargeLateFeesOptions, type LateFeesReport, chargeLateFees, readLateFeePolicy } from './late-fees.js';
 
 // Auto-debit: collecting through a payment gateway, and a simulated gateway for demos and tests.
