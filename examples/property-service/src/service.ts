@@ -26,9 +26,11 @@ import {
   type BusinessDate,
   type Instant,
   type LedgerZones,
+  complaintStatusOf,
 } from '@renewal-ledger/core';
 import { loadLedgerSettings, StoreUnavailableError, systemClock, type EventStore } from '@renewal-ledger/eventstore';
 import { openStore } from '@renewal-ledger/stores';
+import { readCollectorsPerformance, readComplaints } from '@renewal-ledger/renewals';
 import {
   asText,
   getProjectionRunner,
@@ -389,6 +391,33 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
       };
     },
     '/api/approvals': async (q) => arrears.pendingApprovals({ limit: intParam(q, 'limit', 100, 1000) }),
+    // The collection office: one pass over the log each (docs/collectors-and-targets.md, docs/complaints.md).
+    '/api/collectors': async (q) => {
+      const l = await ledger();
+      const asOf = dateParam(q, 'asOf', l.today);
+      const currency = q.get('currency') ?? l.defaults.currency;
+      const month = q.get('month') ?? asOf.slice(0, 7);
+      if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw badQuery('month', `expected YYYY-MM, got ${JSON.stringify(month)}`);
+      // A ledger with no currency recorded and none asked for: nothing to add up yet.
+      if (!currency) return { month, asOf, currency: null, collectors: [], teams: [], unassignedMinor: 0 };
+      return readCollectorsPerformance(store, { month, asOf, currency });
+    },
+    '/api/complaints': async (q) => {
+      const asOf = dateParam(q, 'asOf', await today());
+      const overdue = q.get('overdue') === 'true';
+      return (await readComplaints(store, asOf))
+        .filter((c) => (overdue ? c.overdue !== null : c.state.closed === null))
+        .map((c) => ({
+          caseId: c.caseId,
+          contractId: c.state.opened!.contractId,
+          about: c.state.opened!.about,
+          summary: c.state.opened!.summary,
+          status: complaintStatusOf(c.state),
+          owner: c.state.owner,
+          followUpBy: c.state.followUpBy,
+          daysOverdue: c.overdue?.daysOverdue ?? 0,
+        }));
+    },
     '/api/ledger': async () => {
       const l = await ledger();
       const currency = l.defaults.currency;
