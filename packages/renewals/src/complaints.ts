@@ -39,7 +39,12 @@ export interface CompensateComplaintOptions {
 }
 
 export type CompensationOutcome =
-  | { readonly status: 'ok'; readonly compensation: ComplaintCompensation }
+  | {
+      readonly status: 'ok';
+      readonly compensation: ComplaintCompensation;
+      /** Whether this call wrote the adjustment or its request (false: it was there already). */
+      readonly written: boolean;
+    }
   | { readonly status: 'rejected'; readonly result: Extract<CycleHandleResult, { status: 'rejected' }> };
 
 /** The adjustment (and request) id of a case's compensation: one per case, so a retry is a duplicate. */
@@ -69,6 +74,7 @@ export const compensateComplaint = async (
         currency: before.bill.currency,
         approval: before.adjustments.some((a) => a.adjustmentId === adjustmentId) ? 'adjusted' : 'requested',
       },
+      written: false,
     } as CompensationOutcome;
   const result = await cycles.handle({
     type: 'Adjust',
@@ -93,6 +99,7 @@ export const compensateComplaint = async (
       currency: state.bill!.currency,
       approval: adjusted ? 'adjusted' : 'requested',
     },
+    written: result.status === 'applied',
   } as CompensationOutcome;
 };
 

@@ -63,6 +63,7 @@ import { openSession, projectionProgress, PROJECTIONS, type Session } from '../s
 import { readLedger } from '../ledger.js';
 import { reconcileDemoDays, renderDemoReconciliations } from '../demo-reconciliation.js';
 import { dayOfApprovals, renderApprovals } from '../demo-approvals.js';
+import { officeReport, officeWork, renderOffice } from '../demo-office.js';
 import { renderTaxTotals } from './invoices.js';
 import { punctualityOf, renderChannelTakings, renderCollection, renderPunctuality, renderReminderEffects } from '../demo-behaviour.js';
 
@@ -602,12 +603,19 @@ $RENEWAL_STORE, so it never writes demo data into a store you configured for rea
       const approvals = await dayOfApprovals(session.store, plan, officeClock(timeZone));
       // The office's users and the day of approvals are events of this run too.
       simulated.tally.events += approvals.usersAdded + approvals.steps.reduce((n, s) => n + s.events.length, 0);
+      const officeStarted = performance.now();
+      simulated.tally.events += await officeWork(session.store, plan, officeClock(timeZone), DEMO_CURRENCY);
+      const approvalsDone = performance.now();
       say(renderSimulated(simulated, plan.days.length));
       // The days closed before the views are brought up to date: the audit chain covers their records.
       const statements = statementsDirOf(storeUrl);
       const reconciled = await reconcileDemoDays(session.store, plan.asOf, RECONCILED_DAYS, statements, 'demo-accountant');
       say(`\n${renderApprovals(plan.asOf, approvals.usersAdded, approvals.steps)}`);
       const reported = await report(session, plan, say);
+      const officeAt = performance.now();
+      const office = await officeReport(session.store, session.views, plan, DEMO_CURRENCY);
+      const officeSeconds = (performance.now() - officeAt + (approvalsDone - officeStarted)) / 1000;
+      say(`\n${renderOffice(office)}\n  (the office's writes and figures took ${officeSeconds.toFixed(1)} s)`);
       say(
         `\n${renderDemoReconciliations(reconciled)}\n  (statements in ${statements}; renewal reconcile FILE --source alipay|wechat-pay --date DAY does the same)`,
       );
@@ -622,6 +630,11 @@ $RENEWAL_STORE, so it never writes demo data into a store you configured for rea
           commands: { ...simulated.tally, rejectedBy: simulated.rejectedBy },
           engine: simulated.did,
           approvals: approvals.steps,
+          office: {
+            collectors: office.collectors,
+            complaints: office.complaints.map((c) => ({ caseId: c.caseId, status: c.state.closed ? 'closed' : c.state.resolved ? 'resolved' : 'open', overdue: c.overdue })),
+            customerTypes: office.customerTypes,
+          },
           ...reported.json,
           reconciliations: reconciled.map((r) => ({
             day: r.day,
