@@ -807,7 +807,7 @@ export {
   collectorsFigures,
 } from './collectors/state.js';
 export { COLLECTORS_STREAM } from './collectors/stream.js';
-export { type CollectorsDuplicate, decideCollectors } from './collectors/decide.js';
+export { type CollectorsDuplicate, type CollectorsDecision, decideCollectors } from './collectors/decide.js';
 export { collectorsDecider } from './collectors/decider.js';
 export {
   type CyclePosition,

@@ -13,10 +13,11 @@ export interface CollectorsDuplicate {
   readonly id: string;
 }
 
-type Result = E.Either<CollectorsError, Decision<CollectorsEvent, CollectorsDuplicate>>;
+export type CollectorsDecision = Decision<CollectorsEvent, CollectorsDuplicate>;
+type Result = E.Either<CollectorsError, CollectorsDecision>;
 const duplicate = (key: CollectorsDuplicate['key'], id: string): Result => E.right({ events: [], duplicate: { key, id } });
 
-export const decideCollectors = (c: CollectorsCommand, state: CollectorsState): Result => {
+export const decideCollectors = (c: CollectorsCommand, state: CollectorsState): E.Either<CollectorsError, CollectorsDecision> => {
   if (state.commandIds.has(c.commandId)) return duplicate('commandId', c.commandId);
   if (c.type === 'AssignCollector') {
     const { type: _type, ...data } = c;

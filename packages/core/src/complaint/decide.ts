@@ -77,7 +77,7 @@ const decideResolve = (c: ResolveComplaint, state: ComplaintState, receivedOn: s
   return emit({ type: 'ComplaintResolved', data });
 };
 
-export const decideComplaint = (command: ComplaintCommand, state: ComplaintState): Result => {
+export const decideComplaint = (command: ComplaintCommand, state: ComplaintState): E.Either<ComplaintError, ComplaintDecision> => {
   if (state.commandIds.includes(command.commandId)) return duplicate('commandId', command.commandId);
   if (command.type === 'OpenComplaint') return decideOpen(command, state);
   const opened = state.opened;
