@@ -277,15 +277,38 @@ const runOffice = () =>
   inBrowser(async (s, context) => {
     const store = s.service.store;
     const at = '2026-01-01T00:00:00Z';
-    const open = decodeLedgerSettingsCommand({ type: 'OpenLedger', commandId: 'open', actor: 'admin', at, timeZone: 'Asia/Shanghai', currency: 'CNY' });
+    const open = decodeLedgerSettingsCommand({
+      type: 'OpenLedger',
+      commandId: 'open',
+      actor: 'admin',
+      at,
+      timeZone: 'Asia/Shanghai',
+      currency: 'CNY',
+    });
     if (E.isLeft(open)) throw new Error(open.left.message);
     await getCommandHandler(ledgerSettingsDecider, { store }).handle(open.right, { recordedAt: at as never });
     const office = getCommandHandler(collectorsDecider, { store });
     const officeCommands = [
       { type: 'AssignCollector', commandId: 'a1', contractId: 'unit-0301', collectorId: 'wang', teamId: 'north', from: '2026-01-01' },
       { type: 'AssignCollector', commandId: 'a2', contractId: 'unit-0302', collectorId: 'zhou', teamId: 'north', from: '2026-01-01' },
-      { type: 'SetCollectionTarget', commandId: 't1', month: '2026-02', scope: 'collector', subjectId: 'wang', currency: 'CNY', collectedMinor: 63040 },
-      { type: 'SetCollectionTarget', commandId: 't2', month: '2026-02', scope: 'collector', subjectId: 'zhou', currency: 'CNY', collectedMinor: 50000 },
+      {
+        type: 'SetCollectionTarget',
+        commandId: 't1',
+        month: '2026-02',
+        scope: 'collector',
+        subjectId: 'wang',
+        currency: 'CNY',
+        collectedMinor: 63040,
+      },
+      {
+        type: 'SetCollectionTarget',
+        commandId: 't2',
+        month: '2026-02',
+        scope: 'collector',
+        subjectId: 'zhou',
+        currency: 'CNY',
+        collectedMinor: 50000,
+      },
     ];
     for (const c of officeCommands) {
       const decoded = decodeCollectorsCommand({ ...c, actor: 'manager-zhao', at: '2026-01-02T00:00:00Z' });
@@ -295,8 +318,17 @@ const runOffice = () =>
     }
     const complaints = getCommandHandler(complaintDecider, { store });
     const caseOf = (caseId: string, contractId: string, followUpBy: string) => ({
-      type: 'OpenComplaint', commandId: `open-${caseId}`, caseId, actor: 'cashier-web', at: '2026-01-20T02:00:00Z', contractId,
-      openedBy: 'the owner', about: { subject: 'service', ref: 'lift' }, summary: 'lift out of order', receivedOn: '2026-01-20', followUpBy,
+      type: 'OpenComplaint',
+      commandId: `open-${caseId}`,
+      caseId,
+      actor: 'cashier-web',
+      at: '2026-01-20T02:00:00Z',
+      contractId,
+      openedBy: 'the owner',
+      about: { subject: 'service', ref: 'lift' },
+      summary: 'lift out of order',
+      receivedOn: '2026-01-20',
+      followUpBy,
     });
     for (const c of [caseOf('k-1', 'unit-0301', '2026-01-25'), caseOf('k-2', 'unit-0302', '2026-02-10')]) {
       const decoded = decodeComplaintCommand(c);
@@ -314,7 +346,10 @@ const runOffice = () =>
       return r.events[r.events.length - 1]!.globalPosition;
     };
     await recorded({ ...bill('unit-0301/2026-02', 'unit-0301', 31520, '2026-02-15'), at: '2026-01-25T01:00:00Z' }, '2026-01-25T01:00:00Z');
-    const paid = await recorded({ type: 'RecordPayment', ...payment('unit-0301/2026-02', 'pay-1', 31520, '2026-02-01T02:00:00Z', 'wechat-pay') }, '2026-02-01T02:00:00Z');
+    const paid = await recorded(
+      { type: 'RecordPayment', ...payment('unit-0301/2026-02', 'pay-1', 31520, '2026-02-01T02:00:00Z', 'wechat-pay') },
+      '2026-02-01T02:00:00Z',
+    );
     assert.ok(await s.service.viewsReach(paid));
 
     const page = context.pages()[0] ?? (await context.newPage());

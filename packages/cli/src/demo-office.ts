@@ -25,7 +25,15 @@ import {
 import { getCommandHandler, type EventStore } from '@renewal-ledger/eventstore';
 import { getBehaviourView } from '@renewal-ledger/projection-behaviour';
 import type { SqlExecutor } from '@renewal-ledger/projections';
-import { compensateComplaint, loadContract, readContractCycles, readCollectorsPerformance, readComplaints, readCustomerCases, type ComplaintAsOf } from '@renewal-ledger/renewals';
+import {
+  compensateComplaint,
+  loadContract,
+  readContractCycles,
+  readCollectorsPerformance,
+  readComplaints,
+  readCustomerCases,
+  type ComplaintAsOf,
+} from '@renewal-ledger/renewals';
 import type { ContractPortfolio } from '@renewal-ledger/workload';
 import { classifyContract } from './commands/customers.js';
 import { readLedger } from './ledger.js';
@@ -51,14 +59,26 @@ export const officeWork = async (store: EventStore, plan: ContractPortfolio, at:
   const moveOn = `${month}-10` as BusinessDate;
   const office = getCommandHandler(collectorsDecider, { store, clock: () => at(plan.asOf, 8) });
   const assign = (contractId: string, i: number, collector: string, team: string, from: string): CollectorsCommand =>
-    must(decodeCollectorsCommand({ type: 'AssignCollector', commandId: `demo-assign:${contractId}@${from}`, actor: 'manager-zhao', at: at(plan.asOf, 8, i % 60), contractId, collectorId: collector, teamId: team, from }));
+    must(
+      decodeCollectorsCommand({
+        type: 'AssignCollector',
+        commandId: `demo-assign:${contractId}@${from}`,
+        actor: 'manager-zhao',
+        at: at(plan.asOf, 8, i % 60),
+        contractId,
+        collectorId: collector,
+        teamId: team,
+        from,
+      }),
+    );
   const commands: CollectorsCommand[] = plan.contractIds.map((id, i) => {
     const [collector, team] = COLLECTORS[i % COLLECTORS.length]!;
     return assign(id, 0, collector, team, plan.firstDay);
   });
   // Ten of wang's contracts move to zhou mid-month: their money before the 10th stays wang's.
   const moved = plan.contractIds.filter((_, i) => i % COLLECTORS.length === 0).slice(0, 10);
-  if (moveOn <= plan.asOf && moveOn > plan.firstDay) for (const id of moved) commands.push(assign(id, 1, 'collector-zhou', 'north', moveOn));
+  if (moveOn <= plan.asOf && moveOn > plan.firstDay)
+    for (const id of moved) commands.push(assign(id, 1, 'collector-zhou', 'north', moveOn));
   const target = (scope: 'collector' | 'team', subjectId: string, collectedMinor: number) =>
     must(
       decodeCollectorsCommand({
@@ -99,18 +119,38 @@ const complaintsOfTheLastDays = async (store: EventStore, plan: ContractPortfoli
   const complaints = getCommandHandler(complaintDecider, { store, access: DEFAULT_ACCESS_POLICY, role: 'clerk' });
   let events = 0;
   const run = async (when: Instant, input: Record<string, unknown>) => {
-    const r = await complaints.handle(must(decodeComplaintCommand({ ...input, commandId: `demo-${input.type}:${input.caseId}`, actor: 'clerk-li', at: when })) as ComplaintCommand, {
-      recordedAt: when,
-    });
+    const r = await complaints.handle(
+      must(
+        decodeComplaintCommand({ ...input, commandId: `demo-${input.type}:${input.caseId}`, actor: 'clerk-li', at: when }),
+      ) as ComplaintCommand,
+      {
+        recordedAt: when,
+      },
+    );
     if (r.status === 'applied') events += r.events.length;
   };
   const open = (caseId: string, contractId: string, back: number, about: object, summary: string, followUpIn: number) =>
-    run(at(day(back), 10), { type: 'OpenComplaint', caseId, contractId, openedBy: 'the owner, by phone', about, summary, receivedOn: day(back), followUpBy: addDaysTo(followUpIn)(day(back)) });
+    run(at(day(back), 10), {
+      type: 'OpenComplaint',
+      caseId,
+      contractId,
+      openedBy: 'the owner, by phone',
+      about,
+      summary,
+      receivedOn: day(back),
+      followUpBy: addDaysTo(followUpIn)(day(back)),
+    });
   const assign = (caseId: string, back: number) => run(at(day(back), 11), { type: 'AssignComplaint', caseId, owner: 'clerk-li' });
   const compensated = async (lastBill: BilledData) => {
     await open('demo-complaint-2', lastBill.contractId, 6, { subject: 'bill', ref: lastBill.cycleId }, 'billed for a space given up', 2);
     await assign('demo-complaint-2', 6);
-    await run(at(day(5), 9), { type: 'FollowUpComplaint', caseId: 'demo-complaint-2', followUpId: 'call-1', note: 'confirmed with the parking office', nextFollowUpBy: day(3) });
+    await run(at(day(5), 9), {
+      type: 'FollowUpComplaint',
+      caseId: 'demo-complaint-2',
+      followUpId: 'call-1',
+      note: 'confirmed with the parking office',
+      nextFollowUpBy: day(3),
+    });
     const cycles = getCommandHandler(renewalCycle, { store, clock: () => at(day(4), 10), access: DEFAULT_ACCESS_POLICY, role: 'clerk' });
     const compensation = await compensateComplaint(store, cycles, {
       caseId: 'demo-complaint-2',
@@ -139,8 +179,18 @@ const complaintsOfTheLastDays = async (store: EventStore, plan: ContractPortfoli
   // 3: a collector's manner: answered, resolved, closed satisfied.
   await open('demo-complaint-3', third, 5, { subject: 'collector', ref: 'collector-qian' }, 'rude on the phone', 2);
   await assign('demo-complaint-3', 5);
-  await run(at(day(4), 16), { type: 'ResolveComplaint', caseId: 'demo-complaint-3', outcome: 'solution', solution: 'apologised; another collector calls from now on' });
-  await run(at(day(2), 16), { type: 'CloseComplaint', caseId: 'demo-complaint-3', satisfaction: 'satisfied', lesson: 'phone scripts for the second reminder' });
+  await run(at(day(4), 16), {
+    type: 'ResolveComplaint',
+    caseId: 'demo-complaint-3',
+    outcome: 'solution',
+    solution: 'apologised; another collector calls from now on',
+  });
+  await run(at(day(2), 16), {
+    type: 'CloseComplaint',
+    caseId: 'demo-complaint-3',
+    satisfaction: 'satisfied',
+    lesson: 'phone scripts for the second reminder',
+  });
   return events;
 };
 
@@ -151,7 +201,12 @@ export interface OfficeReport {
 }
 
 /** The office's figures as of the last day, after the views are caught up. */
-export const officeReport = async (store: EventStore, views: SqlExecutor, plan: ContractPortfolio, currency: string): Promise<OfficeReport> => {
+export const officeReport = async (
+  store: EventStore,
+  views: SqlExecutor,
+  plan: ContractPortfolio,
+  currency: string,
+): Promise<OfficeReport> => {
   const asOf = plan.asOf;
   const collectors = await readCollectorsPerformance(store, { month: asOf.slice(0, 7), asOf, currency });
   const complaints = await readComplaints(store, asOf);
@@ -183,7 +238,10 @@ export const renderOffice = (r: OfficeReport): string => {
       overdue.length ? ` (${overdue.map((o) => `${o.caseId} ${o.overdue!.daysOverdue} days`).join(', ')})` : ''
     }; ${r.complaints
       .filter((x) => x.state.resolved?.compensation)
-      .map((x) => `${x.caseId} compensated ${money(x.state.resolved!.compensation!.amountMinor, x.state.resolved!.compensation!.currency)} (${x.state.resolved!.compensation!.approval})`)
+      .map(
+        (x) =>
+          `${x.caseId} compensated ${money(x.state.resolved!.compensation!.amountMinor, x.state.resolved!.compensation!.currency)} (${x.state.resolved!.compensation!.approval})`,
+      )
       .join(', ')} (renewal complaints list)`,
     `  Customer types: loyal ${t.loyal}, hesitant ${t.hesitant}, demanding ${t.demanding}, impulsive ${t.impulsive}, none ${t.none} (renewal customers types)`,
   ].join('\n');

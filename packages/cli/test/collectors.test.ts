@@ -13,7 +13,6 @@ test.before.each((ctx) => {
 });
 test.after.each((ctx) => ctx.w.cleanup());
 
-
 interface Row {
   id: string;
   teamId: string | null;
@@ -58,8 +57,17 @@ const march = (w: Workspace) => {
   ok(w.renewal(['init', '--tz', 'Asia/Shanghai', '--currency', 'CNY'], { env: at('2026-01-01T00:00:00Z') }));
   ok(w.renewal(['users', 'add', 'manager-zhao', '--role', 'manager'], { env: setup }));
   ok(w.renewal(['users', 'add', 'clerk-li', '--role', 'clerk', '--actor', 'manager-zhao'], { env: setup }));
-  for (const [contract, collector] of [['unit-0101', 'wang'], ['unit-0102', 'wang'], ['unit-0103', 'zhou']])
-    ok(w.renewal(['collectors', 'assign', contract!, '--collector', collector!, '--team', 'north', '--from', '2026-01-01', '--actor', 'clerk-li'], { env: setup }));
+  for (const [contract, collector] of [
+    ['unit-0101', 'wang'],
+    ['unit-0102', 'wang'],
+    ['unit-0103', 'zhou'],
+  ])
+    ok(
+      w.renewal(
+        ['collectors', 'assign', contract!, '--collector', collector!, '--team', 'north', '--from', '2026-01-01', '--actor', 'clerk-li'],
+        { env: setup },
+      ),
+    );
   w.writeLines('bills.jsonl', [
     bill('unit-0101/2026-02', 'unit-0101', 30000, FEB, '2026-02-15'),
     bill('unit-0101/2026-03', 'unit-0101', 30000, MAR, '2026-03-10'),
@@ -68,30 +76,96 @@ const march = (w: Workspace) => {
   ]);
   ok(w.renewal(['apply', 'bills.jsonl', '--actor', 'clerk-li'], { env: at('2026-03-01T02:00:00Z') }));
   const targets = at('2026-03-01T03:00:00Z');
-  ok(w.renewal(['collectors', 'target', '--month', '2026-03', '--collector', 'wang', '--collected', '800.00', '--actor', 'manager-zhao'], { env: targets }));
-  ok(w.renewal(['collectors', 'target', '--month', '2026-03', '--collector', 'zhou', '--collected', '300.00', '--rate', '95', '--actor', 'manager-zhao'], { env: targets }));
   ok(
-    w.renewal(['collectors', 'target', '--month', '2026-03', '--team', 'north', '--collected', '1200.00', '--rate', '95', '--arrears-reduced', '500.00', '--actor', 'manager-zhao'], {
+    w.renewal(['collectors', 'target', '--month', '2026-03', '--collector', 'wang', '--collected', '800.00', '--actor', 'manager-zhao'], {
       env: targets,
     }),
+  );
+  ok(
+    w.renewal(
+      [
+        'collectors',
+        'target',
+        '--month',
+        '2026-03',
+        '--collector',
+        'zhou',
+        '--collected',
+        '300.00',
+        '--rate',
+        '95',
+        '--actor',
+        'manager-zhao',
+      ],
+      { env: targets },
+    ),
+  );
+  ok(
+    w.renewal(
+      [
+        'collectors',
+        'target',
+        '--month',
+        '2026-03',
+        '--team',
+        'north',
+        '--collected',
+        '1200.00',
+        '--rate',
+        '95',
+        '--arrears-reduced',
+        '500.00',
+        '--actor',
+        'manager-zhao',
+      ],
+      {
+        env: targets,
+      },
+    ),
   );
   const payOn = (file: string, line: object, now: string) => {
     w.writeLines(file, [line]);
     ok(w.renewal(['apply', file, '--actor', 'manager-zhao'], { env: at(now) }));
   };
   payOn('p1.jsonl', pay('unit-0101/2026-02', 'p1', 30000, '2026-03-03T02:00:00Z', 'alipay', { actor: 'gateway' }), '2026-03-03T02:05:00Z');
-  payOn('p3.jsonl', pay('unit-0101/2026-03', 'p3', 30000, '2026-03-09T02:00:00Z', 'wechat-pay', { actor: 'gateway' }), '2026-03-09T02:05:00Z');
+  payOn(
+    'p3.jsonl',
+    pay('unit-0101/2026-03', 'p3', 30000, '2026-03-09T02:00:00Z', 'wechat-pay', { actor: 'gateway' }),
+    '2026-03-09T02:05:00Z',
+  );
   payOn('p4.jsonl', pay('unit-0102/2026-03', 'p4', 5000, '2026-03-10T02:00:00Z', 'alipay', { actor: 'gateway' }), '2026-03-10T02:05:00Z');
-  payOn('p2.jsonl', pay('unit-0103/2026-03', 'p2', 20000, '2026-03-04T03:00:00Z', 'cash', { actor: 'wang', offline: true }), '2026-03-08T02:00:00Z');
-  ok(w.renewal(['collectors', 'assign', 'unit-0102', '--collector', 'zhou', '--team', 'north', '--from', '2026-03-16', '--actor', 'clerk-li'], { env: at('2026-03-15T02:00:00Z') }));
-  payOn('p5.jsonl', pay('unit-0102/2026-03', 'p5', 15000, '2026-03-18T02:00:00Z', 'bank-transfer', { actor: 'gateway' }), '2026-03-18T02:05:00Z');
+  payOn(
+    'p2.jsonl',
+    pay('unit-0103/2026-03', 'p2', 20000, '2026-03-04T03:00:00Z', 'cash', { actor: 'wang', offline: true }),
+    '2026-03-08T02:00:00Z',
+  );
+  ok(
+    w.renewal(
+      ['collectors', 'assign', 'unit-0102', '--collector', 'zhou', '--team', 'north', '--from', '2026-03-16', '--actor', 'clerk-li'],
+      { env: at('2026-03-15T02:00:00Z') },
+    ),
+  );
+  payOn(
+    'p5.jsonl',
+    pay('unit-0102/2026-03', 'p5', 15000, '2026-03-18T02:00:00Z', 'bank-transfer', { actor: 'gateway' }),
+    '2026-03-18T02:05:00Z',
+  );
   payOn('p6.jsonl', pay('unit-0103/2026-03', 'p6', 5000, '2026-03-31T16:30:00Z', 'alipay', { actor: 'gateway' }), '2026-03-31T16:35:00Z');
 };
 
 test('a March worked by hand: collected, rate, arrears reduced, share and rank, per channel, as of any day', ({ w }) => {
   march(w);
   const end = report(w, '2026-03-31');
-  const pick = (r: Row) => [r.id, r.rank, r.collectedMinor, r.dueMinor, r.collectedOfDueMinor, r.collectionRateBp, r.arrearsReducedMinor, r.share];
+  const pick = (r: Row) => [
+    r.id,
+    r.rank,
+    r.collectedMinor,
+    r.dueMinor,
+    r.collectedOfDueMinor,
+    r.collectionRateBp,
+    r.arrearsReducedMinor,
+    r.share,
+  ];
   assert.equal(end.collectors.map(pick), [
     // wang: 300.00 + 200.00 (cash he took for C) + 300.00 + 50.00 = 850.00 against 800.00: 106.25%.
     // His cycle due in March is A's 300.00 (B's falls due on 03-20, after it became zhou's), paid: 100%.
@@ -104,13 +178,18 @@ test('a March worked by hand: collected, rate, arrears reduced, share and rank, 
   ]);
   // Team north: 850.00 + 150.00 = 1,000.00 of 1,200.00 (83.33%); due 750.00, collected of it
   // 700.00 = 93.33% of 95% (9824); arrears reduced 300.00 of 500.00 = 60%.
-  assert.equal(end.teams.map(pick), [['north', 1, 100000, 75000, 70000, 9333, 30000, { collected: 8333, collectionRate: 9824, arrearsReduced: 6000 }]]);
+  assert.equal(end.teams.map(pick), [
+    ['north', 1, 100000, 75000, 70000, 9333, 30000, { collected: 8333, collectionRate: 9824, arrearsReduced: 6000 }],
+  ]);
   assert.equal(end.collectors[0]!.channels, [
     { channel: 'alipay', collectedMinor: 35000 },
     { channel: 'cash', collectedMinor: 20000 },
     { channel: 'wechat-pay', collectedMinor: 30000 },
   ]);
-  assert.equal(end.collectors.map((r) => r.teamId), ['north', 'north']);
+  assert.equal(
+    end.collectors.map((r) => r.teamId),
+    ['north', 'north'],
+  );
 
   // As of 03-07 the cash taken on 03-04 is not entered yet: wang has only A's February 300.00, and
   // zhou's C (due 03-05) shows nothing collected: 0%. A's March bill is not due yet.
@@ -121,10 +200,13 @@ test('a March worked by hand: collected, rate, arrears reduced, share and rank, 
   ]);
   // Entered on 03-08: from that day the cash counts, to the day it was taken, for wang.
   const entered = report(w, '2026-03-08');
-  assert.equal(entered.collectors.map((r) => [r.id, r.collectedMinor, r.collectedOfDueMinor]), [
-    ['wang', 50000, 0],
-    ['zhou', 0, 20000],
-  ]);
+  assert.equal(
+    entered.collectors.map((r) => [r.id, r.collectedMinor, r.collectedOfDueMinor]),
+    [
+      ['wang', 50000, 0],
+      ['zhou', 0, 20000],
+    ],
+  );
 });
 
 test('a reassignment must start after the current one; the same one again is a duplicate; a target names a figure', ({ w }) => {
@@ -132,25 +214,46 @@ test('a reassignment must start after the current one; the same one again is a d
   ok(w.renewal(['init', '--tz', 'Asia/Shanghai', '--currency', 'CNY'], { env: at('2026-01-01T00:00:00Z') }));
   ok(w.renewal(['users', 'add', 'manager-zhao', '--role', 'manager'], { env: setup }));
   ok(w.renewal(['users', 'add', 'clerk-li', '--role', 'clerk', '--actor', 'manager-zhao'], { env: setup }));
-  ok(w.renewal(['collectors', 'assign', 'unit-0102', '--collector', 'wang', '--team', 'north', '--from', '2026-01-01', '--actor', 'clerk-li'], { env: setup }));
-  ok(w.renewal(['collectors', 'assign', 'unit-0102', '--collector', 'zhou', '--team', 'north', '--from', '2026-03-16', '--actor', 'clerk-li'], { env: at('2026-03-15T02:00:00Z') }));
-  const early = w.renewal(['collectors', 'assign', 'unit-0102', '--collector', 'wang', '--team', 'north', '--from', '2026-03-10', '--actor', 'clerk-li'], {
-    env: at('2026-03-20T02:00:00Z'),
-  });
+  ok(
+    w.renewal(
+      ['collectors', 'assign', 'unit-0102', '--collector', 'wang', '--team', 'north', '--from', '2026-01-01', '--actor', 'clerk-li'],
+      { env: setup },
+    ),
+  );
+  ok(
+    w.renewal(
+      ['collectors', 'assign', 'unit-0102', '--collector', 'zhou', '--team', 'north', '--from', '2026-03-16', '--actor', 'clerk-li'],
+      { env: at('2026-03-15T02:00:00Z') },
+    ),
+  );
+  const early = w.renewal(
+    ['collectors', 'assign', 'unit-0102', '--collector', 'wang', '--team', 'north', '--from', '2026-03-10', '--actor', 'clerk-li'],
+    {
+      env: at('2026-03-20T02:00:00Z'),
+    },
+  );
   assert.is(early.status, 1);
   assert.match(early.stderr, 'ASSIGNMENT_OUT_OF_ORDER: contract unit-0102 is assigned to zhou from 2026-03-16');
   const again = ok(
-    w.renewal(['collectors', 'assign', 'unit-0102', '--collector', 'zhou', '--team', 'north', '--from', '2026-03-16', '--actor', 'manager-zhao'], {
-      env: at('2026-03-20T02:00:00Z'),
-    }),
+    w.renewal(
+      ['collectors', 'assign', 'unit-0102', '--collector', 'zhou', '--team', 'north', '--from', '2026-03-16', '--actor', 'manager-zhao'],
+      {
+        env: at('2026-03-20T02:00:00Z'),
+      },
+    ),
   );
   assert.match(again, 'already recorded');
-  const empty = w.renewal(['collectors', 'target', '--month', '2026-04', '--collector', 'wang', '--actor', 'manager-zhao'], { env: at('2026-03-20T02:00:00Z') });
-  assert.is(empty.status, 1);
-  assert.match(empty.stderr, 'TARGET_EMPTY');
-  const byClerk = w.renewal(['collectors', 'target', '--month', '2026-04', '--collector', 'wang', '--collected', '1', '--actor', 'clerk-li'], {
+  const empty = w.renewal(['collectors', 'target', '--month', '2026-04', '--collector', 'wang', '--actor', 'manager-zhao'], {
     env: at('2026-03-20T02:00:00Z'),
   });
+  assert.is(empty.status, 1);
+  assert.match(empty.stderr, 'TARGET_EMPTY');
+  const byClerk = w.renewal(
+    ['collectors', 'target', '--month', '2026-04', '--collector', 'wang', '--collected', '1', '--actor', 'clerk-li'],
+    {
+      env: at('2026-03-20T02:00:00Z'),
+    },
+  );
   assert.is(byClerk.status, 1);
   assert.match(byClerk.stderr, 'NOT_PERMITTED: role clerk may not issue SetCollectionTarget');
 });

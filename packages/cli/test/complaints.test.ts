@@ -17,7 +17,6 @@ test.before.each((ctx) => {
 });
 test.after.each((ctx) => ctx.w.cleanup());
 
-
 interface Listed {
   asOf: string;
   complaints: {
@@ -50,13 +49,32 @@ test('open, follow up late (listed overdue), resolve with a compensation through
   office(w);
   ok(
     w.renewal(
-      ['complaints', 'open', 'c-1', '--contract', 'unit-0301', '--by', 'Mrs Zhang, unit 0301', '--about', 'bill', '--ref', CYCLE,
-        '--summary', 'charged for a parking space she gave up', '--follow-up-by', '2026-03-05', '--actor', 'cashier-chen'],
+      [
+        'complaints',
+        'open',
+        'c-1',
+        '--contract',
+        'unit-0301',
+        '--by',
+        'Mrs Zhang, unit 0301',
+        '--about',
+        'bill',
+        '--ref',
+        CYCLE,
+        '--summary',
+        'charged for a parking space she gave up',
+        '--follow-up-by',
+        '2026-03-05',
+        '--actor',
+        'cashier-chen',
+      ],
       { env: at('2026-03-02T02:00:00Z') },
     ),
   );
   // A cashier hears complaints but does not own them.
-  const byCashier = w.renewal(['complaints', 'assign', 'c-1', '--owner', 'cashier-chen', '--actor', 'cashier-chen'], { env: at('2026-03-02T03:00:00Z') });
+  const byCashier = w.renewal(['complaints', 'assign', 'c-1', '--owner', 'cashier-chen', '--actor', 'cashier-chen'], {
+    env: at('2026-03-02T03:00:00Z'),
+  });
   assert.is(byCashier.status, 1);
   assert.match(byCashier.stderr, 'NOT_PERMITTED: role cashier may not issue AssignComplaint');
   // Resolving before anyone owns it: the rule code.
@@ -76,9 +94,22 @@ test('open, follow up late (listed overdue), resolve with a compensation through
   assert.equal(list(w, ['--overdue', '--as-of', '2026-03-05'], '2026-03-05T17:30:00Z').complaints, []);
 
   ok(
-    w.renewal(['complaints', 'follow-up', 'c-1', '--note', 'called back: space was given up on 02-01', '--next', '2026-03-10', '--actor', 'clerk-li'], {
-      env: at('2026-03-06T02:00:00Z'),
-    }),
+    w.renewal(
+      [
+        'complaints',
+        'follow-up',
+        'c-1',
+        '--note',
+        'called back: space was given up on 02-01',
+        '--next',
+        '2026-03-10',
+        '--actor',
+        'clerk-li',
+      ],
+      {
+        env: at('2026-03-06T02:00:00Z'),
+      },
+    ),
   );
   // Followed up on the 6th: as of a day, that day's events count, so the 6th (asked then or
   // later) has nothing overdue; the 12th finds the next follow-up (due the 10th) 2 days late.
@@ -92,31 +123,90 @@ test('open, follow up late (listed overdue), resolve with a compensation through
 
   // Compensation: 50.00 off February. A clerk's limit is 0, so the adjustment is asked for.
   const resolved = ok(
-    w.renewal(['complaints', 'resolve', 'c-1', '--solution', 'parking line billed in error', '--compensate', '50.00', '--cycle', CYCLE,
-      '--check-by', '2026-03-20', '--actor', 'clerk-li'], { env: at('2026-03-12T04:00:00Z') }),
+    w.renewal(
+      [
+        'complaints',
+        'resolve',
+        'c-1',
+        '--solution',
+        'parking line billed in error',
+        '--compensate',
+        '50.00',
+        '--cycle',
+        CYCLE,
+        '--check-by',
+        '2026-03-20',
+        '--actor',
+        'clerk-li',
+      ],
+      { env: at('2026-03-12T04:00:00Z') },
+    ),
   );
   assert.match(resolved, 'waits for approval (request complaint:c-1)');
-  const waiting = JSON.parse(ok(w.renewal(['approvals', 'list', '--format', 'json']))) as { pending: { requestId: string; kind: string; amountMinor: number }[] };
-  assert.equal(waiting.pending.map((p) => [p.requestId, p.kind, p.amountMinor]), [['complaint:c-1', 'Adjust', 5000]]);
+  const waiting = JSON.parse(ok(w.renewal(['approvals', 'list', '--format', 'json']))) as {
+    pending: { requestId: string; kind: string; amountMinor: number }[];
+  };
+  assert.equal(
+    waiting.pending.map((p) => [p.requestId, p.kind, p.amountMinor]),
+    [['complaint:c-1', 'Adjust', 5000]],
+  );
   // Running the same line again writes nothing new.
   const again = ok(
-    w.renewal(['complaints', 'resolve', 'c-1', '--solution', 'parking line billed in error', '--compensate', '50.00', '--cycle', CYCLE,
-      '--check-by', '2026-03-20', '--actor', 'clerk-li'], { env: at('2026-03-12T04:00:00Z') }),
+    w.renewal(
+      [
+        'complaints',
+        'resolve',
+        'c-1',
+        '--solution',
+        'parking line billed in error',
+        '--compensate',
+        '50.00',
+        '--cycle',
+        CYCLE,
+        '--check-by',
+        '2026-03-20',
+        '--actor',
+        'clerk-li',
+      ],
+      { env: at('2026-03-12T04:00:00Z') },
+    ),
   );
   assert.match(again, 'already recorded');
-  ok(w.renewal(['approvals', 'approve', 'complaint:c-1', '--cycle', CYCLE, '--actor', 'manager-zhao'], { env: at('2026-03-12T05:00:00Z') }));
+  ok(
+    w.renewal(['approvals', 'approve', 'complaint:c-1', '--cycle', CYCLE, '--actor', 'manager-zhao'], { env: at('2026-03-12T05:00:00Z') }),
+  );
   const arrears = JSON.parse(ok(w.renewal(['arrears', '--contract', 'unit-0301', '--as-of', '2026-03-12', '--format', 'json']))) as {
     contract: { cycles: { cycleId: string; figures: { outstandingMinor: number } }[] };
   };
   // 300.00 billed - 50.00 adjusted = 250.00 still owed on the cycle.
-  assert.equal(arrears.contract.cycles.map((c) => [c.cycleId, c.figures.outstandingMinor]), [[CYCLE, 25000]]);
+  assert.equal(
+    arrears.contract.cycles.map((c) => [c.cycleId, c.figures.outstandingMinor]),
+    [[CYCLE, 25000]],
+  );
 
-  const closedEarly = w.renewal(['complaints', 'close', 'c-2', '--satisfaction', 'satisfied', '--actor', 'clerk-li'], { env: at('2026-03-13T02:00:00Z') });
+  const closedEarly = w.renewal(['complaints', 'close', 'c-2', '--satisfaction', 'satisfied', '--actor', 'clerk-li'], {
+    env: at('2026-03-13T02:00:00Z'),
+  });
   assert.is(closedEarly.status, 1);
   assert.match(closedEarly.stderr, 'COMPLAINT_NOT_OPEN');
-  ok(w.renewal(['complaints', 'close', 'c-1', '--satisfaction', 'satisfied', '--lesson', 'end parking lines when a space is given up', '--actor', 'clerk-li'], {
-    env: at('2026-03-13T02:00:00Z'),
-  }));
+  ok(
+    w.renewal(
+      [
+        'complaints',
+        'close',
+        'c-1',
+        '--satisfaction',
+        'satisfied',
+        '--lesson',
+        'end parking lines when a space is given up',
+        '--actor',
+        'clerk-li',
+      ],
+      {
+        env: at('2026-03-13T02:00:00Z'),
+      },
+    ),
+  );
   assert.equal(list(w, [], '2026-03-25T02:00:00Z').complaints, [], 'a closed case is no longer listed');
   assert.equal(list(w, ['--overdue'], '2026-03-25T02:00:00Z').complaints, [], 'nor overdue past its check-by day');
   const all = list(w, ['--all'], '2026-03-25T02:00:00Z').complaints;

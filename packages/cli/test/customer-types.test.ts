@@ -18,9 +18,11 @@ const month = (m: number) => `2025-${String(m).padStart(2, '0')}`;
 const next = (m: number) => (m === 12 ? '2026-01' : `2025-${String(m + 1).padStart(2, '0')}`);
 const cycleOf = (contract: string, m: number) => `${contract}/${month(m)}`;
 /** A bill of 100.00 for month m of 2025, due on the 15th. */
-const monthly = (contract: string, m: number) => bill(cycleOf(contract, m), contract, 10000, { start: `${month(m)}-01`, end: `${next(m)}-01` }, `${month(m)}-15`);
+const monthly = (contract: string, m: number) =>
+  bill(cycleOf(contract, m), contract, 10000, { start: `${month(m)}-01`, end: `${next(m)}-01` }, `${month(m)}-15`);
 /** Paid in full at 10:00 in Shanghai on `day` (YYYY-MM-DD). */
-const paid = (contract: string, m: number, day: string) => pay(cycleOf(contract, m), `${contract}-${m}`, 10000, `${day}T02:00:00Z`, 'alipay');
+const paid = (contract: string, m: number, day: string) =>
+  pay(cycleOf(contract, m), `${contract}-${m}`, 10000, `${day}T02:00:00Z`, 'alipay');
 const remind = (contract: string, m: number, day: string) => ({
   type: 'SendReminder',
   commandId: `remind-${contract}-${m}`,
@@ -36,7 +38,12 @@ const range = (from: number, to: number) => Array.from({ length: to - from + 1 }
 /** Every line of the portfolio; the comments give each contract's history and the type it earns. */
 const portfolio = (): object[] => {
   const lines: object[] = [];
-  const add = (contract: string, months: number[], payDay: (m: number) => string | null, reminded: (m: number) => string | null = () => null) => {
+  const add = (
+    contract: string,
+    months: number[],
+    payDay: (m: number) => string | null,
+    reminded: (m: number) => string | null = () => null,
+  ) => {
     for (const m of months) lines.push(monthly(contract, m));
     for (const m of months) {
       const r = reminded(m);
@@ -53,17 +60,36 @@ const portfolio = (): object[] => {
   add('c03', range(1, 12), (m) => `${month(m)}-${m === 5 || m === 6 ? 20 : 10}`);
   // c04: July to December, each reminded by SMS on the 16th and paid on the 18th: 6 of 6 reminders
   // followed by a payment -> hesitant.
-  add('c04', range(7, 12), (m) => `${month(m)}-18`, (m) => `${month(m)}-16`);
+  add(
+    'c04',
+    range(7, 12),
+    (m) => `${month(m)}-18`,
+    (m) => `${month(m)}-16`,
+  );
   // c05: July to October reminded on the 16th; July to September paid on the 19th, October on the
   // 30th (14 days after, outside the 7-day window); November and December paid on the 10th:
   // 3 of 4 reminders followed (75%) -> hesitant.
-  add('c05', range(7, 12), (m) => `${month(m)}-${m <= 9 ? 19 : m === 10 ? 30 : 10}`, (m) => (m <= 10 ? `${month(m)}-16` : null));
+  add(
+    'c05',
+    range(7, 12),
+    (m) => `${month(m)}-${m <= 9 ? 19 : m === 10 ? 30 : 10}`,
+    (m) => (m <= 10 ? `${month(m)}-16` : null),
+  );
   // c06: July to December on time (6 of 6) and two complaints (below): demanding before loyal.
   add('c06', range(7, 12), (m) => `${month(m)}-10`);
   // c07: July to November on time, December disputed and unpaid (5 of 6, 83.33%), one complaint:
   // 1 dispute + 1 complaint = 2 -> demanding.
   add('c07', range(7, 12), (m) => (m === 12 ? null : `${month(m)}-10`));
-  lines.push({ type: 'RaiseDispute', commandId: 'dispute-c07', cycleId: cycleOf('c07', 12), actor: 'clerk-li', at: '2025-12-12T02:00:00Z', disputeId: 'd-c07', amountMinor: 3000, reason: 'lift out of order' });
+  lines.push({
+    type: 'RaiseDispute',
+    commandId: 'dispute-c07',
+    cycleId: cycleOf('c07', 12),
+    actor: 'clerk-li',
+    at: '2025-12-12T02:00:00Z',
+    disputeId: 'd-c07',
+    amountMinor: 3000,
+    reason: 'lift out of order',
+  });
   // c08: July to September all paid on 09-25, October to December all on 12-28: 6 of 6 settled
   // cycles paid in bursts -> impulsive (and never on time).
   add('c08', range(7, 12), (m) => (m <= 9 ? '2025-09-25' : '2025-12-28'));
@@ -93,7 +119,8 @@ interface Classified {
   approach: { channel: string; offer: string | null; reminderSteps: { offsetDays: number; channel: string; level: number }[] } | null;
 }
 const types = (w: Workspace, asOf: string, env: NodeJS.ProcessEnv = {}) =>
-  (JSON.parse(ok(w.renewal(['customers', 'types', '--as-of', asOf, '--format', 'json'], { env }))) as { customers: Classified[] }).customers;
+  (JSON.parse(ok(w.renewal(['customers', 'types', '--as-of', asOf, '--format', 'json'], { env }))) as { customers: Classified[] })
+    .customers;
 
 test('ten contracts with known histories get the documented types, each with its figures', ({ w }) => {
   ok(w.renewal(['init', '--tz', 'Asia/Shanghai', '--currency', 'CNY'], { env: { RENEWAL_NOW: '2025-01-01T00:00:00Z' } }));
@@ -102,8 +129,27 @@ test('ten contracts with known histories get the documented types, each with its
   const complaint = (caseId: string, contract: string, received: string) =>
     ok(
       w.renewal(
-        ['complaints', 'open', caseId, '--contract', contract, '--by', 'the owner', '--about', 'service', '--ref', 'cleaning', '--summary', 'stairs not cleaned',
-          '--received-on', received, '--follow-up-by', received, '--actor', 'clerk-li'],
+        [
+          'complaints',
+          'open',
+          caseId,
+          '--contract',
+          contract,
+          '--by',
+          'the owner',
+          '--about',
+          'service',
+          '--ref',
+          'cleaning',
+          '--summary',
+          'stairs not cleaned',
+          '--received-on',
+          received,
+          '--follow-up-by',
+          received,
+          '--actor',
+          'clerk-li',
+        ],
         { env: { RENEWAL_NOW: '2026-01-20T00:00:00Z' } },
       ),
     );

@@ -16,7 +16,6 @@ test.before.each((ctx) => {
 });
 test.after.each((ctx) => ctx.w.cleanup());
 
-
 /** A ledger with a manager, a cashier, a clerk and an auditor, a bill and a payment of 1,000.00. */
 const office = (w: Workspace) => {
   ok(w.renewal(['users', 'add', 'manager-zhao', '--role', 'manager'], { env: NOW }));

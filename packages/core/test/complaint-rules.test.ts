@@ -30,8 +30,20 @@ const open = {
   followUpBy: '2026-03-05',
 } as ComplaintCommand;
 const assign = { type: 'AssignComplaint', ...meta('assign'), owner: 'clerk-li' } as ComplaintCommand;
-const followUp = { type: 'FollowUpComplaint', ...meta('fu-1'), followUpId: 'fu-1', note: 'called back', nextFollowUpBy: '2026-03-10' } as ComplaintCommand;
-const compensation = { cycleId: 'unit-0301/2026-02', adjustmentId: 'complaint:c-1', amountMinor: 5000, currency: 'CNY', approval: 'requested' };
+const followUp = {
+  type: 'FollowUpComplaint',
+  ...meta('fu-1'),
+  followUpId: 'fu-1',
+  note: 'called back',
+  nextFollowUpBy: '2026-03-10',
+} as ComplaintCommand;
+const compensation = {
+  cycleId: 'unit-0301/2026-02',
+  adjustmentId: 'complaint:c-1',
+  amountMinor: 5000,
+  currency: 'CNY',
+  approval: 'requested',
+};
 const resolve = {
   type: 'ResolveComplaint',
   ...meta('resolve'),
@@ -43,7 +55,13 @@ const close = { type: 'CloseComplaint', ...meta('close'), satisfaction: 'satisfi
 
 const eventOf = (c: ComplaintCommand): ComplaintEvent => {
   const { type, ...data } = c;
-  const name = { OpenComplaint: 'ComplaintOpened', AssignComplaint: 'ComplaintAssigned', FollowUpComplaint: 'ComplaintFollowedUp', ResolveComplaint: 'ComplaintResolved', CloseComplaint: 'ComplaintClosed' }[type];
+  const name = {
+    OpenComplaint: 'ComplaintOpened',
+    AssignComplaint: 'ComplaintAssigned',
+    FollowUpComplaint: 'ComplaintFollowedUp',
+    ResolveComplaint: 'ComplaintResolved',
+    CloseComplaint: 'ComplaintClosed',
+  }[type];
   return { type: name, data } as ComplaintEvent;
 };
 const history = (...cs: ComplaintCommand[]) => cs.map(eventOf);
@@ -52,7 +70,9 @@ test('open, assign, follow up, resolve with a compensation, close: each recorded
   given([]).when(open).then(history(open));
   given(history(open)).when(assign).then(history(assign));
   given(history(open, assign)).when(followUp).then(history(followUp));
-  given(history(open, assign, followUp)).when(resolve).then(history(resolve));
+  given(history(open, assign, followUp))
+    .when(resolve)
+    .then(history(resolve));
   const state = fold(complaintDecider)(history(open, assign, followUp, resolve, close));
   assert.equal(complaintDecider.figures(state), { caseId: 'c-1', status: 'closed', owner: 'clerk-li', followUps: 1, followUpBy: null });
 });
@@ -62,30 +82,46 @@ test('refusals carry their rule code and figures', () => {
   given(history(open)).when(followUp).thenFails({ code: 'COMPLAINT_NOT_ASSIGNED', commandType: 'FollowUpComplaint' });
   given(history(open)).when(resolve).thenFails({ code: 'COMPLAINT_NOT_ASSIGNED', commandType: 'ResolveComplaint' });
   given(history(open, assign)).when(close).thenFails({ code: 'COMPLAINT_NOT_RESOLVED' });
-  given(history(open, assign, resolve, close)).when(followUp).thenFails({ code: 'COMPLAINT_CLOSED', closedAt: '2026-03-02T02:00:00.000Z' });
-  given(history(open)).when({ ...open, commandId: 'open-2', summary: 'another' } as ComplaintCommand).thenFails({ code: 'COMPLAINT_EXISTS', contractId: 'unit-0301' });
+  given(history(open, assign, resolve, close))
+    .when(followUp)
+    .thenFails({ code: 'COMPLAINT_CLOSED', closedAt: '2026-03-02T02:00:00.000Z' });
+  given(history(open))
+    .when({ ...open, commandId: 'open-2', summary: 'another' } as ComplaintCommand)
+    .thenFails({ code: 'COMPLAINT_EXISTS', contractId: 'unit-0301' });
   given(history(open, assign, followUp))
     .when({ ...followUp, commandId: 'fu-again', note: 'other note' } as ComplaintCommand)
     .thenFails({ code: 'FOLLOW_UP_EXISTS', followUpId: 'fu-1' });
   given(history(open, assign))
     .when({ ...followUp, nextFollowUpBy: '2026-03-01' } as ComplaintCommand)
     .thenFails({ code: 'FOLLOW_UP_DUE_TOO_EARLY', dueOn: '2026-03-01', receivedOn: '2026-03-02' });
-  given([]).when({ ...open, followUpBy: '2026-03-01' } as ComplaintCommand).thenFails({ code: 'FOLLOW_UP_DUE_TOO_EARLY' });
+  given([])
+    .when({ ...open, followUpBy: '2026-03-01' } as ComplaintCommand)
+    .thenFails({ code: 'FOLLOW_UP_DUE_TOO_EARLY' });
   given(history(open, assign, resolve))
     .when({ ...resolve, commandId: 'resolve-2', outcome: 'solution', compensation: undefined } as unknown as ComplaintCommand)
     .thenFails({ code: 'COMPLAINT_ALREADY_RESOLVED', outcome: 'compensation', resolvedByCommandId: 'resolve' });
   const { compensation: _c, ...noMoney } = resolve as Extract<ComplaintCommand, { type: 'ResolveComplaint' }>;
   given(history(open, assign)).when(noMoney).thenFails({ code: 'COMPENSATION_MISMATCH', compensated: false });
-  given(history(open, assign)).when({ ...resolve, outcome: 'solution' } as ComplaintCommand).thenFails({ code: 'COMPENSATION_MISMATCH', compensated: true });
+  given(history(open, assign))
+    .when({ ...resolve, outcome: 'solution' } as ComplaintCommand)
+    .thenFails({ code: 'COMPENSATION_MISMATCH', compensated: true });
   assert.equal(COMPLAINT_RULE_CODES.length, 9);
 });
 
 test('the same fact again is a duplicate, under its command id or another', () => {
   given(history(open)).when(open).thenNothing();
-  given(history(open)).when({ ...open, commandId: 'open-again', actor: 'cashier-wu' } as ComplaintCommand).thenNothing();
-  given(history(open, assign)).when({ ...assign, commandId: 'assign-again' } as ComplaintCommand).thenNothing();
-  given(history(open, assign, followUp)).when({ ...followUp, commandId: 'fu-again' } as ComplaintCommand).thenNothing();
-  given(history(open, assign, resolve)).when({ ...resolve, commandId: 'resolve-again' } as ComplaintCommand).thenNothing();
+  given(history(open))
+    .when({ ...open, commandId: 'open-again', actor: 'cashier-wu' } as ComplaintCommand)
+    .thenNothing();
+  given(history(open, assign))
+    .when({ ...assign, commandId: 'assign-again' } as ComplaintCommand)
+    .thenNothing();
+  given(history(open, assign, followUp))
+    .when({ ...followUp, commandId: 'fu-again' } as ComplaintCommand)
+    .thenNothing();
+  given(history(open, assign, resolve))
+    .when({ ...resolve, commandId: 'resolve-again' } as ComplaintCommand)
+    .thenNothing();
 });
 
 test('overdue as of a day: due before it and not followed up by then; due on the day is not yet overdue', () => {

@@ -70,7 +70,12 @@ test('property: a stricter threshold never adds a type; a looser one never remov
       const [lo, hi] = a <= b ? [a, b] : [b, a];
       const at = (bp: number) =>
         new Set(
-          classifyCustomer(f, { ...DEFAULT_CUSTOMER_TYPE_THRESHOLDS, loyalOnTimeBp: bp, hesitantPaidAfterBp: bp, impulsiveBurstBp: bp }).matches.map((m) => m.type),
+          classifyCustomer(f, {
+            ...DEFAULT_CUSTOMER_TYPE_THRESHOLDS,
+            loyalOnTimeBp: bp,
+            hesitantPaidAfterBp: bp,
+            impulsiveBurstBp: bp,
+          }).matches.map((m) => m.type),
         );
       const strict = at(hi);
       const loose = at(lo);

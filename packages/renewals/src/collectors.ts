@@ -88,7 +88,12 @@ export const readCollectorsPerformance = async (store: EventStore, o: Collectors
     if (event.type === 'Paid') {
       // Paid from credit is not new money: it was counted when the credit was taken.
       if (event.data.creditApplicationId !== undefined) continue;
-      const payment = { contractId: cycle.contractId, channel: event.data.channel, offline: event.data.offline === true, actor: event.data.actor };
+      const payment = {
+        contractId: cycle.contractId,
+        channel: event.data.channel,
+        offline: event.data.offline === true,
+        actor: event.data.actor,
+      };
       monthPayments.set(paymentKey, payment);
       takings.push({ ...payment, day, amountMinor: signed });
     } else {

@@ -63,7 +63,8 @@ export const compensateComplaint = async (
   // Asked before (a retry, perhaps the next day): the cycle already says which way it went.
   const before = await loadCycle(store, o.cycleId);
   const earlier =
-    before.adjustments.find((a) => a.adjustmentId === adjustmentId) ?? before.requests?.find((r) => r.requested.requestId === adjustmentId)?.requested;
+    before.adjustments.find((a) => a.adjustmentId === adjustmentId) ??
+    before.requests?.find((r) => r.requested.requestId === adjustmentId)?.requested;
   if (earlier && before.bill)
     return {
       status: 'ok',
@@ -127,5 +128,7 @@ export const readComplaints = async (store: EventStore, asOf: BusinessDate): Pro
     const caseId = caseIdOfComplaintStream(e.streamName) ?? event.data.caseId;
     cases.set(caseId, evolveComplaint(cases.get(caseId) ?? initialComplaintState(), event));
   }
-  return [...cases].filter(([, s]) => s.opened !== null).map(([caseId, state]) => ({ caseId, state, overdue: overdueFollowUp(state, asOf) }));
+  return [...cases]
+    .filter(([, s]) => s.opened !== null)
+    .map(([caseId, state]) => ({ caseId, state, overdue: overdueFollowUp(state, asOf) }));
 };

@@ -53,7 +53,8 @@ export const readCustomerCases = async (
       }
     } else if (complaintEvents.owns(e.type)) {
       const event = complaintEvents.of(e);
-      if (event.type === 'ComplaintOpened' && event.data.receivedOn >= first && event.data.receivedOn <= o.asOf) of(event.data.contractId).complaints++;
+      if (event.type === 'ComplaintOpened' && event.data.receivedOn >= first && event.data.receivedOn <= o.asOf)
+        of(event.data.contractId).complaints++;
     }
   }
   return out;

@@ -3,7 +3,14 @@
 // the old one stays as history); a month's targets are set per collector or team; the report
 // measures them as of any day.
 import * as E from 'fp-ts/lib/Either.js';
-import { collectorsDecider, decodeCollectorsCommand, formatProblem, parseMinor, type CollectorsCommand, type Performance } from '@renewal-ledger/core';
+import {
+  collectorsDecider,
+  decodeCollectorsCommand,
+  formatProblem,
+  parseMinor,
+  type CollectorsCommand,
+  type Performance,
+} from '@renewal-ledger/core';
 import { getCommandHandler } from '@renewal-ledger/eventstore';
 import { readCollectorsPerformance } from '@renewal-ledger/renewals';
 import { openStore } from '@renewal-ledger/stores';
@@ -18,7 +25,13 @@ import { storeUrlOf } from '../session.js';
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /** Decodes and handles one command of the collection office as the actor of the command line. */
-const runOfficeCommand = async (name: string, storeFlag: string | undefined, actorFlag: string | undefined, build: (today: string, currency: string | null) => Record<string, unknown>, done: string) => {
+const runOfficeCommand = async (
+  name: string,
+  storeFlag: string | undefined,
+  actorFlag: string | undefined,
+  build: (today: string, currency: string | null) => Record<string, unknown>,
+  done: string,
+) => {
   const store = await openStore(storeUrlOf(storeFlag), { create: false });
   try {
     const who = await actorOf(store, name, actorFlag);
@@ -52,7 +65,11 @@ pays counts to them, and so do its cycles falling due. A reassignment starts aft
 assignment (ASSIGNMENT_OUT_OF_ORDER otherwise); the same assignment again is a duplicate.`,
   async run(argv) {
     const name = 'collectors assign';
-    const { values, positionals } = parse(name, argv, { collector: { type: 'string' }, team: { type: 'string' }, from: { type: 'string' } });
+    const { values, positionals } = parse(name, argv, {
+      collector: { type: 'string' },
+      team: { type: 'string' },
+      from: { type: 'string' },
+    });
     const contractId = idOf(name, 'the contract id', onePositional(name, positionals, 'the contract id'));
     if (!values.collector) throw new UsageError('--collector is missing', name);
     if (!values.team) throw new UsageError('--team is missing', name);
@@ -154,7 +171,11 @@ assigned to them that fell due in the month, the arrears of the month's start pa
 against its target, with the share and the rank, and what was collected per channel.`,
   async run(argv) {
     const name = 'collectors report';
-    const { values, positionals } = parse(name, argv, { month: { type: 'string' }, 'as-of': { type: 'string' }, currency: { type: 'string' } });
+    const { values, positionals } = parse(name, argv, {
+      month: { type: 'string' },
+      'as-of': { type: 'string' },
+      currency: { type: 'string' },
+    });
     noPositionals(name, positionals);
     const format = formatOf(name, values.format, ['table', 'json']);
     if (values.month !== undefined && !MONTH.test(values.month)) throw new UsageError(`--month must be YYYY-MM, got ${values.month}`, name);
@@ -184,7 +205,19 @@ against its target, with the share and the rank, and what was collected per chan
           p.target?.arrearsReducedMinor === undefined ? '' : money(p.target.arrearsReducedMinor, currency),
           p.channels.map((c) => `${c.channel} ${money(c.collectedMinor, currency)}`).join(', '),
         ]);
-      const header = ['rank', 'id', 'team', 'collected', 'target', 'share', 'rate', 'rate target', 'arrears reduced', 'target', 'per channel'];
+      const header = [
+        'rank',
+        'id',
+        'team',
+        'collected',
+        'target',
+        'share',
+        'rate',
+        'rate target',
+        'arrears reduced',
+        'target',
+        'per channel',
+      ];
       print(`Collectors, ${month} as of ${asOf} (${currency})`);
       print(report.collectors.length === 0 ? 'no collectors assigned or targeted' : table(header, rows(report.collectors)));
       print(`\nTeams`);

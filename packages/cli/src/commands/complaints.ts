@@ -33,7 +33,12 @@ interface Context {
 }
 
 /** Opens the store, names the actor and reads the ledger; runs `body`; closes the store. */
-const withLedger = async (name: string, storeFlag: string | undefined, actorFlag: string | undefined, body: (c: Context) => Promise<void>) => {
+const withLedger = async (
+  name: string,
+  storeFlag: string | undefined,
+  actorFlag: string | undefined,
+  body: (c: Context) => Promise<void>,
+) => {
   const store = await openStore(storeUrlOf(storeFlag), { create: false });
   try {
     const who = await actorOf(store, name, actorFlag);
@@ -51,7 +56,12 @@ const accessOf = (who: Actor) => (who.access ? { access: who.access, role: who.r
 const runComplaintCommand = async (name: string, c: Context, input: Record<string, unknown>, done: string) => {
   // The command id names this run (its business ids and its instant); the same fact entered again
   // at another time is found by the case's own business ids instead, and is a duplicate too.
-  const decoded = decodeComplaintCommand({ ...input, commandId: `${input.commandId}@${c.ledger.now}`, actor: c.who.actor, at: c.ledger.now });
+  const decoded = decodeComplaintCommand({
+    ...input,
+    commandId: `${input.commandId}@${c.ledger.now}`,
+    actor: c.who.actor,
+    at: c.ledger.now,
+  });
   if (E.isLeft(decoded)) throw new UsageError(decoded.left.problems.map(formatProblem).join('; '), name);
   const handler = getCommandHandler(complaintDecider, { store: c.store, clock: () => c.ledger.now, ...accessOf(c.who) });
   const r = await handler.handle(decoded.right as ComplaintCommand);
@@ -154,7 +164,11 @@ scheduled. --id names the follow-up (default: derived from the case, the day, th
     const next = values.next === undefined ? undefined : dateOf(name, '--next', values.next);
     await withLedger(name, values.store, values.actor, (c) => {
       const followUpId =
-        values.id ?? createHash('sha256').update(JSON.stringify([caseId, c.ledger.today, note, next ?? null])).digest('hex').slice(0, 16);
+        values.id ??
+        createHash('sha256')
+          .update(JSON.stringify([caseId, c.ledger.today, note, next ?? null]))
+          .digest('hex')
+          .slice(0, 16);
       return runComplaintCommand(
         name,
         c,
@@ -248,7 +262,11 @@ const closeCommand: Command = {
 --lesson: what the office learns from the case (listed with the case).`,
   async run(argv) {
     const name = 'complaints close';
-    const { values, positionals } = parse(name, argv, { satisfaction: { type: 'string' }, note: { type: 'string' }, lesson: { type: 'string' } });
+    const { values, positionals } = parse(name, argv, {
+      satisfaction: { type: 'string' },
+      note: { type: 'string' },
+      lesson: { type: 'string' },
+    });
     const caseId = caseOf(name, positionals);
     const satisfaction = required(name, 'satisfaction', values.satisfaction);
     await withLedger(name, values.store, values.actor, (c) =>
@@ -280,7 +298,11 @@ ones), each with its owner, status and next follow-up. --overdue: only the cases
 was due before that day and not done by then, most overdue first.`,
   async run(argv) {
     const name = 'complaints list';
-    const { values, positionals } = parse(name, argv, { overdue: { type: 'boolean' }, all: { type: 'boolean' }, 'as-of': { type: 'string' } });
+    const { values, positionals } = parse(name, argv, {
+      overdue: { type: 'boolean' },
+      all: { type: 'boolean' },
+      'as-of': { type: 'string' },
+    });
     noPositionals(name, positionals);
     const format = formatOf(name, values.format, ['table', 'json']);
     const store = await openStore(storeUrlOf(values.store), { create: false, readOnly: true });
@@ -331,4 +353,11 @@ was due before that day and not done by then, most overdue first.`,
   },
 };
 
-export const complaintsCommands: readonly Command[] = [openCommand, assignCommand, followUpCommand, resolveCommand, closeCommand, listCommand];
+export const complaintsCommands: readonly Command[] = [
+  openCommand,
+  assignCommand,
+  followUpCommand,
+  resolveCommand,
+  closeCommand,
+  listCommand,
+];

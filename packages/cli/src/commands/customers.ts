@@ -36,7 +36,8 @@ const thresholdsOf = (env: NodeJS.ProcessEnv = process.env): CustomerTypeThresho
     throw fileProblem(path, e);
   }
   const decoded = decodeCustomerTypeThresholds({ ...DEFAULT_CUSTOMER_TYPE_THRESHOLDS, ...(json as object) });
-  if (E.isLeft(decoded)) throw new CliError(`RENEWAL_CUSTOMER_TYPES ${path}: ${decoded.left.problems.map(formatProblem).join('; ')}`, EXIT.usage);
+  if (E.isLeft(decoded))
+    throw new CliError(`RENEWAL_CUSTOMER_TYPES ${path}: ${decoded.left.problems.map(formatProblem).join('; ')}`, EXIT.usage);
   return decoded.right;
 };
 
@@ -92,7 +93,8 @@ Thresholds: docs/customer-types.md; $RENEWAL_CUSTOMER_TYPES names a JSON file ov
       const cases = await readCustomerCases(session.store, { asOf, withinDays: thresholds.demandingWithinDays });
       const ids = contractId !== undefined ? [contractId] : [...cases.keys()].sort();
       const customers: CustomerClassification[] = [];
-      for (const id of ids) customers.push(await classifyContract(view, ledger, id, asOf, cases.get(id) ?? { disputes: 0, complaints: 0 }, thresholds));
+      for (const id of ids)
+        customers.push(await classifyContract(view, ledger, id, asOf, cases.get(id) ?? { disputes: 0, complaints: 0 }, thresholds));
       if (format === 'json') printJson({ asOf, thresholds, customers });
       else if (customers.length === 0) print(`no contracts billed by ${asOf}`);
       else

@@ -632,7 +632,11 @@ $RENEWAL_STORE, so it never writes demo data into a store you configured for rea
           approvals: approvals.steps,
           office: {
             collectors: office.collectors,
-            complaints: office.complaints.map((c) => ({ caseId: c.caseId, status: c.state.closed ? 'closed' : c.state.resolved ? 'resolved' : 'open', overdue: c.overdue })),
+            complaints: office.complaints.map((c) => ({
+              caseId: c.caseId,
+              status: c.state.closed ? 'closed' : c.state.resolved ? 'resolved' : 'open',
+              overdue: c.overdue,
+            })),
             customerTypes: office.customerTypes,
           },
           ...reported.json,

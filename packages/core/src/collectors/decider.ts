@@ -7,7 +7,14 @@ import { collectorsEvents, type CollectorsEvent } from './events.js';
 import { collectorsFigures, evolveCollectors, initialCollectorsState, type CollectorsFigures, type CollectorsState } from './state.js';
 import { COLLECTORS_STREAM } from './stream.js';
 
-export const collectorsDecider: Aggregate<CollectorsCommand, CollectorsEvent, CollectorsState, CollectorsError, CollectorsDuplicate, CollectorsFigures> = {
+export const collectorsDecider: Aggregate<
+  CollectorsCommand,
+  CollectorsEvent,
+  CollectorsState,
+  CollectorsError,
+  CollectorsDuplicate,
+  CollectorsFigures
+> = {
   decide: decideCollectors,
   evolve: evolveCollectors,
   initialState: initialCollectorsState,

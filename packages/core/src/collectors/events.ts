@@ -39,7 +39,10 @@ export type CollectorsEventType = CollectorsEvent['type'];
 
 export const COLLECTORS_SCHEMA_VERSION: Readonly<Record<CollectorsEventType, number>> = { CollectorAssigned: 1, CollectionTargetSet: 1 };
 
-const decodeCollectorsEvent: (input: unknown) => E.Either<InvalidInput, CollectorsEvent> = decodeOwnedWith(CollectorsEventC, 'collectors event');
+const decodeCollectorsEvent: (input: unknown) => E.Either<InvalidInput, CollectorsEvent> = decodeOwnedWith(
+  CollectorsEventC,
+  'collectors event',
+);
 
 export const collectorsEvents = eventCodec<CollectorsEvent>({
   name: 'collectors',

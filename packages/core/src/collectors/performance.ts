@@ -191,12 +191,16 @@ export const collectorsPerformance = (
           arrearsReduced: target?.arrearsReducedMinor === undefined ? null : basisPoints(t.arrearsReducedMinor, target.arrearsReducedMinor),
         },
         rank: 0,
-        channels: [...t.channels].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([channel, collectedMinor]) => ({ channel, collectedMinor })),
+        channels: [...t.channels]
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([channel, collectedMinor]) => ({ channel, collectedMinor })),
       };
     });
     const ordered = [...unranked].sort(
       (a, b) =>
-        (b.share.collected ?? -1) - (a.share.collected ?? -1) || b.collectedMinor - a.collectedMinor || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+        (b.share.collected ?? -1) - (a.share.collected ?? -1) ||
+        b.collectedMinor - a.collectedMinor ||
+        (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
     );
     return ordered.map((r, i) => ({ ...r, rank: i + 1 }));
   };

@@ -49,4 +49,7 @@ export interface CollectorsFigures {
   readonly targets: number;
 }
 
-export const collectorsFigures = (s: CollectorsState): CollectorsFigures => ({ contractsAssigned: s.assignments.size, targets: s.targets.size });
+export const collectorsFigures = (s: CollectorsState): CollectorsFigures => ({
+  contractsAssigned: s.assignments.size,
+  targets: s.targets.size,
+});

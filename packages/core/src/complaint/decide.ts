@@ -82,7 +82,8 @@ export const decideComplaint = (command: ComplaintCommand, state: ComplaintState
   if (command.type === 'OpenComplaint') return decideOpen(command, state);
   const opened = state.opened;
   if (!opened) return E.left(complaintError('COMPLAINT_NOT_OPEN', { caseId: command.caseId, commandType: command.type }));
-  if (state.closed && command.type === 'CloseComplaint' && sameFactAnyTime(state.closed, dataOf(command))) return duplicate('caseId', command.caseId);
+  if (state.closed && command.type === 'CloseComplaint' && sameFactAnyTime(state.closed, dataOf(command)))
+    return duplicate('caseId', command.caseId);
   if (state.closed)
     return E.left(complaintError('COMPLAINT_CLOSED', { caseId: command.caseId, commandType: command.type, closedAt: state.closed.at }));
   switch (command.type) {

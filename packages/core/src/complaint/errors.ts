@@ -34,7 +34,8 @@ const messages: { [K in ComplaintRuleCode]: (d: ComplaintRuleDetails[K]) => stri
   COMPLAINT_ALREADY_RESOLVED: (d) =>
     `complaint ${d.caseId} was already resolved (${d.outcome}, command ${d.resolvedByCommandId}); follow it up instead`,
   FOLLOW_UP_EXISTS: (d) => `follow-up ${d.followUpId} of complaint ${d.caseId} was recorded with another note`,
-  FOLLOW_UP_DUE_TOO_EARLY: (d) => `a follow-up of complaint ${d.caseId} cannot be due on ${d.dueOn}, before it was received (${d.receivedOn})`,
+  FOLLOW_UP_DUE_TOO_EARLY: (d) =>
+    `a follow-up of complaint ${d.caseId} cannot be due on ${d.dueOn}, before it was received (${d.receivedOn})`,
   COMPENSATION_MISMATCH: (d) =>
     d.compensated
       ? `complaint ${d.caseId}: outcome ${d.outcome} takes no compensation (use outcome compensation)`

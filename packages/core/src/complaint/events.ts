@@ -28,13 +28,21 @@ export const ComplaintOpened = event(
   { channel: StoredTextC },
 );
 export const ComplaintAssigned = event('ComplaintAssigned', { owner: StoredIdC });
-export const ComplaintFollowedUp = event('ComplaintFollowedUp', { followUpId: StoredIdC, note: StoredTextC }, { nextFollowUpBy: BusinessDateC });
+export const ComplaintFollowedUp = event(
+  'ComplaintFollowedUp',
+  { followUpId: StoredIdC, note: StoredTextC },
+  { nextFollowUpBy: BusinessDateC },
+);
 export const ComplaintResolved = event(
   'ComplaintResolved',
   { outcome: oneOf(COMPLAINT_OUTCOMES), solution: StoredTextC },
   { compensation: s.compensation, checkBy: BusinessDateC },
 );
-export const ComplaintClosed = event('ComplaintClosed', { satisfaction: oneOf(SATISFACTION_LEVELS) }, { note: StoredTextC, lesson: StoredTextC });
+export const ComplaintClosed = event(
+  'ComplaintClosed',
+  { satisfaction: oneOf(SATISFACTION_LEVELS) },
+  { note: StoredTextC, lesson: StoredTextC },
+);
 
 export const ComplaintEventC = tagged('ComplaintEvent', 'type', {
   ComplaintOpened: ComplaintOpened.codec,
@@ -60,7 +68,10 @@ export const COMPLAINT_SCHEMA_VERSION: Readonly<Record<ComplaintEventType, numbe
   ComplaintClosed: 1,
 };
 
-const decodeComplaintEvent: (input: unknown) => E.Either<InvalidInput, ComplaintEvent> = decodeOwnedWith(ComplaintEventC, 'complaint event');
+const decodeComplaintEvent: (input: unknown) => E.Either<InvalidInput, ComplaintEvent> = decodeOwnedWith(
+  ComplaintEventC,
+  'complaint event',
+);
 
 /** The complaint cases' events for stores and handlers. */
 export const complaintEvents = eventCodec<ComplaintEvent>({

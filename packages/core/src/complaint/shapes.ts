@@ -1,6 +1,6 @@
 // The shapes a complaint case shares between its commands and its events: what it is about, how
 // it was settled, and how satisfied the customer was at the end.
-import * as t from 'io-ts';
+import type * as t from 'io-ts';
 import { CurrencyC, IdC, StoredCurrencyC, StoredIdC, StoredTextC, TextC } from '../ids.js';
 import { PositiveMinorUnitsC } from '../money.js';
 import { oneOf, shape } from '../shape.js';

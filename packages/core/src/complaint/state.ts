@@ -1,13 +1,7 @@
 // A complaint case folded from its events: who complained about what, who owns it, when it is
 // next due to be followed up, how it was resolved and closed.
 import { daysBetween, type BusinessDate } from '../calendar.js';
-import type {
-  ComplaintClosedData,
-  ComplaintEvent,
-  ComplaintFollowedUpData,
-  ComplaintOpenedData,
-  ComplaintResolvedData,
-} from './events.js';
+import type { ComplaintClosedData, ComplaintEvent, ComplaintFollowedUpData, ComplaintOpenedData, ComplaintResolvedData } from './events.js';
 
 export interface ComplaintState {
   readonly opened: ComplaintOpenedData | null;

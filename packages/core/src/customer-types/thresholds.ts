@@ -1,6 +1,6 @@
 // The thresholds that put a contract in a customer type (docs/customer-types.md): configuration,
 // decoded from JSON like the access policy, with the defaults the documentation explains.
-import * as t from 'io-ts';
+import type * as t from 'io-ts';
 import type * as E from 'fp-ts/lib/Either.js';
 import { PositiveIntC } from '../cycle/shapes.js';
 import { shape } from '../shape.js';
