@@ -569,10 +569,11 @@ write-offs), lump sums allocated oldest due first with the rest as credit (a qua
 year in advance with a discount), auto-debits through a simulated gateway (8% fail) and the
 reminder policy, and invoices (fapiao) on payment with red invoices for refunds (docs/invoices.md). Then it brings the arrears, receipts, audit, behaviour and invoices views up to date and
 prints the aging table, the collection rate, the top debtors, a week's takings per channel,
-reminder effectiveness, punctuality, the month's invoiced tax per rate and the verified audit chain. Every id is derived, so running
+reminder effectiveness, punctuality, the month's invoiced tax per rate and the verified audit chain, and
+the collection office: collectors and teams against their targets, complaint cases, customer types. Every id is derived, so running
 it again writes nothing twice.
 
-  --accounts N   contracts in the portfolio (default 2000: about 276,000 events)
+  --accounts N   contracts in the portfolio (default 2000: about 278,000 events)
   --months N     months simulated, ending 2026-11-28 (default 24)
   --batch N      commands per transaction (default 500)
 
