@@ -85,7 +85,7 @@ events('decodeStoredEvent reads both kinds; unknown types and newer versions are
 });
 
 events(
-  'the cycle’s versions and type guard are unchanged; the stored versions cover cycle, contract, ledger settings, users, invoices, invoicing rules and reconciliation',
+  'the cycle’s versions and type guard are unchanged; the stored versions cover cycle, contract, ledger settings, users, invoices, invoicing rules, reconciliation, complaints and the collection office',
   () => {
     assert.equal(Object.keys(CURRENT_SCHEMA_VERSION).sort(), [...RENEWAL_EVENT_TYPES].sort());
     assert.equal(
@@ -102,6 +102,13 @@ events(
         'InvoicingRulesSet',
         'StatementReconciled',
         'DifferenceResolved',
+        'ComplaintOpened',
+        'ComplaintAssigned',
+        'ComplaintFollowedUp',
+        'ComplaintResolved',
+        'ComplaintClosed',
+        'CollectorAssigned',
+        'CollectionTargetSet',
       ].sort(),
     );
     assert.equal(Object.keys(CONTRACT_SCHEMA_VERSION).sort(), [...CONTRACT_EVENT_TYPES].sort());
