@@ -26,9 +26,11 @@ import {
   type BusinessDate,
   type Instant,
   type LedgerZones,
+  complaintStatusOf,
 } from '@renewal-ledger/core';
 import { loadLedgerSettings, StoreUnavailableError, systemClock, type EventStore } from '@renewal-ledger/eventstore';
 import { openStore } from '@renewal-ledger/stores';
+import { readCollectorsPerformance, readComplaints } from '@renewal-ledger/renewals';
 import {
   asText,
   getProjectionRunner,
@@ -303,6 +305,19 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
       throw notFound('contract', contractId, 'in the store: none opened, and no cycle billed to it');
   };
 
+  // Answers computed from the whole log, reused while the store's head has not moved.
+  const passes = new Map<string, { readonly head: bigint; readonly value: Promise<unknown> }>();
+  const untilTheStoreMoves = async <T>(key: string, compute: () => Promise<T>): Promise<T> => {
+    const head = await store.headPosition();
+    const hit = passes.get(key);
+    if (hit && hit.head === head) return hit.value as Promise<T>;
+    if (passes.size > 100) passes.clear();
+    const value = compute();
+    passes.set(key, { head, value });
+    value.catch(() => passes.delete(key));
+    return value;
+  };
+
   const routes: Record<string, (q: URLSearchParams) => Promise<unknown>> = {
     '/api/status': async () => {
       const checkpoints = await listCheckpoints(views).catch(() => []);
@@ -438,6 +453,36 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
         }));
     },
     '/api/approvals': async (q) => arrears.pendingApprovals({ limit: intParam(q, 'limit', 100, 1000) }),
+    // The collection office: one pass over the log each (docs/collectors-and-targets.md,
+    // docs/complaints.md), kept until the store moves on (a dashboard reloads them often).
+    '/api/collectors': async (q) => {
+      const l = await ledger();
+      const asOf = dateParam(q, 'asOf', l.today);
+      const currency = q.get('currency') ?? l.defaults.currency;
+      const month = q.get('month') ?? asOf.slice(0, 7);
+      if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw badQuery('month', `expected YYYY-MM, got ${JSON.stringify(month)}`);
+      // A ledger with no currency recorded and none asked for: nothing to add up yet.
+      if (!currency) return { month, asOf, currency: null, collectors: [], teams: [], unassignedMinor: 0 };
+      return untilTheStoreMoves(`collectors|${month}|${asOf}|${currency}`, () =>
+        readCollectorsPerformance(store, { month, asOf, currency }),
+      );
+    },
+    '/api/complaints': async (q) => {
+      const asOf = dateParam(q, 'asOf', await today());
+      const overdue = q.get('overdue') === 'true';
+      return (await untilTheStoreMoves(`complaints|${asOf}`, () => readComplaints(store, asOf)))
+        .filter((c) => (overdue ? c.overdue !== null : c.state.closed === null))
+        .map((c) => ({
+          caseId: c.caseId,
+          contractId: c.state.opened!.contractId,
+          about: c.state.opened!.about,
+          summary: c.state.opened!.summary,
+          status: complaintStatusOf(c.state),
+          owner: c.state.owner,
+          followUpBy: c.state.followUpBy,
+          daysOverdue: c.overdue?.daysOverdue ?? 0,
+        }));
+    },
     '/api/ledger': async () => {
       const l = await ledger();
       const currency = l.defaults.currency;

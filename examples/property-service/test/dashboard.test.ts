@@ -13,6 +13,11 @@ import { fileURLToPath } from 'node:url';
 import * as E from 'fp-ts/lib/Either.js';
 import type { BrowserContext, Page } from 'playwright-core';
 import {
+  collectorsDecider,
+  complaintDecider,
+  decodeCollectorsCommand,
+  decodeCommand,
+  decodeComplaintCommand,
   decodeInvoicingRulesCommand,
   decodeLedgerSettingsCommand,
   invoicingRulesDecider,
@@ -498,6 +503,113 @@ const runInvoicesAndLateFees = () =>
     assert.equal(errors, [], 'no script errors on the page');
   });
 
+// The collection office on the dashboard: in Asia/Shanghai, wang and zhou of team north with
+// their February targets, 315.20 collected for wang and none for zhou; two complaint cases, one
+// whose follow-up (due 25 January) is 7 days overdue on 1 February, one followed up on time.
+const runOffice = () =>
+  inBrowser(async (s, context) => {
+    const store = s.service.store;
+    const at = '2026-01-01T00:00:00Z';
+    const open = decodeLedgerSettingsCommand({
+      type: 'OpenLedger',
+      commandId: 'open',
+      actor: 'admin',
+      at,
+      timeZone: 'Asia/Shanghai',
+      currency: 'CNY',
+    });
+    if (E.isLeft(open)) throw new Error(open.left.message);
+    await getCommandHandler(ledgerSettingsDecider, { store }).handle(open.right, { recordedAt: at as never });
+    const office = getCommandHandler(collectorsDecider, { store });
+    const officeCommands = [
+      { type: 'AssignCollector', commandId: 'a1', contractId: 'unit-0301', collectorId: 'wang', teamId: 'north', from: '2026-01-01' },
+      { type: 'AssignCollector', commandId: 'a2', contractId: 'unit-0302', collectorId: 'zhou', teamId: 'north', from: '2026-01-01' },
+      {
+        type: 'SetCollectionTarget',
+        commandId: 't1',
+        month: '2026-02',
+        scope: 'collector',
+        subjectId: 'wang',
+        currency: 'CNY',
+        collectedMinor: 63040,
+      },
+      {
+        type: 'SetCollectionTarget',
+        commandId: 't2',
+        month: '2026-02',
+        scope: 'collector',
+        subjectId: 'zhou',
+        currency: 'CNY',
+        collectedMinor: 50000,
+      },
+    ];
+    for (const c of officeCommands) {
+      const decoded = decodeCollectorsCommand({ ...c, actor: 'manager-zhao', at: '2026-01-02T00:00:00Z' });
+      if (E.isLeft(decoded)) throw new Error(decoded.left.message);
+      // Recorded on 2 January: the report counts only what was recorded by the day it is asked about.
+      assert.is((await office.handle(decoded.right, { recordedAt: '2026-01-02T00:00:00Z' as never })).status, 'applied');
+    }
+    const complaints = getCommandHandler(complaintDecider, { store });
+    const caseOf = (caseId: string, contractId: string, followUpBy: string) => ({
+      type: 'OpenComplaint',
+      commandId: `open-${caseId}`,
+      caseId,
+      actor: 'cashier-web',
+      at: '2026-01-20T02:00:00Z',
+      contractId,
+      openedBy: 'the owner',
+      about: { subject: 'service', ref: 'lift' },
+      summary: 'lift out of order',
+      receivedOn: '2026-01-20',
+      followUpBy,
+    });
+    for (const c of [caseOf('k-1', 'unit-0301', '2026-01-25'), caseOf('k-2', 'unit-0302', '2026-02-10')]) {
+      const decoded = decodeComplaintCommand(c);
+      if (E.isLeft(decoded)) throw new Error(decoded.left.message);
+      assert.is((await complaints.handle(decoded.right)).status, 'applied');
+    }
+    await s.addUser('cashier-web', 'cashier');
+    // Billed and paid on the days they happened (the service's own clock would record them today).
+    const cycles = getCommandHandler(renewalCycle, { store });
+    const recorded = async (input: object, recordedAt: string) => {
+      const decoded = decodeCommand(input);
+      if (E.isLeft(decoded)) throw new Error(decoded.left.message);
+      const r = await cycles.handle(decoded.right, { recordedAt: recordedAt as never });
+      if (r.status !== 'applied') throw new Error(r.status);
+      return r.events[r.events.length - 1]!.globalPosition;
+    };
+    await recorded({ ...bill('unit-0301/2026-02', 'unit-0301', 31520, '2026-02-15'), at: '2026-01-25T01:00:00Z' }, '2026-01-25T01:00:00Z');
+    const paid = await recorded(
+      { type: 'RecordPayment', ...payment('unit-0301/2026-02', 'pay-1', 31520, '2026-02-01T02:00:00Z', 'wechat-pay') },
+      '2026-02-01T02:00:00Z',
+    );
+    assert.ok(await s.service.viewsReach(paid));
+
+    const page = context.pages()[0] ?? (await context.newPage());
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${s.url}/?asOf=2026-02-01`);
+    await signIn(page, 'cashier-web');
+    const wang = page.locator('#collectors tr[data-collector="wang"]');
+    await wang.waitFor();
+    // 315.20 of 630.40: 50.00% of wang's target; zhou has nothing yet and ranks second.
+    assert.is(await wang.getAttribute('data-collected-minor'), '31520');
+    assert.is(await wang.getAttribute('data-share-bp'), '5000');
+    assert.match(await wang.innerText(), /^1\s+wang\s+north\s+315\.20\s+630\.40\s+50\.00%/);
+    assert.is(await page.locator('#collectors tr[data-collector="zhou"]').getAttribute('data-share-bp'), '0');
+    assert.is(await page.locator('#collectors tr[data-team="north"]').getAttribute('data-collected-minor'), '31520');
+    // The open complaints, the overdue one first: due 25 January, 7 days overdue on 1 February.
+    const cases = page.locator('#complaints tr[data-case]');
+    assert.equal(await cases.evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-case'), r.getAttribute('data-days-overdue')])), [
+      ['k-1', '7'],
+      ['k-2', '0'],
+    ]);
+    assert.match(await cases.first().innerText(), '7 d overdue');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'property-service-office.png'), fullPage: true });
+    assert.equal(errors, [], 'no script errors on the page');
+  });
+
 const browserTest = (name: string, fn: () => Promise<void>) => {
   if (missing && !required) {
     console.log(
@@ -521,5 +633,6 @@ browserTest(
 browserTest('a cashier asks for a refund over the limit, an auditor sees no forms, a manager approves it', runApproval);
 browserTest("the day's reconciliation per channel and its open differences; resolving the difference closes the day", runReconciliation);
 browserTest('invoices (a red one naming its original) and late fees on the dashboard; a manager waives one', runInvoicesAndLateFees);
+browserTest("collectors' progress against their targets and the open complaints, overdue first", runOffice);
 
 test.run();

@@ -17,6 +17,9 @@ import { projectionCommands } from './commands/projections.js';
 import { receiptsCommand } from './commands/receipts.js';
 import { reconcileCommands } from './commands/reconcile.js';
 import { usersCommands } from './commands/users.js';
+import { complaintsCommands } from './commands/complaints.js';
+import { collectorsCommands } from './commands/collectors.js';
+import { customersTypesCommand } from './commands/customers.js';
 import { invoicesCommand } from './commands/invoices.js';
 import { outboxCommands } from './commands/outbox.js';
 import { print, setCsvBom, warn } from './output.js';
@@ -38,10 +41,13 @@ export const COMMANDS: readonly Command[] = [
   ...usersCommands,
   ...approvalsCommands,
   ...outboxCommands,
+  ...complaintsCommands,
+  ...collectorsCommands,
+  customersTypesCommand,
 ];
 
 /** Commands that only group others: `renewal audit` lists `audit verify`, ... */
-const GROUPS = ['audit', 'projections', 'users', 'approvals', 'late-fees', 'outbox'] as const;
+const GROUPS = ['audit', 'projections', 'users', 'approvals', 'late-fees', 'outbox', 'complaints', 'collectors', 'customers'] as const;
 
 const version = (): string => {
   try {

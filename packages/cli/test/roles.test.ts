@@ -4,7 +4,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { bill, openFlat, pay } from './support/commands.js';
-import { workspace, type Workspace } from './support/cli.js';
+import { ok, workspace, type Workspace } from './support/cli.js';
 
 const CYCLE = 'unit-0301/2026-01';
 const JAN = { start: '2026-01-01', end: '2026-02-01' };
@@ -28,11 +28,6 @@ const refund = (refundId: string, amountMinor: number, at = '2026-01-22T09:00:00
   amountMinor,
   reason,
 });
-
-const ok = (r: { status: number | null; stdout: string; stderr: string }) => {
-  if (r.status !== 0) throw new Error(`exit ${r.status}\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-};
 
 /** A ledger with a manager, a cashier, a clerk and an auditor, a bill and a payment of 1,000.00. */
 const office = (w: Workspace) => {

@@ -849,3 +849,135 @@ export {
   renderMessage,
 } from './delivery/templates.js';
 export { shareOut, type InvoiceableCycle, invoiceableLinesOf, overInvoicedMinor, redLinesForRefund } from './invoice/figures.js';
+// Complaint cases (docs/complaints.md): one case per stream, opened, owned, followed up, resolved, closed.
+export {
+  COMPLAINT_SUBJECTS,
+  type ComplaintSubject,
+  COMPLAINT_OUTCOMES,
+  type ComplaintOutcome,
+  SATISFACTION_LEVELS,
+  type Satisfaction,
+  complaintShapes,
+  type ComplaintAbout,
+  type ComplaintCompensation,
+} from './complaint/shapes.js';
+export {
+  OpenComplaintC,
+  AssignComplaintC,
+  FollowUpComplaintC,
+  ResolveComplaintC,
+  CloseComplaintC,
+  ComplaintCommandC,
+  type OpenComplaint,
+  type AssignComplaint,
+  type FollowUpComplaint,
+  type ResolveComplaint,
+  type CloseComplaint,
+  type ComplaintCommand,
+  decodeComplaintCommand,
+} from './complaint/commands.js';
+export {
+  ComplaintOpened,
+  ComplaintAssigned,
+  ComplaintFollowedUp,
+  ComplaintResolved,
+  ComplaintClosed,
+  ComplaintEventC,
+  type ComplaintOpenedData,
+  type ComplaintAssignedData,
+  type ComplaintFollowedUpData,
+  type ComplaintResolvedData,
+  type ComplaintClosedData,
+  type ComplaintEvent,
+  type ComplaintEventType,
+  COMPLAINT_SCHEMA_VERSION,
+  complaintEvents,
+} from './complaint/events.js';
+export {
+  type ComplaintRuleDetails,
+  type ComplaintRuleCode,
+  type ComplaintError,
+  complaintError,
+  COMPLAINT_RULE_CODES,
+} from './complaint/errors.js';
+export {
+  type ComplaintState,
+  initialComplaintState,
+  evolveComplaint,
+  type ComplaintStatus,
+  type ComplaintFigures,
+  complaintStatusOf,
+  complaintFigures,
+  type OverdueFollowUp,
+  overdueFollowUp,
+} from './complaint/state.js';
+export { COMPLAINT_STREAM_PREFIX, complaintStreamName, caseIdOfComplaintStream } from './complaint/stream.js';
+export { type ComplaintDuplicate, type ComplaintDecision, decideComplaint } from './complaint/decide.js';
+export { complaintDecider } from './complaint/decider.js';
+// The collection office (docs/collectors-and-targets.md): contracts assigned to collectors and teams, monthly targets, performance.
+export { MonthC, TARGET_SCOPES, type TargetScope, TargetScopeC, RateBpC } from './collectors/shapes.js';
+export {
+  AssignCollectorC,
+  SetCollectionTargetC,
+  CollectorsCommandC,
+  type AssignCollector,
+  type SetCollectionTarget,
+  type CollectorsCommand,
+  decodeCollectorsCommand,
+} from './collectors/commands.js';
+export {
+  CollectorAssigned,
+  CollectionTargetSet,
+  CollectorsEventC,
+  type CollectorAssignedData,
+  type CollectionTargetSetData,
+  type CollectorsEvent,
+  type CollectorsEventType,
+  COLLECTORS_SCHEMA_VERSION,
+  collectorsEvents,
+} from './collectors/events.js';
+export {
+  type CollectorsRuleDetails,
+  type CollectorsRuleCode,
+  type CollectorsError,
+  collectorsError,
+  COLLECTORS_RULE_CODES,
+} from './collectors/errors.js';
+export {
+  type CollectorsState,
+  targetKey,
+  initialCollectorsState,
+  evolveCollectors,
+  assignmentOn,
+  teamOf,
+  type CollectorsFigures,
+  collectorsFigures,
+} from './collectors/state.js';
+export { COLLECTORS_STREAM } from './collectors/stream.js';
+export { type CollectorsDuplicate, type CollectorsDecision, decideCollectors } from './collectors/decide.js';
+export { collectorsDecider } from './collectors/decider.js';
+export {
+  type CyclePosition,
+  type Taking,
+  type TargetFigures,
+  type Performance,
+  type PerformanceReport,
+  monthWindow,
+  basisPoints,
+  collectorsPerformance,
+} from './collectors/performance.js';
+// Customer types from behaviour (docs/customer-types.md): thresholds, the course's approach per type, the classification.
+export {
+  CustomerTypeThresholdsC,
+  type CustomerTypeThresholds,
+  DEFAULT_CUSTOMER_TYPE_THRESHOLDS,
+  decodeCustomerTypeThresholds,
+} from './customer-types/thresholds.js';
+export { CUSTOMER_TYPES, type CustomerType, type CustomerApproach, CUSTOMER_APPROACHES } from './customer-types/approaches.js';
+export {
+  type CustomerFigures,
+  type TypeMatch,
+  type CustomerClassification,
+  burstCyclesOf,
+  classifyCustomer,
+} from './customer-types/classify.js';

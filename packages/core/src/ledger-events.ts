@@ -14,13 +14,15 @@ import { sessionEvents, type SessionEvent, type SessionEventType } from './users
 import { invoiceEvents, type InvoiceEvent, type InvoiceEventType } from './invoice/events.js';
 import { deliveryEvents, type DeliveryEvent, type DeliveryEventType } from './delivery/events.js';
 import { invoicingRulesEvents, type InvoicingRulesEvent } from './invoice/rules.js';
+import { complaintEvents, type ComplaintEvent, type ComplaintEventType } from './complaint/events.js';
+import { collectorsEvents, type CollectorsEvent, type CollectorsEventType } from './collectors/events.js';
 import { schemaVersionsOf, storedEventDecoder, type StoredEventDecoder, type StoredEventInput } from './event-codec.js';
 import type { Upcasters } from './upcasting.js';
 import type { InvalidInput } from './validation.js';
 
 /**
  * The codecs of the ledger's aggregates: the renewal cycle's, the contract's, the ledger settings',
- * the users', their sessions', the invoices', the invoicing rules', the statement reconciliations', the payment channels' and the messages' deliveries. One store holds all.
+ * the users', their sessions', the invoices', the invoicing rules', the statement reconciliations', the payment channels', the messages' deliveries, the complaint cases' and the collection office's. One store holds all.
  */
 export const LEDGER_EVENT_CODECS = [
   cycleEvents,
@@ -33,9 +35,11 @@ export const LEDGER_EVENT_CODECS = [
   reconciliationEvents,
   channelEvents,
   deliveryEvents,
+  complaintEvents,
+  collectorsEvents,
 ] as const;
 
-/** Any event core knows: a renewal cycle's, a contract's, the ledger settings', a user's, an invoice's, the invoicing rules', a reconciliation's, a payment channel's or a message delivery's. */
+/** Any event core knows: a renewal cycle's, a contract's, the ledger settings', a user's, an invoice's, the invoicing rules', a reconciliation's, a payment channel's, a message delivery's, a complaint case's or the collection office's. */
 export type LedgerEvent =
   | RenewalEvent
   | ContractEvent
@@ -46,7 +50,9 @@ export type LedgerEvent =
   | InvoicingRulesEvent
   | ReconciliationEvent
   | ChannelEvent
-  | DeliveryEvent;
+  | DeliveryEvent
+  | ComplaintEvent
+  | CollectorsEvent;
 export type LedgerEventType =
   | RenewalEventType
   | ContractEventType
@@ -57,7 +63,9 @@ export type LedgerEventType =
   | 'InvoicingRulesSet'
   | ReconciliationEventType
   | ChannelEventType
-  | DeliveryEventType;
+  | DeliveryEventType
+  | ComplaintEventType
+  | CollectorsEventType;
 
 /** The library's own history of schema changes: none yet, every event is at version 1. */
 export const renewalUpcasters: Upcasters = {};

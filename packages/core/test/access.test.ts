@@ -17,6 +17,8 @@ import {
   UserCommandC,
   decodeAccessPolicy,
   DEFAULT_ACCESS_POLICY,
+  ComplaintCommandC,
+  CollectorsCommandC,
   moneyOutLimit,
   ROLES,
   type AccessPolicy,
@@ -64,6 +66,13 @@ ReconcileStatement       . x x . x
 ResolveDifference        . x x . .
 RecordRefusedNotification . . . . x
 RecordProviderRefund     . x x . x
+OpenComplaint            x x x . .
+AssignComplaint          . x x . .
+FollowUpComplaint        . x x . .
+ResolveComplaint         . x x . .
+CloseComplaint           . x x . .
+AssignCollector          . x x . .
+SetCollectionTarget      . . x . .
 RequestInvoice           . x x . x
 RecordInvoiceIssued      . x x . x
 RecordInvoiceRefused     . x x . x
@@ -111,6 +120,8 @@ test('every command of the library’s aggregates is in the default policy (a ne
     ...Object.keys(ReconciliationCommandC.members),
     ...Object.keys(ChannelCommandC.members),
     'RecordDelivery',
+    ...Object.keys(ComplaintCommandC.members),
+    ...Object.keys(CollectorsCommandC.members),
   ];
   assert.equal(
     all.filter((t) => !(t in DEFAULT_ACCESS_POLICY.commands)),

@@ -86,7 +86,7 @@ events('decodeStoredEvent reads both kinds; unknown types and newer versions are
 });
 
 events(
-  'the cycle’s versions and type guard are unchanged; the stored versions cover cycle, contract, ledger settings, users, sessions, invoices, invoicing rules, reconciliation, payment channels and delivery',
+  'the cycle’s versions and type guard are unchanged; the stored versions cover cycle, contract, ledger settings, users, sessions, invoices, invoicing rules, reconciliation, payment channels, delivery, complaints and the collection office',
   () => {
     assert.equal(Object.keys(CURRENT_SCHEMA_VERSION).sort(), [...RENEWAL_EVENT_TYPES].sort());
     assert.equal(
@@ -108,6 +108,13 @@ events(
         'NotificationRefused',
         'ProviderRefundAnswered',
         ...DELIVERY_EVENT_TYPES,
+        'ComplaintOpened',
+        'ComplaintAssigned',
+        'ComplaintFollowedUp',
+        'ComplaintResolved',
+        'ComplaintClosed',
+        'CollectorAssigned',
+        'CollectionTargetSet',
       ].sort(),
     );
     assert.equal(Object.keys(CONTRACT_SCHEMA_VERSION).sort(), [...CONTRACT_EVENT_TYPES].sort());

@@ -19,6 +19,7 @@ export {
 export {
   type CycleStanding,
   type ContractBehaviour,
+  type ContractReminders,
   type ReminderEffect,
   type PeriodCollection,
   type ChannelTakings,

@@ -130,7 +130,8 @@ export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_rem
     name: BEHAVIOUR_PROJECTION,
     // 2: days in the ledger's zone.
     // 3: zone changeovers that never recount a day, the opening a change from UTC (business-days.ts).
-    version: 3,
+    // 4: reminders indexed by contract (a contract's reminders, read per contract by customer types).
+    version: 4,
     eventTypes: [...RENEWAL_EVENT_TYPES, 'CreditReceived', ...LEDGER_ZONE_EVENT_TYPES],
     tables: [BEHAVIOUR_CYCLES, BEHAVIOUR_REMINDERS, BEHAVIOUR_TAKINGS, BEHAVIOUR_LEDGER],
     async createTables(tx, t) {
@@ -159,6 +160,7 @@ export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_rem
       reminded_minor BIGINT NOT NULL,
       paid_within_minor BIGINT NOT NULL,
       PRIMARY KEY (cycle_id, reminder_id))`);
+      await tx.execute(`CREATE INDEX ${t.behaviour_reminders}_contract ON ${t.behaviour_reminders} (contract_id)`);
       await tx.execute(`CREATE TABLE ${t.behaviour_takings} (
       channel TEXT NOT NULL,
       currency TEXT NOT NULL,

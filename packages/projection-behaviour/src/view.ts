@@ -8,7 +8,7 @@
 //   written off: the day of the write-off - due date;
 // - the current streak: how many of the most recent decided cycles (by due date) were on time in a row.
 // Cycles that had nothing to pay (a bill discounted to zero) are left out.
-import { daysBetween, type BusinessDate } from '@renewal-ledger/core';
+import { daysBetween, instantMillis, type BusinessDate, type Instant } from '@renewal-ledger/core';
 import {
   asExactSum,
   asNumber,
@@ -84,8 +84,23 @@ export interface ChannelTakings {
   readonly netMinor: bigint;
 }
 
+/** A contract's reminders sent by an instant, and what they brought in (docs/customer-types.md reads it). */
+export interface ContractReminders {
+  readonly contractId: string;
+  readonly reminders: number;
+  /** Cycles reminded at least once. */
+  readonly remindedCycles: number;
+  /** Reminders followed by a payment within REMINDER_WINDOW_DAYS. */
+  readonly followedByPayment: number;
+  /** followedByPayment / reminders; null when none was sent. */
+  readonly paidAfterShare: number | null;
+}
+
 export interface BehaviourView {
-  contract(contractId: string, options: { readonly asOf: BusinessDate | string }): Promise<ContractBehaviour>;
+  /** `lastCycles`: judge only the most recent decided cycles (by due date), this many at most. */
+  contract(contractId: string, options: { readonly asOf: BusinessDate | string; readonly lastCycles?: number }): Promise<ContractBehaviour>;
+  /** A contract's reminders sent up to `until` (the end of a business day, from the ledger's zones). */
+  contractReminders(contractId: string, options: { readonly until: Instant | string }): Promise<ContractReminders>;
   /** Per reminder channel and level, by channel then level. */
   reminderEffectiveness(): Promise<readonly ReminderEffect[]>;
   /** Per billing month and currency, oldest first. */
@@ -97,7 +112,7 @@ export interface BehaviourView {
 export const getBehaviourView = (db: SqlExecutor): BehaviourView => {
   const ready = () => requireLiveView(db, BEHAVIOUR_PROJECTION);
   return {
-    async contract(contractId, { asOf }) {
+    async contract(contractId, { asOf, lastCycles }) {
       await ready();
       const date = asOf as BusinessDate;
       const rows = await db.query(
@@ -132,6 +147,7 @@ export const getBehaviourView = (db: SqlExecutor): BehaviourView => {
           settledOn: settledBy,
         });
       }
+      if (lastCycles !== undefined && standings.length > lastCycles) standings.splice(0, standings.length - lastCycles);
       const onTime = standings.filter((s) => s.status === 'on-time').length;
       let streak = 0;
       for (let i = standings.length - 1; i >= 0 && standings[i]!.status === 'on-time'; i--) streak++;
@@ -145,6 +161,21 @@ export const getBehaviourView = (db: SqlExecutor): BehaviourView => {
         averageDaysLate: standings.length ? totalLate / standings.length : null,
         currentStreak: streak,
         standings,
+      };
+    },
+    async contractReminders(contractId, { until }) {
+      await ready();
+      const rows = await db.query(`SELECT cycle_id, at, paid_within_minor FROM ${BEHAVIOUR_REMINDERS} WHERE contract_id = ?`, [contractId]);
+      // Instants are compared as instants (offsets differ), never as text.
+      const end = instantMillis(until as Instant);
+      const sent = rows.filter((r) => instantMillis(asText(r.at) as Instant) <= end);
+      const followed = sent.filter((r) => asNumber(r.paid_within_minor) > 0).length;
+      return {
+        contractId,
+        reminders: sent.length,
+        remindedCycles: new Set(sent.map((r) => asText(r.cycle_id))).size,
+        followedByPayment: followed,
+        paidAfterShare: ratioOf(followed, sent.length),
       };
     },
     async reminderEffectiveness() {

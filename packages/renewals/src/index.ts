@@ -31,6 +31,19 @@ export { type LumpSumReport, type FinishLumpSumOptions, finishLumpSum, type Rece
 export { type SettleCreditOptions, type CreditReport, settleCredit } from './credit.js';
 export { type SettleContractOptions, type SettleReport, settleContract } from './settle.js';
 export { type SendRemindersOptions, type RemindersReport, sendReminders } from './reminders.js';
+// Complaint cases: a compensation as an adjustment of the bill (through the access check), and every case as of a day.
+export {
+  type CompensateComplaintOptions,
+  type CompensationOutcome,
+  compensationIdOf,
+  compensateComplaint,
+  type ComplaintAsOf,
+  readComplaints,
+} from './complaints.js';
+// The collection office: collectors' and teams' performance for a month as of a day.
+export { type CollectorsPerformanceOptions, readCollectorsPerformance } from './collectors.js';
+// Customer types: the disputes and complaints per contract the "demanding" type counts.
+export { type CustomerCases, readCustomerCases } from './customer-cases.js';
 export { type ChargeLateFeesOptions, type LateFeesReport, chargeLateFees, readLateFeePolicy } from './late-fees.js';
 // Requests for approval closed when their window has passed (docs/roles-and-approvals.md).
 export { type ExpireRequestsOptions, type RequestExpiryReport, expireRequests } from './request-expiry.js';

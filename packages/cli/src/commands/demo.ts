@@ -64,6 +64,7 @@ import { readLedger } from '../ledger.js';
 import { reconcileDemoDays, renderDemoReconciliations } from '../demo-reconciliation.js';
 import { dayOfApprovals, renderApprovals } from '../demo-approvals.js';
 import { deliverDemoReminders, renderDemoDelivery } from '../demo-delivery.js';
+import { officeReport, officeWork, renderOffice } from '../demo-office.js';
 import { renderTaxTotals } from './invoices.js';
 import { punctualityOf, renderChannelTakings, renderCollection, renderPunctuality, renderReminderEffects } from '../demo-behaviour.js';
 
@@ -572,10 +573,11 @@ write-offs), lump sums allocated oldest due first with the rest as credit (a qua
 year in advance with a discount), auto-debits through a simulated gateway (8% fail) and the
 reminder policy, and invoices (fapiao) on payment with red invoices for refunds (docs/invoices.md). Then it brings the arrears, receipts, audit, behaviour and invoices views up to date and
 prints the aging table, the collection rate, the top debtors, a week's takings per channel,
-reminder effectiveness, punctuality, the month's invoiced tax per rate and the verified audit chain. Every id is derived, so running
+reminder effectiveness, punctuality, the month's invoiced tax per rate and the verified audit chain, and
+the collection office: collectors and teams against their targets, complaint cases, customer types. Every id is derived, so running
 it again writes nothing twice.
 
-  --accounts N   contracts in the portfolio (default 2000: about 276,000 events)
+  --accounts N   contracts in the portfolio (default 2000: about 278,000 events)
   --months N     months simulated, ending 2026-11-28 (default 24)
   --batch N      commands per transaction (default 500)
 
@@ -606,6 +608,9 @@ $RENEWAL_STORE, so it never writes demo data into a store you configured for rea
       const approvals = await dayOfApprovals(session.store, plan, officeClock(timeZone));
       // The office's users and the day of approvals are events of this run too.
       simulated.tally.events += approvals.usersAdded + approvals.steps.reduce((n, s) => n + s.events.length, 0);
+      const officeStarted = performance.now();
+      simulated.tally.events += await officeWork(session.store, plan, officeClock(timeZone), DEMO_CURRENCY);
+      const approvalsDone = performance.now();
       say(renderSimulated(simulated, plan.days.length));
       // The days closed before the views are brought up to date: the audit chain covers their records.
       const statements = statementsDirOf(storeUrl);
@@ -622,6 +627,10 @@ $RENEWAL_STORE, so it never writes demo data into a store you configured for rea
         `\n${renderDemoDelivery(delivered)}\n  (in ${deliverySeconds.toFixed(1)} s; renewal outbox list shows every message, renewal outbox dispatch sends the older ones)`,
       );
       const reported = await report(session, plan, say);
+      const officeAt = performance.now();
+      const office = await officeReport(session.store, session.views, plan, DEMO_CURRENCY);
+      const officeSeconds = (performance.now() - officeAt + (approvalsDone - officeStarted)) / 1000;
+      say(`\n${renderOffice(office)}\n  (the office's writes and figures took ${officeSeconds.toFixed(1)} s)`);
       say(
         `\n${renderDemoReconciliations(reconciled)}\n  (statements in ${statements}; renewal reconcile FILE --source alipay|wechat-pay --date DAY does the same)`,
       );
@@ -637,6 +646,15 @@ $RENEWAL_STORE, so it never writes demo data into a store you configured for rea
           engine: simulated.did,
           approvals: approvals.steps,
           delivery: { from: delivered.from, ...delivered.report, byChannel: delivered.byChannel },
+          office: {
+            collectors: office.collectors,
+            complaints: office.complaints.map((c) => ({
+              caseId: c.caseId,
+              status: c.state.closed ? 'closed' : c.state.resolved ? 'resolved' : 'open',
+              overdue: c.overdue,
+            })),
+            customerTypes: office.customerTypes,
+          },
           ...reported.json,
           reconciliations: reconciled.map((r) => ({
             day: r.day,

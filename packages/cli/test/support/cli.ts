@@ -143,3 +143,9 @@ export type Workspace = ReturnType<typeof workspace>;
 
 /** No stack trace: what a user sees for a mistake they can fix. */
 export const hasStackTrace = (text: string) => /^\s+at .+:\d+:\d+\)?$/m.test(text);
+
+/** A run that must succeed: its stdout, or an error with the exit status and both streams. */
+export const ok = (r: { status: number | null; stdout: string; stderr: string }): string => {
+  if (r.status !== 0) throw new Error(`exit ${r.status}\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+};

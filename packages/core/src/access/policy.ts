@@ -104,6 +104,18 @@ export const DEFAULT_ACCESS_POLICY: AccessPolicy = {
     CancelInvoice: ['clerk', 'manager'],
     CreditInvoice: ['manager', 'system'],
     SetInvoicingRules: ['manager'],
+    // Complaint cases (docs/complaints.md): whoever hears a complaint opens it; clerks and
+    // managers own, follow up, resolve and close them. A compensation is an Adjust of a cycle,
+    // checked on its own against the role's limit.
+    OpenComplaint: ['cashier', 'clerk', 'manager'],
+    AssignComplaint: ['clerk', 'manager'],
+    FollowUpComplaint: ['clerk', 'manager'],
+    ResolveComplaint: ['clerk', 'manager'],
+    CloseComplaint: ['clerk', 'manager'],
+    // The collection office (docs/collectors-and-targets.md): clerks and managers assign
+    // contracts to collectors; a target, which pay may follow, is a manager's.
+    AssignCollector: ['clerk', 'manager'],
+    SetCollectionTarget: ['manager'],
     // The ledger's settings and its users.
     OpenLedger: ['manager', 'system'],
     ChangeTimeZone: ['manager'],
