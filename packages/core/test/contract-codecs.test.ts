@@ -96,6 +96,7 @@ events(
         'LedgerOpened',
         'TimeZoneChanged',
         'LateFeePolicySet',
+        'PeriodClosed',
         'UserAdded',
         'UserDisabled',
         ...INVOICE_EVENT_TYPES,

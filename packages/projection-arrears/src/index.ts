@@ -23,3 +23,12 @@ export {
   type ArrearsView,
   getArrearsView,
 } from './view.js';
+
+// The books as they stood: the portfolio as of a business date, as known at a recorded instant
+// (docs/as-known-at.md), replayed from the log.
+export {
+  type BooksQuery,
+  type BooksAsTheyStood,
+  booksAsTheyStood,
+  knownAtInstant,
+} from './as-known-at.js';

@@ -97,6 +97,8 @@ export const DEFAULT_ACCESS_POLICY: AccessPolicy = {
     OpenLedger: ['manager', 'system'],
     ChangeTimeZone: ['manager'],
     SetLateFeePolicy: ['manager'],
+    // Closing a period seals the books as they stood: a manager's act, never the engine's.
+    ClosePeriod: ['manager'],
     AddUser: ['manager', 'system'],
     DisableUser: ['manager', 'system'],
   },
