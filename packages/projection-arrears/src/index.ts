@@ -32,3 +32,13 @@ export {
   booksAsTheyStood,
   knownAtInstant,
 } from './as-known-at.js';
+
+// Closing a period: its figures as they stood, recorded with the audit seal; late entries flagged.
+export {
+  type ClosePeriodOptions,
+  type PeriodClosing,
+  type LateEntry,
+  closePeriod,
+  closingFiguresOf,
+  lateEntries,
+} from './closing.js';
