@@ -7,6 +7,7 @@ import {
   businessDayOf,
   closingPeriodDays,
   isLedgerSettingsEventType,
+  LEDGER_SETTINGS_STREAM,
   ledgerSettingsDecider,
   type BusinessDate,
   type ClosingFigures,
@@ -100,23 +101,28 @@ export interface LateEntry {
 }
 
 /**
- * Every event after a PeriodClosed in the log whose business day falls inside that period, in log
- * order: one read of the log, memory flat (only the closings are kept).
+ * Every event recorded after a period's closing (its `recordedAt` later than the closing's) whose
+ * business day falls inside that period, in log order. By recorded time, not log position: a
+ * closing is what the books showed at its instant, and an event written later but stamped as
+ * recorded earlier (an import, the demo's simulated office) was in those books. One read of the
+ * ledger's stream and one of the log; memory flat (only the closings are kept).
  */
 export async function* lateEntries(store: EventStore): AsyncGenerator<LateEntry> {
   const zones = await readLedgerZones(store);
-  const closed: PeriodClosedData[] = [];
+  const closed: { data: PeriodClosedData; recordedMs: number }[] = [];
+  for await (const e of store.readStream(LEDGER_SETTINGS_STREAM))
+    if (e.type === 'PeriodClosed') closed.push({ data: e.data as PeriodClosedData, recordedMs: Date.parse(e.metadata.recordedAt) });
+  if (closed.length === 0) return;
+  const firstClosingMs = Math.min(...closed.map((c) => c.recordedMs));
   for await (const e of store.readAll()) {
-    if (isLedgerSettingsEventType(e.type)) {
-      if (e.type === 'PeriodClosed') closed.push(e.data as PeriodClosedData);
-      continue;
-    }
-    if (closed.length === 0) continue;
+    if (isLedgerSettingsEventType(e.type)) continue;
+    const recordedMs = Date.parse(e.metadata.recordedAt);
+    if (recordedMs <= firstClosingMs) continue;
     const at = (e.data as { at?: string }).at;
     if (at === undefined) continue;
     const day = businessDayOf(zones, at as Instant);
-    for (const c of closed)
-      if (day >= c.firstDay && day <= c.lastDay)
+    for (const { data: c, recordedMs: closedMs } of closed)
+      if (recordedMs > closedMs && day >= c.firstDay && day <= c.lastDay)
         yield {
           period: c.period,
           closedAt: c.at,
