@@ -19,7 +19,8 @@ export const readBooks = async (
   try {
     return await booksAsTheyStood(store, query);
   } catch (e) {
-    if (e instanceof TypeError && e.message.startsWith('knownAt:')) throw new UsageError(`--known-at${e.message.slice('knownAt'.length)}`, command);
+    if (e instanceof TypeError && e.message.startsWith('knownAt:'))
+      throw new UsageError(`--known-at${e.message.slice('knownAt'.length)}`, command);
     throw e;
   }
 };

@@ -26,38 +26,47 @@ const december = (w: Workspace, store: string) => {
   return renewal;
 };
 
-onBothStores('arrears and takings as of 31 December: without the late payment known at 4 January, with it known at 6 January', (w, store) => {
-  const renewal = december(w, store);
-  const now = '2027-01-07T09:00:00+08:00';
-  const at4 = renewal(['arrears', '--as-of', '2026-12-31', '--known-at', '2027-01-04', '--top', '5', '--format', 'json'], now);
-  assert.is(at4.status, 0, at4.stderr);
-  const j4 = at4.json();
-  assert.is(j4.currencies[0].overdueMinor, '31520');
-  assert.is(j4.currencies[0].buckets['1-30'], '31520');
-  // The end of 4 January in Shanghai.
-  assert.is(j4.knownAt, '2027-01-04T15:59:59.999Z');
-  assert.equal(j4.picture, { events: 2, recordedLater: 1, datedLater: 0 });
-  const j6 = renewal(['arrears', '--as-of', '2026-12-31', '--known-at', '2027-01-06', '--top', '5', '--format', 'json'], now).json();
-  assert.is(j6.currencies[0].overdueMinor, '21520');
-  assert.equal(
-    j6.topDebtors.map((d: any) => [d.contractId, d.overdueMinor, d.daysPastDue, d.bucket]),
-    [['unit-0201', '21520', 16, '1-30']],
-  );
-  const text = renewal(['arrears', '--as-of', '2026-12-31', '--known-at', '2027-01-05T09:00:00+08:00'], now);
-  assert.match(text.stdout, 'The books as of 2026-12-31 as known at 2027-01-05T01:00:00Z: 3 events in the picture');
-  assert.match(text.stdout, /1-30\s+1\s+215\.20/);
-  const takings6 = renewal(['behaviour', '--from', '2026-12-01', '--to', '2026-12-31', '--known-at', '2027-01-06', '--format', 'json'], now).json();
-  assert.equal(
-    takings6.takings.channels.map((c: any) => [c.channel, c.payments, c.takenMinor]),
-    [['cash', 1, '10000']],
-  );
-  const takings4 = renewal(['behaviour', '--from', '2026-12-01', '--to', '2026-12-31', '--known-at', '2027-01-04', '--format', 'json'], now).json();
-  assert.equal(takings4.takings.channels, []);
-  const bad = renewal(['arrears', '--as-of', '2026-12-31', '--known-at', '2027-01-04T10:00'], now);
-  assert.is(bad.status, 2);
-  assert.match(bad.stderr, '--known-at: expected a date YYYY-MM-DD');
-  assert.is(renewal(['arrears', '--known-at', '2027-01-04', '--periods'], now).status, 2);
-});
+onBothStores(
+  'arrears and takings as of 31 December: without the late payment known at 4 January, with it known at 6 January',
+  (w, store) => {
+    const renewal = december(w, store);
+    const now = '2027-01-07T09:00:00+08:00';
+    const at4 = renewal(['arrears', '--as-of', '2026-12-31', '--known-at', '2027-01-04', '--top', '5', '--format', 'json'], now);
+    assert.is(at4.status, 0, at4.stderr);
+    const j4 = at4.json();
+    assert.is(j4.currencies[0].overdueMinor, '31520');
+    assert.is(j4.currencies[0].buckets['1-30'], '31520');
+    // The end of 4 January in Shanghai.
+    assert.is(j4.knownAt, '2027-01-04T15:59:59.999Z');
+    assert.equal(j4.picture, { events: 2, recordedLater: 1, datedLater: 0 });
+    const j6 = renewal(['arrears', '--as-of', '2026-12-31', '--known-at', '2027-01-06', '--top', '5', '--format', 'json'], now).json();
+    assert.is(j6.currencies[0].overdueMinor, '21520');
+    assert.equal(
+      j6.topDebtors.map((d: any) => [d.contractId, d.overdueMinor, d.daysPastDue, d.bucket]),
+      [['unit-0201', '21520', 16, '1-30']],
+    );
+    const text = renewal(['arrears', '--as-of', '2026-12-31', '--known-at', '2027-01-05T09:00:00+08:00'], now);
+    assert.match(text.stdout, 'The books as of 2026-12-31 as known at 2027-01-05T01:00:00Z: 3 events in the picture');
+    assert.match(text.stdout, /1-30\s+1\s+215\.20/);
+    const takings6 = renewal(
+      ['behaviour', '--from', '2026-12-01', '--to', '2026-12-31', '--known-at', '2027-01-06', '--format', 'json'],
+      now,
+    ).json();
+    assert.equal(
+      takings6.takings.channels.map((c: any) => [c.channel, c.payments, c.takenMinor]),
+      [['cash', 1, '10000']],
+    );
+    const takings4 = renewal(
+      ['behaviour', '--from', '2026-12-01', '--to', '2026-12-31', '--known-at', '2027-01-04', '--format', 'json'],
+      now,
+    ).json();
+    assert.equal(takings4.takings.channels, []);
+    const bad = renewal(['arrears', '--as-of', '2026-12-31', '--known-at', '2027-01-04T10:00'], now);
+    assert.is(bad.status, 2);
+    assert.match(bad.stderr, '--known-at: expected a date YYYY-MM-DD');
+    assert.is(renewal(['arrears', '--known-at', '2027-01-04', '--periods'], now).status, 2);
+  },
+);
 
 onBothStores('closing 2026 records the figures as they stood with the audit seal; a later entry dated in 2026 is flagged', (w, store) => {
   const renewal = december(w, store);

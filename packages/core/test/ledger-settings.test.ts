@@ -456,7 +456,9 @@ closing('records the period, its first and last day, and the figures', () => {
 
 closing('a month closes after its last day in the ledger zone, not before', () => {
   // 2026-02-28T16:00:00Z is 1 March 00:00 in Shanghai: February has ended there.
-  given(historyOf(open())).when(close({ period: '2026-02', at: '2026-02-28T16:00:00Z' })).thenState();
+  given(historyOf(open()))
+    .when(close({ period: '2026-02', at: '2026-02-28T16:00:00Z' }))
+    .thenState();
   // 15:59:59Z is still 28 February in Shanghai.
   given(historyOf(open()))
     .when(close({ period: '2026-02', at: '2026-02-28T15:59:59Z' }))
@@ -472,7 +474,14 @@ closing('a period closes once: a second closing is refused naming the first', ()
 });
 
 closing('a period that is neither a year nor a month is bad input naming the field', () => {
-  const r = decodeLedgerSettingsCommand({ type: 'ClosePeriod', commandId: 'c', actor: 'a', at: '2027-01-05T01:00:00Z', period: '2026-13', figures: [] });
+  const r = decodeLedgerSettingsCommand({
+    type: 'ClosePeriod',
+    commandId: 'c',
+    actor: 'a',
+    at: '2027-01-05T01:00:00Z',
+    period: '2026-13',
+    figures: [],
+  });
   assert.ok(E.isLeft(r));
   assert.match(E.isLeft(r) ? r.left.message : '', /period/);
 });

@@ -62,7 +62,6 @@ export const knownAtInstant = (zones: LedgerZones, text: string): Instant => {
   return instant;
 };
 
-
 export interface BooksQuery {
   /** The business date the books are looked at (aging counts to it; later-dated events are out). */
   readonly asOf: BusinessDate;

@@ -15,7 +15,13 @@ import {
   type Instant,
   type PeriodClosedData,
 } from '@renewal-ledger/core';
-import { getCommandHandler, readLedgerZones, type CommandHandlerOptions, type EventStore, type HandleResult } from '@renewal-ledger/eventstore';
+import {
+  getCommandHandler,
+  readLedgerZones,
+  type CommandHandlerOptions,
+  type EventStore,
+  type HandleResult,
+} from '@renewal-ledger/eventstore';
 import { booksAsTheyStood, type BooksAsTheyStood } from './as-known-at.js';
 
 /** The figures a closing records, per currency: the portfolio's sums as decimal text. */

@@ -188,7 +188,15 @@ test('a payment entered on 5 January for 30 December is in the books of 31 Decem
     assert.is(before.datedLater, 1);
     const top = (await booksAsTheyStood(store, { asOf, knownAt: '2027-01-06' })).topDebtors;
     assert.equal(top, [
-      { contractId: 'unit-0201', currency: 'CNY', overdueMinor: 21520n, collectibleMinor: 21520n, daysPastDue: 16, bucket: '1-30', cycles: 1 },
+      {
+        contractId: 'unit-0201',
+        currency: 'CNY',
+        overdueMinor: 21520n,
+        collectibleMinor: 21520n,
+        daysPastDue: 16,
+        bucket: '1-30',
+        cycles: 1,
+      },
     ]);
   } finally {
     await store.close();

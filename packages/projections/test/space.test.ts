@@ -26,7 +26,12 @@ const wide = defineProjection({
     await tx.execute(`CREATE TABLE ${t.wide_rows} (position BIGINT PRIMARY KEY, body TEXT NOT NULL)`);
   },
   async applyBatch(events, tx, t) {
-    await insertRows(tx, t.wide_rows, ['position', 'body'], events.map((e) => [e.globalPosition, `${e.eventId}:`.padEnd(1000, 'x')]));
+    await insertRows(
+      tx,
+      t.wide_rows,
+      ['position', 'body'],
+      events.map((e) => [e.globalPosition, `${e.eventId}:`.padEnd(1000, 'x')]),
+    );
   },
 });
 
@@ -40,7 +45,10 @@ const storeOf = async (): Promise<EventStore> => {
 const pages = (path: string) => {
   const db = new Database(path, { readonly: true });
   try {
-    return { free: db.pragma('freelist_count', { simple: true }) as number, autoVacuum: db.pragma('auto_vacuum', { simple: true }) as number };
+    return {
+      free: db.pragma('freelist_count', { simple: true }) as number,
+      autoVacuum: db.pragma('auto_vacuum', { simple: true }) as number,
+    };
   } finally {
     db.close();
   }

@@ -48,7 +48,14 @@ const renderContract = (c: ContractArrears): string => {
 const debtorsCsv = (debtors: readonly Debtor[]) =>
   csv(
     ['contract_id', 'currency', ...amountHeaders('overdue', 'collectible'), 'days_past_due', 'bucket', 'cycles'],
-    debtors.map((d) => [d.contractId, d.currency, ...amountCells(d.currency, d.overdueMinor, d.collectibleMinor), d.daysPastDue, d.bucket, d.cycles]),
+    debtors.map((d) => [
+      d.contractId,
+      d.currency,
+      ...amountCells(d.currency, d.overdueMinor, d.collectibleMinor),
+      d.daysPastDue,
+      d.bucket,
+      d.cycles,
+    ]),
   );
 
 const bucketsCsv = (asOf: string, portfolio: Portfolio) =>
@@ -175,8 +182,7 @@ cycles, the debtors, the periods, or the buckets, in that order of preference.`,
               ]),
             ),
           );
-        else if (debtors)
-          print(debtorsCsv(debtors));
+        else if (debtors) print(debtorsCsv(debtors));
         else if (periods)
           print(
             csv(
@@ -196,8 +202,7 @@ cycles, the debtors, the periods, or the buckets, in that order of preference.`,
               ]),
             ),
           );
-        else
-          print(bucketsCsv(asOf, portfolio!));
+        else print(bucketsCsv(asOf, portfolio!));
       } else {
         const parts: string[] = [];
         if (contract) parts.push(renderContract(contract));

@@ -99,7 +99,15 @@ closed period is recorded as any other, and flagged.
         for await (const l of lateEntries(store)) late.push(l);
         if (format === 'json')
           printJson({
-            closed: closed.map((c) => ({ period: c.period, firstDay: c.firstDay, lastDay: c.lastDay, closedAt: c.at, by: c.actor, seal: c.seal ?? null, figures: c.figures })),
+            closed: closed.map((c) => ({
+              period: c.period,
+              firstDay: c.firstDay,
+              lastDay: c.lastDay,
+              closedAt: c.at,
+              by: c.actor,
+              seal: c.seal ?? null,
+              figures: c.figures,
+            })),
             lateEntries: late,
           });
         else if (format === 'csv')
@@ -134,7 +142,8 @@ closed period is recorded as any other, and flagged.
       }
     }
     const format = formatOf(NAME, values.format, ['table', 'json']);
-    if (values.period === undefined) throw new UsageError('say which period: --period YYYY (a year) or YYYY-MM (a month), or --check', NAME);
+    if (values.period === undefined)
+      throw new UsageError('say which period: --period YYYY (a year) or YYYY-MM (a month), or --check', NAME);
     const period = values.period;
     if (closingPeriodDays(period) === null)
       throw new UsageError(`--period takes a year YYYY or a month YYYY-MM; got ${JSON.stringify(period)}`, NAME);
@@ -156,7 +165,15 @@ closed period is recorded as any other, and flagged.
       });
       if (result.status === 'rejected') throw new CliError(`${result.error.code}: ${result.error.message}`);
       if (format === 'json') {
-        printJson({ period, closedAt: at, seal, asOf: books.asOf, knownAt: books.knownAt, currencies: books.portfolio.currencies, topDebtors: books.topDebtors });
+        printJson({
+          period,
+          closedAt: at,
+          seal,
+          asOf: books.asOf,
+          knownAt: books.knownAt,
+          currencies: books.portfolio.currencies,
+          topDebtors: books.topDebtors,
+        });
         return 0;
       }
       print(

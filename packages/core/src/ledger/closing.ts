@@ -47,12 +47,7 @@ export const ClosingFiguresC = shape(
 );
 
 /** The audit chain's head when the period was closed (projection-audit's seal): what the figures were computed from. */
-export const ClosingSealC = shape(
-  'ClosingSeal',
-  { position: t.string, hash: t.string, entries: t.number },
-  {},
-  false,
-);
+export const ClosingSealC = shape('ClosingSeal', { position: t.string, hash: t.string, entries: t.number }, {}, false);
 
 export type ClosingFigures = t.TypeOf<typeof ClosingFiguresC>;
 export type ClosingSeal = t.TypeOf<typeof ClosingSealC>;
