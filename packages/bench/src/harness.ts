@@ -26,6 +26,12 @@ import {
   totalsOfStates,
 } from './totals.js';
 
+/** The views database against the event store it was built from (issue 18: at most 1.5x after the demo). */
+const spaceNote = (viewBytes: number | null, storeBytes: number | null): string =>
+  viewBytes === null || storeBytes === null || storeBytes === 0
+    ? ''
+    : `; views ${(viewBytes / 1048576).toFixed(1)} MB / store ${(storeBytes / 1048576).toFixed(1)} MB = ${(viewBytes / storeBytes).toFixed(2)}x`;
+
 export const TARGETS = { a: 0.8, b: 0.5, c: 0.5, d: 0.5, rebuildRss: 1.2, applyRss: 1.2, reconcileRss: 1.2 } as const;
 
 export interface BenchOptions {
@@ -363,7 +369,7 @@ const runLedgerPaths = async (
             ),
             compareTotals(await library.viewTotals(viewDb, asOf), replayed.totals),
           ),
-          note: `per view: ${per}`,
+          note: `per view: ${per}${spaceNote(viewBytes, storeBytes)}`,
         }),
       );
     }

@@ -9,6 +9,7 @@ import { approvalsCommands } from './commands/approvals.js';
 import { arrearsCommand } from './commands/arrears.js';
 import { auditCommands } from './commands/audit.js';
 import { behaviourCommand } from './commands/behaviour.js';
+import { closeCommand } from './commands/close.js';
 import { demoCommand } from './commands/demo.js';
 import { ledgerCommands } from './commands/ledger.js';
 import { remindCommand, renewCommand } from './commands/engine.js';
@@ -36,6 +37,7 @@ export const COMMANDS: readonly Command[] = [
   invoicesCommand,
   behaviourCommand,
   ...auditCommands,
+  closeCommand,
   ...projectionCommands,
   ...reconcileCommands,
   ...usersCommands,

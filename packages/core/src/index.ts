@@ -285,6 +285,7 @@ export {
   type Aging,
   agingAsOf,
 } from './cycle/figures.js';
+export { type Taking, type ChannelTakings, takingOfCycleEvent, takingOfCredit } from './cycle/takings.js';
 export { type Duplicate, type CycleDecision, decideCycle, moneyOutOf } from './cycle/decide.js';
 export { renewalCycle } from './cycle/decider.js';
 export { cycleAccess } from './cycle/access.js';
@@ -432,10 +433,12 @@ export {
   OpenLedgerC,
   ChangeTimeZoneC,
   SetLateFeePolicyC,
+  ClosePeriodC,
   LedgerSettingsCommandC,
   type OpenLedger,
   type ChangeTimeZone,
   type SetLateFeePolicy,
+  type ClosePeriod,
   type LedgerSettingsCommand,
   decodeLedgerSettingsCommand,
 } from './ledger/commands.js';
@@ -443,10 +446,12 @@ export {
   LedgerOpened,
   TimeZoneChanged,
   LateFeePolicySet,
+  PeriodClosed,
   LedgerSettingsEventC,
   type LedgerOpenedData,
   type TimeZoneChangedData,
   type LateFeePolicySetData,
+  type PeriodClosedData,
   type LedgerSettingsEvent,
   type LedgerSettingsEventType,
   LEDGER_SETTINGS_EVENT_TYPES,
@@ -456,7 +461,16 @@ export {
   isLedgerSettingsEventType,
 } from './ledger/events.js';
 export { type LedgerRuleDetails, type LedgerRuleCode, type LedgerErrorOf, type LedgerError, LEDGER_RULE_CODES } from './ledger/errors.js';
-export { type LedgerSettingsState, initialLedgerSettings, evolveLedgerSettings } from './ledger/state.js';
+export { type LedgerSettingsState, type ClosedPeriod, initialLedgerSettings, evolveLedgerSettings } from './ledger/state.js';
+export {
+  ClosingPeriodC,
+  ClosingFiguresC,
+  ClosingSealC,
+  MinorSumC,
+  type ClosingFigures,
+  type ClosingSeal,
+  closingPeriodDays,
+} from './ledger/closing.js';
 export type { LedgerDuplicate, LedgerDecision } from './ledger/decide.js';
 export { ledgerSettingsDecider } from './ledger/decider.js';
 export {
@@ -958,7 +972,7 @@ export { type CollectorsDuplicate, type CollectorsDecision, decideCollectors } f
 export { collectorsDecider } from './collectors/decider.js';
 export {
   type CyclePosition,
-  type Taking,
+  type CollectorTaking,
   type TargetFigures,
   type Performance,
   type PerformanceReport,

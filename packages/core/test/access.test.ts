@@ -82,6 +82,7 @@ SetInvoicingRules        . . x . .
 OpenLedger               . . x . x
 ChangeTimeZone           . . x . .
 SetLateFeePolicy         . . x . .
+ClosePeriod              . . x . .
 AddUser                  . . x . x
 DisableUser              . . x . x
 RecordDelivery           . x x . x

@@ -14,7 +14,7 @@ import {
   type BusinessDate,
   type CollectorsCommand,
   type CollectorsEvent,
-  type Taking,
+  type CollectorTaking,
 } from '@renewal-ledger/core';
 
 const test = suite('collectors');
@@ -91,7 +91,7 @@ test('property: every taking of the month counts once, to a collector or to nobo
     actor: fc.constantFrom('wang', 'zhou', 'cashier-chen'),
   });
   fc.assert(
-    fc.property(fc.array(taking, { maxLength: 40 }), (takings: Taking[]) => {
+    fc.property(fc.array(taking, { maxLength: 40 }), (takings: CollectorTaking[]) => {
       const r = collectorsPerformance(state, {
         month: '2026-03',
         asOf: '2026-03-31' as BusinessDate,

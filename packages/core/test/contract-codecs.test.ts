@@ -97,6 +97,7 @@ events(
         'LedgerOpened',
         'TimeZoneChanged',
         'LateFeePolicySet',
+        'PeriodClosed',
         'UserAdded',
         'UserDisabled',
         'SessionStarted',

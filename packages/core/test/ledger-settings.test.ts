@@ -415,3 +415,75 @@ days('a fixed zone: the same answers as the zone alone', () => {
 });
 
 days.run();
+
+const closing = suite('closing a period');
+// The ledger is opened in Shanghai on 5 January 2026; 2026 ends at 15:59:59.999Z on 31 December.
+const figures = [
+  {
+    currency: 'CNY',
+    cycles: 3,
+    dueMinor: '94560',
+    netPaidMinor: '63040',
+    outstandingMinor: '31520',
+    collectibleMinor: '31520',
+    overdueMinor: '31520',
+    creditMinor: '0',
+    buckets: { current: '0', '1-30': '31520', '31-60': '0', '61-90': '0', '90+': '0' },
+  },
+];
+const close = (over: Record<string, unknown> = {}) =>
+  command({ type: 'ClosePeriod', commandId: 'close-2026', at: '2027-01-05T01:00:00Z', period: '2026', figures, ...over });
+
+closing('records the period, its first and last day, and the figures', () => {
+  given(historyOf(open()))
+    .when(close({ seal: { position: '41', hash: 'a'.repeat(64), entries: 42 } }))
+    .then([
+      {
+        type: 'PeriodClosed',
+        data: {
+          commandId: 'close-2026',
+          actor: 'owner-li',
+          at: '2027-01-05T01:00:00Z',
+          period: '2026',
+          firstDay: '2026-01-01',
+          lastDay: '2026-12-31',
+          figures,
+          seal: { position: '41', hash: 'a'.repeat(64), entries: 42 },
+        },
+      } as never,
+    ]);
+});
+
+closing('a month closes after its last day in the ledger zone, not before', () => {
+  // 2026-02-28T16:00:00Z is 1 March 00:00 in Shanghai: February has ended there.
+  given(historyOf(open()))
+    .when(close({ period: '2026-02', at: '2026-02-28T16:00:00Z' }))
+    .thenState();
+  // 15:59:59Z is still 28 February in Shanghai.
+  given(historyOf(open()))
+    .when(close({ period: '2026-02', at: '2026-02-28T15:59:59Z' }))
+    .thenFails({ code: 'PERIOD_NOT_ENDED', period: '2026-02', lastDay: '2026-02-28', recordedOn: '2026-02-28' });
+});
+
+closing('a period closes once: a second closing is refused naming the first', () => {
+  given(historyOf(open(), close()))
+    .when(close({ commandId: 'close-2026-again', at: '2027-02-01T01:00:00Z' }))
+    .thenFails({ code: 'PERIOD_ALREADY_CLOSED', period: '2026', closedAt: '2027-01-05T01:00:00Z', closedByCommandId: 'close-2026' });
+  // The same command again is a duplicate, not a refusal.
+  given(historyOf(open(), close())).when(close()).then([]);
+});
+
+closing('a period that is neither a year nor a month is bad input naming the field', () => {
+  const r = decodeLedgerSettingsCommand({
+    type: 'ClosePeriod',
+    commandId: 'c',
+    actor: 'a',
+    at: '2027-01-05T01:00:00Z',
+    period: '2026-13',
+    figures: [],
+  });
+  assert.ok(E.isLeft(r));
+  assert.match(E.isLeft(r) ? r.left.message : '', /period/);
+});
+
+closing.run();

@@ -23,3 +23,22 @@ export {
   type ArrearsView,
   getArrearsView,
 } from './view.js';
+
+// The books as they stood: the portfolio as of a business date, as known at a recorded instant
+// (docs/as-known-at.md), replayed from the log.
+export {
+  type BooksQuery,
+  type BooksAsTheyStood,
+  booksAsTheyStood,
+  knownAtInstant,
+} from './as-known-at.js';
+
+// Closing a period: its figures as they stood, recorded with the audit seal; late entries flagged.
+export {
+  type ClosePeriodOptions,
+  type PeriodClosing,
+  type LateEntry,
+  closePeriod,
+  closingFiguresOf,
+  lateEntries,
+} from './closing.js';

@@ -266,7 +266,8 @@ async function* openCycles(db: SqlExecutor, order: 'cycle' | 'contract', currenc
   }
 }
 
-interface Accumulator {
+/** A currency's running totals while cycles are summed: what CurrencyTotals is read from. */
+export interface Accumulator {
   currency: string;
   cycles: number;
   dueMinor: bigint;
@@ -281,7 +282,7 @@ interface Accumulator {
   bucketCycles: Record<AgingBucket, number>;
 }
 
-const accumulator = (currency: string): Accumulator => ({
+export const accumulator = (currency: string): Accumulator => ({
   currency,
   cycles: 0,
   dueMinor: 0n,
@@ -297,7 +298,7 @@ const accumulator = (currency: string): Accumulator => ({
 });
 
 /** Puts a cycle's collectible amount into buckets: overdue in its bucket, not yet due in current. */
-const addAging = (acc: Accumulator, aging: Aging) => {
+export const addAging = (acc: Accumulator, aging: Aging) => {
   acc.overdueMinor += BigInt(aging.overdueMinor);
   if (aging.overdueMinor > 0) {
     acc.buckets[aging.bucket] += BigInt(aging.overdueMinor);
@@ -309,7 +310,47 @@ const addAging = (acc: Accumulator, aging: Aging) => {
   }
 };
 
-const byCurrency = (accs: Map<string, Accumulator>): CurrencyTotals[] =>
+/** A cycle's figures into its currency's totals (aging apart: addAging). */
+export const addFigures = (acc: Accumulator, f: CycleFigures) => {
+  acc.cycles += 1;
+  acc.dueMinor += BigInt(f.dueMinor);
+  acc.netPaidMinor += BigInt(f.netPaidMinor);
+  acc.outstandingMinor += BigInt(f.outstandingMinor);
+  acc.openDisputedMinor += BigInt(f.openDisputedMinor);
+  acc.collectibleMinor += BigInt(f.collectibleMinor);
+  acc.creditMinor += BigInt(Math.max(0, -f.outstandingMinor));
+  acc.lateFeeOutstandingMinor += BigInt(f.lateFeeOutstandingMinor);
+};
+
+/** A contract's open cycles in one currency, summed while they are read. */
+export interface DebtorSum {
+  overdue: bigint;
+  collectible: bigint;
+  days: number;
+  bucket: AgingBucket;
+  cycles: number;
+}
+
+export const newDebtorSum = (): DebtorSum => ({ overdue: 0n, collectible: 0n, days: 0, bucket: 'current', cycles: 0 });
+
+/** An open cycle (something collectible) into its contract's sum: the oldest overdue amount names the bucket. */
+export const addToDebtor = (d: DebtorSum, aging: Aging, collectibleMinor: bigint) => {
+  d.overdue += BigInt(aging.overdueMinor);
+  d.collectible += collectibleMinor;
+  d.cycles += 1;
+  if (aging.overdueMinor > 0 && aging.daysPastDue >= d.days) {
+    d.days = aging.daysPastDue;
+    d.bucket = aging.bucket;
+  }
+};
+
+/** Largest overdue first, then largest collectible, then by contract and currency: one order everywhere. */
+export const rankDebtors = (a: Debtor, b: Debtor): number =>
+  compareTotals(b.overdueMinor, a.overdueMinor) ||
+  compareTotals(b.collectibleMinor, a.collectibleMinor) ||
+  (a.contractId < b.contractId ? -1 : a.contractId > b.contractId ? 1 : a.currency < b.currency ? -1 : 1);
+
+export const byCurrency = (accs: Map<string, Accumulator>): CurrencyTotals[] =>
   [...accs.values()].sort((a, b) => (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0));
 
 export const getArrearsView = (db: SqlExecutor): ArrearsView => {
@@ -350,15 +391,7 @@ export const getArrearsView = (db: SqlExecutor): ArrearsView => {
       for (const c of cycles) {
         let acc = accs.get(c.currency);
         if (!acc) accs.set(c.currency, (acc = accumulator(c.currency)));
-        const f = c.figures;
-        acc.cycles += 1;
-        acc.dueMinor += BigInt(f.dueMinor);
-        acc.netPaidMinor += BigInt(f.netPaidMinor);
-        acc.outstandingMinor += BigInt(f.outstandingMinor);
-        acc.openDisputedMinor += BigInt(f.openDisputedMinor);
-        acc.collectibleMinor += BigInt(f.collectibleMinor);
-        acc.creditMinor += BigInt(Math.max(0, -f.outstandingMinor));
-        acc.lateFeeOutstandingMinor += BigInt(f.lateFeeOutstandingMinor);
+        addFigures(acc, c.figures);
         addAging(acc, c.aging);
       }
       return { contractId, asOf, cycles, totals: byCurrency(accs) };
@@ -385,12 +418,9 @@ export const getArrearsView = (db: SqlExecutor): ArrearsView => {
     async topDebtors({ asOf, limit = 10, currency }) {
       await ready();
       let top: Debtor[] = [];
-      const rank = (a: Debtor, b: Debtor) =>
-        compareTotals(b.overdueMinor, a.overdueMinor) ||
-        compareTotals(b.collectibleMinor, a.collectibleMinor) ||
-        (a.contractId < b.contractId ? -1 : a.contractId > b.contractId ? 1 : a.currency < b.currency ? -1 : 1);
+      const rank = rankDebtors;
       // Rows come grouped by contract: one running debtor per currency of the current contract.
-      let current = new Map<string, { overdue: bigint; collectible: bigint; days: number; bucket: AgingBucket; cycles: number }>();
+      let current = new Map<string, DebtorSum>();
       let contract: string | null = null;
       const flush = () => {
         if (contract === null) return;
@@ -417,14 +447,8 @@ export const getArrearsView = (db: SqlExecutor): ArrearsView => {
           flush();
           contract = contractId;
         }
-        const d = current.get(cur) ?? { overdue: 0n, collectible: 0n, days: 0, bucket: 'current' as AgingBucket, cycles: 0 };
-        d.overdue += BigInt(aging.overdueMinor);
-        d.collectible += asBigInt(r.collectible_minor);
-        d.cycles += 1;
-        if (aging.overdueMinor > 0 && aging.daysPastDue >= d.days) {
-          d.days = aging.daysPastDue;
-          d.bucket = aging.bucket;
-        }
+        const d = current.get(cur) ?? newDebtorSum();
+        addToDebtor(d, aging, asBigInt(r.collectible_minor));
         current.set(cur, d);
       }
       flush();

@@ -21,8 +21,10 @@ import {
   type CycleState,
   type Instant,
   type PaidData,
-  type RefundedData,
   type ReminderSentData,
+  type Taking,
+  takingOfCredit,
+  takingOfCycleEvent,
 } from '@renewal-ledger/core';
 import {
   asNumber,
@@ -182,17 +184,19 @@ export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_rem
         string,
         { channel: string; currency: string; day: string; payments: number; taken: bigint; refunds: number; refunded: bigint }
       >();
-      const take = (channel: string, currency: string, at: string, amount: number, kind: 'taken' | 'refunded') => {
-        const day = businessDayOf(ledger.zones, at as Instant);
+      const take = (taking: Taking | null) => {
+        if (taking === null) return;
+        const { channel, currency, kind } = taking;
+        const day = businessDayOf(ledger.zones, taking.at);
         const key = `${channel}\u0000${currency}\u0000${day}`;
         // A day's takings are a sum over cycles: a bigint (BIGINT in the table), exact past 2^53.
         const row = takings.get(key) ?? { channel, currency, day, payments: 0, taken: 0n, refunds: 0, refunded: 0n };
         if (kind === 'taken') {
           row.payments++;
-          row.taken += BigInt(amount);
+          row.taken += BigInt(taking.amountMinor);
         } else {
           row.refunds++;
-          row.refunded += BigInt(amount);
+          row.refunded += BigInt(taking.amountMinor);
         }
         takings.set(key, row);
       };
@@ -200,14 +204,14 @@ export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_rem
       for (const e of events) {
         if (ledger.apply(e)) continue;
         if (e.type === 'CreditReceived') {
-          const d = e.data as CreditReceivedData;
-          take(d.channel, d.currency, d.at, d.amountMinor, 'taken');
+          take(takingOfCredit(e.data as CreditReceivedData));
           continue;
         }
         const cycleId = (e.data as { cycleId: string }).cycleId;
         const row = cycles.get(cycleId)!;
         const before = row.state;
-        const after = evolveCycle(before, cycleEvents.of(e));
+        const event = cycleEvents.of(e);
+        const after = evolveCycle(before, event);
         row.state = after;
         row.changed = true;
         const bill = after.bill;
@@ -237,7 +241,7 @@ export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_rem
         } else if (e.type === 'Paid') {
           const d = e.data as PaidData;
           if (d.creditApplicationId !== undefined) continue;
-          take(d.channel, bill.currency, d.at, d.amountMinor, 'taken');
+          take(takingOfCycleEvent(event, before));
           const paidAt = Date.parse(d.at);
           for (const r of reminders.get(cycleId) ?? []) {
             if (paidAt < Date.parse(r.at) || paidAt >= r.windowEnd) continue;
@@ -248,10 +252,7 @@ export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_rem
             r.changed = true;
           }
         } else if (e.type === 'Refunded') {
-          const d = e.data as RefundedData;
-          const payment = before.payments.find((p) => p.paymentId === d.paymentId);
-          if (payment?.creditApplicationId !== undefined) continue;
-          take(payment?.channel ?? 'other', bill.currency, d.at, d.amountMinor, 'refunded');
+          take(takingOfCycleEvent(event, before));
         }
       }
 

@@ -8,7 +8,7 @@
 //   written off: the day of the write-off - due date;
 // - the current streak: how many of the most recent decided cycles (by due date) were on time in a row.
 // Cycles that had nothing to pay (a bill discounted to zero) are left out.
-import { daysBetween, instantMillis, type BusinessDate, type Instant } from '@renewal-ledger/core';
+import { daysBetween, instantMillis, type BusinessDate, type ChannelTakings, type Instant } from '@renewal-ledger/core';
 import {
   asExactSum,
   asNumber,
@@ -73,16 +73,8 @@ export interface PeriodCollection {
   readonly collectionRate: number | null;
 }
 
-export interface ChannelTakings {
-  readonly channel: string;
-  readonly currency: string;
-  readonly payments: number;
-  /** Sums over cycles and days: bigints. */
-  readonly takenMinor: bigint;
-  readonly refunds: number;
-  readonly refundedMinor: bigint;
-  readonly netMinor: bigint;
-}
+/** Takings per channel: core's shape, shared with the books as they stood (projection-arrears). */
+export type { ChannelTakings };
 
 /** A contract's reminders sent by an instant, and what they brought in (docs/customer-types.md reads it). */
 export interface ContractReminders {

@@ -6,7 +6,7 @@
 // is internal.
 
 // Where views live: a SQL database with one small portable surface, in SQLite or PostgreSQL.
-export type { SqlValue, SqlDialect, SqlRow, SqlExecutor, ViewDatabase } from './sql.js';
+export type { SqlValue, SqlDialect, SqlRow, SqlExecutor, ViewDatabase, ReclaimedSpace } from './sql.js';
 export type { SQLiteConnection, SQLiteStatement, PostgresPool, PostgresPoolClient, PostgresQueryable } from './drivers.js';
 export { type SQLiteViewDatabaseOptions, type SQLiteViewDatabase, getSQLiteViewDatabase } from './sqlite-view-database.js';
 export { type PostgresViewDatabaseOptions, type PostgresViewDatabase, getPostgresViewDatabase } from './postgres-view-database.js';

@@ -363,6 +363,8 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions): Projectio
         if (built.kind === 'failed') return { ...base(reg.building, built.position), status: 'failed', error: built.error };
         if (built.kind === 'stopped') return { ...base(reg.building, built.position), status: 'stopped' };
         switched = await switchToLive(db, p.name, reg.building.id, clock());
+        // The old set's tables are dropped: their pages go back to the file system.
+        if (switched) await db.reclaimSpace?.();
         reg = (await readRegistration(db, p.name)) ?? reg;
       }
       const live = reg.live;

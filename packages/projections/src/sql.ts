@@ -26,6 +26,20 @@ export interface ViewDatabase extends SqlExecutor {
   transaction<A>(work: (tx: SqlExecutor) => Promise<A>): Promise<A>;
   /** Closes connections the ViewDatabase opened (never a pool or database it was given). */
   close(): Promise<void>;
+  /**
+   * Gives the space of dropped tables back to the file system, where the database keeps it
+   * (SQLite keeps freed pages in its file; PostgreSQL returns a dropped table's files at once and
+   * has none). The runner calls it after a rebuilt table set replaced the old one.
+   */
+  reclaimSpace?(): Promise<ReclaimedSpace>;
+}
+
+/** What reclaimSpace did: the pages it gave back, and how. */
+export interface ReclaimedSpace {
+  /** Free pages in the file before. */
+  readonly freePages: number;
+  /** `incremental-vacuum`: the free pages cut off the file; `vacuum`: a file made before views reclaimed space, rewritten once (and incremental from then on); `none`: nothing free, or a file this ViewDatabase does not own. */
+  readonly method: 'incremental-vacuum' | 'vacuum' | 'none';
 }
 
 /** `?, ?, ?` for an IN list of `n` values. */

@@ -3,7 +3,7 @@
 // connection; a queue keeps other statements of this process out of an open transaction.
 import type BetterSqlite3 from 'better-sqlite3';
 import { loadDriver, type SQLiteConnection, type SQLiteStatement } from './drivers.js';
-import { createMutex, type SqlExecutor, type SqlValue, type ViewDatabase } from './sql.js';
+import { createMutex, type ReclaimedSpace, type SqlExecutor, type SqlValue, type ViewDatabase } from './sql.js';
 
 export type SQLiteViewDatabaseOptions =
   | {
@@ -31,9 +31,14 @@ export const getSQLiteViewDatabase = (options: SQLiteViewDatabaseOptions): SQLit
   const db: SQLiteConnection = owned
     ? new (loadDriver<typeof BetterSqlite3>('better-sqlite3', 'a SQLite view database'))(options.path)
     : options.database;
+  const file = owned && options.path !== ':memory:';
   if (owned) {
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
-    if (options.path !== ':memory:') db.pragma('journal_mode = WAL');
+    // A new file keeps a map of its free pages, so the pages of the table sets a rebuild drops
+    // can be cut off the file (reclaimSpace) instead of staying in it for good. Only settable
+    // before the first table is made: an older file is converted by its first reclaimSpace.
+    if (file && (db.pragma('page_count', { simple: true }) as number) === 0) db.pragma('auto_vacuum = INCREMENTAL');
+    if (file) db.pragma('journal_mode = WAL');
   }
   const statements = new Map<string, SQLiteStatement>();
   const prepare = (sql: string): SQLiteStatement => {
@@ -120,6 +125,27 @@ export const getSQLiteViewDatabase = (options: SQLiteViewDatabaseOptions): SQLit
           if (db.inTransaction) db.exec('ROLLBACK');
           throw e;
         }
+      }),
+    reclaimSpace: () =>
+      serial(async (): Promise<ReclaimedSpace> => {
+        open();
+        const freePages = db.pragma('freelist_count', { simple: true }) as number;
+        if (freePages === 0) return { freePages, method: 'none' };
+        if ((db.pragma('auto_vacuum', { simple: true }) as number) === 2) {
+          db.exec('PRAGMA incremental_vacuum');
+          // In WAL mode the file is cut at the checkpoint; a reader holding an old snapshot may
+          // delay it to a later one, which SQLite does by itself.
+          if (file) db.pragma('wal_checkpoint(TRUNCATE)');
+          return { freePages, method: 'incremental-vacuum' };
+        }
+        // A file this database does not own (the event store's own, say) is not rewritten here.
+        if (!file) return { freePages, method: 'none' };
+        // Made before views reclaimed space: VACUUM rewrites it into a fresh copy that replaces
+        // it (it needs room for that copy), incremental from then on.
+        db.pragma('auto_vacuum = INCREMENTAL');
+        db.exec('VACUUM');
+        db.pragma('wal_checkpoint(TRUNCATE)');
+        return { freePages, method: 'vacuum' };
       }),
     close: async () => {
       await serial(async () => {

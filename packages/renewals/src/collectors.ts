@@ -20,7 +20,7 @@ import {
   type BusinessDate,
   type CyclePosition,
   type PerformanceReport,
-  type Taking,
+  type CollectorTaking,
 } from '@renewal-ledger/core';
 import type { EventStore } from '@renewal-ledger/eventstore';
 
@@ -41,7 +41,7 @@ interface Position {
   paidByMinor: number;
 }
 
-type Payment = Pick<Taking, 'contractId' | 'channel' | 'offline' | 'actor'>;
+type Payment = Pick<CollectorTaking, 'contractId' | 'channel' | 'offline' | 'actor'>;
 
 export const readCollectorsPerformance = async (store: EventStore, o: CollectorsPerformanceOptions): Promise<PerformanceReport> => {
   const { first, last } = monthWindow(o.month, o.asOf);
@@ -50,7 +50,7 @@ export const readCollectorsPerformance = async (store: EventStore, o: Collectors
   let office = initialCollectorsState();
   const cycles = new Map<string, Position>();
   const monthPayments = new Map<string, Payment>();
-  const takings: Taking[] = [];
+  const takings: CollectorTaking[] = [];
   for await (const e of store.readAll({ batchSize: 1000 })) {
     if (ledgerSettingsEvents.owns(e.type)) {
       settings = evolveLedgerSettings(settings, ledgerSettingsEvents.of(e));

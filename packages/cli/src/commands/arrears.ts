@@ -2,7 +2,7 @@
 // per currency by default; one contract's cycles with --contract; the largest debtors with --top;
 // the collection rate per billing month with --periods.
 import { AGING_BUCKETS } from '@renewal-ledger/core';
-import { getArrearsView, type ArrearsCycle, type ContractArrears } from '@renewal-ledger/projection-arrears';
+import { getArrearsView, type ArrearsCycle, type ContractArrears, type Debtor, type Portfolio } from '@renewal-ledger/projection-arrears';
 import { dateOf, formatOf, idOf, noPositionals, parse, positiveIntOf } from '../args.js';
 import { readLedger } from '../ledger.js';
 import type { Command } from '../command.js';
@@ -10,6 +10,8 @@ import { amount, amountCells, amountHeaders, count, csv, print, printJson, table
 import { renderAging, renderDebtors, renderPeriods } from '../reports.js';
 import { requireContract } from '../lookups.js';
 import { catchUp, openSession, readViews, storeUrlOf } from '../session.js';
+import { KNOWN_AT_HELP, readBooks, renderBooksHeader } from '../books.js';
+import { UsageError } from '../errors.js';
 
 const NAME = 'arrears';
 
@@ -43,11 +45,32 @@ const renderContract = (c: ContractArrears): string => {
   ].join('\n');
 };
 
+const debtorsCsv = (debtors: readonly Debtor[]) =>
+  csv(
+    ['contract_id', 'currency', ...amountHeaders('overdue', 'collectible'), 'days_past_due', 'bucket', 'cycles'],
+    debtors.map((d) => [
+      d.contractId,
+      d.currency,
+      ...amountCells(d.currency, d.overdueMinor, d.collectibleMinor),
+      d.daysPastDue,
+      d.bucket,
+      d.cycles,
+    ]),
+  );
+
+const bucketsCsv = (asOf: string, portfolio: Portfolio) =>
+  csv(
+    ['as_of', 'currency', 'bucket', 'cycles', ...amountHeaders('amount')],
+    portfolio.currencies.flatMap((c) =>
+      AGING_BUCKETS.map((b) => [asOf, c.currency, b, c.bucketCycles[b], ...amountCells(c.currency, c.buckets[b])]),
+    ),
+  );
+
 export const arrearsCommand: Command = {
   name: NAME,
   summary: "aging buckets, a contract's cycles, top debtors, collection rate per month",
   common: true,
-  help: `usage: renewal arrears [--as-of DATE] [--contract ID] [--top N] [--periods] [--format table|json|csv]
+  help: `usage: renewal arrears [--as-of DATE] [--known-at K] [--contract ID] [--top N] [--periods] [--format table|json|csv]
 
 What is owed and how old it is as of a date: every collectible amount in exactly one aging
 bucket (current, 1-30, 31-60, 61-90, 90+ days past due), per currency.
@@ -58,6 +81,8 @@ bucket (current, 1-30, 31-60, 61-90, 90+ days past due), per currency.
                    store does not hold, neither opened nor billed, is exit 1)
   --top N          the N contracts with the most overdue
   --periods        billed, due, collected and the collection rate per billing month
+${KNOWN_AT_HELP}
+                   (the aging buckets and --top; not with --contract or --periods)
 
 The views are caught up with the store first where they are built (renewal projections rebuild),
 else computed in memory for this run; PostgreSQL views this user cannot write are read as they
@@ -69,16 +94,40 @@ cycles, the debtors, the periods, or the buckets, in that order of preference.`,
       contract: { type: 'string' },
       top: { type: 'string' },
       periods: { type: 'boolean' },
+      'known-at': { type: 'string' },
     });
     noPositionals(NAME, positionals);
     const format = formatOf(NAME, values.format);
     const givenAsOf = values['as-of'] === undefined ? null : dateOf(NAME, '--as-of', values['as-of']);
     const top = values.top === undefined ? null : positiveIntOf(NAME, '--top', values.top);
     const contractId = values.contract === undefined ? undefined : idOf(NAME, '--contract', values.contract);
+    const knownAt = values['known-at'];
+    if (knownAt !== undefined && (contractId !== undefined || values.periods))
+      throw new UsageError('--known-at gives the portfolio and --top as they stood; it does not go with --contract or --periods', NAME);
     const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views, access: readViews('arrears') });
     try {
       const ledger = await readLedger(session.store, { daysFromInstants: givenAsOf === null });
       const asOf = givenAsOf ?? ledger.today;
+      if (knownAt !== undefined) {
+        const books = await readBooks(NAME, session.store, { asOf, knownAt, ...(top === null ? {} : { top }) });
+        if (format === 'json')
+          printJson({
+            asOf,
+            knownAt: books.knownAt,
+            picture: { events: books.events, recordedLater: books.recordedLater, datedLater: books.datedLater },
+            currencies: books.portfolio.currencies,
+            ...(top === null ? {} : { topDebtors: books.topDebtors }),
+          });
+        else if (format === 'csv' && top !== null) print(debtorsCsv(books.topDebtors));
+        else if (format === 'csv') print(bucketsCsv(asOf, books.portfolio));
+        else
+          print(
+            [renderBooksHeader(books), renderAging(books.portfolio), ...(top === null ? [] : [renderDebtors(asOf, books.topDebtors)])].join(
+              '\n\n',
+            ),
+          );
+        return 0;
+      }
       await catchUp(session, { only: ['arrears'], required: ['arrears'] });
       const view = getArrearsView(session.views);
       const contract = contractId === undefined ? null : await view.byContract(contractId, { asOf });
@@ -133,20 +182,7 @@ cycles, the debtors, the periods, or the buckets, in that order of preference.`,
               ]),
             ),
           );
-        else if (debtors)
-          print(
-            csv(
-              ['contract_id', 'currency', ...amountHeaders('overdue', 'collectible'), 'days_past_due', 'bucket', 'cycles'],
-              debtors.map((d) => [
-                d.contractId,
-                d.currency,
-                ...amountCells(d.currency, d.overdueMinor, d.collectibleMinor),
-                d.daysPastDue,
-                d.bucket,
-                d.cycles,
-              ]),
-            ),
-          );
+        else if (debtors) print(debtorsCsv(debtors));
         else if (periods)
           print(
             csv(
@@ -166,15 +202,7 @@ cycles, the debtors, the periods, or the buckets, in that order of preference.`,
               ]),
             ),
           );
-        else
-          print(
-            csv(
-              ['as_of', 'currency', 'bucket', 'cycles', ...amountHeaders('amount')],
-              portfolio!.currencies.flatMap((c) =>
-                AGING_BUCKETS.map((b) => [asOf, c.currency, b, c.bucketCycles[b], ...amountCells(c.currency, c.buckets[b])]),
-              ),
-            ),
-          );
+        else print(bucketsCsv(asOf, portfolio!));
       } else {
         const parts: string[] = [];
         if (contract) parts.push(renderContract(contract));

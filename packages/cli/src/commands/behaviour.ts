@@ -12,6 +12,7 @@ import { amount, amountCells, amountHeaders, count, csv, print, printJson, table
 import { rate, renderPeriods } from '../reports.js';
 import { renderReminderEffects } from '../demo-behaviour.js';
 import { requireContract } from '../lookups.js';
+import { KNOWN_AT_HELP, readBooks, renderBooksHeader } from '../books.js';
 import { catchUp, openSession, readViews, storeUrlOf } from '../session.js';
 
 const NAME = 'behaviour';
@@ -54,7 +55,7 @@ export const behaviourCommand: Command = {
   name: NAME,
   summary: 'payment behaviour: reminder effectiveness, collection rate per month, takings per channel',
   common: true,
-  help: `usage: renewal behaviour [--as-of DATE] [--from DATE --to DATE] [--contract ID] [--format table|json|csv]
+  help: `usage: renewal behaviour [--as-of DATE] [--from DATE --to DATE] [--known-at K] [--contract ID] [--format table|json|csv]
 
 How customers pay, from the behaviour view:
   - reminder effectiveness: per channel and level, the amount reminders chased and the part of it
@@ -71,6 +72,9 @@ current streak as of --as-of, and each decided cycle.
   --to DATE        last day of the takings (default: --as-of)
   --contract ID    one contract's punctuality (one the store does not hold, neither opened
                    nor billed, is exit 1)
+${KNOWN_AT_HELP}
+                   (the takings only, from --from to --to, as the books showed them; not with
+                   --contract)
 
 The views are caught up with the store first where they are built (renewal projections rebuild),
 else computed in memory for this run; PostgreSQL views this user cannot write are read as they
@@ -82,6 +86,7 @@ cycles with --contract, else the collection rate per month.`,
       from: { type: 'string' },
       to: { type: 'string' },
       contract: { type: 'string' },
+      'known-at': { type: 'string' },
     });
     noPositionals(NAME, positionals);
     const format = formatOf(NAME, values.format);
@@ -90,6 +95,9 @@ cycles with --contract, else the collection rate per month.`,
     const givenTo = values.to === undefined ? null : dateOf(NAME, '--to', values.to);
     if (givenFrom && givenTo && givenFrom > givenTo) throw new UsageError(`--from ${givenFrom} is after --to ${givenTo}`, NAME);
     const contractId = values.contract === undefined ? undefined : idOf(NAME, '--contract', values.contract);
+    const knownAt = values['known-at'];
+    if (knownAt !== undefined && contractId !== undefined)
+      throw new UsageError('--known-at gives the takings as they stood; it does not go with --contract', NAME);
     const reads = contractId === undefined ? ['behaviour'] : ['behaviour', 'arrears'];
     const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views, access: readViews(...reads) });
     try {
@@ -98,6 +106,27 @@ cycles with --contract, else the collection rate per month.`,
       const from = givenFrom ?? monthStart(asOf);
       const to = givenTo ?? asOf;
       if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`, NAME);
+      if (knownAt !== undefined) {
+        // The takings run to the as-of date of the picture: --to.
+        const books = await readBooks(NAME, session.store, { asOf: to, knownAt, takingsFrom: from, top: 0 });
+        if (format === 'json') printJson({ asOf: to, knownAt: books.knownAt, takings: books.takings });
+        else if (format === 'csv')
+          print(
+            csv(
+              ['channel', 'currency', 'payments', ...amountHeaders('taken'), 'refunds', ...amountHeaders('refunded', 'net')],
+              books.takings.channels.map((t) => [
+                t.channel,
+                t.currency,
+                t.payments,
+                ...amountCells(t.currency, t.takenMinor),
+                t.refunds,
+                ...amountCells(t.currency, t.refundedMinor, t.netMinor),
+              ]),
+            ),
+          );
+        else print([renderBooksHeader(books), renderTakings(from, to, books.takings.channels)].join('\n\n'));
+        return 0;
+      }
       // The arrears view knows which contracts have cycles: a mistyped id is an error, not zeros.
       await catchUp(session, { only: reads, required: reads });
       const view = getBehaviourView(session.views);

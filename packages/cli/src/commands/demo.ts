@@ -41,7 +41,7 @@ import {
 } from '@renewal-ledger/renewals';
 import { getProjectionRunner } from '@renewal-ledger/projections';
 import { behaviourProjection, getBehaviourView } from '@renewal-ledger/projection-behaviour';
-import { getArrearsView } from '@renewal-ledger/projection-arrears';
+import { closePeriod, getArrearsView, type BooksAsTheyStood } from '@renewal-ledger/projection-arrears';
 import { getReceiptsView } from '@renewal-ledger/projection-receipts';
 import { getInvoicesView } from '@renewal-ledger/projection-invoices';
 import { verifyAuditChain } from '@renewal-ledger/projection-audit';
@@ -154,6 +154,15 @@ interface Simulated {
   readonly rejectedBy: Record<string, number>;
   readonly did: ReturnType<typeof emptyDid>;
   readonly writeSeconds: number;
+  /** The year-end closings of the simulation (on 5 January, for the year before), oldest first. */
+  readonly closings: readonly DemoClosing[];
+}
+
+interface DemoClosing {
+  readonly period: string;
+  readonly at: Instant;
+  readonly status: 'applied' | 'duplicate' | 'rejected';
+  readonly books: BooksAsTheyStood;
 }
 
 const emptyDid = () => ({
@@ -284,6 +293,7 @@ const simulate = async (
   const writing = progress('days', plan.days.length);
   const writeStarted = performance.now();
   let dayIndex = 0;
+  const closings: DemoClosing[] = [];
   for (const day of plan.days) {
     const date = day.date;
     today = date;
@@ -433,6 +443,22 @@ const simulate = async (
       tally.rejected += r.rejected.length;
       for (const x of r.rejected) rejectedBy[x.error.code] = (rejectedBy[x.error.code] ?? 0) + 1;
     }
+    // 7. Year-end: on 5 January at 18:30 the manager closes the year before, with the books as
+    //    they stood then (offline December payments entered later stay out of its figures).
+    if (date.endsWith('-01-05')) {
+      now = at(date, 18, 30);
+      const period = String(Number(date.slice(0, 4)) - 1);
+      const { books, result } = await closePeriod(session.store, {
+        period,
+        commandId: `demo:close:${period}`,
+        actor: 'manager-zhao',
+        at: now,
+        reason: 'year-end closing',
+        top: 10,
+      });
+      tallyOne(result.status === 'rejected' ? { status: 'rejected', error: result.error } : result);
+      closings.push({ period, at: now, status: result.status, books });
+    }
     writing.update(++dayIndex);
   }
   writing.finish();
@@ -440,8 +466,21 @@ const simulate = async (
   // Counted, not subtracted: positions may have gaps (EventStoreDB's log positions, a
   // PostgreSQL sequence value a rolled-back append used).
   for await (const _ of session.store.readAll(headBefore < 0n ? {} : { after: headBefore })) tally.events++;
-  return { tally, rejectedBy, did, writeSeconds };
+  return { tally, rejectedBy, did, writeSeconds, closings };
 };
+
+/** The last year-end closing: the aged debtors as the books stood when it was closed. */
+const renderYearEnd = (c: DemoClosing | undefined): string =>
+  c === undefined
+    ? 'Year-end: the simulation passes no 5 January, so no year was closed.'
+    : [
+        `Year-end ${c.period}, closed on ${c.at} (PeriodClosed): the books as at ${c.books.asOf} as they stood at closing`,
+        `  (what was entered after it is not in them, however it is dated; renewal close --check flags the entries dated in ${c.period})`,
+        '',
+        renderAging(c.books.portfolio),
+        '',
+        renderDebtors(c.books.asOf, c.books.topDebtors),
+      ].join('\n');
 
 /** What the engine did, in the summary lines. */
 const renderSimulated = ({ tally, rejectedBy, did, writeSeconds }: Simulated, days: number): string => {
@@ -574,7 +613,9 @@ year in advance with a discount), auto-debits through a simulated gateway (8% fa
 reminder policy, and invoices (fapiao) on payment with red invoices for refunds (docs/invoices.md). Then it brings the arrears, receipts, audit, behaviour and invoices views up to date and
 prints the aging table, the collection rate, the top debtors, a week's takings per channel,
 reminder effectiveness, punctuality, the month's invoiced tax per rate and the verified audit chain, and
-the collection office: collectors and teams against their targets, complaint cases, customer types. Every id is derived, so running
+the collection office: collectors and teams against their targets, complaint cases, customer types; each
+5 January the manager closes the year before (renewal close), and the report ends with the last
+year-end's aged debtors as the books stood at that closing. Every id is derived, so running
 it again writes nothing twice.
 
   --accounts N   contracts in the portfolio (default 2000: about 278,000 events)
@@ -634,6 +675,8 @@ $RENEWAL_STORE, so it never writes demo data into a store you configured for rea
       say(
         `\n${renderDemoReconciliations(reconciled)}\n  (statements in ${statements}; renewal reconcile FILE --source alipay|wechat-pay --date DAY does the same)`,
       );
+      const yearEnd = simulated.closings[simulated.closings.length - 1];
+      say(`\n${renderYearEnd(yearEnd)}`);
       say(`\nDone in ${((performance.now() - started) / 1000).toFixed(1)} s. Run it again: nothing is written twice.`);
       say('Next: docs/getting-started.md (apply a file of payments, read the arrears, verify the audit chain, open the dashboard).');
       if (format === 'json')
@@ -656,6 +699,16 @@ $RENEWAL_STORE, so it never writes demo data into a store you configured for rea
             customerTypes: office.customerTypes,
           },
           ...reported.json,
+          yearEnd: yearEnd
+            ? {
+                period: yearEnd.period,
+                closedAt: yearEnd.at,
+                status: yearEnd.status,
+                asOf: yearEnd.books.asOf,
+                currencies: yearEnd.books.portfolio.currencies,
+                topDebtors: yearEnd.books.topDebtors,
+              }
+            : null,
           reconciliations: reconciled.map((r) => ({
             day: r.day,
             channel: r.channel,

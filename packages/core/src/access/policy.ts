@@ -120,6 +120,8 @@ export const DEFAULT_ACCESS_POLICY: AccessPolicy = {
     OpenLedger: ['manager', 'system'],
     ChangeTimeZone: ['manager'],
     SetLateFeePolicy: ['manager'],
+    // Closing a period seals the books as they stood: a manager's act, never the engine's.
+    ClosePeriod: ['manager'],
     AddUser: ['manager', 'system'],
     DisableUser: ['manager', 'system'],
     // What became of a reminder, notice or receipt sent (docs/reminders-and-notices.md): the

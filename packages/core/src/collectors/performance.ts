@@ -10,7 +10,7 @@
 //   how much has been paid since; it counts to the collector holding the contract on the day asked
 //   (a contract's arrears move with it when it is reassigned).
 // Rates and shares are integer basis points (9500 = 95.00%), rounded down; money stays integer.
-// The caller folds the log into `CyclePosition`s and `Taking`s; the rest is here, pure.
+// The caller folds the log into `CyclePosition`s and `CollectorTaking`s; the rest is here, pure.
 import { addDaysTo, type BusinessDate } from '../calendar.js';
 import { assignmentOn, targetKey, teamOf, type CollectorsState } from './state.js';
 import type { TargetScope } from './shapes.js';
@@ -28,7 +28,7 @@ export interface CyclePosition {
 }
 
 /** Money that moved in the month: positive taken, negative given back. */
-export interface Taking {
+export interface CollectorTaking {
   readonly contractId: string;
   readonly day: BusinessDate;
   readonly channel: string;
@@ -107,7 +107,7 @@ export const collectorsPerformance = (
     readonly asOf: BusinessDate;
     readonly currency: string;
     readonly cycles: Iterable<CyclePosition>;
-    readonly takings: Iterable<Taking>;
+    readonly takings: Iterable<CollectorTaking>;
   },
 ): PerformanceReport => {
   const { first, last } = monthWindow(input.month, input.asOf);

@@ -6,6 +6,7 @@ import { CurrencyC, IdC, TextC } from '../ids.js';
 import { shape, tagged } from '../shape.js';
 import { decodeWith, type InvalidInput } from '../validation.js';
 import { LateFeePolicyC } from '../late-fees/policy.js';
+import { ClosingFiguresC, ClosingPeriodC, ClosingSealC } from './closing.js';
 
 const base = { commandId: IdC, actor: IdC, at: InstantC };
 
@@ -36,15 +37,28 @@ export const SetLateFeePolicyC = shape(
   { reason: TextC },
 );
 
+/**
+ * Closes a business period (a year `2026` or a month `2026-12`): records the figures the books
+ * showed at its end, as known when closing (docs/as-known-at.md), with the audit seal of that
+ * moment. Nothing is refused afterwards: entries dated inside a closed period are flagged.
+ */
+export const ClosePeriodC = shape(
+  'ClosePeriod command',
+  { type: t.literal('ClosePeriod'), ...base, period: ClosingPeriodC, figures: t.readonlyArray(ClosingFiguresC) },
+  { seal: ClosingSealC, reason: TextC },
+);
+
 export const LedgerSettingsCommandC = tagged('LedgerSettingsCommand', 'type', {
   OpenLedger: OpenLedgerC,
   ChangeTimeZone: ChangeTimeZoneC,
   SetLateFeePolicy: SetLateFeePolicyC,
+  ClosePeriod: ClosePeriodC,
 });
 
 export type OpenLedger = t.TypeOf<typeof OpenLedgerC>;
 export type ChangeTimeZone = t.TypeOf<typeof ChangeTimeZoneC>;
 export type SetLateFeePolicy = t.TypeOf<typeof SetLateFeePolicyC>;
+export type ClosePeriod = t.TypeOf<typeof ClosePeriodC>;
 export type LedgerSettingsCommand = t.TypeOf<typeof LedgerSettingsCommandC>;
 
 const commandName = (input: unknown): string => {

@@ -4,7 +4,8 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { canonicalTimeZone, dayInZone } from '../calendar.js';
 import type { Decision } from '../decider.js';
-import type { ChangeTimeZone, LedgerSettingsCommand, OpenLedger, SetLateFeePolicy } from './commands.js';
+import type { ChangeTimeZone, ClosePeriod, LedgerSettingsCommand, OpenLedger, SetLateFeePolicy } from './commands.js';
+import { closingPeriodDays } from './closing.js';
 import { sameFact } from '../same-fact.js';
 import { businessDayOf, currentZone, ledgerZonesOf, zoneAt } from './business-days.js';
 import { ledgerError, type LedgerError } from './errors.js';
@@ -14,7 +15,7 @@ import type { LedgerSettingsState } from './state.js';
 /** Why a ledger command emitted nothing: the fact it repeats. */
 export interface LedgerDuplicate {
   /** commandId: the command again; ledger: opened already with these settings; zoneChange: this very change is recorded. */
-  readonly key: 'commandId' | 'ledger' | 'zoneChange' | 'lateFeePolicy';
+  readonly key: 'commandId' | 'ledger' | 'zoneChange' | 'lateFeePolicy' | 'period';
   readonly id: string;
 }
 
@@ -127,10 +128,35 @@ const decideLateFeePolicy = (c: SetLateFeePolicy, state: LedgerSettingsState): R
   return E.right({ events: [{ type: 'LateFeePolicySet', data } as LedgerSettingsEvent], duplicate: null });
 };
 
+// A period is closed once, after its last business day (in the ledger's zone at the closing). A
+// second closing of it is refused, whatever its figures: the first is what the books showed; what
+// changed since is found by the late-entry check, not by closing again.
+const decideClosePeriod = (c: ClosePeriod, state: LedgerSettingsState): Result => {
+  const days = closingPeriodDays(c.period)!;
+  const earlier = (state.closedPeriods ?? []).find((p) => p.period === c.period);
+  if (earlier)
+    return E.left(ledgerError('PERIOD_ALREADY_CLOSED', { period: c.period, closedAt: earlier.at, closedByCommandId: earlier.commandId }));
+  const recordedOn = businessDayOf(ledgerZonesOf(state), c.at);
+  if (recordedOn <= days.last) return E.left(ledgerError('PERIOD_NOT_ENDED', { period: c.period, lastDay: days.last, recordedOn }));
+  const data = {
+    commandId: c.commandId,
+    actor: c.actor,
+    at: c.at,
+    period: c.period,
+    firstDay: days.first,
+    lastDay: days.last,
+    figures: c.figures,
+    ...(c.seal !== undefined ? { seal: c.seal } : {}),
+    ...(c.reason !== undefined ? { reason: c.reason } : {}),
+  };
+  return E.right({ events: [{ type: 'PeriodClosed', data } as LedgerSettingsEvent], duplicate: null });
+};
+
 export const decideLedgerSettings = (command: LedgerSettingsCommand, state: LedgerSettingsState): E.Either<LedgerError, LedgerDecision> => {
   if (state.commandIds.includes(command.commandId)) return E.right({ events: [], duplicate: { key: 'commandId', id: command.commandId } });
   if (command.type === 'OpenLedger') return decideOpen(command, state);
   if (!state.opened) return E.left(ledgerError('LEDGER_NOT_OPENED', { commandType: command.type }));
   if (command.type === 'SetLateFeePolicy') return decideLateFeePolicy(command, state);
+  if (command.type === 'ClosePeriod') return decideClosePeriod(command, state);
   return decideChangeZone(command, state);
 };

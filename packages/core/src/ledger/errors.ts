@@ -13,6 +13,8 @@ export interface LedgerRuleDetails {
   };
   ZONE_CHANGE_NOT_AFTER_PREVIOUS: { effectiveFrom: string; previousEffectiveFrom: string };
   ZONE_UNCHANGED: { timeZone: string };
+  PERIOD_NOT_ENDED: { period: string; lastDay: string; recordedOn: string };
+  PERIOD_ALREADY_CLOSED: { period: string; closedAt: string; closedByCommandId: string };
 }
 
 export type LedgerRuleCode = keyof LedgerRuleDetails;
@@ -31,6 +33,10 @@ const messages: { [K in LedgerRuleCode]: (d: LedgerRuleDetails[K]) => string } =
   ZONE_CHANGE_NOT_AFTER_PREVIOUS: (d) =>
     `a time zone change must take effect after the previous one (${d.previousEffectiveFrom}), got ${d.effectiveFrom}`,
   ZONE_UNCHANGED: (d) => `the ledger is already in ${d.timeZone} from that day`,
+  PERIOD_NOT_ENDED: (d) =>
+    `period ${d.period} cannot be closed on ${d.recordedOn}: it runs to ${d.lastDay}, and a period is closed after its last day`,
+  PERIOD_ALREADY_CLOSED: (d) =>
+    `period ${d.period} was closed at ${d.closedAt} (command ${d.closedByCommandId}): a closing stands; entries dated in it since are flagged (renewal close --check)`,
 };
 
 export const ledgerError = <K extends LedgerRuleCode>(code: K, details: LedgerRuleDetails[K]): LedgerErrorOf<K> =>

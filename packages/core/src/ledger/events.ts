@@ -7,6 +7,7 @@ import { eventCodec } from '../event-codec.js';
 import { shape, tagged } from '../shape.js';
 import { decodeOwnedWith, type InvalidInput } from '../validation.js';
 import { StoredLateFeePolicyC } from '../late-fees/policy.js';
+import { ClosingFiguresC, ClosingSealC } from './closing.js';
 
 const base = { commandId: StoredIdC, actor: StoredIdC, at: InstantC };
 
@@ -30,15 +31,27 @@ export const TimeZoneChanged = event(
 /** Added with late fees: the policy in force from now on. */
 export const LateFeePolicySet = event('LateFeePolicySet', { policy: StoredLateFeePolicyC }, { reason: StoredTextC });
 
+/**
+ * A business period closed (docs/as-known-at.md): its first and last day, the figures the books
+ * showed at its end as known at the closing's `at`, and the audit seal of that moment.
+ */
+export const PeriodClosed = event(
+  'PeriodClosed',
+  { period: t.string, firstDay: BusinessDateC, lastDay: BusinessDateC, figures: t.readonlyArray(ClosingFiguresC) },
+  { seal: ClosingSealC, reason: StoredTextC },
+);
+
 export const LedgerSettingsEventC = tagged('LedgerSettingsEvent', 'type', {
   LedgerOpened: LedgerOpened.codec,
   TimeZoneChanged: TimeZoneChanged.codec,
   LateFeePolicySet: LateFeePolicySet.codec,
+  PeriodClosed: PeriodClosed.codec,
 });
 
 export type LedgerOpenedData = t.TypeOf<typeof LedgerOpened.data>;
 export type TimeZoneChangedData = t.TypeOf<typeof TimeZoneChanged.data>;
 export type LateFeePolicySetData = t.TypeOf<typeof LateFeePolicySet.data>;
+export type PeriodClosedData = t.TypeOf<typeof PeriodClosed.data>;
 export type LedgerSettingsEvent = t.TypeOf<typeof LedgerSettingsEventC>;
 export type LedgerSettingsEventType = LedgerSettingsEvent['type'];
 export const LEDGER_SETTINGS_EVENT_TYPES = Object.keys(LedgerSettingsEventC.members) as LedgerSettingsEventType[];
@@ -48,6 +61,7 @@ export const LEDGER_SETTINGS_SCHEMA_VERSION: Readonly<Record<LedgerSettingsEvent
   LedgerOpened: 1,
   TimeZoneChanged: 1,
   LateFeePolicySet: 1,
+  PeriodClosed: 1,
 };
 
 export const decodeLedgerSettingsEvent: (input: unknown) => E.Either<InvalidInput, LedgerSettingsEvent> = decodeOwnedWith(

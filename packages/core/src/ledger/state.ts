@@ -1,6 +1,16 @@
 // The ledger's settings, folded from its events: a handful of events for the life of a store.
 import { canonicalTimeZone } from '../calendar.js';
+import type { BusinessDate } from '../calendar.js';
 import type { LateFeePolicySetData, LedgerOpenedData, LedgerSettingsEvent, TimeZoneChangedData } from './events.js';
+
+/** A closed period as the settings keep it: the figures stay in the PeriodClosed event. */
+export interface ClosedPeriod {
+  readonly period: string;
+  readonly firstDay: BusinessDate;
+  readonly lastDay: BusinessDate;
+  readonly commandId: string;
+  readonly at: string;
+}
 
 // Zone names are folded in their canonical spelling (`asia/shanghai` -> `Asia/Shanghai`): events
 // stored before names were normalised read as the zone they name, and compare equal to it.
@@ -13,6 +23,8 @@ export interface LedgerSettingsState {
   readonly commandIds: readonly string[];
   /** The late-fee policy in force (the last LateFeePolicySet); absent: no late fees are charged. */
   readonly lateFeePolicy?: LateFeePolicySetData;
+  /** Periods closed, in the order they were closed; absent in states saved before closing existed. */
+  readonly closedPeriods?: readonly ClosedPeriod[];
   /** Number of events folded: the stream revision + 1. */
   readonly eventCount: number;
 }
@@ -34,5 +46,10 @@ export const evolveLedgerSettings = (state: LedgerSettingsState, event: LedgerSe
       };
     case 'LateFeePolicySet':
       return { ...s, lateFeePolicy: event.data };
+    case 'PeriodClosed': {
+      const d = event.data;
+      const closed: ClosedPeriod = { period: d.period, firstDay: d.firstDay, lastDay: d.lastDay, commandId: d.commandId, at: d.at };
+      return { ...s, closedPeriods: [...(state.closedPeriods ?? []), closed] };
+    }
   }
 };

@@ -1,0 +1,144 @@
+// Year-end (or month-end) closing (docs/as-known-at.md, "Closing a period"): the figures of the
+// books as they stood at the period's last day, as known at the closing, recorded as a fact
+// (PeriodClosed on the ledger's settings stream, with the audit seal the caller took), and the
+// check that flags what was entered afterwards but dated inside a closed period. Nothing is
+// refused: a late entry is a fact like any other, and the closing says what the books showed.
+import {
+  businessDayOf,
+  closingPeriodDays,
+  isLedgerSettingsEventType,
+  LEDGER_SETTINGS_STREAM,
+  ledgerSettingsDecider,
+  type BusinessDate,
+  type ClosingFigures,
+  type ClosingSeal,
+  type Instant,
+  type PeriodClosedData,
+} from '@renewal-ledger/core';
+import {
+  getCommandHandler,
+  readLedgerZones,
+  type CommandHandlerOptions,
+  type EventStore,
+  type HandleResult,
+} from '@renewal-ledger/eventstore';
+import { booksAsTheyStood, type BooksAsTheyStood } from './as-known-at.js';
+
+/** The figures a closing records, per currency: the portfolio's sums as decimal text. */
+export const closingFiguresOf = (books: BooksAsTheyStood): ClosingFigures[] =>
+  books.portfolio.currencies.map((c) => ({
+    currency: c.currency,
+    cycles: c.cycles,
+    dueMinor: String(c.dueMinor),
+    netPaidMinor: String(c.netPaidMinor),
+    outstandingMinor: String(c.outstandingMinor),
+    collectibleMinor: String(c.collectibleMinor),
+    overdueMinor: String(c.overdueMinor),
+    creditMinor: String(c.creditMinor),
+    buckets: {
+      current: String(c.buckets.current),
+      '1-30': String(c.buckets['1-30']),
+      '31-60': String(c.buckets['31-60']),
+      '61-90': String(c.buckets['61-90']),
+      '90+': String(c.buckets['90+']),
+    },
+  }));
+
+export interface ClosePeriodOptions {
+  /** A year `2026` or a month `2026-12`. */
+  readonly period: string;
+  readonly commandId: string;
+  readonly actor: string;
+  /** The closing instant: the books are taken as known at it, and it is the event's `at` and recorded time. */
+  readonly at: Instant;
+  /** The audit chain's head (projection-audit's sealAuditChain), when the caller took one. */
+  readonly seal?: ClosingSeal;
+  readonly reason?: string;
+  /** How many debtors the returned books list (the closing's aged-debtors list); default 10. */
+  readonly top?: number;
+  /** Access checking, as for any command: the policy and the role of the actor. */
+  readonly access?: CommandHandlerOptions['access'];
+  readonly role?: string;
+}
+
+export interface PeriodClosing {
+  readonly books: BooksAsTheyStood;
+  readonly result: HandleResult<typeof ledgerSettingsDecider>;
+}
+
+/** Closes a period: the books as of its last day as known now, recorded as PeriodClosed (refused by the ledger's rules, never thrown). */
+export const closePeriod = async (store: EventStore, options: ClosePeriodOptions): Promise<PeriodClosing> => {
+  const days = closingPeriodDays(options.period);
+  if (days === null) throw new TypeError(`period: expected a year YYYY or a month YYYY-MM, got ${JSON.stringify(options.period)}`);
+  const books = await booksAsTheyStood(store, { asOf: days.last, knownAt: options.at, top: options.top ?? 10 });
+  const handler = getCommandHandler(ledgerSettingsDecider, {
+    store,
+    clock: () => options.at,
+    ...(options.access ? { access: options.access } : {}),
+  });
+  const result = await handler.handle(
+    {
+      type: 'ClosePeriod',
+      commandId: options.commandId,
+      actor: options.actor,
+      at: options.at,
+      period: options.period,
+      figures: closingFiguresOf(books),
+      ...(options.seal ? { seal: options.seal } : {}),
+      ...(options.reason !== undefined ? { reason: options.reason } : {}),
+    } as never,
+    options.role !== undefined ? { role: options.role } : {},
+  );
+  return { books, result };
+};
+
+/** An event recorded after a period was closed but dated inside it: the closed figures no longer hold. */
+export interface LateEntry {
+  readonly period: string;
+  readonly closedAt: string;
+  readonly position: bigint;
+  readonly streamName: string;
+  readonly type: string;
+  readonly at: string;
+  /** Its business day, inside the period. */
+  readonly day: BusinessDate;
+  readonly recordedAt: string;
+  readonly actor: string;
+}
+
+/**
+ * Every event recorded after a period's closing (its `recordedAt` later than the closing's) whose
+ * business day falls inside that period, in log order. By recorded time, not log position: a
+ * closing is what the books showed at its instant, and an event written later but stamped as
+ * recorded earlier (an import, the demo's simulated office) was in those books. One read of the
+ * ledger's stream and one of the log; memory flat (only the closings are kept).
+ */
+export async function* lateEntries(store: EventStore): AsyncGenerator<LateEntry> {
+  const zones = await readLedgerZones(store);
+  const closed: { data: PeriodClosedData; recordedMs: number }[] = [];
+  for await (const e of store.readStream(LEDGER_SETTINGS_STREAM))
+    if (e.type === 'PeriodClosed') closed.push({ data: e.data as PeriodClosedData, recordedMs: Date.parse(e.metadata.recordedAt) });
+  if (closed.length === 0) return;
+  const firstClosingMs = Math.min(...closed.map((c) => c.recordedMs));
+  for await (const e of store.readAll()) {
+    if (isLedgerSettingsEventType(e.type)) continue;
+    const recordedMs = Date.parse(e.metadata.recordedAt);
+    if (recordedMs <= firstClosingMs) continue;
+    const at = (e.data as { at?: string }).at;
+    if (at === undefined) continue;
+    const day = businessDayOf(zones, at as Instant);
+    for (const { data: c, recordedMs: closedMs } of closed)
+      if (recordedMs > closedMs && day >= c.firstDay && day <= c.lastDay)
+        yield {
+          period: c.period,
+          closedAt: c.at,
+          position: e.globalPosition,
+          streamName: e.streamName,
+          type: e.type,
+          at,
+          day,
+          recordedAt: e.metadata.recordedAt,
+          actor: e.metadata.actor,
+        };
+  }
+}

@@ -1,0 +1,219 @@
+// The books as they stood: booksAsTheyStood(store, { asOf: D, knownAt: K }) on the whole log
+// equals the arrears view (portfolio, top debtors) and the behaviour view (takings) built over
+// the log cut at K (events recorded after K dropped) and at D (events dated after the end of D
+// dropped): the views' own code, over a store that only ever held what the books held then.
+// Generated portfolios, on the in-memory store, SQLite and PostgreSQL.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import fc from 'fast-check';
+import {
+  addDaysTo,
+  endOfBusinessDay,
+  instantMillis,
+  ledgerSettingsDecider,
+  type BusinessDate,
+  type Instant,
+  type LedgerSettingsCommand,
+} from '@renewal-ledger/core';
+import { getCommandHandler, getInMemoryEventStore, readLedgerZones, type EventStore } from '@renewal-ledger/eventstore';
+import { getProjectionRunner, getSQLiteViewDatabase } from '@renewal-ledger/projections';
+import { behaviourProjection, getBehaviourView } from '@renewal-ledger/projection-behaviour';
+import { command, feed } from '@renewal-ledger/testing/feed';
+import { openEnvironment, tempDir, type StoreKind } from '@renewal-ledger/testing/environments';
+import { pgTest } from '@renewal-ledger/testing/postgres';
+import { generatedCommands } from '@renewal-ledger/testing/generated';
+import { join } from 'node:path';
+import { arrearsProjection, booksAsTheyStood, getArrearsView, knownAtInstant } from '../src/index.js';
+
+const test = suite('the books as they stood');
+
+// The ledger counts days in Shanghai (UTC+8) from the start: takings days and the end of D are
+// local days, so an instant at 20:00Z belongs to the next business day.
+const openLedger = async (store: EventStore) => {
+  const handler = getCommandHandler(ledgerSettingsDecider, { store, clock: () => '2024-11-01T00:00:00.000Z' as Instant });
+  const r = await handler.handle({
+    type: 'OpenLedger',
+    commandId: 'open-ledger',
+    actor: 'setup',
+    at: '2024-11-01T00:00:00.000Z',
+    timeZone: 'Asia/Shanghai',
+    currency: 'CNY',
+    zoneFrom: 'start',
+  } as LedgerSettingsCommand);
+  assert.is(r.status, 'applied');
+};
+
+/** The oracle: copy the events in the picture into a fresh store and build the views over it. */
+const viewsOverCut = async (store: EventStore, knownAt: Instant, endOfAsOf: Instant) => {
+  const cut = getInMemoryEventStore();
+  const revisions = new Map<string, bigint>();
+  for await (const e of store.readAll()) {
+    if (instantMillis(e.metadata.recordedAt as Instant) > instantMillis(knownAt)) continue;
+    const at = (e.data as { at?: string }).at;
+    if (at !== undefined && Date.parse(at) > instantMillis(endOfAsOf)) continue;
+    const revision = revisions.get(e.streamName);
+    await cut.appendToStream(
+      e.streamName,
+      [{ eventId: e.eventId, type: e.type, schemaVersion: e.schemaVersion, data: e.data, metadata: e.metadata }],
+      { expectedRevision: revision === undefined ? 'no-stream' : revision },
+    );
+    revisions.set(e.streamName, (revision ?? -1n) + 1n);
+  }
+  const tmp = tempDir('cut');
+  const views = getSQLiteViewDatabase({ path: join(tmp.dir, 'views.db') });
+  await getProjectionRunner({ store: cut, database: views, projections: [arrearsProjection, behaviourProjection] }).rebuild();
+  return {
+    views,
+    close: async () => {
+      await views.close();
+      await cut.close();
+      tmp.remove();
+    },
+  };
+};
+
+const property = (kind: StoreKind) => async () => {
+  const env = await openEnvironment(kind);
+  try {
+    await openLedger(env.store);
+    await feed(env.store, generatedCommands());
+    const recorded: Instant[] = [];
+    for await (const e of env.store.readAll()) recorded.push(e.metadata.recordedAt as Instant);
+    const zones = await readLedgerZones(env.store);
+    let sawLateEntries = false;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: recorded.length - 1 }),
+        fc.integer({ min: -40, max: 20 }),
+        fc.integer({ min: 1, max: 8 }),
+        async (cutAt, daysAfterKnown, top) => {
+          const knownAt = recorded[cutAt]!;
+          // D around the day of K: before it (late entries dated by D are in), or after it.
+          const knownDay = knownAtInstant(zones, knownAt).slice(0, 10) as BusinessDate;
+          const asOf = addDaysTo(daysAfterKnown)(knownDay);
+          const from = addDaysTo(-30)(asOf);
+          const books = await booksAsTheyStood(env.store, { asOf, knownAt, top, takingsFrom: from });
+          if (books.datedLater > 0 && books.recordedLater > 0) sawLateEntries = true;
+          const oracle = await viewsOverCut(env.store, knownAt, endOfBusinessDay(zones, asOf));
+          try {
+            const arrears = getArrearsView(oracle.views);
+            assert.equal(books.portfolio, await arrears.portfolio({ asOf }));
+            assert.equal(books.topDebtors, await arrears.topDebtors({ asOf, limit: top }));
+            assert.equal(books.takings.channels, await getBehaviourView(oracle.views).takings({ from, to: asOf }));
+          } finally {
+            await oracle.close();
+          }
+        },
+      ),
+      { numRuns: kind === 'memory' ? 12 : 6 },
+    );
+    assert.ok(sawLateEntries, 'some pictures left out both later-recorded and later-dated events');
+  } finally {
+    await env.close();
+  }
+};
+
+test('memory: as of D as known at K equals the views over the log cut at K and D', property('memory'));
+test('SQLite: as of D as known at K equals the views over the log cut at K and D', property('sqlite'));
+pgTest(test)('PostgreSQL: as of D as known at K equals the views over the log cut at K and D', property('postgres'));
+
+// Worked by hand. One bill of 315.20 (31520 fen) due 2026-12-15; 100.00 cash taken on 30 December
+// (10:00 in Shanghai) and entered on 5 January at 09:00 in Shanghai (01:00Z).
+// As of 31 December: 16 days past due (15 -> 31 December), so the 1-30 bucket.
+// - known at 6 January: 31520 - 10000 = 21520 overdue; December's takings: one cash payment, 10000;
+// - known at 4 January (a bare date: the end of that day in Shanghai): the payment is not in the
+//   books yet, 31520 overdue, no takings;
+// - known at 09:00 on 5 January, in Shanghai's offset: in; one second before: not;
+// - as of 29 December, known at 6 January: the payment had not happened yet: 31520, and the one
+//   event dated after the 29th is counted as dated later.
+test('a payment entered on 5 January for 30 December is in the books of 31 December known at 6 January, not at 4 January', async () => {
+  const store = getInMemoryEventStore();
+  try {
+    await openLedger(store);
+    const cycleId = 'unit-0201/2026-12';
+    await feed(
+      store,
+      [
+        {
+          command: command({
+            type: 'Bill',
+            commandId: 'bill-1',
+            actor: 'billing-run',
+            at: '2026-12-01T01:00:00Z',
+            cycleId,
+            contractId: 'unit-0201',
+            period: { start: '2026-12-01', end: '2027-01-01' },
+            dueDate: '2026-12-15',
+            currency: 'CNY',
+            lines: [{ code: 'service', description: 'Property service fee', amountMinor: 31520 }],
+          }),
+          recordedAt: '2026-12-01T01:00:00Z',
+        },
+        {
+          command: command({
+            type: 'RecordPayment',
+            commandId: 'pay-1',
+            actor: 'cashier-chen',
+            at: '2026-12-30T02:00:00Z',
+            cycleId,
+            paymentId: 'cash-0417',
+            amountMinor: 10000,
+            channel: 'cash',
+          }),
+          recordedAt: '2027-01-05T01:00:00Z',
+        },
+      ],
+      { strict: true },
+    );
+    const asOf = '2026-12-31' as BusinessDate;
+    const overdue = async (knownAt: string, on: BusinessDate = asOf) => {
+      const b = await booksAsTheyStood(store, { asOf: on, knownAt });
+      const cny = b.portfolio.currencies[0]!;
+      return { overdue: cny.overdueMinor, bucket: cny.buckets['1-30'], takings: b.takings.channels, datedLater: b.datedLater };
+    };
+    const known6 = await overdue('2027-01-06');
+    assert.is(known6.overdue, 21520n);
+    assert.is(known6.bucket, 21520n);
+    assert.equal(known6.takings, [
+      { channel: 'cash', currency: 'CNY', payments: 1, takenMinor: 10000n, refunds: 0, refundedMinor: 0n, netMinor: 10000n },
+    ]);
+    const known4 = await overdue('2027-01-04');
+    assert.is(known4.overdue, 31520n);
+    assert.is(known4.bucket, 31520n);
+    assert.equal(known4.takings, []);
+    assert.is((await overdue('2027-01-05T09:00:00+08:00')).overdue, 21520n);
+    assert.is((await overdue('2027-01-05T08:59:59+08:00')).overdue, 31520n);
+    const before = await overdue('2027-01-06', '2026-12-29' as BusinessDate);
+    assert.is(before.overdue, 31520n);
+    assert.is(before.datedLater, 1);
+    const top = (await booksAsTheyStood(store, { asOf, knownAt: '2027-01-06' })).topDebtors;
+    assert.equal(top, [
+      {
+        contractId: 'unit-0201',
+        currency: 'CNY',
+        overdueMinor: 21520n,
+        collectibleMinor: 21520n,
+        daysPastDue: 16,
+        bucket: '1-30',
+        cycles: 1,
+      },
+    ]);
+  } finally {
+    await store.close();
+  }
+});
+
+test('knownAt is a date or an instant with an offset: anything else is a TypeError naming it', async () => {
+  const store = getInMemoryEventStore();
+  try {
+    await openLedger(store);
+    const zones = await readLedgerZones(store);
+    // The end of 4 January in Shanghai is 15:59:59.999Z.
+    assert.is(knownAtInstant(zones, '2027-01-04'), '2027-01-04T15:59:59.999Z');
+    assert.throws(() => knownAtInstant(zones, '2027-01-04T10:00:00'), /knownAt: .*got "2027-01-04T10:00:00"/);
+  } finally {
+    await store.close();
+  }
+});
+
+test.run();
