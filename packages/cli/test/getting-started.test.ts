@@ -75,7 +75,7 @@ const runTheDemo = (dir: string, now: string, shell: (line: string) => ReturnTyp
   const stdout = String(r.stdout);
   demo = { dir: mkdtempSync(join(tmpdir(), 'renewal-getting-started-demo-')), now, stdout };
   for (const f of readdirSync(dir).filter((f) => DEMO_FILES.some((d) => f.startsWith(d)))) cpSync(join(dir, f), join(demo.dir, f));
-  // The figures the page gives of it: 2,000 contracts over 24 months, about 276,000 events (within
+  // The figures the page gives of it: 2,000 contracts over 24 months, about 278,000 events (within
   // 1%), the reports as of 2026-11-28.
   assert.match(
     stdout,
