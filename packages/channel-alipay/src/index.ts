@@ -17,3 +17,4 @@ export {
   refundThroughAlipay,
 } from './trade.js';
 export { type AlipayAgreementGateway, agreementOutTradeNo, alipayAgreementGateway } from './agreement.js';
+export { alipayRefundSender } from './refund-sender.js';

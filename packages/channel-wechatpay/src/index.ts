@@ -23,3 +23,4 @@ export {
   refundThroughWeChatPay,
 } from './trade.js';
 export { type WeChatPayEntrustGateway, entrustOutTradeNo, weChatPayEntrustGateway } from './entrust.js';
+export { weChatPayRefundSender } from './refund-sender.js';

@@ -635,6 +635,7 @@ export { channelDecider } from './channel/decider.js';
 export { type OutTradeNoCodec, cycleOutTradeNo } from './channel/out-trade-no.js';
 export { refusedNotification } from './channel/refusal.js';
 export type { ChannelCollection, ChannelGateway } from './channel/gateway.js';
+export { type RelayedRefund, type RefundSender, type NotRelayed, relayedRefundOf, isFinalRefundStatus } from './channel/refund-relay.js';
 // The ledger's users and their roles (docs/roles-and-approvals.md): commands, events, the aggregate.
 export {
   PasswordHashC,

@@ -74,3 +74,6 @@ export {
   type InvoicesReport,
   issueInvoices,
 } from './invoices.js';
+
+// The refund relay: ledger refunds of provider payments sent to their provider (docs/payment-channels.md).
+export { type RelayRefundsOptions, type RelayedRefundOutcome, type RefundRelayReport, relayRefunds } from './refund-relay.js';
