@@ -27,6 +27,8 @@ export interface FakeWeChatPay {
   /** 委托代扣 contracts: contract_id -> the customer's balance in fen. */
   readonly contracts: Map<string, number>;
   forgeAnswersWith: KeyObject | null;
+  /** As WeChat Pay does when the bank is slow: a new refund is answered PROCESSING, the same out_refund_no asked again SUCCESS. */
+  refundsProcessFirst: boolean;
   /** The transaction as WeChat Pay reports it (and encrypts into the notification). */
   pay(outTradeNo: string, successTime: string): Record<string, unknown>;
   close(): Promise<void>;
@@ -81,7 +83,12 @@ export const startFakeWeChatPay = async (platformPrivateKey: KeyObject, nowSecon
       refunds.set(body.out_refund_no, refund);
       return [
         200,
-        { refund_id: refund.refund_id, out_refund_no: body.out_refund_no, status: 'SUCCESS', amount: { refund: refund.amount } },
+        {
+          refund_id: refund.refund_id,
+          out_refund_no: body.out_refund_no,
+          status: fake.refundsProcessFirst ? 'PROCESSING' : 'SUCCESS',
+          amount: { refund: refund.amount },
+        },
       ];
     }
     if (method === 'POST' && path === '/v3/papay/pay/transactions/apply') {
@@ -110,6 +117,7 @@ export const startFakeWeChatPay = async (platformPrivateKey: KeyObject, nowSecon
     calls,
     contracts,
     forgeAnswersWith: null,
+    refundsProcessFirst: false,
     pay(outTradeNo, successTime) {
       const o = orders.get(outTradeNo)!;
       o.state = 'SUCCESS';
