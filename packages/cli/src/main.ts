@@ -23,6 +23,7 @@ import { collectorsCommands } from './commands/collectors.js';
 import { customersTypesCommand } from './commands/customers.js';
 import { invoicesCommand } from './commands/invoices.js';
 import { outboxCommands } from './commands/outbox.js';
+import { refundsCommands } from './commands/refunds.js';
 import { print, setCsvBom, warn } from './output.js';
 
 export const COMMANDS: readonly Command[] = [
@@ -43,13 +44,14 @@ export const COMMANDS: readonly Command[] = [
   ...usersCommands,
   ...approvalsCommands,
   ...outboxCommands,
+  ...refundsCommands,
   ...complaintsCommands,
   ...collectorsCommands,
   customersTypesCommand,
 ];
 
 /** Commands that only group others: `renewal audit` lists `audit verify`, ... */
-const GROUPS = ['audit', 'projections', 'users', 'approvals', 'late-fees', 'outbox', 'complaints', 'collectors', 'customers'] as const;
+const GROUPS = ['audit', 'projections', 'users', 'approvals', 'late-fees', 'outbox', 'refunds', 'complaints', 'collectors', 'customers'] as const;
 
 const version = (): string => {
   try {
