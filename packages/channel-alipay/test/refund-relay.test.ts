@@ -90,10 +90,22 @@ test("a cashier's refund of an Alipay payment reaches Alipay once and its answer
 test('a refund of a cash payment is not sent to any provider', async () => {
   const l = await ledger();
   try {
-    await handle(l, { type: 'RecordPayment', commandId: 'pay-cash-1', actor: 'cashier-li', paymentId: 'cash-1', amountMinor: 31520, channel: 'cash' });
+    await handle(l, {
+      type: 'RecordPayment',
+      commandId: 'pay-cash-1',
+      actor: 'cashier-li',
+      paymentId: 'cash-1',
+      amountMinor: 31520,
+      channel: 'cash',
+    });
     await refund(l, 'cash-1');
-    const report = await relayRefunds({ store: l.store, senders: { alipay: alipayRefundSender(sdk(), { channelHandler: l.channelHandler, now }) } });
-    assert.equal(report.refunds, [{ refundId: 'refund-0301-03-1', outcome: 'not-relayed', why: { reason: 'not-a-provider-payment', channel: 'cash' } }]);
+    const report = await relayRefunds({
+      store: l.store,
+      senders: { alipay: alipayRefundSender(sdk(), { channelHandler: l.channelHandler, now }) },
+    });
+    assert.equal(report.refunds, [
+      { refundId: 'refund-0301-03-1', outcome: 'not-relayed', why: { reason: 'not-a-provider-payment', channel: 'cash' } },
+    ]);
     assert.is(fake.calls.filter((c) => c.method === 'alipay.trade.refund').length, 0);
     assert.equal(await answers(l), []);
   } finally {
@@ -108,9 +120,19 @@ test('a relay killed after Alipay accepted and before the answer was recorded se
     await refund(l, paymentId);
     // The crash: Alipay accepts, then recording the answer fails (the process dies there).
     const real = getCommandHandler(channelDecider, { store: l.store });
-    const crashing = { ...real, handle: async () => { throw new Error('killed before recording'); } } as typeof real;
-    const crashed = await relayRefunds({ store: l.store, senders: { alipay: alipayRefundSender(sdk(), { channelHandler: crashing, now }) } });
-    assert.equal(crashed.refunds, [{ refundId: 'refund-0301-03-1', provider: 'alipay', outcome: 'failed', error: 'killed before recording' }]);
+    const crashing = {
+      ...real,
+      handle: async () => {
+        throw new Error('killed before recording');
+      },
+    } as typeof real;
+    const crashed = await relayRefunds({
+      store: l.store,
+      senders: { alipay: alipayRefundSender(sdk(), { channelHandler: crashing, now }) },
+    });
+    assert.equal(crashed.refunds, [
+      { refundId: 'refund-0301-03-1', provider: 'alipay', outcome: 'failed', error: 'killed before recording' },
+    ]);
     assert.is(fake.orders.get(OUT_TRADE_NO)!.refunded, 5000);
     assert.equal(await answers(l), []);
     // The checkpoint stays before the open refund, so the next run from it sees the refund again.
@@ -138,8 +160,15 @@ test('a refund without a sender for its provider stays open: it is reported and 
     await refund(l, paymentId);
     const report = await relayRefunds({ store: l.store, senders: {} });
     assert.equal(report.refunds, [{ refundId: 'refund-0301-03-1', provider: 'alipay', outcome: 'no-sender' }]);
-    const later = await relayRefunds({ store: l.store, senders: { alipay: alipayRefundSender(sdk(), { channelHandler: l.channelHandler, now }) }, after: report.checkpoint });
-    assert.equal(later.refunds.map((r) => r.outcome), ['sent']);
+    const later = await relayRefunds({
+      store: l.store,
+      senders: { alipay: alipayRefundSender(sdk(), { channelHandler: l.channelHandler, now }) },
+      after: report.checkpoint,
+    });
+    assert.equal(
+      later.refunds.map((r) => r.outcome),
+      ['sent'],
+    );
   } finally {
     l.close();
   }

@@ -51,7 +51,9 @@ test('a PROCESSING answer is asked again on the next run under the same out_refu
     if (E.isLeft(refund)) throw new Error(refund.left.message);
     assert.is((await l.handler.handle(refund.right)).status, 'applied');
     fake.refundsProcessFirst = true;
-    const senders = { 'wechat-pay': weChatPayRefundSender(merchant(), { channelHandler: l.channelHandler, now: () => '2026-03-12T02:00:05Z' as Instant }) };
+    const senders = {
+      'wechat-pay': weChatPayRefundSender(merchant(), { channelHandler: l.channelHandler, now: () => '2026-03-12T02:00:05Z' as Instant }),
+    };
     const refundCalls = () => fake.calls.filter((c) => c.url.startsWith('/v3/refund/')).length;
 
     const first = await relayRefunds({ store: l.store, senders });
@@ -59,7 +61,9 @@ test('a PROCESSING answer is asked again on the next run under the same out_refu
     const second = await relayRefunds({ store: l.store, senders, after: first.checkpoint });
     assert.equal(second.refunds, [{ refundId: 'refund-0301-03-1', provider: 'wechat-pay', outcome: 'sent', status: 'succeeded' }]);
     const third = await relayRefunds({ store: l.store, senders });
-    assert.equal(third.refunds, [{ refundId: 'refund-0301-03-1', provider: 'wechat-pay', outcome: 'already-answered', status: 'succeeded' }]);
+    assert.equal(third.refunds, [
+      { refundId: 'refund-0301-03-1', provider: 'wechat-pay', outcome: 'already-answered', status: 'succeeded' },
+    ]);
 
     assert.is(refundCalls(), 2);
     // One refund of 50.00 at WeChat Pay, answered twice in the ledger: PROCESSING, then SUCCESS.

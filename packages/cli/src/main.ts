@@ -51,7 +51,18 @@ export const COMMANDS: readonly Command[] = [
 ];
 
 /** Commands that only group others: `renewal audit` lists `audit verify`, ... */
-const GROUPS = ['audit', 'projections', 'users', 'approvals', 'late-fees', 'outbox', 'refunds', 'complaints', 'collectors', 'customers'] as const;
+const GROUPS = [
+  'audit',
+  'projections',
+  'users',
+  'approvals',
+  'late-fees',
+  'outbox',
+  'refunds',
+  'complaints',
+  'collectors',
+  'customers',
+] as const;
 
 const version = (): string => {
   try {

@@ -36,16 +36,19 @@ const relay = (dir: string, fake: FakeAlipay, args: readonly string[] = []): Pro
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (status) =>
-      resolve({ status, stdout, stderr, json: () => JSON.parse(stdout) }),
-    );
+    child.on('close', (status) => resolve({ status, stdout, stderr, json: () => JSON.parse(stdout) }));
   });
 
 test('a refund of an Alipay payment reaches Alipay once and its answer is recorded; a second run sends nothing; a cash refund is not sent', async () => {
   const fake = await startFakeAlipay();
   const w = workspace();
   try {
-    const sdk = alipaySdk({ appId: fake.appId, privateKey: fake.app.privatePem, alipayPublicKey: fake.alipay.publicPem, gateway: fake.gateway });
+    const sdk = alipaySdk({
+      appId: fake.appId,
+      privateKey: fake.app.privatePem,
+      alipayPublicKey: fake.alipay.publicPem,
+      gateway: fake.gateway,
+    });
     await precreate(sdk, { cycleId: MARCH, amountMinor: 31520, subject: 'Property service fee' });
     fake.pay(OUT_TRADE_NO, '2026-03-10 10:00:00');
     const tradeNo = fake.orders.get(OUT_TRADE_NO)!.tradeNo;
@@ -80,7 +83,12 @@ test('a refund of an Alipay payment reaches Alipay once and its answer is record
 
     const second = await relay(w.dir, fake);
     ok(second);
-    assert.equal(second.json().refunds[0], { refundId: 'refund-0301-03-1', provider: 'alipay', outcome: 'already-answered', status: 'succeeded' });
+    assert.equal(second.json().refunds[0], {
+      refundId: 'refund-0301-03-1',
+      provider: 'alipay',
+      outcome: 'already-answered',
+      status: 'succeeded',
+    });
     // One call to alipay.trade.refund over both runs, one refund at Alipay.
     assert.is(fake.calls.filter((c) => c.method === 'alipay.trade.refund').length, 1);
     assert.equal([...fake.refunds.keys()], ['refund-0301-03-1']);
@@ -90,7 +98,8 @@ test('a refund of an Alipay payment reaches Alipay once and its answer is record
     try {
       const answers = [];
       for await (const e of store.readAll())
-        if (e.streamName.startsWith('channel-')) answers.push([e.streamName, e.type, (e.data as { status: string; at: string }).status, (e.data as { at: string }).at]);
+        if (e.streamName.startsWith('channel-'))
+          answers.push([e.streamName, e.type, (e.data as { status: string; at: string }).status, (e.data as { at: string }).at]);
       assert.equal(answers, [['channel-alipay-refund-refund-0301-03-1', 'ProviderRefundAnswered', 'succeeded', '2026-03-12T02:00:05Z']]);
     } finally {
       await store.close();
@@ -110,7 +119,17 @@ test('without any provider configured the Alipay refund is left open and listed,
     ]);
     ok(w.renewal(['apply', 'm.jsonl']));
     w.writeLines('r.jsonl', [
-      { type: 'Refund', commandId: 'r-1', cycleId: MARCH, actor: 'cashier-chen', at: '2026-03-12T02:00:00Z', refundId: 'r-1', paymentId: 'alipay-2026031022001', amountMinor: 5000, reason: 'x' },
+      {
+        type: 'Refund',
+        commandId: 'r-1',
+        cycleId: MARCH,
+        actor: 'cashier-chen',
+        at: '2026-03-12T02:00:00Z',
+        refundId: 'r-1',
+        paymentId: 'alipay-2026031022001',
+        amountMinor: 5000,
+        reason: 'x',
+      },
     ]);
     ok(w.renewal(['apply', 'r.jsonl']));
     const out = ok(w.renewal(['refunds', 'relay']));

@@ -55,7 +55,9 @@ const latestAnswer = async (store: EventStore, provider: Provider, refundId: str
 };
 
 const isOpen = (o: RelayedRefundOutcome) =>
-  o.outcome === 'failed' || o.outcome === 'no-sender' || ((o.outcome === 'sent' || o.outcome === 'already-answered') && !isFinalRefundStatus(o.status));
+  o.outcome === 'failed' ||
+  o.outcome === 'no-sender' ||
+  ((o.outcome === 'sent' || o.outcome === 'already-answered') && !isFinalRefundStatus(o.status));
 
 /** Sends every ledger refund not yet answered finally to its provider; one refund's failure does not stop the others. */
 export const relayRefunds = async (o: RelayRefundsOptions): Promise<RefundRelayReport> => {

@@ -60,7 +60,8 @@ A provider not configured leaves its refunds open (listed, and sent on a later r
     const format = formatOf(RELAY, values.format, ['table', 'json']);
     let after: bigint | undefined;
     if (values.after !== undefined) {
-      if (!/^(-1|\d+)$/.test(values.after)) throw new UsageError(`--after ${JSON.stringify(values.after)}: a global position (a whole number)`, RELAY);
+      if (!/^(-1|\d+)$/.test(values.after))
+        throw new UsageError(`--after ${JSON.stringify(values.after)}: a global position (a whole number)`, RELAY);
       after = BigInt(values.after);
     }
     const alipay = alipayConfigOf(process.env);
