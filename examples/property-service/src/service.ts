@@ -49,6 +49,7 @@ import { openViewDatabase } from './views.js';
 import { getCommands } from './commands.js';
 import { getAuth, type AuthOptions, type Caller } from './auth.js';
 import { getNotificationEndpoints, type NotificationChannels } from './notify.js';
+import { getRefundRelay } from './refund-relay.js';
 import { reconciliationOfDay, reconciliationsProjection } from './reconciliations.js';
 import type { VerifyJob, VerifyOutcome } from './verify-worker.js';
 
@@ -71,7 +72,10 @@ export interface PropertyServiceOptions {
   readonly policy?: AccessPolicy;
   /** Sessions and the sign-in limiter (auth.ts). */
   readonly auth?: Omit<AuthOptions, 'store'>;
-  /** The providers whose notifications the service takes (POST /notify/alipay, /notify/wechat-pay). Default none. */
+  /**
+   * The providers whose notifications the service takes (POST /notify/alipay, /notify/wechat-pay). Default none.
+   * With Alipay's settings, each refund recorded also runs the refund relay for Alipay (refund-relay.ts).
+   */
   readonly channels?: NotificationChannels;
 }
 
@@ -158,6 +162,7 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
   const policy = options.policy ?? DEFAULT_ACCESS_POLICY;
   const auth = getAuth({ store, ...options.auth });
   const notify = getNotificationEndpoints({ store, policy, clock, channels: options.channels ?? {} });
+  const refundRelay = getRefundRelay({ store, policy, clock, channels: options.channels ?? {}, log });
   /** The commands a role may issue: the dashboard shows only those forms. */
   const permissionsOf = (role: string) => Object.keys(policy.commands).filter((type) => mayIssue(policy, role, type));
   // "Today" is today in the ledger's zone, read from the store's settings on each request (a
@@ -261,6 +266,10 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
       }
     }
     const answer = await commands.answer(input, { actor: caller.userId, role: caller.role, policy });
+    // A refund recorded (directly, or by approving a request for one) goes to the provider it
+    // came from, without the caller waiting for the provider.
+    const type = typeof input === 'object' && input !== null ? (input as { type?: unknown }).type : undefined;
+    if (answer.status === 201 && (type === 'Refund' || type === 'ApproveRequest')) void refundRelay.run();
     return sendJson(res, answer.status, answer.body, answer.headers);
   };
 
@@ -606,6 +615,7 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
         server.closeAllConnections();
       });
       await following;
+      await refundRelay.idle();
       for (const w of waiters) w.resolve(false);
       waiters.clear();
       await views.close();
