@@ -78,4 +78,56 @@ test("each refund recorded is sent to Alipay once, under its refund id, and Alip
   }
 });
 
+test("a refund over the cashier's limit reaches Alipay only once the manager approves it", async () => {
+  const fake = await startFakeAlipay();
+  const config = { appId: fake.appId, privateKey: fake.app.privatePem, alipayPublicKey: fake.alipay.publicPem, gateway: fake.gateway };
+  const s = await startOnSQLite({ clock: () => '2026-03-12T02:00:05Z' as Instant, channels: { alipay: config } });
+  // 1,000.00 billed and paid by Alipay; 600.00 back is over the cashier's 500.00 (the default policy).
+  const outTradeNo = 'unit_0301_20260301_100000';
+  try {
+    const billed = await s.post('/api/commands', {
+      ...bill(CYCLE, 'unit-0301', 100000, '2026-03-15'),
+      at: '2026-03-01T01:00:00Z',
+      period: { start: '2026-03-01', end: '2026-04-01' },
+    });
+    assert.is(billed.status, 201, JSON.stringify(billed.body));
+    await precreate(alipaySdk(config), { cycleId: CYCLE, amountMinor: 100000, subject: 'Property service fee' });
+    const notified = await fetch(`${s.url}/notify/alipay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: fake.pay(outTradeNo, '2026-03-10 10:00:00'),
+    });
+    assert.is(await notified.text(), 'success');
+    await s.addUser('li', 'cashier');
+    await s.addUser('zhao', 'manager');
+    const asked = await (await s.as('li')).post('/api/commands', {
+      type: 'Refund',
+      commandId: 'refund-0301-03-1',
+      cycleId: CYCLE,
+      at: '2026-03-12T02:00:00Z',
+      refundId: 'refund-0301-03-1',
+      paymentId: `alipay-${fake.orders.get(outTradeNo)!.tradeNo}`,
+      amountMinor: 60000,
+      reason: 'paid twice',
+    });
+    assert.is(asked.status, 202);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.is(fake.calls.filter((c) => c.method === 'alipay.trade.refund').length, 0, 'nothing sent while the request waits');
+    const approved = await (await s.as('zhao')).post('/api/commands', {
+      type: 'ApproveRequest',
+      commandId: 'approve-refund-0301-03-1',
+      cycleId: CYCLE,
+      at: '2026-03-12T02:00:01Z',
+      requestId: 'refund-0301-03-1',
+    });
+    assert.is(approved.status, 201, JSON.stringify(approved.body));
+    for (let i = 0; i < 200 && fake.refunds.size === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    assert.equal([...fake.refunds.keys()], ['refund-0301-03-1']);
+    assert.is(fake.orders.get(outTradeNo)!.refunded, 60000);
+  } finally {
+    await s.stop();
+    await fake.close();
+  }
+});
+
 test.run();
