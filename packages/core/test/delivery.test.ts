@@ -172,6 +172,23 @@ test('one final outcome per channel: the same again is a duplicate, another is r
   );
 });
 
+test('a bounce reported after sent ends the channel as bounced, once; never after delivered, and nothing after it', () => {
+  let s = apply(initialDeliveryState(), record('sent', 'sms')).state;
+  const late = apply(s, record('bounced', 'sms', { reason: 'UNDELIVERABLE: number not in service' }));
+  assert.equal(late.events, ['MessageBounced']);
+  s = late.state;
+  assert.equal(
+    s.channels.map((c) => [c.channel, c.outcome, c.bouncedAfterSent]),
+    [['sms', 'bounced', true]],
+  );
+  assert.equal(apply(s, record('bounced', 'sms', { commandId: 'again' })).duplicate, { key: 'outcome', id: 'm-1' });
+  assert.equal(apply(s, record('delivered', 'sms')).error, 'NOT_SENT');
+  assert.equal(apply(s, record('sent', 'sms', { commandId: 'resend' })).error, 'OUTCOME_RECORDED');
+  // Delivered first: a later bounce report contradicts it and is refused.
+  const delivered = apply(apply(initialDeliveryState(), record('sent', 'email')).state, record('delivered', 'email')).state;
+  assert.equal(apply(delivered, record('bounced', 'email')).error, 'OUTCOME_RECORDED');
+});
+
 test('whatever order outcomes are asked in, each channel ends with at most one final outcome', () => {
   const asks = fc.array(
     fc.record({
@@ -185,7 +202,12 @@ test('whatever order outcomes are asked in, each channel ends with at most one f
     fc.property(asks, (list) => {
       let s = initialDeliveryState();
       for (const a of list) s = apply(s, record(a.outcome, a.channel, { commandId: `c-${a.outcome}-${a.channel}-${a.n}` })).state;
-      for (const ch of ['email', 'sms']) assert.ok(s.channels.filter((c) => c.channel === ch).length <= 1);
+      for (const ch of ['email', 'sms']) {
+        const on = s.channels.filter((c) => c.channel === ch);
+        assert.ok(on.length <= 1);
+        // delivered and a late bounce exclude each other.
+        assert.ok(!on.some((c) => c.delivered && c.outcome !== 'sent'));
+      }
     }),
   );
 });

@@ -24,3 +24,14 @@ export {
   type DispatchReport,
   dispatchOutbox,
 } from './dispatcher.js';
+export {
+  DELIVERY_REPORT_STATUSES,
+  type DeliveryReportStatus,
+  type DeliveryReport,
+  DeliveryReportError,
+  parseDeliveryReport,
+  type ReportOutcome,
+  type ReportIntakeOptions,
+  type ReportIntakeSummary,
+  recordDeliveryReports,
+} from './reports.js';
