@@ -16,4 +16,5 @@ export {
   type RefundAnswer,
   refundThroughAlipay,
 } from './trade.js';
+export { type AlipayPayLinkOptions, alipayPayLink } from './pay-link.js';
 export { type AlipayAgreementGateway, agreementOutTradeNo, alipayAgreementGateway } from './agreement.js';

@@ -860,6 +860,7 @@ export {
   type RenderedMessage,
   type TemplateOptions,
   formatDateFor,
+  howToPayWithLink,
   renderMessage,
 } from './delivery/templates.js';
 export { shareOut, type InvoiceableCycle, invoiceableLinesOf, overInvoicedMinor, redLinesForRefund } from './invoice/figures.js';

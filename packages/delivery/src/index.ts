@@ -22,6 +22,7 @@ export {
   type DispatchOptions,
   type DispatchOutcome,
   type DispatchReport,
+  type PayLinkProvider,
   dispatchOutbox,
 } from './dispatcher.js';
 export {

@@ -53,6 +53,17 @@ export const formatDateFor = (date: BusinessDate, language: MessageLanguage): st
 
 const referenceOf = (m: OutboxMessage): string => m.cycleId ?? m.contractId;
 
+/**
+ * How to pay with a payment link or QR code made for this message's bill (an Alipay precreate's
+ * qr_code, a WeChat Pay Native code_url): the link, and the reference to quote at the counter.
+ */
+export const howToPayWithLink =
+  (link: string) =>
+  (m: OutboxMessage, language: MessageLanguage): string =>
+    language === 'zh-CN'
+      ? `请扫码或打开以下链接缴纳：${link}（编号 ${referenceOf(m)}）。`
+      : `Pay by scanning the QR code or opening ${link} (reference ${referenceOf(m)}).`;
+
 const defaultHowToPay = (m: OutboxMessage, language: MessageLanguage): string =>
   language === 'zh-CN'
     ? `请通过支付宝、微信支付、银行转账或到物业服务中心缴纳，并注明编号 ${referenceOf(m)}。`
