@@ -109,6 +109,8 @@ export interface ReportIntakeOptions {
   readonly actor?: string;
   readonly access?: { readonly policy: AccessPolicy; readonly role: string };
   readonly clock?: () => Instant;
+  /** Reports from one channel's provider (an HTTP endpoint per channel): a line without a channel takes it, one naming another is refused. */
+  readonly channel?: DeliveryChannel;
 }
 
 export interface ReportIntakeSummary {
@@ -148,6 +150,13 @@ export const recordDeliveryReports = async (
         value = JSON.parse(raw);
       } catch (error) {
         throw new DeliveryReportError(n, `not JSON (${error instanceof Error ? error.message : String(error)})`);
+      }
+      const only = options.channel;
+      if (only !== undefined && typeof value === 'object' && value !== null && !Array.isArray(value)) {
+        const given = (value as { channel?: unknown }).channel;
+        if (given === undefined) value = { ...value, channel: only };
+        else if (given !== only)
+          throw new DeliveryReportError(n, `channel ${JSON.stringify(given)}: this intake takes ${only} reports only`);
       }
       report = parseDeliveryReport(value, n);
     } catch (error) {
