@@ -104,6 +104,11 @@ test('an SMS bounced after sent: the next dispatch prints a letter; the same rep
     const third = ws.renewal(['outbox', 'dispatch', '--kind', 'reminder', '--dir', 'out', '--format', 'json']);
     assert.equal(third.json().messages, 0);
     assert.equal(readdirSync(ws.path('out')).filter((f) => f.startsWith('letters-')).length, 1);
+    const missing = ws.renewal(['outbox', 'reports', 'no-such.jsonl']);
+    assert.equal(
+      [missing.status, missing.stderr.trim()],
+      [2, 'renewal outbox reports: cannot read no-such.jsonl: no such file or directory'],
+    );
   } finally {
     ws.cleanup();
   }

@@ -16,12 +16,12 @@ import {
 } from '@renewal-ledger/delivery';
 import { getProjectionRunner } from '@renewal-ledger/projections';
 import { openStore } from '@renewal-ledger/stores';
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { formatOf, noPositionals, parse, positiveIntOf } from '../args.js';
 import type { Command } from '../command.js';
 import { actorOf as whoActs } from '../actor.js';
-import { UsageError } from '../errors.js';
+import { UsageError, fileProblem } from '../errors.js';
 import { clockNow } from '../ledger.js';
 import { count, print, printJson, table } from '../output.js';
 import { openViews, storeUrlOf, viewsLocationOf } from '../session.js';
@@ -256,12 +256,18 @@ channel, delivered already) is listed and changes nothing; the exit status is th
     const format = formatOf(REPORTS, values.format, ['table', 'json']);
     const file = positionals[0];
     if (!file || positionals.length > 1) throw new UsageError('give one FILE of delivery reports (JSON lines)', REPORTS);
+    const handle = await open(file, 'r').catch((e: unknown) => {
+      throw fileProblem(file, e);
+    });
     const storeUrl = storeUrlOf(values.store);
-    const store = await openStore(storeUrl, { create: false });
+    const store = await openStore(storeUrl, { create: false }).catch(async (e: unknown) => {
+      await handle.close();
+      throw e;
+    });
     const views = await openViews(viewsLocationOf(storeUrl, values.views));
     try {
       const who = await whoActs(store, REPORTS, values.actor);
-      const input = createReadStream(file, 'utf8');
+      const input = handle.createReadStream({ encoding: 'utf8', autoClose: false });
       const summary = await recordDeliveryReports(createInterface({ input, crlfDelay: Infinity }), {
         store,
         database: views,
@@ -278,6 +284,7 @@ channel, delivered already) is listed and changes nothing; the exit status is th
       }
       return summary.refused.length > 0 ? 1 : 0;
     } finally {
+      await handle.close();
       await views.close();
       await store.close();
     }
