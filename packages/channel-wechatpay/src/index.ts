@@ -22,4 +22,5 @@ export {
   type WeChatLedgerRefund,
   refundThroughWeChatPay,
 } from './trade.js';
+export { type WeChatPayLinkOptions, wechatPayLink } from './pay-link.js';
 export { type WeChatPayEntrustGateway, entrustOutTradeNo, weChatPayEntrustGateway } from './entrust.js';

@@ -860,6 +860,7 @@ export {
   type RenderedMessage,
   type TemplateOptions,
   formatDateFor,
+  billForPayLink,
   howToPayWithLink,
   renderMessage,
 } from './delivery/templates.js';

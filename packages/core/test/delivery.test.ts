@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import * as E from 'fp-ts/lib/Either.js';
 import fc from 'fast-check';
 import {
+  billForPayLink,
   decideDelivery,
   decodeDeliveryCommand,
   deliveryChannels,
@@ -13,6 +14,7 @@ import {
   evolveDelivery,
   formatDateFor,
   formatMoney,
+  howToPayWithLink,
   initialDeliveryState,
   renderMessage,
   type BusinessDate,
@@ -169,6 +171,25 @@ test('one final outcome per channel: the same again is a duplicate, another is r
       ['email', 'bounced', false],
       ['sms', 'sent', true],
     ],
+  );
+});
+
+test('a pay link is made for a bill in the provider currency with something to pay, and replaces the default way to pay', () => {
+  const notice: OutboxMessage = { ...reminder, messageId: 'notice:x', kind: 'notice', amountMinor: 31520 };
+  assert.equal(billForPayLink(notice, 'CNY'), { cycleId: 'unit-0301/2026-01-01', amountMinor: 31520 });
+  assert.is(billForPayLink({ ...notice, currency: 'JPY' }, 'CNY'), null);
+  assert.is(billForPayLink({ ...notice, amountMinor: 0 }, 'CNY'), null);
+  assert.is(billForPayLink({ ...notice, cycleId: null }, 'CNY'), null);
+  const linked = { ...options, howToPay: howToPayWithLink('https://qr.alipay.com/bax01') };
+  assert.ok(
+    renderMessage(notice, 'sms', 'zh-CN', linked).body.endsWith(
+      '请扫码或打开以下链接缴纳：https://qr.alipay.com/bax01（编号 unit-0301/2026-01-01）。',
+    ),
+  );
+  assert.ok(
+    renderMessage(notice, 'email', 'en', linked).body.includes(
+      'Pay by scanning the QR code or opening https://qr.alipay.com/bax01 (reference unit-0301/2026-01-01).',
+    ),
   );
 });
 

@@ -54,6 +54,13 @@ export const formatDateFor = (date: BusinessDate, language: MessageLanguage): st
 const referenceOf = (m: OutboxMessage): string => m.cycleId ?? m.contractId;
 
 /**
+ * The bill a payment link is made for: the message's cycle and amount, when it has a cycle,
+ * something to pay, and is in the provider's currency (Alipay and WeChat Pay take CNY); else null.
+ */
+export const billForPayLink = (m: OutboxMessage, currency: string): { readonly cycleId: string; readonly amountMinor: number } | null =>
+  m.cycleId !== null && m.amountMinor > 0 && m.currency === currency ? { cycleId: m.cycleId, amountMinor: m.amountMinor } : null;
+
+/**
  * How to pay with a payment link or QR code made for this message's bill (an Alipay precreate's
  * qr_code, a WeChat Pay Native code_url): the link, and the reference to quote at the counter.
  */
