@@ -71,13 +71,16 @@ test('an SMS bounced after sent: the next dispatch prints a letter; the same rep
         }),
         '',
         JSON.stringify({ messageId: REMINDER, channel: 'sms', status: 'read', at: '2026-01-16T03:00:00Z' }),
+        // Never sent in the app: nothing to bounce there.
+        JSON.stringify({ messageId: REMINDER, channel: 'app', status: 'bounced', at: '2026-01-16T03:00:00Z' }),
       ].join('\n'),
     );
     const reports = ws.renewal(['outbox', 'reports', 'receipts.jsonl']);
     assert.equal(reports.status, 1, reports.stderr);
     assert.equal(reports.stdout.trim().split('\n'), [
-      'Delivery reports: 2 read: 0 delivered, 1 bounced after sent, 0 recorded already, 1 refused',
+      'Delivery reports: 3 read: 0 delivered, 1 bounced after sent, 0 recorded already, 2 refused',
       '  line 3: status "read": one of delivered, bounced',
+      `  line 4 (${REMINDER} on app): message ${REMINDER} on app was not recorded as sent: a provider cannot report it bounced`,
     ]);
     const pending = ws.renewal(['outbox', 'list', '--status', 'pending', '--kind', 'reminder', '--format', 'json']);
     assert.equal(

@@ -166,14 +166,19 @@ export const recordDeliveryReports = async (
     }
     const refuse = (problem: string) =>
       summary.refused.push({ line: n, messageId: report.messageId, channel: report.channel, result: 'refused', problem });
-    if (report.providerId !== undefined) {
-      let state = initialDeliveryState();
-      for await (const e of store.readStream(deliveryStreamName(report.messageId))) state = evolveDelivery(state, deliveryEvents.of(e));
-      const recorded = state.channels.find((c) => c.channel === report.channel)?.recorded.providerId;
-      if (recorded !== undefined && recorded !== report.providerId) {
-        refuse(`providerId ${JSON.stringify(report.providerId)} is not the one recorded when sent (${JSON.stringify(recorded)})`);
-        continue;
-      }
+    // The stream says what was sent: a report is about a send the provider took. (The decider
+    // alone would take a bounce on a channel never tried as a bounce while sending.)
+    let state = initialDeliveryState();
+    for await (const e of store.readStream(deliveryStreamName(report.messageId))) state = evolveDelivery(state, deliveryEvents.of(e));
+    const found = state.channels.find((c) => c.channel === report.channel);
+    if (report.status === 'bounced' && found?.outcome !== 'sent' && found?.outcome !== 'bounced') {
+      refuse(`message ${report.messageId} on ${report.channel} was not recorded as sent: a provider cannot report it bounced`);
+      continue;
+    }
+    const recorded = found?.recorded.providerId;
+    if (report.providerId !== undefined && recorded !== undefined && recorded !== report.providerId) {
+      refuse(`providerId ${JSON.stringify(report.providerId)} is not the one recorded when sent (${JSON.stringify(recorded)})`);
+      continue;
     }
     const decoded = decodeDeliveryCommand({
       type: 'RecordDelivery',
