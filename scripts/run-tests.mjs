@@ -11,7 +11,7 @@
 //   --int   only the integration tests (pnpm test:int); with neither, every test (pnpm test)
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync, existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 
@@ -102,6 +102,11 @@ if (kind === 'unit') {
 }
 
 const perFileTimeoutMs = Number(process.env.TEST_FILE_TIMEOUT_MS ?? 10 * 60 * 1000);
+// The limit is a guard against a hang, not a speed check (speed is measured in `pnpm bench`). The
+// getting-started page runs the whole 2,000-contract demo as a new user does, twice (about six
+// minutes on two idle cores, more when the machine is shared), so it gets twice the time.
+const longFiles = new Map([['packages/cli/test/getting-started.test.ts', 2]]);
+const timeoutFor = (file) => perFileTimeoutMs * (longFiles.get(file.split(sep).join('/')) ?? 1);
 
 function runFile(file) {
   return new Promise((resolve) => {
@@ -114,10 +119,11 @@ function runFile(file) {
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
+    const limitMs = timeoutFor(file);
     const timer = setTimeout(() => {
-      output += `\n[run-tests] ${file} took longer than ${perFileTimeoutMs} ms: killed\n`;
+      output += `\n[run-tests] ${file} took longer than ${limitMs} ms: killed\n`;
       child.kill('SIGKILL');
-    }, perFileTimeoutMs);
+    }, limitMs);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;

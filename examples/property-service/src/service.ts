@@ -50,6 +50,7 @@ import { getCommands } from './commands.js';
 import { getAuth, type AuthOptions, type Caller } from './auth.js';
 import { getNotificationEndpoints, type NotificationChannels } from './notify.js';
 import { getRefundRelay } from './refund-relay.js';
+import { getDeliveryReportEndpoints, type DeliveryReportsOptions } from './delivery-reports.js';
 import { reconciliationOfDay, reconciliationsProjection } from './reconciliations.js';
 import type { VerifyJob, VerifyOutcome } from './verify-worker.js';
 
@@ -77,6 +78,8 @@ export interface PropertyServiceOptions {
    * With Alipay's settings, each refund recorded also runs the refund relay for Alipay (refund-relay.ts).
    */
   readonly channels?: NotificationChannels;
+  /** Providers' delivery reports (POST /delivery-reports/<channel>), with the token they send. Default none. */
+  readonly deliveryReports?: DeliveryReportsOptions;
 }
 
 export interface PropertyService {
@@ -161,8 +164,11 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
   const commands = getCommands({ store, clock });
   const policy = options.policy ?? DEFAULT_ACCESS_POLICY;
   const auth = getAuth({ store, ...options.auth });
-  const notify = getNotificationEndpoints({ store, policy, clock, channels: options.channels ?? {} });
   const refundRelay = getRefundRelay({ store, policy, clock, channels: options.channels ?? {}, log });
+  const notify = {
+    ...getNotificationEndpoints({ store, policy, clock, channels: options.channels ?? {} }),
+    ...getDeliveryReportEndpoints({ store, policy, clock, ...(options.deliveryReports ? { reports: options.deliveryReports } : {}) }),
+  };
   /** The commands a role may issue: the dashboard shows only those forms. */
   const permissionsOf = (role: string) => Object.keys(policy.commands).filter((type) => mayIssue(policy, role, type));
   // "Today" is today in the ledger's zone, read from the store's settings on each request (a

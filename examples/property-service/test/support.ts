@@ -117,7 +117,9 @@ export const wrap = async (service: PropertyService, cleanup: () => Promise<void
 };
 
 /** The service on SQLite files in a temporary directory, on a free port. */
-export const startOnSQLite = async (options: Pick<PropertyServiceOptions, 'channels' | 'clock'> = {}): Promise<Running> => {
+export const startOnSQLite = async (
+  options: Pick<PropertyServiceOptions, 'channels' | 'clock' | 'deliveryReports'> = {},
+): Promise<Running> => {
   const dir = mkdtempSync(join(tmpdir(), 'renewal-service-'));
   const service = await startPropertyService({
     store: `sqlite:${join(dir, 'renewal.db')}`,

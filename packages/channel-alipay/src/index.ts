@@ -16,5 +16,6 @@ export {
   type RefundAnswer,
   refundThroughAlipay,
 } from './trade.js';
+export { type AlipayPayLinkOptions, alipayPayLink } from './pay-link.js';
 export { type AlipayAgreementGateway, agreementOutTradeNo, alipayAgreementGateway } from './agreement.js';
 export { alipayRefundSender } from './refund-sender.js';

@@ -22,5 +22,6 @@ export {
   type WeChatLedgerRefund,
   refundThroughWeChatPay,
 } from './trade.js';
+export { type WeChatPayLinkOptions, wechatPayLink } from './pay-link.js';
 export { type WeChatPayEntrustGateway, entrustOutTradeNo, weChatPayEntrustGateway } from './entrust.js';
 export { weChatPayRefundSender } from './refund-sender.js';

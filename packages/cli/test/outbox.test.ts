@@ -7,35 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { getSQLiteEventStore } from '@renewal-ledger/store-sqlite';
-import { allEvents } from '@renewal-ledger/testing/engine';
-import { billedFlats, remindByEmail } from '@renewal-ledger/testing/delivery';
 import { startSmtp } from '@renewal-ledger/testing/smtp';
 import { workspace } from './support/cli.js';
-
-const FROM = 'Property office <office@estate.example>';
-const REMINDER = 'reminder:unit-0301/2026-01-01/reminder/2026-01-15/2';
-
-const ledgerWithReminder = async (path: string, contact: Record<string, string>) => {
-  const store = getSQLiteEventStore({ path });
-  try {
-    const e = await billedFlats(store, [{ contractId: 'unit-0301', contact }]);
-    await remindByEmail(e);
-  } finally {
-    await store.close();
-  }
-};
-
-const deliveryEvents = async (path: string) => {
-  const store = getSQLiteEventStore({ path });
-  try {
-    return (await allEvents(store))
-      .filter((e) => e.streamName.startsWith('delivery-'))
-      .map((e) => [e.type, (e.data as { messageId: string }).messageId, (e.data as { channel: string }).channel]);
-  } finally {
-    await store.close();
-  }
-};
+import { FROM, REMINDER, deliveryEvents, ledgerWithReminder } from './support/outbox.js';
 
 test('a dispatcher killed between the send and its record: sent again once under the same Message-ID, one outcome recorded', async () => {
   const ws = workspace();

@@ -861,6 +861,8 @@ export {
   type RenderedMessage,
   type TemplateOptions,
   formatDateFor,
+  billForPayLink,
+  howToPayWithLink,
   renderMessage,
 } from './delivery/templates.js';
 export { shareOut, type InvoiceableCycle, invoiceableLinesOf, overInvoicedMinor, redLinesForRefund } from './invoice/figures.js';

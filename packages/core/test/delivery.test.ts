@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import * as E from 'fp-ts/lib/Either.js';
 import fc from 'fast-check';
 import {
+  billForPayLink,
   decideDelivery,
   decodeDeliveryCommand,
   deliveryChannels,
@@ -13,6 +14,7 @@ import {
   evolveDelivery,
   formatDateFor,
   formatMoney,
+  howToPayWithLink,
   initialDeliveryState,
   renderMessage,
   type BusinessDate,
@@ -172,6 +174,42 @@ test('one final outcome per channel: the same again is a duplicate, another is r
   );
 });
 
+test('a pay link is made for a bill in the provider currency with something to pay, and replaces the default way to pay', () => {
+  const notice: OutboxMessage = { ...reminder, messageId: 'notice:x', kind: 'notice', amountMinor: 31520 };
+  assert.equal(billForPayLink(notice, 'CNY'), { cycleId: 'unit-0301/2026-01-01', amountMinor: 31520 });
+  assert.is(billForPayLink({ ...notice, currency: 'JPY' }, 'CNY'), null);
+  assert.is(billForPayLink({ ...notice, amountMinor: 0 }, 'CNY'), null);
+  assert.is(billForPayLink({ ...notice, cycleId: null }, 'CNY'), null);
+  const linked = { ...options, howToPay: howToPayWithLink('https://qr.alipay.com/bax01') };
+  assert.ok(
+    renderMessage(notice, 'sms', 'zh-CN', linked).body.endsWith(
+      '请扫码或打开以下链接缴纳：https://qr.alipay.com/bax01（编号 unit-0301/2026-01-01）。',
+    ),
+  );
+  assert.ok(
+    renderMessage(notice, 'email', 'en', linked).body.includes(
+      'Pay by scanning the QR code or opening https://qr.alipay.com/bax01 (reference unit-0301/2026-01-01).',
+    ),
+  );
+});
+
+test('a bounce reported after sent ends the channel as bounced, once; never after delivered, and nothing after it', () => {
+  let s = apply(initialDeliveryState(), record('sent', 'sms')).state;
+  const late = apply(s, record('bounced', 'sms', { reason: 'UNDELIVERABLE: number not in service' }));
+  assert.equal(late.events, ['MessageBounced']);
+  s = late.state;
+  assert.equal(
+    s.channels.map((c) => [c.channel, c.outcome, c.bouncedAfterSent]),
+    [['sms', 'bounced', true]],
+  );
+  assert.equal(apply(s, record('bounced', 'sms', { commandId: 'again' })).duplicate, { key: 'outcome', id: 'm-1' });
+  assert.equal(apply(s, record('delivered', 'sms')).error, 'NOT_SENT');
+  assert.equal(apply(s, record('sent', 'sms', { commandId: 'resend' })).error, 'OUTCOME_RECORDED');
+  // Delivered first: a later bounce report contradicts it and is refused.
+  const delivered = apply(apply(initialDeliveryState(), record('sent', 'email')).state, record('delivered', 'email')).state;
+  assert.equal(apply(delivered, record('bounced', 'email')).error, 'OUTCOME_RECORDED');
+});
+
 test('whatever order outcomes are asked in, each channel ends with at most one final outcome', () => {
   const asks = fc.array(
     fc.record({
@@ -185,7 +223,12 @@ test('whatever order outcomes are asked in, each channel ends with at most one f
     fc.property(asks, (list) => {
       let s = initialDeliveryState();
       for (const a of list) s = apply(s, record(a.outcome, a.channel, { commandId: `c-${a.outcome}-${a.channel}-${a.n}` })).state;
-      for (const ch of ['email', 'sms']) assert.ok(s.channels.filter((c) => c.channel === ch).length <= 1);
+      for (const ch of ['email', 'sms']) {
+        const on = s.channels.filter((c) => c.channel === ch);
+        assert.ok(on.length <= 1);
+        // delivered and a late bounce exclude each other.
+        assert.ok(!on.some((c) => c.delivered && c.outcome !== 'sent'));
+      }
     }),
   );
 });

@@ -25,6 +25,7 @@ import {
   deliveryEvents,
   deliveryStreamName,
   evolveDelivery,
+  howToPayWithLink,
   initialDeliveryState,
   renderMessage,
 } from '@renewal-ledger/core';
@@ -59,6 +60,15 @@ export interface DispatchOptions {
   /** The language of the messages: the ledger's locale (zh-CN, en, ...). */
   readonly locale: string;
   readonly templates: TemplateOptions;
+  /**
+   * A payment link or QR code for a payment notice's bill (the cycle and its amount), from a
+   * payment channel: `alipayPayLink(sdk)` (an Alipay precreate's qr_code), or any function
+   * asking a provider for an order. Asked once per notice per run, before it is sent; null, or
+   * an error, leaves the default "how to pay" text, so a provider that is down never holds a
+   * notice back. The provider's order is keyed by the cycle and amount, so asking again gives
+   * the same code.
+   */
+  readonly payLink?: PayLinkProvider;
   readonly policy?: DeliveryPolicy;
   readonly retry?: Partial<RetryPolicy>;
   /** Only these kinds (reminder, notice, receipt). Default all. */
@@ -84,6 +94,9 @@ export interface DispatchOptions {
   /** Called as each outcome is recorded. */
   readonly onOutcome?: (outcome: DispatchOutcome) => void;
 }
+
+/** The link or QR code content a payment notice carries for paying its bill, or null for none. */
+export type PayLinkProvider = (message: OutboxMessage) => Promise<string | null>;
 
 export interface DispatchOutcome {
   readonly messageId: string;
@@ -192,13 +205,15 @@ export const dispatchOutbox = async (options: DispatchOptions): Promise<Dispatch
     if (state.channels.some((c) => c.outcome === 'sent')) return;
     const done = new Set(state.channels.map((c) => c.channel));
     let first = done.size === 0;
+    const link = m.kind === 'notice' && options.payLink ? await options.payLink(m).catch(() => null) : null;
+    const templates = link ? { ...options.templates, howToPay: howToPayWithLink(link) } : options.templates;
     for (const channel of row.channels) {
       if (done.has(channel)) continue;
       const out: OutgoingMessage = {
         message: m,
         channel,
         to: addressOn(m, channel),
-        rendered: renderMessage(m, channel, options.locale, options.templates),
+        rendered: renderMessage(m, channel, options.locale, templates),
         idempotencyKey: `${m.messageId}#${channel}`,
       };
       if (channel === 'letter') {

@@ -22,5 +22,17 @@ export {
   type DispatchOptions,
   type DispatchOutcome,
   type DispatchReport,
+  type PayLinkProvider,
   dispatchOutbox,
 } from './dispatcher.js';
+export {
+  DELIVERY_REPORT_STATUSES,
+  type DeliveryReportStatus,
+  type DeliveryReport,
+  DeliveryReportError,
+  parseDeliveryReport,
+  type ReportOutcome,
+  type ReportIntakeOptions,
+  type ReportIntakeSummary,
+  recordDeliveryReports,
+} from './reports.js';

@@ -219,7 +219,7 @@ const loadRecipients = async (tx: SqlExecutor, table: string, ids: Iterable<stri
 
 const applyOutcome = async (tx: SqlExecutor, table: string, type: string, d: DeliveryEventData): Promise<void> => {
   if (type === 'MessageDelivered') return;
-  const rows = await tx.query(`SELECT channels, tried FROM ${table} WHERE message_id = ?`, [d.messageId]);
+  const rows = await tx.query(`SELECT channels, tried, sent_on FROM ${table} WHERE message_id = ?`, [d.messageId]);
   const row = rows[0];
   if (!row) return;
   if (type === 'MessageSent') {
@@ -228,6 +228,15 @@ const applyOutcome = async (tx: SqlExecutor, table: string, type: string, d: Del
   }
   const tried = [...splitList(asText(row.tried)), d.channel];
   const left = splitList(asText(row.channels)).filter((c) => !tried.includes(c));
+  if (type === 'MessageBounced' && asOptionalText(row.sent_on) === d.channel) {
+    // A late bounce (reported after sent): the message is pending again for the next channel.
+    await tx.execute(`UPDATE ${table} SET tried = ?, sent_on = NULL, status = ? WHERE message_id = ?`, [
+      tried.join(','),
+      left.length === 0 ? 'undeliverable' : 'pending',
+      d.messageId,
+    ]);
+    return;
+  }
   await tx.execute(
     `UPDATE ${table} SET tried = ?, status = CASE WHEN status = 'sent' THEN status WHEN ? THEN 'undeliverable' ELSE status END WHERE message_id = ?`,
     [tried.join(','), left.length === 0 ? 1 : 0, d.messageId],

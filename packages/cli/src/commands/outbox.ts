@@ -9,16 +9,19 @@ import {
   getOutboxProjection,
   getOutboxView,
   getSmtpChannel,
+  recordDeliveryReports,
   type ChannelAdapter,
   type DispatchReport,
   type OutboxStatus,
 } from '@renewal-ledger/delivery';
 import { getProjectionRunner } from '@renewal-ledger/projections';
 import { openStore } from '@renewal-ledger/stores';
+import { open } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import { formatOf, noPositionals, parse, positiveIntOf } from '../args.js';
 import type { Command } from '../command.js';
 import { actorOf as whoActs } from '../actor.js';
-import { UsageError } from '../errors.js';
+import { UsageError, fileProblem } from '../errors.js';
 import { clockNow } from '../ledger.js';
 import { count, print, printJson, table } from '../output.js';
 import { openViews, storeUrlOf, viewsLocationOf } from '../session.js';
@@ -231,4 +234,61 @@ as one printable DIR/letters-<time>.html.
   },
 };
 
-export const outboxCommands: readonly Command[] = [outboxListCommand, outboxDispatchCommand];
+const REPORTS = 'outbox reports';
+export const outboxReportsCommand: Command = {
+  name: REPORTS,
+  summary: "record providers' delivery reports (delivered, or a bounce after sent) from a JSON-lines file",
+  common: true,
+  help: `usage: renewal outbox reports FILE [--format table|json]
+
+Reads providers' later reports about messages they took (an e-mail DSN, an SMS delivery
+receipt), one JSON object a line:
+
+  {"idempotencyKey":"notice:c-1/2026-01#sms","channel":"sms","status":"bounced","at":"2026-01-16T03:00:00Z","reason":"number not in service"}
+
+(messageId instead of idempotencyKey; providerId, when given, must be the one recorded when
+sent). "delivered" records MessageDelivered; "bounced" after sent records the bounce on that
+channel, and the next \`renewal outbox dispatch\` tries the next channel by the policy. The same
+report twice records once. A line that cannot be read or that a rule refuses (not sent on that
+channel, delivered already) is listed and changes nothing; the exit status is then 1.`,
+  async run(argv) {
+    const { values, positionals } = parse(REPORTS, argv, {});
+    const format = formatOf(REPORTS, values.format, ['table', 'json']);
+    const file = positionals[0];
+    if (!file || positionals.length > 1) throw new UsageError('give one FILE of delivery reports (JSON lines)', REPORTS);
+    const handle = await open(file, 'r').catch((e: unknown) => {
+      throw fileProblem(file, e);
+    });
+    const storeUrl = storeUrlOf(values.store);
+    const store = await openStore(storeUrl, { create: false }).catch(async (e: unknown) => {
+      await handle.close();
+      throw e;
+    });
+    const views = await openViews(viewsLocationOf(storeUrl, values.views));
+    try {
+      const who = await whoActs(store, REPORTS, values.actor);
+      const input = handle.createReadStream({ encoding: 'utf8', autoClose: false });
+      const summary = await recordDeliveryReports(createInterface({ input, crlfDelay: Infinity }), {
+        store,
+        database: views,
+        actor: who.actor ?? 'delivery',
+        ...(who.access ? { access: { policy: who.access, role: who.role! } } : {}),
+        clock: () => clockNow(process.env),
+      });
+      if (format === 'json') printJson(summary);
+      else {
+        print(
+          `Delivery reports: ${count(summary.reports)} read: ${count(summary.delivered)} delivered, ${count(summary.bounced)} bounced after sent, ${count(summary.duplicates)} recorded already, ${count(summary.refused.length)} refused`,
+        );
+        for (const r of summary.refused) print(`  line ${r.line}${r.messageId ? ` (${r.messageId} on ${r.channel})` : ''}: ${r.problem}`);
+      }
+      return summary.refused.length > 0 ? 1 : 0;
+    } finally {
+      await handle.close();
+      await views.close();
+      await store.close();
+    }
+  },
+};
+
+export const outboxCommands: readonly Command[] = [outboxListCommand, outboxDispatchCommand, outboxReportsCommand];

@@ -1,7 +1,11 @@
 // A message's deliveries as an aggregate, through the generic command handler like every other.
-// The rule that makes "never twice" checkable: on each channel at most one final outcome (sent,
-// bounced or failed) is ever recorded, and `delivered` only after `sent`. The same outcome again
-// is a duplicate; another outcome is refused with what was recorded.
+// The rule that makes "never twice" checkable: on each channel at most one outcome of the attempt
+// (sent, bounced or failed) is ever recorded, and after `sent` at most one provider's report of
+// what became of it: `delivered`, or `bounced` (a late bounce: an e-mail DSN, an SMS receipt
+// saying the number is dead). A late bounce ends the channel as bounced, so the dispatcher falls
+// back to the next; a report cannot be undone by another (delivered then bounced is refused, and
+// the reverse). The same outcome again is a duplicate; another outcome is refused with what was
+// recorded.
 import * as E from 'fp-ts/lib/Either.js';
 import type { Aggregate } from '../aggregate.js';
 import type { Decision } from '../decider.js';
@@ -26,9 +30,11 @@ const EVENT_OF: Readonly<Record<DeliveryOutcome, DeliveryEventType>> = {
 
 export interface ChannelDelivery {
   readonly channel: DeliveryChannel;
-  /** sent, bounced or failed: the one final outcome of the attempt on this channel. */
+  /** sent, bounced or failed: the one final outcome on this channel (bounced after sent for a late bounce). */
   readonly outcome: Exclude<DeliveryOutcome, 'delivered'>;
   readonly delivered: boolean;
+  /** A provider reported a bounce after the channel was recorded sent. */
+  readonly bouncedAfterSent: boolean;
   readonly recorded: DeliveryEventData;
 }
 
@@ -65,10 +71,13 @@ export const initialDeliveryState = (): DeliveryState => ({ messageId: null, cha
 export const evolveDelivery = (state: DeliveryState, event: DeliveryEvent): DeliveryState => {
   const d = event.data;
   const outcome = OUTCOME_OF[event.type];
+  const found = state.channels.find((c) => c.channel === d.channel);
   const channels =
     outcome === 'delivered'
       ? state.channels.map((c) => (c.channel === d.channel ? { ...c, delivered: true } : c))
-      : [...state.channels, { channel: d.channel, outcome, delivered: false, recorded: d }];
+      : found?.outcome === 'sent' && outcome === 'bounced'
+        ? state.channels.map((c) => (c.channel === d.channel ? { ...c, outcome, bouncedAfterSent: true, recorded: d } : c))
+        : [...state.channels, { channel: d.channel, outcome, delivered: false, bouncedAfterSent: false, recorded: d }];
   return { messageId: d.messageId, channels, commandIds: [...state.commandIds, d.commandId] };
 };
 
@@ -85,6 +94,14 @@ export const decideDelivery = (
     return found.delivered
       ? E.right({ events: [], duplicate: { key: 'outcome', id: c.messageId } })
       : E.right({ events: [event], duplicate: null });
+  }
+  // A late bounce: the provider took the message, then reported it could not deliver it.
+  if (outcome === 'bounced' && found?.outcome === 'sent') {
+    if (found.delivered)
+      return E.left(
+        deliveryError('OUTCOME_RECORDED', { messageId: c.messageId, channel: c.channel, recorded: 'delivered', asked: outcome }),
+      );
+    return E.right({ events: [event], duplicate: null });
   }
   if (found)
     return found.outcome === outcome

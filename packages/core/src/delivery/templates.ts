@@ -53,6 +53,24 @@ export const formatDateFor = (date: BusinessDate, language: MessageLanguage): st
 
 const referenceOf = (m: OutboxMessage): string => m.cycleId ?? m.contractId;
 
+/**
+ * The bill a payment link is made for: the message's cycle and amount, when it has a cycle,
+ * something to pay, and is in the provider's currency (Alipay and WeChat Pay take CNY); else null.
+ */
+export const billForPayLink = (m: OutboxMessage, currency: string): { readonly cycleId: string; readonly amountMinor: number } | null =>
+  m.cycleId !== null && m.amountMinor > 0 && m.currency === currency ? { cycleId: m.cycleId, amountMinor: m.amountMinor } : null;
+
+/**
+ * How to pay with a payment link or QR code made for this message's bill (an Alipay precreate's
+ * qr_code, a WeChat Pay Native code_url): the link, and the reference to quote at the counter.
+ */
+export const howToPayWithLink =
+  (link: string) =>
+  (m: OutboxMessage, language: MessageLanguage): string =>
+    language === 'zh-CN'
+      ? `请扫码或打开以下链接缴纳：${link}（编号 ${referenceOf(m)}）。`
+      : `Pay by scanning the QR code or opening ${link} (reference ${referenceOf(m)}).`;
+
 const defaultHowToPay = (m: OutboxMessage, language: MessageLanguage): string =>
   language === 'zh-CN'
     ? `请通过支付宝、微信支付、银行转账或到物业服务中心缴纳，并注明编号 ${referenceOf(m)}。`
