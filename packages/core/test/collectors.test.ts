@@ -67,6 +67,26 @@ test('refusals and duplicates', () => {
     .thenNothing();
 });
 
+test('early in a month, before anything falls due, the collectors holding contracts are reported with zeros', () => {
+  // wang holds A from January, zhou took B on 3 December: on 2 December only wang holds one.
+  const state = fold(collectorsDecider)([assign('A', 'wang', '2026-01-01'), assign('B', 'zhou', '2026-12-03', 'south')].map(eventOf));
+  const r = collectorsPerformance(state, {
+    month: '2026-12',
+    asOf: '2026-12-02' as BusinessDate,
+    currency: 'CNY',
+    cycles: [],
+    takings: [],
+  });
+  assert.equal(
+    r.collectors.map((c) => [c.id, c.teamId, c.collectedMinor, c.dueMinor, c.collectionRateBp]),
+    [['wang', 'north', 0, 0, null]],
+  );
+  assert.equal(
+    r.teams.map((t) => [t.id, t.collectedMinor]),
+    [['north', 0]],
+  );
+});
+
 test('basis points are exact and rounded down', () => {
   assert.is(basisPoints(40000, 45000), 8888);
   assert.is(basisPoints(0, 0), null);

@@ -153,6 +153,13 @@ export const collectorsPerformance = (
       if (a && reduced !== 0) for (const tally of tallies(a.collectorId, a.teamId)) tally.arrearsReducedMinor += reduced;
     }
   }
+  // Collectors holding contracts at the month's last day asked are reported even when nothing
+  // counted to them yet (early in a month, before any cycle falls due): a row of zeros is an
+  // answer, an empty report reads as "nobody is assigned".
+  for (const contractId of office.assignments.keys()) {
+    const a = assignmentOn(office, contractId, last);
+    if (a) tallies(a.collectorId, a.teamId);
+  }
   // Collectors and teams with a target this month are reported even when nothing counted to them yet.
   for (const target of office.targets.values()) {
     if (target.month !== input.month || target.currency !== input.currency) continue;
