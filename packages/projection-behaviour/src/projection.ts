@@ -71,6 +71,8 @@ interface ReminderRow {
   windowEnd: number;
   remindedMinor: number;
   paidWithinMinor: number;
+  /** When the first payment counted within the week came: a reminder is "followed" only from then on. */
+  followedAt: string | null;
   changed: boolean;
 }
 
@@ -117,6 +119,7 @@ const loadReminders = async (tx: SqlExecutor, table: string, cycleIds: readonly 
         windowEnd: Date.parse(asText(r.at)) + WEEK_MS,
         remindedMinor: asNumber(r.reminded_minor),
         paidWithinMinor: asNumber(r.paid_within_minor),
+        followedAt: r.followed_at === null ? null : asText(r.followed_at),
         changed: false,
       });
       out.set(cycleId, list);
@@ -133,7 +136,8 @@ export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_rem
     // 2: days in the ledger's zone.
     // 3: zone changeovers that never recount a day, the opening a change from UTC (business-days.ts).
     // 4: reminders indexed by contract (a contract's reminders, read per contract by customer types).
-    version: 4,
+    // 5: when a reminder was first followed by a payment, so "followed" holds as of a date.
+    version: 5,
     eventTypes: [...RENEWAL_EVENT_TYPES, 'CreditReceived', ...LEDGER_ZONE_EVENT_TYPES],
     tables: [BEHAVIOUR_CYCLES, BEHAVIOUR_REMINDERS, BEHAVIOUR_TAKINGS, BEHAVIOUR_LEDGER],
     async createTables(tx, t) {
@@ -161,6 +165,7 @@ export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_rem
       at TEXT NOT NULL,
       reminded_minor BIGINT NOT NULL,
       paid_within_minor BIGINT NOT NULL,
+      followed_at TEXT,
       PRIMARY KEY (cycle_id, reminder_id))`);
       await tx.execute(`CREATE INDEX ${t.behaviour_reminders}_contract ON ${t.behaviour_reminders} (contract_id)`);
       await tx.execute(`CREATE TABLE ${t.behaviour_takings} (
@@ -235,6 +240,7 @@ export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_rem
             windowEnd: Date.parse(d.at) + WEEK_MS,
             remindedMinor: cycleFigures(after).collectibleMinor,
             paidWithinMinor: 0,
+            followedAt: null,
             changed: true,
           });
           reminders.set(cycleId, list);
@@ -249,6 +255,7 @@ export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_rem
             const counted = Math.min(d.amountMinor - (d.lateFeeMinor ?? 0), r.remindedMinor - r.paidWithinMinor);
             if (counted <= 0) continue;
             r.paidWithinMinor += counted;
+            r.followedAt ??= d.at;
             r.changed = true;
           }
         } else if (e.type === 'Refunded') {
@@ -301,13 +308,23 @@ export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_rem
       for (const list of reminders.values())
         for (const r of list)
           if (r.changed)
-            reminderRows.push([r.cycleId, r.reminderId, r.contractId, r.channel, r.level, r.at, r.remindedMinor, r.paidWithinMinor]);
+            reminderRows.push([
+              r.cycleId,
+              r.reminderId,
+              r.contractId,
+              r.channel,
+              r.level,
+              r.at,
+              r.remindedMinor,
+              r.paidWithinMinor,
+              r.followedAt,
+            ]);
       await insertRows(
         tx,
         t.behaviour_reminders,
-        ['cycle_id', 'reminder_id', 'contract_id', 'channel', 'level', 'at', 'reminded_minor', 'paid_within_minor'],
+        ['cycle_id', 'reminder_id', 'contract_id', 'channel', 'level', 'at', 'reminded_minor', 'paid_within_minor', 'followed_at'],
         reminderRows,
-        'ON CONFLICT (cycle_id, reminder_id) DO UPDATE SET paid_within_minor = excluded.paid_within_minor',
+        'ON CONFLICT (cycle_id, reminder_id) DO UPDATE SET paid_within_minor = excluded.paid_within_minor, followed_at = excluded.followed_at',
       );
       const k = t.behaviour_takings;
       await insertRows(

@@ -157,11 +157,12 @@ export const getBehaviourView = (db: SqlExecutor): BehaviourView => {
     },
     async contractReminders(contractId, { until }) {
       await ready();
-      const rows = await db.query(`SELECT cycle_id, at, paid_within_minor FROM ${BEHAVIOUR_REMINDERS} WHERE contract_id = ?`, [contractId]);
+      const rows = await db.query(`SELECT cycle_id, at, followed_at FROM ${BEHAVIOUR_REMINDERS} WHERE contract_id = ?`, [contractId]);
       // Instants are compared as instants (offsets differ), never as text.
       const end = instantMillis(until as Instant);
       const sent = rows.filter((r) => instantMillis(asText(r.at) as Instant) <= end);
-      const followed = sent.filter((r) => asNumber(r.paid_within_minor) > 0).length;
+      // Followed as of `until`: the payment that followed it had come by then, not later in its week.
+      const followed = sent.filter((r) => r.followed_at !== null && instantMillis(asText(r.followed_at) as Instant) <= end).length;
       return {
         contractId,
         reminders: sent.length,

@@ -173,6 +173,22 @@ test('per reminder channel and level: the share of what was chased that was paid
   ]);
 });
 
+test("a contract's reminders as of an instant: followed by a payment only once the payment has come", async () => {
+  const { view } = await build(await scenario());
+  // A's app reminder of 8 March was paid on 14 March: on 10 March it was not followed (yet).
+  assert.equal(await view.contractReminders(A, { until: '2026-03-10T00:00:00Z' }), {
+    contractId: A,
+    reminders: 1,
+    remindedCycles: 1,
+    followedByPayment: 0,
+    paidAfterShare: 0,
+  });
+  assert.is((await view.contractReminders(A, { until: '2026-03-14T19:00:00Z' })).followedByPayment, 1);
+  // With April's sms of the 16th, paid on the 18th: two reminders, both followed.
+  const may = await view.contractReminders(A, { until: '2026-05-01T00:00:00Z' });
+  assert.equal([may.reminders, may.followedByPayment, may.paidAfterShare], [2, 2, 1]);
+});
+
 test('per billing period: what was collected of what is due', async () => {
   const { view } = await build(await scenario());
   assert.equal(
