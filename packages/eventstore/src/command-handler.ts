@@ -190,6 +190,13 @@ interface Stream<S> {
   /** The events read: the command-id check looks for the id among them. */
   readonly recorded: readonly RecordedEvent[];
   planned: PlannedOnStream<S>[] | null;
+  /**
+   * Where each command id first appears among the events read, and the state after the first
+   * `upTo` of them: built when a command repeats, so that a batch of retried commands on one long
+   * stream (an import run again) folds it once, not once per command.
+   */
+  firstIndexOf: Map<string, number> | null;
+  prefix: { upTo: number; state: S } | null;
 }
 
 const foldRecorded = <A extends AnyAggregate>(aggregate: A, events: Iterable<RecordedEvent>, until = Number.POSITIVE_INFINITY) => {
@@ -284,7 +291,7 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
 
   const stream = (name: string, events: readonly RecordedEvent[]): Stream<S> => {
     const { state, revision } = foldRecorded(aggregate, events);
-    return { name, state, revision, recorded: events, planned: null };
+    return { name, state, revision, recorded: events, planned: null, firstIndexOf: null, prefix: null };
   };
 
   /** The streams of a batch, folded: in one read where the store can (`readStreams`), else one by one. */
@@ -305,18 +312,31 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
    */
   const earlierUnder = (s: Stream<S>, commandId: string) => {
     const recorded = s.recorded;
-    for (let i = 0; i < recorded.length; i++) {
-      if (recorded[i]!.metadata.commandId !== commandId) continue;
+    if (s.firstIndexOf === null) {
+      s.firstIndexOf = new Map();
+      for (let i = recorded.length - 1; i >= 0; i--) s.firstIndexOf.set(recorded[i]!.metadata.commandId, i);
+    }
+    const i = s.firstIndexOf.get(commandId);
+    if (i !== undefined) {
       let end = i + 1;
       while (end < recorded.length && recorded[end]!.metadata.commandId === commandId) end++;
       return {
         events: recorded.slice(i, end) as readonly DomainEvent[],
         position: recorded[i]!.globalPosition as bigint | null,
-        before: () => foldRecorded(aggregate, recorded, i).state,
+        before: () => stateBefore(s, i),
       };
     }
     for (const p of s.planned ?? []) if (p.commandId === commandId) return { events: p.events, position: null, before: () => p.before };
     return null;
+  };
+
+  /** The state after the first `upTo` events read: folded on from the last one asked for when it can. */
+  const stateBefore = (s: Stream<S>, upTo: number): S => {
+    if (s.prefix === null || s.prefix.upTo > upTo) s.prefix = { upTo: 0, state: aggregate.initialState() };
+    let { state } = s.prefix;
+    for (let i = s.prefix.upTo; i < upTo; i++) state = aggregate.evolve(state, aggregate.events.of(s.recorded[i]!));
+    s.prefix = { upTo, state };
+    return state;
   };
 
   /** A command whose id was used before: the same content decided on the same state is a duplicate. */

@@ -154,6 +154,30 @@ test('handleBatch of nothing writes nothing', async () => {
   assert.is(await store.headPosition(), -1n);
 });
 
+test('a batch retried on one long stream folds it once: each duplicate is decided on the state before its command, not refolded', async () => {
+  const store = getInMemoryEventStore();
+  const clock = () => '2026-02-01T00:00:00Z' as never;
+  // 1 bill and 200 payments of 0.01: 201 events on one cycle.
+  const commands = [bill('c1', 'b1'), ...Array.from({ length: 200 }, (_, i) => pay('c1', `p${i}`, 1))];
+  await getCommandHandler(renewalCycle, { store, clock }).handleBatch(commands);
+  let evolved = 0;
+  const counting = {
+    ...renewalCycle,
+    evolve: (...a: Parameters<typeof renewalCycle.evolve>) => {
+      evolved++;
+      return renewalCycle.evolve(...a);
+    },
+  };
+  const again = await getCommandHandler(counting, { store, clock }).handleBatch(commands);
+  assert.equal(new Set(again.map((r) => r.status)), new Set(['duplicate']));
+  // Loading folds the 201 events once; the 201 duplicates' states before them, once more in all
+  // (refolding per command was 201 x 202 / 2 = 20,301 more).
+  assert.ok(evolved <= 2 * 201, `evolve was called ${evolved} times`);
+  // A retried command with other content than its id first had is still refused.
+  const changed = await getCommandHandler(renewalCycle, { store, clock }).handleBatch([pay('c1', 'p7', 2)]);
+  assert.is(changed[0]!.status, 'rejected');
+});
+
 test('batch options apply to every command; each correlates to itself by default', async () => {
   const store = getInMemoryEventStore();
   const handler = getCommandHandler(renewalCycle, { store, clock: () => '2026-02-01T00:00:00Z' as never });
