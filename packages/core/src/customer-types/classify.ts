@@ -50,7 +50,8 @@ export interface CustomerClassification {
 }
 
 const bp = (part: number, whole: number): number | null => (whole === 0 ? null : Math.floor((part * 10000) / whole));
-const pct = (b: number) => `${(b / 100).toFixed(2)}%`;
+// Basis points written as a percentage in integers: 8888 is 88.88%.
+const pct = (b: number) => `${Math.floor(b / 100)}.${String(b % 100).padStart(2, '0')}%`;
 
 /** Cycles settled on a day on which at least one other cycle was settled too. */
 export const burstCyclesOf = (settledOn: readonly BusinessDate[]): number => {
