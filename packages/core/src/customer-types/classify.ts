@@ -5,6 +5,7 @@
 // demanding, loyal, hesitant, impulsive is the contract's type (a demanding customer is answered
 // carefully even when they pay on time). Meeting none is no type.
 import type { BusinessDate } from '../calendar.js';
+import { formatMinor } from '../money-text.js';
 import { CUSTOMER_APPROACHES, type CustomerApproach, type CustomerType } from './approaches.js';
 import type { CustomerTypeThresholds } from './thresholds.js';
 
@@ -50,8 +51,8 @@ export interface CustomerClassification {
 }
 
 const bp = (part: number, whole: number): number | null => (whole === 0 ? null : Math.floor((part * 10000) / whole));
-// Basis points written as a percentage in integers: 8888 is 88.88%.
-const pct = (b: number) => `${Math.floor(b / 100)}.${String(b % 100).padStart(2, '0')}%`;
+// Basis points are hundredths of a percent: written like minor units, 8888 is 88.88%.
+const pct = (b: number) => `${formatMinor(b)}%`;
 
 /** Cycles settled on a day on which at least one other cycle was settled too. */
 export const burstCyclesOf = (settledOn: readonly BusinessDate[]): number => {
