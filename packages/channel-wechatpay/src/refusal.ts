@@ -1,28 +1,11 @@
-// A refused notification kept as a fact (NotificationRefused on the channel stream named by the
-// payload's sha256): a forged, tampered or misdirected notification leaves an auditable record,
-// once per payload and reason however often it is sent.
-import { createHash } from 'node:crypto';
-import * as E from 'fp-ts/lib/Either.js';
-import { refusedNotification, type channelDecider, type Instant, type RefusalReason } from '@renewal-ledger/core';
-import type { CommandHandler } from '@renewal-ledger/eventstore';
+// A refused wechat-pay notification kept as a fact: eventstore's one recorder, with the provider named.
+import type { channelDecider } from '@renewal-ledger/core';
+import { recordNotificationRefusal, type CommandHandler, type NotificationRefusal } from '@renewal-ledger/eventstore';
 
-export const payloadSha256 = (payload: string): string => createHash('sha256').update(payload, 'utf8').digest('hex');
+export { payloadSha256 } from '@renewal-ledger/eventstore';
 
 /** Records the refusal; 'applied' the first time, 'duplicate' after. */
-export const recordRefusal = async (
+export const recordRefusal = (
   channelHandler: CommandHandler<typeof channelDecider>,
-  o: { readonly payload: string; readonly reason: RefusalReason; readonly detail: string; readonly at: Instant; readonly actor: string },
-): Promise<'applied' | 'duplicate'> => {
-  const command = refusedNotification({
-    provider: 'wechat-pay',
-    payloadSha256: payloadSha256(o.payload),
-    reason: o.reason,
-    detail: o.detail,
-    at: o.at,
-    actor: o.actor,
-  });
-  if (E.isLeft(command)) throw new Error(`the refusal cannot be recorded: ${command.left.message}`);
-  const r = await channelHandler.handle(command.right);
-  if (r.status === 'rejected') throw new Error(`the refusal was not recorded: ${r.error.message}`);
-  return r.status === 'applied' ? 'applied' : 'duplicate';
-};
+  o: NotificationRefusal,
+): Promise<'applied' | 'duplicate'> => recordNotificationRefusal(channelHandler, 'wechat-pay', o);

@@ -50,6 +50,9 @@ export {
 // The ledger's users (docs/roles-and-approvals.md) and their passwords' hashes.
 export { readUsers, activeUser, hashPassword, verifyPassword } from './users.js';
 
+// A refused payment notification kept as a fact (every channel package records through it).
+export { payloadSha256, recordNotificationRefusal, type NotificationRefusal } from './notification-refusal.js';
+
 // The ledger's settings as a store holds them (time zone history, locale).
 export { loadLedgerSettings, readLedgerZones } from './ledger-settings.js';
 
