@@ -3,7 +3,7 @@
 // schema for the inserts, named prepared statements, and raw selects on the library's tables.
 import pg from 'pg';
 import { cycleEvents, evolveCycle, initialCycleState, type BusinessDate, type CycleState } from '@renewal-ledger/core';
-import { getPostgresViewDatabase, type ViewDatabase } from '@renewal-ledger/projections';
+import { cycleStateColumnsSql, cycleStateFromRow, getPostgresViewDatabase, type ViewDatabase } from '@renewal-ledger/projections';
 import { getPostgresEventStore, migrations } from '@renewal-ledger/store-postgres';
 import { transactionsOf, type Backend, type Limit, type StoreName } from './backend.js';
 import type { PlannedRow } from './plan.js';
@@ -47,6 +47,8 @@ export const getPostgresBackend = async (options: { url: string }): Promise<Back
   const historyOf = new Map<StoreName, number>();
   const viewsSchema = `${prefix}_views`;
   const all = [...Object.values(schemaOf), ...Object.values(limitSchemaOf), viewsSchema];
+  // Open cycles of the arrears view with their states (the compact row, read with cycleStateFromRow).
+  const openWithState = `${cycleStateColumnsSql('s', 's_')} FROM ${q(viewsSchema)}.arrears_cycles a JOIN ${q(viewsSchema)}.arrears_states s ON s.cycle_id = a.cycle_id WHERE a.collectible_minor > 0`;
 
   const client = new pg.Client({ connectionString: options.url });
   await client.connect();
@@ -179,25 +181,25 @@ export const getPostgresBackend = async (options: { url: string }): Promise<Back
         name: 'bench_portfolio_sums',
         text: `${PORTFOLIO_SUMS} ${q(viewsSchema)}.arrears_cycles`,
       });
-      const { rows } = await client.query<{ collectible_minor: string; state_json: string }>({
+      const { rows } = await client.query<Record<string, unknown> & { collectible_minor: string }>({
         name: 'bench_portfolio',
-        text: `SELECT collectible_minor, state_json FROM ${q(viewsSchema)}.arrears_cycles WHERE collectible_minor > 0`,
+        text: `SELECT a.collectible_minor, ${openWithState}`,
       });
       const acc = agingAccumulator(asOf);
       for (const r of rows) {
-        acc.add(Number(r.collectible_minor), JSON.parse(r.state_json) as CycleState);
+        acc.add(Number(r.collectible_minor), cycleStateFromRow(r, 's_'));
         tick();
       }
       return { ...acc.done(), cycles: Number(sums.rows[0]!.cycles) };
     },
     async topDebtors(asOf: BusinessDate, top, tick) {
-      const { rows } = await client.query<{ contract_id: string; collectible_minor: string; state_json: string }>({
+      const { rows } = await client.query<Record<string, unknown> & { contract_id: string; collectible_minor: string }>({
         name: 'bench_top',
-        text: `SELECT contract_id, collectible_minor, state_json FROM ${q(viewsSchema)}.arrears_cycles WHERE collectible_minor > 0`,
+        text: `SELECT a.contract_id, a.collectible_minor, ${openWithState}`,
       });
       const acc = debtorAccumulator(asOf);
       for (const r of rows) {
-        acc.add(r.contract_id, Number(r.collectible_minor), JSON.parse(r.state_json) as CycleState);
+        acc.add(r.contract_id, Number(r.collectible_minor), cycleStateFromRow(r, 's_'));
         tick();
       }
       return acc.top(top);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { cycleEvents, evolveCycle, initialCycleState, type BusinessDate, type CycleState } from '@renewal-ledger/core';
-import { getSQLiteViewDatabase, type ViewDatabase } from '@renewal-ledger/projections';
+import { cycleStateColumnsSql, cycleStateFromRow, getSQLiteViewDatabase, type ViewDatabase } from '@renewal-ledger/projections';
 import { getSQLiteEventStore, MIGRATIONS } from '@renewal-ledger/store-sqlite';
 import { transactionsOf, type Backend, type Limit, type StoreName } from './backend.js';
 import type { Tick } from './measure.js';
@@ -49,14 +49,17 @@ export const openRawEventsFile = (path: string, synchronous: 'FULL' | 'NORMAL' =
   return db;
 };
 
+/** Open cycles of the arrears view with their states (the compact row, read with cycleStateFromRow). */
+const OPEN_WITH_STATE = `${cycleStateColumnsSql('s', 's_')} FROM arrears_cycles a JOIN arrears_states s ON s.cycle_id = a.cycle_id WHERE a.collectible_minor > 0`;
+
 /** The arrears view's limit (e), raw on a better-sqlite3 connection to the views: every cycle summed, the open ones aged. */
 export const rawPortfolio = (db: Database.Database, asOf: BusinessDate, tick: Tick) => {
   const { cycles } = db.prepare(`${PORTFOLIO_SUMS} arrears_cycles`).get() as { cycles: number };
   const acc = agingAccumulator(asOf);
-  for (const r of db
-    .prepare('SELECT collectible_minor, state_json FROM arrears_cycles WHERE collectible_minor > 0')
-    .iterate() as IterableIterator<{ collectible_minor: number; state_json: string }>) {
-    acc.add(r.collectible_minor, JSON.parse(r.state_json) as CycleState);
+  for (const r of db.prepare(`SELECT a.collectible_minor, ${OPEN_WITH_STATE}`).iterate() as IterableIterator<
+    Record<string, unknown> & { collectible_minor: number }
+  >) {
+    acc.add(r.collectible_minor, cycleStateFromRow(r, 's_'));
     tick();
   }
   return { ...acc.done(), cycles };
@@ -65,10 +68,10 @@ export const rawPortfolio = (db: Database.Database, asOf: BusinessDate, tick: Ti
 /** The top-debtors limit (e), raw: open cycles aged, summed per contract, ranked. */
 export const rawTopDebtors = (db: Database.Database, asOf: BusinessDate, top: number, tick: Tick) => {
   const acc = debtorAccumulator(asOf);
-  for (const r of db
-    .prepare('SELECT contract_id, collectible_minor, state_json FROM arrears_cycles WHERE collectible_minor > 0')
-    .iterate() as IterableIterator<{ contract_id: string; collectible_minor: number; state_json: string }>) {
-    acc.add(r.contract_id, r.collectible_minor, JSON.parse(r.state_json) as CycleState);
+  for (const r of db.prepare(`SELECT a.contract_id, a.collectible_minor, ${OPEN_WITH_STATE}`).iterate() as IterableIterator<
+    Record<string, unknown> & { contract_id: string; collectible_minor: number }
+  >) {
+    acc.add(r.contract_id, r.collectible_minor, cycleStateFromRow(r, 's_'));
     tick();
   }
   return acc.top(top);

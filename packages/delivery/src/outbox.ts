@@ -37,12 +37,13 @@ import {
   asNumber,
   asOptionalText,
   asText,
+  createCycleStateTable,
   createLedgerSettingsTable,
-  cycleStateToJson,
   defineProjection,
   foldBatch,
   insertRows,
   loadCycleStates,
+  saveCycleStates,
   placeholders,
   requireLiveView,
   trackLedgerZones,
@@ -73,7 +74,7 @@ const createTables = async (tx: SqlExecutor, t: TableNames<OutboxTable>) => {
     global_position BIGINT NOT NULL)`);
   await tx.execute(`CREATE INDEX ${t.outbox_messages}_status ON ${t.outbox_messages} (status, global_position)`);
   await tx.execute(`CREATE TABLE ${t.outbox_contacts} (contract_id TEXT PRIMARY KEY, recipient_json TEXT NOT NULL)`);
-  await tx.execute(`CREATE TABLE ${t.outbox_cycles} (cycle_id TEXT PRIMARY KEY, state_json TEXT NOT NULL)`);
+  await createCycleStateTable(tx, t.outbox_cycles);
   await createLedgerSettingsTable(tx, t.outbox_settings);
 };
 
@@ -96,7 +97,8 @@ const DELIVERY_TYPES = new Set<string>(DELIVERY_EVENT_TYPES);
 /**
  * The outbox view. The policy chooses each kind's first channel and the fallbacks after it; the
  * channels a message will be tried on are fixed when it is derived (those the recipient has an
- * address for), so the dispatcher and `renewal outbox list` agree on them. Bump `version` with
+ * address for), so the dispatcher and `renewal outbox list` agree on them. Bump `version` (default
+ * 2: version 2 keeps cycle states in the compact row, not JSON) with
  * a new policy to derive the rows again.
  */
 export const getOutboxProjection = (
@@ -105,7 +107,7 @@ export const getOutboxProjection = (
   const policy = options.policy ?? DEFAULT_DELIVERY_POLICY;
   return defineProjection({
     name: OUTBOX_PROJECTION,
-    version: options.version ?? 1,
+    version: options.version ?? 2,
     eventTypes: [...RENEWAL_EVENT_TYPES, 'ContractOpened', 'LumpSumReceived', ...DELIVERY_EVENT_TYPES, ...LEDGER_ZONE_EVENT_TYPES],
     tables: ['outbox_messages', 'outbox_contacts', 'outbox_cycles', 'outbox_settings'],
     createTables,
@@ -167,13 +169,7 @@ export const getOutboxProjection = (
           `INSERT INTO ${t.outbox_contacts} (contract_id, recipient_json) VALUES (?, ?) ON CONFLICT (contract_id) DO UPDATE SET recipient_json = excluded.recipient_json`,
           [contractId, JSON.stringify(r)],
         );
-      await insertRows(
-        tx,
-        t.outbox_cycles,
-        ['cycle_id', 'state_json'],
-        [...changed].map((id) => [id, cycleStateToJson(states.get(id)!)]),
-        'ON CONFLICT (cycle_id) DO UPDATE SET state_json = excluded.state_json',
-      );
+      await saveCycleStates(tx, t.outbox_cycles, states, changed);
       // A message derived again (the runner re-reading a batch it had not committed) is the same message.
       await insertRows(
         tx,

@@ -5,7 +5,7 @@
 // how to change it).
 
 // The projection for the runner, and the names of its view in the view database.
-export { ARREARS_PROJECTION, ARREARS_CYCLES, ARREARS_PENDING_APPROVALS, arrearsProjection } from './projection.js';
+export { ARREARS_PROJECTION, ARREARS_CYCLES, ARREARS_PENDING_APPROVALS, ARREARS_STATES, arrearsProjection } from './projection.js';
 
 // Reading the view: a cycle, a contract, a bucket, the top debtors, billing periods, the portfolio.
 export {

@@ -1,13 +1,15 @@
-// The arrears projection: one row per billed cycle with its folded state and the figures core's
-// cycleFigures gives for it. Aging is not stored: it depends on the date asked about, so the
-// view computes it at query time with core's agingAsOf on the stored state.
+// The arrears projection: one row per billed cycle with the figures core's cycleFigures gives for
+// it, and the cycle's folded state in `arrears_states` (the projections package's compact row).
+// Aging is not stored: it depends on the date asked about, so the view computes it at query time
+// with core's agingAsOf on the stored state.
 import { agingAsOf, cycleFigures, pendingRequests, RENEWAL_EVENT_TYPES, type CycleState } from '@renewal-ledger/core';
 import {
-  cycleStateToJson,
+  createCycleStateTable,
   defineProjection,
   foldBatch,
   insertRows,
   loadCycleStates,
+  saveCycleStates,
   cycleIdOf,
   type SqlValue,
 } from '@renewal-ledger/projections';
@@ -15,6 +17,8 @@ import {
 export const ARREARS_PROJECTION = 'arrears';
 /** The table readers query (a SQL view over the live table set). */
 export const ARREARS_CYCLES = 'arrears_cycles';
+/** Each cycle's folded state (createCycleStateTable's columns): what aging is computed from. */
+export const ARREARS_STATES = 'arrears_states';
 /** Requests for money to go out that wait for approval (docs/roles-and-approvals.md): one row each. */
 export const ARREARS_PENDING_APPROVALS = 'arrears_pending_approvals';
 
@@ -78,7 +82,6 @@ const COLUMNS = [
   ...FIGURE_COLUMNS,
   'open_disputes',
   'plan_status',
-  'state_json',
   'last_position',
   'last_recorded_at',
 ] as const;
@@ -113,7 +116,6 @@ const rowOf = (cycleId: string, state: CycleState, lastPosition: bigint, lastRec
     f.lateFeeOutstandingMinor,
     state.disputes.filter((d) => !d.resolution).length,
     planStatus,
-    cycleStateToJson(state),
     lastPosition,
     lastRecordedAt,
   ];
@@ -122,9 +124,10 @@ const rowOf = (cycleId: string, state: CycleState, lastPosition: bigint, lastRec
 export const arrearsProjection = defineProjection({
   name: ARREARS_PROJECTION,
   // 2: pending approvals; the late-fee columns, and principal figures without the late-fee parts of payments.
-  version: 2,
+  // 3: the state in arrears_states, compact, instead of a JSON copy in each row.
+  version: 3,
   eventTypes: RENEWAL_EVENT_TYPES,
-  tables: [ARREARS_CYCLES, ARREARS_PENDING_APPROVALS],
+  tables: [ARREARS_CYCLES, ARREARS_PENDING_APPROVALS, ARREARS_STATES],
   async createTables(tx, t) {
     const table = t.arrears_cycles;
     await tx.execute(`CREATE TABLE ${table} (
@@ -138,7 +141,6 @@ export const arrearsProjection = defineProjection({
       ${FIGURE_COLUMNS.map((c) => `${c} BIGINT NOT NULL`).join(',\n      ')},
       open_disputes BIGINT NOT NULL,
       plan_status TEXT NOT NULL,
-      state_json TEXT NOT NULL,
       last_position BIGINT NOT NULL,
       last_recorded_at TEXT NOT NULL)`);
     await tx.execute(`CREATE INDEX ${table}_contract ON ${table} (contract_id, cycle_id)`);
@@ -159,10 +161,11 @@ export const arrearsProjection = defineProjection({
       requested_at TEXT NOT NULL,
       payment_id TEXT,
       PRIMARY KEY (cycle_id, request_id))`);
+    await createCycleStateTable(tx, t.arrears_states);
   },
   async applyBatch(events, tx, t) {
     const table = t.arrears_cycles;
-    const states = await loadCycleStates(tx, table, events.map(cycleIdOf));
+    const states = await loadCycleStates(tx, t.arrears_states, events.map(cycleIdOf));
     const last = new Map<string, { position: bigint; recordedAt: string }>();
     const touched = foldBatch(states, events, (e) =>
       last.set(cycleIdOf(e), { position: e.globalPosition, recordedAt: e.metadata.recordedAt }),
@@ -179,6 +182,7 @@ export const arrearsProjection = defineProjection({
       rows.push(rowOf(id, state, l.position, l.recordedAt));
     }
     await insertRows(tx, table, COLUMNS, rows, `ON CONFLICT (cycle_id) DO UPDATE SET ${updates}`);
+    await saveCycleStates(tx, t.arrears_states, states, touched);
     // Pending approvals: rewritten from the state for the few cycles whose requests changed.
     const asked = [...new Set(events.filter((e) => APPROVAL_EVENTS.has(e.type)).map(cycleIdOf))];
     if (asked.length === 0) return;

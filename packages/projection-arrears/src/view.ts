@@ -1,5 +1,6 @@
 // Reading the arrears view. Figures come from the stored rows (core's cycleFigures at the last
-// event); aging is computed when asked, with core's agingAsOf on the stored cycle state, so any
+// event); aging is computed when asked, with core's agingAsOf on the cycle's stored state (joined
+// from arrears_states), so any
 // date can be asked about without a rebuild. Every collectible amount is in exactly one bucket:
 // what is overdue in the bucket of its days past due, what is not due yet in `current`.
 import {
@@ -21,13 +22,18 @@ import {
   compareTotals,
   exactSumSql,
   ratioOf,
-  cycleStateFromJson,
+  cycleStateColumnsSql,
+  cycleStateFromRow,
   requireLiveView,
   type SqlExecutor,
   type SqlRow,
   type SqlValue,
 } from '@renewal-ledger/projections';
-import { ARREARS_CYCLES, ARREARS_PENDING_APPROVALS, ARREARS_PROJECTION } from './projection.js';
+import { ARREARS_CYCLES, ARREARS_PENDING_APPROVALS, ARREARS_PROJECTION, ARREARS_STATES } from './projection.js';
+
+/** A cycle's row (`a`) with its state's columns (`s_...`, read with stateOfRow). */
+const WITH_STATE = `${cycleStateColumnsSql('s', 's_')} FROM ${ARREARS_CYCLES} a JOIN ${ARREARS_STATES} s ON s.cycle_id = a.cycle_id`;
+const stateOfRow = (r: SqlRow): CycleState => cycleStateFromRow(r, 's_');
 
 export interface OpenDispute {
   readonly disputeId: string;
@@ -196,7 +202,7 @@ const figuresOf = (r: SqlRow): CycleFigures => ({
 });
 
 const cycleOf = (r: SqlRow, asOf: BusinessDate): ArrearsCycle => {
-  const state: CycleState = cycleStateFromJson(asText(r.state_json));
+  const state = stateOfRow(r);
   return {
     cycleId: asText(r.cycle_id),
     contractId: asText(r.contract_id),
@@ -235,28 +241,29 @@ const cycleOf = (r: SqlRow, asOf: BusinessDate): ArrearsCycle => {
 const PAGE = 1000;
 
 /** The aging of a row's cycle, from its state alone: what the portfolio-wide sums need. */
-const agingOfRow = (r: SqlRow, asOf: BusinessDate): Aging => agingAsOf(asOf)(cycleStateFromJson(asText(r.state_json)));
+const agingOfRow = (r: SqlRow, asOf: BusinessDate): Aging => agingAsOf(asOf)(stateOfRow(r));
 
 /**
- * Rows of open cycles (something collectible) in key order, a page at a time: memory stays flat.
- * `columns` must hold the key columns (`cycle_id`, and `contract_id` in contract order).
+ * Rows of open cycles (something collectible) in key order, with their states, a page at a
+ * time: memory stays flat. `columns` (of the view's row `a`) must hold the key columns
+ * (`a.cycle_id`, and `a.contract_id` in contract order).
  */
-async function* openCycles(db: SqlExecutor, order: 'cycle' | 'contract', currency?: string, columns = '*'): AsyncGenerator<SqlRow> {
+async function* openCycles(db: SqlExecutor, order: 'cycle' | 'contract', currency?: string, columns = 'a.*'): AsyncGenerator<SqlRow> {
   let key: SqlValue[] | null = null;
   const cols = order === 'cycle' ? ['cycle_id'] : ['contract_id', 'cycle_id'];
   for (;;) {
     const params: SqlValue[] = [];
-    let where = 'collectible_minor > 0';
+    let where = 'a.collectible_minor > 0';
     if (currency) {
-      where += ' AND currency = ?';
+      where += ' AND a.currency = ?';
       params.push(currency);
     }
     if (key) {
-      where += cols.length === 1 ? ' AND cycle_id > ?' : ' AND (contract_id > ? OR (contract_id = ? AND cycle_id > ?))';
+      where += cols.length === 1 ? ' AND a.cycle_id > ?' : ' AND (a.contract_id > ? OR (a.contract_id = ? AND a.cycle_id > ?))';
       params.push(...(cols.length === 1 ? key : [key[0]!, key[0]!, key[1]!]));
     }
     const rows = await db.query(
-      `SELECT ${columns} FROM ${ARREARS_CYCLES} WHERE ${where} ORDER BY ${cols.join(', ')} LIMIT ${PAGE}`,
+      `SELECT ${columns}, ${WITH_STATE} WHERE ${where} ORDER BY ${cols.map((c) => `a.${c}`).join(', ')} LIMIT ${PAGE}`,
       params,
     );
     for (const r of rows) yield r;
@@ -379,13 +386,13 @@ export const getArrearsView = (db: SqlExecutor): ArrearsView => {
 
     async cycle(cycleId, { asOf }) {
       await ready();
-      const rows = await db.query(`SELECT * FROM ${ARREARS_CYCLES} WHERE cycle_id = ?`, [cycleId]);
+      const rows = await db.query(`SELECT a.*, ${WITH_STATE} WHERE a.cycle_id = ?`, [cycleId]);
       return rows[0] ? cycleOf(rows[0], asOf) : null;
     },
 
     async byContract(contractId, { asOf }) {
       await ready();
-      const rows = await db.query(`SELECT * FROM ${ARREARS_CYCLES} WHERE contract_id = ? ORDER BY period_start, cycle_id`, [contractId]);
+      const rows = await db.query(`SELECT a.*, ${WITH_STATE} WHERE a.contract_id = ? ORDER BY a.period_start, a.cycle_id`, [contractId]);
       const cycles = rows.map((r) => cycleOf(r, asOf));
       const accs = new Map<string, Accumulator>();
       for (const c of cycles) {
@@ -439,7 +446,7 @@ export const getArrearsView = (db: SqlExecutor): ArrearsView => {
         current = new Map();
       };
       // Only what the ranking needs: no full ArrearsCycle (figures, open disputes) per open row.
-      for await (const r of openCycles(db, 'contract', currency, 'cycle_id, contract_id, currency, collectible_minor, state_json')) {
+      for await (const r of openCycles(db, 'contract', currency, 'a.cycle_id, a.contract_id, a.currency, a.collectible_minor')) {
         const contractId = asText(r.contract_id);
         const cur = asText(r.currency);
         const aging = agingOfRow(r, asOf);
@@ -513,7 +520,7 @@ export const getArrearsView = (db: SqlExecutor): ArrearsView => {
         acc.lateFeeOutstandingMinor = asExactSum(r, 'late_fee_outstanding');
         accs.set(acc.currency, acc);
       }
-      for await (const r of openCycles(db, 'cycle', undefined, 'cycle_id, currency, state_json'))
+      for await (const r of openCycles(db, 'cycle', undefined, 'a.cycle_id, a.currency'))
         addAging(accs.get(asText(r.currency))!, agingOfRow(r, asOf));
       return { asOf, currencies: byCurrency(accs) };
     },

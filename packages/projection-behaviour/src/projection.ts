@@ -1,8 +1,9 @@
 // The payment behaviour projection: the "analyse payment behaviour" of the collection practice.
 // Three tables, written incrementally per batch:
-// - behaviour_cycles: per cycle, its folded state (core's evolveCycle) and when and how it was
-//   first settled (paid, adjusted or written off down to nothing owed) and how many days late;
-//   per-contract punctuality and per-period collection rates are read from it.
+// - behaviour_cycles: per cycle, when and how it was first settled (paid, adjusted or written off
+//   down to nothing owed) and how many days late; per-contract punctuality and per-period
+//   collection rates are read from it. The cycle's folded state (core's evolveCycle) is in
+//   behaviour_states, the projections package's compact row.
 // - behaviour_reminders: per reminder, the amount it chased (the cycle's collectible when it was
 //   sent) and how much of that was paid within 7 days of it (payments whose `at` falls in
 //   [sent, sent + 7 days), however late they were entered).
@@ -15,7 +16,6 @@ import {
   cycleEvents,
   cycleFigures,
   evolveCycle,
-  initialCycleState,
   RENEWAL_EVENT_TYPES,
   type CreditReceivedData,
   type CycleState,
@@ -30,9 +30,10 @@ import {
   asNumber,
   asOptionalText,
   asText,
-  cycleStateFromJson,
-  cycleStateToJson,
+  createCycleStateTable,
   createLedgerSettingsTable,
+  loadCycleStates,
+  saveCycleStates,
   defineProjection,
   LEDGER_ZONE_EVENT_TYPES,
   trackLedgerZones,
@@ -46,6 +47,8 @@ import {
 export const BEHAVIOUR_PROJECTION = 'behaviour';
 /** Tables readers query (SQL views over the live table set). */
 export const BEHAVIOUR_CYCLES = 'behaviour_cycles';
+/** Each cycle's folded state (createCycleStateTable's columns). */
+export const BEHAVIOUR_STATES = 'behaviour_states';
 export const BEHAVIOUR_REMINDERS = 'behaviour_reminders';
 export const BEHAVIOUR_TAKINGS = 'behaviour_takings';
 
@@ -81,23 +84,19 @@ const WEEK_MS = REMINDER_WINDOW_DAYS * 24 * 60 * 60 * 1000;
 const settledByOf = (type: string): SettledBy =>
   type === 'Paid' ? 'payment' : type === 'WrittenOff' ? 'write-off' : type === 'Billed' ? 'nothing-due' : 'adjustment';
 
-const loadCycles = async (tx: SqlExecutor, table: string, ids: readonly string[]): Promise<Map<string, CycleRow>> => {
+const loadCycles = async (tx: SqlExecutor, table: string, statesTable: string, ids: readonly string[]): Promise<Map<string, CycleRow>> => {
+  const states = await loadCycleStates(tx, statesTable, ids);
   const out = new Map<string, CycleRow>();
+  for (const id of ids) out.set(id, { state: states.get(id)!, settledOn: null, settledBy: null, changed: false });
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
-    const rows = await tx.query(
-      `SELECT cycle_id, state_json, settled_on, settled_by FROM ${table} WHERE cycle_id IN (${placeholders(chunk.length)})`,
-      chunk,
-    );
-    for (const r of rows)
-      out.set(asText(r.cycle_id), {
-        state: cycleStateFromJson(asText(r.state_json)),
-        settledOn: asOptionalText(r.settled_on),
-        settledBy: asOptionalText(r.settled_by) as SettledBy | null,
-        changed: false,
-      });
+    const rows = await tx.query(`SELECT cycle_id, settled_on, settled_by FROM ${table} WHERE cycle_id IN (${placeholders(chunk.length)})`, chunk);
+    for (const r of rows) {
+      const row = out.get(asText(r.cycle_id))!;
+      row.settledOn = asOptionalText(r.settled_on);
+      row.settledBy = asOptionalText(r.settled_by) as SettledBy | null;
+    }
   }
-  for (const id of ids) if (!out.has(id)) out.set(id, { state: initialCycleState(), settledOn: null, settledBy: null, changed: false });
   return out;
 };
 
@@ -130,16 +129,19 @@ const loadReminders = async (tx: SqlExecutor, table: string, cycleIds: readonly 
 
 export const BEHAVIOUR_LEDGER = 'behaviour_ledger';
 
-export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_reminders' | 'behaviour_takings' | 'behaviour_ledger'> =
+export const behaviourProjection: Projection<
+  'behaviour_cycles' | 'behaviour_reminders' | 'behaviour_takings' | 'behaviour_ledger' | 'behaviour_states'
+> =
   defineProjection({
     name: BEHAVIOUR_PROJECTION,
     // 2: days in the ledger's zone.
     // 3: zone changeovers that never recount a day, the opening a change from UTC (business-days.ts).
     // 4: reminders indexed by contract (a contract's reminders, read per contract by customer types).
     // 5: when a reminder was first followed by a payment, so "followed" holds as of a date.
-    version: 5,
+    // 6: cycle states in behaviour_states (the compact row), not JSON in behaviour_cycles.
+    version: 6,
     eventTypes: [...RENEWAL_EVENT_TYPES, 'CreditReceived', ...LEDGER_ZONE_EVENT_TYPES],
-    tables: [BEHAVIOUR_CYCLES, BEHAVIOUR_REMINDERS, BEHAVIOUR_TAKINGS, BEHAVIOUR_LEDGER],
+    tables: [BEHAVIOUR_CYCLES, BEHAVIOUR_REMINDERS, BEHAVIOUR_TAKINGS, BEHAVIOUR_LEDGER, BEHAVIOUR_STATES],
     async createTables(tx, t) {
       await tx.execute(`CREATE TABLE ${t.behaviour_cycles} (
       cycle_id TEXT PRIMARY KEY,
@@ -152,8 +154,7 @@ export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_rem
       due_minor BIGINT NOT NULL,
       net_paid_minor BIGINT NOT NULL,
       settled_on TEXT,
-      settled_by TEXT,
-      state_json TEXT NOT NULL)`);
+      settled_by TEXT)`);
       await tx.execute(`CREATE INDEX ${t.behaviour_cycles}_contract ON ${t.behaviour_cycles} (contract_id, due_date)`);
       await tx.execute(`CREATE INDEX ${t.behaviour_cycles}_month ON ${t.behaviour_cycles} (billing_month)`);
       await tx.execute(`CREATE TABLE ${t.behaviour_reminders} (
@@ -178,12 +179,13 @@ export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_rem
       refunded_minor BIGINT NOT NULL,
       PRIMARY KEY (channel, currency, day))`);
       await createLedgerSettingsTable(tx, t.behaviour_ledger);
+      await createCycleStateTable(tx, t.behaviour_states);
     },
     async applyBatch(events, tx, t) {
       const ledger = await trackLedgerZones(tx, t.behaviour_ledger);
       const onCycles = events.filter((e) => e.type !== 'CreditReceived' && !LEDGER_ZONE_EVENT_TYPES.includes(e.type));
       const ids = [...new Set(onCycles.map((e) => (e.data as { cycleId: string }).cycleId))];
-      const cycles = await loadCycles(tx, t.behaviour_cycles, ids);
+      const cycles = await loadCycles(tx, t.behaviour_cycles, t.behaviour_states, ids);
       const reminders = await loadReminders(tx, t.behaviour_reminders, ids);
       const takings = new Map<
         string,
@@ -280,7 +282,6 @@ export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_rem
           f.netPaidMinor,
           row.settledOn,
           row.settledBy,
-          cycleStateToJson(row.state),
         ]);
       }
       await insertRows(
@@ -298,11 +299,16 @@ export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_rem
           'net_paid_minor',
           'settled_on',
           'settled_by',
-          'state_json',
         ],
         cycleRows,
         `ON CONFLICT (cycle_id) DO UPDATE SET due_minor = excluded.due_minor, net_paid_minor = excluded.net_paid_minor,
-         settled_on = excluded.settled_on, settled_by = excluded.settled_by, state_json = excluded.state_json`,
+         settled_on = excluded.settled_on, settled_by = excluded.settled_by`,
+      );
+      await saveCycleStates(
+        tx,
+        t.behaviour_states,
+        new Map([...cycles].map(([id, row]) => [id, row.state])),
+        [...cycles].filter(([, row]) => row.changed).map(([id]) => id),
       );
       const reminderRows: SqlValue[][] = [];
       for (const list of reminders.values())

@@ -34,10 +34,11 @@ import {
   LEDGER_ZONE_EVENT_TYPES,
   trackLedgerZones,
   cycleIdOf,
-  cycleStateToJson,
+  createCycleStateTable,
   defineProjection,
   insertRows,
   loadCycleStates,
+  saveCycleStates,
   type Projection,
   type SqlExecutor,
   type SqlValue,
@@ -175,7 +176,7 @@ const createTables = async (tx: SqlExecutor, t: TableNames<ReceiptsTable>) => {
     global_position BIGINT NOT NULL UNIQUE,
     PRIMARY KEY (receipt_number, line))`);
   await tx.execute(`CREATE INDEX ${l}_cycle ON ${l} (cycle_id, payment_id)`);
-  await tx.execute(`CREATE TABLE ${t.receipts_cycles} (cycle_id TEXT PRIMARY KEY, state_json TEXT NOT NULL)`);
+  await createCycleStateTable(tx, t.receipts_cycles);
   await tx.execute(
     `CREATE TABLE ${t.receipts_counters} (series TEXT NOT NULL, year BIGINT NOT NULL, last_sequence BIGINT NOT NULL, PRIMARY KEY (series, year))`,
   );
@@ -207,7 +208,8 @@ export const getReceiptsProjection = (): Projection<ReceiptsTable> =>
     // 4: zone changeovers that never recount a day, the opening a change from UTC (business-days.ts).
     // 5: the late-fee part of a payment or refund (late_fee_minor); the balance is the principal's.
     // 6: refunds waiting for approval (receipts_pending).
-    version: 6,
+    // 7: cycle states in the compact row (createCycleStateTable), not JSON.
+    version: 7,
     eventTypes: [...RENEWAL_EVENT_TYPES, 'LumpSumReceived', 'CreditReceived', ...LEDGER_ZONE_EVENT_TYPES],
     tables: [RECEIPTS, RECEIPTS_LINES, RECEIPTS_CYCLES, RECEIPTS_COUNTERS, RECEIPTS_LEDGER, RECEIPTS_PENDING],
     createTables,
@@ -458,13 +460,7 @@ export const getReceiptsProjection = (): Projection<ReceiptsTable> =>
         }
         await insertRows(tx, t.receipts_pending, PENDING_COLUMNS, rows);
       }
-      await insertRows(
-        tx,
-        t.receipts_cycles,
-        ['cycle_id', 'state_json'],
-        [...touched].map((id) => [id, cycleStateToJson(states.get(id)!)]),
-        'ON CONFLICT (cycle_id) DO UPDATE SET state_json = excluded.state_json',
-      );
+      await saveCycleStates(tx, t.receipts_cycles, states, touched);
       await ledger.save();
     },
   });

@@ -1,28 +1,21 @@
-// Views that show figures of a cycle keep the cycle's folded state (core's CycleState, as JSON)
-// in a row per cycle, and fold each new event into it with core's evolveCycle: figures and aging
-// then come from core's cycleFigures and agingAsOf, never from arithmetic of the view's own.
+// Views that show figures of a cycle keep the cycle's folded state (core's CycleState, in the
+// compact row of cycle-state-row.ts) in a row per cycle, and fold each new event into it with
+// core's evolveCycle: figures and aging then come from core's cycleFigures and agingAsOf, never
+// from arithmetic of the view's own.
 import { cycleEvents, initialCycleState, evolveCycle, type CycleState, type RecordedEvent } from '@renewal-ledger/core';
-import { placeholders, asText, type SqlExecutor } from './sql.js';
-
-/** CycleState is plain data (strings, numbers, arrays): JSON keeps it exactly. */
-export const cycleStateToJson = (state: CycleState): string => JSON.stringify(state);
-export const cycleStateFromJson = (json: string): CycleState => JSON.parse(json) as CycleState;
+import { readCycleStates } from './cycle-state-row.js';
+import type { SqlExecutor } from './sql.js';
 
 /** The cycle an event belongs to (every renewal event carries its cycleId). */
 export const cycleIdOf = (event: RecordedEvent): string => (event.data as { cycleId: string }).cycleId;
 
 /**
- * The states of the cycles a batch touches, read from `table` (columns `cycle_id`, `state_json`)
- * in chunks; cycles not there yet start from core's initial state.
+ * The states of the cycles a batch touches, read from a table made by createCycleStateTable;
+ * cycles not there yet start from core's initial state.
  */
 export const loadCycleStates = async (tx: SqlExecutor, table: string, cycleIds: Iterable<string>): Promise<Map<string, CycleState>> => {
   const ids = [...new Set(cycleIds)];
-  const states = new Map<string, CycleState>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const chunk = ids.slice(i, i + 500);
-    const rows = await tx.query(`SELECT cycle_id, state_json FROM ${table} WHERE cycle_id IN (${placeholders(chunk.length)})`, chunk);
-    for (const r of rows) states.set(asText(r.cycle_id), cycleStateFromJson(asText(r.state_json)));
-  }
+  const states = await readCycleStates(tx, table, ids);
   for (const id of ids) if (!states.has(id)) states.set(id, initialCycleState());
   return states;
 };

@@ -56,7 +56,16 @@ export {
   compareTotals,
   ratioOf,
 } from './sql.js';
-export { cycleStateToJson, cycleStateFromJson, cycleIdOf, loadCycleStates, foldBatch } from './cycle-states.js';
+export { cycleIdOf, loadCycleStates, foldBatch } from './cycle-states.js';
+export {
+  CYCLE_STATE_COLUMNS,
+  createCycleStateTable,
+  cycleStateRow,
+  cycleStateFromRow,
+  cycleStateColumnsSql,
+  saveCycleStates,
+  readCycleStates,
+} from './cycle-state-row.js';
 export { LEDGER_ZONE_EVENT_TYPES, createLedgerSettingsTable, type LedgerZoneTracker, trackLedgerZones } from './ledger-zones.js';
 
 // CSV for spreadsheets: RFC 4180, with formula injection neutralised.
