@@ -130,7 +130,9 @@ const decodeObject = (v: Json, s: Shape, cycleId: string): Record<string, unknow
   // An object (not an array) was kept as it was: it did not fit the positions.
   if (!Array.isArray(v)) return v as Record<string, unknown>;
   const o: Record<string, unknown> = {};
-  s.fields.forEach(([k, c], i) => (o[k] = decodeField(v[i], c, cycleId)));
+  s.fields.forEach(([k, c], i) => {
+    o[k] = decodeField(v[i], c, cycleId);
+  });
   if (v.length > s.fields.length) Object.assign(o, v[s.fields.length]);
   return o;
 };
