@@ -57,6 +57,9 @@ const snapshot = async (path: string) => {
   try {
     return {
       arrears: await dumpTable(db, 'arrears_cycles', 'cycle_id'),
+      // The cycle states each view keeps commit with its rows: a crash leaves them at the same batch.
+      arrearsStates: await dumpTable(db, 'arrears_states', 'cycle_id'),
+      receiptsStates: await dumpTable(db, 'receipts_cycles', 'cycle_id'),
       receipts: await dumpTable(db, 'receipts', 'number'),
       audit: await dumpTable(db, 'audit_entries', 'position'),
       checkpoints: (await listCheckpoints(db)).map((c) => [c.projection, c.tableSet, String(c.position), c.events]),
