@@ -17,9 +17,11 @@ import { asNumber, asOptionalText, asText, insertRows, placeholders, type SqlExe
 type FieldCodec = 'plain' | 'id' | 'self' | Shape | { readonly list: Shape } | { readonly nullable: Shape };
 interface Shape {
   readonly fields: readonly (readonly [string, FieldCodec])[];
+  /** The field names, to tell the rest of an object's keys from them at a glance (per item, on every batch). */
+  readonly names: ReadonlySet<string>;
 }
 
-const shape = (...fields: (readonly [string, FieldCodec])[]): Shape => ({ fields });
+const shape = (...fields: (readonly [string, FieldCodec])[]): Shape => ({ fields, names: new Set(fields.map(([k]) => k)) });
 /** The fields every cycle event's data starts with. */
 const base = (...fields: (readonly [string, FieldCodec])[]): Shape =>
   shape(['cycleId', 'self'], ['commandId', 'id'], ['actor', 'plain'], ['at', 'plain'], ...fields);
@@ -100,16 +102,16 @@ const fits = (v: unknown, codec: FieldCodec, cycleId: string): boolean => {
 };
 
 const encodeObject = (o: Record<string, unknown>, s: Shape, cycleId: string): Json => {
-  if (!s.fields.every(([k, c]) => fits(o[k], c, cycleId))) return o;
-  const out: Json[] = s.fields.map(([k, c]) => encodeField(o[k], c, cycleId));
-  const rest: Record<string, unknown> = {};
-  let extra = false;
-  for (const k of Object.keys(o))
-    if (o[k] !== undefined && !s.fields.some(([f]) => f === k)) {
+  for (const [k, c] of s.fields) if (!fits(o[k], c, cycleId)) return o;
+  const out: Json[] = [];
+  for (const [k, c] of s.fields) out.push(encodeField(o[k], c, cycleId));
+  let rest: Record<string, unknown> | null = null;
+  for (const k in o)
+    if (!s.names.has(k) && o[k] !== undefined) {
+      rest ??= {};
       rest[k] = o[k];
-      extra = true;
     }
-  if (extra) out.push(rest);
+  if (rest) out.push(rest);
   return out;
 };
 
@@ -130,9 +132,10 @@ const decodeObject = (v: Json, s: Shape, cycleId: string): Record<string, unknow
   // An object (not an array) was kept as it was: it did not fit the positions.
   if (!Array.isArray(v)) return v as Record<string, unknown>;
   const o: Record<string, unknown> = {};
-  s.fields.forEach(([k, c], i) => {
+  for (let i = 0; i < s.fields.length; i++) {
+    const [k, c] = s.fields[i]!;
     o[k] = decodeField(v[i], c, cycleId);
-  });
+  }
   if (v.length > s.fields.length) Object.assign(o, v[s.fields.length]);
   return o;
 };
