@@ -12,6 +12,7 @@
 // (events recorded after K are still read, to be skipped), and memory linear in the number of
 // cycles (one folded CycleState each, a few hundred bytes), not in the number of events.
 import {
+  addDaysTo,
   agingAsOf,
   businessDayOf,
   cycleEvents,
@@ -30,6 +31,7 @@ import {
   type CycleState,
   type Instant,
   type LedgerZones,
+  type RecordedEvent,
   type Taking,
 } from '@renewal-ledger/core';
 import { readLedgerZones, type EventStore } from '@renewal-ledger/eventstore';
@@ -45,7 +47,7 @@ import {
   type Debtor,
   type DebtorSum,
   type Portfolio,
-} from './view.js';
+} from './sums.js';
 
 /**
  * A recorded instant from the command line or a caller: an ISO timestamp with `Z` or an offset,
@@ -95,81 +97,115 @@ type TakingsSum = { -readonly [K in keyof ChannelTakings]: ChannelTakings[K] };
 
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** The books as of `asOf` as known at `knownAt`, from one replay of the log (see the header for the cost). */
-export const booksAsTheyStood = async (store: EventStore, query: BooksQuery): Promise<BooksAsTheyStood> => {
-  const zones = await readLedgerZones(store);
+/** The two times of a question, as epoch milliseconds, and the takings' days. */
+export interface Picture {
+  readonly asOf: BusinessDate;
+  readonly knownAt: Instant;
+  readonly knownAtMs: number;
+  /** The last millisecond of the as-of day in the ledger's zone. */
+  readonly endOfAsOfMs: number;
+  readonly takingsFrom: BusinessDate;
+  /** The first millisecond of the takings' first day in the ledger's zone. */
+  readonly takingsFromMs: number;
+}
+
+export const pictureOf = (zones: LedgerZones, query: BooksQuery): Picture => {
   const knownAt = knownAtInstant(zones, query.knownAt);
-  const knownAtMs = instantMillis(knownAt);
-  const endOfAsOfMs = instantMillis(endOfBusinessDay(zones, query.asOf));
   const takingsFrom = query.takingsFrom ?? (`${query.asOf.slice(0, 7)}-01` as BusinessDate);
-  const states = new Map<string, CycleState>();
-  const takings = new Map<string, TakingsSum>();
-  const take = (t: Taking | null) => {
-    if (t === null) return;
-    const day = businessDayOf(zones, t.at);
-    if (day < takingsFrom || day > query.asOf) return;
-    const key = `${t.channel}\u0000${t.currency}`;
-    let sum = takings.get(key);
+  return {
+    asOf: query.asOf,
+    knownAt,
+    knownAtMs: instantMillis(knownAt),
+    endOfAsOfMs: instantMillis(endOfBusinessDay(zones, query.asOf)),
+    takingsFrom,
+    takingsFromMs: instantMillis(endOfBusinessDay(zones, addDaysTo(-1)(takingsFrom))) + 1,
+  };
+};
+
+/** Where an event stands in the picture: in it, recorded after K, or recorded by K but dated after D. */
+export const standingOf = (picture: Picture, e: RecordedEvent): 'in' | 'recorded-later' | 'dated-later' => {
+  if (Date.parse(e.metadata.recordedAt) > picture.knownAtMs) return 'recorded-later';
+  const at = (e.data as { at?: string }).at;
+  return at !== undefined && Date.parse(at) > picture.endOfAsOfMs ? 'dated-later' : 'in';
+};
+
+/** Takings per channel and currency over the picture's days, summed as they come. */
+export const takingsSum = (zones: LedgerZones, picture: Picture) => {
+  const sums = new Map<string, TakingsSum>();
+  const sumOf = (channel: string, currency: string): TakingsSum => {
+    const key = `${channel}\u0000${currency}`;
+    let sum = sums.get(key);
     if (!sum) {
-      sum = { channel: t.channel, currency: t.currency, payments: 0, takenMinor: 0n, refunds: 0, refundedMinor: 0n, netMinor: 0n };
-      takings.set(key, sum);
+      sum = { channel, currency, payments: 0, takenMinor: 0n, refunds: 0, refundedMinor: 0n, netMinor: 0n };
+      sums.set(key, sum);
     }
-    const amount = BigInt(t.amountMinor);
-    if (t.kind === 'taken') {
-      sum.payments += 1;
-      sum.takenMinor += amount;
-      sum.netMinor += amount;
+    return sum;
+  };
+  /** `count` takings of one kind, of `amountMinor` in all (a sum from SQL, or one taking). */
+  const add = (kind: Taking['kind'], channel: string, currency: string, count: number, amountMinor: bigint) => {
+    const sum = sumOf(channel, currency);
+    if (kind === 'taken') {
+      sum.payments += count;
+      sum.takenMinor += amountMinor;
+      sum.netMinor += amountMinor;
     } else {
-      sum.refunds += 1;
-      sum.refundedMinor += amount;
-      sum.netMinor -= amount;
+      sum.refunds += count;
+      sum.refundedMinor += amountMinor;
+      sum.netMinor -= amountMinor;
     }
   };
+  return {
+    add,
+    take(t: Taking | null) {
+      if (t === null) return;
+      const day = businessDayOf(zones, t.at);
+      if (day < picture.takingsFrom || day > picture.asOf) return;
+      add(t.kind, t.channel, t.currency, 1, BigInt(t.amountMinor));
+    },
+    channels: (): ChannelTakings[] =>
+      [...sums.values()].sort((a, b) => compareText(a.channel, b.channel) || compareText(a.currency, b.currency)),
+  };
+};
 
-  let events = 0;
-  let recordedLater = 0;
-  let datedLater = 0;
-  let lastPosition: bigint | null = null;
-  for await (const e of store.readAll()) {
-    if (Date.parse(e.metadata.recordedAt) > knownAtMs) {
-      recordedLater += 1;
-      continue;
-    }
-    const at = (e.data as { at?: string }).at;
-    if (at !== undefined && Date.parse(at) > endOfAsOfMs) {
-      datedLater += 1;
-      continue;
-    }
-    events += 1;
-    lastPosition = e.globalPosition;
-    if (cycleEvents.owns(e.type)) {
-      const cycleId = (e.data as { cycleId: string }).cycleId;
-      const before = states.get(cycleId) ?? initialCycleState();
-      const event = cycleEvents.of(e);
-      take(takingOfCycleEvent(event, before));
-      states.set(cycleId, evolveCycle(before, event));
-    } else if (e.type === 'CreditReceived') take(takingOfCredit(e.data as CreditReceivedData));
+/** One cycle's events in the picture folded with core's evolveCycle, its takings counted on the way. */
+export const foldCycleInPicture = (
+  picture: Picture,
+  events: Iterable<RecordedEvent>,
+  take: (t: Taking | null) => void,
+  state: CycleState = initialCycleState(),
+): CycleState => {
+  for (const e of events) {
+    if (standingOf(picture, e) !== 'in') continue;
+    const event = cycleEvents.of(e);
+    take(takingOfCycleEvent(event, state));
+    state = evolveCycle(state, event);
   }
+  return state;
+};
 
-  const aging = agingAsOf(query.asOf);
-  const accs = new Map<string, Accumulator>();
-  const debtors = new Map<string, DebtorSum & { contractId: string; currency: string }>();
-  for (const state of states.values()) {
-    const bill = state.bill;
-    if (!bill) continue;
-    let acc = accs.get(bill.currency);
-    if (!acc) accs.set(bill.currency, (acc = accumulator(bill.currency)));
-    const f = cycleFigures(state);
-    const a = aging(state);
-    addFigures(acc, f);
-    if (f.collectibleMinor <= 0) continue;
-    addAging(acc, a);
-    const key = `${bill.contractId}\u0000${bill.currency}`;
-    let d = debtors.get(key);
-    if (!d) debtors.set(key, (d = { ...newDebtorSum(), contractId: bill.contractId, currency: bill.currency }));
-    addToDebtor(d, a, BigInt(f.collectibleMinor));
-  }
-  const topDebtors: Debtor[] = [...debtors.values()]
+/** A debtor being summed: a contract's open cycles in one currency. */
+export type DebtorSums = Map<string, DebtorSum & { contractId: string; currency: string }>;
+
+/** A folded cycle into its currency's totals and its contract's debtor sum, as the arrears view sums them. */
+export const addCycleState = (accs: Map<string, Accumulator>, debtors: DebtorSums, state: CycleState, asOf: BusinessDate): void => {
+  const bill = state.bill;
+  if (!bill) return;
+  let acc = accs.get(bill.currency);
+  if (!acc) accs.set(bill.currency, (acc = accumulator(bill.currency)));
+  const f = cycleFigures(state);
+  const a = agingAsOf(asOf)(state);
+  addFigures(acc, f);
+  if (f.collectibleMinor <= 0) return;
+  addAging(acc, a);
+  const key = `${bill.contractId}\u0000${bill.currency}`;
+  let d = debtors.get(key);
+  if (!d) debtors.set(key, (d = { ...newDebtorSum(), contractId: bill.contractId, currency: bill.currency }));
+  addToDebtor(d, a, BigInt(f.collectibleMinor));
+};
+
+/** The debtors with something overdue, ranked, the first `top`. */
+export const rankedDebtors = (debtors: Iterable<DebtorSum & { contractId: string; currency: string }>, top: number): Debtor[] =>
+  [...debtors]
     .filter((d) => d.overdue > 0n)
     .map((d) => ({
       contractId: d.contractId,
@@ -181,17 +217,41 @@ export const booksAsTheyStood = async (store: EventStore, query: BooksQuery): Pr
       cycles: d.cycles,
     }))
     .sort(rankDebtors)
-    .slice(0, query.top ?? 10);
+    .slice(0, top);
+
+/** The books as of `asOf` as known at `knownAt`, from one replay of the log (see the header for the cost). */
+export const booksAsTheyStood = async (store: EventStore, query: BooksQuery): Promise<BooksAsTheyStood> => {
+  const zones = await readLedgerZones(store);
+  const picture = pictureOf(zones, query);
+  const states = new Map<string, CycleState>();
+  const takings = takingsSum(zones, picture);
+
+  let events = 0;
+  let recordedLater = 0;
+  let datedLater = 0;
+  let lastPosition: bigint | null = null;
+  for await (const e of store.readAll()) {
+    const standing = standingOf(picture, e);
+    if (standing === 'recorded-later') recordedLater += 1;
+    else if (standing === 'dated-later') datedLater += 1;
+    if (standing !== 'in') continue;
+    events += 1;
+    lastPosition = e.globalPosition;
+    if (cycleEvents.owns(e.type)) {
+      const cycleId = (e.data as { cycleId: string }).cycleId;
+      states.set(cycleId, foldCycleInPicture(picture, [e], takings.take, states.get(cycleId)));
+    } else if (e.type === 'CreditReceived') takings.take(takingOfCredit(e.data as CreditReceivedData));
+  }
+
+  const accs = new Map<string, Accumulator>();
+  const debtors: DebtorSums = new Map();
+  for (const state of states.values()) addCycleState(accs, debtors, state, query.asOf);
   return {
     asOf: query.asOf,
-    knownAt,
+    knownAt: picture.knownAt,
     portfolio: { asOf: query.asOf, currencies: byCurrency(accs) },
-    topDebtors,
-    takings: {
-      from: takingsFrom,
-      to: query.asOf,
-      channels: [...takings.values()].sort((a, b) => compareText(a.channel, b.channel) || compareText(a.currency, b.currency)),
-    },
+    topDebtors: rankedDebtors(debtors.values(), query.top ?? 10),
+    takings: { from: picture.takingsFrom, to: query.asOf, channels: takings.channels() },
     events,
     recordedLater,
     datedLater,

@@ -1,8 +1,9 @@
 // The arrears projection: one row per billed cycle with the figures core's cycleFigures gives for
 // it, and the cycle's folded state in `arrears_states` (the projections package's compact row).
 // Aging is not stored: it depends on the date asked about, so the view computes it at query time
-// with core's agingAsOf on the stored state.
-import { agingAsOf, cycleFigures, pendingRequests, RENEWAL_EVENT_TYPES, type CycleState } from '@renewal-ledger/core';
+// with core's agingAsOf on the stored state. Beside them, the history the books as they stood are
+// read from (history.ts).
+import { agingAsOf, cycleEvents, cycleFigures, pendingRequests, type CycleState } from '@renewal-ledger/core';
 import {
   createCycleStateTable,
   defineProjection,
@@ -13,6 +14,7 @@ import {
   cycleIdOf,
   type SqlValue,
 } from '@renewal-ledger/projections';
+import { ARREARS_HISTORY, ARREARS_LOG, createHistoryTables, historyRecorder } from './history.js';
 
 export const ARREARS_PROJECTION = 'arrears';
 /** The table readers query (a SQL view over the live table set). */
@@ -125,9 +127,10 @@ export const arrearsProjection = defineProjection({
   name: ARREARS_PROJECTION,
   // 2: pending approvals; the late-fee columns, and principal figures without the late-fee parts of payments.
   // 3: the state in arrears_states, compact, instead of a JSON copy in each row.
-  version: 3,
-  eventTypes: RENEWAL_EVENT_TYPES,
-  tables: [ARREARS_CYCLES, ARREARS_PENDING_APPROVALS, ARREARS_STATES],
+  // 4: the history the books as they stood are read from (history.ts): every event, for its log.
+  version: 4,
+  eventTypes: 'all',
+  tables: [ARREARS_CYCLES, ARREARS_PENDING_APPROVALS, ARREARS_STATES, ARREARS_HISTORY, ARREARS_LOG],
   async createTables(tx, t) {
     const table = t.arrears_cycles;
     await tx.execute(`CREATE TABLE ${table} (
@@ -162,14 +165,19 @@ export const arrearsProjection = defineProjection({
       payment_id TEXT,
       PRIMARY KEY (cycle_id, request_id))`);
     await createCycleStateTable(tx, t.arrears_states);
+    await createHistoryTables(tx, t.arrears_history, t.arrears_log);
   },
-  async applyBatch(events, tx, t) {
+  async applyBatch(all, tx, t) {
+    const history = historyRecorder();
+    const events = all.filter((e) => cycleEvents.owns(e.type));
     const table = t.arrears_cycles;
     const states = await loadCycleStates(tx, t.arrears_states, events.map(cycleIdOf));
     const last = new Map<string, { position: bigint; recordedAt: string }>();
-    const touched = foldBatch(states, events, (e) =>
-      last.set(cycleIdOf(e), { position: e.globalPosition, recordedAt: e.metadata.recordedAt }),
-    );
+    const touched = foldBatch(states, events, (e, before, after) => {
+      last.set(cycleIdOf(e), { position: e.globalPosition, recordedAt: e.metadata.recordedAt });
+      history.add(e, before, after);
+    });
+    await history.write(tx, t.arrears_history, t.arrears_log, all);
     const updates = COLUMNS.slice(1)
       .map((c) => `${c} = excluded.${c}`)
       .join(', ');

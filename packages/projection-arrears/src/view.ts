@@ -4,7 +4,6 @@
 // date can be asked about without a rebuild. Every collectible amount is in exactly one bucket:
 // what is overdue in the bucket of its days past due, what is not due yet in `current`.
 import {
-  AGING_BUCKETS,
   agingAsOf,
   pendingRequests,
   type Aging,
@@ -19,7 +18,6 @@ import {
   asExactSum,
   asNumber,
   asText,
-  compareTotals,
   exactSumSql,
   ratioOf,
   cycleStateColumnsSql,
@@ -30,6 +28,25 @@ import {
   type SqlValue,
 } from '@renewal-ledger/projections';
 import { ARREARS_CYCLES, ARREARS_PENDING_APPROVALS, ARREARS_PROJECTION, ARREARS_STATES } from './projection.js';
+import type { EventStore } from '@renewal-ledger/eventstore';
+import type { BooksQuery } from './as-known-at.js';
+import { booksFromViews, type BooksFromViews } from './books-view.js';
+import {
+  accumulator,
+  addAging,
+  addFigures,
+  addToDebtor,
+  byCurrency,
+  newDebtorSum,
+  rankDebtors,
+  type Accumulator,
+  type CurrencyTotals,
+  type Debtor,
+  type DebtorSum,
+  type Portfolio,
+} from './sums.js';
+
+export type { BucketAmounts, BucketCounts, CurrencyTotals, Debtor, Portfolio } from './sums.js';
 
 /** A cycle's row (`a`) with its state's columns (`s_...`, read with stateOfRow). */
 const WITH_STATE = `${cycleStateColumnsSql('s', 's_')} FROM ${ARREARS_CYCLES} a JOIN ${ARREARS_STATES} s ON s.cycle_id = a.cycle_id`;
@@ -77,35 +94,6 @@ export interface ArrearsCycle {
   readonly lastRecordedAt: string;
 }
 
-/**
- * An amount per aging bucket, in minor units. Amounts summed over cycles are bigints: each cycle's
- * figures are safe integers, but their sum may not be (docs/projections.md, "Totals").
- */
-export type BucketAmounts = Readonly<Record<AgingBucket, bigint>>;
-/** A count of cycles per aging bucket. */
-export type BucketCounts = Readonly<Record<AgingBucket, number>>;
-
-export interface CurrencyTotals {
-  readonly currency: string;
-  readonly cycles: number;
-  readonly dueMinor: bigint;
-  readonly netPaidMinor: bigint;
-  /** Sum of outstanding (negative balances included: what customers are owed lowers it). */
-  readonly outstandingMinor: bigint;
-  readonly openDisputedMinor: bigint;
-  readonly collectibleMinor: bigint;
-  /** Collectible and due by the date (what agingAsOf calls overdue). */
-  readonly overdueMinor: bigint;
-  /** Owed to customers: sum of negative outstanding balances, as a positive amount. */
-  readonly creditMinor: bigint;
-  /** Late fees still to collect (charged - waived - paid): apart from every principal figure and bucket. */
-  readonly lateFeeOutstandingMinor: bigint;
-  /** collectibleMinor split by bucket: the buckets add up to it exactly. */
-  readonly buckets: BucketAmounts;
-  /** Cycles with an amount in each bucket (a cycle on a plan may count in two). */
-  readonly bucketCycles: BucketCounts;
-}
-
 export interface ContractArrears {
   readonly contractId: string;
   readonly asOf: BusinessDate;
@@ -119,20 +107,6 @@ export interface BucketEntry {
   /** The part of the cycle's collectible amount in the bucket asked for. */
   readonly amountMinor: number;
 }
-
-export interface Debtor {
-  readonly contractId: string;
-  readonly currency: string;
-  /** Summed over the contract's cycles. */
-  readonly overdueMinor: bigint;
-  readonly collectibleMinor: bigint;
-  /** Days past due of the contract's oldest overdue amount. */
-  readonly daysPastDue: number;
-  readonly bucket: AgingBucket;
-  /** Cycles of the contract with something collectible. */
-  readonly cycles: number;
-}
-
 export interface BillingPeriodFigures {
   /** `YYYY-MM` of the periods' start. */
   readonly billingMonth: string;
@@ -154,11 +128,6 @@ export interface BillingPeriodFigures {
   readonly lateFeeCollectionRate: number | null;
 }
 
-export interface Portfolio {
-  readonly asOf: BusinessDate;
-  readonly currencies: readonly CurrencyTotals[];
-}
-
 export interface ArrearsView {
   cycle(cycleId: string, options: { readonly asOf: BusinessDate }): Promise<ArrearsCycle | null>;
   byContract(contractId: string, options: { readonly asOf: BusinessDate }): Promise<ContractArrears>;
@@ -175,10 +144,12 @@ export interface ArrearsView {
   portfolio(options: { readonly asOf: BusinessDate }): Promise<Portfolio>;
   /** Every request waiting for approval, oldest first (docs/roles-and-approvals.md). */
   pendingApprovals(options?: { readonly limit?: number }): Promise<readonly PendingApproval[]>;
+  /**
+   * The books as they stood (docs/as-known-at.md): as booksAsTheyStood, from the view's history
+   * rows; the store gives the ledger's zone and the streams of the few cycles folded exactly.
+   */
+  asKnownAt(store: EventStore, query: BooksQuery): Promise<BooksFromViews>;
 }
-
-const zeroBuckets = <A extends number | bigint>(zero: A): Record<AgingBucket, A> =>
-  Object.fromEntries(AGING_BUCKETS.map((b) => [b, zero])) as Record<AgingBucket, A>;
 
 const figuresOf = (r: SqlRow): CycleFigures => ({
   totalMinor: asNumber(r.total_minor),
@@ -273,97 +244,12 @@ async function* openCycles(db: SqlExecutor, order: 'cycle' | 'contract', currenc
   }
 }
 
-/** A currency's running totals while cycles are summed: what CurrencyTotals is read from. */
-export interface Accumulator {
-  currency: string;
-  cycles: number;
-  dueMinor: bigint;
-  netPaidMinor: bigint;
-  outstandingMinor: bigint;
-  openDisputedMinor: bigint;
-  collectibleMinor: bigint;
-  overdueMinor: bigint;
-  creditMinor: bigint;
-  lateFeeOutstandingMinor: bigint;
-  buckets: Record<AgingBucket, bigint>;
-  bucketCycles: Record<AgingBucket, number>;
-}
-
-export const accumulator = (currency: string): Accumulator => ({
-  currency,
-  cycles: 0,
-  dueMinor: 0n,
-  netPaidMinor: 0n,
-  outstandingMinor: 0n,
-  openDisputedMinor: 0n,
-  collectibleMinor: 0n,
-  overdueMinor: 0n,
-  creditMinor: 0n,
-  lateFeeOutstandingMinor: 0n,
-  buckets: zeroBuckets(0n),
-  bucketCycles: zeroBuckets(0),
-});
-
-/** Puts a cycle's collectible amount into buckets: overdue in its bucket, not yet due in current. */
-export const addAging = (acc: Accumulator, aging: Aging) => {
-  acc.overdueMinor += BigInt(aging.overdueMinor);
-  if (aging.overdueMinor > 0) {
-    acc.buckets[aging.bucket] += BigInt(aging.overdueMinor);
-    acc.bucketCycles[aging.bucket] += 1;
-  }
-  if (aging.notYetDueMinor > 0) {
-    acc.buckets.current += BigInt(aging.notYetDueMinor);
-    if (!(aging.overdueMinor > 0 && aging.bucket === 'current')) acc.bucketCycles.current += 1;
-  }
-};
-
-/** A cycle's figures into its currency's totals (aging apart: addAging). */
-export const addFigures = (acc: Accumulator, f: CycleFigures) => {
-  acc.cycles += 1;
-  acc.dueMinor += BigInt(f.dueMinor);
-  acc.netPaidMinor += BigInt(f.netPaidMinor);
-  acc.outstandingMinor += BigInt(f.outstandingMinor);
-  acc.openDisputedMinor += BigInt(f.openDisputedMinor);
-  acc.collectibleMinor += BigInt(f.collectibleMinor);
-  acc.creditMinor += BigInt(Math.max(0, -f.outstandingMinor));
-  acc.lateFeeOutstandingMinor += BigInt(f.lateFeeOutstandingMinor);
-};
-
-/** A contract's open cycles in one currency, summed while they are read. */
-export interface DebtorSum {
-  overdue: bigint;
-  collectible: bigint;
-  days: number;
-  bucket: AgingBucket;
-  cycles: number;
-}
-
-export const newDebtorSum = (): DebtorSum => ({ overdue: 0n, collectible: 0n, days: 0, bucket: 'current', cycles: 0 });
-
-/** An open cycle (something collectible) into its contract's sum: the oldest overdue amount names the bucket. */
-export const addToDebtor = (d: DebtorSum, aging: Aging, collectibleMinor: bigint) => {
-  d.overdue += BigInt(aging.overdueMinor);
-  d.collectible += collectibleMinor;
-  d.cycles += 1;
-  if (aging.overdueMinor > 0 && aging.daysPastDue >= d.days) {
-    d.days = aging.daysPastDue;
-    d.bucket = aging.bucket;
-  }
-};
-
-/** Largest overdue first, then largest collectible, then by contract and currency: one order everywhere. */
-export const rankDebtors = (a: Debtor, b: Debtor): number =>
-  compareTotals(b.overdueMinor, a.overdueMinor) ||
-  compareTotals(b.collectibleMinor, a.collectibleMinor) ||
-  (a.contractId < b.contractId ? -1 : a.contractId > b.contractId ? 1 : a.currency < b.currency ? -1 : 1);
-
-export const byCurrency = (accs: Map<string, Accumulator>): CurrencyTotals[] =>
-  [...accs.values()].sort((a, b) => (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0));
-
 export const getArrearsView = (db: SqlExecutor): ArrearsView => {
   const ready = () => requireLiveView(db, ARREARS_PROJECTION);
 
   return {
+    asKnownAt: (store, query) => booksFromViews(db, store, query),
+
     async pendingApprovals(options = {}) {
       await ready();
       const rows = await db.query(
