@@ -40,6 +40,13 @@ onBothStores(
     assert.is(j4.knownAt, '2027-01-04T15:59:59.999Z');
     assert.equal(j4.picture, { events: 2, recordedLater: 1, datedLater: 0 });
     const j6 = renewal(['arrears', '--as-of', '2026-12-31', '--known-at', '2027-01-06', '--top', '5', '--format', 'json'], now).json();
+    // From the arrears view's history rows by default; --replay replays the log: the same books.
+    for (const knownAt of ['2027-01-04', '2027-01-06'])
+      assert.equal(
+        renewal(['arrears', '--as-of', '2026-12-31', '--known-at', knownAt, '--top', '5', '--format', 'json', '--replay'], now).json(),
+        knownAt === '2027-01-04' ? j4 : j6,
+      );
+    assert.is(renewal(['arrears', '--replay'], now).status, 2);
     assert.is(j6.currencies[0].overdueMinor, '21520');
     assert.equal(
       j6.topDebtors.map((d: any) => [d.contractId, d.overdueMinor, d.daysPastDue, d.bucket]),

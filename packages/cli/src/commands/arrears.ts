@@ -70,7 +70,7 @@ export const arrearsCommand: Command = {
   name: NAME,
   summary: "aging buckets, a contract's cycles, top debtors, collection rate per month",
   common: true,
-  help: `usage: renewal arrears [--as-of DATE] [--known-at K] [--contract ID] [--top N] [--periods] [--format table|json|csv]
+  help: `usage: renewal arrears [--as-of DATE] [--known-at K [--replay]] [--contract ID] [--top N] [--periods] [--format table|json|csv]
 
 What is owed and how old it is as of a date: every collectible amount in exactly one aging
 bucket (current, 1-30, 31-60, 61-90, 90+ days past due), per currency.
@@ -95,6 +95,7 @@ cycles, the debtors, the periods, or the buckets, in that order of preference.`,
       top: { type: 'string' },
       periods: { type: 'boolean' },
       'known-at': { type: 'string' },
+      replay: { type: 'boolean' },
     });
     noPositionals(NAME, positionals);
     const format = formatOf(NAME, values.format);
@@ -102,6 +103,7 @@ cycles, the debtors, the periods, or the buckets, in that order of preference.`,
     const top = values.top === undefined ? null : positiveIntOf(NAME, '--top', values.top);
     const contractId = values.contract === undefined ? undefined : idOf(NAME, '--contract', values.contract);
     const knownAt = values['known-at'];
+    if (values.replay && knownAt === undefined) throw new UsageError('--replay goes with --known-at', NAME);
     if (knownAt !== undefined && (contractId !== undefined || values.periods))
       throw new UsageError('--known-at gives the portfolio and --top as they stood; it does not go with --contract or --periods', NAME);
     const session = await openSession({ storeUrl: storeUrlOf(values.store), views: values.views, access: readViews('arrears') });
@@ -109,7 +111,12 @@ cycles, the debtors, the periods, or the buckets, in that order of preference.`,
       const ledger = await readLedger(session.store, { daysFromInstants: givenAsOf === null });
       const asOf = givenAsOf ?? ledger.today;
       if (knownAt !== undefined) {
-        const books = await readBooks(NAME, session.store, { asOf, knownAt, ...(top === null ? {} : { top }) });
+        const books = await readBooks(
+          NAME,
+          session,
+          { asOf, knownAt, ...(top === null ? {} : { top }) },
+          { replay: values.replay === true },
+        );
         if (format === 'json')
           printJson({
             asOf,

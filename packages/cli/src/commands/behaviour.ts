@@ -55,7 +55,7 @@ export const behaviourCommand: Command = {
   name: NAME,
   summary: 'payment behaviour: reminder effectiveness, collection rate per month, takings per channel',
   common: true,
-  help: `usage: renewal behaviour [--as-of DATE] [--from DATE --to DATE] [--known-at K] [--contract ID] [--format table|json|csv]
+  help: `usage: renewal behaviour [--as-of DATE] [--from DATE --to DATE] [--known-at K [--replay]] [--contract ID] [--format table|json|csv]
 
 How customers pay, from the behaviour view:
   - reminder effectiveness: per channel and level, the amount reminders chased and the part of it
@@ -87,6 +87,7 @@ cycles with --contract, else the collection rate per month.`,
       to: { type: 'string' },
       contract: { type: 'string' },
       'known-at': { type: 'string' },
+      replay: { type: 'boolean' },
     });
     noPositionals(NAME, positionals);
     const format = formatOf(NAME, values.format);
@@ -96,6 +97,7 @@ cycles with --contract, else the collection rate per month.`,
     if (givenFrom && givenTo && givenFrom > givenTo) throw new UsageError(`--from ${givenFrom} is after --to ${givenTo}`, NAME);
     const contractId = values.contract === undefined ? undefined : idOf(NAME, '--contract', values.contract);
     const knownAt = values['known-at'];
+    if (values.replay && knownAt === undefined) throw new UsageError('--replay goes with --known-at', NAME);
     if (knownAt !== undefined && contractId !== undefined)
       throw new UsageError('--known-at gives the takings as they stood; it does not go with --contract', NAME);
     const reads = contractId === undefined ? ['behaviour'] : ['behaviour', 'arrears'];
@@ -108,7 +110,7 @@ cycles with --contract, else the collection rate per month.`,
       if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`, NAME);
       if (knownAt !== undefined) {
         // The takings run to the as-of date of the picture: --to.
-        const books = await readBooks(NAME, session.store, { asOf: to, knownAt, takingsFrom: from, top: 0 });
+        const books = await readBooks(NAME, session, { asOf: to, knownAt, takingsFrom: from, top: 0 }, { replay: values.replay === true });
         if (format === 'json') printJson({ asOf: to, knownAt: books.knownAt, takings: books.takings });
         else if (format === 'csv')
           print(

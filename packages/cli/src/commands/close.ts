@@ -18,7 +18,7 @@ import { actorOf } from './ledger.js';
 import { amount, count, csv, print, printJson, table } from '../output.js';
 import { renderAging, renderDebtors } from '../reports.js';
 import { renderBooksHeader } from '../books.js';
-import { catchUp, openSession, storeUrlOf } from '../session.js';
+import { catchUp, openSession, readViews, storeUrlOf } from '../session.js';
 
 const NAME = 'close';
 
@@ -149,8 +149,12 @@ closed period is recorded as any other, and flagged.
       throw new UsageError(`--period takes a year YYYY or a month YYYY-MM; got ${JSON.stringify(period)}`, NAME);
     const top = values.top === undefined ? 20 : positiveIntOf(NAME, '--top', values.top);
     const seal = await sealNow(storeUrl, values.views);
+    // The books from the arrears view where it is built (caught up first), else replayed.
+    const reading = await openSession({ storeUrl, views: values.views, access: readViews('arrears') });
+    const viewsBuilt = !(reading.viewsLocation.kind === 'sqlite' && reading.viewsLocation.path === ':memory:');
     const store = await openStore(storeUrl, {});
     try {
+      if (viewsBuilt) await catchUp(reading, { only: ['arrears'], required: ['arrears'] });
       const at = clockNow();
       const who = await whoActs(store, NAME, values.actor);
       const { books, result } = await closePeriod(store, {
@@ -161,6 +165,7 @@ closed period is recorded as any other, and flagged.
         ...(seal ? { seal } : {}),
         ...(values.reason !== undefined ? { reason: values.reason } : {}),
         top,
+        ...(viewsBuilt ? { views: reading.views } : {}),
         ...(who.access ? { access: who.access, role: who.role! } : {}),
       });
       if (result.status === 'rejected') throw new CliError(`${result.error.code}: ${result.error.message}`);
@@ -187,6 +192,7 @@ closed period is recorded as any other, and flagged.
       return 0;
     } finally {
       await store.close();
+      await reading.close();
     }
   },
 };
