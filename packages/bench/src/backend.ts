@@ -8,6 +8,7 @@ import type { StoreKind } from './line.js';
 import type { Tick } from './measure.js';
 import type { Plan, PlannedRow, RecordedAtOf } from './plan.js';
 import type { AgingTotals, DebtorLine, Totals } from './totals.js';
+import type { RawBooksAccess } from './as-known-at-path.js';
 
 /** `a`: the command path's store; `b`: the batch path's, which paths c, d and e then read; `f`: the month-end run's. */
 export type StoreName = 'a' | 'b' | 'f';
@@ -79,6 +80,8 @@ export interface Limit {
   portfolio(asOf: BusinessDate, tick: Tick): Promise<AgingTotals & { cycles: number }>;
   /** Timed (e): the open arrears rows read raw, aged, summed per contract, ranked. */
   topDebtors(asOf: BusinessDate, limit: number, tick: Tick): Promise<DebtorLine[]>;
+  /** e:known-at: raw access to the views' history rows and the store's events (as-known-at-path.ts); absent where there is none. */
+  knownAtAccess?(): RawBooksAccess;
 }
 
 export interface Backend {

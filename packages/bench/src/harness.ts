@@ -8,6 +8,7 @@ import type { Backend, Replayed } from './backend.js';
 import * as library from './library-paths.js';
 import { makeLine, type Line, type PathId, type StoreKind } from './line.js';
 import { bestOf, interleave, meanOf, measure, startMeter } from './measure.js';
+import { knownAtLine } from './as-known-at-path.js';
 import { getMemoryBackend } from './memory-backend.js';
 import { runMonthEnd } from './month-end-path.js';
 import { MONTH_END_AS_OF, planMonthEnd, type MonthEndWork } from './month-end-plan.js';
@@ -423,6 +424,8 @@ const runLedgerPaths = async (
           check: allOf(compareDebtors(libT.result, expectedTop), compareDebtors(limT.result, expectedTop)),
         }),
       );
+      const knownAt = await knownAtLine(backend, store, viewDb, asOf, say);
+      if (knownAt) lines.push(knownAt);
     }
   } finally {
     await views?.close();

@@ -5,6 +5,7 @@ import pg from 'pg';
 import { cycleEvents, evolveCycle, initialCycleState, type BusinessDate, type CycleState } from '@renewal-ledger/core';
 import { cycleStateColumnsSql, cycleStateFromRow, getPostgresViewDatabase, type ViewDatabase } from '@renewal-ledger/projections';
 import { getPostgresEventStore, migrations } from '@renewal-ledger/store-postgres';
+import { postgresBooksAccess } from './as-known-at-raw.js';
 import { transactionsOf, type Backend, type Limit, type StoreName } from './backend.js';
 import type { PlannedRow } from './plan.js';
 import { PORTFOLIO_SUMS, agingAccumulator, debtorAccumulator, digestedRowOf, foldInto, rowsCheck, totalsOfStates } from './totals.js';
@@ -110,6 +111,7 @@ export const getPostgresBackend = async (options: { url: string }): Promise<Back
   };
 
   const limit: Limit = {
+    knownAtAccess: () => postgresBooksAccess(client, q(viewsSchema), q(schemaOf.b)),
     async openWriter(name, work) {
       const schema = limitSchemaOf[name];
       await client.query(`DROP SCHEMA IF EXISTS ${q(schema)} CASCADE`);

@@ -8,8 +8,10 @@ import Database from 'better-sqlite3';
 import { cycleEvents, evolveCycle, initialCycleState, type BusinessDate, type CycleState } from '@renewal-ledger/core';
 import { cycleStateColumnsSql, cycleStateFromRow, getSQLiteViewDatabase, type ViewDatabase } from '@renewal-ledger/projections';
 import { getSQLiteEventStore, MIGRATIONS } from '@renewal-ledger/store-sqlite';
+import { sqliteBooksAccess } from './as-known-at-raw.js';
 import { transactionsOf, type Backend, type Limit, type StoreName } from './backend.js';
 import type { Tick } from './measure.js';
+
 import type { PlannedRow } from './plan.js';
 import { PORTFOLIO_SUMS, agingAccumulator, debtorAccumulator, digestedRowOf, foldInto, rowsCheck, totalsOfStates } from './totals.js';
 
@@ -193,6 +195,7 @@ export const getSQLiteBackend = (options: { dir?: string } = {}): Backend => {
     async topDebtors(asOf: BusinessDate, top: number, tick: Tick) {
       return rawTopDebtors(readonly(viewsPath), asOf, top, tick);
     },
+    knownAtAccess: () => sqliteBooksAccess(readonly(viewsPath), readonly(storePath('b'))),
   };
 
   return {
