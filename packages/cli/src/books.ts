@@ -4,6 +4,7 @@
 // building every view in memory to ask one question).
 import type { BusinessDate } from '@renewal-ledger/core';
 import { booksAsTheyStood, getArrearsView, type BooksAsTheyStood } from '@renewal-ledger/projection-arrears';
+import { ViewNotReadyError } from '@renewal-ledger/projections';
 import { UsageError } from './errors.js';
 import { count, plural } from './output.js';
 import { catchUp, type Session } from './session.js';
@@ -26,8 +27,15 @@ export const readBooks = async (
   try {
     if (options.replay || !viewsBuilt) return await booksAsTheyStood(session.store, query);
     await catchUp(session, { only: ['arrears'], required: ['arrears'] });
-    const { foldedCycles: _, ...books } = await getArrearsView(session.views).asKnownAt(session.store, query);
-    return books;
+    try {
+      const { foldedCycles: _, ...books } = await getArrearsView(session.views).asKnownAt(session.store, query);
+      return books;
+    } catch (e) {
+      // Views read as they are (PostgreSQL views this user cannot write), built before the
+      // history rows: the replay answers.
+      if (e instanceof ViewNotReadyError) return await booksAsTheyStood(session.store, query);
+      throw e;
+    }
   } catch (e) {
     if (e instanceof TypeError && e.message.startsWith('knownAt:'))
       throw new UsageError(`--known-at${e.message.slice('knownAt'.length)}`, command);

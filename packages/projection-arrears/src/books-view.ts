@@ -20,6 +20,7 @@ import {
   exactSumSql,
   placeholders,
   requireLiveView,
+  ViewNotReadyError,
   type SqlExecutor,
   type SqlRow,
 } from '@renewal-ledger/projections';
@@ -109,7 +110,9 @@ async function* streamsOf(store: EventStore, names: readonly string[]): AsyncGen
 
 /** The books as of `asOf` as known at `knownAt`, from the history rows (see the header). */
 export const booksFromViews = async (db: SqlExecutor, store: EventStore, query: BooksQuery): Promise<BooksFromViews> => {
-  await requireLiveView(db, ARREARS_PROJECTION);
+  // A view built before its history rows (version 2) is not ready for this question.
+  const live = await requireLiveView(db, ARREARS_PROJECTION);
+  if (!live.tables[ARREARS_HISTORY]) throw new ViewNotReadyError(ARREARS_PROJECTION);
   const zones = await readLedgerZones(store);
   const picture = pictureOf(zones, query);
   const sql = bitemporalSql(picture);
