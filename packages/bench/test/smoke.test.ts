@@ -54,6 +54,11 @@ test('every path on every store: the library ends with the raw fold figures', as
       assert.ok(line.library.perSecond > 0 && line.limit.perSecond > 0);
     }
   }
+  // e:known-at runs where there is a raw driver (not in memory): equal to its raw query and to the replay.
+  for (const store of ran.filter((s) => s !== 'memory')) {
+    const line = report.lines.find((l) => l.store === store && l.id === 'e:known-at');
+    assert.ok(line?.check.ok && line.count > 0, `${store} e:known-at: ${line?.check.detail}`);
+  }
   // Path a on a durable store runs the subset asked for, library and limit alike.
   const sqliteA = report.lines.find((l) => l.store === 'sqlite' && l.id === 'a')!;
   assert.match(sqliteA.note ?? '', /first 50 of \d+ commands/);
