@@ -1,6 +1,11 @@
 // The in-memory store: for tests and examples, with the same semantics as the durable stores.
-// Events are kept as JSON text and decoded on every read, exactly like a database row, so a test
-// on this store sees what a test on SQLite would (fields dropped by JSON, decode failures).
+// Events are kept as JSON text, exactly like a database row, so a test on this store sees what a
+// test on SQLite would (fields dropped by JSON, decode failures). But the same text is parsed and
+// validated once, not on every read: beside each row the store keeps the event its text decoded
+// to (at the append, frozen) and hands out fresh events around it. A row whose text is no longer
+// the text decoded (overwritten around the API, as the tests that corrupt a row do) or that was
+// put in without the store is decoded from its text at its next read; one that does not decode
+// keeps nothing, and fails every read.
 import type { NewEvent, RecordedEvent } from '@renewal-ledger/core';
 import { checkAppend } from './append-checks.js';
 import {
@@ -14,8 +19,9 @@ import {
   type ExpectedRevision,
   type ReadAllOptions,
   type ReadStreamOptions,
+  type StoredEventDecoder,
 } from './port.js';
-import { defaultDecoder, recordedEventFrom, revisionMatches, type StoredEventRow } from './stored-event.js';
+import { defaultDecoder, recordedEventFrom, revisionMatches } from './stored-event.js';
 
 /** One stored event. `data` and `metadata` are JSON text; tests may overwrite them to corrupt one. */
 export interface InMemoryRow {
@@ -48,6 +54,71 @@ export interface InMemoryEventStoreOptions extends EventStoreOptions {
   /** Share storage with other in-memory stores. Default: a new, empty database. */
   readonly database?: InMemoryDatabase;
 }
+
+/** The event a row's text decoded to, with the very text and the decoder it came from. */
+interface DecodedOnce {
+  readonly data: string;
+  readonly metadata: string;
+  readonly decode: StoredEventDecoder;
+  readonly event: Pick<RecordedEvent, 'type' | 'data' | 'metadata'>;
+}
+
+/** Beside the row, out of its declared shape: what `db.rows` shows is the row as stored. */
+const decodedOnce = Symbol('decodedOnce');
+type AppendedRow = InMemoryRow & { [decodedOnce]?: DecodedOnce };
+
+/** Frozen all the way down: the same event goes to every reader, so none may change it for the others. */
+const deepFreeze = <T>(value: T): T => {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+};
+
+/**
+ * A fresh event around the row's decoded one when its text is still the text decoded; otherwise
+ * the row is decoded from its text (a failure throws, as every read of it will), and that kept.
+ */
+const recordedFromRow = (row: AppendedRow, decode: StoredEventDecoder): RecordedEvent => {
+  const once = row[decodedOnce];
+  if (once === undefined || once.data !== row.data || once.metadata !== row.metadata || once.decode !== decode) {
+    const event = recordedEventFrom(row, decode);
+    deepFreeze(event.data);
+    deepFreeze(event.metadata);
+    // The reader gets `event` itself: only its frozen parts are kept.
+    row[decodedOnce] = {
+      data: row.data,
+      metadata: row.metadata,
+      decode,
+      event: { type: event.type, data: event.data, metadata: event.metadata },
+    };
+    return event;
+  }
+  return {
+    eventId: row.eventId,
+    type: once.event.type,
+    schemaVersion: row.schemaVersion,
+    data: once.event.data,
+    metadata: once.event.metadata,
+    streamName: row.streamName,
+    streamRevision: row.streamRevision,
+    globalPosition: row.globalPosition,
+  } as RecordedEvent;
+};
+
+/**
+ * A row just appended, decoded from its text at once, as its first read would (the next command
+ * on its stream, a rebuild, reads it anyway): the write pays for it once and every read is a
+ * lookup. A row that does not decode keeps nothing, and every read of it fails.
+ */
+const decodeAtAppend = (row: AppendedRow, decode: StoredEventDecoder): void => {
+  try {
+    recordedFromRow(row, decode);
+  } catch {
+    // Reported by every read of the row, as a database row that does not decode would be.
+  }
+};
 
 const rowAt = (db: InMemoryDatabase, position: bigint): InMemoryRow => db.rows[Number(position) - 1]!;
 
@@ -91,7 +162,7 @@ const alreadyStored = (
 };
 
 /** Appends one request or throws, leaving what it already wrote for the caller to roll back. */
-const appendOne = (db: InMemoryDatabase, request: AppendRequest): AppendResult => {
+const appendOne = (db: InMemoryDatabase, request: AppendRequest, decode: StoredEventDecoder): AppendResult => {
   const { streamName, events, expectedRevision } = request;
   const retry = alreadyStored(db, streamName, events, expectedRevision);
   if (retry) return retry;
@@ -113,7 +184,7 @@ const appendOne = (db: InMemoryDatabase, request: AppendRequest): AppendResult =
     revision += 1n;
     position = BigInt(db.rows.length + 1);
     // One literal of a fixed shape: spreading and adding keys costs about a microsecond a key.
-    const row: InMemoryRow = {
+    const row: AppendedRow = {
       streamName,
       streamRevision: revision,
       globalPosition: position,
@@ -122,7 +193,9 @@ const appendOne = (db: InMemoryDatabase, request: AppendRequest): AppendResult =
       schemaVersion: e.schemaVersion,
       data: JSON.stringify(e.data),
       metadata: JSON.stringify(e.metadata),
+      [decodedOnce]: undefined,
     };
+    decodeAtAppend(row, decode);
     db.rows.push(row);
     positions.push(position);
     db.eventIds.set(e.eventId, position);
@@ -141,10 +214,10 @@ const rollbackTo = (db: InMemoryDatabase, length: number): void => {
 };
 
 /** Appends all requests or none. Synchronous, so no other append can interleave. */
-const appendAll = (db: InMemoryDatabase, requests: readonly AppendRequest[]): AppendResult[] => {
+const appendAll = (db: InMemoryDatabase, requests: readonly AppendRequest[], decode: StoredEventDecoder): AppendResult[] => {
   const length = db.rows.length;
   try {
-    return requests.map((r) => appendOne(db, r));
+    return requests.map((r) => appendOne(db, r, decode));
   } catch (e) {
     rollbackTo(db, length);
     throw e;
@@ -163,7 +236,7 @@ export const getInMemoryEventStore = (options: InMemoryEventStoreOptions = {}): 
   const open = () => {
     if (closed) throw new Error('the in-memory event store is closed');
   };
-  const recorded = (row: StoredEventRow): RecordedEvent => recordedEventFrom(row, decode);
+  const recorded = (row: InMemoryRow): RecordedEvent => recordedFromRow(row, decode);
 
   return {
     kind: 'memory',
@@ -171,12 +244,12 @@ export const getInMemoryEventStore = (options: InMemoryEventStoreOptions = {}): 
       open();
       const requests = [{ streamName, events, expectedRevision }];
       checkAppend(self, requests);
-      return appendAll(db, requests)[0]!;
+      return appendAll(db, requests, decode)[0]!;
     },
     async appendBatch(requests) {
       open();
       checkAppend(self, requests);
-      return appendAll(db, requests);
+      return appendAll(db, requests, decode);
     },
     async *readStream(streamName: string, readOptions: ReadStreamOptions = {}) {
       open();
