@@ -1,10 +1,12 @@
 // Appending to the PostgreSQL store: one transaction per append (or batch), under the append lock
 // that keeps transaction ids and global positions handed out in the same order (read-all.ts says
-// why), with the common case in one guarded INSERT and a full check only when a stream moved.
+// why), with the common case in one statement (one round trip) and a full check only when a
+// stream moved.
 //
 // The steps, each a function below:
+// - `appendExpected`: the common case, one statement that takes the lock, checks the revisions
+//   the requests expect, inserts and unlocks, committed as it ends;
 // - `inAppendTransaction`: BEGIN and take the append lock, run the work, unlock and COMMIT;
-// - `appendExpected`: the common case, one INSERT guarded by the revisions the requests expect;
 // - `appendChecked`: the full check, after a stream moved or a unique violation: `readBatchState`
 //   (every stream's revision and every event id already stored, one query), then per request an
 //   identical retry (`alreadyStored`), a wrong revision, or new rows, inserted by `insertEvents`;
@@ -44,8 +46,8 @@ type Results = (AppendResult | null)[];
  * One append transaction on one pooled connection, holding the append lock from BEGIN until
  * just before COMMIT. Taken before the transaction's first write (when PostgreSQL assigns its
  * id), released before COMMIT: the lock only has to order id and position handout, and the
- * commit (the WAL flush) is the part worth running concurrently. Four round trips in all:
- * BEGIN + lock, the revision check, the insert, unlock + COMMIT.
+ * commit (the WAL flush) is the part worth running concurrently. For the full check: BEGIN +
+ * lock, the check, the insert, unlock + COMMIT (four round trips).
  */
 const inAppendTransaction = async <T>(pool: Pool, sql: Statements, work: (client: PoolClient) => Promise<T>): Promise<T> => {
   const connection = await checkOut(pool);
@@ -212,24 +214,12 @@ const fillAppended = (inserts: readonly Insert[], positionOf: ReadonlyMap<string
   }
 };
 
-/**
- * Inserts the events of `inserts` with one statement and fills in their results. With a
- * `guard`, only if every stream in it is still at the revision given (-1: no stream); returns
- * whether the rows went in.
- */
-const insertEvents = async (
-  client: PoolClient,
-  sql: Statements,
-  inserts: readonly Insert[],
-  results: Results,
-  guard: ReadonlyMap<string, bigint> | null,
-): Promise<boolean> => {
-  const values = insertParameters(inserts, guard);
-  if (values === null) return true;
-  const { rows: written } = await client.query<WrittenRow>({ ...(guard ? sql.guardedInsert : sql.insert), values });
-  if (written.length === 0) return false;
+/** Inserts the events of `inserts` with one statement and fills in their results. */
+const insertEvents = async (client: PoolClient, sql: Statements, inserts: readonly Insert[], results: Results): Promise<void> => {
+  const values = insertParameters(inserts, null);
+  if (values === null) return;
+  const { rows: written } = await client.query<WrittenRow>({ ...sql.insert, values });
   fillAppended(inserts, positionsOf(written), results);
-  return true;
 };
 
 /**
@@ -255,15 +245,42 @@ const guardedPlan = (requests: readonly AppendRequest[]): { guard: Map<string, b
 };
 
 /**
- * The common case in one statement: every stream is where its requests expect it, and the events
- * go in, guarded by that check inside the INSERT itself. Null when it does not apply or a stream
- * has moved (nothing was written): the full check then says what happened.
+ * The common case in one round trip: every stream is where its requests expect it, and the events
+ * go in, in one statement that is the whole transaction (statements.ts, `guardedAppend`): the
+ * append lock, the check of the expected revisions and the insert. Null when it does not apply or
+ * a stream has moved (nothing was written): the full check then says what happened.
+ *
+ * The statement sees the table as it was when it started, before it had the lock: a writer that
+ * committed meanwhile is not seen by its check but by the unique key (stream, revision), whose
+ * violation sends the append to the full check, as one from a writer outside the lock does.
  */
-const appendExpected = async (client: PoolClient, sql: Statements, requests: readonly AppendRequest[]): Promise<AppendResult[] | null> => {
+const appendExpected = async (pool: Pool, sql: Statements, requests: readonly AppendRequest[]): Promise<AppendResult[] | null> => {
   const plan = guardedPlan(requests);
   if (plan === null) return null;
-  const results: Results = requests.map(() => null);
-  return (await insertEvents(client, sql, plan.inserts, results, plan.guard)) ? (results as AppendResult[]) : null;
+  const values = insertParameters(plan.inserts, plan.guard)!;
+  const connection = await checkOut(pool);
+  let broken: Error | undefined;
+  try {
+    const { rows } = await connection.client.query<WrittenRow | { global_position: null }>({ ...sql.guardedAppend, values });
+    const written = rows.filter((r): r is WrittenRow => r.global_position !== null);
+    if (written.length === 0) return null;
+    const results: Results = requests.map(() => null);
+    fillAppended(plan.inserts, positionsOf(written), results);
+    return results as AppendResult[];
+  } catch (e) {
+    const lost = connection.lost();
+    if (lost) throw lost;
+    // The session lock outlives the failed statement, if it was taken (unlocking one not held
+    // only warns). A connection that may still hold it must not go back to the pool.
+    try {
+      await connection.client.query(sql.unlock);
+    } catch (cleanup) {
+      broken = cleanup as Error;
+    }
+    throw e;
+  } finally {
+    connection.release(broken);
+  }
 };
 
 /**
@@ -289,7 +306,7 @@ const appendChecked = async (client: PoolClient, sql: Statements, requests: read
     results.push(null);
     revisions.set(streamName, base + BigInt(events.length) - 1n);
   }
-  await insertEvents(client, sql, inserts, results, null);
+  await insertEvents(client, sql, inserts, results);
   return results as AppendResult[];
 };
 
@@ -326,13 +343,11 @@ export const getAppender =
     refuseRepeatedIds(requests);
     for (let attempt = 1; ; attempt++) {
       try {
-        // First the guarded insert; after a unique violation (an id stored elsewhere, a racing
-        // writer outside the lock) straight to the full check, which names the cause.
-        return await inAppendTransaction(
-          pool,
-          sql,
-          async (client) =>
-            (attempt === 1 ? await appendExpected(client, sql, requests) : null) ?? (await appendChecked(client, sql, requests)),
+        // First the guarded append; when a stream moved, or after a unique violation (an id
+        // stored elsewhere, a writer that won a race), the full check, which names the cause.
+        return (
+          (attempt === 1 ? await appendExpected(pool, sql, requests) : null) ??
+          (await inAppendTransaction(pool, sql, (client) => appendChecked(client, sql, requests)))
         );
       } catch (e) {
         if (!isUniqueViolation(e)) throw e;

@@ -60,9 +60,17 @@ export const statementsFor = (schema: string) => {
   // The append lock's statements, with the schema as a literal: sent as one simple query with
   // BEGIN or COMMIT, so the lock costs no round trip of its own.
   const schemaLiteral = `'${schema.replace(/'/g, "''")}'`;
+  const lockKey = `${APPEND_LOCK_CLASS}, hashtext(${schemaLiteral})`;
+  // The expected revisions ($9: streams, $10: the revision each must still be at, -1: no stream)
+  // and whether one of them has moved.
+  const moved = `expected AS (SELECT * FROM unnest($9::text[], $10::bigint[]) AS x(stream_id, last_revision)),
+       moved AS (
+         SELECT 1 FROM expected x
+         WHERE coalesce((SELECT max(t.stream_revision) FROM ${table} t WHERE t.stream_id = x.stream_id), -1) <> x.last_revision
+         LIMIT 1)`;
   return {
-    lock: `SELECT pg_advisory_lock(${APPEND_LOCK_CLASS}, hashtext(${schemaLiteral}))`,
-    unlock: `SELECT pg_advisory_unlock(${APPEND_LOCK_CLASS}, hashtext(${schemaLiteral}))`,
+    lock: `SELECT pg_advisory_lock(${lockKey})`,
+    unlock: `SELECT pg_advisory_unlock(${lockKey})`,
     lastRevision: named('last_revision', `SELECT max(stream_revision) AS last FROM ${table} WHERE stream_id = $1`),
     /** Every stream's last revision ($1) and every event id already stored ($2), in one query. */
     batchState: named(
@@ -72,18 +80,24 @@ export const statementsFor = (schema: string) => {
        UNION ALL
        SELECT stream_id, event_id, stream_revision::text, global_position::text, data::text FROM ${table} WHERE event_id = ANY($2::text[])`,
     ),
-    /** The insert, only if every stream in $9 is still at the revision in $10 (-1: no stream). */
-    guardedInsert: named(
-      'guarded_insert',
-      `WITH expected AS (SELECT * FROM unnest($9::text[], $10::bigint[]) AS x(stream_id, last_revision)),
-       moved AS (
-         SELECT 1 FROM expected x
-         WHERE coalesce((SELECT max(t.stream_revision) FROM ${table} t WHERE t.stream_id = x.stream_id), -1) <> x.last_revision
-         LIMIT 1)
-       ${insertEvents(table)}
-       WHERE NOT EXISTS (SELECT 1 FROM moved)
-       ORDER BY e.ord
-       RETURNING global_position, stream_id, stream_revision`,
+    /**
+     * The guarded insert as a whole transaction in one statement (one round trip, committed by
+     * the implicit transaction it runs in): the append lock is taken before the first row goes
+     * in (so before the transaction gets its id) and released once every row is in, before the
+     * commit. One row per event written, or one row of NULLs when a stream had moved (nothing
+     * written). A session lock outlives a failed statement: the caller unlocks after an error.
+     */
+    guardedAppend: named(
+      'guarded_append',
+      `WITH locked AS MATERIALIZED (SELECT pg_advisory_lock(${lockKey})),
+       ${moved},
+       written AS (
+         ${insertEvents(table)}
+         WHERE NOT EXISTS (SELECT 1 FROM moved) AND EXISTS (SELECT 1 FROM locked)
+         ORDER BY e.ord
+         RETURNING global_position, stream_id, stream_revision),
+       unlocked AS MATERIALIZED (SELECT pg_advisory_unlock(${lockKey}) FROM locked, (SELECT count(*) FROM written) AS w)
+       SELECT w.global_position, w.stream_id, w.stream_revision FROM unlocked LEFT JOIN written w ON true`,
     ),
     insert: named(
       'insert',

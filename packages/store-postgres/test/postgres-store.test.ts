@@ -51,15 +51,19 @@ const collect = async (events: AsyncIterable<RecordedEvent>): Promise<RecordedEv
   return out;
 };
 
+/** The store's common append: one statement that is a whole transaction (statements.ts, `guardedAppend`). */
+const isOneStatementAppend = (text: unknown): boolean =>
+  typeof text === 'object' && text !== null && String((text as { name?: unknown }).name).startsWith('rl_guarded_append');
+
 /**
- * A real pool whose connections, once `arm()` is called, stop before the first statement that
- * `holdAt` picks until `release()` is called: the way to hold an append at a chosen point, as a
- * slow client (or a slow commit) would, while other connections go on. The store ends an append
- * with one message, `SELECT pg_advisory_unlock(...); COMMIT`: held there, the unlock runs and the
- * COMMIT waits, which is the server-side gap between the two made as long as a test needs.
- * `beforeHold` runs a statement of the test's own first.
+ * A real pool whose connections, once `arm()` is called, hold the next append's commit until
+ * `release()` is called, while other connections go on: the way to hold an append whose commit
+ * is slow. The store's full check ends an append with one message, `SELECT pg_advisory_unlock(...);
+ * COMMIT`: held there, the unlock runs and the COMMIT waits. Its common append is one statement
+ * that unlocks before its implicit commit: held there, the statement runs inside a BEGIN of the
+ * test's own, and the COMMIT waits.
  */
-const holdingPool = (pool: Pool, holdAt: (sql: string) => boolean, options: { beforeHold?: string } = {}) => {
+const commitHoldingPool = (pool: Pool) => {
   extraPools.push(pool);
   let armed = false;
   let release!: () => void;
@@ -73,18 +77,27 @@ const holdingPool = (pool: Pool, holdAt: (sql: string) => boolean, options: { be
         if (prop === 'query')
           return async (text: unknown, params?: unknown) => {
             const query = target.query as (t: unknown, p?: unknown) => Promise<unknown>;
-            // The store sends most statements as named-statement objects `{ name, text, values }`.
-            const sql = typeof text === 'string' ? text : (text as { text?: unknown } | null)?.text;
-            if (armed && typeof sql === 'string' && holdAt(sql)) {
+            if (armed && isOneStatementAppend(text)) {
               armed = false;
-              const unlockThenCommit = typeof text === 'string' ? /^(.*);\s*COMMIT$/s.exec(text) : null;
-              if (unlockThenCommit) {
-                await query.call(target, unlockThenCommit[1]);
-                text = 'COMMIT';
+              await query.call(target, 'BEGIN');
+              try {
+                const result = await query.call(target, text, params);
+                reached();
+                await gate;
+                await query.call(target, 'COMMIT');
+                return result;
+              } catch (e) {
+                await query.call(target, 'ROLLBACK');
+                throw e;
               }
-              if (options.beforeHold) await query.call(target, options.beforeHold);
+            }
+            const unlockThenCommit = armed && typeof text === 'string' ? /^(.*);\s*COMMIT$/s.exec(text) : null;
+            if (unlockThenCommit) {
+              armed = false;
+              await query.call(target, unlockThenCommit[1]);
               reached();
               await gate;
+              text = 'COMMIT';
             }
             return query.call(target, text, params);
           };
@@ -98,15 +111,6 @@ const holdingPool = (pool: Pool, holdAt: (sql: string) => boolean, options: { be
     on: pool.on.bind(pool),
   } as unknown as Pool;
   return { pool: holding, release, held, arm: () => void (armed = true) };
-};
-
-/** Holds the next transaction just before its COMMIT (after it released the append lock). */
-const commitHoldingPool = (pool: Pool) => holdingPool(pool, (sql) => /(^|;\s*)COMMIT$/.test(sql));
-
-/** Holds the next transaction before its `n`th INSERT, having run `beforeHold` first. */
-const insertHoldingPool = (pool: Pool, n: number, beforeHold?: string) => {
-  let inserts = 0;
-  return holdingPool(pool, (sql) => sql.includes('INSERT INTO') && ++inserts === n, beforeHold ? { beforeHold } : {});
 };
 
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -237,39 +241,43 @@ it('late commit: a reader tailing readAll never passes an event whose transactio
 });
 
 it('late commit: a transaction that has its id before it inserts is never passed either', async () => {
-  // Transaction T1 gets its transaction id (PostgreSQL assigns it at the first write; here a
-  // statement of the test's assigns it early, as a multi-row insert has it while its rows still
-  // draw positions) and pauses before inserting; T2 appends Z meanwhile and stays open. Were Z
-  // allowed a position below T1's rows, T1 (the lower transaction id) could commit them above Z
-  // while Z is still open: a reader would read them, checkpoint past Z, and never see it. The
-  // append lock, taken with BEGIN, makes T2 wait for T1's insert, so Z comes after.
+  // Transaction T1 gets its transaction id at its first row and draws positions row by row; were
+  // another append T2 allowed a position between T1's rows, T2 could commit a position below
+  // T1's last while T1 (the lower transaction id) is open, or T1 commit rows above an open T2: a
+  // reader would read past the open one, checkpoint, and never see it. The append lock, taken
+  // before T1's first row and released after its last, makes T2 wait. Here T1's first row waits
+  // on a row of the test's own (same event id, not committed) after T1 has its id and position.
   const schema = uniqueSchema('order');
   const reader = await open(schema, { settleTimeoutMs: 150 });
-  const t1 = insertHoldingPool(adminPool(), 1, 'SELECT pg_current_xact_id()');
-  const t2 = commitHoldingPool(adminPool());
-  const writer1 = await open(schema, { pool: t1.pool });
-  const writer2 = await open(schema, { pool: t2.pool });
-  t1.arm();
-  t2.arm();
-  const batch = writer1.appendBatch([
-    { streamName: 'cycle-x', events: [paid('x', 'cmd-x', 1)], expectedRevision: 'no-stream' },
-    { streamName: 'cycle-y', events: [paid('y', 'cmd-y', 2)], expectedRevision: 'no-stream' },
-  ]);
-  await t1.held;
-  const single = writer2.appendToStream('cycle-z', [paid('z', 'cmd-z', 3)], { expectedRevision: 'no-stream' });
-  await settle(100); // give T2 the time to insert, if it could
-  t1.release();
-  await batch;
-  await t2.held;
+  const writer1 = await open(schema);
+  const writer2 = await open(schema);
+  await writer2.appendToStream('cycle-w', [paid('w', 'cmd-w', 1)], { expectedRevision: 'no-stream' });
+  const blocker = await admin.connect();
+  try {
+    await blocker.query('BEGIN');
+    await blocker.query(
+      `INSERT INTO "${schema}".events (stream_id, stream_revision, event_id, type, schema_version, data, metadata, recorded_at)
+       VALUES ('cycle-elsewhere', 0, 'cmd-x#0', 'Paid', 1, '{}', '{}', now())`,
+    );
+    const batch = writer1.appendBatch([
+      { streamName: 'cycle-x', events: [paid('x', 'cmd-x', 1)], expectedRevision: 'no-stream' },
+      { streamName: 'cycle-y', events: [paid('y', 'cmd-y', 2)], expectedRevision: 'no-stream' },
+    ]);
+    await waitUntilBlocked(schema);
+    const single = writer2.appendToStream('cycle-z', [paid('z', 'cmd-z', 3)], { expectedRevision: 'no-stream' });
+    await settle(100); // give T2 the time to insert, if it could
+    const { rows } = await admin.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".events WHERE stream_id = 'cycle-z'`);
+    assert.is(rows[0]!.n, '0', 'T2 waits for T1');
+    await blocker.query('ROLLBACK');
+    const [x, z] = await Promise.all([batch, single]);
+    assert.ok(x[1]!.lastGlobalPosition < z.lastGlobalPosition, 'T2 after every row of T1');
+  } finally {
+    blocker.release();
+  }
   const seen = await collect(reader.readAll());
-  const checkpoint = seen.length ? seen[seen.length - 1]!.globalPosition : 0n;
-  t2.release();
-  await single;
-  seen.push(...(await collect(reader.readAll({ after: checkpoint }))));
-  assert.equal(seen.map((e) => e.streamName).sort(), ['cycle-x', 'cycle-y', 'cycle-z']);
   assert.equal(
-    seen.map((e) => e.globalPosition),
-    [...seen.map((e) => e.globalPosition)].sort((a, b) => (a < b ? -1 : 1)),
+    seen.map((e) => e.streamName),
+    ['cycle-w', 'cycle-x', 'cycle-y', 'cycle-z'],
   );
 });
 
