@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { decodeStoredEvent, eventIdFor, type EventMetadata, type NewEvent } from '@renewal-ledger/core';
 import { EventIdConflictError } from '@renewal-ledger/eventstore';
-import { getSQLiteEventStore, LATEST_SCHEMA_VERSION, sqlitePathFromUrl } from '@renewal-ledger/store-sqlite';
+import { getSQLiteEventStore, LATEST_SCHEMA_VERSION, MIGRATIONS, sqlitePathFromUrl } from '@renewal-ledger/store-sqlite';
 
 const root = mkdtempSync(join(tmpdir(), 'renewal-sqlite-'));
 process.on('exit', () => rmSync(root, { recursive: true, force: true }));
@@ -75,9 +75,90 @@ test('opening creates the events table with its keys, in WAL mode', async () => 
   ]);
   assert.equal(indexes.sort(), ['event_id', 'stream_id,stream_revision']);
   assert.is(mode, 'wal');
-  assert.equal(migrations, [{ version: 1, name: 'events table' }]);
-  assert.is(LATEST_SCHEMA_VERSION, 1);
+  assert.equal(migrations, [
+    { version: 1, name: 'events table' },
+    { version: 2, name: 'events without AUTOINCREMENT, append-only' },
+  ]);
+  assert.is(LATEST_SCHEMA_VERSION, 2);
   await store.close();
+});
+
+/**
+ * A store file exactly as the library wrote it before migration 2 (schema version 1: the events
+ * table with AUTOINCREMENT), holding `events` appended one per transaction as that version did.
+ */
+const versionOneFile = (path: string, events: readonly NewEvent[]): void => {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+  db.exec(MIGRATIONS[0]!.sql);
+  db.prepare("INSERT INTO schema_migrations VALUES (1, 'events table', '2026-11-01T00:00:00Z')").run();
+  const insert = db.prepare(
+    'INSERT INTO events (stream_id, stream_revision, event_id, type, schema_version, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  for (const [i, e] of events.entries())
+    insert.run('s', i, e.eventId, e.type, e.schemaVersion, JSON.stringify(e.data), JSON.stringify(e.metadata), e.metadata.recordedAt);
+  db.close();
+};
+
+test('a store made by schema version 1 opens, keeps every event and position, and goes on after the last', async () => {
+  const path = freshPath();
+  versionOneFile(path, [paid('a', 100), paid('b', 200), paid('c', 300)]);
+  assert.throws(() => getSQLiteEventStore({ path, readOnly: true }), /schema version 1; this library needs 2: open it once for writing/);
+  const store = getSQLiteEventStore({ path });
+  assert.equal(
+    (await collect(store.readAll())).map((e) => [
+      e.eventId,
+      e.globalPosition,
+      e.streamRevision,
+      (e.data as { amountMinor: number }).amountMinor,
+    ]),
+    [
+      ['a#0', 1n, 0n, 100],
+      ['b#0', 2n, 1n, 200],
+      ['c#0', 3n, 2n, 300],
+    ],
+  );
+  assert.is((await store.appendToStream('s', [paid('d', 400)], { expectedRevision: 2n })).lastGlobalPosition, 4n);
+  const e = await store.appendToStream('t', [paid('b', 200)], { expectedRevision: 'no-stream' }).catch((x: unknown) => x);
+  assert.instance(e, EventIdConflictError, 'event ids stay unique');
+  await store.close();
+  const { sql, sequence, migrations } = inspect(path, (db) => ({
+    sql: (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'events'").get() as { sql: string }).sql,
+    sequence: db.prepare("SELECT * FROM sqlite_sequence WHERE name = 'events'").all(),
+    migrations: (db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]).map((m) => m.version),
+  }));
+  assert.not.match(sql, /AUTOINCREMENT/);
+  assert.equal(sequence, []);
+  assert.equal(migrations, [1, 2]);
+});
+
+test('a version 1 store whose newest event was deleted by hand is refused, not migrated: its position would come back', async () => {
+  const path = freshPath();
+  versionOneFile(path, [paid('a', 100), paid('b', 200), paid('c', 300)]);
+  const db = new Database(path);
+  db.prepare('DELETE FROM events WHERE global_position = 3').run();
+  db.close();
+  assert.throws(() => getSQLiteEventStore({ path }), /newest events were deleted outside the library/);
+  const { version, positions } = inspect(path, (d) => ({
+    version: (d.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number }).v,
+    positions: (d.prepare('SELECT global_position AS p FROM events ORDER BY 1').all() as { p: number }[]).map((r) => r.p),
+  }));
+  assert.is(version, 1, 'nothing migrated');
+  assert.equal(positions, [1, 2]);
+});
+
+test('no event is ever deleted, so no position is ever used twice', async () => {
+  const path = freshPath();
+  const store = getSQLiteEventStore({ path });
+  await store.appendToStream('s', [paid('a'), paid('b')], { expectedRevision: 'no-stream' });
+  await store.close();
+  const db = new Database(path);
+  assert.throws(() => db.prepare('DELETE FROM events WHERE global_position = 2').run(), /append-only/);
+  db.close();
+  const again = getSQLiteEventStore({ path });
+  assert.is((await again.appendToStream('s', [paid('c')], { expectedRevision: 1n })).lastGlobalPosition, 3n);
+  await again.close();
 });
 
 test('events are plain JSON text that SQL can query; revisions from 0, positions from 1', async () => {
@@ -111,7 +192,7 @@ test('reopening keeps the events and does not migrate again', async () => {
   await second.close();
   assert.is(
     inspect(path, (db) => (db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get() as { n: number }).n),
-    1,
+    LATEST_SCHEMA_VERSION,
   );
 });
 
@@ -147,7 +228,7 @@ test('several processes opening a new file at once all succeed and migrate it on
   assert.equal(await Promise.all([run(), run(), run(), run()]), ['opened', 'opened', 'opened', 'opened']);
   assert.is(
     inspect(path, (db) => (db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get() as { n: number }).n),
-    1,
+    LATEST_SCHEMA_VERSION,
   );
 });
 
