@@ -185,7 +185,9 @@ const runLedgerPaths = async (
           what:
             kind === 'memory'
               ? 'bare decide + fold + serialise of the same commands, no store'
-              : 'raw prepared INSERT of the same JSON, one transaction per command',
+              : kind === 'postgres'
+                ? 'raw prepared INSERT of the same JSON, one transaction per command in one round trip'
+                : 'raw prepared INSERT of the same JSON, one transaction per command',
           timing: meter.timing('limit'),
         },
         target: TARGETS.a,

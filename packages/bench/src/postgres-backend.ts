@@ -1,6 +1,7 @@
 // PostgreSQL: the library's stores and views in schemas of their own on POSTGRES_URL's database;
 // the limit is raw `pg` on one connection: a table made by the store's own migration in another
-// schema for the inserts, named prepared statements, and raw selects on the library's tables.
+// schema for the inserts (one named prepared INSERT per transaction, in one round trip), and raw
+// selects on the library's tables.
 import pg from 'pg';
 import { cycleEvents, evolveCycle, initialCycleState, type BusinessDate, type CycleState } from '@renewal-ledger/core';
 import { cycleStateColumnsSql, cycleStateFromRow, getPostgresViewDatabase, type ViewDatabase } from '@renewal-ledger/projections';
@@ -134,13 +135,13 @@ export const getPostgresBackend = async (options: { url: string }): Promise<Back
       };
       return {
         async write(from, to, tick) {
+          // One statement is a transaction of its own (autocommit): one round trip per
+          // transaction, what a raw client needs, and no BEGIN and COMMIT around it.
           for (const rows of transactionsOf(work, from, to)) {
-            await client.query('BEGIN');
             await client.query({
               ...insert,
               values: columnsOf(rows),
             });
-            await client.query('COMMIT');
             tick();
           }
         },

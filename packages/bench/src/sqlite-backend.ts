@@ -42,12 +42,12 @@ export const sqliteBytes = (path: string): number => {
   return total;
 };
 
-/** The events table of the store (its first migration), with the pragmas the store sets. */
+/** The events table of the store (its migrations, in order), with the pragmas the store sets. */
 export const openRawEventsFile = (path: string, synchronous: 'FULL' | 'NORMAL' = 'FULL'): Database.Database => {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${synchronous}`);
-  db.exec(MIGRATIONS[0]!.sql);
+  for (const m of MIGRATIONS) db.exec(m.sql);
   return db;
 };
 
