@@ -51,10 +51,16 @@ export interface LibraryWriter {
   outcome(): WriteOutcome;
 }
 
-/** (a) One command at a time: load the cycle, decide, append (one transaction each). */
+/**
+ * The handler's cache of folded streams for the command path, as an application that handles
+ * commands one by one in a long-lived process would set it (docs/benchmarks.md says what it changes).
+ */
+export const HANDLER_CACHE = { streams: 10_000 } as const;
+
+/** (a) One command at a time: load the cycle (from the handler's cache when it has it), decide, append (one transaction each). */
 export const commandPath = (store: EventStore, commands: readonly ScheduledCommand[], recordedAtOf: RecordedAtOf): LibraryWriter => {
   let now = '' as Instant;
-  const handler = getCommandHandler(renewalCycle, { store, clock: () => now });
+  const handler = getCommandHandler(renewalCycle, { store, clock: () => now, cache: HANDLER_CACHE });
   const acc = outcomes();
   return {
     async run(from, to, tick) {

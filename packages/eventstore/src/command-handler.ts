@@ -63,6 +63,16 @@ export interface CommandHandlerOptions {
   readonly access?: AccessPolicy;
   /** The role every command is handled with unless `HandleOptions.role` says otherwise: a handler per signed-in actor. */
   readonly role?: string;
+  /**
+   * Keep the folded state of the last `streams` streams this handler read or wrote, and decide a
+   * command `handle` gets on one of them without reading it (opt-in, as Equinox's cache; default:
+   * none); on a stream it does not know, as on a new stream. Batches read as before. Nothing
+   * is taken on trust: a command that applies is appended with the revision the state is at, and
+   * a stream that moved meanwhile (another writer, another process) refuses it, so the handler
+   * reads it and decides again; a refusal or a duplicate decided that way is decided again on a
+   * fresh read before it is answered. Memory: at most `streams` states and their events.
+   */
+  readonly cache?: { readonly streams: number };
 }
 
 export interface HandleOptions<Command = never> {
@@ -279,6 +289,39 @@ class TakenElsewhere {
   ) {}
 }
 
+/** An attempt decided on a cached (or assumed new) stream whose outcome no append confirms: decide it again on a fresh read. */
+class Unconfirmed {
+  constructor(readonly streams: readonly string[]) {}
+}
+
+/** A stream as the handler last saw it: what `Stream` starts from. */
+interface CachedStream<S> {
+  readonly state: S;
+  readonly revision: ExpectedRevision;
+  readonly recorded: readonly RecordedEvent[];
+}
+
+/** The last `size` streams, the least recently used dropped first (a Map keeps insertion order). */
+const streamCache = <S>(size: number) => {
+  const entries = new Map<string, CachedStream<S>>();
+  return {
+    get(name: string): CachedStream<S> | undefined {
+      const entry = entries.get(name);
+      if (entry !== undefined) {
+        entries.delete(name);
+        entries.set(name, entry);
+      }
+      return entry;
+    },
+    set(name: string, entry: CachedStream<S>): void {
+      entries.delete(name);
+      entries.set(name, entry);
+      if (entries.size > size) entries.delete(entries.keys().next().value!);
+    },
+    drop: (name: string) => void entries.delete(name),
+  };
+};
+
 export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options: CommandHandlerOptions): CommandHandler<A> => {
   type C = CommandOf<A>;
   type S = StateOf<A>;
@@ -288,6 +331,7 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
   const backoff = options.backoff ?? defaultBackoff;
   const schemaVersions = aggregate.events.schemaVersions as Readonly<Record<string, number>>;
   const schemaVersionOf = (type: string): number => schemaVersions[type]!;
+  const cache = options.cache && options.cache.streams > 0 ? streamCache<S>(options.cache.streams) : null;
 
   const stream = (name: string, events: readonly RecordedEvent[]): Stream<S> => {
     const { state, revision } = foldRecorded(aggregate, events);
@@ -304,6 +348,36 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
     }
     for (const name of names) streams.set(name, stream(name, await readWhole(store, name)));
     return streams;
+  };
+
+  /**
+   * The streams of an attempt; `trusted` names those not read now. One stream (`handle`) comes
+   * from the cache, or, when the cache does not know it, is taken as new. A batch reads all its
+   * streams: in one go anyway, and one refusal or duplicate among its commands decided on the
+   * cache would have the whole batch decided again.
+   */
+  const loadWithCache = async (names: readonly string[], fresh: boolean) => {
+    if (cache === null || fresh || names.length !== 1) return { streams: await loadStreams(names), trusted: [] as string[] };
+    const name = names[0]!;
+    const entry = cache.get(name) ?? { state: aggregate.initialState(), revision: 'no-stream' as const, recorded: [] };
+    return { streams: new Map([[name, { name, ...entry, planned: null, firstIndexOf: null, prefix: null }]]), trusted: [name] };
+  };
+
+  /** After an attempt that stood: every stream as it now is, its events read and written in order. */
+  const remember = (
+    streams: ReadonlyMap<string, Stream<S>>,
+    written: ReadonlyMap<string, readonly RecordedEvent[]>,
+    doubtful: ReadonlySet<string>,
+  ) => {
+    if (cache === null) return;
+    for (const s of streams.values()) {
+      if (doubtful.has(s.name)) {
+        cache.drop(s.name);
+        continue;
+      }
+      const more = written.get(s.name);
+      cache.set(s.name, { state: s.state, revision: s.revision, recorded: more ? [...s.recorded, ...more] : s.recorded });
+    }
   };
 
   /**
@@ -367,10 +441,15 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
   });
 
   /** Decides every command against the streams as read, in order, and plans one append per applied command. */
-  const plan = async (commands: readonly C[], handleOptions: HandleOptions<C>, refused: ReadonlyMap<number, CommandIdConflict>) => {
+  const plan = async (
+    commands: readonly C[],
+    handleOptions: HandleOptions<C>,
+    refused: ReadonlyMap<number, CommandIdConflict>,
+    fresh: boolean,
+  ) => {
     const names: string[] = [];
     for (const c of commands) names.push(aggregate.streamName(c));
-    const streams = await loadStreams([...new Set(names)]);
+    const { streams, trusted } = await loadWithCache([...new Set(names)], fresh);
     const now = handleOptions.recordedAt === undefined ? clock() : null;
     const recordedAtOf = (command: C): Instant =>
       typeof handleOptions.recordedAt === 'function' ? handleOptions.recordedAt(command) : (handleOptions.recordedAt ?? now!);
@@ -435,7 +514,7 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
         outcome: { status: 'applied', events: [], state: s.state, figures: aggregate.figures(s.state) },
       });
     }
-    return { requests, planned };
+    return { requests, planned, streams, trusted };
   };
 
   /** The command of this attempt whose event id the store holds on another stream, and what holds it there. */
@@ -475,9 +554,15 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
     commands: readonly C[],
     runOptions: RunOptions<C>,
     refused: ReadonlyMap<number, CommandIdConflict>,
+    fresh: boolean,
   ): Promise<BatchResult<A>[]> => {
-    const { requests, planned } = await plan(commands, runOptions, refused);
-    if (requests.length === 0) return planned.map((p) => p.outcome);
+    const { requests, planned, streams, trusted } = await plan(commands, runOptions, refused, fresh || runOptions.dryRun === true);
+    // Only an append confirms a state the handler did not read now: anything else, decide again on a read.
+    if (trusted.length > 0 && planned.some((p) => p.outcome.status !== 'applied')) throw new Unconfirmed(trusted);
+    if (requests.length === 0) {
+      remember(streams, new Map(), new Set());
+      return planned.map((p) => p.outcome);
+    }
     if (runOptions.dryRun || (runOptions.allOrNothing && planned.some((p) => p.outcome.status === 'rejected')))
       return planned.map((p): BatchResult<A> => (p.outcome.status === 'applied' ? { status: 'not-written' } : p.outcome));
     let results: readonly AppendResult[];
@@ -490,8 +575,13 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
           : await store.appendBatch([...requests, ...conditions]);
     } catch (e) {
       if (e instanceof EventIdConflictError && e.storedIn !== e.streamName) throw await takenElsewhere(e, requests, planned, commands);
+      // A stream taken from the cache had moved: not a race to back off from, a state to read.
+      if ((e instanceof WrongExpectedRevisionError || e instanceof EventIdConflictError) && trusted.includes(e.streamName))
+        throw new Unconfirmed(trusted);
       throw e;
     }
+    const written = new Map<string, RecordedEvent[]>();
+    const doubtful = new Set<string>();
     const out: HandleResult<A>[] = [];
     for (const p of planned) {
       if (p.request === null || p.outcome.status !== 'applied') {
@@ -503,11 +593,15 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
       // Stored by another writer between our read and our append (stores answer already-stored
       // only for the same ids with the same data): nothing was written by this call.
       if (result.outcome === 'already-stored') {
+        doubtful.add(request.streamName);
         out.push({ status: 'duplicate', duplicate: { key: 'commandId', id: request.events[0]!.metadata.commandId } });
         continue;
       }
-      out.push({ ...p.outcome, events: await recordedFrom(store, request.streamName, request.events, result) });
+      const events = await recordedFrom(store, request.streamName, request.events, result);
+      written.set(request.streamName, [...(written.get(request.streamName) ?? []), ...events]);
+      out.push({ ...p.outcome, events });
     }
+    remember(streams, written, doubtful);
     return out;
   };
 
@@ -518,12 +612,18 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
    */
   const run = async (commands: readonly C[], runOptions: RunOptions<C>): Promise<BatchResult<A>[]> => {
     const refused = new Map<number, CommandIdConflict>();
+    let fresh = false;
     for (let tries = 0; ; ) {
       try {
-        return await attempt(commands, runOptions, refused);
+        return await attempt(commands, runOptions, refused, fresh);
       } catch (e) {
         if (e instanceof TakenElsewhere) {
           refused.set(e.index, e.conflict);
+          continue;
+        }
+        if (e instanceof Unconfirmed) {
+          for (const name of e.streams) cache?.drop(name);
+          fresh = true;
           continue;
         }
         // Same stream, other data under the same event id: another writer stored this command id

@@ -2,18 +2,16 @@
 // defaults, and which failures the handler retries.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as E from 'fp-ts/lib/Either.js';
 import {
   renewalCycle,
-  decodeCommand,
   decodeStoredEvent,
   eventIdFor,
   isInstant,
   type EventMetadata,
   type NewEvent,
-  type RenewalCommand,
   type Upcasters,
 } from '@renewal-ledger/core';
+import { bill, pay } from './commands.js';
 import {
   createInMemoryDatabase,
   getCommandHandler,
@@ -22,36 +20,6 @@ import {
   WrongExpectedRevisionError,
   type EventStore,
 } from '@renewal-ledger/eventstore';
-
-const must = (input: unknown): RenewalCommand => {
-  const r = decodeCommand(input);
-  if (E.isLeft(r)) throw new Error(r.left.message);
-  return r.right;
-};
-const bill = (cycleId: string, commandId: string) =>
-  must({
-    type: 'Bill',
-    commandId,
-    cycleId,
-    actor: 'clerk',
-    at: '2026-01-01T08:00:00Z',
-    contractId: 'unit-0301',
-    period: { start: '2026-01-01', end: '2026-02-01' },
-    dueDate: '2026-01-15',
-    currency: 'CNY',
-    lines: [{ code: 'service', description: 'Property service', amountMinor: 10000 }],
-  });
-const pay = (cycleId: string, commandId: string, amountMinor: number) =>
-  must({
-    type: 'RecordPayment',
-    commandId,
-    cycleId,
-    actor: 'cashier',
-    at: '2026-01-10T08:00:00Z',
-    paymentId: `p-${commandId}`,
-    amountMinor,
-    channel: 'cash',
-  });
 
 const collect = async <A>(it: AsyncIterable<A>): Promise<A[]> => {
   const out: A[] = [];

@@ -1,0 +1,104 @@
+// The command handler's opt-in cache of folded streams (`cache: { streams }`): what a user relies
+// on is that it saves reads and is never trusted for an answer no append confirms. A stale state
+// (another handler or process wrote meanwhile) is refused by the append's revision check and read
+// again; a refusal or a duplicate decided on a cached or assumed-new state is decided again on a
+// fresh read before it is answered.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { renewalCycle } from '@renewal-ledger/core';
+import { createInMemoryDatabase, getCommandHandler, getInMemoryEventStore, type EventStore } from '@renewal-ledger/eventstore';
+import { bill, pay } from './commands.js';
+
+const clock = () => '2026-01-20T08:00:00Z' as never;
+
+/** The store, counting the streams it is asked to read. */
+const counting = (store: EventStore) => {
+  const reads: string[] = [];
+  const counted: EventStore = {
+    ...store,
+    kind: store.kind,
+    readStream: (name, o) => {
+      reads.push(name);
+      return store.readStream(name, o);
+    },
+    readStreams: async (names) => {
+      reads.push(...names);
+      return store.readStreams!(names);
+    },
+  };
+  return { store: counted, reads };
+};
+
+const paidAmounts = async (store: EventStore, cycleId: string): Promise<number[]> => {
+  const out: number[] = [];
+  for await (const e of store.readStream(`renewal-cycle-${cycleId}`))
+    if (e.type === 'Paid') out.push((e.data as { amountMinor: number }).amountMinor);
+  return out;
+};
+
+test('with a cache, a command on a stream the handler knows, or a new one, reads nothing', async () => {
+  const { store, reads } = counting(getInMemoryEventStore());
+  const handler = getCommandHandler(renewalCycle, { store, clock, cache: { streams: 10 } });
+  assert.is((await handler.handle(bill('c1', 'b1'))).status, 'applied');
+  const paid = await handler.handle(pay('c1', 'p1', 4000));
+  assert.is(paid.status, 'applied');
+  assert.is(paid.status === 'applied' ? paid.figures.outstandingMinor : null, 6000);
+  assert.equal(reads, [], 'nothing read');
+  // Without the option every command reads its stream.
+  const plain = counting(getInMemoryEventStore());
+  const uncached = getCommandHandler(renewalCycle, { store: plain.store, clock });
+  await uncached.handle(bill('c1', 'b1'));
+  await uncached.handle(pay('c1', 'p1', 4000));
+  assert.equal(plain.reads, ['renewal-cycle-c1', 'renewal-cycle-c1']);
+});
+
+test('a cached state another writer has moved is refused by the append, read again and decided again', async () => {
+  const database = createInMemoryDatabase();
+  const cached = getCommandHandler(renewalCycle, { store: getInMemoryEventStore({ database }), clock, cache: { streams: 10 } });
+  const other = getCommandHandler(renewalCycle, { store: getInMemoryEventStore({ database }), clock });
+  await cached.handle(bill('c1', 'b1'));
+  assert.is((await other.handle(pay('c1', 'p1', 4000))).status, 'applied');
+  // The same payment again, through the handler whose state predates it: a duplicate, not a second payment.
+  const again = await cached.handle(pay('c1', 'p1', 4000));
+  assert.is(again.status, 'duplicate');
+  const next = await cached.handle(pay('c1', 'p2', 1000));
+  assert.is(next.status === 'applied' ? next.figures.outstandingMinor : null, 5000, '10000 - 4000 - 1000');
+  assert.equal(await paidAmounts(getInMemoryEventStore({ database }), 'c1'), [4000, 1000]);
+});
+
+test('a refusal decided on a state taken as new is decided again on a fresh read', async () => {
+  const database = createInMemoryDatabase();
+  const cached = getCommandHandler(renewalCycle, { store: getInMemoryEventStore({ database }), clock, cache: { streams: 10 } });
+  await getCommandHandler(renewalCycle, { store: getInMemoryEventStore({ database }), clock }).handle(bill('c1', 'b1'));
+  // As new, the cycle has no bill to pay; as stored, it has one.
+  const paid = await cached.handle(pay('c1', 'p1', 4000));
+  assert.is(paid.status, 'applied');
+  // A refusal the store confirms stays a refusal: paying a cycle no one billed.
+  const unbilled = await cached.handle(pay('c-none', 'p9', 100));
+  assert.is(unbilled.status, 'rejected');
+  assert.is(await getInMemoryEventStore({ database }).headPosition(), 2n);
+});
+
+test('the cache keeps the last `streams` streams: one dropped is read again', async () => {
+  const { store, reads } = counting(getInMemoryEventStore());
+  const handler = getCommandHandler(renewalCycle, { store, clock, cache: { streams: 1 } });
+  await handler.handle(bill('c1', 'b1'));
+  await handler.handle(bill('c2', 'b2'));
+  assert.equal(reads, []);
+  await handler.handle(pay('c1', 'p1', 100)); // c1 was dropped for c2: taken as new, refused, read
+  assert.equal(reads, ['renewal-cycle-c1']);
+  await handler.handle(pay('c1', 'p2', 100)); // c1 is the one kept now
+  assert.equal(reads, ['renewal-cycle-c1']);
+  assert.equal(await paidAmounts(store, 'c1'), [100, 100]);
+});
+
+test('check() never answers from the cache', async () => {
+  const database = createInMemoryDatabase();
+  const cached = getCommandHandler(renewalCycle, { store: getInMemoryEventStore({ database }), clock, cache: { streams: 10 } });
+  await cached.handle(bill('c1', 'b1'));
+  await getCommandHandler(renewalCycle, { store: getInMemoryEventStore({ database }), clock }).handle(pay('c1', 'p1', 10000));
+  const [checked] = await cached.check([pay('c1', 'p1', 10000)]);
+  assert.is(checked!.status, 'duplicate');
+});
+
+test.run();
