@@ -123,14 +123,19 @@ test('a store made by schema version 1 opens, keeps every event and position, an
   const e = await store.appendToStream('t', [paid('b', 200)], { expectedRevision: 'no-stream' }).catch((x: unknown) => x);
   assert.instance(e, EventIdConflictError, 'event ids stay unique');
   await store.close();
-  const { sql, sequence, migrations } = inspect(path, (db) => ({
+  const { sql, sequence, migrations, free } = inspect(path, (db) => ({
+    free: db.pragma('freelist_count', { simple: true }),
     sql: (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'events'").get() as { sql: string }).sql,
-    sequence: db.prepare("SELECT * FROM sqlite_sequence WHERE name = 'events'").all(),
+    // VACUUM drops sqlite_sequence once no table uses AUTOINCREMENT.
+    sequence: db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").get()
+      ? db.prepare("SELECT * FROM sqlite_sequence WHERE name = 'events'").all()
+      : [],
     migrations: (db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]).map((m) => m.version),
   }));
   assert.not.match(sql, /AUTOINCREMENT/);
   assert.equal(sequence, []);
   assert.equal(migrations, [1, 2]);
+  assert.is(free, 0, "the old table's pages were given back");
 });
 
 test('a version 1 store whose newest event was deleted by hand is refused, not migrated: its position would come back', async () => {
