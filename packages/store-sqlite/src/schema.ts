@@ -44,17 +44,23 @@ const schemaVersionOf = (db: Database.Database): number => {
 };
 
 /**
- * For a store opened without `create`: checks, writing nothing, that the database is an event
- * store at the schema this library writes.
+ * The oldest schema a read-only store reads as it is: version 2 changed how rows are written (no
+ * AUTOINCREMENT), not how they are read, so a reader needs no writer to migrate the file first.
  */
-export const checkSchema = (db: Database.Database, path: string): void => {
+const OLDEST_READABLE_SCHEMA_VERSION = 1;
+
+/**
+ * For a store opened without `create`: checks, writing nothing, that the database is an event
+ * store at the schema this library writes (or, to read only, one it reads the same way).
+ */
+export const checkSchema = (db: Database.Database, path: string, readOnly = false): void => {
   const version = schemaVersionOf(db);
   if (version === 0) throw new StoreNotFoundError(`${path} is not a renewal-ledger event store: it has no events table`);
   if (version > LATEST_SCHEMA_VERSION)
     throw new Error(
       `the SQLite event store at ${path} has schema version ${version}, newer than this library knows (${LATEST_SCHEMA_VERSION}): upgrade the library`,
     );
-  if (version < LATEST_SCHEMA_VERSION)
+  if (version < LATEST_SCHEMA_VERSION && !(readOnly && version >= OLDEST_READABLE_SCHEMA_VERSION))
     throw new Error(
       `the SQLite event store at ${path} has schema version ${version}; this library needs ${LATEST_SCHEMA_VERSION}: open it once for writing to migrate it`,
     );

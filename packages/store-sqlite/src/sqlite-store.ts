@@ -108,13 +108,13 @@ export const getSQLiteEventStore = (options: SQLiteEventStoreOptions): EventStor
   try {
     if (readOnly) {
       try {
-        checkSchema(db, path);
+        checkSchema(db, path, true);
       } catch (e) {
         if (!cannotReadInPlace(e)) throw e;
         db.close();
         snapshot = temporaryCopyOf(path);
         db = connect(snapshot.path);
-        checkSchema(db, path);
+        checkSchema(db, path, true);
       }
     } else {
       db.pragma('journal_mode = WAL');

@@ -104,7 +104,17 @@ const versionOneFile = (path: string, events: readonly NewEvent[]): void => {
 test('a store made by schema version 1 opens, keeps every event and position, and goes on after the last', async () => {
   const path = freshPath();
   versionOneFile(path, [paid('a', 100), paid('b', 200), paid('c', 300)]);
-  assert.throws(() => getSQLiteEventStore({ path, readOnly: true }), /schema version 1; this library needs 2: open it once for writing/);
+  // A reader reads it as it is (version 2 changed only how rows are written), and migrates nothing.
+  const reader = getSQLiteEventStore({ path, readOnly: true });
+  assert.equal(
+    (await collect(reader.readAll())).map((e) => e.eventId),
+    ['a#0', 'b#0', 'c#0'],
+  );
+  await reader.close();
+  assert.is(
+    inspect(path, (db) => (db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number }).v),
+    1,
+  );
   const store = getSQLiteEventStore({ path });
   assert.equal(
     (await collect(store.readAll())).map((e) => [
