@@ -8,7 +8,16 @@
 export { type Random, randomFor } from './random.js';
 
 // A portfolio of renewal cycles and the commands that bill and settle them.
-export { type ScheduledCommand, type PortfolioOptions, type Contract, type Portfolio, contractOf, generatePortfolio } from './portfolio.js';
+export {
+  type ScheduledCommand,
+  type PortfolioOptions,
+  type Contract,
+  type Portfolio,
+  type PortfolioSlice,
+  contractOf,
+  generatePortfolio,
+  streamPortfolio,
+} from './portfolio.js';
 
 // A portfolio of contracts (fee plans, mandates, lump sums), planned day by day.
 export {

@@ -143,20 +143,108 @@ const defaults: Required<PortfolioOptions> = {
   seed: 2026,
 };
 
+/** Billing months of the portfolio: `months` of them, none starting after `asOf`. */
+const billingMonths = (o: Required<PortfolioOptions>): number => {
+  let m = 0;
+  while (m < o.months && monthsAfter(o.firstMonth, m) <= o.asOf) m++;
+  return m;
+};
+
+/** A cycle's commands up to `asOf`. */
+const cycleCommands = (contract: Contract, month: number, o: Required<PortfolioOptions>): ScheduledCommand[] =>
+  monthOfContract(contract, month, o).filter((c) => c.recordedAt <= `${o.asOf}T23:59:59Z`);
+
 /** The whole portfolio, commands ordered by when they were recorded (ties keep cycle order). */
 export const generatePortfolio = (options: PortfolioOptions = {}): Portfolio => {
   const o: Required<PortfolioOptions> = { ...defaults, ...options };
-  const asOfEnd = `${o.asOf}T23:59:59Z`;
   const contracts = Array.from({ length: o.accounts }, (_, i) => contractOf(i, o.seed));
   const commands: ScheduledCommand[] = [];
-  let cycles = 0;
-  for (const contract of contracts) {
-    for (let m = 0; m < o.months; m++) {
-      if (monthsAfter(o.firstMonth, m) > o.asOf) break;
-      cycles++;
-      for (const c of monthOfContract(contract, m, o)) if (c.recordedAt <= asOfEnd) commands.push(c);
-    }
-  }
+  const months = billingMonths(o);
+  for (const contract of contracts) for (let m = 0; m < months; m++) for (const c of cycleCommands(contract, m, o)) commands.push(c);
   commands.sort((a, b) => (a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : 0));
-  return { contracts, commands, asOf: o.asOf as BusinessDate, cycles };
+  return { contracts, commands, asOf: o.asOf as BusinessDate, cycles: contracts.length * months };
 };
+
+/** A stretch of the portfolio's commands, in order, and the cycles that get no command after it. */
+export interface PortfolioSlice {
+  readonly commands: readonly ScheduledCommand[];
+  /** Cycles whose last command is in this slice or an earlier one; every cycle is in exactly one slice's list. */
+  readonly finishedCycles: readonly string[];
+}
+
+interface Queued {
+  readonly scheduled: ScheduledCommand;
+  readonly contract: number;
+  readonly month: number;
+  readonly seq: number;
+}
+
+/** generatePortfolio's order: recorded-at, then contract, month and the cycle's own order (its stable sort of that list). */
+const queuedOrder = (a: Queued, b: Queued): number =>
+  a.scheduled.recordedAt < b.scheduled.recordedAt
+    ? -1
+    : a.scheduled.recordedAt > b.scheduled.recordedAt
+      ? 1
+      : a.contract - b.contract || a.month - b.month || a.seq - b.seq;
+
+const merge = (xs: readonly Queued[], ys: readonly Queued[]): Queued[] => {
+  const out: Queued[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < xs.length && j < ys.length) out.push(queuedOrder(xs[i]!, ys[j]!) <= 0 ? xs[i++]! : ys[j++]!);
+  while (i < xs.length) out.push(xs[i++]!);
+  while (j < ys.length) out.push(ys[j++]!);
+  return out;
+};
+
+/**
+ * The portfolio's commands in generatePortfolio's order, a billing month at a time, for
+ * histories too large to hold (a store of ten million events): every contract's cycle of the
+ * month is generated, and what was recorded before the month's first command is handed out.
+ * Memory holds one month's cycles and the commands recorded after their month, not the history.
+ */
+export function* streamPortfolio(options: PortfolioOptions = {}): Generator<PortfolioSlice> {
+  const o: Required<PortfolioOptions> = { ...defaults, ...options };
+  const contracts = Array.from({ length: o.accounts }, (_, i) => contractOf(i, o.seed));
+  const unfinished = new Map<string, number>();
+  let queue: Queued[] = [];
+  let handedOut = '';
+  /** The queued commands recorded before `before` (all when null), in order. */
+  const slice = (before: string | null): PortfolioSlice => {
+    const cut = before === null ? queue.length : queue.findIndex((q) => q.scheduled.recordedAt >= before);
+    const out = queue.slice(0, cut < 0 ? queue.length : cut);
+    queue = queue.slice(out.length);
+    const finishedCycles: string[] = [];
+    for (const q of out) {
+      const cycleId = q.scheduled.command.cycleId;
+      const left = unfinished.get(cycleId)! - 1;
+      if (left > 0) unfinished.set(cycleId, left);
+      else {
+        unfinished.delete(cycleId);
+        finishedCycles.push(cycleId);
+      }
+    }
+    if (out.length > 0) handedOut = out[out.length - 1]!.scheduled.recordedAt;
+    return { commands: out.map((q) => q.scheduled), finishedCycles };
+  };
+  const months = billingMonths(o);
+  for (let m = 0; m < months; m++) {
+    const month: Queued[] = [];
+    contracts.forEach((contract, i) => {
+      const commands = cycleCommands(contract, m, o);
+      if (commands.length > 0) unfinished.set(commands[0]!.command.cycleId, commands.length);
+      commands.forEach((scheduled, seq) => {
+        month.push({ scheduled, contract: i, month: m, seq });
+      });
+    });
+    month.sort(queuedOrder);
+    const first = month[0]?.scheduled.recordedAt;
+    if (first === undefined) continue;
+    // What this month records first bounds what can still come: later months start later still.
+    if (first <= handedOut) throw new Error(`streamPortfolio: month ${m} records ${first}, before ${handedOut} already handed out`);
+    const ready = slice(first);
+    if (ready.commands.length > 0) yield ready;
+    queue = merge(queue, month);
+  }
+  yield slice(null);
+}

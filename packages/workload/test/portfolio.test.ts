@@ -10,7 +10,7 @@ import {
   initialCycleState,
   type CycleState,
 } from '@renewal-ledger/core';
-import { generatePortfolio } from '@renewal-ledger/workload';
+import { generatePortfolio, streamPortfolio } from '@renewal-ledger/workload';
 
 const small = { accounts: 300, months: 24 };
 
@@ -72,6 +72,34 @@ test('the mix is the practice: mostly paid in full, some partial, some unpaid, a
   assert.ok(duplicates > 0, 'a receipt keyed twice is a duplicate');
   // The only refusals are the deliberate clerk mistakes: a transfer entered under a new id.
   assert.equal(Object.keys(refused), ['DUPLICATE_REFERENCE']);
+});
+
+test('streamed a month at a time, the portfolio is the same commands in the same order, each cycle finished after its last command', () => {
+  // A cut inside the history (asOf) leaves commands recorded after it out of both.
+  for (const options of [
+    { accounts: 120, months: 24 },
+    { accounts: 70, months: 5, seed: 11 },
+    { accounts: 90, months: 24, asOf: '2025-06-10' },
+  ]) {
+    const whole = generatePortfolio(options);
+    const streamed: (typeof whole.commands)[number][] = [];
+    const finished = new Set<string>();
+    let slices = 0;
+    for (const slice of streamPortfolio(options)) {
+      slices++;
+      for (const c of slice.commands) {
+        assert.not.ok(finished.has(c.command.cycleId), `${c.command.commandId} comes after its cycle was said finished`);
+        streamed.push(c);
+      }
+      for (const id of slice.finishedCycles) {
+        assert.not.ok(finished.has(id), `${id} finished twice`);
+        finished.add(id);
+      }
+    }
+    assert.is(canonicalJson(streamed), canonicalJson(whole.commands), JSON.stringify(options));
+    assert.is(finished.size, whole.cycles);
+    assert.ok(slices > 2, `${slices} slices: handed out as it goes, not at the end`);
+  }
 });
 
 test.run();
