@@ -9,6 +9,7 @@ import type { Tick } from './measure.js';
 import type { Plan, PlannedRow, RecordedAtOf } from './plan.js';
 import type { AgingTotals, DebtorLine, Totals } from './totals.js';
 import type { RawBooksAccess } from './as-known-at-path.js';
+import type { ViewRowsWrite } from './view-rows.js';
 
 /** `a`: the command path's store; `b`: the batch path's, which paths c, d and e then read; `f`: the month-end run's. */
 export type StoreName = 'a' | 'b' | 'f';
@@ -76,6 +77,11 @@ export interface Limit {
   rehydrate(name: StoreName, streamNames: readonly string[], tick: Tick): Promise<CycleState[]>;
   /** Timed (d): the library's whole store read in global order, parsed, folded. */
   replay(name: StoreName, tick: Tick): Promise<Replayed>;
+  /**
+   * Untimed (d, second limit): the rows of every table of the library's views read back, and fresh
+   * tables of the same schema made for writing them raw (`write` is what is timed).
+   */
+  viewRows(): Promise<ViewRowsWrite>;
   /** Timed (e): the arrears rows read raw, open cycles' states parsed and aged. */
   portfolio(asOf: BusinessDate, tick: Tick): Promise<AgingTotals & { cycles: number }>;
   /** Timed (e): the open arrears rows read raw, aged, summed per contract, ranked. */

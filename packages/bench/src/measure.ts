@@ -95,6 +95,13 @@ export const meanOf = (before: Timing, after: Timing): Timing => ({
   startRssBytes: before.startRssBytes,
 });
 
+/** Two parts of one side measured apart (a raw rebuild's read and its writes): their times added. */
+export const sumOf = (first: Timing, second: Timing): Timing => ({
+  ms: first.ms + second.ms,
+  peakRssBytes: Math.max(first.peakRssBytes, second.peakRssBytes),
+  startRssBytes: first.startRssBytes,
+});
+
 /** Each side `rounds` times, alternating; the best time counts (queries take a second or less). */
 export const bestOf = async <L, R>(
   rounds: number,

@@ -9,6 +9,7 @@ import type { Backend, Limit, StoreName } from './backend.js';
 import { createPlanner, type Plan } from './plan.js';
 import { rawPortfolio, rawTopDebtors } from './sqlite-backend.js';
 import { foldInto, rowDigest, rowsCheck, totalsOfStates } from './totals.js';
+import { sqliteViewRowsWrite } from './view-rows.js';
 
 export const getMemoryBackend = (): Backend => {
   const databases = new Map<StoreName, InMemoryDatabase>();
@@ -73,6 +74,8 @@ export const getMemoryBackend = (): Backend => {
       }
       return { totals: totalsOfStates(states.values()), events, states };
     },
+    // The views are a SQLite :memory: database: the raw tables are another one.
+    viewRows: async () => sqliteViewRowsWrite(connection(), ':memory:'),
     async portfolio(asOf: BusinessDate, tick) {
       return rawPortfolio(connection(), asOf, tick);
     },

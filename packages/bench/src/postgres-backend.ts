@@ -10,6 +10,7 @@ import { postgresBooksAccess } from './as-known-at-raw.js';
 import { transactionsOf, type Backend, type Limit, type StoreName } from './backend.js';
 import type { PlannedRow } from './plan.js';
 import { PORTFOLIO_SUMS, agingAccumulator, debtorAccumulator, digestedRowOf, foldInto, rowsCheck, totalsOfStates } from './totals.js';
+import { postgresViewRowsWrite } from './view-rows.js';
 
 interface EventRow {
   global_position: string;
@@ -48,7 +49,8 @@ export const getPostgresBackend = async (options: { url: string }): Promise<Back
   /** Rows each limit schema held before its writer's timed writes. */
   const historyOf = new Map<StoreName, number>();
   const viewsSchema = `${prefix}_views`;
-  const all = [...Object.values(schemaOf), ...Object.values(limitSchemaOf), viewsSchema];
+  const viewsLimitSchema = `${prefix}_limit_views`;
+  const all = [...Object.values(schemaOf), ...Object.values(limitSchemaOf), viewsSchema, viewsLimitSchema];
   // Open cycles of the arrears view with their states (the compact row, read with cycleStateFromRow).
   const openWithState = `${cycleStateColumnsSql('s', 's_')} FROM ${q(viewsSchema)}.arrears_cycles a JOIN ${q(viewsSchema)}.arrears_states s ON s.cycle_id = a.cycle_id WHERE a.collectible_minor > 0`;
 
@@ -179,6 +181,7 @@ export const getPostgresBackend = async (options: { url: string }): Promise<Back
       }
       return { totals: totalsOfStates(states.values()), events, states };
     },
+    viewRows: () => postgresViewRowsWrite(client, viewsSchema, viewsLimitSchema),
     async portfolio(asOf: BusinessDate, tick) {
       const sums = await client.query<{ cycles: string }>({
         name: 'bench_portfolio_sums',

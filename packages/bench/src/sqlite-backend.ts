@@ -14,6 +14,7 @@ import type { Tick } from './measure.js';
 
 import type { PlannedRow } from './plan.js';
 import { PORTFOLIO_SUMS, agingAccumulator, debtorAccumulator, digestedRowOf, foldInto, rowsCheck, totalsOfStates } from './totals.js';
+import { sqliteViewRowsWrite } from './view-rows.js';
 
 const COLUMNS = 'global_position, stream_id, stream_revision, event_id, type, schema_version, data, metadata';
 const INSERT_COLUMNS = 'stream_id, stream_revision, event_id, type, schema_version, data, metadata, recorded_at';
@@ -110,6 +111,7 @@ export const getSQLiteBackend = (options: { dir?: string } = {}): Backend => {
   const storePath = (name: StoreName) => join(dir, `${name}-events.db`);
   const limitPath = (name: StoreName) => join(dir, `${name}-limit.db`);
   const viewsPath = join(dir, 'views.db');
+  const viewsLimitPath = join(dir, 'views-limit.db');
   const toClose: Array<{ close(): unknown }> = [];
   const removeFile = (path: string) => {
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
@@ -188,6 +190,17 @@ export const getSQLiteBackend = (options: { dir?: string } = {}): Backend => {
         tick();
       }
       return { totals: totalsOfStates(states.values()), events, states };
+    },
+    async viewRows() {
+      removeFile(viewsLimitPath);
+      const write = sqliteViewRowsWrite(readonly(viewsPath), viewsLimitPath);
+      return {
+        ...write,
+        async close() {
+          await write.close();
+          removeFile(viewsLimitPath);
+        },
+      };
     },
     async portfolio(asOf: BusinessDate, tick: Tick) {
       return rawPortfolio(readonly(viewsPath), asOf, tick);
