@@ -17,7 +17,13 @@ export const USAGE = `pnpm bench [-- options]
   --stores LIST       memory,sqlite,postgres (default all; postgres needs POSTGRES_URL)
   --paths LIST        a,b,c,d,e,f (default all; b runs whenever c, d or e does: it fills the store)
   --json FILE         also write the results as JSON
+  --runs N            run the bench N times, each in a fresh process, and print each line's
+                      ratio as its range over the runs (min-max, each run, runs meeting the
+                      target); --json then writes every run's report and the ranges
   --rss-check         instead: rebuild peak RSS at about 100,000 vs 1,000,000 events
+  --rss-sizes LIST    with --rss-check: the sizes in events, smallest first, each seeded and
+                      rebuilt in a fresh process (e.g. 1000000,10000000); the largest's peak
+                      is compared with the smallest's
   --rss-small N       accounts of the small rebuild (default 1786, about 100,000 events)
   --rss-large N       accounts of the large rebuild (default 17860, about 1,000,000 events)
   --apply-rss-check   instead: peak RSS of renewal apply on a ~100 MB vs a ~1 GB file of
@@ -38,7 +44,10 @@ export interface CliOptions {
   readonly bench: BenchOptions;
   readonly jsonFile: string | null;
   readonly quiet: boolean;
-  readonly rssCheck: { readonly small: number; readonly large: number } | null;
+  /** Runs of the bench (`--runs`), each in a fresh process; 1 runs it here. */
+  readonly runs: number;
+  /** The rebuild memory check's sizes: accounts (`--rss-small`, `--rss-large`) or events (`--rss-sizes`). */
+  readonly rssCheck: { readonly accounts: readonly number[] } | { readonly events: readonly number[] } | null;
   readonly rssChild: { readonly role: 'seed' | 'rebuild' } | null;
   readonly applyRssCheck: { readonly small: number; readonly large: number } | null;
   /** Internal: this process is the one that applies a file (`--apply-rss-child --dir DIR`). */
@@ -77,8 +86,10 @@ export const parseArgs = (argv: readonly string[], env: NodeJS.ProcessEnv = proc
   let jsonFile: string | null = null;
   let quiet = false;
   let rss = false;
+  let runs = 1;
   let small = 1786;
   let large = 17_860;
+  let rssEvents: number[] | null = null;
   let rssChild: CliOptions['rssChild'] = null;
   let applyRss = false;
   let applySmall = 100;
@@ -145,6 +156,18 @@ export const parseArgs = (argv: readonly string[], env: NodeJS.ProcessEnv = proc
       case '--rss-check':
         rss = true;
         break;
+      case '--runs':
+        runs = positive(flag, value());
+        break;
+      case '--rss-sizes': {
+        const sizes = value()
+          .split(',')
+          .map((x) => positive(flag, x.trim()));
+        if (sizes.some((x, i) => i > 0 && x <= sizes[i - 1]!))
+          throw new TypeError(`${flag} needs sizes in events, smallest first, got ${sizes.join(',')}`);
+        rssEvents = sizes;
+        break;
+      }
       case '--rss-small':
         small = positive(flag, value());
         break;
@@ -193,7 +216,8 @@ export const parseArgs = (argv: readonly string[], env: NodeJS.ProcessEnv = proc
     bench,
     jsonFile,
     quiet,
-    rssCheck: rss ? { small, large } : null,
+    runs,
+    rssCheck: rss ? (rssEvents ? { events: rssEvents } : { accounts: [small, large] }) : null,
     rssChild,
     applyRssCheck: applyRss ? { small: applySmall, large: applyLarge } : null,
     applyRssChild,

@@ -14,6 +14,7 @@ import {
   initialCycleState,
   type CycleState,
   type Instant,
+  type RenewalCommand,
   type RenewalEvent,
 } from '@renewal-ledger/core';
 import type { ScheduledCommand } from '@renewal-ledger/workload';
@@ -59,6 +60,43 @@ export const recordedAtPerBatch =
 const schemaVersionOf = (type: RenewalEvent['type']): number => CURRENT_SCHEMA_VERSION[type];
 
 /**
+ * One command decided against its cycle's state, as the handler decides it: the rows it appends
+ * and the state after them, or why it appends nothing.
+ */
+export const planCommand = (
+  command: RenewalCommand,
+  state: CycleState,
+  recordedAt: Instant,
+): { readonly rows: PlannedRow[]; readonly state: CycleState } | 'duplicate' | 'rejected' => {
+  const decision = decideCycle(command, state);
+  if (decision._tag === 'Left') return 'rejected';
+  if (decision.right.events.length === 0) return 'duplicate';
+  const streamName = cycleStreamName(command.cycleId);
+  // The metadata the command handler gives an event: correlation defaults to the command id.
+  const events = envelope(
+    decision.right.events,
+    { recordedAt, actor: command.actor, commandId: command.commandId, correlationId: command.commandId },
+    schemaVersionOf,
+  );
+  const rows: PlannedRow[] = [];
+  let next = state;
+  for (const e of events) {
+    rows.push({
+      streamName,
+      streamRevision: next.eventCount,
+      eventId: e.eventId,
+      type: e.type,
+      schemaVersion: e.schemaVersion,
+      data: JSON.stringify(e.data),
+      metadata: JSON.stringify(e.metadata),
+      recordedAt,
+    });
+    next = evolveCycle(next, cycleEvents.of(e));
+  }
+  return { rows, state: next };
+};
+
+/**
  * Decides commands one after another, as the handler would: `add` can be called in slices (the
  * memory limit runs interleaved with the library), `plan` gives the rows so far.
  */
@@ -76,40 +114,15 @@ export const createPlanner = (recordedAtOf: RecordedAtOf) => {
       for (let i = from; i < to; i++) {
         const command = commands[i]!.command;
         const streamName = cycleStreamName(command.cycleId);
-        let state = states.get(streamName) ?? initialCycleState();
-        const decision = decideCycle(command, state);
-        if (decision._tag === 'Left' || decision.right.events.length === 0) {
-          if (decision._tag === 'Left') rejected++;
-          else duplicates++;
-          rowsByCommand.push([]);
-          continue;
+        const planned = planCommand(command, states.get(streamName) ?? initialCycleState(), recordedAtOf(i));
+        if (planned === 'rejected') rejected++;
+        else if (planned === 'duplicate') duplicates++;
+        else {
+          applied++;
+          states.set(streamName, planned.state);
+          for (const row of planned.rows) rows.push(row);
         }
-        applied++;
-        const recordedAt = recordedAtOf(i);
-        // The metadata the command handler gives an event: correlation defaults to the command id.
-        const events = envelope(
-          decision.right.events,
-          { recordedAt, actor: command.actor, commandId: command.commandId, correlationId: command.commandId },
-          schemaVersionOf,
-        );
-        const out: PlannedRow[] = [];
-        for (const e of events) {
-          const row: PlannedRow = {
-            streamName,
-            streamRevision: state.eventCount,
-            eventId: e.eventId,
-            type: e.type,
-            schemaVersion: e.schemaVersion,
-            data: JSON.stringify(e.data),
-            metadata: JSON.stringify(e.metadata),
-            recordedAt,
-          };
-          state = evolveCycle(state, cycleEvents.of(e));
-          out.push(row);
-          rows.push(row);
-        }
-        states.set(streamName, state);
-        rowsByCommand.push(out);
+        rowsByCommand.push(typeof planned === 'string' ? [] : planned.rows);
       }
     },
     plan: (): Plan => ({ rowsByCommand, rows, states, applied, duplicates, rejected }),

@@ -49,6 +49,12 @@ export const formatDetails = (report: BenchReport): string => {
     const extra = [l.note, l.check.ok ? null : `CHECK FAILED: ${l.check.detail}`].filter(Boolean);
     if (extra.length) out.push(`${l.store} ${l.id}: ${extra.join('; ')}`);
   }
+  if (report.space.length > 0)
+    out.push(
+      `views / store after the rebuild (d): ${report.space
+        .map((x) => `${x.store} ${x.ratio.toFixed(2)}x${x.ratio <= x.target ? '' : ' MISSED'}`)
+        .join(', ')} (target <= ${report.space[0]!.target}x, after the demo)`,
+    );
   for (const note of report.notes) out.push(note);
   out.push(`total ${(report.totalMs / 1000).toFixed(1)} s, process peak RSS ${report.peakRssMb} MB`);
   return out.join('\n');
