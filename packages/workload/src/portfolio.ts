@@ -167,6 +167,7 @@ export const generatePortfolio = (options: PortfolioOptions = {}): Portfolio => 
 
 /** A stretch of the portfolio's commands, in order, and the cycles that get no command after it. */
 export interface PortfolioSlice {
+  /** The next commands, in generatePortfolio's order. */
   readonly commands: readonly ScheduledCommand[];
   /** Cycles whose last command is in this slice or an earlier one; every cycle is in exactly one slice's list. */
   readonly finishedCycles: readonly string[];
