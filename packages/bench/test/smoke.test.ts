@@ -90,10 +90,10 @@ test('every path on every store: the library ends with the raw fold figures', as
     assert.match(l.check.detail, /^\d+ tables; [1-9]\d* view rows written raw equal the library's$/);
     assert.match(l.note ?? '', /arrears_cycles.*audit_entries|audit_entries.*arrears_cycles/);
   }
-  // The views against the store, after each store's rebuild.
+  // The views against the store, after each database's rebuild (the memory store's JSON text is no database size).
   assert.equal(
     report.space.map((x) => x.store),
-    ran,
+    ran.filter((x) => x !== 'memory'),
   );
   for (const x of report.space) assert.ok(x.ratio > 0 && x.target === 1.5, `${x.store} ${x.ratio}`);
   // The month-end run billed November for every contract, and nothing it had billed before.
@@ -208,7 +208,7 @@ test('--runs: the bench in a fresh process per run, each line with its ratio ran
       '--months',
       '2',
       '--stores',
-      'memory',
+      'sqlite',
       '--paths',
       'd',
       '--no-warmup',
@@ -222,7 +222,7 @@ test('--runs: the bench in a fresh process per run, each line with its ratio ran
     assert.is(json.runs.length, 2);
     assert.equal(
       json.ranges.map((x) => `${x.store} ${x.id}`),
-      ['memory d:read', 'memory d', 'memory d:write', 'memory views/store'],
+      ['sqlite d:read', 'sqlite d', 'sqlite d:write', 'sqlite views/store'],
     );
     for (const x of json.ranges) {
       assert.is(x.runs, 2);
@@ -235,8 +235,8 @@ test('--runs: the bench in a fresh process per run, each line with its ratio ran
       d.ratios,
       json.runs.map((run) => run.lines.find((l) => l.id === 'd')!.ratio),
     );
-    assert.is(d.target, 0.5);
-    assert.is(d.met, d.ratios.filter((x) => x >= 0.5).length);
+    assert.is(d.target, 0.3);
+    assert.is(d.met, d.ratios.filter((x) => x >= 0.3).length);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
