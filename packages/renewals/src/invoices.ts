@@ -298,10 +298,51 @@ const latestLowering = (cycle: CycleState): { reason: 'adjustment' | 'dispute'; 
 /** Reads every contract's invoices once, then on each `read()` only what was appended since. */
 export interface InvoicesReader {
   read(): Promise<ReadonlyMap<string, InvoiceState>>;
+  /**
+   * Has the next `read()` read this contract's invoices whole from its stream again: for a
+   * reader that lets go of invoices (`onlyFor`), when a cycle it let them go for is back.
+   */
+  readWhole(contractId: string): void;
 }
 
-export const getInvoicesReader = (store: EventStore): InvoicesReader => {
+export interface InvoicesReaderOptions {
+  /**
+   * Hold only what the invoicing run needs for the cycles this answers true for (the ones the
+   * engine's portfolio reader holds): an invoice issued or refused whose cycles all answer false
+   * is let go, and its place kept, so the contract's next invoice id is still right. A cycle that
+   * comes back (a refund on one the engine had let go) needs its contract read whole again
+   * (`readWhole`). The states are then for proposing invoices only: no command ids. Default: hold
+   * every invoice.
+   */
+  readonly onlyFor?: (cycleId: string) => boolean;
+}
+
+/** What stands in for an invoice let go: no lines, nothing to issue, never matched by id. */
+const LET_GO: InvoiceFact = {
+  invoiceId: '',
+  kind: 'blue',
+  requested: { lines: [] } as unknown as InvoiceFact['requested'],
+  originalInvoiceId: null,
+  status: 'issued',
+  issued: null,
+  closed: null,
+};
+
+/** A contract's invoices less those `onlyFor` lets go (and the originals of those it keeps). */
+const compacted = (state: InvoiceState, onlyFor: (cycleId: string) => boolean): InvoiceState => {
+  const kept = new Set<string>();
+  for (const f of state.invoices)
+    if (f.status === 'requested' || f.requested.lines.some((l) => onlyFor(l.cycleId))) {
+      kept.add(f.invoiceId);
+      if (f.originalInvoiceId !== null) kept.add(f.originalInvoiceId);
+    }
+  if (kept.size === state.invoices.filter((f) => f !== LET_GO).length && state.commandIds.length === 0) return state;
+  return { commandIds: [], invoices: state.invoices.map((f) => (kept.has(f.invoiceId) ? f : LET_GO)), eventCount: state.eventCount };
+};
+
+export const getInvoicesReader = (store: EventStore, options: InvoicesReaderOptions = {}): InvoicesReader => {
   const books = new Map<string, InvoiceState>();
+  const whole = new Set<string>();
   let position = -1n;
   return {
     async read() {
@@ -312,7 +353,16 @@ export const getInvoicesReader = (store: EventStore): InvoicesReader => {
         const id = event.data.contractId;
         books.set(id, evolveInvoice(books.get(id) ?? initialInvoiceState(), event));
       }
+      const { onlyFor } = options;
+      if (onlyFor === undefined) return books;
+      // Read whole up to the log's head read above (nothing is appended meanwhile: one writer).
+      for (const id of whole) books.set(id, await loadInvoices(store, id));
+      whole.clear();
+      for (const [id, state] of books) books.set(id, compacted(state, onlyFor));
       return books;
+    },
+    readWhole(contractId) {
+      whole.add(contractId);
     },
   };
 };
