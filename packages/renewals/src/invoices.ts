@@ -21,7 +21,11 @@ import {
   invoiceStreamName,
   invoicingRulesDecider,
   evolveInvoice,
+  evolveLedgerSettings,
   initialInvoiceState,
+  initialLedgerSettings,
+  ledgerSettingsEvents,
+  ledgerZonesOf,
   overInvoicedMinor,
   redLinesForRefund,
   type BusinessDate,
@@ -315,7 +319,24 @@ export interface InvoicesReaderOptions {
    * every invoice.
    */
   readonly onlyFor?: (cycleId: string) => boolean;
+  /**
+   * Read the log only up to the first event recorded after this day in the ledger's zone, as
+   * `getPortfolioReader`'s `knownUntil`: a replay of a simulation on a store that holds it already
+   * reads each day's invoices as they were known then, not every invoice to come. Default: the
+   * whole log.
+   */
+  readonly knownUntil?: () => BusinessDate;
 }
+
+/** One contract's invoices folded up to a global position. */
+const invoicesUpTo = async (store: EventStore, contractId: string, position: bigint): Promise<InvoiceState> => {
+  let state = initialInvoiceState();
+  for await (const e of store.readStream(invoiceStreamName(contractId))) {
+    if (e.globalPosition > position) break;
+    state = evolveInvoice(state, invoiceEvents.of(e));
+  }
+  return state;
+};
 
 /** What stands in for an invoice let go: no lines, nothing to issue, never matched by id. */
 const LET_GO: InvoiceFact = {
@@ -344,10 +365,18 @@ export const getInvoicesReader = (store: EventStore, options: InvoicesReaderOpti
   const books = new Map<string, InvoiceState>();
   const whole = new Set<string>();
   let position = -1n;
+  let settings = initialLedgerSettings();
+  let zones = ledgerZonesOf(settings);
   return {
     async read() {
+      const until = options.knownUntil?.();
       for await (const e of store.readAll({ batchSize: 1000, ...(position >= 0n ? { after: position } : {}) })) {
+        if (until !== undefined && businessDayOf(zones, e.metadata.recordedAt) > until) break;
         position = e.globalPosition;
+        if (ledgerSettingsEvents.owns(e.type)) {
+          settings = evolveLedgerSettings(settings, ledgerSettingsEvents.of(e));
+          zones = ledgerZonesOf(settings);
+        }
         if (!invoiceEvents.owns(e.type)) continue;
         const event = invoiceEvents.of(e);
         const id = event.data.contractId;
@@ -355,8 +384,8 @@ export const getInvoicesReader = (store: EventStore, options: InvoicesReaderOpti
       }
       const { onlyFor } = options;
       if (onlyFor === undefined) return books;
-      // Read whole up to the log's head read above (nothing is appended meanwhile: one writer).
-      for (const id of whole) books.set(id, await loadInvoices(store, id));
+      // Read whole up to where the log was read above (nothing is appended meanwhile: one writer).
+      for (const id of whole) books.set(id, await invoicesUpTo(store, id, position));
       whole.clear();
       for (const [id, state] of books) books.set(id, compacted(state, onlyFor));
       return books;

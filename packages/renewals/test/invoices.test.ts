@@ -185,11 +185,20 @@ test('readers that hold only the open cycles and their invoices: a refund on a c
     });
     const held = (await portfolio.read()).cycles;
     const invoices = getInvoicesReader(e.store, { onlyFor: (cycleId) => held.has(cycleId) });
+    // Recorded on the test's clock (the run's day), so that what is known by a day can be read.
+    const invoiceHandler = getCommandHandler(invoiceDecider, { store: e.store, clock: () => e.now.at });
     const runHeld = (asOf: string) =>
-      issueInvoices({ ...e, portfolio, invoices, asOf: asOf as BusinessDate, at: `${asOf}T10:00:00Z` as Instant });
+      issueInvoices({ ...e, portfolio, invoices, invoiceHandler, asOf: asOf as BusinessDate, at: `${asOf}T10:00:00Z` as Instant });
     assert.equal(
       (await runHeld('2026-03-05')).issued.map((i) => i.invoiceId),
       ['unit-0301/invoice/1'],
+    );
+    // Read as known by a day: nothing invoiced on 4 March, the quarter's invoice on the 5th.
+    const knownBy = (day: string) => getInvoicesReader(e.store, { knownUntil: () => day as BusinessDate }).read();
+    assert.is((await knownBy('2026-03-04')).get('unit-0301'), undefined);
+    assert.equal(
+      (await knownBy('2026-03-05')).get('unit-0301')!.invoices.map((f) => [f.invoiceId, f.status]),
+      [['unit-0301/invoice/1', 'issued']],
     );
     // 20 April: April billed (and owed); the quarter paid on 5 March has rested 46 days.
     e.now.at = '2026-04-20T00:05:00Z' as Instant;

@@ -263,8 +263,12 @@ const simulate = async (
     retireSettledAfterDays: RETIRE_AFTER_DAYS,
     onReadAgain: (cycle) => invoices.readWhole(cycle.bill!.contractId),
   });
-  const held = (await portfolio.read()).cycles;
-  const invoices = getInvoicesReader(session.store, { onlyFor: (cycleId) => held.has(cycleId) });
+  const { cycles: held, billedCycleIds: billed } = await portfolio.read();
+  // Read as known by the day, like the portfolio: a second run reads no invoice to come.
+  const invoices = getInvoicesReader(session.store, {
+    knownUntil: () => today,
+    onlyFor: (cycleId) => held.has(cycleId) || !billed.has(cycleId),
+  });
   const engine = { store: session.store, handler, contractHandler, zones, portfolio };
   // Invoicing: the rules set once at the start; the run at 18:00 on the 28th and the month's last
   // day, through an issuer that keeps its numbers in memory (tens of thousands of invoices).
