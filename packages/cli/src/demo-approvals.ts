@@ -15,7 +15,7 @@ import {
   type RenewalCommand,
 } from '@renewal-ledger/core';
 import { getCommandHandler, hashPassword, readUsers, type EventStore } from '@renewal-ledger/eventstore';
-import type { ContractPortfolio } from '@renewal-ledger/workload';
+import type { ContractPortfolioPlan, PlannedDay } from '@renewal-ledger/workload';
 import { money } from './output.js';
 
 /** Who works in the demo's office, and as what (docs/roles-and-approvals.md). */
@@ -67,10 +67,10 @@ const addUsers = async (store: EventStore, at: Instant): Promise<number> => {
 };
 
 /** Two payments of the plan's last days large enough to show a refund over a cashier's limit and one within it. */
-const paymentsToRefund = (plan: ContractPortfolio) => {
+const paymentsToRefund = (lastDays: readonly PlannedDay[]) => {
   const refunded = new Set<string>();
   const payments: Extract<RenewalCommand, { type: 'RecordPayment' }>[] = [];
-  for (const day of plan.days.slice(-10))
+  for (const day of lastDays.slice(-10))
     for (const { command } of day.cycleCommands) {
       if (command.type === 'Refund') refunded.add(command.paymentId);
       if (command.type === 'RecordPayment' && command.amountMinor >= 60000 && command.creditApplicationId === undefined)
@@ -81,12 +81,14 @@ const paymentsToRefund = (plan: ContractPortfolio) => {
 
 export const dayOfApprovals = async (
   store: EventStore,
-  plan: ContractPortfolio,
+  plan: Pick<ContractPortfolioPlan, 'asOf' | 'firstDay'>,
+  /** The plan's last ten days (or more), as simulated. */
+  lastDays: readonly PlannedDay[],
   at: (date: BusinessDate, hour: number, minute?: number) => Instant,
 ): Promise<{ usersAdded: number; steps: ApprovalStep[] }> => {
   const day = plan.asOf;
   const usersAdded = await addUsers(store, at(plan.firstDay, 0));
-  const [big, small] = paymentsToRefund(plan);
+  const [big, small] = paymentsToRefund(lastDays);
   const steps: ApprovalStep[] = [];
   if (!big || !small) return { usersAdded, steps };
   const roleOf = new Map<string, string>(DEMO_USERS);

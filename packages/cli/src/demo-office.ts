@@ -34,7 +34,10 @@ import {
   readCustomerCases,
   type ComplaintAsOf,
 } from '@renewal-ledger/renewals';
-import type { ContractPortfolio } from '@renewal-ledger/workload';
+import type { ContractPortfolioPlan } from '@renewal-ledger/workload';
+
+/** What the office needs of the plan: its contracts and its dates. */
+type Plan = Pick<ContractPortfolioPlan, 'asOf' | 'firstDay' | 'contracts' | 'contractIds'>;
 import { classifyContract } from './commands/customers.js';
 import { readLedger } from './ledger.js';
 import { money } from './output.js';
@@ -54,7 +57,7 @@ const must = <C>(decoded: { _tag: 'Left'; left: { message: string } } | { _tag: 
 };
 
 /** Writes the office's facts; answers how many events it wrote. */
-export const officeWork = async (store: EventStore, plan: ContractPortfolio, at: Clock, currency: string): Promise<number> => {
+export const officeWork = async (store: EventStore, plan: Plan, at: Clock, currency: string): Promise<number> => {
   const month = plan.asOf.slice(0, 7);
   const moveOn = `${month}-10` as BusinessDate;
   const office = getCommandHandler(collectorsDecider, { store, clock: () => at(plan.asOf, 8) });
@@ -105,7 +108,7 @@ export const officeWork = async (store: EventStore, plan: ContractPortfolio, at:
 };
 
 /** Three cases on the last days; the compensation is a clerk's adjustment, so it waits for approval. */
-const complaintsOfTheLastDays = async (store: EventStore, plan: ContractPortfolio, at: Clock): Promise<number> => {
+const complaintsOfTheLastDays = async (store: EventStore, plan: Plan, at: Clock): Promise<number> => {
   const day = (back: number) => addDaysTo(-back)(plan.asOf);
   const [first, second, third] = plan.contractIds;
   if (!first || !second || !third) return 0;
@@ -201,12 +204,7 @@ export interface OfficeReport {
 }
 
 /** The office's figures as of the last day, after the views are caught up. */
-export const officeReport = async (
-  store: EventStore,
-  views: SqlExecutor,
-  plan: ContractPortfolio,
-  currency: string,
-): Promise<OfficeReport> => {
+export const officeReport = async (store: EventStore, views: SqlExecutor, plan: Plan, currency: string): Promise<OfficeReport> => {
   const asOf = plan.asOf;
   const collectors = await readCollectorsPerformance(store, { month: asOf.slice(0, 7), asOf, currency });
   const complaints = await readComplaints(store, asOf);

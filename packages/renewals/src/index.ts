@@ -67,6 +67,7 @@ export {
   readInvoicingRules,
   loadInvoices,
   type InvoicesReader,
+  type InvoicesReaderOptions,
   getInvoicesReader,
   type IssueInvoicesOptions,
   type IssuedInvoice,

@@ -21,7 +21,11 @@ import {
   invoiceStreamName,
   invoicingRulesDecider,
   evolveInvoice,
+  evolveLedgerSettings,
   initialInvoiceState,
+  initialLedgerSettings,
+  ledgerSettingsEvents,
+  ledgerZonesOf,
   overInvoicedMinor,
   redLinesForRefund,
   type BusinessDate,
@@ -298,21 +302,96 @@ const latestLowering = (cycle: CycleState): { reason: 'adjustment' | 'dispute'; 
 /** Reads every contract's invoices once, then on each `read()` only what was appended since. */
 export interface InvoicesReader {
   read(): Promise<ReadonlyMap<string, InvoiceState>>;
+  /**
+   * Has the next `read()` read this contract's invoices whole from its stream again: for a
+   * reader that lets go of invoices (`onlyFor`), when a cycle it let them go for is back.
+   */
+  readWhole(contractId: string): void;
 }
 
-export const getInvoicesReader = (store: EventStore): InvoicesReader => {
+export interface InvoicesReaderOptions {
+  /**
+   * Hold only what the invoicing run needs for the cycles this answers true for (the ones the
+   * engine's portfolio reader holds): an invoice issued or refused whose cycles all answer false
+   * is let go, and its place kept, so the contract's next invoice id is still right. A cycle that
+   * comes back (a refund on one the engine had let go) needs its contract read whole again
+   * (`readWhole`). The states are then for proposing invoices only: no command ids. Default: hold
+   * every invoice.
+   */
+  readonly onlyFor?: (cycleId: string) => boolean;
+  /**
+   * Read the log only up to the first event recorded after this day in the ledger's zone, as
+   * `getPortfolioReader`'s `knownUntil`: a replay of a simulation on a store that holds it already
+   * reads each day's invoices as they were known then, not every invoice to come. Default: the
+   * whole log.
+   */
+  readonly knownUntil?: () => BusinessDate;
+}
+
+/** One contract's invoices folded up to a global position. */
+const invoicesUpTo = async (store: EventStore, contractId: string, position: bigint): Promise<InvoiceState> => {
+  let state = initialInvoiceState();
+  for await (const e of store.readStream(invoiceStreamName(contractId))) {
+    if (e.globalPosition > position) break;
+    state = evolveInvoice(state, invoiceEvents.of(e));
+  }
+  return state;
+};
+
+/** What stands in for an invoice let go: no lines, nothing to issue, never matched by id. */
+const LET_GO: InvoiceFact = {
+  invoiceId: '',
+  kind: 'blue',
+  requested: { lines: [] } as unknown as InvoiceFact['requested'],
+  originalInvoiceId: null,
+  status: 'issued',
+  issued: null,
+  closed: null,
+};
+
+/** A contract's invoices less those `onlyFor` lets go (and the originals of those it keeps). */
+const compacted = (state: InvoiceState, onlyFor: (cycleId: string) => boolean): InvoiceState => {
+  const kept = new Set<string>();
+  for (const f of state.invoices)
+    if (f.status === 'requested' || f.requested.lines.some((l) => onlyFor(l.cycleId))) {
+      kept.add(f.invoiceId);
+      if (f.originalInvoiceId !== null) kept.add(f.originalInvoiceId);
+    }
+  if (kept.size === state.invoices.filter((f) => f !== LET_GO).length && state.commandIds.length === 0) return state;
+  return { commandIds: [], invoices: state.invoices.map((f) => (kept.has(f.invoiceId) ? f : LET_GO)), eventCount: state.eventCount };
+};
+
+export const getInvoicesReader = (store: EventStore, options: InvoicesReaderOptions = {}): InvoicesReader => {
   const books = new Map<string, InvoiceState>();
+  const whole = new Set<string>();
   let position = -1n;
+  let settings = initialLedgerSettings();
+  let zones = ledgerZonesOf(settings);
   return {
     async read() {
+      const until = options.knownUntil?.();
       for await (const e of store.readAll({ batchSize: 1000, ...(position >= 0n ? { after: position } : {}) })) {
+        if (until !== undefined && businessDayOf(zones, e.metadata.recordedAt) > until) break;
         position = e.globalPosition;
+        if (ledgerSettingsEvents.owns(e.type)) {
+          settings = evolveLedgerSettings(settings, ledgerSettingsEvents.of(e));
+          zones = ledgerZonesOf(settings);
+        }
         if (!invoiceEvents.owns(e.type)) continue;
         const event = invoiceEvents.of(e);
         const id = event.data.contractId;
         books.set(id, evolveInvoice(books.get(id) ?? initialInvoiceState(), event));
       }
+      const { onlyFor } = options;
+      if (onlyFor === undefined) return books;
+      // Read whole up to where the log was read above (nothing is appended meanwhile: one writer).
+      for (const id of whole) books.set(id, await invoicesUpTo(store, id, position));
+      whole.clear();
+      for (const [id, state] of books) books.set(id, compacted(state, onlyFor));
       return books;
+    },
+    readWhole(contractId) {
+      whole.add(contractId);
     },
   };
 };

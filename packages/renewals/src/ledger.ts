@@ -23,6 +23,9 @@ import {
   ledgerSettingsEvents,
   ledgerZonesOf,
   businessDayOf,
+  cycleFigures,
+  daysBetween,
+  pendingRequests,
   UTC_ZONES,
   type LedgerSettingsState,
   type LedgerZones,
@@ -37,7 +40,7 @@ import { loadAggregate, type EventStore, type LoadedAggregate } from '@renewal-l
 
 export interface Portfolio {
   readonly contracts: ReadonlyMap<string, ContractState>;
-  /** Every cycle's state, when read with `cycles: true`; empty otherwise. */
+  /** Every cycle's state, when read with `cycles: true` (a reader that retires settled cycles: the ones it holds); empty otherwise. */
   readonly cycles: ReadonlyMap<string, CycleState>;
   /** Every cycle that has a bill. */
   readonly billedCycleIds: ReadonlySet<string>;
@@ -63,6 +66,17 @@ interface Accumulated {
   position: bigint;
   settings: LedgerSettingsState;
   zones: LedgerZones;
+  /** Kept while cycles are retired (`retireSettledAfterDays`), for the cycles still held only. */
+  retiring: {
+    /** The business day each held cycle last had an event recorded. */
+    readonly lastDay: Map<string, BusinessDate>;
+    /** Where each held cycle's first event is: the order `cycles` keeps them in. */
+    readonly firstPosition: Map<string, bigint>;
+    /** The business day of the last event read. */
+    today: BusinessDate | null;
+    /** A retired cycle was read again this read: `cycles` is put back in first-event order. */
+    reordered: boolean;
+  } | null;
 }
 
 const emptyPortfolio = (): Accumulated => ({
@@ -73,15 +87,67 @@ const emptyPortfolio = (): Accumulated => ({
   position: -1n,
   settings: initialLedgerSettings(),
   zones: UTC_ZONES,
+  retiring: null,
 });
 
+/** A retired cycle's stream folded up to `position` (the event being read), for a reader that reads it again. */
+const cycleUpTo = async (store: EventStore, cycleId: string, position: bigint): Promise<{ state: CycleState; first: bigint }> => {
+  let state = initialCycleState();
+  let first = position;
+  for await (const e of store.readStream(cycleStreamName(cycleId))) {
+    if (e.globalPosition > position) break;
+    if (state.eventCount === 0) first = e.globalPosition;
+    state = evolveCycle(state, cycleEvents.of(e));
+  }
+  return { state, first };
+};
+
+/**
+ * Whether no run of the engine has anything to do on a cycle until something new is recorded on
+ * it: nothing owed either way, no dispute open, no late fee to collect, no request waiting.
+ */
+const resting = (cycle: CycleState): boolean => {
+  const f = cycleFigures(cycle);
+  return f.outstandingMinor === 0 && f.openDisputedMinor === 0 && f.lateFeeOutstandingMinor === 0 && pendingRequests(cycle).length === 0;
+};
+
+/** Drops the cycles resting for `quietDays`; after a cycle was read again, puts `cycles` back in first-event order. */
+const retireResting = (acc: Accumulated, quietDays: number): void => {
+  const r = acc.retiring;
+  if (!r || r.today === null) return;
+  for (const [cycleId, cycle] of acc.cycles) {
+    const last = r.lastDay.get(cycleId);
+    if (!cycle.bill || last === undefined || daysBetween(last, r.today) < quietDays || !resting(cycle)) continue;
+    acc.cycles.delete(cycleId);
+    r.lastDay.delete(cycleId);
+    r.firstPosition.delete(cycleId);
+  }
+  if (!r.reordered) return;
+  const order = [...acc.cycles.keys()].sort((a, b) => {
+    const x = r.firstPosition.get(a)!;
+    const y = r.firstPosition.get(b)!;
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  const held = new Map(acc.cycles);
+  acc.cycles.clear();
+  for (const id of order) acc.cycles.set(id, held.get(id)!);
+  r.reordered = false;
+};
+
 /** The fold of the log into a portfolio, from where an earlier read stopped. */
-const readInto = async (store: EventStore, acc: Accumulated, options: ReadPortfolioOptions, knownUntil?: BusinessDate): Promise<void> => {
+const readInto = async (
+  store: EventStore,
+  acc: Accumulated,
+  options: ReadPortfolioOptions,
+  knownUntil?: BusinessDate,
+  onReadAgain?: (cycle: CycleState) => void,
+): Promise<void> => {
   const { contracts, cycles, billedCycleIds, creditPaymentIds } = acc;
   for await (const e of store.readAll({ batchSize: options.batchSize ?? 1000, ...(acc.position >= 0n ? { after: acc.position } : {}) })) {
     // Recorded after the day asked for: stop here, the next read starts from this event.
     if (knownUntil !== undefined && businessDayOf(acc.zones, e.metadata.recordedAt) > knownUntil) break;
     acc.position = e.globalPosition;
+    if (acc.retiring !== null) acc.retiring.today = businessDayOf(acc.zones, e.metadata.recordedAt);
     if (ledgerSettingsEvents.owns(e.type)) {
       acc.settings = evolveLedgerSettings(acc.settings, ledgerSettingsEvents.of(e));
       acc.zones = ledgerZonesOf(acc.settings);
@@ -96,7 +162,26 @@ const readInto = async (store: EventStore, acc: Accumulated, options: ReadPortfo
       const { cycleId } = event.data;
       if (event.type === 'Billed') billedCycleIds.add(cycleId);
       if (event.type === 'Paid' && event.data.creditApplicationId !== undefined) creditPaymentIds.add(event.data.creditApplicationId);
-      if (options.cycles) cycles.set(cycleId, evolveCycle(cycles.get(cycleId) ?? initialCycleState(), event));
+      if (!options.cycles) continue;
+      const held = cycles.get(cycleId);
+      const r = acc.retiring;
+      if (r === null) {
+        cycles.set(cycleId, evolveCycle(held ?? initialCycleState(), event));
+        continue;
+      }
+      r.lastDay.set(cycleId, r.today!);
+      if (held !== undefined) cycles.set(cycleId, evolveCycle(held, event));
+      else if (event.type !== 'Billed' && billedCycleIds.has(cycleId)) {
+        // Billed and not held: retired, and something new on it now (a refund, a reversal).
+        const again = await cycleUpTo(store, cycleId, e.globalPosition);
+        cycles.set(cycleId, again.state);
+        r.firstPosition.set(cycleId, again.first);
+        r.reordered = true;
+        onReadAgain?.(again.state);
+      } else {
+        cycles.set(cycleId, evolveCycle(initialCycleState(), event));
+        r.firstPosition.set(cycleId, e.globalPosition);
+      }
     }
   }
 };
@@ -132,13 +217,34 @@ export interface PortfolioReaderOptions extends Omit<ReadPortfolioOptions, 'cycl
    * proposed then (duplicates) rather than what the end state would.
    */
   readonly knownUntil?: () => BusinessDate;
+  /**
+   * Stop holding a cycle once it rests (nothing owed either way, no dispute open, no late fee to
+   * collect, no request waiting) and nothing was recorded on it for this many days: what the
+   * reader holds is then bounded by the open cycles, not by every cycle ever billed. Something
+   * recorded on a retired cycle later (a refund) reads its stream again, and `cycles` keeps the
+   * order of first events, so every run proposes what it would with every cycle held. The days
+   * must exceed the longest gap between two runs that act on a resting cycle (the invoicing run
+   * invoices a cycle once it is paid, a refund's red invoice after it). Default: hold every cycle.
+   */
+  readonly retireSettledAfterDays?: number;
+  /** Told of each retired cycle read again (its state as read), for a reader of something else held for it (`getInvoicesReader`'s `onlyFor`). */
+  readonly onReadAgain?: (cycle: CycleState) => void;
 }
 
 export const getPortfolioReader = (store: EventStore, options: PortfolioReaderOptions = {}): PortfolioReader => {
   const acc = emptyPortfolio();
+  const quietDays = options.retireSettledAfterDays;
+  if (quietDays !== undefined) acc.retiring = { lastDay: new Map(), firstPosition: new Map(), today: null, reordered: false };
   return {
     read: async () => {
-      await readInto(store, acc, { ...(options.batchSize ? { batchSize: options.batchSize } : {}), cycles: true }, options.knownUntil?.());
+      await readInto(
+        store,
+        acc,
+        { ...(options.batchSize ? { batchSize: options.batchSize } : {}), cycles: true },
+        options.knownUntil?.(),
+        options.onReadAgain,
+      );
+      if (quietDays !== undefined) retireResting(acc, quietDays);
       return {
         contracts: acc.contracts,
         cycles: acc.cycles,

@@ -5,8 +5,14 @@ import { formatFileInvoiceNumber } from './file-invoice-issuer.js';
 import type { InvoiceIssuer, InvoiceToIssue } from './invoice-issuer.js';
 
 export interface MemoryInvoiceIssuer extends InvoiceIssuer {
-  /** What it issued, by official number, in the order it issued them. */
+  /** What it issued, by official number, in the order it issued them (less what it was told to forget). */
   readonly issued: ReadonlyMap<string, InvoiceToIssue>;
+  /**
+   * The answers for these invoices are recorded in the ledger, which never asks for them again:
+   * the issuer stops keeping them (it keeps its numbering), so a long run (`renewal demo`) holds
+   * only the invoices whose answers are still to be recorded.
+   */
+  forget(invoiceIds: Iterable<string>): void;
 }
 
 export const getMemoryInvoiceIssuer = (options: { readonly name?: string } = {}): MemoryInvoiceIssuer => {
@@ -27,6 +33,14 @@ export const getMemoryInvoiceIssuer = (options: { readonly name?: string } = {})
       byId.set(invoice.invoiceId, officialNumber);
       issued.set(officialNumber, invoice);
       return { status: 'issued', officialNumber };
+    },
+    forget(invoiceIds) {
+      for (const id of invoiceIds) {
+        const number = byId.get(id);
+        if (number === undefined) continue;
+        byId.delete(id);
+        issued.delete(number);
+      }
     },
   };
 };

@@ -18,7 +18,9 @@ import {
 import { getCommandHandler } from '@renewal-ledger/eventstore';
 import {
   getFileInvoiceIssuer,
+  getInvoicesReader,
   getMemoryInvoiceIssuer,
+  getPortfolioReader,
   issueInvoices,
   loadInvoices,
   readPortfolio,
@@ -114,24 +116,29 @@ test('a quarter paid at once: one invoice of three cycles, numbered by the file 
   }
 });
 
+/** 100.00 of February's payment refunded at 09:00 on `day`, recorded at 10:00. */
+const refundFebruary = async (e: Awaited<ReturnType<typeof quarterPaid>>, day: string) => {
+  e.now.at = `${day}T10:00:00Z` as Instant;
+  await e.handler.handle(
+    cycleCommand({
+      type: 'Refund',
+      commandId: 'refund-1',
+      cycleId: CYCLES[1],
+      actor: 'clerk-li',
+      at: `${day}T09:00:00Z`,
+      refundId: 'rf1',
+      paymentId: 'p1',
+      amountMinor: 10000,
+      reason: 'moved out early',
+    }),
+  );
+};
+
 test('a refund leads to a red invoice that refers to the original and nets the totals', async () => {
   const e = await quarterPaid();
   try {
     await run(e, '2026-03-05');
-    e.now.at = '2026-03-20T10:00:00Z' as Instant;
-    await e.handler.handle(
-      cycleCommand({
-        type: 'Refund',
-        commandId: 'refund-1',
-        cycleId: CYCLES[1],
-        actor: 'clerk-li',
-        at: '2026-03-20T09:00:00Z',
-        refundId: 'rf1',
-        paymentId: 'p1',
-        amountMinor: 10000,
-        reason: 'moved out early',
-      }),
-    );
+    await refundFebruary(e, '2026-03-20');
     const r = await run(e, '2026-03-20');
     // 100.00 back of February's 315.20: tax 1784 x 10000 / 31520 = 565.99 -> 566.
     assert.equal(r.issued, [
@@ -169,24 +176,59 @@ test('a refund leads to a red invoice that refers to the original and nets the t
   }
 });
 
+test('readers that hold only the open cycles and their invoices: a refund on a cycle let go still gets its red invoice', async () => {
+  const e = await quarterPaid();
+  try {
+    const portfolio = getPortfolioReader(e.store, {
+      retireSettledAfterDays: 35,
+      onReadAgain: (cycle) => invoices.readWhole(cycle.bill!.contractId),
+    });
+    const held = (await portfolio.read()).cycles;
+    const invoices = getInvoicesReader(e.store, { onlyFor: (cycleId) => held.has(cycleId) });
+    // Recorded on the test's clock (the run's day), so that what is known by a day can be read.
+    const invoiceHandler = getCommandHandler(invoiceDecider, { store: e.store, clock: () => e.now.at });
+    const runHeld = (asOf: string) =>
+      issueInvoices({ ...e, portfolio, invoices, invoiceHandler, asOf: asOf as BusinessDate, at: `${asOf}T10:00:00Z` as Instant });
+    assert.equal(
+      (await runHeld('2026-03-05')).issued.map((i) => i.invoiceId),
+      ['unit-0301/invoice/1'],
+    );
+    // Read as known by a day: nothing invoiced on 4 March, the quarter's invoice on the 5th.
+    const knownBy = (day: string) => getInvoicesReader(e.store, { knownUntil: () => day as BusinessDate }).read();
+    assert.is((await knownBy('2026-03-04')).get('unit-0301'), undefined);
+    assert.equal(
+      (await knownBy('2026-03-05')).get('unit-0301')!.invoices.map((f) => [f.invoiceId, f.status]),
+      [['unit-0301/invoice/1', 'issued']],
+    );
+    // 20 April: April billed (and owed); the quarter paid on 5 March has rested 46 days.
+    e.now.at = '2026-04-20T00:05:00Z' as Instant;
+    await renewDue({ ...e, asOf: '2026-04-01' as BusinessDate });
+    assert.is((await runHeld('2026-04-20')).requested, 0);
+    assert.equal([...held.keys()], ['unit-0301/2026-04-01']);
+    const book = (await invoices.read()).get('unit-0301')!;
+    assert.equal(
+      book.invoices.map((f) => f.invoiceId),
+      [''],
+      "the quarter's invoice let go, its place kept",
+    );
+    await refundFebruary(e, '2026-04-22');
+    // The same red invoice as with every invoice held (the test above): 100.00, tax 566.
+    const r = await runHeld('2026-04-22');
+    assert.equal(
+      r.issued.map((i) => [i.invoiceId, i.kind, i.amountMinor, i.taxMinor]),
+      [['unit-0301/invoice/2', 'red', 10000, 566]],
+    );
+    assert.is((await loadInvoices(e.store, 'unit-0301')).invoices[1]!.originalInvoiceId, 'unit-0301/invoice/1');
+  } finally {
+    e.files.remove();
+  }
+});
+
 test('refunds as tasks when the rules say so: nothing recorded, the task names refund and invoice', async () => {
   const e = await quarterPaid({ ...RULES, refundCredit: 'task' });
   try {
     await run(e, '2026-03-05');
-    e.now.at = '2026-03-20T10:00:00Z' as Instant;
-    await e.handler.handle(
-      cycleCommand({
-        type: 'Refund',
-        commandId: 'refund-1',
-        cycleId: CYCLES[1],
-        actor: 'clerk-li',
-        at: '2026-03-20T09:00:00Z',
-        refundId: 'rf1',
-        paymentId: 'p1',
-        amountMinor: 10000,
-        reason: 'moved out early',
-      }),
-    );
+    await refundFebruary(e, '2026-03-20');
     const r = await run(e, '2026-03-20');
     assert.equal(r.tasks, [
       {
@@ -410,6 +452,31 @@ test('an issuer refusal is recorded; the cycles are invoiced again by the next r
   } finally {
     e.files.remove();
   }
+});
+
+test('the memory issuer told to forget recorded answers keeps its numbering and answers a known id it still holds', async () => {
+  const issuer = getMemoryInvoiceIssuer();
+  const invoice = (invoiceId: string) =>
+    ({
+      invoiceId,
+      contractId: 'unit-0301',
+      kind: 'blue',
+      original: null,
+      series: 'FP',
+      issuedOn: '2026-03-05',
+      currency: 'CNY',
+      buyer: { name: 'Household 1' },
+      lines: [],
+      amountMinor: 100,
+      taxMinor: 6,
+    }) as unknown as Parameters<typeof issuer.issue>[0];
+  assert.equal(await issuer.issue(invoice('a')), { status: 'issued', officialNumber: 'FP-2026-00000001' });
+  assert.equal(await issuer.issue(invoice('b')), { status: 'issued', officialNumber: 'FP-2026-00000002' });
+  issuer.forget(['a']);
+  assert.equal([...issuer.issued.keys()], ['FP-2026-00000002']);
+  // b's answer is not recorded yet: asked again, the same number; the next one follows on from it.
+  assert.equal(await issuer.issue(invoice('b')), { status: 'issued', officialNumber: 'FP-2026-00000002' });
+  assert.equal(await issuer.issue(invoice('c')), { status: 'issued', officialNumber: 'FP-2026-00000003' });
 });
 
 test('invoicing beyond what was billed is refused through the handler, with the figures', async () => {

@@ -11,6 +11,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import {
   addDaysTo,
   billCycleId,
+  daysBetween,
   calculateBill,
   decideContract,
   evolveContract,
@@ -63,11 +64,14 @@ export interface PlannedDay {
   readonly lumpSums: readonly PlannedCommand<ReceiveLumpSum>[];
 }
 
-export interface ContractPortfolio {
+/** A contract portfolio planned day by day (`planContractPortfolio`). */
+export interface ContractPortfolioPlan {
   readonly firstDay: BusinessDate;
   readonly asOf: BusinessDate;
-  /** Every day from `firstDay` to `asOf`, activity or not. */
-  readonly days: readonly PlannedDay[];
+  /** The days from `firstDay` to `asOf`. */
+  readonly dayCount: number;
+  /** Every day from `firstDay` to `asOf`, activity or not, each planned when it is reached. */
+  eachDay(): Generator<PlannedDay>;
   readonly contracts: number;
   readonly contractIds: readonly string[];
   /** What the plan holds, for the demo's first lines. */
@@ -82,6 +86,12 @@ export interface ContractPortfolio {
     readonly cycleCommands: number;
     readonly lumpSums: number;
   };
+}
+
+/** A contract portfolio with every day planned at once (`generateContractPortfolio`). */
+export interface ContractPortfolio extends Omit<ContractPortfolioPlan, 'eachDay'> {
+  /** Every day from `firstDay` to `asOf`, activity or not. */
+  readonly days: readonly PlannedDay[];
 }
 
 export const SERVICE_RATE = 320; // 3.20 CNY per m2 per month
@@ -179,15 +189,53 @@ const totalOf = (bill: Bill): number =>
 
 const defaults: Required<ContractPortfolioOptions> = { accounts: 2000, months: 24, asOf: '2026-11-28', seed: 2026, timeZone: 'UTC' };
 
-/** The day-by-day plan of a contract portfolio, from the first day of the first month to `asOf`. */
+/** The day-by-day plan of a contract portfolio, from the first day of the first month to `asOf`, every day held at once. */
 export const generateContractPortfolio = (options: ContractPortfolioOptions = {}): ContractPortfolio => {
+  const { eachDay, ...plan } = planContractPortfolio(options);
+  return { ...plan, days: [...eachDay()] };
+};
+
+/** What a contract paid month by month needs to plan its cycles as the calendar reaches them. */
+interface CycleSource {
+  readonly index: number;
+  readonly contractId: string;
+  /** The contract folded from all its commands up to `asOf`: its bills and the periods its lump sums cover. */
+  readonly state: ContractState;
+}
+
+/** A cycle command with where the whole-portfolio generator wrote it: contract, period, then order within the cycle. */
+interface Pending extends ScheduledCommand {
+  readonly contract: number;
+  readonly period: number;
+  readonly seq: number;
+}
+
+const byRecordedAt = <T extends { recordedAt: Instant }>(a: T, b: T) =>
+  a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : 0;
+/** Recorded order; ties in the order the whole-portfolio generator wrote them (contract by contract). */
+const inWrittenOrder = (a: Pending, b: Pending) => byRecordedAt(a, b) || a.contract - b.contract || a.period - b.period || a.seq - b.seq;
+
+/**
+ * The same plan as `generateContractPortfolio`, day by day: the contracts' own commands are
+ * planned at once (a few per contract), and each month's cycles only when the calendar reaches
+ * the first of the month they are billed on, so what is held is bounded by the contracts and the
+ * activity still to come, not by the whole portfolio's history. `eachDay()` walks the calendar
+ * again each time it is called.
+ */
+export const planContractPortfolio = (options: ContractPortfolioOptions = {}): ContractPortfolioPlan => {
   const o: Required<ContractPortfolioOptions> = { ...defaults, ...options };
   const asOf = o.asOf as BusinessDate;
   const firstDay = monthsAfter(`${asOf.slice(0, 7)}-01` as BusinessDate, -(o.months - 1));
   const asOfEnd = `${asOf}T23:59:59Z`;
-  const contractCommands: PlannedCommand<ContractCommand>[] = [];
-  const lumpSums: PlannedCommand<ReceiveLumpSum>[] = [];
-  const cycleCommands: ScheduledCommand[] = [];
+  const contractCommands = new Map<BusinessDate, PlannedCommand<ContractCommand>[]>();
+  const lumpSums = new Map<BusinessDate, PlannedCommand<ReceiveLumpSum>[]>();
+  const onDay = <T extends { recordedAt: Instant }>(days: Map<BusinessDate, T[]>, x: T) => {
+    const day = dateOf(x.recordedAt);
+    const list = days.get(day);
+    if (list) list.push(x);
+    else days.set(day, [x]);
+  };
+  const sources: CycleSource[] = [];
   const contractIds: string[] = [];
   const counts = {
     mandates: 0,
@@ -314,7 +362,7 @@ export const generateContractPortfolio = (options: ContractPortfolioOptions = {}
       if (entry.recordedAt > asOfEnd) continue;
       if (!entry.lumpSum) {
         state = fold(state, entry.command);
-        contractCommands.push({ command: entry.command, recordedAt: entry.recordedAt });
+        onDay(contractCommands, { command: entry.command, recordedAt: entry.recordedAt });
         continue;
       }
       const month = monthsAfter(
@@ -335,7 +383,8 @@ export const generateContractPortfolio = (options: ContractPortfolioOptions = {}
         command = lumpOf(`quarter-${month.slice(0, 7)}`, entry.recordedAt, monthly * 3, {});
       }
       state = fold(state, command);
-      lumpSums.push({ command, recordedAt: entry.recordedAt });
+      onDay(lumpSums, { command, recordedAt: entry.recordedAt });
+      counts.lumpSums++;
     }
 
     counts.mandates += p.behaviour === 'auto-debit' ? 1 : 0;
@@ -347,23 +396,28 @@ export const generateContractPortfolio = (options: ContractPortfolioOptions = {}
     counts.lateJoiners += p.startDate > firstDay ? 1 : 0;
 
     // Mandates are collected by the engine, lump sums pay the quarter payers' cycles: the
-    // customers who pay month by month are the ones with cycle activity. A year in advance
-    // covers its year; a month outside it is paid like anyone's.
-    if (p.behaviour === 'auto-debit' || p.behaviour === 'quarter-payer') continue;
+    // customers who pay month by month are the ones with cycle activity.
+    if (p.behaviour !== 'auto-debit' && p.behaviour !== 'quarter-payer') sources.push({ index, contractId, state });
+  }
+
+  /** The commands of the source's cycles billed on `issuedOn` (a first of the month), in written order. */
+  const cyclesBilledOn = (source: CycleSource, issuedOn: BusinessDate, out: (c: Pending) => void): void => {
+    const { state, index, contractId } = source;
+    // A year in advance covers its year; a month outside it is paid like anyone's.
     const covered = (start: BusinessDate) =>
       state.lumpSums.some((l) => {
         const a = l.received.advance;
         return a !== undefined && start >= a.from && start < monthsAfter(a.from as BusinessDate, a.periods);
       });
     const terms = termsOf(state)!;
-    for (const scheduled of scheduledPeriodsUntil(terms, asOf)) {
+    scheduledPeriodsUntil(terms, issuedOn).forEach((scheduled, period) => {
       const start = scheduled.period.start;
-      if (covered(start)) continue;
-      const bill = calculateBill(state, scheduled.period);
-      if (E.isLeft(bill)) continue;
       // The engine bills on the first of the month: a first period that starts mid-month is
       // billed on the next first, and its activity comes after that.
       const issued = start.endsWith('-01') ? start : monthsAfter(start, 1);
+      if (issued !== issuedOn || covered(start)) return;
+      const bill = calculateBill(state, scheduled.period);
+      if (E.isLeft(bill)) return;
       const due = bill.right.dueDate as BusinessDate;
       const base = addDaysTo(DUE_AFTER_DAYS)(issued) > due ? addDaysTo(DUE_AFTER_DAYS)(issued) : due;
       const monthIndex = Number(start.slice(0, 4)) * 12 + Number(start.slice(5, 7));
@@ -371,35 +425,39 @@ export const generateContractPortfolio = (options: ContractPortfolioOptions = {}
       const ctx = cycleContext(billCycleId(contractId, start), base, randomFor(o.seed, index, monthIndex), PAYMENT_CHANNELS);
       // Reminders too: the caller's `sendReminders` sends them on the simulated days.
       cycleActivity(ctx, bill.right.lines, totalOf(bill.right), { reminders: false });
-      for (const cmd of ctx.out) if (cmd.recordedAt <= asOfEnd && cmd.command.at >= instant(issued, 0, 1)) cycleCommands.push(cmd);
+      const from = instant(issued, 0, 1);
+      ctx.out.forEach((cmd, seq) => {
+        if (cmd.recordedAt <= asOfEnd && cmd.command.at >= from) out({ ...cmd, contract: index, period, seq });
+      });
+    });
+  };
+  const billingDays: BusinessDate[] = [];
+  for (let m = 0; m < o.months; m++) billingDays.push(monthsAfter(firstDay, m));
+  // Counted once ahead (the demo's first lines say how many), then planned again as the days come.
+  for (const d of billingDays) for (const source of sources) cyclesBilledOn(source, d, () => counts.cycleCommands++);
+
+  function* eachDay(): Generator<PlannedDay> {
+    // Cycle commands planned and not yet recorded, by the day they are recorded.
+    const pending = new Map<BusinessDate, Pending[]>();
+    for (let d = firstDay; d <= asOf; d = addDaysTo(1)(d)) {
+      if (d.endsWith('-01')) for (const source of sources) cyclesBilledOn(source, d, (c) => onDay(pending, c));
+      const cycleCommands = (pending.get(d) ?? []).sort(inWrittenOrder).map(({ command, recordedAt }) => ({ command, recordedAt }));
+      pending.delete(d);
+      const day: PlannedDay = {
+        date: d,
+        contractCommands: [...(contractCommands.get(d) ?? [])].sort(byRecordedAt),
+        cycleCommands,
+        lumpSums: [...(lumpSums.get(d) ?? [])].sort(byRecordedAt),
+      };
+      yield o.timeZone === 'UTC' ? day : inZone(day, o.timeZone);
     }
   }
 
-  // Group by recorded day, in recorded order (ties keep generation order).
-  const byRecorded = <T extends { recordedAt: Instant }>(xs: T[]) =>
-    xs.sort((a, b) => (a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : 0));
-  byRecorded(contractCommands);
-  byRecorded(lumpSums);
-  byRecorded(cycleCommands);
-  const days: PlannedDay[] = [];
-  const index = new Map<
-    string,
-    { contractCommands: PlannedCommand<ContractCommand>[]; cycleCommands: ScheduledCommand[]; lumpSums: PlannedCommand<ReceiveLumpSum>[] }
-  >();
-  for (let d = firstDay; d <= asOf; d = addDaysTo(1)(d)) {
-    const day = { date: d, contractCommands: [], cycleCommands: [], lumpSums: [] };
-    index.set(d, day);
-    days.push(day);
-  }
-  for (const c of contractCommands) index.get(dateOf(c.recordedAt))?.contractCommands.push(c);
-  for (const c of lumpSums) index.get(dateOf(c.recordedAt))?.lumpSums.push(c);
-  for (const c of cycleCommands) index.get(dateOf(c.recordedAt))?.cycleCommands.push(c);
-  counts.cycleCommands = cycleCommands.length;
-  counts.lumpSums = lumpSums.length;
   return {
     firstDay,
     asOf,
-    days: o.timeZone === 'UTC' ? days : days.map((d) => inZone(d, o.timeZone)),
+    dayCount: daysBetween(firstDay, asOf) + 1,
+    eachDay,
     contracts: o.accounts,
     contractIds,
     counts,

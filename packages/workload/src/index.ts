@@ -25,7 +25,9 @@ export {
   type PlannedCommand,
   type PlannedDay,
   type ContractPortfolio,
+  type ContractPortfolioPlan,
   generateContractPortfolio,
+  planContractPortfolio,
 } from './contract-portfolio.js';
 
 // A wall-clock time in a zone as the instant it is.

@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as E from 'fp-ts/lib/Either.js';
 import { canonicalJson, decodeCommand, decodeContractCommand } from '@renewal-ledger/core';
-import { generateContractPortfolio, type ContractPortfolio } from '@renewal-ledger/workload';
+import { generateContractPortfolio, planContractPortfolio, type ContractPortfolio } from '@renewal-ledger/workload';
 
 const small = { accounts: 300, months: 24 };
 const everything = (p: ContractPortfolio) => p.days.flatMap((d) => [...d.contractCommands, ...d.lumpSums, ...d.cycleCommands]);
@@ -124,6 +127,57 @@ test('growing the portfolio keeps the plan of the contracts already in it', () =
       ids.has(((c.command as { cycleId?: string }).cycleId ?? '').split('/')[0]!),
   );
   assert.is(canonicalJson(ofFirst), canonicalJson(everything(a)));
+});
+
+test('planned day by day, the plan is the one the whole-portfolio generator wrote (the docs quote its figures)', () => {
+  // The digests of the days the generator gave when it planned every contract's whole history
+  // at once (main at 9f9c3f9), before it planned each month's cycles when the calendar reaches them.
+  const digest = (options: Parameters<typeof generateContractPortfolio>[0]) =>
+    createHash('sha256')
+      .update(canonicalJson(generateContractPortfolio(options).days))
+      .digest('hex');
+  assert.is(digest(small), '8c65f393e5e6ac1412eb73980d0e6f449718d8855e2436425f2abfa0bc6d2f7b');
+  assert.is(
+    digest({ accounts: 200, months: 13, asOf: '2025-12-31', seed: 42 }),
+    'a731fb1bdbeb68ef20fda885843644bcb74e771c954e409dd69911f878744cc7',
+  );
+  assert.is(
+    digest({ accounts: 120, months: 24, timeZone: 'Asia/Shanghai' }),
+    '2176053726a841e3abe4c7f21131adeadfdb4abb85412c7b3a92dd5cccee847e',
+  );
+  const plan = planContractPortfolio(small);
+  assert.equal(plan.counts, generateContractPortfolio(small).counts);
+  assert.is(plan.dayCount, 728);
+  assert.is(plan.counts.cycleCommands, 6890);
+});
+
+test('what the day-by-day plan holds is bounded by the contracts, not by the months simulated', () => {
+  // The heap held after a full collection, with the plan walked to its last day and that day in
+  // hand: four times the months must not hold four times as much (the whole plan does).
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const heldBy = (hold: () => unknown): number => {
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const held = hold();
+    gc();
+    const after = process.memoryUsage().heapUsed;
+    assert.ok(held);
+    return after - before;
+  };
+  const walked = (months: number) =>
+    heldBy(() => {
+      const plan = planContractPortfolio({ accounts: 600, months });
+      let last = null;
+      for (const day of plan.eachDay()) last = day;
+      return [plan, last];
+    });
+  const whole = (months: number) => heldBy(() => generateContractPortfolio({ accounts: 600, months }));
+  const [short, long] = [walked(12), walked(48)];
+  assert.ok(long < short * 1.5, `walked: ${short} bytes over 12 months, ${long} over 48`);
+  // The measure sees growth where there is some: the whole plan held at once.
+  const [wholeShort, wholeLong] = [whole(12), whole(48)];
+  assert.ok(wholeLong > wholeShort * 2.5, `whole: ${wholeShort} bytes over 12 months, ${wholeLong} over 48`);
 });
 
 test.run();

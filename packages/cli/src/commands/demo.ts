@@ -23,7 +23,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { getCommandHandler, loadLedgerSettings } from '@renewal-ledger/eventstore';
-import { generateContractPortfolio, localInstant, type ContractPortfolio } from '@renewal-ledger/workload';
+import { planContractPortfolio, localInstant, type ContractPortfolioPlan, type PlannedDay } from '@renewal-ledger/workload';
 import * as E from 'fp-ts/lib/Either.js';
 import {
   chargeLateFees,
@@ -87,10 +87,13 @@ export const DEMO_LATE_FEE_POLICY = {
 
 type Say = (text: string) => void;
 
-/** The seeded plan: every day's commands, on the office's clock in the ledger's zone. */
-const planDemo = (accounts: number, months: number, timeZone: string, storeUrl: string, say: Say): ContractPortfolio => {
+/** Days a settled cycle stays quiet before the simulation's engine lets it go (getPortfolioReader). */
+const RETIRE_AFTER_DAYS = 35;
+
+/** The seeded plan: each day's commands as the simulation reaches it, on the office's clock in the ledger's zone. */
+const planDemo = (accounts: number, months: number, timeZone: string, storeUrl: string, say: Say): ContractPortfolioPlan => {
   const started = performance.now();
-  const plan = generateContractPortfolio({ accounts, months, timeZone });
+  const plan = planContractPortfolio({ accounts, months, timeZone });
   const k = plan.counts;
   say(
     `renewal-ledger demo: ${count(accounts)} contracts x ${months} months (${plan.firstDay} to ${plan.asOf}, ${timeZone}) into ${storeUrl}`,
@@ -156,7 +159,12 @@ interface Simulated {
   readonly writeSeconds: number;
   /** The year-end closings of the simulation (on 5 January, for the year before), oldest first. */
   readonly closings: readonly DemoClosing[];
+  /** The plan's last days, as simulated: the day of approvals refunds payments from them. */
+  readonly lastDays: readonly PlannedDay[];
 }
+
+/** The plan's last days the simulation keeps for the day of approvals. */
+const KEPT_DAYS = 10;
 
 interface DemoClosing {
   readonly period: string;
@@ -226,7 +234,7 @@ const officeClock =
 
 const simulate = async (
   session: Session,
-  plan: ContractPortfolio,
+  plan: ContractPortfolioPlan,
   timeZone: string,
   batchSize: number,
   /** The store's head before this run (before its ledger settings): events after it are this run's. */
@@ -246,13 +254,22 @@ const simulate = async (
   // what each day appended, instead of the whole log per run; and only what was recorded by
   // the simulated day, so a second run proposes what the first did then (duplicates), not
   // what the end state would (a reminder for a plan that was cancelled later).
-  const engine = {
-    store: session.store,
-    handler,
-    contractHandler,
-    zones,
-    portfolio: getPortfolioReader(session.store, { knownUntil: () => today }),
-  };
+  // Settled cycles quiet for longer than the longest gap between two invoicing runs (the 28th
+  // and the month's end) are let go, and with them the invoices of theirs the invoicing run reads:
+  // the engine holds the open cycles, not every bill so far. A cycle read again (a refund on an
+  // old one) has its contract's invoices read whole again.
+  const portfolio = getPortfolioReader(session.store, {
+    knownUntil: () => today,
+    retireSettledAfterDays: RETIRE_AFTER_DAYS,
+    onReadAgain: (cycle) => invoices.readWhole(cycle.bill!.contractId),
+  });
+  const { cycles: held, billedCycleIds: billed } = await portfolio.read();
+  // Read as known by the day, like the portfolio: a second run reads no invoice to come.
+  const invoices = getInvoicesReader(session.store, {
+    knownUntil: () => today,
+    onlyFor: (cycleId) => held.has(cycleId) || !billed.has(cycleId),
+  });
+  const engine = { store: session.store, handler, contractHandler, zones, portfolio };
   // Invoicing: the rules set once at the start; the run at 18:00 on the 28th and the month's last
   // day, through an issuer that keeps its numbers in memory (tens of thousands of invoices).
   const invoicingRules = decodeInvoicingRulesCommand({
@@ -266,7 +283,6 @@ const simulate = async (
   const rulesSet = await getCommandHandler(invoicingRulesDecider, { store: session.store, clock }).handle(invoicingRules.right);
   if (rulesSet.status === 'rejected') throw new Error(rulesSet.error.message);
   const invoiceHandler = getCommandHandler(invoiceDecider, { store: session.store, clock });
-  const invoices = getInvoicesReader(session.store);
   const issuer = getMemoryInvoiceIssuer({ name: 'demo-issuer' });
   const tally = { applied: 0, duplicate: 0, rejected: 0, events: 0 };
   const rejectedBy: Record<string, number> = {};
@@ -290,11 +306,15 @@ const simulate = async (
           did.creditAppliedMinor += BigInt(a.amountMinor);
         }
   };
-  const writing = progress('days', plan.days.length);
+  const writing = progress('days', plan.dayCount);
   const writeStarted = performance.now();
   let dayIndex = 0;
   const closings: DemoClosing[] = [];
-  for (const day of plan.days) {
+  const lastDays: PlannedDay[] = [];
+  // Each day planned as it comes and let go when done: the plan never holds the whole history.
+  for (const day of plan.eachDay()) {
+    lastDays.push(day);
+    if (lastDays.length > KEPT_DAYS) lastDays.shift();
     const date = day.date;
     today = date;
     const dom = Number(date.slice(8, 10));
@@ -440,6 +460,8 @@ const simulate = async (
         did.invoicedMinor += sign * BigInt(i.amountMinor);
         did.invoicedTaxMinor += sign * BigInt(i.taxMinor);
       }
+      // Their answers are recorded: the issuer need not keep them.
+      issuer.forget(r.issued.map((i) => i.invoiceId));
       tally.rejected += r.rejected.length;
       for (const x of r.rejected) rejectedBy[x.error.code] = (rejectedBy[x.error.code] ?? 0) + 1;
     }
@@ -466,7 +488,7 @@ const simulate = async (
   // Counted, not subtracted: positions may have gaps (EventStoreDB's log positions, a
   // PostgreSQL sequence value a rolled-back append used).
   for await (const _ of session.store.readAll(headBefore < 0n ? {} : { after: headBefore })) tally.events++;
-  return { tally, rejectedBy, did, writeSeconds, closings };
+  return { tally, rejectedBy, did, writeSeconds, closings, lastDays };
 };
 
 /** The last year-end closing: the aged debtors as the books stood when it was closed. */
@@ -520,7 +542,7 @@ const renderSimulated = ({ tally, rejectedBy, did, writeSeconds }: Simulated, da
 };
 
 /** The views brought up to date, then the reports of the last simulated day; the JSON of them. */
-const report = async (session: Session, plan: ContractPortfolio, say: Say) => {
+const report = async (session: Session, plan: ContractPortfolioPlan, say: Say) => {
   const viewsStarted = performance.now();
   const head = await session.store.headPosition();
   const bar = projectionProgress('views', 'always', DEMO_PROJECTIONS.length);
@@ -652,17 +674,17 @@ $RENEWAL_STORE, so it never writes demo data into a store you configured for rea
     const session = await openSession({ storeUrl, views: values.views, access: { store: 'create', views: 'create' } });
     try {
       const headBefore = await session.store.headPosition();
-      const firstDay = generateContractPortfolio({ accounts: 0, months }).firstDay;
+      const firstDay = planContractPortfolio({ accounts: 0, months }).firstDay;
       const timeZone = await ensureLedger(session, firstDay);
       const plan = planDemo(accounts, months, timeZone, storeUrl, say);
       const simulated = await simulate(session, plan, timeZone, batchSize, headBefore);
-      const approvals = await dayOfApprovals(session.store, plan, officeClock(timeZone));
+      const approvals = await dayOfApprovals(session.store, plan, simulated.lastDays, officeClock(timeZone));
       // The office's users and the day of approvals are events of this run too.
       simulated.tally.events += approvals.usersAdded + approvals.steps.reduce((n, s) => n + s.events.length, 0);
       const officeStarted = performance.now();
       simulated.tally.events += await officeWork(session.store, plan, officeClock(timeZone), DEMO_CURRENCY);
       const approvalsDone = performance.now();
-      say(renderSimulated(simulated, plan.days.length));
+      say(renderSimulated(simulated, plan.dayCount));
       // The days closed before the views are brought up to date: the audit chain covers their records.
       const statements = statementsDirOf(storeUrl);
       const reconciled = await reconcileDemoDays(session.store, plan.asOf, RECONCILED_DAYS, statements, 'demo-accountant');
