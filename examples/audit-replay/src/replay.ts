@@ -58,9 +58,9 @@ const readSeals = async (path: string): Promise<AuditSeal[]> =>
     : [];
 
 /** The latest payment entered later than it was taken: the case where "as of" and "as known at" differ. */
-const latestOfflinePayment = async (views: ViewDatabase, zones: LedgerZones): Promise<AuditRecord | null> => {
+const latestOfflinePayment = async (views: ViewDatabase, store: EventStore, zones: LedgerZones): Promise<AuditRecord | null> => {
   let found: AuditRecord | null = null;
-  for await (const e of auditEntries(views))
+  for await (const e of auditEntries(views, store))
     if (e.type === 'Paid' && e.at && businessDayOf(zones, e.at as Instant) < businessDayOf(zones, e.recordedAt as Instant)) found = e;
   return found;
 };
@@ -103,7 +103,7 @@ export const runAuditReplay = async (options: AuditReplayOptions): Promise<numbe
     // Days are the ledger's business days: in its own zone, as the store records it.
     const zones = await readLedgerZones(store);
     const dayOf = (i: string) => businessDayOf(zones, i as Instant);
-    const offline = options.cycle ? null : await latestOfflinePayment(views, zones);
+    const offline = options.cycle ? null : await latestOfflinePayment(views, store, zones);
     const cycleId = options.cycle ?? (offline ? offline.stream.replace(/^renewal-cycle-/, '') : null);
     if (!cycleId) {
       print('\n2. No bill to replay: the ledger has no payment entered after the day it was taken; pass --cycle.');
@@ -128,7 +128,7 @@ export const runAuditReplay = async (options: AuditReplayOptions): Promise<numbe
     if (options.exportTo) {
       let lines = 0;
       const chunks: string[] = [];
-      for await (const line of exportAuditJsonLines(views)) {
+      for await (const line of exportAuditJsonLines(views, store)) {
         chunks.push(line);
         lines += 1;
       }

@@ -505,7 +505,7 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
     },
     '/api/audit/verify': async () => {
       const v = await verify();
-      return { ok: v.ok, entries: v.entries, head: v.head, storeHead: v.storeHead, problem: v.problem };
+      return { ok: v.ok, entries: v.entries, head: v.head, storeHead: v.storeHead, problem: v.problem, lateEntries: v.lateEntries };
     },
   };
 

@@ -6,9 +6,11 @@ import {
   ReadOnlyStoreError,
   StoreNotFoundError,
   StoreUnavailableError,
+  StoredEventDecodeError,
   StoreUrlError,
 } from '@renewal-ledger/eventstore';
 import { ViewNotReadyError } from '@renewal-ledger/projections';
+import { AuditTrailMismatchError } from '@renewal-ledger/projection-audit';
 
 /** Exit statuses, as documented in docs/cli.md. */
 export const EXIT = {
@@ -67,6 +69,9 @@ export const describeError = (e: unknown): { message: string; exitCode: number; 
   if (e instanceof ReadOnlyStoreError || e instanceof IllFormedEventError || e instanceof StoreUnavailableError)
     return { message: e.message, exitCode: EXIT.failed, expected: true };
   if (e instanceof ViewNotReadyError) return { message: e.message, exitCode: EXIT.failed, expected: true };
+  // A trail read beside the store (audit export) meets an event changed or unreadable since it was audited.
+  if (e instanceof AuditTrailMismatchError || e instanceof StoredEventDecodeError)
+    return { message: e.message, exitCode: EXIT.failed, expected: true };
   const code = (e as { code?: unknown } | null)?.code;
   const message = e instanceof Error ? e.message : String(e);
   if (typeof code === 'string' && CONNECTION_ERRORS.has(code))

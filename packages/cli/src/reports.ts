@@ -4,7 +4,7 @@ import { AGING_BUCKETS, addDaysTo, type BusinessDate } from '@renewal-ledger/cor
 import type { BillingPeriodFigures, CurrencyTotals, Debtor, Portfolio } from '@renewal-ledger/projection-arrears';
 import type { ChannelTakings, ReceiptsView } from '@renewal-ledger/projection-receipts';
 import { compareTotals, ratioOf } from '@renewal-ledger/projections';
-import type { AuditVerification } from '@renewal-ledger/projection-audit';
+import type { AuditVerification, LateEntry } from '@renewal-ledger/projection-audit';
 import { amount, count, plural, table } from './output.js';
 
 export const rate = (r: number | null): string => (r === null ? '-' : `${(r * 100).toFixed(1)}%`);
@@ -191,4 +191,17 @@ export const auditJson = (v: AuditVerification) => ({
   storeHead: v.storeHead.toString(),
   sealsMatched: v.sealsMatched,
   problem: v.problem ? { kind: v.problem.kind, position: v.problem.position.toString(), reason: v.problem.reason } : null,
+  lateEntries: v.lateEntries,
 });
+
+/** Late entries as `renewal close --check` and `renewal audit verify` print them. */
+export const renderLateEntries = (late: readonly LateEntry[]): string =>
+  late.length === 0
+    ? 'No entry dated inside a closed period was recorded after its closing.'
+    : [
+        `${count(late.length)} ${late.length === 1 ? 'entry' : 'entries'} recorded after a closing but dated inside the closed period: the closed figures no longer hold for them`,
+        table(
+          ['period', 'closed at', 'position', 'stream', 'event', 'dated', 'recorded', 'by'],
+          late.map((l) => [l.period, l.closedAt, String(l.position), l.streamName, l.type, l.day, l.recordedAt, l.actor]),
+        ),
+      ].join('\n');

@@ -99,7 +99,10 @@ onBothStores('closing 2026 records the figures as they stood with the audit seal
   const check = renewal(['close', '--check'], '2027-01-10T10:00:00+08:00');
   assert.is(check.status, 1);
   assert.match(check.stdout, '1 entry recorded after a closing but dated inside the closed period');
-  assert.match(check.stdout, /2026\s+\d+\s+renewal-cycle-unit-0201\/2026-12\s+Paid\s+2026-12-31\s+2027-01-10T01:00:00Z\s+cashier-chen/);
+  assert.match(
+    check.stdout,
+    /2026\s+2027-01-06T02:00:00Z\s+\d+\s+renewal-cycle-unit-0201\/2026-12\s+Paid\s+2026-12-31\s+2027-01-10T01:00:00Z\s+cashier-chen/,
+  );
   const again = renewal(['close', '--period', '2026'], '2027-01-11T10:00:00+08:00');
   assert.is(again.status, 1);
   assert.match(again.stderr, 'PERIOD_ALREADY_CLOSED: period 2026 was closed at 2027-01-06T02:00:00Z');

@@ -1,27 +1,10 @@
 // Year-end (or month-end) closing (docs/as-known-at.md, "Closing a period"): the figures of the
 // books as they stood at the period's last day, as known at the closing, recorded as a fact
-// (PeriodClosed on the ledger's settings stream, with the audit seal the caller took), and the
-// check that flags what was entered afterwards but dated inside a closed period. Nothing is
-// refused: a late entry is a fact like any other, and the closing says what the books showed.
-import {
-  businessDayOf,
-  closingPeriodDays,
-  isLedgerSettingsEventType,
-  LEDGER_SETTINGS_STREAM,
-  ledgerSettingsDecider,
-  type BusinessDate,
-  type ClosingFigures,
-  type ClosingSeal,
-  type Instant,
-  type PeriodClosedData,
-} from '@renewal-ledger/core';
-import {
-  getCommandHandler,
-  readLedgerZones,
-  type CommandHandlerOptions,
-  type EventStore,
-  type HandleResult,
-} from '@renewal-ledger/eventstore';
+// (PeriodClosed on the ledger's settings stream, with the audit seal the caller took). Nothing is
+// refused afterwards: what is entered later but dated inside a closed period is a fact like any
+// other, flagged by projection-audit's lateEntries (`renewal close --check`, `renewal audit verify`).
+import { closingPeriodDays, ledgerSettingsDecider, type ClosingFigures, type ClosingSeal, type Instant } from '@renewal-ledger/core';
+import { getCommandHandler, type CommandHandlerOptions, type EventStore, type HandleResult } from '@renewal-ledger/eventstore';
 import type { SqlExecutor } from '@renewal-ledger/projections';
 import { booksAsTheyStood, type BooksAsTheyStood } from './as-known-at.js';
 import type { BooksFromViews } from './books-view.js';
@@ -103,54 +86,3 @@ export const closePeriod = async (store: EventStore, options: ClosePeriodOptions
   );
   return { books, result };
 };
-
-/** An event recorded after a period was closed but dated inside it: the closed figures no longer hold. */
-export interface LateEntry {
-  readonly period: string;
-  readonly closedAt: string;
-  readonly position: bigint;
-  readonly streamName: string;
-  readonly type: string;
-  readonly at: string;
-  /** Its business day, inside the period. */
-  readonly day: BusinessDate;
-  readonly recordedAt: string;
-  readonly actor: string;
-}
-
-/**
- * Every event recorded after a period's closing (its `recordedAt` later than the closing's) whose
- * business day falls inside that period, in log order. By recorded time, not log position: a
- * closing is what the books showed at its instant, and an event written later but stamped as
- * recorded earlier (an import, the demo's simulated office) was in those books. One read of the
- * ledger's stream and one of the log; memory flat (only the closings are kept).
- */
-export async function* lateEntries(store: EventStore): AsyncGenerator<LateEntry> {
-  const zones = await readLedgerZones(store);
-  const closed: { data: PeriodClosedData; recordedMs: number }[] = [];
-  for await (const e of store.readStream(LEDGER_SETTINGS_STREAM))
-    if (e.type === 'PeriodClosed') closed.push({ data: e.data as PeriodClosedData, recordedMs: Date.parse(e.metadata.recordedAt) });
-  if (closed.length === 0) return;
-  const firstClosingMs = Math.min(...closed.map((c) => c.recordedMs));
-  for await (const e of store.readAll()) {
-    if (isLedgerSettingsEventType(e.type)) continue;
-    const recordedMs = Date.parse(e.metadata.recordedAt);
-    if (recordedMs <= firstClosingMs) continue;
-    const at = (e.data as { at?: string }).at;
-    if (at === undefined) continue;
-    const day = businessDayOf(zones, at as Instant);
-    for (const { data: c, recordedMs: closedMs } of closed)
-      if (recordedMs > closedMs && day >= c.firstDay && day <= c.lastDay)
-        yield {
-          period: c.period,
-          closedAt: c.at,
-          position: e.globalPosition,
-          streamName: e.streamName,
-          type: e.type,
-          at,
-          day,
-          recordedAt: e.metadata.recordedAt,
-          actor: e.metadata.actor,
-        };
-  }
-}

@@ -35,12 +35,6 @@ export {
   knownAtInstant,
 } from './as-known-at.js';
 
-// Closing a period: its figures as they stood, recorded with the audit seal; late entries flagged.
-export {
-  type ClosePeriodOptions,
-  type PeriodClosing,
-  type LateEntry,
-  closePeriod,
-  closingFiguresOf,
-  lateEntries,
-} from './closing.js';
+// Closing a period: its figures as they stood, recorded with the audit seal (late entries are
+// projection-audit's lateEntries).
+export { type ClosePeriodOptions, type PeriodClosing, closePeriod, closingFiguresOf } from './closing.js';

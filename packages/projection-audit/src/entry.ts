@@ -4,6 +4,11 @@
 // white space, positions and revisions as decimal strings (JSON has no 64-bit integers).
 // `role` is there only when the command was checked against an access policy: entries written
 // before roles existed have none, so their hashes (and every seal over them) stay as they were.
+//
+// The audit view keeps only what is its own (AuditRow): the fields auditors search by, a digest of
+// the fields the event store already holds (STORED_FIELDS: ids, schema version, data), and the two
+// hashes. The hash still covers the whole entry, so seals and exports are as they were; a reader
+// that needs the rest reads the event from the store, and the digest proves it is the one audited.
 import { createHash } from 'node:crypto';
 import { canonicalJson, type RecordedEvent } from '@renewal-ledger/core';
 
@@ -87,6 +92,52 @@ export const canonicalEntry = (entry: AuditEntry): string =>
     note: entry.note,
     data: entry.data,
   });
+
+/** The fields of an entry the audit view keeps itself only as a digest: the event store holds them. */
+export const STORED_FIELDS = ['data', 'eventId', 'schemaVersion', 'commandId', 'correlationId', 'causationId'] as const;
+export type StoredFields = Pick<AuditEntry, (typeof STORED_FIELDS)[number]>;
+/** The fields of an entry the audit view keeps as columns: what auditors search by, and the revision its messages name. */
+export type OwnFields = Omit<AuditEntry, (typeof STORED_FIELDS)[number]>;
+export const OWN_FIELDS = [
+  'position',
+  'stream',
+  'revision',
+  'type',
+  'actor',
+  'role',
+  'at',
+  'recordedAt',
+  'reason',
+  'note',
+] as const satisfies readonly (keyof OwnFields)[];
+
+export const storedFieldsOf = (entry: AuditEntry): StoredFields => ({
+  eventId: entry.eventId,
+  schemaVersion: entry.schemaVersion,
+  commandId: entry.commandId,
+  correlationId: entry.correlationId,
+  causationId: entry.causationId,
+  data: entry.data,
+});
+
+/** sha256 of the canonical JSON of the entry's stored fields: 32 bytes. */
+export const storedDigest = (entry: AuditEntry): Buffer =>
+  createHash('sha256')
+    .update(canonicalJson(storedFieldsOf(entry)))
+    .digest();
+
+/** One row of the audit view: the entry's own fields, the digest of the rest, and the chain's hashes (hex). */
+export interface AuditRow extends OwnFields {
+  readonly storedDigest: Buffer;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+/** The whole entry again: the row's own fields with the stored fields of the event as the store holds it. */
+export const entryOf = (row: AuditRow, stored: StoredFields): AuditEntry => {
+  const { storedDigest: _digest, prevHash: _prev, hash: _hash, ...own } = row;
+  return { ...own, ...stored };
+};
 
 export const hashEntry = (prevHash: string, entry: AuditEntry): string =>
   createHash('sha256').update(prevHash).update(canonicalEntry(entry)).digest('hex');

@@ -1,5 +1,6 @@
 // @renewal-ledger/projection-audit: every event as a hash-chained audit entry; verification
-// against the event store and seals; a cycle's history and its state at any past time.
+// against the event store and seals; late entries in closed periods; a cycle's history and its
+// state at any past time.
 //
 // The public API, name by name (api/projection-audit.api.md is its report; CONTRIBUTING.md says
 // how to change it). How an entry is made canonical and hashed is internal: verifyAuditChain and
@@ -11,12 +12,15 @@ export { AUDIT_PROJECTION, AUDIT_ENTRIES, auditProjection } from './projection.j
 // An entry of the chain.
 export { GENESIS_HASH, type AuditEntry, type AuditRecord } from './entry.js';
 
-// Reading and exporting the trail (JSON lines, CSV), and how far it covers the store.
+// Reading and exporting the trail (JSON lines, CSV; the view's rows with the rest of each entry
+// read from the store), and how far it covers the store.
 export {
   type AuditQuery,
   auditEntries,
+  AuditTrailMismatchError,
   type AuditHead,
   readAuditHead,
+  findAuditHash,
   type AuditCoverage,
   readAuditCoverage,
   coverageGap,
@@ -36,6 +40,9 @@ export {
   sealAuditChain,
   verifyAuditExport,
 } from './verify.js';
+
+// Late entries: recorded after a period was closed but dated inside it (also in verifyAuditChain's answer).
+export { type LateEntry, type LateEntryCheck, lateEntryCheck, lateEntries } from './late-entries.js';
 
 // A cycle's history for people, and its state as it stood at a past time.
 export { type HistoryLine, cycleHistory } from './history.js';

@@ -1,6 +1,8 @@
 // Verifying the audit chain. Every entry is checked three ways, in position order, and the first
 // that fails is named:
-// 1. its hash matches its own content and prevHash (catches an edited audit row);
+// 1. its hash matches its own content and prevHash (catches an edited audit row); the view keeps
+//    the fields the store holds (ids, data) only as a digest, so they are read from the store and
+//    the digest says whether they are the ones audited (entry.ts);
 // 2. its prevHash is the hash of the entry before (catches a removed, inserted or reordered row);
 // 3. it matches the event re-read from the event store now (catches a stored event edited,
 //    removed or added after it was audited, or one that no longer decodes).
@@ -10,8 +12,21 @@
 import { canonicalJson, type RecordedEvent } from '@renewal-ledger/core';
 import { StoredEventDecodeError, type EventStore } from '@renewal-ledger/eventstore';
 import type { SqlExecutor } from '@renewal-ledger/projections';
-import { auditEntryOf, canonicalEntry, GENESIS_HASH, hashEntry, type AuditEntry, type AuditRecord } from './entry.js';
-import { auditEntries, coverageGap, readAuditCoverage, type AuditHead } from './trail.js';
+import {
+  auditEntryOf,
+  entryOf,
+  GENESIS_HASH,
+  hashEntry,
+  OWN_FIELDS,
+  STORED_FIELDS,
+  storedDigest,
+  storedFieldsOf,
+  type AuditEntry,
+  type AuditRecord,
+  type AuditRow,
+} from './entry.js';
+import { lateEntryCheck, type LateEntry } from './late-entries.js';
+import { auditRows, coverageGap, readAuditCoverage, type AuditHead } from './trail.js';
 
 /** The head of a verified chain, to keep outside the system (print it, mail it, sign it). */
 export interface AuditSeal {
@@ -60,6 +75,12 @@ export interface AuditVerification {
   readonly sealsMatched: number;
   /** Global position of the store's newest event: past `head`, events not audited yet. */
   readonly storeHead: bigint;
+  /**
+   * Entries verified that were recorded after a period was closed but are dated inside it
+   * (late-entries.ts): not tampering, so `ok` does not depend on them; the closed figures no
+   * longer hold for them. Always empty for an export (it cannot see the closings' time zone).
+   */
+  readonly lateEntries: readonly LateEntry[];
 }
 
 export interface VerifyOptions {
@@ -69,23 +90,29 @@ export interface VerifyOptions {
   readonly onProgress?: (entries: number) => void;
 }
 
-/** Names the fields in which the audited entry and the event as stored now differ. */
-const differences = (audited: AuditEntry, now: AuditEntry): string[] => {
-  // Both sides' keys: an optional field (the role) present on one side only is a difference too.
-  const keys = [...new Set([...Object.keys(audited), ...Object.keys(now)])] as (keyof AuditEntry)[];
-  return keys.filter((k) => canonicalJson(audited[k] ?? null) !== canonicalJson(now[k] ?? null));
+/** Names the fields in which the audited entry (the row, and the digest of the rest) and the event as stored now differ. */
+const differences = (audited: AuditRow, now: AuditEntry, digestHolds: boolean): string[] => {
+  // `?? null`: an optional field (the role) present on one side only is a difference too.
+  const named: string[] = OWN_FIELDS.filter((k) => canonicalJson(audited[k] ?? null) !== canonicalJson(now[k] ?? null));
+  if (!digestHolds) named.push(`${STORED_FIELDS.slice(0, -1).join(', ')} or ${STORED_FIELDS.at(-1)} (the audit view keeps their digest)`);
+  return named;
 };
 
 const isDecodeError = (e: unknown): e is StoredEventDecodeError =>
   e instanceof StoredEventDecodeError || (e instanceof Error && (e as { code?: unknown }).code === 'STORED_EVENT_UNREADABLE');
 
-/** Checks the audit view against itself, the event store, and any seals. Memory stays flat. */
+/**
+ * Checks the audit view against itself, the event store, and any seals; reports the late entries
+ * among the events verified (late-entries.ts). Memory stays flat, but for the late entries found.
+ */
 export const verifyAuditChain = async (db: SqlExecutor, store: EventStore, options: VerifyOptions = {}): Promise<AuditVerification> => {
   const seals = [...(options.seals ?? [])].sort((a, b) => (BigInt(a.position) < BigInt(b.position) ? -1 : 1));
   // Read first, and the chain verified only up to it: entries a runner appends meanwhile come
   // after it (the entries up to it were committed with it), so the end of the chain must be it.
   const { checkpoint } = await readAuditCoverage(db);
   const storeHead = await store.headPosition();
+  const lateOf = await lateEntryCheck(store);
+  const late: LateEntry[] = [];
   const events = store.readAll({ batchSize: 1000 })[Symbol.asyncIterator]();
   let pending: RecordedEvent | null = null;
   let unreadable: StoredEventDecodeError | null = null;
@@ -105,7 +132,7 @@ export const verifyAuditChain = async (db: SqlExecutor, store: EventStore, optio
   };
 
   let entries = 0;
-  let previous: AuditRecord | null = null;
+  let previous: AuditRow | null = null;
   let sealsMatched = 0;
   let nextSeal = 0;
   const result = (problem: AuditProblem | null): AuditVerification => ({
@@ -115,13 +142,14 @@ export const verifyAuditChain = async (db: SqlExecutor, store: EventStore, optio
     head: previous ? { position: BigInt(previous.position), hash: previous.hash, entries } : null,
     sealsMatched,
     storeHead,
+    lateEntries: late,
   });
   const fail = async (kind: AuditProblemKind, position: bigint, reason: string) => {
     await events.return?.(undefined);
     return result({ kind, position, reason });
   };
 
-  for await (const row of auditEntries(db, checkpoint === null ? {} : { through: checkpoint })) {
+  for await (const row of auditRows(db, checkpoint === null ? {} : { through: checkpoint })) {
     const position = BigInt(row.position);
     // A seal between the previous entry and this one names a position the chain no longer has.
     while (nextSeal < seals.length && BigInt(seals[nextSeal]!.position) < position) {
@@ -132,7 +160,22 @@ export const verifyAuditChain = async (db: SqlExecutor, store: EventStore, optio
         `the seal of ${s.sealedAt} names position ${s.position}, which the audit chain no longer has`,
       );
     }
-    if (hashEntry(row.prevHash, row) !== row.hash)
+    // The stored event at this position; events before it have no entry (named once the row's
+    // own checks and its link hold: a removed row is a broken chain first).
+    let skipped: RecordedEvent | null = null;
+    let event = await peek();
+    while (event && event.globalPosition < position) {
+      skipped ??= event;
+      pending = null;
+      event = await peek();
+    }
+    const stored = event && event.globalPosition === position ? auditEntryOf(event) : null;
+    // The row keeps a digest of what the store holds (ids, data): when the stored event still
+    // matches it, the row's hash over its own fields and the stored ones checks the row; when it
+    // does not but the hash still holds, the store is as audited and the digest was edited. When
+    // neither holds, the stored event changed (below, event-altered).
+    const digestHolds = stored !== null && storedDigest(stored).equals(row.storedDigest);
+    if (stored && digestHolds !== (hashEntry(row.prevHash, entryOf(row, storedFieldsOf(stored))) === row.hash))
       return fail('entry-altered', position, 'the audit entry no longer matches its own hash: the audit row was edited');
     const expectedPrev = previous ? previous.hash : GENESIS_HASH;
     if (row.prevHash !== expectedPrev)
@@ -143,32 +186,31 @@ export const verifyAuditChain = async (db: SqlExecutor, store: EventStore, optio
           ? `its prevHash is not the hash of the entry before it (position ${previous.position}): entries were removed, inserted or reordered`
           : 'the first entry does not start from the genesis hash: entries before it were removed',
       );
-
-    const event = await peek();
+    if (skipped)
+      return fail(
+        'entry-missing',
+        skipped.globalPosition,
+        `the stored ${skipped.type} event (${skipped.streamName}@${skipped.streamRevision}) has no audit entry`,
+      );
     if (unreadable && (!event || (unreadable as StoredEventDecodeError).globalPosition <= position)) {
       const u = unreadable as StoredEventDecodeError;
       return fail('event-unreadable', u.globalPosition, u.message);
     }
-    if (!event || event.globalPosition > position)
+    if (!event || !stored)
       return fail(
         'event-missing',
         position,
         `the audited ${row.type} event (${row.stream}@${row.revision}) is no longer in the event store`,
       );
-    if (event.globalPosition < position)
-      return fail(
-        'entry-missing',
-        event.globalPosition,
-        `the stored ${event.type} event (${event.streamName}@${event.streamRevision}) has no audit entry`,
-      );
     pending = null;
-    const now = auditEntryOf(event);
-    if (canonicalEntry(now) !== canonicalEntry(row))
+    const changed = differences(row, stored, digestHolds);
+    if (changed.length > 0)
       return fail(
         'event-altered',
         position,
-        `the stored ${event.type} event (${event.streamName}@${event.streamRevision}) differs from what was audited in: ${differences(row, now).join(', ')}`,
+        `the stored ${event.type} event (${event.streamName}@${event.streamRevision}) differs from what was audited in: ${changed.join(', ')}`,
       );
+    if (lateOf) late.push(...lateOf(event));
 
     entries += 1;
     previous = row;
@@ -251,6 +293,7 @@ export const verifyAuditExport = async (
     head: previous ? { position: BigInt(previous.position), hash: previous.hash, entries } : null,
     sealsMatched,
     storeHead: previous ? BigInt(previous.position) : -1n,
+    lateEntries: [],
   });
   for await (const line of lines) {
     if (line.trim() === '') continue;

@@ -76,8 +76,8 @@ const setup = async () => {
 };
 
 test('each entry carries the role it was checked with; the approval is the manager’s, the request the cashier’s', async () => {
-  const { db } = await setup();
-  const entries = await collect(auditEntries(db));
+  const { db, store } = await setup();
+  const entries = await collect(auditEntries(db, store));
   assert.equal(
     entries.map((e) => [e.type, e.actor, e.role]),
     [
@@ -93,8 +93,8 @@ test('each entry carries the role it was checked with; the approval is the manag
 });
 
 test('the hash covers the role: recomputed from the definition, and from each exported JSON line', async () => {
-  const { db } = await setup();
-  const entries = await collect(auditEntries(db));
+  const { db, store } = await setup();
+  const entries = await collect(auditEntries(db, store));
   for (const { prevHash, hash, ...entry } of entries) {
     assert.is(
       hash,
@@ -103,7 +103,7 @@ test('the hash covers the role: recomputed from the definition, and from each ex
         .digest('hex'),
     );
   }
-  const lines = await collect(exportAuditJsonLines(db));
+  const lines = await collect(exportAuditJsonLines(db, store));
   for (const line of lines) {
     const { prevHash, hash, ...entry } = JSON.parse(line) as Record<string, unknown>;
     assert.is(
@@ -118,8 +118,8 @@ test('the hash covers the role: recomputed from the definition, and from each ex
 });
 
 test('the CSV export has a role column, empty where the command was not checked', async () => {
-  const { db } = await setup();
-  const rows = await collect(exportAuditCsv(db));
+  const { db, store } = await setup();
+  const rows = await collect(exportAuditCsv(db, store));
   const header = rows[0]!.trim().split(',');
   const roleAt = header.indexOf('role');
   assert.is(header[roleAt - 1], 'actor');

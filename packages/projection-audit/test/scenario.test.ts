@@ -7,6 +7,7 @@ import { canonicalJson, cycleStreamName } from '@renewal-ledger/core';
 import { createInMemoryDatabase, getInMemoryEventStore, type InMemoryDatabase } from '@renewal-ledger/eventstore';
 import { getProjectionRunner, getSQLiteViewDatabase, type SQLiteViewDatabase } from '@renewal-ledger/projections';
 import {
+  AuditTrailMismatchError,
   auditEntries,
   auditProjection,
   cycleAsOf,
@@ -46,8 +47,8 @@ const positionOf = (memory: InMemoryDatabase, predicate: (data: Record<string, u
 const test = suite('the audit trail');
 
 test('every event is an entry with who, when and why, chained by sha256 from 64 zeros', async () => {
-  const { db, commands, memory } = await setup();
-  const entries = await collect(auditEntries(db));
+  const { db, store, commands, memory } = await setup();
+  const entries = await collect(auditEntries(db, store));
   assert.is(entries.length, commands.length);
   assert.is(entries[0]!.prevHash, GENESIS_HASH);
   for (let i = 0; i < entries.length; i++) {
@@ -94,8 +95,8 @@ test('an intact chain verifies, and its head can be sealed', async () => {
 
 test('an edited audit row is named by its position', async () => {
   const { db, store } = await setup();
-  const target = (await collect(auditEntries(db)))[9]!;
-  await db.execute(`UPDATE audit_entries_v2_1 SET actor = 'someone-else' WHERE position = ?`, [BigInt(target.position)]);
+  const target = (await collect(auditEntries(db, store)))[9]!;
+  await db.execute(`UPDATE audit_entries_v3_1 SET actor = 'someone-else' WHERE position = ?`, [BigInt(target.position)]);
   const v = await verifyAuditChain(db, store);
   assert.not.ok(v.ok);
   assert.is(v.problem!.kind, 'entry-altered');
@@ -105,11 +106,114 @@ test('an edited audit row is named by its position', async () => {
 
 test('an audit row removed breaks the chain at the next entry', async () => {
   const { db, store } = await setup();
-  const entries = await collect(auditEntries(db));
-  await db.execute(`DELETE FROM audit_entries_v2_1 WHERE position = ?`, [BigInt(entries[4]!.position)]);
+  const entries = await collect(auditEntries(db, store));
+  await db.execute(`DELETE FROM audit_entries_v3_1 WHERE position = ?`, [BigInt(entries[4]!.position)]);
   const v = await verifyAuditChain(db, store);
   assert.is(v.problem!.kind, 'chain-broken');
   assert.is(v.problem!.position, BigInt(entries[5]!.position));
+});
+
+test("the view keeps the entry's own fields, a digest of the rest and the hashes as bytes: no copy of the event", async () => {
+  const { db, store } = await setup();
+  const [row] = await db.query('SELECT * FROM audit_entries ORDER BY position LIMIT 1');
+  assert.equal(Object.keys(row!).sort(), [
+    'actor',
+    'at',
+    'hash',
+    'note',
+    'position',
+    'prev_hash',
+    'reason',
+    'recorded_at',
+    'revision',
+    'role',
+    'stored_digest',
+    'stream',
+    'type',
+  ]);
+  const first = (await collect(auditEntries(db, store)))[0]!;
+  // 32 bytes each; the hash is the entry's, the digest sha256 of the canonical JSON of what the
+  // store holds (recomputed here from the definition).
+  assert.is(Buffer.from(row!.hash as Uint8Array).toString('hex'), first.hash);
+  assert.is(Buffer.from(row!.prev_hash as Uint8Array).toString('hex'), GENESIS_HASH);
+  const { data, eventId, schemaVersion, commandId, correlationId, causationId } = first;
+  assert.is(
+    Buffer.from(row!.stored_digest as Uint8Array).toString('hex'),
+    createHash('sha256').update(canonicalJson({ data, eventId, schemaVersion, commandId, correlationId, causationId })).digest('hex'),
+  );
+});
+
+test("an audit row's digest, prevHash or hash edited is an edited row, named by its position", async () => {
+  for (const column of ['stored_digest', 'prev_hash', 'hash']) {
+    const { db, store } = await setup();
+    const target = (await collect(auditEntries(db, store)))[6]!;
+    await db.execute(`UPDATE audit_entries_v3_1 SET ${column} = ? WHERE position = ?`, [
+      new Uint8Array(32).fill(7),
+      BigInt(target.position),
+    ]);
+    const v = await verifyAuditChain(db, store);
+    assert.is(v.problem?.kind, 'entry-altered', column);
+    assert.is(v.problem!.position, BigInt(target.position), column);
+    assert.is(v.entries, 6, column);
+  }
+});
+
+test('a forged row put in place of a removed one is caught at its position', async () => {
+  const { db, store } = await setup();
+  const entries = await collect(auditEntries(db, store));
+  const last = entries.at(-1)!;
+  const bytes = (hex: string) => Buffer.from(hex, 'hex');
+  const [lastRow] = await db.query('SELECT * FROM audit_entries_v3_1 WHERE position = ?', [BigInt(last.position)]);
+  const forge = (position: bigint, prevHash: string) =>
+    db.execute(
+      `INSERT INTO audit_entries_v3_1 (position, stream, revision, type, actor, role, at, recorded_at, reason, note, stored_digest, prev_hash, hash)
+       VALUES (?, 'renewal-cycle-forged', 0, 'Paid', 'nobody', NULL, NULL, '2026-04-01T00:00:00Z', NULL, NULL, ?, ?, ?)`,
+      [position, lastRow!.stored_digest as Uint8Array, bytes(prevHash), new Uint8Array(32).fill(1)],
+    );
+  // In place of a removed entry, linked to the entry before it: neither its digest nor its hash
+  // matches the stored event, so the check cannot tell which side changed and names the event
+  // at that position as differing from what was audited, field by field.
+  const victim = entries[11]!;
+  await db.execute('DELETE FROM audit_entries_v3_1 WHERE position = ?', [BigInt(victim.position)]);
+  await forge(BigInt(victim.position), entries[10]!.hash);
+  const inPlace = await verifyAuditChain(db, store);
+  assert.is(inPlace.problem?.kind, 'event-altered');
+  assert.is(inPlace.problem!.position, BigInt(victim.position));
+  assert.match(inPlace.problem!.reason, /differs from what was audited in: stream, type, actor, .*data, eventId/);
+  assert.is(inPlace.entries, 11);
+});
+
+test("a stored event's ids edited after the fact are named as the fields the view keeps a digest of", async () => {
+  const { db, store, memory } = await setup();
+  const position = positionOf(memory, (d) => d.paymentId === 'part-p1');
+  const row = memory.rows[Number(position) - 1]!;
+  const edited = row.metadata.replace(/"commandId":"([^"]+)"/, '"commandId":"$1-x"');
+  assert.is.not(edited, row.metadata);
+  row.metadata = edited;
+  const v = await verifyAuditChain(db, store);
+  assert.is(v.problem?.kind, 'event-altered');
+  assert.is(v.problem!.position, position);
+  assert.match(v.problem!.reason, 'commandId');
+  assert.match(v.problem!.reason, 'the audit view keeps their digest');
+  assert.not.match(v.problem!.reason, /in: actor/);
+});
+
+test('the trail read beside an edited store says which audited event changed, and shows nothing else', async () => {
+  const { db, store, memory } = await setup();
+  const position = positionOf(memory, (d) => d.paymentId === 'part-p1');
+  const row = memory.rows[Number(position) - 1]!;
+  row.data = row.data.replace('"amountMinor":20000', '"amountMinor":2000');
+  try {
+    await collect(exportAuditJsonLines(db, store));
+    assert.unreachable('the export read an event other than the one audited');
+  } catch (e) {
+    assert.instance(e, AuditTrailMismatchError);
+    assert.is((e as AuditTrailMismatchError).position, position);
+    assert.match((e as Error).message, `at position ${position}`);
+  }
+  // Another cycle's entries, read by stream, are untouched.
+  const other = await collect(auditEntries(db, store, { stream: cycleStreamName(CYCLES.refunded) }));
+  assert.is(other.length, 5);
 });
 
 test('a stored event edited after the fact is named by its position', async () => {
@@ -152,7 +256,7 @@ test('a history rewritten together with its audit rows passes the chain but not 
 
 test('seals narrow a rewrite down to the stretch between the last matching seal and the first that fails', async () => {
   const { db, store, memory, runner, commands } = await setup();
-  const entries = await collect(auditEntries(db));
+  const entries = await collect(auditEntries(db, store));
   const sealAt = (i: number) => ({ position: entries[i]!.position, hash: entries[i]!.hash, entries: i + 1, sealedAt: `day ${i}` });
   const seals = [sealAt(9), sealAt(19), sealAt(commands.length - 1)];
   const position = positionOf(memory, (d) => d.paymentId === 'disp-p1');
@@ -168,7 +272,7 @@ test('seals narrow a rewrite down to the stretch between the last matching seal 
 
 test('exports as JSON lines and CSV; an export verifies on its own and against a seal', async () => {
   const { db, store, commands } = await setup();
-  const lines = await collect(exportAuditJsonLines(db));
+  const lines = await collect(exportAuditJsonLines(db, store));
   assert.is(lines.length, commands.length);
   const first = JSON.parse(lines[0]!) as Record<string, unknown>;
   assert.is(first.prevHash, GENESIS_HASH);
@@ -180,7 +284,7 @@ test('exports as JSON lines and CSV; an export verifies on its own and against a
   assert.is(v.problem!.kind, 'entry-altered');
   assert.is(v.problem!.position, BigInt((JSON.parse(lines[3]!) as { position: string }).position));
 
-  const csv = await collect(exportAuditCsv(db));
+  const csv = await collect(exportAuditCsv(db, store));
   assert.is(csv.length, commands.length + 1);
   assert.ok(csv[0]!.startsWith('position,stream,revision,event_id,type,schema_version,actor,role,at,recorded_at'));
   // JSON data has commas and quotes: the field is quoted and its quotes doubled.

@@ -51,6 +51,7 @@ export {
   asBigInt,
   asText,
   asOptionalText,
+  asBytes,
   exactSumSql,
   asExactSum,
   compareTotals,

@@ -3,8 +3,8 @@
 // PostgreSQL) and portable SQL: BIGINT and TEXT columns, `INSERT ... ON CONFLICT DO UPDATE`,
 // `substr`, `COALESCE`. Where the dialects differ, a projection asks `dialect`.
 
-/** What a statement parameter may be. Booleans are stored as 0/1, bigints as BIGINT. */
-export type SqlValue = string | number | bigint | null;
+/** What a statement parameter may be. Booleans are stored as 0/1, bigints as BIGINT, bytes as BLOB (SQLite) or BYTEA (PostgreSQL). */
+export type SqlValue = string | number | bigint | Uint8Array | null;
 export type SqlDialect = 'sqlite' | 'postgres';
 export type SqlRow = Record<string, unknown>;
 
@@ -137,6 +137,12 @@ export const asBigInt = (v: unknown): bigint => {
 export const asText = (v: unknown): string => {
   if (typeof v === 'string') return v;
   throw new TypeError(`expected a text column, got ${v === null ? 'null' : typeof v}`);
+};
+
+/** A BLOB (SQLite) or BYTEA (PostgreSQL) column: both drivers return a Buffer. */
+export const asBytes = (v: unknown): Uint8Array => {
+  if (v instanceof Uint8Array) return v;
+  throw new TypeError(`expected a bytes column, got ${v === null ? 'null' : typeof v}`);
 };
 
 export const asOptionalText = (v: unknown): string | null => (v === null || v === undefined ? null : asText(v));

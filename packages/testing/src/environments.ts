@@ -124,8 +124,8 @@ export const dumpTable = async (db: ViewDatabase, table: string, orderBy: string
         .sort()
         .map((k) => {
           const v = r[k];
-          // pg returns BIGINT as text, better-sqlite3 as number: compare as text.
-          return [k, v === null || v === undefined ? null : String(v)];
+          // pg returns BIGINT as text, better-sqlite3 as number: compare as text (bytes as hex).
+          return [k, v === null || v === undefined ? null : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : String(v)];
         }),
     ),
   );

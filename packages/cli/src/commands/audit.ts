@@ -6,13 +6,12 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { cycleStreamName } from '@renewal-ledger/core';
 import { openStore } from '@renewal-ledger/stores';
-import { asBigInt, asNumber } from '@renewal-ledger/projections';
 import {
-  AUDIT_ENTRIES,
   cycleAsOf,
   cycleHistory,
   exportAuditCsv,
   exportAuditJsonLines,
+  findAuditHash,
   sealAuditChain,
   verifyAuditChain,
   type AuditSeal,
@@ -26,7 +25,7 @@ import { CliError, fileProblem, UsageError } from '../errors.js';
 import { amount, count, csvBom, money, print, printJson, table } from '../output.js';
 import { progress } from '../progress.js';
 import { catchUp, openSession, READ_AUDIT, storeUrlOf, type Session } from '../session.js';
-import { auditJson } from '../reports.js';
+import { auditJson, renderLateEntries } from '../reports.js';
 import { noCycle, requireCycle } from '../lookups.js';
 
 const HASH = /^[0-9a-f]{64}$/i;
@@ -77,14 +76,12 @@ const resolveSeals = async (
   for (const g of given) {
     const text = g.trim();
     if (HASH.test(text)) {
-      const rows = await session.views.query(`SELECT position FROM ${AUDIT_ENTRIES} WHERE hash = ?`, [text.toLowerCase()]);
-      if (!rows[0]) return { seals, missing: text };
-      const position = asBigInt(rows[0].position);
-      const n = await session.views.query(`SELECT COUNT(*) AS n FROM ${AUDIT_ENTRIES} WHERE position <= ?`, [position]);
+      const found = await findAuditHash(session.views, text);
+      if (!found) return { seals, missing: text };
       seals.push({
-        position: position.toString(),
-        hash: text.toLowerCase(),
-        entries: asNumber(n[0]!.n),
+        position: found.position.toString(),
+        hash: found.hash,
+        entries: found.entries,
         sealedAt: 'given on the command line',
       });
       continue;
@@ -117,7 +114,13 @@ const resolveSeals = async (
   return { seals, missing: null };
 };
 
-const verifyText = (v: AuditVerification): string => {
+/** Late entries among the entries verified: said apart from the chain's verdict, as they are not tampering. */
+const lateText = (v: AuditVerification): string =>
+  v.lateEntries.length === 0 ? '' : `\n\n${renderLateEntries(v.lateEntries)} (not tampering: docs/auditing.md, "Late entries").`;
+
+const verifyText = (v: AuditVerification): string => chainText(v) + lateText(v);
+
+const chainText = (v: AuditVerification): string => {
   if (!v.ok) {
     const p = v.problem!;
     return `Audit chain BROKEN at position ${p.position} (${p.kind}): ${p.reason}.\n  ${count(v.entries)} entries verified before it${v.head ? `; the last good entry is position ${v.head.position}, hash ${v.head.hash}` : ''}.`;
@@ -158,11 +161,17 @@ event-altered, event-missing, entry-missing, event-unreadable, seal-mismatch, ch
 the chain ends before the position the audit view says it audited). The audit trail is built by
 renewal projections rebuild or follow: verifying one never built is exit 1.
 
+It also lists the late entries among those verified: entries recorded after a period was closed
+(renewal close --period) but dated inside it, with the period, when it was closed, the entry's
+position, stream, type, business day and when it was recorded. They are not tampering (the exit
+status does not change): the figures the closing recorded no longer hold for them.
+
   --seal S   a seal kept outside the system: the 64-character hash (the chain must still pass
              through it), the JSON printed by \`renewal audit seal --format json\`, or a file of
              such seals. May be given more than once.
 
-Exit status: 0 when the chain holds, 1 when it is broken (the first bad position is printed).`,
+Exit status: 0 when the chain holds (late entries or not), 1 when it is broken (the first bad
+position is printed).`,
   async run(argv) {
     const { values, positionals } = parse('audit verify', argv, { seal: { type: 'string', multiple: true } });
     noPositionals('audit verify', positionals);
@@ -254,7 +263,10 @@ audit view is caught up first; one that was never built is exit 1 (nothing to ex
       if (cycleId !== undefined) await requireCycle(session.store, cycleId);
       await catchUp(session, { only: ['audit'], required: ['audit'] });
       const query = cycleId === undefined ? {} : { stream: cycleStreamName(cycleId) };
-      const lines = format === 'csv' ? exportAuditCsv(session.views, query, { bom: csvBom() }) : exportAuditJsonLines(session.views, query);
+      const lines =
+        format === 'csv'
+          ? exportAuditCsv(session.views, session.store, query, { bom: csvBom() })
+          : exportAuditJsonLines(session.views, session.store, query);
       const out = values.output ? createWriteStream(values.output) : process.stdout;
       if (values.output)
         await once(out, 'open').catch((e: unknown) =>

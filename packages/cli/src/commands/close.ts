@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { closingPeriodDays, LEDGER_SETTINGS_STREAM, type ClosingSeal, type PeriodClosedData } from '@renewal-ledger/core';
 import type { EventStore } from '@renewal-ledger/eventstore';
-import { closePeriod, lateEntries, type LateEntry } from '@renewal-ledger/projection-arrears';
-import { sealAuditChain } from '@renewal-ledger/projection-audit';
+import { closePeriod } from '@renewal-ledger/projection-arrears';
+import { lateEntries, sealAuditChain, type LateEntry } from '@renewal-ledger/projection-audit';
 import { openStore } from '@renewal-ledger/stores';
 import { formatOf, noPositionals, parse, positiveIntOf } from '../args.js';
 import type { Command } from '../command.js';
@@ -15,8 +15,8 @@ import { CliError, UsageError } from '../errors.js';
 import { actorOf as whoActs } from '../actor.js';
 import { clockNow } from '../ledger.js';
 import { actorOf } from './ledger.js';
-import { amount, count, csv, print, printJson, table } from '../output.js';
-import { renderAging, renderDebtors } from '../reports.js';
+import { amount, csv, print, printJson, table } from '../output.js';
+import { renderAging, renderDebtors, renderLateEntries } from '../reports.js';
 import { renderBooksHeader } from '../books.js';
 import { catchUp, openSession, readViews, storeUrlOf } from '../session.js';
 
@@ -45,17 +45,6 @@ const closings = async (store: EventStore): Promise<PeriodClosedData[]> => {
   for await (const e of store.readStream(LEDGER_SETTINGS_STREAM)) if (e.type === 'PeriodClosed') out.push(e.data as PeriodClosedData);
   return out;
 };
-
-const renderLate = (late: readonly LateEntry[]) =>
-  late.length === 0
-    ? 'No entry dated inside a closed period was recorded after its closing.'
-    : [
-        `${count(late.length)} ${late.length === 1 ? 'entry' : 'entries'} recorded after a closing but dated inside the closed period: the closed figures no longer hold for them`,
-        table(
-          ['period', 'position', 'stream', 'event', 'dated', 'recorded', 'by'],
-          late.map((l) => [l.period, String(l.position), l.streamName, l.type, l.day, l.recordedAt, l.actor]),
-        ),
-      ].join('\n');
 
 export const closeCommand: Command = {
   name: NAME,
@@ -133,7 +122,7 @@ closed period is recorded as any other, and flagged.
                       c.seal ? `#${c.seal.position} ${c.seal.hash.slice(0, 16)}...` : '-',
                     ]),
                   ),
-              renderLate(late),
+              renderLateEntries(late),
             ].join('\n\n'),
           );
         return late.length === 0 ? 0 : 1;
