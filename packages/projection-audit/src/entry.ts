@@ -72,26 +72,38 @@ export const auditEntryOf = (event: RecordedEvent): AuditEntry => {
   };
 };
 
-/** The canonical JSON the hash covers: the entry's own fields only. */
-export const canonicalEntry = (entry: AuditEntry): string =>
-  canonicalJson({
-    position: entry.position,
-    stream: entry.stream,
-    revision: entry.revision,
-    eventId: entry.eventId,
-    type: entry.type,
-    schemaVersion: entry.schemaVersion,
-    actor: entry.actor,
-    ...(entry.role !== undefined ? { role: entry.role } : {}),
-    at: entry.at,
-    recordedAt: entry.recordedAt,
-    commandId: entry.commandId,
-    correlationId: entry.correlationId,
-    causationId: entry.causationId,
-    reason: entry.reason,
-    note: entry.note,
-    data: entry.data,
-  });
+/** The canonical JSON of an entry's data: computed once, for both its hash and its stored digest. */
+export const canonicalData = (entry: Pick<AuditEntry, 'data'>): string | undefined =>
+  entry.data === undefined ? undefined : canonicalJson(entry.data);
+
+/** `,"key":value` as canonicalJson writes a member; nothing for an undefined value, as it leaves those out. */
+const member = (key: string, value: unknown): string => (value === undefined ? '' : `,"${key}":${canonicalJson(value)}`);
+const rawMember = (key: string, json: string | undefined): string => (json === undefined ? '' : `,"${key}":${json}`);
+
+/**
+ * The canonical JSON the hash covers: the entry's fields only, keys in sorted order. Written out
+ * member by member (what canonicalJson of the object gives, tested against it) so that the data,
+ * the only nested value, is made canonical once per entry (`data`) rather than once per use.
+ */
+export const canonicalEntry = (entry: AuditEntry, data: string | undefined = canonicalData(entry)): string =>
+  `{${(
+    member('actor', entry.actor) +
+      member('at', entry.at) +
+      member('causationId', entry.causationId) +
+      member('commandId', entry.commandId) +
+      member('correlationId', entry.correlationId) +
+      rawMember('data', data) +
+      member('eventId', entry.eventId) +
+      member('note', entry.note) +
+      member('position', entry.position) +
+      member('reason', entry.reason) +
+      member('recordedAt', entry.recordedAt) +
+      member('revision', entry.revision) +
+      member('role', entry.role) +
+      member('schemaVersion', entry.schemaVersion) +
+      member('stream', entry.stream) +
+      member('type', entry.type)
+  ).slice(1)}}`;
 
 /** The fields of an entry the audit view keeps itself only as a digest: the event store holds them. */
 export const STORED_FIELDS = ['data', 'eventId', 'schemaVersion', 'commandId', 'correlationId', 'causationId'] as const;
@@ -111,19 +123,19 @@ export const OWN_FIELDS = [
   'note',
 ] as const satisfies readonly (keyof OwnFields)[];
 
-export const storedFieldsOf = (entry: AuditEntry): StoredFields => ({
-  eventId: entry.eventId,
-  schemaVersion: entry.schemaVersion,
-  commandId: entry.commandId,
-  correlationId: entry.correlationId,
-  causationId: entry.causationId,
-  data: entry.data,
-});
-
-/** sha256 of the canonical JSON of the entry's stored fields: 32 bytes. */
-export const storedDigest = (entry: AuditEntry): Buffer =>
+/** sha256 of the canonical JSON of the entry's stored fields (keys in sorted order, as canonicalJson writes them): 32 bytes. */
+export const storedDigest = (entry: StoredFields, data: string | undefined = canonicalData(entry)): Buffer =>
   createHash('sha256')
-    .update(canonicalJson(storedFieldsOf(entry)))
+    .update(
+      `{${(
+        member('causationId', entry.causationId) +
+          member('commandId', entry.commandId) +
+          member('correlationId', entry.correlationId) +
+          rawMember('data', data) +
+          member('eventId', entry.eventId) +
+          member('schemaVersion', entry.schemaVersion)
+      ).slice(1)}}`,
+    )
     .digest();
 
 /** One row of the audit view: the entry's own fields, the digest of the rest, and the chain's hashes (hex). */
@@ -134,12 +146,24 @@ export interface AuditRow extends OwnFields {
 }
 
 /** The whole entry again: the row's own fields with the stored fields of the event as the store holds it. */
-export const entryOf = (row: AuditRow, stored: StoredFields): AuditEntry => {
-  const { storedDigest: _digest, prevHash: _prev, hash: _hash, ...own } = row;
-  return { ...own, ...stored };
-};
+export const entryOf = (row: AuditRow, stored: StoredFields): AuditEntry => ({
+  position: row.position,
+  stream: row.stream,
+  revision: row.revision,
+  eventId: stored.eventId,
+  type: row.type,
+  schemaVersion: stored.schemaVersion,
+  actor: row.actor,
+  ...(row.role !== undefined ? { role: row.role } : {}),
+  at: row.at,
+  recordedAt: row.recordedAt,
+  commandId: stored.commandId,
+  correlationId: stored.correlationId,
+  causationId: stored.causationId,
+  reason: row.reason,
+  note: row.note,
+  data: stored.data,
+});
 
-export const hashEntry = (prevHash: string, entry: AuditEntry): string =>
-  createHash('sha256').update(prevHash).update(canonicalEntry(entry)).digest('hex');
-
-export const chainEntry = (prevHash: string, entry: AuditEntry): AuditRecord => ({ ...entry, prevHash, hash: hashEntry(prevHash, entry) });
+export const hashEntry = (prevHash: string, entry: AuditEntry, data: string | undefined = canonicalData(entry)): string =>
+  createHash('sha256').update(prevHash).update(canonicalEntry(entry, data)).digest('hex');

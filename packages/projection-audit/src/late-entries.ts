@@ -32,6 +32,8 @@ export interface LateEntry {
   readonly actor: string;
 }
 
+const DAY_MS = 86_400_000;
+
 /** Judges one event: the closed periods it is a late entry of (none, usually). */
 export type LateEntryCheck = (event: RecordedEvent) => LateEntry[];
 
@@ -49,28 +51,36 @@ export const lateEntryCheck = async (store: EventStore): Promise<LateEntryCheck 
   if (closed.length === 0) return null;
   const zones = await readLedgerZones(store);
   const firstClosingMs = Math.min(...closed.map((c) => c.recordedMs));
+  // Instants that can fall on a period's days in any zone (UTC-12 to UTC+14, with a day to spare):
+  // the business day, the costly part, is computed only for an event inside one of these windows.
+  const windows = closed.map((c) => ({
+    ...c,
+    fromMs: Date.parse(`${c.data.firstDay}T00:00:00Z`) - 2 * DAY_MS,
+    toMs: Date.parse(`${c.data.lastDay}T00:00:00Z`) + 3 * DAY_MS,
+  }));
   return (e) => {
     if (isLedgerSettingsEventType(e.type)) return [];
     const recordedMs = Date.parse(e.metadata.recordedAt);
     if (recordedMs <= firstClosingMs) return [];
     const at = (e.data as { at?: unknown }).at;
     if (typeof at !== 'string') return [];
+    const atMs = Date.parse(at);
+    const candidates = windows.filter((c) => recordedMs > c.recordedMs && atMs >= c.fromMs && atMs < c.toMs);
+    if (candidates.length === 0) return [];
     const day = businessDayOf(zones, at as Instant);
-    const late: LateEntry[] = [];
-    for (const { data: c, recordedMs: closedMs } of closed)
-      if (recordedMs > closedMs && day >= c.firstDay && day <= c.lastDay)
-        late.push({
-          period: c.period,
-          closedAt: c.at,
-          position: e.globalPosition,
-          streamName: e.streamName,
-          type: e.type,
-          at,
-          day,
-          recordedAt: e.metadata.recordedAt,
-          actor: e.metadata.actor,
-        });
-    return late;
+    return candidates
+      .filter(({ data: c }) => day >= c.firstDay && day <= c.lastDay)
+      .map(({ data: c }) => ({
+        period: c.period,
+        closedAt: c.at,
+        position: e.globalPosition,
+        streamName: e.streamName,
+        type: e.type,
+        at,
+        day,
+        recordedAt: e.metadata.recordedAt,
+        actor: e.metadata.actor,
+      }));
   };
 };
 

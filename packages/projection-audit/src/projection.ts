@@ -3,7 +3,7 @@
 // schema version, data) and the two hashes as bytes (BLOB on SQLite, BYTEA on PostgreSQL): the
 // rest is read from the store when a reader needs it (entry.ts says how the digest ties them).
 import { defineProjection, insertRows, type SqlValue } from '@renewal-ledger/projections';
-import { chainEntry, auditEntryOf, GENESIS_HASH, OWN_FIELDS, storedDigest } from './entry.js';
+import { auditEntryOf, canonicalData, GENESIS_HASH, hashEntry, OWN_FIELDS, storedDigest } from './entry.js';
 
 export const AUDIT_PROJECTION = 'audit';
 /** The table readers query (a SQL view over the live table set). */
@@ -52,8 +52,9 @@ export const auditProjection = defineProjection({
     const rows: SqlValue[][] = [];
     // In AUDIT_COLUMNS' order.
     for (const event of events) {
-      const entry = auditEntryOf(event);
-      const r = chainEntry(prevHash, entry);
+      const r = auditEntryOf(event);
+      const data = canonicalData(r);
+      const hash = hashEntry(prevHash, r, data);
       rows.push([
         event.globalPosition,
         r.stream,
@@ -65,11 +66,11 @@ export const auditProjection = defineProjection({
         r.recordedAt,
         r.reason,
         r.note,
-        storedDigest(entry),
-        hashBytes(r.prevHash),
-        hashBytes(r.hash),
+        storedDigest(r, data),
+        hashBytes(prevHash),
+        hashBytes(hash),
       ]);
-      prevHash = r.hash;
+      prevHash = hash;
     }
     await insertRows(tx, table, AUDIT_COLUMNS, rows);
   },

@@ -18,7 +18,7 @@ import {
   type SqlRow,
   type SqlValue,
 } from '@renewal-ledger/projections';
-import { auditEntryOf, entryOf, storedDigest, storedFieldsOf, type AuditRecord, type AuditRow } from './entry.js';
+import { auditEntryOf, entryOf, storedDigest, type AuditRecord, type AuditRow } from './entry.js';
 import { AUDIT_ENTRIES, AUDIT_PROJECTION, hashBytes } from './projection.js';
 
 const hexOf = (v: unknown): string => Buffer.from(asBytes(v)).toString('hex');
@@ -114,7 +114,7 @@ export async function* auditEntries(db: SqlExecutor, store: EventStore, query: A
       const stored = auditEntryOf(next);
       if (!storedDigest(stored).equals(row.storedDigest))
         throw new AuditTrailMismatchError(position, `${where} differs in the event store from what was audited (renewal audit verify)`);
-      yield { ...entryOf(row, storedFieldsOf(stored)), prevHash: row.prevHash, hash: row.hash };
+      yield { ...entryOf(row, stored), prevHash: row.prevHash, hash: row.hash };
     }
   } finally {
     await events?.return?.(undefined);

@@ -9,18 +9,18 @@
 // A rewrite of events and audit rows together passes all three: seals catch it. A seal is the
 // head hash of a verified chain kept outside the system; verifying against it recomputes the
 // hash at the sealed position from the events and compares.
-import { canonicalJson, type RecordedEvent } from '@renewal-ledger/core';
+import type { RecordedEvent } from '@renewal-ledger/core';
 import { StoredEventDecodeError, type EventStore } from '@renewal-ledger/eventstore';
 import type { SqlExecutor } from '@renewal-ledger/projections';
 import {
   auditEntryOf,
+  canonicalData,
   entryOf,
   GENESIS_HASH,
   hashEntry,
   OWN_FIELDS,
   STORED_FIELDS,
   storedDigest,
-  storedFieldsOf,
   type AuditEntry,
   type AuditRecord,
   type AuditRow,
@@ -92,8 +92,8 @@ export interface VerifyOptions {
 
 /** Names the fields in which the audited entry (the row, and the digest of the rest) and the event as stored now differ. */
 const differences = (audited: AuditRow, now: AuditEntry, digestHolds: boolean): string[] => {
-  // `?? null`: an optional field (the role) present on one side only is a difference too.
-  const named: string[] = OWN_FIELDS.filter((k) => canonicalJson(audited[k] ?? null) !== canonicalJson(now[k] ?? null));
+  // Own fields are text or null; `?? null`: an optional field (the role) present on one side only is a difference too.
+  const named: string[] = OWN_FIELDS.filter((k) => (audited[k] ?? null) !== (now[k] ?? null));
   if (!digestHolds) named.push(`${STORED_FIELDS.slice(0, -1).join(', ')} or ${STORED_FIELDS.at(-1)} (the audit view keeps their digest)`);
   return named;
 };
@@ -174,8 +174,9 @@ export const verifyAuditChain = async (db: SqlExecutor, store: EventStore, optio
     // matches it, the row's hash over its own fields and the stored ones checks the row; when it
     // does not but the hash still holds, the store is as audited and the digest was edited. When
     // neither holds, the stored event changed (below, event-altered).
-    const digestHolds = stored !== null && storedDigest(stored).equals(row.storedDigest);
-    if (stored && digestHolds !== (hashEntry(row.prevHash, entryOf(row, storedFieldsOf(stored))) === row.hash))
+    const data = stored ? canonicalData(stored) : undefined;
+    const digestHolds = stored !== null && storedDigest(stored, data).equals(row.storedDigest);
+    if (stored && digestHolds !== (hashEntry(row.prevHash, entryOf(row, stored), data) === row.hash))
       return fail('entry-altered', position, 'the audit entry no longer matches its own hash: the audit row was edited');
     const expectedPrev = previous ? previous.hash : GENESIS_HASH;
     if (row.prevHash !== expectedPrev)
