@@ -70,7 +70,7 @@ const createTables = async (tx: SqlExecutor, t: TableNames<OutboxTable>) => {
     sent_on TEXT,
     tried TEXT NOT NULL,
     day TEXT NOT NULL,
-    message_json TEXT NOT NULL,
+    details_json TEXT NOT NULL,
     global_position BIGINT NOT NULL)`);
   await tx.execute(`CREATE INDEX ${t.outbox_messages}_status ON ${t.outbox_messages} (status, global_position)`);
   await tx.execute(`CREATE TABLE ${t.outbox_contacts} (contract_id TEXT PRIMARY KEY, recipient_json TEXT NOT NULL)`);
@@ -88,9 +88,41 @@ const MESSAGE_COLUMNS = [
   'sent_on',
   'tried',
   'day',
-  'message_json',
+  'details_json',
   'global_position',
 ];
+
+/**
+ * The message's fields its row does not hold in columns of its own (id, kind, contract, cycle and
+ * day are columns), without those that are null: what `details_json` keeps. messageOfRow puts the
+ * message together again.
+ */
+const detailsJson = (m: OutboxMessage): string => {
+  const { messageId: _id, kind: _kind, contractId: _contract, cycleId: _cycle, day: _day, ...details } = m;
+  return JSON.stringify(Object.fromEntries(Object.entries(details).filter(([, v]) => v !== null)));
+};
+
+const messageOfRow = (r: Record<string, unknown>): OutboxMessage => {
+  const d = JSON.parse(asText(r.details_json)) as Partial<OutboxMessage> &
+    Pick<OutboxMessage, 'channel' | 'recipient' | 'amountMinor' | 'currency' | 'at'>;
+  return {
+    messageId: asText(r.message_id),
+    kind: asText(r.kind) as OutboxMessage['kind'],
+    contractId: asText(r.contract_id),
+    cycleId: asOptionalText(r.cycle_id),
+    channel: d.channel,
+    recipient: d.recipient,
+    amountMinor: d.amountMinor,
+    currency: d.currency,
+    dueDate: d.dueDate ?? null,
+    period: d.period ?? null,
+    at: d.at,
+    day: asText(r.day) as OutboxMessage['day'],
+    level: d.level ?? null,
+    paymentChannel: d.paymentChannel ?? null,
+    reference: d.reference ?? null,
+  };
+};
 const CYCLE_TYPES = new Set<string>(RENEWAL_EVENT_TYPES);
 const DELIVERY_TYPES = new Set<string>(DELIVERY_EVENT_TYPES);
 
@@ -98,8 +130,8 @@ const DELIVERY_TYPES = new Set<string>(DELIVERY_EVENT_TYPES);
  * The outbox view. The policy chooses each kind's first channel and the fallbacks after it; the
  * channels a message will be tried on are fixed when it is derived (those the recipient has an
  * address for), so the dispatcher and `renewal outbox list` agree on them. Bump `version` (default
- * 2: version 2 keeps cycle states in the compact row, not JSON) with
- * a new policy to derive the rows again.
+ * 3: version 2 keeps cycle states in the compact row, not JSON; version 3 keeps a message's
+ * details without what its columns hold) with a new policy to derive the rows again.
  */
 export const getOutboxProjection = (
   options: { readonly policy?: DeliveryPolicy; readonly version?: number } = {},
@@ -107,7 +139,7 @@ export const getOutboxProjection = (
   const policy = options.policy ?? DEFAULT_DELIVERY_POLICY;
   return defineProjection({
     name: OUTBOX_PROJECTION,
-    version: options.version ?? 2,
+    version: options.version ?? 3,
     eventTypes: [...RENEWAL_EVENT_TYPES, 'ContractOpened', 'LumpSumReceived', ...DELIVERY_EVENT_TYPES, ...LEDGER_ZONE_EVENT_TYPES],
     tables: ['outbox_messages', 'outbox_contacts', 'outbox_cycles', 'outbox_settings'],
     createTables,
@@ -187,7 +219,7 @@ export const getOutboxProjection = (
             null,
             '',
             m.day,
-            JSON.stringify(m),
+            detailsJson(m),
             position,
           ];
         }),
@@ -251,7 +283,7 @@ export interface OutboxRow {
 }
 
 const rowOf = (r: Record<string, unknown>): OutboxRow => ({
-  message: JSON.parse(asText(r.message_json as string)) as OutboxMessage,
+  message: messageOfRow(r),
   channels: splitList(asText(r.channels as string)) as DeliveryChannel[],
   status: asText(r.status as string) as OutboxStatus,
   sentOn: (asOptionalText(r.sent_on as string | null) ?? null) as DeliveryChannel | null,

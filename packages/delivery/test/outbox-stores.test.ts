@@ -71,6 +71,42 @@ const onStore = (kind: StoreKind) => async () => {
     assert.equal(await rows(), EXPECTED);
     const reminder = (await getOutboxView(env.views).list({ kind: 'reminder' }))[1]!.message;
     assert.equal([reminder.amountMinor, reminder.dueDate, reminder.day, reminder.level], [31520, '2026-01-15', '2026-01-08', 1]);
+    // The receipt whole, as core's receiptMessage makes it, key for key and in its order: the row
+    // keeps only what its columns do not (no id, kind, contract, cycle or day, no null field),
+    // and the view puts the message together again. 20 January 02:00Z is 10:00 in Shanghai.
+    const receipt = (await getOutboxView(env.views).list({ kind: 'receipt' }))[0]!.message;
+    assert.is(
+      JSON.stringify(receipt),
+      JSON.stringify({
+        messageId: 'receipt:unit-0301/2026-01-01/p-1',
+        kind: 'receipt',
+        contractId: 'unit-0301',
+        cycleId: 'unit-0301/2026-01-01',
+        channel: 'email',
+        recipient: { name: 'Wang Fang', email: 'wang.fang@example.com' },
+        amountMinor: 31520,
+        currency: 'CNY',
+        dueDate: null,
+        period: { start: '2026-01-01', end: '2026-02-01' },
+        at: '2026-01-20T02:00:00Z',
+        day: '2026-01-20',
+        level: null,
+        paymentChannel: 'cash',
+        reference: null,
+      }),
+    );
+    const [stored] = await env.views.query(
+      `SELECT details_json FROM outbox_messages WHERE message_id = 'receipt:unit-0301/2026-01-01/p-1'`,
+    );
+    assert.equal(Object.keys(JSON.parse(stored!.details_json as string)), [
+      'channel',
+      'recipient',
+      'amountMinor',
+      'currency',
+      'period',
+      'at',
+      'paymentChannel',
+    ]);
 
     const report = await dispatchOutbox({
       store: env.store,
