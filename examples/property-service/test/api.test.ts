@@ -3,7 +3,8 @@
 // and the views read back once they include the client's own write.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { encodeContractCommand } from '@renewal-ledger/core';
+import { encodeContractCommand, ledgerSettingsDecider, type Instant } from '@renewal-ledger/core';
+import { getCommandHandler } from '@renewal-ledger/eventstore';
 import { giveMandate, openJson } from '@renewal-ledger/testing/contracts';
 import { bill, payment, pgTest, startOnPostgres, startOnSQLite, type Running } from './support.js';
 
@@ -190,6 +191,48 @@ test("the views, read back once they include the client's own write (?after=)", 
   const verify = await s.get(`/api/audit/verify?${after}`);
   // The user the test signed in as, their session, two bills and two payments.
   assert.equal([verify.body.ok, verify.body.entries], [true, 6]);
+});
+
+test('verify lists the late entries: a payment dated in a closed month and entered after its closing', async ({ s }) => {
+  await s.post('/api/commands', bill('unit-0301/2026-01', 'unit-0301', 31520));
+  // The ledger opened in UTC, and January closed now, after the bill was recorded (written here
+  // straight to the store; the service records by the real clock).
+  const now = new Date().toISOString();
+  const settings = getCommandHandler(ledgerSettingsDecider, { store: s.service.store, clock: () => now as Instant });
+  const by = { actor: 'manager-zhao', at: now };
+  const open = { type: 'OpenLedger', commandId: 'open', ...by, timeZone: 'UTC', currency: 'CNY' };
+  assert.is((await settings.handle(open as never)).status, 'applied');
+  const close = { type: 'ClosePeriod', commandId: 'close-2026-01', ...by, period: '2026-01', figures: [] };
+  const closed = await settings.handle(close as never);
+  assert.is(
+    closed.status,
+    'applied',
+    JSON.stringify(closed, (_k, v) => (typeof v === 'bigint' ? String(v) : v)),
+  );
+  // Entered after the closing, dated 20 January: inside the closed month.
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  const paid = await s.post('/api/commands/RecordPayment', payment('unit-0301/2026-01', 'pay-1', 10000, '2026-01-20T10:30:00Z'));
+  assert.is(paid.status, 201);
+  const verify = await s.get(`/api/audit/verify?after=${paid.body.position}`);
+  assert.is(verify.body.ok, true, 'a late entry is not tampering');
+  const [late, ...more] = verify.body.lateEntries;
+  assert.equal(more, []);
+  assert.equal(
+    { ...late, recordedAt: undefined },
+    {
+      period: '2026-01',
+      closedAt: now,
+      position: paid.body.position,
+      streamName: 'renewal-cycle-unit-0301/2026-01',
+      type: 'Paid',
+      at: '2026-01-20T10:30:00Z',
+      day: '2026-01-20',
+      recordedAt: undefined,
+      // The service records the signed-in user as the actor.
+      actor: 'admin',
+    },
+  );
+  assert.ok(Date.parse(late.recordedAt) > Date.parse(now));
 });
 
 test('bad queries are 400s, unknown paths 404, wrong methods 405; the page is served', async ({ s }) => {
