@@ -37,13 +37,9 @@ import {
   asNumber,
   asOptionalText,
   asText,
-  createCycleStateTable,
   createLedgerSettingsTable,
   defineProjection,
-  foldBatch,
   insertRows,
-  loadCycleStates,
-  saveCycleStates,
   placeholders,
   requireLiveView,
   trackLedgerZones,
@@ -54,7 +50,7 @@ import {
 
 export const OUTBOX_PROJECTION = 'outbox';
 /** The base names of the outbox's tables. */
-export type OutboxTable = 'outbox_messages' | 'outbox_contacts' | 'outbox_cycles' | 'outbox_settings';
+export type OutboxTable = 'outbox_messages' | 'outbox_contacts' | 'outbox_settings';
 
 /** pending: no channel took it yet; sent: a channel took it; undeliverable: every channel bounced or failed, or none reaches the recipient. */
 export type OutboxStatus = 'pending' | 'sent' | 'undeliverable';
@@ -74,7 +70,6 @@ const createTables = async (tx: SqlExecutor, t: TableNames<OutboxTable>) => {
     global_position BIGINT NOT NULL)`);
   await tx.execute(`CREATE INDEX ${t.outbox_messages}_status ON ${t.outbox_messages} (status, global_position)`);
   await tx.execute(`CREATE TABLE ${t.outbox_contacts} (contract_id TEXT PRIMARY KEY, recipient_json TEXT NOT NULL)`);
-  await createCycleStateTable(tx, t.outbox_cycles);
   await createLedgerSettingsTable(tx, t.outbox_settings);
 };
 
@@ -130,8 +125,9 @@ const DELIVERY_TYPES = new Set<string>(DELIVERY_EVENT_TYPES);
  * The outbox view. The policy chooses each kind's first channel and the fallbacks after it; the
  * channels a message will be tried on are fixed when it is derived (those the recipient has an
  * address for), so the dispatcher and `renewal outbox list` agree on them. Bump `version` (default
- * 3: version 2 keeps cycle states in the compact row, not JSON; version 3 keeps a message's
- * details without what its columns hold) with a new policy to derive the rows again.
+ * 4: version 2 keeps cycle states in the compact row, not JSON; version 3 keeps a message's
+ * details without what its columns hold; version 4 shares the runner's cycle-state set) with a
+ * new policy to derive the rows again.
  */
 export const getOutboxProjection = (
   options: { readonly policy?: DeliveryPolicy; readonly version?: number } = {},
@@ -139,18 +135,15 @@ export const getOutboxProjection = (
   const policy = options.policy ?? DEFAULT_DELIVERY_POLICY;
   return defineProjection({
     name: OUTBOX_PROJECTION,
-    version: options.version ?? 3,
+    version: options.version ?? 4,
     eventTypes: [...RENEWAL_EVENT_TYPES, 'ContractOpened', 'LumpSumReceived', ...DELIVERY_EVENT_TYPES, ...LEDGER_ZONE_EVENT_TYPES],
-    tables: ['outbox_messages', 'outbox_contacts', 'outbox_cycles', 'outbox_settings'],
+    tables: ['outbox_messages', 'outbox_contacts', 'outbox_settings'],
+    cycleStates: 'outbox_cycles',
     createTables,
-    async applyBatch(events: readonly RecordedEvent[], tx, t) {
+    async applyBatch(events: readonly RecordedEvent[], tx, t, cycles) {
       const zones = await trackLedgerZones(tx, t.outbox_settings);
       const cycleEvents = events.filter((e) => CYCLE_TYPES.has(e.type));
-      const states = await loadCycleStates(
-        tx,
-        t.outbox_cycles,
-        cycleEvents.map((e) => (e.data as { cycleId: string }).cycleId),
-      );
+      const states = cycles.load(cycleEvents.map((e) => (e.data as { cycleId: string }).cycleId));
       const contractIds = new Set<string>();
       for (const e of events) {
         if (e.type === 'Billed') contractIds.add((e.data as BilledData).contractId);
@@ -173,7 +166,6 @@ export const getOutboxProjection = (
         return null;
       };
       // In global order: contacts and zones change between facts, and each fact sees them as they were.
-      const changed = new Set<string>();
       for (const e of events) {
         if (zones.apply(e)) continue;
         if (e.type === 'ContractOpened') {
@@ -189,11 +181,10 @@ export const getOutboxProjection = (
         } else if (DELIVERY_TYPES.has(e.type)) {
           outcomes.push({ data: e.data as DeliveryEventData, type: e.type });
         } else if (CYCLE_TYPES.has(e.type)) {
-          for (const id of foldBatch(states, [e], (event, _before, after) => {
+          cycles.fold(states, [e], (event, _before, after) => {
             const m = messageOf(event, after);
             if (m) derived.push({ message: m, position: event.globalPosition });
-          }))
-            changed.add(id);
+          });
         }
       }
       for (const [contractId, r] of newContacts)
@@ -201,7 +192,6 @@ export const getOutboxProjection = (
           `INSERT INTO ${t.outbox_contacts} (contract_id, recipient_json) VALUES (?, ?) ON CONFLICT (contract_id) DO UPDATE SET recipient_json = excluded.recipient_json`,
           [contractId, JSON.stringify(r)],
         );
-      await saveCycleStates(tx, t.outbox_cycles, states, changed);
       // A message derived again (the runner re-reading a batch it had not committed) is the same message.
       await insertRows(
         tx,

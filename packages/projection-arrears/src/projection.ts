@@ -4,16 +4,7 @@
 // with core's agingAsOf on the stored state. Beside them, the history the books as they stood are
 // read from (history.ts).
 import { agingAsOf, cycleEvents, cycleFigures, pendingRequests, type CycleState } from '@renewal-ledger/core';
-import {
-  createCycleStateTable,
-  defineProjection,
-  foldBatch,
-  insertRows,
-  loadCycleStates,
-  saveCycleStates,
-  cycleIdOf,
-  type SqlValue,
-} from '@renewal-ledger/projections';
+import { defineProjection, insertRows, cycleIdOf, type SqlValue } from '@renewal-ledger/projections';
 import { ARREARS_HISTORY, ARREARS_LOG, createHistoryTables, historyRecorder } from './history.js';
 
 export const ARREARS_PROJECTION = 'arrears';
@@ -128,9 +119,11 @@ export const arrearsProjection = defineProjection({
   // 2: pending approvals; the late-fee columns, and principal figures without the late-fee parts of payments.
   // 3: the state in arrears_states, compact, instead of a JSON copy in each row.
   // 4: the history the books as they stood are read from (history.ts): every event, for its log.
-  version: 4,
+  // 5: arrears_states is the runner's shared cycle-state set, no longer a table of the view's own.
+  version: 5,
   eventTypes: 'all',
-  tables: [ARREARS_CYCLES, ARREARS_PENDING_APPROVALS, ARREARS_STATES, ARREARS_HISTORY, ARREARS_LOG],
+  tables: [ARREARS_CYCLES, ARREARS_PENDING_APPROVALS, ARREARS_HISTORY, ARREARS_LOG],
+  cycleStates: ARREARS_STATES,
   async createTables(tx, t) {
     const table = t.arrears_cycles;
     await tx.execute(`CREATE TABLE ${table} (
@@ -164,16 +157,15 @@ export const arrearsProjection = defineProjection({
       requested_at TEXT NOT NULL,
       payment_id TEXT,
       PRIMARY KEY (cycle_id, request_id))`);
-    await createCycleStateTable(tx, t.arrears_states);
     await createHistoryTables(tx, t.arrears_history, t.arrears_log);
   },
-  async applyBatch(all, tx, t) {
+  async applyBatch(all, tx, t, cycles) {
     const history = historyRecorder();
     const events = all.filter((e) => cycleEvents.owns(e.type));
     const table = t.arrears_cycles;
-    const states = await loadCycleStates(tx, t.arrears_states, events.map(cycleIdOf));
+    const states = cycles.load(events.map(cycleIdOf));
     const last = new Map<string, { position: bigint; recordedAt: string }>();
-    const touched = foldBatch(states, events, (e, before, after) => {
+    const touched = cycles.fold(states, events, (e, before, after) => {
       last.set(cycleIdOf(e), { position: e.globalPosition, recordedAt: e.metadata.recordedAt });
       history.add(e, before, after);
     });
@@ -190,7 +182,6 @@ export const arrearsProjection = defineProjection({
       rows.push(rowOf(id, state, l.position, l.recordedAt));
     }
     await insertRows(tx, table, COLUMNS, rows, `ON CONFLICT (cycle_id) DO UPDATE SET ${updates}`);
-    await saveCycleStates(tx, t.arrears_states, states, touched);
     // Pending approvals: rewritten from the state for the few cycles whose requests changed.
     const asked = [...new Set(events.filter((e) => APPROVAL_EVENTS.has(e.type)).map(cycleIdOf))];
     if (asked.length === 0) return;

@@ -15,7 +15,6 @@ import {
   businessDayOf,
   cycleEvents,
   cycleFigures,
-  evolveCycle,
   RENEWAL_EVENT_TYPES,
   type CreditReceivedData,
   type CycleState,
@@ -30,15 +29,13 @@ import {
   asNumber,
   asOptionalText,
   asText,
-  createCycleStateTable,
   createLedgerSettingsTable,
-  loadCycleStates,
-  saveCycleStates,
   defineProjection,
   LEDGER_ZONE_EVENT_TYPES,
   trackLedgerZones,
   insertRows,
   placeholders,
+  type BatchCycleStates,
   type Projection,
   type SqlExecutor,
   type SqlValue,
@@ -84,8 +81,13 @@ const WEEK_MS = REMINDER_WINDOW_DAYS * 24 * 60 * 60 * 1000;
 const settledByOf = (type: string): SettledBy =>
   type === 'Paid' ? 'payment' : type === 'WrittenOff' ? 'write-off' : type === 'Billed' ? 'nothing-due' : 'adjustment';
 
-const loadCycles = async (tx: SqlExecutor, table: string, statesTable: string, ids: readonly string[]): Promise<Map<string, CycleRow>> => {
-  const states = await loadCycleStates(tx, statesTable, ids);
+const loadCycles = async (
+  tx: SqlExecutor,
+  table: string,
+  shared: BatchCycleStates,
+  ids: readonly string[],
+): Promise<Map<string, CycleRow>> => {
+  const states = shared.load(ids);
   const out = new Map<string, CycleRow>();
   for (const id of ids) out.set(id, { state: states.get(id)!, settledOn: null, settledBy: null, changed: false });
   for (let i = 0; i < ids.length; i += 500) {
@@ -132,20 +134,21 @@ const loadReminders = async (tx: SqlExecutor, table: string, cycleIds: readonly 
 
 export const BEHAVIOUR_LEDGER = 'behaviour_ledger';
 
-export const behaviourProjection: Projection<
-  'behaviour_cycles' | 'behaviour_reminders' | 'behaviour_takings' | 'behaviour_ledger' | 'behaviour_states'
-> = defineProjection({
-  name: BEHAVIOUR_PROJECTION,
-  // 2: days in the ledger's zone.
-  // 3: zone changeovers that never recount a day, the opening a change from UTC (business-days.ts).
-  // 4: reminders indexed by contract (a contract's reminders, read per contract by customer types).
-  // 5: when a reminder was first followed by a payment, so "followed" holds as of a date.
-  // 6: cycle states in behaviour_states (the compact row), not JSON in behaviour_cycles.
-  version: 6,
-  eventTypes: [...RENEWAL_EVENT_TYPES, 'CreditReceived', ...LEDGER_ZONE_EVENT_TYPES],
-  tables: [BEHAVIOUR_CYCLES, BEHAVIOUR_REMINDERS, BEHAVIOUR_TAKINGS, BEHAVIOUR_LEDGER, BEHAVIOUR_STATES],
-  async createTables(tx, t) {
-    await tx.execute(`CREATE TABLE ${t.behaviour_cycles} (
+export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_reminders' | 'behaviour_takings' | 'behaviour_ledger'> =
+  defineProjection({
+    name: BEHAVIOUR_PROJECTION,
+    // 2: days in the ledger's zone.
+    // 3: zone changeovers that never recount a day, the opening a change from UTC (business-days.ts).
+    // 4: reminders indexed by contract (a contract's reminders, read per contract by customer types).
+    // 5: when a reminder was first followed by a payment, so "followed" holds as of a date.
+    // 6: cycle states in behaviour_states (the compact row), not JSON in behaviour_cycles.
+    // 7: behaviour_states is the runner's shared cycle-state set, no longer a table of the view's own.
+    version: 7,
+    eventTypes: [...RENEWAL_EVENT_TYPES, 'CreditReceived', ...LEDGER_ZONE_EVENT_TYPES],
+    tables: [BEHAVIOUR_CYCLES, BEHAVIOUR_REMINDERS, BEHAVIOUR_TAKINGS, BEHAVIOUR_LEDGER],
+    cycleStates: BEHAVIOUR_STATES,
+    async createTables(tx, t) {
+      await tx.execute(`CREATE TABLE ${t.behaviour_cycles} (
       cycle_id TEXT PRIMARY KEY,
       contract_id TEXT NOT NULL,
       currency TEXT NOT NULL,
@@ -157,9 +160,9 @@ export const behaviourProjection: Projection<
       net_paid_minor BIGINT NOT NULL,
       settled_on TEXT,
       settled_by TEXT)`);
-    await tx.execute(`CREATE INDEX ${t.behaviour_cycles}_contract ON ${t.behaviour_cycles} (contract_id, due_date)`);
-    await tx.execute(`CREATE INDEX ${t.behaviour_cycles}_month ON ${t.behaviour_cycles} (billing_month)`);
-    await tx.execute(`CREATE TABLE ${t.behaviour_reminders} (
+      await tx.execute(`CREATE INDEX ${t.behaviour_cycles}_contract ON ${t.behaviour_cycles} (contract_id, due_date)`);
+      await tx.execute(`CREATE INDEX ${t.behaviour_cycles}_month ON ${t.behaviour_cycles} (billing_month)`);
+      await tx.execute(`CREATE TABLE ${t.behaviour_reminders} (
       cycle_id TEXT NOT NULL,
       reminder_id TEXT NOT NULL,
       contract_id TEXT NOT NULL,
@@ -170,8 +173,8 @@ export const behaviourProjection: Projection<
       paid_within_minor BIGINT NOT NULL,
       followed_at TEXT,
       PRIMARY KEY (cycle_id, reminder_id))`);
-    await tx.execute(`CREATE INDEX ${t.behaviour_reminders}_contract ON ${t.behaviour_reminders} (contract_id)`);
-    await tx.execute(`CREATE TABLE ${t.behaviour_takings} (
+      await tx.execute(`CREATE INDEX ${t.behaviour_reminders}_contract ON ${t.behaviour_reminders} (contract_id)`);
+      await tx.execute(`CREATE TABLE ${t.behaviour_takings} (
       channel TEXT NOT NULL,
       currency TEXT NOT NULL,
       day TEXT NOT NULL,
@@ -180,170 +183,165 @@ export const behaviourProjection: Projection<
       refunds BIGINT NOT NULL,
       refunded_minor BIGINT NOT NULL,
       PRIMARY KEY (channel, currency, day))`);
-    await createLedgerSettingsTable(tx, t.behaviour_ledger);
-    await createCycleStateTable(tx, t.behaviour_states);
-  },
-  async applyBatch(events, tx, t) {
-    const ledger = await trackLedgerZones(tx, t.behaviour_ledger);
-    const onCycles = events.filter((e) => e.type !== 'CreditReceived' && !LEDGER_ZONE_EVENT_TYPES.includes(e.type));
-    const ids = [...new Set(onCycles.map((e) => (e.data as { cycleId: string }).cycleId))];
-    const cycles = await loadCycles(tx, t.behaviour_cycles, t.behaviour_states, ids);
-    const reminders = await loadReminders(tx, t.behaviour_reminders, ids);
-    const takings = new Map<
-      string,
-      { channel: string; currency: string; day: string; payments: number; taken: bigint; refunds: number; refunded: bigint }
-    >();
-    const take = (taking: Taking | null) => {
-      if (taking === null) return;
-      const { channel, currency, kind } = taking;
-      const day = businessDayOf(ledger.zones, taking.at);
-      const key = `${channel}\u0000${currency}\u0000${day}`;
-      // A day's takings are a sum over cycles: a bigint (BIGINT in the table), exact past 2^53.
-      const row = takings.get(key) ?? { channel, currency, day, payments: 0, taken: 0n, refunds: 0, refunded: 0n };
-      if (kind === 'taken') {
-        row.payments++;
-        row.taken += BigInt(taking.amountMinor);
-      } else {
-        row.refunds++;
-        row.refunded += BigInt(taking.amountMinor);
-      }
-      takings.set(key, row);
-    };
-
-    for (const e of events) {
-      if (ledger.apply(e)) continue;
-      if (e.type === 'CreditReceived') {
-        take(takingOfCredit(e.data as CreditReceivedData));
-        continue;
-      }
-      const cycleId = (e.data as { cycleId: string }).cycleId;
-      const row = cycles.get(cycleId)!;
-      const before = row.state;
-      const event = cycleEvents.of(e);
-      const after = evolveCycle(before, event);
-      row.state = after;
-      row.changed = true;
-      const bill = after.bill;
-      if (!bill) continue;
-      const at = (e.data as { at: string }).at;
-      const outstanding = cycleFigures(after).outstandingMinor;
-      if (row.settledOn === null && outstanding <= 0) {
-        row.settledOn = businessDayOf(ledger.zones, at as Instant);
-        row.settledBy = settledByOf(e.type);
-      }
-      if (e.type === 'ReminderSent') {
-        const d = e.data as ReminderSentData;
-        const list = reminders.get(cycleId) ?? [];
-        list.push({
-          reminderId: d.reminderId,
-          cycleId,
-          contractId: bill.contractId,
-          channel: d.channel,
-          level: d.level ?? 0,
-          at: d.at,
-          windowEnd: Date.parse(d.at) + WEEK_MS,
-          remindedMinor: cycleFigures(after).collectibleMinor,
-          paidWithinMinor: 0,
-          followedAt: null,
-          changed: true,
-        });
-        reminders.set(cycleId, list);
-      } else if (e.type === 'Paid') {
-        const d = e.data as PaidData;
-        if (d.creditApplicationId !== undefined) continue;
-        take(takingOfCycleEvent(event, before));
-        const paidAt = Date.parse(d.at);
-        for (const r of reminders.get(cycleId) ?? []) {
-          if (paidAt < Date.parse(r.at) || paidAt >= r.windowEnd) continue;
-          // The principal part only: a reminder chases what was billed, not the late fee.
-          const counted = Math.min(d.amountMinor - (d.lateFeeMinor ?? 0), r.remindedMinor - r.paidWithinMinor);
-          if (counted <= 0) continue;
-          r.paidWithinMinor += counted;
-          r.followedAt ??= d.at;
-          r.changed = true;
+      await createLedgerSettingsTable(tx, t.behaviour_ledger);
+    },
+    async applyBatch(events, tx, t, shared) {
+      const ledger = await trackLedgerZones(tx, t.behaviour_ledger);
+      const onCycles = events.filter((e) => e.type !== 'CreditReceived' && !LEDGER_ZONE_EVENT_TYPES.includes(e.type));
+      const ids = [...new Set(onCycles.map((e) => (e.data as { cycleId: string }).cycleId))];
+      const cycles = await loadCycles(tx, t.behaviour_cycles, shared, ids);
+      const folded = new Map<string, CycleState>();
+      const reminders = await loadReminders(tx, t.behaviour_reminders, ids);
+      const takings = new Map<
+        string,
+        { channel: string; currency: string; day: string; payments: number; taken: bigint; refunds: number; refunded: bigint }
+      >();
+      const take = (taking: Taking | null) => {
+        if (taking === null) return;
+        const { channel, currency, kind } = taking;
+        const day = businessDayOf(ledger.zones, taking.at);
+        const key = `${channel}\u0000${currency}\u0000${day}`;
+        // A day's takings are a sum over cycles: a bigint (BIGINT in the table), exact past 2^53.
+        const row = takings.get(key) ?? { channel, currency, day, payments: 0, taken: 0n, refunds: 0, refunded: 0n };
+        if (kind === 'taken') {
+          row.payments++;
+          row.taken += BigInt(taking.amountMinor);
+        } else {
+          row.refunds++;
+          row.refunded += BigInt(taking.amountMinor);
         }
-      } else if (e.type === 'Refunded') {
-        take(takingOfCycleEvent(event, before));
-      }
-    }
+        takings.set(key, row);
+      };
 
-    const cycleRows: SqlValue[][] = [];
-    for (const [cycleId, row] of cycles) {
-      if (!row.changed || !row.state.bill) continue;
-      const bill = row.state.bill;
-      const f = cycleFigures(row.state);
-      cycleRows.push([
-        cycleId,
-        bill.contractId,
-        bill.currency,
-        bill.period.start,
-        bill.period.start.slice(0, 7),
-        bill.dueDate,
-        f.totalMinor,
-        f.dueMinor,
-        f.netPaidMinor,
-        row.settledOn,
-        row.settledBy,
-      ]);
-    }
-    await insertRows(
-      tx,
-      t.behaviour_cycles,
-      [
-        'cycle_id',
-        'contract_id',
-        'currency',
-        'period_start',
-        'billing_month',
-        'due_date',
-        'total_minor',
-        'due_minor',
-        'net_paid_minor',
-        'settled_on',
-        'settled_by',
-      ],
-      cycleRows,
-      `ON CONFLICT (cycle_id) DO UPDATE SET due_minor = excluded.due_minor, net_paid_minor = excluded.net_paid_minor,
+      for (const e of events) {
+        if (ledger.apply(e)) continue;
+        if (e.type === 'CreditReceived') {
+          take(takingOfCredit(e.data as CreditReceivedData));
+          continue;
+        }
+        const cycleId = (e.data as { cycleId: string }).cycleId;
+        const row = cycles.get(cycleId)!;
+        const before = row.state;
+        const event = cycleEvents.of(e);
+        shared.fold(folded, [e]);
+        const after = folded.get(cycleId)!;
+        row.state = after;
+        row.changed = true;
+        const bill = after.bill;
+        if (!bill) continue;
+        const at = (e.data as { at: string }).at;
+        const outstanding = cycleFigures(after).outstandingMinor;
+        if (row.settledOn === null && outstanding <= 0) {
+          row.settledOn = businessDayOf(ledger.zones, at as Instant);
+          row.settledBy = settledByOf(e.type);
+        }
+        if (e.type === 'ReminderSent') {
+          const d = e.data as ReminderSentData;
+          const list = reminders.get(cycleId) ?? [];
+          list.push({
+            reminderId: d.reminderId,
+            cycleId,
+            contractId: bill.contractId,
+            channel: d.channel,
+            level: d.level ?? 0,
+            at: d.at,
+            windowEnd: Date.parse(d.at) + WEEK_MS,
+            remindedMinor: cycleFigures(after).collectibleMinor,
+            paidWithinMinor: 0,
+            followedAt: null,
+            changed: true,
+          });
+          reminders.set(cycleId, list);
+        } else if (e.type === 'Paid') {
+          const d = e.data as PaidData;
+          if (d.creditApplicationId !== undefined) continue;
+          take(takingOfCycleEvent(event, before));
+          const paidAt = Date.parse(d.at);
+          for (const r of reminders.get(cycleId) ?? []) {
+            if (paidAt < Date.parse(r.at) || paidAt >= r.windowEnd) continue;
+            // The principal part only: a reminder chases what was billed, not the late fee.
+            const counted = Math.min(d.amountMinor - (d.lateFeeMinor ?? 0), r.remindedMinor - r.paidWithinMinor);
+            if (counted <= 0) continue;
+            r.paidWithinMinor += counted;
+            r.followedAt ??= d.at;
+            r.changed = true;
+          }
+        } else if (e.type === 'Refunded') {
+          take(takingOfCycleEvent(event, before));
+        }
+      }
+
+      const cycleRows: SqlValue[][] = [];
+      for (const [cycleId, row] of cycles) {
+        if (!row.changed || !row.state.bill) continue;
+        const bill = row.state.bill;
+        const f = cycleFigures(row.state);
+        cycleRows.push([
+          cycleId,
+          bill.contractId,
+          bill.currency,
+          bill.period.start,
+          bill.period.start.slice(0, 7),
+          bill.dueDate,
+          f.totalMinor,
+          f.dueMinor,
+          f.netPaidMinor,
+          row.settledOn,
+          row.settledBy,
+        ]);
+      }
+      await insertRows(
+        tx,
+        t.behaviour_cycles,
+        [
+          'cycle_id',
+          'contract_id',
+          'currency',
+          'period_start',
+          'billing_month',
+          'due_date',
+          'total_minor',
+          'due_minor',
+          'net_paid_minor',
+          'settled_on',
+          'settled_by',
+        ],
+        cycleRows,
+        `ON CONFLICT (cycle_id) DO UPDATE SET due_minor = excluded.due_minor, net_paid_minor = excluded.net_paid_minor,
          settled_on = excluded.settled_on, settled_by = excluded.settled_by`,
-    );
-    await saveCycleStates(
-      tx,
-      t.behaviour_states,
-      new Map([...cycles].map(([id, row]) => [id, row.state])),
-      [...cycles].filter(([, row]) => row.changed).map(([id]) => id),
-    );
-    const reminderRows: SqlValue[][] = [];
-    for (const list of reminders.values())
-      for (const r of list)
-        if (r.changed)
-          reminderRows.push([
-            r.cycleId,
-            r.reminderId,
-            r.contractId,
-            r.channel,
-            r.level,
-            r.at,
-            r.remindedMinor,
-            r.paidWithinMinor,
-            r.followedAt,
-          ]);
-    await insertRows(
-      tx,
-      t.behaviour_reminders,
-      ['cycle_id', 'reminder_id', 'contract_id', 'channel', 'level', 'at', 'reminded_minor', 'paid_within_minor', 'followed_at'],
-      reminderRows,
-      'ON CONFLICT (cycle_id, reminder_id) DO UPDATE SET paid_within_minor = excluded.paid_within_minor, followed_at = excluded.followed_at',
-    );
-    const k = t.behaviour_takings;
-    await insertRows(
-      tx,
-      k,
-      ['channel', 'currency', 'day', 'payments', 'taken_minor', 'refunds', 'refunded_minor'],
-      [...takings.values()].map((x) => [x.channel, x.currency, x.day, x.payments, x.taken, x.refunds, x.refunded]),
-      `ON CONFLICT (channel, currency, day) DO UPDATE SET payments = ${k}.payments + excluded.payments,
+      );
+      const reminderRows: SqlValue[][] = [];
+      for (const list of reminders.values())
+        for (const r of list)
+          if (r.changed)
+            reminderRows.push([
+              r.cycleId,
+              r.reminderId,
+              r.contractId,
+              r.channel,
+              r.level,
+              r.at,
+              r.remindedMinor,
+              r.paidWithinMinor,
+              r.followedAt,
+            ]);
+      await insertRows(
+        tx,
+        t.behaviour_reminders,
+        ['cycle_id', 'reminder_id', 'contract_id', 'channel', 'level', 'at', 'reminded_minor', 'paid_within_minor', 'followed_at'],
+        reminderRows,
+        'ON CONFLICT (cycle_id, reminder_id) DO UPDATE SET paid_within_minor = excluded.paid_within_minor, followed_at = excluded.followed_at',
+      );
+      const k = t.behaviour_takings;
+      await insertRows(
+        tx,
+        k,
+        ['channel', 'currency', 'day', 'payments', 'taken_minor', 'refunds', 'refunded_minor'],
+        [...takings.values()].map((x) => [x.channel, x.currency, x.day, x.payments, x.taken, x.refunds, x.refunded]),
+        `ON CONFLICT (channel, currency, day) DO UPDATE SET payments = ${k}.payments + excluded.payments,
          taken_minor = ${k}.taken_minor + excluded.taken_minor, refunds = ${k}.refunds + excluded.refunds,
          refunded_minor = ${k}.refunded_minor + excluded.refunded_minor`,
-    );
-    await ledger.save();
-  },
-});
+      );
+      await ledger.save();
+    },
+  });

@@ -34,11 +34,8 @@ import {
   LEDGER_ZONE_EVENT_TYPES,
   trackLedgerZones,
   cycleIdOf,
-  createCycleStateTable,
   defineProjection,
   insertRows,
-  loadCycleStates,
-  saveCycleStates,
   type Projection,
   type SqlExecutor,
   type SqlValue,
@@ -57,13 +54,7 @@ export const RECEIPTS_LEDGER = 'receipts_ledger';
 export const RECEIPTS_PENDING = 'receipts_pending';
 
 /** The base names of the receipts view's tables. */
-export type ReceiptsTable =
-  | 'receipts'
-  | 'receipts_lines'
-  | 'receipts_cycles'
-  | 'receipts_counters'
-  | 'receipts_ledger'
-  | 'receipts_pending';
+export type ReceiptsTable = 'receipts' | 'receipts_lines' | 'receipts_counters' | 'receipts_ledger' | 'receipts_pending';
 
 const APPROVAL_EVENTS = new Set(['ApprovalRequested', 'RequestApproved', 'RequestRejected', 'RequestExpired']);
 const PENDING_COLUMNS = [
@@ -176,7 +167,6 @@ const createTables = async (tx: SqlExecutor, t: TableNames<ReceiptsTable>) => {
     global_position BIGINT NOT NULL UNIQUE,
     PRIMARY KEY (receipt_number, line))`);
   await tx.execute(`CREATE INDEX ${l}_cycle ON ${l} (cycle_id, payment_id)`);
-  await createCycleStateTable(tx, t.receipts_cycles);
   await tx.execute(
     `CREATE TABLE ${t.receipts_counters} (series TEXT NOT NULL, year BIGINT NOT NULL, last_sequence BIGINT NOT NULL, PRIMARY KEY (series, year))`,
   );
@@ -209,18 +199,15 @@ export const getReceiptsProjection = (): Projection<ReceiptsTable> =>
     // 5: the late-fee part of a payment or refund (late_fee_minor); the balance is the principal's.
     // 6: refunds waiting for approval (receipts_pending).
     // 7: cycle states in the compact row (createCycleStateTable), not JSON.
-    version: 7,
+    // 8: receipts_cycles is the runner's shared cycle-state set, no longer a table of the view's own.
+    version: 8,
     eventTypes: [...RENEWAL_EVENT_TYPES, 'LumpSumReceived', 'CreditReceived', ...LEDGER_ZONE_EVENT_TYPES],
-    tables: [RECEIPTS, RECEIPTS_LINES, RECEIPTS_CYCLES, RECEIPTS_COUNTERS, RECEIPTS_LEDGER, RECEIPTS_PENDING],
+    tables: [RECEIPTS, RECEIPTS_LINES, RECEIPTS_COUNTERS, RECEIPTS_LEDGER, RECEIPTS_PENDING],
+    cycleStates: RECEIPTS_CYCLES,
     createTables,
-    async applyBatch(events, tx, t) {
+    async applyBatch(events, tx, t, cycles) {
       const ledger = await trackLedgerZones(tx, t.receipts_ledger);
-      const states = await loadCycleStates(
-        tx,
-        t.receipts_cycles,
-        events.filter((e) => !isContractEvent(e) && !LEDGER_ZONE_EVENT_TYPES.includes(e.type)).map(cycleIdOf),
-      );
-      const touched = new Set<string>();
+      const states = cycles.load(events.filter((e) => !isContractEvent(e) && !LEDGER_ZONE_EVENT_TYPES.includes(e.type)).map(cycleIdOf));
       const insertReceipt = insertSql(t.receipts, RECEIPT_COLUMNS);
       const insertLine = insertSql(t.receipts_lines, LINE_COLUMNS);
 
@@ -348,9 +335,8 @@ export const getReceiptsProjection = (): Projection<ReceiptsTable> =>
 
         const cycleId = cycleIdOf(event);
         const before: CycleState = states.get(cycleId) ?? initialCycleState();
-        const after = evolveCycle(before, cycleEvents.of(event));
-        states.set(cycleId, after);
-        touched.add(cycleId);
+        cycles.fold(states, [event]);
+        const after = states.get(cycleId)!;
         if (event.type !== 'Paid' && event.type !== 'Refunded' && event.type !== 'PaymentReversed') continue;
         const bill = after.bill;
         if (!bill) throw new Error(`${event.type} on cycle ${cycleId}, which has no bill`);
@@ -460,7 +446,6 @@ export const getReceiptsProjection = (): Projection<ReceiptsTable> =>
         }
         await insertRows(tx, t.receipts_pending, PENDING_COLUMNS, rows);
       }
-      await saveCycleStates(tx, t.receipts_cycles, states, touched);
       await ledger.save();
     },
   });

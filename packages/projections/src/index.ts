@@ -57,7 +57,7 @@ export {
   compareTotals,
   ratioOf,
 } from './sql.js';
-export { cycleIdOf, loadCycleStates, foldBatch } from './cycle-states.js';
+export { cycleIdOf, loadCycleStates, foldBatch, type BatchCycleStates } from './cycle-states.js';
 export {
   CYCLE_STATE_COLUMNS,
   createCycleStateTable,

@@ -2,6 +2,7 @@
 // and how to fill them from a batch of events. The runner decides where the tables live (a table
 // set per version and rebuild) and writes the checkpoint in the same transaction as the batch.
 import type { RecordedEvent } from '@renewal-ledger/core';
+import type { BatchCycleStates } from './cycle-states.js';
 import type { SqlExecutor } from './sql.js';
 
 /** The concrete name of each of a projection's tables in the table set being written. */
@@ -26,11 +27,18 @@ export interface Projection<T extends string = string> {
   /** Creates the tables (and indexes) under the given names. Runs inside a transaction. */
   createTables(tx: SqlExecutor, tables: TableNames<T>): Promise<void>;
   /**
+   * Set when the view needs each cycle's folded state: the runner then keeps the states in a
+   * cycle-state set shared with the other views at the same checkpoint, folds each batch once and
+   * hands `applyBatch` its `cycles`. The value names the SQL view (starting with the projection's
+   * name, not one of `tables`) through which readers see the states of the live table set.
+   */
+  readonly cycleStates?: string;
+  /**
    * Applies events in global order. Runs inside the transaction that then writes the checkpoint:
    * throw and nothing of the batch is kept. Must write incrementally (upserts), never load the
-   * whole view.
+   * whole view. `cycles` is given when the projection declares `cycleStates`.
    */
-  applyBatch(events: readonly RecordedEvent[], tx: SqlExecutor, tables: TableNames<T>): Promise<void>;
+  applyBatch(events: readonly RecordedEvent[], tx: SqlExecutor, tables: TableNames<T>, cycles: BatchCycleStates): Promise<void>;
 }
 
 const NAME = /^[a-z][a-z0-9_]{0,39}$/;
@@ -44,6 +52,14 @@ export const defineProjection = <T extends string>(projection: Projection<T>): P
   for (const t of projection.tables)
     if (!NAME.test(t) || !t.startsWith(projection.name))
       throw new TypeError(`projection ${projection.name}: table ${JSON.stringify(t)} must start with the projection's name`);
+  const states = projection.cycleStates;
+  if (
+    states !== undefined &&
+    (!NAME.test(states) || !states.startsWith(projection.name) || (projection.tables as readonly string[]).includes(states))
+  )
+    throw new TypeError(
+      `projection ${projection.name}: cycleStates ${JSON.stringify(states)} must start with the projection's name and not be one of its tables`,
+    );
   return projection;
 };
 

@@ -1,12 +1,24 @@
-// The runner: reads the store in global order from each projection's checkpoint and applies
-// batches, writing the view rows and the new checkpoint in one transaction, so a crash at any
-// point leaves the view exactly at a batch boundary: no event applied twice, none skipped.
+// The runner: reads the store in global order and applies batches, writing the view rows and the
+// new checkpoint in one transaction, so a crash at any point leaves every view exactly at a batch
+// boundary: no event applied twice, none skipped.
+//
+// One read of the log per run: the table sets it drives read the store together, from the lowest
+// checkpoint; the table sets at that checkpoint take each batch in ONE transaction (each
+// checkpoint still written with its own rows), and a batch stops at the next checkpoint above,
+// where the two groups become one. Why one transaction and not one per view: the views that need
+// cycle states share one cycle-state set (cycle-state-sets.ts), folded once per batch, and a
+// view's checkpoint must always equal its state set's position. A view that cannot take a batch
+// is tried alone (rolled back) to find it; the others go on and it gets a copy of the states, then
+// looks for the event to blame one by one, as before.
 //
 // A projection whose tables are not of its version (first run, version bump) or that is asked to
 // rebuild is built into a fresh table set while readers keep the old one; the runner switches
 // readers over in one transaction once the new set has caught up with the store.
 import type { RecordedEvent } from '@renewal-ledger/core';
 import { StoreUnavailableError, StoredEventDecodeError, type EventStore } from '@renewal-ledger/eventstore';
+import { readCycleStates, saveCycleStates } from './cycle-state-row.js';
+import { detachOthers, lockStateSet, mergeAt, stateSetTable, writeStateSetPosition } from './cycle-state-sets.js';
+import { cyclesOfBatch, foldShared, type BatchCycleStates } from './cycle-states.js';
 import type { Projection } from './projection.js';
 import type { SqlExecutor, ViewDatabase } from './sql.js';
 import {
@@ -153,10 +165,27 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 
 /** Another runner moved this table set's checkpoint (or dropped the set) since it was read. */
 class CheckpointMoved extends Error {
-  constructor(readonly position: bigint | null | 'gone') {
+  constructor(
+    readonly position: bigint | null | 'gone',
+    /** The runner's record of the table set whose checkpoint moved. */
+    readonly member: unknown,
+  ) {
     super('the checkpoint moved');
   }
 }
+
+/** Ends a trial transaction (rolled back). */
+class TrialDone extends Error {}
+
+/** What a projection that declares no `cycleStates` is handed: nothing to read. */
+const NO_CYCLE_STATES: BatchCycleStates = {
+  load: () => {
+    throw new Error('this projection declares no cycleStates');
+  },
+  fold: () => {
+    throw new Error('this projection declares no cycleStates');
+  },
+};
 
 const isDecodeError = (e: unknown): e is StoredEventDecodeError =>
   e instanceof StoredEventDecodeError || (e instanceof Error && (e as { code?: unknown }).code === 'STORED_EVENT_UNREADABLE');
@@ -185,6 +214,9 @@ const failedOutsideEvents = (
 const outOfReach = (r: ProjectionRunResult | undefined): boolean =>
   r?.status === 'failed' && r.error.cause instanceof StoreUnavailableError;
 
+/** A table set that another runner keeps rebuilding under this one. */
+const replaced = (p: Projection) => new Error(`projection ${p.name}: its table set keeps being replaced by another runner`);
+
 const reasonOf = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
 
 export const getProjectionRunner = (options: ProjectionRunnerOptions): ProjectionRunner => {
@@ -205,182 +237,223 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions): Projectio
     return tablesReady;
   };
 
-  type Drive =
-    | { kind: 'caught-up' | 'stopped'; position: bigint | null; applied: number; read: number }
-    | { kind: 'failed'; position: bigint | null; applied: number; read: number; error: ProjectionFailure }
-    | { kind: 'gone'; applied: number; read: number };
+  /** One table set being driven in this run, with how far it has got. */
+  interface Member {
+    readonly p: Projection;
+    readonly set: TableSet;
+    readonly phase: ProgressReport['phase'];
+    readonly handles: ReadonlySet<string> | null;
+    position: bigint | null;
+    applied: number;
+    read: number;
+    total: number;
+    started: number;
+    /** Failed in a batch with others: runs alone until it has found the event to blame. */
+    isolated: boolean;
+    outcome: Outcome | null;
+  }
+  type Outcome = { kind: 'caught-up' | 'stopped' | 'gone' } | { kind: 'failed'; error: ProjectionFailure };
 
-  /** Applies events to one table set until the head, an error or an abort. */
-  const drive = async (p: Projection, set: TableSet, phase: ProgressReport['phase'], signal?: AbortSignal): Promise<Drive> => {
-    const handles = p.eventTypes === 'all' ? null : new Set(p.eventTypes);
-    const checkpoint = await readCheckpoint(db, p.name, set.id);
-    if (!checkpoint) return { kind: 'gone', applied: 0, read: 0 };
-    let position = checkpoint.position;
-    const head = await store.headPosition();
-    const total = head < 0n ? 0 : Math.max(0, Number(head - (position ?? 0n)));
-    const started = Date.now();
-    let read = 0;
-    let applied = 0;
+  const memberOf = (p: Projection, set: TableSet, phase: ProgressReport['phase']): Member => ({
+    p,
+    set,
+    phase,
+    handles: p.eventTypes === 'all' ? null : new Set(p.eventTypes),
+    position: null,
+    applied: 0,
+    read: 0,
+    total: 0,
+    started: Date.now(),
+    isolated: false,
+    outcome: null,
+  });
 
-    /** One transaction: lock the checkpoint, check nobody moved it, apply, move it. */
-    const commit = (events: readonly RecordedEvent[], expected: bigint | null) =>
-      db.transaction(async (tx: SqlExecutor) => {
-        const current = await readCheckpoint(tx, p.name, set.id, true);
-        if (!current) throw new CheckpointMoved('gone');
-        if (current.position !== expected) throw new CheckpointMoved(current.position);
-        const relevant = handles ? events.filter((e) => handles.has(e.type)) : events;
-        if (relevant.length > 0) await p.applyBatch(relevant, tx, set.tables as never);
-        await writeCheckpoint(tx, {
-          projection: p.name,
-          tableSet: set.id,
-          position: events[events.length - 1]!.globalPosition,
-          addEvents: events.length,
-          updatedAt: clock(),
-        });
-        return relevant.length;
-      });
+  /**
+   * One transaction for every table set of the group (all at checkpoint `expected`): lock and
+   * check each checkpoint, copy a state set for a view it would leave behind, fold the batch once
+   * per state set, apply each view, write the states and every checkpoint, merge state sets that
+   * meet. Returns the events each member applied.
+   */
+  const commit = (group: readonly Member[], events: readonly RecordedEvent[], expected: bigint | null, trial = false) =>
+    db.transaction(async (tx: SqlExecutor) => {
+      const now = clock();
+      const last = events[events.length - 1]!.globalPosition;
+      const statesOf = new Map<Member, number>();
+      for (const m of group) {
+        const current = await readCheckpoint(tx, m.p.name, m.set.id, true);
+        if (!current) throw new CheckpointMoved('gone', m);
+        if (current.position !== expected) throw new CheckpointMoved(current.position, m);
+        if (m.p.cycleStates) {
+          if (current.stateSet === null || current.stateSet === undefined)
+            throw new Error(`projection ${m.p.name}: table set ${m.set.id} has no cycle-state set`);
+          statesOf.set(m, current.stateSet);
+        }
+      }
+      const moving = new Set(group.map((m) => `${m.p.name}\u0000${m.set.id}`));
+      const folds = new Map<number, ReturnType<typeof foldShared>>();
+      for (const id of new Set(statesOf.values())) {
+        const at = await lockStateSet(tx, id);
+        if (at !== expected) throw new Error(`cycle-state set ${id} is at ${String(at)}, not at its views' checkpoint ${String(expected)}`);
+        await detachOthers(tx, id, expected, moving, now);
+        folds.set(id, foldShared(await readCycleStates(tx, stateSetTable(id), cyclesOfBatch(events)), events));
+      }
+      const applied = new Map<Member, number>();
+      for (const m of group) {
+        const relevant = m.handles ? events.filter((e) => m.handles!.has(e.type)) : events;
+        const id = statesOf.get(m);
+        if (relevant.length > 0)
+          await m.p.applyBatch(relevant, tx, m.set.tables as never, id === undefined ? NO_CYCLE_STATES : folds.get(id)!.cycles);
+        await writeCheckpoint(tx, { projection: m.p.name, tableSet: m.set.id, position: last, addEvents: events.length, updatedAt: now });
+        applied.set(m, relevant.length);
+      }
+      for (const [id, f] of folds) {
+        await saveCycleStates(tx, stateSetTable(id), f.after, f.changed);
+        await writeStateSetPosition(tx, id, last, now);
+      }
+      for (const id of folds.keys()) if ((await lockStateSet(tx, id)) !== 'gone') await mergeAt(tx, id, last);
+      if (trial) throw new TrialDone();
+      return applied;
+    });
 
-    const committed = (events: readonly RecordedEvent[], relevant: number) => {
-      position = events[events.length - 1]!.globalPosition;
-      read += events.length;
-      applied += relevant;
+  /** Whether a member alone can take the batch (tried in a transaction that is rolled back). */
+  const takes = async (m: Member, events: readonly RecordedEvent[], expected: bigint | null): Promise<boolean> => {
+    try {
+      await commit([m], events, expected, true);
+    } catch (e) {
+      if (e instanceof TrialDone || e instanceof CheckpointMoved) return true;
+      if (e instanceof StoreUnavailableError) throw e;
+      return false;
+    }
+    return true;
+  };
+
+  const committed = (group: readonly Member[], events: readonly RecordedEvent[], applied: ReadonlyMap<Member, number>) => {
+    const position = events[events.length - 1]!.globalPosition;
+    for (const m of group) {
+      m.position = position;
+      m.read += events.length;
+      m.applied += applied.get(m) ?? 0;
       if (options.onProgress) {
-        const elapsedMs = Date.now() - started;
+        const elapsedMs = Date.now() - m.started;
         options.onProgress({
-          projection: p.name,
-          phase,
-          tableSet: set.id,
-          done: read,
-          total: head < 0n ? null : Math.max(total, read),
+          projection: m.p.name,
+          phase: m.phase,
+          tableSet: m.set.id,
+          done: m.read,
+          total: m.total < 0 ? null : Math.max(m.total, m.read),
           position,
-          eventsPerSecond: elapsedMs > 0 ? (read * 1000) / elapsedMs : 0,
+          eventsPerSecond: elapsedMs > 0 ? (m.read * 1000) / elapsedMs : 0,
           elapsedMs,
         });
       }
-    };
+    }
+  };
 
+  /**
+   * Drives table sets until each is at the head, failed, stopped or gone: reads the log once from
+   * the lowest checkpoint, applying each batch to every table set at that checkpoint in one
+   * transaction, and only up to the next checkpoint above, where the two groups become one.
+   */
+  const driveAll = async (members: readonly Member[], signal?: AbortSignal): Promise<void> => {
+    const head = await store.headPosition();
+    for (const m of members) {
+      const checkpoint = await readCheckpoint(db, m.p.name, m.set.id);
+      if (!checkpoint) {
+        m.outcome = { kind: 'gone' };
+        continue;
+      }
+      m.position = checkpoint.position;
+      m.total = head < 0n ? -1 : Math.max(0, Number(head - (m.position ?? 0n)));
+    }
+    const below = (a: bigint | null, b: bigint | null) => (a === null ? b !== null : b !== null && a < b);
     for (;;) {
-      if (signal?.aborted) return { kind: 'stopped', position, applied, read };
+      const active = members.filter((m) => m.outcome === null);
+      if (active.length === 0) return;
+      if (signal?.aborted) {
+        for (const m of active) m.outcome = { kind: 'stopped' };
+        return;
+      }
+      let lowest = active[0]!.position;
+      for (const m of active) if (below(m.position, lowest)) lowest = m.position;
+      const atLowest = active.filter((m) => m.position === lowest);
+      const together = atLowest.filter((m) => !m.isolated);
+      const group = together.length > 0 ? together : [atLowest[0]!];
+      let next: bigint | null = null;
+      for (const m of active) if (m.position !== lowest && (next === null || below(m.position, next))) next = m.position;
+
       const events: RecordedEvent[] = [];
       let unreadable: StoredEventDecodeError | null = null;
       try {
-        for await (const e of store.readAll({ ...(position === null ? {} : { after: position }), batchSize, limit: batchSize }))
+        for await (const e of store.readAll({ ...(lowest === null ? {} : { after: lowest }), batchSize, limit: batchSize })) {
+          if (next !== null && e.globalPosition > next) break;
           events.push(e);
+        }
       } catch (e) {
         if (!isDecodeError(e)) throw e;
-        unreadable = e;
+        if (next === null || e.globalPosition <= next) unreadable = e;
       }
-      if (events.length === 0 && !unreadable) return { kind: 'caught-up', position, applied, read };
+      if (events.length === 0 && !unreadable) {
+        for (const m of group) m.outcome = { kind: 'caught-up' };
+        continue;
+      }
       if (events.length > 0) {
         try {
-          committed(events, await commit(events, position));
+          committed(group, events, await commit(group, events, lowest));
         } catch (e) {
           if (e instanceof CheckpointMoved) {
-            if (e.position === 'gone') return { kind: 'gone', applied, read };
-            position = e.position;
+            if (e.position === 'gone') (e.member as Member).outcome = { kind: 'gone' };
+            else (e.member as Member).position = e.position;
             continue;
           }
           // A database out of reach is no event's fault: nothing to look for one by one.
           if (e instanceof StoreUnavailableError) throw e;
+          if (group.length > 1) {
+            // Which views cannot take the batch: they go on alone (the others first, so the
+            // state set moves with the many and the few get the copy), to find the event to blame.
+            const failing: Member[] = [];
+            for (const m of group) if (!(await takes(m, events, lowest))) failing.push(m);
+            for (const m of failing.length > 0 ? failing : group) m.isolated = true;
+            continue;
+          }
+          const m = group[0]!;
           // Something in the batch cannot be applied: apply the events one by one to find which,
           // keeping those before it, so the checkpoint ends right before the culprit.
+          let blamed = false;
           for (const event of events) {
             try {
-              committed([event], await commit([event], position));
+              committed(group, [event], await commit(group, [event], m.position));
             } catch (single) {
               if (single instanceof CheckpointMoved) {
-                if (single.position === 'gone') return { kind: 'gone', applied, read };
-                position = single.position;
+                if (single.position === 'gone') m.outcome = { kind: 'gone' };
+                else m.position = single.position;
+                blamed = true;
                 break;
               }
               if (single instanceof StoreUnavailableError) throw single;
-              return {
+              m.outcome = {
                 kind: 'failed',
-                position,
-                applied,
-                read,
                 error: new ProjectionFailure(
-                  p.name,
+                  m.p.name,
                   event.globalPosition,
                   `cannot apply ${event.type} (${event.streamName}@${event.streamRevision}): ${reasonOf(single)}`,
                   single,
                 ),
               };
+              blamed = true;
+              break;
             }
           }
+          if (!blamed) m.isolated = false;
           continue;
         }
       }
       if (unreadable)
-        return {
-          kind: 'failed',
-          position,
-          applied,
-          read,
-          error: new ProjectionFailure(p.name, unreadable.globalPosition, unreadable.message, unreadable),
-        };
+        for (const m of group)
+          m.outcome = {
+            kind: 'failed',
+            error: new ProjectionFailure(m.p.name, unreadable.globalPosition, unreadable.message, unreadable),
+          };
       await yieldToEventLoop();
-    }
-  };
-
-  const runOne = async (p: Projection, rebuild: boolean, signal?: AbortSignal): Promise<ProjectionRunResult> => {
-    let applied = 0;
-    let read = 0;
-    let switched = false;
-    let restartAsRebuild = rebuild;
-    const base = (set: TableSet | null, position: bigint | null) => ({
-      projection: p.name,
-      version: p.version,
-      tableSet: set?.id ?? null,
-      position,
-      eventsApplied: applied,
-      eventsRead: read,
-      switched,
-    });
-    // A table set can disappear under us when another runner rebuilds at the same time: start over.
-    for (let attempt = 0; ; attempt++) {
-      const prep = await prepareTableSets(db, p, { rebuild: restartAsRebuild, now: clock() });
-      restartAsRebuild = false;
-      if (prep.kind === 'newer')
-        return {
-          ...base(null, null),
-          status: 'failed',
-          error: new ProjectionFailure(
-            p.name,
-            null,
-            `the view in this database is at version ${prep.liveVersion}, newer than this code's version ${p.version}: upgrade before running it`,
-          ),
-        };
-      let reg = prep.registration;
-      if (reg.building) {
-        const built = await drive(p, reg.building, 'building', signal);
-        applied += built.applied;
-        read += built.read;
-        if (built.kind === 'gone') {
-          if (attempt < 3) continue;
-          throw new Error(`projection ${p.name}: its table set keeps being replaced by another runner`);
-        }
-        if (built.kind === 'failed') return { ...base(reg.building, built.position), status: 'failed', error: built.error };
-        if (built.kind === 'stopped') return { ...base(reg.building, built.position), status: 'stopped' };
-        switched = await switchToLive(db, p.name, reg.building.id, clock());
-        // The old set's tables are dropped: their pages go back to the file system.
-        if (switched) await db.reclaimSpace?.();
-        reg = (await readRegistration(db, p.name)) ?? reg;
-      }
-      const live = reg.live;
-      if (!live || live.version !== p.version) {
-        if (attempt < 3) continue;
-        throw new Error(`projection ${p.name}: no live table set of version ${p.version} after building one`);
-      }
-      const caught = await drive(p, live, 'catching-up', signal);
-      applied += caught.applied;
-      read += caught.read;
-      if (caught.kind === 'gone') {
-        if (attempt < 3) continue;
-        throw new Error(`projection ${p.name}: its table set keeps being replaced by another runner`);
-      }
-      if (caught.kind === 'failed') return { ...base(live, caught.position), status: 'failed', error: caught.error };
-      return { ...base(live, caught.position), status: caught.kind };
     }
   };
 
@@ -392,20 +465,112 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions): Projectio
 
   const runAll = async (rebuild: boolean, run: RunOptions = {}): Promise<ProjectionRunResult[]> => {
     await ready();
-    const out: ProjectionRunResult[] = [];
-    for (const p of selected(run.only)) {
+    const chosen = selected(run.only);
+    const results = new Map<string, ProjectionRunResult>();
+    const totals = new Map<string, { applied: number; read: number; switched: boolean; attempts: number }>();
+    for (const p of chosen) totals.set(p.name, { applied: 0, read: 0, switched: false, attempts: 0 });
+    const summary = (m: Member) => {
+      const t = totals.get(m.p.name)!;
+      return {
+        projection: m.p.name,
+        version: m.p.version,
+        tableSet: m.set.id,
+        position: m.position,
+        eventsApplied: t.applied,
+        eventsRead: t.read,
+        switched: t.switched,
+      };
+    };
+    /** The view database or the store failed outside any one event: the projection stops at its checkpoint. */
+    const failOutside = async (p: Projection, e: unknown) => {
+      const checkpoint = await readRegistration(db, p.name)
+        .then(async (reg) => ((reg?.building ?? reg?.live) ? await readCheckpoint(db, p.name, (reg.building ?? reg.live)!.id) : null))
+        .catch(() => null);
+      results.set(p.name, failedOutsideEvents(p, checkpoint ?? null, e));
+    };
+    /** Drives members; what ends them goes to `results`, what is gone comes back for another attempt. */
+    const drive = async (members: Member[]): Promise<{ built: Member[]; again: Projection[] }> => {
+      const built: Member[] = [];
+      const again: Projection[] = [];
       try {
-        out.push(await runOne(p, rebuild, run.signal));
+        await driveAll(members, run.signal);
       } catch (e) {
-        // The view database or the store failed outside any one event: this projection stops
-        // at its checkpoint, the others still get their turn.
-        const checkpoint = await readRegistration(db, p.name)
-          .then(async (reg) => ((reg?.building ?? reg?.live) ? await readCheckpoint(db, p.name, (reg.building ?? reg.live)!.id) : null))
-          .catch(() => null);
-        out.push(failedOutsideEvents(p, checkpoint ?? null, e));
+        for (const m of members)
+          if (m.outcome === null) m.outcome = { kind: 'failed', error: new ProjectionFailure(m.p.name, null, reasonOf(e), e) };
       }
+      for (const m of members) {
+        const t = totals.get(m.p.name)!;
+        t.applied += m.applied;
+        t.read += m.read;
+        const o = m.outcome!;
+        if (o.kind === 'gone') {
+          if (++t.attempts > 3) await failOutside(m.p, replaced(m.p));
+          else again.push(m.p);
+        } else if (o.kind === 'failed') {
+          if (o.error.globalPosition === null) await failOutside(m.p, o.error.cause ?? o.error);
+          else results.set(m.p.name, { ...summary(m), status: 'failed', error: o.error });
+        } else if (o.kind === 'stopped') results.set(m.p.name, { ...summary(m), status: 'stopped' });
+        else if (m.phase === 'building') built.push(m);
+        else results.set(m.p.name, { ...summary(m), status: 'caught-up' });
+      }
+      return { built, again };
+    };
+
+    let pending: readonly Projection[] = chosen;
+    let first = true;
+    while (pending.length > 0) {
+      const members: Member[] = [];
+      const retry: Projection[] = [];
+      for (const p of pending) {
+        try {
+          const prep = await prepareTableSets(db, p, { rebuild: rebuild && first, now: clock() });
+          if (prep.kind === 'newer') {
+            results.set(p.name, {
+              ...failedOutsideEvents(p, null, null),
+              status: 'failed',
+              error: new ProjectionFailure(
+                p.name,
+                null,
+                `the view in this database is at version ${prep.liveVersion}, newer than this code's version ${p.version}: upgrade before running it`,
+              ),
+            });
+            continue;
+          }
+          const reg = prep.registration;
+          if (reg.building) members.push(memberOf(p, reg.building, 'building'));
+          else if (reg.live?.version === p.version) members.push(memberOf(p, reg.live, 'catching-up'));
+          else retry.push(p);
+        } catch (e) {
+          await failOutside(p, e);
+        }
+      }
+      first = false;
+      const { built, again } = await drive(members);
+      // Built sets that caught up go live; readers then see them, and they catch up once more
+      // (events appended meanwhile), together.
+      const live: Member[] = [];
+      for (const m of built) {
+        try {
+          const switched = await switchToLive(db, m.p.name, m.set.id, clock());
+          if (switched) {
+            totals.get(m.p.name)!.switched = true;
+            // The old set's tables are dropped: their pages go back to the file system.
+            await db.reclaimSpace?.();
+            live.push(memberOf(m.p, m.set, 'catching-up'));
+          } else if (++totals.get(m.p.name)!.attempts > 3) await failOutside(m.p, replaced(m.p));
+          else again.push(m.p);
+        } catch (e) {
+          await failOutside(m.p, e);
+        }
+      }
+      const after = await drive(live);
+      again.push(...after.again, ...retry);
+      for (const p of retry)
+        if (++totals.get(p.name)!.attempts > 3)
+          await failOutside(p, new Error(`projection ${p.name}: no live table set of version ${p.version} after building one`));
+      pending = again.filter((p) => !results.has(p.name));
     }
-    return out;
+    return chosen.map((p) => results.get(p.name)!);
   };
 
   return {

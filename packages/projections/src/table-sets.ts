@@ -7,6 +7,7 @@
 //   applied, written in the same transaction as the rows of each batch.
 import type { Projection } from './projection.js';
 import { tableNamesOf } from './projection.js';
+import { createStateSet, ensureStateSetTable, pointStatesView, releaseStateSet } from './cycle-state-sets.js';
 import { asBigInt, asNumber, asOptionalText, type SqlExecutor, type ViewDatabase } from './sql.js';
 
 export const REGISTRY_TABLE = 'renewal_projection_registry';
@@ -36,6 +37,8 @@ export interface Checkpoint {
   /** Events read into this table set so far (including those of types it ignores). */
   readonly events: number;
   readonly updatedAt: string;
+  /** The cycle-state set this table set's checkpoint equals (cycle-state-sets.ts), if it uses one. */
+  readonly stateSet?: number | null;
 }
 
 const forUpdate = (tx: SqlExecutor) => (tx.dialect === 'postgres' ? ' FOR UPDATE' : '');
@@ -61,8 +64,23 @@ export const ensureRunnerTables = async (db: ViewDatabase): Promise<void> => {
          position BIGINT,
          events BIGINT NOT NULL,
          updated_at TEXT NOT NULL,
+         state_set BIGINT,
+         states_view TEXT,
          PRIMARY KEY (projection, table_set))`,
     );
+    // A views database made before cycle-state sets: its checkpoints get the two columns.
+    const columns =
+      tx.dialect === 'sqlite'
+        ? (await tx.query(`PRAGMA table_info(${CHECKPOINT_TABLE})`)).map((r) => String(r.name))
+        : (
+            await tx.query(
+              `SELECT column_name AS name FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema()`,
+              [CHECKPOINT_TABLE],
+            )
+          ).map((r) => String(r.name));
+    if (!columns.includes('state_set')) await tx.execute(`ALTER TABLE ${CHECKPOINT_TABLE} ADD COLUMN state_set BIGINT`);
+    if (!columns.includes('states_view')) await tx.execute(`ALTER TABLE ${CHECKPOINT_TABLE} ADD COLUMN states_view TEXT`);
+    await ensureStateSetTable(tx);
   });
 };
 
@@ -97,6 +115,7 @@ export const readCheckpoint = async (exec: SqlExecutor, projection: string, tabl
     position: r.position === null || r.position === undefined ? null : asBigInt(r.position),
     events: asNumber(r.events),
     updatedAt: String(r.updated_at),
+    stateSet: r.state_set === null || r.state_set === undefined ? null : asNumber(r.state_set),
   };
 };
 
@@ -112,6 +131,24 @@ export const writeCheckpoint = async (
 
 const dropTables = async (tx: SqlExecutor, set: TableSet): Promise<void> => {
   for (const name of Object.values(set.tables)) await tx.execute(`DROP TABLE IF EXISTS ${name}`);
+};
+
+/** Drops a table set's tables, its checkpoint and the state set only it used. */
+const dropTableSet = async (tx: SqlExecutor, projection: string, set: TableSet): Promise<void> => {
+  const checkpoint = await readCheckpoint(tx, projection, set.id);
+  await dropTables(tx, set);
+  await tx.execute(`DELETE FROM ${CHECKPOINT_TABLE} WHERE projection = ? AND table_set = ?`, [projection, set.id]);
+  if (checkpoint?.stateSet) await releaseStateSet(tx, checkpoint.stateSet);
+};
+
+/** The readers' SQL view over a table set's cycle states, and the state set it shows. */
+const statesViewOf = async (tx: SqlExecutor, projection: string, setId: string) => {
+  const rows = await tx.query(`SELECT state_set, states_view FROM ${CHECKPOINT_TABLE} WHERE projection = ? AND table_set = ?`, [
+    projection,
+    setId,
+  ]);
+  const r = rows[0];
+  return r?.states_view === null || r?.states_view === undefined ? null : { view: String(r.states_view), stateSet: asNumber(r.state_set) };
 };
 
 const dropViews = async (tx: SqlExecutor, set: TableSet): Promise<void> => {
@@ -143,17 +180,17 @@ export const prepareTableSets = async (
     const liveIsCurrent = reg.live?.version === projection.version;
     const buildingIsCurrent = reg.building?.version === projection.version;
     if (!options.rebuild && (buildingIsCurrent || (liveIsCurrent && !reg.building))) return { kind: 'ready', registration: reg } as const;
-    if (reg.building) {
-      await dropTables(tx, reg.building);
-      await tx.execute(`DELETE FROM ${CHECKPOINT_TABLE} WHERE projection = ? AND table_set = ?`, [projection.name, reg.building.id]);
-    }
+    if (reg.building) await dropTableSet(tx, projection.name, reg.building);
     const generation = reg.generation + 1;
     const id = `v${projection.version}_${generation}`;
     const tables = tableNamesOf(projection, id);
     await projection.createTables(tx, tables);
+    // Built from zero, so on states from zero: it meets the shared set when it catches up.
+    const stateSet = projection.cycleStates ? await createStateSet(tx, null, options.now) : null;
     await tx.execute(
-      `INSERT INTO ${CHECKPOINT_TABLE} (projection, table_set, version, position, events, updated_at) VALUES (?, ?, ?, NULL, 0, ?)`,
-      [projection.name, id, projection.version, options.now],
+      `INSERT INTO ${CHECKPOINT_TABLE} (projection, table_set, version, position, events, updated_at, state_set, states_view)
+       VALUES (?, ?, ?, NULL, 0, ?, ?, ?)`,
+      [projection.name, id, projection.version, options.now, stateSet, projection.cycleStates ?? null],
     );
     await tx.execute(
       `UPDATE ${REGISTRY_TABLE} SET building_set = ?, building_version = ?, building_tables = ?, generation = ?, updated_at = ? WHERE projection = ?`,
@@ -172,17 +209,18 @@ export const switchToLive = async (db: ViewDatabase, projection: string, setId: 
     const reg = await readRegistration(tx, projection, true);
     if (!reg?.building || reg.building.id !== setId) return false;
     const next = reg.building;
+    const oldStates = reg.live ? await statesViewOf(tx, projection, reg.live.id) : null;
     if (reg.live) await dropViews(tx, reg.live);
+    if (oldStates) await tx.execute(`DROP VIEW IF EXISTS ${oldStates.view}`);
     for (const [base, table] of Object.entries(next.tables)) await tx.execute(`CREATE VIEW ${base} AS SELECT * FROM ${table}`);
+    const states = await statesViewOf(tx, projection, next.id);
+    if (states) await pointStatesView(tx, states.view, states.stateSet);
     await tx.execute(
       `UPDATE ${REGISTRY_TABLE} SET live_set = building_set, live_version = building_version, live_tables = building_tables,
          building_set = NULL, building_version = NULL, building_tables = NULL, updated_at = ? WHERE projection = ?`,
       [now, projection],
     );
-    if (reg.live) {
-      await dropTables(tx, reg.live);
-      await tx.execute(`DELETE FROM ${CHECKPOINT_TABLE} WHERE projection = ? AND table_set = ?`, [projection, reg.live.id]);
-    }
+    if (reg.live) await dropTableSet(tx, projection, reg.live);
     return true;
   });
 
@@ -193,10 +231,12 @@ export const dropProjection = async (db: ViewDatabase, projection: string): Prom
     const reg = await readRegistration(tx, projection, true);
     if (!reg) return;
     if (reg.live) {
+      const states = await statesViewOf(tx, projection, reg.live.id);
+      if (states) await tx.execute(`DROP VIEW IF EXISTS ${states.view}`);
       await dropViews(tx, reg.live);
-      await dropTables(tx, reg.live);
+      await dropTableSet(tx, projection, reg.live);
     }
-    if (reg.building) await dropTables(tx, reg.building);
+    if (reg.building) await dropTableSet(tx, projection, reg.building);
     await tx.execute(`DELETE FROM ${CHECKPOINT_TABLE} WHERE projection = ?`, [projection]);
     await tx.execute(`DELETE FROM ${REGISTRY_TABLE} WHERE projection = ?`, [projection]);
   });

@@ -16,8 +16,8 @@ const dying = <T extends string>(p: Projection<T>): Projection<T> =>
     ? p
     : {
         ...p,
-        applyBatch: async (events, tx, tables) => {
-          await p.applyBatch(events, tx, tables);
+        applyBatch: async (events, tx, tables, cycles) => {
+          await p.applyBatch(events, tx, tables, cycles);
           if (++batches === args.dieInsideBatch) process.kill(process.pid, 'SIGKILL');
         },
       };
