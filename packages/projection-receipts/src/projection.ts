@@ -11,9 +11,7 @@
 // Takings days (`at_date`, `recorded_date`) and the year of a number are business days: the day
 // in the ledger's zone, learned from the ledger's settings events as the log is read.
 import {
-  cycleEvents,
   cycleFigures,
-  evolveCycle,
   initialCycleState,
   pendingRequests,
   RENEWAL_EVENT_TYPES,
