@@ -9,11 +9,16 @@ import type { Tick } from './measure.js';
 import { allOf, checkThat, type Check } from './totals.js';
 
 /**
- * The runner's own bookkeeping (which table set is live, how far each got): not view rows. A raw
+ * The runner's own bookkeeping (which table set is live, how far each got, where each cycle-state
+ * set is; the state sets' own tables are view rows): not view rows. A raw
  * rebuild into fresh tables needs neither; the library's one checkpoint UPDATE per batch is left
  * to its side.
  */
-export const RUNNER_TABLES: readonly string[] = ['renewal_projection_registry', 'renewal_projection_checkpoints'];
+export const RUNNER_TABLES: readonly string[] = [
+  'renewal_projection_registry',
+  'renewal_projection_checkpoints',
+  'renewal_cycle_state_sets',
+];
 
 /** Events per batch of the projection runner (its default, passed to it explicitly by the bench). */
 export const RUNNER_BATCH = 2000;
