@@ -153,7 +153,10 @@ test('planned day by day, the plan is the one the whole-portfolio generator wrot
 
 test('what the day-by-day plan holds is bounded by the contracts, not by the months simulated', () => {
   // The heap held after a full collection, with the plan walked to its last day and that day in
-  // hand: four times the months must not hold four times as much (the whole plan does).
+  // hand. Four times the months add to the whole plan held at once (the history); walking day by
+  // day they may add a little (a contract's own state grows a few ids a month), but not a fifth of
+  // what the history adds. A ratio of the walked sizes alone was too tight for a garbage
+  // collector's noise: 1.38 MB against 2.17 MB once on a busy machine, where the history added 13.7 MB.
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
   const heldBy = (hold: () => unknown): number => {
@@ -174,10 +177,13 @@ test('what the day-by-day plan holds is bounded by the contracts, not by the mon
     });
   const whole = (months: number) => heldBy(() => generateContractPortfolio({ accounts: 600, months }));
   const [short, long] = [walked(12), walked(48)];
-  assert.ok(long < short * 1.5, `walked: ${short} bytes over 12 months, ${long} over 48`);
-  // The measure sees growth where there is some: the whole plan held at once.
   const [wholeShort, wholeLong] = [whole(12), whole(48)];
+  // The measure sees growth where there is some: the whole plan held at once.
   assert.ok(wholeLong > wholeShort * 2.5, `whole: ${wholeShort} bytes over 12 months, ${wholeLong} over 48`);
+  assert.ok(
+    long - short < (wholeLong - wholeShort) / 5,
+    `walked: ${short} bytes over 12 months, ${long} over 48; the whole plan: ${wholeShort}, ${wholeLong}`,
+  );
 });
 
 test.run();
