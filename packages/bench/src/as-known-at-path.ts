@@ -4,6 +4,7 @@
 // the store's events table and folded with core), summed by hand. Checked equal to each other and
 // to the replay of the log (booksAsTheyStood), untimed.
 import {
+  addDaysTo,
   agingAsOf,
   agingBucketOf,
   businessDayOf,
@@ -175,7 +176,7 @@ export const rawBooks = async (raw: RawBooksAccess, zones: LedgerZones, query: B
     }
   };
   // Business days, not UTC slices: the first millisecond of the takings' first day in the zone.
-  const firstMs = Date.parse(endOfBusinessDay(zones, addDay(from, -1))) + 1;
+  const firstMs = Date.parse(endOfBusinessDay(zones, addDaysTo(-1)(from))) + 1;
   const inTakings = `recorded_ms <= ${k} AND at_ms <= ${e} AND at_ms >= ${firstMs}`;
   for (const r of await raw.query(
     `SELECT taking, taking_channel AS channel, currency, COUNT(*) AS cnt, SUM(taking_minor) AS amount FROM ${H}
@@ -301,12 +302,6 @@ export const rawBooks = async (raw: RawBooksAccess, zones: LedgerZones, query: B
   };
 };
 
-const addDay = (d: BusinessDate, days: number): BusinessDate => {
-  const t = new Date(`${d}T00:00:00Z`);
-  t.setUTCDate(t.getUTCDate() + days);
-  return t.toISOString().slice(0, 10) as BusinessDate;
-};
-
 const QUERY_ROUNDS = 3;
 const TOP = 100;
 
@@ -326,7 +321,7 @@ export const knownAtLine = async (
   const raw = backend.limit.knownAtAccess?.();
   if (!raw) return null;
   const monthStart = `${asOf.slice(0, 7)}-01` as BusinessDate;
-  const query: BooksQuery = { asOf: addDay(monthStart, -1), knownAt: addDay(monthStart, 4), top: TOP };
+  const query: BooksQuery = { asOf: addDaysTo(-1)(monthStart), knownAt: addDaysTo(4)(monthStart), top: TOP };
   const zones = await readLedgerZones(store);
   say(`(e) the books as of ${query.asOf} as known at ${query.knownAt}: view rows vs raw SQL over the same rows`);
   const view = getArrearsView(views);
