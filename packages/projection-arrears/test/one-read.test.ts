@@ -124,4 +124,72 @@ const scenario = (kind: StoreKind) => async () => {
 test('SQLite: one read per catch-up and per rebuild, one cycle-state set', scenario('sqlite'));
 pgTest(test)('PostgreSQL: one read per catch-up and per rebuild, one cycle-state set', scenario('postgres'));
 
+/**
+ * A view that fails while it shares states: behaviour refuses one event in the middle of the log.
+ * It stops right before it, on a copy of the states as of its own checkpoint; arrears, which
+ * shared the set with it, goes on to the head. Once behaviour is fixed it catches up from there
+ * and the two sets are one again, with the rows of an incremental build.
+ */
+const failingWhileSharing = (kind: StoreKind) => async () => {
+  const reference = await openEnvironment(kind);
+  const env = await openEnvironment(kind);
+  try {
+    const projections = [arrearsProjection, behaviourProjection];
+    await buildIncrementally(reference.store, reference.views, projections);
+    const expected = await dumpAll(reference.views);
+
+    await feed(env.store, generatedCommands());
+    const handled = behaviourProjection.eventTypes;
+    const log = [];
+    for await (const e of env.store.readAll()) if (handled === 'all' || handled.includes(e.type)) log.push(e);
+    const culprit = log[Math.floor(log.length / 2)]!;
+    const fussy: typeof behaviourProjection = {
+      ...behaviourProjection,
+      applyBatch: async (events, ...rest) => {
+        if (events.some((e) => e.eventId === culprit.eventId)) throw new Error(`refusing ${culprit.eventId}`);
+        return behaviourProjection.applyBatch(events, ...rest);
+      },
+    };
+
+    const [arrears, behaviour] = await getProjectionRunner({
+      store: env.store,
+      database: env.views,
+      projections: [arrearsProjection, fussy],
+      batchSize: 250,
+    }).catchUp();
+    assert.is(arrears!.status, 'caught-up');
+    assert.is(behaviour!.status, 'failed');
+    if (behaviour!.status !== 'failed') return;
+    assert.is(behaviour!.error.globalPosition, culprit.globalPosition);
+    assert.is(behaviour!.position, culprit.globalPosition - 1n);
+    assert.is(await stateSets(env.views), 2);
+    // Behaviour never caught up, so readers have no behaviour view yet; arrears' is whole.
+    assert.equal(await dumpTable(env.views, 'arrears_cycles', 'cycle_id'), expected.arrears_cycles);
+    assert.equal(await dumpTable(env.views, 'arrears_states', 'cycle_id'), expected.arrears_states);
+
+    const fixed = await getProjectionRunner({ store: env.store, database: env.views, projections, batchSize: 250 }).catchUp();
+    assert.equal(
+      fixed.map((r) => [r.projection, r.status]),
+      [
+        ['arrears', 'caught-up'],
+        ['behaviour', 'caught-up'],
+      ],
+    );
+    assert.is(await stateSets(env.views), 1);
+    assert.equal(await dumpAll(env.views), expected);
+  } finally {
+    await env.close();
+    await reference.close();
+  }
+};
+
+test(
+  'SQLite: a view that fails while it shares states stops on a copy; the others go on; fixed, it catches up',
+  failingWhileSharing('sqlite'),
+);
+pgTest(test)(
+  'PostgreSQL: a view that fails while it shares states stops on a copy; the others go on; fixed, it catches up',
+  failingWhileSharing('postgres'),
+);
+
 test.run();
