@@ -178,6 +178,38 @@ test('memory: as of D as known at K equals the views over the log cut at K and D
 test('SQLite: as of D as known at K equals the views over the log cut at K and D', property('sqlite'));
 pgTest(test)('PostgreSQL: as of D as known at K equals the views over the log cut at K and D', property('postgres'));
 
+// The two hand-worked cases' cycle: December's 315.20 bill, and 100.00 in cash taken on
+// 30 December but entered on 5 January.
+const cycleId = 'unit-0201/2026-12';
+const decemberBill = {
+  command: command({
+    type: 'Bill',
+    commandId: 'bill-1',
+    actor: 'billing-run',
+    at: '2026-12-01T01:00:00Z',
+    cycleId,
+    contractId: 'unit-0201',
+    period: { start: '2026-12-01', end: '2027-01-01' },
+    dueDate: '2026-12-15',
+    currency: 'CNY',
+    lines: [{ code: 'service', description: 'Property service fee', amountMinor: 31520 }],
+  }),
+  recordedAt: '2026-12-01T01:00:00Z',
+};
+const cashEnteredLate = {
+  command: command({
+    type: 'RecordPayment',
+    commandId: 'pay-1',
+    actor: 'cashier-chen',
+    at: '2026-12-30T02:00:00Z',
+    cycleId,
+    paymentId: 'cash-0417',
+    amountMinor: 10000,
+    channel: 'cash',
+  }),
+  recordedAt: '2027-01-05T01:00:00Z',
+};
+
 // Worked by hand. One bill of 315.20 (31520 fen) due 2026-12-15; 100.00 cash taken on 30 December
 // (10:00 in Shanghai) and entered on 5 January at 09:00 in Shanghai (01:00Z).
 // As of 31 December: 16 days past due (15 -> 31 December), so the 1-30 bucket.
@@ -191,41 +223,7 @@ test('a payment entered on 5 January for 30 December is in the books of 31 Decem
   const store = getInMemoryEventStore();
   try {
     await openLedger(store);
-    const cycleId = 'unit-0201/2026-12';
-    await feed(
-      store,
-      [
-        {
-          command: command({
-            type: 'Bill',
-            commandId: 'bill-1',
-            actor: 'billing-run',
-            at: '2026-12-01T01:00:00Z',
-            cycleId,
-            contractId: 'unit-0201',
-            period: { start: '2026-12-01', end: '2027-01-01' },
-            dueDate: '2026-12-15',
-            currency: 'CNY',
-            lines: [{ code: 'service', description: 'Property service fee', amountMinor: 31520 }],
-          }),
-          recordedAt: '2026-12-01T01:00:00Z',
-        },
-        {
-          command: command({
-            type: 'RecordPayment',
-            commandId: 'pay-1',
-            actor: 'cashier-chen',
-            at: '2026-12-30T02:00:00Z',
-            cycleId,
-            paymentId: 'cash-0417',
-            amountMinor: 10000,
-            channel: 'cash',
-          }),
-          recordedAt: '2027-01-05T01:00:00Z',
-        },
-      ],
-      { strict: true },
-    );
+    await feed(store, [decemberBill, cashEnteredLate], { strict: true });
     const asOf = '2026-12-31' as BusinessDate;
     const tmp = tempDir('hand');
     const views = getSQLiteViewDatabase({ path: join(tmp.dir, 'views.db') });
@@ -283,25 +281,10 @@ test('a late fee dated after D entered before a payment dated by D: the cycle is
   const views = getSQLiteViewDatabase({ path: join(tmp.dir, 'views.db') });
   try {
     await openLedger(store);
-    const cycleId = 'unit-0201/2026-12';
     await feed(
       store,
       [
-        {
-          command: command({
-            type: 'Bill',
-            commandId: 'bill-1',
-            actor: 'billing-run',
-            at: '2026-12-01T01:00:00Z',
-            cycleId,
-            contractId: 'unit-0201',
-            period: { start: '2026-12-01', end: '2027-01-01' },
-            dueDate: '2026-12-15',
-            currency: 'CNY',
-            lines: [{ code: 'service', description: 'Property service fee', amountMinor: 31520 }],
-          }),
-          recordedAt: '2026-12-01T01:00:00Z',
-        },
+        decemberBill,
         {
           command: command({
             type: 'ChargeLateFee',
@@ -317,19 +300,7 @@ test('a late fee dated after D entered before a payment dated by D: the cycle is
           }),
           recordedAt: '2027-01-02T02:00:00Z',
         },
-        {
-          command: command({
-            type: 'RecordPayment',
-            commandId: 'pay-1',
-            actor: 'cashier-chen',
-            at: '2026-12-30T02:00:00Z',
-            cycleId,
-            paymentId: 'cash-0417',
-            amountMinor: 10000,
-            channel: 'cash',
-          }),
-          recordedAt: '2027-01-05T01:00:00Z',
-        },
+        cashEnteredLate,
       ],
       { strict: true },
     );
