@@ -127,7 +127,6 @@ const property = (kind: StoreKind) => async () => {
     await feed(env.store, withLateFees(generatedCommands()));
     await getProjectionRunner({ store: env.store, database: env.views, projections: [arrearsProjection] }).rebuild();
     const view = getArrearsView(env.views);
-    let folded = 0;
     const recorded: Instant[] = [];
     const types = new Set<string>();
     for await (const e of env.store.readAll()) {
@@ -138,37 +137,45 @@ const property = (kind: StoreKind) => async () => {
       assert.ok(types.has(t), `the portfolio has ${t}`);
     const zones = await readLedgerZones(env.store);
     let sawLateEntries = false;
+    const picture = async (cutAt: number, daysAfterKnown: number, top: number): Promise<number> => {
+      const knownAt = recorded[cutAt]!;
+      // D around the day of K: before it (late entries dated by D are in), or after it.
+      const knownDay = knownAtInstant(zones, knownAt).slice(0, 10) as BusinessDate;
+      const asOf = addDaysTo(daysAfterKnown)(knownDay);
+      const from = addDaysTo(-30)(asOf);
+      const books = await booksAsTheyStood(env.store, { asOf, knownAt, top, takingsFrom: from });
+      if (books.datedLater > 0 && books.recordedLater > 0) sawLateEntries = true;
+      const { foldedCycles, ...fromViews } = await view.asKnownAt(env.store, { asOf, knownAt, top, takingsFrom: from });
+      assert.equal(fromViews, books);
+      const oracle = await viewsOverCut(env.store, knownAt, endOfBusinessDay(zones, asOf));
+      try {
+        const arrears = getArrearsView(oracle.views);
+        assert.equal(books.portfolio, await arrears.portfolio({ asOf }));
+        assert.equal(books.topDebtors, await arrears.topDebtors({ asOf, limit: top }));
+        assert.equal(books.takings.channels, await getBehaviourView(oracle.views).takings({ from, to: asOf }));
+      } finally {
+        await oracle.close();
+      }
+      return foldedCycles;
+    };
+    // One fixed picture that folds, so the folding path is always checked: three quarters into
+    // this (deterministic) portfolio's log, D ten days before K, late fees dated after D were
+    // entered before payments dated by D. Random pictures fold about half the time, so a
+    // handful of runs may miss it.
+    const folded = await picture(Math.floor((recorded.length * 3) / 4), -10, 5);
+    assert.ok(folded > 0, 'the fixed picture has cycles that are no prefix of their versions, and they were folded');
+    assert.ok(sawLateEntries, 'the fixed picture left out both later-recorded and later-dated events');
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 0, max: recorded.length - 1 }),
         fc.integer({ min: -40, max: 20 }),
         fc.integer({ min: 1, max: 8 }),
         async (cutAt, daysAfterKnown, top) => {
-          const knownAt = recorded[cutAt]!;
-          // D around the day of K: before it (late entries dated by D are in), or after it.
-          const knownDay = knownAtInstant(zones, knownAt).slice(0, 10) as BusinessDate;
-          const asOf = addDaysTo(daysAfterKnown)(knownDay);
-          const from = addDaysTo(-30)(asOf);
-          const books = await booksAsTheyStood(env.store, { asOf, knownAt, top, takingsFrom: from });
-          if (books.datedLater > 0 && books.recordedLater > 0) sawLateEntries = true;
-          const { foldedCycles, ...fromViews } = await view.asKnownAt(env.store, { asOf, knownAt, top, takingsFrom: from });
-          folded += foldedCycles;
-          assert.equal(fromViews, books);
-          const oracle = await viewsOverCut(env.store, knownAt, endOfBusinessDay(zones, asOf));
-          try {
-            const arrears = getArrearsView(oracle.views);
-            assert.equal(books.portfolio, await arrears.portfolio({ asOf }));
-            assert.equal(books.topDebtors, await arrears.topDebtors({ asOf, limit: top }));
-            assert.equal(books.takings.channels, await getBehaviourView(oracle.views).takings({ from, to: asOf }));
-          } finally {
-            await oracle.close();
-          }
+          await picture(cutAt, daysAfterKnown, top);
         },
       ),
       { numRuns: kind === 'memory' ? 12 : 6 },
     );
-    assert.ok(sawLateEntries, 'some pictures left out both later-recorded and later-dated events');
-    assert.ok(folded > 0, 'some cycles were no prefix of their versions, or aged by a plan, and were folded');
   } finally {
     await env.close();
   }
