@@ -10,28 +10,52 @@ type WellFormedString = string & { isWellFormed(): boolean };
 /** Whether a string holds no lone surrogate (`String.prototype.isWellFormed`, Node 20+). */
 export const isWellFormedText = (s: string): boolean => (s as WellFormedString).isWellFormed();
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
 /**
- * The first place in a JSON-like value (object keys included) where a string is not well-formed:
- * `""` for the value itself, `data/lines/0/code` style below it; null when every string is.
+ * Whether every string of a JSON-like value (object keys included) is well-formed. Allocates
+ * nothing (no key arrays, no paths): every append walks every event with it.
  */
-export const illFormedPath = (value: unknown, path = ''): string | null => {
+const allWellFormed = (value: unknown): boolean => {
+  if (typeof value === 'string') return isWellFormedText(value);
+  if (typeof value !== 'object' || value === null) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!allWellFormed(value[i])) return false;
+    return true;
+  }
+  // Own enumerable string keys, as Object.keys and JSON.stringify see them.
+  for (const key in value) {
+    if (!hasOwn.call(value, key)) continue;
+    if (!isWellFormedText(key) || !allWellFormed((value as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+};
+
+/** Where the first ill-formed string is, once `allWellFormed` has said there is one. */
+const pathOfIllFormed = (value: unknown, path: string): string | null => {
   if (typeof value === 'string') return isWellFormedText(value) ? null : path;
   if (typeof value !== 'object' || value === null) return null;
   const at = (key: string) => (path === '' ? key : `${path}/${key}`);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = illFormedPath(value[i], at(String(i)));
+      const found = pathOfIllFormed(value[i], at(String(i)));
       if (found !== null) return found;
     }
     return null;
   }
   for (const key of Object.keys(value)) {
     if (!isWellFormedText(key)) return at(key);
-    const found = illFormedPath((value as Record<string, unknown>)[key], at(key));
+    const found = pathOfIllFormed((value as Record<string, unknown>)[key], at(key));
     if (found !== null) return found;
   }
   return null;
 };
+
+/**
+ * The first place in a JSON-like value (object keys included) where a string is not well-formed:
+ * `""` for the value itself, `data/lines/0/code` style below it; null when every string is.
+ */
+export const illFormedPath = (value: unknown, path = ''): string | null => (allWellFormed(value) ? null : pathOfIllFormed(value, path));
 
 /** Control characters (C0, DEL, C1), format characters (Cf: bidi controls, zero-width characters, the BOM) and line/paragraph separators. */
 const FORBIDDEN_IN_ID = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;

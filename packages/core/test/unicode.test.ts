@@ -147,4 +147,52 @@ wellFormed('illFormedPath names the first ill-formed string of a JSON value, key
   assert.is(illFormedPath(LONE_HIGH), '');
 });
 
+wellFormed('illFormedPath finds an ill-formed string exactly when a JSON value holds one, and its path leads to it', () => {
+  // Strings with and without a lone surrogate; keys neither empty nor holding '/' (a path cannot
+  // tell those steps apart: `a//b`, `a/b`).
+  const text = fc.oneof(
+    fc.string({ maxLength: 6 }),
+    fc.tuple(fc.string({ maxLength: 3 }), fc.constantFrom(LONE_HIGH, LONE_LOW)).map(([a, b]) => a + b),
+  );
+  const key = text.map((k) => k.replaceAll('/', '-') || 'k');
+  const { value } = fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small' },
+      text,
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(tie('value'), { maxLength: 4 }),
+      fc.dictionary(key, tie('value'), { maxKeys: 4 }),
+    ),
+  }));
+  const strings = (v: unknown): string[] =>
+    typeof v === 'string'
+      ? [v]
+      : Array.isArray(v)
+        ? v.flatMap(strings)
+        : v !== null && typeof v === 'object'
+          ? Object.entries(v).flatMap(([k, x]) => [k, ...strings(x)])
+          : [];
+  fc.assert(
+    fc.property(value, (v) => {
+      const path = illFormedPath(v);
+      assert.is(path === null, strings(v).every(isWellFormedText));
+      if (path === null) return;
+      // Every step but the last leads into the value; the last names an ill-formed string or key.
+      const steps = path === '' ? [] : path.split('/');
+      let at: unknown = v;
+      for (const step of steps.slice(0, -1)) at = (at as Record<string, unknown>)[step];
+      const last = steps.at(-1);
+      if (last === undefined) assert.not.ok(isWellFormedText(at as string));
+      else {
+        const own = Object.keys(at as object).includes(last);
+        assert.ok(own, `${last} is a key of its parent`);
+        const child = (at as Record<string, unknown>)[last];
+        assert.ok(!isWellFormedText(last) || (typeof child === 'string' && !isWellFormedText(child)));
+      }
+    }),
+  );
+});
+
 wellFormed.run();
