@@ -28,6 +28,7 @@ import {
   type CommandOf,
   type DomainEvent,
   type DuplicateOf,
+  type EnvelopeOptions,
   type ErrorOf,
   type EventOf,
   type FiguresOf,
@@ -209,6 +210,11 @@ interface Stream<S> {
   prefix: { upTo: number; state: S } | null;
 }
 
+const NONE_REFUSED: ReadonlyMap<number, CommandIdConflict> = new Map();
+
+/** Up to this many events, the command-id check scans a stream rather than index it. */
+const SCANNED_STREAM = 16;
+
 const foldRecorded = <A extends AnyAggregate>(aggregate: A, events: Iterable<RecordedEvent>, until = Number.POSITIVE_INFINITY) => {
   const { evolve, events: codec } = aggregate;
   let state: StateOf<A> = aggregate.initialState();
@@ -235,32 +241,31 @@ export const loadAggregate = async <A extends AnyAggregate>(
   streamName: string,
 ): Promise<LoadedAggregate<StateOf<A>>> => foldRecorded(aggregate, await readWhole(store, streamName));
 
-/** The events as stored: revisions follow from the append result; positions too when it is one event. */
-const recordedFrom = async (
+/** One event as stored, built from the append result (the shape stores return, recordedEventFrom). */
+const recordedOne = (streamName: string, e: NewEvent, result: AppendResult): RecordedEvent =>
+  // One literal: no spread on the hot path.
+  ({
+    eventId: e.eventId,
+    type: e.type,
+    schemaVersion: e.schemaVersion,
+    data: e.data,
+    metadata: e.metadata,
+    streamName,
+    streamRevision: result.nextExpectedRevision,
+    globalPosition: result.lastGlobalPosition,
+  }) as RecordedEvent;
+
+/**
+ * Several events as stored: global positions need not be consecutive (PostgreSQL sequences,
+ * EventStoreDB log positions), so they are read back.
+ */
+const readBack = async (
   store: EventStore,
   streamName: string,
   events: readonly NewEvent[],
   result: AppendResult,
 ): Promise<RecordedEvent[]> => {
   const firstRevision = result.nextExpectedRevision - BigInt(events.length - 1);
-  if (events.length === 1) {
-    const e = events[0]!;
-    // The shape stores return (recordedEventFrom), as one literal: no spread on the hot path.
-    return [
-      {
-        eventId: e.eventId,
-        type: e.type,
-        schemaVersion: e.schemaVersion,
-        data: e.data,
-        metadata: e.metadata,
-        streamName,
-        streamRevision: firstRevision,
-        globalPosition: result.lastGlobalPosition,
-      } as RecordedEvent,
-    ];
-  }
-  // Several events: global positions need not be consecutive (PostgreSQL sequences, EventStoreDB
-  // log positions): read them back.
   const ids = new Set(events.map((e) => e.eventId));
   const out: RecordedEvent[] = [];
   for await (const e of store.readStream(streamName, { fromRevision: firstRevision })) {
@@ -294,6 +299,12 @@ class Unconfirmed {
   constructor(readonly streams: readonly string[]) {}
 }
 
+/** The streams of an attempt; `trusted` names those taken from the cache (or as new), not read now. */
+interface Loaded<S> {
+  readonly streams: Map<string, Stream<S>>;
+  readonly trusted: readonly string[];
+}
+
 /** A stream as the handler last saw it: what `Stream` starts from. */
 interface CachedStream<S> {
   readonly state: S;
@@ -305,14 +316,9 @@ interface CachedStream<S> {
 const streamCache = <S>(size: number) => {
   const entries = new Map<string, CachedStream<S>>();
   return {
-    get(name: string): CachedStream<S> | undefined {
-      const entry = entries.get(name);
-      if (entry !== undefined) {
-        entries.delete(name);
-        entries.set(name, entry);
-      }
-      return entry;
-    },
+    // A get does not move the stream up: every attempt that stands ends in `set` for each of its
+    // streams (remember), which does; deleting and re-adding a key twice a command costs more.
+    get: (name: string): CachedStream<S> | undefined => entries.get(name),
     set(name: string, entry: CachedStream<S>): void {
       entries.delete(name);
       entries.set(name, entry);
@@ -356,11 +362,16 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
    * streams: in one go anyway, and one refusal or duplicate among its commands decided on the
    * cache would have the whole batch decided again.
    */
-  const loadWithCache = async (names: readonly string[], fresh: boolean) => {
-    if (cache === null || fresh || names.length !== 1) return { streams: await loadStreams(names), trusted: [] as string[] };
+  const loadWithCache = (names: readonly string[], fresh: boolean): Loaded<S> | Promise<Loaded<S>> => {
+    if (cache === null || fresh || names.length !== 1) return loadStreams(names).then((streams) => ({ streams, trusted: [] }));
     const name = names[0]!;
-    const entry = cache.get(name) ?? { state: aggregate.initialState(), revision: 'no-stream' as const, recorded: [] };
-    return { streams: new Map([[name, { name, ...entry, planned: null, firstIndexOf: null, prefix: null }]]), trusted: [name] };
+    const entry = cache.get(name);
+    // One literal of the Stream shape (no spread: each key added after one costs about a microsecond).
+    const s: Stream<S> =
+      entry === undefined
+        ? { name, state: aggregate.initialState(), revision: 'no-stream', recorded: [], planned: null, firstIndexOf: null, prefix: null }
+        : { name, state: entry.state, revision: entry.revision, recorded: entry.recorded, planned: null, firstIndexOf: null, prefix: null };
+    return { streams: new Map<string, Stream<S>>().set(name, s), trusted: [name] };
   };
 
   /** After an attempt that stood: every stream as it now is, its events read and written in order. */
@@ -376,7 +387,7 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
         continue;
       }
       const more = written.get(s.name);
-      cache.set(s.name, { state: s.state, revision: s.revision, recorded: more ? [...s.recorded, ...more] : s.recorded });
+      cache.set(s.name, { state: s.state, revision: s.revision, recorded: more ? s.recorded.concat(more) : s.recorded });
     }
   };
 
@@ -386,11 +397,7 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
    */
   const earlierUnder = (s: Stream<S>, commandId: string) => {
     const recorded = s.recorded;
-    if (s.firstIndexOf === null) {
-      s.firstIndexOf = new Map();
-      for (let i = recorded.length - 1; i >= 0; i--) s.firstIndexOf.set(recorded[i]!.metadata.commandId, i);
-    }
-    const i = s.firstIndexOf.get(commandId);
+    const i = firstIndexOf(s, commandId);
     if (i !== undefined) {
       let end = i + 1;
       while (end < recorded.length && recorded[end]!.metadata.commandId === commandId) end++;
@@ -402,6 +409,24 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
     }
     for (const p of s.planned ?? []) if (p.commandId === commandId) return { events: p.events, position: null, before: () => p.before };
     return null;
+  };
+
+  /**
+   * Where the id first appears among the events read. A short stream (a cycle has a handful of
+   * events) is scanned; a long one is indexed once per attempt, so that a batch of retried
+   * commands on it (an import run again) does not scan it once per command.
+   */
+  const firstIndexOf = (s: Stream<S>, commandId: string): number | undefined => {
+    const recorded = s.recorded;
+    if (s.firstIndexOf === null && recorded.length <= SCANNED_STREAM) {
+      for (let i = 0; i < recorded.length; i++) if (recorded[i]!.metadata.commandId === commandId) return i;
+      return undefined;
+    }
+    if (s.firstIndexOf === null) {
+      s.firstIndexOf = new Map();
+      for (let i = recorded.length - 1; i >= 0; i--) s.firstIndexOf.set(recorded[i]!.metadata.commandId, i);
+    }
+    return s.firstIndexOf.get(commandId);
   };
 
   /** The state after the first `upTo` events read: folded on from the last one asked for when it can. */
@@ -431,25 +456,30 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
 
   const roleOf = (handleOptions: HandleOptions<C>): string | null => handleOptions.role ?? options.role ?? null;
 
-  const metadataOf = (command: C, handleOptions: HandleOptions<C>, recordedAt: Instant) => ({
-    recordedAt,
-    actor: command.actor,
-    commandId: command.commandId,
-    correlationId: handleOptions.correlationId ?? command.commandId,
-    ...(handleOptions.causationId ? { causationId: handleOptions.causationId } : {}),
-    ...(roleOf(handleOptions) ? { role: roleOf(handleOptions)! } : {}),
-  });
+  const metadataOf = (command: C, handleOptions: HandleOptions<C>, recordedAt: Instant): EnvelopeOptions => {
+    const role = roleOf(handleOptions);
+    const causationId = handleOptions.causationId;
+    const correlationId = handleOptions.correlationId ?? command.commandId;
+    // Literals rather than optional spreads: this runs for every command.
+    if (!causationId && !role) return { recordedAt, actor: command.actor, commandId: command.commandId, correlationId };
+    return {
+      recordedAt,
+      actor: command.actor,
+      commandId: command.commandId,
+      correlationId,
+      ...(causationId ? { causationId } : {}),
+      ...(role ? { role } : {}),
+    };
+  };
 
-  /** Decides every command against the streams as read, in order, and plans one append per applied command. */
-  const plan = async (
+  /** Decides every command against its stream as loaded, in order, and plans one append per applied command. */
+  const plan = (
     commands: readonly C[],
+    names: readonly string[],
+    { streams, trusted }: Loaded<S>,
     handleOptions: HandleOptions<C>,
     refused: ReadonlyMap<number, CommandIdConflict>,
-    fresh: boolean,
   ) => {
-    const names: string[] = [];
-    for (const c of commands) names.push(aggregate.streamName(c));
-    const { streams, trusted } = await loadWithCache([...new Set(names)], fresh);
     const now = handleOptions.recordedAt === undefined ? clock() : null;
     const recordedAtOf = (command: C): Instant =>
       typeof handleOptions.recordedAt === 'function' ? handleOptions.recordedAt(command) : (handleOptions.recordedAt ?? now!);
@@ -556,7 +586,13 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
     refused: ReadonlyMap<number, CommandIdConflict>,
     fresh: boolean,
   ): Promise<BatchResult<A>[]> => {
-    const { requests, planned, streams, trusted } = await plan(commands, runOptions, refused, fresh || runOptions.dryRun === true);
+    const names: string[] = [];
+    for (const c of commands) names.push(aggregate.streamName(c));
+    const loading = loadWithCache(names.length === 1 ? names : [...new Set(names)], fresh || runOptions.dryRun === true);
+    // A stream from the cache is decided at once: awaiting a value that is there costs a turn of
+    // the microtask queue and its allocations on every command.
+    const loaded = loading instanceof Promise ? await loading : loading;
+    const { requests, planned, streams, trusted } = plan(commands, names, loaded, runOptions, refused);
     // Only an append confirms a state the handler did not read now: anything else, decide again on a read.
     if (trusted.length > 0 && planned.some((p) => p.outcome.status !== 'applied')) throw new Unconfirmed(trusted);
     if (requests.length === 0) {
@@ -567,7 +603,7 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
       return planned.map((p): BatchResult<A> => (p.outcome.status === 'applied' ? { status: 'not-written' } : p.outcome));
     let results: readonly AppendResult[];
     // Conditions go last, as appends of nothing: a store checks an empty append's revision.
-    const conditions = (runOptions.conditions ?? []).map((c): AppendRequest => ({ ...c, events: [] }));
+    const conditions = runOptions.conditions === undefined ? [] : runOptions.conditions.map((c): AppendRequest => ({ ...c, events: [] }));
     try {
       results =
         requests.length === 1 && conditions.length === 0
@@ -597,9 +633,13 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
         out.push({ status: 'duplicate', duplicate: { key: 'commandId', id: request.events[0]!.metadata.commandId } });
         continue;
       }
-      const events = await recordedFrom(store, request.streamName, request.events, result);
-      written.set(request.streamName, [...(written.get(request.streamName) ?? []), ...events]);
-      out.push({ ...p.outcome, events });
+      const events =
+        request.events.length === 1
+          ? [recordedOne(request.streamName, request.events[0]!, result)]
+          : await readBack(store, request.streamName, request.events, result);
+      const before = written.get(request.streamName);
+      written.set(request.streamName, before === undefined ? events : before.concat(events));
+      out.push({ status: 'applied', events, state: p.outcome.state, figures: p.outcome.figures });
     }
     remember(streams, written, doubtful);
     return out;
@@ -611,14 +651,15 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
    * retry: it cannot come right by waiting).
    */
   const run = async (commands: readonly C[], runOptions: RunOptions<C>): Promise<BatchResult<A>[]> => {
-    const refused = new Map<number, CommandIdConflict>();
+    // Made only when a command is refused so (a rare case; most calls never need it).
+    let refused: Map<number, CommandIdConflict> | null = null;
     let fresh = false;
     for (let tries = 0; ; ) {
       try {
-        return await attempt(commands, runOptions, refused, fresh);
+        return await attempt(commands, runOptions, refused ?? NONE_REFUSED, fresh);
       } catch (e) {
         if (e instanceof TakenElsewhere) {
-          refused.set(e.index, e.conflict);
+          (refused ??= new Map()).set(e.index, e.conflict);
           continue;
         }
         if (e instanceof Unconfirmed) {

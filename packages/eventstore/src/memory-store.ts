@@ -2,10 +2,12 @@
 // Events are kept as JSON text, exactly like a database row, so a test on this store sees what a
 // test on SQLite would (fields dropped by JSON, decode failures). But the same text is parsed and
 // validated once, not on every read: beside each row the store keeps the event its text decoded
-// to (at the append, frozen) and hands out fresh events around it. A row whose text is no longer
-// the text decoded (overwritten around the API, as the tests that corrupt a row do) or that was
-// put in without the store is decoded from its text at its next read; one that does not decode
-// keeps nothing, and fails every read.
+// to at the row's first read (frozen) and hands out fresh events around it. An append only
+// serialises, as a database write would: a row is decoded when something reads it (a command
+// handler with a cache of its streams may never read back what it wrote). A row whose text is no
+// longer the text decoded (overwritten around the API, as the tests that corrupt a row do) is
+// decoded from its text again at its next read; one that does not decode keeps nothing, and
+// fails every read.
 import type { NewEvent, RecordedEvent } from '@renewal-ledger/core';
 import { checkAppend } from './append-checks.js';
 import {
@@ -71,7 +73,10 @@ type AppendedRow = InMemoryRow & { [decodedOnce]?: DecodedOnce };
 const deepFreeze = <T>(value: T): T => {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
+    // Indexes and keys walked in place (Object.values would allocate an array per object): every
+    // row's first read freezes what it decoded to.
+    if (Array.isArray(value)) for (let i = 0; i < value.length; i++) deepFreeze(value[i]);
+    else for (const key in value) deepFreeze((value as Record<string, unknown>)[key]);
   }
   return value;
 };
@@ -105,19 +110,6 @@ const recordedFromRow = (row: AppendedRow, decode: StoredEventDecoder): Recorded
     streamRevision: row.streamRevision,
     globalPosition: row.globalPosition,
   } as RecordedEvent;
-};
-
-/**
- * A row just appended, decoded from its text at once, as its first read would (the next command
- * on its stream, a rebuild, reads it anyway): the write pays for it once and every read is a
- * lookup. A row that does not decode keeps nothing, and every read of it fails.
- */
-const decodeAtAppend = (row: AppendedRow, decode: StoredEventDecoder): void => {
-  try {
-    recordedFromRow(row, decode);
-  } catch {
-    // Reported by every read of the row, as a database row that does not decode would be.
-  }
 };
 
 const rowAt = (db: InMemoryDatabase, position: bigint): InMemoryRow => db.rows[Number(position) - 1]!;
@@ -162,19 +154,19 @@ const alreadyStored = (
 };
 
 /** Appends one request or throws, leaving what it already wrote for the caller to roll back. */
-const appendOne = (db: InMemoryDatabase, request: AppendRequest, decode: StoredEventDecoder): AppendResult => {
+const appendOne = (db: InMemoryDatabase, request: AppendRequest): AppendResult => {
   const { streamName, events, expectedRevision } = request;
   const retry = alreadyStored(db, streamName, events, expectedRevision);
   if (retry) return retry;
   const actual = lastRevision(db, streamName);
   if (!revisionMatches(expectedRevision, actual)) throw new WrongExpectedRevisionError(streamName, expectedRevision, actual);
   // An event id stored anywhere else is what a unique key refuses in the SQL stores.
-  const seen = new Set<string>();
-  for (const e of events) {
-    const stored = db.eventIds.get(e.eventId);
-    if (stored !== undefined) throw new EventIdConflictError(streamName, e.eventId, rowAt(db, stored).streamName);
-    if (seen.has(e.eventId)) throw new EventIdConflictError(streamName, e.eventId, streamName);
-    seen.add(e.eventId);
+  for (let i = 0; i < events.length; i++) {
+    const id = events[i]!.eventId;
+    const stored = db.eventIds.get(id);
+    if (stored !== undefined) throw new EventIdConflictError(streamName, id, rowAt(db, stored).streamName);
+    // Twice in this very append (events are few: a scan, not a set per append).
+    for (let j = 0; j < i; j++) if (events[j]!.eventId === id) throw new EventIdConflictError(streamName, id, streamName);
   }
   let positions = db.streams.get(streamName);
   if (!positions) db.streams.set(streamName, (positions = []));
@@ -195,7 +187,6 @@ const appendOne = (db: InMemoryDatabase, request: AppendRequest, decode: StoredE
       metadata: JSON.stringify(e.metadata),
       [decodedOnce]: undefined,
     };
-    decodeAtAppend(row, decode);
     db.rows.push(row);
     positions.push(position);
     db.eventIds.set(e.eventId, position);
@@ -214,10 +205,10 @@ const rollbackTo = (db: InMemoryDatabase, length: number): void => {
 };
 
 /** Appends all requests or none. Synchronous, so no other append can interleave. */
-const appendAll = (db: InMemoryDatabase, requests: readonly AppendRequest[], decode: StoredEventDecoder): AppendResult[] => {
+const appendAll = (db: InMemoryDatabase, requests: readonly AppendRequest[]): AppendResult[] => {
   const length = db.rows.length;
   try {
-    return requests.map((r) => appendOne(db, r, decode));
+    return requests.map((r) => appendOne(db, r));
   } catch (e) {
     rollbackTo(db, length);
     throw e;
@@ -244,12 +235,12 @@ export const getInMemoryEventStore = (options: InMemoryEventStoreOptions = {}): 
       open();
       const requests = [{ streamName, events, expectedRevision }];
       checkAppend(self, requests);
-      return appendAll(db, requests, decode)[0]!;
+      return appendAll(db, requests)[0]!;
     },
     async appendBatch(requests) {
       open();
       checkAppend(self, requests);
-      return appendAll(db, requests, decode);
+      return appendAll(db, requests);
     },
     async *readStream(streamName: string, readOptions: ReadStreamOptions = {}) {
       open();

@@ -92,6 +92,25 @@ test('the cache keeps the last `streams` streams: one dropped is read again', as
   assert.equal(await paidAmounts(store, 'c1'), [100, 100]);
 });
 
+test('with a cache, a command retried on a short or a long stream is a duplicate, and its id with other content refused', async () => {
+  const { store, reads } = counting(getInMemoryEventStore());
+  const handler = getCommandHandler(renewalCycle, { store, clock, cache: { streams: 10 } });
+  await handler.handle(bill('c1', 'b1'));
+  // A payment of 0.01 at a time: up to 16 events a stream is scanned for the id, past that indexed.
+  for (const n of [3, 40]) {
+    for (let i = 1; i < n; i++) assert.is((await handler.handle(pay('c1', `p${n}-${i}`, 1))).status, 'applied');
+    for (const i of [1, n - 1]) {
+      assert.is((await handler.handle(pay('c1', `p${n}-${i}`, 1))).status, 'duplicate', `p${n}-${i} again`);
+      const changed = await handler.handle(pay('c1', `p${n}-${i}`, 2));
+      assert.is(changed.status === 'rejected' ? changed.error.code : changed.status, 'COMMAND_ID_CONFLICT', `p${n}-${i} with 0.02`);
+    }
+  }
+  assert.is((await handler.handle(bill('c1', 'b1'))).status, 'duplicate', 'the first command of the stream again');
+  // 1 bill + 2 + 39 payments: the refusals and duplicates were confirmed on fresh reads, nothing written twice.
+  assert.is((await paidAmounts(store, 'c1')).length, 41);
+  assert.ok(reads.length > 0, 'answers other than applied were read again');
+});
+
 test('check() never answers from the cache', async () => {
   const database = createInMemoryDatabase();
   const cached = getCommandHandler(renewalCycle, { store: getInMemoryEventStore({ database }), clock, cache: { streams: 10 } });
