@@ -208,6 +208,10 @@ interface Stream<S> {
    */
   firstIndexOf: Map<string, number> | null;
   prefix: { upTo: number; state: S } | null;
+  /** The events this attempt's append stored on it, for the cache (none without one). */
+  written: RecordedEvent[] | null;
+  /** The append answered already-stored: another writer got there first, the state is not known. */
+  doubtful: boolean;
 }
 
 const NONE_REFUSED: ReadonlyMap<number, CommandIdConflict> = new Map();
@@ -312,6 +316,19 @@ interface CachedStream<S> {
   readonly recorded: readonly RecordedEvent[];
 }
 
+/** A stream as an attempt starts it: one literal of the whole shape (no spread: each key added after one costs about a microsecond). */
+const streamAt = <S>(name: string, state: S, revision: ExpectedRevision, recorded: readonly RecordedEvent[]): Stream<S> => ({
+  name,
+  state,
+  revision,
+  recorded,
+  planned: null,
+  firstIndexOf: null,
+  prefix: null,
+  written: null,
+  doubtful: false,
+});
+
 /** The last `size` streams, the least recently used dropped first (a Map keeps insertion order). */
 const streamCache = <S>(size: number) => {
   const entries = new Map<string, CachedStream<S>>();
@@ -341,7 +358,7 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
 
   const stream = (name: string, events: readonly RecordedEvent[]): Stream<S> => {
     const { state, revision } = foldRecorded(aggregate, events);
-    return { name, state, revision, recorded: events, planned: null, firstIndexOf: null, prefix: null };
+    return streamAt(name, state, revision, events);
   };
 
   /** The streams of a batch, folded: in one read where the store can (`readStreams`), else one by one. */
@@ -366,27 +383,22 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
     if (cache === null || fresh || names.length !== 1) return loadStreams(names).then((streams) => ({ streams, trusted: [] }));
     const name = names[0]!;
     const entry = cache.get(name);
-    // One literal of the Stream shape (no spread: each key added after one costs about a microsecond).
-    const s: Stream<S> =
+    const s =
       entry === undefined
-        ? { name, state: aggregate.initialState(), revision: 'no-stream', recorded: [], planned: null, firstIndexOf: null, prefix: null }
-        : { name, state: entry.state, revision: entry.revision, recorded: entry.recorded, planned: null, firstIndexOf: null, prefix: null };
+        ? streamAt(name, aggregate.initialState(), 'no-stream', [])
+        : streamAt(name, entry.state, entry.revision, entry.recorded);
     return { streams: new Map<string, Stream<S>>().set(name, s), trusted: [name] };
   };
 
   /** After an attempt that stood: every stream as it now is, its events read and written in order. */
-  const remember = (
-    streams: ReadonlyMap<string, Stream<S>>,
-    written: ReadonlyMap<string, readonly RecordedEvent[]>,
-    doubtful: ReadonlySet<string>,
-  ) => {
+  const remember = (streams: ReadonlyMap<string, Stream<S>>) => {
     if (cache === null) return;
     for (const s of streams.values()) {
-      if (doubtful.has(s.name)) {
+      if (s.doubtful) {
         cache.drop(s.name);
         continue;
       }
-      const more = written.get(s.name);
+      const more = s.written;
       cache.set(s.name, { state: s.state, revision: s.revision, recorded: more ? s.recorded.concat(more) : s.recorded });
     }
   };
@@ -484,12 +496,13 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
     const recordedAtOf = (command: C): Instant =>
       typeof handleOptions.recordedAt === 'function' ? handleOptions.recordedAt(command) : (handleOptions.recordedAt ?? now!);
     const requests: AppendRequest[] = [];
-    const planned: Planned<A>[] = [];
+    // Sized at once (a first push makes room for 17): one command is the common case.
+    const planned = new Array<Planned<A>>(commands.length);
     for (let i = 0; i < commands.length; i++) {
       let command = commands[i]!;
       const taken = refused.get(i);
       if (taken) {
-        planned.push({ request: null, outcome: { status: 'rejected', error: taken } });
+        planned[i] = { request: null, outcome: { status: 'rejected', error: taken } };
         continue;
       }
       const s = streams.get(names[i]!)!;
@@ -497,34 +510,34 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
       if (options.access) {
         const checked = authorise(options.access, roleOf(handleOptions), command, s.state, aggregate.access);
         if (E.isLeft(checked)) {
-          planned.push({ request: null, outcome: { status: 'rejected', error: checked.left } });
+          planned[i] = { request: null, outcome: { status: 'rejected', error: checked.left } };
           continue;
         }
         command = checked.right;
       }
       const earlier = earlierUnder(s, command.commandId);
       if (earlier) {
-        planned.push({ request: null, outcome: repeated(command, s, earlier) });
+        planned[i] = { request: null, outcome: repeated(command, s, earlier) };
         continue;
       }
       // The handler's one rule about time, for every aggregate: a fact is not recorded before it happened.
       const at = (command as { readonly at?: unknown }).at;
       const tooEarly = isInstant(at) ? recordedBeforeItHappened(command.commandId, at, recordedAtOf(command)) : null;
       if (tooEarly) {
-        planned.push({ request: null, outcome: { status: 'rejected', error: tooEarly } });
+        planned[i] = { request: null, outcome: { status: 'rejected', error: tooEarly } };
         continue;
       }
       const decision = aggregate.decide(command, s.state);
       if (E.isLeft(decision)) {
-        planned.push({ request: null, outcome: { status: 'rejected', error: decision.left } });
+        planned[i] = { request: null, outcome: { status: 'rejected', error: decision.left } };
         continue;
       }
       const { events, duplicate } = decision.right;
       if (events.length === 0) {
-        planned.push({
+        planned[i] = {
           request: null,
           outcome: { status: 'duplicate', duplicate: duplicate ?? { key: 'commandId', id: command.commandId } },
-        });
+        };
         continue;
       }
       const newEvents = envelope(
@@ -535,14 +548,16 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
       requests.push({ streamName: s.name, events: newEvents, expectedRevision: s.revision });
       const before = s.state;
       for (const e of events) s.state = aggregate.evolve(s.state, e);
-      (s.planned ??= []).push({ commandId: command.commandId, events, before });
+      const mine = { commandId: command.commandId, events, before };
+      if (s.planned === null) s.planned = [mine];
+      else s.planned.push(mine);
       const from = s.revision === 'no-stream' ? -1n : (s.revision as bigint);
       s.revision = from + BigInt(newEvents.length);
       // State and figures after this command, not after the whole batch.
-      planned.push({
+      planned[i] = {
         request: requests.length - 1,
         outcome: { status: 'applied', events: [], state: s.state, figures: aggregate.figures(s.state) },
-      });
+      };
     }
     return { requests, planned, streams, trusted };
   };
@@ -586,8 +601,7 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
     refused: ReadonlyMap<number, CommandIdConflict>,
     fresh: boolean,
   ): Promise<BatchResult<A>[]> => {
-    const names: string[] = [];
-    for (const c of commands) names.push(aggregate.streamName(c));
+    const names = commands.map((c) => aggregate.streamName(c));
     const loading = loadWithCache(names.length === 1 ? names : [...new Set(names)], fresh || runOptions.dryRun === true);
     // A stream from the cache is decided at once: awaiting a value that is there costs a turn of
     // the microtask queue and its allocations on every command.
@@ -596,7 +610,7 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
     // Only an append confirms a state the handler did not read now: anything else, decide again on a read.
     if (trusted.length > 0 && planned.some((p) => p.outcome.status !== 'applied')) throw new Unconfirmed(trusted);
     if (requests.length === 0) {
-      remember(streams, new Map(), new Set());
+      remember(streams);
       return planned.map((p) => p.outcome);
     }
     if (runOptions.dryRun || (runOptions.allOrNothing && planned.some((p) => p.outcome.status === 'rejected')))
@@ -616,12 +630,11 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
         throw new Unconfirmed(trusted);
       throw e;
     }
-    const written = new Map<string, RecordedEvent[]>();
-    const doubtful = new Set<string>();
-    const out: HandleResult<A>[] = [];
-    for (const p of planned) {
+    const out = new Array<HandleResult<A>>(planned.length);
+    for (let i = 0; i < planned.length; i++) {
+      const p = planned[i]!;
       if (p.request === null || p.outcome.status !== 'applied') {
-        out.push(p.outcome);
+        out[i] = p.outcome;
         continue;
       }
       const request = requests[p.request]!;
@@ -629,19 +642,21 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
       // Stored by another writer between our read and our append (stores answer already-stored
       // only for the same ids with the same data): nothing was written by this call.
       if (result.outcome === 'already-stored') {
-        doubtful.add(request.streamName);
-        out.push({ status: 'duplicate', duplicate: { key: 'commandId', id: request.events[0]!.metadata.commandId } });
+        streams.get(request.streamName)!.doubtful = true;
+        out[i] = { status: 'duplicate', duplicate: { key: 'commandId', id: request.events[0]!.metadata.commandId } };
         continue;
       }
       const events =
         request.events.length === 1
           ? [recordedOne(request.streamName, request.events[0]!, result)]
           : await readBack(store, request.streamName, request.events, result);
-      const before = written.get(request.streamName);
-      written.set(request.streamName, before === undefined ? events : before.concat(events));
-      out.push({ status: 'applied', events, state: p.outcome.state, figures: p.outcome.figures });
+      if (cache !== null) {
+        const s = streams.get(request.streamName)!;
+        s.written = s.written === null ? events : s.written.concat(events);
+      }
+      out[i] = { status: 'applied', events, state: p.outcome.state, figures: p.outcome.figures };
     }
-    remember(streams, written, doubtful);
+    remember(streams);
     return out;
   };
 
