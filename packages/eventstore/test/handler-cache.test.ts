@@ -111,6 +111,26 @@ test('with a cache, a command retried on a short or a long stream is a duplicate
   assert.ok(reads.length > 0, 'answers other than applied were read again');
 });
 
+test('a full cache drops the stream stored longest ago, one after another', async () => {
+  const { store, reads } = counting(getInMemoryEventStore());
+  const handler = getCommandHandler(renewalCycle, { store, clock, cache: { streams: 2 } });
+  await handler.handle(bill('c1', 'b1'));
+  await handler.handle(bill('c2', 'b2'));
+  await handler.handle(pay('c1', 'p1', 100)); // c1 stored after c2: c2 is the older now
+  await handler.handle(bill('c3', 'b3')); // drops c2, not c1 (first in, but stored since)
+  await handler.handle(pay('c1', 'p2', 100)); // kept: c3 is the older now
+  await handler.handle(bill('c4', 'b4')); // drops c3
+  await handler.handle(pay('c4', 'p3', 100));
+  await handler.handle(pay('c1', 'p4', 100));
+  assert.equal(reads, [], 'c1 and c4 kept');
+  await handler.handle(pay('c3', 'p5', 100)); // read; drops c4
+  await handler.handle(pay('c2', 'p6', 100)); // read; drops c1
+  await handler.handle(pay('c3', 'p7', 100)); // kept
+  await handler.handle(pay('c1', 'p8', 100)); // read
+  assert.equal(reads, ['renewal-cycle-c3', 'renewal-cycle-c2', 'renewal-cycle-c1']);
+  assert.equal(await paidAmounts(store, 'c1'), [100, 100, 100, 100]);
+});
+
 test('check() never answers from the cache', async () => {
   const database = createInMemoryDatabase();
   const cached = getCommandHandler(renewalCycle, { store: getInMemoryEventStore({ database }), clock, cache: { streams: 10 } });
