@@ -105,4 +105,43 @@ test('what JSON cannot carry is gone when read back, as from a database', async 
   assert.not.ok('note' in (event!.data as object), 'the undefined field is not there');
 });
 
+test('what the caller does to its objects after the append changes nothing stored', async () => {
+  const store = getInMemoryEventStore();
+  const event = paid('pay-1', 5000, { note: { lines: ['a'] } });
+  await store.appendToStream('renewal-cycle-c', [event], { expectedRevision: 'no-stream' });
+  const data = event.data as { amountMinor: number; note: { lines: string[] } };
+  data.amountMinor = 1;
+  data.note.lines.push('b');
+  const [read] = await collect(store.readStream('renewal-cycle-c'));
+  assert.is(amountOf(read), 5000);
+  assert.equal((read!.data as { note: unknown }).note, { lines: ['a'] });
+});
+
+test('data read back is what JSON gives back, whether the values were plain JSON or not', async () => {
+  // Plain: an undefined member, -0. Not plain: a Date (toJSON), NaN, a hole and undefined in a list.
+  const plain = { note: { kept: 'x', gone: undefined, zero: -0, list: [1, 'two', null, { three: 3 }] } };
+  const list = [1, undefined, 3, 4];
+  delete list[2]; // a hole
+  const notPlain = { note: { when: new Date('2026-01-10T08:00:00Z'), nan: Number.NaN, list } };
+  const store = getInMemoryEventStore();
+  await store.appendToStream('renewal-cycle-c', [paid('pay-1', 5000, plain), paid('pay-2', 6000, notPlain)], {
+    expectedRevision: 'no-stream',
+  });
+  const [first, second] = await collect(store.readStream('renewal-cycle-c'));
+  const noteOf = (e: RecordedEvent | undefined) => (e!.data as { note: unknown }).note;
+  assert.equal(noteOf(first), JSON.parse(JSON.stringify(plain.note)));
+  assert.ok(Object.is((noteOf(first) as { zero: number }).zero, 0), '-0 comes back as 0');
+  assert.equal(noteOf(second), JSON.parse(JSON.stringify(notPlain.note)));
+  assert.equal(noteOf(second), { when: '2026-01-10T08:00:00.000Z', nan: null, list: [1, null, null, 4] });
+});
+
+test('a row overwritten before anything read it is read from its new text', async () => {
+  const database = createInMemoryDatabase();
+  const store = getInMemoryEventStore({ database });
+  await store.appendToStream('renewal-cycle-c', [paid('pay-1', 5000)], { expectedRevision: 'no-stream' });
+  const row = database.rows[0]!;
+  row.data = row.data.replace('"amountMinor":5000', '"amountMinor":7000');
+  assert.is(amountOf((await collect(store.readStream('renewal-cycle-c')))[0]), 7000);
+});
+
 test.run();
