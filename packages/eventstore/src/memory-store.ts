@@ -65,67 +65,9 @@ interface DecodedOnce {
   readonly event: Pick<RecordedEvent, 'type' | 'data' | 'metadata'>;
 }
 
-/** The frozen values an appended row's text was written from, with that very text. */
-interface WrittenFrom {
-  readonly data: string;
-  readonly metadata: string;
-  readonly value: { readonly data: object; readonly metadata: object };
-}
-
 /** Beside the row, out of its declared shape: what `db.rows` shows is the row as stored. */
 const decodedOnce = Symbol('decodedOnce');
-const writtenFrom = Symbol('writtenFrom');
-type AppendedRow = InMemoryRow & { [decodedOnce]?: DecodedOnce; [writtenFrom]?: WrittenFrom };
-
-const hasOwn = Object.prototype.hasOwnProperty;
-/** What `plainCopy` answers for a value JSON would not give back as it is. */
-const NOT_PLAIN = Symbol('not plain JSON');
-
-/**
- * A frozen copy of a plain JSON value (plain objects and arrays, strings, finite numbers,
- * booleans, null; an undefined member left out and -0 as 0, as JSON does), or NOT_PLAIN for
- * anything else (a `toJSON`, a class instance, a function, a non-finite number, a hole, a
- * `__proto__` key). An append writes the row's text from this copy, so that text parses to exactly
- * the copy: the row's first read validates the copy instead of parsing the text just written.
- */
-const plainCopy = (value: unknown): unknown => {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return value;
-    case 'number':
-      return Number.isFinite(value) ? (value === 0 ? 0 : value) : NOT_PLAIN;
-    case 'object': {
-      if (value === null) return null;
-      if (Array.isArray(value)) {
-        const out: unknown[] = new Array(value.length);
-        for (let i = 0; i < value.length; i++) {
-          const v = i in value ? plainCopy(value[i]) : NOT_PLAIN;
-          if (v === NOT_PLAIN || v === undefined) return NOT_PLAIN;
-          out[i] = v;
-        }
-        return Object.freeze(out);
-      }
-      const proto = Object.getPrototypeOf(value);
-      if ((proto !== Object.prototype && proto !== null) || 'toJSON' in value) return NOT_PLAIN;
-      const out: Record<string, unknown> = {};
-      for (const key in value) {
-        if (!hasOwn.call(value, key)) continue;
-        if (key === '__proto__') return NOT_PLAIN;
-        const v = plainCopy((value as Record<string, unknown>)[key]);
-        if (v === NOT_PLAIN) return NOT_PLAIN;
-        if (v !== undefined) out[key] = v;
-      }
-      return Object.freeze(out);
-    }
-    case 'undefined':
-      return undefined;
-    default:
-      return NOT_PLAIN;
-  }
-};
-
-const isCopied = (v: unknown): v is object => typeof v === 'object' && v !== null;
+type AppendedRow = InMemoryRow & { [decodedOnce]?: DecodedOnce };
 
 /** Frozen all the way down: the same event goes to every reader, so none may change it for the others. */
 const deepFreeze = <T>(value: T): T => {
@@ -146,26 +88,9 @@ const deepFreeze = <T>(value: T): T => {
 const recordedFromRow = (row: AppendedRow, decode: StoredEventDecoder): RecordedEvent => {
   const once = row[decodedOnce];
   if (once === undefined || once.data !== row.data || once.metadata !== row.metadata || once.decode !== decode) {
-    // Written by this store and not changed since: its values are already at hand, parsed.
-    const from = row[writtenFrom];
-    const source =
-      from !== undefined && from.data === row.data && from.metadata === row.metadata
-        ? {
-            streamName: row.streamName,
-            streamRevision: row.streamRevision,
-            globalPosition: row.globalPosition,
-            eventId: row.eventId,
-            type: row.type,
-            schemaVersion: row.schemaVersion,
-            data: from.value.data,
-            metadata: from.value.metadata,
-          }
-        : row;
-    const event = recordedEventFrom(source, decode);
+    const event = recordedEventFrom(row, decode);
     deepFreeze(event.data);
     deepFreeze(event.metadata);
-    // Decoded: what is kept from now on is the decoded event.
-    row[writtenFrom] = undefined;
     // The reader gets `event` itself: only its frozen parts are kept.
     row[decodedOnce] = {
       data: row.data,
@@ -250,13 +175,6 @@ const appendOne = (db: InMemoryDatabase, request: AppendRequest): AppendResult =
   for (const e of events) {
     revision += 1n;
     position = BigInt(db.rows.length + 1);
-    // The text is written from a frozen copy when the values are plain JSON (nearly always): the
-    // copy is what the text parses to, and the row's first read starts from it.
-    const data = plainCopy(e.data);
-    const metadata = plainCopy(e.metadata);
-    const copied = isCopied(data) && isCopied(metadata);
-    const dataText = JSON.stringify(copied ? data : e.data);
-    const metadataText = JSON.stringify(copied ? metadata : e.metadata);
     // One literal of a fixed shape: spreading and adding keys costs about a microsecond a key.
     const row: AppendedRow = {
       streamName,
@@ -265,10 +183,9 @@ const appendOne = (db: InMemoryDatabase, request: AppendRequest): AppendResult =
       eventId: e.eventId,
       type: e.type,
       schemaVersion: e.schemaVersion,
-      data: dataText,
-      metadata: metadataText,
+      data: JSON.stringify(e.data),
+      metadata: JSON.stringify(e.metadata),
       [decodedOnce]: undefined,
-      [writtenFrom]: copied ? { data: dataText, metadata: metadataText, value: { data, metadata } } : undefined,
     };
     db.rows.push(row);
     positions.push(position);
