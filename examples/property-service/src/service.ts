@@ -374,7 +374,9 @@ export const startPropertyService = async (options: PropertyServiceOptions = {})
       const periods = await arrears.billingPeriods();
       return periods.slice(-intParam(q, 'limit', 12, 1200));
     },
-    '/api/takings': async (q) => receipts.takings(dateParam(q, 'day', await today()), { basis: basisParam(q) }),
+    // The day's receipts issued per channel (documents: what the cashier's drawer holds), under the
+    // route and shape the dashboard and scripts have always read.
+    '/api/takings': async (q) => receipts.receiptsIssued(dateParam(q, 'day', await today()), { basis: basisParam(q) }),
     '/api/receipts': async (q) => {
       const limit = intParam(q, 'limit', 20, 1000);
       const { zones, today: day } = await ledger();

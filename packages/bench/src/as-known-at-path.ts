@@ -16,16 +16,17 @@ import {
   initialCycleState,
   instantMillis,
   takingOfCycleEvent,
+  takingsTally,
   type BusinessDate,
   type CycleState,
   type LedgerZones,
-  type Taking,
 } from '@renewal-ledger/core';
 import { readLedgerZones, type EventStore } from '@renewal-ledger/eventstore';
 import {
   booksAsTheyStood,
   getArrearsView,
   knownAtInstant,
+  takingKindOfCode,
   type BooksAsTheyStood,
   type BooksQuery,
 } from '@renewal-ledger/projection-arrears';
@@ -157,24 +158,9 @@ export const rawBooks = async (raw: RawBooksAccess, zones: LedgerZones, query: B
     ))
       debtors.set(`${r.contract_id}\u0000${r.currency}`, debOf(r));
 
-  const takings = new Map<
-    string,
-    { channel: string; currency: string; payments: number; takenMinor: bigint; refunds: number; refundedMinor: bigint; netMinor: bigint }
-  >();
-  const take = (kind: Taking['kind'], channel: string, currency: string, count: number, amount: bigint) => {
-    const key = `${channel}\u0000${currency}`;
-    const t = takings.get(key) ?? { channel, currency, payments: 0, takenMinor: 0n, refunds: 0, refundedMinor: 0n, netMinor: 0n };
-    takings.set(key, t);
-    if (kind === 'taken') {
-      t.payments += count;
-      t.takenMinor += amount;
-      t.netMinor += amount;
-    } else {
-      t.refunds += count;
-      t.refundedMinor += amount;
-      t.netMinor -= amount;
-    }
-  };
+  // Summed by core's takings tally, the report's one sum (the cost is the SQL, not the adding up).
+  const takings = takingsTally();
+  const take = takings.add;
   // Business days, not UTC slices: the first millisecond of the takings' first day in the zone.
   const firstMs = Date.parse(endOfBusinessDay(zones, addDaysTo(-1)(from))) + 1;
   const inTakings = `recorded_ms <= ${k} AND at_ms <= ${e} AND at_ms >= ${firstMs}`;
@@ -184,7 +170,7 @@ export const rawBooks = async (raw: RawBooksAccess, zones: LedgerZones, query: B
      UNION ALL SELECT 1, credit_channel, credit_currency, COUNT(*), SUM(credit_minor) FROM ${raw.log}
       WHERE credit_minor IS NOT NULL AND ${inTakings} GROUP BY 2, 3`,
   ))
-    take(n(r.taking) > 0 ? 'taken' : 'refunded', String(r.channel), String(r.currency), n(r.cnt), big(r.amount));
+    take(takingKindOfCode(n(r.taking)), String(r.channel), String(r.currency), n(r.cnt), big(r.amount));
 
   // The same fallback: the folded cycles' events read raw, folded with core.
   const streams = await raw.streams(foldedIds.map((id) => `renewal-cycle-${id}`));
@@ -290,11 +276,7 @@ export const rawBooks = async (raw: RawBooksAccess, zones: LedgerZones, query: B
         bucket: agingBucketOf(d.days),
         cycles: d.cycles,
       })),
-    takings: {
-      from,
-      to: query.asOf,
-      channels: [...takings.values()].sort((a, b) => cmp(a.channel, b.channel) || cmp(a.currency, b.currency)),
-    },
+    takings: { from, to: query.asOf, channels: takings.channels() },
     events: n(counts.total) - n(counts.later) - n(counts.dated),
     recordedLater: n(counts.later),
     datedLater: n(counts.dated),

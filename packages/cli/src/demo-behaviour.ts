@@ -1,9 +1,8 @@
 // The demo's payment behaviour reports (from @renewal-ledger/projection-behaviour): which
-// reminders work, the collection rate per billing month, takings per channel, and punctuality
-// over the portfolio. Data first (what --format json prints), text second.
+// reminders work, the collection rate per billing month and punctuality over the portfolio (the
+// takings per channel are reports.ts's renderTakings, the one takings report). Data first (what --format json prints), text second.
 import type { BusinessDate } from '@renewal-ledger/core';
-import type { BehaviourView, ChannelTakings, PeriodCollection, ReminderEffect } from '@renewal-ledger/projection-behaviour';
-import { compareTotals } from '@renewal-ledger/projections';
+import type { BehaviourView, PeriodCollection, ReminderEffect } from '@renewal-ledger/projection-behaviour';
 import { amount, count, table } from './output.js';
 import { rate } from './reports.js';
 
@@ -88,26 +87,6 @@ export const renderCollection = (periods: readonly PeriodCollection[]): string =
             amount(p.collectedMinor, p.currency),
             rate(p.collectionRate),
           ]),
-        ),
-  ].join('\n');
-
-export const renderChannelTakings = (title: string, channels: readonly ChannelTakings[]): string =>
-  [
-    title,
-    channels.length === 0
-      ? '  (nothing taken)'
-      : table(
-          ['channel', 'currency', 'payments', 'taken', 'refunds', 'net'],
-          [...channels]
-            .sort((a, b) => compareTotals(b.netMinor, a.netMinor))
-            .map((c) => [
-              c.channel,
-              c.currency,
-              count(c.payments),
-              amount(c.takenMinor, c.currency),
-              count(c.refunds),
-              amount(c.netMinor, c.currency),
-            ]),
         ),
   ].join('\n');
 

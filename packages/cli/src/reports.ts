@@ -1,11 +1,11 @@
 // The reports the demo and the view commands print: the aging table, the collection rate, the
 // top debtors and the takings per channel. Data first (what --format json prints), text second.
-import { AGING_BUCKETS, addDaysTo, type BusinessDate } from '@renewal-ledger/core';
+import { AGING_BUCKETS, type BusinessDate, type TakingsReport } from '@renewal-ledger/core';
 import type { BillingPeriodFigures, CurrencyTotals, Debtor, Portfolio } from '@renewal-ledger/projection-arrears';
-import type { ChannelTakings, ReceiptsView } from '@renewal-ledger/projection-receipts';
-import { compareTotals, ratioOf } from '@renewal-ledger/projections';
+import type { ChannelReceipts } from '@renewal-ledger/projection-receipts';
+import { ratioOf } from '@renewal-ledger/projections';
 import type { AuditVerification, LateEntry } from '@renewal-ledger/projection-audit';
-import { amount, count, plural, table } from './output.js';
+import { amount, amountCells, amountHeaders, count, csv, plural, table } from './output.js';
 
 export const rate = (r: number | null): string => (r === null ? '-' : `${(r * 100).toFixed(1)}%`);
 
@@ -110,78 +110,103 @@ export const renderDebtors = (asOf: BusinessDate, debtors: readonly Debtor[]): s
         ),
   ].join('\n');
 
-/** Takings per channel over the days `from`..`to` (inclusive), money taken on those days. */
-export const takingsOver = async (receipts: ReceiptsView, to: BusinessDate, days: number) => {
-  const from = addDaysTo(-(days - 1))(to);
-  const acc = new Map<string, ChannelTakings>();
-  for (let i = days - 1; i >= 0; i--) {
-    const date = addDaysTo(-i)(to);
-    for (const c of (await receipts.takings(date, { basis: 'paid-at' })).channels) {
-      const key = `${c.channel}\u0000${c.currency}`;
-      const w = acc.get(key) ?? {
-        channel: c.channel,
-        currency: c.currency,
-        receipts: 0,
-        takenMinor: 0n,
-        refundNotes: 0,
-        refundedMinor: 0n,
-        reversalNotes: 0,
-        reversedMinor: 0n,
-        netMinor: 0n,
-      };
-      acc.set(key, {
-        ...w,
-        receipts: w.receipts + c.receipts,
-        takenMinor: w.takenMinor + c.takenMinor,
-        refundNotes: w.refundNotes + c.refundNotes,
-        refundedMinor: w.refundedMinor + c.refundedMinor,
-        reversalNotes: w.reversalNotes + c.reversalNotes,
-        reversedMinor: w.reversedMinor + c.reversedMinor,
-        netMinor: w.netMinor + c.netMinor,
-      });
-    }
-  }
-  const channels = [...acc.values()].sort((a, b) => compareTotals(b.netMinor, a.netMinor) || (a.channel < b.channel ? -1 : 1));
-  return { from, to, channels };
+/** A line of a per-channel money table: its counts and amounts under the table's headers, then net. */
+type ChannelLine = {
+  readonly channel: string;
+  readonly currency: string;
+  readonly counts: readonly [number, number, number];
+  readonly amounts: readonly [bigint, bigint, bigint];
+  readonly netMinor: bigint;
 };
 
-export const renderTakings = (title: string, channels: readonly ChannelTakings[]): string => {
-  if (channels.length === 0) return `${title}\n  (nothing taken)`;
-  const rows: (string | number)[][] = channels.map((c) => [
-    c.channel,
-    c.currency,
-    c.receipts,
-    amount(c.takenMinor, c.currency),
-    c.refundNotes,
-    amount(c.refundedMinor, c.currency),
-    amount(c.netMinor, c.currency),
-  ]);
-  const currencies = [...new Set(channels.map((c) => c.currency))];
-  for (const cur of currencies) {
-    const of = channels.filter((c) => c.currency === cur);
-    const count = (f: (c: ChannelTakings) => number) => of.reduce((a, c) => a + f(c), 0);
-    const total = (f: (c: ChannelTakings) => bigint) => of.reduce((a, c) => a + f(c), 0n);
-    rows.push([
-      'total',
-      cur,
-      count((c) => c.receipts),
-      amount(
-        total((c) => c.takenMinor),
+/** Money per channel: a row per line, then a total per currency (a sum of its lines). */
+const channelTable = (headers: readonly [string, string, string], lines: readonly ChannelLine[]): string => {
+  const row = (channel: string, currency: string, counts: readonly number[], amounts: readonly bigint[], net: bigint) => [
+    channel,
+    currency,
+    count(counts[0]!),
+    amount(amounts[0]!, currency),
+    count(counts[1]!),
+    amount(amounts[1]!, currency),
+    count(counts[2]!),
+    amount(amounts[2]!, currency),
+    amount(net, currency),
+  ];
+  const rows = lines.map((l) => row(l.channel, l.currency, l.counts, l.amounts, l.netMinor));
+  for (const cur of [...new Set(lines.map((l) => l.currency))]) {
+    const of = lines.filter((l) => l.currency === cur);
+    const counts = [0, 1, 2].map((k) => of.reduce((a, l) => a + l.counts[k]!, 0));
+    const amounts = [0, 1, 2].map((k) => of.reduce((a, l) => a + l.amounts[k]!, 0n));
+    rows.push(
+      row(
+        'total',
         cur,
+        counts,
+        amounts,
+        of.reduce((a, l) => a + l.netMinor, 0n),
       ),
-      count((c) => c.refundNotes),
-      amount(
-        total((c) => c.refundedMinor),
-        cur,
-      ),
-      amount(
-        total((c) => c.netMinor),
-        cur,
-      ),
-    ]);
+    );
   }
-  return `${title}\n${table(['channel', 'currency', 'receipts', 'taken', 'refunds', 'refunded', 'net'], rows)}`;
+  return table(['channel', 'currency', headers[0], 'taken', headers[1], 'refunded', headers[2], 'reversed', 'net'], rows);
 };
+
+/**
+ * The takings report (core's) as text, the one renderer of it: `renewal behaviour`, its
+ * `--known-at` books and the demo all print it.
+ */
+export const renderTakings = (title: string, report: TakingsReport): string =>
+  report.channels.length === 0
+    ? `${title}\n  (nothing taken, refunded or reversed on those days)`
+    : `${title}\n${channelTable(
+        ['payments', 'refunds', 'reversals'],
+        report.channels.map((c) => ({
+          channel: c.channel,
+          currency: c.currency,
+          counts: [c.payments, c.refunds, c.reversals],
+          amounts: [c.takenMinor, c.refundedMinor, c.reversedMinor],
+          netMinor: c.netMinor,
+        })),
+      )}`;
+
+/** The takings report as CSV rows: the lines, with both forms of every amount. */
+export const takingsCsv = (report: TakingsReport): string =>
+  csv(
+    [
+      'channel',
+      'currency',
+      'payments',
+      ...amountHeaders('taken'),
+      'refunds',
+      ...amountHeaders('refunded'),
+      'reversals',
+      ...amountHeaders('reversed', 'net'),
+    ],
+    report.channels.map((t) => [
+      t.channel,
+      t.currency,
+      t.payments,
+      ...amountCells(t.currency, t.takenMinor),
+      t.refunds,
+      ...amountCells(t.currency, t.refundedMinor),
+      t.reversals,
+      ...amountCells(t.currency, t.reversedMinor, t.netMinor),
+    ]),
+  );
+
+/** Receipts issued on a day per channel (the receipts view's documents, not the takings report). */
+export const renderReceiptsIssued = (title: string, channels: readonly ChannelReceipts[]): string =>
+  channels.length === 0
+    ? `${title}\n  (no receipt, refund note or reversal note)`
+    : `${title}\n${channelTable(
+        ['receipts', 'refund notes', 'reversal notes'],
+        channels.map((c) => ({
+          channel: c.channel,
+          currency: c.currency,
+          counts: [c.receipts, c.refundNotes, c.reversalNotes],
+          amounts: [c.takenMinor, c.refundedMinor, c.reversedMinor],
+          netMinor: c.netMinor,
+        })),
+      )}`;
 
 /** A verification as `renewal audit verify --format json` prints it. */
 export const auditJson = (v: AuditVerification) => ({

@@ -239,6 +239,37 @@ test("behaviour: collection rate per month, takings per channel, one contract's 
   const unknown = w.renewal(['behaviour', '--contract', 'bay-99']);
   assert.is(unknown.status, 1);
   assert.match(unknown.stderr, 'renewal behaviour: no contract bay-99 in the store: none opened, and no cycle billed to it');
+
+  // The 315.20 cash bounces on 5 February (10:00 in the ledger's zone): the takings report nets it
+  // off the cash line, as a reversal: 1 payment 315.20 taken, 1 reversal 315.20, net 0.00. The
+  // total: 460.00 + 315.20 = 775.20 taken, 315.20 reversed, net 460.00.
+  w.writeLines('bounce.jsonl', [
+    {
+      type: 'ReversePayment',
+      commandId: 'cmd-bounce',
+      cycleId: 'unit-0301/2026-01-01',
+      actor: 'cashier-chen',
+      at: '2026-02-05T02:00:00Z',
+      reversalId: 'rv-jan',
+      paymentId: 'pay-jan',
+      amountMinor: 31520,
+      reason: 'cheque bounced',
+    },
+  ]);
+  const bounced = w.renewal(['apply', 'bounce.jsonl']);
+  assert.is(bounced.status, 0, bounced.stderr);
+  const cash = w
+    .renewal(['behaviour', '--as-of', '2026-02-20', '--format', 'json'])
+    .json()
+    .takings.channels.find((t: any) => t.channel === 'cash');
+  assert.equal(
+    [cash.payments, cash.takenMinor, cash.refunds, cash.reversals, cash.reversedMinor, cash.netMinor],
+    [1, '31520', 0, 1, '31520', '0'],
+  );
+  const text = w.renewal(['behaviour', '--as-of', '2026-02-20']).stdout;
+  // channel, currency, payments, taken, refunds, refunded, reversals, reversed, net.
+  assert.match(text, /cash\s+CNY\s+1\s+315\.20\s+0\s+0\.00\s+1\s+315\.20\s+0\.00/);
+  assert.match(text, /total\s+CNY\s+3\s+775\.20\s+0\s+0\.00\s+1\s+315\.20\s+460\.00/);
 });
 
 test('a lump sum is one receipt whose lines are the cycles it paid and the credit it left', async ({ w }) => {

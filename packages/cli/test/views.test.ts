@@ -138,7 +138,7 @@ test('arrears --format csv: one row per currency and bucket; the table adds up t
   assert.match(table, /total\s+2,550.00/);
 });
 
-test('receipts --day: the takings per channel of money taken that day, and its documents', ({ w }) => {
+test('receipts --day: the receipts issued per channel for money taken that day, and its documents', ({ w }) => {
   const r = w.renewal(['receipts', '--day', '2026-01-20', '--format', 'json']);
   assert.is(r.status, 0, r.stderr);
   const out = r.json();
@@ -180,7 +180,9 @@ test('receipts --day: the takings per channel of money taken that day, and its d
     ),
   );
   const table = w.renewal(['receipts', '--day', '2026-01-20']).stdout;
-  assert.match(table, /total\s+CNY\s+2\s+1,200.00\s+0\s+0.00\s+1,200.00/);
+  assert.match(table, 'Receipts issued on 2026-01-20 per channel (money taken that day, offline payments included)');
+  // receipts, taken, refund notes, refunded, reversal notes, reversed, net.
+  assert.match(table, /total\s+CNY\s+2\s+1,200.00\s+0\s+0.00\s+0\s+0.00\s+1,200.00/);
 });
 
 test('bad dates and flags are usage errors: exit 2, one sentence', ({ w }) => {

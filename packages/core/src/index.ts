@@ -285,7 +285,17 @@ export {
   type Aging,
   agingAsOf,
 } from './cycle/figures.js';
-export { type Taking, type ChannelTakings, takingOfCycleEvent, takingOfCredit } from './cycle/takings.js';
+export {
+  type Taking,
+  type TakingKind,
+  type ChannelTakings,
+  type TakingsReport,
+  takingOfCycleEvent,
+  takingOfCredit,
+  takingsTally,
+  channelTakings,
+  noTakings,
+} from './cycle/takings.js';
 export { type Duplicate, type CycleDecision, decideCycle, moneyOutOf } from './cycle/decide.js';
 export { renewalCycle } from './cycle/decider.js';
 export { cycleAccess } from './cycle/access.js';

@@ -26,13 +26,14 @@ import {
   takingOfCredit,
   takingOfCycleEvent,
   type BusinessDate,
-  type ChannelTakings,
   type CreditReceivedData,
   type CycleState,
   type Instant,
   type LedgerZones,
   type RecordedEvent,
   type Taking,
+  type TakingsReport,
+  takingsTally,
 } from '@renewal-ledger/core';
 import { readLedgerZones, type EventStore } from '@renewal-ledger/eventstore';
 import {
@@ -82,7 +83,8 @@ export interface BooksAsTheyStood {
   /** Totals per currency with every collectible amount in one aging bucket: the arrears view's portfolio, as it stood. */
   readonly portfolio: Portfolio;
   readonly topDebtors: readonly Debtor[];
-  readonly takings: { readonly from: BusinessDate; readonly to: BusinessDate; readonly channels: readonly ChannelTakings[] };
+  /** The takings report (core's) from the takings' first day to the as-of date. */
+  readonly takings: TakingsReport;
   /** Events in the picture. */
   readonly events: number;
   /** Events the store holds that were recorded after knownAt (not known then). */
@@ -92,10 +94,6 @@ export interface BooksAsTheyStood {
   /** Global position of the last event in the picture, or null. */
   readonly lastPosition: bigint | null;
 }
-
-type TakingsSum = { -readonly [K in keyof ChannelTakings]: ChannelTakings[K] };
-
-const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The two times of a question, as epoch milliseconds, and the takings' days. */
 export interface Picture {
@@ -129,41 +127,18 @@ export const standingOf = (picture: Picture, e: RecordedEvent): 'in' | 'recorded
   return at !== undefined && Date.parse(at) > picture.endOfAsOfMs ? 'dated-later' : 'in';
 };
 
-/** Takings per channel and currency over the picture's days, summed as they come. */
+/** Takings per channel and currency over the picture's days, summed as they come by core's tally. */
 export const takingsSum = (zones: LedgerZones, picture: Picture) => {
-  const sums = new Map<string, TakingsSum>();
-  const sumOf = (channel: string, currency: string): TakingsSum => {
-    const key = `${channel}\u0000${currency}`;
-    let sum = sums.get(key);
-    if (!sum) {
-      sum = { channel, currency, payments: 0, takenMinor: 0n, refunds: 0, refundedMinor: 0n, netMinor: 0n };
-      sums.set(key, sum);
-    }
-    return sum;
-  };
-  /** `count` takings of one kind, of `amountMinor` in all (a sum from SQL, or one taking). */
-  const add = (kind: Taking['kind'], channel: string, currency: string, count: number, amountMinor: bigint) => {
-    const sum = sumOf(channel, currency);
-    if (kind === 'taken') {
-      sum.payments += count;
-      sum.takenMinor += amountMinor;
-      sum.netMinor += amountMinor;
-    } else {
-      sum.refunds += count;
-      sum.refundedMinor += amountMinor;
-      sum.netMinor -= amountMinor;
-    }
-  };
+  const tally = takingsTally();
   return {
-    add,
+    add: tally.add,
     take(t: Taking | null) {
       if (t === null) return;
       const day = businessDayOf(zones, t.at);
       if (day < picture.takingsFrom || day > picture.asOf) return;
-      add(t.kind, t.channel, t.currency, 1, BigInt(t.amountMinor));
+      tally.take(t);
     },
-    channels: (): ChannelTakings[] =>
-      [...sums.values()].sort((a, b) => compareText(a.channel, b.channel) || compareText(a.currency, b.currency)),
+    report: (): TakingsReport => ({ from: picture.takingsFrom, to: picture.asOf, channels: tally.channels() }),
   };
 };
 
@@ -251,7 +226,7 @@ export const booksAsTheyStood = async (store: EventStore, query: BooksQuery): Pr
     knownAt: picture.knownAt,
     portfolio: { asOf: query.asOf, currencies: byCurrency(accs) },
     topDebtors: rankedDebtors(debtors.values(), query.top ?? 10),
-    takings: { from: picture.takingsFrom, to: query.asOf, channels: takings.channels() },
+    takings: takings.report(),
     events,
     recordedLater,
     datedLater,

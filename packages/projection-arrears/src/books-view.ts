@@ -11,7 +11,7 @@
 // - a cycle on an instalment plan with something collectible: its aging needs the instalments.
 // Everything else is summed in SQL: the totals and aging buckets per currency, the debtors per
 // contract (the contracts of folded cycles apart, then merged), the takings per channel.
-import { agingBucketOf, cycleStreamName, type AgingBucket, type RecordedEvent, type Taking } from '@renewal-ledger/core';
+import { agingBucketOf, cycleStreamName, type AgingBucket, type RecordedEvent } from '@renewal-ledger/core';
 import { readLedgerZones, type EventStore } from '@renewal-ledger/eventstore';
 import {
   asExactSum,
@@ -35,7 +35,7 @@ import {
   type DebtorSums,
   type Picture,
 } from './as-known-at.js';
-import { ARREARS_HISTORY, ARREARS_LOG, dayNumber } from './history.js';
+import { ARREARS_HISTORY, ARREARS_LOG, dayNumber, takingKindOfCode } from './history.js';
 import { ARREARS_PROJECTION } from './projection.js';
 import { accumulator, byCurrency, type Accumulator } from './sums.js';
 
@@ -193,8 +193,7 @@ export const booksFromViews = async (db: SqlExecutor, store: EventStore, query: 
     leftOut,
   );
   for (const r of taken) {
-    const kind: Taking['kind'] = asNumber(r.taking) > 0 ? 'taken' : 'refunded';
-    takings.add(kind, asText(r.channel), asText(r.currency), asNumber(r.n), asExactSum(r, 'amount'));
+    takings.add(takingKindOfCode(asNumber(r.taking)), asText(r.channel), asText(r.currency), asNumber(r.n), asExactSum(r, 'amount'));
   }
 
   // The folded cycles, exactly, from the store.
@@ -221,7 +220,7 @@ export const booksFromViews = async (db: SqlExecutor, store: EventStore, query: 
     knownAt: picture.knownAt,
     portfolio: { asOf: query.asOf, currencies: byCurrency(accs) },
     topDebtors: rankedDebtors([...candidates, ...debtors.values()], top),
-    takings: { from: picture.takingsFrom, to: query.asOf, channels: takings.channels() },
+    takings: takings.report(),
     events: asNumber(counts.total) - recordedLater - datedLater,
     recordedLater,
     datedLater,

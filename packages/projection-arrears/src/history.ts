@@ -25,11 +25,16 @@ import {
   type CreditReceivedData,
   type CycleState,
   type RecordedEvent,
+  type TakingKind,
 } from '@renewal-ledger/core';
 import { cycleIdOf, insertRows, placeholders, asNumber, asText, type SqlExecutor, type SqlValue } from '@renewal-ledger/projections';
 
 /** One row per version of a cycle (see the header). */
 export const ARREARS_HISTORY = 'arrears_history';
+/** A taking's kind in the `taking` column: a small integer, not its name on every version row. */
+export const TAKING_CODES: Readonly<Record<TakingKind, number>> = { taken: 1, refunded: -1, reversed: -2 };
+export const takingKindOfCode = (code: number): TakingKind => (code > 0 ? 'taken' : code === -1 ? 'refunded' : 'reversed');
+
 /** One row per event of the log: what the picture holds and leaves out; credit takings. */
 export const ARREARS_LOG = 'arrears_log';
 
@@ -165,7 +170,7 @@ export const historyRecorder = () => {
           f.lateFeeOutstandingMinor,
           // Aged by a plan's instalments (a plan in force with something outstanding): folded when collectible.
           agingAsOf(bill.dueDate)(after).planStatus === 'active' ? 1 : 0,
-          taking === null ? null : taking.kind === 'taken' ? 1 : -1,
+          taking === null ? null : TAKING_CODES[taking.kind],
           taking?.channel ?? null,
           taking?.amountMinor ?? null,
         ],

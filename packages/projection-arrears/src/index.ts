@@ -27,7 +27,7 @@ export {
 // The books as they stood: the portfolio as of a business date, as known at a recorded instant
 // (docs/as-known-at.md), replayed from the log.
 export type { BooksFromViews } from './books-view.js';
-export { ARREARS_HISTORY, ARREARS_LOG } from './history.js';
+export { ARREARS_HISTORY, ARREARS_LOG, TAKING_CODES, takingKindOfCode } from './history.js';
 export {
   type BooksQuery,
   type BooksAsTheyStood,

@@ -120,7 +120,8 @@ export const arrearsProjection = defineProjection({
   // 3: the state in arrears_states, compact, instead of a JSON copy in each row.
   // 4: the history the books as they stood are read from (history.ts): every event, for its log.
   // 5: arrears_states is the runner's shared cycle-state set, no longer a table of the view's own.
-  version: 5,
+  // 6: reversals are takings of their own (history `taking` -2): they were not counted.
+  version: 6,
   eventTypes: 'all',
   tables: [ARREARS_CYCLES, ARREARS_PENDING_APPROVALS, ARREARS_HISTORY, ARREARS_LOG],
   cycleStates: ARREARS_STATES,

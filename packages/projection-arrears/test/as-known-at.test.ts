@@ -12,7 +12,9 @@ import {
   endOfBusinessDay,
   instantMillis,
   ledgerSettingsDecider,
+  noTakings,
   type BusinessDate,
+  type ChannelTakings,
   type Instant,
   type LedgerSettingsCommand,
 } from '@renewal-ledger/core';
@@ -152,7 +154,7 @@ const property = (kind: StoreKind) => async () => {
         const arrears = getArrearsView(oracle.views);
         assert.equal(books.portfolio, await arrears.portfolio({ asOf }));
         assert.equal(books.topDebtors, await arrears.topDebtors({ asOf, limit: top }));
-        assert.equal(books.takings.channels, await getBehaviourView(oracle.views).takings({ from, to: asOf }));
+        assert.equal(books.takings, await getBehaviourView(oracle.views).takings({ from, to: asOf }));
       } finally {
         await oracle.close();
       }
@@ -244,9 +246,7 @@ test('a payment entered on 5 January for 30 December is in the books of 31 Decem
       const known6 = await overdue('2027-01-06');
       assert.is(known6.overdue, 21520n);
       assert.is(known6.bucket, 21520n);
-      assert.equal(known6.takings, [
-        { channel: 'cash', currency: 'CNY', payments: 1, takenMinor: 10000n, refunds: 0, refundedMinor: 0n, netMinor: 10000n },
-      ]);
+      assert.equal(known6.takings, [{ ...noTakings('cash', 'CNY'), payments: 1, takenMinor: 10000n, netMinor: 10000n }]);
       const known4 = await overdue('2027-01-04');
       assert.is(known4.overdue, 31520n);
       assert.is(known4.bucket, 31520n);
@@ -272,6 +272,75 @@ test('a payment entered on 5 January for 30 December is in the books of 31 Decem
     await views.close();
     tmp.remove();
   } finally {
+    await store.close();
+  }
+});
+
+// Worked by hand: the same bill and late cash, and 215.20 by WeChat Pay on 20 December (10:00 in
+// Shanghai) that was charged back on 28 December (11:00 in Shanghai), the chargeback entered on
+// 2 January. December's takings as of 31 December:
+// - known at 6 January: cash 1 payment 10000; WeChat Pay 1 payment 21520, 1 reversal 21520, net 0;
+//   overdue 31520 - 10000 = 21520 (the chargeback reopened what the WeChat payment paid);
+// - known at 1 January: the chargeback and the cash are not in the books yet: WeChat Pay 21520
+//   taken, net 21520; overdue 31520 - 21520 = 10000.
+// The behaviour view over the whole log gives the takings known at 6 January (all of it known).
+test('a chargeback entered on 2 January comes off December’s takings known at 6 January, not at 1 January', async () => {
+  const store = getInMemoryEventStore();
+  const tmp = tempDir('reversal');
+  const views = getSQLiteViewDatabase({ path: join(tmp.dir, 'views.db') });
+  try {
+    await openLedger(store);
+    const wechat = {
+      command: command({
+        type: 'RecordPayment',
+        commandId: 'pay-wechat',
+        actor: 'cashier-chen',
+        at: '2026-12-20T02:00:00Z',
+        cycleId,
+        paymentId: 'wx-1220',
+        amountMinor: 21520,
+        channel: 'wechat-pay',
+      }),
+      recordedAt: '2026-12-20T02:00:00Z',
+    };
+    const chargeback = {
+      command: command({
+        type: 'ReversePayment',
+        commandId: 'reverse-wechat',
+        actor: 'clerk-li',
+        at: '2026-12-28T03:00:00Z',
+        cycleId,
+        reversalId: 'cb-1228',
+        paymentId: 'wx-1220',
+        amountMinor: 21520,
+        reason: 'WeChat Pay chargeback',
+      }),
+      recordedAt: '2027-01-02T01:00:00Z',
+    };
+    await feed(store, [decemberBill, wechat, chargeback, cashEnteredLate], { strict: true });
+    await getProjectionRunner({ store, database: views, projections: [arrearsProjection, behaviourProjection] }).rebuild();
+    const asOf = '2026-12-31' as BusinessDate;
+    const line = (channel: string, o: Partial<ChannelTakings>): ChannelTakings => ({ ...noTakings(channel, 'CNY'), ...o });
+    const known6 = [
+      line('cash', { payments: 1, takenMinor: 10000n, netMinor: 10000n }),
+      line('wechat-pay', { payments: 1, takenMinor: 21520n, reversals: 1, reversedMinor: 21520n, netMinor: 0n }),
+    ];
+    for (const books of [(q: BooksQuery) => booksAsTheyStood(store, q), (q: BooksQuery) => getArrearsView(views).asKnownAt(store, q)]) {
+      const six = await books({ asOf, knownAt: '2027-01-06' });
+      assert.equal(six.takings, { from: '2026-12-01', to: asOf, channels: known6 });
+      assert.is(six.portfolio.currencies[0]!.overdueMinor, 21520n);
+      const one = await books({ asOf, knownAt: '2027-01-01' });
+      assert.equal(one.takings.channels, [line('wechat-pay', { payments: 1, takenMinor: 21520n, netMinor: 21520n })]);
+      assert.is(one.portfolio.currencies[0]!.overdueMinor, 10000n);
+    }
+    assert.equal(await getBehaviourView(views).takings({ from: '2026-12-01', to: asOf }), {
+      from: '2026-12-01',
+      to: asOf,
+      channels: known6,
+    });
+  } finally {
+    await views.close();
+    tmp.remove();
     await store.close();
   }
 });

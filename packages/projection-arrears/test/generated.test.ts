@@ -37,7 +37,7 @@ const scenario = (kind: StoreKind) => async () => {
       batchSize: 500,
     }).rebuild();
     assert.is(rebuilt!.status, 'caught-up');
-    assert.is(rebuilt!.tableSet, 'v5_2');
+    assert.is(rebuilt!.tableSet, 'v6_2');
     assert.equal(await dumpTable(env.views, 'arrears_cycles', 'cycle_id'), incremental);
     assert.equal(await dumpTable(env.views, 'arrears_states', 'cycle_id'), incrementalStates);
     assert.equal(await dumpTable(env.views, 'arrears_history', 'cycle_id, position'), history);

@@ -24,6 +24,7 @@ export {
   type ReminderEffect,
   type PeriodCollection,
   type ChannelTakings,
+  type TakingsReport,
   type BehaviourView,
   getBehaviourView,
 } from './view.js';

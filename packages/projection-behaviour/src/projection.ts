@@ -8,9 +8,10 @@
 //   sent) and how much of that was paid within 7 days of it (payments whose `at` falls in
 //   [sent, sent + 7 days), however late they were entered).
 // - behaviour_takings: per channel, currency and business day (of the money's `at`, in the
-//   ledger's zone, learned from its settings events as the log is read): money taken and
-//   refunded. New money only: a lump sum's parts count on their channel, the part that became
-//   credit counts when credited (CreditReceived), and payments made from credit count nowhere.
+//   ledger's zone, learned from its settings events as the log is read): money taken, refunded
+//   and reversed, summed by core's takings tally (the takings report's one home). New money
+//   only: a lump sum's parts count on their channel, the part that became credit counts when
+//   credited (CreditReceived), and payments made from credit count nowhere.
 import {
   businessDayOf,
   cycleEvents,
@@ -24,6 +25,7 @@ import {
   type Taking,
   takingOfCredit,
   takingOfCycleEvent,
+  takingsTally,
 } from '@renewal-ledger/core';
 import {
   asNumber,
@@ -143,7 +145,8 @@ export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_rem
     // 5: when a reminder was first followed by a payment, so "followed" holds as of a date.
     // 6: cycle states in behaviour_states (the compact row), not JSON in behaviour_cycles.
     // 7: behaviour_states is the runner's shared cycle-state set, no longer a table of the view's own.
-    version: 7,
+    // 8: reversals (bounced or charged-back payments) in the takings: they were counted as taken.
+    version: 8,
     eventTypes: [...RENEWAL_EVENT_TYPES, 'CreditReceived', ...LEDGER_ZONE_EVENT_TYPES],
     tables: [BEHAVIOUR_CYCLES, BEHAVIOUR_REMINDERS, BEHAVIOUR_TAKINGS, BEHAVIOUR_LEDGER],
     cycleStates: BEHAVIOUR_STATES,
@@ -182,6 +185,8 @@ export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_rem
       taken_minor BIGINT NOT NULL,
       refunds BIGINT NOT NULL,
       refunded_minor BIGINT NOT NULL,
+      reversals BIGINT NOT NULL,
+      reversed_minor BIGINT NOT NULL,
       PRIMARY KEY (channel, currency, day))`);
       await createLedgerSettingsTable(tx, t.behaviour_ledger);
     },
@@ -192,25 +197,14 @@ export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_rem
       const cycles = await loadCycles(tx, t.behaviour_cycles, shared, ids);
       const folded = new Map<string, CycleState>();
       const reminders = await loadReminders(tx, t.behaviour_reminders, ids);
-      const takings = new Map<
-        string,
-        { channel: string; currency: string; day: string; payments: number; taken: bigint; refunds: number; refunded: bigint }
-      >();
+      // A tally per business day: the day's rows are added to what the table holds for that day.
+      const takings = new Map<string, ReturnType<typeof takingsTally>>();
       const take = (taking: Taking | null) => {
         if (taking === null) return;
-        const { channel, currency, kind } = taking;
         const day = businessDayOf(ledger.zones, taking.at);
-        const key = `${channel}\u0000${currency}\u0000${day}`;
-        // A day's takings are a sum over cycles: a bigint (BIGINT in the table), exact past 2^53.
-        const row = takings.get(key) ?? { channel, currency, day, payments: 0, taken: 0n, refunds: 0, refunded: 0n };
-        if (kind === 'taken') {
-          row.payments++;
-          row.taken += BigInt(taking.amountMinor);
-        } else {
-          row.refunds++;
-          row.refunded += BigInt(taking.amountMinor);
-        }
-        takings.set(key, row);
+        let tally = takings.get(day);
+        if (!tally) takings.set(day, (tally = takingsTally()));
+        tally.take(taking);
       };
 
       for (const e of events) {
@@ -266,7 +260,7 @@ export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_rem
             r.followedAt ??= d.at;
             r.changed = true;
           }
-        } else if (e.type === 'Refunded') {
+        } else if (e.type === 'Refunded' || e.type === 'PaymentReversed') {
           take(takingOfCycleEvent(event, before));
         }
       }
@@ -336,11 +330,16 @@ export const behaviourProjection: Projection<'behaviour_cycles' | 'behaviour_rem
       await insertRows(
         tx,
         k,
-        ['channel', 'currency', 'day', 'payments', 'taken_minor', 'refunds', 'refunded_minor'],
-        [...takings.values()].map((x) => [x.channel, x.currency, x.day, x.payments, x.taken, x.refunds, x.refunded]),
+        ['channel', 'currency', 'day', 'payments', 'taken_minor', 'refunds', 'refunded_minor', 'reversals', 'reversed_minor'],
+        [...takings].flatMap(([day, tally]) =>
+          tally
+            .channels()
+            .map((x) => [x.channel, x.currency, day, x.payments, x.takenMinor, x.refunds, x.refundedMinor, x.reversals, x.reversedMinor]),
+        ),
         `ON CONFLICT (channel, currency, day) DO UPDATE SET payments = ${k}.payments + excluded.payments,
          taken_minor = ${k}.taken_minor + excluded.taken_minor, refunds = ${k}.refunds + excluded.refunds,
-         refunded_minor = ${k}.refunded_minor + excluded.refunded_minor`,
+         refunded_minor = ${k}.refunded_minor + excluded.refunded_minor, reversals = ${k}.reversals + excluded.reversals,
+         reversed_minor = ${k}.reversed_minor + excluded.reversed_minor`,
       );
       await ledger.save();
     },

@@ -8,7 +8,15 @@
 //   written off: the day of the write-off - due date;
 // - the current streak: how many of the most recent decided cycles (by due date) were on time in a row.
 // Cycles that had nothing to pay (a bill discounted to zero) are left out.
-import { daysBetween, instantMillis, type BusinessDate, type ChannelTakings, type Instant } from '@renewal-ledger/core';
+import {
+  daysBetween,
+  instantMillis,
+  takingsTally,
+  type BusinessDate,
+  type ChannelTakings,
+  type Instant,
+  type TakingsReport,
+} from '@renewal-ledger/core';
 import {
   asExactSum,
   asNumber,
@@ -73,8 +81,8 @@ export interface PeriodCollection {
   readonly collectionRate: number | null;
 }
 
-/** Takings per channel: core's shape, shared with the books as they stood (projection-arrears). */
-export type { ChannelTakings };
+/** The takings report: core's, shared with the books as they stood (projection-arrears) and the CLI. */
+export type { ChannelTakings, TakingsReport };
 
 /** A contract's reminders sent by an instant, and what they brought in (docs/customer-types.md reads it). */
 export interface ContractReminders {
@@ -97,8 +105,11 @@ export interface BehaviourView {
   reminderEffectiveness(): Promise<readonly ReminderEffect[]>;
   /** Per billing month and currency, oldest first. */
   collectionRates(): Promise<readonly PeriodCollection[]>;
-  /** Money taken per channel and currency on the days from `from` to `to` (both included, business days of the money's `at` in the ledger's zone). */
-  takings(options: { readonly from: BusinessDate | string; readonly to: BusinessDate | string }): Promise<readonly ChannelTakings[]>;
+  /**
+   * The takings report: money taken, refunded and reversed per channel and currency on the days
+   * from `from` to `to` (both included, business days of the money's `at` in the ledger's zone).
+   */
+  takings(options: { readonly from: BusinessDate | string; readonly to: BusinessDate | string }): Promise<TakingsReport>;
 }
 
 export const getBehaviourView = (db: SqlExecutor): BehaviourView => {
@@ -217,23 +228,19 @@ export const getBehaviourView = (db: SqlExecutor): BehaviourView => {
     async takings({ from, to }) {
       await ready();
       const rows = await db.query(
-        `SELECT channel, currency, SUM(payments) AS payments, ${exactSumSql('taken_minor', 'taken')}, SUM(refunds) AS refunds, ${exactSumSql('refunded_minor', 'refunded')}
-           FROM ${BEHAVIOUR_TAKINGS} WHERE day >= ? AND day <= ? GROUP BY channel, currency ORDER BY channel, currency`,
+        `SELECT channel, currency, SUM(payments) AS payments, ${exactSumSql('taken_minor', 'taken')}, SUM(refunds) AS refunds, ${exactSumSql('refunded_minor', 'refunded')},
+                SUM(reversals) AS reversals, ${exactSumSql('reversed_minor', 'reversed')}
+           FROM ${BEHAVIOUR_TAKINGS} WHERE day >= ? AND day <= ? GROUP BY channel, currency`,
         [from, to],
       );
-      return rows.map((r) => {
-        const taken = asExactSum(r, 'taken');
-        const refunded = asExactSum(r, 'refunded');
-        return {
-          channel: asText(r.channel),
-          currency: asText(r.currency),
-          payments: asNumber(r.payments),
-          takenMinor: taken,
-          refunds: asNumber(r.refunds),
-          refundedMinor: refunded,
-          netMinor: taken - refunded,
-        };
-      });
+      const tally = takingsTally();
+      for (const r of rows) {
+        const [channel, currency] = [asText(r.channel), asText(r.currency)];
+        tally.add('taken', channel, currency, asNumber(r.payments), asExactSum(r, 'taken'));
+        tally.add('refunded', channel, currency, asNumber(r.refunds), asExactSum(r, 'refunded'));
+        tally.add('reversed', channel, currency, asNumber(r.reversals), asExactSum(r, 'reversed'));
+      }
+      return { from: from as BusinessDate, to: to as BusinessDate, channels: tally.channels() };
     },
   };
 };

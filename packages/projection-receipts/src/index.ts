@@ -1,5 +1,5 @@
 // @renewal-ledger/projection-receipts: receipts and refund notes, numbered without gaps per
-// series and year, and the takings of a day per channel.
+// series and year, and the receipts a day issued per channel.
 //
 // The public API, name by name (api/projection-receipts.api.md is its report; CONTRIBUTING.md
 // says how to change it).
@@ -20,13 +20,13 @@ export {
 // Receipt numbers: `R-2026-000001` (receipts) and `RN-...` (refund notes), without gaps.
 export { type ReceiptSeries, formatReceiptNumber, parseReceiptNumber } from './numbering.js';
 
-// Reading the view: one document, a cycle's receipts, the takings of a day.
+// Reading the view: one document, a cycle's receipts, the receipts a day issued.
 export {
   type ReceiptLine,
   type ReceiptDocument,
   type PendingRefund,
-  type ChannelTakings,
-  type DayTakings,
+  type ChannelReceipts,
+  type DayReceipts,
   type ReceiptsView,
   getReceiptsView,
 } from './view.js';

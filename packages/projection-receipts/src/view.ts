@@ -1,5 +1,6 @@
-// Reading receipts and refund notes, and a day's takings per channel.
-import type { BusinessDate, Instant, Period } from '@renewal-ledger/core';
+// Reading receipts and refund notes, and the documents a day issued per channel (receipts issued:
+// documents, not core's takings report, which counts payments; see DayReceipts).
+import { takingsTally, type BusinessDate, type ChannelTakings, type Instant, type Period, type TakingKind } from '@renewal-ledger/core';
 import {
   asBigInt,
   asExactSum,
@@ -80,8 +81,12 @@ export interface ReceiptDocument {
   readonly globalPosition: bigint;
 }
 
-/** A day's money per channel: sums over cycles, so bigints (docs/projections.md, "Totals"). */
-export interface ChannelTakings {
+/**
+ * The documents a day issued on one channel and their money: sums over cycles, so bigints
+ * (docs/projections.md, "Totals"). Counted in documents: a lump sum is one receipt however many
+ * cycles it paid, where the takings report (core's ChannelTakings) counts its parts as payments.
+ */
+export interface ChannelReceipts {
   readonly channel: string;
   readonly currency: string;
   readonly receipts: number;
@@ -95,13 +100,18 @@ export interface ChannelTakings {
   readonly netMinor: bigint;
 }
 
-export interface DayTakings {
+/**
+ * Receipts issued on a day per channel, the cashier's day: the money on the receipts, refund notes
+ * and reversal notes dated that day (or entered that day). Not the takings report: that counts
+ * payments and leaves out refunds of payments made from credit (core's channelTakings).
+ */
+export interface DayReceipts {
   readonly date: string;
   /** `paid-at`: money that moved that day (an offline payment counts on the day it was taken); `recorded-at`: entered that day. */
   readonly basis: 'paid-at' | 'recorded-at';
-  readonly channels: readonly ChannelTakings[];
+  readonly channels: readonly ChannelReceipts[];
   /** Per currency, all channels. */
-  readonly totals: readonly Omit<ChannelTakings, 'channel'>[];
+  readonly totals: readonly Omit<ChannelReceipts, 'channel'>[];
 }
 
 /**
@@ -133,9 +143,27 @@ export interface ReceiptsView {
   byContract(contractId: string): Promise<readonly ReceiptDocument[]>;
   /** A page of every document in issue order, after a global position. */
   list(options?: { readonly after?: bigint; readonly limit?: number }): Promise<readonly ReceiptDocument[]>;
-  /** A day's takings per channel and currency. Dates are in the projection's time zone (UTC unless configured). */
-  takings(date: BusinessDate | string, options?: { readonly basis?: 'paid-at' | 'recorded-at' }): Promise<DayTakings>;
+  /** Receipts issued on a business day (in the ledger's zone) per channel and currency, by the day the money moved or was entered. */
+  receiptsIssued(date: BusinessDate | string, options?: { readonly basis?: 'paid-at' | 'recorded-at' }): Promise<DayReceipts>;
 }
+
+const KIND_OF_DOCUMENT: Readonly<Record<ReceiptDocument['kind'], TakingKind>> = {
+  receipt: 'taken',
+  'refund-note': 'refunded',
+  'reversal-note': 'reversed',
+};
+
+/** A tally's sums in documents' names (the order of a line stays: currency, counts and amounts, net). */
+const documentsOfSums = (c: Omit<ChannelTakings, 'channel'>): Omit<ChannelReceipts, 'channel'> => ({
+  currency: c.currency,
+  receipts: c.payments,
+  takenMinor: c.takenMinor,
+  refundNotes: c.refunds,
+  refundedMinor: c.refundedMinor,
+  reversalNotes: c.reversals,
+  reversedMinor: c.reversedMinor,
+  netMinor: c.netMinor,
+});
 
 const periodOf = (start: unknown, end: unknown): Period | null =>
   start === null || start === undefined ? null : { start: asText(start) as BusinessDate, end: asText(end) as BusinessDate };
@@ -263,68 +291,30 @@ export const getReceiptsView = (db: SqlExecutor): ReceiptsView => {
       );
       return documentsOf(db, rows);
     },
-    async takings(date, options = {}) {
+    async receiptsIssued(date, options = {}) {
       await ready();
       const basis = options.basis ?? 'paid-at';
       const column = basis === 'paid-at' ? 'at_date' : 'recorded_date';
       const rows = await db.query(
         `SELECT channel, currency, kind, COUNT(*) AS n, ${exactSumSql('amount_minor', 'amount')}
-           FROM ${RECEIPTS} WHERE ${column} = ? GROUP BY channel, currency, kind ORDER BY channel, currency, kind`,
+           FROM ${RECEIPTS} WHERE ${column} = ? GROUP BY channel, currency, kind`,
         [date],
       );
-      type Acc = { -readonly [K in keyof ChannelTakings]: ChannelTakings[K] };
-      const channels = new Map<string, Acc>();
-      const totals = new Map<string, Omit<Acc, 'channel'>>();
+      // Core's takings tally sums documents as it sums payments: a receipt is money taken, a
+      // refund note money refunded, a reversal note money reversed; per channel, and per currency.
+      const channels = takingsTally();
+      const totals = takingsTally();
       for (const r of rows) {
-        const channel = asOptionalText(r.channel) ?? 'unknown';
-        const currency = asText(r.currency);
-        const key = `${channel}\u0000${currency}`;
-        const c = channels.get(key) ?? {
-          channel,
-          currency,
-          receipts: 0,
-          takenMinor: 0n,
-          refundNotes: 0,
-          refundedMinor: 0n,
-          reversalNotes: 0,
-          reversedMinor: 0n,
-          netMinor: 0n,
-        };
-        const t = totals.get(currency) ?? {
-          currency,
-          receipts: 0,
-          takenMinor: 0n,
-          refundNotes: 0,
-          refundedMinor: 0n,
-          reversalNotes: 0,
-          reversedMinor: 0n,
-          netMinor: 0n,
-        };
-        const n = asNumber(r.n);
-        const amount = asExactSum(r, 'amount');
-        for (const acc of [c, t]) {
-          if (asText(r.kind) === 'receipt') {
-            acc.receipts += n;
-            acc.takenMinor += amount;
-            acc.netMinor += amount;
-          } else if (asText(r.kind) === 'reversal-note') {
-            acc.reversalNotes += n;
-            acc.reversedMinor += amount;
-            acc.netMinor -= amount;
-          } else {
-            acc.refundNotes += n;
-            acc.refundedMinor += amount;
-            acc.netMinor -= amount;
-          }
-        }
-        channels.set(key, c);
-        totals.set(currency, t);
+        const kind = KIND_OF_DOCUMENT[asText(r.kind) as ReceiptDocument['kind']];
+        const [currency, n, amount] = [asText(r.currency), asNumber(r.n), asExactSum(r, 'amount')];
+        channels.add(kind, asOptionalText(r.channel) ?? 'unknown', currency, n, amount);
+        totals.add(kind, '', currency, n, amount);
       }
       return {
         date,
         basis,
-        channels: [...channels.values()],
-        totals: [...totals.values()].sort((a, b) => (a.currency < b.currency ? -1 : 1)),
+        channels: channels.channels().map(({ channel, ...c }) => ({ channel, ...documentsOfSums(c) })),
+        totals: totals.channels().map(({ channel: _, ...c }) => documentsOfSums(c)),
       };
     },
   };

@@ -136,7 +136,7 @@ const scenario = (open: () => Promise<Views>) => async () => {
     );
     assert.equal(await view.byNumber('R-2026-000002'), lump);
     // The day's takings count the transfer once, whole.
-    assert.equal((await view.takings('2026-03-10')).channels, [
+    assert.equal((await view.receiptsIssued('2026-03-10')).channels, [
       {
         channel: 'bank-transfer',
         currency: 'CNY',

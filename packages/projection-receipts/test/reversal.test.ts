@@ -8,6 +8,7 @@ import { decodeCommand, renewalCycle } from '@renewal-ledger/core';
 import { getCommandHandler, getInMemoryEventStore } from '@renewal-ledger/eventstore';
 import { getProjectionRunner, getSQLiteViewDatabase } from '@renewal-ledger/projections';
 import { cycleHistory } from '@renewal-ledger/projection-audit';
+import { behaviourProjection, getBehaviourView } from '@renewal-ledger/projection-behaviour';
 import { getReceiptsView, receiptsProjection } from '../src/index.js';
 import { feed } from '@renewal-ledger/testing/feed';
 import { CYCLES, propertyPortfolio } from '@renewal-ledger/testing/property-portfolio';
@@ -37,7 +38,7 @@ test('a reversal gets an RV note, is netted from its day, reopens the balance an
   assert.is((await handler.handle(reverse.right)).status, 'duplicate');
 
   const db = getSQLiteViewDatabase({ path: ':memory:' });
-  await getProjectionRunner({ store, database: db, projections: [receiptsProjection] }).catchUp();
+  await getProjectionRunner({ store, database: db, projections: [receiptsProjection, behaviourProjection] }).catchUp();
   const view = getReceiptsView(db);
   const notes = (await view.list()).filter((r) => r.kind === 'reversal-note');
   assert.equal(
@@ -55,7 +56,7 @@ test('a reversal gets an RV note, is netted from its day, reopens the balance an
     // 60000 outstanding after def-p1 + 30000 reversed = 90000.
     [['RV-2026-000001', 'def-p1', 'rv-def-p1', 'R-2026-000008', 30000, 'alipay', 'ALI-CB-0205', 'Alipay chargeback', 90000]],
   );
-  assert.equal((await view.takings('2026-02-05')).channels, [
+  assert.equal((await view.receiptsIssued('2026-02-05')).channels, [
     {
       channel: 'alipay',
       currency: 'CNY',
@@ -64,6 +65,21 @@ test('a reversal gets an RV note, is netted from its day, reopens the balance an
       refundNotes: 0,
       refundedMinor: 0n,
       reversalNotes: 1,
+      reversedMinor: 30000n,
+      netMinor: -30000n,
+    },
+  ]);
+  // The takings report (core's, through the behaviour view) nets the same money off the same day:
+  // counted as a reversal of a payment, where the receipts view counts a reversal note.
+  assert.equal((await getBehaviourView(db).takings({ from: '2026-02-05', to: '2026-02-05' })).channels, [
+    {
+      channel: 'alipay',
+      currency: 'CNY',
+      payments: 0,
+      takenMinor: 0n,
+      refunds: 0,
+      refundedMinor: 0n,
+      reversals: 1,
       reversedMinor: 30000n,
       netMinor: -30000n,
     },

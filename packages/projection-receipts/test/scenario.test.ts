@@ -130,7 +130,7 @@ test("by contract lists a contract's documents in issue order", async () => {
 
 test("a day's takings per channel: by the day money moved, or by the day it was entered", async () => {
   const { view } = await setup();
-  const lumpDay = await view.takings('2026-01-10');
+  const lumpDay = await view.receiptsIssued('2026-01-10');
   assert.equal(lumpDay.channels, [
     {
       channel: 'bank-transfer',
@@ -145,7 +145,7 @@ test("a day's takings per channel: by the day money moved, or by the day it was 
     },
   ]);
   // The offline cash of 2026-02-20 counts that day when paid-at is the basis, on 02-23 when recorded-at.
-  assert.equal((await view.takings('2026-02-20')).totals, [
+  assert.equal((await view.receiptsIssued('2026-02-20')).totals, [
     {
       currency: 'CNY',
       receipts: 1,
@@ -157,11 +157,11 @@ test("a day's takings per channel: by the day money moved, or by the day it was 
       netMinor: 10000n,
     },
   ]);
-  assert.equal((await view.takings('2026-02-20', { basis: 'recorded-at' })).channels, []);
-  assert.is((await view.takings('2026-02-23', { basis: 'recorded-at' })).totals[0]!.takenMinor, 10000n);
+  assert.equal((await view.receiptsIssued('2026-02-20', { basis: 'recorded-at' })).channels, []);
+  assert.is((await view.receiptsIssued('2026-02-23', { basis: 'recorded-at' })).totals[0]!.takenMinor, 10000n);
   // New Year's Eve cash, numbered in 2026, is takings of 2025-12-31.
-  assert.is((await view.takings('2025-12-31')).channels[0]!.takenMinor, 20000n);
-  const refundDay = await view.takings('2026-01-27');
+  assert.is((await view.receiptsIssued('2025-12-31')).channels[0]!.takenMinor, 20000n);
+  const refundDay = await view.receiptsIssued('2026-01-27');
   assert.equal(refundDay.channels, [
     {
       channel: 'card',
@@ -177,7 +177,7 @@ test("a day's takings per channel: by the day money moved, or by the day it was 
   ]);
   // 01-14: 30000 cash (the dispute that day moves no money).
   assert.equal(
-    (await view.takings('2026-01-14')).channels.map((c) => [c.channel, c.takenMinor]),
+    (await view.receiptsIssued('2026-01-14')).channels.map((c) => [c.channel, c.takenMinor]),
     [['cash', 30000n]],
   );
 });

@@ -3,13 +3,13 @@
 // takings per channel over some days; with --contract, one contract's punctuality.
 import type { BusinessDate } from '@renewal-ledger/core';
 import { getArrearsView } from '@renewal-ledger/projection-arrears';
-import { getBehaviourView, type ChannelTakings, type ContractBehaviour } from '@renewal-ledger/projection-behaviour';
+import { getBehaviourView, type ContractBehaviour } from '@renewal-ledger/projection-behaviour';
 import { dateOf, formatOf, idOf, noPositionals, parse } from '../args.js';
 import { readLedger } from '../ledger.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
-import { amount, amountCells, amountHeaders, count, csv, print, printJson, table } from '../output.js';
-import { rate, renderPeriods } from '../reports.js';
+import { amountCells, amountHeaders, count, csv, print, printJson, table } from '../output.js';
+import { rate, renderPeriods, renderTakings, takingsCsv } from '../reports.js';
 import { renderReminderEffects } from '../demo-behaviour.js';
 import { requireContract } from '../lookups.js';
 import { KNOWN_AT_HELP, readBooks, renderBooksHeader } from '../books.js';
@@ -29,24 +29,8 @@ const renderContract = (c: ContractBehaviour): string =>
         ),
   ].join('\n');
 
-const renderTakings = (from: string, to: string, takings: readonly ChannelTakings[]): string =>
-  [
-    `Takings per channel from ${from} to ${to} (new money; payments from credit not counted again)`,
-    takings.length === 0
-      ? '  (no money taken on those days)'
-      : table(
-          ['channel', 'currency', 'payments', 'taken', 'refunds', 'refunded', 'net'],
-          takings.map((t) => [
-            t.channel,
-            t.currency,
-            count(t.payments),
-            amount(t.takenMinor, t.currency),
-            count(t.refunds),
-            amount(t.refundedMinor, t.currency),
-            amount(t.netMinor, t.currency),
-          ]),
-        ),
-  ].join('\n');
+const takingsTitle = (from: string, to: string) =>
+  `Takings per channel from ${from} to ${to} (new money; payments from credit not counted again)`;
 
 /** The first day of the month of `date`. */
 const monthStart = (date: BusinessDate): BusinessDate => `${date.slice(0, 8)}01` as BusinessDate;
@@ -61,8 +45,8 @@ How customers pay, from the behaviour view:
   - reminder effectiveness: per channel and level, the amount reminders chased and the part of it
     paid within 7 days of the reminder;
   - the collection rate per billing month (collected / due);
-  - takings per channel: new money taken and refunded on the days from --from to --to (a lump
-    sum counts once, payments from credit not again).
+  - takings per channel: new money taken, refunded and reversed (bounced or charged back) on the
+    days from --from to --to (a lump sum counts once, payments from credit not again).
 With --contract, one contract's punctuality instead: on-time rate, average days late and the
 current streak as of --as-of, and each decided cycle.
 
@@ -112,21 +96,8 @@ cycles with --contract, else the collection rate per month.`,
         // The takings run to the as-of date of the picture: --to.
         const books = await readBooks(NAME, session, { asOf: to, knownAt, takingsFrom: from, top: 0 }, { replay: values.replay === true });
         if (format === 'json') printJson({ asOf: to, knownAt: books.knownAt, takings: books.takings });
-        else if (format === 'csv')
-          print(
-            csv(
-              ['channel', 'currency', 'payments', ...amountHeaders('taken'), 'refunds', ...amountHeaders('refunded', 'net')],
-              books.takings.channels.map((t) => [
-                t.channel,
-                t.currency,
-                t.payments,
-                ...amountCells(t.currency, t.takenMinor),
-                t.refunds,
-                ...amountCells(t.currency, t.refundedMinor, t.netMinor),
-              ]),
-            ),
-          );
-        else print([renderBooksHeader(books), renderTakings(from, to, books.takings.channels)].join('\n\n'));
+        else if (format === 'csv') print(takingsCsv(books.takings));
+        else print([renderBooksHeader(books), renderTakings(takingsTitle(from, to), books.takings)].join('\n\n'));
         return 0;
       }
       // The arrears view knows which contracts have cycles: a mistyped id is an error, not zeros.
@@ -151,7 +122,7 @@ cycles with --contract, else the collection rate per month.`,
       const collectionRates = await view.collectionRates();
       const takings = await view.takings({ from, to });
       if (format === 'json') {
-        printJson({ asOf, reminderEffectiveness, collectionRates, takings: { from, to, channels: takings } });
+        printJson({ asOf, reminderEffectiveness, collectionRates, takings });
       } else if (format === 'csv') {
         print(
           csv(
@@ -170,7 +141,7 @@ cycles with --contract, else the collection rate per month.`,
           [
             renderReminderEffects(reminderEffectiveness),
             renderPeriods('Collection rate per billing month (collected / due)', collectionRates),
-            renderTakings(from, to, takings),
+            renderTakings(takingsTitle(from, to), takings),
           ].join('\n\n'),
         );
       }

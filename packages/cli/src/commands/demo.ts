@@ -42,23 +42,13 @@ import {
 import { getProjectionRunner } from '@renewal-ledger/projections';
 import { behaviourProjection, getBehaviourView } from '@renewal-ledger/projection-behaviour';
 import { closePeriod, getArrearsView, type BooksAsTheyStood } from '@renewal-ledger/projection-arrears';
-import { getReceiptsView } from '@renewal-ledger/projection-receipts';
 import { getInvoicesView } from '@renewal-ledger/projection-invoices';
 import { verifyAuditChain } from '@renewal-ledger/projection-audit';
 import { formatOf, noPositionals, parse, positiveIntOf } from '../args.js';
 import type { Command } from '../command.js';
 import { count, money, print, printJson, warn } from '../output.js';
 import { progress } from '../progress.js';
-import {
-  auditJson,
-  lateFeesOf,
-  renderLateFees,
-  renderAging,
-  renderDebtors,
-  renderPeriods,
-  renderTakings,
-  takingsOver,
-} from '../reports.js';
+import { auditJson, lateFeesOf, renderLateFees, renderAging, renderDebtors, renderPeriods, renderTakings } from '../reports.js';
 import { openSession, projectionProgress, PROJECTIONS, type Session } from '../session.js';
 import { readLedger } from '../ledger.js';
 import { reconcileDemoDays, renderDemoReconciliations } from '../demo-reconciliation.js';
@@ -66,7 +56,7 @@ import { dayOfApprovals, renderApprovals } from '../demo-approvals.js';
 import { deliverDemoReminders, renderDemoDelivery } from '../demo-delivery.js';
 import { officeReport, officeWork, renderOffice } from '../demo-office.js';
 import { renderTaxTotals } from './invoices.js';
-import { punctualityOf, renderChannelTakings, renderCollection, renderPunctuality, renderReminderEffects } from '../demo-behaviour.js';
+import { punctualityOf, renderCollection, renderPunctuality, renderReminderEffects } from '../demo-behaviour.js';
 
 // The demo's views: the CLI's, and payment behaviour (unless the CLI keeps it already).
 const DEMO_PROJECTIONS = PROJECTIONS.some((p) => p.name === behaviourProjection.name)
@@ -564,28 +554,27 @@ const report = async (session: Session, plan: ContractPortfolioPlan, say: Say) =
   const aging = await arrears.portfolio({ asOf });
   const periods = (await arrears.billingPeriods()).slice(-6);
   const debtors = await arrears.topDebtors({ asOf, limit: 5 });
-  const day = await takingsOver(getReceiptsView(session.views), asOf, 1);
-  const week = await takingsOver(getReceiptsView(session.views), asOf, 7);
+  const behaviour = getBehaviourView(session.views);
+  // The one takings report over three spans: the day, the week to it, and the whole run.
+  const day = await behaviour.takings({ from: asOf, to: asOf });
+  const week = await behaviour.takings({ from: addDaysTo(-6)(asOf), to: asOf });
   say(`\n${renderAging(aging)}`);
   say(`\n${renderPeriods('Collection rate, last six billing months (collected / due)', periods)}`);
   say(`\n${renderDebtors(asOf, debtors)}`);
   const lateFees = lateFeesOf(await arrears.billingPeriods());
   say(`\n${renderLateFees(lateFees)}`);
-  say(`\n${renderTakings(`The day's takings, ${asOf}, per channel (money taken that day, offline payments included)`, day.channels)}`);
-  say(
-    `\n${renderTakings(`Takings ${week.from} to ${week.to} per channel (money taken on those days, offline payments included)`, week.channels)}`,
-  );
+  say(`\n${renderTakings(`The day's takings, ${asOf}, per channel (money taken that day, offline payments included)`, day)}`);
+  say(`\n${renderTakings(`Takings ${week.from} to ${week.to} per channel (money taken on those days, offline payments included)`, week)}`);
 
   // Payment behaviour: which reminders work, how much of each month is collected, where the
   // money comes from, and who pays on time.
-  const behaviour = getBehaviourView(session.views);
   const reminders = await behaviour.reminderEffectiveness();
   const collection = (await behaviour.collectionRates()).slice(-6);
-  const channels = await behaviour.takings({ from: plan.firstDay, to: asOf });
+  const wholeRun = await behaviour.takings({ from: plan.firstDay, to: asOf });
   const punctuality = await punctualityOf(behaviour, plan.contractIds, asOf);
   say(`\n${renderReminderEffects(reminders)}`);
   say(`\n${renderCollection(collection)}`);
-  say(`\n${renderChannelTakings(`Takings per channel ${plan.firstDay} to ${asOf} (credit payments not counted again)`, channels)}`);
+  say(`\n${renderTakings(`Takings per channel ${plan.firstDay} to ${asOf} (credit payments not counted again)`, wholeRun)}`);
   say(`\n${renderPunctuality(asOf, punctuality)}`);
   const invoiceMonth = asOf.slice(0, 7);
   const taxTotals = await getInvoicesView(session.views).taxTotals(invoiceMonth);
@@ -610,7 +599,7 @@ const report = async (session: Session, plan: ContractPortfolioPlan, say: Say) =
       topDebtors: debtors,
       lateFees,
       takings: week,
-      behaviour: { reminders, collectionRates: collection, channels, punctuality },
+      behaviour: { reminders, collectionRates: collection, channels: wholeRun.channels, punctuality },
       invoices: { month: invoiceMonth, taxTotals },
       audit: auditJson(verification),
     },

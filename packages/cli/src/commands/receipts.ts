@@ -1,14 +1,14 @@
 // `renewal receipts`: receipts and refund notes (numbered without gaps per series and year), a
-// day's takings per channel, a contract's or a cycle's documents.
+// day's receipts issued per channel, a contract's or a cycle's documents.
 import { businessTimeOf, businessTimeWithOffsetOf, type LedgerZones } from '@renewal-ledger/core';
 import { asText } from '@renewal-ledger/projections';
-import { getReceiptsView, RECEIPTS, type ReceiptDocument, type DayTakings, type PendingRefund } from '@renewal-ledger/projection-receipts';
+import { getReceiptsView, RECEIPTS, type ReceiptDocument, type DayReceipts, type PendingRefund } from '@renewal-ledger/projection-receipts';
 import { dateOf, formatOf, idOf, noPositionals, parse, positiveIntOf } from '../args.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { amount, csv, csvAmount, print, printJson, table } from '../output.js';
 import { readLedger } from '../ledger.js';
-import { renderTakings } from '../reports.js';
+import { renderReceiptsIssued } from '../reports.js';
 import { requireContract, requireCycle } from '../lookups.js';
 import { catchUp, openSession, readViews, storeUrlOf } from '../session.js';
 
@@ -179,7 +179,7 @@ const csvRow = (d: ReceiptDocument) => [
 
 export const receiptsCommand: Command = {
   name: NAME,
-  summary: "receipts and refund notes; a day's takings per channel",
+  summary: 'receipts and refund notes; the receipts a day issued per channel',
   common: true,
   help: `usage: renewal receipts [--day DATE [--basis paid-at|recorded-at]] [--contract ID] [--cycle ID] [--limit N] [--pending] [--format table|json|csv]
 
@@ -187,8 +187,10 @@ Receipts (R-2026-000001) and refund notes (RN-2026-000001), numbered without gap
 year in the order they were recorded. A lump sum is one receipt; its lines are the cycles it paid
 (oldest due first) and the credit it left. A payment from credit moved no money: no receipt.
 
-  --day DATE        that day's takings per channel and its documents (a business day: in the
-                    ledger's time zone, see renewal ledger)
+  --day DATE        the receipts, refund notes and reversal notes that day issued per channel,
+                    and the documents (a business day: in the ledger's time zone, see renewal
+                    ledger). Counted in documents (a lump sum is one receipt); the takings
+                    report, counted in payments over any days, is renewal behaviour's
   --basis B         paid-at (default): money taken that day, an offline payment on the day it was
                     taken; recorded-at: entered that day
   --contract ID     the contract's documents
@@ -249,7 +251,7 @@ are when they reach the store's head, else computed in memory too. A --cycle or 
         else print(`Refunds waiting for approval\n${renderPending(pendingRefunds, ledger.zones)}`);
         return 0;
       }
-      let takings: DayTakings | null = null;
+      let issued: DayReceipts | null = null;
       let docs: ReceiptDocument[];
       if (cycleId !== undefined) {
         docs = [...(await view.byCycle(cycleId))];
@@ -269,7 +271,7 @@ are when they reach the store's head, else computed in memory too. A --cycle or 
         for (const r of rows.reverse()) docs.push((await view.byNumber(asText(r.number)))!);
       }
       if (day !== null) {
-        takings = await view.takings(day, { basis });
+        issued = await view.receiptsIssued(day, { basis });
         if (contractId !== undefined || cycleId !== undefined)
           docs = docs.filter((d) => (basis === 'paid-at' ? d.atDate : d.recordedDate) === day);
       }
@@ -279,22 +281,21 @@ are when they reach the store's head, else computed in memory too. A --cycle or 
       const shownPending = day === null ? pendingRefunds : [];
       if (format === 'json')
         printJson({
-          ...(day ? { day, basis, takings } : {}),
+          // Under `takings`, the key it always had: scripts read it there.
+          ...(day ? { day, basis, takings: issued } : {}),
           documents: docs,
           ...(shownPending.length > 0 ? { pendingRefunds: shownPending } : {}),
         });
       else if (format === 'csv') print(csv(RECEIPT_CSV_COLUMNS, docs.map(csvRow)));
       else {
         const parts: string[] = [];
-        if (takings) {
-          const channels = takings.channels.map((c) => ({ ...c }));
+        if (issued)
           parts.push(
-            renderTakings(
-              `Takings on ${day} per channel (${basis === 'paid-at' ? 'money taken that day, offline payments included' : 'entered that day'})`,
-              channels,
+            renderReceiptsIssued(
+              `Receipts issued on ${day} per channel (${basis === 'paid-at' ? 'money taken that day, offline payments included' : 'entered that day'})`,
+              issued.channels,
             ),
           );
-        }
         const what =
           cycleId !== undefined
             ? `Documents of cycle ${cycleId}`
