@@ -71,6 +71,47 @@ export const insertRows = async (
   }
 };
 
+/** An executor whose plain inserts wait to be written many rows to a statement; see bufferInserts. */
+export interface BufferedInserts extends SqlExecutor {
+  /** Queues a row for `table`; written with the table's other queued rows, in the order queued. */
+  insert(table: string, columns: readonly string[], row: readonly SqlValue[]): void;
+  /** Writes every queued row. Call it before the transaction ends. */
+  flush(): Promise<void>;
+}
+
+/**
+ * Plain INSERTs of a batch (receipts, their lines) queued and written with insertRows: a view that
+ * inserts row by row paid one statement (on PostgreSQL one round trip) per row. Every query and
+ * statement through the returned executor writes the queue first, so the batch reads what it wrote
+ * exactly as if each insert had run at once.
+ */
+export const bufferInserts = (tx: SqlExecutor): BufferedInserts => {
+  const queued = new Map<string, { readonly columns: readonly string[]; readonly rows: (readonly SqlValue[])[] }>();
+  const flush = async () => {
+    for (const [table, q] of queued) await insertRows(tx, table, q.columns, q.rows);
+    queued.clear();
+  };
+  return {
+    dialect: tx.dialect,
+    insert(table, columns, row) {
+      const q = queued.get(table);
+      if (!q) queued.set(table, { columns, rows: [row] });
+      else if (q.columns !== columns && q.columns.join() !== columns.join())
+        throw new Error(`rows for ${table} queued with two column lists: ${q.columns.join(', ')} and ${columns.join(', ')}`);
+      else q.rows.push(row);
+    },
+    flush,
+    async query(sql, params) {
+      await flush();
+      return tx.query(sql, params);
+    },
+    async execute(sql, params) {
+      await flush();
+      return tx.execute(sql, params);
+    },
+  };
+};
+
 /** `?` placeholders to PostgreSQL's `$1, $2...`, leaving quoted text and identifiers alone. */
 export const toNumberedPlaceholders = (sql: string): string => {
   let out = '';
