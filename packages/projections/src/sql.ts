@@ -61,14 +61,34 @@ export const insertRows = async (
   rows: readonly (readonly SqlValue[])[],
   suffix = '',
 ): Promise<void> => {
-  const tuple = `(${columns.map(() => '?').join(', ')})`;
-  const head = `INSERT INTO ${table} (${columns.join(', ')}) VALUES `;
+  const width = columns.length;
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-    const slice = rows.slice(i, i + ROWS_PER_STATEMENT);
-    const params: SqlValue[] = [];
-    for (const row of slice) for (const v of row) params.push(v);
-    await tx.execute(`${head}${Array.from({ length: slice.length }, () => tuple).join(', ')}${suffix ? ` ${suffix}` : ''}`, params);
+    const n = Math.min(ROWS_PER_STATEMENT, rows.length - i);
+    // Sized once: a rebuild passes millions of values through here.
+    const params = new Array<SqlValue>(n * width);
+    for (let r = 0; r < n; r++) {
+      const row = rows[i + r]!;
+      if (row.length !== width) throw new RangeError(`a row of ${row.length} values for the ${width} columns of ${table}`);
+      for (let c = 0; c < width; c++) params[r * width + c] = row[c]!;
+    }
+    await tx.execute(insertSql(table, columns, n, suffix), params);
   }
+};
+
+// The text of a multi-row INSERT, kept for the few shapes a view writes (every full statement
+// has ROWS_PER_STATEMENT rows): made once rather than once per statement.
+const insertTexts = new Map<string, string>();
+const insertSql = (table: string, columns: readonly string[], rows: number, suffix: string): string => {
+  const key = `${table}\u0000${columns.join(',')}\u0000${rows}\u0000${suffix}`;
+  let text = insertTexts.get(key);
+  if (text === undefined) {
+    const tuple = `(${columns.map(() => '?').join(', ')})`;
+    text = `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}${suffix ? ` ${suffix}` : ''}`;
+    // Table sets come and go with rebuilds: the cache stays small.
+    if (insertTexts.size >= 200) insertTexts.clear();
+    insertTexts.set(key, text);
+  }
+  return text;
 };
 
 /** An executor whose plain inserts wait to be written many rows to a statement; see bufferInserts. */
