@@ -2,9 +2,7 @@
 // two values must compare or hash the same however they were built (audit hashes, idempotency).
 //
 // Written with loops and one string rather than map/filter/sort/join: the audit view makes every
-// event's data canonical, and a rebuild spent more time in this function than in hashing. Keys
-// come sorted already when the value was made canonical before (decoded events keep their order),
-// so they are sorted only when they are not.
+// event's data canonical, and a rebuild spent more time in this function than in hashing.
 
 export type Json = null | boolean | number | string | readonly Json[] | { readonly [k: string]: Json };
 
@@ -31,11 +29,17 @@ export const canonicalJson = (value: unknown): string => {
   }
   const obj = value as Record<string, unknown>;
   const keys = Object.keys(obj);
-  for (let i = 1; i < keys.length; i++)
-    if (keys[i - 1]! > keys[i]!) {
-      keys.sort();
-      break;
+  // Insertion sort in place, by code unit as Array#sort compares: objects have few keys, often
+  // sorted already, and Array#sort allocates a work copy of every array it sorts.
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && keys[j]! > k) {
+      keys[j + 1] = keys[j]!;
+      j--;
     }
+    keys[j + 1] = k;
+  }
   let out = '{';
   for (const k of keys) {
     const v = obj[k];
