@@ -18,7 +18,7 @@ import { readPortfolio, renewDue, type CycleHandleResult, type RenewDueReport } 
 import type { ScheduledCommand } from '@renewal-ledger/workload';
 import type { Tick } from './measure.js';
 import type { RecordedAtOf } from './plan.js';
-import { RUNNER_BATCH } from './view-rows.js';
+import { RUNNER_BATCH, RUNNER_BUILDING_BATCH } from './view-rows.js';
 import { totalsOfFigures, totalsOfStates, type AgingTotals, type DebtorLine, type Totals } from './totals.js';
 
 export interface WriteOutcome {
@@ -187,8 +187,9 @@ export const rebuild = async (store: EventStore, views: ViewDatabase, tick: Tick
     store,
     database: views,
     projections: PROJECTIONS,
-    // The runner's default, said here so d:write's limit commits as often (view-rows.ts).
+    // The runner's defaults, said here so d:write's limit commits as often (view-rows.ts).
     batchSize: RUNNER_BATCH,
+    buildingBatchSize: RUNNER_BUILDING_BATCH,
     onProgress: (p) => {
       if (p.projection !== current) {
         current = p.projection;

@@ -22,9 +22,11 @@ export const RUNNER_TABLES: readonly string[] = [
 
 /** Events per batch of the projection runner (its default, passed to it explicitly by the bench). */
 export const RUNNER_BATCH = 2000;
+/** Events per batch while the runner builds fresh table sets, as a rebuild does (its default, passed explicitly). */
+export const RUNNER_BUILDING_BATCH = 10_000;
 
-/** The transactions of a raw rebuild of `events` events: one per runner batch. */
-export const transactionsFor = (events: number): number => Math.max(1, Math.ceil(events / RUNNER_BATCH));
+/** The transactions of a raw rebuild of `events` events: one per runner batch of a rebuild. */
+export const transactionsFor = (events: number): number => Math.max(1, Math.ceil(events / RUNNER_BUILDING_BATCH));
 
 /** Rows [from, to) of a table of `length` rows that transaction `k` of `n` writes: the k-th n-th. */
 export const shareOf = (length: number, k: number, n: number): readonly [number, number] => [

@@ -34,6 +34,7 @@ import {
   cycleIdOf,
   defineProjection,
   insertRows,
+  bufferInserts,
   type Projection,
   type SqlExecutor,
   type SqlValue,
@@ -185,9 +186,6 @@ const createTables = async (tx: SqlExecutor, t: TableNames<ReceiptsTable>) => {
   await tx.execute(`CREATE INDEX ${t.receipts_pending}_contract ON ${t.receipts_pending} (contract_id)`);
 };
 
-const insertSql = (table: string, columns: readonly string[]) =>
-  `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
-
 export const getReceiptsProjection = (): Projection<ReceiptsTable> =>
   defineProjection({
     name: RECEIPTS_PROJECTION,
@@ -206,8 +204,8 @@ export const getReceiptsProjection = (): Projection<ReceiptsTable> =>
     async applyBatch(events, tx, t, cycles) {
       const ledger = await trackLedgerZones(tx, t.receipts_ledger);
       const states = cycles.load(events.filter((e) => !isContractEvent(e) && !LEDGER_ZONE_EVENT_TYPES.includes(e.type)).map(cycleIdOf));
-      const insertReceipt = insertSql(t.receipts, RECEIPT_COLUMNS);
-      const insertLine = insertSql(t.receipts_lines, LINE_COLUMNS);
+      // Receipts and lines are queued and written many to a statement; a query flushes them first.
+      const w = bufferInserts(tx);
 
       /** The columns of a receipt for money received: a payment of its own, or a lump sum. */
       const moneyReceived = (
@@ -233,7 +231,7 @@ export const getReceiptsProjection = (): Projection<ReceiptsTable> =>
         const key = `${series}-${year}`;
         let last = counters.get(key);
         if (last === undefined) {
-          const rows = await tx.query(`SELECT last_sequence FROM ${t.receipts_counters} WHERE series = ? AND year = ?`, [series, year]);
+          const rows = await w.query(`SELECT last_sequence FROM ${t.receipts_counters} WHERE series = ? AND year = ?`, [series, year]);
           last = rows[0] ? asNumber(rows[0].last_sequence) : 0;
         }
         counters.set(key, last + 1);
@@ -247,7 +245,7 @@ export const getReceiptsProjection = (): Projection<ReceiptsTable> =>
         const key = `${contractId}\u0000${lumpSumId}`;
         let found = lumpReceipts.get(key);
         if (!found) {
-          const rows = await tx.query(
+          const rows = await w.query(
             `SELECT number, (SELECT COUNT(*) FROM ${t.receipts_lines} l WHERE l.receipt_number = r.number) AS lines
                FROM ${t.receipts} r WHERE contract_id = ? AND payment_id = ? AND kind = 'receipt' AND cycle_id IS NULL`,
             [contractId, lumpSumId],
@@ -261,8 +259,9 @@ export const getReceiptsProjection = (): Projection<ReceiptsTable> =>
       const addLine = async (receipt: { number: string; lines: number }, line: Omit<LineRow, 'receipt_number' | 'line'>) => {
         receipt.lines++;
         const row: LineRow = { receipt_number: receipt.number, line: receipt.lines, ...line };
-        await tx.execute(
-          insertLine,
+        w.insert(
+          t.receipts_lines,
+          LINE_COLUMNS,
           LINE_COLUMNS.map((c) => row[c]),
         );
       };
@@ -287,8 +286,9 @@ export const getReceiptsProjection = (): Projection<ReceiptsTable> =>
           recorded_date: recordedDate,
           global_position: event.globalPosition,
         };
-        await tx.execute(
-          insertReceipt,
+        w.insert(
+          t.receipts,
+          RECEIPT_COLUMNS,
           RECEIPT_COLUMNS.map((c) => full[c]),
         );
         return number;
@@ -375,7 +375,7 @@ export const getReceiptsProjection = (): Projection<ReceiptsTable> =>
             kind: 'reversal-note',
             payment_id: d.paymentId,
             refund_id: d.reversalId,
-            refunds_receipt: await refundedReceipt(tx, t, forCycle.cycle_id, d.paymentId),
+            refunds_receipt: await refundedReceipt(w, t, forCycle.cycle_id, d.paymentId),
             amount_minor: d.amountMinor,
             channel: payment?.channel ?? null,
             reference: d.reference ?? null,
@@ -394,7 +394,7 @@ export const getReceiptsProjection = (): Projection<ReceiptsTable> =>
             kind: 'refund-note',
             payment_id: d.paymentId,
             refund_id: d.refundId,
-            refunds_receipt: await refundedReceipt(tx, t, forCycle.cycle_id, d.paymentId),
+            refunds_receipt: await refundedReceipt(w, t, forCycle.cycle_id, d.paymentId),
             amount_minor: d.amountMinor,
             channel: payment?.channel ?? null,
             reference: null,
@@ -408,6 +408,7 @@ export const getReceiptsProjection = (): Projection<ReceiptsTable> =>
         }
       }
 
+      await w.flush();
       for (const [key, last] of counters) {
         const dash = key.indexOf('-');
         await tx.execute(

@@ -77,6 +77,8 @@ const LISTS = {
   v: ['reversals', reversal],
   q: ['requests', request],
 } as const satisfies Record<string, readonly [keyof CycleState, Shape]>;
+// Walked for every state written: made once (Object.entries allocates on each call).
+const LIST_ENTRIES = Object.entries(LISTS);
 /** Core leaves these absent until their first fact: absent and empty are told apart. */
 const OPTIONAL_LISTS = new Set<string>(['autoDebitFailures', 'reversals', 'requests']);
 const KNOWN_STATE_KEYS = new Set<string>([
@@ -212,14 +214,14 @@ export const cycleStateRow = (cycleId: string, state: CycleState): SqlValue[] =>
   let bill: string | null = null;
   if (b) {
     const rest: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(b)) if (!BILL_COLUMN_KEYS.has(k)) rest[k] = v;
+    for (const k in b) if (!BILL_COLUMN_KEYS.has(k)) rest[k] = (b as unknown as Record<string, unknown>)[k];
     // A period of another shape than {start, end} keeps the whole bill as it is.
     const period = b.period as unknown as Record<string, unknown>;
     const plainPeriod = isObject(period) && Object.keys(period).length === 2 && 'start' in period && 'end' in period;
     bill = JSON.stringify(plainPeriod ? encodeObject(rest, billRest, cycleId) : { whole: b });
   }
   const facts: Record<string, unknown> = {};
-  for (const [key, [name, s]] of Object.entries(LISTS)) {
+  for (const [key, [name, s]] of LIST_ENTRIES) {
     const list = state[name] as readonly Record<string, unknown>[] | undefined;
     if (list === undefined || (list.length === 0 && !OPTIONAL_LISTS.has(name))) continue;
     facts[key] = list.map((x) => encodeObject(x, s, cycleId));
@@ -229,8 +231,12 @@ export const cycleStateRow = (cycleId: string, state: CycleState): SqlValue[] =>
     facts.x = lf.waivers.map((x) => encodeObject(x as unknown as Record<string, unknown>, waiver, cycleId));
   }
   // Keys a newer core adds to the state, kept as they are until this encoding names them.
-  const unknown = Object.entries(state).filter(([k, v]) => !KNOWN_STATE_KEYS.has(k) && v !== undefined);
-  if (unknown.length > 0) facts['+'] = Object.fromEntries(unknown);
+  let unknown: Record<string, unknown> | null = null;
+  for (const k in state) {
+    const v = (state as unknown as Record<string, unknown>)[k];
+    if (!KNOWN_STATE_KEYS.has(k) && v !== undefined) (unknown ??= {})[k] = v;
+  }
+  if (unknown !== null) facts['+'] = unknown;
   return [
     cycleId,
     b?.contractId ?? null,
@@ -290,7 +296,7 @@ export const cycleStateFromRow = (row: SqlRow, prefix = ''): CycleState => {
           totalMinor: asNumber(r.total_minor),
         };
   }
-  for (const [key, [name, s]] of Object.entries(LISTS)) {
+  for (const [key, [name, s]] of LIST_ENTRIES) {
     const list = facts[key];
     if (list === undefined) {
       if (!OPTIONAL_LISTS.has(name)) state[name] = [];

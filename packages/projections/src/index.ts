@@ -47,6 +47,8 @@ export { type TableNames, type Projection, defineProjection } from './projection
 export {
   placeholders,
   insertRows,
+  bufferInserts,
+  type BufferedInserts,
   asNumber,
   asBigInt,
   asText,

@@ -61,14 +61,75 @@ export const insertRows = async (
   rows: readonly (readonly SqlValue[])[],
   suffix = '',
 ): Promise<void> => {
-  const tuple = `(${columns.map(() => '?').join(', ')})`;
-  const head = `INSERT INTO ${table} (${columns.join(', ')}) VALUES `;
+  const width = columns.length;
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-    const slice = rows.slice(i, i + ROWS_PER_STATEMENT);
-    const params: SqlValue[] = [];
-    for (const row of slice) for (const v of row) params.push(v);
-    await tx.execute(`${head}${Array.from({ length: slice.length }, () => tuple).join(', ')}${suffix ? ` ${suffix}` : ''}`, params);
+    const n = Math.min(ROWS_PER_STATEMENT, rows.length - i);
+    // Sized once: a rebuild passes millions of values through here.
+    const params = new Array<SqlValue>(n * width);
+    for (let r = 0; r < n; r++) {
+      const row = rows[i + r]!;
+      if (row.length !== width) throw new RangeError(`a row of ${row.length} values for the ${width} columns of ${table}`);
+      for (let c = 0; c < width; c++) params[r * width + c] = row[c]!;
+    }
+    await tx.execute(insertSql(table, columns, n, suffix), params);
   }
+};
+
+// The text of a multi-row INSERT, kept for the few shapes a view writes (every full statement
+// has ROWS_PER_STATEMENT rows): made once rather than once per statement.
+const insertTexts = new Map<string, string>();
+const insertSql = (table: string, columns: readonly string[], rows: number, suffix: string): string => {
+  const key = `${table}\u0000${columns.join(',')}\u0000${rows}\u0000${suffix}`;
+  let text = insertTexts.get(key);
+  if (text === undefined) {
+    const tuple = `(${columns.map(() => '?').join(', ')})`;
+    text = `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}${suffix ? ` ${suffix}` : ''}`;
+    // Table sets come and go with rebuilds: the cache stays small.
+    if (insertTexts.size >= 200) insertTexts.clear();
+    insertTexts.set(key, text);
+  }
+  return text;
+};
+
+/** An executor whose plain inserts wait to be written many rows to a statement; see bufferInserts. */
+export interface BufferedInserts extends SqlExecutor {
+  /** Queues a row for `table`; written with the table's other queued rows, in the order queued. */
+  insert(table: string, columns: readonly string[], row: readonly SqlValue[]): void;
+  /** Writes every queued row. Call it before the transaction ends. */
+  flush(): Promise<void>;
+}
+
+/**
+ * Plain INSERTs of a batch (receipts, their lines) queued and written with insertRows: a view that
+ * inserts row by row paid one statement (on PostgreSQL one round trip) per row. Every query and
+ * statement through the returned executor writes the queue first, so the batch reads what it wrote
+ * exactly as if each insert had run at once.
+ */
+export const bufferInserts = (tx: SqlExecutor): BufferedInserts => {
+  const queued = new Map<string, { readonly columns: readonly string[]; readonly rows: (readonly SqlValue[])[] }>();
+  const flush = async () => {
+    for (const [table, q] of queued) await insertRows(tx, table, q.columns, q.rows);
+    queued.clear();
+  };
+  return {
+    dialect: tx.dialect,
+    insert(table, columns, row) {
+      const q = queued.get(table);
+      if (!q) queued.set(table, { columns, rows: [row] });
+      else if (q.columns !== columns && q.columns.join() !== columns.join())
+        throw new Error(`rows for ${table} queued with two column lists: ${q.columns.join(', ')} and ${columns.join(', ')}`);
+      else q.rows.push(row);
+    },
+    flush,
+    async query(sql, params) {
+      await flush();
+      return tx.query(sql, params);
+    },
+    async execute(sql, params) {
+      await flush();
+      return tx.execute(sql, params);
+    },
+  };
 };
 
 /** `?` placeholders to PostgreSQL's `$1, $2...`, leaving quoted text and identifiers alone. */

@@ -130,7 +130,12 @@ export const getSQLiteViewDatabase = (options: SQLiteViewDatabaseOptions): SQLit
       serial(async (): Promise<ReclaimedSpace> => {
         open();
         const freePages = db.pragma('freelist_count', { simple: true }) as number;
-        if (freePages === 0) return { freePages, method: 'none' };
+        if (freePages === 0) {
+          // A rebuild's batches are large transactions, and the WAL file keeps the size of the
+          // largest until it is cut: 15 MB beside a fresh 29 MB file in the bench at 500 accounts.
+          if (file) db.pragma('wal_checkpoint(TRUNCATE)');
+          return { freePages, method: 'none' };
+        }
         if ((db.pragma('auto_vacuum', { simple: true }) as number) === 2) {
           db.exec('PRAGMA incremental_vacuum');
           // In WAL mode the file is cut at the checkpoint; a reader holding an old snapshot may

@@ -304,6 +304,67 @@ test('progress reports events done, the total to the head, and a rate', async ()
   }
 });
 
+test('a table set being built takes batches of buildingBatchSize; a live one catching up, of batchSize', async () => {
+  const store = getInMemoryEventStore();
+  const half = Math.floor(portfolio.commands.length / 2);
+  await feed(store, portfolio.commands.slice(0, half));
+  const tmp = tempDir('runner-batches');
+  const db = getSQLiteViewDatabase({ path: join(tmp.dir, 'views.db') });
+  try {
+    const reports: ProgressReport[] = [];
+    const runner = getProjectionRunner({
+      store,
+      database: db,
+      projections: [tallyProjection()],
+      batchSize: 50,
+      buildingBatchSize: 200,
+      onProgress: (p) => reports.push(p),
+    });
+    const steps = (from: number, to: number, size: number) =>
+      Array.from({ length: Math.ceil((to - from) / size) }, (_, i) => Math.min(to - from, (i + 1) * size));
+    // The first run builds the view's first table set: batches of 200.
+    const first = Number(await store.headPosition());
+    await runner.catchUp();
+    assert.equal(
+      reports.map((r) => [r.phase, r.done]),
+      steps(0, first, 200).map((d) => ['building', d]),
+    );
+    // The live set catches up on what came since: batches of 50.
+    reports.length = 0;
+    await feed(store, portfolio.commands.slice(half));
+    const head = Number(await store.headPosition());
+    await runner.catchUp();
+    assert.equal(
+      reports.map((r) => [r.phase, r.done]),
+      steps(first, head, 50).map((d) => ['catching-up', d]),
+    );
+    // A rebuild builds again: batches of 200, and the same tally.
+    reports.length = 0;
+    await runner.rebuild();
+    assert.equal(
+      reports.map((r) => [r.phase, r.done]),
+      steps(0, head, 200).map((d) => ['building', d]),
+    );
+    assert.equal(await tallyOf(db), await expectedTally(store));
+    // Given only batchSize, building uses it too.
+    reports.length = 0;
+    await getProjectionRunner({
+      store,
+      database: db,
+      projections: [tallyProjection()],
+      batchSize: 50,
+      onProgress: (p) => reports.push(p),
+    }).rebuild();
+    assert.equal(
+      reports.map((r) => r.done),
+      steps(0, head, 50),
+    );
+  } finally {
+    await db.close();
+    tmp.remove();
+  }
+});
+
 test('follow picks up events appended after the catch-up until aborted', async () => {
   const memory = createInMemoryDatabase();
   const store = getInMemoryEventStore({ database: memory });

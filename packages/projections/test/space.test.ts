@@ -9,7 +9,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import Database from 'better-sqlite3';
 import { getInMemoryEventStore, type EventStore } from '@renewal-ledger/eventstore';
-import { defineProjection, getProjectionRunner, getSQLiteViewDatabase, insertRows } from '../src/index.js';
+import { asNumber, defineProjection, getProjectionRunner, getSQLiteViewDatabase, insertRows } from '../src/index.js';
 import { tempDir } from '@renewal-ledger/testing/environments';
 import { feed } from '@renewal-ledger/testing/feed';
 import { generatedCommands } from '@renewal-ledger/testing/generated';
@@ -89,6 +89,32 @@ test('a new views file: each rebuild cuts the old set off the file', async () =>
     assert.equal(pages(path), { free: 0, autoVacuum: 2 });
   } finally {
     await store.close();
+    tmp.remove();
+  }
+});
+
+// A fresh file has no free page to give back, but a large transaction (a rebuild's batch) grew
+// its WAL file, which keeps that size until cut: reclaimSpace cuts it, the file still open.
+test('reclaimSpace cuts the WAL a large transaction grew, with no free page to give back', async () => {
+  const tmp = tempDir('space-wal');
+  const path = join(tmp.dir, 'views.db');
+  const views = getSQLiteViewDatabase({ path });
+  try {
+    await views.execute('CREATE TABLE wide_rows (position BIGINT PRIMARY KEY, body TEXT NOT NULL)');
+    await views.transaction((tx) =>
+      insertRows(
+        tx,
+        'wide_rows',
+        ['position', 'body'],
+        Array.from({ length: 3000 }, (_, i) => [i, ''.padEnd(1000, 'x')]),
+      ),
+    );
+    assert.ok(statSync(`${path}-wal`).size > 2_500_000, 'the transaction went through the WAL');
+    assert.equal(await views.reclaimSpace!(), { freePages: 0, method: 'none' });
+    assert.is(statSync(`${path}-wal`).size, 0);
+    assert.is(asNumber((await views.query('SELECT COUNT(*) AS n FROM wide_rows'))[0]!.n), 3000);
+  } finally {
+    await views.close();
     tmp.remove();
   }
 });

@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { asBigInt, asNumber, getPostgresViewDatabase, getSQLiteViewDatabase, type ViewDatabase } from '../src/index.js';
+import { asBigInt, asNumber, bufferInserts, getPostgresViewDatabase, getSQLiteViewDatabase, type ViewDatabase } from '../src/index.js';
 import { toNumberedPlaceholders } from '../src/sql.js';
 import { dropSchemas, pgTest, requirePostgresUrl, uniqueSchema } from '@renewal-ledger/testing/postgres';
 
@@ -102,6 +102,50 @@ pgTest(test)('PostgreSQL: a pg pool the caller owns stays open after close()', a
   } finally {
     await pool.end();
     await dropSchemas(schema);
+  }
+});
+
+// Queued inserts: a query in the same transaction sees every row queued before it, rows keep
+// the order they were queued in (450 rows: three statements of at most 200), and a rollback
+// takes the queued-and-flushed rows with it.
+test('SQLite: queued inserts are written before any query, in order, and roll back with the transaction', async () => {
+  const db = getSQLiteViewDatabase({ path: ':memory:' });
+  try {
+    await db.execute('CREATE TABLE receipts (n BIGINT NOT NULL UNIQUE, cycle TEXT NOT NULL)');
+    await db.execute('CREATE TABLE lines (receipt BIGINT NOT NULL, line BIGINT NOT NULL)');
+    const columns = ['n', 'cycle'];
+    await db.transaction(async (tx) => {
+      const w = bufferInserts(tx);
+      for (let n = 1; n <= 450; n++) w.insert('receipts', columns, [n, `c${n % 7}`]);
+      w.insert('lines', ['receipt', 'line'], [450, 1]);
+      const seen = await w.query('SELECT COUNT(*) AS n, MAX(n) AS last FROM receipts WHERE cycle = ?', ['c2']);
+      // n % 7 = 2 for 2, 9, ..., 450 (= 7 x 64 + 2): 64 + 1 = 65 rows, the last queued among them.
+      assert.equal([asNumber(seen[0]!.n), asNumber(seen[0]!.last)], [65, 450]);
+      w.insert('receipts', columns, [451, 'c3']);
+      assert.throws(() => w.insert('receipts', ['cycle', 'n'], ['c4', 452]), /two column lists/);
+      await w.flush();
+    });
+    const order = await db.query('SELECT n FROM receipts ORDER BY rowid');
+    assert.equal(
+      order.map((r) => asNumber(r.n)),
+      Array.from({ length: 451 }, (_, i) => i + 1),
+    );
+    assert.equal(await db.query('SELECT receipt, line FROM lines'), [{ receipt: 450, line: 1 }]);
+    try {
+      await db.transaction(async (tx) => {
+        const w = bufferInserts(tx);
+        w.insert('receipts', columns, [1000, 'c0']);
+        await w.execute('UPDATE lines SET line = 2');
+        throw new Error('changed my mind');
+      });
+      assert.unreachable();
+    } catch (e) {
+      assert.is((e as Error).message, 'changed my mind');
+    }
+    assert.is(asNumber((await db.query('SELECT COUNT(*) AS n FROM receipts'))[0]!.n), 451);
+    assert.equal(await db.query('SELECT receipt, line FROM lines'), [{ receipt: 450, line: 1 }]);
+  } finally {
+    await db.close();
   }
 });
 
