@@ -32,6 +32,7 @@ const INTEGRATION = [
   'packages/channel-alipay/test/',
   'packages/channel-wechatpay/test/',
   'packages/delivery/test/outbox-stores.test.ts',
+  'packages/projection-arrears/test/concurrent-runners.test.ts',
   'packages/projection-arrears/test/generated.test.ts',
   'packages/projection-audit/test/generated.test.ts',
   'packages/projection-behaviour/test/',

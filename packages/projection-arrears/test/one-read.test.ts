@@ -6,12 +6,13 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { EventStore } from '@renewal-ledger/eventstore';
 import { behaviourProjection } from '@renewal-ledger/projection-behaviour';
-import { getProjectionRunner, type ViewDatabase } from '@renewal-ledger/projections';
+import { getProjectionRunner } from '@renewal-ledger/projections';
 import { arrearsProjection } from '../src/index.js';
 import { dumpTable, openEnvironment, type StoreKind } from '@renewal-ledger/testing/environments';
 import { feed } from '@renewal-ledger/testing/feed';
 import { buildIncrementally, generatedCommands } from '@renewal-ledger/testing/generated';
 import { pgTest } from '@renewal-ledger/testing/postgres';
+import { dumpViews as dumpAll, refusing, stateSets } from './support/shared-states.js';
 
 const test = suite('one read of the log per run');
 
@@ -32,21 +33,6 @@ const eventsIn = async (store: EventStore): Promise<number> => {
   let n = 0;
   for await (const _ of store.readAll()) n++;
   return n;
-};
-
-const stateSets = async (db: ViewDatabase): Promise<number> => (await db.query('SELECT id FROM renewal_cycle_state_sets')).length;
-
-const VIEW_TABLES: readonly (readonly [string, string])[] = [
-  ['arrears_cycles', 'cycle_id'],
-  ['arrears_states', 'cycle_id'],
-  ['behaviour_cycles', 'cycle_id'],
-  ['behaviour_states', 'cycle_id'],
-  ['behaviour_reminders', 'cycle_id, reminder_id'],
-];
-const dumpAll = async (db: ViewDatabase) => {
-  const out: Record<string, string[]> = {};
-  for (const [table, order] of VIEW_TABLES) out[table] = await dumpTable(db, table, order);
-  return out;
 };
 
 const scenario = (kind: StoreKind) => async () => {
@@ -143,13 +129,7 @@ const failingWhileSharing = (kind: StoreKind) => async () => {
     const log = [];
     for await (const e of env.store.readAll()) if (handled === 'all' || handled.includes(e.type)) log.push(e);
     const culprit = log[Math.floor(log.length / 2)]!;
-    const fussy: typeof behaviourProjection = {
-      ...behaviourProjection,
-      applyBatch: async (events, ...rest) => {
-        if (events.some((e) => e.eventId === culprit.eventId)) throw new Error(`refusing ${culprit.eventId}`);
-        return behaviourProjection.applyBatch(events, ...rest);
-      },
-    };
+    const fussy = refusing(culprit.eventId);
 
     const [arrears, behaviour] = await getProjectionRunner({
       store: env.store,

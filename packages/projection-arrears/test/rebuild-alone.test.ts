@@ -4,29 +4,14 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { behaviourProjection } from '@renewal-ledger/projection-behaviour';
-import { getProjectionRunner, type ViewDatabase } from '@renewal-ledger/projections';
+import { getProjectionRunner } from '@renewal-ledger/projections';
 import { arrearsProjection } from '../src/index.js';
-import { dumpTable, openEnvironment, type StoreKind } from '@renewal-ledger/testing/environments';
+import { openEnvironment, type StoreKind } from '@renewal-ledger/testing/environments';
 import { buildIncrementally } from '@renewal-ledger/testing/generated';
 import { pgTest } from '@renewal-ledger/testing/postgres';
+import { dumpViews as dumpAll } from './support/shared-states.js';
 
 const test = suite('one view rebuilt alone');
-
-const TABLES: readonly (readonly [string, string])[] = [
-  ['arrears_cycles', 'cycle_id'],
-  ['arrears_states', 'cycle_id'],
-  ['arrears_pending_approvals', 'cycle_id, request_id'],
-  ['behaviour_cycles', 'cycle_id'],
-  ['behaviour_states', 'cycle_id'],
-  ['behaviour_reminders', 'cycle_id, reminder_id'],
-  ['behaviour_takings', 'channel, currency, day'],
-];
-
-const dumpAll = async (db: ViewDatabase) => {
-  const out: Record<string, string[]> = {};
-  for (const [table, order] of TABLES) out[table] = await dumpTable(db, table, order);
-  return out;
-};
 
 const scenario = (kind: StoreKind) => async () => {
   const env = await openEnvironment(kind);

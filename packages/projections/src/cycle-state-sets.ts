@@ -16,6 +16,7 @@
 // Readers reach a view's live state set through a SQL view named by the projection (the arrears
 // reader joins `arrears_states`), re-pointed in the transaction that changes the set.
 import { createCycleStateTable } from './cycle-state-row.js';
+import { lockViewsForRunner } from './runner-lock.js';
 import { asBigInt, asNumber, type SqlExecutor } from './sql.js';
 
 export const STATE_SETS_TABLE = 'renewal_cycle_state_sets';
@@ -33,7 +34,8 @@ const forUpdate = (tx: SqlExecutor) => (tx.dialect === 'postgres' ? ' FOR UPDATE
 
 /** A new state set at `position`: empty (position null), or a copy of `from`. */
 export const createStateSet = async (tx: SqlExecutor, position: bigint | null, now: string, from?: number): Promise<number> => {
-  if (tx.dialect === 'postgres') await tx.query(`SELECT pg_advisory_xact_lock(hashtext('${STATE_SETS_TABLE}'))`);
+  // Ids are MAX + 1: one runner transaction at a time picks one (runner-lock.ts).
+  await lockViewsForRunner(tx);
   const rows = await tx.query(`SELECT MAX(id) AS id FROM ${STATE_SETS_TABLE}`);
   const id = (rows[0]?.id === null || rows[0]?.id === undefined ? 0 : asNumber(rows[0].id)) + 1;
   await createCycleStateTable(tx, stateSetTable(id));

@@ -20,6 +20,7 @@ import { readCycleStates, saveCycleStates } from './cycle-state-row.js';
 import { detachOthers, lockStateSet, mergeAt, stateSetTable, writeStateSetPosition } from './cycle-state-sets.js';
 import { cyclesOfBatch, foldShared, type BatchCycleStates } from './cycle-states.js';
 import type { Projection } from './projection.js';
+import { lockViewsForRunner } from './runner-lock.js';
 import type { SqlExecutor, ViewDatabase } from './sql.js';
 import {
   ensureRunnerTables,
@@ -286,6 +287,8 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions): Projectio
    */
   const commit = (group: readonly Member[], events: readonly RecordedEvent[], expected: bigint | null, trial = false) =>
     db.transaction(async (tx: SqlExecutor) => {
+      // First, before any row: the lock order that keeps two runners from deadlocking (runner-lock.ts).
+      await lockViewsForRunner(tx);
       const now = clock();
       const last = events[events.length - 1]!.globalPosition;
       const statesOf = new Map<Member, number>();

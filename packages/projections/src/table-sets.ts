@@ -8,6 +8,7 @@
 import type { Projection } from './projection.js';
 import { tableNamesOf } from './projection.js';
 import { createStateSet, ensureStateSetTable, pointStatesView, releaseStateSet } from './cycle-state-sets.js';
+import { lockViewsForRunner } from './runner-lock.js';
 import { asBigInt, asNumber, asOptionalText, type SqlExecutor, type ViewDatabase } from './sql.js';
 
 export const REGISTRY_TABLE = 'renewal_projection_registry';
@@ -47,7 +48,7 @@ const forUpdate = (tx: SqlExecutor) => (tx.dialect === 'postgres' ? ' FOR UPDATE
 export const ensureRunnerTables = async (db: ViewDatabase): Promise<void> => {
   await db.transaction(async (tx) => {
     // Two PostgreSQL sessions creating the same table at once can both pass IF NOT EXISTS.
-    if (tx.dialect === 'postgres') await tx.query(`SELECT pg_advisory_xact_lock(hashtext('renewal_projection_registry'))`);
+    await lockViewsForRunner(tx);
     await tx.execute(
       `CREATE TABLE IF NOT EXISTS ${REGISTRY_TABLE} (
          projection TEXT PRIMARY KEY,
@@ -170,6 +171,7 @@ export const prepareTableSets = async (
   options: { readonly rebuild: boolean; readonly now: string },
 ): Promise<Preparation> =>
   db.transaction(async (tx) => {
+    await lockViewsForRunner(tx);
     await tx.execute(
       `INSERT INTO ${REGISTRY_TABLE} (projection, generation, updated_at) VALUES (?, 0, ?) ON CONFLICT (projection) DO NOTHING`,
       [projection.name, options.now],
@@ -206,6 +208,7 @@ export const prepareTableSets = async (
  */
 export const switchToLive = async (db: ViewDatabase, projection: string, setId: string, now: string): Promise<boolean> =>
   db.transaction(async (tx) => {
+    await lockViewsForRunner(tx);
     const reg = await readRegistration(tx, projection, true);
     if (!reg?.building || reg.building.id !== setId) return false;
     const next = reg.building;
@@ -228,6 +231,7 @@ export const switchToLive = async (db: ViewDatabase, projection: string, setId: 
 export const dropProjection = async (db: ViewDatabase, projection: string): Promise<void> => {
   await ensureRunnerTables(db);
   await db.transaction(async (tx) => {
+    await lockViewsForRunner(tx);
     const reg = await readRegistration(tx, projection, true);
     if (!reg) return;
     if (reg.live) {
