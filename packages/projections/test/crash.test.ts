@@ -1,7 +1,8 @@
 // A crash at any point leaves each view at a batch boundary, never half a batch: after a restart
 // the views are exactly what one uninterrupted run builds. Runs the real views in child processes
 // on SQLite files: killed inside a batch (rows written, checkpoint not), killed at an arbitrary
-// moment from outside, and two processes running the same projections at once.
+// moment from outside, and two processes running the same projections at once (from nothing, on
+// split cycle-state sets after a view failed and fell behind, and rebuilding).
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,6 +64,8 @@ const snapshot = async (path: string) => {
       receipts: await dumpTable(db, 'receipts', 'number'),
       audit: await dumpTable(db, 'audit_entries', 'position'),
       checkpoints: (await listCheckpoints(db)).map((c) => [c.projection, c.tableSet, String(c.position), c.events]),
+      // Arrears and receipts share one cycle-state set, at their checkpoint.
+      stateSets: (await db.query('SELECT position FROM renewal_cycle_state_sets')).map((r) => String(r.position)),
     };
   } finally {
     await db.close();
@@ -83,6 +86,7 @@ test.before(async () => {
   clean = await snapshot(views('clean'));
   assert.is(clean.checkpoints.length, 3);
   assert.ok(clean.checkpoints.every((c) => c[2] === String(head)));
+  assert.equal(clean.stateSets, [String(head)]);
 });
 
 test.after(() => tmp.remove());
@@ -136,6 +140,55 @@ test('two processes running the same projections at once apply each event once',
     [...a.lines, ...b.lines].filter((l) => l.startsWith('failed')).join('\n'),
   );
   assert.equal(await snapshot(path), clean);
+});
+
+/** Both children's output says each caught up, with no view failed. */
+const bothDone = (a: Run, b: Run) => {
+  assert.ok(a.lines.includes('done') && b.lines.includes('done'));
+  const failed = [...a.lines, ...b.lines].filter((l) => l.startsWith('failed'));
+  assert.equal(failed, []);
+};
+
+test('a view that failed and fell behind on a copy of the states: two processes catch up at once and merge the sets', async () => {
+  const path = views('split');
+  // Receipts refuses the events from a third of the log on: it stops there on a copy of the
+  // states, arrears and audit go on to the head.
+  const refuseFrom = Number(head / 3n);
+  const split = await run({ eventsPath, viewsPath: path, batchSize: 50, refuseFrom });
+  assert.ok(
+    split.lines.some((l) => l.startsWith('failed receipts')),
+    split.lines.join('\n'),
+  );
+  const db = getSQLiteViewDatabase({ path });
+  const sets = (await db.query('SELECT position FROM renewal_cycle_state_sets ORDER BY position')).map((r) => Number(r.position));
+  await db.close();
+  assert.is(sets.length, 2);
+  assert.ok(sets[0]! < refuseFrom && sets[1] === Number(head), `state sets at ${sets.join(', ')}`);
+
+  const [a, b] = await Promise.all([
+    run({ eventsPath, viewsPath: path, batchSize: 15 }),
+    run({ eventsPath, viewsPath: path, batchSize: 35 }),
+  ]);
+  bothDone(a, b);
+  assert.equal(await snapshot(path), clean);
+});
+
+test('two processes rebuilding the same views at once end as one uninterrupted run', async () => {
+  const path = views('rebuilding');
+  const built = await run({ eventsPath, viewsPath: path, batchSize: 500 });
+  assert.ok(built.lines.includes('done'));
+  const [a, b] = await Promise.all([
+    run({ eventsPath, viewsPath: path, batchSize: 20, rebuild: true }),
+    run({ eventsPath, viewsPath: path, batchSize: 45, rebuild: true }),
+  ]);
+  bothDone(a, b);
+  // A rebuild makes table sets of its own: the same rows, every checkpoint at the head.
+  const rebuilt = await snapshot(path);
+  assert.equal({ ...rebuilt, checkpoints: [] }, { ...clean, checkpoints: [] });
+  assert.equal(
+    rebuilt.checkpoints.map((c) => [c[0], c[2], c[3]]),
+    clean.checkpoints.map((c) => [c[0], c[2], c[3]]),
+  );
 });
 
 test.run();
