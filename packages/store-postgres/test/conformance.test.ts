@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { eventStoreConformance } from '@renewal-ledger/eventstore/conformance';
 import { getPostgresEventStore } from '@renewal-ledger/store-postgres';
-import { dropSchema, requirePostgresUrl, postgresSkipReason, uniqueSchema } from '@renewal-ledger/testing/postgres';
+import { dropSchema, requirePostgresUrl, postgresSkipReason, TEST_SETTLE_TIMEOUT_MS, uniqueSchema } from '@renewal-ledger/testing/postgres';
 
 eventStoreConformance({
   name: 'postgres',
@@ -14,15 +14,15 @@ eventStoreConformance({
   async open() {
     const connectionString = requirePostgresUrl();
     const schema = uniqueSchema('conf');
-    const store = await getPostgresEventStore({ connectionString, schema, poolSize: 4 });
+    const store = await getPostgresEventStore({ connectionString, schema, poolSize: 4, settleTimeoutMs: TEST_SETTLE_TIMEOUT_MS });
     const admin = new pg.Pool({ connectionString, max: 1 });
     return {
       store,
-      openConnection: () => getPostgresEventStore({ connectionString, schema, poolSize: 2 }),
+      openConnection: () => getPostgresEventStore({ connectionString, schema, poolSize: 2, settleTimeoutMs: TEST_SETTLE_TIMEOUT_MS }),
       childProcessStore: {
         module: import.meta.resolve('@renewal-ledger/store-postgres'),
         exportName: 'getPostgresEventStore',
-        argument: { connectionString, schema, poolSize: 2 },
+        argument: { connectionString, schema, poolSize: 2, settleTimeoutMs: TEST_SETTLE_TIMEOUT_MS },
       },
       async corruptEventData(event, json) {
         const { rowCount } = await admin.query(

@@ -13,7 +13,7 @@ import {
   type EventStore,
 } from '@renewal-ledger/eventstore';
 import { getPostgresEventStore, SCHEMA_VERSION, type PostgresEventStore } from '@renewal-ledger/store-postgres';
-import { adminPool, dropSchema, pgTest, requirePostgresUrl, uniqueSchema } from '@renewal-ledger/testing/postgres';
+import { adminPool, dropSchema, pgTest, requirePostgresUrl, TEST_SETTLE_TIMEOUT_MS, uniqueSchema } from '@renewal-ledger/testing/postgres';
 import { paid } from './events.js';
 
 const Store = suite('store-postgres');
@@ -40,7 +40,13 @@ Store.after(async () => {
 });
 
 const open = async (schema: string, extra: Partial<Parameters<typeof getPostgresEventStore>[0]> = {}): Promise<PostgresEventStore> => {
-  const store = await getPostgresEventStore({ connectionString: requirePostgresUrl(), schema, poolSize: 4, ...extra });
+  const store = await getPostgresEventStore({
+    connectionString: requirePostgresUrl(),
+    schema,
+    poolSize: 4,
+    settleTimeoutMs: TEST_SETTLE_TIMEOUT_MS,
+    ...extra,
+  });
   opened.push({ store, schema });
   return store;
 };
@@ -113,19 +119,32 @@ const commitHoldingPool = (pool: Pool) => {
   return { pool: holding, release, held, arm: () => void (armed = true) };
 };
 
-const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Waits until a statement on `schema`'s events table is blocked on a lock. */
-const waitUntilBlocked = async (schema: string): Promise<void> => {
-  for (let i = 0; i < 500; i++) {
+/** Waits until `statements` statements on `schema`'s events table are blocked on a lock. */
+const waitUntilBlocked = async (schema: string, statements = 1): Promise<void> => {
+  // A guard against a hang (a minute), not a speed check: the wait is for a state, polled.
+  for (let i = 0; i < 6000; i++) {
     const { rows } = await admin.query<{ n: string }>(
       `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`,
       [`%INSERT INTO "${schema}".events%`],
     );
-    if (rows[0]!.n !== '0') return;
+    if (Number(rows[0]!.n) >= statements) return;
     await new Promise((r) => setTimeout(r, 10));
   }
-  throw new Error('the second append never blocked on the first one');
+  throw new Error(`fewer than ${statements} appends ever blocked`);
+};
+
+/**
+ * What a reader tailing readAll from `after` has got once `n` events have come. One read may end
+ * early while any transaction older than an event is open on the server (the horizon is the whole
+ * server's: another test file's too, for as long as the store's settle timeout); reading on from
+ * the last event is what a tailing reader does.
+ */
+const tail = async (store: EventStore, n: number, after = 0n): Promise<RecordedEvent[]> => {
+  const got: RecordedEvent[] = [];
+  // A guard against a hang (600 short reads), not a speed check.
+  for (let i = 0; i < 600 && got.length < n; i++)
+    for await (const e of store.readAll({ after: got.at(-1)?.globalPosition ?? after })) got.push(e);
+  return got;
 };
 
 it('opening creates the schema and records its migrations once, even when processes open it at the same time', async () => {
@@ -192,7 +211,7 @@ it('late commit: a reader tailing readAll never passes an event whose transactio
   const writerB = await open(schema);
   // Something already read, so the tail has a checkpoint to move on from.
   await writerB.appendToStream('cycle-0', [paid('0', 'cmd-0', 1)], { expectedRevision: 'no-stream' });
-  const first = await collect(reader.readAll());
+  const first = await tail(reader, 1);
   assert.is(first.length, 1);
   let checkpoint = first[0]!.globalPosition;
 
@@ -228,7 +247,7 @@ it('late commit: a reader tailing readAll never passes an event whose transactio
   assert.ok(a.lastGlobalPosition < b.lastGlobalPosition);
 
   // Once A commits, both come, in position order.
-  const afterCommit = await collect(reader.readAll({ after: checkpoint }));
+  const afterCommit = await tail(reader, 2, checkpoint);
   assert.equal(
     afterCommit.map((e) => [e.streamName, e.globalPosition]),
     [
@@ -265,7 +284,8 @@ it('late commit: a transaction that has its id before it inserts is never passed
     ]);
     await waitUntilBlocked(schema);
     const single = writer2.appendToStream('cycle-z', [paid('z', 'cmd-z', 3)], { expectedRevision: 'no-stream' });
-    await settle(100); // give T2 the time to insert, if it could
+    // T2 blocked too: on the append lock T1 holds (were it free, T2 would have inserted instead).
+    await waitUntilBlocked(schema, 2);
     const { rows } = await admin.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".events WHERE stream_id = 'cycle-z'`);
     assert.is(rows[0]!.n, '0', 'T2 waits for T1');
     await blocker.query('ROLLBACK');
@@ -274,7 +294,7 @@ it('late commit: a transaction that has its id before it inserts is never passed
   } finally {
     blocker.release();
   }
-  const seen = await collect(reader.readAll());
+  const seen = await tail(reader, 4);
   assert.equal(
     seen.map((e) => e.streamName),
     ['cycle-w', 'cycle-x', 'cycle-y', 'cycle-z'],

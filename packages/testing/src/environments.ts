@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getInMemoryEventStore, type EventStore } from '@renewal-ledger/eventstore';
 import { getPostgresViewDatabase, getSQLiteViewDatabase, type ViewDatabase } from '@renewal-ledger/projections';
-import { dropSchemas, requirePostgresUrl, uniqueSchema } from './postgres.js';
+import { dropSchemas, requirePostgresUrl, TEST_SETTLE_TIMEOUT_MS, uniqueSchema } from './postgres.js';
 import { getPostgresEventStore } from '@renewal-ledger/store-postgres';
 import { getSQLiteEventStore } from '@renewal-ledger/store-sqlite';
 
@@ -47,7 +47,7 @@ export const openEnvironment = async (kind: StoreKind): Promise<Environment> => 
       const storeSchema = uniqueSchema('events');
       const viewSchema = uniqueSchema('views');
       closers.push(() => dropSchemas(storeSchema, viewSchema));
-      const store = await getPostgresEventStore({ connectionString: url, schema: storeSchema });
+      const store = await getPostgresEventStore({ connectionString: url, schema: storeSchema, settleTimeoutMs: TEST_SETTLE_TIMEOUT_MS });
       closers.push(() => store.close());
       const views = await getPostgresViewDatabase({ connectionString: url, schema: viewSchema });
       closers.push(() => views.close());
@@ -63,7 +63,7 @@ export const openEnvironment = async (kind: StoreKind): Promise<Environment> => 
           return v;
         },
         openStore: async () => {
-          const s = await getPostgresEventStore({ connectionString: url, schema: storeSchema });
+          const s = await getPostgresEventStore({ connectionString: url, schema: storeSchema, settleTimeoutMs: TEST_SETTLE_TIMEOUT_MS });
           closers.push(() => s.close());
           return s;
         },

@@ -34,6 +34,16 @@ export const pgTest =
       });
   };
 
+/**
+ * How long a test's PostgreSQL store waits, in `readAll`, for events whose transaction is not yet
+ * below the horizon before it ends the read early (the store's default is 2 s). The horizon is the
+ * whole server's: every test file running at the same time shares it, so a long write
+ * transaction of another file (a views batch, a bench load on a busy machine) held a read back
+ * past 2 s and a catch-up ended short of the events just appended. A guard against a hang, not
+ * a wait: a read goes on the moment the other transaction ends.
+ */
+export const TEST_SETTLE_TIMEOUT_MS = 120_000;
+
 let counter = 0;
 /** A schema name no other test, here or in another process, uses. */
 export const uniqueSchema = (label: string): string =>
