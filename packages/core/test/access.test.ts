@@ -251,6 +251,17 @@ test('property: a money-out command goes straight through exactly when it is wit
           : amount <= limit && r.right === c;
       },
     ),
+    // The edges, which two independent random amounts seldom hit: exactly the limit, one over, a limit of 0.
+    {
+      examples: [
+        [50000, 50000, 'Adjust'],
+        [50000, 50001, 'Adjust'],
+        [50000, 50000, 'WriteOff'],
+        [50000, 50001, 'WriteOff'],
+        [50000, 50001, 'Refund'],
+        [0, 1, 'WriteOff'],
+      ],
+    },
   );
 });
 

@@ -68,7 +68,19 @@ test('a whole period is never prorated, a part period always is, and the cycle a
         assert.ok(E.isRight(decideCycle(bill, initialCycleState())), `cycle refused the bill for ${scheduled.period.start}`);
       }
     }),
-    { numRuns: 150 },
+    {
+      numRuns: 150,
+      // Month ends, which random terms seldom combine: billed on the 31st from the last day of
+      // 2027 (February 2028 has 29 days), and on the 29th from 29 January, ended within a month.
+      examples: [
+        [
+          { startDate: '2027-12-31' as BusinessDate, billingDay: 31, cadence: 'monthly' },
+          { area: '88.50', areaRate: 350, fixed: 2000 },
+          undefined,
+        ],
+        [{ startDate: '2025-01-29' as BusinessDate, billingDay: 29, cadence: 'quarterly' }, { area: '1.00', areaRate: 1, fixed: 1 }, 20],
+      ],
+    },
   );
 });
 

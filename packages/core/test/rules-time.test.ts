@@ -167,6 +167,16 @@ test('property: a payment is refused for its date exactly when the date is outsi
       assert.is(E.isRight(r), inside, at);
       if (!inside) assert.is(E.isLeft(r) && r.left.code, 'DATE_OUT_OF_RANGE');
     }),
+    // The window's first and last days and the days either side (offsets from 2026-01-01), at
+    // the first and the last second of the day: random offsets seldom land on them.
+    {
+      examples: [
+        [-3653, 0],
+        [-3654, 86399],
+        [3684, 86399],
+        [3685, 0],
+      ],
+    },
   );
 });
 
@@ -180,6 +190,14 @@ test('property: a refund is refused for its date exactly when it is before the p
       assert.is(E.isLeft(r) && r.left.code === 'DATED_BEFORE_ORIGIN', refundAfter < 0, `${paidAt} ${refundAt}`);
       assert.is(E.isRight(r), refundAfter >= 0);
     }),
+    // At the payment's very second, and one second before it.
+    {
+      examples: [
+        [0, 0],
+        [3600, -1],
+        [86399, 1],
+      ],
+    },
   );
 });
 
