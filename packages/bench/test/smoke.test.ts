@@ -32,7 +32,9 @@ const runCli = (args: readonly string[]) =>
     cwd: root,
     encoding: 'utf8',
     env: { ...process.env, POSTGRES_URL: '' },
-    timeout: 120_000,
+    // A guard against a hang, not a speed check: two minutes were tight for a run of three
+    // seeded processes on two cores shared with the rest of the suite and the demo.
+    timeout: 5 * 60_000,
   });
 
 test('every path on every store: the library ends with the raw fold figures', async () => {
