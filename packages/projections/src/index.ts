@@ -27,6 +27,7 @@ export {
   getProjectionRunner,
   runAll,
 } from './runner.js';
+export { ViewsBusyError } from './runner-lock.js';
 
 // A view's state for readers and status displays: is it built, how far has it got; dropping one.
 export {

@@ -20,7 +20,7 @@ import { readCycleStates, saveCycleStates } from './cycle-state-row.js';
 import { detachOthers, lockStateSet, mergeAt, stateSetTable, writeStateSetPosition } from './cycle-state-sets.js';
 import { cyclesOfBatch, foldShared, type BatchCycleStates } from './cycle-states.js';
 import type { Projection } from './projection.js';
-import { lockViewsForRunner } from './runner-lock.js';
+import { isLockConflict, lockViewsForRunner, ViewsBusyError } from './runner-lock.js';
 import type { SqlExecutor, ViewDatabase } from './sql.js';
 import {
   ensureRunnerTables,
@@ -150,7 +150,8 @@ export interface ProjectionRunner {
   /**
    * Catches up, then polls the store for new events until `signal` aborts. A projection that
    * fails stays stopped; the others go on. A database out of reach (the store's or the views':
-   * a StoreUnavailableError) stops no projection: its result says `failed` with that error as the
+   * a StoreUnavailableError), or views held by another connection past the wait (a
+   * ViewsBusyError), stops no projection: its result says `failed` with that error as the
    * `cause` while it lasts, and the follower tries again every poll interval until the database
    * is back. Resolves with the last result of each.
    */
@@ -220,9 +221,18 @@ const failedOutsideEvents = (
   error: new ProjectionFailure(p.name, null, reasonOf(e), e),
 });
 
-/** A run that failed only because the store or the view database was out of reach. */
+/** A run that failed only because the store or the view database was out of reach, or the views busy. */
 const outOfReach = (r: ProjectionRunResult | undefined): boolean =>
-  r?.status === 'failed' && r.error.cause instanceof StoreUnavailableError;
+  r?.status === 'failed' && (r.error.cause instanceof StoreUnavailableError || r.error.cause instanceof ViewsBusyError);
+
+/**
+ * Throws what no event is to blame for: a database out of reach (StoreUnavailableError), or views
+ * held by another connection past the wait (ViewsBusyError).
+ */
+const throwIfNoEventsFault = (e: unknown): void => {
+  if (e instanceof StoreUnavailableError) throw e;
+  if (isLockConflict(e)) throw new ViewsBusyError(e);
+};
 
 /** A table set that another runner keeps rebuilding under this one. */
 const replaced = (p: Projection) => new Error(`projection ${p.name}: its table set keeps being replaced by another runner`);
@@ -334,7 +344,7 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions): Projectio
       await commit([m], events, expected, true);
     } catch (e) {
       if (e instanceof TrialDone || e instanceof CheckpointMoved) return true;
-      if (e instanceof StoreUnavailableError) throw e;
+      throwIfNoEventsFault(e);
       return false;
     }
     return true;
@@ -420,8 +430,8 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions): Projectio
             else (e.member as Member).position = e.position;
             continue;
           }
-          // A database out of reach is no event's fault: nothing to look for one by one.
-          if (e instanceof StoreUnavailableError) throw e;
+          // Nothing to look for one by one when no event is to blame.
+          throwIfNoEventsFault(e);
           if (group.length > 1) {
             // Which views cannot take the batch: they go on alone (the others first, so the
             // state set moves with the many and the few get the copy), to find the event to blame.
@@ -444,7 +454,7 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions): Projectio
                 blamed = true;
                 break;
               }
-              if (single instanceof StoreUnavailableError) throw single;
+              throwIfNoEventsFault(single);
               m.outcome = {
                 kind: 'failed',
                 error: new ProjectionFailure(
@@ -498,6 +508,7 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions): Projectio
     };
     /** The view database or the store failed outside any one event: the projection stops at its checkpoint. */
     const failOutside = async (p: Projection, e: unknown) => {
+      if (isLockConflict(e)) e = new ViewsBusyError(e);
       const checkpoint = await readRegistration(db, p.name)
         .then(async (reg) => ((reg?.building ?? reg?.live) ? await readCheckpoint(db, p.name, (reg.building ?? reg.live)!.id) : null))
         .catch(() => null);
@@ -613,8 +624,9 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions): Projectio
         } catch (e) {
           // The store's head, or the runner's own tables, out of reach: said as each running
           // projection's result, and tried again after a pause.
-          if (!(e instanceof StoreUnavailableError)) throw e;
-          for (const p of running) results.set(p.name, failedOutsideEvents(p, results.get(p.name) ?? null, e));
+          if (!(e instanceof StoreUnavailableError) && !isLockConflict(e)) throw e;
+          const cause = isLockConflict(e) ? new ViewsBusyError(e) : e;
+          for (const p of running) results.set(p.name, failedOutsideEvents(p, results.get(p.name) ?? null, cause));
           seenHead = null;
           if (!signal.aborted) onCaughtUp?.(selected(only).map((p) => results.get(p.name)!));
           await sleep(pollIntervalMs, signal);

@@ -14,6 +14,7 @@ import {
   type ProgressReport,
   type ProjectionRunResult,
   type SQLiteViewDatabase,
+  ViewsBusyError,
 } from '../src/index.js';
 import { readCheckpoint } from '../src/table-sets.js';
 import { feed } from '@renewal-ledger/testing/feed';
@@ -455,6 +456,99 @@ test('two runners on one view database never apply an event twice', async () => 
       Array.from({ length: s.memory.rows.length }, (_, i) => BigInt(i + 1)),
     );
     await other.close();
+  } finally {
+    await s.cleanup();
+  }
+});
+
+test('views held by another connection past the wait: no event blamed, a ViewsBusyError at the checkpoint; run again, they go on', async () => {
+  const s = await setup();
+  try {
+    const store = getInMemoryEventStore();
+    const half = Math.floor(portfolio.commands.length / 2);
+    await feed(store, portfolio.commands.slice(0, half));
+    const impatient = getSQLiteViewDatabase({ path: s.path, busyTimeoutMs: 50 });
+    const holder = getSQLiteViewDatabase({ path: s.path });
+    // Another connection takes the write lock as the run opens its third transaction: after the
+    // two preparations, the first batch (a tool, a VACUUM, a stuck process holding it).
+    let transactions = 0;
+    let armed = false;
+    const held: typeof impatient = {
+      ...impatient,
+      transaction: (work) => {
+        if (armed && ++transactions === 3) holder.connection.exec('BEGIN IMMEDIATE');
+        return impatient.transaction(work);
+      },
+    };
+    const runner = getProjectionRunner({ store, database: held, projections: [logProjection(), tallyProjection()], batchSize: 40 });
+    assert.equal(
+      (await runner.catchUp()).map((r) => r.status),
+      ['caught-up', 'caught-up'],
+    );
+    const before = await listCheckpoints(s.db);
+    await feed(store, portfolio.commands.slice(half));
+
+    armed = true;
+    const busy = await runner.catchUp();
+    assert.ok(holder.connection.inTransaction, 'the lock was held through the run');
+    for (const r of busy) {
+      assert.is(r.status, 'failed');
+      if (r.status !== 'failed') continue;
+      assert.is(r.error.globalPosition, null, `${r.projection}: no event is to blame, yet ${r.error.message}`);
+      assert.instance(r.error.cause, ViewsBusyError);
+      assert.is((r.error.cause as ViewsBusyError).code, 'VIEWS_BUSY');
+      assert.match(String(((r.error.cause as ViewsBusyError).cause as { code?: string }).code), /^SQLITE_BUSY/);
+      assert.match(r.error.message, /the views database is busy/);
+    }
+    assert.equal(await listCheckpoints(s.db), before, 'nothing written');
+
+    holder.connection.exec('ROLLBACK');
+    assert.equal(
+      (await runner.catchUp()).map((r) => r.status),
+      ['caught-up', 'caught-up'],
+    );
+    let head = 0;
+    for await (const _ of store.readAll()) head++;
+    assert.equal(
+      await loggedPositions(s.db),
+      Array.from({ length: head }, (_, i) => BigInt(i + 1)),
+    );
+    assert.equal(await tallyOf(s.db), await expectedTally(store));
+    await holder.close();
+    await impatient.close();
+  } finally {
+    await s.cleanup();
+  }
+});
+
+test('follow: views busy past the wait stop no projection; the follower goes on once the lock is let go', async () => {
+  const s = await setup();
+  try {
+    const holder = getSQLiteViewDatabase({ path: s.path });
+    const impatient = getSQLiteViewDatabase({ path: s.path, busyTimeoutMs: 20 });
+    const runner = getProjectionRunner({ store: s.store, database: impatient, projections: [tallyProjection()], batchSize: 50 });
+    // The runner's tables made, then the lock held from the follower's first batch on.
+    assert.equal(
+      (await runner.catchUp({ only: [] })).map((r) => r.status),
+      [],
+    );
+    holder.connection.exec('BEGIN IMMEDIATE');
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const [last] = await runner.follow({
+      signal: controller.signal,
+      pollIntervalMs: 5,
+      onCaughtUp: ([r]) => {
+        seen.push(r!.status === 'failed' ? (r!.error.cause as Error).name : r!.status);
+        if (r!.status === 'failed' && holder.connection.inTransaction) holder.connection.exec('ROLLBACK');
+        if (r!.status === 'caught-up') controller.abort();
+      },
+    });
+    assert.equal(seen, ['ViewsBusyError', 'caught-up']);
+    assert.is(last!.status, 'caught-up');
+    assert.equal(await tallyOf(s.db), await expectedTally(s.store));
+    await holder.close();
+    await impatient.close();
   } finally {
     await s.cleanup();
   }
