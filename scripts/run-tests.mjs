@@ -102,6 +102,16 @@ if (kind === 'unit') {
   }
 }
 
+// Every test file shares this one server, and PostgreSQL's read horizon is the whole server's: a
+// long write transaction of one file (a views batch, a bench load) held another file's readAll
+// back past the store's 2 s settle timeout, and a read or a catch-up ended short of the events it
+// had just appended. Stores opened from this URL (the CLI's and the service's too) wait as long as
+// it takes; two minutes is a guard against a hang, not a wait (docs/stores.md).
+if (process.env.POSTGRES_URL && !/[?&]settle_timeout_ms=/.test(process.env.POSTGRES_URL)) {
+  const url = process.env.POSTGRES_URL;
+  process.env.POSTGRES_URL = `${url}${url.includes('?') ? '&' : '?'}settle_timeout_ms=120000`;
+}
+
 const perFileTimeoutMs = Number(process.env.TEST_FILE_TIMEOUT_MS ?? 10 * 60 * 1000);
 // The limit is a guard against a hang, not a speed check (speed is measured in `pnpm bench`). The
 // getting-started page runs the whole 2,000-contract demo as a new user does, twice (about six

@@ -57,7 +57,8 @@ export interface PostgresEventStoreOptions extends EventStoreOptions {
   readonly poolSize?: number;
   /**
    * How long `readAll` waits, at most, for appends that are committing when it reaches them,
-   * before it ends and leaves them to the next read. Default 2000 ms.
+   * before it ends and leaves them to the next read. Default: the connection string's
+   * `settle_timeout_ms` parameter (so `openStore(url)`, and the CLI, can choose one), else 2000 ms.
    */
   readonly settleTimeoutMs?: number;
 }
@@ -70,14 +71,22 @@ export interface PostgresEventStore extends EventStore {
 
 export const DEFAULT_SCHEMA = 'renewal_ledger';
 
-/** The `schema` query parameter of a connection string, if any. */
-const schemaInUrl = (connectionString: string | undefined): string | undefined => {
+/** A query parameter of the connection string, if it is a URL and has one. */
+const urlParameter = (connectionString: string | undefined, name: string): string | undefined => {
   if (!connectionString) return undefined;
   try {
-    return new URL(connectionString).searchParams.get('schema') ?? undefined;
+    return new URL(connectionString).searchParams.get(name) ?? undefined;
   } catch {
-    return undefined; // not a URL (a key=value string): pg reads it, there is no schema in it
+    return undefined; // not a URL (a key=value string): pg reads it, there is no such parameter in it
   }
+};
+
+/** The `settle_timeout_ms` query parameter: a whole number of milliseconds, or a TypeError saying so. */
+const settleTimeoutInUrl = (connectionString: string | undefined): number | undefined => {
+  const text = urlParameter(connectionString, 'settle_timeout_ms');
+  if (text === undefined) return undefined;
+  if (!/^\d{1,9}$/.test(text)) throw new TypeError(`settle_timeout_ms=${text} in the PostgreSQL URL: a whole number of milliseconds`);
+  return Number(text);
 };
 
 /**
@@ -86,9 +95,9 @@ const schemaInUrl = (connectionString: string | undefined): string | undefined =
  */
 export const getPostgresEventStore = async (options: PostgresEventStoreOptions): Promise<PostgresEventStore> => {
   if (!options.pool && !options.connectionString) throw new TypeError('getPostgresEventStore needs a connectionString or a pool');
-  const schema = checkSchemaName(options.schema ?? schemaInUrl(options.connectionString) ?? DEFAULT_SCHEMA);
+  const schema = checkSchemaName(options.schema ?? urlParameter(options.connectionString, 'schema') ?? DEFAULT_SCHEMA);
   const decode = options.decode ?? defaultDecoder;
-  const settleTimeoutMs = options.settleTimeoutMs ?? 2000;
+  const settleTimeoutMs = options.settleTimeoutMs ?? settleTimeoutInUrl(options.connectionString) ?? 2000;
   const readOnly = options.readOnly === true;
   const create = options.create !== false && !readOnly;
   const ownsPool = !options.pool;

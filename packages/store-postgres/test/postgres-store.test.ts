@@ -393,6 +393,39 @@ it('a `schema` parameter in the connection string chooses the schema', async () 
   assert.is(rows[0]!.n, '1');
 });
 
+it('the URL may set the settle timeout (settle_timeout_ms): a read waits that long for an open append, not 2 s', async () => {
+  const schema = uniqueSchema('settle');
+  const url = new URL(requirePostgresUrl());
+  url.searchParams.set('schema', schema);
+  url.searchParams.set('settle_timeout_ms', 'soon');
+  await getPostgresEventStore({ connectionString: url.toString() }).then(
+    () => assert.unreachable('a settle timeout that is no number was taken'),
+    (e: unknown) => {
+      assert.instance(e, TypeError);
+      assert.match((e as Error).message, 'settle_timeout_ms=soon in the PostgreSQL URL: a whole number of milliseconds');
+    },
+  );
+  url.searchParams.set('settle_timeout_ms', '600000');
+  const reader = await getPostgresEventStore({ connectionString: url.toString() });
+  opened.push({ store: reader, schema });
+  const holding = commitHoldingPool(adminPool());
+  const writer = await open(schema, { pool: holding.pool });
+  holding.arm();
+  const append = writer.appendToStream('cycle-s', [paid('s', 'cmd-s', 1)], { expectedRevision: 'no-stream' });
+  await holding.held;
+  // A later append commits: the read meets it above the open one and waits; past the default
+  // 2 s it has not ended early.
+  await (await open(schema)).appendToStream('cycle-t', [paid('t', 'cmd-t', 1)], { expectedRevision: 'no-stream' });
+  const reading = collect(reader.readAll());
+  await new Promise((r) => setTimeout(r, 2500));
+  holding.release();
+  await append;
+  assert.equal(
+    (await reading).map((e) => e.streamName),
+    ['cycle-s', 'cycle-t'],
+  );
+});
+
 it('close() ends the pool the store made but leaves a pool it was given open', async () => {
   const schema = uniqueSchema('close');
   const given = adminPool();
