@@ -182,7 +182,8 @@ const checkDashboard = async (
   child.stderr.on('data', (d) => (stderr += d));
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   try {
-    const until = Date.now() + 30_000;
+    // Two minutes: a guard against a hang on two cores shared with the suite, not a speed check.
+    const until = Date.now() + 120_000;
     let url: string | undefined;
     while (!(url = /dashboard at (http:\/\/\S+?)\/? /.exec(stdout)?.[1])) {
       if (Date.now() > until || child.exitCode !== null) throw new Error(`the service did not start:\n${stdout}\n${stderr}`);
@@ -201,9 +202,10 @@ const checkDashboard = async (
     assert.is(signedIn.status, 200);
     const { token } = (await signedIn.json()) as { token: string };
     let arrears: Response;
+    // Asked again while the service says 503 (its views catching up): two minutes, a guard.
     for (let i = 0; ; i++) {
       arrears = await fetch(`${url}/api/arrears?asOf=2026-11-28`, { headers: { authorization: `Bearer ${token}` } });
-      if (arrears.status !== 503 || i > 100) break;
+      if (arrears.status !== 503 || i > 1200) break;
       await new Promise((r) => setTimeout(r, 100));
     }
     assert.is(arrears.status, 200);

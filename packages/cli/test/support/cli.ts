@@ -96,8 +96,8 @@ export const workspace = () => {
       child,
       output: () => stdout,
       errors: () => stderr,
-      /** Resolves when stdout matches, or rejects after `ms`. */
-      waitFor: async (pattern: RegExp, ms = 30_000): Promise<string> => {
+      /** Resolves when stdout matches, or rejects after `ms` (a guard against a hang on a loaded machine, not a speed check). */
+      waitFor: async (pattern: RegExp, ms = 120_000): Promise<string> => {
         const until = Date.now() + ms;
         while (!pattern.test(stdout)) {
           if (Date.now() > until || child.exitCode !== null) throw new Error(`no ${pattern} in the output:\n${stdout}\nstderr:\n${stderr}`);
