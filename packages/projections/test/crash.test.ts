@@ -163,7 +163,8 @@ test('a view that failed and fell behind on a copy of the states: two processes 
   const sets = (await db.query('SELECT position FROM renewal_cycle_state_sets ORDER BY position')).map((r) => Number(r.position));
   await db.close();
   assert.is(sets.length, 2);
-  assert.ok(sets[0]! < refuseFrom && sets[1] === Number(head), `state sets at ${sets.join(', ')}`);
+  // Receipts' copy right before the first event it refused, the others' set at the head.
+  assert.ok(sets[0]! >= refuseFrom - 1 && sets[0]! < Number(head) && sets[1] === Number(head), `state sets at ${sets.join(', ')}`);
 
   const [a, b] = await Promise.all([
     run({ eventsPath, viewsPath: path, batchSize: 15 }),
