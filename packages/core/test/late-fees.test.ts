@@ -233,6 +233,18 @@ money('a charge before the due date, or on a settled cycle, is refused', () => {
   assert.is(refusal(settled, late).code, 'NOTHING_OUTSTANDING');
 });
 
+money('AMOUNT_OUT_OF_RANGE: a charge that would take the late fee charged past the safe integer range', () => {
+  // Found by the cycle properties on a rare draw: 3.03 charged, then 9,007,199,254,740,991 (the
+  // largest safe integer) accepted, and the late fee open was no longer an exact number.
+  const MAX = Number.MAX_SAFE_INTEGER;
+  const charge = (id: string, amountMinor: number) =>
+    at('ChargeLateFee', `c-${id}`, { chargeId: id, asOf: '2026-03-01', amountMinor, overdueMinor: 46520, chargeableDays: 1 });
+  const charged = run(overdue(), charge('c1', 303));
+  const refused = refusal(charged, charge('c2', MAX)) as { code: string; field?: string; operands?: number[] };
+  assert.equal([refused.code, refused.field, refused.operands], ['AMOUNT_OUT_OF_RANGE', 'lateFees', [303, MAX]]);
+  assert.is(cycleFigures(run(charged, charge('c2', MAX - 303))).lateFeeOutstandingMinor, MAX);
+});
+
 const lump = suite('late fees in a lump sum');
 
 const contract = (): ContractState => contractOf(open({ startDate: '2025-12-01' }), lumpSum('pay-9', 40000));

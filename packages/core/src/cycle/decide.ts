@@ -685,6 +685,11 @@ const decideLateFeeCharge = (c: ChargeLateFee, state: CycleState, bill: BilledDa
   if (c.asOf <= bill.dueDate) return E.left(ruleError('LATE_FEE_BEFORE_DUE', { asOf: c.asOf, dueDate: bill.dueDate }));
   const { outstandingMinor } = cycleFigures(state);
   if (outstandingMinor <= 0) return E.left(ruleError('NOTHING_OUTSTANDING', { outstandingMinor }));
+  // As payments' running total: the late fee charged so far plus this one must stay a safe integer,
+  // or the late fee open (and the figures from it) would be a wrong number.
+  const { chargedMinor } = lateFeesOf(state);
+  if (!Number.isSafeInteger(chargedMinor + c.amountMinor))
+    return E.left(ruleError('AMOUNT_OUT_OF_RANGE', { field: 'lateFees', operands: [chargedMinor, c.amountMinor] }));
   return emit({ type: 'LateFeeCharged', data });
 };
 
