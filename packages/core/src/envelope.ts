@@ -86,14 +86,23 @@ export const envelope = <Ev extends { readonly type: string; readonly data: unkn
     type: e.type,
     schemaVersion: schemaVersionOf(e.type),
     data: e.data,
-    metadata: {
-      commandId: options.commandId,
-      actor: options.actor,
-      recordedAt: options.recordedAt,
-      ...(options.correlationId ? { correlationId: options.correlationId } : {}),
-      ...(options.causationId ? { causationId: options.causationId } : {}),
-      ...(options.role ? { role: options.role } : {}),
-    } as EventMetadata,
+    metadata: metadataOf(options),
   }));
+
+/**
+ * The metadata of one envelope, keys in this order (the stored JSON text follows it), the optional
+ * ones only when set: assigned rather than spread, as every command handled builds one.
+ */
+const metadataOf = (options: EnvelopeOptions): EventMetadata => {
+  const metadata: { -readonly [K in keyof EnvelopeOptions]: EnvelopeOptions[K] } = {
+    commandId: options.commandId,
+    actor: options.actor,
+    recordedAt: options.recordedAt,
+  };
+  if (options.correlationId) metadata.correlationId = options.correlationId;
+  if (options.causationId) metadata.causationId = options.causationId;
+  if (options.role) metadata.role = options.role;
+  return metadata as EventMetadata;
+};
 
 export { invalidInput };
