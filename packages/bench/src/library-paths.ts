@@ -53,8 +53,9 @@ export interface LibraryWriter {
 }
 
 /**
- * The handler's cache of folded streams for the command path, as an application that handles
- * commands one by one in a long-lived process would set it (docs/benchmarks.md says what it changes).
+ * The handler's cache of folded streams for the command and batch paths, as an application that
+ * handles commands (one by one, or a batch at a time) in a long-lived process would set it
+ * (docs/benchmarks.md says what it changes).
  */
 export const HANDLER_CACHE = { streams: 10_000 } as const;
 
@@ -76,7 +77,7 @@ export const commandPath = (store: EventStore, commands: readonly ScheduledComma
   };
 };
 
-/** (b) The same commands through handleBatch, `batchSize` per call (one transaction each). */
+/** (b) The same commands through handleBatch, `batchSize` per call (one transaction each), the cycles from the handler's cache when it has them. */
 export const batchPath = (
   store: EventStore,
   commands: readonly ScheduledCommand[],
@@ -84,7 +85,7 @@ export const batchPath = (
   recordedAtOf: RecordedAtOf,
 ): LibraryWriter => {
   let now = '' as Instant;
-  const handler = getCommandHandler(renewalCycle, { store, clock: () => now });
+  const handler = getCommandHandler(renewalCycle, { store, clock: () => now, cache: HANDLER_CACHE });
   const acc = outcomes();
   return {
     async run(from, to, tick) {

@@ -35,6 +35,19 @@ const columnsOf = (rows: readonly PlannedRow[]) => [
   rows.map((r) => r.recordedAt),
 ];
 
+/**
+ * The same, with the JSON texts joined into one text each (split in the statement): the encoding
+ * the store's append sends (store-postgres statements.ts: JSON never holds U+001E unescaped), so
+ * the limit pays no escaping of array elements the library does not pay either.
+ */
+const JSON_SEPARATOR = '\u001e';
+const joinedColumnsOf = (rows: readonly PlannedRow[]) => {
+  const columns: unknown[] = columnsOf(rows);
+  columns[5] = rows.map((r) => r.data).join(JSON_SEPARATOR);
+  columns[6] = rows.map((r) => r.metadata).join(JSON_SEPARATOR);
+  return columns;
+};
+
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const COLUMNS =
   'global_position, stream_id, stream_revision, event_id, type, schema_version, data::text AS data, metadata::text AS metadata';
@@ -133,7 +146,8 @@ export const getPostgresBackend = async (options: { url: string }): Promise<Back
         name: `bench_insert_${name}`,
         text: `INSERT INTO ${q(schema)}.events (${INSERT_COLUMNS})
                SELECT s, r, e, t, v, d::json, m::json, a::timestamptz
-               FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[]) AS u(s, r, e, t, v, d, m, a)`,
+               FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::int[],
+                           string_to_array($6::text, E'\\x1e'), string_to_array($7::text, E'\\x1e'), $8::text[]) AS u(s, r, e, t, v, d, m, a)`,
       };
       return {
         async write(from, to, tick) {
@@ -142,7 +156,7 @@ export const getPostgresBackend = async (options: { url: string }): Promise<Back
           for (const rows of transactionsOf(work, from, to)) {
             await client.query({
               ...insert,
-              values: columnsOf(rows),
+              values: joinedColumnsOf(rows),
             });
             tick();
           }

@@ -65,13 +65,16 @@ export interface CommandHandlerOptions {
   /** The role every command is handled with unless `HandleOptions.role` says otherwise: a handler per signed-in actor. */
   readonly role?: string;
   /**
-   * Keep the folded state of the last `streams` streams this handler read or wrote, and decide a
-   * command `handle` gets on one of them without reading it (opt-in, as Equinox's cache; default:
-   * none); on a stream it does not know, as on a new stream. Batches read as before. Nothing
-   * is taken on trust: a command that applies is appended with the revision the state is at, and
-   * a stream that moved meanwhile (another writer, another process) refuses it, so the handler
-   * reads it and decides again; a refusal or a duplicate decided that way is decided again on a
-   * fresh read before it is answered. Memory: at most `streams` states and their events.
+   * Keep the folded state of the last `streams` streams this handler read or wrote, and decide
+   * commands on them without reading them (opt-in, as Equinox's cache; default: none); on a
+   * stream it does not know, as on a new stream. A batch reads nothing for the streams it takes
+   * this way. Nothing is taken on trust: a command that applies is appended with the revision the
+   * state is at, and a stream that moved meanwhile (another writer, another process) refuses it,
+   * so the handler reads it and decides again. A refusal or a duplicate decided that way is
+   * confirmed by the batch's append (the append to its stream, or an append of nothing at the
+   * revision the state is at) or, when nothing is appended, decided again on a fresh read of its
+   * stream (the batch's other streams stay as they were) before it is answered. Memory: at most
+   * `streams` states and their events.
    */
   readonly cache?: { readonly streams: number };
 }
@@ -303,6 +306,9 @@ class Unconfirmed {
   constructor(readonly streams: readonly string[]) {}
 }
 
+/** The streams an attempt reads rather than takes from the cache: every one, or those named. */
+type MustRead = 'all' | ReadonlySet<string>;
+
 /** The streams of an attempt; `trusted` names those taken from the cache (or as new), not read now. */
 interface Loaded<S> {
   readonly streams: Map<string, Stream<S>>;
@@ -389,21 +395,34 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
     return streams;
   };
 
+  /** A stream as the cache has it, or, when the cache does not know it, as new. */
+  const fromCache = (name: string): Stream<S> => {
+    const entry = cache!.get(name);
+    return entry === undefined
+      ? streamAt(name, aggregate.initialState(), 'no-stream', [])
+      : streamAt(name, entry.state, entry.revision, entry.recorded);
+  };
+
   /**
-   * The streams of an attempt; `trusted` names those not read now. One stream (`handle`) comes
-   * from the cache, or, when the cache does not know it, is taken as new. A batch reads all its
-   * streams: in one go anyway, and one refusal or duplicate among its commands decided on the
-   * cache would have the whole batch decided again.
+   * The streams of an attempt; `trusted` names those not read now. Each stream comes from the
+   * cache, or, when the cache does not know it, is taken as new, unless it is one the attempt must
+   * read (`mustRead`: all of them, or those an earlier attempt could not confirm), which are read
+   * in one go.
    */
-  const loadWithCache = (names: readonly string[], fresh: boolean): Loaded<S> | Promise<Loaded<S>> => {
-    if (cache === null || fresh || names.length !== 1) return loadStreams(names).then((streams) => ({ streams, trusted: [] }));
-    const name = names[0]!;
-    const entry = cache.get(name);
-    const s =
-      entry === undefined
-        ? streamAt(name, aggregate.initialState(), 'no-stream', [])
-        : streamAt(name, entry.state, entry.revision, entry.recorded);
-    return { streams: new Map<string, Stream<S>>().set(name, s), trusted: [name] };
+  const loadWithCache = (names: readonly string[], mustRead: MustRead): Loaded<S> | Promise<Loaded<S>> => {
+    if (cache === null || mustRead === 'all') return loadStreams(names).then((streams) => ({ streams, trusted: [] }));
+    if (names.length === 1 && !mustRead.has(names[0]!)) return { streams: new Map<string, Stream<S>>().set(names[0]!, fromCache(names[0]!)), trusted: [names[0]!] };
+    const toRead = names.filter((name) => mustRead.has(name));
+    const withTrusted = (streams: Map<string, Stream<S>>): Loaded<S> => {
+      const trusted: string[] = [];
+      for (const name of names) {
+        if (streams.has(name)) continue;
+        streams.set(name, fromCache(name));
+        trusted.push(name);
+      }
+      return { streams, trusted };
+    };
+    return toRead.length > 0 ? loadStreams(toRead).then(withTrusted) : withTrusted(new Map());
   };
 
   /** After an attempt that stood: every stream as it now is, its events read and written in order. */
@@ -615,16 +634,40 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
     commands: readonly C[],
     runOptions: RunOptions<C>,
     refused: ReadonlyMap<number, CommandIdConflict>,
-    fresh: boolean,
+    mustRead: MustRead,
   ): Promise<BatchResult<A>[]> => {
     const names = commands.map((c) => aggregate.streamName(c));
-    const loading = loadWithCache(names.length === 1 ? names : [...new Set(names)], fresh || runOptions.dryRun === true);
+    const loading = loadWithCache(names.length === 1 ? names : [...new Set(names)], runOptions.dryRun === true ? 'all' : mustRead);
     // A stream from the cache is decided at once: awaiting a value that is there costs a turn of
     // the microtask queue and its allocations on every command.
     const loaded = loading instanceof Promise ? await loading : loading;
     const { requests, planned, streams, trusted } = plan(commands, names, loaded, runOptions, refused);
-    // Only an append confirms a state the handler did not read now: anything else, decide again on a read.
-    if (trusted.length > 0 && planned.some((p) => p.outcome.status !== 'applied')) throw new Unconfirmed(trusted);
+    // Only an append confirms a state the handler did not read now. A stream taken on trust with a
+    // command on it that is not applied is confirmed by the batch's append: by its own append, when
+    // it has one (checked at the revision the state is at), else by an append of nothing at that
+    // revision (as `conditions` are). Without an append to ride on (nothing applies, or
+    // `allOrNothing`), it is read and the attempt decided again.
+    let confirmations: AppendRequest[] = [];
+    let vouched: Set<string> | null = null;
+    if (trusted.length > 0 && planned.some((p) => p.outcome.status !== 'applied')) {
+      const taken = new Set(trusted);
+      const appended = new Set(requests.map((r) => r.streamName));
+      const confirmable = requests.length > 0 && !runOptions.allOrNothing && !runOptions.dryRun;
+      const doubted = new Set<string>();
+      const confirm = new Set<string>();
+      vouched = new Set();
+      for (let i = 0; i < planned.length; i++) {
+        const name = names[i]!;
+        if (planned[i]!.outcome.status === 'applied' || !taken.has(name)) continue;
+        if (!confirmable) doubted.add(name);
+        else if (appended.has(name)) vouched.add(name);
+        else confirm.add(name);
+      }
+      if (doubted.size > 0) throw new Unconfirmed([...doubted]);
+      confirmations = [...confirm].map(
+        (name): AppendRequest => ({ streamName: name, expectedRevision: streams.get(name)!.revision, events: [] }),
+      );
+    }
     if (requests.length === 0) {
       remember(streams);
       return planned.map((p) => p.outcome);
@@ -633,7 +676,7 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
       return planned.map((p): BatchResult<A> => (p.outcome.status === 'applied' ? { status: 'not-written' } : p.outcome));
     let results: readonly AppendResult[];
     // Conditions go last, as appends of nothing: a store checks an empty append's revision.
-    const conditions = runOptions.conditions === undefined ? [] : runOptions.conditions.map((c): AppendRequest => ({ ...c, events: [] }));
+    const conditions = runOptions.conditions === undefined ? confirmations : [...confirmations, ...runOptions.conditions.map((c): AppendRequest => ({ ...c, events: [] }))];
     try {
       results =
         requests.length === 1 && conditions.length === 0
@@ -641,9 +684,10 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
           : await store.appendBatch([...requests, ...conditions]);
     } catch (e) {
       if (e instanceof EventIdConflictError && e.storedIn !== e.streamName) throw await takenElsewhere(e, requests, planned, commands);
-      // A stream taken from the cache had moved: not a race to back off from, a state to read.
+      // A stream taken from the cache had moved: not a race to back off from, a state to read (that
+      // one alone when it was only confirming an answer: nothing else was decided on it).
       if ((e instanceof WrongExpectedRevisionError || e instanceof EventIdConflictError) && trusted.includes(e.streamName))
-        throw new Unconfirmed(trusted);
+        throw new Unconfirmed(confirmations.some((c) => c.streamName === e.streamName) ? [e.streamName] : trusted);
       throw e;
     }
     const out = new Array<HandleResult<A>>(planned.length);
@@ -673,6 +717,23 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
       out[i] = { status: 'applied', events, state: p.outcome.state, figures: p.outcome.figures };
     }
     remember(streams);
+    // A stream whose own append came back already stored (another writer stored the same command
+    // meanwhile) did not confirm the state its other answers were decided on: those commands,
+    // which wrote nothing, are decided again on what the stream now holds.
+    if (vouched !== null) {
+      const recheck: number[] = [];
+      for (let i = 0; i < planned.length; i++)
+        if (planned[i]!.outcome.status !== 'applied' && vouched.has(names[i]!) && streams.get(names[i]!)!.doubtful) recheck.push(i);
+      if (recheck.length > 0) {
+        const again = await run(
+          recheck.map((i) => commands[i]!),
+          runOptions,
+        );
+        recheck.forEach((i, k) => {
+          out[i] = again[k] as HandleResult<A>;
+        });
+      }
+    }
     return out;
   };
 
@@ -684,18 +745,20 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
   const run = async (commands: readonly C[], runOptions: RunOptions<C>): Promise<BatchResult<A>[]> => {
     // Made only when a command is refused so (a rare case; most calls never need it).
     let refused: Map<number, CommandIdConflict> | null = null;
-    let fresh = false;
+    const mustRead = new Set<string>();
     for (let tries = 0; ; ) {
       try {
-        return await attempt(commands, runOptions, refused ?? NONE_REFUSED, fresh);
+        return await attempt(commands, runOptions, refused ?? NONE_REFUSED, mustRead);
       } catch (e) {
         if (e instanceof TakenElsewhere) {
           (refused ??= new Map()).set(e.index, e.conflict);
           continue;
         }
         if (e instanceof Unconfirmed) {
-          for (const name of e.streams) cache?.drop(name);
-          fresh = true;
+          for (const name of e.streams) {
+            cache?.drop(name);
+            mustRead.add(name);
+          }
           continue;
         }
         // Same stream, other data under the same event id: another writer stored this command id

@@ -23,7 +23,7 @@ import {
   type ExpectedRevision,
 } from '@renewal-ledger/eventstore';
 import { checkOut, withConnection } from './connections.js';
-import type { Statements } from './statements.js';
+import { JSON_SEPARATOR, type Statements } from './statements.js';
 
 /** How many times an append whose insert lost a race is checked and tried again. */
 const MAX_ATTEMPTS = 10;
@@ -162,7 +162,8 @@ const alreadyStored = (
 };
 
 /**
- * The insert statements' parameters: the rows as parallel arrays ($1-$8), and with a `guard`
+ * The insert statements' parameters: the rows as parallel arrays ($1-$8, the JSON texts joined
+ * into one text each, statements.ts says why), and with a `guard`
  * the streams and the revisions they must still be at ($9, $10; -1: no stream). Filled in one
  * pass, with no object per row: every append pays this.
  */
@@ -191,7 +192,16 @@ const insertParameters = (inserts: readonly Insert[], guard: ReadonlyMap<string,
     }
   }
   if (streams.length === 0) return null;
-  const values: unknown[] = [streams, revisions, ids, types, versions, data, metadata, recordedAt];
+  const values: unknown[] = [
+    streams,
+    revisions,
+    ids,
+    types,
+    versions,
+    data.join(JSON_SEPARATOR),
+    metadata.join(JSON_SEPARATOR),
+    recordedAt,
+  ];
   if (guard) values.push([...guard.keys()], [...guard.values()].map(String));
   return values;
 };

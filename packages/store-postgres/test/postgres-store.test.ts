@@ -4,7 +4,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Pool, PoolClient } from 'pg';
-import type { RecordedEvent } from '@renewal-ledger/core';
+import type { NewEvent, RecordedEvent } from '@renewal-ledger/core';
 import {
   EventIdConflictError,
   ReadOnlyStoreError,
@@ -203,6 +203,44 @@ it('keeps the exact JSON text it was given and records the writing transaction',
   assert.is(rows[0]!.metadata, JSON.stringify(event.metadata));
   assert.is(rows[0]!.recorded_at.toISOString(), '2026-01-05T08:00:01.250Z');
   assert.ok(rows[0]!.has_xid);
+});
+
+it('a batch of events whose text holds the separator the insert splits on, quotes, backslashes and braces is stored exactly', async () => {
+  // The insert sends the events' JSON texts as one text joined with U+001E (statements.ts): text
+  // holding that character, or what an array literal would need escaped, must still come back as written.
+  const schema = uniqueSchema('joined');
+  const store = await open(schema);
+  const disputed = (commandId: string, reason: string): NewEvent => {
+    const base = paid('cycle-joined', commandId, 100);
+    const { paymentId: _, channel: __, ...common } = base.data as Record<string, unknown>;
+    return { ...base, type: 'Disputed', data: { ...common, disputeId: `dispute-${commandId}`, reason } };
+  };
+  const events = [
+    disputed('cmd-j1', 'split\u001ehere, "quoted" {braced} back\\slash'),
+    disputed('cmd-j2', '\u001e'),
+    paid('cycle-joined', 'cmd-j3', 300),
+  ];
+  await store.appendBatch([
+    { streamName: 'cycle-joined', events: events.slice(0, 2), expectedRevision: 'no-stream' },
+    { streamName: 'cycle-joined-2', events: events.slice(2), expectedRevision: 'no-stream' },
+  ]);
+  const { rows } = await admin.query<{ data: string; metadata: string }>(
+    `SELECT data::text AS data, metadata::text AS metadata FROM "${schema}".events ORDER BY global_position`,
+  );
+  assert.equal(
+    rows.map((r) => r.data),
+    events.map((e) => JSON.stringify(e.data)),
+  );
+  assert.equal(
+    rows.map((r) => r.metadata),
+    events.map((e) => JSON.stringify(e.metadata)),
+  );
+  assert.ok(rows[1]!.data.includes('"reason":"\\u001e"'), 'the separator is stored as JSON writes it, escaped');
+  const read = await collect(store.readStream('cycle-joined'));
+  assert.equal(
+    read.map((e) => (e.data as { reason: string }).reason),
+    ['split\u001ehere, "quoted" {braced} back\\slash', '\u001e'],
+  );
 });
 
 it('late commit: a reader tailing readAll never passes an event whose transaction commits after a later one', async () => {
