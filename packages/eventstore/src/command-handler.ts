@@ -411,7 +411,8 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
    */
   const loadWithCache = (names: readonly string[], mustRead: MustRead): Loaded<S> | Promise<Loaded<S>> => {
     if (cache === null || mustRead === 'all') return loadStreams(names).then((streams) => ({ streams, trusted: [] }));
-    if (names.length === 1 && !mustRead.has(names[0]!)) return { streams: new Map<string, Stream<S>>().set(names[0]!, fromCache(names[0]!)), trusted: [names[0]!] };
+    if (names.length === 1 && !mustRead.has(names[0]!))
+      return { streams: new Map<string, Stream<S>>().set(names[0]!, fromCache(names[0]!)), trusted: [names[0]!] };
     const toRead = names.filter((name) => mustRead.has(name));
     const withTrusted = (streams: Map<string, Stream<S>>): Loaded<S> => {
       const trusted: string[] = [];
@@ -676,7 +677,10 @@ export const getCommandHandler = <A extends AnyAggregate>(aggregate: A, options:
       return planned.map((p): BatchResult<A> => (p.outcome.status === 'applied' ? { status: 'not-written' } : p.outcome));
     let results: readonly AppendResult[];
     // Conditions go last, as appends of nothing: a store checks an empty append's revision.
-    const conditions = runOptions.conditions === undefined ? confirmations : [...confirmations, ...runOptions.conditions.map((c): AppendRequest => ({ ...c, events: [] }))];
+    const conditions =
+      runOptions.conditions === undefined
+        ? confirmations
+        : [...confirmations, ...runOptions.conditions.map((c): AppendRequest => ({ ...c, events: [] }))];
     try {
       results =
         requests.length === 1 && conditions.length === 0

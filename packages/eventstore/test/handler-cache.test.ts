@@ -131,6 +131,99 @@ test('a full cache drops the stream stored longest ago, one after another', asyn
   assert.equal(await paidAmounts(store, 'c1'), [100, 100, 100, 100]);
 });
 
+test('with a cache, a batch reads nothing for the streams the handler knows or takes as new', async () => {
+  const { store, reads } = counting(getInMemoryEventStore());
+  const handler = getCommandHandler(renewalCycle, { store, clock, cache: { streams: 10 } });
+  await handler.handle(bill('c1', 'b1'));
+  const answers = await handler.handleBatch([pay('c1', 'p1', 4000), bill('c2', 'b2'), pay('c2', 'p2', 2500)]);
+  assert.equal(
+    answers.map((a) => a.status),
+    ['applied', 'applied', 'applied'],
+  );
+  assert.is(answers[2]!.status === 'applied' ? answers[2]!.figures.outstandingMinor : null, 7500, '10000 billed - 2500 paid');
+  assert.equal(reads, [], 'nothing read');
+  // Without the option a batch reads every stream it touches.
+  const plain = counting(getInMemoryEventStore());
+  await getCommandHandler(renewalCycle, { store: plain.store, clock }).handleBatch([bill('c1', 'b1'), bill('c2', 'b2')]);
+  assert.equal(plain.reads, ['renewal-cycle-c1', 'renewal-cycle-c2']);
+});
+
+test("a refusal in a batch decided on a state taken as new is confirmed by the batch's append, or read again alone when its stream exists", async () => {
+  const database = createInMemoryDatabase();
+  const { store, reads } = counting(getInMemoryEventStore({ database }));
+  const cached = getCommandHandler(renewalCycle, { store, clock, cache: { streams: 10 } });
+  await cached.handle(bill('c1', 'b1'));
+  // Paying a cycle no one billed: refused as new, and the append of the other payment confirms
+  // that c-none is still new (an append of nothing expecting no stream): nothing read.
+  const first = await cached.handleBatch([pay('c1', 'p1', 4000), pay('c-none', 'p9', 100)]);
+  assert.equal(
+    first.map((a) => a.status),
+    ['applied', 'rejected'],
+  );
+  assert.equal(reads, [], 'nothing read');
+  // c2 was billed by another handler: taken as new, its payment is refused, the append's check
+  // finds c2 exists, and c2 alone is read and its payment decided again: it applies.
+  await getCommandHandler(renewalCycle, { store: getInMemoryEventStore({ database }), clock }).handle(bill('c2', 'b2'));
+  const answers = await cached.handleBatch([pay('c1', 'p2', 1000), pay('c2', 'p3', 100), pay('c-none', 'p10', 100)]);
+  assert.equal(
+    answers.map((a) => a.status),
+    ['applied', 'applied', 'rejected'],
+    'c2 read and paid; the refusal of c-none confirmed again',
+  );
+  assert.equal(reads, ['renewal-cycle-c2'], 'c1 and c-none, which the cache knew or took as new, are not read');
+  assert.equal(await paidAmounts(getInMemoryEventStore({ database }), 'c1'), [4000, 1000]);
+  assert.equal(await paidAmounts(getInMemoryEventStore({ database }), 'c2'), [100]);
+  assert.is(
+    await getInMemoryEventStore({ database }).headPosition(),
+    5n,
+    'five events written (b1, p1, b2, p2, p3; positions from 1), none for the refusals',
+  );
+});
+
+test('a duplicate or refusal in a batch on a cached stream that the batch also appends to is confirmed by that append: nothing read', async () => {
+  const { store, reads } = counting(getInMemoryEventStore());
+  const handler = getCommandHandler(renewalCycle, { store, clock, cache: { streams: 10 } });
+  await handler.handle(bill('c1', 'b1'));
+  const answers = await handler.handleBatch([pay('c1', 'p1', 4000), pay('c1', 'p1', 4000), pay('c-none', 'p9', 100)]);
+  assert.equal(
+    answers.map((a) => a.status),
+    ['applied', 'duplicate', 'rejected'],
+  );
+  assert.equal(reads, [], 'nothing read');
+  assert.equal(await paidAmounts(store, 'c1'), [4000]);
+});
+
+test('when that append comes back already stored (another writer stored the same command), the other answers on its stream are decided again on a read', async () => {
+  const database = createInMemoryDatabase();
+  const { store, reads } = counting(getInMemoryEventStore({ database }));
+  const cached = getCommandHandler(renewalCycle, { store, clock, cache: { streams: 10 } });
+  await cached.handle(bill('c1', 'b1'));
+  await getCommandHandler(renewalCycle, { store: getInMemoryEventStore({ database }), clock }).handle(pay('c1', 'p1', 4000));
+  const answers = await cached.handleBatch([pay('c1', 'p1', 4000), pay('c1', 'p1', 4000)]);
+  assert.equal(
+    answers.map((a) => a.status),
+    ['duplicate', 'duplicate'],
+  );
+  assert.equal(reads, ['renewal-cycle-c1'], 'c1 read once, for the second answer');
+  assert.equal(await paidAmounts(getInMemoryEventStore({ database }), 'c1'), [4000]);
+});
+
+test('a batch on a cached stream another writer has moved is refused by the append, read again and decided again', async () => {
+  const database = createInMemoryDatabase();
+  const cached = getCommandHandler(renewalCycle, { store: getInMemoryEventStore({ database }), clock, cache: { streams: 10 } });
+  await cached.handleBatch([bill('c1', 'b1'), bill('c2', 'b2')]);
+  await getCommandHandler(renewalCycle, { store: getInMemoryEventStore({ database }), clock }).handle(pay('c1', 'p1', 4000));
+  // The same payment again and a new one, through the handler whose state of c1 predates the first.
+  const answers = await cached.handleBatch([pay('c1', 'p1', 4000), pay('c1', 'p2', 1000), pay('c2', 'p3', 500)]);
+  assert.equal(
+    answers.map((a) => a.status),
+    ['duplicate', 'applied', 'applied'],
+  );
+  assert.is(answers[1]!.status === 'applied' ? answers[1]!.figures.outstandingMinor : null, 5000, '10000 - 4000 - 1000');
+  assert.equal(await paidAmounts(getInMemoryEventStore({ database }), 'c1'), [4000, 1000]);
+  assert.equal(await paidAmounts(getInMemoryEventStore({ database }), 'c2'), [500]);
+});
+
 test('check() never answers from the cache', async () => {
   const database = createInMemoryDatabase();
   const cached = getCommandHandler(renewalCycle, { store: getInMemoryEventStore({ database }), clock, cache: { streams: 10 } });
