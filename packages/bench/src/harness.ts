@@ -268,7 +268,8 @@ const runLedgerPaths = async (backend: Backend, context: Workload & { readonly o
   const store: EventStore = await backend.openStore('b');
   let views: ViewDatabase | null = null;
   try {
-    const lib = library.batchPath(store, commands, options.batchSize, recordedAtOf);
+    // The cache only where a read costs a round trip (library-paths.ts says why).
+    const lib = library.batchPath(store, commands, options.batchSize, recordedAtOf, kind === 'postgres');
     const writer = await backend.limit.openWriter('b', { plan, commands, recordedAtOf, batchSize: options.batchSize });
     const meterB = startMeter();
     try {
